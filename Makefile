@@ -1,0 +1,93 @@
+# priori -- static model-complexity analyzer for ONNX models.
+# GNU make. `make` builds build/priori; `make check` runs every test;
+# `make demo` installs what is missing (as root or with sudo), builds and
+# analyzes the bundled example. SANITIZE=1 builds with ASan+UBSan under
+# build/san; WERROR=1 turns warnings into errors (CI does).
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DESTDIR    ?=
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PYTHON     ?= /usr/bin/python3
+CFLAGS     ?= -O2 -g
+VERSION    := 0.1.0
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libprotobuf-c libcjson 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libprotobuf-c libcjson 2>/dev/null || echo -lprotobuf-c -lcjson)
+
+ifeq ($(SANITIZE),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   := build
+SANFLAGS :=
+endif
+
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DPRIORI_VERSION='"$(VERSION)"' -Isrc -Iops -Iproto
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP
+LDLIBS  += $(DEP_LIBS) -lm
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+PROTO_OBJ := $(BUILD)/proto/onnx.pb-c.o
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+PRIORI := $(BUILD)/priori
+LIB    := $(BUILD)/libpriori.a
+
+.PHONY: all check test demo proto install uninstall clean deps bench fuzz
+
+all: $(PRIORI)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# protoc-c output is generated code: compiled without our warning set.
+$(PROTO_OBJ): proto/onnx.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ) $(PROTO_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PRIORI): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/run: $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+
+check test: $(PRIORI) $(BUILD)/tests/run
+	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
+
+demo:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory all
+	$(PRIORI) analyze fixtures/demo_cnn.onnx --top 5
+
+proto:
+	protoc-c --proto_path=/usr/include/onnx --c_out=proto /usr/include/onnx/onnx.proto
+
+install: $(PRIORI)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PRIORI) $(DESTDIR)$(BINDIR)/priori
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/priori
+
+deps:
+	@sh tests/deps.sh
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/proto/*.d)

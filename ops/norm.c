@@ -1,0 +1,13 @@
+/* norm.c -- placeholder until the family is written. */
+#include "families.h"
+
+int norm_shape(struct pr_op_ctx *c)
+{
+    return pr_op_error(c, "not implemented");
+}
+
+int norm_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    (void)k;
+    return pr_op_error(c, "not implemented");
+}

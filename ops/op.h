@@ -1,0 +1,146 @@
+/* op.h -- what an operator family sees of a node.
+ *
+ * Operators never include protobuf headers. A node reaches a family as a
+ * struct pr_op_ctx: its inputs' and outputs' tensor descriptions (element
+ * type, shape, known constant values), its attributes by name with defaults,
+ * and the opset version of its domain. Each row of the table (ops.def) names
+ * two functions of one family file:
+ *
+ *   int shape(struct pr_op_ctx *c)                   -- fill the outputs
+ *   int cost(struct pr_op_ctx *c, struct pr_cost *k) -- fill MACs and FLOPs
+ *
+ * Both return 0, or -1 after pr_op_error() described what is wrong with the
+ * node (the caller adds the file, node index, name and op type).
+ *
+ * Conventions the functions can rely on:
+ * - shape() runs only when every present input has a known rank; extents may
+ *   still be -1 (unknown): propagate -1 rather than guessing.
+ * - cost() runs after shape(); it reads shapes of inputs and outputs.
+ *   pr_numel() of a shape with unknown extents returns 0 and marks the cost
+ *   incomplete; pr_mul()/pr_add() set a sticky overflow flag instead of
+ *   wrapping. The caller turns either flag into a warning or an error.
+ * - Attribute accessors of the wrong type or too many values record an error
+ *   in the context (checked by the caller after the function returns) and
+ *   return the default, so family code need not test every call.
+ * - Known constant values (c->in[i]->cval) exist only for small tensors
+ *   (at most PR_CONST_MAX elements); shape functions that compute shape-
+ *   carrying values (Shape, Gather, Concat, arithmetic, …) set the output's
+ *   cval with pr_const_new().
+ * - params are counted by the caller: every input that is a weight (an
+ *   initializer or Constant output) of a floating or 8/4-bit type is preset
+ *   in k->weight_mask; a cost function clears bits for inputs that are
+ *   hyper-parameters rather than weights (e.g. Resize scales, Clip bounds).
+ */
+#ifndef PR_OP_H
+#define PR_OP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shape.h"
+
+#define PR_CONST_MAX 4096   /* largest tensor whose values are tracked */
+#define PR_MAX_IO 64        /* inputs/outputs an operator row can address */
+
+/* Element values of a small tensor, row-major, in two views: ints (floats
+ * truncated toward zero, saturated) and doubles. Both always filled. */
+struct pr_const {
+    int64_t n;
+    int64_t *i;
+    double *f;
+};
+
+struct pr_tensor {
+    int dtype;                    /* enum pr_dtype; 0 unknown */
+    struct pr_shape shape;
+    const struct pr_const *cval;  /* NULL unless values are known */
+    bool is_weight;               /* initializer or Constant output */
+};
+
+struct pr_cost {
+    uint64_t macs;
+    uint64_t flops;
+    uint64_t weight_mask;         /* bit i: input i counts as parameters */
+};
+
+struct pr_node;                   /* opaque: attributes are read through accessors */
+struct pr_arena;
+struct pr_diag;
+
+struct pr_op_ctx {
+    const struct pr_node *node;
+    int op_id;                    /* PR_OP_* of the row being evaluated */
+    int opset;                    /* opset version of the node's domain */
+    int nin, nout;                /* as written in the node (absent ones included) */
+    const struct pr_tensor *in[PR_MAX_IO];   /* NULL: absent (empty name or i >= nin) */
+    struct pr_tensor *out[PR_MAX_IO];        /* never NULL for i < PR_MAX_IO; absent
+                                                outputs point at a scratch tensor */
+    struct pr_arena *arena;
+    struct pr_diag *diag;
+    char *err;                    /* PR_ERR_MSG bytes; empty when no error */
+    bool failed;                  /* an error was recorded */
+    bool overflow;                /* a count overflowed 64 bits */
+    bool incomplete;              /* a count needed an unknown extent */
+};
+
+typedef int (*pr_shape_fn)(struct pr_op_ctx *c);
+typedef int (*pr_cost_fn)(struct pr_op_ctx *c, struct pr_cost *k);
+
+/* ---- the table (ops.def expanded) ---- */
+enum pr_op_id {
+#define OP(id, domain, name, shape, cost) PR_OP_##id,
+#include "ops.def"
+#undef OP
+    PR_OP_COUNT
+};
+
+struct pr_op {
+    const char *domain;           /* "" = ai.onnx */
+    const char *name;
+    pr_shape_fn shape;
+    pr_cost_fn cost;
+};
+
+extern const struct pr_op pr_op_table[PR_OP_COUNT];
+/* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
+const struct pr_op *pr_op_find(const char *domain, const char *op_type);
+
+/* ---- errors and warnings ---- */
+int  pr_op_error(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pr_op_warn(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Error unless at least min inputs are present in positions 0..min-1. */
+int  pr_op_require(struct pr_op_ctx *c, int min_inputs);
+
+/* ---- attributes (implemented in src/attr.c) ---- */
+bool        pr_attr_has(struct pr_op_ctx *c, const char *name);
+int64_t     pr_attr_int(struct pr_op_ctx *c, const char *name, int64_t dflt);
+double      pr_attr_float(struct pr_op_ctx *c, const char *name, double dflt);
+const char *pr_attr_str(struct pr_op_ctx *c, const char *name, const char *dflt);
+/* Copies up to cap ints into buf; returns how many, or -1 when absent.
+ * More than cap values is an error (recorded) and returns -1. */
+int pr_attr_ints(struct pr_op_ctx *c, const char *name, int64_t *buf, int cap);
+int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap);
+/* A tensor attribute (Constant's value, ConstantOfShape's value): dtype, shape
+ * and values when small. Returns 0, or -1 when absent (or malformed: recorded). */
+int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out);
+
+/* ---- values and counts ---- */
+struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n);  /* NULL (error recorded) on OOM or n > PR_CONST_MAX */
+static inline const struct pr_tensor *pr_input(struct pr_op_ctx *c, int i)
+{
+    return i >= 0 && i < c->nin && i < PR_MAX_IO ? c->in[i] : 0;
+}
+static inline uint64_t pr_mul(struct pr_op_ctx *c, uint64_t a, uint64_t b)
+{
+    return pr_u64_mul(a, b, &c->overflow);
+}
+static inline uint64_t pr_add(struct pr_op_ctx *c, uint64_t a, uint64_t b)
+{
+    return pr_u64_add(a, b, &c->overflow);
+}
+static inline uint64_t pr_numel(struct pr_op_ctx *c, const struct pr_shape *s)
+{
+    return pr_shape_numel(s, &c->incomplete, &c->overflow);
+}
+
+#endif

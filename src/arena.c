@@ -1,0 +1,77 @@
+/* arena.c -- chunked bump allocator (see arena.h). */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pr_arena_chunk {
+    struct pr_arena_chunk *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16 };
+
+void pr_arena_init(struct pr_arena *a)
+{
+    a->head = NULL;
+    a->used_total = 0;
+}
+
+void *pr_arena_alloc(struct pr_arena *a, size_t size)
+{
+    if (size > SIZE_MAX / 2)
+        return NULL;
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    struct pr_arena_chunk *c = a->head;
+    if (!c || c->size - c->used < size) {
+        size_t want = c ? c->size * 2 : ARENA_MIN_CHUNK;
+        if (want > 16u * 1024 * 1024)
+            want = 16u * 1024 * 1024;
+        if (want < size)
+            want = size;
+        c = malloc(sizeof *c + want);
+        if (!c)
+            return NULL;
+        c->size = want;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    a->used_total += size;
+    return p;
+}
+
+void *pr_arena_calloc(struct pr_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = pr_arena_alloc(a, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+char *pr_arena_strdup(struct pr_arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = pr_arena_alloc(a, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void pr_arena_free(struct pr_arena *a)
+{
+    struct pr_arena_chunk *c = a->head;
+    while (c) {
+        struct pr_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+}

@@ -1,0 +1,109 @@
+/* model.h -- the in-memory form of an ONNX model (the IR).
+ *
+ * pr_model_load() maps the file, unpacks it with protobuf-c, checks it and
+ * builds a graph of values and nodes indexed by integers. Ownership:
+ *   - the unpacked protobuf tree: m->proto, freed once by pr_model_free();
+ *     nodes keep a pointer to their NodeProto to read attributes;
+ *   - everything derived (names, shapes, constant values): m->arena.
+ * Weight payloads are never needed: initializers contribute their element
+ * type and dims, and their values only when small (shape-carrying
+ * constants). External data is recorded (location, offset, length), its
+ * path checked to stay inside the model's folder, and never opened.
+ *
+ * Validation done here (errors name the node and what to do): a graph is
+ * present, value names are defined once, every node input is defined (graph
+ * input, initializer, earlier or later node output, or the empty optional
+ * name), opset_import is read. Topological order and cycles are checked by
+ * infer.c.
+ */
+#ifndef PR_MODEL_H
+#define PR_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+#include "op.h"
+#include "names.h"
+
+struct pr_extdata {
+    const char *location;         /* relative to the model's folder, checked */
+    int64_t offset, length;       /* length -1: to the end of the file */
+};
+
+struct pr_value {
+    const char *name;
+    struct pr_tensor t;
+    int producer;                 /* node index; -1 for graph inputs and initializers */
+    int last_use;                 /* schedule position of the last consumer, -1 none */
+    unsigned is_input : 1;        /* graph input that is not an initializer */
+    unsigned is_output : 1;       /* graph output */
+    unsigned is_initializer : 1;
+    unsigned shape_checked : 1;   /* compared with its declared shape already */
+    const void *declared;         /* Onnx__TypeProto from value_info/input/output, or NULL */
+    const struct pr_extdata *ext; /* external data of an initializer, or NULL */
+};
+
+struct pr_node {
+    const char *name;             /* "" when the model gives none */
+    const char *op_type;
+    const char *domain;           /* "" for ai.onnx */
+    int index;                    /* position in the file */
+    int nin, nout;
+    int *in, *out;                /* value indices; -1 for absent optional ones */
+    const void *proto;            /* Onnx__NodeProto, read by src/node.c */
+    const struct pr_op *op;       /* NULL: not in the operator table */
+    int opset;                    /* version of the node's domain */
+};
+
+struct pr_opset {
+    const char *domain;           /* "" for ai.onnx */
+    int64_t version;
+};
+
+struct pr_graph {
+    struct pr_value *values;
+    int nvalues;
+    struct pr_node *nodes;
+    int nnodes;
+    int *inputs, ninputs;         /* value indices of non-initializer graph inputs */
+    int *outputs, noutputs;
+    struct pr_names names;        /* value name -> index */
+};
+
+struct pr_model {
+    const char *path;             /* as given */
+    char *dir;                    /* folder that external data must stay in */
+    void *map;                    /* the mapped file */
+    size_t map_size;
+    void *proto;                  /* Onnx__ModelProto */
+    int64_t ir_version;
+    const char *producer;         /* "pytorch 1.13.1" or "" */
+    struct pr_opset *opsets;
+    int nopsets;
+    struct pr_graph graph;
+    struct pr_arena arena;
+};
+
+enum {
+    PR_MAX_FILE_BYTES = 2047 * 1024 * 1024,  /* protobuf's own 2 GB limit */
+    PR_MAX_NODES = 10 * 1000 * 1000,
+    PR_MAX_IR_VERSION = 11
+};
+
+/* Load path into m (zeroed by the call). On error m is left freed and err
+ * says what and where (exit code PR_EXIT_IO or PR_EXIT_MODEL). */
+int pr_model_load(struct pr_model *m, const char *path, struct pr_err *err);
+/* Same from a buffer the caller keeps alive; dir is the folder external
+ * data is resolved against (NULL: external data is refused). */
+int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size,
+                         const char *name, const char *dir, struct pr_err *err);
+void pr_model_free(struct pr_model *m);
+
+int64_t pr_model_opset(const struct pr_model *m, const char *domain); /* 0 if not imported */
+
+/* "node 17 'conv1' (Conv)" or "node 17 (Conv)" into buf. */
+const char *pr_node_label(const struct pr_node *n, char *buf, size_t size);
+
+#endif

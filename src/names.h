@@ -1,0 +1,25 @@
+/* names.h -- string -> int index, open addressing with FNV-1a.
+ *
+ * Value and node names are looked up once per node input, so the map keeps
+ * loading linear in the graph size. Keys are not copied: they must outlive
+ * the map (they live in the protobuf tree or the arena).
+ */
+#ifndef PR_NAMES_H
+#define PR_NAMES_H
+
+#include <stddef.h>
+
+struct pr_names {
+    const char **keys;
+    int *vals;
+    size_t cap, count;
+};
+
+int  pr_names_init(struct pr_names *h, size_t expected);   /* 0 / -1 on OOM */
+/* Insert key -> val; returns 0, 1 if the key existed (value untouched),
+ * -1 on OOM. */
+int  pr_names_put(struct pr_names *h, const char *key, int val);
+int  pr_names_get(const struct pr_names *h, const char *key); /* -1 if absent */
+void pr_names_free(struct pr_names *h);
+
+#endif

@@ -1,0 +1,187 @@
+/* shape.c -- shapes, element types and checked arithmetic (see shape.h). */
+#include "shape.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct { unsigned bits; const char *name; } dtype_info[PR_DT_COUNT] = {
+    [PR_DT_UNDEFINED] = {0, "?"},        [PR_DT_FLOAT] = {32, "float32"},
+    [PR_DT_UINT8] = {8, "uint8"},         [PR_DT_INT8] = {8, "int8"},
+    [PR_DT_UINT16] = {16, "uint16"},      [PR_DT_INT16] = {16, "int16"},
+    [PR_DT_INT32] = {32, "int32"},        [PR_DT_INT64] = {64, "int64"},
+    [PR_DT_STRING] = {64, "string"},      [PR_DT_BOOL] = {8, "bool"},
+    [PR_DT_FLOAT16] = {16, "float16"},    [PR_DT_DOUBLE] = {64, "float64"},
+    [PR_DT_UINT32] = {32, "uint32"},      [PR_DT_UINT64] = {64, "uint64"},
+    [PR_DT_COMPLEX64] = {64, "complex64"}, [PR_DT_COMPLEX128] = {128, "complex128"},
+    [PR_DT_BFLOAT16] = {16, "bfloat16"},  [PR_DT_FLOAT8E4M3FN] = {8, "float8e4m3fn"},
+    [PR_DT_FLOAT8E4M3FNUZ] = {8, "float8e4m3fnuz"}, [PR_DT_FLOAT8E5M2] = {8, "float8e5m2"},
+    [PR_DT_FLOAT8E5M2FNUZ] = {8, "float8e5m2fnuz"}, [PR_DT_UINT4] = {4, "uint4"},
+    [PR_DT_INT4] = {4, "int4"},           [PR_DT_FLOAT4E2M1] = {4, "float4e2m1"},
+};
+
+unsigned pr_dtype_bits(int dtype)
+{
+    return dtype > 0 && dtype < PR_DT_COUNT ? dtype_info[dtype].bits : 0;
+}
+
+const char *pr_dtype_name(int dtype)
+{
+    return dtype > 0 && dtype < PR_DT_COUNT ? dtype_info[dtype].name : "?";
+}
+
+bool pr_dtype_is_float(int dtype)
+{
+    switch (dtype) {
+    case PR_DT_FLOAT: case PR_DT_FLOAT16: case PR_DT_DOUBLE: case PR_DT_BFLOAT16:
+    case PR_DT_FLOAT8E4M3FN: case PR_DT_FLOAT8E4M3FNUZ: case PR_DT_FLOAT8E5M2:
+    case PR_DT_FLOAT8E5M2FNUZ: case PR_DT_FLOAT4E2M1:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool pr_dtype_is_int(int dtype)
+{
+    switch (dtype) {
+    case PR_DT_UINT8: case PR_DT_INT8: case PR_DT_UINT16: case PR_DT_INT16:
+    case PR_DT_INT32: case PR_DT_INT64: case PR_DT_UINT32: case PR_DT_UINT64:
+    case PR_DT_UINT4: case PR_DT_INT4:
+        return true;
+    default:
+        return false;
+    }
+}
+
+uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow)
+{
+    uint64_t r;
+    if (__builtin_mul_overflow(a, b, &r)) {
+        *overflow = true;
+        return UINT64_MAX;
+    }
+    return r;
+}
+
+uint64_t pr_u64_add(uint64_t a, uint64_t b, bool *overflow)
+{
+    uint64_t r;
+    if (__builtin_add_overflow(a, b, &r)) {
+        *overflow = true;
+        return UINT64_MAX;
+    }
+    return r;
+}
+
+void pr_shape_unknown(struct pr_shape *s)
+{
+    s->rank = -1;
+}
+
+void pr_shape_set(struct pr_shape *s, int rank, const int64_t *dims)
+{
+    s->rank = rank;
+    for (int i = 0; i < rank && i < PR_MAX_RANK; i++)
+        s->dim[i] = dims[i];
+}
+
+bool pr_shape_known(const struct pr_shape *s)
+{
+    if (s->rank < 0)
+        return false;
+    for (int i = 0; i < s->rank; i++)
+        if (s->dim[i] < 0)
+            return false;
+    return true;
+}
+
+bool pr_shape_equal(const struct pr_shape *a, const struct pr_shape *b)
+{
+    if (a->rank != b->rank)
+        return false;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dim[i] != b->dim[i])
+            return false;
+    return true;
+}
+
+uint64_t pr_shape_numel(const struct pr_shape *s, bool *unknown, bool *overflow)
+{
+    if (!pr_shape_known(s)) {
+        *unknown = true;
+        return 0;
+    }
+    uint64_t n = 1;
+    for (int i = 0; i < s->rank; i++)
+        n = pr_u64_mul(n, (uint64_t)s->dim[i], overflow);
+    return n;
+}
+
+uint64_t pr_shape_bytes(const struct pr_shape *s, int dtype, bool *unknown, bool *overflow)
+{
+    uint64_t n = pr_shape_numel(s, unknown, overflow);
+    uint64_t bits = pr_u64_mul(n, pr_dtype_bits(dtype), overflow);
+    return bits / 8 + (bits % 8 != 0);
+}
+
+int pr_shape_broadcast(const struct pr_shape *a, const struct pr_shape *b,
+                       struct pr_shape *out)
+{
+    if (a->rank < 0 || b->rank < 0) {
+        out->rank = -1;
+        return 0;
+    }
+    int r = a->rank > b->rank ? a->rank : b->rank;
+    struct pr_shape o = {.rank = r};
+    for (int i = 0; i < r; i++) {
+        int ia = i - (r - a->rank), ib = i - (r - b->rank);
+        int64_t da = ia >= 0 ? a->dim[ia] : 1;
+        int64_t db = ib >= 0 ? b->dim[ib] : 1;
+        if (da == db)
+            o.dim[i] = da;
+        else if (da == 1)
+            o.dim[i] = db;
+        else if (db == 1)
+            o.dim[i] = da;
+        else if (da < 0)
+            o.dim[i] = db;       /* ? vs n>1: valid only when ? is 1 or n */
+        else if (db < 0)
+            o.dim[i] = da;
+        else
+            return -1;
+    }
+    *out = o;
+    return 0;
+}
+
+int pr_axis(int64_t axis, int rank)
+{
+    if (axis < -(int64_t)rank || axis >= rank)
+        return -1;
+    return (int)(axis < 0 ? axis + rank : axis);
+}
+
+char *pr_shape_str(const struct pr_shape *s, char *buf, unsigned size)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = 0;
+    if (s->rank < 0) {
+        snprintf(buf, size, "unknown");
+        return buf;
+    }
+    if (s->rank == 0) {
+        snprintf(buf, size, "scalar");
+        return buf;
+    }
+    size_t len = 0;
+    for (int i = 0; i < s->rank && len + 1 < size; i++) {
+        int n = s->dim[i] < 0
+            ? snprintf(buf + len, size - len, "%s?", i ? "x" : "")
+            : snprintf(buf + len, size - len, "%s%lld", i ? "x" : "", (long long)s->dim[i]);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    return buf;
+}

@@ -1,0 +1,29 @@
+/* tensor.h -- read an ONNX TensorProto into a struct pr_tensor.
+ *
+ * Takes the element type and dims, checks them (rank <= PR_MAX_RANK, no
+ * negative dims, element count within 64 bits), and decodes the values only
+ * when the tensor is small (<= PR_CONST_MAX elements) and numeric: those are
+ * the shape-carrying constants inference needs. The data field used must
+ * hold exactly the declared number of elements (raw_data: numel * size
+ * bytes, little-endian). External data is described by the caller; its
+ * values are never read here.
+ */
+#ifndef PR_TENSOR_H
+#define PR_TENSOR_H
+
+#include "arena.h"
+#include "err.h"
+#include "op.h"
+#include "onnx.pb-c.h"
+
+/* Fills out from tp. what names the tensor in messages ("initializer 'w'").
+ * Returns 0, or -1 with err set (PR_EXIT_MODEL). */
+int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
+                         struct pr_tensor *out, const char *what, struct pr_err *err);
+
+/* A known constant of n elements in both views; NULL on OOM. */
+struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n);
+/* Saturating, truncating double -> int64 (NaN -> 0). */
+int64_t pr_double_to_i64(double v);
+
+#endif

@@ -1,0 +1,3 @@
+#!/bin/sh
+# check.sh -- placeholder: unit tests only.
+"$BUILD/tests/run"

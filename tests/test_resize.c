@@ -1,0 +1,7 @@
+/* test_resize.c -- placeholder suite. */
+#include "test.h"
+
+void suite_resize(void);
+void suite_resize(void)
+{
+}
