@@ -1,24 +1,397 @@
-/* conv.c -- placeholder until the family is written. */
+/* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims.
+ *
+ * Inputs: X (N, C_in, D1..Dk), W, optional B (C_out).
+ *   Conv:          W = (C_out, C_in/group, K1..Kk)
+ *   ConvTranspose: W = (C_in, C_out/group, K1..Kk)
+ * Attributes (both): auto_pad (NOTSET, SAME_UPPER, SAME_LOWER, VALID; ""
+ * is NOTSET), dilations d (default 1), group (default 1), kernel_shape
+ * (default W's spatial extents; when given it must agree with them), pads
+ * (b1..bk, e1..ek; default 0, never negative), strides s (default 1).
+ * ConvTranspose adds output_padding op (default 0) and output_shape.
+ *
+ * Effective kernel dk = (K - 1) * d + 1. Output extents (Operators.md,
+ * Conv-11 and ConvTranspose-11; the opset-1 versions have the same
+ * attributes and runtimes apply these formulas to them too):
+ *   Conv   NOTSET  floor((D + b + e - dk) / s) + 1
+ *          SAME_*  ceil(D / s)
+ *          VALID   ceil((D - dk + 1) / s) = floor((D - dk) / s) + 1
+ *   ConvTranspose
+ *          output_shape given: its values (k of them; k + 2 with N and C
+ *                  leading is accepted and the last k are used). The spec
+ *                  derives pads from it (total = s*(D-1) + op + dk - out,
+ *                  SAME_UPPER puts the odd one at the end, SAME_LOWER at
+ *                  the beginning); they change neither shape nor counts,
+ *                  so they are not computed.
+ *          NOTSET  s * (D - 1) + op + dk - b - e
+ *          VALID   s * (D - 1) + op + dk
+ *          SAME_*  D * s
+ * Explicit pads next to auto_pad SAME_* / VALID are ignored (as runtimes
+ * do) with a warning when they are not all zero. An extent that would be
+ * <= 0 is an error (the kernel is larger than the padded input).
+ *
+ * Counts (a MAC is one multiply-accumulate; the bias add is one FLOP per
+ * output element):
+ *   Conv           MACs = N * C_out * prod(out) * (C_in/group) * prod(K)
+ *                       = numel(Y) * W[1] * prod(K)
+ *   ConvTranspose  MACs = N * C_in * prod(in) * (C_out/group) * prod(K)
+ *                       = numel(X) * W[1] * prod(K)
+ *                  (every input element is scattered through the kernel)
+ *   FLOPs = 2 * MACs + (B present ? numel(Y) : 0)
+ * Params: W and B when they are weights (the default mask is kept).
+ *
+ * Unknown extents (-1) make the dependent output extents unknown and skip
+ * the consistency checks that need them; Y's element type is X's.
+ */
 #include "families.h"
+
+#include <string.h>
+
+enum pad_mode { PAD_NOTSET, PAD_SAME_UPPER, PAD_SAME_LOWER, PAD_VALID };
+
+/* The window of a convolution along its k spatial axes. */
+struct geom {
+    int k;
+    int64_t kernel[PR_MAX_RANK];      /* K; -1 when unknown */
+    int64_t stride[PR_MAX_RANK];
+    int64_t dil[PR_MAX_RANK];
+    int64_t pad[2 * PR_MAX_RANK];     /* begins, then ends */
+    enum pad_mode mode;
+    int64_t group;
+};
+
+static const char *op_name(const struct pr_op_ctx *c)
+{
+    return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose" : "Conv";
+}
+
+/* Reads the ints attribute name into v[0..n): absent or empty gives dflt
+ * everywhere; otherwise exactly n values, each >= min. 0 or -1 (error). */
+static int read_ints(struct pr_op_ctx *c, const char *name, int64_t *v, int n,
+                     int64_t dflt, int64_t min, int k)
+{
+    int64_t buf[2 * PR_MAX_RANK];
+    int got = pr_attr_ints(c, name, buf, 2 * PR_MAX_RANK);
+    if (c->failed)
+        return -1;
+    if (got <= 0) {
+        for (int i = 0; i < n; i++)
+            v[i] = dflt;
+        return 0;
+    }
+    if (got != n)
+        return pr_op_error(c, "'%s' has %d values but the input has %d spatial dims, "
+                           "so %d are expected", name, got, k, n);
+    for (int i = 0; i < n; i++) {
+        if (buf[i] < min)
+            return pr_op_error(c, "'%s'[%d] is %lld; it must be >= %lld",
+                               name, i, (long long)buf[i], (long long)min);
+        v[i] = buf[i];
+    }
+    return 0;
+}
+
+static int read_auto_pad(struct pr_op_ctx *c, enum pad_mode *m)
+{
+    const char *s = pr_attr_str(c, "auto_pad", "NOTSET");
+    if (c->failed)
+        return -1;
+    if (!s[0] || strcmp(s, "NOTSET") == 0)
+        *m = PAD_NOTSET;
+    else if (strcmp(s, "SAME_UPPER") == 0)
+        *m = PAD_SAME_UPPER;
+    else if (strcmp(s, "SAME_LOWER") == 0)
+        *m = PAD_SAME_LOWER;
+    else if (strcmp(s, "VALID") == 0)
+        *m = PAD_VALID;
+    else
+        return pr_op_error(c, "auto_pad is '%.64s'; expected NOTSET, SAME_UPPER, "
+                           "SAME_LOWER or VALID", s);
+    return 0;
+}
+
+/* Checks X and W, reads every window attribute into g. X's rank, W's rank
+ * and kernel_shape must agree; warn only when asked (shape, not cost). */
+static int read_geom(struct pr_op_ctx *c, struct geom *g, bool warn)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    const struct pr_shape *x = &pr_input(c, 0)->shape, *w = &pr_input(c, 1)->shape;
+    if (x->rank < 3)
+        return pr_op_error(c, "input has rank %d; %s needs (N, C, D1, ...) with at "
+                           "least one spatial dim", x->rank, op_name(c));
+    if (w->rank != x->rank)
+        return pr_op_error(c, "weight has rank %d but input has rank %d",
+                           w->rank, x->rank);
+    int k = g->k = x->rank - 2;
+    g->group = pr_attr_int(c, "group", 1);
+    if (c->failed)
+        return -1;
+    if (g->group < 1)
+        return pr_op_error(c, "group is %lld; it must be >= 1", (long long)g->group);
+
+    int64_t ks[PR_MAX_RANK];
+    if (read_ints(c, "kernel_shape", ks, k, -1, 1, k) < 0)
+        return -1;
+    for (int i = 0; i < k; i++) {
+        int64_t wk = w->dim[i + 2];
+        if (ks[i] >= 0 && wk >= 0 && ks[i] != wk)
+            return pr_op_error(c, "kernel_shape[%d] is %lld but the weight's kernel "
+                               "extent (axis %d) is %lld", i, (long long)ks[i],
+                               i + 2, (long long)wk);
+        if (ks[i] < 0 && wk == 0)
+            return pr_op_error(c, "weight has kernel extent 0 on axis %d", i + 2);
+        g->kernel[i] = ks[i] >= 0 ? ks[i] : wk;
+    }
+    if (read_ints(c, "strides", g->stride, k, 1, 1, k) < 0 ||
+        read_ints(c, "dilations", g->dil, k, 1, 1, k) < 0 ||
+        read_ints(c, "pads", g->pad, 2 * k, 0, 0, k) < 0 ||
+        read_auto_pad(c, &g->mode) < 0)
+        return -1;
+    if (g->mode != PAD_NOTSET) {
+        bool nonzero = false;
+        for (int i = 0; i < 2 * k; i++) {
+            nonzero |= g->pad[i] != 0;
+            g->pad[i] = 0;
+        }
+        if (nonzero && warn)
+            pr_op_warn(c, "pads are ignored because auto_pad is set");
+    }
+    return 0;
+}
+
+/* dk = (K - 1) * d + 1 for spatial axis i (K known and >= 1). */
+static int eff_kernel(struct pr_op_ctx *c, const struct geom *g, int i, int64_t *dk)
+{
+    if (__builtin_mul_overflow(g->kernel[i] - 1, g->dil[i], dk) ||
+        __builtin_add_overflow(*dk, 1, dk))
+        return pr_op_error(c, "axis %d: effective kernel (%lld-1)*%lld+1 overflows int64",
+                           i + 2, (long long)g->kernel[i], (long long)g->dil[i]);
+    return 0;
+}
+
+/* Conv output extent along spatial axis i for input extent d_in. */
+static int conv_extent(struct pr_op_ctx *c, const struct geom *g, int i, int64_t d_in,
+                       int64_t *out)
+{
+    int64_t s = g->stride[i], b = g->pad[i], e = g->pad[g->k + i], dk, span;
+    *out = -1;
+    if (d_in < 0)
+        return 0;
+    if (g->mode == PAD_SAME_UPPER || g->mode == PAD_SAME_LOWER) {
+        *out = d_in / s + (d_in % s != 0);
+        if (*out <= 0)
+            return pr_op_error(c, "axis %d: output extent would be %lld (input extent %lld)",
+                               i + 2, (long long)*out, (long long)d_in);
+        return 0;
+    }
+    if (g->kernel[i] < 0)
+        return 0;
+    if (eff_kernel(c, g, i, &dk) < 0)
+        return -1;
+    if (__builtin_add_overflow(d_in, b, &span) || __builtin_add_overflow(span, e, &span))
+        return pr_op_error(c, "axis %d: input extent %lld plus pads %lld+%lld overflows int64",
+                           i + 2, (long long)d_in, (long long)b, (long long)e);
+    if (span < dk)
+        return pr_op_error(c, "axis %d: kernel larger than the padded input: effective "
+                           "kernel %lld = (%lld-1)*%lld+1 > padded input %lld = %lld+%lld+%lld",
+                           i + 2, (long long)dk, (long long)g->kernel[i], (long long)g->dil[i],
+                           (long long)span, (long long)d_in, (long long)b, (long long)e);
+    *out = (span - dk) / s + 1;
+    return 0;
+}
+
+/* B, when present, is (C_out). */
+static int check_bias(struct pr_op_ctx *c, int64_t c_out)
+{
+    const struct pr_tensor *bias = pr_input(c, 2);
+    if (!bias)
+        return 0;
+    if (bias->shape.rank != 1)
+        return pr_op_error(c, "bias has rank %d; it must be 1-D (C_out)", bias->shape.rank);
+    int64_t n = bias->shape.dim[0];
+    if (n >= 0 && c_out >= 0 && n != c_out)
+        return pr_op_error(c, "bias has %lld values but there are %lld output channels",
+                           (long long)n, (long long)c_out);
+    return 0;
+}
 
 int conv_shape(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    struct geom g;
+    if (read_geom(c, &g, true) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    const struct pr_shape *w = &pr_input(c, 1)->shape;
+    int64_t c_in = x->shape.dim[1], c_out = w->dim[0], per_group = w->dim[1], need;
+    if (c_out >= 0 && c_out % g.group != 0)
+        return pr_op_error(c, "output channels %lld (weight axis 0) are not divisible "
+                           "by group %lld", (long long)c_out, (long long)g.group);
+    if (c_in >= 0 && c_in % g.group != 0)
+        return pr_op_error(c, "input channels %lld are not divisible by group %lld",
+                           (long long)c_in, (long long)g.group);
+    if (c_in >= 0 && per_group >= 0 &&
+        (__builtin_mul_overflow(per_group, g.group, &need) || need != c_in))
+        return pr_op_error(c, "input has %lld channels but weight expects %lld x group %lld",
+                           (long long)c_in, (long long)per_group, (long long)g.group);
+    if (check_bias(c, c_out) < 0)
+        return -1;
+
+    struct pr_tensor *y = c->out[0];
+    y->dtype = x->dtype;
+    y->shape.rank = x->shape.rank;
+    y->shape.dim[0] = x->shape.dim[0];
+    y->shape.dim[1] = c_out;
+    for (int i = 0; i < g.k; i++)
+        if (conv_extent(c, &g, i, x->shape.dim[i + 2], &y->shape.dim[i + 2]) < 0)
+            return -1;
+    return 0;
+}
+
+/* W[1] * prod(K): the MACs per output element (Conv) or per input element
+ * (ConvTranspose). Kernel extents unknown in W come from kernel_shape. */
+static uint64_t macs_per_element(struct pr_op_ctx *c)
+{
+    const struct pr_shape *w = &pr_input(c, 1)->shape;
+    int64_t ks[2 * PR_MAX_RANK];
+    int n = pr_attr_ints(c, "kernel_shape", ks, 2 * PR_MAX_RANK);
+    uint64_t v = 1;
+    for (int i = 1; i < w->rank; i++) {
+        int64_t e = w->dim[i];
+        if (e < 0 && i >= 2 && n == w->rank - 2)
+            e = ks[i - 2];
+        if (e < 0) {
+            c->incomplete = true;
+            return 0;
+        }
+        v = pr_mul(c, v, (uint64_t)e);
+    }
+    return v;
+}
+
+/* FLOPs = 2 * MACs + one bias add per output element when B is present. */
+static void finish_cost(struct pr_op_ctx *c, struct pr_cost *k, uint64_t macs)
+{
+    k->macs = macs;
+    k->flops = pr_mul(c, 2, macs);
+    if (pr_input(c, 2))
+        k->flops = pr_add(c, k->flops, pr_numel(c, &c->out[0]->shape));
 }
 
 int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    (void)k;
-    return pr_op_error(c, "not implemented");
+    uint64_t per = macs_per_element(c);
+    finish_cost(c, k, pr_mul(c, pr_numel(c, &c->out[0]->shape), per));
+    return c->failed ? -1 : 0;
+}
+
+/* ConvTranspose output extent along spatial axis i (no output_shape). */
+static int convt_extent(struct pr_op_ctx *c, const struct geom *g, const int64_t *opad,
+                        int i, int64_t d_in, int64_t *out)
+{
+    int64_t s = g->stride[i], dk, v;
+    *out = -1;
+    if (d_in < 0)
+        return 0;
+    if (g->mode == PAD_SAME_UPPER || g->mode == PAD_SAME_LOWER) {
+        if (__builtin_mul_overflow(d_in, s, out))
+            return pr_op_error(c, "axis %d: output extent %lld*%lld overflows int64",
+                               i + 2, (long long)d_in, (long long)s);
+    } else {
+        if (g->kernel[i] < 0)
+            return 0;
+        if (eff_kernel(c, g, i, &dk) < 0)
+            return -1;
+        if (__builtin_mul_overflow(d_in - 1, s, &v) || __builtin_add_overflow(v, opad[i], &v) ||
+            __builtin_add_overflow(v, dk, &v) || __builtin_sub_overflow(v, g->pad[i], &v) ||
+            __builtin_sub_overflow(v, g->pad[g->k + i], &v))
+            return pr_op_error(c, "axis %d: output extent overflows int64", i + 2);
+        *out = v;
+        if (v <= 0)
+            return pr_op_error(c, "axis %d: output extent would be %lld = %lld*(%lld-1)+%lld+%lld"
+                               "-%lld-%lld; the pads are larger than the output",
+                               i + 2, (long long)v, (long long)s, (long long)d_in,
+                               (long long)opad[i], (long long)dk, (long long)g->pad[i],
+                               (long long)g->pad[g->k + i]);
+    }
+    if (*out <= 0)
+        return pr_op_error(c, "axis %d: output extent would be %lld (input extent %lld)",
+                           i + 2, (long long)*out, (long long)d_in);
+    return 0;
+}
+
+/* output_shape: k values, or k + 2 with N and C leading. Returns how many
+ * spatial values were written to os (k), 0 when absent, -1 on error. */
+static int read_output_shape(struct pr_op_ctx *c, int k, int64_t *os)
+{
+    int64_t buf[2 * PR_MAX_RANK];
+    int got = pr_attr_ints(c, "output_shape", buf, 2 * PR_MAX_RANK);
+    if (c->failed)
+        return -1;
+    if (got <= 0)
+        return 0;
+    if (got != k && got != k + 2)
+        return pr_op_error(c, "output_shape has %d values but the input has %d spatial "
+                           "dims (expected %d, or %d with N and C)", got, k, k, k + 2);
+    for (int i = 0; i < k; i++) {
+        os[i] = buf[got - k + i];
+        if (os[i] <= 0)
+            return pr_op_error(c, "output_shape[%d] is %lld; it must be >= 1",
+                               got - k + i, (long long)os[i]);
+    }
+    return k;
 }
 
 int convt_shape(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    struct geom g;
+    if (read_geom(c, &g, true) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    const struct pr_shape *w = &pr_input(c, 1)->shape;
+    int64_t c_in = x->shape.dim[1], w_in = w->dim[0], per_group = w->dim[1], c_out = -1;
+    if (c_in >= 0 && c_in % g.group != 0)
+        return pr_op_error(c, "input channels %lld are not divisible by group %lld",
+                           (long long)c_in, (long long)g.group);
+    if (w_in >= 0 && w_in % g.group != 0)
+        return pr_op_error(c, "weight axis 0 (%lld input channels) is not divisible by "
+                           "group %lld", (long long)w_in, (long long)g.group);
+    if (c_in >= 0 && w_in >= 0 && c_in != w_in)
+        return pr_op_error(c, "input has %lld channels but weight axis 0 is %lld",
+                           (long long)c_in, (long long)w_in);
+    if (per_group >= 0 && __builtin_mul_overflow(per_group, g.group, &c_out))
+        return pr_op_error(c, "output channels %lld x group %lld overflow int64",
+                           (long long)per_group, (long long)g.group);
+    if (check_bias(c, c_out) < 0)
+        return -1;
+
+    int64_t opad[PR_MAX_RANK], os[PR_MAX_RANK];
+    if (read_ints(c, "output_padding", opad, g.k, 0, 0, g.k) < 0)
+        return -1;
+    for (int i = 0; i < g.k; i++)
+        if (opad[i] >= g.stride[i] && opad[i] >= g.dil[i])
+            pr_op_warn(c, "output_padding[%d] = %lld is not smaller than the stride or "
+                       "the dilation", i, (long long)opad[i]);
+    int nos = read_output_shape(c, g.k, os);
+    if (nos < 0)
+        return -1;
+
+    struct pr_tensor *y = c->out[0];
+    y->dtype = x->dtype;
+    y->shape.rank = x->shape.rank;
+    y->shape.dim[0] = x->shape.dim[0];
+    y->shape.dim[1] = c_out;
+    for (int i = 0; i < g.k; i++) {
+        if (nos)
+            y->shape.dim[i + 2] = os[i];
+        else if (convt_extent(c, &g, opad, i, x->shape.dim[i + 2], &y->shape.dim[i + 2]) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int convt_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    (void)k;
-    return pr_op_error(c, "not implemented");
+    uint64_t per = macs_per_element(c);
+    finish_cost(c, k, pr_mul(c, pr_numel(c, &pr_input(c, 0)->shape), per));
+    return c->failed ? -1 : 0;
 }

@@ -1,24 +1,186 @@
-/* gemm.c -- placeholder until the family is written. */
+/* gemm.c -- Gemm and MatMul: the matrix products.
+ *
+ * Gemm (Operators.md Gemm-1..13): Y = alpha * A' * B' + beta * C with
+ *   A' = transA ? A^T : A, of shape (M, K); B' = transB ? B^T : B, (K, N).
+ *   A and B must be 2-D; C is optional (required by the spec before opset
+ *   11, accepted absent anyway) and must broadcast unidirectionally to
+ *   (M, N): rank <= 2, each extent 1 or equal to Y's. The opset 1/6
+ *   `broadcast` attribute is not needed to read the shapes and is ignored.
+ *   Y = (M, N), element type of A.
+ *   MACs  = M * N * K
+ *   FLOPs = 2 * MACs
+ *         + M * N  when C is present   (the add of beta * C)
+ *         + M * N  when alpha != 1     (scaling A'B')
+ *         + M * N  when beta != 1 and C is present   (scaling C)
+ *
+ * MatMul (MatMul-1..13, numpy.matmul semantics): a 1-D A is promoted to
+ *   (1, K) and a 1-D B to (K, 1), the added axis being removed from the
+ *   output; the batch axes (all but the last two) broadcast numpy-style.
+ *   Y = batch + (M if rank(A) > 1) + (N if rank(B) > 1), element type of A.
+ *   MACs  = prod(batch) * M * N * K = numel(Y) * K
+ *   FLOPs = 2 * MACs
+ *   Scalars (rank 0) are rejected; K mismatch is an error naming both
+ *   shapes.
+ *
+ * Neither operator has weights of its own: B and C count as parameters
+ * when they are initializers (the default mask is kept). Unknown extents
+ * propagate as -1 and leave the cost incomplete.
+ */
 #include "families.h"
+
+/* An extent both sides describe: -1 when both unknown; -2 on conflict. */
+static int64_t agree(int64_t a, int64_t b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0 || a == b)
+        return a;
+    return -2;
+}
+
+/* Product of the n extents in d, or 0 and incomplete when one is unknown. */
+static uint64_t prod(struct pr_op_ctx *c, const int64_t *d, int n)
+{
+    uint64_t v = 1;
+    for (int i = 0; i < n; i++) {
+        if (d[i] < 0) {
+            c->incomplete = true;
+            return 0;
+        }
+        v = pr_mul(c, v, (uint64_t)d[i]);
+    }
+    return v;
+}
+
+/* M, K, N of a Gemm node whose A and B are 2-D (checked by gemm_shape). */
+static void gemm_dims(struct pr_op_ctx *c, int64_t *m, int64_t *k, int64_t *n)
+{
+    const struct pr_shape *a = &pr_input(c, 0)->shape, *b = &pr_input(c, 1)->shape;
+    bool ta = pr_attr_int(c, "transA", 0) != 0, tb = pr_attr_int(c, "transB", 0) != 0;
+    *m = a->dim[ta ? 1 : 0];
+    *k = agree(a->dim[ta ? 0 : 1], b->dim[tb ? 1 : 0]);
+    *n = b->dim[tb ? 0 : 1];
+}
 
 int gemm_shape(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    const struct pr_tensor *a = pr_input(c, 0), *b = pr_input(c, 1), *cc = pr_input(c, 2);
+    char sa[256], sb[256];
+    if (a->shape.rank != 2 || b->shape.rank != 2)
+        return pr_op_error(c, "A is %s and B is %s; Gemm needs two 2-D matrices",
+                           pr_shape_str(&a->shape, sa, sizeof sa),
+                           pr_shape_str(&b->shape, sb, sizeof sb));
+    int64_t m, k, n;
+    gemm_dims(c, &m, &k, &n);
+    if (c->failed)
+        return -1;
+    if (k == -2)
+        return pr_op_error(c, "inner dimensions differ: A is %s (transA=%lld), B is %s "
+                           "(transB=%lld)", pr_shape_str(&a->shape, sa, sizeof sa),
+                           (long long)pr_attr_int(c, "transA", 0),
+                           pr_shape_str(&b->shape, sb, sizeof sb),
+                           (long long)pr_attr_int(c, "transB", 0));
+    if (cc) {
+        const struct pr_shape *s = &cc->shape;
+        int64_t target[2] = {m, n};
+        if (s->rank > 2)
+            return pr_op_error(c, "C has rank %d; it must broadcast to (M, N)", s->rank);
+        for (int i = 0; i < s->rank; i++) {
+            int64_t e = s->dim[i], t = target[2 - s->rank + i];
+            if (e >= 0 && e != 1 && t >= 0 && e != t)
+                return pr_op_error(c, "C is %s and does not broadcast to the output %lldx%lld",
+                                   pr_shape_str(s, sa, sizeof sa), (long long)m, (long long)n);
+        }
+    }
+    struct pr_tensor *y = c->out[0];
+    y->dtype = a->dtype;
+    y->shape.rank = 2;
+    y->shape.dim[0] = m;
+    y->shape.dim[1] = n;
+    return 0;
 }
 
 int gemm_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    (void)k;
-    return pr_op_error(c, "not implemented");
+    int64_t d[3];
+    gemm_dims(c, &d[0], &d[1], &d[2]);
+    double alpha = pr_attr_float(c, "alpha", 1.0), beta = pr_attr_float(c, "beta", 1.0);
+    if (c->failed)
+        return -1;
+    uint64_t mn = prod(c, (int64_t[]){d[0], d[2]}, 2);
+    k->macs = prod(c, d, 3);
+    k->flops = pr_mul(c, 2, k->macs);
+    bool has_c = pr_input(c, 2) != 0;
+    int extra = (has_c ? 1 : 0) + (alpha != 1.0 ? 1 : 0) + (has_c && beta != 1.0 ? 1 : 0);
+    k->flops = pr_add(c, k->flops, pr_mul(c, (uint64_t)extra, mn));
+    return 0;
+}
+
+/* A and B after 1-D promotion, with the batch axes of Y. */
+struct mm {
+    struct pr_shape a, b;      /* rank >= 2 */
+    struct pr_shape batch;     /* broadcast batch axes */
+    int64_t k;                 /* -1 unknown */
+};
+
+static int matmul_dims(struct pr_op_ctx *c, struct mm *p)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    const struct pr_shape *a = &pr_input(c, 0)->shape, *b = &pr_input(c, 1)->shape;
+    char sa[256], sb[256];
+    if (a->rank < 1 || b->rank < 1)
+        return pr_op_error(c, "A is %s and B is %s; MatMul does not accept scalars",
+                           pr_shape_str(a, sa, sizeof sa), pr_shape_str(b, sb, sizeof sb));
+    p->a = *a;
+    p->b = *b;
+    if (a->rank == 1) {
+        p->a.rank = 2;
+        p->a.dim[0] = 1;
+        p->a.dim[1] = a->dim[0];
+    }
+    if (b->rank == 1) {
+        p->b.rank = 2;
+        p->b.dim[1] = 1;
+    }
+    p->k = agree(p->a.dim[p->a.rank - 1], p->b.dim[p->b.rank - 2]);
+    if (p->k == -2)
+        return pr_op_error(c, "inner dimensions differ: A is %s, B is %s (A's last axis "
+                           "must equal B's %s axis)", pr_shape_str(a, sa, sizeof sa),
+                           pr_shape_str(b, sb, sizeof sb), b->rank == 1 ? "only" : "second-to-last");
+    struct pr_shape ba = p->a, bb = p->b;
+    ba.rank -= 2;
+    bb.rank -= 2;
+    if (pr_shape_broadcast(&ba, &bb, &p->batch) < 0)
+        return pr_op_error(c, "batch axes do not broadcast: A is %s, B is %s",
+                           pr_shape_str(a, sa, sizeof sa), pr_shape_str(b, sb, sizeof sb));
+    return 0;
 }
 
 int matmul_shape(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    struct mm p;
+    if (matmul_dims(c, &p) < 0)
+        return -1;
+    struct pr_tensor *y = c->out[0];
+    y->dtype = pr_input(c, 0)->dtype;
+    y->shape = p.batch;
+    if (pr_input(c, 0)->shape.rank > 1)
+        y->shape.dim[y->shape.rank++] = p.a.dim[p.a.rank - 2];
+    if (pr_input(c, 1)->shape.rank > 1)
+        y->shape.dim[y->shape.rank++] = p.b.dim[p.b.rank - 1];
+    return 0;
 }
 
 int matmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    (void)k;
-    return pr_op_error(c, "not implemented");
+    struct mm p;
+    if (matmul_dims(c, &p) < 0)
+        return -1;
+    uint64_t kk = prod(c, &p.k, 1);
+    k->macs = pr_mul(c, pr_numel(c, &c->out[0]->shape), kk);
+    k->flops = pr_mul(c, 2, k->macs);
+    return 0;
 }

@@ -40,7 +40,7 @@
 #include "shape.h"
 
 #define PR_CONST_MAX 4096   /* largest tensor whose values are tracked */
-#define PR_MAX_IO 64        /* inputs/outputs an operator row can address */
+#define PR_MAX_IO 1024      /* inputs/outputs a node may have */
 
 /* Element values of a small tensor, row-major, in two views: ints (floats
  * truncated toward zero, saturated) and doubles. Both always filled. */
@@ -60,7 +60,8 @@ struct pr_tensor {
 struct pr_cost {
     uint64_t macs;
     uint64_t flops;
-    uint64_t weight_mask;         /* bit i: input i counts as parameters */
+    uint64_t weight_mask;         /* bit i: input i counts as parameters; inputs
+                                     past 63 share bit 63 */
 };
 
 struct pr_node;                   /* opaque: attributes are read through accessors */

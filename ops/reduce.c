@@ -1,18 +1,205 @@
-/* reduce.c -- placeholder until the family is written. */
+/* reduce.c -- ReduceMax, ReduceMean, ReduceMin, ReduceSum and ArgMax.
+ *
+ * A reduction collapses the listed axes of its input: with keepdims = 1
+ * (default) they become extent 1, with keepdims = 0 they are removed.
+ * Axes may be negative (counted from the back); an axis out of [-r, r-1]
+ * or listed twice is an error. Empty or absent axes reduce every axis,
+ * unless noop_with_empty_axes = 1, which makes the node an identity.
+ *
+ * No MACs. FLOPs:
+ *   ReduceSum, ReduceMax, ReduceMin   input elements (one add or compare each)
+ *   ReduceMean                        input elements + output elements (the divides)
+ *   ArgMax                            input elements (one compare each)
+ *   noop (noop_with_empty_axes = 1 with empty axes): 0 (the output is the input)
+ *
+ * Opset differences:
+ * - ReduceSum: axes is an INTS attribute before opset 13, an optional int64
+ *   input 1 from 13 (when noop_with_empty_axes appears).
+ * - ReduceMax/Mean/Min: the same change happens at opset 18.
+ *   In the input form the axes tensor is a hyper-parameter (its mask bit is
+ *   cleared); when its values are unknown the output keeps the input's rank
+ *   with keepdims = 1 (unknown extents, except extents already 1), has rank
+ *   r - len(axes) with keepdims = 0 when the axes count is known, and is of
+ *   unknown rank otherwise.
+ * - ArgMax: `axis` (default 0), `keepdims` (default 1); `select_last_index`
+ *   (opset 12+) does not change the shape. The output is int64.
+ */
 #include "families.h"
 
-int argreduce_shape(struct pr_op_ctx *c)
+static const char *op_name(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    return c->op_id >= 0 && c->op_id < PR_OP_COUNT ? pr_op_table[c->op_id].name : "?";
 }
 
-int reduce_cost(struct pr_op_ctx *c, struct pr_cost *k)
+/* Whether this opset takes axes as input 1 (and has noop_with_empty_axes). */
+static bool axes_as_input(struct pr_op_ctx *c)
 {
-    (void)k;
-    return pr_op_error(c, "not implemented");
+    return c->op_id == PR_OP_REDUCE_SUM ? c->opset >= 13 : c->opset >= 18;
+}
+
+/* The node's axes: n >= 0 values in axes[], n = 0 for absent or empty,
+ * n = -1 when given as an input whose values are unknown (*count is then
+ * its length, or -1). Returns -1 after recording an error. */
+static int read_axes(struct pr_op_ctx *c, int64_t *axes, int *n, int *count)
+{
+    *count = -1;
+    if (!axes_as_input(c)) {
+        if (c->nin > 1)
+            return pr_op_error(c, "%s (opset %d) takes axes as an attribute; the axes input "
+                               "exists from opset %d", op_name(c), c->opset,
+                               c->op_id == PR_OP_REDUCE_SUM ? 13 : 18);
+        int got = pr_attr_ints(c, "axes", axes, PR_MAX_RANK);
+        if (c->failed)
+            return -1;
+        *n = got < 0 ? 0 : got;
+        return 0;
+    }
+    if (c->nin > 2)
+        return pr_op_error(c, "%s takes at most 2 inputs (data, axes) but the node has %d",
+                           op_name(c), c->nin);
+    if (pr_attr_has(c, "axes"))
+        return pr_op_error(c, "%s (opset %d) takes axes as input 1, not as an attribute",
+                           op_name(c), c->opset);
+    const struct pr_tensor *t = pr_input(c, 1);
+    if (!t) {
+        *n = 0;
+        return 0;
+    }
+    if (t->shape.rank != 1) {
+        char sb[160];
+        return pr_op_error(c, "axes must be a 1-D tensor but has shape %s",
+                           pr_shape_str(&t->shape, sb, sizeof sb));
+    }
+    if (t->shape.dim[0] == 0) {
+        *n = 0;
+        return 0;
+    }
+    if (!t->cval || t->cval->n != t->shape.dim[0]) {
+        *n = -1;
+        *count = (int)(t->shape.dim[0] > PR_MAX_RANK ? PR_MAX_RANK + 1 : t->shape.dim[0]);
+        return 0;
+    }
+    if (t->cval->n > PR_MAX_RANK)
+        return pr_op_error(c, "axes has %lld values; at most %d are meaningful",
+                           (long long)t->cval->n, PR_MAX_RANK);
+    for (int64_t i = 0; i < t->cval->n; i++)
+        axes[i] = t->cval->i[i];
+    *n = (int)t->cval->n;
+    return 0;
+}
+
+/* Marks the n axes in reduced[] (normalised); error when out of range or
+ * repeated. */
+static int mark_axes(struct pr_op_ctx *c, const int64_t *axes, int n, int rank, bool *reduced)
+{
+    for (int i = 0; i < n; i++) {
+        int a = pr_axis(axes[i], rank);
+        if (a < 0)
+            return pr_op_error(c, "axis %lld is out of range for an input of rank %d "
+                               "(accepted: %d to %d)", (long long)axes[i], rank, -rank, rank - 1);
+        if (reduced[a])
+            return pr_op_error(c, "axis %lld is listed twice (as %d)", (long long)axes[i], a);
+        reduced[a] = true;
+    }
+    return 0;
+}
+
+/* Output shape of reducing x over reduced[]. */
+static void reduced_shape(const struct pr_shape *x, const bool *reduced, bool keep,
+                          struct pr_shape *out)
+{
+    out->rank = 0;
+    for (int d = 0; d < x->rank; d++) {
+        if (!reduced[d])
+            out->dim[out->rank++] = x->dim[d];
+        else if (keep)
+            out->dim[out->rank++] = 1;
+    }
+}
+
+/* noop_with_empty_axes = 1 and the axes are empty: the node is an identity. */
+static bool is_noop(struct pr_op_ctx *c)
+{
+    if (!axes_as_input(c) || pr_attr_int(c, "noop_with_empty_axes", 0) == 0)
+        return false;
+    const struct pr_tensor *t = pr_input(c, 1);
+    return !t || (t->shape.rank == 1 && t->shape.dim[0] == 0);
 }
 
 int reduce_shape(struct pr_op_ctx *c)
 {
-    return pr_op_error(c, "not implemented");
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (c->nout > 1)
+        return pr_op_error(c, "%s has 1 output but the node has %d", op_name(c), c->nout);
+    const struct pr_tensor *x = pr_input(c, 0);
+    struct pr_tensor *o = c->out[0];
+    int64_t axes[PR_MAX_RANK];
+    int n, count;
+    if (read_axes(c, axes, &n, &count) < 0)
+        return -1;
+    bool keep = pr_attr_int(c, "keepdims", 1) != 0;
+    o->dtype = x->dtype;
+    if (n == 0 && is_noop(c)) {
+        o->shape = x->shape;
+        return 0;
+    }
+    int r = x->shape.rank;
+    if (n < 0) {   /* axes given but their values are unknown */
+        if (count > r)
+            return pr_op_error(c, "axes has %d values but the input has rank %d", count, r);
+        if (keep) {
+            o->shape.rank = r;
+            for (int d = 0; d < r; d++)
+                o->shape.dim[d] = x->shape.dim[d] == 1 ? 1 : -1;
+        } else if (count >= 0) {
+            o->shape.rank = r - count;
+            for (int d = 0; d < o->shape.rank; d++)
+                o->shape.dim[d] = -1;
+        } else {
+            pr_shape_unknown(&o->shape);
+        }
+        return 0;
+    }
+    bool reduced[PR_MAX_RANK] = {false};
+    if (n == 0)
+        for (int d = 0; d < r; d++)
+            reduced[d] = true;
+    else if (mark_axes(c, axes, n, r, reduced) < 0)
+        return -1;
+    reduced_shape(&x->shape, reduced, keep, &o->shape);
+    return 0;
+}
+
+int argreduce_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (c->nin > 1 || c->nout > 1)
+        return pr_op_error(c, "%s takes 1 input and has 1 output but the node has %d and %d",
+                           op_name(c), c->nin, c->nout);
+    const struct pr_tensor *x = pr_input(c, 0);
+    int64_t axis = pr_attr_int(c, "axis", 0);
+    bool keep = pr_attr_int(c, "keepdims", 1) != 0;
+    if (c->opset >= 12)
+        pr_attr_int(c, "select_last_index", 0);
+    bool reduced[PR_MAX_RANK] = {false};
+    if (mark_axes(c, &axis, 1, x->shape.rank, reduced) < 0)
+        return -1;
+    reduced_shape(&x->shape, reduced, keep, &c->out[0]->shape);
+    c->out[0]->dtype = PR_DT_INT64;
+    return 0;
+}
+
+int reduce_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    if (c->op_id != PR_OP_ARG_MAX)
+        k->weight_mask &= 1;   /* the axes input is a hyper-parameter */
+    if (is_noop(c) && c->op_id != PR_OP_ARG_MAX)
+        return 0;
+    uint64_t in = pr_numel(c, &pr_input(c, 0)->shape);
+    k->flops = in;
+    if (c->op_id == PR_OP_REDUCE_MEAN)
+        k->flops = pr_add(c, in, pr_numel(c, &c->out[0]->shape));
+    return 0;
 }

@@ -92,13 +92,17 @@ enum {
     PR_MAX_IR_VERSION = 11
 };
 
-/* Load path into m (zeroed by the call). On error m is left freed and err
- * says what and where (exit code PR_EXIT_IO or PR_EXIT_MODEL). */
-int pr_model_load(struct pr_model *m, const char *path, struct pr_err *err);
+/* Load path into m (zeroed by the call). Warnings (missing external data,
+ * no default opset) go to diag. On error m is left freed and err says what
+ * and where (exit code PR_EXIT_IO or PR_EXIT_MODEL); the caller adds the
+ * file name. */
+int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag,
+                  struct pr_err *err);
 /* Same from a buffer the caller keeps alive; dir is the folder external
  * data is resolved against (NULL: external data is refused). */
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size,
-                         const char *name, const char *dir, struct pr_err *err);
+                         const char *name, const char *dir, struct pr_diag *diag,
+                         struct pr_err *err);
 void pr_model_free(struct pr_model *m);
 
 int64_t pr_model_opset(const struct pr_model *m, const char *domain); /* 0 if not imported */

@@ -224,10 +224,9 @@ int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out)
     return 0;
 }
 
-/* Inputs that are weights by default: initializers and Constant outputs of
- * a floating type or of 8 bits or fewer (quantized weights). Integer
- * tensors of 16 bits or more carry shapes and indices, not parameters. */
-static uint64_t default_weight_mask(const struct pr_op_ctx *c)
+/* Integer tensors of 16 bits or more carry shapes and indices, not
+ * parameters, so they are left out of the default mask. */
+uint64_t pr_default_weight_mask(const struct pr_op_ctx *c)
 {
     uint64_t mask = 0;
     for (int i = 0; i < c->nin && i < PR_MAX_IO; i++) {
@@ -235,7 +234,7 @@ static uint64_t default_weight_mask(const struct pr_op_ctx *c)
         if (!t || !t->is_weight)
             continue;
         if (pr_dtype_is_float(t->dtype) || (pr_dtype_is_int(t->dtype) && pr_dtype_bits(t->dtype) <= 8))
-            mask |= 1ull << i;
+            mask |= 1ull << (i < 63 ? i : 63);
     }
     return mask;
 }
@@ -251,7 +250,7 @@ enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cos
             pr_op_error(c, "shape inference failed");
         return PR_RUN_ERROR;
     }
-    k->weight_mask = default_weight_mask(c);
+    k->weight_mask = pr_default_weight_mask(c);
     if (op->cost(c, k) < 0 || c->failed) {
         if (!c->failed)
             pr_op_error(c, "cost computation failed");

@@ -17,6 +17,10 @@ enum pr_run {
     PR_RUN_UNKNOWN_INPUT = 1   /* an input's rank is unknown: nothing computed */
 };
 
+/* Inputs that are weights by default: initializers and Constant outputs of
+ * a floating type or of 8 bits or fewer (quantized weights). */
+uint64_t pr_default_weight_mask(const struct pr_op_ctx *c);
+
 /* Runs op's shape then cost function on c. */
 enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cost *k);
 

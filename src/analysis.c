@@ -1,0 +1,226 @@
+/* analysis.c -- totals, breakdowns and peak memory from per-layer records.
+ *
+ * Peak live activation memory: walking the schedule, a tensor is live from
+ * its producer (graph inputs: from the start) through its last consumer;
+ * graph outputs stay live to the end; a node output nobody consumes is
+ * freed right after its producer. live(p) = bytes alive just after node p
+ * wrote its outputs and before its dead inputs are released:
+ *     live(p) = live(p-1) + out_bytes(p) - freed_after(p-1)
+ *     peak    = max(live at start, max_p live(p))
+ * Weights (initializers, Constant outputs) are not activations.
+ */
+#include "analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *pr_layer_status_name(enum pr_layer_status s)
+{
+    switch (s) {
+    case PR_LAYER_OK: return "ok";
+    case PR_LAYER_UNSUPPORTED: return "unsupported";
+    case PR_LAYER_SHAPE_UNKNOWN: return "shape_unknown";
+    case PR_LAYER_COST_INCOMPLETE: return "cost_incomplete";
+    }
+    return "?";
+}
+
+static uint64_t act_bytes(const struct pr_value *v, bool *ovf)
+{
+    bool unknown = false;
+    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
+        return 0;
+    return pr_shape_bytes(&v->t.shape, v->t.dtype, &unknown, ovf);
+}
+
+static int peak_memory(struct pr_analysis *a, struct pr_err *err)
+{
+    const struct pr_graph *g = &a->model->graph;
+    bool ovf = false;
+    uint64_t live = 0;
+    for (int i = 0; i < g->ninputs; i++)
+        live = pr_u64_add(live, act_bytes(&g->values[g->inputs[i]], &ovf), &ovf);
+    a->totals.peak_activation_bytes = live;
+    a->totals.peak_layer = -1;
+    unsigned char *freed = calloc((size_t)g->nvalues + 1, 1);
+    if (!freed)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_node *n = &g->nodes[a->layers[p].node];
+        for (int k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0)
+                live = pr_u64_add(live, act_bytes(&g->values[n->out[k]], &ovf), &ovf);
+        if (live > a->totals.peak_activation_bytes) {
+            a->totals.peak_activation_bytes = live;
+            a->totals.peak_layer = p;
+        }
+        for (int k = 0; k < n->nin; k++) {
+            int v = n->in[k];
+            if (v >= 0 && !freed[v] && g->values[v].last_use == p && !g->values[v].is_output) {
+                freed[v] = 1;
+                live -= act_bytes(&g->values[v], &ovf);
+            }
+        }
+        for (int k = 0; k < n->nout; k++) {
+            int v = n->out[k];
+            if (v >= 0 && !freed[v] && g->values[v].last_use < 0 && !g->values[v].is_output) {
+                freed[v] = 1;
+                live -= act_bytes(&g->values[v], &ovf);
+            }
+        }
+    }
+    free(freed);
+    if (ovf)
+        return pr_err_set(err, PR_EXIT_MODEL, "activation memory overflows 64 bits; check the input shapes");
+    return 0;
+}
+
+static int by_op_type(struct pr_analysis *a, struct pr_err *err)
+{
+    const struct pr_graph *g = &a->model->graph;
+    a->by_op = calloc((size_t)a->nlayers + 1, sizeof *a->by_op);
+    if (!a->by_op)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    struct pr_names index;
+    if (pr_names_init(&index, 64) < 0)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    int rc = 0;
+    for (int p = 0; p < a->nlayers && rc == 0; p++) {
+        const struct pr_layer *L = &a->layers[p];
+        const struct pr_node *n = &g->nodes[L->node];
+        int i = pr_names_get(&index, n->op_type);
+        if (i >= 0 && strcmp(a->by_op[i].domain, n->domain) != 0) {
+            i = -1;   /* the same op type in another domain: rare, found by a scan */
+            for (int j = 0; j < a->nby_op && i < 0; j++)
+                if (strcmp(a->by_op[j].op_type, n->op_type) == 0 && strcmp(a->by_op[j].domain, n->domain) == 0)
+                    i = j;
+        }
+        if (i < 0) {
+            i = a->nby_op++;
+            a->by_op[i].domain = n->domain;
+            a->by_op[i].op_type = n->op_type;
+            if (pr_names_put(&index, n->op_type, i) < 0)
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        }
+        struct pr_op_total *t = &a->by_op[i];
+        bool ovf = false;
+        t->count++;
+        t->params = pr_u64_add(t->params, L->params, &ovf);
+        t->macs = pr_u64_add(t->macs, L->macs, &ovf);
+        t->flops = pr_u64_add(t->flops, L->flops, &ovf);
+        if (ovf)
+            rc = pr_err_set(err, PR_EXIT_MODEL, "per-operator totals overflow 64 bits");
+    }
+    pr_names_free(&index);
+    return rc;
+}
+
+static int cmp_op_total(const void *x, const void *y)
+{
+    const struct pr_op_total *a = x, *b = y;
+    if (a->macs != b->macs)
+        return a->macs < b->macs ? 1 : -1;
+    if (a->flops != b->flops)
+        return a->flops < b->flops ? 1 : -1;
+    if (a->params != b->params)
+        return a->params < b->params ? 1 : -1;
+    return strcmp(a->op_type, b->op_type);
+}
+
+struct rank_key { uint64_t macs, flops; int pos; };
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const struct rank_key *a = x, *b = y;
+    if (a->macs != b->macs)
+        return a->macs < b->macs ? 1 : -1;
+    if (a->flops != b->flops)
+        return a->flops < b->flops ? 1 : -1;
+    return a->pos - b->pos;
+}
+
+static int unsupported(struct pr_analysis *a, struct pr_err *err)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int p = 0; p < a->nlayers; p++) {
+        if (a->layers[p].status != PR_LAYER_UNSUPPORTED)
+            continue;
+        const struct pr_node *n = &g->nodes[a->layers[p].node];
+        struct pr_unsupported *u = NULL;
+        for (int i = 0; i < a->nunsupported && !u; i++)
+            if (strcmp(a->unsupported[i].op_type, n->op_type) == 0 && strcmp(a->unsupported[i].domain, n->domain) == 0)
+                u = &a->unsupported[i];
+        if (!u) {
+            if (!a->unsupported) {
+                a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported);
+                if (!a->unsupported)
+                    return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            }
+            u = &a->unsupported[a->nunsupported++];
+            u->domain = n->domain;
+            u->op_type = n->op_type;
+            u->layers = calloc((size_t)a->nlayers, sizeof *u->layers);
+            if (!u->layers)
+                return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        }
+        u->layers[u->count++] = p;
+    }
+    for (int i = 0; i < a->nunsupported; i++) {
+        char label[300];
+        const struct pr_unsupported *u = &a->unsupported[i];
+        pr_diag_add(&a->diag, "operator %s%s%s is not supported (%d node%s, first: %s): counted as zero cost",
+                    u->domain, *u->domain ? "." : "", u->op_type, u->count, u->count == 1 ? "" : "s",
+                    pr_node_label(&g->nodes[a->layers[u->layers[0]].node], label, sizeof label));
+    }
+    return 0;
+}
+
+int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
+{
+    struct pr_totals *T = &a->totals;
+    bool ovf = false;
+    T->nodes = (uint64_t)a->nlayers;
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_layer *L = &a->layers[p];
+        T->macs = pr_u64_add(T->macs, L->macs, &ovf);
+        T->flops = pr_u64_add(T->flops, L->flops, &ovf);
+        T->activation_bytes = pr_u64_add(T->activation_bytes, L->activation_bytes, &ovf);
+        T->bytes_read = pr_u64_add(T->bytes_read, L->bytes_read, &ovf);
+        T->bytes_written = pr_u64_add(T->bytes_written, L->bytes_written, &ovf);
+        if (L->status != PR_LAYER_OK)
+            T->incomplete = true;
+    }
+    if (ovf)
+        return pr_err_set(err, PR_EXIT_MODEL, "model totals overflow 64 bits; check the input shapes");
+    if (peak_memory(a, err) < 0 || by_op_type(a, err) < 0 || unsupported(a, err) < 0)
+        return -1;
+    qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
+    /* top-N heaviest layers by MACs, then FLOPs, then execution order */
+    struct rank_key *keys = malloc(((size_t)a->nlayers + 1) * sizeof *keys);
+    a->top = malloc(((size_t)a->nlayers + 1) * sizeof *a->top);
+    if (!keys || !a->top) {
+        free(keys);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    for (int p = 0; p < a->nlayers; p++)
+        keys[p] = (struct rank_key){a->layers[p].macs, a->layers[p].flops, p};
+    qsort(keys, (size_t)a->nlayers, sizeof *keys, cmp_rank);
+    a->ntop = 0;
+    for (int p = 0; p < a->nlayers && a->ntop < top && (keys[p].macs || keys[p].flops); p++)
+        a->top[a->ntop++] = keys[p].pos;
+    free(keys);
+    return 0;
+}
+
+void pr_analysis_free(struct pr_analysis *a)
+{
+    free(a->layers);
+    free(a->by_op);
+    for (int i = 0; i < a->nunsupported; i++)
+        free(a->unsupported[i].layers);
+    free(a->unsupported);
+    free(a->top);
+    free(a->unbound);
+    pr_diag_free(&a->diag);
+    memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,97 @@
+/* analysis.h -- what analysing a model produces, and how to ask for it.
+ *
+ * pr_analyze() binds the graph inputs (--input shapes, --dim symbols),
+ * orders the nodes (infer.c), runs every node through its operator row and
+ * aggregates the results (analysis.c). Report writers only read a struct
+ * pr_analysis; they never recompute.
+ *
+ * Ownership: the analysis points into the model (names, shapes) and owns
+ * its arrays (freed by pr_analysis_free); the model must outlive it.
+ */
+#ifndef PR_ANALYSIS_H
+#define PR_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+struct pr_input_shape { const char *name; struct pr_shape shape; };  /* --input NAME=1x3x224x224 */
+struct pr_dim_binding { const char *symbol; int64_t value; };        /* --dim SYMBOL=N */
+struct pr_input_value { const char *name; const struct pr_tensor *t; }; /* known input values */
+
+struct pr_options {
+    const struct pr_input_shape *inputs;
+    int ninputs;
+    const struct pr_dim_binding *dims;
+    int ndims;
+    const struct pr_input_value *values;   /* conformance tests feed small inputs */
+    int nvalues;
+    int top;                                /* heaviest layers to list (default 10) */
+};
+
+enum pr_layer_status {
+    PR_LAYER_OK,
+    PR_LAYER_UNSUPPORTED,       /* op not in the table: zero cost, shapes from value_info */
+    PR_LAYER_SHAPE_UNKNOWN,     /* an input or output shape is unknown */
+    PR_LAYER_COST_INCOMPLETE    /* shapes known in rank only: counts are lower bounds */
+};
+
+struct pr_layer {
+    int node;                   /* index into model->graph.nodes */
+    enum pr_layer_status status;
+    uint64_t params, macs, flops;
+    uint64_t activation_bytes;  /* bytes of the node's outputs */
+    uint64_t bytes_read;        /* inputs (activations and weights) */
+    uint64_t bytes_written;     /* outputs */
+};
+
+struct pr_op_total {
+    const char *domain, *op_type;
+    int count;
+    uint64_t params, macs, flops;
+};
+
+struct pr_unsupported {
+    const char *domain, *op_type;
+    int count;
+    int *layers;                /* positions in layers[] */
+};
+
+struct pr_totals {
+    uint64_t nodes, params, macs, flops, weight_bytes;
+    uint64_t activation_bytes, peak_activation_bytes, bytes_read, bytes_written;
+    int peak_layer;             /* position in layers[] where the peak occurs (-1: at the start) */
+    bool incomplete;            /* some layer's shape or cost is unknown */
+};
+
+struct pr_analysis {
+    const struct pr_model *model;
+    struct pr_layer *layers;    /* execution order */
+    int nlayers;
+    struct pr_totals totals;
+    struct pr_op_total *by_op;  /* sorted by MACs, then FLOPs, descending */
+    int nby_op;
+    struct pr_unsupported *unsupported;
+    int nunsupported;
+    int *top;                   /* positions in layers[], heaviest first */
+    int ntop;
+    const char **unbound;       /* symbols taken as 1 */
+    int nunbound;
+    struct pr_diag diag;        /* warnings, in the order found */
+};
+
+/* Analyse m with opt. On error (usage: an --input naming no input, exit 2;
+ * model: a node the table rejects, a cycle, an overflow, exit 3) err says
+ * what and where and a is left freed. m's value shapes are filled in. */
+int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,
+               struct pr_err *err);
+void pr_analysis_free(struct pr_analysis *a);
+
+/* ---- internal to infer.c / analysis.c ---- */
+int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err);
+int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err);
+const char *pr_layer_status_name(enum pr_layer_status s);
+
+#endif

@@ -1,0 +1,185 @@
+/* report_table.c -- the human-readable report.
+ *
+ * Header (model, inputs, outputs), the per-layer table in execution order,
+ * totals, the per-operator-type breakdown with shares, the top-N layers,
+ * unsupported operators and warnings. Numbers are human-scaled (4.09 G,
+ * 25.6 M, 97.9 MiB); the JSON and CSV reports carry the exact integers.
+ * Column widths are measured over the rows so that columns align.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { NAME_MAX_SHOWN = 40, SHAPE_MAX_SHOWN = 32 };
+
+static void put_value_line(FILE *f, const char *head, const struct pr_graph *g, const int *idx, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (idx[i] < 0)
+            continue;
+        const struct pr_value *v = &g->values[idx[i]];
+        char s[256], *name = pr_text_clean(v->name, NAME_MAX_SHOWN);
+        fprintf(f, "%-9s %s  %s  %s\n", i ? "" : head, name ? name : "?", pr_dtype_name(v->t.dtype),
+                pr_shape_str(&v->t.shape, s, sizeof s));
+        free(name);
+    }
+}
+
+static const char *pct(uint64_t part, uint64_t total, char *buf, size_t size)
+{
+    if (!total)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.1f%%", 100.0 * (double)part / (double)total);
+    return buf;
+}
+
+static void layers_table(FILE *f, const struct pr_analysis *a)
+{
+    const struct pr_graph *g = &a->model->graph;
+    int wname = 4, wop = 2, wshape = 6;
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_node *n = &g->nodes[a->layers[p].node];
+        char shapes[512];
+        int ln = (int)strlen(n->name), lo = (int)strlen(n->op_type);
+        int ls = (int)strlen(pr_layer_shapes(a, &a->layers[p], shapes, sizeof shapes));
+        if (ln > wname) wname = ln;
+        if (lo > wop) wop = lo;
+        if (ls > wshape) wshape = ls;
+    }
+    if (wname > NAME_MAX_SHOWN + 3) wname = NAME_MAX_SHOWN + 3;
+    if (wop > 24) wop = 24;
+    if (wshape > SHAPE_MAX_SHOWN + 3) wshape = SHAPE_MAX_SHOWN + 3;
+    fprintf(f, "%5s  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  %s\n", "#", wname, "name", wop, "op", wshape,
+            "output", "params", "MACs", "FLOPs", "act. mem", "note");
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_layer *L = &a->layers[p];
+        const struct pr_node *n = &g->nodes[L->node];
+        char shapes[512], b1[32], b2[32], b3[32], b4[32];
+        char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
+        char *shape = pr_text_clean(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN);
+        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  %s\n", p, wname, name ? name : "?", wop,
+                op ? op : "?", wshape, shape ? shape : "?", pr_human_count(L->params, b1, sizeof b1),
+                pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
+                pr_human_bytes(L->activation_bytes, b4, sizeof b4),
+                L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        free(name);
+        free(op);
+        free(shape);
+    }
+}
+
+static void totals_block(FILE *f, const struct pr_analysis *a)
+{
+    const struct pr_totals *t = &a->totals;
+    const struct pr_graph *g = &a->model->graph;
+    char b1[32], b2[32], b3[32];
+    fprintf(f, "\ntotals%s\n", t->incomplete ? " (some layers are incomplete: see the notes and warnings)" : "");
+    fprintf(f, "  nodes                %llu\n", (unsigned long long)t->nodes);
+    fprintf(f, "  params               %-10s (%s of weights)\n", pr_human_count(t->params, b1, sizeof b1),
+            pr_human_bytes(t->weight_bytes, b2, sizeof b2));
+    fprintf(f, "  MACs                 %s\n", pr_human_count(t->macs, b1, sizeof b1));
+    fprintf(f, "  FLOPs                %s\n", pr_human_count(t->flops, b1, sizeof b1));
+    fprintf(f, "  activations          %s written in total\n", pr_human_bytes(t->activation_bytes, b1, sizeof b1));
+    if (t->peak_layer >= 0) {
+        char *name = pr_text_clean(g->nodes[a->layers[t->peak_layer].node].name, NAME_MAX_SHOWN);
+        fprintf(f, "  peak live memory     %s (after layer %d '%s')\n",
+                pr_human_bytes(t->peak_activation_bytes, b1, sizeof b1), t->peak_layer, name ? name : "?");
+        free(name);
+    } else {
+        fprintf(f, "  peak live memory     %s (the inputs)\n", pr_human_bytes(t->peak_activation_bytes, b1, sizeof b1));
+    }
+    fprintf(f, "  memory traffic       %s read, %s written\n", pr_human_bytes(t->bytes_read, b2, sizeof b2),
+            pr_human_bytes(t->bytes_written, b3, sizeof b3));
+}
+
+static void by_op_block(FILE *f, const struct pr_analysis *a)
+{
+    fprintf(f, "\nby operator type\n");
+    fprintf(f, "  %-24s %6s  %8s %6s  %8s %6s  %8s %6s\n", "op", "count", "MACs", "share", "FLOPs", "share",
+            "params", "share");
+    for (int i = 0; i < a->nby_op; i++) {
+        const struct pr_op_total *t = &a->by_op[i];
+        char b1[32], b2[32], b3[32], s1[16], s2[16], s3[16], label[160];
+        snprintf(label, sizeof label, "%s%s%s", t->domain, *t->domain ? "." : "", t->op_type);
+        char *clean = pr_text_clean(label, 24);
+        fprintf(f, "  %-24s %6d  %8s %6s  %8s %6s  %8s %6s\n", clean ? clean : "?", t->count,
+                pr_human_count(t->macs, b1, sizeof b1), pct(t->macs, a->totals.macs, s1, sizeof s1),
+                pr_human_count(t->flops, b2, sizeof b2), pct(t->flops, a->totals.flops, s2, sizeof s2),
+                pr_human_count(t->params, b3, sizeof b3), pct(t->params, a->totals.params, s3, sizeof s3));
+        free(clean);
+    }
+}
+
+static void top_block(FILE *f, const struct pr_analysis *a)
+{
+    if (!a->ntop)
+        return;
+    const struct pr_graph *g = &a->model->graph;
+    fprintf(f, "\ntop %d layers by MACs\n", a->ntop);
+    for (int i = 0; i < a->ntop; i++) {
+        const struct pr_layer *L = &a->layers[a->top[i]];
+        const struct pr_node *n = &g->nodes[L->node];
+        char b1[32], b2[32], s1[16];
+        char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 24);
+        fprintf(f, "  %5d  %-*s  %-14s %8s MACs %6s  %8s FLOPs\n", a->top[i], NAME_MAX_SHOWN, name ? name : "?",
+                op ? op : "?", pr_human_count(L->macs, b1, sizeof b1), pct(L->macs, a->totals.macs, s1, sizeof s1),
+                pr_human_count(L->flops, b2, sizeof b2));
+        free(name);
+        free(op);
+    }
+}
+
+static void unsupported_block(FILE *f, const struct pr_analysis *a)
+{
+    if (!a->nunsupported)
+        return;
+    const struct pr_graph *g = &a->model->graph;
+    fprintf(f, "\nunsupported operators (counted as zero cost)\n");
+    for (int i = 0; i < a->nunsupported; i++) {
+        const struct pr_unsupported *u = &a->unsupported[i];
+        char label[160];
+        snprintf(label, sizeof label, "%s%s%s", u->domain, *u->domain ? "." : "", u->op_type);
+        char *clean = pr_text_clean(label, 40);
+        fprintf(f, "  %-24s %d node%s:", clean ? clean : "?", u->count, u->count == 1 ? "" : "s");
+        free(clean);
+        for (int k = 0; k < u->count && k < 8; k++) {
+            char *name = pr_text_clean(g->nodes[a->layers[u->layers[k]].node].name, NAME_MAX_SHOWN);
+            fprintf(f, " %s%s", name && *name ? name : "(unnamed)", k + 1 < u->count && k < 7 ? "," : "");
+            free(name);
+        }
+        fprintf(f, "%s\n", u->count > 8 ? " ..." : "");
+    }
+}
+
+int pr_report_table(const struct pr_analysis *a, FILE *f)
+{
+    const struct pr_model *m = a->model;
+    const struct pr_graph *g = &m->graph;
+    char *path = pr_text_clean(m->path ? m->path : "", 200), *prod = pr_text_clean(m->producer, 80);
+    fprintf(f, "priori %s  %s", PRIORI_VERSION, path ? path : "?");
+    fprintf(f, "  (%s%sIR %lld, opset %lld)\n", prod && *prod ? prod : "", prod && *prod ? ", " : "",
+            (long long)m->ir_version, (long long)pr_model_opset(m, ""));
+    free(path);
+    free(prod);
+    put_value_line(f, "inputs:", g, g->inputs, g->ninputs);
+    put_value_line(f, "outputs:", g, g->outputs, g->noutputs);
+    fputc('\n', f);
+    layers_table(f, a);
+    totals_block(f, a);
+    by_op_block(f, a);
+    top_block(f, a);
+    unsupported_block(f, a);
+    if (a->diag.count) {
+        fprintf(f, "\nwarnings\n");
+        for (size_t i = 0; i < a->diag.count; i++) {
+            char *w = pr_text_clean(a->diag.msgs[i], 1000);
+            fprintf(f, "  - %s\n", w ? w : "?");
+            free(w);
+        }
+        if (a->diag.dropped)
+            fprintf(f, "  - ... and %zu more\n", a->diag.dropped);
+    }
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,110 @@
+/* report_text.c -- text helpers shared by the renderers (see report.h). */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0;   /* overlong or surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0;
+    return n;
+}
+
+char *pr_text_clean(const char *s, size_t max)
+{
+    if (!s)
+        s = "";
+    size_t len = strlen(s);
+    char *out = malloc(len * 3 + 8);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    while (*p) {
+        if (o >= max) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        size_t n = utf8_len(p);
+        if (n == 0) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);   /* U+FFFD */
+            o += 3;
+            p++;
+        } else if (n == 1 && (*p < 0x20 || *p == 0x7F)) {
+            out[o++] = '?';
+            p++;
+        } else {
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+const char *pr_human_count(uint64_t v, char *buf, size_t size)
+{
+    static const char *suffix[] = {"", " K", " M", " G", " T", " P", " E"};
+    if (v < 1000) {
+        snprintf(buf, size, "%llu", (unsigned long long)v);
+        return buf;
+    }
+    double x = (double)v;
+    int i = 0;
+    while (x >= 999.5 && i < 6) {
+        x /= 1000.0;
+        i++;
+    }
+    snprintf(buf, size, x >= 99.95 ? "%.0f%s" : x >= 9.995 ? "%.1f%s" : "%.2f%s", x, suffix[i]);
+    return buf;
+}
+
+const char *pr_human_bytes(uint64_t v, char *buf, size_t size)
+{
+    static const char *suffix[] = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+    if (v < 1024) {
+        snprintf(buf, size, "%llu B", (unsigned long long)v);
+        return buf;
+    }
+    double x = (double)v;
+    int i = 0;
+    while (x >= 1023.5 && i < 6) {
+        x /= 1024.0;
+        i++;
+    }
+    snprintf(buf, size, x >= 99.95 ? "%.0f%s" : x >= 9.995 ? "%.1f%s" : "%.2f%s", x, suffix[i]);
+    return buf;
+}
+
+const char *pr_layer_shapes(const struct pr_analysis *a, const struct pr_layer *L, char *buf, size_t size)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[L->node];
+    size_t len = 0;
+    buf[0] = 0;
+    for (int k = 0; k < n->nout && len + 1 < size; k++) {
+        if (n->out[k] < 0)
+            continue;
+        char s[256];
+        pr_shape_str(&g->values[n->out[k]].t.shape, s, sizeof s);
+        int w = snprintf(buf + len, size - len, "%s%s", len ? ";" : "", s);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
