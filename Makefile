@@ -66,11 +66,16 @@ $(PRIORI): $(BUILD)/src/main.o $(LIB)
 $(BUILD)/tests/run: $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
-check test: $(PRIORI) $(BUILD)/tests/run
+$(BUILD)/tests/run-conformance: $(BUILD)/tests/conformance/conformance.o $(LIB)
+	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+
+check test:
+	@sh tests/deps.sh test
+	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
 
 demo:
-	@sh tests/deps.sh
+	@sh tests/deps.sh build
 	@$(MAKE) --no-print-directory all
 	$(PRIORI) analyze fixtures/demo_cnn.onnx --top 5
 
@@ -85,9 +90,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/priori
 
 deps:
-	@sh tests/deps.sh
+	@sh tests/deps.sh test
 
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/proto/*.d)
+-include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/proto/*.d)

@@ -284,6 +284,7 @@ out:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
+        fputs("priori: no command given\n", stderr);
         fputs(usage_main, stderr);
         return PR_EXIT_USAGE;
     }

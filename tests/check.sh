@@ -1,3 +1,47 @@
 #!/bin/sh
-# check.sh -- placeholder: unit tests only.
-"$BUILD/tests/run"
+# check.sh -- the whole test suite (`make check`). Runs every part, shows
+# each part's own summary, and prints the sum as "N passed, N failed" on the
+# last line. Exit status 1 when anything failed or a part could not run.
+#   PRIORI  the binary under test      BUILD   its build folder
+#   PYTHON  Debian's python3 (onnx, torch, torchvision)
+set -u
+: "${PRIORI:=build/priori}" "${BUILD:=build}" "${PYTHON:=/usr/bin/python3}"
+export PRIORI BUILD PYTHON
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+part() {
+    name=$1
+    shift
+    printf '== %s\n' "$name"
+    "$@" >"$log" 2>&1
+    status=$?
+    summary=$(tail -n 1 "$log")
+    pass=$(printf '%s\n' "$summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p')
+    fail=$(printf '%s\n' "$summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p')
+    if [ -z "$pass" ]; then
+        echo "   did not report a summary (exit $status); its output:"
+        tail -n 20 "$log" | sed 's/^/   /'
+        pass=0
+        fail=1
+    elif [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
+        fail=1
+    fi
+    grep -E '^(FAIL|FIXED|STALE)|failed:|CHECK' "$log" | head -n 40 | sed 's/^/   /'
+    grep -E '^conformance:' "$log" | sed 's/^/   /'
+    printf '   %s\n' "$summary"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+}
+
+part "unit tests" "$BUILD/tests/run"
+part "command line and bad inputs" sh tests/cli.sh
+part "golden reports" sh tests/golden.sh
+part "ONNX backend conformance" "$BUILD/tests/run-conformance" /usr/share/libonnx-testdata/data tests/conformance/known_gaps.txt
+part "fixtures: closed-form counts" "$PYTHON" tests/fixtures_check.py
+part "real architectures (torchvision exports)" "$PYTHON" tests/real_models.py
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
