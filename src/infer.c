@@ -439,11 +439,13 @@ static void warn_incomplete(struct pr_analysis *a)
     char label[300];
     const struct pr_node *nodes = a->model->graph.nodes;
     if (shape)
-        pr_diag_add(&a->diag, "%d layers have unknown shapes (first: %s); their costs are not counted", shape,
-                    pr_node_label(&nodes[a->layers[first_shape].node], label, sizeof label));
+        pr_diag_add(&a->diag, "%d layer%s unknown shapes (first: %s); %s not counted", shape,
+                    shape == 1 ? " has" : "s have", pr_node_label(&nodes[a->layers[first_shape].node], label, sizeof label),
+                    shape == 1 ? "its cost is" : "their costs are");
     if (cost)
-        pr_diag_add(&a->diag, "%d layers have partly unknown extents (first: %s); their counts are lower bounds",
-                    cost, pr_node_label(&nodes[a->layers[first_cost].node], label, sizeof label));
+        pr_diag_add(&a->diag, "%d layer%s partly unknown extents (first: %s); %s lower bounds", cost,
+                    cost == 1 ? " has" : "s have", pr_node_label(&nodes[a->layers[first_cost].node], label, sizeof label),
+                    cost == 1 ? "its counts are" : "their counts are");
 }
 
 int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,

@@ -117,13 +117,19 @@ static void top_block(FILE *f, const struct pr_analysis *a)
     if (!a->ntop)
         return;
     const struct pr_graph *g = &a->model->graph;
+    int wname = 4;
+    for (int i = 0; i < a->ntop; i++) {
+        int len = (int)strlen(g->nodes[a->layers[a->top[i]].node].name);
+        wname = len > wname ? len : wname;
+    }
+    wname = wname > NAME_MAX_SHOWN + 3 ? NAME_MAX_SHOWN + 3 : wname;
     fprintf(f, "\ntop %d layers by MACs\n", a->ntop);
     for (int i = 0; i < a->ntop; i++) {
         const struct pr_layer *L = &a->layers[a->top[i]];
         const struct pr_node *n = &g->nodes[L->node];
         char b1[32], b2[32], s1[16];
         char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 24);
-        fprintf(f, "  %5d  %-*s  %-14s %8s MACs %6s  %8s FLOPs\n", a->top[i], NAME_MAX_SHOWN, name ? name : "?",
+        fprintf(f, "  %5d  %-*s  %-18s %8s MACs %6s  %8s FLOPs\n", a->top[i], wname, name ? name : "?",
                 op ? op : "?", pr_human_count(L->macs, b1, sizeof b1), pct(L->macs, a->totals.macs, s1, sizeof s1),
                 pr_human_count(L->flops, b2, sizeof b2));
         free(name);

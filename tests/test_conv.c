@@ -1,7 +1,534 @@
-/* test_conv.c -- placeholder suite. */
+/* test_conv.c -- Conv and ConvTranspose shapes and counts (ops/conv.c).
+ * Every expected value is worked out by hand in the comment beside it. */
+#include "opcheck.h"
 #include "test.h"
 
 void suite_conv(void);
+
+/* True when the node failed with a message containing part. */
+static bool fails_with(struct tnode *t, const char *part)
+{
+    int rc = tn_run(t, 1);
+    if (rc != PR_RUN_ERROR || !strstr(tn_error(t), part)) {
+        fprintf(stderr, "  got rc %d, error '%s'; wanted '%s'\n", rc, tn_error(t), part);
+        return false;
+    }
+    return true;
+}
+
+static void conv_2d_stride_pads_bias_counts(void)
+{
+    /* ResNet stem: 1x3x224x224, 64x3x7x7, stride 2, pads 3.
+     * out = floor((224 + 3 + 3 - 7) / 2) + 1 = floor(223/2) + 1 = 112
+     * MACs = 1*64*112*112 * 3*7*7 = 802816 * 147 = 118013952
+     * FLOPs = 2*118013952 + 64*112*112 = 236027904 + 802816 = 236830720 */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x224x224");
+    tn_in_weight(t, PR_DT_FLOAT, "64x3x7x7");
+    tn_in_weight(t, PR_DT_FLOAT, "64");
+    tn_attr_ints(t, "kernel_shape", "7,7");
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "3,3,3,3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x64x112x112");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 118013952);
+    CHECK_EQ(tn_cost(t)->flops, 236830720);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);   /* W and B are parameters */
+    CHECK(!tn_incomplete(t) && !tn_overflow(t));
+    tn_free(t);
+}
+
+static void conv_1d_dilation_and_stride(void)
+{
+    /* X 2x4x20, W 6x4x3, dilation 2, stride 3: dk = (3-1)*2+1 = 5,
+     * out = floor((20 - 5) / 3) + 1 = 6. MACs = 2*6*6 * 4*3 = 864. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "2x4x20");
+    tn_in_weight(t, PR_DT_FLOAT, "6x4x3");
+    tn_attr_ints(t, "dilations", "2");
+    tn_attr_ints(t, "strides", "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x6x6");
+    CHECK_EQ(tn_cost(t)->macs, 864);
+    CHECK_EQ(tn_cost(t)->flops, 1728);
+    tn_free(t);
+}
+
+static void conv_3d_asymmetric_pads_per_axis_strides(void)
+{
+    /* X 1x2x8x9x10, W 4x2x3x3x3, pads begin 1,0,2 end 0,1,2, strides 1,2,3:
+     * D1: (8+1+0-3)/1+1 = 7; D2: floor((9+0+1-3)/2)+1 = 3+1 = 4;
+     * D3: floor((10+2+2-3)/3)+1 = 3+1 = 4.
+     * MACs = 4*7*4*4 * 2*27 = 448*54 = 24192. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x2x8x9x10");
+    tn_in_weight(t, PR_DT_FLOAT, "4x2x3x3x3");
+    tn_attr_ints(t, "pads", "1,0,2,0,1,2");
+    tn_attr_ints(t, "strides", "1,2,3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x7x4x4");
+    CHECK_EQ(tn_cost(t)->macs, 24192);
+    CHECK_EQ(tn_cost(t)->flops, 48384);
+    tn_free(t);
+}
+
+static void conv_groups_divide_input_channels(void)
+{
+    /* X 1x8x10x10, W 16x2x3x3, group 4 (8 = 2*4), pads 1: out 10x10.
+     * MACs = 16*10*10 * 2*9 = 28800. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x8x10x10");
+    tn_in_weight(t, PR_DT_FLOAT, "16x2x3x3");
+    tn_attr_int(t, "group", 4);
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x10x10");
+    CHECK_EQ(tn_cost(t)->macs, 28800);
+    CHECK_EQ(tn_cost(t)->flops, 57600);
+    tn_free(t);
+}
+
+static void conv_depthwise_counts_one_channel_per_output(void)
+{
+    /* X 1x32x56x56, W 32x1x3x3, group 32, stride 2, pads 1, B 32:
+     * out = floor((56+2-3)/2)+1 = 27+1 = 28.
+     * MACs = 32*28*28 * 1*9 = 25088*9 = 225792
+     * FLOPs = 2*225792 + 32*28*28 = 451584 + 25088 = 476672 */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x32x56x56");
+    tn_in_weight(t, PR_DT_FLOAT, "32x1x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    tn_attr_int(t, "group", 32);
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x32x28x28");
+    CHECK_EQ(tn_cost(t)->macs, 225792);
+    CHECK_EQ(tn_cost(t)->flops, 476672);
+    tn_free(t);
+}
+
+static void conv_auto_pad_same_is_ceil_of_input_over_stride(void)
+{
+    /* X 1x1x7x8, W 2x1x4x3, strides 2,3: SAME gives ceil(7/2) = 4 and
+     * ceil(8/3) = 3 for UPPER and LOWER alike; explicit pads are ignored.
+     * MACs = 2*4*3 * 1*4*3 = 288. */
+    const char *modes[] = {"SAME_UPPER", "SAME_LOWER"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("Conv", 11);
+        tn_in(t, PR_DT_FLOAT, "1x1x7x8");
+        tn_in_weight(t, PR_DT_FLOAT, "2x1x4x3");
+        tn_attr_str(t, "auto_pad", modes[i]);
+        tn_attr_ints(t, "strides", "2,3");
+        tn_attr_ints(t, "pads", "5,5,5,5");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x2x4x3");
+        CHECK_EQ(tn_cost(t)->macs, 288);
+        tn_free(t);
+    }
+}
+
+static void conv_auto_pad_valid_and_notset(void)
+{
+    /* X 1x1x7x8, W 1x1x3x3, stride 2, dilations 1,2: dk = 3, 5.
+     * VALID: ceil((7-3+1)/2) = 3, ceil((8-5+1)/2) = 2; MACs = 3*2*9 = 54.
+     * NOTSET (no pads) is the same here: floor(4/2)+1 = 3, floor(3/2)+1 = 2. */
+    const char *modes[] = {"VALID", "NOTSET"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("Conv", 1);
+        tn_in(t, PR_DT_FLOAT, "1x1x7x8");
+        tn_in_weight(t, PR_DT_FLOAT, "1x1x3x3");
+        tn_attr_str(t, "auto_pad", modes[i]);
+        tn_attr_ints(t, "strides", "2,2");
+        tn_attr_ints(t, "dilations", "1,2");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x1x3x2");
+        CHECK_EQ(tn_cost(t)->macs, 54);
+        tn_free(t);
+    }
+}
+
+static void conv_unknown_extents_propagate_and_cost_is_incomplete(void)
+{
+    /* X ?x3x?x32, W 8x3x3x3, pads 1: N and D1 stay unknown, D2 = 32. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "?x3x?x32");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x8x?x32");
+    CHECK(tn_incomplete(t));
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    tn_free(t);
+}
+
+static void conv_kernel_shape_fills_unknown_weight_extents(void)
+{
+    /* W 4x3x?x? with kernel_shape 5,5: out = 16-5+1 = 12;
+     * MACs = 4*12*12 * 3*5*5 = 576*75 = 43200. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x16x16");
+    tn_in(t, PR_DT_FLOAT, "4x3x?x?");
+    tn_attr_ints(t, "kernel_shape", "5,5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x12x12");
+    CHECK_EQ(tn_cost(t)->macs, 43200);
+    CHECK(!tn_incomplete(t));
+    tn_free(t);
+}
+
+static void conv_count_overflow_is_flagged(void)
+{
+    /* numel(Y) = 1e6 * 1e6 * 1e6 = 1e18 fits; times C_in/group * K = 1e6
+     * gives 1e24 > 2^64 ~ 1.8e19. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1000000x1000000x1000000");
+    tn_in(t, PR_DT_FLOAT, "1000000x1000000x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1000000x1000000x1000000");
+    CHECK(tn_overflow(t));
+    tn_free(t);
+}
+
+static void conv_int64_overflow_in_extent_is_an_error(void)
+{
+    /* D + pad = 2^62 + 2^62 = 2^63 does not fit int64. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x4611686018427387904");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
+    tn_attr_ints(t, "pads", "4611686018427387904,0");
+    CHECK(fails_with(t, "overflows int64"));
+    tn_free(t);
+
+    /* dk = (3-1) * 2^62 + 1 overflows. */
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x10");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
+    tn_attr_ints(t, "dilations", "4611686018427387904");
+    CHECK(fails_with(t, "effective kernel"));
+    tn_free(t);
+}
+
+static void conv_bad_weights_are_errors(void)
+{
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3");
+    CHECK(fails_with(t, "weight has rank 3 but input has rank 4"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x4x3x3");
+    CHECK(fails_with(t, "input has 3 channels but weight expects 4 x group 1"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);                 /* 6 output channels, group 4 */
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "6x1x3x3");
+    tn_attr_int(t, "group", 4);
+    CHECK(fails_with(t, "output channels 6 (weight axis 0) are not divisible by group 4"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);                 /* 6 input channels, group 4 */
+    tn_in(t, PR_DT_FLOAT, "1x6x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x1x3x3");
+    tn_attr_int(t, "group", 4);
+    CHECK(fails_with(t, "input channels 6 are not divisible by group 4"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "7");
+    CHECK(fails_with(t, "bias has 7 values but there are 8 output channels"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_attr_ints(t, "kernel_shape", "5,5");
+    CHECK(fails_with(t, "kernel_shape[0] is 5 but the weight's kernel extent (axis 2) is 3"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    CHECK(fails_with(t, "input 1 is required"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3");
+    CHECK(fails_with(t, "at least one spatial dim"));
+    tn_free(t);
+}
+
+static void conv_bad_attributes_are_errors(void)
+{
+    static const struct { const char *name, *vals, *msg; } cases[] = {
+        {"strides", "1,0", "'strides'[1] is 0; it must be >= 1"},
+        {"dilations", "-1,1", "'dilations'[0] is -1; it must be >= 1"},
+        {"pads", "1,1,-1,1", "'pads'[2] is -1; it must be >= 0"},
+        {"pads", "1,1,1", "'pads' has 3 values but the input has 2 spatial dims, so 4 are expected"},
+        {"kernel_shape", "3,3,3", "'kernel_shape' has 3 values"},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new("Conv", 11);
+        tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+        tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+        tn_attr_ints(t, cases[i].name, cases[i].vals);
+        CHECK(fails_with(t, cases[i].msg));
+        tn_free(t);
+    }
+
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_attr_int(t, "group", 0);
+    CHECK(fails_with(t, "group is 0; it must be >= 1"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_attr_str(t, "auto_pad", "SAME");
+    CHECK(fails_with(t, "auto_pad is 'SAME'; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID"));
+    tn_free(t);
+
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
+    tn_attr_str(t, "strides", "2");     /* a string where ints are due */
+    CHECK(fails_with(t, "attribute 'strides' is string but must be ints"));
+    tn_free(t);
+}
+
+static void conv_kernel_larger_than_padded_input_is_an_error(void)
+{
+    /* 4 + 0 + 0 < 5: kernel larger than the padded input. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x5x5");
+    CHECK(fails_with(t, "axis 2: kernel larger than the padded input: effective kernel 5 = "
+                        "(5-1)*1+1 > padded input 4 = 4+0+0"));
+    tn_free(t);
+
+    /* VALID with dilation: dk = (3-1)*3+1 = 7 > 6. */
+    t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x6");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
+    tn_attr_str(t, "auto_pad", "VALID");
+    tn_attr_ints(t, "dilations", "3");
+    CHECK(fails_with(t, "kernel larger than the padded input"));
+    tn_free(t);
+}
+
+static void conv_transpose_2d_groups_pads_output_padding(void)
+{
+    /* X 1x8x10x12, W 8x4x3x3, group 2 -> C_out = 4*2 = 8; strides 2,
+     * pads 1, output_padding 1:
+     * out = 2*(10-1)+1+3-1-1 = 20, 2*(12-1)+1+3-1-1 = 24.
+     * MACs = N*C_in*prod(in)*(C_out/group)*prod(K) = 1*8*120*4*9 = 34560
+     * FLOPs = 2*34560 + 8*20*24 = 69120 + 3840 = 72960 */
+    struct tnode *t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x8x10x12");
+    tn_in_weight(t, PR_DT_FLOAT, "8x4x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    tn_attr_int(t, "group", 2);
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    tn_attr_ints(t, "output_padding", "1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x20x24");
+    CHECK_EQ(tn_cost(t)->macs, 34560);
+    CHECK_EQ(tn_cost(t)->flops, 72960);
+    tn_free(t);
+}
+
+static void conv_transpose_3d_counts_from_input_side(void)
+{
+    /* X 2x4x3x4x5, W 4x3x2x2x2, stride 2: out = 2*(D-1)+2 = 6, 8, 10.
+     * MACs = 2*4*(3*4*5) * 3*8 = 480*24 = 11520 (not from the output side:
+     * 2*3*480 * 4*8 would be 92160). */
+    struct tnode *t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "2x4x3x4x5");
+    tn_in_weight(t, PR_DT_FLOAT, "4x3x2x2x2");
+    tn_attr_ints(t, "strides", "2,2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x6x8x10");
+    CHECK_EQ(tn_cost(t)->macs, 11520);
+    CHECK_EQ(tn_cost(t)->flops, 23040);
+    tn_free(t);
+}
+
+static void conv_transpose_1d_dilation(void)
+{
+    /* X 1x2x5, W 2x3x3, dilation 3: dk = 7, out = 1*(5-1)+0+7 = 11.
+     * MACs = 2*5 * 3*3 = 90. */
+    struct tnode *t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x2x5");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3");
+    tn_attr_ints(t, "dilations", "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x11");
+    CHECK_EQ(tn_cost(t)->macs, 90);
+    tn_free(t);
+}
+
+static void conv_transpose_output_shape_wins_with_or_without_n_c(void)
+{
+    /* X 1x1x3x3, W 1x2x3x3, strides 3,2; output_shape 10,8 (spatial) or
+     * 1,2,10,8 (with N, C): Y 1x2x10x8. Pads given are ignored.
+     * MACs = 1*1*9 * 2*9 = 162. */
+    const char *os[] = {"10,8", "1,2,10,8"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("ConvTranspose", 11);
+        tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+        tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+        tn_attr_ints(t, "strides", "3,2");
+        tn_attr_ints(t, "pads", "1,1,1,1");
+        tn_attr_ints(t, "output_shape", os[i]);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x2x10x8");
+        CHECK_EQ(tn_cost(t)->macs, 162);
+        tn_free(t);
+    }
+}
+
+static void conv_transpose_same_is_input_times_stride(void)
+{
+    /* X 1x1x3x5, W 1x2x3x3, strides 2,3: SAME_UPPER / SAME_LOWER give
+     * 3*2 = 6 and 5*3 = 15. MACs = 15 * 2*9 = 270. */
+    const char *modes[] = {"SAME_UPPER", "SAME_LOWER"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("ConvTranspose", 11);
+        tn_in(t, PR_DT_FLOAT, "1x1x3x5");
+        tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+        tn_attr_str(t, "auto_pad", modes[i]);
+        tn_attr_ints(t, "strides", "2,3");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x2x6x15");
+        CHECK_EQ(tn_cost(t)->macs, 270);
+        tn_free(t);
+    }
+}
+
+static void conv_transpose_valid_ignores_pads(void)
+{
+    /* X 1x1x3x3, W 1x2x3x3, stride 2, VALID with pads 1: 2*2+3 = 7. */
+    struct tnode *t = tn_new("ConvTranspose", 1);
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_attr_str(t, "auto_pad", "VALID");
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x2x7x7");
+    tn_free(t);
+}
+
+static void conv_transpose_errors(void)
+{
+    struct tnode *t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x4x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, "3x2x3x3");
+    CHECK(fails_with(t, "input has 4 channels but weight axis 0 is 3"));
+    tn_free(t);
+
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x3x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, "3x2x3x3");
+    tn_attr_int(t, "group", 2);
+    CHECK(fails_with(t, "input channels 3 are not divisible by group 2"));
+    tn_free(t);
+
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_attr_ints(t, "output_shape", "10,8,4");
+    CHECK(fails_with(t, "output_shape has 3 values but the input has 2 spatial dims"));
+    tn_free(t);
+
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_attr_ints(t, "output_padding", "-1,0");
+    CHECK(fails_with(t, "'output_padding'[0] is -1; it must be >= 0"));
+    tn_free(t);
+
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    CHECK(fails_with(t, "bias has 3 values but there are 2 output channels"));
+    tn_free(t);
+
+    /* 1*(2-1) + 0 + 2 - 3 - 3 = -3 */
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x2");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x2");
+    tn_attr_ints(t, "pads", "3,3");
+    CHECK(fails_with(t, "axis 2: output extent would be -3"));
+    tn_free(t);
+
+    /* 4 * (2^62 - 1) overflows int64 */
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x4611686018427387904");
+    tn_in_weight(t, PR_DT_FLOAT, "1x1x1");
+    tn_attr_ints(t, "strides", "4");
+    CHECK(fails_with(t, "overflows int64"));
+    tn_free(t);
+}
+
+static void conv_matches_onnx_backend_test_shapes(void)
+{
+    /* test_conv_with_strides_and_asymmetric_padding: X 1x1x7x5, W 1x1x3x3,
+     * pads 1,0,1,0, strides 2: floor((7+2-3)/2)+1 = 4, floor((5-3)/2)+1 = 2. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x7x5");
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_attr_ints(t, "kernel_shape", "3,3");
+    tn_attr_ints(t, "pads", "1,0,1,0");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x1x4x2");
+    tn_free(t);
+
+    /* test_convtranspose_pads: X 1x1x3x3, W 1x2x3x3, strides 3,2, pads
+     * 1,2,1,2: 3*2+3-2 = 7, 2*2+3-4 = 3. */
+    t = tn_new("ConvTranspose", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_attr_ints(t, "strides", "3,2");
+    tn_attr_ints(t, "pads", "1,2,1,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x2x7x3");
+    tn_free(t);
+}
+
 void suite_conv(void)
 {
+    RUN(conv_2d_stride_pads_bias_counts);
+    RUN(conv_1d_dilation_and_stride);
+    RUN(conv_3d_asymmetric_pads_per_axis_strides);
+    RUN(conv_groups_divide_input_channels);
+    RUN(conv_depthwise_counts_one_channel_per_output);
+    RUN(conv_auto_pad_same_is_ceil_of_input_over_stride);
+    RUN(conv_auto_pad_valid_and_notset);
+    RUN(conv_unknown_extents_propagate_and_cost_is_incomplete);
+    RUN(conv_kernel_shape_fills_unknown_weight_extents);
+    RUN(conv_count_overflow_is_flagged);
+    RUN(conv_int64_overflow_in_extent_is_an_error);
+    RUN(conv_bad_weights_are_errors);
+    RUN(conv_bad_attributes_are_errors);
+    RUN(conv_kernel_larger_than_padded_input_is_an_error);
+    RUN(conv_transpose_2d_groups_pads_output_padding);
+    RUN(conv_transpose_3d_counts_from_input_side);
+    RUN(conv_transpose_1d_dilation);
+    RUN(conv_transpose_output_shape_wins_with_or_without_n_c);
+    RUN(conv_transpose_same_is_input_times_stride);
+    RUN(conv_transpose_valid_ignores_pads);
+    RUN(conv_transpose_errors);
+    RUN(conv_matches_onnx_backend_test_shapes);
 }

@@ -1,7 +1,139 @@
-/* test_core.c -- placeholder suite. */
+/* test_core.c -- shapes, checked arithmetic, names map, text helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "report.h"
+#include "shape.h"
 #include "test.h"
 
 void suite_core(void);
+
+static struct pr_shape sh(int rank, const int64_t *d)
+{
+    struct pr_shape s;
+    pr_shape_set(&s, rank, d);
+    return s;
+}
+
+static void broadcast_follows_numpy_rules(void)
+{
+    struct pr_shape a = sh(4, (int64_t[]){8, 1, 6, 1}), b = sh(3, (int64_t[]){7, 1, 5}), o;
+    CHECK_EQ(pr_shape_broadcast(&a, &b, &o), 0);
+    char buf[64];
+    CHECK_STR(pr_shape_str(&o, buf, sizeof buf), "8x7x6x5");   /* numpy docs' example */
+    struct pr_shape c = sh(2, (int64_t[]){3, 4}), d = sh(1, (int64_t[]){5});
+    CHECK_EQ(pr_shape_broadcast(&c, &d, &o), -1);
+    struct pr_shape s0 = sh(0, NULL);
+    CHECK_EQ(pr_shape_broadcast(&s0, &c, &o), 0);
+    CHECK_STR(pr_shape_str(&o, buf, sizeof buf), "3x4");
+}
+
+static void broadcast_keeps_unknown_extents_unknown(void)
+{
+    struct pr_shape a = sh(2, (int64_t[]){-1, 4}), b = sh(2, (int64_t[]){1, 4}), o;
+    CHECK_EQ(pr_shape_broadcast(&a, &b, &o), 0);
+    CHECK_EQ(o.dim[0], -1);
+    struct pr_shape u = {.rank = -1};
+    CHECK_EQ(pr_shape_broadcast(&u, &b, &o), 0);
+    CHECK_EQ(o.rank, -1);
+}
+
+static void numel_and_bytes_are_checked(void)
+{
+    bool unknown = false, ovf = false;
+    struct pr_shape a = sh(4, (int64_t[]){1, 3, 224, 224});
+    CHECK_EQ(pr_shape_numel(&a, &unknown, &ovf), 150528);        /* 3*224*224 */
+    CHECK_EQ(pr_shape_bytes(&a, PR_DT_FLOAT, &unknown, &ovf), 602112);
+    CHECK_EQ(pr_shape_bytes(&a, PR_DT_INT4, &unknown, &ovf), 75264); /* 4 bits each */
+    struct pr_shape odd = sh(1, (int64_t[]){3});
+    CHECK_EQ(pr_shape_bytes(&odd, PR_DT_UINT4, &unknown, &ovf), 2);  /* ceil(12/8) */
+    CHECK(!unknown && !ovf);
+    struct pr_shape huge = sh(3, (int64_t[]){1LL << 40, 1LL << 20, 1LL << 10});
+    pr_shape_numel(&huge, &unknown, &ovf);
+    CHECK(ovf);
+    struct pr_shape part = sh(2, (int64_t[]){-1, 4});
+    ovf = false;
+    CHECK_EQ(pr_shape_numel(&part, &unknown, &ovf), 0);
+    CHECK(unknown && !ovf);
+    struct pr_shape scalar = sh(0, NULL);
+    unknown = false;
+    CHECK_EQ(pr_shape_numel(&scalar, &unknown, &ovf), 1);
+}
+
+static void u64_arithmetic_saturates_and_flags(void)
+{
+    bool ovf = false;
+    CHECK_EQ(pr_u64_mul(1ull << 32, 1ull << 31, &ovf), 1ull << 63);
+    CHECK(!ovf);
+    CHECK(pr_u64_mul(1ull << 32, 1ull << 32, &ovf) == UINT64_MAX);
+    CHECK(ovf);
+    ovf = false;
+    CHECK(pr_u64_add(UINT64_MAX, 1, &ovf) == UINT64_MAX);
+    CHECK(ovf);
+}
+
+static void axis_normalises_negative_and_rejects_out_of_range(void)
+{
+    CHECK_EQ(pr_axis(-1, 4), 3);
+    CHECK_EQ(pr_axis(3, 4), 3);
+    CHECK_EQ(pr_axis(4, 4), -1);
+    CHECK_EQ(pr_axis(-5, 4), -1);
+}
+
+static void names_map_finds_every_key_and_refuses_duplicates(void)
+{
+    struct pr_names h;
+    CHECK_EQ(pr_names_init(&h, 4), 0);
+    static char keys[3000][12];
+    int refused = 0;
+    for (int i = 0; i < 3000; i++) {
+        snprintf(keys[i], sizeof keys[i], "v%d", i);
+        refused += pr_names_put(&h, keys[i], i) != 0;
+    }
+    CHECK_EQ(refused, 0);
+    int wrong = 0;
+    for (int i = 0; i < 3000; i++)
+        wrong += pr_names_get(&h, keys[i]) != i;
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(pr_names_put(&h, "v17", 99), 1);
+    CHECK_EQ(pr_names_get(&h, "v17"), 17);
+    CHECK_EQ(pr_names_get(&h, "nope"), -1);
+    pr_names_free(&h);
+}
+
+static void human_numbers_use_three_significant_digits(void)
+{
+    char b[32];
+    CHECK_STR(pr_human_count(4089184256ull, b, sizeof b), "4.09 G");
+    CHECK_STR(pr_human_count(25557032ull, b, sizeof b), "25.6 M");
+    CHECK_STR(pr_human_count(999, b, sizeof b), "999");
+    CHECK_STR(pr_human_count(999999, b, sizeof b), "1.00 M");
+    CHECK_STR(pr_human_bytes(102662144ull, b, sizeof b), "97.9 MiB"); /* 102662144/2^20 = 97.906 */
+    CHECK_STR(pr_human_bytes(512, b, sizeof b), "512 B");
+}
+
+static void text_clean_replaces_invalid_utf8_and_controls(void)
+{
+    char *s = pr_text_clean("ok\x1b[31m\xff\xc3\xa9", 100);
+    CHECK_STR(s, "ok?[31m\xEF\xBF\xBD\xc3\xa9");
+    free(s);
+    s = pr_text_clean("abcdefgh", 4);
+    CHECK_STR(s, "abcd...");
+    free(s);
+    s = pr_text_clean("\xed\xa0\x80", 10);   /* an encoded surrogate is invalid */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    free(s);
+}
+
 void suite_core(void)
 {
+    RUN(broadcast_follows_numpy_rules);
+    RUN(broadcast_keeps_unknown_extents_unknown);
+    RUN(numel_and_bytes_are_checked);
+    RUN(u64_arithmetic_saturates_and_flags);
+    RUN(axis_normalises_negative_and_rejects_out_of_range);
+    RUN(names_map_finds_every_key_and_refuses_duplicates);
+    RUN(human_numbers_use_three_significant_digits);
+    RUN(text_clean_replaces_invalid_utf8_and_controls);
 }

@@ -1,7 +1,197 @@
-/* test_model.c -- placeholder suite. */
+/* test_model.c -- loading hostile buffers, ordering, cycles. Graphs for the
+ * ordering tests are built directly as IR (values and nodes), so each test
+ * states its wiring in a line. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "model.h"
+#include "onnx.pb-c.h"
 #include "test.h"
 
 void suite_model(void);
+
+/* A chain graph: node i reads value in[i] and writes value i + nvalues0. */
+struct mini {
+    struct pr_model m;
+    struct pr_node nodes[8];
+    struct pr_value values[16];
+    int in[8][2], out[8][1];
+};
+
+/* wiring[i] = index of the node whose output node i reads (-1: graph input). */
+static void mini_build(struct mini *x, int n, const int *wiring)
+{
+    memset(x, 0, sizeof *x);
+    x->m.graph.nodes = x->nodes;
+    x->m.graph.values = x->values;
+    x->m.graph.nnodes = n;
+    x->m.graph.nvalues = n + 1;
+    x->values[0].producer = -1;          /* value 0: the graph input */
+    for (int i = 0; i < n; i++) {
+        x->nodes[i].index = i;
+        x->nodes[i].name = "n";
+        x->nodes[i].op_type = "Relu";
+        x->nodes[i].nin = 1;
+        x->nodes[i].nout = 1;
+        x->nodes[i].in = x->in[i];
+        x->nodes[i].out = x->out[i];
+        x->in[i][0] = wiring[i] < 0 ? 0 : wiring[i] + 1;
+        x->out[i][0] = i + 1;
+        x->values[i + 1].producer = i;
+    }
+}
+
+static void schedule_keeps_a_sorted_file_order(void)
+{
+    struct mini x;
+    mini_build(&x, 4, (int[]){-1, 0, 1, 0});
+    int order[4];
+    struct pr_err err;
+    CHECK_EQ(pr_schedule(&x.m, order, &err), 0);
+    CHECK(order[0] == 0 && order[1] == 1 && order[2] == 2 && order[3] == 3);
+}
+
+static void schedule_sorts_unsorted_nodes_staying_close_to_file_order(void)
+{
+    struct mini x;
+    /* node 0 reads node 2, node 1 reads the input, node 2 reads node 1,
+     * node 3 reads the input: valid orders put 1 before 2 before 0; the
+     * min-heap takes the lowest ready index first: 1, 2, 0, 3. */
+    mini_build(&x, 4, (int[]){2, -1, 1, -1});
+    int order[4];
+    struct pr_err err;
+    CHECK_EQ(pr_schedule(&x.m, order, &err), 0);
+    CHECK(order[0] == 1 && order[1] == 2 && order[2] == 0 && order[3] == 3);
+}
+
+static void schedule_names_a_node_on_a_cycle(void)
+{
+    struct mini x;
+    /* 0 -> 1 -> 2 -> 0 is a cycle; node 3 hangs off it */
+    mini_build(&x, 4, (int[]){2, 0, 1, 2});
+    x.nodes[1].name = "b";
+    x.nodes[2].name = "c";
+    x.nodes[0].name = "a";
+    int order[4];
+    struct pr_err err = {0};
+    CHECK_EQ(pr_schedule(&x.m, order, &err), -1);
+    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK(strstr(err.msg, "is on a cycle") != NULL);
+    CHECK(strstr(err.msg, "'a'") || strstr(err.msg, "'b'") || strstr(err.msg, "'c'"));
+}
+
+static int load(const void *buf, size_t size, struct pr_err *err)
+{
+    struct pr_model m;
+    struct pr_diag d;
+    pr_diag_init(&d);
+    int rc = pr_model_load_buffer(&m, buf, size, "mem.onnx", NULL, &d, err);
+    if (rc == 0)
+        pr_model_free(&m);
+    pr_diag_free(&d);
+    return rc;
+}
+
+static void empty_buffer_is_refused(void)
+{
+    struct pr_err err;
+    CHECK_EQ(load("", 0, &err), -1);
+    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK(strstr(err.msg, "empty") != NULL);
+}
+
+static void garbage_is_refused_without_crashing(void)
+{
+    unsigned char junk[512];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof junk; i++) {
+        x = x * 1103515245u + 12345u;
+        junk[i] = (unsigned char)(x >> 16);
+    }
+    struct pr_err err;
+    int refused = 0;
+    for (size_t len = 1; len <= sizeof junk; len += 37)
+        refused += load(junk, len, &err) == -1;
+    CHECK_EQ(refused, 14);   /* ceil(512 / 37) lengths, every one refused */
+}
+
+/* Packs a ModelProto whose only content is what fill() sets. */
+static size_t pack_model(Onnx__ModelProto *mp, unsigned char *buf, size_t cap)
+{
+    size_t n = onnx__model_proto__get_packed_size(mp);
+    return n <= cap ? onnx__model_proto__pack(mp, buf) : 0;
+}
+
+static void model_without_graph_is_refused(void)
+{
+    Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+    mp.has_ir_version = 1;
+    mp.ir_version = 8;
+    unsigned char buf[64];
+    size_t n = pack_model(&mp, buf, sizeof buf);
+    struct pr_err err;
+    CHECK_EQ(load(buf, n, &err), -1);
+    CHECK(strstr(err.msg, "no graph") != NULL);
+}
+
+static void newer_ir_version_is_refused(void)
+{
+    Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+    Onnx__GraphProto g = ONNX__GRAPH_PROTO__INIT;
+    mp.has_ir_version = 1;
+    mp.ir_version = PR_MAX_IR_VERSION + 1;
+    mp.graph = &g;
+    unsigned char buf[64];
+    size_t n = pack_model(&mp, buf, sizeof buf);
+    struct pr_err err;
+    CHECK_EQ(load(buf, n, &err), -1);
+    CHECK(strstr(err.msg, "newer than priori understands") != NULL);
+}
+
+static void external_data_paths_are_checked_lexically(void)
+{
+    static const char *bad[] = {"/etc/passwd", "../w.bin", "a/../../w.bin", "C:\\w.bin", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+        Onnx__GraphProto g = ONNX__GRAPH_PROTO__INIT;
+        Onnx__TensorProto t = ONNX__TENSOR_PROTO__INIT;
+        Onnx__StringStringEntryProto loc = ONNX__STRING_STRING_ENTRY_PROTO__INIT;
+        Onnx__StringStringEntryProto *ext[] = {&loc};
+        Onnx__TensorProto *inits[] = {&t};
+        int64_t dims[] = {4};
+        loc.key = "location";
+        loc.value = (char *)bad[i];
+        t.name = "w";
+        t.n_dims = 1;
+        t.dims = dims;
+        t.has_data_type = 1;
+        t.data_type = PR_DT_FLOAT;
+        t.has_data_location = 1;
+        t.data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+        t.n_external_data = 1;
+        t.external_data = ext;
+        g.n_initializer = 1;
+        g.initializer = inits;
+        mp.has_ir_version = 1;
+        mp.ir_version = 8;
+        mp.graph = &g;
+        unsigned char buf[256];
+        size_t n = pack_model(&mp, buf, sizeof buf);
+        struct pr_err err = {0};
+        CHECK_EQ(load(buf, n, &err), -1);
+        CHECK(strstr(err.msg, "initializer 'w'") != NULL);
+    }
+}
+
 void suite_model(void)
 {
+    RUN(schedule_keeps_a_sorted_file_order);
+    RUN(schedule_sorts_unsorted_nodes_staying_close_to_file_order);
+    RUN(schedule_names_a_node_on_a_cycle);
+    RUN(empty_buffer_is_refused);
+    RUN(garbage_is_refused_without_crashing);
+    RUN(model_without_graph_is_refused);
+    RUN(newer_ir_version_is_refused);
+    RUN(external_data_paths_are_checked_lexically);
 }
