@@ -72,7 +72,7 @@ expect 3 "leaves the model's folder" analyze $B/external_escape.onnx
 # external data: missing file is a warning (counts need no weights); a
 # symlink leaving the folder and a file too short are errors
 mkdir -p "$tmp/ext"
-cp $B/external_missing.onnx "$tmp/ext/model.onnx"
+cp fixtures/external_missing.onnx "$tmp/ext/model.onnx"
 expect 0 "external data file 'missing.bin' is missing" analyze "$tmp/ext/model.onnx" --format json
 ln -s /etc/hostname "$tmp/ext/missing.bin"
 expect 3 "resolves outside the model's folder" analyze "$tmp/ext/model.onnx"

@@ -148,7 +148,7 @@ def expected_counts(model, shape, device="meta"):
             macs += output.numel() * m.in_features
         elif isinstance(m, BN):
             src = conv_out.get(id(x))
-            if src is not None and src.__class__ in CONV:
+            if src is not None:   # conv_out holds Conv (and subclasses) only
                 folded_bn.append((m, src))
             else:
                 unfolded_bn.append(m)

@@ -1,7 +1,246 @@
-/* test_activation.c -- placeholder suite. */
+/* test_activation.c -- activations: shapes, per-element FLOPs of each
+ * defining formula, PRelu/Clip inputs, softmax axes across opsets. */
+#include "opcheck.h"
 #include "test.h"
 
 void suite_activation(void);
+
+static void relu_counts_one_compare_per_element(void)
+{
+    struct tnode *t = tn_new("Relu", 14);
+    tn_in(t, PR_DT_FLOAT, "1x64x112x112");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x64x112x112");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 802816);   /* 64*112*112 x 1 */
+    tn_free(t);
+}
+
+static void each_activation_counts_its_formula(void)
+{
+    /* 2x3x4 = 24 elements times the operation count of each formula */
+    static const struct { const char *op; int opset; long long flops; } cases[] = {
+        {"LeakyRelu", 16, 24 * 2},    /* compare, mul */
+        {"Sigmoid", 13, 24 * 4},      /* neg, exp, add, div */
+        {"HardSigmoid", 6, 24 * 4},   /* mul, add, min, max */
+        {"HardSwish", 14, 24 * 5},    /* HardSigmoid + mul */
+        {"Tanh", 13, 24 * 1},
+        {"Elu", 6, 24 * 4},           /* compare, exp, sub, mul */
+        {"Selu", 6, 24 * 5},          /* compare, exp, mul, sub, mul */
+        {"Softplus", 1, 24 * 3},      /* exp, add, log */
+        {"Softmax", 13, 24 * 5},      /* max, sub, exp, sum, div */
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new(cases[i].op, cases[i].opset);
+        tn_in(t, PR_DT_FLOAT16, "2x3x4");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+        CHECK_EQ(tn_cost(t)->flops, cases[i].flops);
+        tn_free(t);
+    }
+}
+
+static void logsoftmax_adds_one_log_per_row(void)
+{
+    /* opset 13, axis 1 of 3x4x5: 60 x 5 + rows 3*5 = 315 */
+    struct tnode *t = tn_new("LogSoftmax", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4x5");
+    CHECK_EQ(tn_cost(t)->flops, 315);
+    tn_free(t);
+    /* opset 13 default axis -1: rows 3*4 = 12 -> 312 */
+    t = tn_new("LogSoftmax", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 312);
+    tn_free(t);
+    /* opset 11 default axis 1, 2-D coercion: rows = 3 -> 303 */
+    t = tn_new("LogSoftmax", 11);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 303);
+    tn_free(t);
+}
+
+static void softmax_axis_out_of_range_is_error(void)
+{
+    static const int axes[] = {3, -4};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("Softmax", 13);
+        tn_in(t, PR_DT_FLOAT, "3x4x5");
+        tn_attr_int(t, "axis", axes[i]);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+        CHECK(strstr(tn_error(t), "out of range") != NULL);
+        tn_free(t);
+    }
+}
+
+static void softmax_opset1_coercion_accepts_axis_equal_rank(void)
+{
+    /* before opset 11 axis = rank is the 2-D coercion's [N, 1]; from 11 it is out of range */
+    struct tnode *t = tn_new("Softmax", 1);
+    tn_in(t, PR_DT_FLOAT, "4x6");
+    tn_attr_int(t, "axis", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x6");
+    tn_free(t);
+    t = tn_new("Softmax", 11);
+    tn_in(t, PR_DT_FLOAT, "4x6");
+    tn_attr_int(t, "axis", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    tn_free(t);
+}
+
+static void prelu_slope_is_a_weight_and_broadcasts(void)
+{
+    /* 1x8x4x4 = 128 elements x (compare, mul) = 256 */
+    struct tnode *t = tn_new("PRelu", 16);
+    tn_in(t, PR_DT_FLOAT, "1x8x4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "8x1x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x4x4");
+    CHECK_EQ(tn_cost(t)->flops, 256);
+    CHECK_EQ(tn_cost(t)->weight_mask, 2);
+    tn_free(t);
+}
+
+static void prelu_slope_that_grows_x_is_error(void)
+{
+    struct tnode *t = tn_new("PRelu", 16);
+    tn_in(t, PR_DT_FLOAT, "1x8x4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "slope (3)") != NULL);
+    tn_free(t);
+    t = tn_new("PRelu", 16);   /* unidirectional: slope may not add dims to X */
+    tn_in(t, PR_DT_FLOAT, "4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x4x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    tn_free(t);
+}
+
+static void prelu_before_opset7_accepts_channel_slope(void)
+{
+    /* opset 6: a 1-D slope of X's C = 8 channels; from opset 7 it must broadcast (8 vs 4) */
+    struct tnode *t = tn_new("PRelu", 6);
+    tn_in(t, PR_DT_FLOAT, "2x8x4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x8x4x4");
+    tn_free(t);
+    t = tn_new("PRelu", 7);
+    tn_in(t, PR_DT_FLOAT, "2x8x4x4");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    tn_free(t);
+}
+
+static void clip_opset11_bounds_are_hyperparameters(void)
+{
+    /* 3x4 = 12 elements x 2 compares; min/max are not parameters */
+    struct tnode *t = tn_new("Clip", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_cost(t)->flops, 24);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0);
+    tn_free(t);
+}
+
+static void clip_absent_min_with_max(void)
+{
+    struct tnode *t = tn_new("Clip", 12);
+    tn_in(t, PR_DT_INT8, "3x4x5");
+    tn_in_absent(t);
+    tn_in_vals(t, PR_DT_INT8, "", "0");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    tn_free(t);
+}
+
+static void clip_opset6_takes_attributes_only(void)
+{
+    struct tnode *t = tn_new("Clip", 6);
+    tn_in(t, PR_DT_FLOAT, "10");
+    tn_attr_float(t, "min", 0);
+    tn_attr_float(t, "max", 6);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 20);
+    tn_free(t);
+    t = tn_new("Clip", 6);
+    tn_in(t, PR_DT_FLOAT, "10");
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "attributes") != NULL);
+    tn_free(t);
+    t = tn_new("Clip", 11);   /* and opset 11+ rejects the attributes */
+    tn_in(t, PR_DT_FLOAT, "10");
+    tn_attr_float(t, "min", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    tn_free(t);
+}
+
+static void clip_non_scalar_bound_is_error(void)
+{
+    struct tnode *t = tn_new("Clip", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "scalar") != NULL);
+    tn_free(t);
+}
+
+static void attribute_of_wrong_type_is_error(void)
+{
+    struct tnode *t = tn_new("LeakyRelu", 16);
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_attr_str(t, "alpha", "0.1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "alpha") != NULL);
+    tn_free(t);
+}
+
+static void too_many_inputs_is_error(void)
+{
+    struct tnode *t = tn_new("Relu", 14);
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    tn_free(t);
+}
+
+static void unknown_extent_keeps_rank_and_is_incomplete(void)
+{
+    struct tnode *t = tn_new("Sigmoid", 13);
+    tn_in(t, PR_DT_FLOAT, "?x10");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x10");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+}
+
 void suite_activation(void)
 {
+    RUN(relu_counts_one_compare_per_element);
+    RUN(each_activation_counts_its_formula);
+    RUN(logsoftmax_adds_one_log_per_row);
+    RUN(softmax_axis_out_of_range_is_error);
+    RUN(softmax_opset1_coercion_accepts_axis_equal_rank);
+    RUN(prelu_slope_is_a_weight_and_broadcasts);
+    RUN(prelu_slope_that_grows_x_is_error);
+    RUN(prelu_before_opset7_accepts_channel_slope);
+    RUN(clip_opset11_bounds_are_hyperparameters);
+    RUN(clip_absent_min_with_max);
+    RUN(clip_opset6_takes_attributes_only);
+    RUN(clip_non_scalar_bound_is_error);
+    RUN(attribute_of_wrong_type_is_error);
+    RUN(too_many_inputs_is_error);
+    RUN(unknown_extent_keeps_rank_and_is_incomplete);
 }

@@ -1,7 +1,284 @@
-/* test_gemm.c -- placeholder suite. */
+/* test_gemm.c -- Gemm and MatMul shapes and counts (ops/gemm.c).
+ * Every expected value is worked out by hand in the comment beside it. */
+#include "opcheck.h"
 #include "test.h"
 
 void suite_gemm(void);
+
+/* True when the node failed with a message containing part. */
+static bool fails_with(struct tnode *t, const char *part)
+{
+    int rc = tn_run(t, 1);
+    if (rc != PR_RUN_ERROR || !strstr(tn_error(t), part)) {
+        fprintf(stderr, "  got rc %d, error '%s'; wanted '%s'\n", rc, tn_error(t), part);
+        return false;
+    }
+    return true;
+}
+
+static void gemm_without_bias_is_two_flops_per_mac(void)
+{
+    /* A 2x10, B 10x3: Y 2x3, MACs = 2*3*10 = 60, FLOPs = 120. */
+    struct tnode *t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x10");
+    tn_in_weight(t, PR_DT_FLOAT, "10x3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 60);
+    CHECK_EQ(tn_cost(t)->flops, 120);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+}
+
+static void gemm_trans_flags_alpha_beta_add_flops(void)
+{
+    /* test_gemm_all_attributes: A 4x3 with transA -> M = 3, K = 4;
+     * B 5x4 with transB -> N = 5; C 1x5; alpha 0.25, beta 0.35.
+     * MACs = 3*5*4 = 60; FLOPs = 120 + 15 (add C) + 15 (alpha) + 15 (beta) = 165. */
+    struct tnode *t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "4x3");
+    tn_in(t, PR_DT_FLOAT, "5x4");
+    tn_in(t, PR_DT_FLOAT, "1x5");
+    tn_attr_int(t, "transA", 1);
+    tn_attr_int(t, "transB", 1);
+    tn_attr_float(t, "alpha", 0.25);
+    tn_attr_float(t, "beta", 0.35);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x5");
+    CHECK_EQ(tn_cost(t)->macs, 60);
+    CHECK_EQ(tn_cost(t)->flops, 165);
+    tn_free(t);
+}
+
+static void gemm_linear_layer_with_vector_bias(void)
+{
+    /* ResNet-50 fc: A 1x2048, B 1000x2048 (transB), C 1000.
+     * MACs = 1*1000*2048 = 2048000; FLOPs = 4096000 + 1000 = 4097000. */
+    struct tnode *t = tn_new("Gemm", 11);
+    tn_in(t, PR_DT_FLOAT, "1x2048");
+    tn_in_weight(t, PR_DT_FLOAT, "1000x2048");
+    tn_in_weight(t, PR_DT_FLOAT, "1000");
+    tn_attr_int(t, "transB", 1);
+    tn_attr_float(t, "alpha", 1.0);
+    tn_attr_float(t, "beta", 1.0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x1000");
+    CHECK_EQ(tn_cost(t)->macs, 2048000);
+    CHECK_EQ(tn_cost(t)->flops, 4097000);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    tn_free(t);
+}
+
+static void gemm_scalar_and_column_bias_broadcast(void)
+{
+    /* C scalar and C 3x1 both broadcast to Y 3x4 (A 3x6, B 6x4).
+     * MACs = 3*4*6 = 72; FLOPs = 144 + 12 = 156. */
+    const char *cs[] = {"", "3x1", "4", "3x4"};
+    for (int i = 0; i < 4; i++) {
+        struct tnode *t = tn_new("Gemm", 13);
+        tn_in(t, PR_DT_FLOAT, "3x6");
+        tn_in(t, PR_DT_FLOAT, "6x4");
+        tn_in(t, PR_DT_FLOAT, cs[i]);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "3x4");
+        CHECK_EQ(tn_cost(t)->flops, 156);
+        tn_free(t);
+    }
+}
+
+static void gemm_unknown_rows_propagate(void)
+{
+    /* A ?x8, B 8x4: Y ?x4, cost incomplete. */
+    struct tnode *t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "?x8");
+    tn_in(t, PR_DT_FLOAT, "8x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x4");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+}
+
+static void gemm_count_overflow_is_flagged(void)
+{
+    /* M*N*K = 2^32 * 2 * 2^32 = 2^65 > 2^64. */
+    struct tnode *t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "4294967296x4294967296");
+    tn_in(t, PR_DT_FLOAT, "4294967296x2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK(tn_overflow(t));
+    tn_free(t);
+}
+
+static void gemm_errors(void)
+{
+    struct tnode *t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK(fails_with(t, "inner dimensions differ: A is 2x3 (transA=0), B is 4x5 (transB=0)"));
+    tn_free(t);
+
+    t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK(fails_with(t, "A is 2x3x4 and B is 4x5; Gemm needs two 2-D matrices"));
+    tn_free(t);
+
+    t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "3x5");
+    tn_in(t, PR_DT_FLOAT, "3x1");
+    CHECK(fails_with(t, "C is 3x1 and does not broadcast to the output 2x5"));
+    tn_free(t);
+
+    t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "3x5");
+    tn_in(t, PR_DT_FLOAT, "1x2x5");
+    CHECK(fails_with(t, "C has rank 3"));
+    tn_free(t);
+
+    t = tn_new("Gemm", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "3x5");
+    tn_attr_str(t, "alpha", "big");
+    CHECK(fails_with(t, "attribute 'alpha' is string but must be float"));
+    tn_free(t);
+}
+
+static void matmul_2d(void)
+{
+    /* 3x4 @ 4x5: Y 3x5, MACs 3*5*4 = 60, FLOPs 120. */
+    struct tnode *t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT16, "3x4");
+    tn_in(t, PR_DT_FLOAT16, "4x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 60);
+    CHECK_EQ(tn_cost(t)->flops, 120);
+    tn_free(t);
+}
+
+static void matmul_1d_operands_are_promoted_then_dropped(void)
+{
+    static const struct { const char *a, *b, *y; long long macs; } cases[] = {
+        {"4", "4", "", 4},               /* dot product: scalar, K = 4 */
+        {"4", "4x6", "6", 24},           /* (1x4)(4x6) -> 6: 6*4 = 24 */
+        {"3x4", "4", "3", 12},           /* (3x4)(4x1) -> 3: 3*4 = 12 */
+        {"4", "7x4x6", "7x6", 168},      /* 7 batches of (1x4)(4x6): 7*6*4 */
+        {"2x3x4", "4", "2x3", 24},       /* 2*3 outputs of 4 MACs */
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new("MatMul", 13);
+        tn_in(t, PR_DT_FLOAT, cases[i].a);
+        tn_in(t, PR_DT_FLOAT, cases[i].b);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), cases[i].y);
+        CHECK_EQ(tn_cost(t)->macs, cases[i].macs);
+        CHECK_EQ(tn_cost(t)->flops, 2 * cases[i].macs);
+        tn_free(t);
+    }
+}
+
+static void matmul_batched_and_broadcast(void)
+{
+    static const struct { const char *a, *b, *y; long long macs; } cases[] = {
+        {"2x3x4", "2x4x5", "2x3x5", 120},          /* 2*3*5*4 */
+        {"2x1x3x4", "5x4x6", "2x5x3x6", 720},      /* 2*5*3*6*4 */
+        {"1x12x128x64", "1x12x64x128", "1x12x128x128", 12582912}, /* 12*128*128*64 */
+        {"3x4", "8x4x2", "8x3x2", 192},            /* 8*3*2*4 */
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new("MatMul", 13);
+        tn_in(t, PR_DT_FLOAT, cases[i].a);
+        tn_in(t, PR_DT_FLOAT, cases[i].b);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), cases[i].y);
+        CHECK_EQ(tn_cost(t)->macs, cases[i].macs);
+        tn_free(t);
+    }
+}
+
+static void matmul_unknown_extents(void)
+{
+    /* K unknown in A but known in B: 3x? @ 4x5 -> 3x5, MACs 3*5*4 = 60. */
+    struct tnode *t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "3x?");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x5");
+    CHECK_EQ(tn_cost(t)->macs, 60);
+    CHECK(!tn_incomplete(t));
+    tn_free(t);
+
+    /* ?x7x? @ ?x5: batch and K unknown -> ?x7x5, incomplete. */
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "?x7x?");
+    tn_in(t, PR_DT_FLOAT, "?x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x7x5");
+    CHECK(tn_incomplete(t));
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    tn_free(t);
+}
+
+static void matmul_count_overflow_is_flagged(void)
+{
+    /* 2^32 x 2^32 @ 2^32 x 2: 2^32 * 2 * 2^32 = 2^65 MACs. */
+    struct tnode *t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "4294967296x4294967296");
+    tn_in(t, PR_DT_FLOAT, "4294967296x2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK(tn_overflow(t));
+    tn_free(t);
+}
+
+static void matmul_errors(void)
+{
+    struct tnode *t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "5x6");
+    CHECK(fails_with(t, "inner dimensions differ: A is 3x4, B is 5x6"));
+    tn_free(t);
+
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "5");
+    CHECK(fails_with(t, "inner dimensions differ: A is 3x4, B is 5"));
+    tn_free(t);
+
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    CHECK(fails_with(t, "batch axes do not broadcast: A is 2x3x4, B is 3x4x5"));
+    tn_free(t);
+
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK(fails_with(t, "MatMul does not accept scalars"));
+    tn_free(t);
+
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK(fails_with(t, "input 1 is required"));
+    tn_free(t);
+}
+
 void suite_gemm(void)
 {
+    RUN(gemm_without_bias_is_two_flops_per_mac);
+    RUN(gemm_trans_flags_alpha_beta_add_flops);
+    RUN(gemm_linear_layer_with_vector_bias);
+    RUN(gemm_scalar_and_column_bias_broadcast);
+    RUN(gemm_unknown_rows_propagate);
+    RUN(gemm_count_overflow_is_flagged);
+    RUN(gemm_errors);
+    RUN(matmul_2d);
+    RUN(matmul_1d_operands_are_promoted_then_dropped);
+    RUN(matmul_batched_and_broadcast);
+    RUN(matmul_unknown_extents);
+    RUN(matmul_count_overflow_is_flagged);
+    RUN(matmul_errors);
 }
