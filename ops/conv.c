@@ -43,75 +43,18 @@
  * the consistency checks that need them; Y's element type is X's.
  */
 #include "families.h"
+#include "window.h"
 
 #include <string.h>
-
-enum pad_mode { PAD_NOTSET, PAD_SAME_UPPER, PAD_SAME_LOWER, PAD_VALID };
-
-/* The window of a convolution along its k spatial axes. */
-struct geom {
-    int k;
-    int64_t kernel[PR_MAX_RANK];      /* K; -1 when unknown */
-    int64_t stride[PR_MAX_RANK];
-    int64_t dil[PR_MAX_RANK];
-    int64_t pad[2 * PR_MAX_RANK];     /* begins, then ends */
-    enum pad_mode mode;
-    int64_t group;
-};
 
 static const char *op_name(const struct pr_op_ctx *c)
 {
     return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose" : "Conv";
 }
 
-/* Reads the ints attribute name into v[0..n): absent or empty gives dflt
- * everywhere; otherwise exactly n values, each >= min. 0 or -1 (error). */
-static int read_ints(struct pr_op_ctx *c, const char *name, int64_t *v, int n,
-                     int64_t dflt, int64_t min, int k)
-{
-    int64_t buf[2 * PR_MAX_RANK];
-    int got = pr_attr_ints(c, name, buf, 2 * PR_MAX_RANK);
-    if (c->failed)
-        return -1;
-    if (got <= 0) {
-        for (int i = 0; i < n; i++)
-            v[i] = dflt;
-        return 0;
-    }
-    if (got != n)
-        return pr_op_error(c, "'%s' has %d values but the input has %d spatial dims, "
-                           "so %d are expected", name, got, k, n);
-    for (int i = 0; i < n; i++) {
-        if (buf[i] < min)
-            return pr_op_error(c, "'%s'[%d] is %lld; it must be >= %lld",
-                               name, i, (long long)buf[i], (long long)min);
-        v[i] = buf[i];
-    }
-    return 0;
-}
-
-static int read_auto_pad(struct pr_op_ctx *c, enum pad_mode *m)
-{
-    const char *s = pr_attr_str(c, "auto_pad", "NOTSET");
-    if (c->failed)
-        return -1;
-    if (!s[0] || strcmp(s, "NOTSET") == 0)
-        *m = PAD_NOTSET;
-    else if (strcmp(s, "SAME_UPPER") == 0)
-        *m = PAD_SAME_UPPER;
-    else if (strcmp(s, "SAME_LOWER") == 0)
-        *m = PAD_SAME_LOWER;
-    else if (strcmp(s, "VALID") == 0)
-        *m = PAD_VALID;
-    else
-        return pr_op_error(c, "auto_pad is '%.64s'; expected NOTSET, SAME_UPPER, "
-                           "SAME_LOWER or VALID", s);
-    return 0;
-}
-
 /* Checks X and W, reads every window attribute into g. X's rank, W's rank
  * and kernel_shape must agree; warn only when asked (shape, not cost). */
-static int read_geom(struct pr_op_ctx *c, struct geom *g, bool warn)
+static int read_geom(struct pr_op_ctx *c, struct pr_window *g, int64_t *group, bool warn)
 {
     if (pr_op_require(c, 2) < 0)
         return -1;
@@ -123,14 +66,14 @@ static int read_geom(struct pr_op_ctx *c, struct geom *g, bool warn)
         return pr_op_error(c, "weight has rank %d but input has rank %d",
                            w->rank, x->rank);
     int k = g->k = x->rank - 2;
-    g->group = pr_attr_int(c, "group", 1);
+    *group = pr_attr_int(c, "group", 1);
     if (c->failed)
         return -1;
-    if (g->group < 1)
-        return pr_op_error(c, "group is %lld; it must be >= 1", (long long)g->group);
+    if (*group < 1)
+        return pr_op_error(c, "group is %lld; it must be >= 1", (long long)*group);
 
     int64_t ks[PR_MAX_RANK];
-    if (read_ints(c, "kernel_shape", ks, k, -1, 1, k) < 0)
+    if (pr_window_ints(c, "kernel_shape", ks, k, -1, 1, k) < 0)
         return -1;
     for (int i = 0; i < k; i++) {
         int64_t wk = w->dim[i + 2];
@@ -142,62 +85,7 @@ static int read_geom(struct pr_op_ctx *c, struct geom *g, bool warn)
             return pr_op_error(c, "weight has kernel extent 0 on axis %d", i + 2);
         g->kernel[i] = ks[i] >= 0 ? ks[i] : wk;
     }
-    if (read_ints(c, "strides", g->stride, k, 1, 1, k) < 0 ||
-        read_ints(c, "dilations", g->dil, k, 1, 1, k) < 0 ||
-        read_ints(c, "pads", g->pad, 2 * k, 0, 0, k) < 0 ||
-        read_auto_pad(c, &g->mode) < 0)
-        return -1;
-    if (g->mode != PAD_NOTSET) {
-        bool nonzero = false;
-        for (int i = 0; i < 2 * k; i++) {
-            nonzero |= g->pad[i] != 0;
-            g->pad[i] = 0;
-        }
-        if (nonzero && warn)
-            pr_op_warn(c, "pads are ignored because auto_pad is set");
-    }
-    return 0;
-}
-
-/* dk = (K - 1) * d + 1 for spatial axis i (K known and >= 1). */
-static int eff_kernel(struct pr_op_ctx *c, const struct geom *g, int i, int64_t *dk)
-{
-    if (__builtin_mul_overflow(g->kernel[i] - 1, g->dil[i], dk) ||
-        __builtin_add_overflow(*dk, 1, dk))
-        return pr_op_error(c, "axis %d: effective kernel (%lld-1)*%lld+1 overflows int64",
-                           i + 2, (long long)g->kernel[i], (long long)g->dil[i]);
-    return 0;
-}
-
-/* Conv output extent along spatial axis i for input extent d_in. */
-static int conv_extent(struct pr_op_ctx *c, const struct geom *g, int i, int64_t d_in,
-                       int64_t *out)
-{
-    int64_t s = g->stride[i], b = g->pad[i], e = g->pad[g->k + i], dk, span;
-    *out = -1;
-    if (d_in < 0)
-        return 0;
-    if (g->mode == PAD_SAME_UPPER || g->mode == PAD_SAME_LOWER) {
-        *out = d_in / s + (d_in % s != 0);
-        if (*out <= 0)
-            return pr_op_error(c, "axis %d: output extent would be %lld (input extent %lld)",
-                               i + 2, (long long)*out, (long long)d_in);
-        return 0;
-    }
-    if (g->kernel[i] < 0)
-        return 0;
-    if (eff_kernel(c, g, i, &dk) < 0)
-        return -1;
-    if (__builtin_add_overflow(d_in, b, &span) || __builtin_add_overflow(span, e, &span))
-        return pr_op_error(c, "axis %d: input extent %lld plus pads %lld+%lld overflows int64",
-                           i + 2, (long long)d_in, (long long)b, (long long)e);
-    if (span < dk)
-        return pr_op_error(c, "axis %d: kernel larger than the padded input: effective "
-                           "kernel %lld = (%lld-1)*%lld+1 > padded input %lld = %lld+%lld+%lld",
-                           i + 2, (long long)dk, (long long)g->kernel[i], (long long)g->dil[i],
-                           (long long)span, (long long)d_in, (long long)b, (long long)e);
-    *out = (span - dk) / s + 1;
-    return 0;
+    return pr_window_read(c, g, k, warn);
 }
 
 /* B, when present, is (C_out). */
@@ -217,22 +105,23 @@ static int check_bias(struct pr_op_ctx *c, int64_t c_out)
 
 int conv_shape(struct pr_op_ctx *c)
 {
-    struct geom g;
-    if (read_geom(c, &g, true) < 0)
+    struct pr_window g;
+    int64_t group;
+    if (read_geom(c, &g, &group, true) < 0)
         return -1;
     const struct pr_tensor *x = pr_input(c, 0);
     const struct pr_shape *w = &pr_input(c, 1)->shape;
     int64_t c_in = x->shape.dim[1], c_out = w->dim[0], per_group = w->dim[1], need;
-    if (c_out >= 0 && c_out % g.group != 0)
+    if (c_out >= 0 && c_out % group != 0)
         return pr_op_error(c, "output channels %lld (weight axis 0) are not divisible "
-                           "by group %lld", (long long)c_out, (long long)g.group);
-    if (c_in >= 0 && c_in % g.group != 0)
+                           "by group %lld", (long long)c_out, (long long)group);
+    if (c_in >= 0 && c_in % group != 0)
         return pr_op_error(c, "input channels %lld are not divisible by group %lld",
-                           (long long)c_in, (long long)g.group);
+                           (long long)c_in, (long long)group);
     if (c_in >= 0 && per_group >= 0 &&
-        (__builtin_mul_overflow(per_group, g.group, &need) || need != c_in))
+        (__builtin_mul_overflow(per_group, group, &need) || need != c_in))
         return pr_op_error(c, "input has %lld channels but weight expects %lld x group %lld",
-                           (long long)c_in, (long long)per_group, (long long)g.group);
+                           (long long)c_in, (long long)per_group, (long long)group);
     if (check_bias(c, c_out) < 0)
         return -1;
 
@@ -242,7 +131,7 @@ int conv_shape(struct pr_op_ctx *c)
     y->shape.dim[0] = x->shape.dim[0];
     y->shape.dim[1] = c_out;
     for (int i = 0; i < g.k; i++)
-        if (conv_extent(c, &g, i, x->shape.dim[i + 2], &y->shape.dim[i + 2]) < 0)
+        if (pr_window_extent(c, &g, i, x->shape.dim[i + 2], false, &y->shape.dim[i + 2]) < 0)
             return -1;
     return 0;
 }
@@ -285,21 +174,21 @@ int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 }
 
 /* ConvTranspose output extent along spatial axis i (no output_shape). */
-static int convt_extent(struct pr_op_ctx *c, const struct geom *g, const int64_t *opad,
+static int convt_extent(struct pr_op_ctx *c, const struct pr_window *g, const int64_t *opad,
                         int i, int64_t d_in, int64_t *out)
 {
     int64_t s = g->stride[i], dk, v;
     *out = -1;
     if (d_in < 0)
         return 0;
-    if (g->mode == PAD_SAME_UPPER || g->mode == PAD_SAME_LOWER) {
+    if (g->mode == PR_PAD_SAME_UPPER || g->mode == PR_PAD_SAME_LOWER) {
         if (__builtin_mul_overflow(d_in, s, out))
             return pr_op_error(c, "axis %d: output extent %lld*%lld overflows int64",
                                i + 2, (long long)d_in, (long long)s);
     } else {
         if (g->kernel[i] < 0)
             return 0;
-        if (eff_kernel(c, g, i, &dk) < 0)
+        if (pr_window_eff_kernel(c, g, i, &dk) < 0)
             return -1;
         if (__builtin_mul_overflow(d_in - 1, s, &v) || __builtin_add_overflow(v, opad[i], &v) ||
             __builtin_add_overflow(v, dk, &v) || __builtin_sub_overflow(v, g->pad[i], &v) ||
@@ -343,29 +232,30 @@ static int read_output_shape(struct pr_op_ctx *c, int k, int64_t *os)
 
 int convt_shape(struct pr_op_ctx *c)
 {
-    struct geom g;
-    if (read_geom(c, &g, true) < 0)
+    struct pr_window g;
+    int64_t group;
+    if (read_geom(c, &g, &group, true) < 0)
         return -1;
     const struct pr_tensor *x = pr_input(c, 0);
     const struct pr_shape *w = &pr_input(c, 1)->shape;
     int64_t c_in = x->shape.dim[1], w_in = w->dim[0], per_group = w->dim[1], c_out = -1;
-    if (c_in >= 0 && c_in % g.group != 0)
+    if (c_in >= 0 && c_in % group != 0)
         return pr_op_error(c, "input channels %lld are not divisible by group %lld",
-                           (long long)c_in, (long long)g.group);
-    if (w_in >= 0 && w_in % g.group != 0)
+                           (long long)c_in, (long long)group);
+    if (w_in >= 0 && w_in % group != 0)
         return pr_op_error(c, "weight axis 0 (%lld input channels) is not divisible by "
-                           "group %lld", (long long)w_in, (long long)g.group);
+                           "group %lld", (long long)w_in, (long long)group);
     if (c_in >= 0 && w_in >= 0 && c_in != w_in)
         return pr_op_error(c, "input has %lld channels but weight axis 0 is %lld",
                            (long long)c_in, (long long)w_in);
-    if (per_group >= 0 && __builtin_mul_overflow(per_group, g.group, &c_out))
+    if (per_group >= 0 && __builtin_mul_overflow(per_group, group, &c_out))
         return pr_op_error(c, "output channels %lld x group %lld overflow int64",
-                           (long long)per_group, (long long)g.group);
+                           (long long)per_group, (long long)group);
     if (check_bias(c, c_out) < 0)
         return -1;
 
     int64_t opad[PR_MAX_RANK], os[PR_MAX_RANK];
-    if (read_ints(c, "output_padding", opad, g.k, 0, 0, g.k) < 0)
+    if (pr_window_ints(c, "output_padding", opad, g.k, 0, 0, g.k) < 0)
         return -1;
     for (int i = 0; i < g.k; i++)
         if (opad[i] >= g.stride[i] && opad[i] >= g.dil[i])

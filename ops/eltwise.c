@@ -15,9 +15,17 @@
  * Output element types: binary arithmetic and unary ops take input 0's type
  * (Pow: the base's type, as in the spec since opset 12); Equal, Greater,
  * Less and Not give bool; Sum/Mean/Max/Min take input 0's type; Where takes
- * X's type. Opsets change only the allowed element types (and, before
- * opset 7, the `broadcast`/`axis` attributes of the arithmetic ops, which
- * exporters no longer write); the shapes are the same in every opset.
+ * X's type.
+ *
+ * Opset differences: from opset 7 every binary op broadcasts as numpy does.
+ * Before opset 7 (Add, Sub, Mul, Div, Pow, Equal, Greater, Less) B only
+ * broadcasts to A, and only with broadcast = 1: B is then a single element,
+ * or its shape matches a contiguous run of A's dims starting at `axis`
+ * (suffix matching when axis is absent), each extent equal or 1 (PyTorch's
+ * old exporter wrote B = 2x1 against A = 2x3 at axis 0). With broadcast = 0
+ * the shapes must be
+ * equal. The output has A's shape either way. Later opsets change only the
+ * element types allowed.
  *
  * Constant folding. When every input's values are known and the output has
  * at most PR_CONST_MAX elements, the output's values are computed so that
@@ -71,16 +79,6 @@ static bool int_fits(int dtype, int64_t v)
     }
 }
 
-/* Truncating, saturating double -> int64 for the int view of a folded float. */
-static int64_t to_i64(double v)
-{
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v <= -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
-
 /* Stores an integer result at k; false (abandon folding) if it does not fit. */
 static bool put_int(struct pr_const *o, int64_t k, int dtype, int64_t v)
 {
@@ -99,7 +97,7 @@ static bool put_float(struct pr_const *o, int64_t k, int dtype, double v)
     if (dtype == PR_DT_FLOAT)
         v = (double)(float)v;
     o->f[k] = v;
-    o->i[k] = to_i64(v);
+    o->i[k] = pr_double_to_i64(v);
     return true;
 }
 
@@ -332,8 +330,10 @@ static int64_t compare(int op, bool ints, const struct pr_const *a, int64_t ia,
     return op == PR_OP_EQUAL ? x == y : op == PR_OP_GREATER ? x > y : x < y;
 }
 
+/* bs is b's shape as aligned against the output (see legacy_broadcast). */
 static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
-                        const struct pr_tensor *b, struct pr_tensor *o)
+                        const struct pr_tensor *b, const struct pr_shape *bs,
+                        struct pr_tensor *o)
 {
     int op = c->op_id;
     enum fold_kind ka = fold_kind(a->dtype), kb = fold_kind(b->dtype);
@@ -346,7 +346,7 @@ static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
     bool ints = ka == FOLD_INT && kb == FOLD_INT;
     for (int64_t k = 0; k < v->n; k++) {
         int64_t ia = bcast_index(&o->shape, &a->shape, k);
-        int64_t ib = bcast_index(&o->shape, &b->shape, k);
+        int64_t ib = bcast_index(&o->shape, bs, k);
         if (is_compare(op)) {
             put_int(v, k, PR_DT_BOOL, compare(op, ints, a->cval, ia, b->cval, ib));
         } else if (kind == FOLD_INT) {
@@ -364,16 +364,64 @@ static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
     o->cval = v;
 }
 
+/* Opset < 7 broadcasting of B to A (see the top comment). Sets *bs to B's
+ * shape padded with trailing 1s so that right-aligned (numpy) indexing
+ * places it at `axis`; the output is A's shape. */
+static int legacy_broadcast(struct pr_op_ctx *c, const struct pr_shape *a,
+                            const struct pr_shape *b, struct pr_shape *bs, struct pr_shape *out)
+{
+    char sa[160], sb[160];
+    pr_shape_str(a, sa, sizeof sa);
+    pr_shape_str(b, sb, sizeof sb);
+    *out = *a;
+    *bs = *b;
+    bool one = true;
+    for (int d = 0; d < b->rank; d++)
+        one = one && b->dim[d] == 1;
+    if (pr_attr_int(c, "broadcast", 0) == 0) {
+        bool same = a->rank == b->rank;
+        for (int d = 0; same && d < a->rank; d++)
+            same = a->dim[d] == b->dim[d] || a->dim[d] < 0 || b->dim[d] < 0;
+        if (same)
+            return 0;
+        return pr_op_error(c, "input A (%s) and input B (%s) differ and broadcast is not set "
+                           "(before opset 7 shapes must be equal unless broadcast = 1)", sa, sb);
+    }
+    if (one && b->rank <= a->rank)
+        return 0;
+    int axis = a->rank - b->rank;
+    if (pr_attr_has(c, "axis")) {
+        int64_t ax = pr_attr_int(c, "axis", 0);
+        axis = pr_axis(ax, a->rank);
+        if (axis < 0)
+            return pr_op_error(c, "axis %lld is out of range for input A of rank %d",
+                               (long long)ax, a->rank);
+    }
+    bool ok = axis >= 0 && axis + b->rank <= a->rank;
+    for (int d = 0; ok && d < b->rank; d++)
+        ok = b->dim[d] == a->dim[axis + d] || b->dim[d] == 1 || b->dim[d] < 0 ||
+             a->dim[axis + d] < 0;
+    if (!ok)
+        return pr_op_error(c, "input B (%s) does not match input A's dims (%s) from axis %d "
+                           "(each extent equal or 1), as broadcast = 1 before opset 7 requires",
+                           sb, sa, axis);
+    while (bs->rank < a->rank - axis)
+        bs->dim[bs->rank++] = 1;
+    return 0;
+}
+
 int binary_shape(struct pr_op_ctx *c)
 {
     if (pr_op_require(c, 2) < 0 || check_arity(c, op_name(c), 2, 1) < 0)
         return -1;
     const struct pr_tensor *a = pr_input(c, 0), *b = pr_input(c, 1);
     struct pr_tensor *o = c->out[0];
-    if (broadcast2(c, &a->shape, "input A", &b->shape, "input B", &o->shape) < 0)
+    struct pr_shape bs = b->shape;
+    if (c->opset < 7 ? legacy_broadcast(c, &a->shape, &b->shape, &bs, &o->shape) < 0
+                     : broadcast2(c, &a->shape, "input A", &b->shape, "input B", &o->shape) < 0)
         return -1;
     o->dtype = is_compare(c->op_id) ? PR_DT_BOOL : a->dtype;
-    binary_fold(c, a, b, o);
+    binary_fold(c, a, b, &bs, o);
     return 0;
 }
 

@@ -149,7 +149,8 @@ static int matmul_dims(struct pr_op_ctx *c, struct mm *p)
     if (p->k == -2)
         return pr_op_error(c, "inner dimensions differ: A is %s, B is %s (A's last axis "
                            "must equal B's %s axis)", pr_shape_str(a, sa, sizeof sa),
-                           pr_shape_str(b, sb, sizeof sb), b->rank == 1 ? "only" : "second-to-last");
+                           pr_shape_str(b, sb, sizeof sb),
+                           b->rank == 1 ? "only" : "second-to-last");
     struct pr_shape ba = p->a, bb = p->b;
     ba.rank -= 2;
     bb.rank -= 2;

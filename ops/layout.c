@@ -36,39 +36,9 @@
 #include <string.h>
 
 #include "families.h"
+#include "values.h"
 
 /* ---- helpers ---- */
-
-/* Elements of s when every extent is known and there are at most
- * PR_CONST_MAX of them; -1 otherwise. */
-static int64_t small_numel(const struct pr_shape *s)
-{
-    if (s->rank < 0)
-        return -1;
-    for (int i = 0; i < s->rank; i++) {
-        if (s->dim[i] < 0)
-            return -1;
-        if (s->dim[i] == 0)
-            return 0;
-    }
-    int64_t n = 1;
-    for (int i = 0; i < s->rank; i++) {
-        if (s->dim[i] > PR_CONST_MAX)
-            return -1;
-        n *= s->dim[i];
-        if (n > PR_CONST_MAX)
-            return -1;
-    }
-    return n;
-}
-
-/* The tensor's values, when known and consistent with its shape. */
-static const struct pr_const *values_of(const struct pr_tensor *t)
-{
-    if (!t || !t->cval)
-        return NULL;
-    return small_numel(&t->shape) == t->cval->n ? t->cval : NULL;
-}
 
 /* Product of extents lo..hi-1 of a shape whose values are known (so every
  * extent is known and the product is at most PR_CONST_MAX). */
@@ -78,57 +48,6 @@ static int64_t span(const struct pr_shape *s, int lo, int hi)
     for (int i = lo; i < hi; i++)
         n *= s->dim[i];
     return n;
-}
-
-/* Values of input i, a 1-D list of integers (pads, starts, repeats...); a
- * scalar counts as one value. Returns 1 with *n values in buf, 0 when they
- * are not known (*n = their count, -1 if unknown), -1 after an error. */
-static int int_list(struct pr_op_ctx *c, int i, const char *what, int64_t *buf, int cap, int *n)
-{
-    const struct pr_tensor *t = pr_input(c, i);
-    *n = -1;
-    if (!t)
-        return pr_op_error(c, "%s (input %d) is missing", what, i);
-    if (t->shape.rank > 1)
-        return pr_op_error(c, "%s (input %d) must be a 1-D tensor but has rank %d",
-                           what, i, t->shape.rank);
-    int64_t len = t->shape.rank == 0 ? 1 : t->shape.dim[0];
-    if (len > cap)
-        return pr_op_error(c, "%s (input %d) has %lld values; at most %d are meaningful here",
-                           what, i, (long long)len, cap);
-    const struct pr_const *v = values_of(t);
-    if (!v) {
-        *n = (int)len;
-        return 0;
-    }
-    for (int64_t k = 0; k < v->n; k++)
-        buf[k] = v->i[k];
-    *n = (int)v->n;
-    return 1;
-}
-
-/* An integer list that is attribute `attr` before opset `since` and input
- * i (named `name` in messages) from then on. Returns 2 with the values in
- * buf, 1 when present with unknown values (*n = count or -1), 0 when
- * absent, -1 after an error. */
-static int list_arg(struct pr_op_ctx *c, const char *attr, const char *name, int since, int i,
-                    int64_t *buf, int cap, int *n)
-{
-    *n = -1;
-    if (c->opset < since) {
-        int k = pr_attr_ints(c, attr, buf, cap);
-        if (k < 0)
-            return c->failed ? -1 : 0;
-        *n = k;
-        return 2;
-    }
-    if (pr_attr_has(c, name))
-        return pr_op_error(c, "'%s' is an input since opset %d, not an attribute "
-                           "(the model imports opset %d)", name, since, c->opset);
-    if (!pr_input(c, i))
-        return 0;
-    int r = int_list(c, i, name, buf, cap, n);
-    return r < 0 ? -1 : r + 1;
 }
 
 /* Output o: the data type and shape s, with unknown values. */
@@ -150,7 +69,7 @@ struct index_map {
 static int map_values(struct pr_op_ctx *c, const struct index_map *m, const struct pr_const *src,
                       struct pr_tensor *o)
 {
-    int64_t n = small_numel(&o->shape);
+    int64_t n = pr_small_numel(&o->shape);
     if (n < 0)
         return 0;
     struct pr_const *k = pr_const_new(c, n);
@@ -189,11 +108,11 @@ static void strides_of(const struct pr_shape *s, int64_t *stride)
 
 static int concat_values(struct pr_op_ctx *c, int axis, struct pr_tensor *o)
 {
-    int64_t n = small_numel(&o->shape);
+    int64_t n = pr_small_numel(&o->shape);
     if (n < 0)
         return 0;
     for (int i = 0; i < c->nin; i++)
-        if (!values_of(c->in[i]))
+        if (!pr_values_of(c->in[i]))
             return 0;
     struct pr_const *k = pr_const_new(c, n);
     if (!k)
@@ -281,7 +200,7 @@ int gather_shape(struct pr_op_ctx *c)
     for (int d = axis + 1; d < r; d++)
         s.dim[q + d - 1] = x->shape.dim[d];
     set_out(c->out[0], x->dtype, &s);
-    const struct pr_const *iv = values_of(ix), *xv = values_of(x);
+    const struct pr_const *iv = pr_values_of(ix), *xv = pr_values_of(x);
     int64_t extent = x->shape.dim[axis];
     if (!iv || extent < 0)
         return 0;
@@ -289,7 +208,7 @@ int gather_shape(struct pr_op_ctx *c)
         if (iv->i[j] < -extent || iv->i[j] >= extent)
             return pr_op_error(c, "index %lld is out of range for axis %d of extent %lld",
                                (long long)iv->i[j], axis, (long long)extent);
-    int64_t n = small_numel(&s);
+    int64_t n = pr_small_numel(&s);
     if (!xv || n < 0)
         return 0;
     struct pr_const *k = pr_const_new(c, n);
@@ -347,7 +266,7 @@ int pad_shape(struct pr_op_ctx *c)
     int r = x->shape.rank;
     int64_t pads[2 * PR_MAX_RANK], axes[PR_MAX_RANK];
     int np, na = r;
-    int got = list_arg(c, c->opset < 2 ? "paddings" : "pads", "pads", 11, 1,
+    int got = pr_list_arg(c, c->opset < 2 ? "paddings" : "pads", "pads", 11, 1,
                        pads, 2 * PR_MAX_RANK, &np);
     if (got < 0)
         return -1;
@@ -355,7 +274,7 @@ int pad_shape(struct pr_op_ctx *c)
         return pr_op_error(c, "pads is required");
     int got_axes = 2;
     if (c->opset >= 18 && pr_input(c, 3)) {
-        got_axes = int_list(c, 3, "axes", axes, PR_MAX_RANK, &na) + 1;
+        got_axes = pr_int_list(c, 3, "axes", axes, PR_MAX_RANK, &na, true) + 1;
         if (got_axes < 1)
             return -1;
     } else {
@@ -434,7 +353,7 @@ static int slice_args_read(struct pr_op_ctx *c, int r, struct slice_args *a)
     int got[4], n[4];
     for (int i = 0; i < 4; i++) {
         got[i] = i == 3 && c->opset < 10 ? 0
-               : list_arg(c, names[i], names[i], 10, i + 1, bufs[i], PR_MAX_RANK, &n[i]);
+               : pr_list_arg(c, names[i], names[i], 10, i + 1, bufs[i], PR_MAX_RANK, &n[i]);
         if (got[i] < 0)
             return -1;
     }
@@ -496,7 +415,7 @@ int slice_shape(struct pr_op_ctx *c)
         s.dim[ax] = slice_extent(s.dim[ax], &m.start[ax], a.ends[i], a.steps[i]);
     }
     set_out(c->out[0], x->dtype, &s);
-    const struct pr_const *xv = values_of(x);
+    const struct pr_const *xv = pr_values_of(x);
     if (!xv || !a.known)
         return 0;
     strides_of(&x->shape, m.stride);
@@ -510,11 +429,11 @@ int slice_shape(struct pr_op_ctx *c)
 static int split_sizes(struct pr_op_ctx *c, int64_t dim, int nout, int64_t *size)
 {
     int n;
-    int got = list_arg(c, "split", "split", 13, 1, size, PR_MAX_IO, &n);
+    int got = pr_list_arg(c, "split", "split", 13, 1, size, PR_MAX_IO, &n);
     if (got < 0)
         return -1;
     if (got == 0 && c->opset < 2 && pr_input(c, 1)) {   /* Split-1: split as input 1 */
-        int k = int_list(c, 1, "split", size, PR_MAX_IO, &n);
+        int k = pr_int_list(c, 1, "split", size, PR_MAX_IO, &n, true);
         if (k < 0)
             return -1;
         got = k + 1;
@@ -582,7 +501,7 @@ int split_shape(struct pr_op_ctx *c)
     int64_t size[PR_MAX_IO];
     if (split_sizes(c, x->shape.dim[axis], c->nout, size) < 0)
         return -1;
-    const struct pr_const *xv = values_of(x);
+    const struct pr_const *xv = pr_values_of(x);
     struct index_map m;
     if (xv)
         strides_of(&x->shape, m.stride);
@@ -614,8 +533,8 @@ int tile_shape(struct pr_op_ctx *c)
     int n, known;
     if (c->opset < 6) {   /* Tile-1: scalar tiles and axis inputs */
         int64_t tiles, axis;
-        int n2, k1 = int_list(c, 1, "tiles", &tiles, 1, &n), k2;
-        if (k1 < 0 || (k2 = int_list(c, 2, "axis", &axis, 1, &n2)) < 0)
+        int n2, k1 = pr_int_list(c, 1, "tiles", &tiles, 1, &n, true), k2;
+        if (k1 < 0 || (k2 = pr_int_list(c, 2, "axis", &axis, 1, &n2, true)) < 0)
             return -1;
         known = k1 && k2;
         n = r;
@@ -628,7 +547,7 @@ int tile_shape(struct pr_op_ctx *c)
             rep[a] = tiles;
         }
     } else {
-        known = int_list(c, 1, "repeats", rep, PR_MAX_RANK, &n);
+        known = pr_int_list(c, 1, "repeats", rep, PR_MAX_RANK, &n, true);
         if (known < 0)
             return -1;
     }
@@ -652,7 +571,7 @@ int tile_shape(struct pr_op_ctx *c)
         m.wrap[d] = x->shape.dim[d];
     }
     set_out(c->out[0], x->dtype, &s);
-    const struct pr_const *xv = values_of(x);
+    const struct pr_const *xv = pr_values_of(x);
     if (!xv || !known)
         return 0;
     strides_of(&x->shape, m.stride);
@@ -689,7 +608,7 @@ int transpose_shape(struct pr_op_ctx *c)
     for (int i = 0; i < r; i++)
         s.dim[i] = x->shape.dim[perm[i]];
     set_out(c->out[0], x->dtype, &s);
-    const struct pr_const *xv = values_of(x);
+    const struct pr_const *xv = pr_values_of(x);
     if (!xv)
         return 0;
     int64_t stride[PR_MAX_RANK];

@@ -18,6 +18,8 @@
  *                  last window would start past the input and its left
  *                  padding, (O - 1) * s >= D + b, it is dropped: O -= 1
  *   SAME_*         O = ceil(D / s)   (explicit pads ignored, warned about)
+ * VALID's floor form equals the spec's ceil((D - dk + 1) / s); with
+ * ceil_mode, VALID follows the NOTSET rule with zero pads, as runtimes do.
  * total < dk is an error (kernel larger than the padded input).
  * MaxPool's optional Indices output is int64 with Y's shape.
  *
@@ -33,10 +35,10 @@
  * convention: one comparison, or one add/divide, per input element).
  */
 #include "families.h"
+#include "window.h"
 
 #include <string.h>
 
-enum pad_mode { PAD_NOTSET, PAD_SAME_UPPER, PAD_SAME_LOWER, PAD_VALID };
 
 static const char *op_name(const struct pr_op_ctx *c)
 {
@@ -69,90 +71,6 @@ static void check_since(struct pr_op_ctx *c, const char *name)
                    "honoured anyway", name, op_name(c), since, c->opset);
 }
 
-/* Reads the ints attribute name into v[0..n): absent or empty gives dflt
- * everywhere; otherwise exactly n values, each >= min. 0 or -1 (error). */
-static int read_ints(struct pr_op_ctx *c, const char *name, int64_t *v, int n,
-                     int64_t dflt, int64_t min, int k)
-{
-    int64_t buf[2 * PR_MAX_RANK];
-    int got = pr_attr_ints(c, name, buf, 2 * PR_MAX_RANK);
-    if (c->failed)
-        return -1;
-    if (got <= 0) {
-        for (int i = 0; i < n; i++)
-            v[i] = dflt;
-        return 0;
-    }
-    if (got != n)
-        return pr_op_error(c, "'%s' has %d values but the input has %d spatial dims, "
-                           "so %d are expected", name, got, k, n);
-    for (int i = 0; i < n; i++) {
-        if (buf[i] < min)
-            return pr_op_error(c, "'%s'[%d] is %lld; it must be >= %lld",
-                               name, i, (long long)buf[i], (long long)min);
-        v[i] = buf[i];
-    }
-    return 0;
-}
-
-static int read_auto_pad(struct pr_op_ctx *c, enum pad_mode *m)
-{
-    const char *s = pr_attr_str(c, "auto_pad", "NOTSET");
-    if (c->failed)
-        return -1;
-    if (!s[0] || strcmp(s, "NOTSET") == 0)
-        *m = PAD_NOTSET;
-    else if (strcmp(s, "SAME_UPPER") == 0)
-        *m = PAD_SAME_UPPER;
-    else if (strcmp(s, "SAME_LOWER") == 0)
-        *m = PAD_SAME_LOWER;
-    else if (strcmp(s, "VALID") == 0)
-        *m = PAD_VALID;
-    else
-        return pr_op_error(c, "auto_pad is '%.64s'; expected NOTSET, SAME_UPPER, "
-                           "SAME_LOWER or VALID", s);
-    return 0;
-}
-
-/* Output extent along spatial axis i for input extent d_in (-1 unknown). */
-static int pool_extent(struct pr_op_ctx *c, int i, int64_t d_in, int64_t kern, int64_t s,
-                       int64_t dil, int64_t b, int64_t e, enum pad_mode mode, bool ceil_mode,
-                       int64_t *out)
-{
-    int64_t dk, span;
-    *out = -1;
-    if (d_in < 0)
-        return 0;
-    if (mode == PAD_SAME_UPPER || mode == PAD_SAME_LOWER) {
-        *out = d_in / s + (d_in % s != 0);
-        if (*out <= 0)
-            return pr_op_error(c, "axis %d: output extent would be %lld (input extent %lld)",
-                               i + 2, (long long)*out, (long long)d_in);
-        return 0;
-    }
-    if (__builtin_mul_overflow(kern - 1, dil, &dk) || __builtin_add_overflow(dk, 1, &dk))
-        return pr_op_error(c, "axis %d: effective kernel (%lld-1)*%lld+1 overflows int64",
-                           i + 2, (long long)kern, (long long)dil);
-    if (__builtin_add_overflow(d_in, b, &span) || __builtin_add_overflow(span, e, &span))
-        return pr_op_error(c, "axis %d: input extent %lld plus pads %lld+%lld overflows int64",
-                           i + 2, (long long)d_in, (long long)b, (long long)e);
-    if (span < dk)
-        return pr_op_error(c, "axis %d: kernel larger than the padded input: effective "
-                           "kernel %lld = (%lld-1)*%lld+1 > padded input %lld = %lld+%lld+%lld",
-                           i + 2, (long long)dk, (long long)kern, (long long)dil,
-                           (long long)span, (long long)d_in, (long long)b, (long long)e);
-    int64_t q = (span - dk) / s;
-    if (ceil_mode && (span - dk) % s != 0) {
-        q++;
-        /* the last window starts at q * s; drop it if it begins in the right padding */
-        int64_t start;
-        if (__builtin_mul_overflow(q, s, &start) || start >= d_in + b)
-            q--;
-    }
-    *out = q + 1;
-    return 0;
-}
-
 int pool_shape(struct pr_op_ctx *c)
 {
     if (pr_op_require(c, 1) < 0)
@@ -162,30 +80,18 @@ int pool_shape(struct pr_op_ctx *c)
     if (r < 3)
         return pr_op_error(c, "input has rank %d; %s needs (N, C, D1, ...) with at least "
                            "one spatial dim", r, op_name(c));
-    int64_t kern[PR_MAX_RANK], stride[PR_MAX_RANK], dil[PR_MAX_RANK], pad[2 * PR_MAX_RANK];
-    enum pad_mode mode = PAD_NOTSET;
+    struct pr_window win;
     if (!pr_attr_has(c, "kernel_shape"))
         return pr_op_error(c, "kernel_shape is required (%d values, one per spatial dim)", k);
-    if (read_ints(c, "kernel_shape", kern, k, -1, 1, k) < 0)
+    if (pr_window_ints(c, "kernel_shape", win.kernel, k, -1, 1, k) < 0)
         return -1;
-    if (kern[0] < 0)
+    if (win.kernel[0] < 0)
         return pr_op_error(c, "kernel_shape is empty; %d values are expected", k);
     check_since(c, "dilations");
     check_since(c, "ceil_mode");
     int64_t ceil_mode = pr_attr_int(c, "ceil_mode", 0);
-    if (read_ints(c, "strides", stride, k, 1, 1, k) < 0 ||
-        read_ints(c, "dilations", dil, k, 1, 1, k) < 0 ||
-        read_ints(c, "pads", pad, 2 * k, 0, 0, k) < 0 || read_auto_pad(c, &mode) < 0)
+    if (pr_window_read(c, &win, k, true) < 0)
         return -1;
-    if (mode != PAD_NOTSET) {
-        bool nonzero = false;
-        for (int i = 0; i < 2 * k; i++) {
-            nonzero |= pad[i] != 0;
-            pad[i] = 0;
-        }
-        if (nonzero)
-            pr_op_warn(c, "pads are ignored because auto_pad is set");
-    }
 
     struct pr_tensor *y = c->out[0];
     y->dtype = x->dtype;
@@ -193,8 +99,7 @@ int pool_shape(struct pr_op_ctx *c)
     y->shape.dim[0] = x->shape.dim[0];
     y->shape.dim[1] = x->shape.dim[1];
     for (int i = 0; i < k; i++)
-        if (pool_extent(c, i, x->shape.dim[i + 2], kern[i], stride[i], dil[i], pad[i],
-                        pad[k + i], mode, ceil_mode != 0, &y->shape.dim[i + 2]) < 0)
+        if (pr_window_extent(c, &win, i, x->shape.dim[i + 2], ceil_mode != 0, &y->shape.dim[i + 2]) < 0)
             return -1;
     if (c->nout > 1) {
         if (c->op_id != PR_OP_MAX_POOL)

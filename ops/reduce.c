@@ -135,7 +135,7 @@ int reduce_shape(struct pr_op_ctx *c)
     const struct pr_tensor *x = pr_input(c, 0);
     struct pr_tensor *o = c->out[0];
     int64_t axes[PR_MAX_RANK];
-    int n, count;
+    int n = -1, count = -1;
     if (read_axes(c, axes, &n, &count) < 0)
         return -1;
     bool keep = pr_attr_int(c, "keepdims", 1) != 0;

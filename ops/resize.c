@@ -283,7 +283,8 @@ static int resize_op_shape(struct pr_op_ctx *c)
     if (surely_given(scales) && surely_given(sizes))
         return pr_op_error(c, "Resize has both scales and sizes; give exactly one "
                            "(the other empty or absent)");
-    if (!is_empty(sizes))
+    /* one of them may have an unknown length: the other, surely given, wins */
+    if (surely_given(sizes) || (!is_empty(sizes) && !surely_given(scales)))
         return from_sizes(c, sizes, axes, n, &x->shape, o);
     if (!is_empty(scales))
         return from_scales(c, scales, roi, crop, axes, n, &x->shape, o);

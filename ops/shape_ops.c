@@ -30,7 +30,7 @@
  *   Shape            int64 (e - s) with s, e = start, end (opset 15),
  *                    negative += r, clamped to [0, r]
  *   Squeeze          d without the listed axes (attribute before opset 13,
- *                    input from 13); no axes: every extent equal to 1
+ *                    input from 13); no (or empty) axes: every extent equal to 1
  *   Unsqueeze        extents 1 inserted at the listed axes of the output
  *                    rank r + len(axes) (attribute before 13, input from 13)
  * Negative axes are accepted at every opset (older opsets define only
@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "families.h"
+#include "values.h"
 
 int move_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
@@ -70,37 +71,6 @@ int move_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 /* ---- helpers ---- */
 
-/* Elements of s when every extent is known and there are at most
- * PR_CONST_MAX of them; -1 otherwise. */
-static int64_t small_numel(const struct pr_shape *s)
-{
-    if (s->rank < 0)
-        return -1;
-    for (int i = 0; i < s->rank; i++) {
-        if (s->dim[i] < 0)
-            return -1;
-        if (s->dim[i] == 0)
-            return 0;
-    }
-    int64_t n = 1;
-    for (int i = 0; i < s->rank; i++) {
-        if (s->dim[i] > PR_CONST_MAX)
-            return -1;
-        n *= s->dim[i];
-        if (n > PR_CONST_MAX)
-            return -1;
-    }
-    return n;
-}
-
-/* The tensor's values, when known and consistent with its shape. */
-static const struct pr_const *values_of(const struct pr_tensor *t)
-{
-    if (!t || !t->cval)
-        return NULL;
-    return small_numel(&t->shape) == t->cval->n ? t->cval : NULL;
-}
-
 /* a * b for extents: 0 if either is 0, -1 if either is unknown; overflow
  * is an error. */
 static int extent_mul(struct pr_op_ctx *c, int64_t a, int64_t b, int64_t *r)
@@ -119,69 +89,6 @@ static int extent_mul(struct pr_op_ctx *c, int64_t a, int64_t b, int64_t *r)
     return 0;
 }
 
-static int64_t trunc_i64(double v)
-{
-    if (isnan(v))
-        return 0;
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v <= -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
-
-/* Values of input i, a 1-D list of integers (a shape, axes, repeats);
- * a scalar counts as one value when scalar_ok. Returns 1 with *n values in
- * buf, 0 when they are not known (*n = their count, -1 if unknown), -1
- * after an error. */
-static int int_list(struct pr_op_ctx *c, int i, const char *what, int64_t *buf, int cap,
-                    int *n, bool scalar_ok)
-{
-    const struct pr_tensor *t = pr_input(c, i);
-    *n = -1;
-    if (!t)
-        return pr_op_error(c, "%s (input %d) is missing", what, i);
-    if (t->shape.rank > 1 || (t->shape.rank == 0 && !scalar_ok))
-        return pr_op_error(c, "%s (input %d) must be a 1-D tensor but has rank %d",
-                           what, i, t->shape.rank);
-    int64_t len = t->shape.rank == 0 ? 1 : t->shape.dim[0];
-    if (len > cap)
-        return pr_op_error(c, "%s (input %d) has %lld values; at most %d are meaningful here",
-                           what, i, (long long)len, cap);
-    const struct pr_const *v = values_of(t);
-    if (!v) {
-        *n = (int)len;
-        return 0;
-    }
-    for (int64_t k = 0; k < v->n; k++)
-        buf[k] = v->i[k];
-    *n = (int)v->n;
-    return 1;
-}
-
-/* An integer list that is attribute `name` before opset `since` and input
- * i from then on (axes). Returns 2 with the values in buf, 1 when present
- * with unknown values (*n = count or -1), 0 when absent, -1 after an error. */
-static int list_arg(struct pr_op_ctx *c, const char *name, int since, int i,
-                    int64_t *buf, int cap, int *n)
-{
-    *n = -1;
-    if (c->opset < since) {
-        int k = pr_attr_ints(c, name, buf, cap);
-        if (k < 0)
-            return c->failed ? -1 : 0;
-        *n = k;
-        return 2;
-    }
-    if (pr_attr_has(c, name))
-        return pr_op_error(c, "'%s' is an input since opset %d, not an attribute "
-                           "(the model imports opset %d)", name, since, c->opset);
-    if (!pr_input(c, i))
-        return 0;
-    int r = int_list(c, i, name, buf, cap, n, true);
-    return r < 0 ? -1 : r + 1;
-}
-
 /* Output 0 gets the data input's type and the given shape; the input's
  * values are carried when the element count is unchanged. */
 static void set_carry(struct pr_op_ctx *c, const struct pr_tensor *x, const struct pr_shape *s)
@@ -189,8 +96,8 @@ static void set_carry(struct pr_op_ctx *c, const struct pr_tensor *x, const stru
     struct pr_tensor *o = c->out[0];
     o->dtype = x->dtype;
     o->shape = *s;
-    const struct pr_const *v = values_of(x);
-    o->cval = v && small_numel(s) == v->n ? v : NULL;
+    const struct pr_const *v = pr_values_of(x);
+    o->cval = v && pr_small_numel(s) == v->n ? v : NULL;
 }
 
 /* Output 0 of rank `rank` (-1: unknown) with every extent unknown. */
@@ -233,9 +140,9 @@ static void cast_value(int from, int to, int64_t i, double f, int64_t *oi, doubl
         if (to == PR_DT_FLOAT && fabs(v) <= FLT_MAX)
             v = (float)v;
         *of = v;
-        *oi = trunc_i64(v);
+        *oi = pr_double_to_i64(v);
     } else {
-        *oi = from_float ? trunc_i64(f) : i;
+        *oi = from_float ? pr_double_to_i64(f) : i;
         *of = (double)*oi;
     }
 }
@@ -263,7 +170,7 @@ int cast_shape(struct pr_op_ctx *c)
     o->dtype = (int)to;
     o->shape = x->shape;
     o->cval = NULL;
-    const struct pr_const *v = values_of(x);
+    const struct pr_const *v = pr_values_of(x);
     bool numeric = to != PR_DT_STRING && to != PR_DT_COMPLEX64 && to != PR_DT_COMPLEX128;
     if (!v || !numeric)
         return 0;
@@ -298,7 +205,7 @@ static int constant_list(struct pr_op_ctx *c, const char *name, bool ints)
             return -1;
         for (int e = 0; e < n; e++) {
             k->f[e] = buf[e];
-            k->i[e] = trunc_i64(buf[e]);
+            k->i[e] = pr_double_to_i64(buf[e]);
         }
     }
     struct pr_tensor *o = c->out[0];
@@ -319,7 +226,7 @@ static int constant_scalar(struct pr_op_ctx *c, const char *name, bool ints)
         k->f[0] = (double)k->i[0];
     } else {
         k->f[0] = pr_attr_float(c, name, 0);
-        k->i[0] = trunc_i64(k->f[0]);
+        k->i[0] = pr_double_to_i64(k->f[0]);
     }
     struct pr_tensor *o = c->out[0];
     o->dtype = ints ? PR_DT_INT64 : PR_DT_FLOAT;
@@ -392,7 +299,7 @@ int cofs_shape(struct pr_op_ctx *c)
         struct pr_tensor t;
         if (pr_attr_tensor(c, "value", &t) < 0)
             return c->failed ? -1 : pr_op_error(c, "attribute 'value' holds no tensor");
-        if (small_numel(&t.shape) != 1)
+        if (pr_small_numel(&t.shape) != 1)
             return pr_op_error(c, "attribute 'value' must hold exactly one element");
         dtype = t.dtype;
         have_value = t.cval != NULL;
@@ -403,7 +310,7 @@ int cofs_shape(struct pr_op_ctx *c)
     }
     int64_t v[PR_MAX_RANK];
     int n;
-    int known = int_list(c, 0, "the shape input", v, PR_MAX_RANK, &n, false);
+    int known = pr_int_list(c, 0, "the shape input", v, PR_MAX_RANK, &n, false);
     if (known < 0)
         return -1;
     if (!known) {
@@ -419,7 +326,7 @@ int cofs_shape(struct pr_op_ctx *c)
                                (long long)v[i], i);
         o->shape.dim[i] = v[i];
     }
-    int64_t nel = small_numel(&o->shape);
+    int64_t nel = pr_small_numel(&o->shape);
     if (nel < 0 || !have_value)
         return 0;
     struct pr_const *k = pr_const_new(c, nel);
@@ -489,7 +396,7 @@ int expand_shape(struct pr_op_ctx *c)
     const struct pr_tensor *x = c->in[0];
     int64_t v[PR_MAX_RANK];
     int n;
-    int known = int_list(c, 1, "the shape input", v, PR_MAX_RANK, &n, false);
+    int known = pr_int_list(c, 1, "the shape input", v, PR_MAX_RANK, &n, false);
     if (known < 0)
         return -1;
     if (n < 0) {
@@ -512,8 +419,8 @@ int expand_shape(struct pr_op_ctx *c)
                            pr_shape_str(&x->shape, a, sizeof a),
                            pr_shape_str(&target, b, sizeof b));
     }
-    const struct pr_const *xv = values_of(x);
-    int64_t nel = small_numel(&o->shape);
+    const struct pr_const *xv = pr_values_of(x);
+    int64_t nel = pr_small_numel(&o->shape);
     if (!xv || nel < 0)
         return 0;
     struct pr_const *k = pr_const_new(c, nel);
@@ -587,8 +494,8 @@ int range_shape(struct pr_op_ctx *c)
             return pr_op_error(c, "%s must be a scalar but has rank %d", names[i], s->rank);
     }
     int dtype = c->in[0]->dtype;
-    const struct pr_const *st = values_of(c->in[0]), *li = values_of(c->in[1]),
-                          *de = values_of(c->in[2]);
+    const struct pr_const *st = pr_values_of(c->in[0]), *li = pr_values_of(c->in[1]),
+                          *de = pr_values_of(c->in[2]);
     set_unknown(c, dtype, 1);
     if (!st || !li || !de || st->n != 1 || li->n != 1 || de->n != 1)
         return 0;
@@ -611,7 +518,7 @@ int range_shape(struct pr_op_ctx *c)
             if (dtype == PR_DT_FLOAT && fabs(v) <= FLT_MAX)
                 v = (float)v;
             k->f[e] = v;
-            k->i[e] = trunc_i64(v);
+            k->i[e] = pr_double_to_i64(v);
         }
     }
     o->cval = k;
@@ -673,7 +580,7 @@ int reshape_shape(struct pr_op_ctx *c)
             return c->failed ? -1 : pr_op_error(c, "attribute 'shape' is required");
         known = 1;
     } else {
-        known = int_list(c, 1, "the shape input", v, PR_MAX_RANK, &n, false);
+        known = pr_int_list(c, 1, "the shape input", v, PR_MAX_RANK, &n, false);
         if (known < 0)
             return -1;
     }
@@ -781,9 +688,11 @@ int squeeze_shape(struct pr_op_ctx *c)
     int r = x->shape.rank;
     int64_t axes[PR_MAX_RANK];
     int n;
-    int got = list_arg(c, "axes", 13, 1, axes, PR_MAX_RANK, &n);
+    int got = pr_list_arg(c, "axes", "axes", 13, 1, axes, PR_MAX_RANK, &n);
     if (got < 0)
         return -1;
+    if (n == 0)
+        got = 0;   /* empty axes squeeze every 1, as ONNX shape inference reads them */
     if (got == 1) {
         set_unknown(c, x->dtype, n >= 0 && n <= r ? r - n : -1);
         return 0;
@@ -822,7 +731,7 @@ int unsqueeze_shape(struct pr_op_ctx *c)
     int r = x->shape.rank;
     int64_t axes[PR_MAX_RANK];
     int n;
-    int got = list_arg(c, "axes", 13, 1, axes, PR_MAX_RANK, &n);
+    int got = pr_list_arg(c, "axes", "axes", 13, 1, axes, PR_MAX_RANK, &n);
     if (got < 0)
         return -1;
     if (got == 0)

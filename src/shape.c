@@ -1,6 +1,7 @@
 /* shape.c -- shapes, element types and checked arithmetic (see shape.h). */
 #include "shape.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,17 @@ bool pr_dtype_is_int(int dtype)
     default:
         return false;
     }
+}
+
+int64_t pr_double_to_i64(double v)
+{
+    if (isnan(v))
+        return 0;
+    if (v >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (v <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)v;
 }
 
 uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow)

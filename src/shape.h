@@ -44,6 +44,9 @@ const char *pr_dtype_name(int dtype);   /* "float32", "int64", … or "?" */
 bool pr_dtype_is_float(int dtype);      /* float, double, half, bfloat, float8/4 */
 bool pr_dtype_is_int(int dtype);        /* signed/unsigned integers, any width */
 
+/* Truncating toward zero, saturating double -> int64 (NaN -> 0). */
+int64_t pr_double_to_i64(double v);
+
 uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow);
 uint64_t pr_u64_add(uint64_t a, uint64_t b, bool *overflow);
 

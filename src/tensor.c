@@ -24,17 +24,6 @@ struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n)
     return c->i && c->f ? c : NULL;
 }
 
-int64_t pr_double_to_i64(double v)
-{
-    if (isnan(v))
-        return 0;
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v <= -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
-
 static double half_to_double(uint16_t h)
 {
     int sign = h >> 15, exp = (h >> 10) & 0x1f, man = h & 0x3ff;

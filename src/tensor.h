@@ -23,7 +23,5 @@ int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
 
 /* A known constant of n elements in both views; NULL on OOM. */
 struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n);
-/* Saturating, truncating double -> int64 (NaN -> 0). */
-int64_t pr_double_to_i64(double v);
 
 #endif

@@ -73,6 +73,19 @@ static void conv_3d_asymmetric_pads_per_axis_strides(void)
     tn_free(t);
 }
 
+static void conv_4d_spatial_dims_work_like_the_rest(void)
+{
+    /* X 1x2x3x4x5x6, W 3x2x2x2x2x2, stride 1: out 2x3x4x5 (D - 2 + 1).
+     * MACs = 3*(2*3*4*5) * 2*16 = 360*32 = 11520. */
+    struct tnode *t = tn_new("Conv", 11);
+    tn_in(t, PR_DT_FLOAT, "1x2x3x4x5x6");
+    tn_in_weight(t, PR_DT_FLOAT, "3x2x2x2x2x2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x2x3x4x5");
+    CHECK_EQ(tn_cost(t)->macs, 11520);
+    tn_free(t);
+}
+
 static void conv_groups_divide_input_channels(void)
 {
     /* X 1x8x10x10, W 16x2x3x3, group 4 (8 = 2*4), pads 1: out 10x10.
@@ -270,7 +283,8 @@ static void conv_bad_attributes_are_errors(void)
         {"strides", "1,0", "'strides'[1] is 0; it must be >= 1"},
         {"dilations", "-1,1", "'dilations'[0] is -1; it must be >= 1"},
         {"pads", "1,1,-1,1", "'pads'[2] is -1; it must be >= 0"},
-        {"pads", "1,1,1", "'pads' has 3 values but the input has 2 spatial dims, so 4 are expected"},
+        {"pads", "1,1,1",
+         "'pads' has 3 values but the input has 2 spatial dims, so 4 are expected"},
         {"kernel_shape", "3,3,3", "'kernel_shape' has 3 values"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -512,6 +526,7 @@ void suite_conv(void)
     RUN(conv_2d_stride_pads_bias_counts);
     RUN(conv_1d_dilation_and_stride);
     RUN(conv_3d_asymmetric_pads_per_axis_strides);
+    RUN(conv_4d_spatial_dims_work_like_the_rest);
     RUN(conv_groups_divide_input_channels);
     RUN(conv_depthwise_counts_one_channel_per_output);
     RUN(conv_auto_pad_same_is_ceil_of_input_over_stride);

@@ -257,6 +257,77 @@ static void pow_folds_integral_exponents_only(void)
     tn_free(t);
 }
 
+static void opset6_broadcast_aligns_b_at_axis(void)
+{
+    /* Caffe2-style bias: A 2x3x4x5, B 3 at axis 1 -> A's shape, 120 FLOPs */
+    struct tnode *t = tn_new("Add", 6);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x5");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_attr_int(t, "broadcast", 1);
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4x5");
+    CHECK_EQ(tn_cost(t)->flops, 120);
+    tn_free(t);
+    /* without axis: suffix matching, B 4x5 */
+    t = tn_new("Mul", 6);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x5");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    tn_attr_int(t, "broadcast", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4x5");
+    tn_free(t);
+    /* extents of 1 inside the run broadcast too: B 2x1 against A 2x3 at axis 0 */
+    t = tn_new("Add", 6);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "2x1");
+    tn_attr_int(t, "broadcast", 1);
+    tn_attr_int(t, "axis", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3");
+    tn_free(t);
+}
+
+static void opset6_broadcast_folds_at_axis(void)
+{
+    /* A 2x3 = [[1,2,3],[4,5,6]] + B [10,20] at axis 0 -> [11,12,13,24,25,26] */
+    struct tnode *t = tn_new("Add", 6);
+    tn_in_vals(t, PR_DT_INT64, "2x3", "1,2,3,4,5,6");
+    tn_in_vals(t, PR_DT_INT64, "2", "10,20");
+    tn_attr_int(t, "broadcast", 1);
+    tn_attr_int(t, "axis", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "11,12,13,24,25,26");
+    tn_free(t);
+    /* B 1x3 = [10,20,30] at axis 0 repeats down the rows: [11,22,33,14,25,36] */
+    t = tn_new("Add", 6);
+    tn_in_vals(t, PR_DT_INT64, "2x3", "1,2,3,4,5,6");
+    tn_in_vals(t, PR_DT_INT64, "1x3", "10,20,30");
+    tn_attr_int(t, "broadcast", 1);
+    tn_attr_int(t, "axis", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "11,22,33,14,25,36");
+    tn_free(t);
+}
+
+static void opset6_mismatch_is_error(void)
+{
+    /* B 3 does not match the suffix 5 of A; and without broadcast shapes must be equal */
+    struct tnode *t = tn_new("Add", 6);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x5");
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_attr_int(t, "broadcast", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "axis 3") != NULL);
+    tn_free(t);
+    t = tn_new("Sub", 6);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "broadcast is not set") != NULL);
+    tn_free(t);
+}
+
 static void binary_needs_two_inputs(void)
 {
     struct tnode *t = tn_new("Add", 14);
@@ -482,6 +553,9 @@ void suite_eltwise(void)
     RUN(div_by_zero_stays_unfolded);
     RUN(narrow_integer_result_must_fit_its_type);
     RUN(pow_folds_integral_exponents_only);
+    RUN(opset6_broadcast_aligns_b_at_axis);
+    RUN(opset6_broadcast_folds_at_axis);
+    RUN(opset6_mismatch_is_error);
     RUN(binary_needs_two_inputs);
     RUN(unknown_values_leave_output_unknown);
     RUN(unary_keeps_shape_and_counts_one_per_element);

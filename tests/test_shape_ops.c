@@ -620,6 +620,12 @@ static void squeeze_without_axes_removes_every_one(void)
     CHECK_STR(tn_out_shape(t, 0), "3");
     CHECK_STR(tn_out_vals(t, 0), "7,8,9");
     tn_free(t);
+    t = tn_new("Squeeze", 13);                    /* an empty axes list reads as absent */
+    tn_in(t, PR_DT_FLOAT, "1x3x1");
+    tn_in_vals(t, PR_DT_INT64, "0", "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3");
+    tn_free(t);
     t = tn_new("Squeeze", 13);
     tn_in(t, PR_DT_FLOAT, "1x?");
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
