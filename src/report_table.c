@@ -123,7 +123,7 @@ static void top_block(FILE *f, const struct pr_analysis *a)
         wname = len > wname ? len : wname;
     }
     wname = wname > NAME_MAX_SHOWN + 3 ? NAME_MAX_SHOWN + 3 : wname;
-    fprintf(f, "\ntop %d layers by MACs\n", a->ntop);
+    fprintf(f, "\nheaviest %d layers (by MACs, then FLOPs)\n", a->ntop);
     for (int i = 0; i < a->ntop; i++) {
         const struct pr_layer *L = &a->layers[a->top[i]];
         const struct pr_node *n = &g->nodes[L->node];
