@@ -43,31 +43,43 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo proto install uninstall clean deps bench fuzz
+.PHONY: all check test demo proto install uninstall clean deps
 
 all: $(PRIORI)
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 # protoc-c output is generated code: compiled without our warning set.
 $(PROTO_OBJ): proto/onnx.pb-c.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ) $(PROTO_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(PRIORI): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/run: $(TEST_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/run-conformance: $(BUILD)/tests/conformance/conformance.o $(LIB)
-	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
 check test:
 	@sh tests/deps.sh test
