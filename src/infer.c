@@ -141,6 +141,9 @@ static int bind_inputs(struct walk *w)
             return -1;
         v->t.dtype = dtype;
         v->t.shape = given ? *given : s;
+        if (given && rc == 0 && s.rank >= 0 && s.rank != given->rank)
+            pr_diag_add(&w->a->diag, "--input %s gives rank %d but the model declares rank %d", v->name,
+                        given->rank, s.rank);
         if (!given && rc == 0 && s.rank >= 0 && v->t.dtype == 0)
             pr_diag_add(&w->a->diag, "input '%s' declares no element type; byte counts of its consumers are unknown", v->name);
         if (v->t.shape.rank < 0)

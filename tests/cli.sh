@@ -105,6 +105,12 @@ expect 0 "symbol 'batch', which is unbound: taken as 1; bind it with --dim batch
 "$PRIORI" analyze fixtures/symbolic_batch.onnx --dim batch=4 --format json >/dev/null 2>"$tmp/err"
 ! grep -q "unbound" "$tmp/err" && ok || bad "--dim batch=4 still warns"
 expect 0 "matches no symbolic dim" analyze fixtures/demo_cnn.onnx --dim nosuch=3 --format json
+relu=/usr/share/libonnx-testdata/data/node/test_relu/model.onnx
+expect 0 "--input x gives rank 2 but the model declares rank 3" analyze $relu --input x=6x7 --format json
+expect 3 "'stem_conv' (Conv): weight has rank 4 but input has rank 3" \
+    analyze fixtures/demo_cnn.onnx --input image=3x64x64
+expect 3 "'stem_conv' (Conv): input has 5 channels but weight expects 3" \
+    analyze fixtures/demo_cnn.onnx --input image=1x5x64x64
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
