@@ -260,6 +260,16 @@ int tn_run(struct tnode *t, int nout)
     return pr_op_run(t->node.op, c, &t->cost);
 }
 
+bool tn_fails_with(struct tnode *t, int nout, const char *part)
+{
+    int rc = tn_run(t, nout);
+    if (rc != PR_RUN_ERROR || !strstr(t->err, part)) {
+        fprintf(stderr, "  got rc %d, error '%s'; wanted '%s'\n", rc, t->err, part);
+        return false;
+    }
+    return true;
+}
+
 const struct pr_tensor *tn_out(struct tnode *t, int i) { return &t->out[i]; }
 const struct pr_cost *tn_cost(struct tnode *t) { return &t->cost; }
 const char *tn_error(struct tnode *t) { return t->err; }

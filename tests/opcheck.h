@@ -32,6 +32,9 @@ void tn_attr_tensor(struct tnode *t, const char *name, int dtype, const char *sh
 
 /* Runs shape + cost with nout outputs; returns the enum pr_run value. */
 int tn_run(struct tnode *t, int nout);
+/* Runs with nout outputs; true when it failed with an error message
+ * containing part (else prints what it got and returns false). */
+bool tn_fails_with(struct tnode *t, int nout, const char *part);
 
 const struct pr_tensor *tn_out(struct tnode *t, int i);
 const char *tn_out_shape(struct tnode *t, int i);   /* "1x64x112x112" */

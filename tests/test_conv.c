@@ -5,17 +5,6 @@
 
 void suite_conv(void);
 
-/* True when the node failed with a message containing part. */
-static bool fails_with(struct tnode *t, const char *part)
-{
-    int rc = tn_run(t, 1);
-    if (rc != PR_RUN_ERROR || !strstr(tn_error(t), part)) {
-        fprintf(stderr, "  got rc %d, error '%s'; wanted '%s'\n", rc, tn_error(t), part);
-        return false;
-    }
-    return true;
-}
-
 static void conv_2d_stride_pads_bias_counts(void)
 {
     /* ResNet stem: 1x3x224x224, 64x3x7x7, stride 2, pads 3.
@@ -211,7 +200,7 @@ static void conv_int64_overflow_in_extent_is_an_error(void)
     tn_in(t, PR_DT_FLOAT, "1x1x4611686018427387904");
     tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
     tn_attr_ints(t, "pads", "4611686018427387904,0");
-    CHECK(fails_with(t, "overflows int64"));
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
     tn_free(t);
 
     /* dk = (3-1) * 2^62 + 1 overflows. */
@@ -219,7 +208,7 @@ static void conv_int64_overflow_in_extent_is_an_error(void)
     tn_in(t, PR_DT_FLOAT, "1x1x10");
     tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
     tn_attr_ints(t, "dilations", "4611686018427387904");
-    CHECK(fails_with(t, "effective kernel"));
+    CHECK(tn_fails_with(t, 1, "effective kernel"));
     tn_free(t);
 }
 
@@ -228,52 +217,52 @@ static void conv_bad_weights_are_errors(void)
     struct tnode *t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3");
-    CHECK(fails_with(t, "weight has rank 3 but input has rank 4"));
+    CHECK(tn_fails_with(t, 1, "weight has rank 3 but input has rank 4"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x4x3x3");
-    CHECK(fails_with(t, "input has 3 channels but weight expects 4 x group 1"));
+    CHECK(tn_fails_with(t, 1, "input has 3 channels but weight expects 4 x group 1"));
     tn_free(t);
 
     t = tn_new("Conv", 11);                 /* 6 output channels, group 4 */
     tn_in(t, PR_DT_FLOAT, "1x4x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "6x1x3x3");
     tn_attr_int(t, "group", 4);
-    CHECK(fails_with(t, "output channels 6 (weight axis 0) are not divisible by group 4"));
+    CHECK(tn_fails_with(t, 1, "output channels 6 (weight axis 0) are not divisible by group 4"));
     tn_free(t);
 
     t = tn_new("Conv", 11);                 /* 6 input channels, group 4 */
     tn_in(t, PR_DT_FLOAT, "1x6x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x1x3x3");
     tn_attr_int(t, "group", 4);
-    CHECK(fails_with(t, "input channels 6 are not divisible by group 4"));
+    CHECK(tn_fails_with(t, 1, "input channels 6 are not divisible by group 4"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
     tn_in_weight(t, PR_DT_FLOAT, "7");
-    CHECK(fails_with(t, "bias has 7 values but there are 8 output channels"));
+    CHECK(tn_fails_with(t, 1, "bias has 7 values but there are 8 output channels"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
     tn_attr_ints(t, "kernel_shape", "5,5");
-    CHECK(fails_with(t, "kernel_shape[0] is 5 but the weight's kernel extent (axis 2) is 3"));
+    CHECK(tn_fails_with(t, 1, "kernel_shape[0] is 5 but the weight's kernel extent (axis 2) is 3"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
-    CHECK(fails_with(t, "input 1 is required"));
+    CHECK(tn_fails_with(t, 1, "input 1 is required"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3");
     tn_in_weight(t, PR_DT_FLOAT, "8x3");
-    CHECK(fails_with(t, "at least one spatial dim"));
+    CHECK(tn_fails_with(t, 1, "at least one spatial dim"));
     tn_free(t);
 }
 
@@ -292,7 +281,7 @@ static void conv_bad_attributes_are_errors(void)
         tn_in(t, PR_DT_FLOAT, "1x3x8x8");
         tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
         tn_attr_ints(t, cases[i].name, cases[i].vals);
-        CHECK(fails_with(t, cases[i].msg));
+        CHECK(tn_fails_with(t, 1, cases[i].msg));
         tn_free(t);
     }
 
@@ -300,21 +289,21 @@ static void conv_bad_attributes_are_errors(void)
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
     tn_attr_int(t, "group", 0);
-    CHECK(fails_with(t, "group is 0; it must be >= 1"));
+    CHECK(tn_fails_with(t, 1, "group is 0; it must be >= 1"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
     tn_attr_str(t, "auto_pad", "SAME");
-    CHECK(fails_with(t, "auto_pad is 'SAME'; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID"));
+    CHECK(tn_fails_with(t, 1, "auto_pad is 'SAME'; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID"));
     tn_free(t);
 
     t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x8x8");
     tn_in_weight(t, PR_DT_FLOAT, "8x3x3x3");
     tn_attr_str(t, "strides", "2");     /* a string where ints are due */
-    CHECK(fails_with(t, "attribute 'strides' is string but must be ints"));
+    CHECK(tn_fails_with(t, 1, "attribute 'strides' is string but must be ints"));
     tn_free(t);
 }
 
@@ -324,7 +313,7 @@ static void conv_kernel_larger_than_padded_input_is_an_error(void)
     struct tnode *t = tn_new("Conv", 11);
     tn_in(t, PR_DT_FLOAT, "1x1x4x4");
     tn_in_weight(t, PR_DT_FLOAT, "1x1x5x5");
-    CHECK(fails_with(t, "axis 2: kernel larger than the padded input: effective kernel 5 = "
+    CHECK(tn_fails_with(t, 1, "axis 2: kernel larger than the padded input: effective kernel 5 = "
                         "(5-1)*1+1 > padded input 4 = 4+0+0"));
     tn_free(t);
 
@@ -334,7 +323,7 @@ static void conv_kernel_larger_than_padded_input_is_an_error(void)
     tn_in_weight(t, PR_DT_FLOAT, "1x1x3");
     tn_attr_str(t, "auto_pad", "VALID");
     tn_attr_ints(t, "dilations", "3");
-    CHECK(fails_with(t, "kernel larger than the padded input"));
+    CHECK(tn_fails_with(t, 1, "kernel larger than the padded input"));
     tn_free(t);
 }
 
@@ -447,35 +436,35 @@ static void conv_transpose_errors(void)
     struct tnode *t = tn_new("ConvTranspose", 11);
     tn_in(t, PR_DT_FLOAT, "1x4x5x5");
     tn_in_weight(t, PR_DT_FLOAT, "3x2x3x3");
-    CHECK(fails_with(t, "input has 4 channels but weight axis 0 is 3"));
+    CHECK(tn_fails_with(t, 1, "input has 4 channels but weight axis 0 is 3"));
     tn_free(t);
 
     t = tn_new("ConvTranspose", 11);
     tn_in(t, PR_DT_FLOAT, "1x3x5x5");
     tn_in_weight(t, PR_DT_FLOAT, "3x2x3x3");
     tn_attr_int(t, "group", 2);
-    CHECK(fails_with(t, "input channels 3 are not divisible by group 2"));
+    CHECK(tn_fails_with(t, 1, "input channels 3 are not divisible by group 2"));
     tn_free(t);
 
     t = tn_new("ConvTranspose", 11);
     tn_in(t, PR_DT_FLOAT, "1x1x3x3");
     tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
     tn_attr_ints(t, "output_shape", "10,8,4");
-    CHECK(fails_with(t, "output_shape has 3 values but the input has 2 spatial dims"));
+    CHECK(tn_fails_with(t, 1, "output_shape has 3 values but the input has 2 spatial dims"));
     tn_free(t);
 
     t = tn_new("ConvTranspose", 11);
     tn_in(t, PR_DT_FLOAT, "1x1x3x3");
     tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
     tn_attr_ints(t, "output_padding", "-1,0");
-    CHECK(fails_with(t, "'output_padding'[0] is -1; it must be >= 0"));
+    CHECK(tn_fails_with(t, 1, "'output_padding'[0] is -1; it must be >= 0"));
     tn_free(t);
 
     t = tn_new("ConvTranspose", 11);
     tn_in(t, PR_DT_FLOAT, "1x1x3x3");
     tn_in_weight(t, PR_DT_FLOAT, "1x2x3x3");
     tn_in_weight(t, PR_DT_FLOAT, "3");
-    CHECK(fails_with(t, "bias has 3 values but there are 2 output channels"));
+    CHECK(tn_fails_with(t, 1, "bias has 3 values but there are 2 output channels"));
     tn_free(t);
 
     /* 1*(2-1) + 0 + 2 - 3 - 3 = -3 */
@@ -483,7 +472,7 @@ static void conv_transpose_errors(void)
     tn_in(t, PR_DT_FLOAT, "1x1x2");
     tn_in_weight(t, PR_DT_FLOAT, "1x1x2");
     tn_attr_ints(t, "pads", "3,3");
-    CHECK(fails_with(t, "axis 2: output extent would be -3"));
+    CHECK(tn_fails_with(t, 1, "axis 2: output extent would be -3"));
     tn_free(t);
 
     /* 4 * (2^62 - 1) overflows int64 */
@@ -491,7 +480,7 @@ static void conv_transpose_errors(void)
     tn_in(t, PR_DT_FLOAT, "1x1x4611686018427387904");
     tn_in_weight(t, PR_DT_FLOAT, "1x1x1");
     tn_attr_ints(t, "strides", "4");
-    CHECK(fails_with(t, "overflows int64"));
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
     tn_free(t);
 }
 

@@ -5,17 +5,6 @@
 
 void suite_pool(void);
 
-/* True when the node (with nout outputs) failed with a message containing part. */
-static bool fails_with(struct tnode *t, int nout, const char *part)
-{
-    int rc = tn_run(t, nout);
-    if (rc != PR_RUN_ERROR || !strstr(tn_error(t), part)) {
-        fprintf(stderr, "  got rc %d, error '%s'; wanted '%s'\n", rc, tn_error(t), part);
-        return false;
-    }
-    return true;
-}
-
 /* A pool node on x with kernel_shape ks (NULL: none) and, when not NULL,
  * strides st and pads pd. */
 static struct tnode *pool(const char *op, int opset, const char *x, const char *ks,
@@ -225,7 +214,7 @@ static void global_pools_reduce_every_spatial_axis(void)
 
     t = tn_new("GlobalMaxPool", 1);
     tn_in(t, PR_DT_FLOAT, "8");
-    CHECK(fails_with(t, 1, "input has rank 1"));
+    CHECK(tn_fails_with(t, 1, "input has rank 1"));
     tn_free(t);
 }
 
@@ -253,46 +242,46 @@ static void pool_count_overflow_is_flagged(void)
 static void pool_errors(void)
 {
     struct tnode *t = pool("MaxPool", 12, "1x1x8x8", NULL, NULL, NULL);
-    CHECK(fails_with(t, 1, "kernel_shape is required (2 values, one per spatial dim)"));
+    CHECK(tn_fails_with(t, 1, "kernel_shape is required (2 values, one per spatial dim)"));
     tn_free(t);
 
     t = pool("MaxPool", 12, "1x1x8x8", "3", NULL, NULL);
-    CHECK(fails_with(t, 1, "'kernel_shape' has 1 values but the input has 2 spatial dims"));
+    CHECK(tn_fails_with(t, 1, "'kernel_shape' has 1 values but the input has 2 spatial dims"));
     tn_free(t);
 
     t = pool("MaxPool", 12, "1x1x3x3", "5,5", NULL, NULL);
-    CHECK(fails_with(t, 1, "axis 2: kernel larger than the padded input: effective kernel 5 = "
+    CHECK(tn_fails_with(t, 1, "axis 2: kernel larger than the padded input: effective kernel 5 = "
                            "(5-1)*1+1 > padded input 3 = 3+0+0"));
     tn_free(t);
 
     t = pool("AveragePool", 11, "1x1x8x8", "2,2", "0,1", NULL);
-    CHECK(fails_with(t, 1, "'strides'[0] is 0; it must be >= 1"));
+    CHECK(tn_fails_with(t, 1, "'strides'[0] is 0; it must be >= 1"));
     tn_free(t);
 
     t = pool("AveragePool", 11, "1x1x8x8", "2,2", NULL, "0,0,-1,0");
-    CHECK(fails_with(t, 1, "'pads'[2] is -1; it must be >= 0"));
+    CHECK(tn_fails_with(t, 1, "'pads'[2] is -1; it must be >= 0"));
     tn_free(t);
 
     t = pool("LpPool", 11, "1x1x8x8", "0,2", NULL, NULL);
-    CHECK(fails_with(t, 1, "'kernel_shape'[0] is 0; it must be >= 1"));
+    CHECK(tn_fails_with(t, 1, "'kernel_shape'[0] is 0; it must be >= 1"));
     tn_free(t);
 
     t = pool("AveragePool", 11, "1x1x8x8", "2,2", NULL, NULL);
-    CHECK(fails_with(t, 2, "AveragePool has one output but the node lists 2"));
+    CHECK(tn_fails_with(t, 2, "AveragePool has one output but the node lists 2"));
     tn_free(t);
 
     t = pool("MaxPool", 12, "1x8", "2", NULL, NULL);
-    CHECK(fails_with(t, 1, "input has rank 2; MaxPool needs (N, C, D1, ...)"));
+    CHECK(tn_fails_with(t, 1, "input has rank 2; MaxPool needs (N, C, D1, ...)"));
     tn_free(t);
 
     t = pool("MaxPool", 12, "1x1x8x8", "2,2", NULL, NULL);
     tn_attr_str(t, "auto_pad", "same_upper");
-    CHECK(fails_with(t, 1, "auto_pad is 'same_upper'"));
+    CHECK(tn_fails_with(t, 1, "auto_pad is 'same_upper'"));
     tn_free(t);
 
     /* 2^62 + 2^62 overflows int64 */
     t = pool("MaxPool", 12, "1x1x4611686018427387904", "2", NULL, "4611686018427387904,0");
-    CHECK(fails_with(t, 1, "overflows int64"));
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
     tn_free(t);
 }
 
