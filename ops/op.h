@@ -65,6 +65,7 @@ struct pr_cost {
 };
 
 struct pr_node;                   /* opaque: attributes are read through accessors */
+struct pr_symbols;                /* opaque: --dim bindings of the analysis (infer.c) */
 struct pr_arena;
 struct pr_diag;
 
@@ -78,6 +79,7 @@ struct pr_op_ctx {
                                                 outputs point at a scratch tensor */
     struct pr_arena *arena;
     struct pr_diag *diag;
+    struct pr_symbols *symbols;   /* NULL in unit tests: data dims take their fallback */
     char *err;                    /* PR_ERR_MSG bytes; empty when no error */
     bool failed;                  /* an error was recorded */
     bool overflow;                /* a count overflowed 64 bits */
@@ -89,7 +91,7 @@ typedef int (*pr_cost_fn)(struct pr_op_ctx *c, struct pr_cost *k);
 
 /* ---- the table (ops.def expanded) ---- */
 enum pr_op_id {
-#define OP(id, domain, name, shape, cost) PR_OP_##id,
+#define OP(id, domain, name, since, until, shape, cost, macs, flops) PR_OP_##id,
 #include "ops.def"
 #undef OP
     PR_OP_COUNT
@@ -98,8 +100,10 @@ enum pr_op_id {
 struct pr_op {
     const char *domain;           /* "" = ai.onnx */
     const char *name;
+    int since, until;             /* opset range of the domain; until 0: current */
     pr_shape_fn shape;
     pr_cost_fn cost;
+    const char *macs, *flops;     /* one-line formulas */
 };
 
 extern const struct pr_op pr_op_table[PR_OP_COUNT];
@@ -124,6 +128,16 @@ int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap);
 /* A tensor attribute (Constant's value, ConstantOfShape's value): dtype, shape
  * and values when small. Returns 0, or -1 when absent (or malformed: recorded). */
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out);
+
+/* ---- dims that depend on data values ---- */
+/* An output extent that only the data decides (NonZero's count, Unique's,
+ * NonMaxSuppression's boxes, a TopK with a runtime k, a Loop's trip count).
+ * It is the symbol "<node>.<what>" -- the node's name, else "<Op>_<index>",
+ * e.g. "NonZero_17.n" -- and takes the value bound with --dim NAME=N.
+ * Unbound, it takes `fallback` (the op's upper bound when one is known; -1
+ * leaves the extent unknown) with a warning naming the symbol and the flag,
+ * and the symbol is listed among the report's unbound symbols. */
+int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, const char *meaning);
 
 /* ---- values and counts ---- */
 struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n);  /* NULL (error recorded) on OOM or n > PR_CONST_MAX */

@@ -7,7 +7,9 @@
 #include <string.h>
 
 const struct pr_op pr_op_table[PR_OP_COUNT] = {
-#define OP(id, dom, nm, shp, cst) [PR_OP_##id] = {.domain = dom, .name = nm, .shape = shp, .cost = cst},
+#define OP(id, dom, nm, from, to, shp, cst, mac, flop) \
+    [PR_OP_##id] = {.domain = dom, .name = nm, .since = from, .until = to, \
+                    .shape = shp, .cost = cst, .macs = mac, .flops = flop},
 #include "ops.def"
 #undef OP
 };

@@ -93,5 +93,10 @@ void pr_analysis_free(struct pr_analysis *a);
 int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err);
 int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err);
 const char *pr_layer_status_name(enum pr_layer_status s);
+/* Symbols of data-dependent dims (pr_data_dim): 1 and *value when bound
+ * with --dim, else 0. pr_symbols_unbound records an unbound one (copied)
+ * and returns 1 the first time, 0 after. */
+int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value);
+int pr_symbols_unbound(struct pr_symbols *s, const char *name);
 
 #endif

@@ -66,6 +66,36 @@ static int64_t resolve_symbol(struct walk *w, const char *sym, const char *value
     return 1;
 }
 
+/* ---- data-dependent dims (pr_data_dim in node.c) ---- */
+
+struct pr_symbols { struct walk w; };   /* the walk is the symbol table */
+
+int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
+{
+    struct walk *w = &s->w;
+    for (int i = 0; i < w->opt->ndims; i++)
+        if (strcmp(w->opt->dims[i].symbol, name) == 0) {
+            w->dim_used[i] = true;
+            *value = w->opt->dims[i].value;
+            return 1;
+        }
+    return 0;
+}
+
+int pr_symbols_unbound(struct pr_symbols *s, const char *name)
+{
+    struct walk *w = &s->w;
+    if (symbol_unbound_seen(w->a, name))
+        return 0;
+    const char *copy = pr_arena_strdup(&w->m->arena, name);
+    const char **u = copy ? realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u) : NULL;
+    if (u) {
+        u[w->a->nunbound++] = copy;
+        w->a->unbound = u;
+    }
+    return 1;
+}
+
 /* Declared dtype and shape of a value. Returns 0 when tp is a tensor type
  * (rank -1 when it has no shape), -1 when there is nothing usable, -2 on
  * an error (graph inputs only: negative dim, rank too large). */
@@ -339,6 +369,7 @@ static int walk_node(struct walk *w, int pos, int node_index)
     c.nout = n->nout;
     c.arena = &w->m->arena;
     c.diag = &w->a->diag;
+    c.symbols = (struct pr_symbols *)w;
     c.err = errbuf;
     for (int i = 0; i < PR_MAX_IO; i++) {
         c.in[i] = i < n->nin && n->in[i] >= 0 ? &g->values[n->in[i]].t : NULL;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "arena.h"
 #include "err.h"
 #include "model.h"
@@ -60,6 +61,29 @@ struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n)
         pr_op_error(c, n > PR_CONST_MAX ? "constant of %lld elements is too large to track"
                                         : "out of memory for %lld constant values", (long long)n);
     return k;
+}
+
+int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, const char *meaning)
+{
+    char sym[300];
+    const struct pr_node *n = c->node;
+    if (n && n->name && n->name[0])
+        snprintf(sym, sizeof sym, "%s.%s", n->name, what);
+    else if (n)
+        snprintf(sym, sizeof sym, "%s_%d.%s", n->op_type, n->index, what);
+    else
+        snprintf(sym, sizeof sym, "node.%s", what);
+    int64_t v;
+    if (c->symbols && pr_symbols_get(c->symbols, sym, &v))
+        return v;
+    if (c->symbols && !pr_symbols_unbound(c->symbols, sym))
+        return fallback;   /* already warned about */
+    if (fallback >= 0)
+        pr_op_warn(c, "%s depends on the data; symbol '%s' taken as %lld (its upper bound); bind it with --dim %s=N",
+                   meaning, sym, (long long)fallback, sym);
+    else
+        pr_op_warn(c, "%s depends on the data; symbol '%s' is unknown; bind it with --dim %s=N", meaning, sym, sym);
+    return fallback;
 }
 
 const char *pr_node_label(const struct pr_node *n, char *buf, size_t size)
