@@ -41,7 +41,9 @@ part "command line and bad inputs" sh tests/cli.sh
 part "golden reports" sh tests/golden.sh
 part "ONNX backend conformance" "$BUILD/tests/run-conformance" /usr/share/libonnx-testdata/data tests/conformance/known_gaps.txt
 part "fixtures: closed-form counts" "$PYTHON" tests/fixtures_check.py
-part "real architectures (torchvision exports)" "$PYTHON" tests/real_models.py
+for script in tests/real_*.py; do
+    part "real architectures: $(basename "$script" .py)" "$PYTHON" "$script"
+done
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
