@@ -36,6 +36,24 @@ expect() {
 "$PRIORI" analyze --help >"$tmp/out" 2>&1 && grep -q -- '--format FORMAT' "$tmp/out" && ok || bad "analyze --help"
 "$PRIORI" --version | grep -qE '^priori [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version"
 
+# priori ops: generated from the table; every format lists the same rows
+"$PRIORI" ops >"$tmp/ops.txt" 2>&1 && grep -qE '^ai\.onnx +Conv +1\+ +N\*C_out' "$tmp/ops.txt" && ok || bad "ops table lacks Conv"
+n_table=$(grep -cE '^(ai\.onnx|com\.|ai\.onnx\.)' "$tmp/ops.txt")
+n_csv=$("$PRIORI" ops --format csv | tail -n +2 | wc -l)
+n_md=$("$PRIORI" ops --format md | grep -cE '^\| (ai|com)')
+n_json=$("$PRIORI" ops --format json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["operators"]))')
+n_def=$(grep -c '^OP(' ops/ops.def)
+[ "$n_table" -eq "$n_def" ] && [ "$n_csv" -eq "$n_def" ] && [ "$n_md" -eq "$n_def" ] && [ "$n_json" -eq "$n_def" ] && ok ||
+    bad "ops: rows table $n_table csv $n_csv md $n_md json $n_json, ops.def $n_def"
+expect 2 "expected table, md, csv or json" ops --format yaml
+"$PRIORI" help ops | grep -q -- '--strict' && ok || bad "help ops does not mention --strict"
+
+# --strict: an unknown operator is exit 3 naming it and its first node; no report written
+expect 0 "" analyze fixtures/unknown_op.onnx -q
+expect 3 "com.example.Mystery (2 nodes, first node 1 'mystery_typed' (Mystery))" analyze fixtures/unknown_op.onnx --strict -o "$tmp/strict.txt"
+[ ! -e "$tmp/strict.txt" ] && ok || bad "--strict left a report behind"
+expect 0 "" analyze fixtures/demo_cnn.onnx --strict
+
 # usage errors: exit 2
 expect 2 "no command given"
 expect 2 "unknown command" frobnicate

@@ -1,0 +1,157 @@
+/* cli.c -- option values, model loading and atomic output shared by the
+ * commands (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pr_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "priori: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "\nTry 'priori help %s'.\n", cmd);
+    else
+        fprintf(stderr, "\nTry 'priori --help'.\n");
+    return PR_EXIT_USAGE;
+}
+
+int pr_cli_parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int pr_cli_parse_dims(const char *text, struct pr_shape *s)
+{
+    s->rank = 0;
+    if (strcmp(text, "scalar") == 0)
+        return 0;
+    char buf[512];
+    if (strlen(text) >= sizeof buf || !*text)
+        return -1;
+    strcpy(buf, text);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, "x,", &save); tok; tok = strtok_r(NULL, "x,", &save)) {
+        long long v;
+        if (s->rank >= PR_MAX_RANK || pr_cli_parse_int(tok, 0, (1LL << 40), &v) < 0)
+            return -1;
+        s->dim[s->rank++] = v;
+    }
+    return s->rank ? 0 : -1;
+}
+
+char *pr_cli_split_binding(char *arg)
+{
+    char *eq = strrchr(arg, '=');
+    if (!eq || eq == arg)
+        return NULL;
+    *eq = 0;
+    return eq + 1;
+}
+
+int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc)
+{
+    memset(s, 0, sizeof *s);
+    s->inputs = calloc((size_t)argc + 1, sizeof *s->inputs);
+    s->dims = calloc((size_t)argc + 1, sizeof *s->dims);
+    if (s->inputs && s->dims)
+        return 0;
+    pr_cli_shapes_free(s);
+    fprintf(stderr, "priori: out of memory\n");
+    return PR_EXIT_INTERNAL;
+}
+
+void pr_cli_shapes_free(struct pr_cli_shapes *s)
+{
+    free(s->inputs);
+    free(s->dims);
+    memset(s, 0, sizeof *s);
+}
+
+int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *opt, char *val)
+{
+    if (strcmp(opt, "--input") == 0) {
+        struct pr_input_shape *in = &s->inputs[s->ninputs];
+        char *dims = pr_cli_split_binding(val);
+        if (!dims || pr_cli_parse_dims(dims, &in->shape) < 0)
+            return pr_cli_usage_error(cmd, "--input %s: expected NAME=DIMS with DIMS like 1x3x224x224 (at most 16 dims)", val);
+        in->name = val;
+        s->ninputs++;
+        return 1;
+    }
+    if (strcmp(opt, "--dim") == 0) {
+        struct pr_dim_binding *d = &s->dims[s->ndims];
+        char *num = pr_cli_split_binding(val);
+        long long v;
+        if (!num || pr_cli_parse_int(num, 0, (1LL << 40), &v) < 0)
+            return pr_cli_usage_error(cmd, "--dim %s: expected SYMBOL=N with N a non-negative integer", val);
+        d->symbol = val;
+        d->value = v;
+        s->ndims++;
+        return 1;
+    }
+    return 0;
+}
+
+int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
+{
+    struct pr_err err = {0};
+    pr_diag_init(diag);
+    if (pr_model_load(m, path, diag, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", path, err.msg);
+        pr_diag_free(diag);
+        return (int)err.code;
+    }
+    return PR_EXIT_OK;
+}
+
+int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx)
+{
+    if (!path) {
+        if (render(ctx, stdout) < 0 || fflush(stdout) == EOF) {
+            fprintf(stderr, "priori: cannot write to standard output\n");
+            return PR_EXIT_IO;
+        }
+        return PR_EXIT_OK;
+    }
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return PR_EXIT_INTERNAL;
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    int rc = PR_EXIT_OK;
+    if (!f) {
+        fprintf(stderr, "priori: %s: cannot create: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        rc = PR_EXIT_IO;
+    } else {
+        errno = 0;
+        bool bad = render(ctx, f) < 0;
+        bad |= fclose(f) == EOF;
+        if (bad || rename(tmp, path) < 0) {
+            fprintf(stderr, "priori: %s: cannot write: %s\n", path, strerror(errno ? errno : EIO));
+            rc = PR_EXIT_IO;
+        }
+    }
+    if (rc != PR_EXIT_OK && fd >= 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,62 @@
+/* cli.h -- what every command of the command line shares.
+ *
+ * Each command lives in src/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
+ * (argv without the program and command names) returning an exit code
+ * (enum pr_exit), with its usage text beside it; src/main.c only
+ * dispatches through the table of commands below. Helpers here parse the
+ * option values several commands take (--input, --dim, numbers), load a
+ * model with its loader warnings, and write output atomically: to a
+ * temporary file in the destination's folder, renamed into place only when
+ * complete, so a failed run never leaves a partial file.
+ */
+#ifndef PR_CLI_H
+#define PR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analysis.h"
+#include "err.h"
+#include "model.h"
+
+struct pr_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;     /* full help text */
+    const char *summary;   /* one line for `priori --help` */
+};
+extern const struct pr_command pr_commands[];   /* main.c; ends with {0} */
+
+/* "priori: <message>\nTry 'priori help <cmd>'." on stderr; returns PR_EXIT_USAGE. */
+int pr_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int pr_cli_parse_int(const char *s, long long lo, long long hi, long long *out);   /* 0 / -1 */
+/* "1x3x224x224" (or commas) into s; "scalar" is rank 0. 0 / -1. */
+int pr_cli_parse_dims(const char *text, struct pr_shape *s);
+/* Splits "NAME=VALUE" at the last '=' (NAME may contain '='); returns VALUE
+ * and leaves NAME in arg, or NULL when there is no '=' or NAME is empty. */
+char *pr_cli_split_binding(char *arg);
+
+/* --input NAME=DIMS and --dim SYMBOL=N, collected for pr_options. */
+struct pr_cli_shapes {
+    struct pr_input_shape *inputs;
+    int ninputs;
+    struct pr_dim_binding *dims;
+    int ndims;
+};
+/* Allocates room for argc bindings. 0, or PR_EXIT_INTERNAL. */
+int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc);
+void pr_cli_shapes_free(struct pr_cli_shapes *s);
+/* If opt is --input or --dim, parses val into s and returns 1; returns 0
+ * for any other option; PR_EXIT_USAGE (message printed) on a bad value. */
+int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *opt, char *val);
+
+/* Loads path; on error prints "priori: PATH: message" and returns the exit
+ * code. Loader warnings go to diag (initialised by the call). */
+int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag);
+
+/* Writes through render(ctx, f) to path, or to stdout when path is NULL;
+ * atomically as described above. render returns 0 or -1. Exit code. */
+int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx);
+
+#endif

@@ -1,0 +1,171 @@
+/* cmd_analyze.c -- `priori analyze MODEL`: one model's per-layer costs and
+ * totals as a table, JSON or CSV report. With --strict an operator missing
+ * from the table is an error (exit 3) instead of a zero-cost row. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "report.h"
+
+const char pr_usage_analyze[] =
+    "usage: priori analyze MODEL.onnx [options]\n"
+    "\n"
+    "Infers every tensor shape and counts, per layer in execution order:\n"
+    "params, MACs, FLOPs, output activation bytes, bytes read and written;\n"
+    "then totals, peak live activation memory, a breakdown by operator type,\n"
+    "the heaviest layers, unsupported operators and warnings.\n"
+    "\n"
+    "options:\n"
+    "  --input NAME=DIMS    shape of graph input NAME, e.g. --input x=1x3x224x224\n"
+    "                       (repeatable; overrides the model's declared shape)\n"
+    "  --dim SYMBOL=N       bind a symbolic dimension, e.g. --dim batch=8, or a\n"
+    "                       data-dependent one, e.g. --dim NonZero_17.n=100\n"
+    "                       (repeatable; an unbound input symbol is taken as 1, with a warning)\n"
+    "  --format FORMAT      table (default), json or csv\n"
+    "  -o, --output FILE    write the report to FILE instead of standard output\n"
+    "  --top N              list the N heaviest layers (default 10)\n"
+    "  --strict             an operator priori does not know is an error (exit 3)\n"
+    "  -q, --quiet          do not repeat warnings on standard error\n"
+    "\n"
+    "exit codes: 0 ok, 2 usage error, 3 invalid model (or unsupported operator\n"
+    "with --strict), 4 I/O error, 5 internal error\n";
+
+struct analyze_args {
+    const char *model;
+    const char *output;
+    enum pr_format format;
+    bool quiet, strict;
+    struct pr_cli_shapes shapes;
+    int top;
+};
+
+static int parse(int argc, char **argv, struct analyze_args *a)
+{
+    int rc = pr_cli_shapes_init(&a->shapes, argc);
+    if (rc)
+        return rc;
+    for (int i = 0; i < argc; i++) {
+        char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(pr_usage_analyze, stdout);
+            return -1;
+        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
+                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || strcmp(arg, "--top") == 0) {
+            if (!next)
+                return pr_cli_usage_error("analyze", "option %s needs a value", arg);
+            char *val = argv[++i];
+            int used = pr_cli_shapes_option(&a->shapes, "analyze", arg, val);
+            if (used > 1)
+                return used;
+            if (used)
+                continue;
+            if (strcmp(arg, "--format") == 0) {
+                if (strcmp(val, "table") == 0)
+                    a->format = PR_FORMAT_TABLE;
+                else if (strcmp(val, "json") == 0)
+                    a->format = PR_FORMAT_JSON;
+                else if (strcmp(val, "csv") == 0)
+                    a->format = PR_FORMAT_CSV;
+                else
+                    return pr_cli_usage_error("analyze", "--format %s: expected table, json or csv", val);
+            } else if (strcmp(arg, "--top") == 0) {
+                long long v;
+                if (pr_cli_parse_int(val, 0, 100000, &v) < 0)
+                    return pr_cli_usage_error("analyze", "--top %s: expected a number from 0 to 100000", val);
+                a->top = (int)v;
+            } else {
+                a->output = val;
+            }
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            a->quiet = true;
+        } else if (strcmp(arg, "--strict") == 0) {
+            a->strict = true;
+        } else if (arg[0] == '-' && arg[1]) {
+            return pr_cli_usage_error("analyze", "unknown option %s", arg);
+        } else if (a->model) {
+            return pr_cli_usage_error("analyze", "one model at a time: unexpected argument '%s'", arg);
+        } else {
+            a->model = arg;
+        }
+    }
+    if (!a->model)
+        return pr_cli_usage_error("analyze", "%s", "analyze needs a model file");
+    return 0;
+}
+
+struct rendering {
+    const struct pr_analysis *an;
+    enum pr_format format;
+};
+
+static int render(const void *ctx, FILE *f)
+{
+    const struct rendering *r = ctx;
+    switch (r->format) {
+    case PR_FORMAT_JSON: return pr_report_json(r->an, f);
+    case PR_FORMAT_CSV: return pr_report_csv(r->an, f);
+    default: return pr_report_table(r->an, f);
+    }
+}
+
+/* --strict: one error line naming every unsupported operator and its first nodes. */
+static int strict_error(const struct analyze_args *args, const struct pr_analysis *an)
+{
+    fprintf(stderr, "priori: %s: %d operator%s not in priori's table (--strict):", args->model,
+            an->nunsupported, an->nunsupported == 1 ? " is" : "s are");
+    for (int i = 0; i < an->nunsupported; i++) {
+        const struct pr_unsupported *u = &an->unsupported[i];
+        char label[300];
+        pr_node_label(&an->model->graph.nodes[an->layers[u->layers[0]].node], label, sizeof label);
+        char *clean = pr_text_clean(label, 120);
+        fprintf(stderr, "%s %s%s%s (%d node%s, first %s)", i ? ";" : "", u->domain, *u->domain ? "." : "",
+                u->op_type, u->count, u->count == 1 ? "" : "s", clean ? clean : "?");
+        free(clean);
+    }
+    fprintf(stderr, "; run 'priori ops' for the supported operators, or drop --strict to count them as zero cost\n");
+    return PR_EXIT_MODEL;
+}
+
+int pr_cmd_analyze(int argc, char **argv)
+{
+    struct analyze_args args = {.format = PR_FORMAT_TABLE, .top = 10};
+    int rc = parse(argc, argv, &args);
+    if (rc != 0) {
+        rc = rc < 0 ? PR_EXIT_OK : rc;
+        goto out;
+    }
+    struct pr_model model;
+    struct pr_analysis an;
+    struct pr_diag load_diag;
+    struct pr_err err = {0};
+    rc = pr_cli_load(args.model, &model, &load_diag);
+    if (rc)
+        goto out;
+    struct pr_options opt = {.inputs = args.shapes.inputs, .ninputs = args.shapes.ninputs,
+                             .dims = args.shapes.dims, .ndims = args.shapes.ndims, .top = args.top};
+    if (pr_analyze(&model, &opt, &an, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", args.model, err.msg);
+        rc = (int)err.code;
+    } else {
+        for (size_t i = 0; i < load_diag.count; i++)   /* loader warnings come first */
+            pr_diag_add(&an.diag, "%s", load_diag.msgs[i]);
+        bool to_terminal_table = args.format == PR_FORMAT_TABLE && !args.output;
+        if (!args.quiet && !to_terminal_table)
+            for (size_t i = 0; i < an.diag.count; i++)
+                fprintf(stderr, "priori: warning: %s\n", an.diag.msgs[i]);
+        if (args.strict && an.nunsupported) {
+            rc = strict_error(&args, &an);
+        } else {
+            struct rendering r = {.an = &an, .format = args.format};
+            rc = pr_cli_write(args.output, render, &r);
+        }
+        pr_analysis_free(&an);
+    }
+    pr_diag_free(&load_diag);
+    pr_model_free(&model);
+out:
+    pr_cli_shapes_free(&args.shapes);
+    return rc;
+}

@@ -1,0 +1,14 @@
+/* commands.h -- the commands of the command line, one per src/cmd_<name>.c:
+ * `int pr_cmd_<name>(int argc, char **argv)` (argv after the command name)
+ * returns an exit code; `pr_usage_<name>` is its help text. main.c lists
+ * them in pr_commands[]. */
+#ifndef PR_COMMANDS_H
+#define PR_COMMANDS_H
+
+int pr_cmd_analyze(int argc, char **argv);
+extern const char pr_usage_analyze[];
+
+int pr_cmd_ops(int argc, char **argv);
+extern const char pr_usage_ops[];
+
+#endif
