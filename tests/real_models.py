@@ -11,6 +11,8 @@ do_constant_folding=True, fixed shapes) and caches under build/models/
   resnet50, mobilenet_v2, vgg16      1x3x224x224   torchvision.models
   inception_v3                       1x3x299x299   (init_weights=False)
   r3d_18                             1x3x16x112x112 torchvision.models.video
+  deeplabv3_mobilenet_v3_large,      1x3x224x224   torchvision.models.segmentation
+  lraspp_mobilenet_v3_large                        (the "out" tensor; no aux head)
   unet3d                             1x1x16x24x18  defined below: Conv3d,
       ConvTranspose3d (stride 2, output_padding where an odd extent needs
       it), BatchNorm3d, ReLU, MaxPool3d, skip concatenations
@@ -96,6 +98,21 @@ class UNet3D(nn.Module):
         return self.head(d1)
 
 
+class SegmentationOut(nn.Module):
+    """torchvision's segmentation models return {"out": tensor}: export the tensor."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)["out"]
+
+
+def segmentation(ctor):
+    return lambda: SegmentationOut(ctor(weights=None, weights_backbone=None))
+
+
 MODELS = [
     ("resnet50", lambda: torchvision.models.resnet50(), (1, 3, 224, 224)),
     ("mobilenet_v2", lambda: torchvision.models.mobilenet_v2(),
@@ -107,6 +124,12 @@ MODELS = [
     ("r3d_18", lambda: torchvision.models.video.r3d_18(),
      (1, 3, 16, 112, 112)),
     ("unet3d", lambda: UNet3D(), (1, 1, 16, 24, 18)),
+    ("deeplabv3_mobilenet_v3_large",
+     segmentation(torchvision.models.segmentation.deeplabv3_mobilenet_v3_large),
+     (1, 3, 224, 224)),
+    ("lraspp_mobilenet_v3_large",
+     segmentation(torchvision.models.segmentation.lraspp_mobilenet_v3_large),
+     (1, 3, 224, 224)),
 ]
 
 CONV = (nn.Conv1d, nn.Conv2d, nn.Conv3d)
