@@ -264,6 +264,8 @@ int onehot_shape(struct pr_op_ctx *c)
             return pr_op_error(c, "depth is %lld; it must be at least 1", (long long)depth);
     } else {
         depth = pr_data_dim(c, "depth", -1, "OneHot's depth (the number of classes)");
+        if (depth == 0)
+            return pr_op_error(c, "OneHot's depth is bound to 0; it must be at least 1");
     }
     struct pr_tensor *o = c->out[0];
     o->dtype = val->dtype;

@@ -4,7 +4,8 @@
  * When the deciding values are known (a constant, or an input value bound
  * by the caller) the extent is exact. Otherwise it is the data-dependent
  * symbol "<node>.<what>" (pr_data_dim): bound with --dim, else taken as
- * the op's upper bound with a warning. The cost then uses that value.
+ * the op's upper bound with a warning. The cost then uses that value. A
+ * value bound above the upper bound is an error.
  *
  * Output shapes (X of rank r, extents d, n = the data-dependent count):
  *   NonZero    int64 (r, n); n = non-zero elements of X, at most numel(X);
@@ -55,6 +56,17 @@ static int64_t count_of(const struct pr_shape *s)
     return unknown || overflow || n > INT64_MAX ? -1 : (int64_t)n;
 }
 
+/* pr_data_dim, with a value bound by --dim checked against the upper
+ * bound (when known); -2 after an error. */
+static int64_t data_dim(struct pr_op_ctx *c, const char *what, int64_t bound, const char *meaning)
+{
+    int64_t v = pr_data_dim(c, what, bound, meaning);
+    if (bound >= 0 && v > bound)
+        return pr_op_error(c, "%s is bound to %lld but cannot exceed %lld", meaning,
+                           (long long)v, (long long)bound) - 1;
+    return v;
+}
+
 static void set_out(struct pr_tensor *o, int dtype, int rank, const int64_t *dims)
 {
     o->dtype = dtype;
@@ -76,7 +88,9 @@ int nonzero_shape(struct pr_op_ctx *c)
         for (int64_t k = 0; k < v->n; k++)
             n += v->f[k] != 0;
     } else {
-        n = pr_data_dim(c, "n", count_of(&x->shape), "NonZero's count of non-zero elements");
+        n = data_dim(c, "n", count_of(&x->shape), "NonZero's count of non-zero elements");
+        if (n < -1)
+            return -1;
     }
     int64_t dims[2] = {r, n};
     set_out(c->out[0], PR_DT_INT64, 2, dims);
@@ -150,8 +164,10 @@ int unique_shape(struct pr_op_ctx *c)
         }
         n = distinct_slices(v, outer, S, inner);
     } else {
-        n = pr_data_dim(c, "n", S, axis < 0 ? "Unique's count of distinct elements"
-                                            : "Unique's count of distinct slices");
+        n = data_dim(c, "n", S, axis < 0 ? "Unique's count of distinct elements"
+                                         : "Unique's count of distinct slices");
+        if (n < -1)
+            return -1;
     }
     if (axis < 0) {
         set_out(c->out[0], x->dtype, 1, &n);
@@ -210,7 +226,9 @@ int topk_shape(struct pr_op_ctx *c)
     if (k == -2 || c->failed)
         return -1;
     if (k == -1 && c->opset >= 10 && pr_values_of(c->in[1]) == NULL) {
-        k = pr_data_dim(c, "k", extent, "TopK's k (the number of elements kept)");
+        k = data_dim(c, "k", extent, "TopK's k (the number of elements kept)");
+        if (k < -1)
+            return -1;
     } else if (k < 0) {
         return pr_op_error(c, "k is %lld; it must not be negative", (long long)k);
     } else if (extent >= 0 && k > extent) {
@@ -257,7 +275,9 @@ int compress_shape(struct pr_op_ctx *c)
         }
     } else {
         int64_t bound = len >= 0 && clen >= 0 && clen < len ? clen : len;
-        n = pr_data_dim(c, "n", bound, "Compress's count of selected entries");
+        n = data_dim(c, "n", bound, "Compress's count of selected entries");
+        if (n < -1)
+            return -1;
     }
     if (axis < 0) {
         set_out(c->out[0], x->dtype, 1, &n);

@@ -24,7 +24,7 @@ Usage: [PRIORI=build/priori] /usr/bin/python3 tests/real_patterns.py [-v]
    "topk.k" and "nz.n": bound with --dim the costs downstream use the bound
    values; unbound they take the upper bound (the axis extent, numel(X))
    with a warning that names the symbol and the flag, and are listed in
-   unbound_symbols.
+   unbound_symbols. A binding above the upper bound is an error (exit 3).
      X 3x10, TopK k:   TopK FLOPs 30*max(1, ceil(log2 k)), Relu FLOPs 3*k
      Y 4x6, NonZero n: NonZero FLOPs 24, Cast FLOPs 0, Neg FLOPs 2*n
 
@@ -195,6 +195,12 @@ def check_data_dims():
                   f"{tag}: warnings name the symbols and the flag")
         else:
             check(not unbound, f"{tag}: nothing unbound ({unbound})")
+    # a binding past the upper bound is a model error (exit 3) naming the node
+    p = subprocess.run([PRIORI, "analyze", path, "--dim", "topk.k=11"], capture_output=True,
+                       timeout=120)
+    err = p.stderr.decode()
+    check(p.returncode == 3 and "'topk'" in err and "cannot exceed 10" in err,
+          f"topk.k=11 > 10 is refused (exit {p.returncode}: {err[:200]})")
 
 
 def main():
