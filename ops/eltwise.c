@@ -1,31 +1,44 @@
-/* eltwise.c -- elementwise arithmetic, comparisons, variadic reductions
- * across inputs, and Where.
+/* eltwise.c -- elementwise arithmetic, math functions, comparisons, logic
+ * and bitwise ops, variadic reductions across inputs, and Where.
  *
  * Shapes follow numpy multidirectional broadcasting (pr_shape_broadcast);
  * known extents that are neither equal nor 1 are an error naming both
  * shapes. No operator here has MACs. FLOPs, counted per output element
- * (each +, -, x, /, comparison, select and transcendental is 1):
+ * (each +, -, x, /, remainder, shift, comparison, logical or bitwise op,
+ * select and elementary function is 1):
  *
- *   binary   Add Sub Mul Div Pow Equal Greater Less       1
- *   unary    Abs Ceil Exp Floor Log Neg Not Reciprocal Sqrt 1
+ *   binary   Add Sub Mul Div Pow Mod BitShift                          1
+ *            Equal Greater Less GreaterOrEqual LessOrEqual             1
+ *            And Or Xor BitwiseAnd BitwiseOr BitwiseXor                1
+ *   unary    Abs Ceil Exp Floor Log Neg Not Reciprocal Sqrt Sign Round 1
+ *            Sin Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh    1
+ *            IsNaN IsInf BitwiseNot                                    1
  *   variadic Sum Max Min over k inputs                     k - 1
  *            Mean over k inputs                            k  (k-1 adds + 1 divide)
  *   Where(cond, X, Y)                                      1  (a select)
+ * A trigonometric or hyperbolic function counts 1, like Exp and Log: one
+ * elementary-function evaluation per element, whatever the library's
+ * polynomial inside costs.
  *
- * Output element types: binary arithmetic and unary ops take input 0's type
- * (Pow: the base's type, as in the spec since opset 12); Equal, Greater,
- * Less and Not give bool; Sum/Mean/Max/Min take input 0's type; Where takes
- * X's type.
+ * Output element types: arithmetic and unary ops take input 0's type
+ * (Pow: the base's type, as in the spec since opset 12); comparisons,
+ * And, Or, Xor, Not, IsNaN and IsInf give bool; Sum/Mean/Max/Min take
+ * input 0's type; Where takes X's type. Element types the spec rejects are
+ * an error where the meaning would change: And/Or/Xor need bool, BitShift
+ * unsigned integers, Bitwise* integers, IsNaN/IsInf floats, and Mod of
+ * floats needs fmod = 1. Attributes: Mod fmod (0: the remainder takes the
+ * divisor's sign, as Python's %; 1: the dividend's, as C's fmod); BitShift
+ * direction (LEFT or RIGHT, required); IsInf detect_negative and
+ * detect_positive (no effect on shape or count).
  *
  * Opset differences: from opset 7 every binary op broadcasts as numpy does.
- * Before opset 7 (Add, Sub, Mul, Div, Pow, Equal, Greater, Less) B only
- * broadcasts to A, and only with broadcast = 1: B is then a single element,
- * or its shape matches a contiguous run of A's dims starting at `axis`
- * (suffix matching when axis is absent), each extent equal or 1 (PyTorch's
- * old exporter wrote B = 2x1 against A = 2x3 at axis 0). With broadcast = 0
- * the shapes must be
- * equal. The output has A's shape either way. Later opsets change only the
- * element types allowed.
+ * Before opset 7 (Add, Sub, Mul, Div, Pow, Equal, Greater, Less, And, Or,
+ * Xor) B only broadcasts to A, and only with broadcast = 1: B is then a
+ * single element, or its shape matches a contiguous run of A's dims
+ * starting at `axis` (suffix matching when axis is absent), each extent
+ * equal or 1 (PyTorch's old exporter wrote B = 2x1 against A = 2x3 at
+ * axis 0). With broadcast = 0 the shapes must be equal. The output has A's
+ * shape either way. Later opsets change only the element types allowed.
  *
  * Constant folding. When every input's values are known and the output has
  * at most PR_CONST_MAX elements, the output's values are computed so that
@@ -38,8 +51,9 @@
  *   unknown, never wrapped.
  * - float32 and float64 outputs: double arithmetic, rounded to float for
  *   float32; a non-finite result (x/0, log 0, sqrt -1) leaves it unfolded.
- *   Half, bfloat16 and 8-bit float outputs are not folded (their rounding
- *   is not reproduced here).
+ *   Round rounds halves to even. Half, bfloat16 and 8-bit float outputs are
+ *   not folded (their rounding is not reproduced here); IsNaN and IsInf are
+ *   not folded.
  * - comparisons compare ints when both inputs are integer or bool, doubles
  *   otherwise, and give 0/1.
  */
@@ -47,6 +61,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 enum fold_kind { FOLD_NONE, FOLD_INT, FOLD_FLOAT };
 
@@ -183,9 +198,49 @@ static uint64_t out_numel(struct pr_op_ctx *c)
     return pr_numel(c, &c->out[0]->shape);
 }
 
+/* ---- element types ---- */
+
+static bool is_unsigned(int dtype)
+{
+    return dtype == PR_DT_UINT4 || dtype == PR_DT_UINT8 || dtype == PR_DT_UINT16 ||
+           dtype == PR_DT_UINT32 || dtype == PR_DT_UINT64;
+}
+
+/* Input element types the operator accepts; an unknown type (0) passes. */
+static int check_types(struct pr_op_ctx *c, int nin)
+{
+    const char *need = NULL;
+    for (int i = 0; i < nin && !need; i++) {
+        int t = pr_input(c, i)->dtype;
+        if (!t)
+            continue;
+        switch (c->op_id) {
+        case PR_OP_AND: case PR_OP_OR: case PR_OP_XOR:
+            need = t != PR_DT_BOOL ? "bool" : NULL;
+            break;
+        case PR_OP_BIT_SHIFT:
+            need = !is_unsigned(t) ? "an unsigned integer type" : NULL;
+            break;
+        case PR_OP_BITWISE_AND: case PR_OP_BITWISE_OR: case PR_OP_BITWISE_XOR:
+        case PR_OP_BITWISE_NOT:
+            need = !pr_dtype_is_int(t) ? "an integer type" : NULL;
+            break;
+        case PR_OP_IS_NAN: case PR_OP_IS_INF:
+            need = !pr_dtype_is_float(t) ? "a floating type" : NULL;
+            break;
+        default:
+            break;
+        }
+        if (need)
+            return pr_op_error(c, "input %d is %s but %s needs %s", i, pr_dtype_name(t),
+                               op_name(c), need);
+    }
+    return 0;
+}
+
 /* ---- unary ---- */
 
-static bool unary_int(int op, int64_t x, int64_t *r)
+static bool unary_int(int op, int dtype, int64_t x, int64_t *r)
 {
     switch (op) {
     case PR_OP_NEG:
@@ -198,14 +253,26 @@ static bool unary_int(int op, int64_t x, int64_t *r)
             return false;
         *r = x < 0 ? -x : x;
         return true;
-    case PR_OP_FLOOR: case PR_OP_CEIL:
+    case PR_OP_FLOOR: case PR_OP_CEIL: case PR_OP_ROUND:
         *r = x;
+        return true;
+    case PR_OP_SIGN:
+        *r = (x > 0) - (x < 0);
         return true;
     case PR_OP_NOT:
         *r = !x;
         return true;
+    case PR_OP_BITWISE_NOT:
+        if (!is_unsigned(dtype)) {
+            *r = ~x;   /* two's complement: fits the same signed type */
+            return true;
+        }
+        if (dtype == PR_DT_UINT64)
+            return false;
+        *r = ~x & (int64_t)((UINT64_C(1) << pr_dtype_bits(dtype)) - 1);
+        return true;
     default:
-        return false;   /* Exp, Log, Sqrt, Reciprocal are float-only */
+        return false;   /* Exp, Log, trigonometry, ... are float-only */
     }
 }
 
@@ -216,18 +283,32 @@ static bool unary_float(int op, double x, double *r)
     case PR_OP_ABS: *r = fabs(x); return true;
     case PR_OP_FLOOR: *r = floor(x); return true;
     case PR_OP_CEIL: *r = ceil(x); return true;
+    case PR_OP_ROUND: *r = nearbyint(x); return true;   /* default mode: half to even */
+    case PR_OP_SIGN: *r = (x > 0) - (x < 0); return true;
     case PR_OP_EXP: *r = exp(x); return true;
     case PR_OP_LOG: *r = log(x); return true;
     case PR_OP_SQRT: *r = sqrt(x); return true;
     case PR_OP_RECIPROCAL: *r = 1.0 / x; return true;
-    default: return false;   /* Not is bool-only */
+    case PR_OP_SIN: *r = sin(x); return true;
+    case PR_OP_COS: *r = cos(x); return true;
+    case PR_OP_TAN: *r = tan(x); return true;
+    case PR_OP_ASIN: *r = asin(x); return true;
+    case PR_OP_ACOS: *r = acos(x); return true;
+    case PR_OP_ATAN: *r = atan(x); return true;
+    case PR_OP_SINH: *r = sinh(x); return true;
+    case PR_OP_COSH: *r = cosh(x); return true;
+    case PR_OP_ASINH: *r = asinh(x); return true;
+    case PR_OP_ACOSH: *r = acosh(x); return true;
+    case PR_OP_ATANH: *r = atanh(x); return true;
+    default: return false;   /* Not and Bitwise* are integer-only */
     }
 }
 
 static void unary_fold(struct pr_op_ctx *c, const struct pr_tensor *x, struct pr_tensor *o)
 {
     enum fold_kind kind = fold_kind(o->dtype);
-    if (kind == FOLD_NONE || !has_vals(x))
+    if (kind == FOLD_NONE || c->op_id == PR_OP_IS_NAN || c->op_id == PR_OP_IS_INF ||
+        !has_vals(x))
         return;
     struct pr_const *v = fold_target(c, o);
     if (!v || v->n != x->cval->n)
@@ -235,7 +316,7 @@ static void unary_fold(struct pr_op_ctx *c, const struct pr_tensor *x, struct pr
     for (int64_t k = 0; k < v->n; k++) {
         if (kind == FOLD_INT) {
             int64_t r;
-            if (!unary_int(c->op_id, x->cval->i[k], &r) || !put_int(v, k, o->dtype, r))
+            if (!unary_int(c->op_id, o->dtype, x->cval->i[k], &r) || !put_int(v, k, o->dtype, r))
                 return;
         } else {
             double r;
@@ -248,11 +329,17 @@ static void unary_fold(struct pr_op_ctx *c, const struct pr_tensor *x, struct pr
 
 int unary_shape(struct pr_op_ctx *c)
 {
-    if (pr_op_require(c, 1) < 0 || check_arity(c, op_name(c), 1, 1) < 0)
+    if (pr_op_require(c, 1) < 0 || check_arity(c, op_name(c), 1, 1) < 0 ||
+        check_types(c, 1) < 0)
         return -1;
     const struct pr_tensor *x = pr_input(c, 0);
     struct pr_tensor *o = c->out[0];
-    o->dtype = c->op_id == PR_OP_NOT ? PR_DT_BOOL : x->dtype;
+    int op = c->op_id;
+    if (op == PR_OP_IS_INF) {
+        pr_attr_int(c, "detect_negative", 1);
+        pr_attr_int(c, "detect_positive", 1);
+    }
+    o->dtype = op == PR_OP_NOT || op == PR_OP_IS_NAN || op == PR_OP_IS_INF ? PR_DT_BOOL : x->dtype;
     o->shape = x->shape;
     unary_fold(c, x, o);
     return 0;
@@ -268,7 +355,14 @@ int unary_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 static bool is_compare(int op)
 {
-    return op == PR_OP_EQUAL || op == PR_OP_GREATER || op == PR_OP_LESS;
+    return op == PR_OP_EQUAL || op == PR_OP_GREATER || op == PR_OP_LESS ||
+           op == PR_OP_GREATER_OR_EQUAL || op == PR_OP_LESS_OR_EQUAL;
+}
+
+/* Ops with a bool output: comparisons and logical And, Or, Xor. */
+static bool gives_bool(int op)
+{
+    return is_compare(op) || op == PR_OP_AND || op == PR_OP_OR || op == PR_OP_XOR;
 }
 
 /* base^e for e >= 0 with overflow checks (exponentiation by squaring). */
@@ -286,8 +380,33 @@ static bool ipow(int64_t base, int64_t e, int64_t *r)
     return true;
 }
 
-/* Integer arithmetic; b_f is b as a double (Pow's exponent may be float). */
-static bool binary_int(int op, int64_t a, int64_t b, double b_f, int64_t *r)
+/* Integer remainder: fmod = 1 takes the dividend's sign (C's %), fmod = 0
+ * the divisor's (Python's %). */
+static bool imod(int64_t a, int64_t b, bool fmod_mode, int64_t *r)
+{
+    if (b == 0)
+        return false;
+    int64_t m = b == -1 ? 0 : a % b;   /* INT64_MIN % -1 overflows in C */
+    if (!fmod_mode && m != 0 && (m < 0) != (b < 0))
+        m += b;
+    *r = m;
+    return true;
+}
+
+/* a << b or a >> b for a non-negative a (BitShift takes unsigned types). */
+static bool ishift(int64_t a, int64_t b, bool left, int64_t *r)
+{
+    if (a < 0 || b < 0 || b > 63)
+        return false;
+    if (left && a > (INT64_MAX >> b))
+        return false;
+    *r = left ? (int64_t)((uint64_t)a << b) : a >> b;
+    return true;
+}
+
+/* Integer arithmetic; b_f is b as a double (Pow's exponent may be float);
+ * arg is Mod's fmod and BitShift's direction (1: LEFT). */
+static bool binary_int(int op, int64_t a, int64_t b, double b_f, int arg, int64_t *r)
 {
     switch (op) {
     case PR_OP_ADD: return !__builtin_add_overflow(a, b, r);
@@ -302,6 +421,14 @@ static bool binary_int(int op, int64_t a, int64_t b, double b_f, int64_t *r)
         if (!(b_f >= 0) || b_f != floor(b_f) || b_f > 9.0e15)
             return false;
         return ipow(a, (int64_t)b_f, r);
+    case PR_OP_MOD: return imod(a, b, arg != 0, r);
+    case PR_OP_BIT_SHIFT: return ishift(a, b, arg != 0, r);
+    case PR_OP_AND: *r = a && b; return true;
+    case PR_OP_OR: *r = a || b; return true;
+    case PR_OP_XOR: *r = !a != !b; return true;
+    case PR_OP_BITWISE_AND: *r = a & b; return true;
+    case PR_OP_BITWISE_OR: *r = a | b; return true;
+    case PR_OP_BITWISE_XOR: *r = a ^ b; return true;
     default:
         return false;
     }
@@ -315,6 +442,7 @@ static bool binary_float(int op, double a, double b, double *r)
     case PR_OP_MUL: *r = a * b; return true;
     case PR_OP_DIV: *r = a / b; return true;
     case PR_OP_POW: *r = pow(a, b); return true;
+    case PR_OP_MOD: *r = fmod(a, b); return true;   /* floats need fmod = 1 */
     default: return false;
     }
 }
@@ -322,17 +450,23 @@ static bool binary_float(int op, double a, double b, double *r)
 static int64_t compare(int op, bool ints, const struct pr_const *a, int64_t ia,
                        const struct pr_const *b, int64_t ib)
 {
-    if (ints) {
-        int64_t x = a->i[ia], y = b->i[ib];
-        return op == PR_OP_EQUAL ? x == y : op == PR_OP_GREATER ? x > y : x < y;
-    }
     double x = a->f[ia], y = b->f[ib];
-    return op == PR_OP_EQUAL ? x == y : op == PR_OP_GREATER ? x > y : x < y;
+    int64_t xi = a->i[ia], yi = b->i[ib];
+    int sign = ints ? (xi > yi) - (xi < yi) : (x > y) - (x < y);
+    bool unordered = !ints && (isnan(x) || isnan(y));
+    switch (op) {
+    case PR_OP_EQUAL: return !unordered && sign == 0;
+    case PR_OP_GREATER: return sign > 0;
+    case PR_OP_LESS: return sign < 0;
+    case PR_OP_GREATER_OR_EQUAL: return !unordered && sign >= 0;
+    default: return !unordered && sign <= 0;   /* LessOrEqual */
+    }
 }
 
-/* bs is b's shape as aligned against the output (see legacy_broadcast). */
+/* bs is b's shape as aligned against the output (see legacy_broadcast);
+ * arg as for binary_int. */
 static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
-                        const struct pr_tensor *b, const struct pr_shape *bs,
+                        const struct pr_tensor *b, const struct pr_shape *bs, int arg,
                         struct pr_tensor *o)
 {
     int op = c->op_id;
@@ -351,7 +485,7 @@ static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
             put_int(v, k, PR_DT_BOOL, compare(op, ints, a->cval, ia, b->cval, ib));
         } else if (kind == FOLD_INT) {
             int64_t r;
-            if (!binary_int(op, a->cval->i[ia], b->cval->i[ib], b->cval->f[ib], &r) ||
+            if (!binary_int(op, a->cval->i[ia], b->cval->i[ib], b->cval->f[ib], arg, &r) ||
                 !put_int(v, k, o->dtype, r))
                 return;
         } else {
@@ -410,18 +544,46 @@ static int legacy_broadcast(struct pr_op_ctx *c, const struct pr_shape *a,
     return 0;
 }
 
+/* Mod's fmod and BitShift's direction (1: LEFT) as binary_int's arg;
+ * -1 after an error. */
+static int binary_arg(struct pr_op_ctx *c, const struct pr_tensor *a)
+{
+    if (c->op_id == PR_OP_MOD) {
+        int64_t f = pr_attr_int(c, "fmod", 0);
+        if (f != 0 && f != 1)
+            return pr_op_error(c, "fmod is %lld; it must be 0 or 1", (long long)f);
+        if (f == 0 && pr_dtype_is_float(a->dtype))
+            return pr_op_error(c, "Mod of %s inputs needs fmod = 1 (the spec defines the "
+                               "integer remainder only for integers)", pr_dtype_name(a->dtype));
+        return (int)f;
+    }
+    if (c->op_id == PR_OP_BIT_SHIFT) {
+        if (!pr_attr_has(c, "direction"))
+            return pr_op_error(c, "attribute 'direction' (LEFT or RIGHT) is required");
+        const char *d = pr_attr_str(c, "direction", "");
+        if (strcmp(d, "LEFT") == 0 || strcmp(d, "RIGHT") == 0)
+            return strcmp(d, "LEFT") == 0;
+        return c->failed ? -1 : pr_op_error(c, "direction is '%s'; it must be LEFT or RIGHT", d);
+    }
+    return 0;
+}
+
 int binary_shape(struct pr_op_ctx *c)
 {
-    if (pr_op_require(c, 2) < 0 || check_arity(c, op_name(c), 2, 1) < 0)
+    if (pr_op_require(c, 2) < 0 || check_arity(c, op_name(c), 2, 1) < 0 ||
+        check_types(c, 2) < 0)
         return -1;
     const struct pr_tensor *a = pr_input(c, 0), *b = pr_input(c, 1);
     struct pr_tensor *o = c->out[0];
     struct pr_shape bs = b->shape;
+    int arg = binary_arg(c, a);
+    if (arg < 0)
+        return -1;
     if (c->opset < 7 ? legacy_broadcast(c, &a->shape, &b->shape, &bs, &o->shape) < 0
                      : broadcast2(c, &a->shape, "input A", &b->shape, "input B", &o->shape) < 0)
         return -1;
-    o->dtype = is_compare(c->op_id) ? PR_DT_BOOL : a->dtype;
-    binary_fold(c, a, b, &bs, o);
+    o->dtype = gives_bool(c->op_id) ? PR_DT_BOOL : a->dtype;
+    binary_fold(c, a, b, &bs, arg, o);
     return 0;
 }
 

@@ -8,6 +8,9 @@
  *   Concat     inputs of equal rank and equal extents off the axis; extent
  *              on the axis = sum. axis required from opset 4 (default 1
  *              before), in [-r, r-1].
+ *   DepthToSpace  (N, C/b^2, H*b, W*b) of a rank-4 input, b = blocksize
+ *              (required, >= 1), C divisible by b^2; mode DCR or CRD (11+)
+ *              orders the channels only.
  *   Gather     d[:axis] + indices.shape + d[axis+1:]; indices in [-d, d-1],
  *              negative ones wrap.
  *   Pad        d[a] + pad_begin + pad_end on each padded axis, which must stay
@@ -15,12 +18,15 @@
  *              1), attribute `pads` (2..10), input 1 (11+); axes input 3
  *              (18+) selects the padded axes. Modes constant, reflect, edge
  *              (and wrap from 19).
+ *   ReverseSequence  d; sequence_lens is 1-D of the batch extent, each value
+ *              in [0, time extent]; batch_axis, time_axis are 0 and 1.
  *   Slice      per sliced axis with extent D, following the spec: negative
  *              start/end += D; step > 0: start, end clamped to [0, D];
  *              step < 0: start to [0, D-1], end to [-1, D-1];
  *              extent = max(0, ceil((end - start) / step)); step 0 is an
  *              error. starts/ends/axes are attributes before opset 10,
  *              inputs 1..4 (with steps) from 10.
+ *   SpaceToDepth  (N, C*b^2, H/b, W/b), H and W divisible by b.
  *   Split      extent on the axis per output: the split list (attribute
  *              before 13, input from 13; must sum to D); else, opset 18
  *              num_outputs: ceil(D / n) each and the rest in the last; else
@@ -30,7 +36,8 @@
  * Output element type = the data input's. Extent sums and products are
  * checked for int64 overflow (an error). Known values (cval) are moved
  * along with the elements whenever the inputs' values are known and the
- * output has at most PR_CONST_MAX elements (Pad excepted); that is what
+ * output has at most PR_CONST_MAX elements (Pad, DepthToSpace, SpaceToDepth
+ * and ReverseSequence excepted); that is what
  * lets PyTorch's Shape -> Gather -> Unsqueeze -> Concat chains end known.
  */
 #include <string.h>
@@ -621,4 +628,96 @@ int transpose_shape(struct pr_op_ctx *c)
         m.stride[i] = stride[perm[i]];
     }
     return map_values(c, &m, xv, c->out[0]);
+}
+
+/* ---- DepthToSpace, SpaceToDepth ---- */
+
+/* blocksize (required, >= 1) of a rank-4 NCHW input; -1 after an error. */
+static int64_t block_size(struct pr_op_ctx *c)
+{
+    if (c->in[0]->shape.rank != 4)
+        return pr_op_error(c, "input must have rank 4 (N, C, H, W) but has rank %d",
+                           c->in[0]->shape.rank);
+    if (!pr_attr_has(c, "blocksize"))
+        return pr_op_error(c, "attribute 'blocksize' is required");
+    int64_t b = pr_attr_int(c, "blocksize", 0);
+    if (b < 1 || b > INT32_MAX)
+        return pr_op_error(c, "blocksize is %lld; it must be a positive integer", (long long)b);
+    return b;
+}
+
+int depth_to_space_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    int64_t b = block_size(c);
+    if (b < 0)
+        return -1;
+    if (c->opset >= 11) {
+        const char *mode = pr_attr_str(c, "mode", "DCR");
+        if (strcmp(mode, "DCR") != 0 && strcmp(mode, "CRD") != 0)
+            return c->failed ? -1 : pr_op_error(c, "mode is '%s'; it must be DCR or CRD", mode);
+    }
+    const struct pr_tensor *x = c->in[0];
+    struct pr_shape s = x->shape;
+    int64_t ch = s.dim[1], bb = b * b;
+    if (ch >= 0 && ch % bb != 0)
+        return pr_op_error(c, "%lld channels are not divisible by blocksize^2 = %lld",
+                           (long long)ch, (long long)bb);
+    s.dim[1] = ch < 0 ? -1 : ch / bb;
+    for (int d = 2; d < 4; d++)
+        if (s.dim[d] > 0 && __builtin_mul_overflow(s.dim[d], b, &s.dim[d]))
+            return pr_op_error(c, "extent %d times blocksize overflows int64", d);
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
+}
+
+int space_to_depth_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    int64_t b = block_size(c);
+    if (b < 0)
+        return -1;
+    const struct pr_tensor *x = c->in[0];
+    struct pr_shape s = x->shape;
+    for (int d = 2; d < 4; d++) {
+        if (s.dim[d] >= 0 && s.dim[d] % b != 0)
+            return pr_op_error(c, "extent %lld of axis %d is not divisible by blocksize %lld",
+                               (long long)s.dim[d], d, (long long)b);
+        s.dim[d] = s.dim[d] < 0 ? -1 : s.dim[d] / b;
+    }
+    if (s.dim[1] > 0 && __builtin_mul_overflow(s.dim[1], b * b, &s.dim[1]))
+        return pr_op_error(c, "channels times blocksize^2 overflows int64");
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
+}
+
+/* ---- ReverseSequence ---- */
+
+int reverse_sequence_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    const struct pr_tensor *x = c->in[0], *len = c->in[1];
+    int r = x->shape.rank;
+    if (r < 2)
+        return pr_op_error(c, "input must have rank >= 2 but has rank %d", r);
+    int64_t ba = pr_attr_int(c, "batch_axis", 1), ta = pr_attr_int(c, "time_axis", 0);
+    if ((ba != 0 && ba != 1) || (ta != 0 && ta != 1) || ba == ta)
+        return pr_op_error(c, "batch_axis %lld and time_axis %lld must be 0 and 1 in some "
+                           "order", (long long)ba, (long long)ta);
+    int64_t batch = x->shape.dim[ba], time = x->shape.dim[ta];
+    if (len->shape.rank != 1 ||
+        (len->shape.dim[0] >= 0 && batch >= 0 && len->shape.dim[0] != batch))
+        return pr_op_error(c, "sequence_lens must be a 1-D tensor of the batch extent %lld",
+                           (long long)batch);
+    const struct pr_const *lv = pr_values_of(len);
+    for (int64_t i = 0; lv && time >= 0 && i < lv->n; i++)
+        if (lv->i[i] < 0 || lv->i[i] > time)
+            return pr_op_error(c, "sequence_lens[%lld] is %lld; it must be in [0, %lld] "
+                               "(the time extent)", (long long)i, (long long)lv->i[i],
+                               (long long)time);
+    set_out(c->out[0], x->dtype, &x->shape);
+    return 0;
 }

@@ -1,4 +1,4 @@
-/* reduce.c -- ReduceMax, ReduceMean, ReduceMin, ReduceSum and ArgMax.
+/* reduce.c -- the Reduce* family, ArgMax and ArgMin.
  *
  * A reduction collapses the listed axes of its input: with keepdims = 1
  * (default) they become extent 1, with keepdims = 0 they are removed.
@@ -6,23 +6,32 @@
  * or listed twice is an error. Empty or absent axes reduce every axis,
  * unless noop_with_empty_axes = 1, which makes the node an identity.
  *
- * No MACs. FLOPs:
- *   ReduceSum, ReduceMax, ReduceMin   input elements (one add or compare each)
- *   ReduceMean                        input elements + output elements (the divides)
- *   ArgMax                            input elements (one compare each)
+ * No MACs. FLOPs, from each operator's defining formula over the n =
+ * numel(X) input elements and m = numel(Y) output elements (one add or
+ * compare per input element, as ReduceSum counts; each |x|, x*x, exp,
+ * log, sqrt and divide is 1):
+ *   ReduceSum, ReduceMax, ReduceMin, ReduceProd   n          sum / max / min / product
+ *   ReduceMean       sum(x) / N                   n + m
+ *   ReduceL1         sum(|x|)                     2n
+ *   ReduceL2         sqrt(sum(x^2))               2n + m
+ *   ReduceSumSquare  sum(x^2)                     2n
+ *   ReduceLogSum     log(sum(x))                  n + m
+ *   ReduceLogSumExp  log(sum(exp(x)))             2n + m
+ *   ArgMax, ArgMin   one compare per element      n
  *   noop (noop_with_empty_axes = 1 with empty axes): 0 (the output is the input)
  *
  * Opset differences:
  * - ReduceSum: axes is an INTS attribute before opset 13, an optional int64
  *   input 1 from 13 (when noop_with_empty_axes appears).
- * - ReduceMax/Mean/Min: the same change happens at opset 18.
+ * - Every other Reduce*: the same change happens at opset 18.
  *   In the input form the axes tensor is a hyper-parameter (its mask bit is
  *   cleared); when its values are unknown the output keeps the input's rank
  *   with keepdims = 1 (unknown extents, except extents already 1), has rank
  *   r - len(axes) with keepdims = 0 when the axes count is known, and is of
  *   unknown rank otherwise.
- * - ArgMax: `axis` (default 0), `keepdims` (default 1); `select_last_index`
- *   (opset 12+) does not change the shape. The output is int64.
+ * - ArgMax, ArgMin: `axis` (default 0), `keepdims` (default 1);
+ *   `select_last_index` (opset 12+) does not change the shape. The output
+ *   is int64.
  */
 #include "families.h"
 
@@ -193,13 +202,29 @@ int argreduce_shape(struct pr_op_ctx *c)
 
 int reduce_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    if (c->op_id != PR_OP_ARG_MAX)
+    bool arg = c->op_id == PR_OP_ARG_MAX || c->op_id == PR_OP_ARG_MIN;
+    if (!arg)
         k->weight_mask &= 1;   /* the axes input is a hyper-parameter */
-    if (is_noop(c) && c->op_id != PR_OP_ARG_MAX)
+    if (!arg && is_noop(c))
         return 0;
-    uint64_t in = pr_numel(c, &pr_input(c, 0)->shape);
-    k->flops = in;
-    if (c->op_id == PR_OP_REDUCE_MEAN)
-        k->flops = pr_add(c, in, pr_numel(c, &c->out[0]->shape));
+    uint64_t n = pr_numel(c, &pr_input(c, 0)->shape);
+    uint64_t m = pr_numel(c, &c->out[0]->shape);
+    switch (c->op_id) {
+    case PR_OP_REDUCE_MEAN:          /* sum, then one divide per output */
+    case PR_OP_REDUCE_LOG_SUM:       /* sum, then one log per output */
+        k->flops = pr_add(c, n, m);
+        break;
+    case PR_OP_REDUCE_L1:            /* |x| and an add per element */
+    case PR_OP_REDUCE_SUM_SQUARE:    /* x*x and an add per element */
+        k->flops = pr_mul(c, 2, n);
+        break;
+    case PR_OP_REDUCE_L2:            /* x*x and an add per element, a sqrt per output */
+    case PR_OP_REDUCE_LOG_SUM_EXP:   /* exp and an add per element, a log per output */
+        k->flops = pr_add(c, pr_mul(c, 2, n), m);
+        break;
+    default:                         /* Sum, Max, Min, Prod, ArgMax, ArgMin */
+        k->flops = n;
+        break;
+    }
     return 0;
 }

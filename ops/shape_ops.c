@@ -5,16 +5,19 @@
  * operator of both families; they move or relabel data. Parameters: only
  * input 0 (the data) can count as weights, so a weight reshaped, transposed
  * or gathered is counted once, at that node; Concat counts every input;
- * Constant, ConstantOfShape, Range and Shape read no weights; Identity
+ * Constant, ConstantOfShape, Range, Shape, Size and EyeLike read no weights; Identity
  * counts none because its output *is* the weight (is_weight is propagated)
  * and is counted where it is consumed.
  *
  * Output shapes (r = input rank, d = input extents, -1 = unknown):
  *   Cast             d, element type `to` (a string name before opset 6)
+ *   CastLike         d, element type of input 1 (target_type); its values
+ *                    are not read
  *   Constant         the attribute's tensor: value | sparse_value (11+) |
  *                    value_float(s), value_int(s), value_string(s) (12+)
  *   ConstantOfShape  the values of the 1-D shape input; type of `value`
  *                    (one element; default float32 0)
+ *   EyeLike          d of a 2-D input; element type `dtype`, else the input's
  *   Dropout          d; optional mask d (bool from opset 10, else the input
  *                    type); ratio/training_mode inputs (12+) are hyper-parameters
  *   Expand           numpy broadcast of d with the shape input's values
@@ -29,6 +32,7 @@
  *                    so unknown extents that are copied do not block it)
  *   Shape            int64 (e - s) with s, e = start, end (opset 15),
  *                    negative += r, clamped to [0, r]
+ *   Size             int64 scalar prod(d), its value known when d is
  *   Squeeze          d without the listed axes (attribute before opset 13,
  *                    input from 13); no (or empty) axes: every extent equal to 1
  *   Unsqueeze        extents 1 inserted at the listed axes of the output
@@ -59,6 +63,8 @@ int move_cost(struct pr_op_ctx *c, struct pr_cost *k)
     case PR_OP_CONSTANT_OF_SHAPE:
     case PR_OP_RANGE:
     case PR_OP_SHAPE:
+    case PR_OP_SIZE:
+    case PR_OP_EYE_LIKE:
     case PR_OP_IDENTITY:
         k->weight_mask = 0;
         break;
@@ -147,6 +153,26 @@ static void cast_value(int from, int to, int64_t i, double f, int64_t *oi, doubl
     }
 }
 
+/* Output 0: x converted to element type `to`, values converted too. */
+static int cast_to(struct pr_op_ctx *c, const struct pr_tensor *x, int to)
+{
+    struct pr_tensor *o = c->out[0];
+    o->dtype = to;
+    o->shape = x->shape;
+    o->cval = NULL;
+    const struct pr_const *v = pr_values_of(x);
+    bool numeric = to != PR_DT_STRING && to != PR_DT_COMPLEX64 && to != PR_DT_COMPLEX128;
+    if (!v || !numeric)
+        return 0;
+    struct pr_const *k = pr_const_new(c, v->n);
+    if (!k)
+        return -1;
+    for (int64_t e = 0; e < v->n; e++)
+        cast_value(x->dtype, to, v->i[e], v->f[e], &k->i[e], &k->f[e]);
+    o->cval = k;
+    return 0;
+}
+
 int cast_shape(struct pr_op_ctx *c)
 {
     if (pr_op_require(c, 1) < 0)
@@ -165,22 +191,19 @@ int cast_shape(struct pr_op_ctx *c)
             return pr_op_error(c, "attribute 'to' is %lld, not a known element type",
                                (long long)to);
     }
-    const struct pr_tensor *x = c->in[0];
-    struct pr_tensor *o = c->out[0];
-    o->dtype = (int)to;
-    o->shape = x->shape;
-    o->cval = NULL;
-    const struct pr_const *v = pr_values_of(x);
-    bool numeric = to != PR_DT_STRING && to != PR_DT_COMPLEX64 && to != PR_DT_COMPLEX128;
-    if (!v || !numeric)
-        return 0;
-    struct pr_const *k = pr_const_new(c, v->n);
-    if (!k)
+    return cast_to(c, c->in[0], (int)to);
+}
+
+int castlike_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
         return -1;
-    for (int64_t e = 0; e < v->n; e++)
-        cast_value(x->dtype, (int)to, v->i[e], v->f[e], &k->i[e], &k->f[e]);
-    o->cval = k;
-    return 0;
+    int to = c->in[1]->dtype;
+    if (!to) {   /* the target's type is unknown: so is the output's */
+        *c->out[0] = (struct pr_tensor){.shape = c->in[0]->shape};
+        return 0;
+    }
+    return cast_to(c, c->in[0], to);
 }
 
 /* ---- Constant ---- */
@@ -750,5 +773,46 @@ int unsqueeze_shape(struct pr_op_ctx *c)
     for (int i = 0, k = 0; i < r + n; i++)
         s.dim[i] = hit[i] ? 1 : x->shape.dim[k++];
     set_carry(c, x, &s);
+    return 0;
+}
+
+/* ---- Size, EyeLike ---- */
+
+int size_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    struct pr_tensor *o = c->out[0];
+    o->dtype = PR_DT_INT64;
+    o->shape.rank = 0;
+    o->cval = NULL;
+    bool unknown = false, overflow = false;
+    uint64_t n = pr_shape_numel(&c->in[0]->shape, &unknown, &overflow);
+    if (unknown)
+        return 0;
+    if (overflow || n > INT64_MAX)
+        return pr_op_error(c, "the element count overflows int64");
+    struct pr_const *k = pr_const_new(c, 1);
+    if (!k)
+        return -1;
+    k->i[0] = (int64_t)n;
+    k->f[0] = (double)n;
+    o->cval = k;
+    return 0;
+}
+
+int eyelike_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    const struct pr_tensor *x = c->in[0];
+    if (x->shape.rank != 2)
+        return pr_op_error(c, "input must be 2-D but has rank %d", x->shape.rank);
+    int64_t dt = pr_attr_int(c, "dtype", x->dtype);
+    if (dt < 0 || dt >= PR_DT_COUNT || (pr_attr_has(c, "dtype") && dt == 0))
+        return pr_op_error(c, "dtype is %lld, not a known element type", (long long)dt);
+    pr_attr_int(c, "k", 0);   /* the diagonal: any offset is valid (it may fall outside) */
+    set_unknown(c, (int)dt, 2);
+    c->out[0]->shape = x->shape;
     return 0;
 }

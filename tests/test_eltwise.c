@@ -535,6 +535,243 @@ static void where_incompatible_is_error(void)
     tn_free(t);
 }
 
+
+/* ---- math functions, logic, bitwise (issue 3) ---- */
+
+static void trig_and_hyperbolic_count_one_per_element(void)
+{
+    static const char *const ops[] = {"Sin", "Cos", "Tan", "Asin", "Acos", "Atan",
+                                      "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+                                      "Sign", "Round"};
+    for (int i = 0; i < (int)(sizeof ops / sizeof ops[0]); i++) {
+        struct tnode *t = tn_new(ops[i], 13);
+        tn_in(t, PR_DT_FLOAT, "3x4x5");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "3x4x5");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+        CHECK_EQ(tn_cost(t)->flops, 3 * 4 * 5);
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        tn_free(t);
+    }
+}
+
+static void isnan_isinf_output_bool(void)
+{
+    struct tnode *t = tn_new("IsNaN", 13);
+    tn_in(t, PR_DT_FLOAT, "2x7");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_BOOL);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 7);
+    tn_free(t);
+    t = tn_new("IsInf", 10);
+    tn_in(t, PR_DT_DOUBLE, "6");
+    tn_attr_int(t, "detect_negative", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "6");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_BOOL);
+    CHECK_EQ(tn_cost(t)->flops, 6);
+    tn_free(t);
+    t = tn_new("IsInf", 10);
+    tn_in(t, PR_DT_INT32, "6");
+    CHECK(tn_fails_with(t, 1, "needs a floating type"));
+    tn_free(t);
+}
+
+static void sign_and_round_fold(void)
+{
+    struct tnode *t = tn_new("Sign", 13);
+    tn_in_vals(t, PR_DT_INT64, "4", "-7,0,3,-1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "-1,0,1,-1");
+    tn_free(t);
+    /* halves round to even: 0.5 -> 0, 1.5 -> 2, 2.5 -> 2, -2.5 -> -2 */
+    t = tn_new("Round", 11);
+    tn_in_vals(t, PR_DT_FLOAT, "5", "0.5,1.5,2.5,-2.5,2.6");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "0,2,2,-2,3");
+    tn_free(t);
+}
+
+static void logical_ops_need_bool_and_output_bool(void)
+{
+    static const char *const ops[] = {"And", "Or", "Xor"};
+    for (int i = 0; i < 3; i++) {
+        struct tnode *t = tn_new(ops[i], 7);
+        tn_in(t, PR_DT_BOOL, "3x1x5");
+        tn_in(t, PR_DT_BOOL, "4x1");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "3x4x5");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_BOOL);
+        CHECK_EQ(tn_cost(t)->flops, 3 * 4 * 5);
+        tn_free(t);
+        t = tn_new(ops[i], 7);
+        tn_in(t, PR_DT_FLOAT, "3");
+        tn_in(t, PR_DT_BOOL, "3");
+        CHECK(tn_fails_with(t, 1, "needs bool"));
+        tn_free(t);
+    }
+}
+
+static void logical_ops_fold(void)
+{
+    const char *want[3] = {"0,0,0,1", "0,1,1,1", "0,1,1,0"};   /* truth tables */
+    static const char *const ops[] = {"And", "Or", "Xor"};
+    for (int i = 0; i < 3; i++) {
+        struct tnode *t = tn_new(ops[i], 7);
+        tn_in_vals(t, PR_DT_BOOL, "4", "0,0,1,1");
+        tn_in_vals(t, PR_DT_BOOL, "4", "0,1,0,1");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_vals(t, 0), want[i]);
+        tn_free(t);
+    }
+}
+
+static void logical_ops_opset1_broadcast_at_axis(void)
+{
+    struct tnode *t = tn_new("Or", 1);
+    tn_in(t, PR_DT_BOOL, "2x3x4");
+    tn_in(t, PR_DT_BOOL, "3");
+    tn_attr_int(t, "broadcast", 1);
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 3 * 4);
+    tn_free(t);
+}
+
+static void greater_or_equal_less_or_equal_fold(void)
+{
+    struct tnode *t = tn_new("GreaterOrEqual", 16);
+    tn_in_vals(t, PR_DT_INT64, "3", "1,2,3");
+    tn_in_vals(t, PR_DT_INT64, "", "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_BOOL);
+    CHECK_STR(tn_out_vals(t, 0), "0,1,1");
+    CHECK_EQ(tn_cost(t)->flops, 3);
+    tn_free(t);
+    t = tn_new("LessOrEqual", 16);
+    tn_in_vals(t, PR_DT_FLOAT, "3", "1.5,2,2.5");
+    tn_in_vals(t, PR_DT_FLOAT, "", "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "1,1,0");
+    tn_free(t);
+}
+
+static void mod_sign_follows_fmod_attribute(void)
+{
+    /* fmod 0: sign of the divisor (Python %): -7 % 3 = 2, 7 % -3 = -2;
+     * fmod 1: sign of the dividend (C %):    -7 % 3 = -1, 7 % -3 = 1 */
+    struct tnode *t = tn_new("Mod", 13);
+    tn_in_vals(t, PR_DT_INT32, "4", "-7,7,6,-7");
+    tn_in_vals(t, PR_DT_INT32, "4", "3,-3,3,-3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "2,-2,0,-1");
+    CHECK_EQ(tn_cost(t)->flops, 4);
+    tn_free(t);
+    t = tn_new("Mod", 13);
+    tn_in_vals(t, PR_DT_INT32, "4", "-7,7,6,-7");
+    tn_in_vals(t, PR_DT_INT32, "4", "3,-3,3,-3");
+    tn_attr_int(t, "fmod", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "-1,1,0,-1");
+    tn_free(t);
+    t = tn_new("Mod", 13);
+    tn_in_vals(t, PR_DT_FLOAT, "2", "-7.5,7.5");
+    tn_in_vals(t, PR_DT_FLOAT, "", "2");
+    tn_attr_int(t, "fmod", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK(tn_out(t, 0)->cval && tn_out(t, 0)->cval->f[0] == -1.5 && tn_out(t, 0)->cval->f[1] == 1.5);
+    tn_free(t);
+}
+
+static void mod_errors(void)
+{
+    struct tnode *t = tn_new("Mod", 13);
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK(tn_fails_with(t, 1, "needs fmod = 1"));
+    tn_free(t);
+    t = tn_new("Mod", 13);
+    tn_in(t, PR_DT_INT32, "3");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "fmod", 2);
+    CHECK(tn_fails_with(t, 1, "fmod is 2"));
+    tn_free(t);
+    t = tn_new("Mod", 13);   /* a zero divisor leaves the value unknown */
+    tn_in_vals(t, PR_DT_INT32, "2", "5,6");
+    tn_in_vals(t, PR_DT_INT32, "2", "2,0");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "");
+    tn_free(t);
+}
+
+static void bitshift_direction_and_fold(void)
+{
+    struct tnode *t = tn_new("BitShift", 11);
+    tn_in_vals(t, PR_DT_UINT8, "3", "16,4,1");
+    tn_in_vals(t, PR_DT_UINT8, "3", "1,2,3");
+    tn_attr_str(t, "direction", "RIGHT");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "8,1,0");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->flops, 3);
+    tn_free(t);
+    t = tn_new("BitShift", 11);
+    tn_in_vals(t, PR_DT_UINT8, "2", "3,64");
+    tn_in_vals(t, PR_DT_UINT8, "", "2");
+    tn_attr_str(t, "direction", "LEFT");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "");   /* 64 << 2 = 256 does not fit uint8 */
+    tn_free(t);
+    t = tn_new("BitShift", 11);
+    tn_in(t, PR_DT_UINT32, "3");
+    tn_in(t, PR_DT_UINT32, "3");
+    CHECK(tn_fails_with(t, 1, "'direction'"));
+    tn_free(t);
+    t = tn_new("BitShift", 11);
+    tn_in(t, PR_DT_UINT32, "3");
+    tn_in(t, PR_DT_UINT32, "3");
+    tn_attr_str(t, "direction", "UP");
+    CHECK(tn_fails_with(t, 1, "LEFT or RIGHT"));
+    tn_free(t);
+    t = tn_new("BitShift", 11);
+    tn_in(t, PR_DT_INT32, "3");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_str(t, "direction", "LEFT");
+    CHECK(tn_fails_with(t, 1, "unsigned"));
+    tn_free(t);
+}
+
+static void bitwise_ops_fold_and_check_types(void)
+{
+    static const char *const ops[] = {"BitwiseAnd", "BitwiseOr", "BitwiseXor"};
+    const char *want[3] = {"8,0,-8", "14,7,-1", "6,7,7"};   /* 12&10, 12|10, 12^10, ... */
+    for (int i = 0; i < 3; i++) {
+        struct tnode *t = tn_new(ops[i], 18);
+        tn_in_vals(t, PR_DT_INT32, "3", "12,3,-8");
+        tn_in_vals(t, PR_DT_INT32, "3", "10,4,-1");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_vals(t, 0), want[i]);
+        CHECK_EQ(tn_cost(t)->flops, 3);
+        tn_free(t);
+    }
+    struct tnode *t = tn_new("BitwiseNot", 18);
+    tn_in_vals(t, PR_DT_UINT8, "3", "0,255,15");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "255,0,240");
+    tn_free(t);
+    t = tn_new("BitwiseNot", 18);
+    tn_in_vals(t, PR_DT_INT16, "2", "0,-6");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "-1,5");
+    tn_free(t);
+    t = tn_new("BitwiseAnd", 18);
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK(tn_fails_with(t, 1, "integer type"));
+    tn_free(t);
+}
+
 void suite_eltwise(void)
 {
     RUN(add_same_shape_counts_one_flop_per_element);
@@ -570,4 +807,15 @@ void suite_eltwise(void)
     RUN(where_broadcasts_three_ways);
     RUN(where_folds_known_operands);
     RUN(where_incompatible_is_error);
+    RUN(trig_and_hyperbolic_count_one_per_element);
+    RUN(isnan_isinf_output_bool);
+    RUN(sign_and_round_fold);
+    RUN(logical_ops_need_bool_and_output_bool);
+    RUN(logical_ops_fold);
+    RUN(logical_ops_opset1_broadcast_at_axis);
+    RUN(greater_or_equal_less_or_equal_fold);
+    RUN(mod_sign_follows_fmod_attribute);
+    RUN(mod_errors);
+    RUN(bitshift_direction_and_fold);
+    RUN(bitwise_ops_fold_and_check_types);
 }

@@ -683,6 +683,97 @@ static void shape_chain_ends_at_a_known_reshape(void)
     tn_free(t);
 }
 
+
+/* ---- DepthToSpace, SpaceToDepth, ReverseSequence ---- */
+
+static void depth_to_space_and_back(void)
+{
+    /* 1x8x2x3, blocksize 2: C 8/4 = 2, H 2*2 = 4, W 3*2 = 6 */
+    static const char *const modes[] = {"DCR", "CRD"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new("DepthToSpace", 13);
+        tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+        tn_attr_int(t, "blocksize", 2);
+        tn_attr_str(t, "mode", modes[i]);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x2x4x6");
+        CHECK_EQ(tn_cost(t)->flops, 0);
+        tn_free(t);
+    }
+    /* 2x3x6x9, blocksize 3: C 3*9 = 27, H 6/3 = 2, W 9/3 = 3 */
+    struct tnode *t = tn_new("SpaceToDepth", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x6x9");
+    tn_attr_int(t, "blocksize", 3);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x27x2x3");
+    tn_free(t);
+}
+
+static void depth_space_errors(void)
+{
+    struct tnode *t = tn_new("DepthToSpace", 13);
+    tn_in(t, PR_DT_FLOAT, "1x6x2x3");
+    tn_attr_int(t, "blocksize", 2);
+    CHECK(tn_fails_with(t, 1, "not divisible by blocksize^2 = 4"));
+    tn_free(t);
+    t = tn_new("DepthToSpace", 13);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    tn_attr_int(t, "blocksize", 2);
+    tn_attr_str(t, "mode", "XYZ");
+    CHECK(tn_fails_with(t, 1, "DCR or CRD"));
+    tn_free(t);
+    t = tn_new("DepthToSpace", 13);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    CHECK(tn_fails_with(t, 1, "'blocksize' is required"));
+    tn_free(t);
+    t = tn_new("SpaceToDepth", 13);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    tn_attr_int(t, "blocksize", 0);
+    CHECK(tn_fails_with(t, 1, "blocksize is 0"));
+    tn_free(t);
+    t = tn_new("SpaceToDepth", 13);
+    tn_in(t, PR_DT_FLOAT, "1x8x4x3");
+    tn_attr_int(t, "blocksize", 2);
+    CHECK(tn_fails_with(t, 1, "extent 3 of axis 3"));
+    tn_free(t);
+    t = tn_new("SpaceToDepth", 13);
+    tn_in(t, PR_DT_FLOAT, "8x4x4");
+    tn_attr_int(t, "blocksize", 2);
+    CHECK(tn_fails_with(t, 1, "rank 4"));
+    tn_free(t);
+}
+
+static void reverse_sequence_keeps_shape(void)
+{
+    struct tnode *t = tn_new("ReverseSequence", 10);
+    tn_in(t, PR_DT_FLOAT, "4x3x5");
+    tn_in_vals(t, PR_DT_INT64, "4", "1,2,3,3");
+    tn_attr_int(t, "batch_axis", 0);
+    tn_attr_int(t, "time_axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x3x5");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = tn_new("ReverseSequence", 10);
+    tn_in(t, PR_DT_FLOAT, "4x3x5");
+    tn_in_vals(t, PR_DT_INT64, "4", "1,2,3,4");
+    tn_attr_int(t, "batch_axis", 0);
+    tn_attr_int(t, "time_axis", 1);
+    CHECK(tn_fails_with(t, 1, "sequence_lens[3] is 4"));
+    tn_free(t);
+    t = tn_new("ReverseSequence", 10);   /* default batch_axis 1: extent 3, not 4 */
+    tn_in(t, PR_DT_FLOAT, "4x3x5");
+    tn_in(t, PR_DT_INT64, "4");
+    CHECK(tn_fails_with(t, 1, "batch extent 3"));
+    tn_free(t);
+    t = tn_new("ReverseSequence", 10);
+    tn_in(t, PR_DT_FLOAT, "4x3x5");
+    tn_in(t, PR_DT_INT64, "3");
+    tn_attr_int(t, "time_axis", 1);
+    CHECK(tn_fails_with(t, 1, "0 and 1"));
+    tn_free(t);
+}
+
 void suite_layout(void)
 {
     RUN(concat_sums_extents_on_the_axis);
@@ -718,4 +809,7 @@ void suite_layout(void)
     RUN(transpose_moves_known_values);
     RUN(transpose_rejects_bad_perm);
     RUN(shape_chain_ends_at_a_known_reshape);
+    RUN(depth_to_space_and_back);
+    RUN(depth_space_errors);
+    RUN(reverse_sequence_keeps_shape);
 }

@@ -187,6 +187,82 @@ static void argmax_axis_out_of_range_is_error(void)
     tn_free(t);
 }
 
+
+/* FLOPs of each reduction from its defining formula, n = numel(X),
+ * m = numel(Y): here X = 4x5x6 (n = 120) over axis 1 (m = 24). */
+static void reductions_count_their_defining_formulas(void)
+{
+    static const struct { const char *op; int per_in, per_out; } r[] = {
+        {"ReduceL1", 2, 0},          /* |x|, + */
+        {"ReduceL2", 2, 1},          /* x*x, +; sqrt */
+        {"ReduceSumSquare", 2, 0},   /* x*x, + */
+        {"ReduceLogSum", 1, 1},      /* +; log */
+        {"ReduceLogSumExp", 2, 1},   /* exp, +; log */
+        {"ReduceProd", 1, 0},        /* x */
+    };
+    for (int i = 0; i < (int)(sizeof r / sizeof r[0]); i++) {
+        struct tnode *t = tn_new(r[i].op, 13);
+        tn_in(t, PR_DT_FLOAT, "4x5x6");
+        tn_attr_ints(t, "axes", "1");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "4x1x6");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+        CHECK_EQ(tn_cost(t)->flops, r[i].per_in * (4 * 5 * 6) + r[i].per_out * (4 * 6));
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        tn_free(t);
+    }
+}
+
+static void new_reductions_take_axes_input_from_opset18(void)
+{
+    struct tnode *t = tn_new("ReduceLogSumExp", 18);
+    tn_in(t, PR_DT_FLOAT, "3x2x2");
+    tn_in_vals(t, PR_DT_INT64, "2", "0,-1");
+    tn_attr_int(t, "keepdims", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 12 + 2);
+    CHECK_EQ(tn_cost(t)->weight_mask & 2, 0);
+    tn_free(t);
+    t = tn_new("ReduceL2", 18);
+    tn_in(t, PR_DT_FLOAT, "3x2x2");
+    tn_in_vals(t, PR_DT_INT64, "0", "");
+    tn_attr_int(t, "noop_with_empty_axes", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x2x2");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = tn_new("ReduceProd", 17);
+    tn_in(t, PR_DT_FLOAT, "3x2x2");
+    tn_in_vals(t, PR_DT_INT64, "1", "0");
+    CHECK(tn_fails_with(t, 1, "axes as an attribute"));
+    tn_free(t);
+    t = tn_new("ReduceSumSquare", 13);
+    tn_in(t, PR_DT_FLOAT, "3x2");
+    tn_attr_ints(t, "axes", "2");
+    CHECK(tn_fails_with(t, 1, "out of range"));
+    tn_free(t);
+}
+
+static void argmin_like_argmax(void)
+{
+    struct tnode *t = tn_new("ArgMin", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_attr_int(t, "axis", -1);
+    tn_attr_int(t, "keepdims", 0);
+    tn_attr_int(t, "select_last_index", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT64);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 3 * 4);
+    tn_free(t);
+    t = tn_new("ArgMin", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_attr_int(t, "axis", 3);
+    CHECK(tn_fails_with(t, 1, "out of range"));
+    tn_free(t);
+}
+
 void suite_reduce(void)
 {
     RUN(reduce_sum_opset13_reads_axes_input);
@@ -201,4 +277,7 @@ void suite_reduce(void)
     RUN(axes_in_the_wrong_form_for_the_opset_is_error);
     RUN(argmax_output_is_int64_with_keepdims);
     RUN(argmax_axis_out_of_range_is_error);
+    RUN(reductions_count_their_defining_formulas);
+    RUN(new_reductions_take_axes_input_from_opset18);
+    RUN(argmin_like_argmax);
 }

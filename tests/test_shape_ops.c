@@ -709,6 +709,65 @@ static void unsqueeze_rejects_bad_axes(void)
     tn_free(t);
 }
 
+
+/* ---- CastLike, Size, EyeLike ---- */
+
+static void castlike_takes_the_target_type_and_converts_values(void)
+{
+    struct tnode *t = tn_new("CastLike", 15);
+    tn_in_vals(t, PR_DT_FLOAT, "3", "1.7,-2.5,0");
+    tn_in(t, PR_DT_INT32, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT32);
+    CHECK_STR(tn_out_vals(t, 0), "1,-2,0");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = tn_new("CastLike", 15);
+    tn_in(t, PR_DT_FLOAT, "2x2");
+    CHECK(tn_fails_with(t, 1, "input 1 is required"));
+    tn_free(t);
+}
+
+static void size_is_an_int64_scalar_with_its_value(void)
+{
+    struct tnode *t = tn_new("Size", 13);
+    tn_in_weight(t, PR_DT_FLOAT, "3x4x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT64);
+    CHECK_STR(tn_out_vals(t, 0), "60");
+    CHECK_EQ(tn_cost(t)->weight_mask, 0);   /* it reads no weight values */
+    tn_free(t);
+    t = tn_new("Size", 13);
+    tn_in(t, PR_DT_FLOAT, "3x?");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "");
+    CHECK_STR(tn_out_vals(t, 0), "");
+    tn_free(t);
+}
+
+static void eyelike_keeps_2d_shape_with_dtype(void)
+{
+    struct tnode *t = tn_new("EyeLike", 9);
+    tn_in(t, PR_DT_INT32, "4x5");
+    tn_attr_int(t, "k", -7);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT32);
+    tn_free(t);
+    t = tn_new("EyeLike", 9);
+    tn_in(t, PR_DT_INT32, "4x5");
+    tn_attr_int(t, "dtype", PR_DT_DOUBLE);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_DOUBLE);
+    tn_free(t);
+    t = tn_new("EyeLike", 9);
+    tn_in(t, PR_DT_INT32, "4x5x6");
+    CHECK(tn_fails_with(t, 1, "2-D"));
+    tn_free(t);
+}
+
 void suite_shape_ops(void)
 {
     RUN(cast_to_int_truncates_toward_zero);
@@ -755,4 +814,7 @@ void suite_shape_ops(void)
     RUN(unsqueeze_axes_refer_to_the_output);
     RUN(unsqueeze_carries_scalar_value);
     RUN(unsqueeze_rejects_bad_axes);
+    RUN(castlike_takes_the_target_type_and_converts_values);
+    RUN(size_is_an_int64_scalar_with_its_value);
+    RUN(eyelike_keeps_2d_shape_with_dtype);
 }
