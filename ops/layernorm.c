@@ -298,9 +298,9 @@ static int check_ids(struct pr_op_ctx *c, int i, const char *what, const struct 
 
 static int embed_shape(struct pr_op_ctx *c)
 {
-    if (check_arity(c, 7, 9, 3) < 0)
+    if (check_arity(c, 1, 9, 3) < 0)
         return -1;
-    if (pr_op_require(c, 1) < 0 || !pr_input(c, 2) || !pr_input(c, 3) ||
+    if (!pr_input(c, 2) || !pr_input(c, 3) ||
         !pr_input(c, 5) || !pr_input(c, 6))
         return pr_op_error(c, "EmbedLayerNormalization needs input_ids, word_embedding, "
                            "position_embedding, gamma and beta (inputs 0, 2, 3, 5, 6)");
