@@ -58,6 +58,7 @@
 #include "families.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct attn {
     int64_t b, s, h, hkv, dqk, dv;
@@ -92,6 +93,32 @@ static int64_t divide(int64_t a, int64_t n)
     return a % n ? -2 : a / n;
 }
 
+/* a * b for extents (-1 unknown); -1 with an error recorded on overflow. */
+static int64_t dim_mul(struct pr_op_ctx *c, int64_t a, int64_t b)
+{
+    if (a < 0 || b < 0)
+        return -1;
+    if (b && a > INT64_MAX / b) {
+        pr_op_error(c, "an extent overflows int64 (%lld x %lld); check the shapes",
+                    (long long)a, (long long)b);
+        return -1;
+    }
+    return a * b;
+}
+
+/* a + b for extents (-1 unknown); -1 with an error recorded on overflow. */
+static int64_t dim_add(struct pr_op_ctx *c, int64_t a, int64_t b)
+{
+    if (a < 0 || b < 0)
+        return -1;
+    if (a > INT64_MAX - b) {
+        pr_op_error(c, "an extent overflows int64 (%lld + %lld); check the shapes",
+                    (long long)a, (long long)b);
+        return -1;
+    }
+    return a + b;
+}
+
 /* Input i must have rank r; returns its shape or NULL (error recorded). */
 static const struct pr_shape *ranked(struct pr_op_ctx *c, int i, const char *what, int r,
                                      const char *layout)
@@ -112,8 +139,9 @@ static int heads_attr(struct pr_op_ctx *c, const char *name, int64_t *h)
     *h = pr_attr_int(c, name, 0);
     if (c->failed)
         return -1;
-    if (*h < 1)
-        return pr_op_error(c, "%s is %lld; it must be at least 1", name, (long long)*h);
+    if (*h < 1 || *h > (1 << 20))
+        return pr_op_error(c, "%s is %lld; it must be between 1 and %d", name, (long long)*h,
+                           1 << 20);
     return 0;
 }
 
@@ -161,7 +189,8 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
     if (c->failed)
         return -1;
     if (n >= 0) {
-        if (n != 3 || qkv[0] < 1 || qkv[1] < 1 || qkv[2] < 1)
+        if (n != 3 || qkv[0] < 1 || qkv[1] < 1 || qkv[2] < 1 ||
+            qkv[0] > INT64_MAX / 4 || qkv[2] > INT64_MAX / 4)
             return pr_op_error(c, "qkv_hidden_sizes must be three positive sizes (Q, K, V)");
         if (qkv[0] != qkv[1])
             return pr_op_error(c, "qkv_hidden_sizes: Q (%lld) and K (%lld) must have the same "
@@ -203,7 +232,7 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
         if (share && a->p < 0)
             a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
     }
-    a->t = a->p < 0 || a->l < 0 ? -1 : a->p + a->l;
+    a->t = dim_add(c, a->p, a->l);
     a->masks = (pr_input(c, 3) ? 1 : 0) + (pr_input(c, 5) ? 1 : 0) +
                (pr_attr_int(c, "unidirectional", 0) ? 1 : 0);
     return c->failed ? -1 : 0;
@@ -215,8 +244,7 @@ int attn_shape(struct pr_op_ctx *c)
     if (attention_parse(c, &a) < 0)
         return -1;
     int dt = pr_input(c, 0)->dtype;
-    int64_t hv = a.dv < 0 ? -1 : a.h * a.dv;
-    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, hv});
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
     const struct pr_tensor *past = pr_input(c, 4);
     if (past && pr_attr_int(c, "past_present_share_buffer", 0))
         set_out(c, 1, dt, 5, past->shape.dim);
@@ -247,7 +275,7 @@ static int mha_kv(struct pr_op_ctx *c, struct attn *a, int64_t d)
                                ks->rank);
         const struct pr_shape *vs = &v->shape;
         if (ks->rank == 3) {   /* (B, L, D), (B, L, Dv) */
-            if (agree(ks->dim[2], d < 0 ? -1 : d * a->h) == -2)
+            if (agree(ks->dim[2], dim_mul(c, d, a->h)) == -2)
                 return mismatch(c, "hidden size of query and key", d * a->h, ks->dim[2]);
             a->l = agree(ks->dim[1], vs->dim[1]);
             a->dv = divide(vs->dim[2], a->h);
@@ -336,7 +364,7 @@ static int mha_parse(struct pr_op_ctx *c, struct attn *a)
     a->s = q->dim[1];
     const struct pr_tensor *bias = pr_input(c, 3);
     if (bias) {
-        int64_t want = a->dqk < 0 || a->dv < 0 ? -1 : a->h * (2 * a->dqk + a->dv);
+        int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
         if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
             return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
                                "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb),
@@ -345,7 +373,7 @@ static int mha_parse(struct pr_op_ctx *c, struct attn *a)
     }
     if (mha_past(c, a) < 0)
         return -1;
-    a->t = a->p < 0 || a->l < 0 ? -1 : a->p + a->l;
+    a->t = dim_add(c, a->p, a->l);
     a->masks = (pr_input(c, 4) ? 1 : 0) + (pr_input(c, 5) ? 1 : 0) +
                (pr_attr_int(c, "unidirectional", 0) ? 1 : 0);
     pr_attr_float(c, "scale", 0.0);
@@ -358,7 +386,7 @@ int mha_shape(struct pr_op_ctx *c)
     if (mha_parse(c, &a) < 0)
         return -1;
     int dt = pr_input(c, 0)->dtype;
-    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, a.dv < 0 ? -1 : a.h * a.dv});
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
     bool share = pr_input(c, 8) != 0;
     for (int o = 1; o <= 2; o++) {
         const struct pr_tensor *past = pr_input(c, 5 + o);
@@ -411,7 +439,7 @@ static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
             return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                                (long long)a->h, (long long)q->dim[2]);
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
-        int64_t kvh = a->dqk < 0 ? -1 : a->hkv * a->dqk;
+        int64_t kvh = dim_mul(c, a->hkv, a->dqk);
         if (ks->rank != 3 || vs->rank != 3 || agree(ks->dim[2], kvh) == -2 ||
             agree(vs->dim[2], kvh) == -2 || agree(ks->dim[1], vs->dim[1]) == -2)
             return pr_op_error(c, "key %s and value %s must be (batch, kv length, kv_num_heads * "
@@ -436,8 +464,7 @@ static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
     if (a->t < 0 && !pk)
         a->t = a->l;
     else if (a->t < 0)
-        a->t = pr_data_dim(c, "total_sequence_length",
-                           a->p < 0 || a->l < 0 ? -1 : a->p + a->l,
+        a->t = pr_data_dim(c, "total_sequence_length", dim_add(c, a->p, a->l),
                            "the attended length (past + new tokens)");
     int64_t window = pr_attr_int(c, "local_window_size", -1);
     a->masks = (pr_attr_int(c, "causal", 1) || window > 0 ? 1 : 0) + (pr_input(c, 10) ? 1 : 0);
@@ -453,7 +480,7 @@ int gqa_shape(struct pr_op_ctx *c)
     if (gqa_parse(c, &a) < 0)
         return -1;
     int dt = pr_input(c, 0)->dtype;
-    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, a.dqk < 0 ? -1 : a.h * a.dqk});
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dqk)});
     int64_t present = a.t;
     if (pr_input(c, 3) && (a.p < 0 || a.t < 0))
         present = -1;
@@ -546,6 +573,8 @@ static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
     if (nh < 0 || r < 0)
         return pr_op_error(c, "num_heads and rotary_embedding_dim must not be negative");
     int64_t half = cs->dim[1] >= 0 ? cs->dim[1] : sn->dim[1];
+    if (half > INT64_MAX / 2)
+        return pr_op_error(c, "cos_cache has %lld values per position; too many", (long long)half);
     if (x->rank == 4)
         *head = x->dim[3];
     else if (nh > 0)

@@ -182,12 +182,15 @@ static int einsum_parse(struct pr_op_ctx *c, struct einsum *e)
     if (!arrow) {
         for (int d = 0; d < e->ell.rank; d++)
             y->dim[y->rank++] = e->ell.dim[d];
-        for (int l = 26; l < EIN_LABELS; l++)   /* ASCII order: upper case first */
-            if (count[l] == 1 && y->rank < PR_MAX_RANK)
-                y->dim[y->rank++] = e->size[l];
-        for (int l = 0; l < 26; l++)
-            if (count[l] == 1 && y->rank < PR_MAX_RANK)
-                y->dim[y->rank++] = e->size[l];
+        for (int i = 0; i < EIN_LABELS; i++) {
+            int l = i < 26 ? 26 + i : i - 26;   /* ASCII order: upper case first */
+            if (count[l] != 1)
+                continue;
+            if (y->rank >= PR_MAX_RANK)
+                return pr_op_error(c, "the implicit output would have more than %d axes",
+                                   PR_MAX_RANK);
+            y->dim[y->rank++] = e->size[l];
+        }
         return 0;
     }
     bool seen[EIN_LABELS] = {false}, out_ell = false;

@@ -293,6 +293,32 @@ static void rotary_embedding_counts_rotated_elements(void)
     tn_free(t);
 }
 
+static void hostile_extents_are_errors_not_overflows(void)
+{
+    /* packed QKV with a head size near 2^62: H * d overflows int64 */
+    struct tnode *t = ms("MultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "1x2x4x3x4611686018427387904");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
+    tn_free(t);
+    t = ms("MultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "1x2x64");
+    tn_in(t, PR_DT_FLOAT, "1x2x64");
+    tn_in(t, PR_DT_FLOAT, "1x2x64");
+    tn_attr_int(t, "num_heads", 1LL << 40);
+    CHECK(tn_fails_with(t, 1, "must be between 1 and"));
+    tn_free(t);
+    t = ms("Attention");
+    tn_in(t, PR_DT_FLOAT, "1x2x4");
+    tn_in(t, PR_DT_FLOAT, "4x12");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x1x1x9223372036854775807x4");
+    tn_attr_int(t, "num_heads", 1);
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
@@ -307,4 +333,5 @@ void suite_attention(void)
     RUN(gqa_packed_qkv);
     RUN(gqa_head_counts_must_divide);
     RUN(rotary_embedding_counts_rotated_elements);
+    RUN(hostile_extents_are_errors_not_overflows);
 }
