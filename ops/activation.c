@@ -23,6 +23,31 @@
  *   LogSoftmax   (x - max) - log(sum(exp(x - max)))          5 per element (max compare,
  *                                                               sub, exp, sum add, sub)
  *                                                            + 1 log per reduced row
+ *   Erf          erf(x)                                      1
+ *   Softsign     x / (1 + |x|)                               3 (abs, add, div)
+ *   Celu         max(0, x) + min(0, alpha*(exp(x/alpha) - 1)) 7 (div, exp, sub, mul,
+ *                                                               min, max, add)
+ *   Mish         x * tanh(log(1 + exp(x)))                   5 (exp, add, log, tanh, mul)
+ *   Shrink       x < -lambd ? x + bias : x > lambd ? x - bias : 0
+ *                                                            3 (two compares, add or sub)
+ *   ThresholdedRelu  x > alpha ? x : 0                       1 (compare)
+ *   Hardmax      1 at the first maximum of the row, else 0   1 (max compare)
+ *   Gelu, approximate = "none" (and com.microsoft Gelu):
+ *                0.5 * x * (1 + erf(x / sqrt(2)))            5 (div, erf, add, mul, mul)
+ *   Gelu, approximate = "tanh" (the spec's function body):
+ *                0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))
+ *                                                            8 (pow, mul, add, mul, tanh,
+ *                                                               add, mul, mul)
+ *   QuickGelu    x * sigmoid(alpha * x)                      6 (mul, Sigmoid 4, mul)
+ *
+ * com.microsoft fusions with a bias (ONNX Runtime contrib operators; shape
+ * functions biasact_shape/biasact_cost): the bias is 1-D with X's last
+ * extent and is broadcast along it; every element pays one add for it.
+ *   BiasGelu     Gelu(A + B)                                 6 (add + Gelu 5)
+ *   FastGelu     Gelu tanh form of X (+ bias)                8, 9 with the bias
+ *                (ONNX Runtime writes x^3 as X*X*X; it is the same function as
+ *                Gelu "tanh" and is counted the same)
+ *   BiasAdd      X + bias + skip (skip has X's shape)        2 (two adds)
  *
  * Clip bounds default to the type's lowest/highest value, so both compares
  * are counted even when a bound is absent.
@@ -43,10 +68,13 @@
  *   (its mask bit is kept).
  * - LeakyRelu, Elu, Selu, HardSigmoid: `consumed_inputs` before opset 6 is
  *   ignored; alpha/beta/gamma do not change the counts.
+ * - Hardmax: the same axis rules as Softmax (2-D coercion before opset 13).
+ * - Gelu: `approximate` must be "none" or "tanh".
  */
 #include "families.h"
 
 #include <math.h>
+#include <string.h>
 
 static const char *op_name(struct pr_op_ctx *c)
 {
@@ -122,6 +150,20 @@ static int check_clip(struct pr_op_ctx *c)
     return 0;
 }
 
+/* Gelu's approximate attribute: 1 for "tanh", 0 for "none", -1 (error
+ * recorded) otherwise. */
+static int gelu_tanh(struct pr_op_ctx *c)
+{
+    const char *a = pr_attr_str(c, "approximate", "none");
+    if (c->failed)
+        return -1;
+    if (strcmp(a, "none") == 0)
+        return 0;
+    if (strcmp(a, "tanh") == 0)
+        return 1;
+    return pr_op_error(c, "approximate is '%s'; it must be 'none' or 'tanh'", a);
+}
+
 int act_shape(struct pr_op_ctx *c)
 {
     const char *name = op_name(c);
@@ -157,8 +199,21 @@ int act_shape(struct pr_op_ctx *c)
         if (check_clip(c) < 0)
             return -1;
         break;
-    case PR_OP_SOFTMAX: case PR_OP_LOG_SOFTMAX:
+    case PR_OP_SOFTMAX: case PR_OP_LOG_SOFTMAX: case PR_OP_HARDMAX:
         if (softmax_axis(c, x->shape.rank) < 0)
+            return -1;
+        break;
+    case PR_OP_ERF: case PR_OP_SOFTSIGN: case PR_OP_MISH: case PR_OP_MS_GELU:
+        break;
+    case PR_OP_CELU: case PR_OP_THRESHOLDED_RELU: case PR_OP_QUICK_GELU:
+        pr_attr_float(c, "alpha", c->op_id == PR_OP_QUICK_GELU ? 1.702 : 1.0);
+        break;
+    case PR_OP_SHRINK:
+        pr_attr_float(c, "bias", 0.0);
+        pr_attr_float(c, "lambd", 0.5);
+        break;
+    case PR_OP_GELU:
+        if (gelu_tanh(c) < 0)
             return -1;
         break;
     default:
@@ -173,15 +228,20 @@ int act_shape(struct pr_op_ctx *c)
 static uint64_t flops_per_element(int op)
 {
     switch (op) {
-    case PR_OP_RELU: case PR_OP_TANH:
+    case PR_OP_RELU: case PR_OP_TANH: case PR_OP_ERF: case PR_OP_THRESHOLDED_RELU:
+    case PR_OP_HARDMAX:
         return 1;
     case PR_OP_LEAKY_RELU: case PR_OP_PRELU: case PR_OP_CLIP:
         return 2;
-    case PR_OP_SOFTPLUS:
+    case PR_OP_SOFTPLUS: case PR_OP_SOFTSIGN: case PR_OP_SHRINK:
         return 3;
     case PR_OP_SIGMOID: case PR_OP_HARD_SIGMOID: case PR_OP_ELU:
         return 4;
-    default:   /* HardSwish, Selu, Softmax, LogSoftmax */
+    case PR_OP_QUICK_GELU:
+        return 6;
+    case PR_OP_CELU:
+        return 7;
+    default:   /* HardSwish, Selu, Softmax, LogSoftmax, Mish, Gelu (erf form) */
         return 5;
     }
 }
@@ -202,7 +262,14 @@ static uint64_t softmax_rows(struct pr_op_ctx *c, const struct pr_shape *s, int 
 int act_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     const struct pr_shape *s = &c->out[0]->shape;
-    k->flops = pr_mul(c, pr_numel(c, s), flops_per_element(c->op_id));
+    uint64_t per = flops_per_element(c->op_id);
+    if (c->op_id == PR_OP_GELU) {
+        int t = gelu_tanh(c);
+        if (t < 0)
+            return -1;
+        per = t ? 8 : 5;
+    }
+    k->flops = pr_mul(c, pr_numel(c, s), per);
     if (c->op_id == PR_OP_LOG_SOFTMAX) {
         int axis = softmax_axis(c, s->rank);
         if (axis < 0)
@@ -211,5 +278,55 @@ int act_cost(struct pr_op_ctx *c, struct pr_cost *k)
     }
     if (c->op_id == PR_OP_CLIP)
         k->weight_mask &= 1;   /* min, max are hyper-parameters */
+    return 0;
+}
+
+/* BiasGelu (A, B), FastGelu (X, optional bias), BiasAdd (X, bias, skip):
+ * the bias is 1-D with X's last extent; BiasAdd's skip has X's shape. */
+int biasact_shape(struct pr_op_ctx *c)
+{
+    const char *name = op_name(c);
+    int min_in = c->op_id == PR_OP_FAST_GELU ? 1 : c->op_id == PR_OP_BIAS_ADD ? 3 : 2;
+    int max_in = c->op_id == PR_OP_BIAS_ADD ? 3 : 2;
+    if (pr_op_require(c, min_in) < 0)
+        return -1;
+    if (c->nin > max_in || c->nout > 1)
+        return pr_op_error(c, "%s takes at most %d inputs and has 1 output but the node has "
+                           "%d and %d", name, max_in, c->nin, c->nout);
+    const struct pr_tensor *x = pr_input(c, 0), *b = pr_input(c, 1);
+    char sx[160], sb[160];
+    if (x->shape.rank < 1)
+        return pr_op_error(c, "%s needs an input of rank >= 1 but it is a scalar", name);
+    int64_t last = x->shape.dim[x->shape.rank - 1];
+    if (b && (b->shape.rank != 1 ||
+              (b->shape.dim[0] >= 0 && last >= 0 && b->shape.dim[0] != last)))
+        return pr_op_error(c, "the bias (%s) must be 1-D with the input's last extent "
+                           "(input %s)", pr_shape_str(&b->shape, sb, sizeof sb),
+                           pr_shape_str(&x->shape, sx, sizeof sx));
+    const struct pr_tensor *skip = pr_input(c, 2);
+    if (skip) {
+        bool ok = skip->shape.rank == x->shape.rank;
+        for (int d = 0; ok && d < x->shape.rank; d++)
+            ok = skip->shape.dim[d] < 0 || x->shape.dim[d] < 0 ||
+                 skip->shape.dim[d] == x->shape.dim[d];
+        if (!ok)
+            return pr_op_error(c, "skip (%s) must have the input's shape (%s)",
+                               pr_shape_str(&skip->shape, sb, sizeof sb),
+                               pr_shape_str(&x->shape, sx, sizeof sx));
+    }
+    c->out[0]->dtype = x->dtype;
+    c->out[0]->shape = x->shape;
+    return 0;
+}
+
+int biasact_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    uint64_t per;
+    switch (c->op_id) {
+    case PR_OP_BIAS_ADD: per = 2; break;
+    case PR_OP_BIAS_GELU: per = 6; break;
+    default: per = pr_input(c, 1) ? 9 : 8; break;   /* FastGelu */
+    }
+    k->flops = pr_mul(c, pr_numel(c, &c->out[0]->shape), per);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* gemm.c -- Gemm and MatMul: the matrix products.
+/* gemm.c -- Gemm, MatMul and FusedMatMul: the matrix products.
  *
  * Gemm (Operators.md Gemm-1..13): Y = alpha * A' * B' + beta * C with
  *   A' = transA ? A^T : A, of shape (M, K); B' = transB ? B^T : B, (K, N).
@@ -21,6 +21,14 @@
  *   FLOPs = 2 * MACs
  *   Scalars (rank 0) are rejected; K mismatch is an error naming both
  *   shapes.
+ *
+ * FusedMatMul (com.microsoft, emitted by ONNX Runtime's optimizer for a
+ *   Transpose and/or Mul folded into a MatMul): MatMul of A' and B', where
+ *   transA/transB swap the last two axes and transBatchA/transBatchB read
+ *   the operand as (M, batch..., K), moving axis 0 behind the batch axes
+ *   first; alpha scales the product.
+ *   MACs  = prod(batch) * M * N * K (as MatMul)
+ *   FLOPs = 2 * MACs + numel(Y) when alpha != 1
  *
  * Neither operator has weights of its own: B and C count as parameters
  * when they are initializers (the default mask is kept). Unknown extents
@@ -125,11 +133,10 @@ struct mm {
     int64_t k;                 /* -1 unknown */
 };
 
-static int matmul_dims(struct pr_op_ctx *c, struct mm *p)
+/* numpy.matmul of shapes a and b (after any transposes the op applies). */
+static int mm_dims(struct pr_op_ctx *c, const struct pr_shape *a, const struct pr_shape *b,
+                   struct mm *p)
 {
-    if (pr_op_require(c, 2) < 0)
-        return -1;
-    const struct pr_shape *a = &pr_input(c, 0)->shape, *b = &pr_input(c, 1)->shape;
     char sa[256], sb[256];
     if (a->rank < 1 || b->rank < 1)
         return pr_op_error(c, "A is %s and B is %s; MatMul does not accept scalars",
@@ -160,18 +167,32 @@ static int matmul_dims(struct pr_op_ctx *c, struct mm *p)
     return 0;
 }
 
+static int matmul_dims(struct pr_op_ctx *c, struct mm *p)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    return mm_dims(c, &pr_input(c, 0)->shape, &pr_input(c, 1)->shape, p);
+}
+
+/* Y of numpy.matmul(a, b) given their dims p. */
+static void mm_output(struct pr_op_ctx *c, const struct pr_shape *a, const struct pr_shape *b,
+                      const struct mm *p)
+{
+    struct pr_tensor *y = c->out[0];
+    y->dtype = pr_input(c, 0)->dtype;
+    y->shape = p->batch;
+    if (a->rank > 1)
+        y->shape.dim[y->shape.rank++] = p->a.dim[p->a.rank - 2];
+    if (b->rank > 1)
+        y->shape.dim[y->shape.rank++] = p->b.dim[p->b.rank - 1];
+}
+
 int matmul_shape(struct pr_op_ctx *c)
 {
     struct mm p;
     if (matmul_dims(c, &p) < 0)
         return -1;
-    struct pr_tensor *y = c->out[0];
-    y->dtype = pr_input(c, 0)->dtype;
-    y->shape = p.batch;
-    if (pr_input(c, 0)->shape.rank > 1)
-        y->shape.dim[y->shape.rank++] = p.a.dim[p.a.rank - 2];
-    if (pr_input(c, 1)->shape.rank > 1)
-        y->shape.dim[y->shape.rank++] = p.b.dim[p.b.rank - 1];
+    mm_output(c, &pr_input(c, 0)->shape, &pr_input(c, 1)->shape, &p);
     return 0;
 }
 
@@ -183,5 +204,68 @@ int matmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t kk = prod(c, &p.k, 1);
     k->macs = pr_mul(c, pr_numel(c, &c->out[0]->shape), kk);
     k->flops = pr_mul(c, 2, k->macs);
+    return 0;
+}
+
+/* FusedMatMul's operand i as the product sees it: with transBatch the
+ * stored layout is (M, batch..., K) and dim 0 moves behind the batch dims;
+ * with trans the last two dims swap. 1-D operands are left alone. */
+static void fused_operand(struct pr_op_ctx *c, int i, struct pr_shape *s)
+{
+    *s = pr_input(c, i)->shape;
+    bool tbatch = pr_attr_int(c, i ? "transBatchB" : "transBatchA", 0) != 0;
+    bool trans = pr_attr_int(c, i ? "transB" : "transA", 0) != 0;
+    int r = s->rank;
+    if (r < 2)
+        return;
+    if (tbatch && r > 2) {
+        int64_t d0 = s->dim[0];
+        for (int d = 0; d < r - 2; d++)
+            s->dim[d] = s->dim[d + 1];
+        s->dim[r - 2] = d0;
+    }
+    if (trans) {
+        int64_t t = s->dim[r - 1];
+        s->dim[r - 1] = s->dim[r - 2];
+        s->dim[r - 2] = t;
+    }
+}
+
+static int fmatmul_dims(struct pr_op_ctx *c, struct pr_shape *a, struct pr_shape *b, struct mm *p)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 2 || c->nout > 1)
+        return pr_op_error(c, "FusedMatMul takes 2 inputs and has 1 output but the node has "
+                           "%d and %d", c->nin, c->nout);
+    fused_operand(c, 0, a);
+    fused_operand(c, 1, b);
+    pr_attr_float(c, "alpha", 1.0);
+    if (c->failed)
+        return -1;
+    return mm_dims(c, a, b, p);
+}
+
+int fmatmul_shape(struct pr_op_ctx *c)
+{
+    struct pr_shape a, b;
+    struct mm p;
+    if (fmatmul_dims(c, &a, &b, &p) < 0)
+        return -1;
+    mm_output(c, &a, &b, &p);
+    return 0;
+}
+
+int fmatmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_shape a, b;
+    struct mm p;
+    if (fmatmul_dims(c, &a, &b, &p) < 0)
+        return -1;
+    uint64_t y = pr_numel(c, &c->out[0]->shape);
+    k->macs = pr_mul(c, y, prod(c, &p.k, 1));
+    k->flops = pr_mul(c, 2, k->macs);
+    if (pr_attr_float(c, "alpha", 1.0) != 1.0)
+        k->flops = pr_add(c, k->flops, y);
     return 0;
 }

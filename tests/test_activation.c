@@ -226,6 +226,115 @@ static void unknown_extent_keeps_rank_and_is_incomplete(void)
     tn_free(t);
 }
 
+static void transformer_activations_count_their_formulas(void)
+{
+    /* 2x3x4 = 24 elements times the operation count of each formula */
+    static const struct { const char *dom, *op; int opset; long long flops; } cases[] = {
+        {"", "Erf", 13, 24 * 1},
+        {"", "Softsign", 1, 24 * 3},          /* abs, add, div */
+        {"", "Celu", 12, 24 * 7},             /* div, exp, sub, mul, min, max, add */
+        {"", "Mish", 18, 24 * 5},             /* exp, add, log, tanh, mul */
+        {"", "Shrink", 9, 24 * 3},            /* two compares, add or sub */
+        {"", "ThresholdedRelu", 10, 24 * 1},  /* compare */
+        {"", "Hardmax", 13, 24 * 1},          /* max compare */
+        {"", "Gelu", 20, 24 * 5},             /* div, erf, add, mul, mul */
+        {"com.microsoft", "Gelu", 1, 24 * 5},
+        {"com.microsoft", "QuickGelu", 1, 24 * 6},   /* mul, sigmoid 4, mul */
+        {"com.microsoft", "FastGelu", 1, 24 * 8},    /* the tanh form */
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new_domain(cases[i].dom, cases[i].op, cases[i].opset);
+        tn_in(t, PR_DT_FLOAT, "2x3x4");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        CHECK_EQ(tn_cost(t)->flops, cases[i].flops);
+        tn_free(t);
+    }
+}
+
+static void gelu_tanh_counts_eight_and_rejects_other_modes(void)
+{
+    /* 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715*x^3))): pow, mul, add, mul, tanh,
+     * add, mul, mul = 8 per element; 5x7 = 35 elements. */
+    struct tnode *t = tn_new("Gelu", 20);
+    tn_in(t, PR_DT_FLOAT, "5x7");
+    tn_attr_str(t, "approximate", "tanh");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 35 * 8);
+    tn_free(t);
+    t = tn_new("Gelu", 20);
+    tn_in(t, PR_DT_FLOAT, "5x7");
+    tn_attr_str(t, "approximate", "fast");
+    CHECK(tn_fails_with(t, 1, "must be 'none' or 'tanh'"));
+    tn_free(t);
+}
+
+static void hardmax_axis_follows_softmax_rules(void)
+{
+    /* opset 11 coerces to 2-D at axis and accepts axis = rank; opset 13
+     * takes one axis in [-r, r-1]. */
+    struct tnode *t = tn_new("Hardmax", 11);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    tn_attr_int(t, "axis", 3);
+    CHECK(tn_fails_with(t, 1, "out of range"));
+    tn_free(t);
+    t = tn_new("Hardmax", 1);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    tn_attr_int(t, "axis", 3);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    tn_free(t);
+    t = tn_new("Hardmax", 13);
+    tn_in(t, PR_DT_FLOAT, "3x4x5");
+    tn_attr_int(t, "axis", -3);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 3 * 4 * 5);
+    tn_free(t);
+}
+
+static void bias_fusions_add_one_flop_for_the_bias(void)
+{
+    /* X 2x8x16 = 256 elements, bias (16): BiasGelu = add + Gelu 5 = 6;
+     * FastGelu with bias = 1 + 8 = 9; BiasAdd = two adds = 2. */
+    struct tnode *t = tn_new_domain("com.microsoft", "BiasGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x8x16");
+    CHECK_EQ(tn_cost(t)->flops, 256 * 6);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "FastGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 256 * 9);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasAdd", 1);
+    tn_in(t, PR_DT_FLOAT16, "2x8x16");
+    tn_in_weight(t, PR_DT_FLOAT16, "16");
+    tn_in(t, PR_DT_FLOAT16, "2x8x16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->flops, 256 * 2);
+    tn_free(t);
+}
+
+static void bias_of_wrong_length_is_error(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "BiasGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK(tn_fails_with(t, 1, "must be 1-D with the input's last extent"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasAdd", 1);
+    tn_in(t, PR_DT_FLOAT, "2x8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_in(t, PR_DT_FLOAT, "2x4x16");
+    CHECK(tn_fails_with(t, 1, "skip"));
+    tn_free(t);
+}
+
 void suite_activation(void)
 {
     RUN(relu_counts_one_compare_per_element);
@@ -243,4 +352,9 @@ void suite_activation(void)
     RUN(attribute_of_wrong_type_is_error);
     RUN(too_many_inputs_is_error);
     RUN(unknown_extent_keeps_rank_and_is_incomplete);
+    RUN(transformer_activations_count_their_formulas);
+    RUN(gelu_tanh_counts_eight_and_rejects_other_modes);
+    RUN(hardmax_axis_follows_softmax_rules);
+    RUN(bias_fusions_add_one_flop_for_the_bias);
+    RUN(bias_of_wrong_length_is_error);
 }

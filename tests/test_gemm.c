@@ -255,8 +255,76 @@ static void matmul_errors(void)
     tn_free(t);
 }
 
+static void fused_matmul_transposes_and_scales(void)
+{
+    /* A 4x6x3 with transA -> 4x3x6 (M 3, K 6); B 5x6 with transB -> 6x5
+     * (N 5). Y 4x3x5, MACs = 4*3*5*6 = 360; alpha 0.125 adds one multiply
+     * per output: FLOPs = 720 + 60. */
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "4x6x3");
+    tn_in_weight(t, PR_DT_FLOAT, "5x6");
+    tn_attr_int(t, "transA", 1);
+    tn_attr_int(t, "transB", 1);
+    tn_attr_float(t, "alpha", 0.125);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x3x5");
+    CHECK_EQ(tn_cost(t)->macs, 4 * 3 * 5 * 6);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 360 + 4 * 3 * 5);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+}
+
+static void fused_matmul_trans_batch_moves_axis0_behind_batch(void)
+{
+    /* A stored (M=3, 2, 4, K=7) with transBatchA is (2, 4, 3, 7); B 2x4x7x5.
+     * Y 2x4x3x5, MACs = 2*4*3*5*7 = 840, alpha 1: FLOPs = 1680. */
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "3x2x4x7");
+    tn_in(t, PR_DT_FLOAT, "2x4x7x5");
+    tn_attr_int(t, "transBatchA", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x3x5");
+    CHECK_EQ(tn_cost(t)->macs, 2 * 4 * 3 * 5 * 7);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 840);
+    tn_free(t);
+}
+
+static void fused_matmul_inner_mismatch_is_error(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "4x6x3");
+    tn_in(t, PR_DT_FLOAT, "6x5");
+    tn_attr_int(t, "transA", 0);
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+}
+
+static void matmul_chain_of_attention_products_stays_batched(void)
+{
+    /* Q (2,4,10,16) x K^T (2,4,16,12) -> scores 2x4x10x12, MACs 2*4*10*12*16;
+     * then scores x V (2,4,12,16) -> 2x4x10x16, MACs 2*4*10*16*12. */
+    struct tnode *t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "2x4x10x16");
+    tn_in(t, PR_DT_FLOAT, "2x4x16x12");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x10x12");
+    CHECK_EQ(tn_cost(t)->macs, 2 * 4 * 10 * 12 * 16);
+    tn_free(t);
+    t = tn_new("MatMul", 13);
+    tn_in(t, PR_DT_FLOAT, "2x4x10x12");
+    tn_in(t, PR_DT_FLOAT, "2x4x12x16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x10x16");
+    CHECK_EQ(tn_cost(t)->macs, 2 * 4 * 10 * 16 * 12);
+    tn_free(t);
+}
+
 void suite_gemm(void)
 {
+    RUN(fused_matmul_transposes_and_scales);
+    RUN(fused_matmul_trans_batch_moves_axis0_behind_batch);
+    RUN(fused_matmul_inner_mismatch_is_error);
+    RUN(matmul_chain_of_attention_products_stays_batched);
     RUN(gemm_without_bias_is_two_flops_per_mac);
     RUN(gemm_trans_flags_alpha_beta_add_flops);
     RUN(gemm_linear_layer_with_vector_bias);

@@ -1,0 +1,621 @@
+/* attention.c -- ONNX Runtime's fused attention operators (com.microsoft):
+ * Attention, MultiHeadAttention, GroupQueryAttention, RotaryEmbedding.
+ *
+ * Shapes follow the ONNX Runtime contrib-operator documentation
+ * (docs/ContribOperators.md). Notation: B batch, S query length, L new
+ * key/value length, P past length, T = P + L the attended length, H query
+ * heads, Hkv key/value heads, dqk and dv the head sizes of Q/K and V.
+ *
+ * Every attention op computes, per batch and query head,
+ *   scores = Q K^T * scale (+ masks)    S x T scores, dqk MACs each
+ *   probs  = softmax(scores)            over T
+ *   out    = probs V                    S x dv outputs, T MACs each
+ * so, with the B*H*S*T scores,
+ *   MACs  = B*H*S*T*dqk  (Q K^T)  +  B*H*S*T*dv  (probs V)
+ *         + the input projection where the op has one (Attention only):
+ *           B*S*Din*(Dq+Dk+Dv) for the packed QKV weights (Din x (Dq+Dk+Dv))
+ *   FLOPs = 2*MACs
+ *         + B*H*S*T * (1 scale + 5 softmax (max, sub, exp, sum, div, as
+ *           Softmax) + 1 per mask applied: the mask input (mask_index /
+ *           key_padding_mask), attention_bias, and the causal mask
+ *           (unidirectional / GQA's causal or local window))
+ *         + 1 per element of Q, K and V projected with a bias (the bias add)
+ *         + GQA: 3 per element of Q and the new K with do_rotary (x*cos +
+ *           rot(x)*sin), 4 per element of Q and the new K with
+ *           q_norm_weight (RMS norm), 3 per score with softcap (div, tanh, mul)
+ * Grouped-query attention shares each K/V head among H/Hkv query heads but
+ * still computes every query head's products: MACs use H, not Hkv.
+ *
+ * Attention (packed QKV weights): input (B, S, Din), weights (Din, Dq+Dk+Dv)
+ *   split by qkv_hidden_sizes (default three equal parts; Dq = Dk), bias
+ *   (Dq+Dk+Dv), mask_index, past (2, B, H, P, dqk), attention_bias,
+ *   past_sequence_length. num_heads must divide Dq and Dv. L = S.
+ *   output (B, S, Dv); present (2, B, H, T, dqk), or past's shape when
+ *   past_present_share_buffer is set (then P is the past_sequence_length
+ *   input's value, a data dimension when unknown).
+ * MultiHeadAttention: query (B, S, D) with key (B, L, D) and value
+ *   (B, L, Dv); or key/value already per head (B, H, L, dqk|dv); or packed
+ *   KV key (B, L, H, 2, dqk) with no value; or packed QKV query
+ *   (B, S, H, 3, d) with neither. bias (D + D + Dv), key_padding_mask,
+ *   attention_bias, past_key/past_value (B, H, P, dqk|dv). output
+ *   (B, S, H*dv); present_key/value (B, H, T, dqk|dv); qk (B, H, S, T).
+ * GroupQueryAttention: query (B, S, H*d) with key/value (B, L, Hkv*d), or
+ *   packed query (B, S, (H + 2*Hkv)*d) alone; past_key/value (B, Hkv, P, d);
+ *   seqlens_k; total_sequence_length (scalar). T is that scalar's value when
+ *   known, else L without a past, else the data dimension
+ *   "<node>.total_sequence_length" (fallback P + L). num_heads must be a
+ *   multiple of kv_num_heads. output (B, S, H*d); present_key/value
+ *   (B, Hkv, max(P, T), d); output_qk (B, H, S, T).
+ * RotaryEmbedding: input (B, S, D) or (B, H, S, d), position_ids,
+ *   cos_cache and sin_cache (max_len, rotary_dim/2). Each rotated element
+ *   is x*cos -/+ x_pair*sin (2 muls, 1 add): FLOPs = 3 * numel(Y) *
+ *   rotary_dim / head_size; no MACs. Y has the input's shape.
+ *
+ * Params: projection weights, biases and norm weights keep their default
+ * mask bits; the cos/sin caches (precomputed tables, not learned) and the
+ * KV-cache quantisation scales are cleared.
+ */
+#include "families.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct attn {
+    int64_t b, s, h, hkv, dqk, dv;
+    int64_t l, p, t;              /* new kv length, past length, attended length */
+    int64_t din, cols;            /* Attention: input hidden size, Dq+Dk+Dv */
+    int masks;                    /* masks applied to each score */
+    bool bias;                    /* a bias is added to Q, K, V */
+    bool rotary, qk_norm;         /* GQA extras */
+    bool softcap;
+};
+
+static const char *op_name(struct pr_op_ctx *c)
+{
+    return c->op_id >= 0 && c->op_id < PR_OP_COUNT ? pr_op_table[c->op_id].name : "?";
+}
+
+/* One extent both sides give: -1 unknown; -2 conflict. */
+static int64_t agree(int64_t a, int64_t b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0 || a == b)
+        return a;
+    return -2;
+}
+
+/* a / n when n divides a; -1 when a is unknown; -2 when it does not divide. */
+static int64_t divide(int64_t a, int64_t n)
+{
+    if (a < 0 || n <= 0)
+        return a < 0 ? -1 : -2;
+    return a % n ? -2 : a / n;
+}
+
+/* a * b for extents (-1 unknown); -1 with an error recorded on overflow. */
+static int64_t dim_mul(struct pr_op_ctx *c, int64_t a, int64_t b)
+{
+    if (a < 0 || b < 0)
+        return -1;
+    if (b && a > INT64_MAX / b) {
+        pr_op_error(c, "an extent overflows int64 (%lld x %lld); check the shapes",
+                    (long long)a, (long long)b);
+        return -1;
+    }
+    return a * b;
+}
+
+/* a + b for extents (-1 unknown); -1 with an error recorded on overflow. */
+static int64_t dim_add(struct pr_op_ctx *c, int64_t a, int64_t b)
+{
+    if (a < 0 || b < 0)
+        return -1;
+    if (a > INT64_MAX - b) {
+        pr_op_error(c, "an extent overflows int64 (%lld + %lld); check the shapes",
+                    (long long)a, (long long)b);
+        return -1;
+    }
+    return a + b;
+}
+
+/* Input i must have rank r; returns its shape or NULL (error recorded). */
+static const struct pr_shape *ranked(struct pr_op_ctx *c, int i, const char *what, int r,
+                                     const char *layout)
+{
+    const struct pr_shape *s = &pr_input(c, i)->shape;
+    char sb[160];
+    if (s->rank == r)
+        return s;
+    pr_op_error(c, "%s (input %d) has shape %s but must be %s", what, i,
+                pr_shape_str(s, sb, sizeof sb), layout);
+    return NULL;
+}
+
+static int heads_attr(struct pr_op_ctx *c, const char *name, int64_t *h)
+{
+    if (!pr_attr_has(c, name))
+        return pr_op_error(c, "%s needs the attribute '%s'", op_name(c), name);
+    *h = pr_attr_int(c, name, 0);
+    if (c->failed)
+        return -1;
+    if (*h < 1 || *h > (1 << 20))
+        return pr_op_error(c, "%s is %lld; it must be between 1 and %d", name, (long long)*h,
+                           1 << 20);
+    return 0;
+}
+
+static int mismatch(struct pr_op_ctx *c, const char *what, int64_t a, int64_t b)
+{
+    return pr_op_error(c, "%s: %lld and %lld disagree", what, (long long)a, (long long)b);
+}
+
+/* The value of a scalar int input, or -1 when absent or unknown. */
+static int64_t scalar_value(struct pr_op_ctx *c, int i)
+{
+    const struct pr_tensor *t = pr_input(c, i);
+    return t && t->cval && t->cval->n == 1 ? t->cval->i[0] : -1;
+}
+
+static void set_out(struct pr_op_ctx *c, int o, int dtype, int rank, const int64_t *dims)
+{
+    if (o >= c->nout)
+        return;
+    c->out[o]->dtype = dtype;
+    pr_shape_set(&c->out[o]->shape, rank, dims);
+}
+
+/* ---- Attention ---- */
+
+static int attention_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 7 || c->nout > 2)
+        return pr_op_error(c, "Attention takes at most 7 inputs and 2 outputs but the node has "
+                           "%d and %d", c->nin, c->nout);
+    const struct pr_shape *x = ranked(c, 0, "input", 3, "3-D (batch, sequence, hidden)");
+    const struct pr_shape *w = x ? ranked(c, 1, "weights", 2, "2-D (input hidden, Dq+Dk+Dv)") : NULL;
+    if (!w || heads_attr(c, "num_heads", &a->h) < 0)
+        return -1;
+    a->b = x->dim[0];
+    a->s = a->l = x->dim[1];
+    a->din = agree(x->dim[2], w->dim[0]);
+    if (a->din == -2)
+        return mismatch(c, "input hidden size (input dim 2, weights dim 0)", x->dim[2], w->dim[0]);
+    a->cols = w->dim[1];
+    int64_t qkv[3];
+    int n = pr_attr_ints(c, "qkv_hidden_sizes", qkv, 3);
+    if (c->failed)
+        return -1;
+    if (n >= 0) {
+        if (n != 3 || qkv[0] < 1 || qkv[1] < 1 || qkv[2] < 1 ||
+            qkv[0] > INT64_MAX / 4 || qkv[2] > INT64_MAX / 4)
+            return pr_op_error(c, "qkv_hidden_sizes must be three positive sizes (Q, K, V)");
+        if (qkv[0] != qkv[1])
+            return pr_op_error(c, "qkv_hidden_sizes: Q (%lld) and K (%lld) must have the same "
+                               "hidden size", (long long)qkv[0], (long long)qkv[1]);
+        if (a->cols >= 0 && qkv[0] + qkv[1] + qkv[2] != a->cols)
+            return pr_op_error(c, "qkv_hidden_sizes add up to %lld but the weights have %lld "
+                               "columns", (long long)(qkv[0] + qkv[1] + qkv[2]), (long long)a->cols);
+        a->cols = qkv[0] + qkv[1] + qkv[2];
+    } else {
+        int64_t third = divide(a->cols, 3);
+        if (third == -2)
+            return pr_op_error(c, "the weights have %lld columns, not three equal Q, K, V parts; "
+                               "give qkv_hidden_sizes", (long long)a->cols);
+        qkv[0] = qkv[1] = qkv[2] = third;
+    }
+    a->hkv = a->h;
+    a->dqk = divide(qkv[0], a->h);
+    a->dv = divide(qkv[2], a->h);
+    if (a->dqk == -2 || a->dv == -2)
+        return pr_op_error(c, "num_heads %lld does not divide the hidden sizes of Q/K (%lld) "
+                           "and V (%lld)", (long long)a->h, (long long)qkv[0], (long long)qkv[2]);
+    const struct pr_tensor *bias = pr_input(c, 2);
+    char sb[160];
+    if (bias && (bias->shape.rank != 1 || agree(bias->shape.dim[0], a->cols) == -2))
+        return pr_op_error(c, "bias has shape %s but must be 1-D with the weights' %lld columns",
+                           pr_shape_str(&bias->shape, sb, sizeof sb), (long long)a->cols);
+    a->bias = bias != 0;
+    a->p = 0;
+    const struct pr_tensor *past = pr_input(c, 4);
+    bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
+    if (past) {
+        const struct pr_shape *ps = &past->shape;
+        if (ps->rank != 5 || agree(ps->dim[0], 2) == -2 || agree(ps->dim[2], a->h) == -2 ||
+            agree(ps->dim[4], a->dqk) == -2)
+            return pr_op_error(c, "past has shape %s but must be (2, batch, %lld heads, past "
+                               "length, head size %lld)", pr_shape_str(ps, sb, sizeof sb),
+                               (long long)a->h, (long long)a->dqk);
+        a->p = share ? scalar_value(c, 6) : ps->dim[3];
+        if (share && a->p < 0)
+            a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
+    }
+    a->t = dim_add(c, a->p, a->l);
+    a->masks = (pr_input(c, 3) ? 1 : 0) + (pr_input(c, 5) ? 1 : 0) +
+               (pr_attr_int(c, "unidirectional", 0) ? 1 : 0);
+    return c->failed ? -1 : 0;
+}
+
+int attn_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (attention_parse(c, &a) < 0)
+        return -1;
+    int dt = pr_input(c, 0)->dtype;
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
+    const struct pr_tensor *past = pr_input(c, 4);
+    if (past && pr_attr_int(c, "past_present_share_buffer", 0))
+        set_out(c, 1, dt, 5, past->shape.dim);
+    else
+        set_out(c, 1, dt, 5, (int64_t[]){2, a.b, a.h, a.t, a.dqk});
+    return 0;
+}
+
+/* ---- MultiHeadAttention ---- */
+
+static int mha_kv(struct pr_op_ctx *c, struct attn *a, int64_t d)
+{
+    const struct pr_tensor *k = pr_input(c, 1), *v = pr_input(c, 2);
+    const struct pr_shape *ks = &k->shape;
+    char sb[160];
+    if (ks->rank == 5) {   /* packed KV (B, L, H, 2, d) */
+        if (v)
+            return pr_op_error(c, "key is packed KV (rank 5); value must be absent");
+        if (agree(ks->dim[2], a->h) == -2 || agree(ks->dim[3], 2) == -2 || agree(ks->dim[4], d) == -2)
+            return pr_op_error(c, "packed KV key has shape %s but must be (batch, kv length, "
+                               "%lld heads, 2, head size %lld)", pr_shape_str(ks, sb, sizeof sb),
+                               (long long)a->h, (long long)d);
+        a->l = ks->dim[1];
+        a->dv = d;
+    } else if (ks->rank == 3 || ks->rank == 4) {
+        if (!v || v->shape.rank != ks->rank)
+            return pr_op_error(c, "key has rank %d; value must be given with the same rank",
+                               ks->rank);
+        const struct pr_shape *vs = &v->shape;
+        if (ks->rank == 3) {   /* (B, L, D), (B, L, Dv) */
+            if (agree(ks->dim[2], dim_mul(c, d, a->h)) == -2)
+                return mismatch(c, "hidden size of query and key", d * a->h, ks->dim[2]);
+            a->l = agree(ks->dim[1], vs->dim[1]);
+            a->dv = divide(vs->dim[2], a->h);
+            if (a->dv == -2)
+                return pr_op_error(c, "num_heads %lld does not divide the value hidden size %lld",
+                                   (long long)a->h, (long long)vs->dim[2]);
+        } else {               /* per head (B, H, L, d) */
+            if (agree(ks->dim[1], a->h) == -2 || agree(vs->dim[1], a->h) == -2 ||
+                agree(ks->dim[3], d) == -2)
+                return pr_op_error(c, "key/value of rank 4 must be (batch, %lld heads, kv "
+                                   "length, head size %lld)", (long long)a->h, (long long)d);
+            a->l = agree(ks->dim[2], vs->dim[2]);
+            a->dv = vs->dim[3];
+        }
+        if (a->l == -2)
+            return pr_op_error(c, "key and value have different sequence lengths");
+    } else {
+        return pr_op_error(c, "key has shape %s; it must be (batch, kv length, hidden), "
+                           "(batch, heads, kv length, head size) or packed KV of rank 5",
+                           pr_shape_str(ks, sb, sizeof sb));
+    }
+    return 0;
+}
+
+static int mha_past(struct pr_op_ctx *c, struct attn *a)
+{
+    const struct pr_tensor *pk = pr_input(c, 6), *pv = pr_input(c, 7);
+    a->p = 0;
+    if (!pk && !pv)
+        return 0;
+    if (!pk || !pv)
+        return pr_op_error(c, "past_key and past_value must be given together");
+    const struct pr_shape *ks = &pk->shape, *vs = &pv->shape;
+    if (ks->rank != 4 || vs->rank != 4 || agree(ks->dim[1], a->h) == -2 ||
+        agree(ks->dim[3], a->dqk) == -2 || agree(vs->dim[3], a->dv) == -2 ||
+        agree(ks->dim[2], vs->dim[2]) == -2)
+        return pr_op_error(c, "past_key/past_value must be (batch, %lld heads, past length, "
+                           "head size) with equal lengths", (long long)a->h);
+    a->p = ks->dim[2];
+    if (pr_input(c, 8)) {   /* shared buffer: the past length is data */
+        a->p = scalar_value(c, 8);
+        if (a->p < 0)
+            a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
+    }
+    return 0;
+}
+
+static int mha_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (c->nin > 10 || c->nout > 4)
+        return pr_op_error(c, "MultiHeadAttention takes at most 10 inputs and 4 outputs but the "
+                           "node has %d and %d", c->nin, c->nout);
+    if (heads_attr(c, "num_heads", &a->h) < 0)
+        return -1;
+    a->hkv = a->h;
+    const struct pr_shape *q = &pr_input(c, 0)->shape;
+    char sb[160];
+    int64_t hidden = -1;
+    if (q->rank == 5) {   /* packed QKV (B, S, H, 3, d) */
+        if (pr_input(c, 1) || pr_input(c, 2))
+            return pr_op_error(c, "query is packed QKV (rank 5); key and value must be absent");
+        if (agree(q->dim[2], a->h) == -2 || agree(q->dim[3], 3) == -2)
+            return pr_op_error(c, "packed QKV query has shape %s but must be (batch, sequence, "
+                               "%lld heads, 3, head size)", pr_shape_str(q, sb, sizeof sb),
+                               (long long)a->h);
+        a->dqk = a->dv = q->dim[4];
+        a->l = q->dim[1];
+    } else if (q->rank == 3) {
+        hidden = q->dim[2];
+        a->dqk = divide(hidden, a->h);
+        if (a->dqk == -2)
+            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
+                               (long long)a->h, (long long)hidden);
+        if (!pr_input(c, 1))
+            return pr_op_error(c, "key is required unless the query is packed QKV (rank 5)");
+        if (mha_kv(c, a, a->dqk) < 0)
+            return -1;
+    } else {
+        return pr_op_error(c, "query has shape %s; it must be (batch, sequence, hidden) or "
+                           "packed QKV (batch, sequence, heads, 3, head size)",
+                           pr_shape_str(q, sb, sizeof sb));
+    }
+    a->b = q->dim[0];
+    a->s = q->dim[1];
+    const struct pr_tensor *bias = pr_input(c, 3);
+    if (bias) {
+        int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
+        if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
+            return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
+                               "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb),
+                               (long long)want);
+        a->bias = true;
+    }
+    if (mha_past(c, a) < 0)
+        return -1;
+    a->t = dim_add(c, a->p, a->l);
+    a->masks = (pr_input(c, 4) ? 1 : 0) + (pr_input(c, 5) ? 1 : 0) +
+               (pr_attr_int(c, "unidirectional", 0) ? 1 : 0);
+    pr_attr_float(c, "scale", 0.0);
+    return c->failed ? -1 : 0;
+}
+
+int mha_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (mha_parse(c, &a) < 0)
+        return -1;
+    int dt = pr_input(c, 0)->dtype;
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
+    bool share = pr_input(c, 8) != 0;
+    for (int o = 1; o <= 2; o++) {
+        const struct pr_tensor *past = pr_input(c, 5 + o);
+        if (share && past)
+            set_out(c, o, dt, 4, past->shape.dim);
+        else
+            set_out(c, o, dt, 4, (int64_t[]){a.b, a.h, a.t, o == 1 ? a.dqk : a.dv});
+    }
+    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    return 0;
+}
+
+/* ---- GroupQueryAttention ---- */
+
+static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (!pr_input(c, 5) || !pr_input(c, 6))
+        return pr_op_error(c, "GroupQueryAttention needs seqlens_k and total_sequence_length "
+                           "(inputs 5 and 6)");
+    if (c->nin > 16 || c->nout > 4)
+        return pr_op_error(c, "GroupQueryAttention takes at most 16 inputs and 4 outputs but "
+                           "the node has %d and %d", c->nin, c->nout);
+    if (heads_attr(c, "num_heads", &a->h) < 0 || heads_attr(c, "kv_num_heads", &a->hkv) < 0)
+        return -1;
+    if (a->h % a->hkv)
+        return pr_op_error(c, "num_heads %lld is not a multiple of kv_num_heads %lld",
+                           (long long)a->h, (long long)a->hkv);
+    const struct pr_shape *q = ranked(c, 0, "query", 3, "3-D (batch, sequence, hidden)");
+    if (!q)
+        return -1;
+    a->b = q->dim[0];
+    a->s = q->dim[1];
+    const struct pr_tensor *k = pr_input(c, 1), *v = pr_input(c, 2);
+    char sb[160], sv[160];
+    if (!k != !v)
+        return pr_op_error(c, "key and value must be given together (or both absent for a "
+                           "packed QKV query)");
+    if (!k) {
+        a->dqk = divide(q->dim[2], a->h + 2 * a->hkv);
+        a->l = a->s;
+        if (a->dqk == -2)
+            return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
+                               "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
+                               (long long)(a->h + 2 * a->hkv));
+    } else {
+        a->dqk = divide(q->dim[2], a->h);
+        if (a->dqk == -2)
+            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
+                               (long long)a->h, (long long)q->dim[2]);
+        const struct pr_shape *ks = &k->shape, *vs = &v->shape;
+        int64_t kvh = dim_mul(c, a->hkv, a->dqk);
+        if (ks->rank != 3 || vs->rank != 3 || agree(ks->dim[2], kvh) == -2 ||
+            agree(vs->dim[2], kvh) == -2 || agree(ks->dim[1], vs->dim[1]) == -2)
+            return pr_op_error(c, "key %s and value %s must be (batch, kv length, kv_num_heads * "
+                               "head size = %lld)", pr_shape_str(ks, sb, sizeof sb),
+                               pr_shape_str(vs, sv, sizeof sv), (long long)kvh);
+        a->l = agree(ks->dim[1], vs->dim[1]);
+    }
+    a->dv = a->dqk;
+    a->p = 0;
+    const struct pr_tensor *pk = pr_input(c, 3), *pv = pr_input(c, 4);
+    if (!pk != !pv)
+        return pr_op_error(c, "past_key and past_value must be given together");
+    if (pk) {
+        const struct pr_shape *ps = &pk->shape;
+        if (ps->rank != 4 || agree(ps->dim[1], a->hkv) == -2 || agree(ps->dim[3], a->dqk) == -2)
+            return pr_op_error(c, "past_key has shape %s but must be (batch, %lld kv heads, past "
+                               "length, head size %lld)", pr_shape_str(ps, sb, sizeof sb),
+                               (long long)a->hkv, (long long)a->dqk);
+        a->p = ps->dim[2];
+    }
+    a->t = scalar_value(c, 6);
+    if (a->t < 0 && !pk)
+        a->t = a->l;
+    else if (a->t < 0)
+        a->t = pr_data_dim(c, "total_sequence_length", dim_add(c, a->p, a->l),
+                           "the attended length (past + new tokens)");
+    int64_t window = pr_attr_int(c, "local_window_size", -1);
+    a->masks = (pr_attr_int(c, "causal", 1) || window > 0 ? 1 : 0) + (pr_input(c, 10) ? 1 : 0);
+    a->rotary = pr_attr_int(c, "do_rotary", 0) != 0;
+    a->qk_norm = pr_input(c, 14) != 0;
+    a->softcap = pr_attr_float(c, "softcap", 0.0) != 0.0;
+    return c->failed ? -1 : 0;
+}
+
+int gqa_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (gqa_parse(c, &a) < 0)
+        return -1;
+    int dt = pr_input(c, 0)->dtype;
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dqk)});
+    int64_t present = a.t;
+    if (pr_input(c, 3) && (a.p < 0 || a.t < 0))
+        present = -1;
+    else if (pr_input(c, 3) && a.p > a.t)
+        present = a.p;
+    for (int o = 1; o <= 2; o++) {
+        const struct pr_tensor *past = pr_input(c, 2 + o);
+        set_out(c, o, past ? past->dtype : dt, 4, (int64_t[]){a.b, a.hkv, present, a.dqk});
+    }
+    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    return 0;
+}
+
+/* ---- the shared cost ---- */
+
+/* Product of n extents; 0 and incomplete when one is unknown. */
+static uint64_t prod(struct pr_op_ctx *c, const int64_t *d, int n)
+{
+    uint64_t v = 1;
+    for (int i = 0; i < n; i++) {
+        if (d[i] < 0) {
+            c->incomplete = true;
+            return 0;
+        }
+        v = pr_mul(c, v, (uint64_t)d[i]);
+    }
+    return v;
+}
+
+int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct attn a = {0};
+    int rc = c->op_id == PR_OP_ATTENTION ? attention_parse(c, &a)
+           : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a) : gqa_parse(c, &a);
+    if (rc < 0)
+        return -1;
+    uint64_t scores = prod(c, (int64_t[]){a.b, a.h, a.s, a.t}, 4);
+    uint64_t qk = pr_mul(c, scores, prod(c, &a.dqk, 1));
+    uint64_t av = pr_mul(c, scores, prod(c, &a.dv, 1));
+    k->macs = pr_add(c, qk, av);
+    uint64_t q_elems = prod(c, (int64_t[]){a.b, a.s, a.h, a.dqk}, 4);
+    uint64_t k_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dqk}, 4);
+    uint64_t v_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dv}, 4);
+    uint64_t extra = pr_mul(c, scores, (uint64_t)(6 + a.masks));
+    if (c->op_id == PR_OP_ATTENTION) {
+        uint64_t proj = prod(c, (int64_t[]){a.b, a.s, a.din, a.cols}, 4);
+        k->macs = pr_add(c, k->macs, proj);
+        if (a.bias)
+            extra = pr_add(c, extra, prod(c, (int64_t[]){a.b, a.s, a.cols}, 3));
+    } else if (a.bias) {
+        extra = pr_add(c, extra, pr_add(c, q_elems, pr_add(c, k_elems, v_elems)));
+    }
+    uint64_t qk_elems = pr_add(c, q_elems, k_elems);
+    if (a.rotary)
+        extra = pr_add(c, extra, pr_mul(c, 3, qk_elems));
+    if (a.qk_norm)
+        extra = pr_add(c, extra, pr_mul(c, 4, qk_elems));
+    if (a.softcap)
+        extra = pr_add(c, extra, pr_mul(c, 3, scores));
+    k->flops = pr_add(c, pr_mul(c, 2, k->macs), extra);
+    if (c->op_id == PR_OP_GROUP_QUERY_ATTENTION)   /* cos/sin caches, KV-cache scales */
+        k->weight_mask &= ~((1ull << 7) | (1ull << 8) | (1ull << 12) | (1ull << 13));
+    return 0;
+}
+
+/* ---- RotaryEmbedding ---- */
+
+/* Head size and rotary dimension of a RotaryEmbedding node. */
+static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
+{
+    if (pr_op_require(c, 4) < 0)
+        return -1;
+    if (c->nin > 4 || c->nout > 1)
+        return pr_op_error(c, "RotaryEmbedding takes 4 inputs and has 1 output but the node "
+                           "has %d and %d", c->nin, c->nout);
+    const struct pr_shape *x = &pr_input(c, 0)->shape, *cs = &pr_input(c, 2)->shape,
+                         *sn = &pr_input(c, 3)->shape;
+    char sb[160];
+    if (x->rank != 3 && x->rank != 4)
+        return pr_op_error(c, "input has shape %s but must be (batch, sequence, hidden) or "
+                           "(batch, heads, sequence, head size)", pr_shape_str(x, sb, sizeof sb));
+    if (cs->rank != 2 || sn->rank != 2 || agree(cs->dim[1], sn->dim[1]) == -2)
+        return pr_op_error(c, "cos_cache and sin_cache must be 2-D (max length, rotary dim / 2) "
+                           "of the same shape");
+    int64_t nh = pr_attr_int(c, "num_heads", 0), r = pr_attr_int(c, "rotary_embedding_dim", 0);
+    pr_attr_int(c, "interleaved", 0);
+    pr_attr_float(c, "scale", 1.0);
+    if (c->failed)
+        return -1;
+    if (nh < 0 || r < 0)
+        return pr_op_error(c, "num_heads and rotary_embedding_dim must not be negative");
+    int64_t half = cs->dim[1] >= 0 ? cs->dim[1] : sn->dim[1];
+    if (half > INT64_MAX / 2)
+        return pr_op_error(c, "cos_cache has %lld values per position; too many", (long long)half);
+    if (x->rank == 4)
+        *head = x->dim[3];
+    else if (nh > 0)
+        *head = divide(x->dim[2], nh);
+    else
+        *head = half < 0 ? -1 : 2 * half;
+    if (*head == -2)
+        return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
+                           (long long)nh, (long long)x->dim[2]);
+    *rd = r > 0 ? r : *head;
+    if (*rd >= 0 && half >= 0 && *rd != 2 * half)
+        return pr_op_error(c, "the caches hold %lld values per position but the rotary "
+                           "dimension %lld needs half of it", (long long)half, (long long)*rd);
+    if (*rd >= 0 && *head >= 0 && (*rd > *head || *rd % 2))
+        return pr_op_error(c, "rotary dimension %lld must be even and at most the head size %lld",
+                           (long long)*rd, (long long)*head);
+    return 0;
+}
+
+int rotary_shape(struct pr_op_ctx *c)
+{
+    int64_t head, rd;
+    if (rotary_dims(c, &head, &rd) < 0)
+        return -1;
+    c->out[0]->dtype = pr_input(c, 0)->dtype;
+    c->out[0]->shape = pr_input(c, 0)->shape;
+    return 0;
+}
+
+int rotary_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    int64_t head, rd;
+    if (rotary_dims(c, &head, &rd) < 0)
+        return -1;
+    /* rotated elements = numel(Y) / head * rd, as (numel(Y) without the
+     * last axis) * (last / head) * rd */
+    const struct pr_shape *y = &c->out[0]->shape;
+    int64_t last = y->dim[y->rank - 1];
+    struct pr_shape rows = *y;
+    rows.dim[rows.rank - 1] = last < 0 || head <= 0 ? -1 : last / head;
+    k->flops = pr_mul(c, 3, pr_mul(c, pr_numel(c, &rows), prod(c, &rd, 1)));
+    k->weight_mask &= ~((1ull << 2) | (1ull << 3));   /* cos/sin caches */
+    return 0;
+}

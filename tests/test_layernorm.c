@@ -1,0 +1,243 @@
+/* test_layernorm.c -- the layer-norm family (ops/layernorm.c): shapes of
+ * every output, per-element and per-row FLOPs from each defining formula,
+ * parameters, malformed nodes. */
+#include "opcheck.h"
+#include "test.h"
+
+void suite_layernorm(void);
+
+static void layernorm_last_axis_with_bias(void)
+{
+    /* X 2x128x256, axis -1: rows = 2*128 = 256; per element mean add, sub,
+     * square, var add, normalise, scale, shift = 7; per row 2 divides,
+     * + eps, sqrt, reciprocal = 5. */
+    struct tnode *t = tn_new("LayerNormalization", 17);
+    tn_in(t, PR_DT_FLOAT, "2x128x256");
+    tn_in_weight(t, PR_DT_FLOAT, "256");
+    tn_in_weight(t, PR_DT_FLOAT, "256");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x128x256");
+    CHECK_STR(tn_out_shape(t, 1), "2x128x1");
+    CHECK_STR(tn_out_shape(t, 2), "2x128x1");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 7ll * 2 * 128 * 256 + 5 * 2 * 128);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    tn_free(t);
+}
+
+static void layernorm_axis_one_without_bias_and_stash_type(void)
+{
+    /* X 3x4x5 float16, axis 1: normalised over 4x5, rows = 3;
+     * 6 per element without B: 6*60 + 5*3. Mean is (3,1,1) of stash_type
+     * double. */
+    struct tnode *t = tn_new("LayerNormalization", 17);
+    tn_in(t, PR_DT_FLOAT16, "3x4x5");
+    tn_in_weight(t, PR_DT_FLOAT16, "4x5");
+    tn_attr_int(t, "axis", 1);
+    tn_attr_int(t, "stash_type", PR_DT_DOUBLE);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 1), "3x1x1");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_DOUBLE);
+    CHECK_EQ(tn_cost(t)->flops, 6 * 60 + 5 * 3);
+    tn_free(t);
+}
+
+static void layernorm_bad_axis_and_scale_are_errors(void)
+{
+    struct tnode *t = tn_new("LayerNormalization", 17);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "4");
+    tn_attr_int(t, "axis", 2);
+    CHECK(tn_fails_with(t, 1, "axis 2 is out of range"));
+    tn_free(t);
+    t = tn_new("LayerNormalization", 17);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "5");
+    CHECK(tn_fails_with(t, 1, "does not broadcast"));
+    tn_free(t);
+}
+
+static void simplified_layernorm_is_rms_norm(void)
+{
+    /* X 4x10x64: rows 40; per element square, add, multiply, scale = 4; per
+     * row divide, + eps, sqrt, reciprocal = 4. Default domain and
+     * com.microsoft alike. */
+    const char *doms[] = {"", "com.microsoft"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new_domain(doms[i], "SimplifiedLayerNormalization", 1);
+        tn_in(t, PR_DT_FLOAT, "4x10x64");
+        tn_in_weight(t, PR_DT_FLOAT, "64");
+        CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 1), "4x10x1");
+        CHECK_EQ(tn_cost(t)->flops, 4 * 4 * 10 * 64 + 4 * 40);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+        tn_free(t);
+    }
+}
+
+static void group_normalization_counts_groups_as_rows(void)
+{
+    /* X 2x6x5x5, 3 groups: rows 2*3 = 6; 7 per element (statistics as
+     * LayerNormalization plus scale and bias): 7*300 + 5*6. */
+    struct tnode *t = tn_new("GroupNormalization", 18);
+    tn_in(t, PR_DT_FLOAT, "2x6x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_attr_int(t, "num_groups", 3);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x6x5x5");
+    CHECK_EQ(tn_cost(t)->flops, 7 * 300 + 5 * 6);
+    tn_free(t);
+}
+
+static void group_normalization_groups_must_divide_channels(void)
+{
+    struct tnode *t = tn_new("GroupNormalization", 18);
+    tn_in(t, PR_DT_FLOAT, "2x6x5x5");
+    tn_in(t, PR_DT_FLOAT, "4");
+    tn_in(t, PR_DT_FLOAT, "4");
+    tn_attr_int(t, "num_groups", 4);
+    CHECK(tn_fails_with(t, 1, "does not divide the 6 channels"));
+    tn_free(t);
+    t = tn_new("GroupNormalization", 18);
+    tn_in(t, PR_DT_FLOAT, "2x6x5x5");
+    tn_in(t, PR_DT_FLOAT, "6");
+    tn_in(t, PR_DT_FLOAT, "6");
+    tn_attr_int(t, "num_groups", 3);
+    CHECK(tn_fails_with(t, 1, "scale"));   /* opset 18: one value per group */
+    tn_free(t);
+}
+
+static void mean_variance_normalization_default_axes(void)
+{
+    /* X 3x3x3x1, axes [0, 2, 3]: rows = 3 (dim 1); 5 per element
+     * (add, square, add, sub, div), 6 per row. */
+    struct tnode *t = tn_new("MeanVarianceNormalization", 13);
+    tn_in(t, PR_DT_FLOAT, "3x3x3x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x3x3x1");
+    CHECK_EQ(tn_cost(t)->flops, 5 * 27 + 6 * 3);
+    tn_free(t);
+    t = tn_new("MeanVarianceNormalization", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_attr_ints(t, "axes", "2,-1");
+    CHECK(tn_fails_with(t, 1, "listed twice"));
+    tn_free(t);
+}
+
+static void skip_layernorm_adds_skip_bias_and_beta(void)
+{
+    /* input/skip 2x16x32 (1024 elements), gamma, beta, bias (32): skip add 1
+     * + bias add 1 + LayerNormalization with beta 7 = 9 per element; rows
+     * 32, 5 each. Outputs: output, mean, inv_std_var (2x16x1), sum. */
+    struct tnode *t = tn_new_domain("com.microsoft", "SkipLayerNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x16x32");
+    CHECK_STR(tn_out_shape(t, 1), "2x16x1");
+    CHECK_STR(tn_out_shape(t, 2), "2x16x1");
+    CHECK_STR(tn_out_shape(t, 3), "2x16x32");
+    CHECK_EQ(tn_cost(t)->flops, 9 * 1024 + 5 * 32);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x1c);
+    tn_free(t);
+    /* skip without the batch (16x32), no beta, no bias: 1 + 6 = 7 */
+    t = tn_new_domain("com.microsoft", "SkipLayerNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in(t, PR_DT_FLOAT, "16x32");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 7 * 1024 + 5 * 32);
+    tn_free(t);
+}
+
+static void skip_simplified_layernorm_counts_rms(void)
+{
+    /* 3x8x16 = 384 elements, with bias: skip add, bias add, RMS 4 = 6;
+     * rows 24, 4 each. */
+    struct tnode *t = tn_new_domain("com.microsoft", "SkipSimplifiedLayerNormalization", 1);
+    tn_in(t, PR_DT_FLOAT16, "3x8x16");
+    tn_in(t, PR_DT_FLOAT16, "3x8x16");
+    tn_in_weight(t, PR_DT_FLOAT16, "16");
+    tn_in_weight(t, PR_DT_FLOAT16, "16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 6 * 384 + 4 * 24);
+    tn_free(t);
+}
+
+static void skip_layernorm_shape_mismatches_are_errors(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "SkipLayerNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in(t, PR_DT_FLOAT, "2x15x32");
+    tn_in(t, PR_DT_FLOAT, "32");
+    CHECK(tn_fails_with(t, 1, "skip"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "SkipLayerNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in(t, PR_DT_FLOAT, "2x16x32");
+    tn_in(t, PR_DT_FLOAT, "31");
+    CHECK(tn_fails_with(t, 1, "gamma"));
+    tn_free(t);
+}
+
+static void embed_layernorm_bert_embeddings(void)
+{
+    /* input_ids 2x12, word 100x24, position 64x24, segment 2x24, gamma,
+     * beta (24), mask 2x12. Output 2x12x24 (576 elements): word + position
+     * + segment (2 adds) + LayerNormalization with beta (7) = 9 per
+     * element, 5 per row (24 rows), mask_index counts 24 mask elements.
+     * Params: the three tables and gamma, beta (bits 2..6). */
+    struct tnode *t = tn_new_domain("com.microsoft", "EmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, "2x12");
+    tn_in(t, PR_DT_INT32, "2x12");
+    tn_in_weight(t, PR_DT_FLOAT, "100x24");
+    tn_in_weight(t, PR_DT_FLOAT, "64x24");
+    tn_in_weight(t, PR_DT_FLOAT, "2x24");
+    tn_in_weight(t, PR_DT_FLOAT, "24");
+    tn_in_weight(t, PR_DT_FLOAT, "24");
+    tn_in(t, PR_DT_INT32, "2x12");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x12x24");
+    CHECK_STR(tn_out_shape(t, 1), "2");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_INT32);
+    CHECK_STR(tn_out_shape(t, 2), "2x12x24");
+    CHECK_EQ(tn_cost(t)->flops, 9 * 576 + 5 * 24 + 24);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x7c);
+    tn_free(t);
+}
+
+static void embed_layernorm_hidden_mismatch_is_error(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "EmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, "2x12");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "100x24");
+    tn_in(t, PR_DT_FLOAT, "64x32");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "24");
+    tn_in(t, PR_DT_FLOAT, "24");
+    CHECK(tn_fails_with(t, 1, "position_embedding"));
+    tn_free(t);
+}
+
+void suite_layernorm(void)
+{
+    RUN(layernorm_last_axis_with_bias);
+    RUN(layernorm_axis_one_without_bias_and_stash_type);
+    RUN(layernorm_bad_axis_and_scale_are_errors);
+    RUN(simplified_layernorm_is_rms_norm);
+    RUN(group_normalization_counts_groups_as_rows);
+    RUN(group_normalization_groups_must_divide_channels);
+    RUN(mean_variance_normalization_default_axes);
+    RUN(skip_layernorm_adds_skip_bias_and_beta);
+    RUN(skip_simplified_layernorm_counts_rms);
+    RUN(skip_layernorm_shape_mismatches_are_errors);
+    RUN(embed_layernorm_bert_embeddings);
+    RUN(embed_layernorm_hidden_mismatch_is_error);
+}
