@@ -62,6 +62,11 @@ struct pr_cost {
     uint64_t flops;
     uint64_t weight_mask;         /* bit i: input i counts as parameters; inputs
                                      past 63 share bit 63 */
+    int packed_input;             /* i + 1 when input i packs several weights per
+                                     stored element (MatMulNBits' B): it counts
+                                     packed_params parameters, not its element
+                                     count; 0: none */
+    uint64_t packed_params;
 };
 
 struct pr_node;                   /* opaque: attributes are read through accessors */
