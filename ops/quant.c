@@ -563,6 +563,8 @@ int qgap_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 int qconcat_shape(struct pr_op_ctx *c)
 {
+    if (c->nin > PR_MAX_IO)
+        return pr_op_error(c, "%d inputs; at most %d are supported", c->nin, PR_MAX_IO);
     if (c->nin < 5 || (c->nin - 2) % 3 != 0)
         return pr_op_error(c, "%d inputs; QLinearConcat takes Y_scale, Y_zero_point, then one "
                            "(X, X_scale, X_zero_point) triple per input", c->nin);
