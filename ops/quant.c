@@ -327,13 +327,12 @@ int dynq_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 enum { QC_X, QC_XS, QC_XZ, QC_W, QC_WS, QC_WZ, QC_YS, QC_YZ, QC_B };
 
-static int qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub)
+static void qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub)
 {
     if (c->op_id == PR_OP_QLINEAR_CONV)
         view_as(sub, c, PR_OP_CONV, (const int[]){QC_X, QC_W, QC_B}, 3);
     else
         view_as(sub, c, PR_OP_CONV, (const int[]){0, 1}, 2);
-    return 0;
 }
 
 int qconv_shape(struct pr_op_ctx *c)
