@@ -62,6 +62,11 @@ struct pr_cost {
     uint64_t flops;
     uint64_t weight_mask;         /* bit i: input i counts as parameters; inputs
                                      past 63 share bit 63 */
+    int packed_input;             /* i + 1 when input i packs several weights per
+                                     stored element (MatMulNBits' B): it counts
+                                     packed_params parameters, not its element
+                                     count; 0: none */
+    uint64_t packed_params;
 };
 
 struct pr_node;                   /* opaque: attributes are read through accessors */
@@ -125,6 +130,9 @@ const char *pr_attr_str(struct pr_op_ctx *c, const char *name, const char *dflt)
  * More than cap values is an error (recorded) and returns -1. */
 int pr_attr_ints(struct pr_op_ctx *c, const char *name, int64_t *buf, int cap);
 int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap);
+/* Strings attribute (RNN activations): up to cap NUL-terminated copies in
+ * the arena; returns how many, or -1 when absent (or malformed: recorded). */
+int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int cap);
 /* A tensor attribute (Constant's value, ConstantOfShape's value): dtype, shape
  * and values when small. Returns 0, or -1 when absent (or malformed: recorded). */
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out);

@@ -433,7 +433,8 @@ static int walk_node(struct walk *w, int pos, int node_index)
             L->bytes_read = pr_u64_add(L->bytes_read, bytes, &ovf);
         if (!v->t.is_weight || !((k.weight_mask >> (i < 63 ? i : 63)) & 1) || dup)
             continue;
-        uint64_t numel = pr_shape_numel(&v->t.shape, &unknown, &ovf);
+        uint64_t numel = k.packed_input == i + 1 ? k.packed_params
+                                                  : pr_shape_numel(&v->t.shape, &unknown, &ovf);
         L->params = pr_u64_add(L->params, numel, &ovf);
         if (!w->counted[vi]) {
             w->counted[vi] = 1;

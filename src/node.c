@@ -233,6 +233,36 @@ int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap)
     return (int)a->n_floats;
 }
 
+int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int cap)
+{
+    const Onnx__AttributeProto *a = typed_attr(c, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS);
+    if (!a)
+        return -1;
+    if (a->n_strings > (size_t)cap) {
+        pr_op_error(c, "attribute '%s' has %zu values; at most %d are meaningful here",
+                    name, a->n_strings, cap);
+        return -1;
+    }
+    for (size_t i = 0; i < a->n_strings; i++) {
+        const ProtobufCBinaryData *b = &a->strings[i];
+        char *s = b->len <= 4096 ? pr_arena_alloc(c->arena, b->len + 1) : NULL;
+        if (!s) {
+            pr_op_error(c, "attribute '%s': string %zu is %s", name, i,
+                        b->len > 4096 ? "longer than 4096 bytes" : "out of memory");
+            return -1;
+        }
+        if (b->len)
+            memcpy(s, b->data, b->len);
+        s[b->len] = 0;
+        if (strlen(s) != b->len) {
+            pr_op_error(c, "attribute '%s': string %zu contains a NUL byte", name, i);
+            return -1;
+        }
+        buf[i] = s;
+    }
+    return (int)a->n_strings;
+}
+
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out)
 {
     const Onnx__AttributeProto *a = typed_attr(c, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR);

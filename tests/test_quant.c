@@ -1,0 +1,595 @@
+/* test_quant.c -- quantized and low-precision operators (ops/quant.c).
+ * Expected counts are worked out beside each check from quant.c's
+ * formulas: integer products count MACs exactly as Conv/MatMul/Gemm;
+ * zero points cost one op per operand element when given; requantizing
+ * an output element costs 5 (mul, round, add zp, 2 clamp). */
+#include "opcheck.h"
+#include "test.h"
+
+void suite_quant(void);
+
+#define HAS_ERROR(t, text) CHECK(strstr(tn_error(t), (text)) != NULL)
+
+/* ---- QuantizeLinear / DequantizeLinear ---- */
+
+static void quantize_per_tensor_defaults_to_uint8(void)
+{
+    /* y = saturate(round(x / s)): div, round, 2 clamp = 4 per element. */
+    struct tnode *t = tn_new("QuantizeLinear", 13);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 4 * 24);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0);   /* a scale is not a parameter */
+    tn_free(t);
+}
+
+static void quantize_per_axis_takes_zero_point_type(void)
+{
+    /* + the zero-point add: 5 per element. */
+    struct tnode *t = tn_new("QuantizeLinear", 13);
+    tn_in(t, PR_DT_FLOAT, "1x3x3x2");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_in_weight(t, PR_DT_INT8, "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x3x2");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    CHECK_EQ(tn_cost(t)->flops, 5 * 18);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0);
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 13);
+    tn_in(t, PR_DT_FLOAT, "1x3x3x2");
+    tn_in(t, PR_DT_FLOAT, "4");
+    CHECK(tn_fails_with(t, 1, "scale has 4 values but x is 1x3x3x2 with extent 3 on axis 1"));
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 13);
+    tn_in(t, PR_DT_FLOAT, "1x3x3x2");
+    tn_in(t, PR_DT_FLOAT, "2");
+    tn_attr_int(t, "axis", -1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 13);
+    tn_in(t, PR_DT_FLOAT, "1x3x3x2");
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_in(t, PR_DT_UINT8, "2");
+    CHECK(tn_fails_with(t, 1, "zero point is 2 but its scale is 3"));
+    tn_free(t);
+}
+
+static void quantize_blocked_int4_and_output_dtype(void)
+{
+    /* x 4x10, axis 1, block_size 4: scale 4 x ceil(10/4) = 4x3. */
+    struct tnode *t = tn_new("QuantizeLinear", 21);
+    tn_in(t, PR_DT_FLOAT, "4x10");
+    tn_in(t, PR_DT_FLOAT, "4x3");
+    tn_in(t, PR_DT_INT4, "4x3");
+    tn_attr_int(t, "block_size", 4);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT4);
+    CHECK_EQ(tn_cost(t)->flops, 5 * 40);
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 21);
+    tn_in(t, PR_DT_FLOAT, "4x10");
+    tn_in(t, PR_DT_FLOAT, "4x2");
+    tn_attr_int(t, "block_size", 4);
+    CHECK(tn_fails_with(t, 1, "axis 1 must be 3"));
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 21);
+    tn_in(t, PR_DT_FLOAT, "4x10");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "output_dtype", PR_DT_INT8);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 21);
+    tn_in(t, PR_DT_FLOAT, "4x10");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_attr_int(t, "output_dtype", PR_DT_INT8);
+    CHECK(tn_fails_with(t, 1, "output_dtype is int8 but y_zero_point is uint8"));
+    tn_free(t);
+    t = tn_new("QuantizeLinear", 21);
+    tn_in(t, PR_DT_FLOAT, "4x10");
+    tn_in(t, PR_DT_FLOAT, "4x3");
+    tn_attr_int(t, "block_size", -2);
+    CHECK(tn_fails_with(t, 1, "block_size is -2"));
+    tn_free(t);
+}
+
+static void dequantize_weights_and_int32_bias_are_params(void)
+{
+    /* QDQ weight: int8 16x8 per output channel (axis 0) with zero point:
+     * (x - zp) * s = 2 per element; x counts, scale and zp do not. */
+    struct tnode *t = tn_new("DequantizeLinear", 13);
+    tn_in_weight(t, PR_DT_INT8, "16x8");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_in_weight(t, PR_DT_INT8, "16");
+    tn_attr_int(t, "axis", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "16x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 128);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x1);
+    tn_free(t);
+    /* QDQ bias: int32, no zero point: 1 mul per element; float16 scale. */
+    t = tn_new("DequantizeLinear", 19);
+    tn_in_weight(t, PR_DT_INT32, "16");
+    tn_in_weight(t, PR_DT_FLOAT16, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->flops, 16);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x1);
+    tn_free(t);
+    t = tn_new("DequantizeLinear", 13);
+    tn_in(t, PR_DT_INT8, "16x8");
+    tn_in(t, PR_DT_FLOAT, "16x8");
+    CHECK(tn_fails_with(t, 1, "it must be a scalar (per tensor) or 1-D"));
+    tn_free(t);
+}
+
+static void dynamic_quantize_linear_three_outputs(void)
+{
+    /* 2 per element (min, max), 5 per element (quantize), 7 once
+     * (scale: sub, div; zero point: div, sub, round, 2 clamp). */
+    struct tnode *t = tn_new("DynamicQuantizeLinear", 11);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_out(t, 1)->shape.rank, 0);
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_out(t, 2)->shape.rank, 0);
+    CHECK_EQ(tn_out(t, 2)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->flops, (2 + 5) * 12 + 7);
+    tn_free(t);
+}
+
+/* ---- QLinearConv, ConvInteger ---- */
+
+/* x uint8 1x3x8x8, w int8 4x3x3x3 per-channel, pads 1; w_scale has
+ * nws values and the node has B when bias. */
+static struct tnode *qconv(const char *w, const char *nws, bool bias)
+{
+    struct tnode *t = tn_new("QLinearConv", 10);
+    tn_in(t, PR_DT_UINT8, "1x3x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, w);
+    tn_in_weight(t, PR_DT_FLOAT, nws);
+    tn_in_weight(t, PR_DT_INT8, nws);
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    if (bias)
+        tn_in_weight(t, PR_DT_INT32, "4");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    return t;
+}
+
+static void qlinear_conv_counts_as_conv_plus_requantize(void)
+{
+    /* Y 1x4x8x8 (256). MACs = 256 * 3*3*3 = 6912.
+     * FLOPs = 2*6912 + numel(X) 192 + numel(W) 108 (zero points)
+     *       + 5*256 (requantize) + 256 (int32 bias add). */
+    struct tnode *t = qconv("4x3x3x3", "4", true);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x8x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->macs, 256 * 27);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 256 * 27 + 192 + 108 + 5 * 256 + 256);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 3) | (1 << 8));   /* w and the int32 B */
+    tn_free(t);
+    t = qconv("4x3x3x3", "3", false);
+    CHECK(tn_fails_with(t, 1, "w_scale has 3 values; it must have 1 or 4 (one per output channel)"));
+    tn_free(t);
+    t = qconv("4x2x3x3", "4", false);
+    CHECK(tn_fails_with(t, 1, "input has 3 channels but weight expects 2 x group 1"));
+    tn_free(t);
+    t = tn_new("QLinearConv", 10);
+    tn_in(t, PR_DT_UINT8, "1x3x8x8");
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "input 2 is required"));
+    tn_free(t);
+}
+
+static void conv_integer_int32_output_and_zero_point_work(void)
+{
+    /* Y 1x2x3x3 (18), MACs = 18 * 1*3*3 = 162; x_zero_point given: + 25. */
+    struct tnode *t = tn_new("ConvInteger", 10);
+    tn_in(t, PR_DT_UINT8, "1x1x5x5");
+    tn_in_weight(t, PR_DT_UINT8, "2x1x3x3");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x2x3x3");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT32);
+    CHECK_EQ(tn_cost(t)->macs, 162);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 162 + 25);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+    /* strides 2, both zero points (w's per channel): + 25 + 18. */
+    t = tn_new("ConvInteger", 10);
+    tn_in(t, PR_DT_UINT8, "1x1x5x5");
+    tn_in_weight(t, PR_DT_UINT8, "2x1x3x3");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_UINT8, "2");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x2x2x2");
+    CHECK_EQ(tn_cost(t)->macs, 8 * 9);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 72 + 25 + 18);
+    tn_free(t);
+}
+
+/* ---- QLinearMatMul, MatMulInteger ---- */
+
+static void qlinear_matmul_counts_as_matmul_plus_requantize(void)
+{
+    /* A 2x3x4 @ B 4x5 -> 2x3x5 (30); MACs = 30 * 4 = 120.
+     * FLOPs = 240 + numel(A) 24 + numel(B) 20 + 5*30. */
+    struct tnode *t = tn_new("QLinearMatMul", 10);
+    tn_in(t, PR_DT_UINT8, "2x3x4");
+    tn_in(t, PR_DT_FLOAT, "1");
+    tn_in(t, PR_DT_UINT8, "1");
+    tn_in_weight(t, PR_DT_INT8, "4x5");
+    tn_in_weight(t, PR_DT_FLOAT, "5");
+    tn_in_weight(t, PR_DT_INT8, "5");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_INT8, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    CHECK_EQ(tn_cost(t)->macs, 120);
+    CHECK_EQ(tn_cost(t)->flops, 240 + 24 + 20 + 5 * 30);
+    CHECK_EQ(tn_cost(t)->weight_mask, 1 << 3);
+    tn_free(t);
+    t = tn_new("QLinearMatMul", 10);
+    tn_in(t, PR_DT_UINT8, "2x3x4");
+    tn_in(t, PR_DT_FLOAT, "1");
+    tn_in(t, PR_DT_UINT8, "1");
+    tn_in(t, PR_DT_INT8, "4x5");
+    tn_in(t, PR_DT_FLOAT, "4");
+    tn_in(t, PR_DT_INT8, "4");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_INT8, "");
+    CHECK(tn_fails_with(t, 1, "b_scale has 4 values; it must have 1 or 5 (one per column of b)"));
+    tn_free(t);
+}
+
+static void matmul_integer_int32_output(void)
+{
+    /* A 4x3 @ B 3x2: MACs 4*2*3 = 24; a_zero_point given: + 12. */
+    struct tnode *t = tn_new("MatMulInteger", 10);
+    tn_in(t, PR_DT_UINT8, "4x3");
+    tn_in_weight(t, PR_DT_INT8, "3x2");
+    tn_in_weight(t, PR_DT_UINT8, "1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x2");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT32);
+    CHECK_EQ(tn_cost(t)->macs, 24);
+    CHECK_EQ(tn_cost(t)->flops, 48 + 12);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+    t = tn_new("MatMulInteger", 10);
+    tn_in(t, PR_DT_UINT8, "4x3");
+    tn_in(t, PR_DT_INT8, "4x2");
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+}
+
+/* ---- com.microsoft elementwise ---- */
+
+static void qlinear_add_mul_broadcast_and_zero_points(void)
+{
+    /* all zero points: dequant 2 + 2, op 1, quantize 5 = 10 per element. */
+    const char *ops[] = {"QLinearAdd", "QLinearMul"};
+    for (int i = 0; i < 2; i++) {
+        struct tnode *t = tn_new_domain("com.microsoft", ops[i], 1);
+        tn_in(t, PR_DT_UINT8, "2x3x4");
+        tn_in(t, PR_DT_FLOAT, "");
+        tn_in(t, PR_DT_UINT8, "");
+        tn_in_weight(t, PR_DT_UINT8, "4");
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        tn_in_weight(t, PR_DT_UINT8, "");
+        tn_in(t, PR_DT_FLOAT, "");
+        tn_in(t, PR_DT_UINT8, "");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+        CHECK_EQ(tn_cost(t)->flops, 10 * 24);
+        CHECK_EQ(tn_cost(t)->weight_mask, 1 << 3);   /* constant B, not its scale/zp */
+        tn_free(t);
+    }
+    /* no zero points: 1 + 1 + 1 + 4 = 7 per element. */
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearAdd", 1);
+    tn_in(t, PR_DT_INT8, "5x1");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT8, "1x6");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x6");
+    CHECK_EQ(tn_cost(t)->flops, 7 * 30);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearMul", 1);
+    tn_in(t, PR_DT_INT8, "5x2");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT8, "5x3");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "A is 5x2 and B is 5x3; they do not broadcast"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearAdd", 1);
+    tn_in(t, PR_DT_INT8, "5x2");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT8, "5x2");
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "input 6 (C_scale) is required"));
+    tn_free(t);
+}
+
+static void qlinear_sigmoid_and_leaky_relu(void)
+{
+    /* Sigmoid, both zero points: 2 + 4 + 5 = 11 per element. */
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearSigmoid", 1);
+    tn_in(t, PR_DT_INT8, "1x16");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_INT8, "");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_INT8, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    CHECK_EQ(tn_cost(t)->flops, 11 * 16);
+    tn_free(t);
+    /* LeakyRelu, X's zero point only: 2 + 2 + 4 = 8 per element. */
+    t = tn_new_domain("com.microsoft", "QLinearLeakyRelu", 1);
+    tn_in(t, PR_DT_UINT8, "3x5");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_attr_float(t, "alpha", 0.1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 8 * 15);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearSigmoid", 1);
+    tn_in(t, PR_DT_INT8, "1x16");
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_in(t, PR_DT_INT8, "");
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "X_scale is 3; it must hold one value (per tensor)"));
+    tn_free(t);
+}
+
+static void qlinear_global_average_pool_both_layouts(void)
+{
+    /* X 1x8x7x7 (392): sums 392, then per output (8) 4 + 2 zero points. */
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearGlobalAveragePool", 1);
+    tn_in(t, PR_DT_UINT8, "1x8x7x7");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x1x1");
+    CHECK_EQ(tn_cost(t)->flops, 392 + 6 * 8);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearGlobalAveragePool", 1);
+    tn_in(t, PR_DT_UINT8, "2x7x7x8");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "channels_last", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x1x8");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 392 + 4 * 16);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearGlobalAveragePool", 1);
+    tn_in(t, PR_DT_UINT8, "2x8");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "at least one spatial dim"));
+    tn_free(t);
+}
+
+static void qlinear_concat_requantizes_every_element(void)
+{
+    /* 1x2x4 ++ 1x3x4 on axis 1 = 1x5x4 (20); 7 per element. */
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearConcat", 1);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_UINT8, "1x2x4");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_UINT8, "1x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->flops, 7 * 20);
+    CHECK_EQ(tn_cost(t)->weight_mask, 1 << 5);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearConcat", 1);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_UINT8, "1x2x4");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "axis", 1);
+    CHECK(tn_fails_with(t, 1, "4 inputs; QLinearConcat takes"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearConcat", 1);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in(t, PR_DT_UINT8, "1x2x4");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    CHECK(tn_fails_with(t, 1, "attribute 'axis' is required"));
+    tn_free(t);
+}
+
+/* ---- QGemm, DynamicQuantizeMatMul, MatMulNBits ---- */
+
+static void qgemm_quantized_and_float_outputs(void)
+{
+    /* A 3x5, B 4x5 transB -> 3x4 (12); MACs 3*4*5 = 60.
+     * FLOPs = 120 + 12 (C) + 15 (a_zp) + 20 (b_zp) + 12*5 (requantize). */
+    struct tnode *t = tn_new_domain("com.microsoft", "QGemm", 1);
+    tn_in(t, PR_DT_UINT8, "3x5");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, "4x5");
+    tn_in_weight(t, PR_DT_FLOAT, "4");
+    tn_in_weight(t, PR_DT_INT8, "4");
+    tn_in_weight(t, PR_DT_INT32, "4");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_INT8, "");
+    tn_attr_int(t, "transB", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT8);
+    CHECK_EQ(tn_cost(t)->macs, 60);
+    CHECK_EQ(tn_cost(t)->flops, 120 + 12 + 15 + 20 + 12 * 5);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 3) | (1 << 6));
+    tn_free(t);
+    /* float output, alpha 2, no C, no b_zp: 120 + 12 (alpha) + 15 + 12*1. */
+    t = tn_new_domain("com.microsoft", "QGemm", 1);
+    tn_in(t, PR_DT_UINT8, "3x5");
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, "5x4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_attr_float(t, "alpha", 2.0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->flops, 120 + 12 + 15 + 12);
+    tn_free(t);
+}
+
+static void dynamic_quantize_matmul_counts(void)
+{
+    /* A 2x6x8 (96) @ B 8x16 -> 2x6x16 (192); MACs 192*8 = 1536.
+     * FLOPs = 3072 + 7*96 + 7 (quantize A) + 96 (a_zp) + 128 (b_zp)
+     *       + 192 (scale) + 192 (bias). */
+    struct tnode *t = tn_new_domain("com.microsoft", "DynamicQuantizeMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "2x6x8");
+    tn_in_weight(t, PR_DT_INT8, "8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_in_weight(t, PR_DT_INT8, "16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x6x16");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 1536);
+    CHECK_EQ(tn_cost(t)->flops, 3072 + 7 * 96 + 7 + 96 + 128 + 192 + 192);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 4));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "DynamicQuantizeMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "2x6x8");
+    tn_in_weight(t, PR_DT_INT8, "8x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK(tn_fails_with(t, 1, "bias is 8; it must be 1-D with B's 16 columns"));
+    tn_free(t);
+}
+
+/* MatMulNBits with K 80, N 10, block_size 32: ceil(80/32) = 3 blocks;
+ * B shape given (4 bits: blob 32*4/8 = 16 bytes). */
+static struct tnode *nbits(const char *a, const char *b, int bits)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "MatMulNBits", 1);
+    tn_in(t, PR_DT_FLOAT, a);
+    tn_in_weight(t, PR_DT_UINT8, b);
+    tn_in_weight(t, PR_DT_FLOAT, "30");
+    tn_in_weight(t, PR_DT_UINT8, "15");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "10");
+    tn_attr_int(t, "K", 80);
+    tn_attr_int(t, "N", 10);
+    tn_attr_int(t, "bits", bits);
+    tn_attr_int(t, "block_size", 32);
+    return t;
+}
+
+static void matmul_nbits_counts_logical_weights(void)
+{
+    /* Y 2x7x10 (140); MACs = 140 * K 80 = 11200.
+     * FLOPs = 22400 + 2*N*K 1600 (dequantize) + 140 (bias).
+     * params of B: N*K = 800 logical weights, not its 480 bytes. */
+    struct tnode *t = nbits("2x7x80", "10x3x16", 4);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x7x10");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 140 * 80);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 140 * 80 + 2 * 10 * 80 + 140);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 5));
+    CHECK_EQ(tn_cost(t)->packed_input, 2);
+    CHECK_EQ(tn_cost(t)->packed_params, 10 * 80);
+    tn_free(t);
+    /* 8 bits, B flattened to (N, 3 blocks * 32 bytes). */
+    t = nbits("80", "10x96", 8);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "10");
+    CHECK_EQ(tn_cost(t)->macs, 10 * 80);
+    tn_free(t);
+}
+
+static void matmul_nbits_errors(void)
+{
+    struct tnode *t = nbits("2x7x80", "10x3x8", 4);
+    CHECK(tn_fails_with(t, 1, "B is 10x3x8 but K 80, N 10, bits 4 and block_size 32 make axis 2 16"));
+    tn_free(t);
+    t = nbits("2x7x64", "10x3x16", 4);
+    CHECK(tn_fails_with(t, 1, "A is 2x7x64 but its last axis must be K = 80"));
+    tn_free(t);
+    t = nbits("2x7x80", "10x3x16", 9);
+    CHECK(tn_fails_with(t, 1, "bits is 9"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MatMulNBits", 1);
+    tn_in(t, PR_DT_FLOAT, "2x80");
+    tn_in(t, PR_DT_UINT8, "10x3x16");
+    tn_in(t, PR_DT_FLOAT, "30");
+    tn_attr_int(t, "K", 80);
+    tn_attr_int(t, "N", 10);
+    CHECK(tn_fails_with(t, 1, "attributes K, N and block_size are required"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MatMulNBits", 1);
+    tn_in(t, PR_DT_FLOAT, "2x80");
+    tn_in(t, PR_DT_UINT8, "10x3x16");
+    tn_in(t, PR_DT_FLOAT, "30");
+    tn_attr_int(t, "K", 80);
+    tn_attr_int(t, "N", 10);
+    tn_attr_int(t, "block_size", 48);
+    CHECK(tn_fails_with(t, 1, "block_size is 48; it must be a power of 2"));
+    tn_free(t);
+}
+
+void suite_quant(void)
+{
+    RUN(quantize_per_tensor_defaults_to_uint8);
+    RUN(quantize_per_axis_takes_zero_point_type);
+    RUN(quantize_blocked_int4_and_output_dtype);
+    RUN(dequantize_weights_and_int32_bias_are_params);
+    RUN(dynamic_quantize_linear_three_outputs);
+    RUN(qlinear_conv_counts_as_conv_plus_requantize);
+    RUN(conv_integer_int32_output_and_zero_point_work);
+    RUN(qlinear_matmul_counts_as_matmul_plus_requantize);
+    RUN(matmul_integer_int32_output);
+    RUN(qlinear_add_mul_broadcast_and_zero_points);
+    RUN(qlinear_sigmoid_and_leaky_relu);
+    RUN(qlinear_global_average_pool_both_layouts);
+    RUN(qlinear_concat_requantizes_every_element);
+    RUN(qgemm_quantized_and_float_outputs);
+    RUN(dynamic_quantize_matmul_counts);
+    RUN(matmul_nbits_counts_logical_weights);
+    RUN(matmul_nbits_errors);
+}

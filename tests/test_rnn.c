@@ -1,0 +1,325 @@
+/* test_rnn.c -- LSTM, GRU and RNN shapes and counts (ops/rnn.c).
+ * units = seq * dirs * batch * hidden; MACs = units * G * (input + hidden)
+ * (+ peepholes); FLOPs = 2 * MACs + per-direction units * E, with E worked
+ * out in each test from the spec's equations (rnn.c's comment). */
+#include "opcheck.h"
+#include "test.h"
+
+void suite_rnn(void);
+
+#define HAS_ERROR(t, text) CHECK(strstr(tn_error(t), (text)) != NULL)
+
+static void lstm_forward_defaults_seq_first(void)
+{
+    /* seq 5, batch 2, input 3, hidden 4, no B: units = 5*1*2*4 = 40.
+     * E = 4 (cell 3 + Ht 1) + 3 sigmoids*4 + tanh + tanh = 18. */
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x4");
+    tn_attr_int(t, "hidden_size", 4);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x1x2x4");
+    CHECK_STR(tn_out_shape(t, 1), "1x2x4");
+    CHECK_STR(tn_out_shape(t, 2), "1x2x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 40 * 4 * (3 + 4));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 40 * 4 * (3 + 4) + 40 * (4 + 3 * 4 + 1 + 1));
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    CHECK(!tn_incomplete(t) && !tn_overflow(t));
+    tn_free(t);
+}
+
+static void lstm_bidirectional_batch_first_all_inputs(void)
+{
+    /* layout 1: X (batch 2, seq 5, input 3), hidden 4, both directions.
+     * units = 5*2*2*4 = 80; peepholes add 3 MACs per unit.
+     * E = 18 + 8 bias adds (2 per gate) = 26 in each direction.
+     * initial_h/c are state even as initializers; sequence_lens is int32. */
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "2x5x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x16x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x32");
+    tn_in(t, PR_DT_INT32, "2");
+    tn_in_weight(t, PR_DT_FLOAT, "2x2x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x2x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x12");
+    tn_attr_int(t, "hidden_size", 4);
+    tn_attr_int(t, "layout", 1);
+    tn_attr_str(t, "direction", "bidirectional");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x2x4");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x4");
+    CHECK_STR(tn_out_shape(t, 2), "2x2x4");
+    CHECK_EQ(tn_cost(t)->macs, 80 * (4 * (3 + 4) + 3));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 80 * (4 * (3 + 4) + 3) + 80 * (18 + 8));
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7));
+    tn_free(t);
+}
+
+static void lstm_input_forget_clip_and_custom_activations(void)
+{
+    /* seq 3, batch 1, input 2, hidden 2: units 6. input_forget: 2 peephole
+     * MACs (Pi, Po), MACs per unit = 4*(2+2) + 2 = 18.
+     * activations f=Relu 1, g=Sigmoid 4, h=HardSigmoid 4:
+     * E = 4 (cell) + 1 (ft = 1 - it) + 2f + g + h = 4+1+2+4+4 = 15,
+     *   + B: 2 x 3 computed gates = 6, + clip: 2 x 4 activations = 8 -> 29. */
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "3x1x2");
+    tn_in_weight(t, PR_DT_FLOAT, "1x8x2");
+    tn_in_weight(t, PR_DT_FLOAT, "1x8x2");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "1x6");
+    tn_attr_int(t, "hidden_size", 2);
+    tn_attr_int(t, "input_forget", 1);
+    tn_attr_float(t, "clip", 5.0);
+    tn_attr_strs(t, "activations", "Relu,sigmoid,HardSigmoid");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x1x1x2");
+    CHECK_EQ(tn_cost(t)->macs, 6 * (4 * (2 + 2) + 2));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 6 * 18 + 6 * (4 + 1 + 2 * 1 + 4 + 4 + 6 + 8));
+    tn_free(t);
+}
+
+static void lstm_clip_without_input_forget_clamps_five_inputs(void)
+{
+    /* seq 2, batch 1, input 1, hidden 1: units 2, MACs 2*4*2 = 16.
+     * E = 18 + clip 2 x 5 (i, f, c, o gates and h(Ct)) = 28. */
+    struct tnode *t = tn_new("LSTM", 7);
+    tn_in(t, PR_DT_FLOAT, "2x1x1");
+    tn_in_weight(t, PR_DT_FLOAT, "1x4x1");
+    tn_in_weight(t, PR_DT_FLOAT, "1x4x1");
+    tn_attr_float(t, "clip", 1.5);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 2 * 4 * (1 + 1));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 16 + 2 * (18 + 10));
+    tn_free(t);
+}
+
+static void gru_reverse_with_bias(void)
+{
+    /* seq 4, batch 3, input 5, hidden 6: units 72, MACs 72*3*(5+6).
+     * E = 4 (update) + 2 sigmoids*4 + tanh 1 + reset mul 1 + B 6 = 20. */
+    struct tnode *t = tn_new("GRU", 7);
+    tn_in(t, PR_DT_FLOAT, "4x3x5");
+    tn_in_weight(t, PR_DT_FLOAT, "1x18x5");
+    tn_in_weight(t, PR_DT_FLOAT, "1x18x6");
+    tn_in_weight(t, PR_DT_FLOAT, "1x36");
+    tn_attr_int(t, "hidden_size", 6);
+    tn_attr_str(t, "direction", "reverse");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x1x3x6");
+    CHECK_STR(tn_out_shape(t, 1), "1x3x6");
+    CHECK_EQ(tn_cost(t)->macs, 72 * 3 * (5 + 6));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 72 * 3 * 11 + 72 * (4 + 2 * 4 + 1 + 1 + 6));
+    CHECK_EQ(tn_cost(t)->weight_mask, 0xe);
+    tn_free(t);
+}
+
+static void gru_bidirectional_linear_before_reset_per_direction_activations(void)
+{
+    /* layout 1: X (batch 2, seq 3, input 4), hidden 5 (from R: no
+     * hidden_size attribute). Per direction 3*2*5 = 30 units.
+     * linear_before_reset: reset mul + joining add = 2.
+     * forward Sigmoid, Tanh: E = 4 + 2*4 + 1 + 2 = 15
+     * reverse Relu, Relu:    E = 4 + 2*1 + 1 + 2 = 9 */
+    struct tnode *t = tn_new("GRU", 14);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x15x4");
+    tn_in_weight(t, PR_DT_FLOAT, "2x15x5");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x2x5");
+    tn_attr_int(t, "layout", 1);
+    tn_attr_int(t, "linear_before_reset", 1);
+    tn_attr_str(t, "direction", "bidirectional");
+    tn_attr_strs(t, "activations", "Sigmoid,Tanh,Relu,Relu");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x2x5");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x5");
+    CHECK_EQ(tn_cost(t)->macs, 60 * 3 * (4 + 5));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 60 * 3 * 9 + 30 * 15 + 30 * 9);
+    tn_free(t);
+}
+
+static void rnn_forward_bias_and_clip(void)
+{
+    /* seq 7, batch 1, input 3, hidden 2: units 14, MACs 14*(3+2).
+     * E = tanh 1 + B 2 + clip 2 = 5. */
+    struct tnode *t = tn_new("RNN", 14);
+    tn_in(t, PR_DT_FLOAT, "7x1x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x2x2");
+    tn_in_weight(t, PR_DT_FLOAT, "1x4");
+    tn_attr_int(t, "hidden_size", 2);
+    tn_attr_float(t, "clip", 3.0);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "7x1x1x2");
+    CHECK_STR(tn_out_shape(t, 1), "1x1x2");
+    CHECK_EQ(tn_cost(t)->macs, 14 * (3 + 2));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 70 + 14 * (1 + 2 + 2));
+    tn_free(t);
+}
+
+static void rnn_bidirectional_batch_first_relu_float16(void)
+{
+    /* layout 1: X (batch 3, seq 2, input 4), hidden 8, both directions:
+     * units 2*2*3*8 = 96, MACs 96*(4+8); E = Relu 1 + ScaledTanh 3. */
+    struct tnode *t = tn_new("RNN", 14);
+    tn_in(t, PR_DT_FLOAT16, "3x2x4");
+    tn_in_weight(t, PR_DT_FLOAT16, "2x8x4");
+    tn_in_weight(t, PR_DT_FLOAT16, "2x8x8");
+    tn_attr_int(t, "hidden_size", 8);
+    tn_attr_int(t, "layout", 1);
+    tn_attr_str(t, "direction", "bidirectional");
+    tn_attr_strs(t, "activations", "Relu,ScaledTanh");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x2x2x8");
+    CHECK_STR(tn_out_shape(t, 1), "3x2x8");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 96 * (4 + 8));
+    CHECK_EQ(tn_cost(t)->flops, 2 * 96 * 12 + 48 * 1 + 48 * 3);
+    tn_free(t);
+}
+
+static void rnn_unknown_seq_propagates_and_leaves_cost_incomplete(void)
+{
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "?x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x4");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x1x2x4");
+    CHECK_STR(tn_out_shape(t, 1), "1x2x4");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+}
+
+/* A node with X 5x2x3 and hidden_size 4 whose W, R shapes are given. */
+static struct tnode *lstm_with(const char *w, const char *r)
+{
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    tn_in_weight(t, PR_DT_FLOAT, r);
+    tn_attr_int(t, "hidden_size", 4);
+    return t;
+}
+
+static void rnn_inconsistent_weights_are_errors(void)
+{
+    struct tnode *t = lstm_with("1x12x3", "1x16x4");
+    CHECK(tn_fails_with(t, 1, "W is 1x12x3 but its axis 1 must be 16 (4 gates x hidden_size 4)"));
+    tn_free(t);
+    t = lstm_with("1x16x2", "1x16x4");
+    CHECK(tn_fails_with(t, 1, "W is 1x16x2 but its axis 2 must be 3 (X's input size)"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x5");
+    CHECK(tn_fails_with(t, 1, "R is 1x16x5 but its axis 2 must be 4 (hidden_size)"));
+    tn_free(t);
+    t = lstm_with("2x16x3", "2x16x4");
+    CHECK(tn_fails_with(t, 1, "axis 0 must be 1 (the number of directions)"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16");
+    CHECK(tn_fails_with(t, 1, "B is 1x16 but its axis 1 must be 32"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "1x3x4");
+    CHECK(tn_fails_with(t, 1, "initial_h is 1x3x4 but its axis 1 must be 2 (X's batch size)"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    for (int i = 0; i < 4; i++)
+        tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "1x8");
+    CHECK(tn_fails_with(t, 1, "P is 1x8 but its axis 1 must be 12"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT32, "3");
+    CHECK(tn_fails_with(t, 1, "sequence_lens is 3 but its axis 0 must be 2"));
+    tn_free(t);
+    t = lstm_with("16x3", "1x16x4");
+    CHECK(tn_fails_with(t, 1, "W is 16x3; it must have rank 3"));
+    tn_free(t);
+}
+
+static void rnn_bad_attributes_are_errors(void)
+{
+    struct tnode *t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x4");
+    tn_attr_int(t, "hidden_size", 0);
+    CHECK(tn_fails_with(t, 1, "hidden_size is 0; it must be >= 1"));
+    tn_free(t);
+    t = tn_new("GRU", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x4");
+    tn_attr_int(t, "hidden_size", 4);
+    CHECK(tn_fails_with(t, 1, "W is 1x16x3 but its axis 1 must be 12 (3 gates x hidden_size 4)"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_attr_str(t, "direction", "sideways");
+    CHECK(tn_fails_with(t, 1, "direction is 'sideways'"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_attr_strs(t, "activations", "Sigmoid,Tanh");
+    CHECK(tn_fails_with(t, 1, "activations has 2 names but LSTM with 1 direction needs 3"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_attr_strs(t, "activations", "Sigmoid,Tanh,Swish");
+    CHECK(tn_fails_with(t, 1, "activation 'Swish' is not one of"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_attr_int(t, "layout", 2);
+    CHECK(tn_fails_with(t, 1, "layout is 2"));
+    tn_free(t);
+    t = lstm_with("1x16x3", "1x16x4");
+    tn_attr_float(t, "clip", -1.0);
+    CHECK(tn_fails_with(t, 1, "clip is -1"));
+    tn_free(t);
+    t = tn_new("LSTM", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x16x4");
+    tn_attr_int(t, "hidden_size", INT64_MAX);
+    CHECK(tn_fails_with(t, 1, "hidden_size 9223372036854775807 is too large"));
+    tn_free(t);
+    t = tn_new("RNN", 14);
+    tn_in(t, PR_DT_FLOAT, "5x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x4x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x4x4");
+    for (int i = 0; i < 4; i++)
+        tn_in_absent(t);
+    CHECK(tn_fails_with(t, 1, "RNN takes at most 6"));
+    tn_free(t);
+    t = tn_new("GRU", 14);
+    tn_in(t, PR_DT_FLOAT, "5x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x12x3");
+    tn_in_weight(t, PR_DT_FLOAT, "1x12x4");
+    CHECK(tn_fails_with(t, 1, "X is 5x3; it must have rank 3 (seq, batch, input)"));
+    tn_free(t);
+}
+
+void suite_rnn(void)
+{
+    RUN(lstm_forward_defaults_seq_first);
+    RUN(lstm_bidirectional_batch_first_all_inputs);
+    RUN(lstm_input_forget_clip_and_custom_activations);
+    RUN(lstm_clip_without_input_forget_clamps_five_inputs);
+    RUN(gru_reverse_with_bias);
+    RUN(gru_bidirectional_linear_before_reset_per_direction_activations);
+    RUN(rnn_forward_bias_and_clip);
+    RUN(rnn_bidirectional_batch_first_relu_float16);
+    RUN(rnn_unknown_seq_propagates_and_leaves_cost_incomplete);
+    RUN(rnn_inconsistent_weights_are_errors);
+    RUN(rnn_bad_attributes_are_errors);
+}
