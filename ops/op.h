@@ -125,6 +125,9 @@ const char *pr_attr_str(struct pr_op_ctx *c, const char *name, const char *dflt)
  * More than cap values is an error (recorded) and returns -1. */
 int pr_attr_ints(struct pr_op_ctx *c, const char *name, int64_t *buf, int cap);
 int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap);
+/* Number of values of a list attribute (ints, floats or strings), -1 when
+ * absent; an attribute that is not a list records an error and gives -1. */
+int pr_attr_count(struct pr_op_ctx *c, const char *name);
 /* A tensor attribute (Constant's value, ConstantOfShape's value): dtype, shape
  * and values when small. Returns 0, or -1 when absent (or malformed: recorded). */
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out);

@@ -28,6 +28,7 @@ void tn_attr_float(struct tnode *t, const char *name, double v);
 void tn_attr_str(struct tnode *t, const char *name, const char *v);
 void tn_attr_ints(struct tnode *t, const char *name, const char *list);
 void tn_attr_floats(struct tnode *t, const char *name, const char *list);
+void tn_attr_strs(struct tnode *t, const char *name, const char *list);   /* "a,b,c"; "" empty */
 void tn_attr_tensor(struct tnode *t, const char *name, int dtype, const char *shape, const char *vals);
 
 /* Runs shape + cost with nout outputs; returns the enum pr_run value. */
