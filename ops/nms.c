@@ -11,7 +11,8 @@
  * caller bound), the selection is run here and n is exact: per batch and
  * class, boxes with score > score_threshold are taken in decreasing score
  * order (ties: lower index first) and a box is kept unless its IoU with a
- * kept box is > iou_threshold, until k are kept. Otherwise n is the
+ * kept box is > iou_threshold, until k are kept (a NaN score is never
+ * selected). Otherwise n is the
  * data-dependent symbol "<node>.n" (pr_data_dim), whose fallback is the
  * upper bound batch * classes * min(B, k) (k unknown: B); k = 0 gives
  * n = 0 exactly.
@@ -158,7 +159,7 @@ static int64_t nms_run(struct pr_op_ctx *c, const struct nms_dims *d, int64_t k)
             const double *sc = &sv->f[(b * d->classes + cl) * nb];
             int64_t nc = 0, nk = 0;
             for (int64_t i = 0; i < nb; i++)
-                if (rt != 1 || sc[i] > tv->f[0])
+                if (!isnan(sc[i]) && (rt != 1 || sc[i] > tv->f[0]))
                     cand[nc++] = (struct nms_cand){sc[i], i};
             qsort(cand, (size_t)nc, sizeof *cand, cmp_cand);
             for (int64_t i = 0; i < nc && nk < k; i++) {

@@ -426,6 +426,8 @@ int max_unpool_shape(struct pr_op_ctx *c)
 
 /* ---- Col2Im ---- */
 
+#define COL2IM_MAX ((int64_t)1 << 30)
+
 int col2im_shape(struct pr_op_ctx *c)
 {
     if (check_io(c, 3, 3, 1) < 0)
@@ -456,11 +458,16 @@ int col2im_shape(struct pr_op_ctx *c)
         pr_window_ints(c, "strides", str, r, 1, 1, r) < 0 ||
         pr_window_ints(c, "pads", pad, 2 * r, 0, 0, r) < 0)
         return -1;
+    for (int i = 0; i < r; i++)   /* keeps the block arithmetic below in range */
+        if (dil[i] > COL2IM_MAX || pad[i] > COL2IM_MAX || pad[r + i] > COL2IM_MAX ||
+            (kb == 1 && blk[i] > COL2IM_MAX) || (ki == 1 && img[i] > COL2IM_MAX))
+            return pr_op_error(c, "image_shape, block_shape, pads and dilations of axis %d must be "
+                               "at most 2^30", i);
     int64_t cols = x->dim[1];
     if (kb == 1) {
         int64_t prod = 1;
         for (int i = 0; i < r; i++) {
-            if (blk[i] < 1 || blk[i] > (INT64_MAX >> 20) / prod)
+            if (blk[i] < 1 || blk[i] > (INT64_MAX >> 2) / prod)
                 return pr_op_error(c, "block_shape[%d] is %lld; blocks must be >= 1 and their "
                                    "product small enough", i, (long long)blk[i]);
             prod *= blk[i];
@@ -475,10 +482,10 @@ int col2im_shape(struct pr_op_ctx *c)
     if (ki == 1 && kb == 1) {   /* L must be the number of block positions */
         int64_t blocks = 1;
         for (int i = 0; i < r; i++) {
-            if (img[i] < 0 || img[i] > (INT64_MAX >> 22))
+            if (img[i] < 0)
                 return pr_op_error(c, "image_shape[%d] is %lld; it must be >= 0", i, (long long)img[i]);
             int64_t span = img[i] + pad[i] + pad[r + i] - ((blk[i] - 1) * dil[i] + 1);
-            if (span < 0 || dil[i] > (INT64_MAX >> 22))
+            if (span < 0)
                 return pr_op_error(c, "a block of axis %d does not fit the padded image", i);
             int64_t n = span / str[i] + 1;
             if (blocks > INT64_MAX / n)

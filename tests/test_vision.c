@@ -373,6 +373,21 @@ static void vision_malformed_nodes_are_errors(void)
     CHECK(tn_fails_with(t, 1, "not a multiple"));
     tn_free(t);
 
+    t = tn_new("Col2Im", 18);   /* hostile pads must not overflow */
+    tn_in(t, PR_DT_FLOAT, "1x12x16");
+    tn_in_vals(t, PR_DT_INT64, "2", "5,6");
+    tn_in_vals(t, PR_DT_INT64, "2", "2,3");
+    tn_attr_ints(t, "pads", "4611686018427387904,0,4611686018427387904,0");
+    CHECK(tn_fails_with(t, 1, "at most 2^30"));
+    tn_free(t);
+
+    t = tn_new("MaxUnpool", 11);
+    tn_in(t, PR_DT_FLOAT, "1x1x2x2");
+    tn_in(t, PR_DT_INT64, "1x1x2x2");
+    tn_attr_ints(t, "kernel_shape", "2,1152921504606846976");
+    CHECK(tn_fails_with(t, 1, "at most 2^48"));
+    tn_free(t);
+
     t = tn_new("AffineGrid", 20);
     tn_in(t, PR_DT_FLOAT, "2x3x4");
     tn_in_vals(t, PR_DT_INT64, "4", "2,3,4,5");
