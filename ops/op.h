@@ -133,6 +133,9 @@ int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap);
 /* Strings attribute (RNN activations): up to cap NUL-terminated copies in
  * the arena; returns how many, or -1 when absent (or malformed: recorded). */
 int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int cap);
+/* Number of values of a list attribute (ints, floats or strings), -1 when
+ * absent; an attribute that is not a list records an error and gives -1. */
+int pr_attr_count(struct pr_op_ctx *c, const char *name);
 /* A tensor attribute (Constant's value, ConstantOfShape's value): dtype, shape
  * and values when small. Returns 0, or -1 when absent (or malformed: recorded). */
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out);

@@ -263,6 +263,28 @@ int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int ca
     return (int)a->n_strings;
 }
 
+int pr_attr_count(struct pr_op_ctx *c, const char *name)
+{
+    const Onnx__AttributeProto *a = find_attr(c, name);
+    if (!a)
+        return -1;
+    attr_type t = type_of(a);
+    size_t n;
+    if (t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS)
+        n = a->n_ints;
+    else if (t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS)
+        n = a->n_floats;
+    else if (t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS)
+        n = a->n_strings;
+    else if (t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED)
+        n = 0;   /* an empty list written without its type */
+    else {
+        pr_op_error(c, "attribute '%s' is %s but must be a list", name, type_name(t));
+        return -1;
+    }
+    return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
+}
+
 int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out)
 {
     const Onnx__AttributeProto *a = typed_attr(c, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR);

@@ -173,24 +173,6 @@ void tn_attr_str(struct tnode *t, const char *name, const char *v)
     a->s.len = strlen(v);
 }
 
-void tn_attr_strs(struct tnode *t, const char *name, const char *list)
-{
-    Onnx__AttributeProto *a = new_attr(t, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS);
-    size_t n = 1;
-    for (const char *p = list; *p; p++)
-        n += *p == ',';
-    a->strings = pr_arena_calloc(&t->arena, n, sizeof *a->strings);
-    for (const char *p = list; a->n_strings < n; p++) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *s = pr_arena_calloc(&t->arena, len + 1, 1);
-        memcpy(s, p, len);
-        a->strings[a->n_strings].data = (uint8_t *)s;
-        a->strings[a->n_strings++].len = len;
-        p += len;
-    }
-}
-
 void tn_attr_ints(struct tnode *t, const char *name, const char *list)
 {
     Onnx__AttributeProto *a = new_attr(t, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
@@ -211,6 +193,25 @@ void tn_attr_floats(struct tnode *t, const char *name, const char *list)
     for (int i = 0; i < n; i++)
         a->floats[i] = (float)v[i];
     a->n_floats = (size_t)n;
+}
+
+void tn_attr_strs(struct tnode *t, const char *name, const char *list)
+{
+    Onnx__AttributeProto *a = new_attr(t, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS);
+    size_t n = *list ? 1 : 0;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    a->strings = pr_arena_calloc(&t->arena, n + 1, sizeof *a->strings);
+    const char *p = list;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strcspn(p, ",");
+        char *s = pr_arena_strdup(&t->arena, p);
+        s[len] = 0;
+        a->strings[i].data = (uint8_t *)s;
+        a->strings[i].len = len;
+        p += len + (p[len] == ',');
+    }
+    a->n_strings = n;
 }
 
 void tn_attr_tensor(struct tnode *t, const char *name, int dtype, const char *shape, const char *vals)

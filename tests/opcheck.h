@@ -26,9 +26,9 @@ void tn_in_absent(struct tnode *t);
 void tn_attr_int(struct tnode *t, const char *name, int64_t v);
 void tn_attr_float(struct tnode *t, const char *name, double v);
 void tn_attr_str(struct tnode *t, const char *name, const char *v);
-void tn_attr_strs(struct tnode *t, const char *name, const char *list);   /* "Sigmoid,Tanh" */
 void tn_attr_ints(struct tnode *t, const char *name, const char *list);
 void tn_attr_floats(struct tnode *t, const char *name, const char *list);
+void tn_attr_strs(struct tnode *t, const char *name, const char *list);   /* "a,b,c"; "" empty */
 void tn_attr_tensor(struct tnode *t, const char *name, int dtype, const char *shape, const char *vals);
 
 /* Runs shape + cost with nout outputs; returns the enum pr_run value. */
