@@ -20,6 +20,10 @@
  *   ArgMax, ArgMin   one compare per element      n
  *   noop (noop_with_empty_axes = 1 with empty axes): 0 (the output is the input)
  *
+ * Known values: ReduceSum, ReduceMax, ReduceMin, ReduceProd and ReduceMean
+ * of a small constant (image sizes in a detection model's preprocessing,
+ * say) compute their output values, so shapes derived from them stay known.
+ *
  * Opset differences:
  * - ReduceSum: axes is an INTS attribute before opset 13, an optional int64
  *   input 1 from 13 (when noop_with_empty_axes appears).
@@ -34,6 +38,8 @@
  *   is int64.
  */
 #include "families.h"
+
+#include <math.h>
 
 static const char *op_name(struct pr_op_ctx *c)
 {
@@ -135,6 +141,55 @@ static bool is_noop(struct pr_op_ctx *c)
     return !t || (t->shape.rank == 1 && t->shape.dim[0] == 0);
 }
 
+/* Output values of the simple reductions when X's values are known. */
+static void reduce_fold(struct pr_op_ctx *c, const struct pr_tensor *x, const bool *reduced,
+                        struct pr_tensor *o)
+{
+    int op = c->op_id;
+    if (!x->cval || (op != PR_OP_REDUCE_SUM && op != PR_OP_REDUCE_MAX && op != PR_OP_REDUCE_MIN &&
+                     op != PR_OP_REDUCE_PROD && op != PR_OP_REDUCE_MEAN))
+        return;
+    bool unknown = false, overflow = false;
+    uint64_t m = pr_shape_numel(&o->shape, &unknown, &overflow);
+    int r = x->shape.rank;
+    if (unknown || overflow || m == 0 || m > PR_CONST_MAX || x->cval->n <= 0)
+        return;
+    struct pr_const *v = pr_const_new(c, (int64_t)m);
+    if (!v)
+        return;
+    double init = op == PR_OP_REDUCE_MAX ? -INFINITY : op == PR_OP_REDUCE_MIN ? INFINITY
+                : op == PR_OP_REDUCE_PROD ? 1.0 : 0.0;
+    for (uint64_t i = 0; i < m; i++)
+        v->f[i] = init;
+    int64_t idx[PR_MAX_RANK] = {0};
+    for (int64_t e = 0; e < x->cval->n; e++) {
+        int64_t out = 0;   /* row-major index over the kept axes */
+        for (int d = 0; d < r; d++)
+            if (!reduced[d])
+                out = out * x->shape.dim[d] + idx[d];
+        double f = x->cval->f[e];
+        double *acc = &v->f[out];
+        if (op == PR_OP_REDUCE_MAX)
+            *acc = f > *acc ? f : *acc;
+        else if (op == PR_OP_REDUCE_MIN)
+            *acc = f < *acc ? f : *acc;
+        else if (op == PR_OP_REDUCE_PROD)
+            *acc *= f;
+        else
+            *acc += f;
+        for (int d = r - 1; d >= 0 && ++idx[d] == x->shape.dim[d]; d--)
+            idx[d] = 0;
+    }
+    for (uint64_t i = 0; i < m; i++) {
+        if (op == PR_OP_REDUCE_MEAN)   /* every output averages numel(X) / m inputs */
+            v->f[i] /= (double)x->cval->n / (double)m;
+        if (pr_dtype_is_int(o->dtype))
+            v->f[i] = trunc(v->f[i]);
+        v->i[i] = pr_double_to_i64(v->f[i]);
+    }
+    o->cval = v;
+}
+
 int reduce_shape(struct pr_op_ctx *c)
 {
     if (pr_op_require(c, 1) < 0)
@@ -151,6 +206,7 @@ int reduce_shape(struct pr_op_ctx *c)
     o->dtype = x->dtype;
     if (n == 0 && is_noop(c)) {
         o->shape = x->shape;
+        o->cval = x->cval;
         return 0;
     }
     int r = x->shape.rank;
@@ -177,6 +233,7 @@ int reduce_shape(struct pr_op_ctx *c)
     else if (mark_axes(c, axes, n, r, reduced) < 0)
         return -1;
     reduced_shape(&x->shape, reduced, keep, &o->shape);
+    reduce_fold(c, x, reduced, o);
     return 0;
 }
 

@@ -263,8 +263,36 @@ static void argmin_like_argmax(void)
     tn_free(t);
 }
 
+static void reductions_of_known_values_compute_them(void)
+{
+    /* x = [[3, 5], [4, 1]] (int64): min over axis 0 = [3, 1], max over
+     * axis 1 = [5, 4], prod of all = 60, sum = 13, mean = 13 / 4 -> 3
+     * (integer element type truncates) */
+    struct { const char *op, *axes; int keep; const char *want; } cases[] = {
+        {"ReduceMin", "0", 0, "3,1"}, {"ReduceMax", "1", 1, "5,4"},
+        {"ReduceProd", NULL, 0, "60"}, {"ReduceSum", NULL, 1, "13"}, {"ReduceMean", NULL, 0, "3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new(cases[i].op, 11);
+        tn_in_vals(t, PR_DT_INT64, "2x2", "3,5,4,1");
+        if (cases[i].axes)
+            tn_attr_ints(t, "axes", cases[i].axes);
+        tn_attr_int(t, "keepdims", cases[i].keep);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_vals(t, 0), cases[i].want);
+        tn_free(t);
+    }
+    /* a reduction of unknown values has no values */
+    struct tnode *t = tn_new("ReduceMin", 11);
+    tn_in(t, PR_DT_INT64, "2x2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_vals(t, 0), "");
+    tn_free(t);
+}
+
 void suite_reduce(void)
 {
+    RUN(reductions_of_known_values_compute_them);
     RUN(reduce_sum_opset13_reads_axes_input);
     RUN(reduce_sum_opset11_reads_axes_attribute);
     RUN(reduce_mean_counts_adds_and_divides);
