@@ -769,3 +769,11 @@ int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
     }
     return write_atomic(db->dir, "records.json", root, err);
 }
+
+char *pr_db_model_print(const struct pr_db_model *m)
+{
+    cJSON *o = model_json(m);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
+}

@@ -143,4 +143,11 @@ const struct pr_carbon *pr_db_carbon(const struct pr_db *db, const char *code);
 int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m);
 int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r);
 
+/* The model as one line of JSON (a records.json "models" entry); malloc'ed, NULL on OOM. */
+char *pr_db_model_print(const struct pr_db_model *m);
+
+/* CodeCarbon emissions.csv: energy_consumed (kWh) and duration (s) of its
+ * last data row. 0, or -1 with err (PR_EXIT_USAGE bad file, PR_EXIT_IO). */
+int pr_codecarbon_read(const char *path, double *kwh, double *duration_s, struct pr_err *err);
+
 #endif
