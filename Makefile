@@ -43,7 +43,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo proto install uninstall clean deps
+.PHONY: all check test demo proto install uninstall clean deps db validate-energy
 
 all: $(PRIORI)
 
@@ -85,6 +85,19 @@ check test:
 	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
+
+# The energy database: rebuild the MLPerf models (exports cached under
+# build/mlperf), recompute their features with priori, re-seed db/ from
+# ../shared/data and refit. DATA= points at the shared data folder.
+DATA ?= ../../shared/data
+db: $(PRIORI)
+	$(PYTHON) fixtures/make_mlperf_models.py --out build/mlperf $(if $(HEAVY),,--skip-heavy)
+	$(PYTHON) tools/build_db.py --priori $(PRIORI) --models build/mlperf --data $(DATA) --out db
+	$(PRIORI) calibrate --db db
+
+# Held-out validation of every fitted profile, with the baselines (a benchmark, not a test).
+validate-energy: $(PRIORI)
+	$(PRIORI) calibrate --db db --dry-run --baselines --sets
 
 demo:
 	@sh tests/deps.sh build

@@ -11,4 +11,13 @@ extern const char pr_usage_analyze[];
 int pr_cmd_ops(int argc, char **argv);
 extern const char pr_usage_ops[];
 
+int pr_cmd_hw(int argc, char **argv);
+extern const char pr_usage_hw[];
+
+int pr_cmd_calibrate(int argc, char **argv);
+extern const char pr_usage_calibrate[];
+
+int pr_cmd_db(int argc, char **argv);
+extern const char pr_usage_db[];
+
 #endif

@@ -16,6 +16,9 @@
 const struct pr_command pr_commands[] = {
     {"analyze", pr_cmd_analyze, pr_usage_analyze, "per-layer costs and totals of one model"},
     {"ops", pr_cmd_ops, pr_usage_ops, "the operators priori counts, with their formulas"},
+    {"hw", pr_cmd_hw, pr_usage_hw, "hardware profiles of the energy database: list, show"},
+    {"calibrate", pr_cmd_calibrate, pr_usage_calibrate, "fit the energy profiles to their measurements"},
+    {"db", pr_cmd_db, pr_usage_db, "the measurement database: check, features, add"},
     {0},
 };
 

@@ -22,6 +22,14 @@ int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);
 int pr_report_csv(const struct pr_analysis *a, FILE *f);
 
+/* The same with an energy estimate (energy.h; NULL: none): per-layer time
+ * and energy columns and an "energy" section (latency, J per inference, Wh
+ * and g CO2e per million inferences, uncertainty, baselines). */
+struct pr_estimate;
+int pr_report_table_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
+int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
+int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
+
 /* ---- helpers shared by the renderers (report_text.c) ---- */
 
 /* s with invalid UTF-8 replaced by U+FFFD and control characters by '?',

@@ -2,6 +2,7 @@
  * RFC 4180 quoting: a field holding a comma, quote or line break is quoted
  * and its quotes doubled. Counts are exact integers. */
 #include "report.h"
+#include "energy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,16 @@ static void field(FILE *f, const char *s)
 
 int pr_report_csv(const struct pr_analysis *a, FILE *f)
 {
+    return pr_report_csv_energy(a, NULL, f);
+}
+
+/* With an estimate, two columns more at the end: time_s, energy_j. */
+int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
+{
     const struct pr_graph *g = &a->model->graph;
     fputs("index,node,name,op_type,domain,output_shapes,params,macs,flops,activation_bytes,"
-          "bytes_read,bytes_written,status\n", f);
+          "bytes_read,bytes_written,status", f);
+    fputs(e ? ",time_s,energy_j\n" : "\n", f);
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
@@ -41,10 +49,13 @@ int pr_report_csv(const struct pr_analysis *a, FILE *f)
         field(f, n->domain);
         fputc(',', f);
         field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
-        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s\n", (unsigned long long)L->params,
+        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s", (unsigned long long)L->params,
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,
                 (unsigned long long)L->bytes_written, pr_layer_status_name(L->status));
+        if (e)
+            fprintf(f, ",%.6g,%.6g", e->layers[p].time_s, e->layers[p].energy_j);
+        fputc('\n', f);
     }
     return ferror(f) ? -1 : 0;
 }

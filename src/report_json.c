@@ -7,6 +7,7 @@
  * field is documented in README.md ("JSON report").
  */
 #include "report.h"
+#include "energy.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
@@ -152,7 +153,7 @@ static cJSON *by_op(struct jb *b, const struct pr_analysis *a)
     return arr;
 }
 
-static cJSON *layer(struct jb *b, const struct pr_analysis *a, int pos)
+static cJSON *layer(struct jb *b, const struct pr_analysis *a, const struct pr_estimate *e, int pos)
 {
     const struct pr_layer *L = &a->layers[pos];
     const struct pr_graph *g = &a->model->graph;
@@ -173,10 +174,59 @@ static cJSON *layer(struct jb *b, const struct pr_analysis *a, int pos)
     add(b, o, "bytes_read", u64(b, L->bytes_read));
     add(b, o, "bytes_written", u64(b, L->bytes_written));
     add(b, o, "status", str(b, pr_layer_status_name(L->status)));
+    if (e) {
+        add(b, o, "time_s", jcheck(b, cJSON_CreateNumber(e->layers[pos].time_s)));
+        add(b, o, "energy_j", jcheck(b, cJSON_CreateNumber(e->layers[pos].energy_j)));
+    }
     return o;
 }
 
-static cJSON *build(const struct pr_analysis *a, struct jb *b)
+static cJSON *num(struct jb *b, double v)
+{
+    return v < 0 ? jcheck(b, cJSON_CreateNull()) : jcheck(b, cJSON_CreateNumber(v));
+}
+
+/* The "energy" section; negative values (unknown) become null. */
+static cJSON *energy(struct jb *b, const struct pr_estimate *e)
+{
+    const struct pr_profile *p = e->profile;
+    cJSON *o = jcheck(b, cJSON_CreateObject());
+    if (!o)
+        return NULL;
+    add(b, o, "profile", str(b, p->id));
+    add(b, o, "hardware", str(b, p->hardware));
+    add(b, o, "runtime", str(b, p->runtime));
+    add(b, o, "precision", str(b, p->precision));
+    add(b, o, "scenario", str(b, p->scenario));
+    add(b, o, "boundary", str(b, p->boundary));
+    add(b, o, "method", str(b, pr_method_name[e->method]));
+    add(b, o, "latency_s", num(b, e->latency_s));
+    add(b, o, "energy_j", num(b, e->energy_j));
+    add(b, o, "co2e_g", num(b, e->co2e_g));
+    add(b, o, "fixed_time_s", num(b, e->fixed_time_s));
+    add(b, o, "fixed_energy_j", num(b, e->fixed_energy_j));
+    add(b, o, "uncertainty_pct", num(b, e->uncertainty_pct));
+    add(b, o, "uncertainty_p90_pct", num(b, e->uncertainty_p90_pct));
+    add(b, o, "wh_per_million", num(b, e->wh_per_million));
+    add(b, o, "co2e_g_per_million", num(b, e->co2e_g_per_million));
+    add(b, o, "inferences", u64(b, e->inferences));
+    add(b, o, "total_wh", num(b, e->total_wh));
+    add(b, o, "total_co2e_g", num(b, e->total_co2e_g));
+    add(b, o, "pue", num(b, e->pue));
+    add(b, o, "g_co2e_per_kwh", num(b, e->g_per_kwh));
+    add(b, o, "carbon_source", str(b, e->carbon_source ? e->carbon_source : ""));
+    cJSON *base = jcheck(b, cJSON_CreateObject());
+    if (base) {
+        add(b, base, "mlco2_impact_j", num(b, e->mlco2_j));
+        add(b, base, "mlco2_impact_co2e_g", num(b, e->mlco2_co2e_g));
+        add(b, base, "green_algorithms_j", num(b, e->ga_j));
+        add(b, base, "green_algorithms_co2e_g", num(b, e->ga_co2e_g));
+    }
+    add(b, o, "baselines", base);
+    return o;
+}
+
+static cJSON *build(const struct pr_analysis *a, const struct pr_estimate *e, struct jb *b)
 {
     const struct pr_model *m = a->model;
     const struct pr_graph *g = &m->graph;
@@ -192,7 +242,7 @@ static cJSON *build(const struct pr_analysis *a, struct jb *b)
     add(b, root, "by_op_type", by_op(b, a));
     cJSON *layers = jcheck(b, cJSON_CreateArray());
     for (int p = 0; layers && p < a->nlayers && !b->failed; p++)
-        add(b, layers, NULL, layer(b, a, p));
+        add(b, layers, NULL, layer(b, a, e, p));
     add(b, root, "layers", layers);
     cJSON *top = jcheck(b, cJSON_CreateArray());
     for (int i = 0; top && i < a->ntop; i++) {
@@ -237,13 +287,20 @@ static cJSON *build(const struct pr_analysis *a, struct jb *b)
     for (size_t i = 0; warn && i < a->diag.count; i++)
         add(b, warn, NULL, str(b, a->diag.msgs[i]));
     add(b, root, "warnings", warn);
+    if (e)
+        add(b, root, "energy", energy(b, e));
     return root;
 }
 
 int pr_report_json(const struct pr_analysis *a, FILE *f)
 {
+    return pr_report_json_energy(a, NULL, f);
+}
+
+int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
+{
     struct jb b = {0};
-    cJSON *root = build(a, &b);
+    cJSON *root = build(a, e, &b);
     char *text = root && !b.failed ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text)

@@ -7,6 +7,7 @@
  * Column widths are measured over the rows so that columns align.
  */
 #include "report.h"
+#include "energy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,21 @@ static const char *pct(uint64_t part, uint64_t total, char *buf, size_t size)
     return buf;
 }
 
-static void layers_table(FILE *f, const struct pr_analysis *a)
+/* 12.3 ms / 4.56 mJ: three significant digits, SI prefix. */
+static const char *si(double v, const char *unit, char *buf, size_t size)
+{
+    static const char *pre[] = {"p", "n", "u", "m", "", "k", "M", "G"};
+    int k = 4;
+    double a = v < 0 ? -v : v;
+    while (a != 0 && a < 1 && k > 0)
+        a *= 1000, k--;
+    while (a >= 1000 && k < 7)
+        a /= 1000, k++;
+    snprintf(buf, size, "%.3g %s%s", v < 0 ? -a : a, pre[k], unit);
+    return buf;
+}
+
+static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     const struct pr_graph *g = &a->model->graph;
     int wname = 4, wop = 2, wshape = 6;
@@ -51,19 +66,27 @@ static void layers_table(FILE *f, const struct pr_analysis *a)
     if (wname > NAME_MAX_SHOWN + 3) wname = NAME_MAX_SHOWN + 3;
     if (wop > 24) wop = 24;
     if (wshape > SHAPE_MAX_SHOWN + 3) wshape = SHAPE_MAX_SHOWN + 3;
-    fprintf(f, "%5s  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  %s\n", "#", wname, "name", wop, "op", wshape,
-            "output", "params", "MACs", "FLOPs", "act. mem", "note");
+    fprintf(f, "%5s  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", "#", wname, "name", wop, "op", wshape,
+            "output", "params", "MACs", "FLOPs", "act. mem");
+    if (e)
+        fprintf(f, "%9s  %9s  ", "time", "energy");
+    fprintf(f, "note\n");
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
         char shapes[512], b1[32], b2[32], b3[32], b4[32];
         char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
         char *shape = pr_text_clean(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN);
-        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  %s\n", p, wname, name ? name : "?", wop,
+        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", p, wname, name ? name : "?", wop,
                 op ? op : "?", wshape, shape ? shape : "?", pr_human_count(L->params, b1, sizeof b1),
                 pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
-                pr_human_bytes(L->activation_bytes, b4, sizeof b4),
-                L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+                pr_human_bytes(L->activation_bytes, b4, sizeof b4));
+        if (e) {
+            char t1[32], t2[32];
+            fprintf(f, "%9s  %9s  ", si(e->layers[p].time_s, "s", t1, sizeof t1),
+                    si(e->layers[p].energy_j, "J", t2, sizeof t2));
+        }
+        fprintf(f, "%s\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
         free(name);
         free(op);
         free(shape);
@@ -159,7 +182,49 @@ static void unsupported_block(FILE *f, const struct pr_analysis *a)
     }
 }
 
+/* The energy section: totals with uncertainty, baselines beside. */
+static void energy_block(FILE *f, const struct pr_estimate *e)
+{
+    const struct pr_profile *p = e->profile;
+    char b1[32], b2[32], b3[32], b4[32];
+    fprintf(f, "\nenergy on %s (%s; %s, %s, %s boundary)\n", p->id, p->hardware, p->runtime, p->precision,
+            p->boundary);
+    fprintf(f, "  method               %s", pr_method_name[e->method]);
+    if (e->method == PR_METHOD_FITTED)
+        fprintf(f, " on %d measured models: typical error %.1f%% (leave-one-out median), 90%% within %.1f%%\n",
+                p->valid.models, e->uncertainty_pct, e->uncertainty_p90_pct);
+    else if (e->method == PR_METHOD_ANCHOR)
+        fprintf(f, ": %d measured model%s scaled by MACs; uncertainty about %.0f%% (E ~ MACs, validated)\n",
+                p->valid.models, p->valid.models == 1 ? "" : "s", e->uncertainty_pct);
+    else
+        fprintf(f, ": roofline and TDP from spec values, no measurement; uncertainty a factor of 2\n");
+    fprintf(f, "  latency              %s +- %.0f%%\n", si(e->latency_s, "s", b1, sizeof b1), e->uncertainty_pct);
+    fprintf(f, "  energy               %s per inference +- %.0f%%", si(e->energy_j, "J", b1, sizeof b1),
+            e->uncertainty_pct);
+    if (e->fixed_energy_j > 0)
+        fprintf(f, " (%s fixed per inference)", si(e->fixed_energy_j, "J", b2, sizeof b2));
+    fputc('\n', f);
+    fprintf(f, "  per million          %s, %s CO2e\n", si(e->wh_per_million, "Wh", b1, sizeof b1),
+            si(e->co2e_g_per_million, "g", b2, sizeof b2));
+    fprintf(f, "  %llu inferences: %s, %s CO2e\n", (unsigned long long)e->inferences,
+            si(e->total_wh, "Wh", b1, sizeof b1), si(e->total_co2e_g, "g", b2, sizeof b2));
+    fprintf(f, "  carbon               %.4g g CO2e/kWh (%s), PUE %.3g\n", e->g_per_kwh,
+            e->carbon_source ? e->carbon_source : "-", e->pue);
+    if (e->mlco2_j >= 0)
+        fprintf(f, "  beside: ML CO2 Impact (TDP x time) %s, Green Algorithms %s per inference;\n"
+                   "          per million: %s and %s CO2e\n", si(e->mlco2_j, "J", b1, sizeof b1),
+                si(e->ga_j, "J", b2, sizeof b2), si(e->mlco2_co2e_g * 1e6, "g", b3, sizeof b3),
+                si(e->ga_co2e_g * 1e6, "g", b4, sizeof b4));
+    else
+        fprintf(f, "  beside: ML CO2 Impact and Green Algorithms need the TDP, which this profile lacks\n");
+}
+
 int pr_report_table(const struct pr_analysis *a, FILE *f)
+{
+    return pr_report_table_energy(a, NULL, f);
+}
+
+int pr_report_table_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
 {
     const struct pr_model *m = a->model;
     const struct pr_graph *g = &m->graph;
@@ -172,8 +237,10 @@ int pr_report_table(const struct pr_analysis *a, FILE *f)
     put_value_line(f, "inputs:", g, g->inputs, g->ninputs);
     put_value_line(f, "outputs:", g, g->outputs, g->noutputs);
     fputc('\n', f);
-    layers_table(f, a);
+    layers_table(f, a, e);
     totals_block(f, a);
+    if (e)
+        energy_block(f, e);
     by_op_block(f, a);
     top_block(f, a);
     unsupported_block(f, a);

@@ -1,0 +1,251 @@
+/* cmd_calibrate.c -- `priori calibrate`: fits every hardware profile of the
+ * database from its measurement records, validates the fit, writes the
+ * coefficients back (atomically) and prints the validation table.
+ *
+ * Per profile, with M distinct measured models:
+ *   M >= 5  method "fitted": NNLS fit of the energy and latency models
+ *           (fit.c); validation: leave-one-model-out median and p90
+ *           |error|, cross-family median |error| (fit.c pr_xfam_sets,
+ *           pooled), latency leave-one-out median.
+ *   1..4    method "anchor": E = b * MACs (b from the anchors), flagged
+ *           with the E ~ MACs uncertainty (energy.h).
+ *   0       unchanged ("spec-only" when spec values exist, else "none").
+ * --baselines adds the same validation for E ~ MACs, E = a + b*MACs and
+ * TDP x measured latency; --sets the cross-family errors per permutation.
+ * `make validate-energy` runs `calibrate --dry-run --baselines --sets`.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "db.h"
+#include "energy.h"
+#include "fit.h"
+
+const char pr_usage_calibrate[] =
+    "usage: priori calibrate [--db DIR] [--dry-run] [--baselines] [--sets] [--profile ID]\n"
+    "\n"
+    "Fits each hardware profile's coefficients (fixed energy per inference, energy\n"
+    "per MAC of dense and depthwise convolution, per non-MAC FLOP, per byte, per\n"
+    "MAC layer; the same for latency) from its measurement records by non-negative\n"
+    "least squares, writes them to DIR/profiles.json (atomically) and prints the\n"
+    "validation: leave-one-model-out median and p90 |error| of energy, cross-family\n"
+    "median |error| (fit on two families, predict the third), latency error.\n"
+    "\n"
+    "options:\n"
+    "  --db DIR       the database folder (default $PRIORI_DB or db)\n"
+    "  --dry-run      fit and print, do not write\n"
+    "  --baselines    also validate E ~ MACs, E = a + b*MACs and TDP x measured latency\n"
+    "  --sets         print each cross-family permutation\n"
+    "  --profile ID   only profiles whose id starts with ID\n"
+    "\n"
+    "exit codes: 0 ok, 2 usage error or bad database, 4 I/O error\n";
+
+struct cal_args {
+    const char *dir, *only;
+    bool dry_run, baselines, sets;
+};
+
+/* Samples of profile p (pointing into db); returns the count, *models the
+ * number of distinct models. */
+static int samples_of(const struct pr_db *db, const struct pr_profile *p, struct pr_sample *s, int *models)
+{
+    int n = 0;
+    *models = 0;
+    for (int i = 0; i < db->nrecords; i++) {
+        const struct pr_db_record *r = &db->records[i];
+        if (strcmp(r->profile, p->id) != 0)
+            continue;
+        const struct pr_db_model *m = pr_db_model_find(db, r->model);
+        if (!m)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < n; j++)
+            seen |= strcmp(s[j].model, m->name) == 0;
+        *models += !seen;
+        s[n++] = (struct pr_sample){.f = &m->f, .model = m->name, .family = m->family,
+                                    .energy_j = r->j_per_sample, .latency_s = r->latency_s};
+    }
+    return n;
+}
+
+static void pct(char *buf, size_t size, double v)
+{
+    if (v < 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.1f%%", v);
+}
+
+/* Summary accumulators: per column, the per-profile medians. */
+enum { COL_LOO, COL_P90, COL_XFAM, COL_LAT, COL_PROP_LOO, COL_PROP_XFAM, COL_AFF_LOO, COL_AFF_XFAM, COL_TDP, NCOL };
+
+struct summary {
+    double *v[NCOL];
+    int n[NCOL];
+};
+
+static void note(struct summary *s, int col, double v)
+{
+    if (v >= 0)
+        s->v[col][s->n[col]++] = v;
+}
+
+static double xfam_median(const struct pr_sample *s, int n, enum pr_fit_kind kind, double *err, int set_only)
+{
+    int k = 0;
+    for (int set = 0; set < pr_nxfam_sets; set++)
+        if (set_only < 0 || set == set_only)
+            k += pr_validate_xfam(s, n, kind, set, err + k);
+    return pr_median(err, k);
+}
+
+static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const struct cal_args *a,
+                          struct pr_sample *s, double *err, struct summary *sum)
+{
+    int models, n = samples_of(db, p, s, &models);
+    if (!n)
+        return;
+    struct pr_valid v = {.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
+                         .lat_loo_median = -1};
+    if (models >= PR_FIT_MIN_MODELS) {
+        pr_fit(s, n, PR_FIT_PRIORI, &p->coef);
+        p->method = PR_METHOD_FITTED;
+        int k = pr_validate_loo(s, n, PR_FIT_PRIORI, false, err);
+        v.loo_median = pr_median(err, k);
+        v.loo_p90 = pr_percentile(err, k, 90);
+        v.xfam_median = xfam_median(s, n, PR_FIT_PRIORI, err, -1);
+        k = pr_validate_loo(s, n, PR_FIT_PRIORI, true, err);
+        v.lat_loo_median = pr_median(err, k);
+    } else {
+        pr_fit(s, n, PR_FIT_PROP_MACS, &p->coef);
+        p->method = PR_METHOD_ANCHOR;
+    }
+    p->valid = v;
+    char b[6][16];
+    pct(b[0], 16, v.loo_median), pct(b[1], 16, v.loo_p90), pct(b[2], 16, v.xfam_median);
+    pct(b[3], 16, v.lat_loo_median);
+    printf("%-58s %6d  %-7s %8s %8s %9s %8s", p->id, models, pr_method_name[p->method], b[0], b[1], b[2], b[3]);
+    if (p->method == PR_METHOD_FITTED) {
+        note(sum, COL_LOO, v.loo_median), note(sum, COL_P90, v.loo_p90), note(sum, COL_XFAM, v.xfam_median);
+        note(sum, COL_LAT, v.lat_loo_median);
+    }
+    if (a->baselines && p->method == PR_METHOD_FITTED) {
+        double r[5];
+        int k = pr_validate_loo(s, n, PR_FIT_PROP_MACS, false, err);
+        r[0] = pr_median(err, k);
+        r[1] = xfam_median(s, n, PR_FIT_PROP_MACS, err, -1);
+        k = pr_validate_loo(s, n, PR_FIT_AFFINE_MACS, false, err);
+        r[2] = pr_median(err, k);
+        r[3] = xfam_median(s, n, PR_FIT_AFFINE_MACS, err, -1);
+        k = 0;
+        for (int i = 0; i < n && p->spec.tdp_w > 0; i++)
+            if (s[i].latency_s > 0)
+                err[k++] = 100 * fabs(p->spec.tdp_w * s[i].latency_s / s[i].energy_j - 1);
+        r[4] = pr_median(err, k);
+        for (int i = 0; i < 5; i++) {
+            char t[16];
+            pct(t, sizeof t, r[i]);
+            printf(" %9s", t);
+            note(sum, COL_PROP_LOO + i, r[i]);
+        }
+    }
+    putchar('\n');
+    if (a->sets && p->method == PR_METHOD_FITTED)
+        for (int set = 0; set < pr_nxfam_sets; set++) {
+            const struct pr_xfam_set *x = &pr_xfam_sets[set];
+            char t[3][16];
+            pct(t[0], 16, xfam_median(s, n, PR_FIT_PRIORI, err, set));
+            pct(t[1], 16, xfam_median(s, n, PR_FIT_PROP_MACS, err, set));
+            pct(t[2], 16, xfam_median(s, n, PR_FIT_AFFINE_MACS, err, set));
+            printf("    fit %s%s%s%s%s -> %-18s priori %7s   E~MACs %7s   a+b*MACs %7s\n", x->train[0],
+                   x->train[1] ? " + " : "", x->train[1] ? x->train[1] : "", x->train[2] ? " + " : "",
+                   x->train[2] ? x->train[2] : "", x->test, t[0], t[1], t[2]);
+        }
+}
+
+static void print_summary(struct summary *s, const struct cal_args *a)
+{
+    static const char *names[NCOL] = {"leave-one-out median", "leave-one-out p90", "cross-family median",
+                                      "latency leave-one-out median", "E ~ MACs leave-one-out",
+                                      "E ~ MACs cross-family", "E = a + b*MACs leave-one-out",
+                                      "E = a + b*MACs cross-family", "TDP x measured latency"};
+    printf("\nmedian over the %d fitted profiles (targets: leave-one-out median <= 5%%, cross-family <= 10%%)\n",
+           s->n[COL_LOO]);
+    for (int c = 0; c < (a->baselines ? NCOL : COL_PROP_LOO); c++) {
+        char t[16];
+        pct(t, sizeof t, pr_median(s->v[c], s->n[c]));
+        printf("  %-32s %8s   (%d profiles)\n", names[c], t, s->n[c]);
+    }
+}
+
+int pr_cmd_calibrate(int argc, char **argv)
+{
+    struct cal_args a = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(pr_usage_calibrate, stdout);
+            return PR_EXIT_OK;
+        } else if (strcmp(arg, "--dry-run") == 0) {
+            a.dry_run = true;
+        } else if (strcmp(arg, "--baselines") == 0) {
+            a.baselines = true;
+        } else if (strcmp(arg, "--sets") == 0) {
+            a.sets = true;
+        } else if (strcmp(arg, "--db") == 0 || strcmp(arg, "--profile") == 0) {
+            if (i + 1 >= argc)
+                return pr_cli_usage_error("calibrate", "option %s needs a value", arg);
+            *(strcmp(arg, "--db") == 0 ? &a.dir : &a.only) = argv[++i];
+        } else {
+            return pr_cli_usage_error("calibrate", "unknown argument %s", arg);
+        }
+    }
+    struct pr_db db;
+    struct pr_err err = {0};
+    if (pr_db_load(&db, a.dir ? a.dir : pr_db_default_dir(), &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        return (int)err.code;
+    }
+    int rc = PR_EXIT_OK;
+    size_t cap = (size_t)db.nrecords + 1;
+    struct pr_sample *s = malloc(cap * sizeof *s);
+    double *errs = malloc(cap * 8 * sizeof *errs);
+    struct summary sum = {0};
+    for (int c = 0; c < NCOL; c++)
+        sum.v[c] = malloc(((size_t)db.nprofiles + 1) * sizeof *sum.v[c]);
+    bool oom = !s || !errs;
+    for (int c = 0; c < NCOL; c++)
+        oom |= !sum.v[c];
+    if (oom) {
+        fprintf(stderr, "priori: out of memory\n");
+        rc = PR_EXIT_INTERNAL;
+        goto out;
+    }
+    printf("%-58s %6s  %-7s %8s %8s %9s %8s", "profile", "models", "method", "LOO med", "LOO p90", "x-family",
+           "latency");
+    if (a.baselines)
+        printf(" %9s %9s %9s %9s %9s", "~MACs LOO", "~MACs xf", "a+bM LOO", "a+bM xf", "TDPxlat");
+    putchar('\n');
+    for (int i = 0; i < db.nprofiles; i++)
+        if (!a.only || strncmp(db.profiles[i].id, a.only, strlen(a.only)) == 0)
+            calibrate_one(&db, &db.profiles[i], &a, s, errs, &sum);
+    print_summary(&sum, &a);
+    if (!a.dry_run) {
+        if (pr_db_write_profiles(&db, &err) < 0) {
+            fprintf(stderr, "priori: %s\n", err.msg);
+            rc = (int)err.code;
+        } else {
+            printf("wrote %s/profiles.json\n", db.dir);
+        }
+    }
+out:
+    for (int c = 0; c < NCOL; c++)
+        free(sum.v[c]);
+    free(s);
+    free(errs);
+    pr_db_free(&db);
+    return rc;
+}

@@ -1,0 +1,779 @@
+/* db.c -- loads, validates and writes the measurement database (see db.h
+ * and db/README.md for the schema).
+ *
+ * Validation walks each file with a JSON path kept beside the walk
+ * ("profiles[3].spec.tdp_w"), so the first bad field is named exactly with
+ * what was expected. Cross-file references (a record's model and profile)
+ * are checked after all three files are read. Writing builds a cJSON tree
+ * and goes through write_atomic(): temporary file in the same folder,
+ * fsync-free fclose check, rename.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+const char *const pr_eclass_name[PR_EC_COUNT] = {"dense", "depthwise", "other"};
+const char *const pr_method_name[] = {"none", "fitted", "anchor", "spec-only"};
+
+#ifndef PRIORI_DB_DIR
+#define PRIORI_DB_DIR "db"
+#endif
+
+const char *pr_db_default_dir(void)
+{
+    const char *env = getenv("PRIORI_DB");
+    return env && *env ? env : PRIORI_DB_DIR;
+}
+
+enum { MAX_FILE = 64 << 20, PATH_LEN = 256 };
+
+/* The walk: the file being read and the JSON path of the current field. */
+struct walk {
+    const char *file;
+    char path[PATH_LEN];
+    struct pr_err *err;
+};
+
+static int bad(struct walk *w, const char *key, const char *expected)
+{
+    return pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s%s%s: expected %s; fix the file or give another --db", w->file,
+                      w->path, *w->path && key ? "." : "", key ? key : "", expected);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Pushes "[i]" or ".key" onto the path; returns the old length to restore. */
+static size_t push(struct walk *w, const char *key, int index)
+{
+    size_t len = strlen(w->path);
+    if (key)
+        snprintf(w->path + len, PATH_LEN - len, "%s%s", len ? "." : "", key);
+    else
+        snprintf(w->path + len, PATH_LEN - len, "[%d]", index);
+    return len;
+}
+
+static int get_str(struct walk *w, const cJSON *o, const char *key, bool required, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return bad(w, key, "a string");
+        *out = dup_str("");
+    } else if (!cJSON_IsString(v) || strlen(v->valuestring) > 4096) {
+        return bad(w, key, "a string (at most 4096 bytes)");
+    } else {
+        *out = dup_str(v->valuestring);
+    }
+    return *out ? 0 : pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+}
+
+static int get_num(struct walk *w, const cJSON *o, const char *key, bool required, double lo, double hi,
+                   double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = 0;
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return bad(w, key, "a number");
+        return 0;
+    }
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
+        char what[96];
+        snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
+        return bad(w, key, what);
+    }
+    *out = v->valuedouble;
+    return 0;
+}
+
+static int get_int(struct walk *w, const cJSON *o, const char *key, bool required, int lo, int hi, int *out)
+{
+    double d;
+    if (get_num(w, o, key, required, lo, hi, &d) < 0)
+        return -1;
+    if (d != floor(d))
+        return bad(w, key, "an integer");
+    *out = (int)d;
+    return 0;
+}
+
+/* Reads FILE into a parsed tree and checks schema and version. */
+static cJSON *read_json(struct walk *w, const char *dir, const char *name, const char *schema,
+                        char *pathbuf, size_t size)
+{
+    snprintf(pathbuf, size, "%s/%s", dir, name);
+    w->file = pathbuf;
+    w->path[0] = 0;
+    FILE *f = fopen(pathbuf, "rb");
+    if (!f) {
+        pr_err_set(w->err, PR_EXIT_USAGE, "%s: cannot open: %s; give the database folder with --db DIR", pathbuf,
+                   strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(MAX_FILE + 1);
+    size_t n = buf ? fread(buf, 1, MAX_FILE + 1, f) : 0;
+    bool err = ferror(f);
+    fclose(f);
+    if (!buf) {
+        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (err || n > MAX_FILE) {
+        free(buf);
+        pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s", pathbuf, err ? "cannot read" : "larger than 64 MiB");
+        return NULL;
+    }
+    buf[n] = 0;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(buf, &end, 1);
+    if (!root) {
+        size_t at = end && end >= buf ? (size_t)(end - buf) : 0;
+        pr_err_set(w->err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
+    }
+    free(buf);
+    if (!root)
+        return NULL;
+    char *s = NULL;
+    double version = 0;
+    if (!cJSON_IsObject(root)) {
+        bad(w, NULL, "a JSON object at the top");
+    } else if (get_str(w, root, "schema", true, &s) == 0 && strcmp(s, schema) != 0) {
+        char what[96];
+        snprintf(what, sizeof what, "\"%s\"", schema);
+        bad(w, "schema", what);
+    } else if (s && get_num(w, root, "version", true, 1, PR_DB_VERSION, &version) == 0) {
+        free(s);
+        return root;
+    }
+    free(s);
+    cJSON_Delete(root);
+    return NULL;
+}
+
+static const cJSON *get_array(struct walk *w, const cJSON *o, const char *key, int *n)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 1000000) {
+        bad(w, key, "an array");
+        return NULL;
+    }
+    *n = cJSON_GetArraySize(a);
+    return a;
+}
+
+/* ---------------------------------------------------------------- profiles */
+
+static int method_of(const char *s)
+{
+    for (int i = 0; i <= PR_METHOD_SPEC; i++)
+        if (strcmp(s, pr_method_name[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int read_class(struct walk *w, const cJSON *o, const char *key, double *out)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!c)
+        return 0;
+    if (!cJSON_IsObject(c))
+        return bad(w, key, "an object with dense, depthwise, other");
+    size_t len = push(w, key, 0);
+    int rc = 0;
+    for (int i = 0; i < PR_EC_COUNT && rc == 0; i++)
+        rc = get_num(w, c, pr_eclass_name[i], false, 0, 1e6, &out[i]);
+    w->path[len] = 0;
+    return rc;
+}
+
+static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
+{
+    if (!cJSON_IsObject(o))
+        return bad(w, NULL, "an object");
+    char *method = NULL;
+    double batch = 0;
+    if (get_str(w, o, "id", true, &p->id) || get_str(w, o, "hw", true, &p->hw) ||
+        get_str(w, o, "hardware", true, &p->hardware) || get_str(w, o, "runtime", true, &p->runtime) ||
+        get_str(w, o, "precision", true, &p->precision) || get_str(w, o, "scenario", true, &p->scenario) ||
+        get_str(w, o, "boundary", true, &p->boundary) || get_num(w, o, "batch", false, 0, 1e9, &batch) ||
+        get_str(w, o, "method", true, &method))
+        return free(method), -1;
+    p->batch = (int)batch;
+    int m = method_of(method);
+    free(method);
+    if (m < 0)
+        return bad(w, "method", "one of none, fitted, anchor, spec-only");
+    p->method = (enum pr_method)m;
+    if (!*p->id || !*p->hw)
+        return bad(w, *p->id ? "hw" : "id", "a non-empty string");
+    if (strcmp(p->boundary, "device") && strcmp(p->boundary, "module") && strcmp(p->boundary, "wall"))
+        return bad(w, "boundary", "device, module or wall");
+
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
+    if (spec && !cJSON_IsObject(spec))
+        return bad(w, "spec", "an object");
+    size_t len = push(w, "spec", 0);
+    struct pr_spec *s = &p->spec;
+    static const cJSON empty;
+    const cJSON *so = spec ? spec : &empty;
+    if (get_num(w, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || get_num(w, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
+        get_num(w, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || get_num(w, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
+        get_int(w, so, "cores", false, 0, 1000000, &s->cores) || get_num(w, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
+        get_str(w, so, "source", false, &s->source))
+        return -1;
+    w->path[len] = 0;
+
+    const cJSON *coef = cJSON_GetObjectItemCaseSensitive(o, "coef");
+    if (coef && !cJSON_IsObject(coef))
+        return bad(w, "coef", "an object");
+    if (coef) {
+        len = push(w, "coef", 0);
+        struct pr_coef *c = &p->coef;
+        if (get_num(w, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
+            read_class(w, coef, "e_class", c->e_class) || get_num(w, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
+            get_num(w, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
+            get_num(w, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
+            get_num(w, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
+            read_class(w, coef, "t_class", c->t_class) || get_num(w, coef, "t_byte", false, 0, 1e6, &c->t_byte))
+            return -1;
+        w->path[len] = 0;
+    }
+    if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
+        if (!coef)
+            return bad(w, "coef", "the fitted coefficients (method is fitted or anchor)");
+    }
+    struct pr_valid *v = &p->valid;
+    v->loo_median = v->loo_p90 = v->xfam_median = v->lat_loo_median = -1;
+    const cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "validation");
+    if (val) {
+        if (!cJSON_IsObject(val))
+            return bad(w, "validation", "an object");
+        len = push(w, "validation", 0);
+        double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median};
+        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct"};
+        if (get_int(w, val, "models", false, 0, 1000000, &v->models))
+            return -1;
+        for (int i = 0; i < 4; i++) {
+            if (!cJSON_GetObjectItemCaseSensitive(val, k[i]))
+                continue;
+            if (get_num(w, val, k[i], false, 0, 1e6, f[i]))
+                return -1;
+        }
+        w->path[len] = 0;
+    }
+    return 0;
+}
+
+static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
+{
+    char file[1024];
+    cJSON *root = read_json(w, dir, "profiles.json", "priori-db-profiles", file, sizeof file);
+    if (!root)
+        return -1;
+    int n = 0, rc = -1;
+    const cJSON *arr = get_array(w, root, "profiles", &n);
+    if (!arr)
+        goto out;
+    db->profiles = calloc((size_t)n + 1, sizeof *db->profiles);
+    if (!db->profiles) {
+        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        goto out;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        snprintf(w->path, PATH_LEN, "profiles[%d]", db->nprofiles);
+        if (read_profile(w, it, &db->profiles[db->nprofiles++]) < 0)
+            goto out;
+        for (int j = 0; j < db->nprofiles - 1; j++)
+            if (strcmp(db->profiles[j].id, db->profiles[db->nprofiles - 1].id) == 0) {
+                bad(w, "id", "an id used once (it repeats an earlier profile)");
+                goto out;
+            }
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- records */
+
+static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
+{
+    const cJSON *fo = cJSON_GetObjectItemCaseSensitive(o, "features");
+    if (!cJSON_IsObject(fo))
+        return bad(w, "features", "an object of counts");
+    size_t len = push(w, "features", 0);
+    double layers = 0, mac_layers = 0;
+    const double big = 1e21;
+    if (get_num(w, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
+        get_num(w, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
+        get_num(w, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
+        get_num(w, fo, "macs", true, 0, big, &f->macs) || get_num(w, fo, "flops", true, 0, big, &f->flops) ||
+        get_num(w, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
+        get_num(w, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
+        get_num(w, fo, "params", true, 0, big, &f->params) || get_num(w, fo, "layers", true, 0, 1e9, &layers) ||
+        get_num(w, fo, "mac_layers", true, 0, 1e9, &mac_layers))
+        return -1;
+    f->bytes = f->bytes_read + f->bytes_written;
+    f->layers = (int)layers;
+    f->mac_layers = (int)mac_layers;
+    w->path[len] = 0;
+    return 0;
+}
+
+static int load_records(struct pr_db *db, struct walk *w, const char *dir)
+{
+    char file[1024];
+    cJSON *root = read_json(w, dir, "records.json", "priori-db-records", file, sizeof file);
+    if (!root)
+        return -1;
+    int nm = 0, nr = 0, rc = -1;
+    const cJSON *models = get_array(w, root, "models", &nm);
+    const cJSON *records = models ? get_array(w, root, "records", &nr) : NULL;
+    if (!records)
+        goto out;
+    db->models = calloc((size_t)nm + 1, sizeof *db->models);
+    db->records = calloc((size_t)nr + 1, sizeof *db->records);
+    if (!db->models || !db->records) {
+        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        goto out;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, models) {
+        snprintf(w->path, PATH_LEN, "models[%d]", db->nmodels);
+        struct pr_db_model *m = &db->models[db->nmodels++];
+        if (!cJSON_IsObject(it)) {
+            bad(w, NULL, "an object");
+            goto out;
+        }
+        if (get_str(w, it, "name", true, &m->name) || get_str(w, it, "family", false, &m->family) ||
+            get_str(w, it, "input", false, &m->input) || get_str(w, it, "source", false, &m->source) ||
+            read_features(w, it, &m->f))
+            goto out;
+        for (int j = 0; j < db->nmodels - 1; j++)
+            if (strcmp(db->models[j].name, m->name) == 0) {
+                bad(w, "name", "a model name used once");
+                goto out;
+            }
+    }
+    cJSON_ArrayForEach(it, records) {
+        snprintf(w->path, PATH_LEN, "records[%d]", db->nrecords);
+        struct pr_db_record *r = &db->records[db->nrecords++];
+        double batch = 0;
+        if (!cJSON_IsObject(it)) {
+            bad(w, NULL, "an object");
+            goto out;
+        }
+        if (get_str(w, it, "model", true, &r->model) || get_str(w, it, "profile", true, &r->profile) ||
+            get_str(w, it, "source", true, &r->source) || get_str(w, it, "precision", false, &r->precision) ||
+            get_num(w, it, "batch", false, 0, 1e9, &batch) ||
+            get_num(w, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
+            get_num(w, it, "watts", false, 0, 1e7, &r->watts) ||
+            get_num(w, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
+            get_num(w, it, "latency_s", false, 0, 1e7, &r->latency_s))
+            goto out;
+        r->batch = (int)batch;
+        if (!pr_db_model_find(db, r->model)) {
+            bad(w, "model", "the name of an entry of \"models\"");
+            goto out;
+        }
+        if (!pr_db_profile(db, r->profile)) {
+            bad(w, "profile", "the id of a profile in profiles.json");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ carbon */
+
+static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
+{
+    char file[1024];
+    cJSON *root = read_json(w, dir, "carbon.json", "priori-db-carbon", file, sizeof file);
+    if (!root)
+        return -1;
+    int n = 0, rc = -1;
+    const cJSON *world = cJSON_GetObjectItemCaseSensitive(root, "world");
+    if (!cJSON_IsObject(world)) {
+        bad(w, "world", "an object with g_per_kwh and source");
+        goto out;
+    }
+    strcpy(w->path, "world");
+    if (get_num(w, world, "g_per_kwh", true, 0, 1e5, &db->world_g_per_kwh) ||
+        get_str(w, world, "source", true, &db->world_source))
+        goto out;
+    w->path[0] = 0;
+    const cJSON *arr = get_array(w, root, "regions", &n);
+    if (!arr)
+        goto out;
+    db->carbon = calloc((size_t)n + 1, sizeof *db->carbon);
+    if (!db->carbon) {
+        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        goto out;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        snprintf(w->path, PATH_LEN, "regions[%d]", db->ncarbon);
+        struct pr_carbon *c = &db->carbon[db->ncarbon++];
+        if (!cJSON_IsObject(it)) {
+            bad(w, NULL, "an object");
+            goto out;
+        }
+        if (get_str(w, it, "code", true, &c->code) || get_str(w, it, "name", false, &c->name) ||
+            get_str(w, it, "source", true, &c->source) || get_num(w, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
+            get_int(w, it, "year", false, 0, 3000, &c->year))
+            goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
+{
+    memset(db, 0, sizeof *db);
+    struct walk w = {.err = err};
+    db->dir = dup_str(dir);
+    if (!db->dir)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    if (load_profiles(db, &w, dir) < 0 || load_records(db, &w, dir) < 0 || load_carbon(db, &w, dir) < 0) {
+        pr_db_free(db);
+        return -1;
+    }
+    return 0;
+}
+
+void pr_db_free(struct pr_db *db)
+{
+    for (int i = 0; i < db->nprofiles; i++) {
+        struct pr_profile *p = &db->profiles[i];
+        free(p->id), free(p->hw), free(p->hardware), free(p->runtime), free(p->precision);
+        free(p->scenario), free(p->boundary), free(p->spec.source);
+    }
+    for (int i = 0; i < db->nmodels; i++) {
+        struct pr_db_model *m = &db->models[i];
+        free(m->name), free(m->family), free(m->input), free(m->source);
+    }
+    for (int i = 0; i < db->nrecords; i++) {
+        struct pr_db_record *r = &db->records[i];
+        free(r->model), free(r->profile), free(r->source), free(r->precision);
+    }
+    for (int i = 0; i < db->ncarbon; i++)
+        free(db->carbon[i].code), free(db->carbon[i].name), free(db->carbon[i].source);
+    free(db->profiles), free(db->models), free(db->records), free(db->carbon);
+    free(db->dir), free(db->world_source);
+    memset(db, 0, sizeof *db);
+}
+
+/* ----------------------------------------------------------------- lookups */
+
+const struct pr_profile *pr_db_profile(const struct pr_db *db, const char *id)
+{
+    for (int i = 0; i < db->nprofiles; i++)
+        if (strcmp(db->profiles[i].id, id) == 0)
+            return &db->profiles[i];
+    return NULL;
+}
+
+const struct pr_db_model *pr_db_model_find(const struct pr_db *db, const char *name)
+{
+    for (int i = 0; i < db->nmodels; i++)
+        if (strcmp(db->models[i].name, name) == 0)
+            return &db->models[i];
+    return NULL;
+}
+
+/* Preference when the caller leaves precision or scenario open. */
+static int rank(const struct pr_profile *p)
+{
+    return (strcmp(p->precision, "fp32") == 0 ? 0 : 2) + (strcmp(p->scenario, "single") == 0 ? 0 : 1);
+}
+
+const struct pr_profile *pr_db_select(const struct pr_db *db, const char *hw, const char *precision,
+                                      const char *scenario)
+{
+    const struct pr_profile *best = NULL;
+    for (int i = 0; i < db->nprofiles; i++) {
+        const struct pr_profile *p = &db->profiles[i];
+        if (strcmp(p->hw, hw) != 0 && strcmp(p->id, hw) != 0)
+            continue;
+        if ((precision && strcmp(p->precision, precision)) || (scenario && strcmp(p->scenario, scenario)))
+            continue;
+        if (!best || rank(p) < rank(best))
+            best = p;
+    }
+    return best;
+}
+
+const struct pr_carbon *pr_db_carbon(const struct pr_db *db, const char *code)
+{
+    for (int i = 0; i < db->ncarbon; i++)
+        if (strcasecmp(db->carbon[i].code, code) == 0)
+            return &db->carbon[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ adding */
+
+static void *grow(void *arr, int n, size_t size)
+{
+    return realloc(arr, ((size_t)n + 2) * size);
+}
+
+int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m)
+{
+    struct pr_db_model *a = grow(db->models, db->nmodels, sizeof *a);
+    if (!a)
+        return -1;
+    db->models = a;
+    struct pr_db_model *d = &a[db->nmodels];
+    *d = *m;
+    d->name = dup_str(m->name), d->family = dup_str(m->family ? m->family : "");
+    d->input = dup_str(m->input ? m->input : ""), d->source = dup_str(m->source ? m->source : "");
+    if (!d->name || !d->family || !d->input || !d->source) {
+        free(d->name), free(d->family), free(d->input), free(d->source);
+        return -1;
+    }
+    db->nmodels++;
+    return 0;
+}
+
+int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
+{
+    struct pr_db_record *a = grow(db->records, db->nrecords, sizeof *a);
+    if (!a)
+        return -1;
+    db->records = a;
+    struct pr_db_record *d = &a[db->nrecords];
+    *d = *r;
+    d->model = dup_str(r->model), d->profile = dup_str(r->profile), d->source = dup_str(r->source);
+    d->precision = dup_str(r->precision ? r->precision : "");
+    if (!d->model || !d->profile || !d->source || !d->precision) {
+        free(d->model), free(d->profile), free(d->source), free(d->precision);
+        return -1;
+    }
+    db->nrecords++;
+    return 0;
+}
+
+/* ----------------------------------------------------------------- writing */
+
+static int write_atomic(const char *dir, const char *name, cJSON *root, struct pr_err *err)
+{
+    char path[1024], tmp[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    int rc = 0;
+    if (!f) {
+        rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    } else {
+        errno = 0;
+        bool failed = fputs(text, f) == EOF || fputc('\n', f) == EOF;
+        failed |= fclose(f) == EOF;
+        if (failed || rename(tmp, path) < 0)
+            rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s (the database is unchanged)", path,
+                            strerror(errno ? errno : EIO));
+    }
+    if (rc < 0 && fd >= 0)
+        unlink(tmp);
+    free(text);
+    return rc;
+}
+
+static cJSON *header(const char *schema)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (root) {
+        cJSON_AddStringToObject(root, "schema", schema);
+        cJSON_AddNumberToObject(root, "version", PR_DB_VERSION);
+    }
+    return root;
+}
+
+static void add_class(cJSON *o, const char *key, const double *v)
+{
+    cJSON *c = cJSON_AddObjectToObject(o, key);
+    for (int i = 0; c && i < PR_EC_COUNT; i++)
+        cJSON_AddNumberToObject(c, pr_eclass_name[i], v[i]);
+}
+
+static void add_nonzero(cJSON *o, const char *key, double v)
+{
+    if (v != 0)
+        cJSON_AddNumberToObject(o, key, v);
+}
+
+static cJSON *profile_json(const struct pr_profile *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "id", p->id);
+    cJSON_AddStringToObject(o, "hw", p->hw);
+    cJSON_AddStringToObject(o, "hardware", p->hardware);
+    cJSON_AddStringToObject(o, "runtime", p->runtime);
+    cJSON_AddStringToObject(o, "precision", p->precision);
+    cJSON_AddStringToObject(o, "scenario", p->scenario);
+    cJSON_AddStringToObject(o, "boundary", p->boundary);
+    add_nonzero(o, "batch", p->batch);
+    cJSON *s = cJSON_AddObjectToObject(o, "spec");
+    if (s) {
+        add_nonzero(s, "peak_ops", p->spec.peak_ops);
+        add_nonzero(s, "mem_bw", p->spec.mem_bw);
+        add_nonzero(s, "tdp_w", p->spec.tdp_w);
+        add_nonzero(s, "idle_w", p->spec.idle_w);
+        add_nonzero(s, "cores", p->spec.cores);
+        add_nonzero(s, "mem_gb", p->spec.mem_gb);
+        if (p->spec.source && *p->spec.source)
+            cJSON_AddStringToObject(s, "source", p->spec.source);
+    }
+    cJSON_AddStringToObject(o, "method", pr_method_name[p->method]);
+    if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
+        cJSON *c = cJSON_AddObjectToObject(o, "coef");
+        if (c) {
+            cJSON_AddNumberToObject(c, "e_fixed", p->coef.e_fixed);
+            add_class(c, "e_class", p->coef.e_class);
+            cJSON_AddNumberToObject(c, "e_byte", p->coef.e_byte);
+            cJSON_AddNumberToObject(c, "e_layer", p->coef.e_layer);
+            cJSON_AddNumberToObject(c, "t_fixed", p->coef.t_fixed);
+            add_class(c, "t_class", p->coef.t_class);
+            cJSON_AddNumberToObject(c, "t_byte", p->coef.t_byte);
+            cJSON_AddNumberToObject(c, "t_layer", p->coef.t_layer);
+        }
+    }
+    const struct pr_valid *v = &p->valid;
+    if (v->models) {
+        cJSON *c = cJSON_AddObjectToObject(o, "validation");
+        if (c) {
+            cJSON_AddNumberToObject(c, "models", v->models);
+            double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median};
+            const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
+                               "latency_loo_median_pct"};
+            for (int i = 0; i < 4; i++)
+                if (f[i] >= 0)
+                    cJSON_AddNumberToObject(c, k[i], round(f[i] * 100) / 100);
+        }
+    }
+    return o;
+}
+
+int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err)
+{
+    cJSON *root = header("priori-db-profiles");
+    cJSON *arr = root ? cJSON_AddArrayToObject(root, "profiles") : NULL;
+    for (int i = 0; arr && i < db->nprofiles; i++) {
+        cJSON *o = profile_json(&db->profiles[i]);
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            arr = NULL;
+        }
+    }
+    if (!arr) {
+        cJSON_Delete(root);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    return write_atomic(db->dir, "profiles.json", root, err);
+}
+
+static cJSON *model_json(const struct pr_db_model *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "name", m->name);
+    cJSON_AddStringToObject(o, "family", m->family ? m->family : "");
+    cJSON_AddStringToObject(o, "input", m->input ? m->input : "");
+    cJSON_AddStringToObject(o, "source", m->source ? m->source : "");
+    cJSON *f = cJSON_AddObjectToObject(o, "features");
+    if (f) {
+        cJSON_AddNumberToObject(f, "macs_dense", m->f.work[PR_EC_DENSE]);
+        cJSON_AddNumberToObject(f, "macs_depthwise", m->f.work[PR_EC_DW]);
+        cJSON_AddNumberToObject(f, "flops_other", m->f.work[PR_EC_OTHER]);
+        cJSON_AddNumberToObject(f, "macs", m->f.macs);
+        cJSON_AddNumberToObject(f, "flops", m->f.flops);
+        cJSON_AddNumberToObject(f, "bytes_read", m->f.bytes_read);
+        cJSON_AddNumberToObject(f, "bytes_written", m->f.bytes_written);
+        cJSON_AddNumberToObject(f, "params", m->f.params);
+        cJSON_AddNumberToObject(f, "layers", m->f.layers);
+        cJSON_AddNumberToObject(f, "mac_layers", m->f.mac_layers);
+    }
+    return o;
+}
+
+static cJSON *record_json(const struct pr_db_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "model", r->model);
+    cJSON_AddStringToObject(o, "profile", r->profile);
+    if (r->precision && *r->precision)
+        cJSON_AddStringToObject(o, "precision", r->precision);
+    add_nonzero(o, "batch", r->batch);
+    cJSON_AddNumberToObject(o, "j_per_sample", r->j_per_sample);
+    add_nonzero(o, "watts", r->watts);
+    add_nonzero(o, "samples_per_s", r->samples_per_s);
+    add_nonzero(o, "latency_s", r->latency_s);
+    cJSON_AddStringToObject(o, "source", r->source);
+    return o;
+}
+
+int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
+{
+    cJSON *root = header("priori-db-records");
+    cJSON *models = root ? cJSON_AddArrayToObject(root, "models") : NULL;
+    cJSON *records = models ? cJSON_AddArrayToObject(root, "records") : NULL;
+    bool ok = records != NULL;
+    for (int i = 0; ok && i < db->nmodels; i++) {
+        cJSON *o = model_json(&db->models[i]);
+        ok = o && cJSON_AddItemToArray(models, o);
+    }
+    for (int i = 0; ok && i < db->nrecords; i++) {
+        cJSON *o = record_json(&db->records[i]);
+        ok = o && cJSON_AddItemToArray(records, o);
+    }
+    if (!ok) {
+        cJSON_Delete(root);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    return write_atomic(db->dir, "records.json", root, err);
+}
+
+char *pr_db_model_print(const struct pr_db_model *m)
+{
+    cJSON *o = model_json(m);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
+}

@@ -1,0 +1,153 @@
+/* db.h -- the measurement database (db/, three JSON files).
+ *
+ *   DIR/profiles.json  hardware profiles: key, spec values with source,
+ *                      fitted coefficients, validation errors
+ *   DIR/records.json   model features computed by priori, and measurement
+ *                      records (J/sample, W, samples/s, latency, source)
+ *   DIR/carbon.json    grid carbon intensity per country and cloud region
+ *
+ * The schema is written down in db/README.md. pr_db_load() validates every
+ * field: a bad file is refused with "FILE: JSON.PATH: expected ..." and the
+ * exit code PR_EXIT_USAGE (a database is configuration the user chose with
+ * --db, not a model). Writes go through a temporary file in the same folder
+ * renamed into place, so a failed write leaves the database untouched.
+ *
+ * Ownership: struct pr_db owns every string and array it holds (malloc);
+ * pr_db_free() releases them.
+ */
+#ifndef PR_DB_H
+#define PR_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum { PR_DB_VERSION = 1 };
+
+/* Operator classes of the energy model (energy.c classifies layers). */
+enum pr_eclass {
+    PR_EC_DENSE,    /* MACs of Conv (group < C_in), ConvTranspose, Gemm, MatMul, attention, RNN */
+    PR_EC_DW,       /* MACs of depthwise Conv (one input channel per group) */
+    PR_EC_OTHER,    /* non-MAC FLOPs (FLOPs - 2*MACs): elementwise, pooling, bias, normalisation */
+    PR_EC_COUNT
+};
+extern const char *const pr_eclass_name[PR_EC_COUNT];   /* "dense", "depthwise", "other" */
+
+/* What the estimator needs of a model, as priori counts it. */
+struct pr_features {
+    double work[PR_EC_COUNT];          /* MACs (dense, depthwise), non-MAC FLOPs (other) */
+    double macs, flops, bytes, params; /* bytes = bytes read + bytes written */
+    double bytes_read, bytes_written;
+    int layers;                        /* analysed nodes */
+    int mac_layers;                    /* nodes with MACs: each costs a fixed dispatch */
+};
+
+struct pr_db_model {
+    char *name, *family, *input, *source;
+    struct pr_features f;
+};
+
+enum pr_method {
+    PR_METHOD_NONE,    /* not calibrated yet */
+    PR_METHOD_FITTED,  /* coefficients fitted on >= PR_FIT_MIN_MODELS models */
+    PR_METHOD_ANCHOR,  /* fewer models: energy scaled from the anchors by MACs */
+    PR_METHOD_SPEC     /* no measurements: roofline + TDP from spec values */
+};
+extern const char *const pr_method_name[];   /* "none", "fitted", "anchor", "spec-only" */
+
+/* Fitted energy model (J):
+ *   E = e_fixed + sum_c work_c*e_class[c] + bytes*e_byte + mac_layers*e_layer
+ * latency (s): the same form with the t_ coefficients. */
+struct pr_coef {
+    double e_fixed, e_class[PR_EC_COUNT], e_byte, e_layer;
+    double t_fixed, t_class[PR_EC_COUNT], t_byte, t_layer;
+};
+
+/* Errors measured by validation, in percent (-1: not measured). */
+struct pr_valid {
+    int models;                        /* distinct models measured */
+    double loo_median, loo_p90;        /* leave-one-model-out |error| */
+    double xfam_median;                /* cross-family |error| */
+    double lat_loo_median;             /* latency, leave-one-model-out */
+};
+
+struct pr_spec {
+    double peak_ops;        /* ops/s at the profile's precision (MAC = 2 ops); 0 unknown */
+    double mem_bw;          /* bytes/s; 0 unknown */
+    double tdp_w;           /* W; 0 unknown */
+    double idle_w;          /* W; 0 unknown */
+    int cores;              /* for Green Algorithms; 0 unknown */
+    double mem_gb;          /* memory size for Green Algorithms; 0 unknown */
+    char *source;
+};
+
+struct pr_profile {
+    char *id;               /* "<hw>/<precision>/<scenario>" */
+    char *hw;               /* what --hw names */
+    char *hardware, *runtime, *precision, *scenario, *boundary;
+    int batch;              /* samples per query; 0 unknown */
+    struct pr_spec spec;
+    enum pr_method method;
+    struct pr_coef coef;
+    struct pr_valid valid;
+};
+
+struct pr_db_record {
+    char *model, *profile, *source;
+    char *precision;        /* as measured ("fp32", "int8") */
+    int batch;
+    double j_per_sample;    /* > 0 */
+    double watts, samples_per_s, latency_s;   /* 0 unknown */
+};
+
+struct pr_carbon {
+    char *code;             /* ISO 3166 alpha-3, or "provider:region" */
+    char *name, *source;
+    double g_per_kwh;
+    int year;               /* 0 unknown */
+};
+
+struct pr_db {
+    char *dir;
+    struct pr_profile *profiles;  int nprofiles;
+    struct pr_db_model *models;   int nmodels;
+    struct pr_db_record *records; int nrecords;
+    struct pr_carbon *carbon;     int ncarbon;
+    double world_g_per_kwh;       /* default intensity (475) */
+    char *world_source;
+};
+
+/* The database folder: $PRIORI_DB, else the compiled-in default. */
+const char *pr_db_default_dir(void);
+
+/* Loads and validates DIR's three files. 0, or -1 with err (PR_EXIT_USAGE
+ * for a malformed or missing file, PR_EXIT_INTERNAL for out of memory). */
+int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err);
+void pr_db_free(struct pr_db *db);
+
+/* Atomically rewrite profiles.json / records.json from db. 0 / -1 (PR_EXIT_IO). */
+int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err);
+int pr_db_write_records(const struct pr_db *db, struct pr_err *err);
+
+const struct pr_profile *pr_db_profile(const struct pr_db *db, const char *id);
+const struct pr_db_model *pr_db_model_find(const struct pr_db *db, const char *name);
+/* The profile for --hw HW, precision and scenario (NULL: any, preferring
+ * fp32 and single). NULL when none matches. */
+const struct pr_profile *pr_db_select(const struct pr_db *db, const char *hw, const char *precision,
+                                      const char *scenario);
+/* Intensity for an ISO code or "provider:region"; NULL when unknown. */
+const struct pr_carbon *pr_db_carbon(const struct pr_db *db, const char *code);
+
+/* Appends (copies) a model's features / a record; 0 / -1 out of memory. */
+int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m);
+int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r);
+
+/* The model as one line of JSON (a records.json "models" entry); malloc'ed, NULL on OOM. */
+char *pr_db_model_print(const struct pr_db_model *m);
+
+/* CodeCarbon emissions.csv: energy_consumed (kWh) and duration (s) of its
+ * last data row. 0, or -1 with err (PR_EXIT_USAGE bad file, PR_EXIT_IO). */
+int pr_codecarbon_read(const char *path, double *kwh, double *duration_s, struct pr_err *err);
+
+#endif

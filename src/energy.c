@@ -1,0 +1,183 @@
+/* energy.c -- the estimator (DESIGN.md "Energy model").
+ *
+ * Per layer l with work w_lc of class c (MACs of dense conv/GEMM, MACs of
+ * depthwise conv, non-MAC FLOPs), bytes B_l read + written, and
+ * d_l = 1 when the layer has MACs (one dispatch):
+ *
+ * fitted and anchor profiles (coefficients from `priori calibrate`):
+ *   t_l = sum_c w_lc * t_c + B_l * t_byte + d_l * t_layer
+ *   E_l = sum_c w_lc * e_c + B_l * e_byte + d_l * e_layer
+ *   latency = t_fixed + sum_l t_l        E = e_fixed + sum_l E_l
+ *   The static power is inside the coefficients: with t linear in the
+ *   work, P_static * sum(t) + sum(work * e_dyn) is again linear in the work,
+ *   so the fit cannot separate the two and does not pretend to.
+ *
+ * spec-only profiles (spec values, no measurement): the roofline
+ *   t_l = max(2*w_dense/(peak*eff_dense) + 2*w_dw/(peak*eff_dw)
+ *             + w_other/(peak*eff_other),  B_l/(bw*eff_mem))
+ *   E = TDP * sum_l t_l    (peak in ops/s, one MAC = 2 ops)
+ *
+ * CO2e = E [J] / 3.6e6 [J/kWh] * PUE * intensity [g/kWh].
+ * Baselines for the same latency t:
+ *   ML CO2 Impact:     E = TDP * t                  (no PUE)
+ *   Green Algorithms:  E = (TDP * usage + 0.3725 W/GB * mem_GB) * t * PUE,
+ *                      usage = 1 (the whole chip, as TDP covers all cores)
+ */
+#include "energy.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct pr_shape *value_shape(const struct pr_analysis *a, const struct pr_node *n, int i)
+{
+    if (i >= n->nin || n->in[i] < 0)
+        return NULL;
+    return &a->model->graph.values[n->in[i]].t.shape;
+}
+
+enum pr_eclass pr_layer_class(const struct pr_analysis *a, const struct pr_layer *L)
+{
+    if (!L->macs)
+        return PR_EC_OTHER;
+    const struct pr_node *n = &a->model->graph.nodes[L->node];
+    int wi = -1;
+    if (!*n->domain && (strcmp(n->op_type, "Conv") == 0 || strcmp(n->op_type, "ConvInteger") == 0))
+        wi = 1;
+    else if (!*n->domain && strcmp(n->op_type, "QLinearConv") == 0)
+        wi = 3;
+    const struct pr_shape *x = value_shape(a, n, 0), *w = wi > 0 ? value_shape(a, n, wi) : NULL;
+    if (x && w && x->rank >= 3 && w->rank >= 3 && w->dim[1] == 1 && x->dim[1] > 1)
+        return PR_EC_DW;
+    return PR_EC_DENSE;
+}
+
+/* Work of one layer by class. */
+static void layer_work(const struct pr_analysis *a, const struct pr_layer *L, double *work)
+{
+    memset(work, 0, PR_EC_COUNT * sizeof *work);
+    double other = (double)L->flops - 2.0 * (double)L->macs;
+    work[PR_EC_OTHER] = other > 0 ? other : 0;
+    if (L->macs)
+        work[pr_layer_class(a, L)] += (double)L->macs;
+}
+
+void pr_features_of(const struct pr_analysis *a, struct pr_features *f)
+{
+    memset(f, 0, sizeof *f);
+    const struct pr_totals *t = &a->totals;
+    double dw = 0;
+    for (int i = 0; i < a->nlayers; i++) {
+        const struct pr_layer *L = &a->layers[i];
+        if (L->macs && pr_layer_class(a, L) == PR_EC_DW)
+            dw += (double)L->macs;
+        f->mac_layers += L->macs > 0;
+    }
+    /* Totals carry the counting rules (shared weights, subgraphs); only the
+     * depthwise share needs the layers. */
+    f->macs = (double)t->macs;
+    f->flops = (double)t->flops;
+    f->work[PR_EC_DW] = dw;
+    f->work[PR_EC_DENSE] = f->macs - dw > 0 ? f->macs - dw : 0;
+    f->work[PR_EC_OTHER] = f->flops - 2 * f->macs > 0 ? f->flops - 2 * f->macs : 0;
+    f->bytes_read = (double)t->bytes_read;
+    f->bytes_written = (double)t->bytes_written;
+    f->bytes = f->bytes_read + f->bytes_written;
+    f->params = (double)t->params;
+    f->layers = a->nlayers;
+}
+
+double pr_co2e_g(double energy_j, double pue, double g_per_kwh)
+{
+    return energy_j / 3.6e6 * pue * g_per_kwh;
+}
+
+static void linear_layer(const struct pr_coef *c, const double *work, double bytes, bool dispatch,
+                         struct pr_layer_energy *le)
+{
+    le->time_s = bytes * c->t_byte + (dispatch ? c->t_layer : 0);
+    le->energy_j = bytes * c->e_byte + (dispatch ? c->e_layer : 0);
+    for (int k = 0; k < PR_EC_COUNT; k++) {
+        le->time_s += work[k] * c->t_class[k];
+        le->energy_j += work[k] * c->e_class[k];
+    }
+}
+
+static void roofline_layer(const struct pr_spec *s, const double *work, double bytes, struct pr_layer_energy *le)
+{
+    double compute = 0, memory = 0;
+    if (s->peak_ops > 0)
+        compute = 2 * work[PR_EC_DENSE] / (s->peak_ops * PR_SPEC_EFF_DENSE) +
+                  2 * work[PR_EC_DW] / (s->peak_ops * PR_SPEC_EFF_DW) +
+                  work[PR_EC_OTHER] / (s->peak_ops * PR_SPEC_EFF_OTHER);
+    if (s->mem_bw > 0)
+        memory = bytes / (s->mem_bw * PR_SPEC_EFF_MEM);
+    le->time_s = compute > memory ? compute : memory;
+    le->energy_j = s->tdp_w * le->time_s;
+}
+
+int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const struct pr_energy_opts *o,
+                struct pr_estimate *e, struct pr_err *err)
+{
+    memset(e, 0, sizeof *e);
+    bool linear = p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR;
+    bool roofline = !linear && p->spec.tdp_w > 0 && (p->spec.peak_ops > 0 || p->spec.mem_bw > 0);
+    if (!linear && !roofline)
+        return pr_err_set(err, PR_EXIT_USAGE,
+                          "hardware profile '%s' has neither fitted coefficients nor spec values (TDP and peak "
+                          "ops/s or bandwidth); run 'priori calibrate' or choose another with 'priori hw list'",
+                          p->id);
+    e->profile = p;
+    e->method = linear ? p->method : PR_METHOD_SPEC;
+    e->pue = o->pue > 0 ? o->pue : 1;
+    e->g_per_kwh = o->g_per_kwh;
+    e->carbon_source = o->carbon_source;
+    e->layers = calloc((size_t)a->nlayers + 1, sizeof *e->layers);
+    if (!e->layers)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    e->nlayers = a->nlayers;
+    for (int i = 0; i < a->nlayers; i++) {
+        const struct pr_layer *L = &a->layers[i];
+        double work[PR_EC_COUNT], bytes = (double)L->bytes_read + (double)L->bytes_written;
+        layer_work(a, L, work);
+        if (linear)
+            linear_layer(&p->coef, work, bytes, L->macs > 0, &e->layers[i]);
+        else
+            roofline_layer(&p->spec, work, bytes, &e->layers[i]);
+        e->latency_s += e->layers[i].time_s;
+        e->energy_j += e->layers[i].energy_j;
+    }
+    if (linear) {
+        e->fixed_time_s = p->coef.t_fixed;
+        e->fixed_energy_j = p->coef.e_fixed;
+        e->latency_s += e->fixed_time_s;
+        e->energy_j += e->fixed_energy_j;
+    }
+    if (e->method == PR_METHOD_FITTED && p->valid.loo_median >= 0) {
+        e->uncertainty_pct = p->valid.loo_median;
+        e->uncertainty_p90_pct = p->valid.loo_p90;
+    } else {
+        e->uncertainty_pct = e->method == PR_METHOD_SPEC ? PR_SPEC_UNCERTAINTY_PCT : PR_ANCHOR_UNCERTAINTY_PCT;
+        e->uncertainty_p90_pct = -1;
+    }
+    e->co2e_g = pr_co2e_g(e->energy_j, e->pue, e->g_per_kwh);
+    e->wh_per_million = e->energy_j * 1e6 / 3600.0;
+    e->co2e_g_per_million = e->co2e_g * 1e6;
+    e->inferences = o->inferences ? o->inferences : 1000000;
+    e->total_wh = e->energy_j * (double)e->inferences / 3600.0;
+    e->total_co2e_g = e->co2e_g * (double)e->inferences;
+    e->mlco2_j = e->mlco2_co2e_g = e->ga_j = e->ga_co2e_g = -1;
+    if (p->spec.tdp_w > 0 && e->latency_s > 0) {
+        e->mlco2_j = p->spec.tdp_w * e->latency_s;
+        e->mlco2_co2e_g = pr_co2e_g(e->mlco2_j, 1, e->g_per_kwh);
+        e->ga_j = (p->spec.tdp_w * 1.0 + PR_GA_W_PER_GB * p->spec.mem_gb) * e->latency_s * e->pue;
+        e->ga_co2e_g = pr_co2e_g(e->ga_j, 1, e->g_per_kwh);
+    }
+    return 0;
+}
+
+void pr_estimate_free(struct pr_estimate *e)
+{
+    free(e->layers);
+    memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,148 @@
+/* test_db.c -- the database schema check: the shipped db/ loads; a bad
+ * field is refused with the file, its JSON path and what was expected; a
+ * write is atomic and reads back. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "test.h"
+
+static void shipped_database_is_valid(void)
+{
+    struct pr_db db;
+    struct pr_err err = {0};
+    int rc = pr_db_load(&db, "db", &err);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", err.msg);
+    CHECK_EQ(rc, 0);
+    CHECK(db.nprofiles > 0 && db.nrecords > 0 && db.nmodels > 0);
+    CHECK(db.world_g_per_kwh == 475);
+    CHECK(pr_db_carbon(&db, "fra") != NULL);
+    const struct pr_profile *p = pr_db_select(&db, "rpi4-tflite-v2.7.1-ruy@v2.0", NULL, NULL);
+    CHECK(p && strcmp(p->precision, "fp32") == 0 && p->method == PR_METHOD_FITTED);
+    pr_db_free(&db);
+}
+
+static char dir[64];
+
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *good_profiles =
+    "{\"schema\":\"priori-db-profiles\",\"version\":1,\"profiles\":[{\"id\":\"b/fp32/single\",\"hw\":\"b\","
+    "\"hardware\":\"board\",\"runtime\":\"rt 1\",\"precision\":\"fp32\",\"scenario\":\"single\","
+    "\"boundary\":\"wall\",\"method\":\"none\",\"spec\":{\"tdp_w\":5}}]}";
+static const char *good_records =
+    "{\"schema\":\"priori-db-records\",\"version\":1,\"models\":[{\"name\":\"m\",\"features\":{\"macs_dense\":1,"
+    "\"macs_depthwise\":0,\"flops_other\":0,\"macs\":1,\"flops\":2,\"bytes_read\":4,\"bytes_written\":4,"
+    "\"params\":1,\"layers\":1,\"mac_layers\":1}}],\"records\":[{\"model\":\"m\",\"profile\":\"b/fp32/single\","
+    "\"j_per_sample\":0.5,\"source\":\"test\"}]}";
+static const char *good_carbon =
+    "{\"schema\":\"priori-db-carbon\",\"version\":1,\"world\":{\"g_per_kwh\":475,\"source\":\"w\"},"
+    "\"regions\":[{\"code\":\"FRA\",\"g_per_kwh\":56,\"year\":2022,\"source\":\"s\"}]}";
+
+static void make_db(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/priori_db_XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    put("profiles.json", good_profiles);
+    put("records.json", good_records);
+    put("carbon.json", good_carbon);
+}
+
+static void rm_db(void)
+{
+    const char *f[] = {"profiles.json", "records.json", "carbon.json"};
+    for (int i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* Loads dir expecting failure with a message containing want. */
+static void refused(const char *want)
+{
+    struct pr_db db;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_db_load(&db, dir, &err), -1);
+    CHECK(err.code == PR_EXIT_USAGE);
+    if (!strstr(err.msg, want))
+        fprintf(stderr, "message: %s\n(wanted %s)\n", err.msg, want);
+    CHECK(strstr(err.msg, want) != NULL);
+}
+
+static void bad_fields_are_named_by_json_path(void)
+{
+    make_db();
+    struct pr_db db;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    pr_db_free(&db);
+
+    put("records.json", "{\"schema\":\"priori-db-records\",\"version\":1,\"models\":[],\"records\":[{}]}");
+    refused("records.json: records[0].model: expected a string");
+    put("records.json", good_records);
+
+    char buf[1024];                /* a string where a number goes */
+    const char *at = strstr(good_profiles, "\"tdp_w\":5");
+    snprintf(buf, sizeof buf, "%.*s\"tdp_w\":\"5\"%s", (int)(at - good_profiles), good_profiles,
+             at + strlen("\"tdp_w\":5"));
+    put("profiles.json", buf);
+    refused("profiles.json: profiles[0].spec.tdp_w: expected a number");
+
+    char *bad = strdup(good_profiles);
+    memcpy(strstr(bad, "\"wall\""), "\"moon\"", 6);
+    put("profiles.json", bad);
+    refused("profiles[0].boundary: expected device, module or wall");
+    free(bad);
+    put("profiles.json", good_profiles);
+
+    put("records.json", "{\"schema\":\"priori-db-records\",\"version\":1,\"models\":[],\"records\":"
+        "[{\"model\":\"nope\",\"profile\":\"b/fp32/single\",\"j_per_sample\":1,\"source\":\"x\"}]}");
+    refused("records[0].model: expected the name of an entry");
+    put("records.json", good_records);
+
+    put("carbon.json", "{\"schema\":\"priori-db-carbon\",\"version\":2}");
+    refused("carbon.json: version: expected a number from 1 to 1");
+    put("carbon.json", "{\"schema\":\"priori-db-carbon\",");
+    refused("carbon.json: not valid JSON");
+    put("carbon.json", "{\"schema\":\"something-else\",\"version\":1}");
+    refused("schema: expected \"priori-db-carbon\"");
+    rm_db();
+}
+
+static void written_records_read_back(void)
+{
+    make_db();
+    struct pr_db db;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    struct pr_db_record r = {.model = "m", .profile = "b/fp32/single", .source = "unit test",
+                             .j_per_sample = 0.25, .latency_s = 0.01};
+    CHECK_EQ(pr_db_add_record(&db, &r), 0);
+    CHECK_EQ(pr_db_write_records(&db, &err), 0);
+    pr_db_free(&db);
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK_EQ(db.nrecords, 2);
+    CHECK(db.nrecords == 2 && db.records[1].j_per_sample == 0.25 && db.records[1].latency_s == 0.01);
+    pr_db_free(&db);
+    rm_db();
+}
+
+void suite_db(void);
+void suite_db(void)
+{
+    RUN(shipped_database_is_valid);
+    RUN(bad_fields_are_named_by_json_path);
+    RUN(written_records_read_back);
+}
