@@ -11,4 +11,13 @@ extern const char pr_usage_analyze[];
 int pr_cmd_ops(int argc, char **argv);
 extern const char pr_usage_ops[];
 
+int pr_cmd_compare(int argc, char **argv);
+extern const char pr_usage_compare[];
+
+int pr_cmd_diff(int argc, char **argv);
+extern const char pr_usage_diff[];
+
+int pr_cmd_check(int argc, char **argv);
+extern const char pr_usage_check[];
+
 #endif

@@ -16,6 +16,9 @@
 const struct pr_command pr_commands[] = {
     {"analyze", pr_cmd_analyze, pr_usage_analyze, "per-layer costs and totals of one model"},
     {"ops", pr_cmd_ops, pr_usage_ops, "the operators priori counts, with their formulas"},
+    {"compare", pr_cmd_compare, pr_usage_compare, "several models side by side, with ratios to the first"},
+    {"diff", pr_cmd_diff, pr_usage_diff, "what changed between two versions of a model, layer by layer"},
+    {"check", pr_cmd_check, pr_usage_check, "CI gate: fail (exit 1) when a budget or growth limit is breached"},
     {0},
 };
 
