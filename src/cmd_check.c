@@ -114,12 +114,12 @@ static int parse(int argc, char **argv, struct check_args *a)
     }
     if (!a->model)
         return pr_cli_usage_error("check", "%s", "check needs a model file");
-    if (!a->budget && !a->baseline)
-        return pr_cli_usage_error("check", "%s", "nothing to check: give --budget FILE and/or --baseline REPORT.json "
-                                  "--max-growth SPEC");
     if (!a->baseline != !a->growth)
         return pr_cli_usage_error("check", "%s", a->baseline ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
                                                              : "--max-growth needs --baseline REPORT.json");
+    if (!a->budget && !a->baseline)
+        return pr_cli_usage_error("check", "%s", "nothing to check: give --budget FILE and/or --baseline REPORT.json "
+                                  "--max-growth SPEC");
     return 0;
 }
 
@@ -197,7 +197,7 @@ static void csv_number(FILE *f, double v)
     if (v == (double)(uint64_t)v && v < 1.8e19)
         fprintf(f, "%llu", (unsigned long long)v);
     else
-        fprintf(f, "%.17g", v);
+        fprintf(f, "%.15g", v);
 }
 
 static int render_csv(const struct result *r, FILE *f)
@@ -320,7 +320,7 @@ static cJSON *num(double v)
     if (v == (double)(uint64_t)v && v < 1.8e19)
         snprintf(text, sizeof text, "%llu", (unsigned long long)v);
     else
-        snprintf(text, sizeof text, "%.17g", v);
+        snprintf(text, sizeof text, "%.15g", v);
     return cJSON_CreateRaw(text);
 }
 

@@ -3,7 +3,8 @@
  *   1. names: a name that occurs exactly once on each side pairs its layers;
  *   2. keys: every layer gets an integer key id for "domain/op/shapes"
  *      (interned through a name map); the unmatched old and new layers, in
- *      execution order, are matched by an LCS over key ids:
+ *      execution order, are matched by an LCS over key ids (equal keys at
+ *      both ends first: they are part of every LCS), the middle by
  *        L[i][j] = A[i] == B[j] ? L[i+1][j+1] + 1 : max(L[i+1][j], L[i][j+1])
  *      when n * m <= PR_DIFF_LCS_CELLS, else greedily: each old layer takes
  *      the first unused new layer of its key after the last match;
@@ -218,10 +219,27 @@ int pr_diff_layers(const struct pr_analysis *old, const struct pr_analysis *new_
         }
     for (int i = 0; i < n; i++)
         mb[i] = -1;
-    if (n && m) {
-        d->exact = (uint64_t)n * (uint64_t)m <= PR_DIFF_LCS_CELLS;
-        if ((d->exact ? lcs_exact(ka, n, kb, m, mb) : lcs_greedy(ka, n, kb, m, (int)k.ids.count, mb)) < 0)
+    /* equal keys at both ends belong to every LCS: match them first, so
+     * that one edit in a long graph leaves a short middle to solve */
+    int pre = 0, suf = 0;
+    while (pre < n && pre < m && ka[pre] == kb[pre]) {
+        mb[pre] = pre;
+        pre++;
+    }
+    while (suf < n - pre && suf < m - pre && ka[n - 1 - suf] == kb[m - 1 - suf]) {
+        mb[n - 1 - suf] = m - 1 - suf;
+        suf++;
+    }
+    int cn = n - pre - suf, cm = m - pre - suf;
+    if (cn > 0 && cm > 0) {
+        d->exact = (uint64_t)cn * (uint64_t)cm <= PR_DIFF_LCS_CELLS;
+        int *mid = mb + pre;
+        if ((d->exact ? lcs_exact(ka + pre, cn, kb + pre, cm, mid)
+                      : lcs_greedy(ka + pre, cn, kb + pre, cm, (int)k.ids.count, mid)) < 0)
             goto oom;
+        for (int i = 0; i < cn; i++)
+            if (mid[i] >= 0)
+                mid[i] += pre;
     }
     for (int i = 0; i < n; i++)
         if (mb[i] >= 0) {
