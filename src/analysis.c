@@ -224,3 +224,84 @@ void pr_analysis_free(struct pr_analysis *a)
     pr_diag_free(&a->diag);
     memset(a, 0, sizeof *a);
 }
+
+/* ---- liveness along the schedule, for reports (same rule as peak_memory) ----
+ * A value v is alive at position p (just after layer p wrote its outputs,
+ * before dead inputs are released) when born(v) <= p <= death(v):
+ *   born  = schedule position of its producer (graph inputs: -1, the start)
+ *   death = last consumer's position; a graph output, or a graph input no
+ *           node reads, lives to the end; a node output nobody reads dies
+ *           where it is born. */
+static int live_span(const struct pr_analysis *a, const int *pos_of_node, int v, int *born, int *death)
+{
+    const struct pr_value *val = &a->model->graph.values[v];
+    *born = val->producer < 0 ? -1 : pos_of_node[val->producer];
+    if (val->is_output || (val->producer < 0 && val->last_use < 0))
+        *death = a->nlayers;
+    else
+        *death = val->last_use >= 0 ? val->last_use : *born;
+    return val->producer >= 0 || val->is_input;
+}
+
+static int *positions(const struct pr_analysis *a)
+{
+    int *pos = malloc(((size_t)a->model->graph.nnodes + 1) * sizeof *pos);
+    if (pos) {
+        for (int i = 0; i < a->model->graph.nnodes; i++)
+            pos[i] = -1;
+        for (int p = 0; p < a->nlayers; p++)
+            pos[a->layers[p].node] = p;
+    }
+    return pos;
+}
+
+int pr_live_series(const struct pr_analysis *a, uint64_t *live)
+{
+    const struct pr_graph *g = &a->model->graph;
+    int *pos = positions(a);
+    int64_t *delta = calloc((size_t)a->nlayers + 3, sizeof *delta);
+    if (!pos || !delta) {
+        free(pos);
+        free(delta);
+        return -1;
+    }
+    bool ovf = false;
+    for (int v = 0; v < g->nvalues; v++) {
+        int born, death;
+        if (!live_span(a, pos, v, &born, &death) || (g->values[v].producer >= 0 && born < 0))
+            continue;
+        uint64_t b = act_bytes(&g->values[v], &ovf);
+        delta[born + 1] += (int64_t)b;   /* index 0 is the start */
+        delta[death + 2] -= (int64_t)b;
+    }
+    int64_t run = 0;
+    for (int p = 0; p <= a->nlayers; p++) {
+        run += delta[p];
+        live[p] = run < 0 ? 0 : (uint64_t)run;
+    }
+    free(pos);
+    free(delta);
+    return ovf ? -1 : 0;
+}
+
+int pr_live_at(const struct pr_analysis *a, int at, int *vals, int cap)
+{
+    const struct pr_graph *g = &a->model->graph;
+    int *pos = positions(a);
+    if (!pos)
+        return -1;
+    int n = 0;
+    bool ovf = false;
+    for (int v = 0; v < g->nvalues; v++) {
+        int born, death;
+        if (!live_span(a, pos, v, &born, &death) || (g->values[v].producer >= 0 && born < 0))
+            continue;
+        if (born <= at && at <= death && act_bytes(&g->values[v], &ovf) > 0) {
+            if (n < cap)
+                vals[n] = v;
+            n++;
+        }
+    }
+    free(pos);
+    return n;
+}

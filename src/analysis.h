@@ -89,6 +89,14 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
                struct pr_err *err);
 void pr_analysis_free(struct pr_analysis *a);
 
+/* Live activation bytes along the schedule (the rule of the peak):
+ * live[0] at the start (the graph inputs), live[p + 1] just after layer p
+ * wrote its outputs; live has nlayers + 1 entries. 0, or -1 on OOM. */
+int pr_live_series(const struct pr_analysis *a, uint64_t *live);
+/* Value indices of the activations alive at position at (-1: the start),
+ * the first cap of them into vals; returns how many there are, -1 on OOM. */
+int pr_live_at(const struct pr_analysis *a, int at, int *vals, int cap);
+
 /* ---- internal to infer.c / analysis.c ---- */
 int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err);
 int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err);

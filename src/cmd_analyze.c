@@ -1,5 +1,5 @@
 /* cmd_analyze.c -- `priori analyze MODEL`: one model's per-layer costs and
- * totals as a table, JSON or CSV report. With --strict an operator missing
+ * totals as a table, JSON, CSV, Markdown or HTML report. With --strict an operator missing
  * from the table is an error (exit 3) instead of a zero-cost row. */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,8 @@ const char pr_usage_analyze[] =
     "  --dim SYMBOL=N       bind a symbolic dimension, e.g. --dim batch=8, or a\n"
     "                       data-dependent one, e.g. --dim NonZero_17.n=100\n"
     "                       (repeatable; an unbound input symbol is taken as 1, with a warning)\n"
-    "  --format FORMAT      table (default), json or csv\n"
+    "  --format FORMAT      table (default), json, csv, md (Markdown for a pull\n"
+    "                       request) or html (one self-contained page with charts)\n"
     "  -o, --output FILE    write the report to FILE instead of standard output\n"
     "  --top N              list the N heaviest layers (default 10)\n"
     "  --strict             an operator priori does not know is an error (exit 3)\n"
@@ -120,8 +121,12 @@ static int parse(int argc, char **argv, struct analyze_args *a)
                     a->format = PR_FORMAT_JSON;
                 else if (strcmp(val, "csv") == 0)
                     a->format = PR_FORMAT_CSV;
+                else if (strcmp(val, "md") == 0)
+                    a->format = PR_FORMAT_MD;
+                else if (strcmp(val, "html") == 0)
+                    a->format = PR_FORMAT_HTML;
                 else
-                    return pr_cli_usage_error("analyze", "--format %s: expected table, json or csv", val);
+                    return pr_cli_usage_error("analyze", "--format %s: expected table, json, csv, md or html", val);
             } else if (strcmp(arg, "--top") == 0) {
                 long long v;
                 if (pr_cli_parse_int(val, 0, 100000, &v) < 0)
@@ -164,6 +169,8 @@ static int render(const void *ctx, FILE *f)
     switch (r->format) {
     case PR_FORMAT_JSON: return pr_report_json_energy(r->an, r->energy, f);
     case PR_FORMAT_CSV: return pr_report_csv_energy(r->an, r->energy, f);
+    case PR_FORMAT_MD: return pr_report_md(r->an, f);
+    case PR_FORMAT_HTML: return pr_report_html(r->an, NULL, f);
     default: return pr_report_table_energy(r->an, r->energy, f);
     }
 }

@@ -19,5 +19,13 @@ extern const char pr_usage_calibrate[];
 
 int pr_cmd_db(int argc, char **argv);
 extern const char pr_usage_db[];
+int pr_cmd_compare(int argc, char **argv);
+extern const char pr_usage_compare[];
+
+int pr_cmd_diff(int argc, char **argv);
+extern const char pr_usage_diff[];
+
+int pr_cmd_check(int argc, char **argv);
+extern const char pr_usage_check[];
 
 #endif

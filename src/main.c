@@ -19,6 +19,9 @@ const struct pr_command pr_commands[] = {
     {"hw", pr_cmd_hw, pr_usage_hw, "hardware profiles of the energy database: list, show"},
     {"calibrate", pr_cmd_calibrate, pr_usage_calibrate, "fit the energy profiles to their measurements"},
     {"db", pr_cmd_db, pr_usage_db, "the measurement database: check, features, add"},
+    {"compare", pr_cmd_compare, pr_usage_compare, "several models side by side, with ratios to the first"},
+    {"diff", pr_cmd_diff, pr_usage_diff, "what changed between two versions of a model, layer by layer"},
+    {"check", pr_cmd_check, pr_usage_check, "CI gate: fail (exit 1) when a budget or growth limit is breached"},
     {0},
 };
 

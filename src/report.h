@@ -1,4 +1,4 @@
-/* report.h -- renderers of an analysis: table, JSON, CSV.
+/* report.h -- renderers of an analysis: table, JSON, CSV, Markdown, HTML.
  *
  * Renderers only read a struct pr_analysis; they never recompute. Each
  * writes to a FILE the caller opened (the CLI writes to a temporary file
@@ -16,11 +16,25 @@
 
 #include "analysis.h"
 
-enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV };
+enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML };
 
 int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);
 int pr_report_csv(const struct pr_analysis *a, FILE *f);
+/* Markdown for a pull-request comment (report_md.c). */
+int pr_report_md(const struct pr_analysis *a, FILE *f);
+
+/* The HTML report (report_html.c): one self-contained file, inline SVG, no
+ * script. Hook for sections that need more than the analysis: when
+ * hw_section is set it is called where the hardware section belongs (after
+ * the memory chart) to write the roofline chart and per-layer energy of an
+ * energy estimate (`--hw`, issue 4); it must escape model text with
+ * pr_html_text. hooks may be NULL. */
+struct pr_html_hooks {
+    int (*hw_section)(const void *ctx, const struct pr_analysis *a, FILE *f);
+    const void *ctx;
+};
+int pr_report_html(const struct pr_analysis *a, const struct pr_html_hooks *hooks, FILE *f);
 
 /* The same with an energy estimate (energy.h; NULL: none): per-layer time
  * and energy columns and an "energy" section (latency, J per inference, Wh
@@ -39,6 +53,12 @@ char *pr_text_clean(const char *s, size_t max);
 const char *pr_human_count(uint64_t v, char *buf, size_t size);
 /* 97.9 MiB / 512 B: binary units. */
 const char *pr_human_bytes(uint64_t v, char *buf, size_t size);
+/* s cleaned (pr_text_clean) and escaped for a Markdown table cell
+ * (report_md.c), or for HTML text and attribute values (report_html.c). */
+void pr_md_text(FILE *f, const char *s, size_t max);
+void pr_html_text(FILE *f, const char *s, size_t max);
+/* s cleaned and quoted as one RFC 4180 field when needed (report_csv.c). */
+void pr_csv_field(FILE *f, const char *s);
 /* "1x3x224x224;1x10" for all present outputs of a layer. */
 const char *pr_layer_shapes(const struct pr_analysis *a, const struct pr_layer *L, char *buf, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void field(FILE *f, const char *s)
+void pr_csv_field(FILE *f, const char *s)
 {
     char *clean = pr_text_clean(s, 4096);
     const char *t = clean ? clean : "";
@@ -42,13 +42,13 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
         const struct pr_node *n = &g->nodes[L->node];
         char shapes[1024];
         fprintf(f, "%d,%d,", p, n->index);
-        field(f, n->name);
+        pr_csv_field(f, n->name);
         fputc(',', f);
-        field(f, n->op_type);
+        pr_csv_field(f, n->op_type);
         fputc(',', f);
-        field(f, n->domain);
+        pr_csv_field(f, n->domain);
         fputc(',', f);
-        field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
+        pr_csv_field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
         fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s", (unsigned long long)L->params,
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,

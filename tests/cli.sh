@@ -59,7 +59,7 @@ expect 2 "no command given"
 expect 2 "unknown command" frobnicate
 expect 2 "unknown option" analyze fixtures/demo_cnn.onnx --frob
 expect 2 "needs a model" analyze
-expect 2 "expected table, json or csv" analyze fixtures/demo_cnn.onnx --format yaml
+expect 2 "expected table, json, csv, md or html" analyze fixtures/demo_cnn.onnx --format yaml
 expect 2 "expected NAME=DIMS" analyze fixtures/demo_cnn.onnx --input image=1xAx3
 expect 2 "expected SYMBOL=N" analyze fixtures/demo_cnn.onnx --dim batch=-4
 expect 2 "no graph input of that name" analyze fixtures/demo_cnn.onnx --input nosuch=1x3x8x8

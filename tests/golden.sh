@@ -45,5 +45,40 @@ golden unknown_op json fixtures/unknown_op.onnx
 golden value_info_mismatch txt fixtures/value_info_mismatch.onnx
 golden liveness json fixtures/liveness.onnx
 
+# cmd NAME.EXT COMMAND ARGS...: any command's standard output (compare,
+# diff, check, analyze --format md/html); the exit code is not compared
+# here (tests/gate.sh checks it).
+cmd() {
+    want=tests/golden/$1
+    shift
+    "$PRIORI" "$@" -q >"$tmp" 2>/dev/null
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$tmp" "$want"
+    fi
+    if cmp -s "$tmp" "$want"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $want differs (UPDATE=1 sh tests/golden.sh regenerates it):"
+        diff "$want" "$tmp" | head -n 20
+    fi
+}
+
+R=fixtures/review
+cmd demo_cnn.md analyze fixtures/demo_cnn.onnx --format md
+cmd demo_cnn.html analyze fixtures/demo_cnn.onnx --format html
+cmd hostile_names.md analyze $R/hostile_names.onnx --format md
+cmd hostile_names.html analyze $R/hostile_names.onnx --format html
+for f in txt json csv md; do
+    [ $f = txt ] && F=table || F=$f
+    cmd compare.$f compare fixtures/demo_cnn.onnx $R/demo_cnn_v2.onnx fixtures/symbolic_batch.onnx --dim batch=4 --format $F
+    cmd diff_renamed.$f diff fixtures/demo_cnn.onnx $R/demo_cnn_v2.onnx --format $F
+    cmd check_breach.$f check fixtures/demo_cnn.onnx --budget $R/budget_breach.json --format $F
+    cmd check_growth.$f check $R/demo_cnn_v2.onnx --baseline tests/golden/demo_cnn.json --max-growth macs=5%,params=200%,flops=50% --format $F
+done
+cmd check_breach.github check fixtures/demo_cnn.onnx --budget $R/budget_breach.json --format github
+cmd check_ok.txt check fixtures/demo_cnn.onnx --budget $R/budget_ok.json
+cmd diff_hostile.md diff $R/hostile_names.onnx $R/hostile_names.onnx --all --format md
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,742 @@
+/* gate.c -- metrics, budgets, baselines, growth limits and breaches (see
+ * gate.h for the file formats and the rule "value <= limit").
+ *
+ * Budget and baseline files are parsed with cJSON and walked field by
+ * field; anything unexpected (a type, an unknown name, a negative or
+ * non-finite number, a key given twice) is an error naming the file, the
+ * JSON path and what was expected. A growth limit of g% on a baseline value
+ * b allows up to b * (1 + g/100).
+ */
+#include "gate.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const struct {
+    const char *name, *label;
+} metrics[PR_M_COUNT] = {
+    [PR_M_PARAMS] = {"params", "params"},
+    [PR_M_MACS] = {"macs", "MACs"},
+    [PR_M_FLOPS] = {"flops", "FLOPs"},
+    [PR_M_WEIGHT_BYTES] = {"weight_bytes", "weight bytes"},
+    [PR_M_PEAK_ACT] = {"peak_activation_bytes", "peak memory"},
+    [PR_M_LATENCY] = {"latency_s", "latency"},
+    [PR_M_ENERGY] = {"energy_j", "energy"},
+    [PR_M_CO2E] = {"co2e", "CO2e"},
+};
+
+static const char *const part_metrics[PR_PM_COUNT] = {
+    [PR_PM_PARAMS] = "params", [PR_PM_MACS] = "macs", [PR_PM_FLOPS] = "flops",
+    [PR_PM_ACT] = "activation_bytes", [PR_PM_COUNT_NODES] = "count",
+};
+
+const char *pr_metric_name(enum pr_metric m) { return m < PR_M_COUNT ? metrics[m].name : "?"; }
+const char *pr_metric_label(enum pr_metric m) { return m < PR_M_COUNT ? metrics[m].label : "?"; }
+bool pr_metric_is_estimate(enum pr_metric m) { return (int)m >= (int)PR_M_STATIC_COUNT; }
+const char *pr_part_metric_name(enum pr_part_metric m) { return m < PR_PM_COUNT ? part_metrics[m] : "?"; }
+
+int pr_metric_find(const char *name)
+{
+    for (int m = 0; m < PR_M_COUNT; m++)
+        if (strcmp(metrics[m].name, name) == 0)
+            return m;
+    return -1;
+}
+
+static int part_metric_find(const char *name)
+{
+    for (int m = 0; m < PR_PM_COUNT; m++)
+        if (strcmp(part_metrics[m], name) == 0)
+            return m;
+    return -1;
+}
+
+const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
+{
+    switch (m) {
+    case PR_M_WEIGHT_BYTES:
+    case PR_M_PEAK_ACT:
+        return pr_human_bytes(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
+    case PR_M_LATENCY:
+        if (v < 1e-3)
+            snprintf(buf, size, "%.3g us", v * 1e6);
+        else if (v < 1.0)
+            snprintf(buf, size, "%.3g ms", v * 1e3);
+        else
+            snprintf(buf, size, "%.3g s", v);
+        return buf;
+    case PR_M_ENERGY:
+        snprintf(buf, size, v < 1.0 ? "%.3g mJ" : "%.3g J", v < 1.0 ? v * 1e3 : v);
+        return buf;
+    case PR_M_CO2E:
+        snprintf(buf, size, "%.3g g", v);
+        return buf;
+    default:
+        return pr_human_count(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
+    }
+}
+
+/* ---- subjects ---- */
+
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+                    int top, bool quiet)
+{
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    int rc = pr_cli_load(path, &s->model, &s->load_diag);
+    if (rc)
+        return rc;
+    s->loaded = true;
+    struct pr_options opt = {.inputs = shapes->inputs, .ninputs = shapes->ninputs, .dims = shapes->dims,
+                             .ndims = shapes->ndims, .top = top};
+    struct pr_err err = {0};
+    if (pr_analyze(&s->model, &opt, &s->an, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", path, err.msg);
+        return (int)err.code;
+    }
+    s->analysed = true;
+    for (size_t i = 0; i < s->load_diag.count; i++)
+        pr_diag_add(&s->an.diag, "%s", s->load_diag.msgs[i]);
+    if (!quiet)
+        for (size_t i = 0; i < s->an.diag.count; i++)
+            fprintf(stderr, "priori: warning: %s: %s\n", path, s->an.diag.msgs[i]);
+    return PR_EXIT_OK;
+}
+
+void pr_subject_close(struct pr_subject *s)
+{
+    if (s->analysed)
+        pr_analysis_free(&s->an);
+    if (s->loaded) {
+        pr_diag_free(&s->load_diag);
+        pr_model_free(&s->model);
+    }
+    s->analysed = s->loaded = false;
+}
+
+uint64_t pr_subject_count(const struct pr_subject *s, enum pr_metric m)
+{
+    const struct pr_totals *t = &s->an.totals;
+    switch (m) {
+    case PR_M_PARAMS: return t->params;
+    case PR_M_MACS: return t->macs;
+    case PR_M_FLOPS: return t->flops;
+    case PR_M_WEIGHT_BYTES: return t->weight_bytes;
+    case PR_M_PEAK_ACT: return t->peak_activation_bytes;
+    default: return 0;
+    }
+}
+
+bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v)
+{
+    if (!pr_metric_is_estimate(m)) {
+        *v = (double)pr_subject_count(s, m);
+        return true;
+    }
+    if (!s->est.has_energy)
+        return false;
+    *v = m == PR_M_LATENCY ? s->est.latency_s : m == PR_M_ENERGY ? s->est.energy_j : s->est.co2e_g;
+    return true;
+}
+
+/* ---- reading JSON files ---- */
+
+enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
+
+static char *read_file(const char *file, struct pr_err *err)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        pr_err_set(err, PR_EXIT_IO, "%s: cannot open: %s", file, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len + 1 >= cap) {
+            if (cap >= MAX_JSON_BYTES) {
+                pr_err_set(err, PR_EXIT_USAGE, "%s: larger than %d MiB; expected a priori JSON file", file,
+                           MAX_JSON_BYTES >> 20);
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - 1 - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f)) {
+                pr_err_set(err, PR_EXIT_IO, "%s: cannot read: %s", file, strerror(errno ? errno : EIO));
+                free(buf);
+                buf = NULL;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf && err && !err->msg[0])
+        pr_err_set(err, PR_EXIT_INTERNAL, "%s: out of memory", file);
+    if (buf) {
+        buf[len] = 0;
+        if (strlen(buf) != len) {
+            pr_err_set(err, PR_EXIT_USAGE, "%s: contains a NUL byte; expected a JSON text", file);
+            free(buf);
+            return NULL;
+        }
+    }
+    return buf;
+}
+
+/* Parses text as one JSON value with nothing after it; error names the line. */
+static cJSON *parse_json(const char *text, const char *file, struct pr_err *err)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        int line = 1;
+        for (const char *p = text; at && p < at && *p; p++)
+            line += *p == '\n';
+        pr_err_set(err, PR_EXIT_USAGE, "%s: line %d: malformed JSON; expected a JSON object", file, line);
+    }
+    return root;
+}
+
+/* Writes '$.key' or '$.key["name"]' forms: appends one step to a path. */
+static void path_step(char *dst, size_t size, const char *base, const char *key)
+{
+    bool plain = *key != 0;
+    for (const char *p = key; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            plain = false;
+    char *clean = pr_text_clean(key, 80);
+    if (plain)
+        snprintf(dst, size, "%s.%s", base, clean ? clean : "?");
+    else
+        snprintf(dst, size, "%s[\"%s\"]", base, clean ? clean : "?");
+    free(clean);
+}
+
+static const char *json_type(const cJSON *v)
+{
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsObject(v)) return "an object";
+    return "an invalid value";
+}
+
+/* A non-negative finite number at path, or an error. */
+static int get_limit(const cJSON *v, const char *file, const char *path, double *out, struct pr_err *err)
+{
+    if (!cJSON_IsNumber(v))
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative number, got %s", file, path,
+                          json_type(v));
+    if (!isfinite(v->valuedouble) || v->valuedouble < 0)
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative finite number, got %g", file,
+                          path, v->valuedouble);
+    *out = v->valuedouble;
+    return 0;
+}
+
+/* A key given twice in one object (cJSON keeps both): an error. */
+static int no_duplicates(const cJSON *obj, const char *file, const char *path, struct pr_err *err)
+{
+    struct pr_names seen;
+    if (pr_names_init(&seen, 16) < 0)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    int rc = 0;
+    for (const cJSON *c = obj->child; c && rc == 0; c = c->next) {
+        int put = pr_names_put(&seen, c->string, 0);
+        if (put < 0) {
+            rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        } else if (put == 1) {
+            char p[300];
+            path_step(p, sizeof p, path, c->string);
+            rc = pr_err_set(err, PR_EXIT_USAGE, "%s: %s: given twice; expected each key once", file, p);
+        }
+    }
+    pr_names_free(&seen);
+    return rc;
+}
+
+/* ---- budgets ---- */
+
+static int add_limit(struct pr_budget *b, enum pr_scope scope, const char *target, int metric, double limit,
+                     const char *path, struct pr_err *err)
+{
+    struct pr_limit *nl = realloc(b->limits, (size_t)(b->nlimits + 1) * sizeof *nl);
+    if (!nl)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    b->limits = nl;
+    struct pr_limit *l = &b->limits[b->nlimits++];
+    memset(l, 0, sizeof *l);
+    l->scope = scope;
+    l->metric = metric;
+    l->limit = limit;
+    l->target = target ? strdup(target) : NULL;
+    l->path = strdup(path);
+    if ((target && !l->target) || !l->path)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    return 0;
+}
+
+static int parse_totals(struct pr_budget *b, const cJSON *obj, const char *file, struct pr_err *err)
+{
+    if (!cJSON_IsObject(obj))
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object of metric limits, got %s", file,
+                          json_type(obj));
+    if (no_duplicates(obj, file, "$.totals", err) < 0)
+        return -1;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        char path[300];
+        path_step(path, sizeof path, "$.totals", c->string);
+        int m = pr_metric_find(c->string);
+        double v;
+        if (m < 0)
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown metric; expected one of params, macs, flops, "
+                              "weight_bytes, peak_activation_bytes, latency_s, energy_j, co2e", file, path);
+        if (get_limit(c, file, path, &v, err) < 0 || add_limit(b, PR_SCOPE_TOTAL, NULL, m, v, path, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* "layers" or "op_types": {NAME: {metric: limit}} */
+static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scope, const char *file,
+                       struct pr_err *err)
+{
+    const char *base = scope == PR_SCOPE_LAYER ? "$.layers" : "$.op_types";
+    const char *what = scope == PR_SCOPE_LAYER ? "layer names" : "operator types";
+    if (!cJSON_IsObject(obj))
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object keyed by %s, got %s", file, base, what,
+                          json_type(obj));
+    if (no_duplicates(obj, file, base, err) < 0)
+        return -1;
+    for (const cJSON *part = obj->child; part; part = part->next) {
+        char ppath[300];
+        path_step(ppath, sizeof ppath, base, part->string);
+        if (!*part->string)
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: empty name; expected one of the model's %s", file,
+                              ppath, what);
+        if (!cJSON_IsObject(part))
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object of metric limits, got %s", file,
+                              ppath, json_type(part));
+        if (no_duplicates(part, file, ppath, err) < 0)
+            return -1;
+        for (const cJSON *c = part->child; c; c = c->next) {
+            char path[400];
+            path_step(path, sizeof path, ppath, c->string);
+            int m = part_metric_find(c->string);
+            double v;
+            if (m < 0 || (scope == PR_SCOPE_LAYER && m == PR_PM_COUNT_NODES))
+                return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown metric; expected one of params, macs, "
+                                  "flops, activation_bytes%s", file, path,
+                                  scope == PR_SCOPE_OP_TYPE ? ", count" : "");
+            if (get_limit(c, file, path, &v, err) < 0 || add_limit(b, scope, part->string, m, v, path, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, struct pr_err *err)
+{
+    memset(b, 0, sizeof *b);
+    b->file = strdup(file);
+    if (!b->file)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    cJSON *root = parse_json(text, file, err);
+    int rc = -1;
+    if (!root)
+        goto out;
+    if (!cJSON_IsObject(root)) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $: expected an object with \"totals\", \"layers\" or \"op_types\", "
+                   "got %s", file, json_type(root));
+        goto out;
+    }
+    if (no_duplicates(root, file, "$", err) < 0)
+        goto out;
+    for (const cJSON *c = root->child; c; c = c->next) {
+        char path[300];
+        path_step(path, sizeof path, "$", c->string);
+        if (strcmp(c->string, "schema") == 0) {
+            if (!cJSON_IsString(c) || strcmp(c->valuestring, "priori.budget/1") != 0) {
+                pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.budget/1\"", file);
+                goto out;
+            }
+        } else if (strcmp(c->string, "description") == 0) {
+            if (!cJSON_IsString(c)) {
+                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, json_type(c));
+                goto out;
+            }
+        } else if (strcmp(c->string, "warn_fraction") == 0) {
+            if (!cJSON_IsNumber(c) || !(c->valuedouble > 0 && c->valuedouble <= 1)) {
+                pr_err_set(err, PR_EXIT_USAGE, "%s: $.warn_fraction: expected a number in (0, 1], e.g. 0.9", file);
+                goto out;
+            }
+            b->warn_fraction = c->valuedouble;
+        } else if (strcmp(c->string, "totals") == 0) {
+            if (parse_totals(b, c, file, err) < 0)
+                goto out;
+        } else if (strcmp(c->string, "layers") == 0 || strcmp(c->string, "op_types") == 0) {
+            if (parse_parts(b, c, c->string[0] == 'l' ? PR_SCOPE_LAYER : PR_SCOPE_OP_TYPE, file, err) < 0)
+                goto out;
+        } else {
+            pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown field; expected schema, description, totals, layers, "
+                       "op_types or warn_fraction", file, path);
+            goto out;
+        }
+    }
+    if (!b->nlimits) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $: no limits; expected at least one in \"totals\", \"layers\" or "
+                   "\"op_types\"", file);
+        goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    if (rc < 0)
+        pr_budget_free(b);
+    return rc;
+}
+
+int pr_budget_load(struct pr_budget *b, const char *file, struct pr_err *err)
+{
+    memset(b, 0, sizeof *b);
+    char *text = read_file(file, err);
+    if (!text)
+        return -1;
+    int rc = pr_budget_parse(b, text, file, err);
+    free(text);
+    return rc;
+}
+
+void pr_budget_free(struct pr_budget *b)
+{
+    for (int i = 0; i < b->nlimits; i++) {
+        free(b->limits[i].target);
+        free(b->limits[i].path);
+    }
+    free(b->limits);
+    free(b->file);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- baselines ---- */
+
+int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
+{
+    memset(b, 0, sizeof *b);
+    b->file = strdup(file);
+    if (!b->file)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    cJSON *root = parse_json(text, file, err);
+    int rc = -1;
+    if (!root)
+        goto out;
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (!cJSON_IsObject(root) || !cJSON_IsString(schema) || strcmp(schema->valuestring, "priori.report/1") != 0) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.report/1\" (a report written by "
+                   "'priori analyze --format json')", file);
+        goto out;
+    }
+    const cJSON *unbound = cJSON_GetObjectItemCaseSensitive(root, "unbound_symbols");
+    if (unbound && !cJSON_IsArray(unbound)) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, json_type(unbound));
+        goto out;
+    }
+    if (cJSON_GetArraySize(unbound) > 0) {
+        const cJSON *first = unbound->child;
+        char *sym = pr_text_clean(cJSON_IsString(first) ? first->valuestring : "?", 80);
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: the baseline was made with the symbol '%s' "
+                   "unbound (taken as 1); regenerate it with --dim %s=N so that it means fixed shapes", file,
+                   sym ? sym : "?", sym ? sym : "?");
+        free(sym);
+        goto out;
+    }
+    const cJSON *totals = cJSON_GetObjectItemCaseSensitive(root, "totals");
+    if (!cJSON_IsObject(totals)) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object, got %s", file,
+                   totals ? json_type(totals) : "nothing");
+        goto out;
+    }
+    for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
+        char path[100];
+        snprintf(path, sizeof path, "$.totals.%s", pr_metric_name(m));
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(totals, pr_metric_name(m));
+        if (!v) {
+            pr_err_set(err, PR_EXIT_USAGE, "%s: %s: missing; expected a non-negative integer", file, path);
+            goto out;
+        }
+        if (get_limit(v, file, path, &b->value[m], err) < 0)
+            goto out;
+        b->has[m] = true;
+    }
+    /* Estimates: "estimate": {"latency_s", "energy_j", "co2e_g"} when the
+     * report was made with a hardware profile. */
+    const cJSON *est = cJSON_GetObjectItemCaseSensitive(root, "estimate");
+    if (est && !cJSON_IsNull(est)) {
+        static const char *const keys[] = {"latency_s", "energy_j", "co2e_g"};
+        if (!cJSON_IsObject(est)) {
+            pr_err_set(err, PR_EXIT_USAGE, "%s: $.estimate: expected an object, got %s", file, json_type(est));
+            goto out;
+        }
+        for (int k = 0; k < 3; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(est, keys[k]);
+            char path[100];
+            snprintf(path, sizeof path, "$.estimate.%s", keys[k]);
+            if (v && get_limit(v, file, path, &b->value[PR_M_LATENCY + k], err) < 0)
+                goto out;
+            b->has[PR_M_LATENCY + k] = v != NULL;
+        }
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    if (rc < 0)
+        pr_baseline_free(b);
+    return rc;
+}
+
+int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err)
+{
+    memset(b, 0, sizeof *b);
+    char *text = read_file(file, err);
+    if (!text)
+        return -1;
+    int rc = pr_baseline_parse(b, text, file, err);
+    free(text);
+    return rc;
+}
+
+void pr_baseline_free(struct pr_baseline *b)
+{
+    free(b->file);
+    memset(b, 0, sizeof *b);
+}
+
+int pr_growth_parse(const char *spec, double growth[PR_M_COUNT], struct pr_err *err)
+{
+    for (int m = 0; m < PR_M_COUNT; m++)
+        growth[m] = -1;
+    char buf[1024];
+    if (!*spec || strlen(spec) >= sizeof buf)
+        return pr_err_set(err, PR_EXIT_USAGE, "--max-growth '%.60s': expected METRIC=PCT[,METRIC=PCT...], "
+                          "e.g. macs=5%%,params=2%%", spec);
+    strcpy(buf, spec);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: '%s': expected METRIC=PCT, e.g. macs=5%%", tok);
+        *eq = 0;
+        int m = pr_metric_find(tok);
+        if (m < 0)
+            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: unknown metric '%s'; expected one of params, "
+                              "macs, flops, weight_bytes, peak_activation_bytes, latency_s, energy_j, co2e", tok);
+        char *num = eq + 1, *end;
+        errno = 0;
+        double v = strtod(num, &end);
+        if (*end == '%')
+            end++;
+        if (end == num || *end || errno || !isfinite(v) || v < 0)
+            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: %s=%s: expected a percentage >= 0, e.g. %s=5%%",
+                              tok, num, tok);
+        if (growth[m] >= 0)
+            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: %s is given twice", tok);
+        growth[m] = v;
+    }
+    return 0;
+}
+
+/* ---- evaluating ---- */
+
+static int add_check(struct pr_gate *g, const struct pr_check *c, struct pr_err *err)
+{
+    struct pr_check *nc = realloc(g->checks, (size_t)(g->nchecks + 1) * sizeof *nc);
+    if (!nc)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    g->checks = nc;
+    g->checks[g->nchecks++] = *c;
+    return 0;
+}
+
+static double part_value(const struct pr_layer *L, int m)
+{
+    switch (m) {
+    case PR_PM_PARAMS: return (double)L->params;
+    case PR_PM_MACS: return (double)L->macs;
+    case PR_PM_FLOPS: return (double)L->flops;
+    case PR_PM_ACT: return (double)L->activation_bytes;
+    default: return 1;   /* count */
+    }
+}
+
+/* Sum of metric m over the layers named target (layers) or of the op type
+ * target, written "Conv" or "domain.Conv" (op_types). *found: any matched. */
+static double sum_parts(const struct pr_subject *s, enum pr_scope scope, const char *target, int m, bool *found)
+{
+    const struct pr_graph *g = &s->model.graph;
+    double sum = 0;
+    *found = false;
+    for (int p = 0; p < s->an.nlayers; p++) {
+        const struct pr_node *n = &g->nodes[s->an.layers[p].node];
+        bool hit;
+        if (scope == PR_SCOPE_LAYER) {
+            hit = strcmp(n->name, target) == 0;
+        } else {
+            size_t dl = strlen(n->domain);
+            hit = strcmp(n->op_type, target) == 0 ||
+                  (dl && strncmp(target, n->domain, dl) == 0 && target[dl] == '.' &&
+                   strcmp(target + dl + 1, n->op_type) == 0);
+        }
+        if (hit) {
+            *found = true;
+            sum += part_value(&s->an.layers[p], m);
+        }
+    }
+    return sum;
+}
+
+static enum pr_check_status status_of(double value, double limit, double warn_fraction)
+{
+    if (value > limit)
+        return PR_CHECK_BREACH;
+    if (warn_fraction > 0 && value > warn_fraction * limit)
+        return PR_CHECK_NEAR;
+    return PR_CHECK_OK;
+}
+
+static int needs_hw(const struct pr_subject *s, const char *metric, const char *where, struct pr_err *err)
+{
+    return pr_err_set(err, PR_EXIT_USAGE, "%s: %s limits %s, which needs --hw (an energy estimate on a "
+                      "hardware profile); without it limit only params, macs, flops, weight_bytes and "
+                      "peak_activation_bytes", s->path, where, metric);
+}
+
+static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *b, struct pr_err *err)
+{
+    for (int i = 0; i < b->nlimits; i++) {
+        const struct pr_limit *l = &b->limits[i];
+        struct pr_check c = {.scope = l->scope, .target = l->target, .metric_id = l->metric, .source = "budget",
+                             .path = l->path, .limit = l->limit, .baseline = -1, .growth_pct = -1};
+        if (l->scope == PR_SCOPE_TOTAL) {
+            c.metric = pr_metric_name(l->metric);
+            if (!pr_subject_metric(s, l->metric, &c.value)) {
+                char where[400];
+                snprintf(where, sizeof where, "%s %s", b->file, l->path);
+                return needs_hw(s, c.metric, where, err);
+            }
+        } else {
+            bool found;
+            c.metric = pr_part_metric_name(l->metric);
+            c.value = sum_parts(s, l->scope, l->target, l->metric, &found);
+            if (!found && l->scope == PR_SCOPE_LAYER) {
+                char *name = pr_text_clean(l->target, 80);
+                pr_err_set(err, PR_EXIT_USAGE, "%s: %s: the model %s has no layer named '%s'; expected a node "
+                           "name from 'priori analyze' (was it renamed?)", b->file, l->path, s->path,
+                           name ? name : "?");
+                free(name);
+                return -1;
+            }
+        }
+        c.status = status_of(c.value, c.limit, b->warn_fraction);
+        if (add_check(g, &c, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int eval_growth(struct pr_gate *g, const struct pr_subject *s, const struct pr_baseline *b,
+                       const double *growth, struct pr_err *err)
+{
+    for (int m = 0; m < PR_M_COUNT; m++) {
+        if (growth[m] < 0)
+            continue;
+        struct pr_check c = {.scope = PR_SCOPE_TOTAL, .metric = pr_metric_name(m), .metric_id = m,
+                             .source = "baseline", .growth_pct = growth[m]};
+        if (!pr_subject_metric(s, m, &c.value))
+            return needs_hw(s, c.metric, "--max-growth", err);
+        if (!b->has[m])
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: $.estimate.%s: missing; the baseline has no %s (make it "
+                              "with the same --hw)", b->file, m == PR_M_CO2E ? "co2e_g" : c.metric, c.metric);
+        c.baseline = b->value[m];
+        c.limit = c.baseline * (1.0 + growth[m] / 100.0);
+        c.status = c.value > c.limit ? PR_CHECK_BREACH : PR_CHECK_OK;
+        if (add_check(g, &c, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pr_gate_eval(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *budget,
+                 const struct pr_baseline *baseline, const double *growth, struct pr_err *err)
+{
+    memset(g, 0, sizeof *g);
+    if ((budget && eval_budget(g, s, budget, err) < 0) ||
+        (baseline && growth && eval_growth(g, s, baseline, growth, err) < 0)) {
+        pr_gate_free(g);
+        return -1;
+    }
+    for (int i = 0; i < g->nchecks; i++) {
+        g->nbreaches += g->checks[i].status == PR_CHECK_BREACH;
+        g->nnear += g->checks[i].status == PR_CHECK_NEAR;
+    }
+    return 0;
+}
+
+void pr_gate_free(struct pr_gate *g)
+{
+    free(g->checks);
+    memset(g, 0, sizeof *g);
+}
+
+const char *pr_check_label(const struct pr_check *c, char *buf, size_t size)
+{
+    if (c->scope == PR_SCOPE_TOTAL) {
+        snprintf(buf, size, "%s", c->metric);
+        return buf;
+    }
+    char *t = pr_text_clean(c->target, 60);
+    snprintf(buf, size, "%s %s %s", c->scope == PR_SCOPE_LAYER ? "layer" : "op type", t ? t : "?", c->metric);
+    free(t);
+    return buf;
+}
+
+const char *pr_check_number(const struct pr_check *c, double v, char *buf, size_t size)
+{
+    if (c->scope == PR_SCOPE_TOTAL && pr_metric_is_estimate(c->metric_id))
+        return pr_metric_human(c->metric_id, v, buf, size);
+    if (v >= 1e18 || v < 0) {
+        snprintf(buf, size, "%.6g", v);
+        return buf;
+    }
+    /* digits in groups of three; one decimal when the number has a fraction */
+    char digits[40];
+    int n = snprintf(digits, sizeof digits, v == floor(v) ? "%.0f" : "%.1f", v), o = 0;
+    int whole = v == floor(v) ? n : n - 2;
+    for (int i = 0; i < n && (size_t)o + 2 < size; i++) {
+        if (i && i < whole && (whole - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = 0;
+    return buf;
+}
