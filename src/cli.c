@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -134,6 +135,11 @@ int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), cons
         return PR_EXIT_INTERNAL;
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
+    if (fd >= 0) {   /* mkstemp makes the file 0600; a report gets the usual 0666 & ~umask */
+        mode_t mask = umask(0);
+        umask(mask);
+        (void)fchmod(fd, 0666 & ~mask);
+    }
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     int rc = PR_EXIT_OK;
     if (!f) {

@@ -102,6 +102,8 @@ expect 0 "" analyze "$tmp/ext/model.onnx"
 
 # -o: complete file or nothing
 expect 0 "" analyze fixtures/demo_cnn.onnx --format json -o "$tmp/r.json"
+mode=$(umask 027 && "$PRIORI" analyze fixtures/demo_cnn.onnx -o "$tmp/mode.txt" && stat -c %a "$tmp/mode.txt")
+[ "$mode" = 640 ] && ok || bad "-o file mode $mode under umask 027, expected 640 (not mkstemp's 600)"
 [ -s "$tmp/r.json" ] && [ "$(ls "$tmp" | grep -c tmp)" -eq 0 ] && ok || bad "-o left no report or a temporary file"
 "$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="priori.report/1"' "$tmp/r.json" 2>/dev/null \
     && ok || bad "-o JSON does not parse or has the wrong schema"
