@@ -2,11 +2,12 @@
  * commands (see cli.h). */
 #include "cli.h"
 
+#include "atomic.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -129,35 +130,10 @@ int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), cons
         }
         return PR_EXIT_OK;
     }
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return PR_EXIT_INTERNAL;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) {   /* mkstemp makes the file 0600; a report gets the usual 0666 & ~umask */
-        mode_t mask = umask(0);
-        umask(mask);
-        (void)fchmod(fd, 0666 & ~mask);
+    struct pr_err err = {0};
+    if (pr_atomic_write(path, render, ctx, &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        return (int)err.code;
     }
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int rc = PR_EXIT_OK;
-    if (!f) {
-        fprintf(stderr, "priori: %s: cannot create: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        rc = PR_EXIT_IO;
-    } else {
-        errno = 0;
-        bool bad = render(ctx, f) < 0;
-        bad |= fclose(f) == EOF;
-        if (bad || rename(tmp, path) < 0) {
-            fprintf(stderr, "priori: %s: cannot write: %s\n", path, strerror(errno ? errno : EIO));
-            rc = PR_EXIT_IO;
-        }
-    }
-    if (rc != PR_EXIT_OK && fd >= 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return PR_EXIT_OK;
 }

@@ -10,6 +10,8 @@
  */
 #include "db.h"
 
+#include "atomic.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -581,32 +583,25 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
 
 /* ----------------------------------------------------------------- writing */
 
+static int print_text(const void *ctx, FILE *f)
+{
+    return fputs(ctx, f) == EOF || fputc('\n', f) == EOF ? -1 : 0;
+}
+
 static int write_atomic(const char *dir, const char *name, cJSON *root, struct pr_err *err)
 {
-    char path[1024], tmp[1100];
+    char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int rc = 0;
-    if (!f) {
-        rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    } else {
-        errno = 0;
-        bool failed = fputs(text, f) == EOF || fputc('\n', f) == EOF;
-        failed |= fclose(f) == EOF;
-        if (failed || rename(tmp, path) < 0)
-            rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s (the database is unchanged)", path,
-                            strerror(errno ? errno : EIO));
+    int rc = pr_atomic_write(path, print_text, text, err);
+    if (rc < 0 && err->code == PR_EXIT_IO) {
+        char why[PR_ERR_MSG];
+        snprintf(why, sizeof why, "%s", err->msg);
+        pr_err_set(err, PR_EXIT_IO, "%s (the database is unchanged)", why);
     }
-    if (rc < 0 && fd >= 0)
-        unlink(tmp);
     free(text);
     return rc;
 }
