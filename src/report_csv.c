@@ -28,7 +28,7 @@ int pr_report_csv(const struct pr_analysis *a, FILE *f)
 {
     const struct pr_graph *g = &a->model->graph;
     fputs("index,node,name,op_type,domain,output_shapes,params,macs,flops,activation_bytes,"
-          "bytes_read,bytes_written,status\n", f);
+          "bytes_read,bytes_written,status,parent,depth,graph,multiplier,counted\n", f);
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
@@ -41,10 +41,12 @@ int pr_report_csv(const struct pr_analysis *a, FILE *f)
         field(f, n->domain);
         fputc(',', f);
         field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
-        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s\n", (unsigned long long)L->params,
+        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,", (unsigned long long)L->params,
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,
-                (unsigned long long)L->bytes_written, pr_layer_status_name(L->status));
+                (unsigned long long)L->bytes_written, pr_layer_status_name(L->status), L->parent, L->depth);
+        field(f, L->graph ? L->graph : "");
+        fprintf(f, ",%llu,%s\n", (unsigned long long)L->multiplier, L->counted ? "true" : "false");
     }
     return ferror(f) ? -1 : 0;
 }
