@@ -23,6 +23,9 @@ FLOP per output element), never read from priori:
                   params count W once, MACs 4 x
   scan            Scan (opset 9), 6 slices of a [6,4] input: body
                   MatMul 1x4 . 4x4 on a [1,4] state; 6 x body
+  limits          a 10,000-deep nested If: exit 3 "nested deeper than 64",
+                  fast; a Loop body with the wrong number of inputs and an
+                  If whose branches differ in outputs: exit 3 naming the node
   torch_script    a torch.jit.script-ed module with a for-loop of a
                   Linear (n_iter times) and an if choosing between two
                   Linears, exported with torch.onnx.export (opset 13; the
@@ -267,7 +270,60 @@ def test_torch_script():
     by_op_sums("torch_script", r)
 
 
-for t in (test_if, test_loop_const, test_loop_dim, test_loop_if, test_outer_weight, test_scan, test_torch_script):
+def deep_if_bytes(depth):
+    """A model with If nodes nested depth deep, written as raw protobuf
+    (onnx.helper copies every level: quadratic)."""
+    def varint(n):
+        out = bytearray()
+        while True:
+            b, n = n & 0x7f, n >> 7
+            out.append(b | 0x80 if n else b)
+            if not n:
+                return bytes(out)
+    ld = lambda f, p: varint(f << 3 | 2) + varint(len(p)) + p
+    vi_ = lambda f, v: varint(f << 3) + varint(v)
+    info = lambda name, et: ld(1, name.encode()) + ld(2, ld(1, vi_(1, et)))
+    g = ld(1, ld(1, b"x") + ld(2, b"y0") + ld(4, b"Identity")) + ld(12, info("y0", 1))
+    for d in range(1, depth + 1):
+        small = ld(1, ld(1, b"x") + ld(2, b"e%d" % d) + ld(4, b"Identity")) + ld(12, info("e%d" % d, 1))
+        attr = lambda n, sub: ld(1, n) + ld(6, sub) + vi_(20, 5)
+        node = (ld(1, b"c") + ld(2, b"y%d" % d) + ld(4, b"If") + ld(5, attr(b"then_branch", g)) +
+                ld(5, attr(b"else_branch", small)))
+        g = ld(1, node) + ld(12, info("y%d" % d, 1))
+    g += ld(11, info("c", 9)) + ld(11, info("x", 1))
+    return vi_(1, 8) + ld(7, g) + ld(8, vi_(2, 13))
+
+
+def test_limits_and_errors():
+    import time
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "deep_if.onnx")
+    with open(path, "wb") as f:
+        f.write(deep_if_bytes(10000))
+    t0 = time.time()
+    p = subprocess.run([PRIORI, "analyze", path], capture_output=True, timeout=60)
+    eq("deep_if", "exit code", 3, p.returncode)
+    check(b"nested deeper than 64" in p.stderr, "deep_if: the message says nested deeper than 64")
+    check(time.time() - t0 < 5, "deep_if: refused fast")
+    # wrong Loop body arity and mismatched If branches: errors naming the node
+    body = h.make_graph([h.make_node("Identity", ["cin"], ["cout"])], "body",
+                        [vi("i", [], T.INT64), vi("cin", [], T.BOOL)], [vi("cout", [], T.BOOL)])
+    g = h.make_graph([h.make_node("Loop", ["", "", "x"], ["y"], name="bad_loop", body=body)], "g",
+                     [vi("x", [2])], [vi("y", [2])])
+    p = subprocess.run([PRIORI, "analyze", save(g, "bad_loop")], capture_output=True, timeout=60)
+    eq("bad_loop", "exit code", 3, p.returncode)
+    check(b"'bad_loop' (Loop)" in p.stderr and b"body has 2 inputs" in p.stderr, "bad_loop: message names the node and the arity")
+    one = h.make_graph([h.make_node("Identity", ["x"], ["a"])], "t", [], [vi("a", [2])])
+    two = h.make_graph([h.make_node("Identity", ["x"], ["b"]), h.make_node("Identity", ["x"], ["b2"])], "e", [],
+                       [vi("b", [2]), vi("b2", [2])])
+    g = h.make_graph([h.make_node("If", ["c"], ["y"], name="bad_if", then_branch=one, else_branch=two)], "g",
+                     [vi("c", [], T.BOOL), vi("x", [2])], [vi("y", [2])])
+    p = subprocess.run([PRIORI, "analyze", save(g, "bad_if")], capture_output=True, timeout=60)
+    eq("bad_if", "exit code", 3, p.returncode)
+    check(b"'bad_if' (If)" in p.stderr and b"else_branch has 2" in p.stderr, "bad_if: message names the node and the counts")
+
+
+for t in (test_limits_and_errors, test_if, test_loop_const, test_loop_dim, test_loop_if, test_outer_weight, test_scan, test_torch_script):
     try:
         t()
     except Exception as e:  # a crash is a failure, reported by name
