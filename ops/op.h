@@ -50,11 +50,26 @@ struct pr_const {
     double *f;
 };
 
+/* What a value holds. A sequence's dtype and shape describe its elements
+ * (shape: the extents all elements agree on, -1 where they differ, rank -1
+ * when their ranks differ); an optional's describe its element, whose kind
+ * is elem_kind (a tensor or a sequence). */
+enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
+
+#define PR_SEQ_MAX 256      /* longest sequence whose elements' shapes are tracked */
+
 struct pr_tensor {
     int dtype;                    /* enum pr_dtype; 0 unknown */
     struct pr_shape shape;
     const struct pr_const *cval;  /* NULL unless values are known */
     bool is_weight;               /* initializer or Constant output */
+    /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
+    unsigned char kind;           /* enum pr_kind */
+    unsigned char elem_kind;      /* optional: kind of its element (tensor or sequence) */
+    signed char has_value;        /* optional: 1 holds an element, 0 empty, -1 unknown */
+    int64_t seq_len;              /* sequence: number of elements, -1 unknown */
+    const struct pr_shape *elems; /* sequence: each element's shape when seq_len is
+                                     known and <= PR_SEQ_MAX; NULL otherwise */
 };
 
 struct pr_cost {
@@ -69,7 +84,16 @@ struct pr_cost {
     uint64_t packed_params;
 };
 
+/* What running a subgraph once costs (control flow; see pr_subgraph_run). */
+struct pr_sub_cost {
+    uint64_t macs, flops, params;
+    uint64_t activation_bytes, bytes_read, bytes_written;
+    uint64_t peak_bytes;          /* its own peak live activation memory */
+    bool incomplete;              /* some row inside is not fully known */
+};
+
 struct pr_node;                   /* opaque: attributes are read through accessors */
+struct pr_sub_undo;               /* opaque: pending subgraph runs (infer.c) */
 struct pr_symbols;                /* opaque: --dim bindings of the analysis (infer.c) */
 struct pr_arena;
 struct pr_diag;
@@ -89,6 +113,8 @@ struct pr_op_ctx {
     bool failed;                  /* an error was recorded */
     bool overflow;                /* a count overflowed 64 bits */
     bool incomplete;              /* a count needed an unknown extent */
+    struct pr_sub_cost sub;       /* control flow: what its subgraph runs add to the row */
+    struct pr_sub_undo *undo;     /* control flow: runs that may still be discarded */
 };
 
 typedef int (*pr_shape_fn)(struct pr_op_ctx *c);
@@ -149,6 +175,28 @@ int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out)
  * leaves the extent unknown) with a warning naming the symbol and the flag,
  * and the symbol is listed among the report's unbound symbols. */
 int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, const char *meaning);
+
+/* ---- subgraphs (control flow; implemented in src/infer.c) ----
+ * A node's graph attributes (If's then_branch/else_branch, Loop's and
+ * Scan's body, SequenceMap's body) are its subgraphs. A family runs one with
+ * the types of its inputs and gets the types of its outputs and what one
+ * execution costs; every node inside becomes a row nested under this one.
+ * times: how many identical executions this run stands for (a Loop's trip
+ * count when its iterations are alike); 0 runs it for its output types
+ * only (a trial: nothing is recorded in the rows). The family adds the
+ * cost (times `times`) to c->sub, which the row of the node reports. */
+int pr_subgraph_find(struct pr_op_ctx *c, const char *attr);    /* index, or -1 */
+/* Number of inputs and outputs of subgraph sub. */
+void pr_subgraph_arity(struct pr_op_ctx *c, int sub, int *nin, int *nout);
+int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in,
+                    struct pr_tensor *out, uint64_t times, struct pr_sub_cost *cost);
+/* The last run of sub is not counted in the totals (an If branch not
+ * taken): its rows keep it for display only. */
+void pr_subgraph_discard(struct pr_op_ctx *c, int sub);
+
+/* Bytes of a value: a tensor's, a sequence's elements summed, an
+ * optional's element; *unknown when not knowable. */
+uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow);
 
 /* ---- values and counts ---- */
 struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n);  /* NULL (error recorded) on OOM or n > PR_CONST_MAX */

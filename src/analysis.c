@@ -8,6 +8,19 @@
  *     live(p) = live(p-1) + out_bytes(p) - freed_after(p-1)
  *     peak    = max(live at start, max_p live(p))
  * Weights (initializers, Constant outputs) are not activations.
+ *
+ * Control flow: only top-level rows take part in the walk; while a node
+ * with subgraphs runs, the live bytes are live(p-1) plus the peak its
+ * subgraph reached (sub_peak_bytes: the subgraph's inputs and the values
+ * it produces, alive as above, in its costliest counted run), then its
+ * outputs are added as for any node.
+ *     live_during(p) = live(p-1) + sub_peak(p)
+ *
+ * Totals are the sums of the top-level rows (a parent row already holds
+ * what its subgraphs add). The per-operator breakdown sums every counted
+ * row that has no subgraphs, times its multiplier, so its MACs and FLOPs
+ * add up to the totals; rows with subgraphs add to their op type's count
+ * only (control flow itself costs nothing).
  */
 #include "analysis.h"
 
@@ -27,10 +40,18 @@ const char *pr_layer_status_name(enum pr_layer_status s)
 
 static uint64_t act_bytes(const struct pr_value *v, bool *ovf)
 {
-    bool unknown = false;
-    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
-        return 0;
-    return pr_shape_bytes(&v->t.shape, v->t.dtype, &unknown, ovf);
+    return pr_value_act_bytes(v, ovf);
+}
+
+/* Whether the row's node has subgraphs (its counts are its children's). */
+static bool has_subgraphs(const struct pr_analysis *a, const struct pr_layer *L)
+{
+    return a->model->graph.nodes[L->node].nsubs > 0;
+}
+
+bool pr_layer_in_totals(const struct pr_analysis *a, const struct pr_layer *L)
+{
+    return L->counted && !has_subgraphs(a, L);
 }
 
 static int peak_memory(struct pr_analysis *a, struct pr_err *err)
@@ -46,7 +67,14 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
     if (!freed)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     for (int p = 0; p < a->nlayers; p++) {
+        if (a->layers[p].depth > 0)
+            continue;
         const struct pr_node *n = &g->nodes[a->layers[p].node];
+        uint64_t during = pr_u64_add(live, a->layers[p].sub_peak_bytes, &ovf);
+        if (during > a->totals.peak_activation_bytes) {
+            a->totals.peak_activation_bytes = during;
+            a->totals.peak_layer = p;
+        }
         for (int k = 0; k < n->nout; k++)
             if (n->out[k] >= 0)
                 live = pr_u64_add(live, act_bytes(&g->values[n->out[k]], &ovf), &ovf);
@@ -54,9 +82,10 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
             a->totals.peak_activation_bytes = live;
             a->totals.peak_layer = p;
         }
-        for (int k = 0; k < n->nin; k++) {
-            int v = n->in[k];
-            if (v >= 0 && !freed[v] && g->values[v].last_use == p && !g->values[v].is_output) {
+        for (int k = 0; k < n->nin + n->nimplicit; k++) {
+            int v = k < n->nin ? n->in[k] : n->implicit[k - n->nin];
+            if (v >= 0 && !freed[v] && g->values[v].graph == 0 && g->values[v].last_use == p &&
+                !g->values[v].is_output) {
                 freed[v] = 1;
                 live -= act_bytes(&g->values[v], &ovf);
             }
@@ -105,9 +134,11 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
         struct pr_op_total *t = &a->by_op[i];
         bool ovf = false;
         t->count++;
-        t->params = pr_u64_add(t->params, L->params, &ovf);
-        t->macs = pr_u64_add(t->macs, L->macs, &ovf);
-        t->flops = pr_u64_add(t->flops, L->flops, &ovf);
+        if (L->counted && !has_subgraphs(a, L)) {
+            t->params = pr_u64_add(t->params, L->params, &ovf);
+            t->macs = pr_u64_add(t->macs, pr_u64_mul(L->macs, L->multiplier, &ovf), &ovf);
+            t->flops = pr_u64_add(t->flops, pr_u64_mul(L->flops, L->multiplier, &ovf), &ovf);
+        }
         if (ovf)
             rc = pr_err_set(err, PR_EXIT_MODEL, "per-operator totals overflow 64 bits");
     }
@@ -182,13 +213,15 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     T->nodes = (uint64_t)a->nlayers;
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
+        if (L->status != PR_LAYER_OK)
+            T->incomplete = true;
+        if (L->depth > 0)
+            continue;   /* in its parent's row already */
         T->macs = pr_u64_add(T->macs, L->macs, &ovf);
         T->flops = pr_u64_add(T->flops, L->flops, &ovf);
         T->activation_bytes = pr_u64_add(T->activation_bytes, L->activation_bytes, &ovf);
         T->bytes_read = pr_u64_add(T->bytes_read, L->bytes_read, &ovf);
         T->bytes_written = pr_u64_add(T->bytes_written, L->bytes_written, &ovf);
-        if (L->status != PR_LAYER_OK)
-            T->incomplete = true;
     }
     if (ovf)
         return pr_err_set(err, PR_EXIT_MODEL, "model totals overflow 64 bits; check the input shapes");
@@ -202,11 +235,13 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
         free(keys);
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     }
+    int nkeys = 0;
     for (int p = 0; p < a->nlayers; p++)
-        keys[p] = (struct rank_key){a->layers[p].macs, a->layers[p].flops, p};
-    qsort(keys, (size_t)a->nlayers, sizeof *keys, cmp_rank);
+        if (a->layers[p].counted && !has_subgraphs(a, &a->layers[p]))
+            keys[nkeys++] = (struct rank_key){a->layers[p].macs, a->layers[p].flops, p};
+    qsort(keys, (size_t)nkeys, sizeof *keys, cmp_rank);
     a->ntop = 0;
-    for (int p = 0; p < a->nlayers && a->ntop < top && (keys[p].macs || keys[p].flops); p++)
+    for (int p = 0; p < nkeys && a->ntop < top && (keys[p].macs || keys[p].flops); p++)
         a->top[a->ntop++] = keys[p].pos;
     free(keys);
     return 0;

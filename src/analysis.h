@@ -45,6 +45,19 @@ struct pr_layer {
     uint64_t activation_bytes;  /* bytes of the node's outputs */
     uint64_t bytes_read;        /* inputs (activations and weights) */
     uint64_t bytes_written;     /* outputs */
+    /* Control flow: the nodes of a subgraph (If branch, Loop/Scan body) are
+     * rows nested under the row of the node that holds it, right after it.
+     * A parent row's counts are what it adds to the totals (its chosen
+     * branch, its body times the trip count); a child row shows one
+     * execution, and counts `multiplier` times in the totals. */
+    int parent;                 /* position in layers[] of the parent row; -1 at top level */
+    int depth;                  /* 0 at top level */
+    const char *graph;          /* the parent's attribute holding it ("body", …); "" at top level */
+    uint64_t multiplier;        /* how many times the row's counts enter the totals (trips of
+                                   the enclosing loops; 1 at top level; when a row's executions
+                                   differ, the row sums them all and this is 1) */
+    bool counted;               /* false: shown, not in the totals (an If branch not taken) */
+    uint64_t sub_peak_bytes;    /* live bytes its subgraphs add while they run (peak) */
 };
 
 struct pr_op_total {
@@ -99,8 +112,15 @@ int pr_live_at(const struct pr_analysis *a, int at, int *vals, int cap);
 
 /* ---- internal to infer.c / analysis.c ---- */
 int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err);
+int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err);
+/* Activation bytes of a value (0 for weights); *ovf on overflow. */
+uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf);
 int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err);
 const char *pr_layer_status_name(enum pr_layer_status s);
+/* Whether a row's own counts enter the totals (times its multiplier): a
+ * counted row with no subgraphs. Rows that hold subgraphs only aggregate
+ * their children; the cheaper If branch is shown but not counted. */
+bool pr_layer_in_totals(const struct pr_analysis *a, const struct pr_layer *L);
 /* Symbols of data-dependent dims (pr_data_dim): 1 and *value when bound
  * with --dim, else 0. pr_symbols_unbound records an unbound one (copied)
  * and returns 1 the first time, 0 after. */

@@ -69,9 +69,12 @@ void pr_features_of(const struct pr_analysis *a, struct pr_features *f)
     double dw = 0;
     for (int i = 0; i < a->nlayers; i++) {
         const struct pr_layer *L = &a->layers[i];
+        if (!pr_layer_in_totals(a, L))
+            continue;
         if (L->macs && pr_layer_class(a, L) == PR_EC_DW)
-            dw += (double)L->macs;
-        f->mac_layers += L->macs > 0;
+            dw += (double)L->macs * (double)L->multiplier;
+        if (L->macs)
+            f->mac_layers += L->multiplier < 1000000 ? (int)L->multiplier : 1000000;
     }
     /* Totals carry the counting rules (shared weights, subgraphs); only the
      * depthwise share needs the layers. */
@@ -144,8 +147,10 @@ int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const s
             linear_layer(&p->coef, work, bytes, L->macs > 0, &e->layers[i]);
         else
             roofline_layer(&p->spec, work, bytes, &e->layers[i]);
-        e->latency_s += e->layers[i].time_s;
-        e->energy_j += e->layers[i].energy_j;
+        if (pr_layer_in_totals(a, L)) {   /* one execution per row; a loop body's rows count per trip */
+            e->latency_s += e->layers[i].time_s * (double)L->multiplier;
+            e->energy_j += e->layers[i].energy_j * (double)L->multiplier;
+        }
     }
     if (linear) {
         e->fixed_time_s = p->coef.t_fixed;

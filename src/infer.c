@@ -24,6 +24,33 @@
 #include "node.h"
 #include "onnx.pb-c.h"
 
+/* What the rows of one layer position have accumulated over the
+ * executions of its node (a subgraph's node runs once per iteration,
+ * branch, element). */
+struct row_counts {
+    struct pr_sub_cost first;   /* the first counted execution */
+    struct pr_sub_cost sum;     /* every counted execution */
+    uint64_t n;                 /* counted executions */
+    bool uniform;               /* all counted executions alike */
+    enum pr_layer_status status;
+};
+
+struct row_stats {
+    struct row_counts cnt;      /* counted in the totals (undone when a branch is discarded) */
+    struct pr_sub_cost shown;   /* one execution that was not counted (display only) */
+    uint64_t shown_n;
+    enum pr_layer_status shown_status;
+    uint64_t peak;              /* largest sub_peak of its executions */
+};
+
+/* A subgraph run that may still be discarded: the rows' counts before it. */
+struct pr_sub_undo {
+    int sub;
+    int first, count;           /* layer positions of the subgraph's rows */
+    struct row_counts *saved;
+    struct pr_sub_undo *next;
+};
+
 struct walk {
     struct pr_model *m;
     const struct pr_options *opt;
@@ -31,6 +58,14 @@ struct walk {
     struct pr_err *err;
     bool *dim_used;             /* per opt->dims entry */
     unsigned char *counted;     /* per value: weight already in the totals */
+    int *pos_of;                /* per global node: its layer position */
+    int **order;                /* per graph id: schedule (local node indices) */
+    int *graph_first, *graph_end; /* per graph id: its rows' positions [first, end) */
+    struct row_stats *stats;    /* per layer position */
+    struct pr_sub_cost *exec;   /* per global node: its latest execution */
+    int *lastpos;               /* per value: scratch for a subgraph's liveness */
+    uint64_t factor;            /* executions the current run stands for (0: a trial) */
+    bool nested_error;          /* w->err already names the failing node */
 };
 
 /* ---- symbols and declared types ---- */
@@ -139,6 +174,36 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
     return 0;
 }
 
+/* Declared type of a value into t: tensors, and sequences and optionals
+ * of tensors (their element's dtype and shape). Same returns as declared(). */
+static int declared_value(struct walk *w, const void *type, const char *value, bool input, struct pr_tensor *t)
+{
+    const Onnx__TypeProto *tp = type;
+    memset(t, 0, sizeof *t);
+    t->shape.rank = -1;
+    t->seq_len = -1;
+    t->has_value = -1;
+    if (!tp)
+        return -1;
+    unsigned char kind = PR_KIND_TENSOR, elem = PR_KIND_TENSOR;
+    if (tp->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE) {
+        kind = PR_KIND_OPTIONAL;
+        tp = tp->optional_type ? tp->optional_type->elem_type : NULL;
+    }
+    if (tp && tp->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE) {
+        if (kind == PR_KIND_OPTIONAL)
+            elem = PR_KIND_SEQUENCE;
+        else
+            kind = PR_KIND_SEQUENCE;
+        tp = tp->sequence_type ? tp->sequence_type->elem_type : NULL;
+    }
+    if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+        return -1;
+    t->kind = kind;
+    t->elem_kind = elem;
+    return declared(w, tp, value, input && kind == PR_KIND_TENSOR, &t->dtype, &t->shape);
+}
+
 static int bind_inputs(struct walk *w)
 {
     struct pr_graph *g = &w->m->graph;
@@ -164,13 +229,16 @@ static int bind_inputs(struct walk *w)
             v->t.is_weight = false;
             continue;
         }
-        int dtype = 0;
-        struct pr_shape s = {.rank = -1};
-        int rc = declared(w, v->declared, v->name, !given, &dtype, &s);
+        struct pr_tensor dt;
+        int rc = declared_value(w, v->declared, v->name, !given, &dt);
         if (rc == -2)
             return -1;
-        v->t.dtype = dtype;
-        v->t.shape = given ? *given : s;
+        struct pr_shape s = dt.shape;
+        v->t = dt;
+        if (given)
+            v->t.shape = *given;
+        if (rc == 0 && dt.kind != PR_KIND_TENSOR)
+            continue;
         if (given && rc == 0 && s.rank >= 0 && s.rank != given->rank)
             pr_diag_add(&w->a->diag, "--input %s gives rank %d but the model declares rank %d", v->name,
                         given->rank, s.rank);
@@ -215,6 +283,18 @@ static int heap_pop(int *h, int *n)
 
 /* A node on a cycle among the nodes whose indegree stayed > 0: walk back
  * through unscheduled producers until a node repeats. */
+/* Producer (local index) of value v when g defines it, else -1. */
+static int producer_in(const struct pr_graph *g, int v)
+{
+    return v >= 0 && g->values[v].graph == g->id ? g->values[v].producer : -1;
+}
+
+/* Input k of node n, its implicit (outer-scope) reads following its inputs. */
+static int dep(const struct pr_node *n, int k)
+{
+    return k < n->nin ? n->in[k] : n->implicit[k - n->nin];
+}
+
 static int cycle_member(const struct pr_graph *g, const int *indeg)
 {
     int start = -1;
@@ -225,9 +305,8 @@ static int cycle_member(const struct pr_graph *g, const int *indeg)
     for (int steps = 0; steps <= g->nnodes; steps++) {
         const struct pr_node *n = &g->nodes[cur];
         int next = -1;
-        for (int k = 0; k < n->nin && next < 0; k++) {
-            int v = n->in[k];
-            int p = v >= 0 ? g->values[v].producer : -1;
+        for (int k = 0; k < n->nin + n->nimplicit && next < 0; k++) {
+            int p = producer_in(g, dep(n, k));
             if (p >= 0 && indeg[p] > 0)
                 next = p;
         }
@@ -240,15 +319,17 @@ static int cycle_member(const struct pr_graph *g, const int *indeg)
 
 int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err)
 {
-    const struct pr_graph *g = &m->graph;
+    return pr_schedule_graph(&m->graph, order, err);
+}
+
+int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err)
+{
     int n = g->nnodes;
     bool sorted = true;
     for (int i = 0; i < n && sorted; i++)
-        for (int k = 0; k < g->nodes[i].nin; k++) {
-            int v = g->nodes[i].in[k];
-            if (v >= 0 && g->values[v].producer >= i)
+        for (int k = 0; k < g->nodes[i].nin + g->nodes[i].nimplicit; k++)
+            if (producer_in(g, dep(&g->nodes[i], k)) >= i)
                 sorted = false;
-        }
     if (sorted) {
         for (int i = 0; i < n; i++)
             order[i] = i;
@@ -259,7 +340,7 @@ int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err)
     int *first = malloc(((size_t)g->nvalues + 1) * sizeof *first);     /* consumers, as linked lists */
     size_t nedges = 0;
     for (int i = 0; i < n; i++)
-        nedges += (size_t)g->nodes[i].nin;
+        nedges += (size_t)g->nodes[i].nin + (size_t)g->nodes[i].nimplicit;
     int *edge_node = malloc((nedges + 1) * sizeof *edge_node), *edge_next = malloc((nedges + 1) * sizeof *edge_next);
     int rc = -1;
     if (!indeg || !heap || !first || !edge_node || !edge_next) {
@@ -270,9 +351,9 @@ int pr_schedule(const struct pr_model *m, int *order, struct pr_err *err)
         first[v] = -1;
     size_t e = 0;
     for (int i = 0; i < n; i++)
-        for (int k = 0; k < g->nodes[i].nin; k++) {
-            int v = g->nodes[i].in[k];
-            if (v < 0 || g->values[v].producer < 0)
+        for (int k = 0; k < g->nodes[i].nin + g->nodes[i].nimplicit; k++) {
+            int v = dep(&g->nodes[i], k);
+            if (producer_in(g, v) < 0)
                 continue;
             indeg[i]++;
             edge_node[e] = i;
@@ -316,52 +397,145 @@ out:
 
 static void set_from_declared(struct walk *w, struct pr_value *v)
 {
-    int dtype = 0;
-    struct pr_shape s;
-    if (declared(w, v->declared, v->name, false, &dtype, &s) == 0) {
-        v->t.dtype = dtype;
-        v->t.shape = s;
-    }
+    struct pr_tensor t;
+    if (declared_value(w, v->declared, v->name, false, &t) == 0)
+        v->t = t;
 }
 
 static void compare_declared(struct walk *w, struct pr_value *v, const struct pr_node *n)
 {
-    int dtype = 0;
-    struct pr_shape s;
-    if (!v->declared || v->t.shape.rank < 0 || declared(w, v->declared, v->name, false, &dtype, &s) < 0 || s.rank < 0)
+    struct pr_tensor d;
+    if (!v->declared || v->shape_checked || v->t.shape.rank < 0 ||
+        declared_value(w, v->declared, v->name, false, &d) < 0 || d.shape.rank < 0 || d.kind != v->t.kind)
         return;
-    bool same = s.rank == v->t.shape.rank;
-    for (int k = 0; same && k < s.rank; k++)
-        if (s.dim[k] >= 0 && v->t.shape.dim[k] >= 0 && s.dim[k] != v->t.shape.dim[k])
+    const struct pr_shape *s = &d.shape;
+    bool same = s->rank == v->t.shape.rank;
+    for (int k = 0; same && k < s->rank; k++)
+        if (s->dim[k] >= 0 && v->t.shape.dim[k] >= 0 && s->dim[k] != v->t.shape.dim[k])
             same = false;
     if (same)
         return;
-    char label[300], a[200], b[200];
-    pr_diag_add(&w->a->diag, "value '%s' (output of %s): inferred shape %s but the model declares %s",
-                v->name, pr_node_label(n, label, sizeof label),
-                pr_shape_str(&v->t.shape, a, sizeof a), pr_shape_str(&s, b, sizeof b));
+    v->shape_checked = 1;   /* a subgraph's value: warned about once */
+    char label[400], a[200], b[200];
+    pr_diag_add(&w->a->diag, "value '%s' (output of %s): inferred %sshape %s but the model declares %s",
+                v->name, pr_node_label(n, label, sizeof label), v->t.kind == PR_KIND_TENSOR ? "" : "element ",
+                pr_shape_str(&v->t.shape, a, sizeof a), pr_shape_str(s, b, sizeof b));
+}
+
+uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow)
+{
+    if (t->dtype == 0) {
+        *unknown = true;
+        return 0;
+    }
+    if (t->kind == PR_KIND_OPTIONAL) {
+        if (t->has_value == 0)
+            return 0;
+        struct pr_tensor e = *t;
+        e.kind = t->elem_kind;
+        return pr_tensor_bytes(&e, unknown, overflow);
+    }
+    if (t->kind != PR_KIND_SEQUENCE)
+        return pr_shape_bytes(&t->shape, t->dtype, unknown, overflow);
+    if (t->elems) {
+        uint64_t sum = 0;
+        for (int64_t i = 0; i < t->seq_len; i++)
+            sum = pr_u64_add(sum, pr_shape_bytes(&t->elems[i], t->dtype, unknown, overflow), overflow);
+        return sum;
+    }
+    if (t->seq_len < 0) {
+        *unknown = true;
+        return 0;
+    }
+    return pr_u64_mul((uint64_t)t->seq_len, pr_shape_bytes(&t->shape, t->dtype, unknown, overflow), overflow);
 }
 
 static uint64_t value_bytes(const struct pr_value *v, bool *unknown, bool *overflow)
 {
-    if (v->t.dtype == 0) {
-        *unknown = true;
-        return 0;
-    }
-    return pr_shape_bytes(&v->t.shape, v->t.dtype, unknown, overflow);
+    return pr_tensor_bytes(&v->t, unknown, overflow);
 }
 
-static int walk_node(struct walk *w, int pos, int node_index)
+uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf)
 {
-    struct pr_graph *g = &w->m->graph;
-    struct pr_node *n = &g->nodes[node_index];
-    struct pr_layer *L = &w->a->layers[pos];
+    bool unknown = false;
+    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
+        return 0;
+    return value_bytes(v, &unknown, ovf);
+}
+
+/* ---- rows: what each execution of a node adds ---- */
+
+static enum pr_layer_status worse(enum pr_layer_status a, enum pr_layer_status b)
+{
+    static const int rank[] = {[PR_LAYER_OK] = 0, [PR_LAYER_COST_INCOMPLETE] = 1,
+                               [PR_LAYER_SHAPE_UNKNOWN] = 2, [PR_LAYER_UNSUPPORTED] = 3};
+    return rank[b] > rank[a] ? b : a;
+}
+
+static bool same_counts(const struct pr_sub_cost *a, const struct pr_sub_cost *b)
+{
+    return a->macs == b->macs && a->flops == b->flops && a->activation_bytes == b->activation_bytes &&
+           a->bytes_read == b->bytes_read && a->bytes_written == b->bytes_written;
+}
+
+/* acc += e * f, field by field (params and peak are not per execution). */
+static void add_scaled(struct pr_sub_cost *acc, const struct pr_sub_cost *e, uint64_t f, bool *ovf)
+{
+    acc->macs = pr_u64_add(acc->macs, pr_u64_mul(e->macs, f, ovf), ovf);
+    acc->flops = pr_u64_add(acc->flops, pr_u64_mul(e->flops, f, ovf), ovf);
+    acc->activation_bytes = pr_u64_add(acc->activation_bytes, pr_u64_mul(e->activation_bytes, f, ovf), ovf);
+    acc->bytes_read = pr_u64_add(acc->bytes_read, pr_u64_mul(e->bytes_read, f, ovf), ovf);
+    acc->bytes_written = pr_u64_add(acc->bytes_written, pr_u64_mul(e->bytes_written, f, ovf), ovf);
+    acc->incomplete |= e->incomplete;
+}
+
+static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_layer_status st)
+{
+    struct row_stats *r = &w->stats[pos];
+    if (w->factor == 0)
+        return 0;   /* a trial run: types only */
+    struct row_counts *k = &r->cnt;
+    bool ovf = false;
+    if (k->n == 0) {
+        k->first = *e;
+        k->uniform = true;
+    } else if (k->uniform && !same_counts(&k->first, e)) {
+        k->uniform = false;
+    }
+    add_scaled(&k->sum, e, w->factor, &ovf);
+    k->n = pr_u64_add(k->n, w->factor, &ovf);
+    k->status = worse(k->status, st);
+    if (e->peak_bytes > r->peak)
+        r->peak = e->peak_bytes;
+    if (ovf)
+        return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a node inside a loop overflow 64 bits; check the trip counts (--dim)");
+    return 0;
+}
+
+/* ---- one node ---- */
+
+static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cost *cost);
+
+static void free_undo(struct pr_sub_undo *u)
+{
+    while (u) {
+        struct pr_sub_undo *next = u->next;
+        free(u->saved);
+        free(u);
+        u = next;
+    }
+}
+
+static int walk_node(struct walk *w, int gi)
+{
+    struct pr_graph *mg = &w->m->graph;
+    struct pr_value *values = mg->values;
+    struct pr_node *n = &mg->nodes[gi];
     struct pr_op_ctx c;
     struct pr_tensor scratch;
-    char errbuf[PR_ERR_MSG] = "", label[300];
+    char errbuf[PR_ERR_MSG] = "", label[400];
+    enum pr_layer_status status = PR_LAYER_OK;
     memset(&c, 0, sizeof c);
-    memset(L, 0, sizeof *L);
-    L->node = node_index;
     c.node = n;
     c.op_id = n->op ? (int)(n->op - pr_op_table) : -1;
     c.opset = n->opset;
@@ -372,47 +546,51 @@ static int walk_node(struct walk *w, int pos, int node_index)
     c.symbols = (struct pr_symbols *)w;
     c.err = errbuf;
     for (int i = 0; i < PR_MAX_IO; i++) {
-        c.in[i] = i < n->nin && n->in[i] >= 0 ? &g->values[n->in[i]].t : NULL;
-        c.out[i] = i < n->nout && n->out[i] >= 0 ? &g->values[n->out[i]].t : &scratch;
+        c.in[i] = i < n->nin && n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
+        c.out[i] = i < n->nout && n->out[i] >= 0 ? &values[n->out[i]].t : &scratch;
     }
     for (int i = 0; i < n->nout; i++)
         if (n->out[i] >= 0) {
-            struct pr_tensor *t = &g->values[n->out[i]].t;
+            struct pr_tensor *t = &values[n->out[i]].t;
             memset(t, 0, sizeof *t);
             t->shape.rank = -1;
+            t->seq_len = -1;
+            t->has_value = -1;
         }
     memset(&scratch, 0, sizeof scratch);
     scratch.shape.rank = -1;
 
     struct pr_cost k = {0};
     if (!n->op) {
-        L->status = PR_LAYER_UNSUPPORTED;
+        status = PR_LAYER_UNSUPPORTED;
         k.weight_mask = pr_default_weight_mask(&c);
     } else {
         enum pr_run r = pr_op_run(n->op, &c, &k);
+        free_undo(c.undo);
+        if (r == PR_RUN_ERROR && w->nested_error)
+            return -1;   /* w->err names the node inside the subgraph */
         if (r == PR_RUN_ERROR)
             return pr_err_set(w->err, PR_EXIT_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
         if (r == PR_RUN_UNKNOWN_INPUT) {
-            L->status = PR_LAYER_SHAPE_UNKNOWN;
+            status = PR_LAYER_SHAPE_UNKNOWN;
             k.weight_mask = pr_default_weight_mask(&c);
         } else if (c.overflow) {
             return pr_err_set(w->err, PR_EXIT_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
                               pr_node_label(n, label, sizeof label));
-        } else if (c.incomplete) {
-            L->status = PR_LAYER_COST_INCOMPLETE;
+        } else if (c.incomplete || c.sub.incomplete) {
+            status = PR_LAYER_COST_INCOMPLETE;
         }
     }
-    L->macs = k.macs;
-    L->flops = k.flops;
+    struct pr_sub_cost e = {.macs = k.macs, .flops = k.flops};
     for (int i = 0; i < n->nout; i++) {
         if (n->out[i] < 0)
             continue;
-        struct pr_value *v = &g->values[n->out[i]];
-        if (v->t.shape.rank < 0) {
+        struct pr_value *v = &values[n->out[i]];
+        if (v->t.shape.rank < 0 && v->t.kind == PR_KIND_TENSOR) {
             set_from_declared(w, v);
-            if (L->status == PR_LAYER_OK)
-                L->status = PR_LAYER_SHAPE_UNKNOWN;
+            if (status == PR_LAYER_OK)
+                status = PR_LAYER_SHAPE_UNKNOWN;
         } else {
             compare_declared(w, v, n);
         }
@@ -424,42 +602,287 @@ static int walk_node(struct walk *w, int pos, int node_index)
         int vi = n->in[i];
         if (vi < 0)
             continue;
-        struct pr_value *v = &g->values[vi];
+        struct pr_value *v = &values[vi];
         bool dup = false;
         for (int j = 0; j < i && !dup; j++)
             dup = n->in[j] == vi;
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
-            L->bytes_read = pr_u64_add(L->bytes_read, bytes, &ovf);
+            e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
         if (!v->t.is_weight || !((k.weight_mask >> (i < 63 ? i : 63)) & 1) || dup)
             continue;
         uint64_t numel = k.packed_input == i + 1 ? k.packed_params
                                                   : pr_shape_numel(&v->t.shape, &unknown, &ovf);
-        L->params = pr_u64_add(L->params, numel, &ovf);
+        e.params = pr_u64_add(e.params, numel, &ovf);
         if (!w->counted[vi]) {
             w->counted[vi] = 1;
             T->params = pr_u64_add(T->params, numel, &ovf);
             T->weight_bytes = pr_u64_add(T->weight_bytes, bytes, &ovf);
         }
     }
-    for (int i = 0; i < n->nin; i++)
-        if (n->in[i] >= 0)
-            g->values[n->in[i]].last_use = pos;
+    /* liveness in the node's own graph: its inputs and the outer values its subgraphs read */
+    int pos = w->pos_of[gi];
+    for (int i = 0; i < n->nin + n->nimplicit; i++) {
+        int v = dep(n, i);
+        if (v >= 0 && values[v].graph == n->graph)
+            values[v].last_use = pos;
+    }
     for (int i = 0; i < n->nout; i++) {
         if (n->out[i] < 0)
             continue;
-        const struct pr_value *v = &g->values[n->out[i]];
+        const struct pr_value *v = &values[n->out[i]];
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
-        L->bytes_written = pr_u64_add(L->bytes_written, bytes, &ovf);
+        e.bytes_written = pr_u64_add(e.bytes_written, bytes, &ovf);
         if (!v->t.is_weight)
-            L->activation_bytes = pr_u64_add(L->activation_bytes, bytes, &ovf);
+            e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);
     }
+    /* what its subgraph runs added (control flow) */
+    e.macs = pr_u64_add(e.macs, c.sub.macs, &ovf);
+    e.flops = pr_u64_add(e.flops, c.sub.flops, &ovf);
+    e.params = pr_u64_add(e.params, c.sub.params, &ovf);
+    e.activation_bytes = pr_u64_add(e.activation_bytes, c.sub.activation_bytes, &ovf);
+    e.bytes_read = pr_u64_add(e.bytes_read, c.sub.bytes_read, &ovf);
+    e.bytes_written = pr_u64_add(e.bytes_written, c.sub.bytes_written, &ovf);
+    e.peak_bytes = c.sub.peak_bytes;
     if (ovf)
         return pr_err_set(w->err, PR_EXIT_MODEL, "%s: its byte or parameter count overflows 64 bits",
                           pr_node_label(n, label, sizeof label));
-    if (unknown && L->status == PR_LAYER_OK)
-        L->status = PR_LAYER_COST_INCOMPLETE;
+    if (unknown && status == PR_LAYER_OK)
+        status = PR_LAYER_COST_INCOMPLETE;
+    e.incomplete = status != PR_LAYER_OK;
+    w->exec[gi] = e;
+    return record(w, pos, &e, status);
+}
+
+/* ---- subgraphs ---- */
+
+/* Peak live bytes of one run of g: its inputs and the values it produces,
+ * alive from their producer through their last consumer in g (outer values
+ * are counted outside); a node with subgraphs adds their peak while it runs. */
+static uint64_t graph_peak(struct walk *w, const struct pr_graph *g, bool *ovf)
+{
+    const struct pr_value *values = w->m->graph.values;
+    const int *order = w->order[g->id];
+    const struct pr_node *base = w->m->graph.nodes;
+    int *last = w->lastpos;
+    for (int p = 0; p < g->nnodes; p++) {
+        const struct pr_node *n = &g->nodes[order[p]];
+        for (int k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0)
+                last[n->out[k]] = -1;
+    }
+    for (int i = 0; i < g->ninputs; i++)
+        last[g->inputs[i]] = -1;
+    for (int p = 0; p < g->nnodes; p++) {
+        const struct pr_node *n = &g->nodes[order[p]];
+        for (int k = 0; k < n->nin + n->nimplicit; k++) {
+            int v = dep(n, k);
+            if (v >= 0 && values[v].graph == g->id)
+                last[v] = p;
+        }
+    }
+    uint64_t live = 0, peak = 0;
+    for (int i = 0; i < g->ninputs; i++)
+        live = pr_u64_add(live, pr_value_act_bytes(&values[g->inputs[i]], ovf), ovf);
+    peak = live;
+    for (int p = 0; p < g->nnodes; p++) {
+        const struct pr_node *n = &g->nodes[order[p]];
+        uint64_t during = pr_u64_add(live, w->exec[n - base].peak_bytes, ovf);
+        if (during > peak)
+            peak = during;
+        for (int k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0)
+                live = pr_u64_add(live, pr_value_act_bytes(&values[n->out[k]], ovf), ovf);
+        if (live > peak)
+            peak = live;
+        for (int k = 0; k < n->nin + n->nimplicit + n->nout; k++) {
+            int v = k < n->nin + n->nimplicit ? dep(n, k) : n->out[k - n->nin - n->nimplicit];
+            bool dead = k < n->nin + n->nimplicit ? v >= 0 && values[v].graph == g->id && last[v] == p
+                                                  : v >= 0 && last[v] == -1;
+            if (dead && !values[v].is_output) {
+                live -= pr_value_act_bytes(&values[v], ovf);
+                last[v] = -2;   /* freed */
+            }
+        }
+    }
+    return peak;
+}
+
+/* Runs every node of g in order; cost = what one run adds (the sum of its
+ * nodes' executions) and its peak. */
+static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cost *cost)
+{
+    memset(cost, 0, sizeof *cost);
+    const int *order = w->order[g->id];
+    const struct pr_node *base = w->m->graph.nodes;
+    bool ovf = false;
+    for (int p = 0; p < g->nnodes; p++) {
+        int gi = (int)(&g->nodes[order[p]] - base);
+        if (walk_node(w, gi) < 0)
+            return -1;
+        const struct pr_sub_cost *e = &w->exec[gi];
+        add_scaled(cost, e, 1, &ovf);
+        cost->params = pr_u64_add(cost->params, e->params, &ovf);
+    }
+    cost->peak_bytes = graph_peak(w, g, &ovf);
+    if (ovf)
+        return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a subgraph overflow 64 bits; check the input shapes");
     return 0;
+}
+
+int pr_subgraph_find(struct pr_op_ctx *c, const char *attr)
+{
+    const struct pr_node *n = c->node;
+    for (int s = 0; n && s < n->nsubs; s++)
+        if (strcmp(n->subs[s]->attr, attr) == 0)
+            return s;
+    if (pr_attr_has(c, attr))
+        pr_op_error(c, "attribute '%s' must be a graph", attr);
+    return -1;
+}
+
+void pr_subgraph_arity(struct pr_op_ctx *c, int sub, int *nin, int *nout)
+{
+    const struct pr_graph *g = c->node->subs[sub];
+    *nin = g->ninputs;
+    *nout = g->noutputs;
+}
+
+int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                    uint64_t times, struct pr_sub_cost *cost)
+{
+    struct walk *w = (struct walk *)c->symbols;
+    if (!w)
+        return pr_op_error(c, "its subgraphs can only be analysed within a model");
+    const struct pr_graph *g = c->node->subs[sub];
+    struct pr_value *values = w->m->graph.values;
+    for (int i = 0; i < g->ninputs; i++) {
+        struct pr_value *v = &values[g->inputs[i]];
+        if (in && in[i]) {
+            v->t = *in[i];
+            v->t.is_weight = false;
+        } else {
+            memset(&v->t, 0, sizeof v->t);
+            v->t.shape.rank = -1;
+            v->t.seq_len = -1;
+            v->t.has_value = -1;
+            set_from_declared(w, v);
+        }
+    }
+    bool ovf = false;
+    uint64_t saved_factor = w->factor;
+    w->factor = pr_u64_mul(w->factor, times, &ovf);
+    if (ovf)
+        return pr_op_error(c, "its executions overflow 64 bits (trip counts multiplied); check --dim");
+    if (w->factor > 0) {
+        struct pr_sub_undo *u = calloc(1, sizeof *u);
+        int first = w->graph_first[g->id], count = w->graph_end[g->id] - first;
+        if (u)
+            u->saved = malloc(((size_t)count + 1) * sizeof *u->saved);
+        if (!u || !u->saved) {
+            free(u);
+            return pr_op_error(c, "out of memory");
+        }
+        u->sub = sub;
+        u->first = first;
+        u->count = count;
+        for (int i = 0; i < count; i++)
+            u->saved[i] = w->stats[first + i].cnt;
+        u->next = c->undo;
+        c->undo = u;
+    }
+    int rc = run_graph(w, g, cost);
+    w->factor = saved_factor;
+    if (rc < 0) {
+        w->nested_error = true;
+        return pr_op_error(c, "%s", w->err->msg);
+    }
+    for (int i = 0; i < g->noutputs; i++) {
+        out[i] = values[g->outputs[i]].t;
+        out[i].is_weight = false;
+    }
+    return 0;
+}
+
+void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
+{
+    struct walk *w = (struct walk *)c->symbols;
+    struct pr_sub_undo *u = c->undo;
+    while (u && u->sub != sub)
+        u = u->next;
+    if (!w || !u)
+        return;
+    for (int i = 0; i < u->count; i++) {
+        struct row_stats *r = &w->stats[u->first + i];
+        const struct row_counts *before = &u->saved[i];
+        uint64_t dn = r->cnt.n - before->n;
+        if (dn > 0) {
+            /* one execution of what was discarded, for display */
+            struct pr_sub_cost *s = &r->shown;
+            const struct pr_sub_cost *a = &r->cnt.sum, *b = &before->sum;
+            s->macs = (a->macs - b->macs) / dn;
+            s->flops = (a->flops - b->flops) / dn;
+            s->activation_bytes = (a->activation_bytes - b->activation_bytes) / dn;
+            s->bytes_read = (a->bytes_read - b->bytes_read) / dn;
+            s->bytes_written = (a->bytes_written - b->bytes_written) / dn;
+            s->params = r->cnt.first.params;
+            r->shown_n += dn;
+            r->shown_status = worse(r->shown_status, r->cnt.status);
+        }
+        r->cnt = *before;
+    }
+}
+
+/* ---- layout and results ---- */
+
+/* Positions of g's rows in pre-order: each node, then its subgraphs' rows. */
+static void layout(struct walk *w, const struct pr_graph *g, int parent, int *next)
+{
+    const struct pr_node *base = w->m->graph.nodes;
+    for (int p = 0; p < g->nnodes; p++) {
+        const struct pr_node *n = &g->nodes[w->order[g->id][p]];
+        int gi = (int)(n - base), pos = (*next)++;
+        w->pos_of[gi] = pos;
+        struct pr_layer *L = &w->a->layers[pos];
+        L->node = gi;
+        L->parent = parent;
+        L->depth = g->depth;
+        L->graph = g->attr;
+        for (int s = 0; s < n->nsubs; s++) {
+            w->graph_first[n->subs[s]->id] = *next;
+            layout(w, n->subs[s], pos, next);
+            w->graph_end[n->subs[s]->id] = *next;
+        }
+    }
+}
+
+static void finish_rows(struct walk *w)
+{
+    for (int p = 0; p < w->a->nlayers; p++) {
+        struct pr_layer *L = &w->a->layers[p];
+        const struct row_stats *r = &w->stats[p];
+        const struct pr_sub_cost *e;
+        L->status = worse(r->cnt.status, r->shown_status);
+        L->sub_peak_bytes = r->peak;
+        if (r->cnt.n > 0) {
+            L->counted = true;
+            e = r->cnt.uniform ? &r->cnt.first : &r->cnt.sum;
+            L->multiplier = r->cnt.uniform ? r->cnt.n : 1;
+            L->params = r->cnt.first.params;
+        } else {
+            L->counted = false;
+            e = &r->shown;
+            L->multiplier = r->shown_n;
+            L->params = r->shown.params;
+            if (!r->shown_n)
+                L->status = PR_LAYER_SHAPE_UNKNOWN;   /* never ran: its parent could not run it */
+        }
+        L->macs = e->macs;
+        L->flops = e->flops;
+        L->activation_bytes = e->activation_bytes;
+        L->bytes_read = e->bytes_read;
+        L->bytes_written = e->bytes_written;
+    }
 }
 
 static void warn_incomplete(struct pr_analysis *a)
@@ -471,7 +894,7 @@ static void warn_incomplete(struct pr_analysis *a)
         if (a->layers[p].status == PR_LAYER_COST_INCOMPLETE && cost++ == 0)
             first_cost = p;
     }
-    char label[300];
+    char label[400];
     const struct pr_node *nodes = a->model->graph.nodes;
     if (shape)
         pr_diag_add(&a->diag, "%d layer%s unknown shapes (first: %s); %s not counted", shape,
@@ -483,6 +906,49 @@ static void warn_incomplete(struct pr_analysis *a)
                     cost == 1 ? "its counts are" : "their counts are");
 }
 
+/* Schedules of every graph; a cycle anywhere is an error. */
+static int schedule_all(struct walk *w)
+{
+    struct pr_model *m = w->m;
+    int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
+    w->order = calloc((size_t)ngraphs, sizeof *w->order);
+    w->graph_first = calloc((size_t)ngraphs, sizeof *w->graph_first);
+    w->graph_end = calloc((size_t)ngraphs, sizeof *w->graph_end);
+    if (!w->order || !w->graph_first || !w->graph_end)
+        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+    for (int i = 0; i < ngraphs; i++) {
+        const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
+        w->order[i] = malloc(((size_t)g->nnodes + 1) * sizeof *w->order[i]);
+        if (!w->order[i])
+            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory ordering %d nodes", g->nnodes);
+        if (pr_schedule_graph(g, w->order[i], w->err) < 0) {
+            if (g->owner_node) {
+                char label[400];
+                pr_err_prefix(w->err, "in subgraph '%s' of %s", g->attr,
+                              pr_node_label(g->owner_node, label, sizeof label));
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void free_walk(struct walk *w)
+{
+    int ngraphs = w->m->ngraphs > 0 ? w->m->ngraphs : 1;
+    for (int i = 0; w->order && i < ngraphs; i++)
+        free(w->order[i]);
+    free(w->order);
+    free(w->graph_first);
+    free(w->graph_end);
+    free(w->pos_of);
+    free(w->stats);
+    free(w->exec);
+    free(w->lastpos);
+    free(w->dim_used);
+    free(w->counted);
+}
+
 int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,
                struct pr_err *err)
 {
@@ -490,22 +956,32 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     pr_diag_init(&a->diag);
     a->model = m;
     struct pr_graph *g = &m->graph;
-    struct walk w = {.m = m, .opt = opt, .a = a, .err = err};
-    int *order = malloc(((size_t)g->nnodes + 1) * sizeof *order);
-    a->layers = calloc((size_t)g->nnodes + 1, sizeof *a->layers);
+    /* every node of every graph is a row; the main graph's nodes come first */
+    int total = g->nnodes;
+    for (int i = 1; i < m->ngraphs; i++)
+        total += m->graphs[i]->nnodes;
+    struct walk w = {.m = m, .opt = opt, .a = a, .err = err, .factor = 1};
+    a->layers = calloc((size_t)total + 1, sizeof *a->layers);
     w.dim_used = calloc((size_t)opt->ndims + 1, sizeof *w.dim_used);
     w.counted = calloc((size_t)g->nvalues + 1, 1);
+    w.pos_of = calloc((size_t)total + 1, sizeof *w.pos_of);
+    w.stats = calloc((size_t)total + 1, sizeof *w.stats);
+    w.exec = calloc((size_t)total + 1, sizeof *w.exec);
+    w.lastpos = calloc((size_t)g->nvalues + 1, sizeof *w.lastpos);
     int rc = -1;
-    if (!order || !a->layers || !w.dim_used || !w.counted) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", g->nnodes);
+    if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.exec || !w.lastpos) {
+        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
-    if (bind_inputs(&w) < 0 || pr_schedule(m, order, err) < 0)
+    if (bind_inputs(&w) < 0 || schedule_all(&w) < 0)
         goto out;
-    a->nlayers = g->nnodes;
-    for (int p = 0; p < g->nnodes; p++)
-        if (walk_node(&w, p, order[p]) < 0)
-            goto out;
+    a->nlayers = total;
+    int next = 0;
+    layout(&w, g, -1, &next);
+    struct pr_sub_cost whole;
+    if (run_graph(&w, g, &whole) < 0)
+        goto out;
+    finish_rows(&w);
     for (int i = 0; i < opt->ndims; i++)
         if (!w.dim_used[i])
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",
@@ -513,9 +989,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     warn_incomplete(a);
     rc = pr_aggregate(a, opt->top > 0 ? opt->top : 10, err);
 out:
-    free(order);
-    free(w.dim_used);
-    free(w.counted);
+    free_walk(&w);
     if (rc < 0)
         pr_analysis_free(a);
     return rc;

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nesting.h"
 #include "onnx.pb-c.h"
 #include "tensor.h"
 
@@ -148,148 +149,300 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     return 0;
 }
 
-/* ---- graph building ---- */
+/* ---- graph building ----
+ *
+ * The main graph and its subgraphs (graph attributes of If, Loop, Scan,
+ * SequenceMap, …) are built into shared value and node arrays (model.h).
+ * A first pass counts values, nodes and graphs over the whole tree, so the
+ * arrays are allocated once. Each graph then registers its initializers,
+ * inputs and node outputs in its own name map, builds the subgraphs of its
+ * nodes (which may name any value of the enclosing graphs, in any order of
+ * the file), and resolves its node inputs and outputs innermost scope
+ * first. Every node with subgraphs records the outer values they read
+ * (`implicit`): the schedule treats them as inputs of that node. Recursion
+ * is bounded by PR_MAX_NESTING, checked again here. */
 
-static int add_value(struct pr_model *m, const char *name, struct pr_err *err)
+struct build {
+    struct pr_model *m;
+    struct pr_diag *diag;
+    struct pr_err *err;
+    int nnodes;                 /* nodes placed so far in m->graph.nodes */
+    int *stamp;                 /* per value: last node that listed it as implicit */
+};
+
+static bool is_graph_attr(const Onnx__AttributeProto *a)
 {
-    struct pr_graph *g = &m->graph;
-    int idx = g->nvalues;
+    return a && a->g && (!a->has_type || a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
+}
+
+/* Values, nodes and graphs of gp and everything nested in it. */
+static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, size_t *nodes, size_t *graphs,
+                      struct pr_err *err)
+{
+    if (depth > PR_MAX_NESTING)
+        return pr_err_set(err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
+                          PR_MAX_NESTING);
+    if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
+        return pr_err_set(err, PR_EXIT_MODEL, "the model has more than %d nodes; at most %d are supported",
+                          PR_MAX_NODES, PR_MAX_NODES);
+    *values += gp->n_initializer + gp->n_input;
+    *nodes += gp->n_node;
+    *graphs += 1;
+    for (size_t i = 0; i < gp->n_node; i++) {
+        const Onnx__NodeProto *np = gp->node[i];
+        if (!np)
+            return pr_err_set(err, PR_EXIT_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
+        *values += np->n_output;
+        for (size_t k = 0; k < np->n_attribute; k++)
+            if (is_graph_attr(np->attribute[k]) &&
+                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, err) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* "" for the main graph, else " in subgraph 'body' of node 3 'loop' (Loop)". */
+static const char *where(const struct build *b, const struct pr_graph *g, char *buf, size_t size)
+{
+    if (g->owner < 0) {
+        buf[0] = 0;
+        return buf;
+    }
+    char label[300];
+    snprintf(buf, size, " in subgraph '%s' of %s", g->attr,
+             pr_node_label(&b->m->graph.nodes[g->owner], label, sizeof label));
+    return buf;
+}
+
+static int add_value(struct build *b, struct pr_graph *g, const char *name)
+{
+    struct pr_graph *mg = &b->m->graph;
+    int idx = mg->nvalues;
     int rc = pr_names_put(&g->names, name, idx);
     if (rc < 0)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
     if (rc > 0)
-        return -2;   /* already defined */
-    struct pr_value *v = &g->values[idx];
+        return -2;   /* already defined in this graph */
+    struct pr_value *v = &mg->values[idx];
     memset(v, 0, sizeof *v);
     v->name = name;
     v->producer = -1;
     v->last_use = -1;
+    v->graph = g->id;
     v->t.shape.rank = -1;
-    g->nvalues++;
+    mg->nvalues++;
     return idx;
 }
 
-static int build_values(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
-                        struct pr_err *err)
+/* Innermost definition of name visible from g, or -1. */
+static int lookup(const struct pr_graph *g, const char *name)
 {
-    struct pr_graph *g = &m->graph;
-    size_t nouts = 0;
-    for (size_t i = 0; i < gp->n_node; i++) {
-        if (!gp->node[i])
-            return pr_err_set(err, PR_EXIT_MODEL, "node %zu is empty", i);
-        nouts += gp->node[i]->n_output;
+    for (; g; g = g->parent) {
+        int idx = pr_names_get(&g->names, name);
+        if (idx >= 0)
+            return idx;
     }
-    size_t cap = gp->n_initializer + gp->n_input + nouts;
-    if (cap > (size_t)INT_MAX / 2)
-        return pr_err_set(err, PR_EXIT_MODEL, "the graph names %zu values; at most %d are supported", cap, INT_MAX / 2);
-    g->values = pr_arena_calloc(&m->arena, cap ? cap : 1, sizeof *g->values);
-    if (!g->values || pr_names_init(&g->names, cap) < 0)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %zu values", cap);
+    return -1;
+}
 
+static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
+{
+    struct pr_model *m = b->m;
+    struct pr_value *values = m->graph.values;
+    char at[400];
     for (size_t i = 0; i < gp->n_initializer; i++) {
         const Onnx__TensorProto *tp = gp->initializer[i];
         if (!tp || !tp->name || !*tp->name)
-            return pr_err_set(err, PR_EXIT_MODEL, "initializer %zu has no name", i);
-        int idx = add_value(m, tp->name, err);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "initializer %zu%s has no name", i, where(b, g, at, sizeof at));
+        int idx = add_value(b, g, tp->name);
         if (idx == -2)
-            return pr_err_set(err, PR_EXIT_MODEL, "initializer '%s' is defined twice", tp->name);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "initializer '%s'%s is defined twice", tp->name,
+                              where(b, g, at, sizeof at));
         if (idx < 0)
             return -1;
-        struct pr_value *v = &g->values[idx];
+        struct pr_value *v = &values[idx];
         char what[300];
         snprintf(what, sizeof what, "initializer '%.200s'", tp->name);
-        if (pr_tensor_from_proto(tp, &m->arena, &v->t, what, err) < 0)
+        if (pr_tensor_from_proto(tp, &m->arena, &v->t, what, b->err) < 0)
             return -1;
         v->is_initializer = 1;
         v->t.is_weight = true;
         if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL &&
-            check_external(m, tp, v, diag, err) < 0)
+            check_external(m, tp, v, b->diag, b->err) < 0)
             return -1;
     }
     if (gp->n_sparse_initializer)
-        pr_diag_add(diag, "%zu sparse initializers are ignored; layers that use them report unknown shapes",
-                    gp->n_sparse_initializer);
+        pr_diag_add(b->diag, "%zu sparse initializers%s are ignored; layers that use them report unknown shapes",
+                    gp->n_sparse_initializer, where(b, g, at, sizeof at));
 
     g->inputs = pr_arena_calloc(&m->arena, gp->n_input + 1, sizeof *g->inputs);
     if (!g->inputs)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
     for (size_t i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
         if (!vi || !vi->name || !*vi->name)
-            return pr_err_set(err, PR_EXIT_MODEL, "graph input %zu has no name", i);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "graph input %zu%s has no name", i, where(b, g, at, sizeof at));
         int idx = pr_names_get(&g->names, vi->name);
-        if (idx >= 0 && g->values[idx].is_initializer) {
-            g->values[idx].declared = vi->type;   /* IR < 4 lists initializers as inputs */
+        if (idx >= 0 && values[idx].is_initializer) {
+            values[idx].declared = vi->type;   /* IR < 4 lists initializers as inputs */
             continue;
         }
         if (idx >= 0)
-            return pr_err_set(err, PR_EXIT_MODEL, "graph input '%s' is declared twice", vi->name);
-        idx = add_value(m, vi->name, err);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "graph input '%s'%s is declared twice", vi->name,
+                              where(b, g, at, sizeof at));
+        idx = add_value(b, g, vi->name);
         if (idx < 0)
             return -1;
-        g->values[idx].is_input = 1;
-        g->values[idx].declared = vi->type;
+        values[idx].is_input = 1;
+        values[idx].declared = vi->type;
         g->inputs[g->ninputs++] = idx;
     }
     return 0;
 }
 
-static int build_nodes(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_err *err)
+static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp);
+
+/* Subgraphs of node n (global index gi) from its graph attributes. */
+static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *n, int gi,
+                           const Onnx__NodeProto *np)
 {
-    struct pr_graph *g = &m->graph;
-    if (gp->n_node > PR_MAX_NODES)
-        return pr_err_set(err, PR_EXIT_MODEL, "the graph has %zu nodes; at most %d are supported",
-                          gp->n_node, PR_MAX_NODES);
-    g->nodes = pr_arena_calloc(&m->arena, gp->n_node ? gp->n_node : 1, sizeof *g->nodes);
-    if (!g->nodes)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    char label[300];
+    struct pr_model *m = b->m;
+    int count = 0;
+    for (size_t k = 0; k < np->n_attribute; k++)
+        count += is_graph_attr(np->attribute[k]);
+    if (!count)
+        return 0;
+    n->subs = pr_arena_calloc(&m->arena, (size_t)count, sizeof *n->subs);
+    if (!n->subs)
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+    for (size_t k = 0; k < np->n_attribute; k++) {
+        const Onnx__AttributeProto *a = np->attribute[k];
+        if (!is_graph_attr(a))
+            continue;
+        struct pr_graph *sg = pr_arena_calloc(&m->arena, 1, sizeof *sg);
+        if (!sg)
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        sg->id = m->ngraphs;
+        m->graphs[m->ngraphs++] = sg;
+        sg->depth = g->depth + 1;
+        sg->parent = g;
+        sg->owner = gi;
+        sg->owner_node = n;
+        sg->attr = a->name ? a->name : "";
+        n->subs[n->nsubs++] = sg;
+        if (sg->depth > PR_MAX_NESTING)
+            return pr_err_set(b->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
+                              PR_MAX_NESTING);
+        if (build_graph(b, sg, a->g) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Records v as read by n's subgraphs when it is defined at n's depth or
+ * above (an enclosing scope), once. */
+static int note_implicit(struct build *b, struct pr_node *n, int gi, int depth, int v, int *cap)
+{
+    const struct pr_value *val = &b->m->graph.values[v];
+    if (b->m->graphs[val->graph]->depth > depth || b->stamp[v] == gi + 1)
+        return 0;
+    b->stamp[v] = gi + 1;
+    if (n->nimplicit == *cap) {
+        int ncap = *cap ? *cap * 2 : 8;
+        int *grown = pr_arena_alloc(&b->m->arena, (size_t)ncap * sizeof *grown);
+        if (!grown)
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        if (n->nimplicit)
+            memcpy(grown, n->implicit, (size_t)n->nimplicit * sizeof *grown);
+        n->implicit = grown;
+        *cap = ncap;
+    }
+    n->implicit[n->nimplicit++] = v;
+    return 0;
+}
+
+static int collect_implicit(struct build *b, struct pr_node *n, int gi, int depth)
+{
+    int cap = 0;
+    for (int s = 0; s < n->nsubs; s++) {
+        const struct pr_graph *sg = n->subs[s];
+        for (int i = 0; i < sg->nnodes; i++) {
+            const struct pr_node *c = &sg->nodes[i];
+            for (int k = 0; k < c->nin; k++)
+                if (c->in[k] >= 0 && note_implicit(b, n, gi, depth, c->in[k], &cap) < 0)
+                    return -1;
+            for (int k = 0; k < c->nimplicit; k++)
+                if (note_implicit(b, n, gi, depth, c->implicit[k], &cap) < 0)
+                    return -1;
+        }
+        for (int k = 0; k < sg->noutputs; k++)
+            if (note_implicit(b, n, gi, depth, sg->outputs[k], &cap) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
+{
+    struct pr_model *m = b->m;
+    struct pr_value *values = m->graph.values;
+    g->nodes = m->graph.nodes + b->nnodes;
+    int first = b->nnodes;
+    b->nnodes += (int)gp->n_node;
+    char label[300], at[400];
     /* Pass 1: outputs, so that inputs may refer to later nodes (unsorted files). */
     for (size_t i = 0; i < gp->n_node; i++) {
         const Onnx__NodeProto *np = gp->node[i];
         struct pr_node *n = &g->nodes[i];
         n->index = (int)i;
+        n->graph = g->id;
+        n->scope = g->parent ? g : NULL;
         n->name = np->name ? np->name : "";
         n->op_type = np->op_type ? np->op_type : "";
         n->domain = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
         n->proto = np;
         if (!*n->op_type)
-            return pr_err_set(err, PR_EXIT_MODEL, "%s has no op_type", pr_node_label(n, label, sizeof label));
+            return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
+                              where(b, g, at, sizeof at));
         if (np->n_input > PR_MAX_IO || np->n_output > PR_MAX_IO)
-            return pr_err_set(err, PR_EXIT_MODEL, "%s has %zu inputs and %zu outputs; at most %d each are supported",
-                              pr_node_label(n, label, sizeof label), np->n_input, np->n_output, PR_MAX_IO);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
+                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
+                              np->n_output, PR_MAX_IO);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
         n->in = pr_arena_alloc(&m->arena, (np->n_input + 1) * sizeof *n->in);
         n->out = pr_arena_alloc(&m->arena, (np->n_output + 1) * sizeof *n->out);
         if (!n->in || !n->out)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
         for (size_t k = 0; k < np->n_output; k++) {
             const char *name = np->output[k];
             if (!name || !*name) {
                 n->out[k] = -1;
                 continue;
             }
-            int idx = add_value(m, name, err);
+            int idx = add_value(b, g, name);
             if (idx == -2) {
                 int prev = pr_names_get(&g->names, name);
-                const struct pr_value *pv = &g->values[prev];
+                const struct pr_value *pv = &values[prev];
                 char other[300];
                 if (pv->producer >= 0)
                     pr_node_label(&g->nodes[pv->producer], other, sizeof other);
                 else
                     snprintf(other, sizeof other, "%s", pv->is_initializer ? "an initializer" : "a graph input");
-                return pr_err_set(err, PR_EXIT_MODEL, "%s: output '%s' is already produced by %s; every value must have one producer",
-                                  pr_node_label(n, label, sizeof label), name, other);
+                return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s: output '%s' is already produced by %s; every value must have one producer",
+                                  pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name, other);
             }
             if (idx < 0)
                 return -1;
-            g->values[idx].producer = (int)i;
+            values[idx].producer = (int)i;
             n->out[k] = idx;
         }
         g->nnodes++;
     }
-    /* Pass 2: inputs. */
+    /* Subgraphs, then pass 2: inputs (innermost scope first). */
+    for (size_t i = 0; i < gp->n_node; i++)
+        if (build_subgraphs(b, g, &g->nodes[i], first + (int)i, gp->node[i]) < 0)
+            return -1;
     for (size_t i = 0; i < gp->n_node; i++) {
         const Onnx__NodeProto *np = gp->node[i];
         struct pr_node *n = &g->nodes[i];
@@ -299,11 +452,12 @@ static int build_nodes(struct pr_model *m, const Onnx__GraphProto *gp, struct pr
                 n->in[k] = -1;
                 continue;
             }
-            int idx = pr_names_get(&g->names, name);
+            int idx = lookup(g, name);
             if (idx < 0)
-                return pr_err_set(err, PR_EXIT_MODEL,
-                                  "%s: input '%s' is not defined by any graph input, initializer or node output",
-                                  pr_node_label(n, label, sizeof label), name);
+                return pr_err_set(b->err, PR_EXIT_MODEL,
+                                  "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
+                                  pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name,
+                                  g->parent ? " of this graph or an enclosing one" : "");
             n->in[k] = idx;
         }
         n->op = pr_op_find(n->domain, n->op_type);
@@ -313,23 +467,27 @@ static int build_nodes(struct pr_model *m, const Onnx__GraphProto *gp, struct pr
     return 0;
 }
 
-static int build_outputs(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_err *err)
+static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
-    struct pr_graph *g = &m->graph;
+    struct pr_model *m = b->m;
+    struct pr_value *values = m->graph.values;
+    char at[400];
     g->outputs = pr_arena_calloc(&m->arena, gp->n_output + 1, sizeof *g->outputs);
     if (!g->outputs)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
     for (size_t i = 0; i < gp->n_output; i++) {
         const Onnx__ValueInfoProto *vi = gp->output[i];
         if (!vi || !vi->name || !*vi->name)
-            return pr_err_set(err, PR_EXIT_MODEL, "graph output %zu has no name", i);
-        int idx = pr_names_get(&g->names, vi->name);
+            return pr_err_set(b->err, PR_EXIT_MODEL, "graph output %zu%s has no name", i, where(b, g, at, sizeof at));
+        int idx = lookup(g, vi->name);
         if (idx < 0)
-            return pr_err_set(err, PR_EXIT_MODEL, "graph output '%s' is not produced by any node, input or initializer",
-                              vi->name);
-        g->values[idx].is_output = 1;
-        if (vi->type)
-            g->values[idx].declared = vi->type;
+            return pr_err_set(b->err, PR_EXIT_MODEL, "graph output '%s'%s is not produced by any node, input or initializer",
+                              vi->name, where(b, g, at, sizeof at));
+        if (values[idx].graph == g->id) {
+            values[idx].is_output = 1;
+            if (vi->type)
+                values[idx].declared = vi->type;
+        }
         g->outputs[g->noutputs++] = idx;
     }
     for (size_t i = 0; i < gp->n_value_info; i++) {
@@ -337,10 +495,59 @@ static int build_outputs(struct pr_model *m, const Onnx__GraphProto *gp, struct 
         if (!vi || !vi->name || !vi->type)
             continue;
         int idx = pr_names_get(&g->names, vi->name);
-        if (idx >= 0 && !g->values[idx].declared)
-            g->values[idx].declared = vi->type;
+        if (idx >= 0 && !values[idx].declared)
+            values[idx].declared = vi->type;
     }
     return 0;
+}
+
+static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
+{
+    size_t own = gp->n_initializer + gp->n_input;
+    for (size_t i = 0; i < gp->n_node; i++)
+        own += gp->node[i]->n_output;
+    if (pr_names_init(&g->names, own) < 0)
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory for %zu values", own);
+    if (build_values(b, g, gp) < 0 || build_nodes(b, g, gp) < 0 || build_outputs(b, g, gp) < 0)
+        return -1;
+    for (int i = 0; i < g->nnodes; i++)
+        if (g->nodes[i].nsubs &&
+            collect_implicit(b, &g->nodes[i], (int)(&g->nodes[i] - b->m->graph.nodes), g->depth) < 0)
+            return -1;
+    return 0;
+}
+
+/* The whole tree into m->graph (values, nodes) and m->graphs. */
+static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
+                             struct pr_err *err)
+{
+    size_t nvalues = 0, nnodes = 0, ngraphs = 0;
+    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, err) < 0)
+        return -1;
+    if (nvalues > (size_t)INT_MAX / 2)
+        return pr_err_set(err, PR_EXIT_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
+    struct pr_graph *g = &m->graph;
+    g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
+    g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
+    m->graphs = pr_arena_calloc(&m->arena, ngraphs, sizeof *m->graphs);
+    struct build b = {.m = m, .diag = diag, .err = err};
+    b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
+    if (!g->values || !g->nodes || !m->graphs || !b.stamp) {
+        free(b.stamp);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %zu values", nvalues);
+    }
+    g->owner = -1;
+    g->attr = "";
+    m->graphs[m->ngraphs++] = g;
+    struct pr_node *nodes = g->nodes;
+    int rc = build_graph(&b, g, gp);
+    g->nodes = nodes;
+    for (int i = 1; i < m->ngraphs; i++) {
+        m->graphs[i]->values = g->values;
+        m->graphs[i]->nvalues = g->nvalues;
+    }
+    free(b.stamp);
+    return rc;
 }
 
 static int read_opsets(struct pr_model *m, const Onnx__ModelProto *mp, struct pr_diag *diag,
@@ -402,8 +609,7 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     m->producer = pr_arena_strdup(&m->arena, prod);
     if (!m->producer || read_opsets(m, mp, diag, err) < 0)
         return m->producer ? -1 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    if (build_values(m, mp->graph, diag, err) < 0 || build_nodes(m, mp->graph, err) < 0 ||
-        build_outputs(m, mp->graph, err) < 0)
+    if (build_model_graph(m, mp->graph, diag, err) < 0)
         return -1;
     return 0;
 }
@@ -419,6 +625,8 @@ static int load_from(struct pr_model *m, const void *data, size_t size, struct p
         return pr_err_set(err, PR_EXIT_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
+    if (pr_proto_check_nesting(data, size, err) < 0)
+        return -1;
     m->proto = onnx__model_proto__unpack(NULL, size, data);
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
@@ -481,6 +689,8 @@ void pr_model_free(struct pr_model *m)
         onnx__model_proto__free_unpacked(m->proto, NULL);
     if (m->map)
         munmap(m->map, m->map_size);
+    for (int i = 1; i < m->ngraphs; i++)
+        pr_names_free(&m->graphs[i]->names);
     pr_names_free(&m->graph.names);
     pr_arena_free(&m->arena);
     free(m->dir);

@@ -35,7 +35,8 @@ struct pr_extdata {
 struct pr_value {
     const char *name;
     struct pr_tensor t;
-    int producer;                 /* node index; -1 for graph inputs and initializers */
+    int producer;                 /* node index in its graph; -1 for graph inputs and initializers */
+    int graph;                    /* id of the graph defining it (0: the main graph) */
     int last_use;                 /* schedule position of the last consumer, -1 none */
     unsigned is_input : 1;        /* graph input that is not an initializer */
     unsigned is_output : 1;       /* graph output */
@@ -55,6 +56,11 @@ struct pr_node {
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
     const struct pr_op *op;       /* NULL: not in the operator table */
     int opset;                    /* version of the node's domain */
+    int graph;                    /* id of the graph holding it (0: the main graph) */
+    const struct pr_graph *scope; /* that graph when it is a subgraph; NULL in the main graph */
+    struct pr_graph **subs;       /* its graph attributes (If branches, Loop/Scan body) */
+    int nsubs;
+    int *implicit, nimplicit;     /* values of enclosing scopes read inside its subgraphs */
 };
 
 struct pr_opset {
@@ -62,6 +68,13 @@ struct pr_opset {
     int64_t version;
 };
 
+/* The main graph and every subgraph. Values of all graphs share one array
+ * (the main graph's `values`; nvalues counts them all), so a value index
+ * means the same everywhere and a subgraph node may read a value of an
+ * enclosing graph. Nodes of all graphs share one array too: the main
+ * graph's nodes come first, a subgraph's `nodes` points at its own run of
+ * it (node indices are local to their graph; a node's global index is its
+ * offset from the main graph's `nodes`). Names resolve innermost first. */
 struct pr_graph {
     struct pr_value *values;
     int nvalues;
@@ -69,7 +82,13 @@ struct pr_graph {
     int nnodes;
     int *inputs, ninputs;         /* value indices of non-initializer graph inputs */
     int *outputs, noutputs;
-    struct pr_names names;        /* value name -> index */
+    struct pr_names names;        /* value name -> index, this graph's own values */
+    int id;                       /* 0: the main graph */
+    int depth;                    /* nesting level: 0 for the main graph */
+    const struct pr_graph *parent;/* enclosing graph; NULL for the main graph */
+    int owner;                    /* global index of the node holding it; -1 main */
+    const struct pr_node *owner_node; /* that node; NULL for the main graph */
+    const char *attr;             /* its attribute in that node ("body", …); "" main */
 };
 
 struct pr_model {
@@ -83,13 +102,16 @@ struct pr_model {
     struct pr_opset *opsets;
     int nopsets;
     struct pr_graph graph;
+    struct pr_graph **graphs;     /* every graph by id; graphs[0] is &graph */
+    int ngraphs;
     struct pr_arena arena;
 };
 
 enum {
     PR_MAX_FILE_BYTES = 2047 * 1024 * 1024,  /* protobuf's own 2 GB limit */
     PR_MAX_NODES = 10 * 1000 * 1000,
-    PR_MAX_IR_VERSION = 11
+    PR_MAX_IR_VERSION = 11,
+    PR_MAX_NESTING = 64           /* subgraphs within subgraphs */
 };
 
 /* Load path into m (zeroed by the call). Warnings (missing external data,
@@ -107,7 +129,8 @@ void pr_model_free(struct pr_model *m);
 
 int64_t pr_model_opset(const struct pr_model *m, const char *domain); /* 0 if not imported */
 
-/* "node 17 'conv1' (Conv)" or "node 17 (Conv)" into buf. */
+/* "node 17 'conv1' (Conv)" or "node 17 (Conv)" into buf; a subgraph's node
+ * adds where it is: "node 2 'add' (Add) in 'body' of node 5 'loop' (Loop)". */
 const char *pr_node_label(const struct pr_node *n, char *buf, size_t size);
 
 #endif

@@ -86,14 +86,29 @@ int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, con
     return fallback;
 }
 
+static size_t label_one(const struct pr_node *n, char *buf, size_t size)
+{
+    int len;
+    if (n->name && n->name[0])
+        len = snprintf(buf, size, "node %d '%s' (%s)", n->index, n->name, n->op_type);
+    else
+        len = snprintf(buf, size, "node %d (%s)", n->index, n->op_type);
+    return len < 0 ? 0 : (size_t)len < size ? (size_t)len : size - 1;
+}
+
 const char *pr_node_label(const struct pr_node *n, char *buf, size_t size)
 {
-    if (!n)
+    if (!n) {
         snprintf(buf, size, "node");
-    else if (n->name && n->name[0])
-        snprintf(buf, size, "node %d '%s' (%s)", n->index, n->name, n->op_type);
-    else
-        snprintf(buf, size, "node %d (%s)", n->index, n->op_type);
+        return buf;
+    }
+    size_t used = label_one(n, buf, size);
+    /* enclosing nodes, innermost first, while the buffer has room */
+    for (const struct pr_graph *g = n->scope; g && g->owner_node && used + 8 < size; g = g->owner_node->scope) {
+        int len = snprintf(buf + used, size - used, " in '%s' of ", g->attr);
+        used += len < 0 ? 0 : (size_t)len < size - used ? (size_t)len : size - used - 1;
+        used += label_one(g->owner_node, buf + used, size - used);
+    }
     return buf;
 }
 
@@ -318,8 +333,11 @@ uint64_t pr_default_weight_mask(const struct pr_op_ctx *c)
 enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cost *k)
 {
     memset(k, 0, sizeof *k);
-    for (int i = 0; i < c->nin && i < PR_MAX_IO; i++)
-        if (c->in[i] && c->in[i]->shape.rank < 0)
+    /* Sequences and optionals are known without an element rank; a node
+     * with subgraphs handles unknown inputs itself (its rows still run). */
+    bool own_check = c->node && c->node->nsubs > 0;
+    for (int i = 0; i < c->nin && i < PR_MAX_IO && !own_check; i++)
+        if (c->in[i] && c->in[i]->kind == PR_KIND_TENSOR && c->in[i]->shape.rank < 0)
             return PR_RUN_UNKNOWN_INPUT;
     if (op->shape(c) < 0 || c->failed) {
         if (!c->failed)

@@ -35,7 +35,7 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
 {
     const struct pr_graph *g = &a->model->graph;
     fputs("index,node,name,op_type,domain,output_shapes,params,macs,flops,activation_bytes,"
-          "bytes_read,bytes_written,status", f);
+          "bytes_read,bytes_written,status,parent,depth,graph,multiplier,counted", f);
     fputs(e ? ",time_s,energy_j\n" : "\n", f);
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
@@ -49,10 +49,12 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
         pr_csv_field(f, n->domain);
         fputc(',', f);
         pr_csv_field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
-        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s", (unsigned long long)L->params,
+        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,", (unsigned long long)L->params,
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,
-                (unsigned long long)L->bytes_written, pr_layer_status_name(L->status));
+                (unsigned long long)L->bytes_written, pr_layer_status_name(L->status), L->parent, L->depth);
+        pr_csv_field(f, L->graph ? L->graph : "");
+        fprintf(f, ",%llu,%s", (unsigned long long)L->multiplier, L->counted ? "true" : "false");
         if (e)
             fprintf(f, ",%.6g,%.6g", e->layers[p].time_s, e->layers[p].energy_j);
         fputc('\n', f);

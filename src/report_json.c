@@ -174,6 +174,11 @@ static cJSON *layer(struct jb *b, const struct pr_analysis *a, const struct pr_e
     add(b, o, "bytes_read", u64(b, L->bytes_read));
     add(b, o, "bytes_written", u64(b, L->bytes_written));
     add(b, o, "status", str(b, pr_layer_status_name(L->status)));
+    add(b, o, "parent", jcheck(b, cJSON_CreateNumber(L->parent)));
+    add(b, o, "depth", jcheck(b, cJSON_CreateNumber(L->depth)));
+    add(b, o, "graph", str(b, L->graph ? L->graph : ""));
+    add(b, o, "multiplier", u64(b, L->multiplier));
+    add(b, o, "counted", jcheck(b, cJSON_CreateBool(L->counted)));
     if (e) {
         add(b, o, "time_s", jcheck(b, cJSON_CreateNumber(e->layers[pos].time_s)));
         add(b, o, "energy_j", jcheck(b, cJSON_CreateNumber(e->layers[pos].energy_j)));

@@ -57,13 +57,15 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_node *n = &g->nodes[a->layers[p].node];
         char shapes[512];
-        int ln = (int)strlen(n->name), lo = (int)strlen(n->op_type);
+        const struct pr_layer *L = &a->layers[p];
+        int ln = (int)strlen(n->name) + (L->depth ? (L->depth < 8 ? 2 * L->depth : 16) + (int)strlen(L->graph) + 2 : 0);
+        int lo = (int)strlen(n->op_type);
         int ls = (int)strlen(pr_layer_shapes(a, &a->layers[p], shapes, sizeof shapes));
         if (ln > wname) wname = ln;
         if (lo > wop) wop = lo;
         if (ls > wshape) wshape = ls;
     }
-    if (wname > NAME_MAX_SHOWN + 3) wname = NAME_MAX_SHOWN + 3;
+    if (wname > NAME_MAX_SHOWN + 40) wname = NAME_MAX_SHOWN + 40;
     if (wop > 24) wop = 24;
     if (wshape > SHAPE_MAX_SHOWN + 3) wshape = SHAPE_MAX_SHOWN + 3;
     fprintf(f, "%5s  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", "#", wname, "name", wop, "op", wshape,
@@ -74,10 +76,20 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
-        char shapes[512], b1[32], b2[32], b3[32], b4[32];
+        char shapes[512], b1[32], b2[32], b3[32], b4[32], note[96], label[NAME_MAX_SHOWN + 160];
         char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
+        /* a subgraph's rows: indented under their parent, named by the branch/body */
+        int indent = L->depth < 8 ? 2 * L->depth : 16;
+        snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? L->graph : "", L->depth ? ": " : "",
+                 name ? name : "?");
+        snprintf(note, sizeof note, "%s%s%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status),
+                 L->depth && !L->counted ? (L->status == PR_LAYER_OK ? "not counted" : ", not counted") : "", "");
+        if (L->depth && L->counted && L->multiplier != 1) {
+            size_t used = strlen(note);
+            snprintf(note + used, sizeof note - used, "%sx%llu", used ? ", " : "", (unsigned long long)L->multiplier);
+        }
         char *shape = pr_text_clean(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN);
-        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", p, wname, name ? name : "?", wop,
+        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", p, wname, label, wop,
                 op ? op : "?", wshape, shape ? shape : "?", pr_human_count(L->params, b1, sizeof b1),
                 pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
                 pr_human_bytes(L->activation_bytes, b4, sizeof b4));
@@ -86,7 +98,7 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
             fprintf(f, "%9s  %9s  ", si(e->layers[p].time_s, "s", t1, sizeof t1),
                     si(e->layers[p].energy_j, "J", t2, sizeof t2));
         }
-        fprintf(f, "%s\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        fprintf(f, "%s\n", note);
         free(name);
         free(op);
         free(shape);

@@ -106,6 +106,11 @@ void tn_in(struct tnode *t, int dtype, const char *shape)
     parse_shape(shape, &x->shape);
 }
 
+void tn_in_tensor(struct tnode *t, const struct pr_tensor *v)
+{
+    *next_in(t) = *v;
+}
+
 void tn_in_weight(struct tnode *t, int dtype, const char *shape)
 {
     tn_in(t, dtype, shape);

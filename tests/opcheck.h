@@ -23,6 +23,8 @@ void tn_in(struct tnode *t, int dtype, const char *shape);
 void tn_in_weight(struct tnode *t, int dtype, const char *shape);
 void tn_in_vals(struct tnode *t, int dtype, const char *shape, const char *vals);
 void tn_in_absent(struct tnode *t);
+/* An input that is a copy of v (a sequence or optional built by another node). */
+void tn_in_tensor(struct tnode *t, const struct pr_tensor *v);
 void tn_attr_int(struct tnode *t, const char *name, int64_t v);
 void tn_attr_float(struct tnode *t, const char *name, double v);
 void tn_attr_str(struct tnode *t, const char *name, const char *v);

@@ -18,8 +18,10 @@ static bool near(double a, double b)
 static struct pr_node nodes[2] = {{.name = "mm", .op_type = "MatMul", .domain = ""},
                                   {.name = "relu", .op_type = "Relu", .domain = ""}};
 static struct pr_model model;
-static struct pr_layer layers[2] = {{.node = 0, .macs = 1000, .flops = 2000, .bytes_read = 400, .bytes_written = 100},
-                                    {.node = 1, .macs = 0, .flops = 50, .bytes_read = 200, .bytes_written = 200}};
+static struct pr_layer layers[2] = {{.node = 0, .macs = 1000, .flops = 2000, .bytes_read = 400, .bytes_written = 100,
+                                     .parent = -1, .multiplier = 1, .counted = true},
+                                    {.node = 1, .macs = 0, .flops = 50, .bytes_read = 200, .bytes_written = 200,
+                                     .parent = -1, .multiplier = 1, .counted = true}};
 static struct pr_analysis an;
 
 static void setup(void)
@@ -74,6 +76,32 @@ static void fitted_profile_sums_layer_costs_and_the_fixed_part(void)
     CHECK(near(e.mlco2_j, 10 * (0.1 + t0 + t1)));
     CHECK(near(e.ga_j, (10 + 0.3725 * 4) * (0.1 + t0 + t1) * 1.5));
     pr_estimate_free(&e);
+}
+
+static void loop_body_rows_count_per_trip_and_untaken_branches_not_at_all(void)
+{
+    /* the same two rows, as if the MatMul ran 3 times in a Loop body and the
+     * Relu sat in the If branch not taken: totals = fixed + 3 * e0 */
+    setup();
+    layers[0].multiplier = 3;
+    layers[1].counted = false;
+    struct pr_profile p = {.id = "t/fp32/single", .hw = "t", .hardware = "test", .method = PR_METHOD_FITTED,
+                           .coef = {.e_fixed = 0.5, .e_class = {1e-3, 0, 2e-3}, .e_byte = 1e-4, .e_layer = 0.25,
+                                    .t_fixed = 0.1, .t_class = {1e-4, 0, 1e-5}, .t_byte = 1e-6, .t_layer = 0.01}};
+    struct pr_energy_opts o = {.pue = 1, .g_per_kwh = 475, .carbon_source = "test", .inferences = 1};
+    struct pr_estimate e;
+    struct pr_err err;
+    CHECK_EQ(pr_estimate(&an, &p, &o, &e, &err), 0);
+    double e0 = 1000 * 1e-3 + 500 * 1e-4 + 0.25, t0 = 1000 * 1e-4 + 500 * 1e-6 + 0.01;
+    CHECK(near(e.layers[0].energy_j, e0));      /* a row shows one execution */
+    CHECK(near(e.energy_j, 0.5 + 3 * e0));
+    CHECK(near(e.latency_s, 0.1 + 3 * t0));
+    struct pr_features f;
+    pr_features_of(&an, &f);
+    CHECK_EQ(f.mac_layers, 3);                  /* three dispatches of the MatMul */
+    pr_estimate_free(&e);
+    layers[0].multiplier = 1;
+    layers[1].counted = true;
 }
 
 static void spec_only_profile_takes_the_roofline_maximum_times_tdp(void)
@@ -156,6 +184,7 @@ void suite_energy(void)
 {
     RUN(features_split_macs_by_class_and_count_non_mac_flops);
     RUN(fitted_profile_sums_layer_costs_and_the_fixed_part);
+    RUN(loop_body_rows_count_per_trip_and_untaken_branches_not_at_all);
     RUN(spec_only_profile_takes_the_roofline_maximum_times_tdp);
     RUN(profile_without_coefficients_or_spec_is_refused);
     RUN(co2e_is_kwh_times_pue_times_intensity);

@@ -18,11 +18,13 @@
  * usage: conformance [DATA_ROOT] [KNOWN_GAPS]
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
+#include "arena.h"
 #include "model.h"
 #include "onnx.pb-c.h"
 #include "tensor.h"
@@ -77,12 +79,26 @@ static void count_op(const char *domain, const char *op)
     }
 }
 
-/* Sequence, map and optional values have no single shape: their .pb files
- * are not TensorProtos, so they are neither bound nor compared. */
-static bool is_tensor(const struct pr_value *v)
+/* The declared kind of a value: its .pb file is a TensorProto, a
+ * SequenceProto (of tensors) or an OptionalProto; maps are not compared. */
+enum pb_kind { PB_NONE, PB_TENSOR, PB_SEQUENCE, PB_OPTIONAL };
+
+static enum pb_kind kind_of(const struct pr_value *v)
 {
     const Onnx__TypeProto *tp = v->declared;
-    return tp && tp->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+    if (!tp)
+        return PB_NONE;
+    switch (tp->value_case) {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE: return PB_TENSOR;
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: return PB_SEQUENCE;
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: return PB_OPTIONAL;
+    default: return PB_NONE;
+    }
+}
+
+static bool is_tensor(const struct pr_value *v)
+{
+    return kind_of(v) == PB_TENSOR;
 }
 
 static void *read_file(const char *path, size_t *size)
@@ -114,6 +130,195 @@ static Onnx__TensorProto *read_tensor(const char *path)
     return t;
 }
 
+/* SequenceProto and OptionalProto are in onnx-data.proto, which Debian
+ * does not ship: the few fields needed are read from the wire format.
+ *   SequenceProto: elem_type 2 (1 = tensor), tensor_values 3 (TensorProto)
+ *   OptionalProto: elem_type 2 (0 empty, 1 tensor, 3 sequence),
+ *                  tensor_value 3, sequence_value 5
+ * Calls fn(field, bytes, len) for each length-delimited field; -1 when
+ * malformed. */
+static int wire_fields(const uint8_t *p, size_t n, int (*fn)(void *, int, const uint8_t *, size_t), void *ctx)
+{
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t key = 0, v = 0;
+        for (int sh = 0; p < end; sh += 7) {
+            key |= (uint64_t)(*p & 0x7f) << sh;
+            if (!(*p++ & 0x80) || sh > 56)
+                break;
+        }
+        int wt = (int)(key & 7);
+        if (wt == 0 || wt == 2) {
+            for (int sh = 0; p < end; sh += 7) {
+                v |= (uint64_t)(*p & 0x7f) << sh;
+                if (!(*p++ & 0x80) || sh > 56)
+                    break;
+            }
+        } else if (wt == 1 || wt == 5) {
+            p += wt == 1 ? 8 : 4;
+            continue;
+        } else {
+            return -1;
+        }
+        if (wt == 2) {
+            if (v > (uint64_t)(end - p))
+                return -1;
+            if (fn(ctx, (int)(key >> 3), p, (size_t)v) < 0)
+                return -1;
+            p += v;
+        }
+    }
+    return 0;
+}
+
+struct seq_read { struct pr_arena *a; struct pr_shape *e; int64_t n; int dtype; };
+
+static void shape_of(const Onnx__TensorProto *tp, struct pr_shape *s)
+{
+    s->rank = tp->n_dims <= PR_MAX_RANK ? (int)tp->n_dims : PR_MAX_RANK;
+    for (int d = 0; d < s->rank; d++)
+        s->dim[d] = tp->dims[d];
+}
+
+static int seq_field(void *ctx, int field, const uint8_t *p, size_t n)
+{
+    struct seq_read *r = ctx;
+    if (field != 3)
+        return 0;
+    if (r->n >= PR_SEQ_MAX)
+        return -1;
+    Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, n, p);
+    if (!tp)
+        return -1;
+    shape_of(tp, &r->e[r->n++]);
+    if (!r->dtype)
+        r->dtype = tp->data_type;
+    onnx__tensor_proto__free_unpacked(tp, NULL);
+    return 0;
+}
+
+/* A SequenceProto of tensors as a value: element type and every element's shape. */
+static int sequence_value(const uint8_t *p, size_t n, struct pr_arena *a, struct pr_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    t->kind = PR_KIND_SEQUENCE;
+    t->has_value = -1;
+    struct seq_read r = {.a = a, .e = pr_arena_calloc(a, PR_SEQ_MAX + 1, sizeof *r.e)};
+    if (!r.e || wire_fields(p, n, seq_field, &r) < 0)
+        return -1;
+    t->seq_len = r.n;
+    t->dtype = r.dtype;
+    t->elems = r.e;
+    t->shape.rank = -1;
+    for (int64_t i = 0; i < r.n; i++) {
+        if (i == 0)
+            t->shape = r.e[0];
+        else if (t->shape.rank != r.e[i].rank)
+            t->shape.rank = -1;
+        else
+            for (int d = 0; d < t->shape.rank; d++)
+                if (t->shape.dim[d] != r.e[i].dim[d])
+                    t->shape.dim[d] = -1;
+    }
+    return 0;
+}
+
+struct opt_read { struct pr_arena *a; struct pr_tensor *t; int found; };
+
+static int opt_field(void *ctx, int field, const uint8_t *p, size_t n)
+{
+    struct opt_read *r = ctx;
+    if (field == 3) {
+        Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, n, p);
+        struct pr_err err;
+        int rc = tp ? pr_tensor_from_proto(tp, r->a, r->t, "input", &err) : -1;
+        if (tp)
+            onnx__tensor_proto__free_unpacked(tp, NULL);
+        r->t->elem_kind = PR_KIND_TENSOR;
+        r->found = 1;
+        return rc;
+    }
+    if (field == 5) {
+        r->found = 1;
+        if (sequence_value(p, n, r->a, r->t) < 0)
+            return -1;
+        r->t->elem_kind = PR_KIND_SEQUENCE;
+    }
+    return 0;
+}
+
+/* An OptionalProto as a value; empty when it holds nothing. */
+static int optional_value(const uint8_t *p, size_t n, struct pr_arena *a, struct pr_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    t->shape.rank = -1;
+    t->seq_len = -1;
+    struct opt_read r = {.a = a, .t = t};
+    if (wire_fields(p, n, opt_field, &r) < 0)
+        return -1;
+    t->kind = PR_KIND_OPTIONAL;
+    t->has_value = (signed char)r.found;
+    return 0;
+}
+
+static void *read_file(const char *path, size_t *size);
+
+/* Reads a value file of the given kind into t; 0 or -1. */
+static int read_value(const char *path, enum pb_kind kind, struct pr_arena *a, struct pr_tensor *t)
+{
+    size_t size;
+    void *buf = read_file(path, &size);
+    if (!buf)
+        return -1;
+    int rc = kind == PB_SEQUENCE ? sequence_value(buf, size, a, t) : optional_value(buf, size, a, t);
+    free(buf);
+    return rc;
+}
+
+/* Compares an inferred sequence or optional with the expected one; 1 when
+ * they agree (length, every element's shape, presence). */
+static int same_value(const struct pr_tensor *got, const struct pr_tensor *want, char *msg, size_t size)
+{
+    char a1[200], a2[200];
+    if (got->kind != want->kind) {
+        snprintf(msg, size, "inferred kind %d, expected %d", got->kind, want->kind);
+        return 0;
+    }
+    if (want->kind == PR_KIND_OPTIONAL) {
+        if (got->has_value != want->has_value) {
+            snprintf(msg, size, "optional holds %s, expected %s", got->has_value < 0 ? "unknown" : got->has_value ? "a value" : "nothing",
+                     want->has_value ? "a value" : "nothing");
+            return 0;
+        }
+        if (!want->has_value)
+            return 1;
+        if (got->elem_kind != want->elem_kind) {
+            snprintf(msg, size, "optional element kind %d, expected %d", got->elem_kind, want->elem_kind);
+            return 0;
+        }
+        if (want->elem_kind == PR_KIND_TENSOR) {
+            if (!pr_shape_equal(&got->shape, &want->shape)) {
+                snprintf(msg, size, "optional element %s, expected %s", pr_shape_str(&got->shape, a1, sizeof a1),
+                         pr_shape_str(&want->shape, a2, sizeof a2));
+                return 0;
+            }
+            return 1;
+        }
+    }
+    if (got->seq_len != want->seq_len || !got->elems) {
+        snprintf(msg, size, "sequence of %lld elements%s, expected %lld", (long long)got->seq_len,
+                 got->elems ? "" : " (element shapes unknown)", (long long)want->seq_len);
+        return 0;
+    }
+    for (int64_t i = 0; i < want->seq_len; i++)
+        if (!pr_shape_equal(&got->elems[i], &want->elems[i])) {
+            snprintf(msg, size, "element %lld: inferred %s, expected %s", (long long)i,
+                     pr_shape_str(&got->elems[i], a1, sizeof a1), pr_shape_str(&want->elems[i], a2, sizeof a2));
+            return 0;
+        }
+    return 1;
+}
+
 /* Expected result of one check, given whether it happened and a gap entry. */
 static void verdict(const char *test, const char *kind, int ok, const char *detail)
 {
@@ -133,7 +338,7 @@ static void verdict(const char *test, const char *kind, int ok, const char *deta
     }
 }
 
-struct tally { int models, analysed, errors, supported, matched, skipped; };
+struct tally { int models, analysed, errors, supported, matched, skipped, compared_seq; };
 
 static void run_test(const char *dir, const char *test, struct tally *t)
 {
@@ -155,9 +360,18 @@ static void run_test(const char *dir, const char *test, struct tally *t)
     struct pr_input_value values[MAX_IN];
     int nvalues = 0;
     for (int i = 0; i < m.graph.ninputs && i < MAX_IN; i++) {
-        if (!is_tensor(&m.graph.values[m.graph.inputs[i]]))
-            continue;
+        const struct pr_value *iv = &m.graph.values[m.graph.inputs[i]];
         snprintf(path, sizeof path, "%s/%s/test_data_set_0/input_%d.pb", dir, test, i);
+        if (kind_of(iv) == PB_SEQUENCE || kind_of(iv) == PB_OPTIONAL) {
+            if (read_value(path, kind_of(iv), &m.arena, &tensors[nvalues]) == 0) {
+                values[nvalues].name = iv->name;
+                values[nvalues].t = &tensors[nvalues];
+                nvalues++;
+            }
+            continue;
+        }
+        if (!is_tensor(iv))
+            continue;
         inputs[i] = read_tensor(path);
         if (!inputs[i])
             continue;
@@ -184,11 +398,25 @@ static void run_test(const char *dir, const char *test, struct tally *t)
             int ok = 1;
             msg[0] = 0;
             for (int k = 0; k < m.graph.noutputs && ok; k++) {
-                if (!is_tensor(&m.graph.values[m.graph.outputs[k]])) {
+                const struct pr_value *ov = &m.graph.values[m.graph.outputs[k]];
+                snprintf(path, sizeof path, "%s/%s/test_data_set_0/output_%d.pb", dir, test, k);
+                if (kind_of(ov) == PB_SEQUENCE || kind_of(ov) == PB_OPTIONAL) {
+                    struct pr_tensor want;
+                    char detail[600];
+                    if (read_value(path, kind_of(ov), &m.arena, &want) < 0) {
+                        ok = 0;
+                        snprintf(msg, sizeof msg, "cannot read %s", path);
+                    } else if (!same_value(&ov->t, &want, detail, sizeof detail)) {
+                        ok = 0;
+                        snprintf(msg, sizeof msg, "output '%s': %s", ov->name, detail);
+                    }
+                    t->compared_seq++;
+                    continue;
+                }
+                if (!is_tensor(ov)) {
                     t->skipped++;
                     continue;
                 }
-                snprintf(path, sizeof path, "%s/%s/test_data_set_0/output_%d.pb", dir, test, k);
                 Onnx__TensorProto *exp = read_tensor(path);
                 const struct pr_value *v = &m.graph.values[m.graph.outputs[k]];
                 if (!exp) {
@@ -273,8 +501,8 @@ int main(int argc, char **argv)
         }
     qsort(ops, (size_t)nops, sizeof ops[0], cmp_ops);
     printf("conformance: %d models, %d analysed, %d errors, %d fully supported, %d with every output shape matched"
-           " (%d non-tensor outputs not compared)\n",
-           t.models, t.analysed, t.errors, t.supported, t.matched, t.skipped);
+           " (%d sequence/optional outputs compared by element shapes, %d other non-tensor outputs not compared)\n",
+           t.models, t.analysed, t.errors, t.supported, t.matched, t.compared_seq, t.skipped);
     printf("unsupported operators (models using them):");
     for (int i = 0; i < nops; i++)
         printf("%s %s %d", i ? "," : "", ops[i].name, ops[i].models);
