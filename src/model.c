@@ -1,7 +1,10 @@
 /* model.c -- load an ONNX file into the IR (see model.h).
  *
- * The file is memory-mapped read-only and unpacked with protobuf-c. A
- * successful unpack is not a valid model (a 0-byte buffer unpacks to an
+ * The file is memory-mapped read-only. The wire pass (wire.h) copies it
+ * without the weight payloads, protobuf-c unpacks the copy (cost and memory
+ * follow the graph, not the weights), and each stripped raw_data is pointed
+ * back into the mapping, so a small constant's values are paged in only
+ * when they are decoded. A successful unpack is not a valid model (a 0-byte buffer unpacks to an
  * empty ModelProto), so everything is checked here before inference sees
  * it: a graph exists, the IR version is one we understand, value names are
  * defined once, every node input and graph output is defined, counts fit
@@ -31,6 +34,7 @@
 
 #include "onnx.pb-c.h"
 #include "tensor.h"
+#include "wire.h"
 
 /* The folder holding path, resolved (symlinks followed). */
 static char *folder_of(const char *path)
@@ -408,9 +412,35 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     return 0;
 }
 
-/* Unpacks size bytes at data into m (path, dir, map already set). */
-static int load_from(struct pr_model *m, const void *data, size_t size, struct pr_diag *diag,
-                     struct pr_err *err)
+/* protobuf-c allocator of a model (in its arena, so its address is stable):
+ * restored raw_data points into the loaded bytes, never handed to free(). */
+struct pb_allocator {
+    ProtobufCAllocator al;
+    uintptr_t lo;
+    size_t size;
+};
+
+static void *pb_alloc(void *self, size_t size)
+{
+    (void)self;
+    return malloc(size);
+}
+
+static void pb_free(void *self, void *p)
+{
+    const struct pb_allocator *a = self;
+    uintptr_t at = (uintptr_t)p;
+    if (at >= a->lo && at - a->lo < a->size)
+        return;
+    free(p);
+}
+
+/* Unpacks size bytes at data into m (path, dir, map already set): the wire
+ * pass copies the graph without its weight payloads, protobuf-c unpacks the
+ * copy, raw_data is pointed back into data. PR_LOAD_UNPACK_ALL unpacks data
+ * as it is instead. */
+static int load_from(struct pr_model *m, const void *data, size_t size, unsigned flags,
+                     struct pr_diag *diag, struct pr_err *err)
 {
     pr_arena_init(&m->arena);
     if (size == 0)
@@ -419,7 +449,28 @@ static int load_from(struct pr_model *m, const void *data, size_t size, struct p
         return pr_err_set(err, PR_EXIT_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
-    m->proto = onnx__model_proto__unpack(NULL, size, data);
+    struct pb_allocator *pa = pr_arena_alloc(&m->arena, sizeof *pa);
+    if (!pa)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    pa->al = (ProtobufCAllocator){.alloc = pb_alloc, .free = pb_free, .allocator_data = pa};
+    pa->lo = (uintptr_t)data;
+    pa->size = size;
+    ProtobufCAllocator *al = &pa->al;
+    m->pb_alloc = al;
+    m->src = data;
+    m->src_size = size;
+    if (flags & PR_LOAD_UNPACK_ALL) {
+        m->proto = onnx__model_proto__unpack(al, size, data);
+    } else {
+        uint8_t *copy;
+        size_t copy_size;
+        if (pr_wire_strip(data, size, &copy, &copy_size, NULL, err) < 0)
+            return -1;
+        m->proto = onnx__model_proto__unpack(al, copy_size, copy);
+        free(copy);
+        if (m->proto && pr_wire_restore(m->proto, data, size, err) < 0)
+            return -1;
+    }
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
                           "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
@@ -433,7 +484,7 @@ int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, cons
     m->path = name;
     if (dir && !(m->dir = realpath(dir, NULL)))
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve folder '%s': %s", dir, strerror(errno));
-    if (load_from(m, data, size, diag, err) < 0) {
+    if (load_from(m, data, size, 0, diag, err) < 0) {
         pr_model_free(m);
         return -1;
     }
@@ -441,6 +492,12 @@ int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, cons
 }
 
 int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag, struct pr_err *err)
+{
+    return pr_model_load_flags(m, path, 0, diag, err);
+}
+
+int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, struct pr_diag *diag,
+                        struct pr_err *err)
 {
     memset(m, 0, sizeof *m);
     m->path = path;
@@ -468,7 +525,7 @@ int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag, st
         pr_model_free(m);
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve the model's folder: %s", strerror(errno));
     }
-    if (load_from(m, m->map, size, diag, err) < 0) {
+    if (load_from(m, m->map, size, flags, diag, err) < 0) {
         pr_model_free(m);
         return -1;
     }
@@ -478,7 +535,7 @@ int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag, st
 void pr_model_free(struct pr_model *m)
 {
     if (m->proto)
-        onnx__model_proto__free_unpacked(m->proto, NULL);
+        onnx__model_proto__free_unpacked(m->proto, m->pb_alloc);
     if (m->map)
         munmap(m->map, m->map_size);
     pr_names_free(&m->graph.names);

@@ -1,9 +1,11 @@
 /* model.h -- the in-memory form of an ONNX model (the IR).
  *
- * pr_model_load() maps the file, unpacks it with protobuf-c, checks it and
- * builds a graph of values and nodes indexed by integers. Ownership:
+ * pr_model_load() maps the file, copies its graph without the weight
+ * payloads (wire.h), unpacks that with protobuf-c, checks it and builds a
+ * graph of values and nodes indexed by integers. Ownership:
  *   - the unpacked protobuf tree: m->proto, freed once by pr_model_free();
- *     nodes keep a pointer to their NodeProto to read attributes;
+ *     nodes keep a pointer to their NodeProto to read attributes; the
+ *     raw_data of its tensors points into the mapping (m->src), not the heap;
  *   - everything derived (names, shapes, constant values): m->arena.
  * Weight payloads are never needed: initializers contribute their element
  * type and dims, and their values only when small (shape-carrying
@@ -78,6 +80,9 @@ struct pr_model {
     void *map;                    /* the mapped file */
     size_t map_size;
     void *proto;                  /* Onnx__ModelProto */
+    const void *src;              /* the bytes loaded (map or caller's buffer): raw_data points into them */
+    size_t src_size;
+    void *pb_alloc;               /* ProtobufCAllocator that never frees pointers into src */
     int64_t ir_version;
     const char *producer;         /* "pytorch 1.13.1" or "" */
     struct pr_opset *opsets;
@@ -92,13 +97,20 @@ enum {
     PR_MAX_IR_VERSION = 11
 };
 
+/* Flags of pr_model_load_flags(). */
+enum {
+    PR_LOAD_UNPACK_ALL = 1        /* unpack weight payloads too (no wire pass; tests compare both) */
+};
+
 /* Load path into m (zeroed by the call). Warnings (missing external data,
  * no default opset) go to diag. On error m is left freed and err says what
  * and where (exit code PR_EXIT_IO or PR_EXIT_MODEL); the caller adds the
  * file name. */
 int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag,
                   struct pr_err *err);
-/* Same from a buffer the caller keeps alive; dir is the folder external
+int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags,
+                        struct pr_diag *diag, struct pr_err *err);
+/* Same from a buffer the caller keeps alive until pr_model_free(); dir is the folder external
  * data is resolved against (NULL: external data is refused). */
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size,
                          const char *name, const char *dir, struct pr_diag *diag,

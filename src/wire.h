@@ -1,0 +1,75 @@
+/* wire.h -- take the weight payloads out of an ONNX file before unpacking.
+ *
+ * protobuf-c copies every bytes field it unpacks, so unpacking a model
+ * copies (and pages in) all of its weights, which analysis never reads.
+ * pr_wire_strip() reads the protobuf wire format of a ModelProto and writes
+ * a copy without the large payloads of every TensorProto it reaches
+ * (initializers, Constant and other tensor attributes, sparse tensors, in
+ * the main graph, in subgraphs of If/Loop/Scan, in functions and training
+ * graphs); in place of each it leaves a marker: an unknown field that
+ * records (field, offset, length) of the payload in the original bytes.
+ * protobuf-c unpacks the copy (the graph only: cost and memory follow the
+ * graph's size), and pr_wire_restore() points every stripped raw_data back
+ * into the original bytes (the file mapping): no copy, and a page of weights
+ * is read only when someone reads the values (small shape constants).
+ *
+ * The input is hostile: every varint and length is checked against its
+ * enclosing message, nesting deeper than PR_WIRE_MAX_DEPTH messages is
+ * refused (protobuf-c itself recurses without a limit), and a failure is an
+ * error message with the byte offset, never a crash.
+ */
+#ifndef PR_WIRE_H
+#define PR_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum {
+    PR_WIRE_MAX_DEPTH = 64,         /* nested messages followed (about 20 levels of subgraphs) */
+    PR_WIRE_INLINE_MAX = 64,        /* payload bytes that stay in the copy */
+    PR_WIRE_TYPED_MAX = 65536,      /* float_data etc. larger than this are always stripped */
+    PR_WIRE_MARK = 536870911        /* field number of a marker (2^29 - 1, the largest) */
+};
+
+/* What the pass removed (for tests and the benchmark). */
+struct pr_wire_stats {
+    size_t tensors;                 /* TensorProto messages seen */
+    size_t stripped;                /* payload fields removed */
+    uint64_t stripped_bytes;        /* their payload bytes */
+};
+
+/* Copies the ModelProto in data[0..size) to *out (malloc'ed, *out_size
+ * bytes) without the payloads described above. A TensorProto's raw_data
+ * longer than PR_WIRE_INLINE_MAX is always stripped (pr_wire_restore puts
+ * it back). Its typed fields (float_data, int32_data, string_data,
+ * int64_data, double_data, uint64_data) are stripped only when their values
+ * can never be needed: the tensor has more than PR_CONST_MAX elements or is
+ * stored externally; or when they are larger than any tensor of up to
+ * PR_CONST_MAX elements could use (PR_WIRE_TYPED_MAX bytes). Incoming
+ * fields numbered PR_WIRE_MARK in a TensorProto are dropped, so every
+ * marker comes from this pass. Returns 0, or -1 with err set
+ * (PR_EXIT_MODEL, the byte offset in the message; PR_EXIT_INTERNAL on out
+ * of memory); st may be NULL. */
+int pr_wire_strip(const uint8_t *data, size_t size, uint8_t **out, size_t *out_size,
+                  struct pr_wire_stats *st, struct pr_err *err);
+
+/* A payload removed from a TensorProto, as its marker records it. */
+struct pr_wire_span {
+    int field;                      /* 9 raw_data, 4 float_data, ... */
+    uint64_t offset, length;        /* in the original bytes; typed fields: first payload, total bytes */
+};
+
+/* The marker for field in the unknown fields of tensor (an
+ * Onnx__TensorProto unpacked from a stripped copy): 1 and *span filled, or
+ * 0 when the field was not stripped. */
+int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span);
+
+/* Points the raw_data of every TensorProto of model (an Onnx__ModelProto
+ * unpacked from pr_wire_strip's copy of data) at its bytes in data[0..size).
+ * Those pointers must never be freed: unpack with an allocator whose free()
+ * ignores pointers into data. Returns 0, or -1 with err set. */
+int pr_wire_restore(void *model, const uint8_t *data, size_t size, struct pr_err *err);
+
+#endif
