@@ -1,10 +1,10 @@
 /* model.c -- load an ONNX file into the IR (see model.h).
  *
- * The file is memory-mapped read-only. The wire pass (wire.h) copies it
- * without the weight payloads, protobuf-c unpacks the copy (cost and memory
- * follow the graph, not the weights), and each stripped raw_data is pointed
- * back into the mapping, so a small constant's values are paged in only
- * when they are decoded. A successful unpack is not a valid model (a 0-byte buffer unpacks to an
+ * The file's bytes are read on demand (source.h). The wire pass (wire.h)
+ * copies the model without the weight payloads, reading only the bytes it
+ * looks at; protobuf-c unpacks the copy (cost and memory follow the graph,
+ * not the weights); each stripped raw_data is pointed back at the file's
+ * bytes, read only for tensors small enough to be decoded. A successful unpack is not a valid model (a 0-byte buffer unpacks to an
  * empty ModelProto), so everything is checked here before inference sees
  * it: a graph exists, the IR version is one we understand, value names are
  * defined once, every node input and graph output is defined, counts fit
@@ -23,12 +23,10 @@
 #include "model.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -412,6 +410,13 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     return 0;
 }
 
+/* pr_wire_fetch over the model's file; a buffer (no file) is all there. */
+static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
+{
+    struct pr_model *m = model;
+    return m->file.data ? pr_source_need(&m->file, off, len, err) : 0;
+}
+
 /* protobuf-c allocator of a model (in its arena, so its address is stable):
  * restored raw_data points into the loaded bytes, never handed to free(). */
 struct pb_allocator {
@@ -435,9 +440,10 @@ static void pb_free(void *self, void *p)
     free(p);
 }
 
-/* Unpacks size bytes at data into m (path, dir, map already set): the wire
- * pass copies the graph without its weight payloads, protobuf-c unpacks the
- * copy, raw_data is pointed back into data. PR_LOAD_UNPACK_ALL unpacks data
+/* Unpacks size bytes at data into m (path, dir, file already set): the wire
+ * pass copies the graph without its weight payloads (reading from the file
+ * only what it looks at), protobuf-c unpacks the copy, raw_data is pointed
+ * back into data. PR_LOAD_UNPACK_ALL unpacks data
  * as it is instead. */
 static int load_from(struct pr_model *m, const void *data, size_t size, unsigned flags,
                      struct pr_diag *diag, struct pr_err *err)
@@ -459,16 +465,19 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
     m->pb_alloc = al;
     m->src = data;
     m->src_size = size;
+    pr_wire_fetch fetch = m->file.data ? fetch_file : NULL;
     if (flags & PR_LOAD_UNPACK_ALL) {
+        if (fetch && fetch(m, 0, size, err) < 0)
+            return -1;
         m->proto = onnx__model_proto__unpack(al, size, data);
     } else {
         uint8_t *copy;
         size_t copy_size;
-        if (pr_wire_strip(data, size, &copy, &copy_size, NULL, err) < 0)
+        if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, NULL, err) < 0)
             return -1;
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
-        if (m->proto && pr_wire_restore(m->proto, data, size, err) < 0)
+        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, err) < 0)
             return -1;
     }
     if (!m->proto)
@@ -501,34 +510,18 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
 {
     memset(m, 0, sizeof *m);
     m->path = path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return pr_err_set(err, PR_EXIT_IO, "not a regular file");
-    }
-    size_t size = (size_t)st.st_size;
-    if (size > 0 && size <= PR_MAX_FILE_BYTES) {
-        m->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m->map == MAP_FAILED) {
-            m->map = NULL;
-            close(fd);
-            return pr_err_set(err, PR_EXIT_IO, "cannot map: %s", strerror(errno));
-        }
-        m->map_size = size;
-    }
-    close(fd);
+    if (pr_source_open(&m->file, path, PR_MAX_FILE_BYTES, err) < 0)
+        return -1;
     m->dir = folder_of(path);
     if (!m->dir) {
         pr_model_free(m);
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve the model's folder: %s", strerror(errno));
     }
-    if (load_from(m, m->map, size, flags, diag, err) < 0) {
+    if (load_from(m, m->file.data, m->file.size, flags, diag, err) < 0) {
         pr_model_free(m);
         return -1;
     }
+    pr_source_close(&m->file);
     return 0;
 }
 
@@ -536,8 +529,7 @@ void pr_model_free(struct pr_model *m)
 {
     if (m->proto)
         onnx__model_proto__free_unpacked(m->proto, m->pb_alloc);
-    if (m->map)
-        munmap(m->map, m->map_size);
+    pr_source_free(&m->file);
     pr_names_free(&m->graph.names);
     pr_arena_free(&m->arena);
     free(m->dir);

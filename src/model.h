@@ -1,11 +1,12 @@
 /* model.h -- the in-memory form of an ONNX model (the IR).
  *
- * pr_model_load() maps the file, copies its graph without the weight
- * payloads (wire.h), unpacks that with protobuf-c, checks it and builds a
+ * pr_model_load() reads the file's graph, not its weights (source.h), copies
+ * it without the weight payloads (wire.h), unpacks that with protobuf-c, checks it and builds a
  * graph of values and nodes indexed by integers. Ownership:
  *   - the unpacked protobuf tree: m->proto, freed once by pr_model_free();
  *     nodes keep a pointer to their NodeProto to read attributes; the
- *     raw_data of its tensors points into the mapping (m->src), not the heap;
+ *     raw_data of its tensors points into m->src, not the heap (NULL when
+ *     larger than a small constant: those bytes are never read);
  *   - everything derived (names, shapes, constant values): m->arena.
  * Weight payloads are never needed: initializers contribute their element
  * type and dims, and their values only when small (shape-carrying
@@ -28,6 +29,7 @@
 #include "err.h"
 #include "op.h"
 #include "names.h"
+#include "source.h"
 
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
@@ -77,10 +79,9 @@ struct pr_graph {
 struct pr_model {
     const char *path;             /* as given */
     char *dir;                    /* folder that external data must stay in */
-    void *map;                    /* the mapped file */
-    size_t map_size;
+    struct pr_source file;        /* the file's bytes, read on demand (source.h) */
     void *proto;                  /* Onnx__ModelProto */
-    const void *src;              /* the bytes loaded (map or caller's buffer): raw_data points into them */
+    const void *src;              /* the bytes loaded (file.data or caller's buffer): raw_data points into them */
     size_t src_size;
     void *pb_alloc;               /* ProtobufCAllocator that never frees pointers into src */
     int64_t ir_version;

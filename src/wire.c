@@ -75,6 +75,8 @@ struct wctx {
     uint32_t *sizes;            /* new content length of each descended message, pre-order */
     size_t nsizes, cap, cursor;
     struct pr_wire_stats *st;
+    pr_wire_fetch fetch;        /* NULL: all of the input is in memory */
+    void *fetch_ctx;
     struct pr_err *err;
 };
 
@@ -93,6 +95,12 @@ static int bad(struct wctx *c, const uint8_t *at, const char *what)
     return pr_err_set(c->err, PR_EXIT_MODEL,
                       "not a valid ONNX protobuf: %s at byte %zu; re-export or re-download the model",
                       what, (size_t)(at - c->base));
+}
+
+/* Makes n bytes at p valid. */
+static int need(struct wctx *c, const uint8_t *p, size_t n)
+{
+    return c->fetch ? c->fetch(c->fetch_ctx, (size_t)(p - c->base), n, c->err) : 0;
 }
 
 /* Varint of at most maxlen bytes in [*p, end). */
@@ -118,7 +126,9 @@ static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, str
 {
     uint64_t tag;
     f->start = *p;
-    if (get_varint(c, p, end, 5, &tag) < 0)
+    /* a tag (<= 5 bytes) and a varint (<= 10), or a length (<= 5) */
+    if (need(c, *p, (size_t)(end - *p) < 15 ? (size_t)(end - *p) : 15) < 0 ||
+        get_varint(c, p, end, 5, &tag) < 0)
         return -1;
     if (tag > UINT32_MAX || (tag >> 3) == 0)
         return bad(c, f->start, "a field number is 0 or too large");
@@ -182,13 +192,16 @@ static void put_varint(struct wctx *c, uint64_t v)
 }
 
 /* Emits (or measures) bytes verbatim. */
-static void put_bytes(struct wctx *c, const uint8_t *p, size_t n, uint64_t *size)
+static int put_bytes(struct wctx *c, const uint8_t *p, size_t n, uint64_t *size)
 {
     if (c->out) {
+        if (need(c, p, n) < 0)
+            return -1;
         memcpy(c->out + c->pos, p, n);
         c->pos += n;
     }
     *size += n;
+    return 0;
 }
 
 /* A marker: field PR_WIRE_MARK, wire type 2, three varints. */
@@ -292,6 +305,8 @@ static int walk_tensor(struct wctx *c, const uint8_t *p, const uint8_t *end, boo
         if (f.num == 1 && f.wt == WT_VARINT) {
             count_dim(f.value, &numel, &zero, &unknown);
         } else if (f.num == 1 && f.wt == WT_LEN) {          /* packed dims */
+            if (need(c, f.data, f.len) < 0)
+                return -1;
             for (const uint8_t *d = f.data; d < f.data + f.len;) {
                 uint64_t v;
                 if (get_varint(c, &d, f.data + f.len, 10, &v) < 0)
@@ -324,7 +339,8 @@ static int walk_tensor(struct wctx *c, const uint8_t *p, const uint8_t *end, boo
             return -1;
         if (f.num == PR_WIRE_MARK || (f.num <= F_PAYLOAD_MAX && pl[f.num].strip && payload_shape_ok(&f)))
             continue;
-        put_bytes(c, f.start, (size_t)(q - f.start), size);
+        if (put_bytes(c, f.start, (size_t)(q - f.start), size) < 0)
+            return -1;
     }
     for (int k = F_FLOAT; k <= F_PAYLOAD_MAX; k++) {
         const struct payload *x = &pl[k];
@@ -379,18 +395,17 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
         if (next_field(c, &p, end, &f) < 0)
             return -1;
         enum kind ck = f.wt == WT_LEN ? child_kind(k, f.num) : K_OTHER;
-        if (ck == K_OTHER)
-            put_bytes(c, f.start, (size_t)(p - f.start), size);
-        else if (put_child(c, ck, &f, depth, keep, size) < 0)
+        if (ck == K_OTHER ? put_bytes(c, f.start, (size_t)(p - f.start), size)
+                          : put_child(c, ck, &f, depth, keep, size))
             return -1;
     }
     return 0;
 }
 
-int pr_wire_strip(const uint8_t *data, size_t size, uint8_t **out, size_t *out_size,
-                  struct pr_wire_stats *st, struct pr_err *err)
+int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                  uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_err *err)
 {
-    struct wctx c = {.base = data, .st = st, .err = err};
+    struct wctx c = {.base = data, .st = st, .fetch = fetch, .fetch_ctx = ctx, .err = err};
     uint64_t measured = 0, emitted = 0;
     int rc = -1;
     *out = NULL;
@@ -466,6 +481,8 @@ int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span)
 struct restore {
     const uint8_t *data;
     size_t size;
+    pr_wire_fetch fetch;
+    void *ctx;
     struct pr_err *err;
 };
 
@@ -476,7 +493,10 @@ static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
         return 0;
     if (s.offset > r->size || s.length > r->size - s.offset)
         return pr_err_set(r->err, PR_EXIT_INTERNAL, "wire pass: a marker points outside the file");
-    t->raw_data.data = (uint8_t *)(uintptr_t)(r->data + s.offset);
+    bool values = !r->fetch || s.length <= PR_WIRE_VALUES_MAX;
+    if (values && r->fetch && r->fetch(r->ctx, (size_t)s.offset, (size_t)s.length, r->err) < 0)
+        return -1;
+    t->raw_data.data = values ? (uint8_t *)(uintptr_t)(r->data + s.offset) : NULL;
     t->raw_data.len = (size_t)s.length;
     t->has_raw_data = 1;
     return 0;
@@ -526,10 +546,11 @@ static int restore_graph(struct restore *r, Onnx__GraphProto *g, int depth)
     return rc;
 }
 
-int pr_wire_restore(void *model, const uint8_t *data, size_t size, struct pr_err *err)
+int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                    struct pr_err *err)
 {
     Onnx__ModelProto *mp = model;
-    struct restore r = {.data = data, .size = size, .err = err};
+    struct restore r = {.data = data, .size = size, .fetch = fetch, .ctx = ctx, .err = err};
     int rc = restore_graph(&r, mp->graph, 1);
     for (size_t i = 0; i < mp->n_training_info; i++)
         if (mp->training_info[i])

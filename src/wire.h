@@ -30,8 +30,13 @@ enum {
     PR_WIRE_MAX_DEPTH = 64,         /* nested messages followed (about 20 levels of subgraphs) */
     PR_WIRE_INLINE_MAX = 64,        /* payload bytes that stay in the copy */
     PR_WIRE_TYPED_MAX = 65536,      /* float_data etc. larger than this are always stripped */
+    PR_WIRE_VALUES_MAX = 32768,     /* raw_data of PR_CONST_MAX elements of 8 bytes */
     PR_WIRE_MARK = 536870911        /* field number of a marker (2^29 - 1, the largest) */
 };
+
+/* Makes data[off .. off+len) valid (reads it from the file); 0, or -1 with
+ * err set. NULL: all of data is valid already. */
+typedef int (*pr_wire_fetch)(void *ctx, size_t off, size_t len, struct pr_err *err);
 
 /* What the pass removed (for tests and the benchmark). */
 struct pr_wire_stats {
@@ -49,11 +54,13 @@ struct pr_wire_stats {
  * stored externally; or when they are larger than any tensor of up to
  * PR_CONST_MAX elements could use (PR_WIRE_TYPED_MAX bytes). Incoming
  * fields numbered PR_WIRE_MARK in a TensorProto are dropped, so every
- * marker comes from this pass. Returns 0, or -1 with err set
+ * marker comes from this pass. With fetch, only the bytes the pass reads
+ * are fetched: tags, lengths and the fields it copies, never a stripped
+ * payload. Returns 0, or -1 with err set
  * (PR_EXIT_MODEL, the byte offset in the message; PR_EXIT_INTERNAL on out
  * of memory); st may be NULL. */
-int pr_wire_strip(const uint8_t *data, size_t size, uint8_t **out, size_t *out_size,
-                  struct pr_wire_stats *st, struct pr_err *err);
+int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                  uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_err *err);
 
 /* A payload removed from a TensorProto, as its marker records it. */
 struct pr_wire_span {
@@ -68,8 +75,12 @@ int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span);
 
 /* Points the raw_data of every TensorProto of model (an Onnx__ModelProto
  * unpacked from pr_wire_strip's copy of data) at its bytes in data[0..size).
- * Those pointers must never be freed: unpack with an allocator whose free()
- * ignores pointers into data. Returns 0, or -1 with err set. */
-int pr_wire_restore(void *model, const uint8_t *data, size_t size, struct pr_err *err);
+ * With fetch, a raw_data of up to PR_WIRE_VALUES_MAX bytes (any tensor
+ * whose values can be decoded) is fetched; a longer one keeps its length
+ * with data NULL: its bytes are never read. The pointers must never be
+ * freed: unpack with an allocator whose free() ignores pointers into data.
+ * Returns 0, or -1 with err set. */
+int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                    struct pr_err *err);
 
 #endif
