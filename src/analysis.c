@@ -139,32 +139,61 @@ static int cmp_rank(const void *x, const void *y)
     return a->pos - b->pos;
 }
 
+/* Groups unsupported layers by (domain, op type): a hash map on the op type
+ * (the same op type in two domains is rare and found by a scan), counts
+ * first, then each group's layer list at its exact size: linear. */
 static int unsupported(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    for (int p = 0; p < a->nlayers; p++) {
+    int *group = malloc(((size_t)a->nlayers + 1) * sizeof *group);
+    struct pr_names index;
+    if (!group || pr_names_init(&index, 16) < 0) {
+        free(group);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    int rc = 0;
+    for (int p = 0; p < a->nlayers && rc == 0; p++) {
+        group[p] = -1;
         if (a->layers[p].status != PR_LAYER_UNSUPPORTED)
             continue;
         const struct pr_node *n = &g->nodes[a->layers[p].node];
-        struct pr_unsupported *u = NULL;
-        for (int i = 0; i < a->nunsupported && !u; i++)
-            if (strcmp(a->unsupported[i].op_type, n->op_type) == 0 && strcmp(a->unsupported[i].domain, n->domain) == 0)
-                u = &a->unsupported[i];
-        if (!u) {
-            if (!a->unsupported) {
-                a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported);
-                if (!a->unsupported)
-                    return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-            }
-            u = &a->unsupported[a->nunsupported++];
-            u->domain = n->domain;
-            u->op_type = n->op_type;
-            u->layers = calloc((size_t)a->nlayers, sizeof *u->layers);
-            if (!u->layers)
-                return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        int i = pr_names_get(&index, n->op_type);
+        if (i >= 0 && strcmp(a->unsupported[i].domain, n->domain) != 0) {
+            i = -1;
+            for (int j = 0; j < a->nunsupported && i < 0; j++)
+                if (strcmp(a->unsupported[j].op_type, n->op_type) == 0 && strcmp(a->unsupported[j].domain, n->domain) == 0)
+                    i = j;
         }
-        u->layers[u->count++] = p;
+        if (i < 0) {
+            if (!a->unsupported && !(a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported))) {
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                break;
+            }
+            i = a->nunsupported++;
+            a->unsupported[i].domain = n->domain;
+            a->unsupported[i].op_type = n->op_type;
+            if (pr_names_put(&index, n->op_type, i) < 0)
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        }
+        a->unsupported[i].count++;
+        group[p] = i;
     }
+    for (int i = 0; i < a->nunsupported && rc == 0; i++) {
+        struct pr_unsupported *u = &a->unsupported[i];
+        u->layers = malloc((size_t)u->count * sizeof *u->layers);
+        if (!u->layers)
+            rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        u->count = 0;
+    }
+    for (int p = 0; p < a->nlayers && rc == 0; p++)
+        if (group[p] >= 0) {
+            struct pr_unsupported *u = &a->unsupported[group[p]];
+            u->layers[u->count++] = p;
+        }
+    free(group);
+    pr_names_free(&index);
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < a->nunsupported; i++) {
         char label[300];
         const struct pr_unsupported *u = &a->unsupported[i];

@@ -18,6 +18,7 @@
  */
 #include "analysis.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,36 +32,57 @@ struct walk {
     struct pr_err *err;
     bool *dim_used;             /* per opt->dims entry */
     unsigned char *counted;     /* per value: weight already in the totals */
+    int *read_by;               /* per value: schedule position + 1 of the last node that read it */
+    struct pr_names dims;       /* --dim symbol -> index in opt->dims */
+    struct pr_names unbound;    /* symbols listed in a->unbound */
+    struct pr_op_ctx *ctx;      /* reused by every node (walk_node) */
+    struct pr_tensor scratch;   /* where absent outputs point */
 };
 
 /* ---- symbols and declared types ---- */
 
-static bool symbol_unbound_seen(const struct pr_analysis *a, const char *sym)
+/* Symbols are looked up in hash maps (w->dims: --dim symbol -> index in
+ * opt->dims, first one wins; w->unbound: symbols already listed in
+ * a->unbound), so a graph with many data-dependent dims stays linear. */
+static bool symbol_unbound_seen(const struct walk *w, const char *sym)
 {
-    for (int i = 0; i < a->nunbound; i++)
-        if (strcmp(a->unbound[i], sym) == 0)
-            return true;
-    return false;
+    return pr_names_get(&w->unbound, sym) >= 0;
+}
+
+/* Lists sym (kept alive by the caller) as unbound. */
+static void symbol_unbound_add(struct walk *w, const char *sym)
+{
+    const char **u = realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u);
+    if (!u || pr_names_put(&w->unbound, sym, w->a->nunbound) < 0) {
+        if (u)
+            w->a->unbound = u;
+        return;
+    }
+    u[w->a->nunbound++] = sym;
+    w->a->unbound = u;
+}
+
+/* Index in opt->dims of the --dim binding sym, marked used; -1 if none. */
+static int symbol_bound(struct walk *w, const char *sym)
+{
+    int i = pr_names_get(&w->dims, sym);
+    if (i >= 0)
+        w->dim_used[i] = true;
+    return i;
 }
 
 /* Value of a symbolic dim. For graph inputs an unbound symbol becomes 1
  * (warned once); elsewhere it is known only if bound or already taken as 1. */
 static int64_t resolve_symbol(struct walk *w, const char *sym, const char *value, int axis, bool input)
 {
-    for (int i = 0; i < w->opt->ndims; i++)
-        if (strcmp(w->opt->dims[i].symbol, sym) == 0) {
-            w->dim_used[i] = true;
-            return w->opt->dims[i].value;
-        }
-    if (symbol_unbound_seen(w->a, sym))
+    int bound = symbol_bound(w, sym);
+    if (bound >= 0)
+        return w->opt->dims[bound].value;
+    if (symbol_unbound_seen(w, sym))
         return 1;
     if (!input)
         return -1;
-    const char **u = realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u);
-    if (u) {
-        u[w->a->nunbound++] = sym;
-        w->a->unbound = u;
-    }
+    symbol_unbound_add(w, sym);
     pr_diag_add(&w->a->diag, "input '%s' dim %d is the symbol '%s', which is unbound: taken as 1; bind it with --dim %s=N",
                 value, axis, sym, sym);
     return 1;
@@ -73,26 +95,20 @@ struct pr_symbols { struct walk w; };   /* the walk is the symbol table */
 int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
 {
     struct walk *w = &s->w;
-    for (int i = 0; i < w->opt->ndims; i++)
-        if (strcmp(w->opt->dims[i].symbol, name) == 0) {
-            w->dim_used[i] = true;
-            *value = w->opt->dims[i].value;
-            return 1;
-        }
-    return 0;
+    int bound = symbol_bound(w, name);
+    if (bound >= 0)
+        *value = w->opt->dims[bound].value;
+    return bound >= 0;
 }
 
 int pr_symbols_unbound(struct pr_symbols *s, const char *name)
 {
     struct walk *w = &s->w;
-    if (symbol_unbound_seen(w->a, name))
+    if (symbol_unbound_seen(w, name))
         return 0;
     const char *copy = pr_arena_strdup(&w->m->arena, name);
-    const char **u = copy ? realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u) : NULL;
-    if (u) {
-        u[w->a->nunbound++] = copy;
-        w->a->unbound = u;
-    }
+    if (copy)
+        symbol_unbound_add(w, copy);
     return 1;
 }
 
@@ -351,55 +367,92 @@ static uint64_t value_bytes(const struct pr_value *v, bool *unknown, bool *overf
     return pr_shape_bytes(&v->t.shape, v->t.dtype, unknown, overflow);
 }
 
+/* The operator context is one per walk, reused by every node: a node fills
+ * in[] and out[] for its own nin/nout slots only and puts them back to
+ * NULL / the scratch tensor afterwards, so every slot past them holds what
+ * op.h promises without touching all PR_MAX_IO slots per node. Every other
+ * field is zeroed per node. */
+_Static_assert(offsetof(struct pr_op_ctx, out) == offsetof(struct pr_op_ctx, in) + sizeof(((struct pr_op_ctx *)0)->in),
+               "pr_op_ctx: in[] and out[] must be adjacent");
+
+static struct pr_op_ctx *ctx_new(struct pr_tensor *scratch)
+{
+    struct pr_op_ctx *c = calloc(1, sizeof *c);
+    for (int i = 0; c && i < PR_MAX_IO; i++)
+        c->out[i] = scratch;
+    return c;
+}
+
+static void ctx_clear_fields(struct pr_op_ctx *c)
+{
+    size_t from = offsetof(struct pr_op_ctx, in), to = offsetof(struct pr_op_ctx, out) + sizeof c->out;
+    memset(c, 0, from);
+    memset((char *)c + to, 0, sizeof *c - to);
+}
+
+static int run_node(struct walk *w, int pos, int node_index, struct pr_op_ctx *c);
+
 static int walk_node(struct walk *w, int pos, int node_index)
+{
+    struct pr_graph *g = &w->m->graph;
+    const struct pr_node *n = &g->nodes[node_index];
+    struct pr_op_ctx *c = w->ctx;
+    ctx_clear_fields(c);
+    for (int i = 0; i < n->nin; i++)
+        c->in[i] = n->in[i] >= 0 ? &g->values[n->in[i]].t : NULL;
+    for (int i = 0; i < n->nout; i++)
+        c->out[i] = n->out[i] >= 0 ? &g->values[n->out[i]].t : &w->scratch;
+    int rc = run_node(w, pos, node_index, c);
+    for (int i = 0; i < n->nin; i++)
+        c->in[i] = NULL;
+    for (int i = 0; i < n->nout; i++)
+        c->out[i] = &w->scratch;
+    return rc;
+}
+
+/* One node through the table; c's slots are filled. */
+static int run_node(struct walk *w, int pos, int node_index, struct pr_op_ctx *c)
 {
     struct pr_graph *g = &w->m->graph;
     struct pr_node *n = &g->nodes[node_index];
     struct pr_layer *L = &w->a->layers[pos];
-    struct pr_op_ctx c;
-    struct pr_tensor scratch;
     char errbuf[PR_ERR_MSG] = "", label[300];
-    memset(&c, 0, sizeof c);
     memset(L, 0, sizeof *L);
     L->node = node_index;
-    c.node = n;
-    c.op_id = n->op ? (int)(n->op - pr_op_table) : -1;
-    c.opset = n->opset;
-    c.nin = n->nin;
-    c.nout = n->nout;
-    c.arena = &w->m->arena;
-    c.diag = &w->a->diag;
-    c.symbols = (struct pr_symbols *)w;
-    c.err = errbuf;
-    for (int i = 0; i < PR_MAX_IO; i++) {
-        c.in[i] = i < n->nin && n->in[i] >= 0 ? &g->values[n->in[i]].t : NULL;
-        c.out[i] = i < n->nout && n->out[i] >= 0 ? &g->values[n->out[i]].t : &scratch;
-    }
+    c->node = n;
+    c->op_id = n->op ? (int)(n->op - pr_op_table) : -1;
+    c->opset = n->opset;
+    c->nin = n->nin;
+    c->nout = n->nout;
+    c->arena = &w->m->arena;
+    c->diag = &w->a->diag;
+    c->symbols = (struct pr_symbols *)w;
+    c->err = errbuf;
     for (int i = 0; i < n->nout; i++)
         if (n->out[i] >= 0) {
             struct pr_tensor *t = &g->values[n->out[i]].t;
             memset(t, 0, sizeof *t);
             t->shape.rank = -1;
         }
-    memset(&scratch, 0, sizeof scratch);
-    scratch.shape.rank = -1;
+    memset(&w->scratch, 0, sizeof w->scratch);
+    w->scratch.shape.rank = -1;
 
     struct pr_cost k = {0};
     if (!n->op) {
         L->status = PR_LAYER_UNSUPPORTED;
-        k.weight_mask = pr_default_weight_mask(&c);
+        k.weight_mask = pr_default_weight_mask(c);
     } else {
-        enum pr_run r = pr_op_run(n->op, &c, &k);
+        enum pr_run r = pr_op_run(n->op, c, &k);
         if (r == PR_RUN_ERROR)
             return pr_err_set(w->err, PR_EXIT_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
         if (r == PR_RUN_UNKNOWN_INPUT) {
             L->status = PR_LAYER_SHAPE_UNKNOWN;
-            k.weight_mask = pr_default_weight_mask(&c);
-        } else if (c.overflow) {
+            k.weight_mask = pr_default_weight_mask(c);
+        } else if (c->overflow) {
             return pr_err_set(w->err, PR_EXIT_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
                               pr_node_label(n, label, sizeof label));
-        } else if (c.incomplete) {
+        } else if (c->incomplete) {
             L->status = PR_LAYER_COST_INCOMPLETE;
         }
     }
@@ -425,9 +478,8 @@ static int walk_node(struct walk *w, int pos, int node_index)
         if (vi < 0)
             continue;
         struct pr_value *v = &g->values[vi];
-        bool dup = false;
-        for (int j = 0; j < i && !dup; j++)
-            dup = n->in[j] == vi;
+        bool dup = w->read_by[vi] == pos + 1;   /* an input given twice is read once */
+        w->read_by[vi] = pos + 1;
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
             L->bytes_read = pr_u64_add(L->bytes_read, bytes, &ovf);
@@ -494,11 +546,19 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     a->layers = calloc((size_t)g->nnodes + 1, sizeof *a->layers);
     w.dim_used = calloc((size_t)opt->ndims + 1, sizeof *w.dim_used);
     w.counted = calloc((size_t)g->nvalues + 1, 1);
+    w.read_by = calloc((size_t)g->nvalues + 1, sizeof *w.read_by);
+    w.ctx = ctx_new(&w.scratch);
     int rc = -1;
-    if (!order || !a->layers || !w.dim_used || !w.counted) {
+    if (!order || !a->layers || !w.dim_used || !w.counted || !w.read_by || !w.ctx ||
+        pr_names_init(&w.dims, (size_t)opt->ndims) < 0 || pr_names_init(&w.unbound, 16) < 0) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", g->nnodes);
         goto out;
     }
+    for (int i = 0; i < opt->ndims; i++)
+        if (pr_names_put(&w.dims, opt->dims[i].symbol, i) < 0) {
+            pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
     if (bind_inputs(&w) < 0 || pr_schedule(m, order, err) < 0)
         goto out;
     a->nlayers = g->nnodes;
@@ -515,6 +575,10 @@ out:
     free(order);
     free(w.dim_used);
     free(w.counted);
+    free(w.ctx);
+    free(w.read_by);
+    pr_names_free(&w.dims);
+    pr_names_free(&w.unbound);
     if (rc < 0)
         pr_analysis_free(a);
     return rc;
