@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "onnx.pb-c.h"
+#include "pbmem.h"
 #include "tensor.h"
 #include "wire.h"
 
@@ -417,29 +418,6 @@ static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
     return m->file.data ? pr_source_need(&m->file, off, len, err) : 0;
 }
 
-/* protobuf-c allocator of a model (in its arena, so its address is stable):
- * restored raw_data points into the loaded bytes, never handed to free(). */
-struct pb_allocator {
-    ProtobufCAllocator al;
-    uintptr_t lo;
-    size_t size;
-};
-
-static void *pb_alloc(void *self, size_t size)
-{
-    (void)self;
-    return malloc(size);
-}
-
-static void pb_free(void *self, void *p)
-{
-    const struct pb_allocator *a = self;
-    uintptr_t at = (uintptr_t)p;
-    if (at >= a->lo && at - a->lo < a->size)
-        return;
-    free(p);
-}
-
 /* Unpacks size bytes at data into m (path, dir, file already set): the wire
  * pass copies the graph without its weight payloads (reading from the file
  * only what it looks at), protobuf-c unpacks the copy, raw_data is pointed
@@ -455,16 +433,12 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         return pr_err_set(err, PR_EXIT_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
-    struct pb_allocator *pa = pr_arena_alloc(&m->arena, sizeof *pa);
-    if (!pa)
+    struct pr_pbmem *pm = malloc(sizeof *pm);
+    if (!pm)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    pa->al = (ProtobufCAllocator){.alloc = pb_alloc, .free = pb_free, .allocator_data = pa};
-    pa->lo = (uintptr_t)data;
-    pa->size = size;
-    ProtobufCAllocator *al = &pa->al;
-    m->pb_alloc = al;
-    m->src = data;
-    m->src_size = size;
+    pr_pbmem_init(pm);
+    m->pbmem = pm;
+    ProtobufCAllocator *al = &pm->al;
     pr_wire_fetch fetch = m->file.data ? fetch_file : NULL;
     if (flags & PR_LOAD_UNPACK_ALL) {
         if (fetch && fetch(m, 0, size, err) < 0)
@@ -477,7 +451,7 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
             return -1;
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
-        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, err) < 0)
+        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, err) < 0)
             return -1;
     }
     if (!m->proto)
@@ -517,18 +491,19 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
         pr_model_free(m);
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve the model's folder: %s", strerror(errno));
     }
-    if (load_from(m, m->file.data, m->file.size, flags, diag, err) < 0) {
+    int rc = load_from(m, m->file.data, m->file.size, flags, diag, err);
+    pr_source_free(&m->file);   /* the tree holds everything it needs */
+    if (rc < 0)
         pr_model_free(m);
-        return -1;
-    }
-    pr_source_close(&m->file);
-    return 0;
+    return rc;
 }
 
 void pr_model_free(struct pr_model *m)
 {
-    if (m->proto)
-        onnx__model_proto__free_unpacked(m->proto, m->pb_alloc);
+    if (m->pbmem) {   /* the whole tree at once: no free_unpacked walk */
+        pr_pbmem_free(m->pbmem);
+        free(m->pbmem);
+    }
     pr_source_free(&m->file);
     pr_names_free(&m->graph.names);
     pr_arena_free(&m->arena);

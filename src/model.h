@@ -1,12 +1,13 @@
 /* model.h -- the in-memory form of an ONNX model (the IR).
  *
- * pr_model_load() reads the file's graph, not its weights (source.h), copies
- * it without the weight payloads (wire.h), unpacks that with protobuf-c, checks it and builds a
- * graph of values and nodes indexed by integers. Ownership:
- *   - the unpacked protobuf tree: m->proto, freed once by pr_model_free();
- *     nodes keep a pointer to their NodeProto to read attributes; the
- *     raw_data of its tensors points into m->src, not the heap (NULL when
- *     larger than a small constant: those bytes are never read);
+ * pr_model_load() reads the file's graph, not its weights (source.h),
+ * copies it without the weight payloads (wire.h), unpacks that with
+ * protobuf-c, checks it and builds a graph of values and nodes indexed by
+ * integers. Ownership:
+ *   - the unpacked protobuf tree: m->proto, in m->pbmem (pbmem.h), freed
+ *     at once by pr_model_free(); nodes keep a pointer to their NodeProto
+ *     to read attributes; a tensor's raw_data is there when the tensor is
+ *     small enough to be decoded, else only its length (data NULL);
  *   - everything derived (names, shapes, constant values): m->arena.
  * Weight payloads are never needed: initializers contribute their element
  * type and dims, and their values only when small (shape-carrying
@@ -30,6 +31,8 @@
 #include "op.h"
 #include "names.h"
 #include "source.h"
+
+struct pr_pbmem;
 
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
@@ -79,11 +82,9 @@ struct pr_graph {
 struct pr_model {
     const char *path;             /* as given */
     char *dir;                    /* folder that external data must stay in */
-    struct pr_source file;        /* the file's bytes, read on demand (source.h) */
+    struct pr_source file;        /* the file's bytes, read on demand while loading (source.h) */
     void *proto;                  /* Onnx__ModelProto */
-    const void *src;              /* the bytes loaded (file.data or caller's buffer): raw_data points into them */
-    size_t src_size;
-    void *pb_alloc;               /* ProtobufCAllocator that never frees pointers into src */
+    struct pr_pbmem *pbmem;       /* memory of the proto tree (pbmem.h), freed at once */
     int64_t ir_version;
     const char *producer;         /* "pytorch 1.13.1" or "" */
     struct pr_opset *opsets;
@@ -111,7 +112,7 @@ int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag,
                   struct pr_err *err);
 int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags,
                         struct pr_diag *diag, struct pr_err *err);
-/* Same from a buffer the caller keeps alive until pr_model_free(); dir is the folder external
+/* Same from a buffer (needed during the call only); dir is the folder external
  * data is resolved against (NULL: external data is refused). */
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size,
                          const char *name, const char *dir, struct pr_diag *diag,

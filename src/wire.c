@@ -483,8 +483,24 @@ struct restore {
     size_t size;
     pr_wire_fetch fetch;
     void *ctx;
+    ProtobufCAllocator *al;
     struct pr_err *err;
 };
+
+/* protobuf-c's own default (malloc/free), which it does not export. */
+static void *sys_alloc(void *unused, size_t size)
+{
+    (void)unused;
+    return malloc(size);
+}
+
+static void sys_free(void *unused, void *p)
+{
+    (void)unused;
+    free(p);
+}
+
+static ProtobufCAllocator sys_allocator = {.alloc = sys_alloc, .free = sys_free};
 
 static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
 {
@@ -493,11 +509,17 @@ static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
         return 0;
     if (s.offset > r->size || s.length > r->size - s.offset)
         return pr_err_set(r->err, PR_EXIT_INTERNAL, "wire pass: a marker points outside the file");
-    bool values = !r->fetch || s.length <= PR_WIRE_VALUES_MAX;
-    if (values && r->fetch && r->fetch(r->ctx, (size_t)s.offset, (size_t)s.length, r->err) < 0)
-        return -1;
-    t->raw_data.data = values ? (uint8_t *)(uintptr_t)(r->data + s.offset) : NULL;
+    t->raw_data.data = NULL;
     t->raw_data.len = (size_t)s.length;
+    t->has_raw_data = 1;
+    if (s.length > PR_WIRE_VALUES_MAX)
+        return 0;   /* too large to be decoded: only its length is needed */
+    if (r->fetch && r->fetch(r->ctx, (size_t)s.offset, (size_t)s.length, r->err) < 0)
+        return -1;
+    t->raw_data.data = r->al->alloc(r->al->allocator_data, s.length ? (size_t)s.length : 1);
+    if (!t->raw_data.data)
+        return pr_err_set(r->err, PR_EXIT_INTERNAL, "out of memory");
+    memcpy(t->raw_data.data, r->data + s.offset, (size_t)s.length);
     t->has_raw_data = 1;
     return 0;
 }
@@ -547,10 +569,11 @@ static int restore_graph(struct restore *r, Onnx__GraphProto *g, int depth)
 }
 
 int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
-                    struct pr_err *err)
+                    ProtobufCAllocator *al, struct pr_err *err)
 {
     Onnx__ModelProto *mp = model;
-    struct restore r = {.data = data, .size = size, .fetch = fetch, .ctx = ctx, .err = err};
+    struct restore r = {.data = data, .size = size, .fetch = fetch, .ctx = ctx,
+                        .al = al ? al : &sys_allocator, .err = err};
     int rc = restore_graph(&r, mp->graph, 1);
     for (size_t i = 0; i < mp->n_training_info; i++)
         if (mp->training_info[i])

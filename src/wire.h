@@ -9,9 +9,9 @@
  * graphs); in place of each it leaves a marker: an unknown field that
  * records (field, offset, length) of the payload in the original bytes.
  * protobuf-c unpacks the copy (the graph only: cost and memory follow the
- * graph's size), and pr_wire_restore() points every stripped raw_data back
- * into the original bytes (the file mapping): no copy, and a page of weights
- * is read only when someone reads the values (small shape constants).
+ * graph's size), and pr_wire_restore() gives back the raw_data of tensors
+ * small enough to be decoded (shape constants), read from the file only
+ * then; larger ones keep their length only, their bytes never read.
  *
  * The input is hostile: every varint and length is checked against its
  * enclosing message, nesting deeper than PR_WIRE_MAX_DEPTH messages is
@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
 
 #include "err.h"
 
@@ -73,14 +75,14 @@ struct pr_wire_span {
  * 0 when the field was not stripped. */
 int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span);
 
-/* Points the raw_data of every TensorProto of model (an Onnx__ModelProto
- * unpacked from pr_wire_strip's copy of data) at its bytes in data[0..size).
- * With fetch, a raw_data of up to PR_WIRE_VALUES_MAX bytes (any tensor
- * whose values can be decoded) is fetched; a longer one keeps its length
- * with data NULL: its bytes are never read. The pointers must never be
- * freed: unpack with an allocator whose free() ignores pointers into data.
- * Returns 0, or -1 with err set. */
+/* Gives back the raw_data of every TensorProto of model (an
+ * Onnx__ModelProto unpacked from pr_wire_strip's copy of data): one of up
+ * to PR_WIRE_VALUES_MAX bytes (any tensor small enough for its values to be
+ * decoded) is fetched and copied into memory from al (the allocator the
+ * tree was unpacked with; NULL: protobuf-c's default); a longer one keeps
+ * only its length, with data NULL: its bytes are never read. data is not
+ * needed afterwards. Returns 0, or -1 with err set. */
 int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
-                    struct pr_err *err);
+                    ProtobufCAllocator *al, struct pr_err *err);
 
 #endif

@@ -249,16 +249,6 @@ static Onnx__ModelProto *strip_unpack(const struct buf *m, struct pr_wire_stats 
     return mp;
 }
 
-/* Frees a tree whose raw_data points into the test's buffer. */
-static void free_restored(Onnx__ModelProto *mp)
-{
-    for (size_t i = 0; mp->graph && i < mp->graph->n_initializer; i++) {
-        mp->graph->initializer[i]->raw_data.data = NULL;
-        mp->graph->initializer[i]->has_raw_data = 0;
-    }
-    onnx__model_proto__free_unpacked(mp, NULL);
-}
-
 static void raw_data_is_stripped_marked_and_restored(void)
 {
     struct buf t, m;
@@ -271,6 +261,7 @@ static void raw_data_is_stripped_marked_and_restored(void)
     CHECK(mp != NULL);
     if (!mp)
         return;
+    /* 1000 floats: small enough to decode, so restored (copied) */
     CHECK_EQ(st.tensors, 1);
     CHECK_EQ(st.stripped, 1);
     CHECK_EQ(st.stripped_bytes, 4000);
@@ -283,10 +274,11 @@ static void raw_data_is_stripped_marked_and_restored(void)
     /* the payload is the last 4000 bytes of the file */
     CHECK_EQ(sp.offset, m.n - 4000);
     struct pr_err err = {0};
-    CHECK_EQ(pr_wire_restore(mp, m.b, m.n, NULL, NULL, &err), 0);
-    CHECK(tp->has_raw_data && tp->raw_data.len == 4000 && tp->raw_data.data == m.b + m.n - 4000);
-    CHECK_EQ(tp->raw_data.data[3], 3 * 7 + 1);
-    free_restored(mp);
+    CHECK_EQ(pr_wire_restore(mp, m.b, m.n, NULL, NULL, NULL, &err), 0);
+    CHECK(tp->has_raw_data && tp->raw_data.len == 4000 && tp->raw_data.data);
+    CHECK(tp->raw_data.data && memcmp(tp->raw_data.data, m.b + m.n - 4000, 4000) == 0);
+    CHECK(tp->raw_data.data && tp->raw_data.data[3] == 3 * 7 + 1);
+    onnx__model_proto__free_unpacked(mp, NULL);
 }
 
 static void small_raw_data_stays_inline(void)
@@ -526,7 +518,7 @@ static void tensors_everywhere_are_stripped_and_restored(void)
         free(bytes);
         return;
     }
-    CHECK_EQ(pr_wire_restore(u, bytes, size, NULL, NULL, &err), 0);
+    CHECK_EQ(pr_wire_restore(u, bytes, size, NULL, NULL, NULL, &err), 0);
     Onnx__NodeProto *un = u->graph->node[0];
     Onnx__TensorProto *got[8] = {
         un->attribute[0]->g->initializer[0], un->attribute[1]->t, un->attribute[2]->tensors[0],
@@ -535,12 +527,9 @@ static void tensors_everywhere_are_stripped_and_restored(void)
         u->functions[0]->node[0]->attribute[0]->t};
     int restored = 0;
     for (int i = 0; i < 8; i++) {
-        if (got[i]->has_raw_data && got[i]->raw_data.len == sizeof payload &&
-            got[i]->raw_data.data > bytes && got[i]->raw_data.data < bytes + size &&
+        if (got[i]->has_raw_data && got[i]->raw_data.len == sizeof payload && got[i]->raw_data.data &&
             memcmp(got[i]->raw_data.data, payload, sizeof payload) == 0)
             restored++;
-        got[i]->raw_data.data = NULL;            /* not ours to free */
-        got[i]->has_raw_data = 0;
     }
     CHECK_EQ(restored, 8);
     onnx__model_proto__free_unpacked(u, NULL);
@@ -583,7 +572,7 @@ static void the_pass_never_asks_for_a_stripped_payload(void)
     CHECK(l.asked[0] && l.asked[m.n - 40001]);   /* the header was read */
     /* restoring a large raw_data does not read it either: data stays NULL */
     Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, n, out);
-    CHECK(mp && pr_wire_restore(mp, m.b, m.n, log_fetch, &l, &err) == 0);
+    CHECK(mp && pr_wire_restore(mp, m.b, m.n, log_fetch, &l, NULL, &err) == 0);
     asked = 0;
     for (size_t i = m.n - 40000 + 15; i < m.n; i++)
         asked += l.asked[i];
