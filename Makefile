@@ -43,7 +43,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo proto install uninstall clean deps
+.PHONY: all check test demo bench proto install uninstall clean deps
 
 all: $(PRIORI)
 
@@ -85,6 +85,12 @@ check test:
 	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
+
+# Benchmark (not a test): builds the benchmark set once under build/bench/,
+# times priori against cat and prints PASS/FAIL per target.
+bench:
+	@$(MAKE) --no-print-directory SANITIZE= build/priori
+	@PRIORI=build/priori PYTHON=$(PYTHON) sh tests/bench/bench.sh
 
 demo:
 	@sh tests/deps.sh build

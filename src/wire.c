@@ -5,7 +5,10 @@
  * 8 bytes (1), a varint length and that many bytes (2: strings, bytes,
  * packed repeated scalars, nested messages) or 4 bytes (5). Types 3 and 4
  * (groups) are not used by ONNX and are refused, as protobuf-c does; 6 and
- * 7 do not exist.
+ * 7 do not exist. The framing follows protobuf-c's reader exactly (tags and
+ * lengths of at most 5 bytes, kept to 32 bits; varints of at most 10), so
+ * the pass refuses nothing protobuf-c would accept, except nesting deeper
+ * than PR_WIRE_MAX_DEPTH (checked by fuzzing against protobuf-c).
  *
  * The pass knows the ONNX schema only along the paths that lead to a
  * TensorProto, plus TypeProto (the schema's other recursion); every other
@@ -130,9 +133,7 @@ static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, str
     if (need(c, *p, (size_t)(end - *p) < 15 ? (size_t)(end - *p) : 15) < 0 ||
         get_varint(c, p, end, 5, &tag) < 0)
         return -1;
-    if (tag > UINT32_MAX || (tag >> 3) == 0)
-        return bad(c, f->start, "a field number is 0 or too large");
-    f->num = (uint32_t)(tag >> 3);
+    f->num = (uint32_t)(tag >> 3);   /* 32 bits, as protobuf-c reads it (0 included) */
     f->wt = (unsigned)(tag & 7);
     f->value = 0;
     switch (f->wt) {
@@ -155,6 +156,7 @@ static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, str
         const uint8_t *lp = *p;
         if (get_varint(c, p, end, 5, &n) < 0)
             return -1;
+        n &= UINT32_MAX;                 /* protobuf-c keeps 32 bits of a length */
         if (n > (uint64_t)(end - *p))
             return bad(c, lp, "a length runs past the end of its message");
         f->data = *p;

@@ -54,9 +54,10 @@ def torchvision_model(outdir, name):
     x = torch.randn(1, 3, 224, 224)
 
     def write(tmp):
-        with torch.no_grad():
-            torch.onnx.export(model, x, tmp, opset_version=OPSET, input_names=["image"],
-                              output_names=["logits"], do_constant_folding=True)
+        # not under no_grad: that would send ViT's attention down PyTorch's
+        # fused fast path, which has no ONNX export
+        torch.onnx.export(model, x, tmp, opset_version=OPSET, input_names=["image"],
+                          output_names=["logits"], do_constant_folding=True)
 
     write_atomically(path, write)
     print("wrote", path, os.path.getsize(path), "bytes")
