@@ -224,20 +224,46 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     if (peak_memory(a, err) < 0 || by_op_type(a, err) < 0 || unsupported(a, err) < 0)
         return -1;
     qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
-    /* top-N heaviest layers by MACs, then FLOPs, then execution order */
-    struct rank_key *keys = malloc(((size_t)a->nlayers + 1) * sizeof *keys);
-    a->top = malloc(((size_t)a->nlayers + 1) * sizeof *a->top);
-    if (!keys || !a->top) {
-        free(keys);
+    /* top-N heaviest layers by MACs, then FLOPs, then execution order: a
+     * heap of the N best so far, its worst at the root (n log N, N memory) */
+    size_t cap = top < a->nlayers ? (size_t)(top > 0 ? top : 0) : (size_t)a->nlayers;
+    struct rank_key *heap = malloc((cap + 1) * sizeof *heap);
+    a->top = malloc((cap + 1) * sizeof *a->top);
+    if (!heap || !a->top) {
+        free(heap);
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     }
-    for (int p = 0; p < a->nlayers; p++)
-        keys[p] = (struct rank_key){a->layers[p].macs, a->layers[p].flops, p};
-    qsort(keys, (size_t)a->nlayers, sizeof *keys, cmp_rank);
-    a->ntop = 0;
-    for (int p = 0; p < a->nlayers && a->ntop < top && (keys[p].macs || keys[p].flops); p++)
-        a->top[a->ntop++] = keys[p].pos;
-    free(keys);
+    size_t n = 0;
+    for (int p = 0; p < a->nlayers && cap; p++) {
+        struct rank_key k = {a->layers[p].macs, a->layers[p].flops, p};
+        if (!k.macs && !k.flops)
+            continue;
+        if (n == cap && cmp_rank(&k, &heap[0]) >= 0)
+            continue;   /* not better than the worst kept */
+        size_t i;
+        if (n < cap) {   /* sift up from the end */
+            for (i = n++; i > 0 && cmp_rank(&heap[(i - 1) / 2], &k) < 0; i = (i - 1) / 2)
+                heap[i] = heap[(i - 1) / 2];
+        } else {         /* replace the root, sift down */
+            for (i = 0;;) {
+                size_t c = 2 * i + 1;
+                if (c >= n)
+                    break;
+                if (c + 1 < n && cmp_rank(&heap[c + 1], &heap[c]) > 0)
+                    c++;
+                if (cmp_rank(&heap[c], &k) <= 0)
+                    break;
+                heap[i] = heap[c];
+                i = c;
+            }
+        }
+        heap[i] = k;
+    }
+    qsort(heap, n, sizeof *heap, cmp_rank);
+    for (size_t i = 0; i < n; i++)
+        a->top[i] = heap[i].pos;
+    a->ntop = (int)n;
+    free(heap);
     return 0;
 }
 

@@ -40,8 +40,21 @@ static int rehash(struct pr_pbmem *pm)
 static void *pb_alloc(void *self, size_t size)
 {
     struct pr_pbmem *pm = self;
-    if (size <= PR_PBMEM_SMALL)
-        return pr_arena_alloc(&pm->small, size ? size : 1);
+    if (size <= PR_PBMEM_SMALL) {
+        size = (size + 7) & ~(size_t)7;
+        if (size == 0)
+            size = 8;
+        if (pm->left < size) {
+            pm->cur = pr_arena_alloc(&pm->small, PR_PBMEM_BLOCK);
+            if (!pm->cur)
+                return NULL;
+            pm->left = PR_PBMEM_BLOCK;
+        }
+        void *p = pm->cur;
+        pm->cur += size;
+        pm->left -= size;
+        return p;
+    }
     if ((pm->used + 1) * 2 > pm->cap && rehash(pm) < 0)
         return NULL;
     void *p = malloc(size);

@@ -3,12 +3,12 @@
  * protobuf-c allocates every string, array and message of the tree
  * separately; with malloc that is ~32 bytes of overhead per name and most of
  * the unpack time on large graphs. This allocator carves blocks of up to
- * PR_PBMEM_SMALL bytes from an arena (16-aligned, never freed one by one)
- * and takes larger ones from malloc, remembered in a pointer set so that
- * protobuf-c's frees of its temporary scan buffers return them at once.
- * A free of any other pointer (an arena block, or raw_data that the wire
- * pass pointed at the file's bytes) does nothing. pr_pbmem_free() releases
- * everything: the tree needs no free_unpacked walk.
+ * PR_PBMEM_SMALL bytes, 8-aligned (the tree holds nothing wider), from
+ * 64 KiB arena blocks, never freed one by one, and takes larger ones from
+ * malloc, remembered in a pointer set so that protobuf-c's frees of its
+ * temporary scan buffers return them at once; a free of any other pointer
+ * does nothing. pr_pbmem_free() releases everything: the tree needs no
+ * free_unpacked walk.
  */
 #ifndef PR_PBMEM_H
 #define PR_PBMEM_H
@@ -20,11 +20,13 @@
 
 #include "arena.h"
 
-enum { PR_PBMEM_SMALL = 1024 };
+enum { PR_PBMEM_SMALL = 1024, PR_PBMEM_BLOCK = 64 * 1024 };
 
 struct pr_pbmem {
     ProtobufCAllocator al;        /* pass &pm->al to protobuf-c; pm must not move */
-    struct pr_arena small;
+    struct pr_arena small;        /* blocks of PR_PBMEM_BLOCK bytes ... */
+    unsigned char *cur;           /* ... carved 8-aligned (the tree has no wider type) */
+    size_t left;
     uintptr_t *big;               /* open addressing: 0 empty, 1 deleted */
     size_t cap, used;             /* used counts live and deleted slots */
 };
