@@ -21,6 +21,7 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0)
         return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
+    s->open = true;
     struct stat st;
     if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         pr_source_free(s);
@@ -90,7 +91,7 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
     for (; b <= last; b++) {
         if (s->have[b])
             continue;
-        if (s->fd < 0)
+        if (!s->open)
             return pr_err_set(err, PR_EXIT_INTERNAL, "the model file was closed before a read");
         if (fetch(s, b, last + 1, err) < 0)
             return -1;
@@ -100,9 +101,9 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
 
 void pr_source_close(struct pr_source *s)
 {
-    if (s->fd >= 0)
+    if (s->open)
         close(s->fd);
-    s->fd = -1;
+    s->open = false;
 }
 
 void pr_source_free(struct pr_source *s)
@@ -112,5 +113,4 @@ void pr_source_free(struct pr_source *s)
         munmap(s->data, (((s->size - 1) >> BLOCK_SHIFT) + 1) << BLOCK_SHIFT);
     free(s->have);
     memset(s, 0, sizeof *s);
-    s->fd = -1;
 }

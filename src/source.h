@@ -16,6 +16,7 @@
 #ifndef PR_SOURCE_H
 #define PR_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,8 @@
 struct pr_source {
     uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes */
     size_t size;
-    int fd;                       /* -1: closed (every fetched byte stays valid) */
+    int fd;                       /* valid while open is set */
+    bool open;                    /* false once closed (fetched bytes stay valid); a zeroed struct is closed */
     unsigned char *have;          /* per block: 1 once read */
     size_t next;                  /* block after the last read: a read starting there is sequential */
     size_t ahead;                 /* read-ahead in blocks */

@@ -16,7 +16,10 @@
  * inside them goes, so the copy is made in two walks over the same bytes:
  * the first (measure) computes the new length of every message it descends
  * into, in pre-order, into c->sizes; the second (emit) writes the tags, the
- * recorded lengths and the fields. Both walks do the same checks.
+ * recorded lengths and the fields. Both walks do the same checks. With a
+ * fetch callback (the file read on demand), each field's first 15 bytes
+ * (tag and length) and every field copied are asked for, a stripped
+ * payload never.
  *
  * Singular TensorProto fields given twice (AttributeProto.t,
  * SparseTensorProto.values/indices) are merged by protobuf-c, which keeps

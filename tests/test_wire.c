@@ -4,7 +4,9 @@
  * Byte strings are written with the small encoder below, so each test shows
  * the fields it builds; models with many tensors are packed from protobuf-c
  * structs. */
+#include <fcntl.h>
 #include <glob.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,6 +651,28 @@ static void analysis_is_the_same_with_and_without_the_wire_pass(void)
     }
 }
 
+static void freeing_a_model_loaded_from_a_buffer_closes_no_file(void)
+{
+    struct buf t, m;
+    int64_t dims[] = {4};
+    tensor(&t, "w", dims, 1, false, 9, 16);
+    model_of(&m, &t);
+    bool stdin_open = fcntl(0, F_GETFD) != -1;
+    int fd = open("/dev/null", O_RDONLY);   /* the lowest free descriptor */
+    struct pr_model model;
+    struct pr_diag diag;
+    struct pr_err err = {0};
+    pr_diag_init(&diag);
+    if (pr_model_load_buffer(&model, m.b, m.n, "mem.onnx", NULL, &diag, &err) == 0)
+        pr_model_free(&model);
+    pr_model_free(&model);                   /* twice is harmless: freed models are zeroed */
+    CHECK(fd >= 0 && fcntl(fd, F_GETFD) != -1);
+    CHECK(!stdin_open || fcntl(0, F_GETFD) != -1);
+    if (fd >= 0)
+        close(fd);
+    pr_diag_free(&diag);
+}
+
 void suite_wire(void)
 {
     RUN(truncated_varint_is_refused);
@@ -666,4 +690,5 @@ void suite_wire(void)
     RUN(tensors_everywhere_are_stripped_and_restored);
     RUN(the_pass_never_asks_for_a_stripped_payload);
     RUN(analysis_is_the_same_with_and_without_the_wire_pass);
+    RUN(freeing_a_model_loaded_from_a_buffer_closes_no_file);
 }
