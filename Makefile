@@ -43,7 +43,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo proto install uninstall clean deps db validate-energy
+.PHONY: all check test demo bench proto install uninstall clean deps db validate-energy
 
 all: $(PRIORI)
 
@@ -98,6 +98,12 @@ db: $(PRIORI)
 # Held-out validation of every fitted profile, with the baselines (a benchmark, not a test).
 validate-energy: $(PRIORI)
 	$(PRIORI) calibrate --db db --dry-run --baselines --sets
+
+# Benchmark (not a test): builds the benchmark set once under build/bench/,
+# times priori against cat and prints PASS/FAIL per target.
+bench:
+	@$(MAKE) --no-print-directory SANITIZE= build/priori
+	@PRIORI=build/priori PYTHON=$(PYTHON) sh tests/bench/bench.sh
 
 demo:
 	@sh tests/deps.sh build

@@ -170,32 +170,61 @@ static int cmp_rank(const void *x, const void *y)
     return a->pos - b->pos;
 }
 
+/* Groups unsupported layers by (domain, op type): a hash map on the op type
+ * (the same op type in two domains is rare and found by a scan), counts
+ * first, then each group's layer list at its exact size: linear. */
 static int unsupported(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    for (int p = 0; p < a->nlayers; p++) {
+    int *group = malloc(((size_t)a->nlayers + 1) * sizeof *group);
+    struct pr_names index;
+    if (!group || pr_names_init(&index, 16) < 0) {
+        free(group);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    int rc = 0;
+    for (int p = 0; p < a->nlayers && rc == 0; p++) {
+        group[p] = -1;
         if (a->layers[p].status != PR_LAYER_UNSUPPORTED)
             continue;
         const struct pr_node *n = &g->nodes[a->layers[p].node];
-        struct pr_unsupported *u = NULL;
-        for (int i = 0; i < a->nunsupported && !u; i++)
-            if (strcmp(a->unsupported[i].op_type, n->op_type) == 0 && strcmp(a->unsupported[i].domain, n->domain) == 0)
-                u = &a->unsupported[i];
-        if (!u) {
-            if (!a->unsupported) {
-                a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported);
-                if (!a->unsupported)
-                    return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-            }
-            u = &a->unsupported[a->nunsupported++];
-            u->domain = n->domain;
-            u->op_type = n->op_type;
-            u->layers = calloc((size_t)a->nlayers, sizeof *u->layers);
-            if (!u->layers)
-                return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        int i = pr_names_get(&index, n->op_type);
+        if (i >= 0 && strcmp(a->unsupported[i].domain, n->domain) != 0) {
+            i = -1;
+            for (int j = 0; j < a->nunsupported && i < 0; j++)
+                if (strcmp(a->unsupported[j].op_type, n->op_type) == 0 && strcmp(a->unsupported[j].domain, n->domain) == 0)
+                    i = j;
         }
-        u->layers[u->count++] = p;
+        if (i < 0) {
+            if (!a->unsupported && !(a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported))) {
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                break;
+            }
+            i = a->nunsupported++;
+            a->unsupported[i].domain = n->domain;
+            a->unsupported[i].op_type = n->op_type;
+            if (pr_names_put(&index, n->op_type, i) < 0)
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        }
+        a->unsupported[i].count++;
+        group[p] = i;
     }
+    for (int i = 0; i < a->nunsupported && rc == 0; i++) {
+        struct pr_unsupported *u = &a->unsupported[i];
+        u->layers = malloc((size_t)u->count * sizeof *u->layers);
+        if (!u->layers)
+            rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        u->count = 0;
+    }
+    for (int p = 0; p < a->nlayers && rc == 0; p++)
+        if (group[p] >= 0) {
+            struct pr_unsupported *u = &a->unsupported[group[p]];
+            u->layers[u->count++] = p;
+        }
+    free(group);
+    pr_names_free(&index);
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < a->nunsupported; i++) {
         char label[300];
         const struct pr_unsupported *u = &a->unsupported[i];
@@ -228,22 +257,46 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     if (peak_memory(a, err) < 0 || by_op_type(a, err) < 0 || unsupported(a, err) < 0)
         return -1;
     qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
-    /* top-N heaviest layers by MACs, then FLOPs, then execution order */
-    struct rank_key *keys = malloc(((size_t)a->nlayers + 1) * sizeof *keys);
-    a->top = malloc(((size_t)a->nlayers + 1) * sizeof *a->top);
-    if (!keys || !a->top) {
-        free(keys);
+    /* top-N heaviest layers by MACs, then FLOPs, then execution order: a
+     * heap of the N best so far, its worst at the root (n log N, N memory) */
+    size_t cap = top < a->nlayers ? (size_t)(top > 0 ? top : 0) : (size_t)a->nlayers;
+    struct rank_key *heap = malloc((cap + 1) * sizeof *heap);
+    a->top = malloc((cap + 1) * sizeof *a->top);
+    if (!heap || !a->top) {
+        free(heap);
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     }
-    int nkeys = 0;
-    for (int p = 0; p < a->nlayers; p++)
-        if (a->layers[p].counted && !has_subgraphs(a, &a->layers[p]))
-            keys[nkeys++] = (struct rank_key){a->layers[p].macs, a->layers[p].flops, p};
-    qsort(keys, (size_t)nkeys, sizeof *keys, cmp_rank);
-    a->ntop = 0;
-    for (int p = 0; p < nkeys && a->ntop < top && (keys[p].macs || keys[p].flops); p++)
-        a->top[a->ntop++] = keys[p].pos;
-    free(keys);
+    size_t n = 0;
+    for (int p = 0; p < a->nlayers && cap; p++) {
+        struct rank_key k = {a->layers[p].macs, a->layers[p].flops, p};
+        if ((!k.macs && !k.flops) || !pr_layer_in_totals(a, &a->layers[p]))
+            continue;   /* rows holding subgraphs aggregate; untaken branches do not count */
+        if (n == cap && cmp_rank(&k, &heap[0]) >= 0)
+            continue;   /* not better than the worst kept */
+        size_t i;
+        if (n < cap) {   /* sift up from the end */
+            for (i = n++; i > 0 && cmp_rank(&heap[(i - 1) / 2], &k) < 0; i = (i - 1) / 2)
+                heap[i] = heap[(i - 1) / 2];
+        } else {         /* replace the root, sift down */
+            for (i = 0;;) {
+                size_t c = 2 * i + 1;
+                if (c >= n)
+                    break;
+                if (c + 1 < n && cmp_rank(&heap[c + 1], &heap[c]) > 0)
+                    c++;
+                if (cmp_rank(&heap[c], &k) <= 0)
+                    break;
+                heap[i] = heap[c];
+                i = c;
+            }
+        }
+        heap[i] = k;
+    }
+    qsort(heap, n, sizeof *heap, cmp_rank);
+    for (size_t i = 0; i < n; i++)
+        a->top[i] = heap[i].pos;
+    a->ntop = (int)n;
+    free(heap);
     return 0;
 }
 

@@ -1,10 +1,14 @@
 /* err.c -- error messages and warning lists (see err.h).
  *
- * Warnings are deduplicated with a linear scan; their count is capped at
- * PR_DIAG_MAX so a hostile model cannot make the list grow without bound.
+ * Warnings are deduplicated through a hash set of the kept messages (open
+ * addressing, FNV-1a, at most half full), so adding one costs O(1) however
+ * many there are; their count is capped at PR_DIAG_MAX so a hostile model
+ * cannot make the list grow without bound. A warning past the cap is
+ * counted in `dropped` unless it repeats a kept one.
  */
 #include "err.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,17 +54,55 @@ void pr_diag_init(struct pr_diag *d)
     memset(d, 0, sizeof *d);
 }
 
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Slot of msg in the index: the one holding it, or the empty one where it goes. */
+static size_t index_slot(const struct pr_diag *d, const char *msg)
+{
+    size_t mask = d->index_cap - 1, i = (size_t)fnv1a(msg) & mask;
+    while (d->index[i] && strcmp(d->msgs[d->index[i] - 1], msg) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Keeps the index at most half full; -1 on OOM. */
+static int index_grow(struct pr_diag *d)
+{
+    if ((d->count + 1) * 2 <= d->index_cap)
+        return 0;
+    size_t cap = d->index_cap ? d->index_cap * 2 : 64;
+    size_t *old = d->index, old_cap = d->index_cap;
+    d->index = calloc(cap, sizeof *d->index);
+    if (!d->index) {
+        d->index = old;
+        return -1;
+    }
+    d->index_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            d->index[index_slot(d, d->msgs[old[i] - 1])] = old[i];
+    free(old);
+    return 0;
+}
+
 void pr_diag_vadd(struct pr_diag *d, const char *fmt, va_list ap)
 {
     char buf[PR_ERR_MSG];
     vsnprintf(buf, sizeof buf, fmt, ap);
-    for (size_t i = 0; i < d->count; i++)
-        if (strcmp(d->msgs[i], buf) == 0)
-            return;
+    if (d->index_cap && d->index[index_slot(d, buf)])
+        return;
     if (d->count >= PR_DIAG_MAX) {
         d->dropped++;
         return;
     }
+    if (index_grow(d) < 0)
+        return;
     if (d->count == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
         char **m = realloc(d->msgs, cap * sizeof *m);
@@ -74,6 +116,7 @@ void pr_diag_vadd(struct pr_diag *d, const char *fmt, va_list ap)
         return;
     strcpy(s, buf);
     d->msgs[d->count++] = s;
+    d->index[index_slot(d, s)] = d->count;
 }
 
 void pr_diag_add(struct pr_diag *d, const char *fmt, ...)
@@ -89,5 +132,6 @@ void pr_diag_free(struct pr_diag *d)
     for (size_t i = 0; i < d->count; i++)
         free(d->msgs[i]);
     free(d->msgs);
+    free(d->index);
     memset(d, 0, sizeof *d);
 }

@@ -45,6 +45,8 @@ struct pr_diag {
     char **msgs;
     size_t count, cap;
     size_t dropped;       /* warnings past PR_DIAG_MAX, counted not kept */
+    size_t *index;        /* hash set of msgs: slot = message index + 1, 0 empty */
+    size_t index_cap;     /* a power of two, at least twice count */
 };
 
 enum { PR_DIAG_MAX = 1000 };

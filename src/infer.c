@@ -18,6 +18,7 @@
  */
 #include "analysis.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,36 +67,56 @@ struct walk {
     int *lastpos;               /* per value: scratch for a subgraph's liveness */
     uint64_t factor;            /* executions the current run stands for (0: a trial) */
     bool nested_error;          /* w->err already names the failing node */
+    struct pr_names dims;       /* --dim symbol -> index in opt->dims */
+    struct pr_names unbound;    /* symbols listed in a->unbound */
+    unsigned *read_by;          /* per value: stamp of the last node execution that read it */
+    unsigned stamp;             /* per node execution */
+    int level;                  /* nodes being evaluated within each other (subgraphs) */
+    struct pr_op_ctx *ctx_at[PR_MAX_NESTING + 2];  /* one reusable context per level */
+    struct pr_tensor scratch;   /* where absent outputs point */
 };
 
 /* ---- symbols and declared types ---- */
 
-static bool symbol_unbound_seen(const struct pr_analysis *a, const char *sym)
+static bool symbol_unbound_seen(const struct walk *w, const char *sym)
 {
-    for (int i = 0; i < a->nunbound; i++)
-        if (strcmp(a->unbound[i], sym) == 0)
-            return true;
-    return false;
+    return pr_names_get(&w->unbound, sym) >= 0;
+}
+
+/* Lists sym (kept alive by the caller) as unbound. */
+static void symbol_unbound_add(struct walk *w, const char *sym)
+{
+    const char **u = realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u);
+    if (!u || pr_names_put(&w->unbound, sym, w->a->nunbound) < 0) {
+        if (u)
+            w->a->unbound = u;
+        return;
+    }
+    u[w->a->nunbound++] = sym;
+    w->a->unbound = u;
+}
+
+/* Index in opt->dims of the --dim binding sym, marked used; -1 if none. */
+static int symbol_bound(struct walk *w, const char *sym)
+{
+    int i = pr_names_get(&w->dims, sym);
+    if (i >= 0)
+        w->dim_used[i] = true;
+    return i;
 }
 
 /* Value of a symbolic dim. For graph inputs an unbound symbol becomes 1
  * (warned once); elsewhere it is known only if bound or already taken as 1. */
 static int64_t resolve_symbol(struct walk *w, const char *sym, const char *value, int axis, bool input)
 {
-    for (int i = 0; i < w->opt->ndims; i++)
-        if (strcmp(w->opt->dims[i].symbol, sym) == 0) {
-            w->dim_used[i] = true;
-            return w->opt->dims[i].value;
-        }
-    if (symbol_unbound_seen(w->a, sym))
+    int bound = symbol_bound(w, sym);
+    if (bound >= 0)
+        return w->opt->dims[bound].value;
+    if (symbol_unbound_seen(w, sym))
         return 1;
     if (!input)
         return -1;
-    const char **u = realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u);
-    if (u) {
-        u[w->a->nunbound++] = sym;
-        w->a->unbound = u;
-    }
+    symbol_unbound_add(w, sym);
     pr_diag_add(&w->a->diag, "input '%s' dim %d is the symbol '%s', which is unbound: taken as 1; bind it with --dim %s=N",
                 value, axis, sym, sym);
     return 1;
@@ -108,26 +129,20 @@ struct pr_symbols { struct walk w; };   /* the walk is the symbol table */
 int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
 {
     struct walk *w = &s->w;
-    for (int i = 0; i < w->opt->ndims; i++)
-        if (strcmp(w->opt->dims[i].symbol, name) == 0) {
-            w->dim_used[i] = true;
-            *value = w->opt->dims[i].value;
-            return 1;
-        }
-    return 0;
+    int bound = symbol_bound(w, name);
+    if (bound >= 0)
+        *value = w->opt->dims[bound].value;
+    return bound >= 0;
 }
 
 int pr_symbols_unbound(struct pr_symbols *s, const char *name)
 {
     struct walk *w = &s->w;
-    if (symbol_unbound_seen(w->a, name))
+    if (symbol_unbound_seen(w, name))
         return 0;
     const char *copy = pr_arena_strdup(&w->m->arena, name);
-    const char **u = copy ? realloc(w->a->unbound, (size_t)(w->a->nunbound + 1) * sizeof *u) : NULL;
-    if (u) {
-        u[w->a->nunbound++] = copy;
-        w->a->unbound = u;
-    }
+    if (copy)
+        symbol_unbound_add(w, copy);
     return 1;
 }
 
@@ -526,29 +541,66 @@ static void free_undo(struct pr_sub_undo *u)
     }
 }
 
+/* The operator contexts are reused: one per level of nesting (a node with
+ * subgraphs evaluates their nodes while its own context is in use). A node
+ * fills in[] and out[] for its own nin/nout slots only and puts them back
+ * to NULL / the scratch tensor afterwards, so every slot past them holds
+ * what op.h promises without touching all PR_MAX_IO slots per node. */
+static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c);
+
+_Static_assert(offsetof(struct pr_op_ctx, out) == offsetof(struct pr_op_ctx, in) + sizeof(((struct pr_op_ctx *)0)->in),
+               "pr_op_ctx: in[] and out[] must be adjacent (walk_node_in zeroes the fields around them)");
+
 static int walk_node(struct walk *w, int gi)
+{
+    if (w->level >= PR_MAX_NESTING + 2)
+        return pr_err_set(w->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels", PR_MAX_NESTING);
+    struct pr_op_ctx *c = w->ctx_at[w->level];
+    if (!c) {
+        c = w->ctx_at[w->level] = malloc(sizeof *c);
+        if (!c)
+            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        for (int i = 0; i < PR_MAX_IO; i++) {
+            c->in[i] = NULL;
+            c->out[i] = &w->scratch;
+        }
+    }
+    const struct pr_node *n = &w->m->graph.nodes[gi];
+    w->level++;
+    int rc = walk_node_in(w, gi, c);
+    w->level--;
+    for (int i = 0; i < n->nin && i < PR_MAX_IO; i++)
+        c->in[i] = NULL;
+    for (int i = 0; i < n->nout && i < PR_MAX_IO; i++)
+        c->out[i] = &w->scratch;
+    return rc;
+}
+
+static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
 {
     struct pr_graph *mg = &w->m->graph;
     struct pr_value *values = mg->values;
     struct pr_node *n = &mg->nodes[gi];
-    struct pr_op_ctx c;
-    struct pr_tensor scratch;
     char errbuf[PR_ERR_MSG] = "", label[400];
     enum pr_layer_status status = PR_LAYER_OK;
-    memset(&c, 0, sizeof c);
-    c.node = n;
-    c.op_id = n->op ? (int)(n->op - pr_op_table) : -1;
-    c.opset = n->opset;
-    c.nin = n->nin;
-    c.nout = n->nout;
-    c.arena = &w->m->arena;
-    c.diag = &w->a->diag;
-    c.symbols = (struct pr_symbols *)w;
-    c.err = errbuf;
-    for (int i = 0; i < PR_MAX_IO; i++) {
-        c.in[i] = i < n->nin && n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
-        c.out[i] = i < n->nout && n->out[i] >= 0 ? &values[n->out[i]].t : &scratch;
+    {   /* every field but the slots, zeroed */
+        size_t from = offsetof(struct pr_op_ctx, in), to = offsetof(struct pr_op_ctx, out) + sizeof c->out;
+        memset(c, 0, from);
+        memset((char *)c + to, 0, sizeof *c - to);
     }
+    c->node = n;
+    c->op_id = n->op ? (int)(n->op - pr_op_table) : -1;
+    c->opset = n->opset;
+    c->nin = n->nin;
+    c->nout = n->nout;
+    c->arena = &w->m->arena;
+    c->diag = &w->a->diag;
+    c->symbols = (struct pr_symbols *)w;
+    c->err = errbuf;
+    for (int i = 0; i < n->nin && i < PR_MAX_IO; i++)
+        c->in[i] = n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
+    for (int i = 0; i < n->nout && i < PR_MAX_IO; i++)
+        c->out[i] = n->out[i] >= 0 ? &values[n->out[i]].t : &w->scratch;
     for (int i = 0; i < n->nout; i++)
         if (n->out[i] >= 0) {
             struct pr_tensor *t = &values[n->out[i]].t;
@@ -557,28 +609,28 @@ static int walk_node(struct walk *w, int gi)
             t->seq_len = -1;
             t->has_value = -1;
         }
-    memset(&scratch, 0, sizeof scratch);
-    scratch.shape.rank = -1;
+    memset(&w->scratch, 0, sizeof w->scratch);
+    w->scratch.shape.rank = -1;
 
     struct pr_cost k = {0};
     if (!n->op) {
         status = PR_LAYER_UNSUPPORTED;
-        k.weight_mask = pr_default_weight_mask(&c);
+        k.weight_mask = pr_default_weight_mask(c);
     } else {
-        enum pr_run r = pr_op_run(n->op, &c, &k);
-        free_undo(c.undo);
+        enum pr_run r = pr_op_run(n->op, c, &k);
+        free_undo(c->undo);
         if (r == PR_RUN_ERROR && w->nested_error)
             return -1;   /* w->err names the node inside the subgraph */
         if (r == PR_RUN_ERROR)
             return pr_err_set(w->err, PR_EXIT_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
         if (r == PR_RUN_UNKNOWN_INPUT) {
             status = PR_LAYER_SHAPE_UNKNOWN;
-            k.weight_mask = pr_default_weight_mask(&c);
-        } else if (c.overflow) {
+            k.weight_mask = pr_default_weight_mask(c);
+        } else if (c->overflow) {
             return pr_err_set(w->err, PR_EXIT_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
                               pr_node_label(n, label, sizeof label));
-        } else if (c.incomplete || c.sub.incomplete) {
+        } else if (c->incomplete || c->sub.incomplete) {
             status = PR_LAYER_COST_INCOMPLETE;
         }
     }
@@ -598,14 +650,14 @@ static int walk_node(struct walk *w, int gi)
 
     bool unknown = false, ovf = false;
     struct pr_totals *T = &w->a->totals;
+    unsigned stamp = ++w->stamp ? w->stamp : ++w->stamp;   /* 0 is never a stamp */
     for (int i = 0; i < n->nin; i++) {
         int vi = n->in[i];
         if (vi < 0)
             continue;
         struct pr_value *v = &values[vi];
-        bool dup = false;
-        for (int j = 0; j < i && !dup; j++)
-            dup = n->in[j] == vi;
+        bool dup = w->read_by[vi] == stamp;   /* an input given twice is read once */
+        w->read_by[vi] = stamp;
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
             e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
@@ -637,13 +689,13 @@ static int walk_node(struct walk *w, int gi)
             e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);
     }
     /* what its subgraph runs added (control flow) */
-    e.macs = pr_u64_add(e.macs, c.sub.macs, &ovf);
-    e.flops = pr_u64_add(e.flops, c.sub.flops, &ovf);
-    e.params = pr_u64_add(e.params, c.sub.params, &ovf);
-    e.activation_bytes = pr_u64_add(e.activation_bytes, c.sub.activation_bytes, &ovf);
-    e.bytes_read = pr_u64_add(e.bytes_read, c.sub.bytes_read, &ovf);
-    e.bytes_written = pr_u64_add(e.bytes_written, c.sub.bytes_written, &ovf);
-    e.peak_bytes = c.sub.peak_bytes;
+    e.macs = pr_u64_add(e.macs, c->sub.macs, &ovf);
+    e.flops = pr_u64_add(e.flops, c->sub.flops, &ovf);
+    e.params = pr_u64_add(e.params, c->sub.params, &ovf);
+    e.activation_bytes = pr_u64_add(e.activation_bytes, c->sub.activation_bytes, &ovf);
+    e.bytes_read = pr_u64_add(e.bytes_read, c->sub.bytes_read, &ovf);
+    e.bytes_written = pr_u64_add(e.bytes_written, c->sub.bytes_written, &ovf);
+    e.peak_bytes = c->sub.peak_bytes;
     if (ovf)
         return pr_err_set(w->err, PR_EXIT_MODEL, "%s: its byte or parameter count overflows 64 bits",
                           pr_node_label(n, label, sizeof label));
@@ -947,6 +999,11 @@ static void free_walk(struct walk *w)
     free(w->lastpos);
     free(w->dim_used);
     free(w->counted);
+    free(w->read_by);
+    for (int i = 0; i < PR_MAX_NESTING + 2; i++)
+        free(w->ctx_at[i]);
+    pr_names_free(&w->dims);
+    pr_names_free(&w->unbound);
 }
 
 int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,
@@ -968,8 +1025,18 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     w.stats = calloc((size_t)total + 1, sizeof *w.stats);
     w.exec = calloc((size_t)total + 1, sizeof *w.exec);
     w.lastpos = calloc((size_t)g->nvalues + 1, sizeof *w.lastpos);
+    w.read_by = calloc((size_t)g->nvalues + 1, sizeof *w.read_by);
     int rc = -1;
-    if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.exec || !w.lastpos) {
+    bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
+    names_ok &= pr_names_init(&w.unbound, 16) == 0;
+    for (int i = 0; names_ok && i < opt->ndims; i++) {
+        int put = pr_names_put(&w.dims, opt->dims[i].symbol, i);
+        names_ok = put >= 0;
+        if (put == 1 && w.dim_used)   /* the same symbol again: the first binding wins; no warning */
+            w.dim_used[i] = true;
+    }
+    if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.exec || !w.lastpos ||
+        !w.read_by || !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }

@@ -1,7 +1,10 @@
 /* model.c -- load an ONNX file into the IR (see model.h).
  *
- * The file is memory-mapped read-only and unpacked with protobuf-c. A
- * successful unpack is not a valid model (a 0-byte buffer unpacks to an
+ * The file's bytes are read on demand (source.h). The wire pass (wire.h)
+ * copies the model without the weight payloads, reading only the bytes it
+ * looks at; protobuf-c unpacks the copy (cost and memory follow the graph,
+ * not the weights); each stripped raw_data is pointed back at the file's
+ * bytes, read only for tensors small enough to be decoded. A successful unpack is not a valid model (a 0-byte buffer unpacks to an
  * empty ModelProto), so everything is checked here before inference sees
  * it: a graph exists, the IR version is one we understand, value names are
  * defined once, every node input and graph output is defined, counts fit
@@ -20,18 +23,18 @@
 #include "model.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "nesting.h"
 #include "onnx.pb-c.h"
+#include "pbmem.h"
 #include "tensor.h"
+#include "wire.h"
 
 /* The folder holding path, resolved (symlinks followed). */
 static char *folder_of(const char *path)
@@ -614,9 +617,20 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     return 0;
 }
 
-/* Unpacks size bytes at data into m (path, dir, map already set). */
-static int load_from(struct pr_model *m, const void *data, size_t size, struct pr_diag *diag,
-                     struct pr_err *err)
+/* pr_wire_fetch over the model's file; a buffer (no file) is all there. */
+static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
+{
+    struct pr_model *m = model;
+    return m->file.data ? pr_source_need(&m->file, off, len, err) : 0;
+}
+
+/* Unpacks size bytes at data into m (path, dir, file already set): the wire
+ * pass copies the graph without its weight payloads (reading from the file
+ * only what it looks at), protobuf-c unpacks the copy, raw_data is pointed
+ * back into data. PR_LOAD_UNPACK_ALL unpacks data
+ * as it is instead. */
+static int load_from(struct pr_model *m, const void *data, size_t size, unsigned flags,
+                     struct pr_diag *diag, struct pr_err *err)
 {
     pr_arena_init(&m->arena);
     if (size == 0)
@@ -625,9 +639,27 @@ static int load_from(struct pr_model *m, const void *data, size_t size, struct p
         return pr_err_set(err, PR_EXIT_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
-    if (pr_proto_check_nesting(data, size, err) < 0)
-        return -1;
-    m->proto = onnx__model_proto__unpack(NULL, size, data);
+    struct pr_pbmem *pm = malloc(sizeof *pm);
+    if (!pm)
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    pr_pbmem_init(pm);
+    m->pbmem = pm;
+    ProtobufCAllocator *al = &pm->al;
+    pr_wire_fetch fetch = m->file.data ? fetch_file : NULL;
+    if (flags & PR_LOAD_UNPACK_ALL) {
+        if ((fetch && fetch(m, 0, size, err) < 0) || pr_proto_check_nesting(data, size, err) < 0)
+            return -1;   /* without the wire pass, the nesting limits are checked here */
+        m->proto = onnx__model_proto__unpack(al, size, data);
+    } else {
+        uint8_t *copy;
+        size_t copy_size;
+        if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, NULL, err) < 0)
+            return -1;
+        m->proto = onnx__model_proto__unpack(al, copy_size, copy);
+        free(copy);
+        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, err) < 0)
+            return -1;
+    }
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
                           "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
@@ -641,7 +673,7 @@ int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, cons
     m->path = name;
     if (dir && !(m->dir = realpath(dir, NULL)))
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve folder '%s': %s", dir, strerror(errno));
-    if (load_from(m, data, size, diag, err) < 0) {
+    if (load_from(m, data, size, 0, diag, err) < 0) {
         pr_model_free(m);
         return -1;
     }
@@ -650,45 +682,35 @@ int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, cons
 
 int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag, struct pr_err *err)
 {
+    return pr_model_load_flags(m, path, 0, diag, err);
+}
+
+int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, struct pr_diag *diag,
+                        struct pr_err *err)
+{
     memset(m, 0, sizeof *m);
     m->path = path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return pr_err_set(err, PR_EXIT_IO, "not a regular file");
-    }
-    size_t size = (size_t)st.st_size;
-    if (size > 0 && size <= PR_MAX_FILE_BYTES) {
-        m->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m->map == MAP_FAILED) {
-            m->map = NULL;
-            close(fd);
-            return pr_err_set(err, PR_EXIT_IO, "cannot map: %s", strerror(errno));
-        }
-        m->map_size = size;
-    }
-    close(fd);
+    if (pr_source_open(&m->file, path, PR_MAX_FILE_BYTES, err) < 0)
+        return -1;
     m->dir = folder_of(path);
     if (!m->dir) {
         pr_model_free(m);
         return pr_err_set(err, PR_EXIT_IO, "cannot resolve the model's folder: %s", strerror(errno));
     }
-    if (load_from(m, m->map, size, diag, err) < 0) {
+    int rc = load_from(m, m->file.data, m->file.size, flags, diag, err);
+    pr_source_free(&m->file);   /* the tree holds everything it needs */
+    if (rc < 0)
         pr_model_free(m);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 void pr_model_free(struct pr_model *m)
 {
-    if (m->proto)
-        onnx__model_proto__free_unpacked(m->proto, NULL);
-    if (m->map)
-        munmap(m->map, m->map_size);
+    if (m->pbmem) {   /* the whole tree at once: no free_unpacked walk */
+        pr_pbmem_free(m->pbmem);
+        free(m->pbmem);
+    }
+    pr_source_free(&m->file);
     for (int i = 1; i < m->ngraphs; i++)
         pr_names_free(&m->graphs[i]->names);
     pr_names_free(&m->graph.names);

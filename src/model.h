@@ -1,9 +1,13 @@
 /* model.h -- the in-memory form of an ONNX model (the IR).
  *
- * pr_model_load() maps the file, unpacks it with protobuf-c, checks it and
- * builds a graph of values and nodes indexed by integers. Ownership:
- *   - the unpacked protobuf tree: m->proto, freed once by pr_model_free();
- *     nodes keep a pointer to their NodeProto to read attributes;
+ * pr_model_load() reads the file's graph, not its weights (source.h),
+ * copies it without the weight payloads (wire.h), unpacks that with
+ * protobuf-c, checks it and builds a graph of values and nodes indexed by
+ * integers. Ownership:
+ *   - the unpacked protobuf tree: m->proto, in m->pbmem (pbmem.h), freed
+ *     at once by pr_model_free(); nodes keep a pointer to their NodeProto
+ *     to read attributes; a tensor's raw_data is there when the tensor is
+ *     small enough to be decoded, else only its length (data NULL);
  *   - everything derived (names, shapes, constant values): m->arena.
  * Weight payloads are never needed: initializers contribute their element
  * type and dims, and their values only when small (shape-carrying
@@ -26,6 +30,9 @@
 #include "err.h"
 #include "op.h"
 #include "names.h"
+#include "source.h"
+
+struct pr_pbmem;
 
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
@@ -94,9 +101,9 @@ struct pr_graph {
 struct pr_model {
     const char *path;             /* as given */
     char *dir;                    /* folder that external data must stay in */
-    void *map;                    /* the mapped file */
-    size_t map_size;
+    struct pr_source file;        /* the file's bytes, read on demand while loading (source.h) */
     void *proto;                  /* Onnx__ModelProto */
+    struct pr_pbmem *pbmem;       /* memory of the proto tree (pbmem.h), freed at once */
     int64_t ir_version;
     const char *producer;         /* "pytorch 1.13.1" or "" */
     struct pr_opset *opsets;
@@ -114,13 +121,20 @@ enum {
     PR_MAX_NESTING = 64           /* subgraphs within subgraphs */
 };
 
+/* Flags of pr_model_load_flags(). */
+enum {
+    PR_LOAD_UNPACK_ALL = 1        /* unpack weight payloads too (no wire pass; tests compare both) */
+};
+
 /* Load path into m (zeroed by the call). Warnings (missing external data,
  * no default opset) go to diag. On error m is left freed and err says what
  * and where (exit code PR_EXIT_IO or PR_EXIT_MODEL); the caller adds the
  * file name. */
 int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag,
                   struct pr_err *err);
-/* Same from a buffer the caller keeps alive; dir is the folder external
+int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags,
+                        struct pr_diag *diag, struct pr_err *err);
+/* Same from a buffer (needed during the call only); dir is the folder external
  * data is resolved against (NULL: external data is refused). */
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size,
                          const char *name, const char *dir, struct pr_diag *diag,

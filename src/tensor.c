@@ -5,11 +5,18 @@
  * int32_data (also for int8/16, uint8/16, bool, float16 bits), int64_data,
  * double_data, uint64_data (uint32/64). Float16/bfloat16 values are
  * converted from their bit patterns.
+ *
+ * Loaded through the wire pass (wire.h), raw_data points at the file's
+ * bytes (read from the file only for tensors small enough to decode; NULL
+ * with its true length otherwise), and a typed field too large for its
+ * tensor was stripped unread: its marker gives the size for the message.
  */
 #include "tensor.h"
 
 #include <math.h>
 #include <string.h>
+
+#include "wire.h"
 
 struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n)
 {
@@ -84,13 +91,18 @@ static int decode_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
     }
     size_t have;
     const char *field;
+    int num;   /* field number, for the wire pass's marker */
     switch (dtype) {
-    case PR_DT_FLOAT: have = tp->n_float_data; field = "float_data"; break;
-    case PR_DT_INT64: have = tp->n_int64_data; field = "int64_data"; break;
-    case PR_DT_DOUBLE: have = tp->n_double_data; field = "double_data"; break;
-    case PR_DT_UINT32: case PR_DT_UINT64: have = tp->n_uint64_data; field = "uint64_data"; break;
-    default: have = tp->n_int32_data; field = "int32_data"; break;
+    case PR_DT_FLOAT: have = tp->n_float_data; field = "float_data"; num = 4; break;
+    case PR_DT_INT64: have = tp->n_int64_data; field = "int64_data"; num = 7; break;
+    case PR_DT_DOUBLE: have = tp->n_double_data; field = "double_data"; num = 10; break;
+    case PR_DT_UINT32: case PR_DT_UINT64: have = tp->n_uint64_data; field = "uint64_data"; num = 11; break;
+    default: have = tp->n_int32_data; field = "int32_data"; num = 5; break;
     }
+    struct pr_wire_span sp;
+    if (have == 0 && pr_wire_marker(tp, num, &sp))   /* too large to be these values: stripped unread */
+        return pr_err_set(err, PR_EXIT_MODEL, "%s: %s holds %llu bytes, more than %lld values can take",
+                          what, field, (unsigned long long)sp.length, (long long)n);
     if (have != (size_t)n)
         return pr_err_set(err, PR_EXIT_MODEL, "%s: %s has %zu values but the dims give %lld",
                           what, field, have, (long long)n);

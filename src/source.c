@@ -1,0 +1,116 @@
+/* source.c -- a model file's bytes, read on demand (source.h). */
+#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MAP_NORESERVE, madvise */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+    BLOCK_SHIFT = 12,             /* 4 KiB blocks */
+    AHEAD_MAX = 64                /* read-ahead up to 256 KiB */
+};
+
+int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0)
+        return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
+    s->open = true;
+    struct stat st;
+    if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        pr_source_free(s);
+        return pr_err_set(err, PR_EXIT_IO, "not a regular file");
+    }
+    s->size = (size_t)st.st_size;
+    if (s->size == 0 || s->size > max)
+        return 0;   /* the caller reports the size */
+    size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1;
+    void *p = mmap(NULL, nblocks << BLOCK_SHIFT, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    s->have = calloc(nblocks, 1);
+    if (p == MAP_FAILED || !s->have) {
+        int e = errno;
+        if (p != MAP_FAILED)
+            munmap(p, nblocks << BLOCK_SHIFT);
+        pr_source_free(s);
+        return pr_err_set(err, PR_EXIT_IO, "cannot reserve memory for the file: %s", strerror(e));
+    }
+#ifdef MADV_NOHUGEPAGE
+    madvise(p, nblocks << BLOCK_SHIFT, MADV_NOHUGEPAGE);   /* a touched byte must cost 4 KiB, not 2 MiB */
+#endif
+    s->data = p;
+    s->ahead = 1;
+    return 0;
+}
+
+/* Reads blocks [b, e) (e clipped to the first block already read). */
+static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
+{
+    size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1;
+    s->ahead = b == s->next ? (s->ahead * 2 > AHEAD_MAX ? AHEAD_MAX : s->ahead * 2) : 1;
+    if (e < b + s->ahead)
+        e = b + s->ahead;
+    if (e > nblocks)
+        e = nblocks;
+    for (size_t k = b + 1; k < e; k++)
+        if (s->have[k]) {
+            e = k;
+            break;
+        }
+    size_t off = b << BLOCK_SHIFT, end = e << BLOCK_SHIFT;
+    if (end > s->size)
+        end = s->size;
+    while (off < end) {
+        ssize_t n = pread(s->fd, s->data + off, end - off, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return pr_err_set(err, PR_EXIT_IO, n < 0 ? "read failed: %s" : "the file shrank while it was read%s",
+                              n < 0 ? strerror(errno) : "");
+        off += (size_t)n;
+        s->bytes_read += (uint64_t)n;
+    }
+    memset(s->have + b, 1, e - b);
+    s->next = e;
+    return 0;
+}
+
+int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *err)
+{
+    if (len == 0 || off >= s->size)
+        return 0;
+    if (len > s->size - off)
+        len = s->size - off;
+    size_t b = off >> BLOCK_SHIFT, last = (off + len - 1) >> BLOCK_SHIFT;
+    for (; b <= last; b++) {
+        if (s->have[b])
+            continue;
+        if (!s->open)
+            return pr_err_set(err, PR_EXIT_INTERNAL, "the model file was closed before a read");
+        if (fetch(s, b, last + 1, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void pr_source_close(struct pr_source *s)
+{
+    if (s->open)
+        close(s->fd);
+    s->open = false;
+}
+
+void pr_source_free(struct pr_source *s)
+{
+    pr_source_close(s);
+    if (s->data)
+        munmap(s->data, (((s->size - 1) >> BLOCK_SHIFT) + 1) << BLOCK_SHIFT);
+    free(s->have);
+    memset(s, 0, sizeof *s);
+}

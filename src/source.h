@@ -1,0 +1,46 @@
+/* source.h -- the bytes of a model file, read on demand.
+ *
+ * Why not mmap: a read fault on a file mapping maps the whole page-cache
+ * folio around it, and filesystems with large folios (ext4, xfs on recent
+ * kernels) keep folios of up to 2 MiB, so touching the few bytes of each
+ * tensor's header maps most of the weights into the process (measured:
+ * vgg16, one byte per 4 MiB touched: 192 MiB RSS). Instead the file gets an
+ * address range of its size that is reserved, not filled: a private
+ * anonymous mapping, whose untouched pages cost nothing. pr_source_need()
+ * pread()s a range into place the first time the wire pass (or a small
+ * constant) asks for it, in 4 KiB blocks with a read-ahead that doubles
+ * while the reads stay sequential (the graph) and drops back to one block
+ * after a skip (a weight payload). So priori reads, and keeps in memory,
+ * the graph and not the weights; `rchar` in /proc/PID/io counts it exactly.
+ */
+#ifndef PR_SOURCE_H
+#define PR_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct pr_source {
+    uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes */
+    size_t size;
+    int fd;                       /* valid while open is set */
+    bool open;                    /* false once closed (fetched bytes stay valid); a zeroed struct is closed */
+    unsigned char *have;          /* per block: 1 once read */
+    size_t next;                  /* block after the last read: a read starting there is sequential */
+    size_t ahead;                 /* read-ahead in blocks */
+    uint64_t bytes_read;
+};
+
+/* Opens path (a regular file of 1 .. max bytes) and reserves its address
+ * range. Errors: PR_EXIT_IO (open, stat, map), PR_EXIT_MODEL (size). */
+int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err);
+/* Makes data[off .. off+len) hold the file's bytes. 0, or -1 with err set
+ * (PR_EXIT_IO: a read failed or the file shrank). */
+int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *err);
+/* Stops reading; fetched bytes stay valid until pr_source_free(). */
+void pr_source_close(struct pr_source *s);
+void pr_source_free(struct pr_source *s);
+
+#endif

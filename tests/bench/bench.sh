@@ -1,0 +1,13 @@
+#!/bin/sh
+# bench.sh -- `make bench`: make the benchmark set once (cached under
+# build/bench/: torchvision resnet50, vgg16, vit_b_16, a 2.2 GB transformer
+# stack with external data, a 100,000-node graph), then time priori over
+# it against `cat` and print a table with PASS/FAIL per target. A benchmark
+# reports; it does not fail the build (exit status 0 unless it could not
+# run). Needs /usr/bin/python3 with onnx, torch and torchvision, and strace.
+#   PRIORI  the binary (an optimized build)   PYTHON  Debian's python3
+#   OUT     where the models go               RUNS    timed runs per model
+set -eu
+: "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${OUT:=build/bench}" "${RUNS:=7}"
+"$PYTHON" tests/bench/make_models.py "$OUT"
+exec "$PYTHON" tests/bench/measure.py --priori "$PRIORI" --dir "$OUT" --runs "$RUNS"
