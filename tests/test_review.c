@@ -130,8 +130,9 @@ static void gate_compares_value_with_limit_and_growth(void)
     CHECK_EQ(pr_growth_parse("energy_j=1%", growth, &err), 0);
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
     CHECK(err.code == PR_EXIT_USAGE && msg_has("needs --hw"));
-    /* with an estimate (issue 4 fills it), the same limit is evaluated */
-    s.est = (struct pr_estimate){.has_energy = true, .latency_s = 0.002, .energy_j = 0.5, .co2e_g = 1e-4};
+    /* with an estimate (--hw fills it), the same limit is evaluated */
+    static struct pr_profile prof = {.id = "test/fp32/single"};
+    s.est = (struct pr_estimate){.profile = &prof, .latency_s = 0.002, .energy_j = 0.5, .co2e_g = 1e-4};
     base.has[PR_M_ENERGY] = true;
     base.value[PR_M_ENERGY] = 0.4;
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), 0);
