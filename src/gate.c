@@ -75,8 +75,7 @@ const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
         snprintf(buf, size, v < 1.0 ? "%.3g mJ" : "%.3g J", v < 1.0 ? v * 1e3 : v);
         return buf;
     case PR_M_CO2E:
-        snprintf(buf, size, "%.3g g", v);
-        return buf;
+        return pr_human_si(v, "g", buf, size);
     default:
         return pr_human_count(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
     }
@@ -732,8 +731,9 @@ static int eval_growth(struct pr_gate *g, const struct pr_subject *s, const stru
         if (!b->has[m])
             return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: missing; the baseline has no energy estimate, so "
                               "a growth limit on %s cannot be checked: regenerate it with 'priori analyze MODEL "
-                              "--hw %s --format json' (or drop %s from --max-growth)", b->file, c.metric,
-                              s->est.profile->id, c.metric);
+                              "--hw %s --precision %s --scenario %s --format json' (or drop %s from --max-growth)",
+                              b->file, c.metric, s->est.profile->hw, s->est.profile->precision,
+                              s->est.profile->scenario, c.metric);
         if (pr_metric_is_estimate(m) && same_conditions(s, b, m, err) < 0)
             return -1;
         c.baseline = b->value[m];
