@@ -64,16 +64,9 @@ const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
     case PR_M_PEAK_ACT:
         return pr_human_bytes(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
     case PR_M_LATENCY:
-        if (v < 1e-3)
-            snprintf(buf, size, "%.3g us", v * 1e6);
-        else if (v < 1.0)
-            snprintf(buf, size, "%.3g ms", v * 1e3);
-        else
-            snprintf(buf, size, "%.3g s", v);
-        return buf;
+        return pr_human_si(v, "s", buf, size);
     case PR_M_ENERGY:
-        snprintf(buf, size, v < 1.0 ? "%.3g mJ" : "%.3g J", v < 1.0 ? v * 1e3 : v);
-        return buf;
+        return pr_human_si(v, "J", buf, size);
     case PR_M_CO2E:
         return pr_human_si(v, "g", buf, size);
     default:
