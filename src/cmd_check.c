@@ -383,7 +383,8 @@ static int render_json(const struct result *r, FILE *f)
         cJSON_AddItemToObject(root, "breaches", num(r->g->nbreaches));
         cJSON_AddItemToObject(root, "near", num(r->g->nnear));
         cJSON_AddItemToObject(root, "complete", cJSON_CreateBool(!r->s->an.totals.incomplete));
-        cJSON_AddItemToObject(root, "energy", r->s->est.profile ? energy_json(&r->s->est) : cJSON_CreateNull());
+        if (r->s->est.profile)   /* like analyze's report: present only with --hw */
+            cJSON_AddItemToObject(root, "energy", energy_json(&r->s->est));
         for (int i = 0; i < r->g->nchecks; i++) {
             const struct pr_check *c = &r->g->checks[i];
             cJSON *o = cJSON_CreateObject();

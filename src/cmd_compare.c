@@ -465,7 +465,8 @@ static int render_json(const struct table *t, FILE *f)
     if (ok) {
         cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.compare/1"));
         cJSON_AddItemToObject(root, "priori_version", cJSON_CreateString(PRIORI_VERSION));
-        cJSON_AddItemToObject(root, "energy", t->est ? energy_json(t->est) : cJSON_CreateNull());
+        if (t->est)   /* like analyze's report: present only with --hw */
+            cJSON_AddItemToObject(root, "energy", energy_json(t->est));
         for (int i = 0; i < t->n && ok; i++) {
             cJSON *o = model_json(t, i);
             ok = o != NULL;

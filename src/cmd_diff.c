@@ -522,9 +522,7 @@ static int render_json(const struct result *r, FILE *f)
         cJSON_AddItemToObject(en, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
         cJSON_AddItemToObject(en, "pue", cJSON_CreateNumber(e->pue));
         cJSON_AddItemToObject(en, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
-        cJSON_AddItemToObject(root, "energy", en);
-    } else {
-        cJSON_AddItemToObject(root, "energy", cJSON_CreateNull());
+        cJSON_AddItemToObject(root, "energy", en);   /* like analyze's report: present only with --hw */
     }
     for (int c = 0; c <= PR_CHANGE_REMOVED; c++)
         cJSON_AddItemToObject(sum, pr_change_name(c), cJSON_CreateNumber(r->d->count[c]));
