@@ -411,7 +411,7 @@ static void memory_chart(FILE *f, const struct pr_analysis *a)
 
 /* ---- tables and page ---- */
 
-static void layer_table(FILE *f, const struct pr_analysis *a)
+static void layer_table(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     fprintf(f, "<section class=\"card\" id=\"table\"><h2>All %d layers</h2>\n", a->nlayers);
     if (a->nlayers > MAX_TABLE_ROWS)
@@ -419,8 +419,10 @@ static void layer_table(FILE *f, const struct pr_analysis *a)
                 "(--format json, --format csv) have every layer.</p>\n", MAX_TABLE_ROWS, a->nlayers);
     fputs("<table class=\"layers\"><thead><tr><th class=\"n\">#</th><th>name</th><th>op</th><th>output</th>"
           "<th class=\"n\">params</th><th class=\"n\">MACs</th><th class=\"n\">share</th><th class=\"n\">FLOPs</th>"
-          "<th class=\"n\">act. mem</th><th class=\"n\">read</th><th class=\"n\">written</th><th>status</th>"
-          "</tr></thead><tbody>\n", f);
+          "<th class=\"n\">act. mem</th><th class=\"n\">read</th><th class=\"n\">written</th>", f);
+    if (e)
+        fputs("<th class=\"n\">time</th><th class=\"n\">energy</th>", f);
+    fputs("<th>status</th></tr></thead><tbody>\n", f);
     for (int p = 0; p < a->nlayers && p < MAX_TABLE_ROWS; p++) {
         const struct pr_layer *L = &a->layers[p];
         char sh[512], b[6][32];
@@ -433,11 +435,15 @@ static void layer_table(FILE *f, const struct pr_analysis *a)
         pr_html_text(f, pr_layer_shapes(a, L, sh, sizeof sh), 80);
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                 "<td class=\"n share\" style=\"--w:%.1f%%\">%.1f%%</td><td class=\"n\">%s</td>"
-                "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>\n",
+                "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
                 pr_human_count(L->params, b[0], sizeof b[0]), pr_human_count(L->macs, b[1], sizeof b[1]), share, share,
                 pr_human_count(L->flops, b[2], sizeof b[2]), pr_human_bytes(L->activation_bytes, b[3], sizeof b[3]),
-                pr_human_bytes(L->bytes_read, b[4], sizeof b[4]), pr_human_bytes(L->bytes_written, b[5], sizeof b[5]),
-                L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+                pr_human_bytes(L->bytes_read, b[4], sizeof b[4]), pr_human_bytes(L->bytes_written, b[5], sizeof b[5]));
+        if (e)
+            fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
+                    pr_human_si(e->layers[p].time_s, "s", b[0], sizeof b[0]),
+                    pr_human_si(e->layers[p].energy_j, "J", b[1], sizeof b[1]));
+        fprintf(f, "<td>%s</td></tr>\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
     }
     fputs("</tbody></table></section>\n", f);
 }
@@ -588,7 +594,7 @@ int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FIL
      * estimate (--hw); without one nothing is drawn here */
     if (e)
         pr_html_energy_section(f, a, e);
-    layer_table(f, a);
+    layer_table(f, a, e);
     notes(f, a);
     fprintf(f, "<footer>Made by priori %s, a static analyzer: counts follow the conventions in its README "
             "(MAC = multiply-accumulate; FLOPs = 2 x MACs + non-MAC work). No layer was run.</footer>\n"

@@ -99,7 +99,8 @@ void pr_html_energy_totals(FILE *f, const struct pr_estimate *e)
     if (e->mlco2_j >= 0) {
         snprintf(x, sizeof x, "TDP &#215; time; %s CO2e", pr_human_si(e->mlco2_co2e_g, "g", b1, sizeof b1));
         box(f, "mlco2", "ML CO2 Impact would say", pr_human_si(e->mlco2_j, "J", v, sizeof v), -1, x);
-        snprintf(x, sizeof x, "(TDP + memory) &#215; time &#215; PUE; %s CO2e", pr_human_si(e->ga_co2e_g, "g", b2, sizeof b2));
+        snprintf(x, sizeof x, "(TDP + memory) &#215; time &#215; PUE; %s CO2e",
+                 pr_human_si(e->ga_co2e_g, "g", b2, sizeof b2));
         box(f, "ga", "Green Algorithms would say", pr_human_si(e->ga_j, "J", v, sizeof v), -1, x);
     } else {
         box(f, "mlco2", "ML CO2 Impact / Green Algorithms", "n/a", -1, "no TDP in the profile's spec");
@@ -274,8 +275,9 @@ static void roofline(FILE *f, const struct pr_analysis *a, const struct pr_estim
         pr_html_text(f, node_name(a, p->layer), 80);
         fputs(" (", f);
         pr_html_text(f, node_op(a, p->layer), 40);
-        fprintf(f, "): %.3g FLOPs/byte, %s, %s, %s</title></circle>\n", p->x, pr_human_si(p->y, "FLOP/s", b1, sizeof b1),
-                pr_human_si(e->layers[p->layer].time_s, "s", b2, sizeof b2), pr_human_si(p->energy, "J", b3, sizeof b3));
+        fprintf(f, "): %.3g FLOPs/byte, %s, %s, %s</title></circle>\n", p->x,
+                pr_human_si(p->y, "FLOP/s", b1, sizeof b1), pr_human_si(e->layers[p->layer].time_s, "s", b2, sizeof b2),
+                pr_human_si(p->energy, "J", b3, sizeof b3));
     }
     /* the heaviest by energy, labeled with a leader line: up and to the
      * left (above the roof is empty), or down and to the right where the
@@ -366,7 +368,8 @@ static void energy_bars(FILE *f, const struct pr_analysis *a, const struct pr_es
             pr_html_text(f, node_name(a, i), 80);
             fputs(" (", f);
             pr_html_text(f, node_op(a, i), 40);
-            fprintf(f, "): %s, %s", pr_human_si(v[i], "J", b1, sizeof b1), pr_human_si(e->layers[i].time_s, "s", b2, sizeof b2));
+            fprintf(f, "): %s, %s", pr_human_si(v[i], "J", b1, sizeof b1),
+                    pr_human_si(e->layers[i].time_s, "s", b2, sizeof b2));
         } else {
             int last = (i + 1) * per - 1 < n ? (i + 1) * per - 1 : n - 1;
             fprintf(f, "layers %d-%d: %s", i * per, last, pr_human_si(v[i], "J", b1, sizeof b1));
