@@ -197,6 +197,24 @@ else
     ok
 fi
 
+# hostile names stay text in the roofline labels and energy bars too
+"$PRIORI" analyze fixtures/review/hostile_names.onnx --db $TDB --hw nvidia-a100-pcie-40gb --format html -o "$tmp/hostile_hw.html" -q
+"$PYTHON" - "$tmp/hostile_hw.html" <<'EOF' && ok || bad "a hostile name became markup in the --hw report"
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.bad = []; self.text = []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img", "iframe", "object") or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append((tag, attrs))
+    def handle_data(self, d):
+        self.text.append(d)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert not p.bad and 'id="roofline"' in open(sys.argv[1], encoding="utf-8").read(), p.bad
+assert "<script>alert(1)</script>" in "".join(p.text)
+EOF
+
 # 100,000 layers: bars aggregated, table bounded, all of it quick
 big=$BUILD/models/chain100k.onnx
 if [ ! -s "$big" ]; then
