@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <math.h>
-
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
@@ -33,16 +31,8 @@ const char pr_usage_analyze[] =
     "  --strict             an operator priori does not know is an error (exit 3)\n"
     "  -q, --quiet          do not repeat warnings on standard error\n"
     "\n"
-    "energy (see 'priori hw list'):\n"
-    "  --hw ID              estimate latency, energy and CO2e per inference on hardware ID\n"
-    "  --precision P        fp32, fp16 or int8 (default: fp32 where measured)\n"
-    "  --scenario S         single or offline (also multi, server; default single)\n"
-    "  --region CODE        carbon intensity of a country (ISO alpha-3, e.g. FRA) or cloud\n"
-    "                       region (e.g. gcp:europe-west1); default world average 475 g/kWh\n"
-    "  --carbon G           carbon intensity in g CO2e per kWh\n"
-    "  --pue X              data-centre power usage effectiveness (default 1)\n"
+    PR_USAGE_ENERGY
     "  --inferences N       also total the energy and CO2e of N inferences\n"
-    "  --db DIR             the measurement database (default $PRIORI_DB or db)\n"
     "\n"
     "exit codes: 0 ok, 2 usage error, 3 invalid model (or unsupported operator\n"
     "with --strict), 4 I/O error, 5 internal error\n";
@@ -54,39 +44,8 @@ struct analyze_args {
     bool quiet, strict;
     struct pr_cli_shapes shapes;
     int top;
-    const char *hw, *precision, *scenario, *region, *db;   /* --hw and friends */
-    double carbon, pue;
-    long long inferences;
+    struct pr_energy_args energy;   /* --hw and friends */
 };
-
-/* --hw and the options that only make sense with it: 1 used, 0 not
- * ours, PR_EXIT_USAGE bad value. */
-static int energy_option(struct analyze_args *a, const char *arg, const char *val)
-{
-    const char **s = strcmp(arg, "--hw") == 0 ? &a->hw : strcmp(arg, "--precision") == 0 ? &a->precision
-                   : strcmp(arg, "--scenario") == 0 ? &a->scenario : strcmp(arg, "--region") == 0 ? &a->region
-                   : strcmp(arg, "--db") == 0 ? &a->db : NULL;
-    if (s) {
-        *s = val;
-        return 1;
-    }
-    if (strcmp(arg, "--carbon") == 0 || strcmp(arg, "--pue") == 0) {
-        char *end;
-        double v = strtod(val, &end);
-        bool pue = arg[2] == 'p';
-        if (*end || !*val || !isfinite(v) || v < (pue ? 1 : 0) || v > (pue ? 10 : 1e5))
-            return pr_cli_usage_error("analyze", "%s %s: expected %s", arg, val,
-                                      pue ? "a number from 1 to 10" : "g CO2e per kWh, from 0 to 100000");
-        *(pue ? &a->pue : &a->carbon) = v;
-        return 1;
-    }
-    if (strcmp(arg, "--inferences") == 0) {
-        if (pr_cli_parse_int(val, 1, (1LL << 50), &a->inferences) < 0)
-            return pr_cli_usage_error("analyze", "--inferences %s: expected a positive integer", val);
-        return 1;
-    }
-    return 0;
-}
 
 static int parse(int argc, char **argv, struct analyze_args *a)
 {
@@ -101,15 +60,13 @@ static int parse(int argc, char **argv, struct analyze_args *a)
             return -1;
         } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
                    strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || strcmp(arg, "--top") == 0 ||
-                   strcmp(arg, "--hw") == 0 || strcmp(arg, "--precision") == 0 || strcmp(arg, "--scenario") == 0 ||
-                   strcmp(arg, "--region") == 0 || strcmp(arg, "--carbon") == 0 || strcmp(arg, "--pue") == 0 ||
-                   strcmp(arg, "--inferences") == 0 || strcmp(arg, "--db") == 0) {
+                   pr_energy_is_option(arg, true)) {
             if (!next)
                 return pr_cli_usage_error("analyze", "option %s needs a value", arg);
             char *val = argv[++i];
             int used = pr_cli_shapes_option(&a->shapes, "analyze", arg, val);
             if (!used)
-                used = energy_option(a, arg, val);
+                used = pr_energy_option(&a->energy, "analyze", arg, val);
             if (used > 1)
                 return used;
             if (used)
@@ -149,12 +106,7 @@ static int parse(int argc, char **argv, struct analyze_args *a)
     }
     if (!a->model)
         return pr_cli_usage_error("analyze", "%s", "analyze needs a model file");
-    if (!a->hw && (a->precision || a->scenario || a->region || a->carbon || a->pue || a->inferences))
-        return pr_cli_usage_error("analyze", "%s", "--precision, --scenario, --region, --carbon, --pue and "
-                                  "--inferences need --hw ID");
-    if (a->region && a->carbon)
-        return pr_cli_usage_error("analyze", "%s", "give --region or --carbon, not both");
-    return 0;
+    return pr_energy_args_check(&a->energy, "analyze");
 }
 
 struct rendering {
@@ -169,8 +121,8 @@ static int render(const void *ctx, FILE *f)
     switch (r->format) {
     case PR_FORMAT_JSON: return pr_report_json_energy(r->an, r->energy, f);
     case PR_FORMAT_CSV: return pr_report_csv_energy(r->an, r->energy, f);
-    case PR_FORMAT_MD: return pr_report_md(r->an, f);
-    case PR_FORMAT_HTML: return pr_report_html(r->an, NULL, f);
+    case PR_FORMAT_MD: return pr_report_md(r->an, r->energy, f);
+    case PR_FORMAT_HTML: return pr_report_html(r->an, r->energy, f);
     default: return pr_report_table_energy(r->an, r->energy, f);
     }
 }
@@ -193,56 +145,17 @@ static int strict_error(const struct analyze_args *args, const struct pr_analysi
     return PR_EXIT_MODEL;
 }
 
-/* Loads the database and selects the profile (before the model is read,
- * so that a bad --db or --hw fails fast). Exit code. */
-static int energy_setup(const struct analyze_args *a, struct pr_db *db, const struct pr_profile **p,
-                        struct pr_energy_opts *o)
-{
-    struct pr_err err = {0};
-    if (pr_db_load(db, a->db ? a->db : pr_db_default_dir(), &err) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
-        return (int)err.code;
-    }
-    *p = pr_db_select(db, a->hw, a->precision, a->scenario);
-    if (!*p) {
-        fprintf(stderr, "priori: --hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'\n", a->hw,
-                a->precision ? " --precision " : "", a->precision ? a->precision : "",
-                a->scenario ? " --scenario " : "", a->scenario ? a->scenario : "", db->dir);
-        return PR_EXIT_USAGE;
-    }
-    o->pue = a->pue ? a->pue : 1;
-    o->inferences = (uint64_t)a->inferences;
-    o->g_per_kwh = db->world_g_per_kwh;
-    o->carbon_source = db->world_source;
-    if (a->carbon) {
-        o->g_per_kwh = a->carbon;
-        o->carbon_source = "--carbon";
-    } else if (a->region) {
-        const struct pr_carbon *c = pr_db_carbon(db, a->region);
-        if (!c) {
-            fprintf(stderr, "priori: --region %s: not in %s/carbon.json; give an ISO alpha-3 country code "
-                            "(FRA), a cloud region (gcp:europe-west1) or --carbon G\n", a->region, db->dir);
-            return PR_EXIT_USAGE;
-        }
-        o->g_per_kwh = c->g_per_kwh;
-        o->carbon_source = c->name && *c->name ? c->name : c->code;
-    }
-    return PR_EXIT_OK;
-}
-
 int pr_cmd_analyze(int argc, char **argv)
 {
     struct analyze_args args = {.format = PR_FORMAT_TABLE, .top = 10};
-    struct pr_db db = {0};
-    const struct pr_profile *profile = NULL;
-    struct pr_energy_opts eopt = {0};
+    struct pr_hw hw = {0};
     struct pr_estimate est = {0};
     int rc = parse(argc, argv, &args);
     if (rc != 0) {
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    if (args.hw && (rc = energy_setup(&args, &db, &profile, &eopt)) != 0)
+    if ((rc = pr_hw_open(&hw, &args.energy)) != 0)
         goto out;
     struct pr_model model;
     struct pr_analysis an;
@@ -265,11 +178,11 @@ int pr_cmd_analyze(int argc, char **argv)
                 fprintf(stderr, "priori: warning: %s\n", an.diag.msgs[i]);
         if (args.strict && an.nunsupported) {
             rc = strict_error(&args, &an);
-        } else if (profile && pr_estimate(&an, profile, &eopt, &est, &err) < 0) {
+        } else if (hw.profile && pr_estimate(&an, hw.profile, &hw.opts, &est, &err) < 0) {
             fprintf(stderr, "priori: %s\n", err.msg);
             rc = (int)err.code;
         } else {
-            struct rendering r = {.an = &an, .energy = profile ? &est : NULL, .format = args.format};
+            struct rendering r = {.an = &an, .energy = hw.profile ? &est : NULL, .format = args.format};
             rc = pr_cli_write(args.output, render, &r);
             pr_estimate_free(&est);
         }
@@ -278,7 +191,7 @@ int pr_cmd_analyze(int argc, char **argv)
     pr_diag_free(&load_diag);
     pr_model_free(&model);
 out:
-    pr_db_free(&db);
+    pr_hw_close(&hw);
     pr_cli_shapes_free(&args.shapes);
     return rc;
 }

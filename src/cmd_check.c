@@ -3,7 +3,12 @@
  * (--baseline with --max-growth); gate.c evaluates them. Exit 0 when every
  * limit holds, 1 when any is breached, 2 for usage errors: a malformed
  * budget or baseline, an unbound symbol (budgets must always mean the same
- * shapes), an estimate metric without --hw.
+ * shapes), an estimate metric (latency_s, energy_j, co2e) without --hw, a
+ * growth limit on one against a baseline without an energy section or made
+ * on another hardware profile. With --hw every output names the profile
+ * and its uncertainty: an estimate within +-u% of a limit is not a
+ * certain pass, and the near-limit warning (warn_fraction) is the tool for
+ * that.
  *
  * Output: one line per limit (table), JSON, CSV, Markdown, or GitHub
  * Actions workflow commands (--format github: ::error:: per breach,
@@ -37,12 +42,15 @@ const char pr_usage_check[] =
     "                       macs=5%,params=2%,peak_activation_bytes=10%\n"
     "                       metrics: params macs flops weight_bytes\n"
     "                       peak_activation_bytes; latency_s energy_j co2e need --hw\n"
+    "                       and a baseline made with the same --hw\n"
     "  --input NAME=DIMS    shape of graph input NAME (repeatable)\n"
     "  --dim SYMBOL=N       bind a symbolic dimension (repeatable)\n"
     "  --format FORMAT      table (default), json, csv, md or github (workflow\n"
     "                       annotations ::error:: and ::warning::)\n"
     "  -o, --output FILE    write the result to FILE instead of standard output\n"
     "  -q, --quiet          do not repeat the model's warnings on standard error\n"
+    "\n"
+    PR_USAGE_ENERGY
     "\n"
     "exit codes: 0 within limits, 1 a limit is breached, 2 usage error (also a\n"
     "malformed budget or baseline, or an unbound symbol), 3 invalid model,\n"
@@ -55,6 +63,7 @@ struct check_args {
     enum check_format format;
     bool quiet;
     struct pr_cli_shapes shapes;
+    struct pr_energy_args energy;
 };
 
 static int parse(int argc, char **argv, struct check_args *a)
@@ -78,12 +87,15 @@ static int parse(int argc, char **argv, struct check_args *a)
             bool known = false;
             for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
                 known |= strcmp(arg, valued[k]) == 0;
+            known |= pr_energy_is_option(arg, false);
             if (!known)
                 return pr_cli_usage_error("check", "unknown option %s", arg);
             if (i + 1 >= argc)
                 return pr_cli_usage_error("check", "option %s needs a value", arg);
             char *val = argv[++i];
             int used = pr_cli_shapes_option(&a->shapes, "check", arg, val);
+            if (!used)
+                used = pr_energy_option(&a->energy, "check", arg, val);
             if (used > 1)
                 return used;
             if (used)
@@ -120,7 +132,7 @@ static int parse(int argc, char **argv, struct check_args *a)
     if (!a->budget && !a->baseline)
         return pr_cli_usage_error("check", "%s", "nothing to check: give --budget FILE and/or --baseline REPORT.json "
                                   "--max-growth SPEC");
-    return 0;
+    return pr_energy_args_check(&a->energy, "check");
 }
 
 struct result {
@@ -187,6 +199,10 @@ static int render_table(const struct result *r, FILE *f)
     }
     if (r->s->an.totals.incomplete)
         fputs("  note: some layers are unsupported or have unknown shapes; the totals are lower bounds\n", f);
+    if (r->s->est.profile) {
+        char d[400];
+        fprintf(f, "  energy on %s\n", pr_estimate_describe(&r->s->est, d, sizeof d));
+    }
     return ferror(f) ? -1 : 0;
 }
 
@@ -253,6 +269,12 @@ static int render_md(const struct result *r, FILE *f)
     }
     if (r->s->an.totals.incomplete)
         fputs("\n> Some layers are unsupported or have unknown shapes: the totals are lower bounds.\n", f);
+    if (r->s->est.profile) {
+        char d[400];
+        fputs("\nEnergy on ", f);
+        pr_md_text(f, pr_estimate_describe(&r->s->est, d, sizeof d), 400);
+        fputs(".\n", f);
+    }
     return ferror(f) ? -1 : 0;
 }
 
@@ -332,6 +354,22 @@ static cJSON *clean_string(const char *s)
     return item;
 }
 
+/* The profile the estimate metrics were checked on, and its uncertainty. */
+static cJSON *energy_json(const struct pr_estimate *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddItemToObject(o, "profile", clean_string(e->profile->id));
+    cJSON_AddItemToObject(o, "method", cJSON_CreateString(pr_method_name[e->method]));
+    cJSON_AddItemToObject(o, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
+    cJSON_AddItemToObject(o, "uncertainty_p90_pct", e->uncertainty_p90_pct >= 0 ?
+                          cJSON_CreateNumber(e->uncertainty_p90_pct) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "pue", cJSON_CreateNumber(e->pue));
+    cJSON_AddItemToObject(o, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
+    return o;
+}
+
 static int render_json(const struct result *r, FILE *f)
 {
     cJSON *root = cJSON_CreateObject(), *checks = cJSON_CreateArray();
@@ -345,6 +383,8 @@ static int render_json(const struct result *r, FILE *f)
         cJSON_AddItemToObject(root, "breaches", num(r->g->nbreaches));
         cJSON_AddItemToObject(root, "near", num(r->g->nnear));
         cJSON_AddItemToObject(root, "complete", cJSON_CreateBool(!r->s->an.totals.incomplete));
+        if (r->s->est.profile)   /* like analyze's report: present only with --hw */
+            cJSON_AddItemToObject(root, "energy", energy_json(&r->s->est));
         for (int i = 0; i < r->g->nchecks; i++) {
             const struct pr_check *c = &r->g->checks[i];
             cJSON *o = cJSON_CreateObject();
@@ -416,6 +456,7 @@ int pr_cmd_check(int argc, char **argv)
     struct pr_baseline baseline = {0};
     struct pr_subject s = {0};
     struct pr_gate gate = {0};
+    struct pr_hw hw = {0};
     struct pr_err err = {0};
     double growth[PR_M_COUNT];
     int rc = parse(argc, argv, &args);
@@ -431,6 +472,8 @@ int pr_cmd_check(int argc, char **argv)
         rc = (int)err.code;
         goto out;
     }
+    if ((rc = pr_hw_open(&hw, &args.energy)) != 0)
+        goto out;
     rc = pr_subject_open(&s, args.model, &args.shapes, 10, args.quiet);
     if (rc)
         goto out;
@@ -438,6 +481,8 @@ int pr_cmd_check(int argc, char **argv)
         rc = refuse_unbound(&s);
         goto out;
     }
+    if ((rc = pr_subject_estimate(&s, &hw)) != 0)
+        goto out;
     if (pr_gate_eval(&gate, &s, args.budget ? &budget : NULL, args.baseline ? &baseline : NULL,
                      args.growth ? growth : NULL, &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
@@ -453,6 +498,7 @@ out:
     pr_subject_close(&s);
     pr_budget_free(&budget);
     pr_baseline_free(&baseline);
+    pr_hw_close(&hw);
     pr_cli_shapes_free(&args.shapes);
     return rc;
 }

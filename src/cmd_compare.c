@@ -1,8 +1,12 @@
 /* cmd_compare.c -- `priori compare A.onnx B.onnx ...`: one row per model
  * with params, MACs, FLOPs, weight bytes and peak live activation memory
- * (and latency, energy and CO2e when the models carry an estimate), each
- * model's ratio to the first (value / first value; "-" when the first is
- * 0), and the best (smallest) value of every column marked.
+ * (and with --hw ID latency, J per inference and g CO2e per million
+ * inferences, all on that one hardware profile, with the profile's
+ * uncertainty), each model's ratio to the first (value / first value; "-"
+ * when the first is 0), and the best (smallest) value of every column
+ * marked. The uncertainty is the profile's (the same for every model);
+ * ratios between models on one profile are surer than the absolute values,
+ * but priori does not claim a number for that.
  *
  * Per-model shapes: --input and --dim given before the first model apply
  * to every model; given after a model they apply to that model only (until
@@ -22,8 +26,9 @@ const char pr_usage_compare[] =
     "usage: priori compare A.onnx B.onnx ... [options]\n"
     "\n"
     "One row per model: params, MACs, FLOPs, weight bytes, peak live activation\n"
-    "memory, each model's ratio to the first model, and the best (smallest)\n"
-    "value of each column marked with '*'.\n"
+    "memory (with --hw: latency, energy per inference, g CO2e per million\n"
+    "inferences), each model's ratio to the first model, and the best\n"
+    "(smallest) value of each column marked with '*'.\n"
     "\n"
     "--input and --dim before the first model apply to every model; after a\n"
     "model they apply to that model only and win over the global ones:\n"
@@ -36,6 +41,8 @@ const char pr_usage_compare[] =
     "  -o, --output FILE    write the comparison to FILE instead of standard output\n"
     "  -q, --quiet          do not repeat the models' warnings on standard error\n"
     "\n"
+    PR_USAGE_ENERGY
+    "\n"
     "exit codes: 0 ok, 2 usage error, 3 invalid model, 4 I/O error, 5 internal error\n";
 
 enum { MAX_MODELS = 256 };
@@ -47,6 +54,7 @@ struct compare_args {
     int nmodels;
     const char *models[MAX_MODELS];
     struct pr_cli_shapes global, own[MAX_MODELS];
+    struct pr_energy_args energy;
 };
 
 static int parse(int argc, char **argv, struct compare_args *a)
@@ -61,12 +69,14 @@ static int parse(int argc, char **argv, struct compare_args *a)
         if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->quiet = true;
         } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
-                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || pr_energy_is_option(arg, false)) {
             if (i + 1 >= argc)
                 return pr_cli_usage_error("compare", "option %s needs a value", arg);
             char *val = argv[++i];
             struct pr_cli_shapes *s = a->nmodels ? &a->own[a->nmodels - 1] : &a->global;
             int used = pr_cli_shapes_option(s, "compare", arg, val);
+            if (!used)
+                used = pr_energy_option(&a->energy, "compare", arg, val);
             if (used > 1)
                 return used;
             if (used)
@@ -98,6 +108,8 @@ static int parse(int argc, char **argv, struct compare_args *a)
         return rc;
     if (a->nmodels < 1)
         return pr_cli_usage_error("compare", "%s", "compare needs model files, e.g. priori compare a.onnx b.onnx");
+    if ((rc = pr_energy_args_check(&a->energy, "compare")) != 0)
+        return rc;
     /* the global bindings follow each model's own: the first binding of a name wins */
     for (int m = 0; m < a->nmodels; m++) {
         struct pr_cli_shapes *s = &a->own[m];
@@ -113,9 +125,39 @@ struct table {
     const struct compare_args *args;
     struct pr_subject *s;
     int n;
-    bool metric_on[PR_M_COUNT];   /* columns shown: static ones, estimates if any model has them */
+    bool metric_on[PR_M_COUNT];   /* columns shown: static ones, estimates with --hw */
     double best[PR_M_COUNT];
+    const struct pr_estimate *est;   /* the first model's estimate (profile, uncertainty); NULL without --hw */
 };
+
+/* Column title: the metric, and for estimates the profile's uncertainty. */
+static const char *col_label(const struct table *t, int m, char *buf, size_t size)
+{
+    if (!pr_metric_is_estimate(m) || !t->est)
+        snprintf(buf, size, "%s", pr_metric_label(m));
+    else
+        snprintf(buf, size, "%s +-%.0f%%", m == PR_M_CO2E ? "CO2e per M inf." : pr_metric_label(m),
+                 t->est->uncertainty_pct);
+    return buf;
+}
+
+/* "energy on PROFILE (...); CO2e at G g/kWh (source), PUE p" */
+static void energy_line(FILE *f, const struct table *t, bool md)
+{
+    const struct pr_estimate *e = t->est;
+    char d[400];
+    fputs(md ? "Energy on " : "energy on ", f);
+    if (md)
+        pr_md_text(f, pr_estimate_describe(e, d, sizeof d), 400);
+    else
+        fputs(pr_estimate_describe(e, d, sizeof d), f);
+    fprintf(f, "; CO2e at %.4g g/kWh (", e->g_per_kwh);
+    if (md)
+        pr_md_text(f, e->carbon_source ? e->carbon_source : "-", 120);
+    else
+        fputs(e->carbon_source ? e->carbon_source : "-", f);
+    fprintf(f, "), PUE %.3g%s\n", e->pue, md ? "." : "");
+}
 
 static bool value(const struct table *t, int i, int m, double *v)
 {
@@ -197,7 +239,8 @@ static int render_table(const struct table *t, FILE *f)
     }
     wmodel = wmodel > 48 ? 48 : wmodel;
     for (int m = 0; m < PR_M_COUNT; m++) {
-        w[m] = (int)strlen(pr_metric_label(m));
+        char lab[64];
+        w[m] = (int)strlen(col_label(t, m, lab, sizeof lab));
         for (int i = 0; t->metric_on[m] && i < t->n; i++) {
             char h[32], r[32];
             int len = snprintf(cell, sizeof cell, "%s (%s)%s", human(t, i, m, h, sizeof h),
@@ -205,12 +248,16 @@ static int render_table(const struct table *t, FILE *f)
             w[m] = len > w[m] ? len : w[m];
         }
     }
-    fprintf(f, "priori compare: %d model%s; ratio to model 0, * best (smallest) in its column\n\n", t->n,
+    fprintf(f, "priori compare: %d model%s; ratio to model 0, * best (smallest) in its column\n", t->n,
             t->n == 1 ? "" : "s");
-    fprintf(f, "%3s  %-*s", "#", wmodel, "model");
-    for (int m = 0; m < PR_M_COUNT; m++)
+    if (t->est)
+        energy_line(f, t, false);
+    fprintf(f, "\n%3s  %-*s", "#", wmodel, "model");
+    for (int m = 0; m < PR_M_COUNT; m++) {
+        char lab[64];
         if (t->metric_on[m])
-            fprintf(f, "  %-*s", last_col(t, m) ? 0 : w[m], pr_metric_label(m));
+            fprintf(f, "  %-*s", last_col(t, m) ? 0 : w[m], col_label(t, m, lab, sizeof lab));
+    }
     fputc('\n', f);
     for (int i = 0; i < t->n; i++) {
         char *p = pr_text_clean(t->s[i].path, 45);
@@ -239,10 +286,17 @@ static int render_table(const struct table *t, FILE *f)
 static int render_md(const struct table *t, FILE *f)
 {
     fprintf(f, "### priori compare: %d model%s\n\nRatio to the first model; **bold** is the best (smallest) "
-            "value of its column.\n\n| # | model |", t->n, t->n == 1 ? "" : "s");
-    for (int m = 0; m < PR_M_COUNT; m++)
+            "value of its column.\n", t->n, t->n == 1 ? "" : "s");
+    if (t->est) {
+        fputc('\n', f);
+        energy_line(f, t, true);
+    }
+    fputs("\n| # | model |", f);
+    for (int m = 0; m < PR_M_COUNT; m++) {
+        char lab[64];
         if (t->metric_on[m])
-            fprintf(f, " %s |", pr_metric_label(m));
+            fprintf(f, " %s |", col_label(t, m, lab, sizeof lab));
+    }
     fputs("\n|---:|---|", f);
     for (int m = 0; m < PR_M_COUNT; m++)
         if (t->metric_on[m])
@@ -292,7 +346,7 @@ static int render_csv(const struct table *t, FILE *f)
     for (int m = 0; m < PR_M_COUNT; m++)
         if (t->metric_on[m])
             fprintf(f, ",ratio_%s", pr_metric_name(m));
-    fputs(",best,complete\n", f);
+    fputs(t->est ? ",best,complete,uncertainty_pct,profile\n" : ",best,complete\n", f);
     for (int i = 0; i < t->n; i++) {
         fprintf(f, "%d,", i);
         pr_csv_field(f, t->s[i].path);
@@ -313,7 +367,12 @@ static int render_csv(const struct table *t, FILE *f)
         for (int m = 0, k = 0; m < PR_M_COUNT; m++)
             if (t->metric_on[m] && is_best(t, i, m))
                 fprintf(f, "%s%s", k++ ? ";" : "", pr_metric_name(m));
-        fprintf(f, ",%s\n", t->s[i].an.totals.incomplete ? "false" : "true");
+        fprintf(f, ",%s", t->s[i].an.totals.incomplete ? "false" : "true");
+        if (t->est) {
+            fprintf(f, ",%.6g,", t->est->uncertainty_pct);
+            pr_csv_field(f, t->est->profile->id);
+        }
+        fputc('\n', f);
     }
     return ferror(f) ? -1 : 0;
 }
@@ -368,6 +427,8 @@ static cJSON *model_json(const struct table *t, int i)
         if (is_best(t, i, m))
             cJSON_AddItemToArray(best, cJSON_CreateString(pr_metric_name(m)));
     }
+    if (s->est.profile)
+        cJSON_AddItemToObject(tot, "co2e_g_per_million", cJSON_CreateNumber(s->est.co2e_g_per_million));
     cJSON_AddItemToObject(o, "totals", tot);
     cJSON_AddItemToObject(o, "ratio_to_first", rat);
     cJSON_AddItemToObject(o, "best", best);
@@ -378,6 +439,25 @@ static cJSON *model_json(const struct table *t, int i)
     return o;
 }
 
+/* What every model's estimate shares: the profile, its uncertainty and the carbon settings. */
+static cJSON *energy_json(const struct pr_estimate *e)
+{
+    const struct pr_profile *p = e->profile;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddItemToObject(o, "profile", jstr(p->id));
+    cJSON_AddItemToObject(o, "hardware", jstr(p->hardware ? p->hardware : ""));
+    cJSON_AddItemToObject(o, "method", cJSON_CreateString(pr_method_name[e->method]));
+    cJSON_AddItemToObject(o, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
+    cJSON_AddItemToObject(o, "uncertainty_p90_pct", e->uncertainty_p90_pct >= 0 ?
+                          cJSON_CreateNumber(e->uncertainty_p90_pct) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "pue", cJSON_CreateNumber(e->pue));
+    cJSON_AddItemToObject(o, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
+    cJSON_AddItemToObject(o, "carbon_source", jstr(e->carbon_source ? e->carbon_source : ""));
+    return o;
+}
+
 static int render_json(const struct table *t, FILE *f)
 {
     cJSON *root = cJSON_CreateObject(), *models = cJSON_CreateArray();
@@ -385,6 +465,8 @@ static int render_json(const struct table *t, FILE *f)
     if (ok) {
         cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.compare/1"));
         cJSON_AddItemToObject(root, "priori_version", cJSON_CreateString(PRIORI_VERSION));
+        if (t->est)   /* like analyze's report: present only with --hw */
+            cJSON_AddItemToObject(root, "energy", energy_json(t->est));
         for (int i = 0; i < t->n && ok; i++) {
             cJSON *o = model_json(t, i);
             ok = o != NULL;
@@ -418,6 +500,7 @@ int pr_cmd_compare(int argc, char **argv)
 {
     struct compare_args *args = calloc(1, sizeof *args);
     struct pr_subject *subjects = calloc(MAX_MODELS, sizeof *subjects);
+    struct pr_hw hw = {0};
     int rc = PR_EXIT_INTERNAL;
     if (!args || !subjects) {
         fprintf(stderr, "priori: out of memory\n");
@@ -429,13 +512,16 @@ int pr_cmd_compare(int argc, char **argv)
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
+    if ((rc = pr_hw_open(&hw, &args->energy)) != 0)
+        goto out;
     struct table t = {.args = args, .s = subjects};
     for (int i = 0; i < args->nmodels; i++) {
         rc = pr_subject_open(&subjects[i], args->models[i], &args->own[i], 10, args->quiet);
         t.n = i + 1;
-        if (rc)
+        if (rc || (rc = pr_subject_estimate(&subjects[i], &hw)) != 0)
             goto out;
     }
+    t.est = hw.profile ? &subjects[0].est : NULL;
     for (int m = 0; m < PR_M_COUNT; m++) {
         t.metric_on[m] = !pr_metric_is_estimate(m);
         bool first = true;
@@ -459,6 +545,7 @@ out:
         for (int i = 0; i < args->nmodels; i++)
             pr_cli_shapes_free(&args->own[i]);
     }
+    pr_hw_close(&hw);
     free(args);
     free(subjects);
     return rc;

@@ -4,9 +4,14 @@
  * changed, with per-layer deltas of params, MACs, FLOPs and activation
  * bytes. Layers are matched by diff.c: by name, then by op type and output
  * shapes in execution order. Unchanged layers are counted, not listed.
- * --input/--dim apply to both models.
+ * --input/--dim apply to both models. With --hw both models are estimated
+ * on that profile: latency, energy and CO2e per inference join the totals
+ * (before, after, delta, delta %) and each listed layer gets its energy
+ * delta. The profile's uncertainty applies to each side; a delta smaller
+ * than it is within the noise of the estimate, and the output says so.
  */
 #include <cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +37,8 @@ const char pr_usage_diff[] =
     "  -o, --output FILE    write the diff to FILE instead of standard output\n"
     "  -q, --quiet          do not repeat the models' warnings on standard error\n"
     "\n"
+    PR_USAGE_ENERGY
+    "\n"
     "exit codes: 0 ok (also when the models differ), 2 usage error, 3 invalid\n"
     "model, 4 I/O error, 5 internal error\n";
 
@@ -40,6 +47,7 @@ struct diff_args {
     enum pr_format format;
     bool quiet, all;
     struct pr_cli_shapes shapes;
+    struct pr_energy_args energy;
 };
 
 static int parse(int argc, char **argv, struct diff_args *a)
@@ -58,11 +66,13 @@ static int parse(int argc, char **argv, struct diff_args *a)
         } else if (strcmp(arg, "--all") == 0) {
             a->all = true;
         } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
-                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || pr_energy_is_option(arg, false)) {
             if (i + 1 >= argc)
                 return pr_cli_usage_error("diff", "option %s needs a value", arg);
             char *val = argv[++i];
             int used = pr_cli_shapes_option(&a->shapes, "diff", arg, val);
+            if (!used)
+                used = pr_energy_option(&a->energy, "diff", arg, val);
             if (used > 1)
                 return used;
             if (used)
@@ -93,7 +103,7 @@ static int parse(int argc, char **argv, struct diff_args *a)
     }
     if (!a->new_)
         return pr_cli_usage_error("diff", "%s", "diff needs two models: priori diff OLD.onnx NEW.onnx");
-    return 0;
+    return pr_energy_args_check(&a->energy, "diff");
 }
 
 struct result {
@@ -134,6 +144,53 @@ static const char *delta_pct(double before, double after, char *buf, size_t size
     else
         snprintf(buf, size, "%+.1f%%", 100.0 * (after - before) / before);
     return buf;
+}
+
+static bool has_energy(const struct result *r)
+{
+    return r->old->est.profile && r->new_->est.profile;
+}
+
+/* Estimate metric m (latency_s, energy_j, co2e) of s. */
+static double est_value(const struct pr_subject *s, int m)
+{
+    double v = 0;
+    pr_subject_metric(s, (enum pr_metric)m, &v);
+    return v;
+}
+
+/* "+1.2 mJ" / "-30 us" / "0" for after - before of estimate metric m. */
+static const char *est_delta(int m, double before, double after, char *buf, size_t size)
+{
+    char h[32];
+    if (after == before) {
+        snprintf(buf, size, "0");
+        return buf;
+    }
+    snprintf(buf, size, "%s%s", after > before ? "+" : "-",
+             pr_metric_human((enum pr_metric)m, fabs(after - before), h, sizeof h));
+    return buf;
+}
+
+/* Energy of a layer (0 when absent from that side). */
+static double layer_energy(const struct pr_subject *s, int pos)
+{
+    return pos < 0 || !s->est.profile ? 0 : s->est.layers[pos].energy_j;
+}
+
+/* The profile and what its uncertainty means for the deltas. */
+static void energy_note(FILE *f, const struct result *r, bool md)
+{
+    char d[400];
+    pr_estimate_describe(&r->new_->est, d, sizeof d);
+    fputs(md ? "\nEnergy on " : "\nenergy on ", f);
+    if (md)
+        pr_md_text(f, d, 400);
+    else
+        fputs(d, f);
+    fputs(md ? ". " : ";\n", f);
+    fprintf(f, "%s change smaller than that (+-%.0f%% of each value) is within the estimate's typical error%s\n",
+            md ? "A" : "  a", r->new_->est.uncertainty_pct, md ? "." : "");
 }
 
 static bool listed(const struct result *r, const struct pr_layer_pair *p)
@@ -213,8 +270,16 @@ static int render_table(const struct result *r, FILE *f)
                 pr_metric_human(m, (double)b, hb, sizeof hb), pr_metric_human(m, (double)a, ha, sizeof ha),
                 delta_human(b, a, bytes, hd, sizeof hd), delta_pct((double)b, (double)a, hp, sizeof hp));
     }
+    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
+        double b = est_value(r->old, m), a = est_value(r->new_, m);
+        char hb[32], ha[32], hd[32], hp[32];
+        fprintf(f, "  %-20s %12s  %12s  %12s  %8s\n", pr_metric_label(m), pr_metric_human(m, b, hb, sizeof hb),
+                pr_metric_human(m, a, ha, sizeof ha), est_delta(m, b, a, hd, sizeof hd), delta_pct(b, a, hp, sizeof hp));
+    }
     fprintf(f, "  %-20s %12d  %12d  %+12d\n", "layers", r->old->an.nlayers, r->new_->an.nlayers,
             r->new_->an.nlayers - r->old->an.nlayers);
+    if (has_energy(r))
+        energy_note(f, r, false);
     fputs("\nlayers: ", f);
     summary_line(f, r->d);
     fprintf(f, "%s\n", r->d->exact ? "" : " (large graphs: renamed layers matched greedily)");
@@ -226,8 +291,9 @@ static int render_table(const struct result *r, FILE *f)
     int w[3] = {(int)strlen("layer (old -> new name)"), 2, (int)strlen("output (old -> new)")};
     for (int pass = 0; pass < 2; pass++) {
         if (pass)
-            fprintf(f, "\n  %-8s  %-*s  %-*s  %-*s  %9s  %9s  %9s  %10s\n", "change", w[0], "layer (old -> new name)",
-                    w[1], "op", w[2], "output (old -> new)", "params", "MACs", "FLOPs", "act. mem");
+            fprintf(f, "\n  %-8s  %-*s  %-*s  %-*s  %9s  %9s  %9s  %10s%s\n", "change", w[0], "layer (old -> new name)",
+                    w[1], "op", w[2], "output (old -> new)", "params", "MACs", "FLOPs", "act. mem",
+                    has_energy(r) ? "     energy" : "");
         for (int i = 0; i < r->d->npairs; i++) {
             const struct pr_layer_pair *p = &r->d->pairs[i];
             if (!listed(r, p))
@@ -246,7 +312,13 @@ static int render_table(const struct result *r, FILE *f)
                 fprintf(f, "  %-8s", pr_change_name(p->change));
                 for (int c = 0; c < 3; c++)   /* pad by display width: names may hold UTF-8 */
                     fprintf(f, "  %s%*s", col[c] ? col[c] : "?", w[c] - (int)pr_text_width(col[c] ? col[c] : "?"), "");
-                fprintf(f, "  %9s  %9s  %9s  %10s\n", dl[0], dl[1], dl[2], dl[3]);
+                fprintf(f, "  %9s  %9s  %9s  %10s", dl[0], dl[1], dl[2], dl[3]);
+                if (has_energy(r)) {
+                    char de[32];
+                    fprintf(f, "  %9s", est_delta(PR_M_ENERGY, layer_energy(r->old, p->old_pos),
+                                                    layer_energy(r->new_, p->new_pos), de, sizeof de));
+                }
+                fputc('\n', f);
             }
             for (int c = 0; c < 3; c++)
                 free(col[c]);
@@ -270,6 +342,14 @@ static int render_md(const struct result *r, FILE *f)
                 pr_metric_human(m, (double)a, ha, sizeof ha), delta_human(b, a, bytes, hd, sizeof hd),
                 delta_pct((double)b, (double)a, hp, sizeof hp));
     }
+    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
+        double b = est_value(r->old, m), a = est_value(r->new_, m);
+        char hb[32], ha[32], hd[32], hp[32];
+        fprintf(f, "| %s | %s | %s | %s | %s |\n", pr_metric_label(m), pr_metric_human(m, b, hb, sizeof hb),
+                pr_metric_human(m, a, ha, sizeof ha), est_delta(m, b, a, hd, sizeof hd), delta_pct(b, a, hp, sizeof hp));
+    }
+    if (has_energy(r))
+        energy_note(f, r, true);
     fputs("\nLayers: ", f);
     summary_line(f, r->d);
     fputs(".\n", f);
@@ -278,8 +358,9 @@ static int render_md(const struct result *r, FILE *f)
         any |= listed(r, &r->d->pairs[i]);
     if (!any)
         return ferror(f) ? -1 : 0;
-    fputs("\n| change | old name | new name | op | output before | output after | params | MACs | FLOPs | act. mem |\n"
-          "|---|---|---|---|---|---|---:|---:|---:|---:|\n", f);
+    fprintf(f, "\n| change | old name | new name | op | output before | output after | params | MACs | FLOPs | act. mem |%s\n"
+            "|---|---|---|---|---|---|---:|---:|---:|---:|%s\n", has_energy(r) ? " energy |" : "",
+            has_energy(r) ? "---:|" : "");
     for (int i = 0; i < r->d->npairs; i++) {
         const struct pr_layer_pair *p = &r->d->pairs[i];
         if (!listed(r, p))
@@ -298,6 +379,9 @@ static int render_md(const struct result *r, FILE *f)
         for (int m = 0; m < LM_COUNT; m++)
             fprintf(f, " | %s", delta_human(layer_metric(r->old, p->old_pos, m), layer_metric(r->new_, p->new_pos, m),
                                             m == LM_ACT, dl, sizeof dl));
+        if (has_energy(r))
+            fprintf(f, " | %s", est_delta(PR_M_ENERGY, layer_energy(r->old, p->old_pos),
+                                          layer_energy(r->new_, p->new_pos), dl, sizeof dl));
         fputs(" |\n", f);
     }
     return ferror(f) ? -1 : 0;
@@ -308,7 +392,7 @@ static int render_csv(const struct result *r, FILE *f)
     fputs("change,matched_by,old_index,new_index,old_name,new_name,op_type,old_shapes,new_shapes", f);
     for (int m = 0; m < LM_COUNT; m++)
         fprintf(f, ",old_%s,new_%s", lm_name[m], lm_name[m]);
-    fputc('\n', f);
+    fputs(has_energy(r) ? ",old_energy_j,new_energy_j\n" : "\n", f);
     for (int i = 0; i < r->d->npairs; i++) {
         const struct pr_layer_pair *p = &r->d->pairs[i];
         if (!listed(r, p))
@@ -338,6 +422,14 @@ static int render_csv(const struct result *r, FILE *f)
             fputc(',', f);
             if (p->new_pos >= 0)
                 fprintf(f, "%llu", (unsigned long long)layer_metric(r->new_, p->new_pos, m));
+        }
+        if (has_energy(r)) {
+            fputc(',', f);
+            if (p->old_pos >= 0)
+                fprintf(f, "%.6g", layer_energy(r->old, p->old_pos));
+            fputc(',', f);
+            if (p->new_pos >= 0)
+                fprintf(f, "%.6g", layer_energy(r->new_, p->new_pos));
         }
         fputc('\n', f);
     }
@@ -383,6 +475,10 @@ static cJSON *side(const struct pr_subject *s, int pos)
     cJSON_AddItemToObject(o, "output_shapes", jstr(pr_layer_shapes(&s->an, L, sh, sizeof sh)));
     for (int m = 0; m < LM_COUNT; m++)
         cJSON_AddItemToObject(o, lm_name[m], u64(layer_metric(s, pos, m)));
+    if (s->est.profile) {
+        cJSON_AddItemToObject(o, "time_s", cJSON_CreateNumber(s->est.layers[pos].time_s));
+        cJSON_AddItemToObject(o, "energy_j", cJSON_CreateNumber(s->est.layers[pos].energy_j));
+    }
     return o;
 }
 
@@ -408,7 +504,26 @@ static int render_json(const struct result *r, FILE *f)
                                                 : cJSON_CreateNull());
         cJSON_AddItemToObject(tot, pr_metric_name(m), o);
     }
+    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
+        double b = est_value(r->old, m), a = est_value(r->new_, m);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "before", cJSON_CreateNumber(b));
+        cJSON_AddItemToObject(o, "after", cJSON_CreateNumber(a));
+        cJSON_AddItemToObject(o, "delta", cJSON_CreateNumber(a - b));
+        cJSON_AddItemToObject(o, "delta_pct", b > 0 ? cJSON_CreateNumber(100.0 * (a - b) / b) : cJSON_CreateNull());
+        cJSON_AddItemToObject(tot, pr_metric_name(m), o);
+    }
     cJSON_AddItemToObject(root, "totals", tot);
+    if (has_energy(r)) {
+        const struct pr_estimate *e = &r->new_->est;
+        cJSON *en = cJSON_CreateObject();
+        cJSON_AddItemToObject(en, "profile", jstr(e->profile->id));
+        cJSON_AddItemToObject(en, "method", cJSON_CreateString(pr_method_name[e->method]));
+        cJSON_AddItemToObject(en, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
+        cJSON_AddItemToObject(en, "pue", cJSON_CreateNumber(e->pue));
+        cJSON_AddItemToObject(en, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
+        cJSON_AddItemToObject(root, "energy", en);   /* like analyze's report: present only with --hw */
+    }
     for (int c = 0; c <= PR_CHANGE_REMOVED; c++)
         cJSON_AddItemToObject(sum, pr_change_name(c), cJSON_CreateNumber(r->d->count[c]));
     cJSON_AddItemToObject(sum, "exact_matching", cJSON_CreateBool(r->d->exact));
@@ -427,6 +542,9 @@ static int render_json(const struct result *r, FILE *f)
         for (int m = 0; m < LM_COUNT; m++)
             cJSON_AddItemToObject(dl, lm_name[m], i64_delta(layer_metric(r->old, p->old_pos, m),
                                                             layer_metric(r->new_, p->new_pos, m)));
+        if (has_energy(r))
+            cJSON_AddItemToObject(dl, "energy_j", cJSON_CreateNumber(layer_energy(r->new_, p->new_pos) -
+                                                                      layer_energy(r->old, p->old_pos)));
         cJSON_AddItemToObject(o, "delta", dl);
         cJSON_AddItemToArray(layers, o);
     }
@@ -456,14 +574,17 @@ int pr_cmd_diff(int argc, char **argv)
     struct diff_args args = {.format = PR_FORMAT_TABLE};
     struct pr_subject old = {0}, new_ = {0};
     struct pr_diff d = {0};
+    struct pr_hw hw = {0};
     struct pr_err err = {0};
     int rc = parse(argc, argv, &args);
     if (rc != 0) {
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    if ((rc = pr_subject_open(&old, args.old, &args.shapes, 10, args.quiet)) != 0 ||
-        (rc = pr_subject_open(&new_, args.new_, &args.shapes, 10, args.quiet)) != 0)
+    if ((rc = pr_hw_open(&hw, &args.energy)) != 0 ||
+        (rc = pr_subject_open(&old, args.old, &args.shapes, 10, args.quiet)) != 0 ||
+        (rc = pr_subject_open(&new_, args.new_, &args.shapes, 10, args.quiet)) != 0 ||
+        (rc = pr_subject_estimate(&old, &hw)) != 0 || (rc = pr_subject_estimate(&new_, &hw)) != 0)
         goto out;
     if (pr_diff_layers(&old.an, &new_.an, &d, &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
@@ -476,6 +597,7 @@ out:
     pr_diff_free(&d);
     pr_subject_close(&old);
     pr_subject_close(&new_);
+    pr_hw_close(&hw);
     pr_cli_shapes_free(&args.shapes);
     return rc;
 }

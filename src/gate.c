@@ -64,19 +64,11 @@ const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
     case PR_M_PEAK_ACT:
         return pr_human_bytes(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
     case PR_M_LATENCY:
-        if (v < 1e-3)
-            snprintf(buf, size, "%.3g us", v * 1e6);
-        else if (v < 1.0)
-            snprintf(buf, size, "%.3g ms", v * 1e3);
-        else
-            snprintf(buf, size, "%.3g s", v);
-        return buf;
+        return pr_human_si(v, "s", buf, size);
     case PR_M_ENERGY:
-        snprintf(buf, size, v < 1.0 ? "%.3g mJ" : "%.3g J", v < 1.0 ? v * 1e3 : v);
-        return buf;
+        return pr_human_si(v, "J", buf, size);
     case PR_M_CO2E:
-        snprintf(buf, size, "%.3g g", v);
-        return buf;
+        return pr_human_si(v, "g", buf, size);
     default:
         return pr_human_count(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, size);
     }
@@ -109,8 +101,21 @@ int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_
     return PR_EXIT_OK;
 }
 
+int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
+{
+    if (!h->profile)
+        return PR_EXIT_OK;
+    struct pr_err err = {0};
+    if (pr_estimate(&s->an, h->profile, &h->opts, &s->est, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", s->path, err.msg);
+        return (int)err.code;
+    }
+    return PR_EXIT_OK;
+}
+
 void pr_subject_close(struct pr_subject *s)
 {
+    pr_estimate_free(&s->est);
     if (s->analysed)
         pr_analysis_free(&s->an);
     if (s->loaded) {
@@ -139,7 +144,7 @@ bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v)
         *v = (double)pr_subject_count(s, m);
         return true;
     }
-    if (!s->est.has_energy)
+    if (!s->est.profile)
         return false;
     *v = m == PR_M_LATENCY ? s->est.latency_s : m == PR_M_ENERGY ? s->est.energy_j : s->est.co2e_g;
     return true;
@@ -441,6 +446,39 @@ void pr_budget_free(struct pr_budget *b)
 
 /* ---- baselines ---- */
 
+/* The estimate metrics of a report made with --hw: its "energy" section
+ * {"profile", "latency_s", "energy_j", "co2e_g", "pue", "g_co2e_per_kwh"}
+ * (report_json.c). Absent or null: the baseline has no estimate. */
+static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *file, struct pr_err *err)
+{
+    static const char *const keys[] = {"latency_s", "energy_j", "co2e_g"};
+    if (!e || cJSON_IsNull(e))
+        return 0;
+    if (!cJSON_IsObject(e))
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, json_type(e));
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "profile");
+    if (!cJSON_IsString(p) || !*p->valuestring)
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: expected the hardware profile's id, got %s",
+                          file, p ? json_type(p) : "nothing");
+    for (int k = 0; k < 3; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
+        char path[100];
+        snprintf(path, sizeof path, "$.energy.%s", keys[k]);
+        if (!v)
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: missing; expected a non-negative number", file, path);
+        if (get_limit(v, file, path, &b->value[PR_M_LATENCY + k], err) < 0)
+            return -1;
+        b->has[PR_M_LATENCY + k] = true;
+    }
+    const cJSON *pue = cJSON_GetObjectItemCaseSensitive(e, "pue");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "g_co2e_per_kwh");
+    if ((pue && get_limit(pue, file, "$.energy.pue", &b->pue, err) < 0) ||
+        (g && get_limit(g, file, "$.energy.g_co2e_per_kwh", &b->g_per_kwh, err) < 0))
+        return -1;
+    b->profile = strdup(p->valuestring);
+    return b->profile ? 0 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+}
+
 int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
 {
     memset(b, 0, sizeof *b);
@@ -489,24 +527,8 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
             goto out;
         b->has[m] = true;
     }
-    /* Estimates: "estimate": {"latency_s", "energy_j", "co2e_g"} when the
-     * report was made with a hardware profile. */
-    const cJSON *est = cJSON_GetObjectItemCaseSensitive(root, "estimate");
-    if (est && !cJSON_IsNull(est)) {
-        static const char *const keys[] = {"latency_s", "energy_j", "co2e_g"};
-        if (!cJSON_IsObject(est)) {
-            pr_err_set(err, PR_EXIT_USAGE, "%s: $.estimate: expected an object, got %s", file, json_type(est));
-            goto out;
-        }
-        for (int k = 0; k < 3; k++) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(est, keys[k]);
-            char path[100];
-            snprintf(path, sizeof path, "$.estimate.%s", keys[k]);
-            if (v && get_limit(v, file, path, &b->value[PR_M_LATENCY + k], err) < 0)
-                goto out;
-            b->has[PR_M_LATENCY + k] = v != NULL;
-        }
-    }
+    if (baseline_energy(b, cJSON_GetObjectItemCaseSensitive(root, "energy"), file, err) < 0)
+        goto out;
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -529,6 +551,7 @@ int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err
 void pr_baseline_free(struct pr_baseline *b)
 {
     free(b->file);
+    free(b->profile);
     memset(b, 0, sizeof *b);
 }
 
@@ -664,6 +687,30 @@ static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const stru
     return 0;
 }
 
+/* An estimate only grows against one made on the same profile (and for
+ * co2e with the same intensity and PUE); -1 with err (exit 2) when not. */
+static int same_conditions(const struct pr_subject *s, const struct pr_baseline *b, int m, struct pr_err *err)
+{
+    const struct pr_estimate *e = &s->est;
+    if (!b->profile)   /* a baseline built by hand, not read from a report */
+        return 0;
+    char *bp = pr_text_clean(b->profile, 120);
+    int rc = 0;
+    if (strcmp(b->profile, e->profile->id) != 0) {
+        rc = pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: the baseline's estimate is on '%s' but this check "
+                   "is on '%s'; growth of %s means nothing across hardware: use the same --hw (and "
+                   "--precision, --scenario) for both", b->file, bp ? bp : "?", e->profile->id,
+                   pr_metric_name(m));
+    } else if (m == PR_M_CO2E && b->g_per_kwh > 0 && b->pue > 0 && (fabs(b->g_per_kwh - e->g_per_kwh) > 1e-9 * e->g_per_kwh ||
+                                  fabs(b->pue - e->pue) > 1e-9 * e->pue)) {
+        rc = pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: the baseline's CO2e is at %g g/kWh and PUE %g, this check's "
+                   "at %g g/kWh and PUE %g; give the same --region/--carbon and --pue, or limit energy_j instead",
+                   b->file, b->g_per_kwh, b->pue, e->g_per_kwh, e->pue);
+    }
+    free(bp);
+    return rc;
+}
+
 static int eval_growth(struct pr_gate *g, const struct pr_subject *s, const struct pr_baseline *b,
                        const double *growth, struct pr_err *err)
 {
@@ -675,8 +722,13 @@ static int eval_growth(struct pr_gate *g, const struct pr_subject *s, const stru
         if (!pr_subject_metric(s, m, &c.value))
             return needs_hw(s, c.metric, "--max-growth", err);
         if (!b->has[m])
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: $.estimate.%s: missing; the baseline has no %s (make it "
-                              "with the same --hw)", b->file, m == PR_M_CO2E ? "co2e_g" : c.metric, c.metric);
+            return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: missing; the baseline has no energy estimate, so "
+                              "a growth limit on %s cannot be checked: regenerate it with 'priori analyze MODEL "
+                              "--hw %s --precision %s --scenario %s --format json' (or drop %s from --max-growth)",
+                              b->file, c.metric, s->est.profile->hw, s->est.profile->precision,
+                              s->est.profile->scenario, c.metric);
+        if (pr_metric_is_estimate(m) && same_conditions(s, b, m, err) < 0)
+            return -1;
         c.baseline = b->value[m];
         c.limit = c.baseline * (1.0 + growth[m] / 100.0);
         c.status = c.value > c.limit ? PR_CHECK_BREACH : PR_CHECK_OK;

@@ -2,11 +2,10 @@
  * baselines, growth limits and their breaches.
  *
  * A "subject" is one model analysed for review (compare, diff, check): its
- * path, the loaded model, the analysis and, when some hardware profile is
- * known, an energy estimate. The eight gate metrics are the five static
- * totals (exact integers) and three estimates (doubles) that exist only when
- * the subject carries one (struct pr_estimate, filled by whoever has an
- * energy model; priori's estimate comes with `--hw`). A budget or growth
+ * path, the loaded model, the analysis and, with `--hw`, the energy
+ * estimate of energy.h (pr_subject_estimate). The eight gate metrics are the
+ * five static totals (exact integers) and three estimates (doubles) that
+ * exist only when the subject carries an estimate. A budget or growth
  * limit on an estimate metric of a subject without one is a usage error
  * ("needs --hw"), never a silent pass.
  *
@@ -15,7 +14,10 @@
  *    "layers":   {"conv1": {"macs": 1e8}, ...},
  *    "op_types": {"Conv": {"macs": 1.5e9}, ...},
  *    "warn_fraction": 0.9}
- * Baseline: a priori.report/1 JSON (`priori analyze --format json`).
+ * Baseline: a priori.report/1 JSON (`priori analyze --format json`); its
+ * estimate metrics come from the report's "energy" section (written with
+ * `--hw`), and a growth limit on them holds only against a baseline made on
+ * the same hardware profile (and, for co2e, the same intensity and PUE).
  * Both are hostile input: every error names the file, the JSON path of the
  * bad field ($.totals.macs) and what was expected, with exit code 2.
  *
@@ -34,6 +36,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "energy.h"
 #include "err.h"
 #include "model.h"
 
@@ -50,12 +53,6 @@ enum pr_metric {
 };
 enum { PR_M_STATIC_COUNT = PR_M_LATENCY };   /* metrics before this are exact counts */
 
-/* Filled by an energy model (issue 4, `--hw`); has_energy false: no estimate. */
-struct pr_estimate {
-    bool has_energy;
-    double latency_s, energy_j, co2e_g;
-};
-
 const char *pr_metric_name(enum pr_metric m);     /* "macs", "energy_j", ... */
 const char *pr_metric_label(enum pr_metric m);    /* "MACs", "energy (J)", ... */
 int pr_metric_find(const char *name);             /* enum value, or -1 */
@@ -69,7 +66,7 @@ struct pr_subject {
     struct pr_model model;
     struct pr_analysis an;
     struct pr_diag load_diag;
-    struct pr_estimate est;
+    struct pr_estimate est;     /* est.profile NULL: no estimate */
     bool loaded, analysed;
 };
 
@@ -78,7 +75,10 @@ struct pr_subject {
  * loader's warnings are merged into s->an.diag. */
 int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
                     int top, bool quiet);
-void pr_subject_close(struct pr_subject *s);
+void pr_subject_close(struct pr_subject *s);   /* also frees the estimate */
+/* Estimates s on h's profile (nothing when h has none). Exit code (message
+ * printed). */
+int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
 /* Value of metric m of s; false when s has no value for it (an estimate
  * metric without an estimate). */
 bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v);
@@ -119,6 +119,8 @@ struct pr_baseline {
     char *file;
     double value[PR_M_COUNT];
     bool has[PR_M_COUNT];
+    char *profile;              /* $.energy.profile; NULL without an energy section */
+    double pue, g_per_kwh;      /* $.energy.pue, $.energy.g_co2e_per_kwh; 0 unknown */
 };
 int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err);
 int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err);
@@ -153,7 +155,9 @@ struct pr_gate {
 /* Evaluates every limit of budget (may be NULL) and every growth limit of
  * growth against baseline (both NULL for none) on s. Usage errors (exit 2):
  * an estimate metric without an estimate ("needs --hw"), a budgeted layer
- * name that is not in the model, a growth metric the baseline lacks. */
+ * name that is not in the model, a growth metric the baseline lacks, an
+ * estimate growth limit against a baseline made on another hardware profile
+ * (or co2e at another intensity or PUE). */
 int pr_gate_eval(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *budget,
                  const struct pr_baseline *baseline, const double *growth, struct pr_err *err);
 void pr_gate_free(struct pr_gate *g);

@@ -21,20 +21,6 @@ enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, P
 int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);
 int pr_report_csv(const struct pr_analysis *a, FILE *f);
-/* Markdown for a pull-request comment (report_md.c). */
-int pr_report_md(const struct pr_analysis *a, FILE *f);
-
-/* The HTML report (report_html.c): one self-contained file, inline SVG, no
- * script. Hook for sections that need more than the analysis: when
- * hw_section is set it is called where the hardware section belongs (after
- * the memory chart) to write the roofline chart and per-layer energy of an
- * energy estimate (`--hw`, issue 4); it must escape model text with
- * pr_html_text. hooks may be NULL. */
-struct pr_html_hooks {
-    int (*hw_section)(const void *ctx, const struct pr_analysis *a, FILE *f);
-    const void *ctx;
-};
-int pr_report_html(const struct pr_analysis *a, const struct pr_html_hooks *hooks, FILE *f);
 
 /* The same with an energy estimate (energy.h; NULL: none): per-layer time
  * and energy columns and an "energy" section (latency, J per inference, Wh
@@ -43,6 +29,14 @@ struct pr_estimate;
 int pr_report_table_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
 int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
 int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
+/* Markdown for a pull-request comment (report_md.c); with e, an energy
+ * section and per-layer energy. */
+int pr_report_md(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
+/* The HTML report (report_html.c): one self-contained file, inline SVG, no
+ * script. With e (NULL: none) it adds an energy totals box beside the
+ * counts and, after the memory chart, the hardware section
+ * (report_html_energy.c): the roofline chart and per-layer energy. */
+int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f);
 
 /* ---- helpers shared by the renderers (report_text.c) ---- */
 
@@ -51,6 +45,9 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
 char *pr_text_clean(const char *s, size_t max);
 /* 4.09 G / 25.6 M / 512: three significant digits, SI suffix. */
 const char *pr_human_count(uint64_t v, char *buf, size_t size);
+/* "12.3 mJ", "4.5 GFLOP/s", "0 s": three significant digits, SI prefix
+ * from p to E (any double, negative included). */
+const char *pr_human_si(double v, const char *unit, char *buf, size_t size);
 /* 97.9 MiB / 512 B: binary units. */
 const char *pr_human_bytes(uint64_t v, char *buf, size_t size);
 /* s cleaned (pr_text_clean) and escaped for a Markdown table cell

@@ -6,7 +6,8 @@
  * execution order, the heaviest layers labeled; the share of MACs, FLOPs
  * and params by operator type as 100% bars; live activation memory over
  * the schedule (pr_live_series) with the peak marked and the tensors alive
- * at the peak listed (pr_live_at); the hardware hook (report.h); the
+ * at the peak listed (pr_live_at); with an energy estimate (--hw) its
+ * totals box and the hardware section of report_html_energy.c; the
  * per-layer table; unsupported operators and warnings.
  *
  * Scale: above MAX_BARS layers, each bar sums ceil(n / MAX_BARS)
@@ -18,16 +19,18 @@
  * & < > " ' escaped), in text and in attributes alike.
  */
 #include "report.h"
+#include "report_html.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_BARS = 2000, MAX_TABLE_ROWS = 10000, MAX_PEAK_ROWS = 200, LABELED = 5, PALETTE = 10 };
+enum { MAX_BARS = PR_HTML_MAX_BARS, MAX_TABLE_ROWS = 10000, MAX_PEAK_ROWS = 200, LABELED = PR_HTML_LABELED,
+       PALETTE = 10 };
 
-/* chart geometry (SVG user units; the SVG scales to the page width) */
-enum { W = 1120, LEFT = 84, RIGHT = 24 };
-#define PLOT_W ((double)(W - LEFT - RIGHT))
+/* chart geometry (report_html.h) */
+enum { W = PR_HTML_W, LEFT = PR_HTML_LEFT, RIGHT = PR_HTML_RIGHT };
+#define PLOT_W PR_HTML_PLOT_W
 
 static const char *const palette[PALETTE] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                               "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#8cd17d"};
@@ -63,8 +66,7 @@ static const char *node_op(const struct pr_analysis *a, int p)
     return a->model->graph.nodes[a->layers[p].node].op_type;
 }
 
-/* A "nice" tick step (1, 2 or 5 times a power of ten) for about n ticks up to vmax. */
-static double nice_step(double vmax, int n)
+double pr_html_nice_step(double vmax, int n)
 {
     if (vmax <= 0)
         return 1;
@@ -84,11 +86,11 @@ static void tick_label(double v, bool bytes, char *buf, size_t size)
 static double axis_step(double vmax, bool bytes)
 {
     if (!bytes || vmax < 1024)
-        return nice_step(vmax, 4);
+        return pr_html_nice_step(vmax, 4);
     double unit = 1024;
     while (vmax / unit >= 1024)
         unit *= 1024;
-    return nice_step(vmax / unit, 4) * unit;
+    return pr_html_nice_step(vmax / unit, 4) * unit;
 }
 
 /* Horizontal grid lines and y labels for a panel at [top, top + h]; returns the scale top. */
@@ -108,10 +110,9 @@ static double y_axis(FILE *f, double top, double h, double vmax, bool bytes, con
     return ymax;
 }
 
-/* Layer-index ticks along x for n positions at y. */
-static void x_axis(FILE *f, int n, double y, const char *title)
+void pr_html_x_axis(FILE *f, int n, double y, const char *title)
 {
-    double step = nice_step(n > 1 ? n - 1 : 1, 8);
+    double step = pr_html_nice_step(n > 1 ? n - 1 : 1, 8);
     if (step < 1)
         step = 1;
     for (double v = 0; v < n; v += step) {
@@ -186,7 +187,7 @@ static void layer_chart(FILE *f, const struct pr_analysis *a)
             "layer\">\n", W, height);
     bars_panel(f, a, macs, nbars, per, top1, h1, false, "MACs", MACS_COLOR, "MACs");
     bars_panel(f, a, act, nbars, per, top2, h2, true, "activation bytes", ACT_COLOR, "written");
-    x_axis(f, nbars * per > n ? n : nbars * per, top2 + h2, per > 1 ? "layer (execution order; bars aggregated)"
+    pr_html_x_axis(f, nbars * per > n ? n : nbars * per, top2 + h2, per > 1 ? "layer (execution order; bars aggregated)"
                                                                      : "layer (execution order)");
     /* the heaviest layers, labeled above their bars, staggered so neighbours do not collide */
     double vmax = 0;
@@ -392,7 +393,7 @@ static void memory_chart(FILE *f, const struct pr_analysis *a)
     }
     fputs("\"/>\n", f);
     /* x axis: schedule position 0 = the start, k = after layer k-1 */
-    x_axis(f, npts, top + h, per > 1 ? "schedule position (0: the inputs; k: after layer k-1; aggregated)"
+    pr_html_x_axis(f, npts, top + h, per > 1 ? "schedule position (0: the inputs; k: after layer k-1; aggregated)"
                                      : "schedule position (0: the inputs; k: after layer k-1)");
     int ppos = (a->totals.peak_layer + 1) / per;
     double px = LEFT + PLOT_W * (ppos + 0.5) / npts, py = top + h - h * vmax / ymax;
@@ -410,7 +411,7 @@ static void memory_chart(FILE *f, const struct pr_analysis *a)
 
 /* ---- tables and page ---- */
 
-static void layer_table(FILE *f, const struct pr_analysis *a)
+static void layer_table(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     fprintf(f, "<section class=\"card\" id=\"table\"><h2>All %d layers</h2>\n", a->nlayers);
     if (a->nlayers > MAX_TABLE_ROWS)
@@ -418,8 +419,10 @@ static void layer_table(FILE *f, const struct pr_analysis *a)
                 "(--format json, --format csv) have every layer.</p>\n", MAX_TABLE_ROWS, a->nlayers);
     fputs("<table class=\"layers\"><thead><tr><th class=\"n\">#</th><th>name</th><th>op</th><th>output</th>"
           "<th class=\"n\">params</th><th class=\"n\">MACs</th><th class=\"n\">share</th><th class=\"n\">FLOPs</th>"
-          "<th class=\"n\">act. mem</th><th class=\"n\">read</th><th class=\"n\">written</th><th>status</th>"
-          "</tr></thead><tbody>\n", f);
+          "<th class=\"n\">act. mem</th><th class=\"n\">read</th><th class=\"n\">written</th>", f);
+    if (e)
+        fputs("<th class=\"n\">time</th><th class=\"n\">energy</th>", f);
+    fputs("<th>status</th></tr></thead><tbody>\n", f);
     for (int p = 0; p < a->nlayers && p < MAX_TABLE_ROWS; p++) {
         const struct pr_layer *L = &a->layers[p];
         char sh[512], b[6][32];
@@ -432,11 +435,15 @@ static void layer_table(FILE *f, const struct pr_analysis *a)
         pr_html_text(f, pr_layer_shapes(a, L, sh, sizeof sh), 80);
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                 "<td class=\"n share\" style=\"--w:%.1f%%\">%.1f%%</td><td class=\"n\">%s</td>"
-                "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>\n",
+                "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
                 pr_human_count(L->params, b[0], sizeof b[0]), pr_human_count(L->macs, b[1], sizeof b[1]), share, share,
                 pr_human_count(L->flops, b[2], sizeof b[2]), pr_human_bytes(L->activation_bytes, b[3], sizeof b[3]),
-                pr_human_bytes(L->bytes_read, b[4], sizeof b[4]), pr_human_bytes(L->bytes_written, b[5], sizeof b[5]),
-                L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+                pr_human_bytes(L->bytes_read, b[4], sizeof b[4]), pr_human_bytes(L->bytes_written, b[5], sizeof b[5]));
+        if (e)
+            fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
+                    pr_human_si(e->layers[p].time_s, "s", b[0], sizeof b[0]),
+                    pr_human_si(e->layers[p].energy_j, "J", b[1], sizeof b[1]));
+        fprintf(f, "<td>%s</td></tr>\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
     }
     fputs("</tbody></table></section>\n", f);
 }
@@ -568,24 +575,26 @@ static const char style[] =
     "footer{color:#7a8794;font-size:12px;margin-top:24px}\n"
     "@media print{body{background:#fff}.card{break-inside:avoid}}\n";
 
-int pr_report_html(const struct pr_analysis *a, const struct pr_html_hooks *hooks, FILE *f)
+int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
 {
     const struct pr_model *m = a->model;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"priori " PRIORI_VERSION "\">\n<title>priori: ", f);
     pr_html_text(f, m->path ? m->path : "", 200);
-    fprintf(f, "</title>\n<style>\n%s</style></head>\n<body><main>\n", style);
+    fprintf(f, "</title>\n<style>\n%s%s</style></head>\n<body><main>\n", style, e ? pr_html_energy_style : "");
     header(f, a);
+    if (e)
+        pr_html_energy_totals(f, e);
     if (a->nlayers)
         layer_chart(f, a);
     share_chart(f, a);
     memory_chart(f, a);
     /* hardware section: roofline and per-layer energy come with an energy
      * estimate (--hw); without one nothing is drawn here */
-    if (hooks && hooks->hw_section && hooks->hw_section(hooks->ctx, a, f) < 0)
-        return -1;
-    layer_table(f, a);
+    if (e)
+        pr_html_energy_section(f, a, e);
+    layer_table(f, a, e);
     notes(f, a);
     fprintf(f, "<footer>Made by priori %s, a static analyzer: counts follow the conventions in its README "
             "(MAC = multiply-accumulate; FLOPs = 2 x MACs + non-MAC work). No layer was run.</footer>\n"

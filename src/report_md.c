@@ -1,7 +1,10 @@
 /* report_md.c -- the Markdown report (`analyze --format md`), made to be
  * pasted into a pull-request comment: a header, the totals, the breakdown
  * by operator type, the heaviest layers, and every layer in a collapsed
- * <details> block (GitHub renders it closed). Numbers are human-scaled;
+ * <details> block (GitHub renders it closed). With an energy estimate
+ * (--hw): an energy section (latency, J and CO2e per inference with the
+ * profile's uncertainty, per million inferences, the ML CO2 Impact and Green
+ * Algorithms figures beside) and per-layer time and energy columns. Numbers are human-scaled;
  * JSON and CSV carry the exact integers.
  *
  * Model text is hostile: pr_md_text() cleans it (valid UTF-8, no control
@@ -12,6 +15,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "energy.h"
 
 void pr_md_text(FILE *f, const char *s, size_t max)
 {
@@ -124,12 +129,50 @@ static void top(FILE *f, const struct pr_analysis *a)
     }
 }
 
-static void layers(FILE *f, const struct pr_analysis *a)
+static void energy(FILE *f, const struct pr_estimate *e)
+{
+    const struct pr_profile *p = e->profile;
+    char d[400], b1[32], b2[32];
+    double u = e->uncertainty_pct;
+    fputs("\n#### Energy on ", f);
+    pr_md_text(f, p->hardware ? p->hardware : p->id, 120);
+    fputs("\n\nProfile ", f);
+    pr_md_text(f, pr_estimate_describe(e, d, sizeof d), 400);
+    fputs("; ", f);
+    pr_md_text(f, p->runtime ? p->runtime : "", 80);
+    fprintf(f, ", %s, %s, %s boundary.\n", p->precision ? p->precision : "", p->scenario ? p->scenario : "",
+            p->boundary ? p->boundary : "");
+    if (e->method == PR_METHOD_SPEC)
+        fputs("\n> Spec-only profile: no measurement of this hardware; a roofline with assumed efficiencies and "
+              "TDP × time, good to a factor of two.\n", f);
+    fputs("\n| estimate | per inference | per million inferences |\n|---|---:|---:|\n", f);
+    fprintf(f, "| latency | %s ± %.0f%% | |\n", pr_human_si(e->latency_s, "s", b1, sizeof b1), u);
+    fprintf(f, "| energy | %s ± %.0f%% | %s |\n", pr_human_si(e->energy_j, "J", b1, sizeof b1), u,
+            pr_human_si(e->wh_per_million, "Wh", b2, sizeof b2));
+    fprintf(f, "| CO2e | %s ± %.0f%% | %s |\n", pr_human_si(e->co2e_g, "g", b1, sizeof b1), u,
+            pr_human_si(e->co2e_g_per_million, "g", b2, sizeof b2));
+    if (e->mlco2_j >= 0) {
+        fprintf(f, "| *ML CO2 Impact (TDP × time)* | %s | %s CO2e |\n", pr_human_si(e->mlco2_j, "J", b1, sizeof b1),
+                pr_human_si(e->mlco2_co2e_g * 1e6, "g", b2, sizeof b2));
+        fprintf(f, "| *Green Algorithms* | %s | %s CO2e |\n", pr_human_si(e->ga_j, "J", b1, sizeof b1),
+                pr_human_si(e->ga_co2e_g * 1e6, "g", b2, sizeof b2));
+    }
+    fprintf(f, "\nCO2e at %.4g g/kWh (", e->g_per_kwh);
+    pr_md_text(f, e->carbon_source ? e->carbon_source : "-", 120);
+    fprintf(f, "), PUE %.3g", e->pue);
+    if (e->inferences != 1000000)
+        fprintf(f, "; %llu inferences: %s, %s CO2e", (unsigned long long)e->inferences,
+                pr_human_si(e->total_wh, "Wh", b1, sizeof b1), pr_human_si(e->total_co2e_g, "g", b2, sizeof b2));
+    fputs(".\n", f);
+}
+
+static void layers(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     const struct pr_graph *g = &a->model->graph;
     fprintf(f, "\n<details><summary>All %d layers</summary>\n\n"
-            "| # | name | op | output | params | MACs | FLOPs | act. mem | status |\n"
-            "|---:|---|---|---|---:|---:|---:|---:|---|\n", a->nlayers);
+            "| # | name | op | output | params | MACs | FLOPs | act. mem |%s status |\n"
+            "|---:|---|---|---|---:|---:|---:|---:|%s---|\n", a->nlayers, e ? " time | energy |" : "",
+            e ? "---:|---:|" : "");
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
@@ -140,15 +183,18 @@ static void layers(FILE *f, const struct pr_analysis *a)
         pr_md_text(f, n->op_type, 40);
         fputs(" | ", f);
         pr_md_text(f, pr_layer_shapes(a, L, shapes, sizeof shapes), 60);
-        fprintf(f, " | %s | %s | %s | %s | %s |\n", pr_human_count(L->params, b1, sizeof b1),
+        fprintf(f, " | %s | %s | %s | %s |", pr_human_count(L->params, b1, sizeof b1),
                 pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
-                pr_human_bytes(L->activation_bytes, b4, sizeof b4),
-                L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+                pr_human_bytes(L->activation_bytes, b4, sizeof b4));
+        if (e)
+            fprintf(f, " %s | %s |", pr_human_si(e->layers[p].time_s, "s", b1, sizeof b1),
+                    pr_human_si(e->layers[p].energy_j, "J", b2, sizeof b2));
+        fprintf(f, " %s |\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
     }
     fputs("\n</details>\n", f);
 }
 
-int pr_report_md(const struct pr_analysis *a, FILE *f)
+int pr_report_md(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
 {
     const struct pr_model *m = a->model;
     const struct pr_graph *g = &m->graph;
@@ -164,6 +210,8 @@ int pr_report_md(const struct pr_analysis *a, FILE *f)
     values_line(f, "outputs", g, g->outputs, g->noutputs);
     fputc('\n', f);
     totals(f, a);
+    if (e)
+        energy(f, e);
     by_op(f, a);
     top(f, a);
     if (a->nunsupported) {
@@ -179,7 +227,7 @@ int pr_report_md(const struct pr_analysis *a, FILE *f)
             fprintf(f, ": %d node%s\n", u->count, u->count == 1 ? "" : "s");
         }
     }
-    layers(f, a);
+    layers(f, a, e);
     if (a->diag.count) {
         fputs("\n#### Warnings\n\n", f);
         for (size_t i = 0; i < a->diag.count; i++) {

@@ -1,6 +1,7 @@
 /* report_text.c -- text helpers shared by the renderers (see report.h). */
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,5 +107,20 @@ const char *pr_layer_shapes(const struct pr_analysis *a, const struct pr_layer *
             break;
         len += (size_t)w;
     }
+    return buf;
+}
+
+const char *pr_human_si(double v, const char *unit, char *buf, size_t size)
+{
+    static const char *const pre[] = {"p", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    int k = 4;
+    double a = fabs(v);
+    if (a > 0 && isfinite(a)) {
+        for (; a >= 999.5 && k < 10; k++)
+            a /= 1000, v /= 1000;
+        for (; a < 0.9995 && k > 0; k--)
+            a *= 1000, v *= 1000;
+    }
+    snprintf(buf, size, "%.3g%s%s%s", v, *pre[k] || *unit ? " " : "", pre[k], unit);
     return buf;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # gate.sh -- priori check, compare and diff from the command line: exit
 # codes (0 within limits, 1 breached, 2 malformed budget/baseline, unbound
-# symbol, estimate metric without --hw), the words of each error (file, JSON
+# symbol, estimate metric without --hw or against a baseline without energy
+# or on other hardware), the words of each error (file, JSON
 # path, what was expected), and the numbers against independent values:
 # the closed-form totals of fixtures/expected_counts.json and
 # fixtures/review/expected_review.json (written by the fixture generators,
@@ -107,6 +108,83 @@ budget energy '{"totals": {"energy_j": 0.5}}'
 expect 2 "needs --hw" check $DEMO --budget "$tmp/energy.json" -q
 expect 2 "needs --hw" check $DEMO --baseline "$tmp/base.json" --max-growth energy_j=3% -q
 expect 2 "needs --hw" check $DEMO --baseline "$tmp/base.json" --max-growth latency_s=3%,macs=1% -q
+
+# ---- estimates with --hw (the fixed test database, as tests/energy.sh) ----
+TDB=tests/energy_db
+HW=rpi4-tflite-v2.7.1-ruy@v2.0
+V2=$R/demo_cnn_v2.onnx
+"$PRIORI" analyze $DEMO --db $TDB --hw $HW --format json -o "$tmp/base_hw.json" -q
+"$PRIORI" analyze $V2 --db $TDB --hw $HW --format json -o "$tmp/v2_hw.json" -q
+# limits placed around the analyzed values: 1% above holds, 1% below breaches
+"$PYTHON" - "$tmp/v2_hw.json" "$tmp" <<'EOF'
+import json, sys
+e = json.load(open(sys.argv[1]))["energy"]
+for name, k in (("within", 1.01), ("over", 0.99)):
+    json.dump({"totals": {"latency_s": e["latency_s"] * k, "energy_j": e["energy_j"] * k, "co2e": e["co2e_g"] * k}},
+              open(f"{sys.argv[2]}/hw_{name}.json", "w"))
+EOF
+expect 0 "passed, 3 limits held" check $V2 --db $TDB --hw $HW --budget "$tmp/hw_within.json" -q
+expect 1 "FAILED, 3 of 3 limits breached" check $V2 --db $TDB --hw $HW --budget "$tmp/hw_over.json" -q
+expect 1 "BREACH  energy_j" check $V2 --db $TDB --hw $HW --budget "$tmp/hw_over.json" -q
+expect 2 "needs --hw" check $V2 --budget "$tmp/hw_within.json" -q
+# growth against a baseline report made with the same --hw
+expect 0 "passed, 3 limits held" check $V2 --db $TDB --hw $HW --baseline "$tmp/base_hw.json" --max-growth energy_j=10%,latency_s=10%,co2e=10% -q
+expect 1 "BREACH  energy_j" check $V2 --db $TDB --hw $HW --baseline "$tmp/base_hw.json" --max-growth energy_j=3%,latency_s=5%,co2e=3% -q
+"$PRIORI" check $V2 --db $TDB --hw $HW --baseline "$tmp/base_hw.json" --max-growth energy_j=3%,latency_s=5%,co2e=3% --format json -q >"$tmp/gh.json"
+"$PYTHON" - "$tmp/gh.json" "$tmp/base_hw.json" "$tmp/v2_hw.json" <<'EOF' && ok || bad "energy growth checks differ from the analyze --hw reports"
+import json, sys
+got, old, new = (json.load(open(p)) for p in sys.argv[1:])
+o, n = old["energy"], new["energy"]
+checks = {c["metric"]: c for c in got["checks"]}
+for m, key, pct in (("energy_j", "energy_j", 3), ("latency_s", "latency_s", 5), ("co2e", "co2e_g", 3)):
+    c = checks[m]
+    assert abs(c["value"] - n[key]) <= 1e-12 * n[key] and abs(c["baseline"] - o[key]) <= 1e-12 * o[key], (m, c)
+    assert abs(c["limit"] - o[key] * (1 + pct / 100)) <= 1e-12 * o[key], (m, c)
+    assert c["status"] == ("breach" if n[key] > o[key] * (1 + pct / 100) else "ok"), (m, c)
+assert got["energy"]["profile"] == o["profile"] and got["energy"]["uncertainty_pct"] == o["uncertainty_pct"]
+EOF
+# a baseline without an energy section, or made on other hardware or carbon: exit 2, what to do
+expect 2 "\$.energy: missing; the baseline has no energy estimate" check $V2 --db $TDB --hw $HW --baseline "$tmp/base.json" --max-growth energy_j=3% -q
+expect 2 "regenerate it with 'priori analyze MODEL --hw $HW" check $V2 --db $TDB --hw $HW --baseline "$tmp/base.json" --max-growth latency_s=3% -q
+expect 0 "passed" check $V2 --db $TDB --hw $HW --baseline "$tmp/base.json" --max-growth macs=40% -q
+expect 2 "growth of energy_j means nothing across hardware" check $V2 --db $TDB --hw nvidia-a100-pcie-40gb --baseline "$tmp/base_hw.json" --max-growth energy_j=3% -q
+expect 2 "give the same --region/--carbon and --pue" check $V2 --db $TDB --hw $HW --carbon 100 --baseline "$tmp/base_hw.json" --max-growth co2e=3% -q
+expect 0 "" check $V2 --db $TDB --hw $HW --carbon 100 --baseline "$tmp/base_hw.json" --max-growth energy_j=10% -q
+# the --hw options: a bad profile or value is a usage error
+expect 2 "no such hardware profile" check $V2 --db $TDB --hw nope --budget "$tmp/hw_within.json" -q
+expect 2 "need --hw ID" check $V2 --pue 1.5 --budget "$tmp/hw_within.json" -q
+expect 2 "unknown option --inferences" check $V2 --db $TDB --hw $HW --inferences 5 --budget "$tmp/hw_within.json" -q
+expect 2 "need --hw ID" compare $DEMO --carbon 300
+expect 2 "need --hw ID" diff $DEMO $V2 --region FRA
+
+# compare and diff with --hw carry the same estimates as analyze --hw
+"$PRIORI" compare $DEMO $V2 --db $TDB --hw $HW --format json -q >"$tmp/cmp_hw.json"
+"$PRIORI" diff $DEMO $V2 --db $TDB --hw $HW --format json -q >"$tmp/diff_hw.json"
+"$PYTHON" - "$tmp/cmp_hw.json" "$tmp/diff_hw.json" "$tmp/base_hw.json" "$tmp/v2_hw.json" <<'EOF' && ok || bad "compare/diff --hw differ from analyze --hw"
+import json, sys
+cmp, dif, old, new = (json.load(open(p)) for p in sys.argv[1:])
+o, n = old["energy"], new["energy"]
+close = lambda a, b: abs(a - b) <= 1e-12 * max(abs(a), abs(b)) + 1e-18
+m0, m1 = cmp["models"]
+for key, m in (("latency_s", "latency_s"), ("energy_j", "energy_j"), ("co2e_g", "co2e")):
+    assert close(m0["totals"][m], o[key]) and close(m1["totals"][m], n[key]), key
+    assert close(m1["ratio_to_first"][m], n[key] / o[key]), key
+    best = 0 if o[key] <= n[key] else 1
+    assert m in cmp["models"][best]["best"] and m not in cmp["models"][1 - best]["best"], key
+    t = dif["totals"][m]
+    assert close(t["before"], o[key]) and close(t["after"], n[key]) and close(t["delta"], n[key] - o[key]), key
+    assert close(t["delta_pct"], 100 * (n[key] - o[key]) / o[key]), key
+assert close(m1["totals"]["co2e_g_per_million"], n["co2e_g"] * 1e6)
+assert cmp["energy"]["profile"] == o["profile"] == dif["energy"]["profile"]
+assert cmp["energy"]["uncertainty_pct"] == o["uncertainty_pct"]
+# per-layer energy deltas: the layers' energies of each report
+ol = {L["name"]: L["energy_j"] for L in old["layers"]}
+nl = {L["name"]: L["energy_j"] for L in new["layers"]}
+for L in dif["layers"]:
+    before = ol[L["old"]["name"]] if L["old"] else 0
+    after = nl[L["new"]["name"]] if L["new"] else 0
+    assert close(L["delta"]["energy_j"], after - before), L
+EOF
 
 # ---- malformed budgets: exit 2, the file, the JSON path, what was expected ----
 budget syntax '{"totals": {"macs": 10,}}'

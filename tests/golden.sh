@@ -80,5 +80,21 @@ cmd check_breach.github check fixtures/demo_cnn.onnx --budget $R/budget_breach.j
 cmd check_ok.txt check fixtures/demo_cnn.onnx --budget $R/budget_ok.json
 cmd diff_hostile.md diff $R/hostile_names.onnx $R/hostile_names.onnx --all --format md
 
+# with --hw, on the fixed test database (tests/energy_db, as tests/energy.sh)
+TDB=tests/energy_db
+HW=rpi4-tflite-v2.7.1-ruy@v2.0
+cmd demo_cnn_hw.md analyze fixtures/demo_cnn.onnx --db $TDB --hw $HW --region FRA --format md
+cmd demo_cnn_hw.html analyze fixtures/demo_cnn.onnx --db $TDB --hw $HW --format html
+cmd demo_cnn_spec.html analyze fixtures/demo_cnn.onnx --db $TDB --hw nvidia-a100-pcie-40gb --format html
+for f in txt json csv md; do
+    [ $f = txt ] && F=table || F=$f
+    cmd compare_hw.$f compare fixtures/demo_cnn.onnx $R/demo_cnn_v2.onnx --db $TDB --hw $HW --format $F
+    cmd diff_hw.$f diff fixtures/demo_cnn.onnx $R/demo_cnn_v2.onnx --db $TDB --hw $HW --format $F
+    cmd check_hw_budget.$f check $R/demo_cnn_v2.onnx --db $TDB --hw $HW --budget $R/budget_hw.json --format $F
+    cmd check_hw_growth.$f check $R/demo_cnn_v2.onnx --db $TDB --hw $HW --carbon 300 --pue 1.2 \
+        --baseline tests/golden/demo_cnn_hw.json --max-growth energy_j=3%,latency_s=5%,co2e=3%,macs=40% --format $F
+done
+cmd check_hw_budget.github check $R/demo_cnn_v2.onnx --db $TDB --hw $HW --budget $R/budget_hw.json --format github
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,7 +7,11 @@
 # memory, compared with the closed forms of fixtures/expected_counts.json;
 # the file must be self-contained (no script, no external resource); hostile
 # names must arrive as text, never as markup; a 100,000-layer model must
-# give an aggregated, bounded report. Prints "N passed, N failed" last.
+# give an aggregated, bounded report; with --hw the report must hold the
+# energy totals (the numbers of analyze --hw's JSON), the roofline (one point
+# per layer with work, the roof and shaded regions for a spec profile, "no
+# roof" for a fitted one without peak and bandwidth) and the energy bars.
+# Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${BUILD:=build}"
 pass=0
@@ -131,6 +135,84 @@ for path in sys.argv[1:]:
     text = "".join(p.text)
     assert "<script>alert(1)</script>" in text and 'x" onmouseover="alert(1)' in text
     assert "</svg><img src=x>" in text and "bad\ufffd\ufffd?[31mzz" in text
+EOF
+
+# with --hw: the energy totals box, the roofline and per-layer energy, on
+# the fixed test database; numbers compared with analyze --hw's JSON
+TDB=tests/energy_db
+for hw in rpi4-tflite-v2.7.1-ruy@v2.0 nvidia-a100-pcie-40gb; do
+    name=hw_${hw%%-*}
+    "$PRIORI" analyze fixtures/demo_cnn.onnx --db $TDB --hw $hw --format html -o "$tmp/$name.html" -q && ok || bad "analyze --hw $hw --format html"
+    "$PRIORI" analyze fixtures/demo_cnn.onnx --db $TDB --hw $hw --format json -o "$tmp/$name.json" -q
+    render $name
+    "$PYTHON" - "$tmp/$name.dom" "$tmp/$name.json" <<'EOF' && ok || bad "the --hw report ($name) lacks its roofline, energy bars or numbers"
+import json, math, sys
+from html.parser import HTMLParser
+dom = open(sys.argv[1], encoding="utf-8").read()
+rep = json.load(open(sys.argv[2]))
+e = rep["energy"]
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.ids = set(); self.classes = {}; self.circles = 0; self.svg_in = {}; self.sec = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+            if tag == "section": self.sec = a["id"]
+        for c in (a.get("class") or "").split():
+            self.classes[c] = self.classes.get(c, 0) + 1
+        if tag == "svg" and self.sec: self.svg_in[self.sec] = self.svg_in.get(self.sec, 0) + 1
+p = P(); p.feed(dom)
+assert {"energy-totals", "roofline", "layer-energy", "kpi-latency", "kpi-energy", "kpi-co2e"} <= p.ids, p.ids
+assert p.svg_in.get("roofline") == 1 and p.svg_in.get("layer-energy") == 1, p.svg_in
+# one point per layer with FLOPs, bytes and time; one bar per layer with energy
+placed = [L for L in rep["layers"] if L["flops"] and L["bytes_read"] + L["bytes_written"] and L["time_s"] > 0]
+assert p.classes.get("pt") == len(placed), (p.classes.get("pt"), len(placed))
+assert p.classes.get("ebar") == sum(1 for L in rep["layers"] if L["energy_j"] > 0), p.classes.get("ebar")
+assert p.classes.get("ptlabel") == min(5, len(placed)) and p.classes.get("frame") == 1
+spec = e["method"] == "spec-only"
+if spec:   # the roof and both regions, and the spec-only warning
+    assert p.classes.get("roof") == 1 and p.classes.get("memb") == 1 and p.classes.get("compb") == 1, p.classes
+    assert "spec-only" in p.ids and "ridge 12.5 FLOPs/byte" in dom   # 19.5e12 ops/s / 1.555e12 B/s
+else:      # a fitted profile without peak and bandwidth draws no roof and says so
+    assert "roof" not in p.classes and "memb" not in p.classes and "No roof" in dom, p.classes
+    assert "spec-only" not in p.ids
+# the key numbers: exact values in the totals box, the heaviest layer by energy labeled
+assert f'{e["latency_s"]:.4g} s' in dom and f'{e["energy_j"]:.4g} J' in dom, "latency / energy"
+assert e["profile"] in dom
+heavy = max(rep["layers"], key=lambda L: L["energy_j"])
+assert f'#{heavy["index"]} {heavy["name"]} ' in dom, heavy["name"]
+pm = "&#177;" if "&#177;" in dom else "\u00b1"
+assert f'{pm}{e["uncertainty_pct"]:.0f}%' in dom, "uncertainty"
+EOF
+done
+"$PYTHON" - "$tmp/hw_rpi4.png" <<'EOF' && ok || bad "hw_rpi4.png looks blank"
+import sys
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 60000, len(data)
+EOF
+if grep -qiE '<script|<link|<img|<iframe|src=|href=|url\([^#]|@import|https?:' "$tmp/hw_nvidia.html"; then
+    bad "the --hw report refers to something outside itself"
+else
+    ok
+fi
+
+# hostile names stay text in the roofline labels and energy bars too
+"$PRIORI" analyze fixtures/review/hostile_names.onnx --db $TDB --hw nvidia-a100-pcie-40gb --format html -o "$tmp/hostile_hw.html" -q
+"$PYTHON" - "$tmp/hostile_hw.html" <<'EOF' && ok || bad "a hostile name became markup in the --hw report"
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.bad = []; self.text = []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img", "iframe", "object") or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append((tag, attrs))
+    def handle_data(self, d):
+        self.text.append(d)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert not p.bad and 'id="roofline"' in open(sys.argv[1], encoding="utf-8").read(), p.bad
+assert "<script>alert(1)</script>" in "".join(p.text)
 EOF
 
 # 100,000 layers: bars aggregated, table bounded, all of it quick

@@ -3,6 +3,7 @@
  * closed forms written here (fixture shapes times dtype sizes), or
  * relations that must hold whatever the counts (the series' maximum is the
  * peak; the tensors alive at the peak add up to it). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,8 +131,9 @@ static void gate_compares_value_with_limit_and_growth(void)
     CHECK_EQ(pr_growth_parse("energy_j=1%", growth, &err), 0);
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
     CHECK(err.code == PR_EXIT_USAGE && msg_has("needs --hw"));
-    /* with an estimate (issue 4 fills it), the same limit is evaluated */
-    s.est = (struct pr_estimate){.has_energy = true, .latency_s = 0.002, .energy_j = 0.5, .co2e_g = 1e-4};
+    /* with an estimate (--hw fills it), the same limit is evaluated */
+    static struct pr_profile prof = {.id = "test/fp32/single"};
+    s.est = (struct pr_estimate){.profile = &prof, .latency_s = 0.002, .energy_j = 0.5, .co2e_g = 1e-4};
     base.has[PR_M_ENERGY] = true;
     base.value[PR_M_ENERGY] = 0.4;
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), 0);
@@ -233,9 +235,153 @@ static void markdown_and_html_escape_hostile_text(void)
     free(buf);
 }
 
+/* A priori.report/1 text with an energy section (as analyze --hw writes it). */
+static const char report_hw[] =
+    "{\"schema\": \"priori.report/1\", \"unbound_symbols\": [], \"totals\": {\"params\": 1, \"macs\": 100, "
+    "\"flops\": 1, \"weight_bytes\": 1, \"peak_activation_bytes\": 1}, \"energy\": {\"profile\": \"hwA/fp32/single\", "
+    "\"latency_s\": 0.002, \"energy_j\": 0.5, \"co2e_g\": 5e-5, \"pue\": 1.2, \"g_co2e_per_kwh\": 300}}";
+
+static void baseline_energy_comes_from_the_report_energy_section(void)
+{
+    struct pr_baseline b;
+    memset(&err, 0, sizeof err);
+    CHECK_EQ(pr_baseline_parse(&b, report_hw, "old.json", &err), 0);
+    CHECK(b.has[PR_M_LATENCY] && b.has[PR_M_ENERGY] && b.has[PR_M_CO2E]);
+    CHECK(b.value[PR_M_LATENCY] == 0.002 && b.value[PR_M_ENERGY] == 0.5 && b.value[PR_M_CO2E] == 5e-5);
+    CHECK_STR(b.profile, "hwA/fp32/single");
+    CHECK(b.pue == 1.2 && b.g_per_kwh == 300);
+    pr_baseline_free(&b);
+    /* a report without --hw has no estimate metrics */
+    CHECK_EQ(pr_baseline_parse(&b, "{\"schema\": \"priori.report/1\", \"totals\": {\"params\": 1, \"macs\": 1, "
+                               "\"flops\": 1, \"weight_bytes\": 1, \"peak_activation_bytes\": 1}}", "old.json", &err), 0);
+    CHECK(!b.has[PR_M_ENERGY] && !b.profile);
+    pr_baseline_free(&b);
+    /* a damaged energy section: the JSON path and what was expected */
+    char text[sizeof report_hw + 16];
+    snprintf(text, sizeof text, "%s", report_hw);
+    memcpy(strstr(text, "\"energy_j\""), "\"energy_x\"", 10);
+    CHECK_EQ(pr_baseline_parse(&b, text, "old.json", &err), -1);
+    CHECK(err.code == PR_EXIT_USAGE && msg_has("old.json: $.energy.energy_j: missing"));
+    snprintf(text, sizeof text, "%s", report_hw);
+    memcpy(strstr(text, "\"hwA/fp32/single\""), "0                ", 17);
+    CHECK_EQ(pr_baseline_parse(&b, text, "old.json", &err), -1);
+    CHECK(msg_has("$.energy.profile: expected the hardware profile's id, got a number"));
+}
+
+static void energy_growth_needs_the_same_profile_and_carbon(void)
+{
+    struct pr_subject s;
+    struct pr_cli_shapes none;
+    if (open_subject(&s, "fixtures/demo_cnn.onnx", &none)) {
+        CHECK(!"fixtures/demo_cnn.onnx loads");
+        return;
+    }
+    struct pr_baseline base;
+    struct pr_gate g;
+    double growth[PR_M_COUNT];
+    memset(&err, 0, sizeof err);
+    CHECK_EQ(pr_baseline_parse(&base, report_hw, "old.json", &err), 0);
+    static struct pr_profile a = {.id = "hwA/fp32/single", .hw = "hwA"}, b = {.id = "hwB/fp32/single", .hw = "hwB"};
+    /* same profile and carbon: limit = baseline * (1 + pct / 100) */
+    s.est = (struct pr_estimate){.profile = &a, .latency_s = 0.0021, .energy_j = 0.52, .co2e_g = 5.2e-5,
+                                 .pue = 1.2, .g_per_kwh = 300};
+    CHECK_EQ(pr_growth_parse("energy_j=3%,latency_s=5%,co2e=3%", growth, &err), 0);
+    CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), 0);
+    CHECK_EQ(g.nchecks, 3);
+    CHECK(g.checks[0].metric_id == PR_M_LATENCY && g.checks[0].limit == 0.002 * 1.05 && g.checks[0].status == PR_CHECK_OK);
+    CHECK(g.checks[1].metric_id == PR_M_ENERGY && g.checks[1].limit == 0.5 * 1.03 && g.checks[1].status == PR_CHECK_BREACH);
+    CHECK(g.checks[2].metric_id == PR_M_CO2E && g.checks[2].status == PR_CHECK_BREACH);   /* 5.2e-5 > 5.15e-5 */
+    CHECK_EQ(g.nbreaches, 2);
+    pr_gate_free(&g);
+    /* another intensity: energy still compares, CO2e does not */
+    s.est.g_per_kwh = 100;
+    CHECK_EQ(pr_growth_parse("energy_j=3%", growth, &err), 0);
+    CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), 0);
+    pr_gate_free(&g);
+    CHECK_EQ(pr_growth_parse("co2e=3%", growth, &err), 0);
+    CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
+    CHECK(err.code == PR_EXIT_USAGE && msg_has("300 g/kWh") && msg_has("--region/--carbon"));
+    /* another profile: no estimate metric compares */
+    s.est.profile = &b;
+    CHECK_EQ(pr_growth_parse("latency_s=50%", growth, &err), 0);
+    CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
+    CHECK(msg_has("on 'hwA/fp32/single' but this check is on 'hwB/fp32/single'"));
+    /* a baseline without an energy section */
+    pr_baseline_free(&base);
+    CHECK_EQ(pr_baseline_parse(&base, "{\"schema\": \"priori.report/1\", \"totals\": {\"params\": 1, \"macs\": 1, "
+                               "\"flops\": 1, \"weight_bytes\": 1, \"peak_activation_bytes\": 1}}", "old.json", &err), 0);
+    CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
+    CHECK(msg_has("old.json: $.energy: missing") && msg_has("--hw hwB"));
+    s.est = (struct pr_estimate){0};
+    pr_baseline_free(&base);
+    pr_subject_close(&s);
+}
+
+static void subject_estimate_uses_the_chosen_profile_and_carbon(void)
+{
+    struct pr_subject s;
+    struct pr_cli_shapes none;
+    struct pr_hw hw;
+    struct pr_energy_args args = {.hw = "rpi4-tflite-v2.7.1-ruy@v2.0", .db = "tests/energy_db", .carbon = 300,
+                                  .pue = 1.2};
+    if (pr_hw_open(&hw, &args) != 0 || open_subject(&s, "fixtures/demo_cnn.onnx", &none)) {
+        CHECK(!"tests/energy_db and fixtures/demo_cnn.onnx load");
+        pr_hw_close(&hw);
+        return;
+    }
+    CHECK_STR(hw.profile->id, "rpi4-tflite-v2.7.1-ruy@v2.0/fp32/single");
+    double v;
+    CHECK(!pr_subject_metric(&s, PR_M_ENERGY, &v));   /* nothing before the estimate */
+    CHECK_EQ(pr_subject_estimate(&s, &hw), 0);
+    CHECK(pr_subject_metric(&s, PR_M_ENERGY, &v) && v == s.est.energy_j && v > 0);
+    /* CO2e = J / 3.6e6 J/kWh * PUE * g/kWh */
+    CHECK(pr_subject_metric(&s, PR_M_CO2E, &v) && fabs(v - s.est.energy_j / 3.6e6 * 1.2 * 300) <= 1e-15);
+    double sum = s.est.fixed_energy_j;
+    for (int i = 0; i < s.an.nlayers; i++)
+        sum += s.est.layers[i].energy_j;
+    CHECK(fabs(sum - s.est.energy_j) <= 1e-12 * s.est.energy_j);
+    pr_subject_close(&s);
+    pr_hw_close(&hw);
+}
+
+static void energy_options_parse_and_combine(void)
+{
+    struct pr_energy_args a = {0};
+    CHECK(pr_energy_is_option("--hw", false) && pr_energy_is_option("--pue", false));
+    CHECK(!pr_energy_is_option("--inferences", false) && pr_energy_is_option("--inferences", true));
+    CHECK(!pr_energy_is_option("--top", true));
+    CHECK_EQ(pr_energy_option(&a, "check", "--top", "3"), 0);
+    CHECK_EQ(pr_energy_option(&a, "check", "--carbon", "300"), 1);
+    CHECK(a.carbon == 300);
+    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_EXIT_USAGE);   /* --carbon without --hw */
+    CHECK_EQ(pr_energy_option(&a, "check", "--hw", "x"), 1);
+    CHECK_EQ(pr_energy_args_check(&a, "check"), 0);
+    CHECK_EQ(pr_energy_option(&a, "check", "--region", "FRA"), 1);
+    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_EXIT_USAGE);   /* --region and --carbon */
+    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "0.5"), PR_EXIT_USAGE);
+    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "1.5x"), PR_EXIT_USAGE);
+}
+
+static void si_numbers_have_three_digits_and_a_prefix(void)
+{
+    char b[32];
+    CHECK_STR(pr_human_si(0.0123, "J", b, sizeof b), "12.3 mJ");
+    CHECK_STR(pr_human_si(1.95e13, "FLOP/s", b, sizeof b), "19.5 TFLOP/s");
+    CHECK_STR(pr_human_si(6.8e-5, "s", b, sizeof b), "68 us");
+    CHECK_STR(pr_human_si(0, "s", b, sizeof b), "0 s");
+    CHECK_STR(pr_human_si(-2500, "", b, sizeof b), "-2.5 k");
+    CHECK_STR(pr_human_si(999.7, "J", b, sizeof b), "1 kJ");
+    CHECK_STR(pr_human_si(1.5, "", b, sizeof b), "1.5");
+}
+
 void suite_review(void);
 void suite_review(void)
 {
+    RUN(baseline_energy_comes_from_the_report_energy_section);
+    RUN(energy_growth_needs_the_same_profile_and_carbon);
+    RUN(subject_estimate_uses_the_chosen_profile_and_carbon);
+    RUN(energy_options_parse_and_combine);
+    RUN(si_numbers_have_three_digits_and_a_prefix);
     RUN(budget_parses_totals_layers_and_op_types);
     RUN(budget_errors_name_the_json_path_and_the_expectation);
     RUN(growth_spec_is_metric_equals_percentage);

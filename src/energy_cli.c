@@ -1,0 +1,127 @@
+/* energy_cli.c -- the --hw family of options, shared by analyze, compare,
+ * check and diff (see energy.h): parsing, the checks of their combination,
+ * loading the database and choosing the profile, and the one-line
+ * description of an estimate's uncertainty that every report prints.
+ */
+#include "energy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const string_opts[] = {"--hw", "--precision", "--scenario", "--region", "--db"};
+
+bool pr_energy_is_option(const char *opt, bool inferences)
+{
+    for (size_t i = 0; i < sizeof string_opts / sizeof *string_opts; i++)
+        if (strcmp(opt, string_opts[i]) == 0)
+            return true;
+    return strcmp(opt, "--carbon") == 0 || strcmp(opt, "--pue") == 0 ||
+           (inferences && strcmp(opt, "--inferences") == 0);
+}
+
+int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val)
+{
+    const char **s = strcmp(opt, "--hw") == 0 ? &a->hw : strcmp(opt, "--precision") == 0 ? &a->precision
+                   : strcmp(opt, "--scenario") == 0 ? &a->scenario : strcmp(opt, "--region") == 0 ? &a->region
+                   : strcmp(opt, "--db") == 0 ? &a->db : NULL;
+    if (s) {
+        if (!*val)
+            return pr_cli_usage_error(cmd, "%s: expected a value, got an empty string", opt);
+        *s = val;
+        return 1;
+    }
+    if (strcmp(opt, "--carbon") == 0 || strcmp(opt, "--pue") == 0) {
+        char *end;
+        double v = strtod(val, &end);
+        bool pue = opt[2] == 'p';
+        if (*end || !*val || !isfinite(v) || v < (pue ? 1 : 0) || v > (pue ? 10 : 1e5))
+            return pr_cli_usage_error(cmd, "%s %s: expected %s", opt, val,
+                                      pue ? "a number from 1 to 10" : "g CO2e per kWh, from 0 to 100000");
+        *(pue ? &a->pue : &a->carbon) = v;
+        return 1;
+    }
+    if (strcmp(opt, "--inferences") == 0) {
+        if (pr_cli_parse_int(val, 1, (1LL << 50), &a->inferences) < 0)
+            return pr_cli_usage_error(cmd, "--inferences %s: expected a positive integer", val);
+        return 1;
+    }
+    return 0;
+}
+
+int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd)
+{
+    if (!a->hw && (a->precision || a->scenario || a->region || a->carbon || a->pue || a->inferences || a->db))
+        return pr_cli_usage_error(cmd, "%s", "--precision, --scenario, --region, --carbon, --pue, --db and "
+                                  "--inferences need --hw ID");
+    if (a->region && a->carbon)
+        return pr_cli_usage_error(cmd, "%s", "give --region or --carbon, not both");
+    return 0;
+}
+
+int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
+{
+    memset(h, 0, sizeof *h);
+    if (!a->hw)
+        return PR_EXIT_OK;
+    struct pr_err err = {0};
+    if (pr_db_load(&h->db, a->db ? a->db : pr_db_default_dir(), &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        return (int)err.code;
+    }
+    h->profile = pr_db_select(&h->db, a->hw, a->precision, a->scenario);
+    if (!h->profile) {
+        fprintf(stderr, "priori: --hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'\n", a->hw,
+                a->precision ? " --precision " : "", a->precision ? a->precision : "",
+                a->scenario ? " --scenario " : "", a->scenario ? a->scenario : "", h->db.dir);
+        return PR_EXIT_USAGE;
+    }
+    struct pr_energy_opts *o = &h->opts;
+    o->pue = a->pue ? a->pue : 1;
+    o->inferences = (uint64_t)a->inferences;
+    o->g_per_kwh = h->db.world_g_per_kwh;
+    o->carbon_source = h->db.world_source;
+    if (a->carbon) {
+        o->g_per_kwh = a->carbon;
+        o->carbon_source = "--carbon";
+    } else if (a->region) {
+        const struct pr_carbon *c = pr_db_carbon(&h->db, a->region);
+        if (!c) {
+            h->profile = NULL;
+            fprintf(stderr, "priori: --region %s: not in %s/carbon.json; give an ISO alpha-3 country code "
+                            "(FRA), a cloud region (gcp:europe-west1) or --carbon G\n", a->region, h->db.dir);
+            return PR_EXIT_USAGE;
+        }
+        o->g_per_kwh = c->g_per_kwh;
+        o->carbon_source = c->name && *c->name ? c->name : c->code;
+    }
+    return PR_EXIT_OK;
+}
+
+void pr_hw_close(struct pr_hw *h)
+{
+    pr_db_free(&h->db);
+    memset(h, 0, sizeof *h);
+}
+
+const char *pr_estimate_describe(const struct pr_estimate *e, char *buf, size_t size)
+{
+    const char *id = e->profile && e->profile->id ? e->profile->id : "?";
+    int n;
+    if (e->method == PR_METHOD_SPEC)
+        n = snprintf(buf, size, "%s (spec-only: roofline and TDP from the data sheet, no measurement; "
+                     "uncertainty +-%.0f%%", id, e->uncertainty_pct);
+    else if (e->method == PR_METHOD_ANCHOR)
+        n = snprintf(buf, size, "%s (anchor: scaled by MACs from too few measurements to fit; uncertainty "
+                     "+-%.0f%%", id, e->uncertainty_pct);
+    else
+        n = snprintf(buf, size, "%s (fitted; typical error +-%.1f%%", id, e->uncertainty_pct);
+    if (n >= 0 && (size_t)n < size && e->uncertainty_p90_pct >= 0)
+        n += snprintf(buf + n, size - (size_t)n, ", 90%% within +-%.1f%%", e->uncertainty_p90_pct);
+    if (n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ")");
+    return buf;
+}
