@@ -59,9 +59,9 @@ enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
 #define PR_SEQ_MAX 256      /* longest sequence whose elements' shapes are tracked */
 
 struct pr_tensor {
-    int dtype;                    /* enum pr_dtype; 0 unknown */
     struct pr_shape shape;
     const struct pr_const *cval;  /* NULL unless values are known */
+    int dtype;                    /* enum pr_dtype; 0 unknown */
     bool is_weight;               /* initializer or Constant output */
     /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
     unsigned char kind;           /* enum pr_kind */

@@ -54,6 +54,13 @@ bool pr_layer_in_totals(const struct pr_analysis *a, const struct pr_layer *L)
     return L->counted && !has_subgraphs(a, L);
 }
 
+const char *pr_layer_graph(const struct pr_analysis *a, const struct pr_layer *L)
+{
+    const struct pr_model *m = a->model;
+    int id = m->graph.nodes[L->node].graph;
+    return id > 0 && id < m->ngraphs && m->graphs[id]->attr ? m->graphs[id]->attr : "";
+}
+
 static int peak_memory(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
@@ -107,7 +114,8 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
 static int by_op_type(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    a->by_op = calloc((size_t)a->nlayers + 1, sizeof *a->by_op);
+    int cap = 64;   /* distinct operator types: grown as found */
+    a->by_op = calloc((size_t)cap, sizeof *a->by_op);
     if (!a->by_op)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     struct pr_names index;
@@ -123,6 +131,16 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
             for (int j = 0; j < a->nby_op && i < 0; j++)
                 if (strcmp(a->by_op[j].op_type, n->op_type) == 0 && strcmp(a->by_op[j].domain, n->domain) == 0)
                     i = j;
+        }
+        if (i < 0 && a->nby_op == cap) {
+            struct pr_op_total *more = realloc(a->by_op, (size_t)cap * 2 * sizeof *more);
+            if (!more) {
+                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                break;
+            }
+            memset(more + cap, 0, (size_t)cap * sizeof *more);
+            a->by_op = more;
+            cap *= 2;
         }
         if (i < 0) {
             i = a->nby_op++;

@@ -41,22 +41,21 @@ enum pr_layer_status {
 struct pr_layer {
     int node;                   /* index into model->graph.nodes */
     enum pr_layer_status status;
-    uint64_t params, macs, flops;
-    uint64_t activation_bytes;  /* bytes of the node's outputs */
-    uint64_t bytes_read;        /* inputs (activations and weights) */
-    uint64_t bytes_written;     /* outputs */
     /* Control flow: the nodes of a subgraph (If branch, Loop/Scan body) are
      * rows nested under the row of the node that holds it, right after it.
      * A parent row's counts are what it adds to the totals (its chosen
      * branch, its body times the trip count); a child row shows one
      * execution, and counts `multiplier` times in the totals. */
     int parent;                 /* position in layers[] of the parent row; -1 at top level */
-    int depth;                  /* 0 at top level */
-    const char *graph;          /* the parent's attribute holding it ("body", …); "" at top level */
+    int16_t depth;              /* 0 at top level (at most PR_MAX_NESTING) */
+    bool counted;               /* false: shown, not in the totals (an If branch not taken) */
+    uint64_t params, macs, flops;
+    uint64_t activation_bytes;  /* bytes of the node's outputs */
+    uint64_t bytes_read;        /* inputs (activations and weights) */
+    uint64_t bytes_written;     /* outputs */
     uint64_t multiplier;        /* how many times the row's counts enter the totals (trips of
                                    the enclosing loops; 1 at top level; when a row's executions
                                    differ, the row sums them all and this is 1) */
-    bool counted;               /* false: shown, not in the totals (an If branch not taken) */
     uint64_t sub_peak_bytes;    /* live bytes its subgraphs add while they run (peak) */
 };
 
@@ -121,6 +120,9 @@ const char *pr_layer_status_name(enum pr_layer_status s);
  * counted row with no subgraphs. Rows that hold subgraphs only aggregate
  * their children; the cheaper If branch is shown but not counted. */
 bool pr_layer_in_totals(const struct pr_analysis *a, const struct pr_layer *L);
+/* The parent's attribute holding a row's graph ("then_branch", "body", …);
+ * "" at top level. */
+const char *pr_layer_graph(const struct pr_analysis *a, const struct pr_layer *L);
 /* Symbols of data-dependent dims (pr_data_dim): 1 and *value when bound
  * with --dim, else 0. pr_symbols_unbound records an unbound one (copied)
  * and returns 1 the first time, 0 after. */

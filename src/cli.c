@@ -90,7 +90,7 @@ int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *o
         struct pr_input_shape *in = &s->inputs[s->ninputs];
         char *dims = pr_cli_split_binding(val);
         if (!dims || pr_cli_parse_dims(dims, &in->shape) < 0)
-            return pr_cli_usage_error(cmd, "--input %s: expected NAME=DIMS with DIMS like 1x3x224x224 (at most 16 dims)", val);
+            return pr_cli_usage_error(cmd, "--input %s: expected NAME=DIMS with DIMS like 1x3x224x224 (at most 12 dims)", val);
         in->name = val;
         s->ninputs++;
         return 1;

@@ -62,8 +62,12 @@ struct walk {
     int *pos_of;                /* per global node: its layer position */
     int **order;                /* per graph id: schedule (local node indices) */
     int *graph_first, *graph_end; /* per graph id: its rows' positions [first, end) */
-    struct row_stats *stats;    /* per layer position */
-    struct pr_sub_cost *exec;   /* per global node: its latest execution */
+    struct row_stats *stats;    /* per row inside a subgraph (the main graph's rows, run
+                                   once, are written straight into their layer) */
+    int *stat_of;               /* per layer position: index in stats, -1 at top level */
+    struct pr_sub_cost *exec;   /* per row inside a subgraph (indexed like stats): its
+                                   node's latest execution */
+    struct pr_sub_cost last_exec; /* the node walked last */
     int *lastpos;               /* per value: scratch for a subgraph's liveness */
     uint64_t factor;            /* executions the current run stands for (0: a trial) */
     bool nested_error;          /* w->err already names the failing node */
@@ -224,7 +228,10 @@ static int bind_inputs(struct walk *w)
     struct pr_graph *g = &w->m->graph;
     const struct pr_options *o = w->opt;
     for (int i = 0; i < o->ninputs; i++) {
-        int idx = pr_names_get(&g->names, o->inputs[i].name);
+        int idx = -1;   /* a linear scan: graph inputs are few */
+        for (int k = 0; k < g->ninputs && idx < 0; k++)
+            if (strcmp(g->values[g->inputs[k]].name, o->inputs[i].name) == 0)
+                idx = g->inputs[k];
         if (idx < 0 || !g->values[idx].is_input)
             return pr_err_set(w->err, PR_EXIT_USAGE, "--input %s: the model has no graph input of that name",
                               o->inputs[i].name);
@@ -504,11 +511,30 @@ static void add_scaled(struct pr_sub_cost *acc, const struct pr_sub_cost *e, uin
     acc->incomplete |= e->incomplete;
 }
 
+static struct row_stats *stats_at(struct walk *w, int pos)
+{
+    return &w->stats[w->stat_of[pos]];
+}
+
 static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_layer_status st)
 {
-    struct row_stats *r = &w->stats[pos];
     if (w->factor == 0)
         return 0;   /* a trial run: types only */
+    if (w->stat_of[pos] < 0) {   /* a main-graph row: one execution */
+        struct pr_layer *L = &w->a->layers[pos];
+        L->status = st;
+        L->counted = true;
+        L->multiplier = 1;
+        L->params = e->params;
+        L->macs = e->macs;
+        L->flops = e->flops;
+        L->activation_bytes = e->activation_bytes;
+        L->bytes_read = e->bytes_read;
+        L->bytes_written = e->bytes_written;
+        L->sub_peak_bytes = e->peak_bytes;
+        return 0;
+    }
+    struct row_stats *r = stats_at(w, pos);
     struct row_counts *k = &r->cnt;
     bool ovf = false;
     if (k->n == 0) {
@@ -702,7 +728,9 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     if (unknown && status == PR_LAYER_OK)
         status = PR_LAYER_COST_INCOMPLETE;
     e.incomplete = status != PR_LAYER_OK;
-    w->exec[gi] = e;
+    w->last_exec = e;
+    if (w->stat_of[pos] >= 0)
+        w->exec[w->stat_of[pos]] = e;
     return record(w, pos, &e, status);
 }
 
@@ -739,7 +767,10 @@ static uint64_t graph_peak(struct walk *w, const struct pr_graph *g, bool *ovf)
     peak = live;
     for (int p = 0; p < g->nnodes; p++) {
         const struct pr_node *n = &g->nodes[order[p]];
-        uint64_t during = pr_u64_add(live, w->exec[n - base].peak_bytes, ovf);
+        int pos = w->pos_of[n - base];
+        uint64_t sub_peak = w->stat_of[pos] >= 0 ? w->exec[w->stat_of[pos]].peak_bytes
+                                                 : w->a->layers[pos].sub_peak_bytes;
+        uint64_t during = pr_u64_add(live, sub_peak, ovf);
         if (during > peak)
             peak = during;
         for (int k = 0; k < n->nout; k++)
@@ -772,7 +803,7 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
         int gi = (int)(&g->nodes[order[p]] - base);
         if (walk_node(w, gi) < 0)
             return -1;
-        const struct pr_sub_cost *e = &w->exec[gi];
+        const struct pr_sub_cost *e = &w->last_exec;
         add_scaled(cost, e, 1, &ovf);
         cost->params = pr_u64_add(cost->params, e->params, &ovf);
     }
@@ -839,7 +870,7 @@ int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const 
         u->first = first;
         u->count = count;
         for (int i = 0; i < count; i++)
-            u->saved[i] = w->stats[first + i].cnt;
+            u->saved[i] = stats_at(w, first + i)->cnt;
         u->next = c->undo;
         c->undo = u;
     }
@@ -865,7 +896,7 @@ void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
     if (!w || !u)
         return;
     for (int i = 0; i < u->count; i++) {
-        struct row_stats *r = &w->stats[u->first + i];
+        struct row_stats *r = stats_at(w, u->first + i);
         const struct row_counts *before = &u->saved[i];
         uint64_t dn = r->cnt.n - before->n;
         if (dn > 0) {
@@ -899,7 +930,6 @@ static void layout(struct walk *w, const struct pr_graph *g, int parent, int *ne
         L->node = gi;
         L->parent = parent;
         L->depth = g->depth;
-        L->graph = g->attr;
         for (int s = 0; s < n->nsubs; s++) {
             w->graph_first[n->subs[s]->id] = *next;
             layout(w, n->subs[s], pos, next);
@@ -912,7 +942,9 @@ static void finish_rows(struct walk *w)
 {
     for (int p = 0; p < w->a->nlayers; p++) {
         struct pr_layer *L = &w->a->layers[p];
-        const struct row_stats *r = &w->stats[p];
+        if (w->stat_of[p] < 0)
+            continue;   /* written by record() */
+        const struct row_stats *r = stats_at(w, p);
         const struct pr_sub_cost *e;
         L->status = worse(r->cnt.status, r->shown_status);
         L->sub_peak_bytes = r->peak;
@@ -995,6 +1027,7 @@ static void free_walk(struct walk *w)
     free(w->graph_end);
     free(w->pos_of);
     free(w->stats);
+    free(w->stat_of);
     free(w->exec);
     free(w->lastpos);
     free(w->dim_used);
@@ -1022,8 +1055,9 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     w.dim_used = calloc((size_t)opt->ndims + 1, sizeof *w.dim_used);
     w.counted = calloc((size_t)g->nvalues + 1, 1);
     w.pos_of = calloc((size_t)total + 1, sizeof *w.pos_of);
-    w.stats = calloc((size_t)total + 1, sizeof *w.stats);
-    w.exec = calloc((size_t)total + 1, sizeof *w.exec);
+    w.stats = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.stats);
+    w.stat_of = malloc(((size_t)total + 1) * sizeof *w.stat_of);
+    w.exec = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.exec);
     w.lastpos = calloc((size_t)g->nvalues + 1, sizeof *w.lastpos);
     w.read_by = calloc((size_t)g->nvalues + 1, sizeof *w.read_by);
     int rc = -1;
@@ -1035,7 +1069,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
         if (put == 1 && w.dim_used)   /* the same symbol again: the first binding wins; no warning */
             w.dim_used[i] = true;
     }
-    if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.exec || !w.lastpos ||
+    if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
         !w.read_by || !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
@@ -1045,6 +1079,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     a->nlayers = total;
     int next = 0;
     layout(&w, g, -1, &next);
+    for (int p = 0, k = 0; p < total; p++)
+        w.stat_of[p] = a->layers[p].depth ? k++ : -1;
     struct pr_sub_cost whole;
     if (run_graph(&w, g, &whole) < 0)
         goto out;

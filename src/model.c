@@ -413,9 +413,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                               np->n_output, PR_MAX_IO);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
-        n->in = pr_arena_alloc(&m->arena, (np->n_input + 1) * sizeof *n->in);
-        n->out = pr_arena_alloc(&m->arena, (np->n_output + 1) * sizeof *n->out);
-        if (!n->in || !n->out)
+        n->in = pr_arena_alloc(&m->arena, (np->n_input + np->n_output + 1) * sizeof *n->in);
+        n->out = n->in ? n->in + np->n_input : NULL;   /* one allocation for both */
+        if (!n->in)
             return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
         for (size_t k = 0; k < np->n_output; k++) {
             const char *name = np->output[k];
@@ -614,6 +614,11 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
         return m->producer ? -1 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     if (build_model_graph(m, mp->graph, diag, err) < 0)
         return -1;
+    /* names resolve while the graph is built; afterwards values are found by
+     * index, and the few lookups by name (--input) scan the graph inputs */
+    for (int i = 1; i < m->ngraphs; i++)
+        pr_names_free(&m->graphs[i]->names);
+    pr_names_free(&m->graph.names);
     return 0;
 }
 

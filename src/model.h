@@ -59,15 +59,16 @@ struct pr_node {
     const char *domain;           /* "" for ai.onnx */
     int index;                    /* position in the file */
     int nin, nout;
+    int opset;                    /* version of the node's domain */
+    int graph;                    /* id of the graph holding it (0: the main graph) */
+    int nsubs;                    /* its graph attributes (If branches, Loop/Scan body) */
+    int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
     const struct pr_op *op;       /* NULL: not in the operator table */
-    int opset;                    /* version of the node's domain */
-    int graph;                    /* id of the graph holding it (0: the main graph) */
-    const struct pr_graph *scope; /* that graph when it is a subgraph; NULL in the main graph */
-    struct pr_graph **subs;       /* its graph attributes (If branches, Loop/Scan body) */
-    int nsubs;
-    int *implicit, nimplicit;     /* values of enclosing scopes read inside its subgraphs */
+    const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
+    struct pr_graph **subs;       /* [nsubs] */
+    int *implicit;                /* [nimplicit] */
 };
 
 struct pr_opset {
@@ -89,7 +90,8 @@ struct pr_graph {
     int nnodes;
     int *inputs, ninputs;         /* value indices of non-initializer graph inputs */
     int *outputs, noutputs;
-    struct pr_names names;        /* value name -> index, this graph's own values */
+    struct pr_names names;        /* value name -> index, this graph's own values; used while
+                                     loading, freed at its end */
     int id;                       /* 0: the main graph */
     int depth;                    /* nesting level: 0 for the main graph */
     const struct pr_graph *parent;/* enclosing graph; NULL for the main graph */

@@ -53,7 +53,7 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,
                 (unsigned long long)L->bytes_written, pr_layer_status_name(L->status), L->parent, L->depth);
-        pr_csv_field(f, L->graph ? L->graph : "");
+        pr_csv_field(f, pr_layer_graph(a, L));
         fprintf(f, ",%llu,%s", (unsigned long long)L->multiplier, L->counted ? "true" : "false");
         if (e)
             fprintf(f, ",%.6g,%.6g", e->layers[p].time_s, e->layers[p].energy_j);

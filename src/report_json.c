@@ -176,7 +176,7 @@ static cJSON *layer(struct jb *b, const struct pr_analysis *a, const struct pr_e
     add(b, o, "status", str(b, pr_layer_status_name(L->status)));
     add(b, o, "parent", jcheck(b, cJSON_CreateNumber(L->parent)));
     add(b, o, "depth", jcheck(b, cJSON_CreateNumber(L->depth)));
-    add(b, o, "graph", str(b, L->graph ? L->graph : ""));
+    add(b, o, "graph", str(b, pr_layer_graph(a, L)));
     add(b, o, "multiplier", u64(b, L->multiplier));
     add(b, o, "counted", jcheck(b, cJSON_CreateBool(L->counted)));
     if (e) {

@@ -58,7 +58,7 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
         const struct pr_node *n = &g->nodes[a->layers[p].node];
         char shapes[512];
         const struct pr_layer *L = &a->layers[p];
-        int ln = (int)strlen(n->name) + (L->depth ? (L->depth < 8 ? 2 * L->depth : 16) + (int)strlen(L->graph) + 2 : 0);
+        int ln = (int)strlen(n->name) + (L->depth ? (L->depth < 8 ? 2 * L->depth : 16) + (int)strlen(pr_layer_graph(a, L)) + 2 : 0);
         int lo = (int)strlen(n->op_type);
         int ls = (int)strlen(pr_layer_shapes(a, &a->layers[p], shapes, sizeof shapes));
         if (ln > wname) wname = ln;
@@ -80,7 +80,7 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
         char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
         /* a subgraph's rows: indented under their parent, named by the branch/body */
         int indent = L->depth < 8 ? 2 * L->depth : 16;
-        snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? L->graph : "", L->depth ? ": " : "",
+        snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? pr_layer_graph(a, L) : "", L->depth ? ": " : "",
                  name ? name : "?");
         snprintf(note, sizeof note, "%s%s%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status),
                  L->depth && !L->counted ? (L->status == PR_LAYER_OK ? "not counted" : ", not counted") : "", "");

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PR_MAX_RANK 16
+#define PR_MAX_RANK 12
 
 struct pr_shape {
     int rank;                    /* -1: unknown rank */
