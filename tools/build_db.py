@@ -67,12 +67,16 @@ def canon(model):
         return "resnet50-v1.5", None
     if model == "bert-99":
         return "bert-large-384", None
+    if model == "ssd-mobilenet":
+        return "ssd-mobilenet-v1", None
     return None
 
 
 def precision_of(p):
+    """Weight precision: "int8,fp16" (Qualcomm's BERT: int8 matrix products,
+    fp16 softmax and normalisation) counts as int8, where the MACs are."""
     w = p.split("/")[0]
-    return {"uint8": "int8", "mixed": "fp16"}.get(w, w)
+    return {"uint8": "int8", "mixed": "fp16", "int8,fp16": "int8"}.get(w, w)
 
 
 def features(priori, path, name, fam, source):
