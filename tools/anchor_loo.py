@@ -6,7 +6,10 @@ profile of db/records.json with 2-4 measured models (the closed-division
 GPU/accelerator systems: ResNet-50, SSD-MobileNet v1, BERT-Large).
 Usage: /usr/bin/python3 tools/anchor_loo.py   (quoted in db/README.md)
 """
-import json, collections, statistics as st
+import collections
+import json
+import statistics as st
+
 d = json.load(open('db/records.json'))
 macs = {m['name']: m['features']['macs'] for m in d['models']}
 by = collections.defaultdict(list)
