@@ -162,8 +162,9 @@ int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const s
         e->uncertainty_pct = p->valid.loo_median;
         e->uncertainty_p90_pct = p->valid.loo_p90;
     } else {
-        e->uncertainty_pct = e->method == PR_METHOD_SPEC ? PR_SPEC_UNCERTAINTY_PCT : PR_ANCHOR_UNCERTAINTY_PCT;
-        e->uncertainty_p90_pct = -1;
+        bool spec = e->method == PR_METHOD_SPEC;
+        e->uncertainty_pct = spec ? PR_SPEC_UNCERTAINTY_PCT : PR_ANCHOR_UNCERTAINTY_PCT;
+        e->uncertainty_p90_pct = spec ? -1 : PR_ANCHOR_UNCERTAINTY_P90_PCT;
     }
     e->co2e_g = pr_co2e_g(e->energy_j, e->pue, e->g_per_kwh);
     e->wh_per_million = e->energy_j * 1e6 / 3600.0;
