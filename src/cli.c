@@ -65,6 +65,21 @@ char *pr_cli_split_binding(char *arg)
     return eq + 1;
 }
 
+int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(val, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    char list[256] = "";
+    size_t used = 0;
+    for (int k = 0; k < n && used < sizeof list; k++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k == 0 ? "" : k == n - 1 ? " or " : ", ",
+                                 names[k]);
+    return pr_cli_usage_error(cmd, "%s %s: expected %s", opt, val, list);
+}
+
 int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc)
 {
     memset(s, 0, sizeof *s);

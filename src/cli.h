@@ -37,6 +37,10 @@ int pr_cli_parse_dims(const char *text, struct pr_shape *s);
  * and leaves NAME in arg, or NULL when there is no '=' or NAME is empty. */
 char *pr_cli_split_binding(char *arg);
 
+/* Index in names[0..n) of val, the value of option opt (e.g. --format),
+ * into *out; or PR_EXIT_USAGE after "OPT VAL: expected a, b or c". */
+int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out);
+
 /* --input NAME=DIMS and --dim SYMBOL=N, collected for pr_options. */
 struct pr_cli_shapes {
     struct pr_input_shape *inputs;

@@ -72,18 +72,10 @@ static int parse(int argc, char **argv, struct analyze_args *a)
             if (used)
                 continue;
             if (strcmp(arg, "--format") == 0) {
-                if (strcmp(val, "table") == 0)
-                    a->format = PR_FORMAT_TABLE;
-                else if (strcmp(val, "json") == 0)
-                    a->format = PR_FORMAT_JSON;
-                else if (strcmp(val, "csv") == 0)
-                    a->format = PR_FORMAT_CSV;
-                else if (strcmp(val, "md") == 0)
-                    a->format = PR_FORMAT_MD;
-                else if (strcmp(val, "html") == 0)
-                    a->format = PR_FORMAT_HTML;
-                else
-                    return pr_cli_usage_error("analyze", "--format %s: expected table, json, csv, md or html", val);
+                int f;
+                if (pr_cli_choice("analyze", arg, val, pr_format_names, 5, &f))
+                    return PR_EXIT_USAGE;
+                a->format = (enum pr_format)f;
             } else if (strcmp(arg, "--top") == 0) {
                 long long v;
                 if (pr_cli_parse_int(val, 0, 100000, &v) < 0)

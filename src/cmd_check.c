@@ -102,12 +102,9 @@ static int parse(int argc, char **argv, struct check_args *a)
                 continue;
             if (strcmp(arg, "--format") == 0) {
                 static const char *const names[] = {"table", "json", "csv", "md", "github"};
-                int f = -1;
-                for (int k = 0; k < 5; k++)
-                    if (strcmp(val, names[k]) == 0)
-                        f = k;
-                if (f < 0)
-                    return pr_cli_usage_error("check", "--format %s: expected table, json, csv, md or github", val);
+                int f;
+                if (pr_cli_choice("check", arg, val, names, 5, &f))
+                    return PR_EXIT_USAGE;
                 a->format = (enum check_format)f;
             } else if (strcmp(arg, "--budget") == 0) {
                 a->budget = val;

@@ -78,16 +78,10 @@ static int parse(int argc, char **argv, struct diff_args *a)
             if (used)
                 continue;
             if (strcmp(arg, "--format") == 0) {
-                if (strcmp(val, "table") == 0)
-                    a->format = PR_FORMAT_TABLE;
-                else if (strcmp(val, "json") == 0)
-                    a->format = PR_FORMAT_JSON;
-                else if (strcmp(val, "csv") == 0)
-                    a->format = PR_FORMAT_CSV;
-                else if (strcmp(val, "md") == 0)
-                    a->format = PR_FORMAT_MD;
-                else
-                    return pr_cli_usage_error("diff", "--format %s: expected table, json, csv or md", val);
+                int f;
+                if (pr_cli_choice("diff", arg, val, pr_format_names, 4, &f))   /* no html */
+                    return PR_EXIT_USAGE;
+                a->format = (enum pr_format)f;
             } else {
                 a->output = val;
             }

@@ -144,18 +144,15 @@ int pr_cmd_ops(int argc, char **argv)
             if (!next)
                 return pr_cli_usage_error("ops", "option %s needs a value", arg);
             i++;
-            if (arg[1] == 'o' || strcmp(arg, "--output") == 0)
+            if (arg[1] == 'o' || strcmp(arg, "--output") == 0) {
                 output = next;
-            else if (strcmp(next, "table") == 0)
-                l.format = OPS_TABLE;
-            else if (strcmp(next, "md") == 0)
-                l.format = OPS_MD;
-            else if (strcmp(next, "csv") == 0)
-                l.format = OPS_CSV;
-            else if (strcmp(next, "json") == 0)
-                l.format = OPS_JSON;
-            else
-                return pr_cli_usage_error("ops", "--format %s: expected table, md, csv or json", next);
+            } else {
+                static const char *const names[] = {"table", "md", "csv", "json"};   /* enum ops_format */
+                int f;
+                if (pr_cli_choice("ops", arg, next, names, 4, &f))
+                    return PR_EXIT_USAGE;
+                l.format = (enum ops_format)f;
+            }
         } else {
             return pr_cli_usage_error("ops", "unexpected argument '%s'", arg);
         }

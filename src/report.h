@@ -17,6 +17,7 @@
 #include "analysis.h"
 
 enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML };
+extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html": --format values */
 
 int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);
