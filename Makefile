@@ -108,7 +108,7 @@ bench:
 demo:
 	@sh tests/deps.sh build
 	@$(MAKE) --no-print-directory all
-	$(PRIORI) analyze fixtures/demo_cnn.onnx --top 5
+	$(PRIORI) analyze fixtures/demo_cnn.onnx --top 5 --hw rpi4coral-fan.on-tflite-v2.4.1-ruy@v1.0/fp32/single
 
 proto:
 	protoc-c --proto_path=/usr/include/onnx --c_out=proto /usr/include/onnx/onnx.proto

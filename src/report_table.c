@@ -218,8 +218,12 @@ static void energy_block(FILE *f, const struct pr_estimate *e)
     fputc('\n', f);
     fprintf(f, "  per million          %s, %s CO2e\n", si(e->wh_per_million, "Wh", b1, sizeof b1),
             si(e->co2e_g_per_million, "g", b2, sizeof b2));
-    fprintf(f, "  %llu inferences: %s, %s CO2e\n", (unsigned long long)e->inferences,
-            si(e->total_wh, "Wh", b1, sizeof b1), si(e->total_co2e_g, "g", b2, sizeof b2));
+    if (e->inferences != 1000000) {   /* --inferences N: the total for N as well */
+        char label[40];
+        snprintf(label, sizeof label, "%llu inferences", (unsigned long long)e->inferences);
+        fprintf(f, "  %-20s %s, %s CO2e\n", label, si(e->total_wh, "Wh", b1, sizeof b1),
+                si(e->total_co2e_g, "g", b2, sizeof b2));
+    }
     fprintf(f, "  carbon               %.4g g CO2e/kWh (%s), PUE %.3g\n", e->g_per_kwh,
             e->carbon_source ? e->carbon_source : "-", e->pue);
     if (e->mlco2_j >= 0)
