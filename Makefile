@@ -30,7 +30,8 @@ BUILD   := build
 SANFLAGS :=
 endif
 
-CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -Isrc -Iops -Iproto
+DATADIR    ?= $(PREFIX)/share/priori
+CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Isrc -Iops -Iproto
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP
 LDLIBS  += $(DEP_LIBS) -lm
 
@@ -116,9 +117,12 @@ proto:
 install: $(PRIORI)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(PRIORI) $(DESTDIR)$(BINDIR)/priori
+	install -d $(DESTDIR)$(DATADIR)/db
+	install -m 644 db/*.json $(DESTDIR)$(DATADIR)/db/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/priori
+	rm -rf $(DESTDIR)$(DATADIR)
 
 deps:
 	@sh tests/deps.sh test

@@ -25,14 +25,18 @@
 const char *const pr_eclass_name[PR_EC_COUNT] = {"dense", "depthwise", "other"};
 const char *const pr_method_name[] = {"none", "fitted", "anchor", "spec-only"};
 
-#ifndef PRIORI_DB_DIR
-#define PRIORI_DB_DIR "db"
+#ifndef PRIORI_SHARE_DB
+#define PRIORI_SHARE_DB "/usr/local/share/priori/db"
 #endif
 
+/* $PRIORI_DB, else the copy `make install` put in the share folder, else
+ * db/ in the current folder (a source checkout). */
 const char *pr_db_default_dir(void)
 {
     const char *env = getenv("PRIORI_DB");
-    return env && *env ? env : PRIORI_DB_DIR;
+    if (env && *env)
+        return env;
+    return access(PRIORI_SHARE_DB "/profiles.json", R_OK) == 0 ? PRIORI_SHARE_DB : "db";
 }
 
 enum { MAX_FILE = 64 << 20, PATH_LEN = 256 };
