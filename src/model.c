@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "depth.h"
 #include "onnx.pb-c.h"
 #include "tensor.h"
 
@@ -419,6 +420,12 @@ static int load_from(struct pr_model *m, const void *data, size_t size, struct p
         return pr_err_set(err, PR_EXIT_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
+    const char *deep = NULL;   /* protobuf-c recurses without a limit: bound nesting first */
+    if (pr_proto_depth_check(data, size, &deep) < 0)
+        return pr_err_set(err, PR_EXIT_MODEL, *deep == 'g'
+                          ? "subgraphs (If/Loop/Scan bodies) are nested more than %d deep; priori refuses deeper nesting: flatten the control flow"
+                          : "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
+                          PR_MAX_NESTING);
     m->proto = onnx__model_proto__unpack(NULL, size, data);
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
