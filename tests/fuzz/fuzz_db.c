@@ -2,9 +2,9 @@
  * (src/db.c), then everything that reads a loaded database.
  *
  * An input is up to three parts separated by NUL bytes: profiles.json,
- * records.json, carbon.json; a missing part is the real file from db/
- * ($PRIORI_DB), so one file can be fuzzed while the others keep the
- * cross-file references valid. The parts are written to a private
+ * records.json, carbon.json; a missing part is the file of the small test
+ * database tests/energy_db/ ($PRIORI_FUZZ_DB), so one file can be fuzzed
+ * while the others keep the cross-file references valid. The parts are written to a private
  * temporary folder (pr_db_load reads a folder), loaded, and when loading
  * succeeds: every profile estimates the demo model's energy, the carbon
  * table and the selectors are queried, and both writers rewrite the files.
@@ -52,8 +52,9 @@ static void setup(void)
         abort();
     }
     char path[512];
+    const char *base = getenv("PRIORI_FUZZ_DB");
     for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", pr_db_default_dir(), files[i]);
+        snprintf(path, sizeof path, "%s/%s", base ? base : "tests/energy_db", files[i]);
         real[i] = slurp(path, &real_size[i]);
     }
     const char *mpath = getenv("PRIORI_FUZZ_MODEL");

@@ -227,7 +227,8 @@ static void mutate_shape(Onnx__TensorShapeProto *s)
         onnx__tensor_shape_proto__dimension__init(d);
         d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
         d->dim_value = edge_int();
-        memcpy(v, s->dim, s->n_dim * sizeof *v);
+        if (s->n_dim)
+            memcpy(v, s->dim, s->n_dim * sizeof *v);
         v[s->n_dim++] = d;
         s->dim = v;
         break;
