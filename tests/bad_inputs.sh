@@ -100,6 +100,9 @@ d = json.load(open(sys.argv[1], encoding="utf-8"))   # valid UTF-8 and valid JSO
 names = [L["name"] for L in d["layers"]]
 assert names == ["r\ufffd\ufffd?"], names
 ' "$tmp/u.json" && ok || bad "invalid_utf8: the JSON report is not valid UTF-8 with U+FFFD for the bad bytes"
+"$PRIORI" analyze "$tmp/big/warnings_1100.onnx" --format json -q |
+    "$PYTHON" -c 'import json,sys; w=json.load(sys.stdin)["warnings"]; assert len(w) == 1001 and w[-1].startswith("... and 100 more"), w[-1]' &&
+    ok || bad "warnings_1100: the JSON report does not say that 100 warnings were dropped"
 for f in zero_batch zero_channels; do
     # Conv MACs = N*C_out*H_out*W_out*(C_in/group)*k*k: 0 when N = 0 or C_in = 0
     "$PRIORI" analyze fixtures/bad/$f.onnx --format json 2>/dev/null |
