@@ -150,6 +150,12 @@ printf '{"schema": "priori-db-profiles", "version": 1, "profiles": [' | db_case 
 sed 's/"tdp_w": *\([0-9.e+]*\)/"tdp_w": "\1"/' $TDB/profiles.json | db_case db_wrong_type profiles.json "profiles[0].spec.tdp_w: expected a number from 0 to 1e+06"
 sed 's/"tdp_w": *[0-9.e+]*/"tdp_w": -5/' $TDB/profiles.json | db_case db_negative_power profiles.json "profiles[0].spec.tdp_w: expected a number from 0 to 1e+06"
 sed 's/"j_per_sample": *[0-9.e+-]*,//' $TDB/records.json | db_case db_missing_field records.json "records[0].j_per_sample: expected a number"
+rm -rf "$tmp/db" && mkdir "$tmp/db" && cp $TDB/*.json "$tmp/db/"
+truncate -s $((65 * 1024 * 1024)) "$tmp/db/profiles.json"
+"$PRIORI" analyze fixtures/demo_cnn.onnx --db "$tmp/db" --hw "$HW" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "$tmp/db/profiles.json: larger than 64 MiB" "$tmp/err" && ok ||
+    bad "db_too_large: $(head -c 300 "$tmp/err")"
+rm -rf "$tmp/db"
 
 # a budget that is not JSON
 printf '{"totals": {"macs": 1e9' >"$tmp/budget.json"
