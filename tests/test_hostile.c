@@ -7,6 +7,7 @@
 
 #include "depth.h"
 #include "model.h"
+#include "opcheck.h"
 #include "test.h"
 
 void suite_hostile(void);
@@ -174,8 +175,38 @@ static void depth_walk_stops_at_malformed_bytes(void)
     CHECK_EQ(pr_proto_depth_check("", 0, &what), 0);
 }
 
+/* Finding (fuzz_mutate): an empty constant [0, 2^63-1, 4] counted as a
+ * small tensor, and Transpose's strides of its values overflowed int64
+ * (UBSan: 4 * 9223372036854775807). Its values are no longer followed. */
+static void empty_constant_with_huge_extents_is_not_walked(void)
+{
+    struct tnode *t = tn_new("Transpose", 13);
+    tn_in_vals(t, PR_DT_INT64, "0x9223372036854775807x4", "");
+    CHECK_EQ(tn_run(t, 1), 0);
+    CHECK_STR(tn_out_shape(t, 0), "4x9223372036854775807x0");
+    CHECK_STR(tn_out_vals(t, 0), "");
+    tn_free(t);
+    /* Concat walks outer x inner spans: 2^62 x 0 iterations must not happen */
+    t = tn_new("Concat", 13);
+    tn_attr_int(t, "axis", 2);
+    tn_in_vals(t, PR_DT_INT64, "4611686018427387904x2x0", "");
+    tn_in_vals(t, PR_DT_INT64, "4611686018427387904x2x0", "");
+    CHECK_EQ(tn_run(t, 1), 0);
+    CHECK_STR(tn_out_shape(t, 0), "4611686018427387904x2x0");
+    tn_free(t);
+    /* small empty tensors still fold: Concat of [] and [2, 3] is [2, 3] */
+    t = tn_new("Concat", 13);
+    tn_attr_int(t, "axis", 0);
+    tn_in_vals(t, PR_DT_INT64, "0", "");
+    tn_in_vals(t, PR_DT_INT64, "2", "2,3");
+    CHECK_EQ(tn_run(t, 1), 0);
+    CHECK_STR(tn_out_vals(t, 0), "2,3");
+    tn_free(t);
+}
+
 void suite_hostile(void)
 {
+    RUN(empty_constant_with_huge_extents_is_not_walked);
     RUN(if_nested_10000_deep_is_refused_not_a_crash);
     RUN(nesting_limit_is_exactly_64);
     RUN(type_nested_100000_deep_is_refused);
