@@ -96,8 +96,10 @@ FUZZ_LINK   := $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 FUZZ_PIPE   := $(BUILD)/tests/fuzz/pipeline.o
 
 $(BUILD)/tests/fuzz/replay_model: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_model.o $(FUZZ_PIPE) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_PIPE) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
