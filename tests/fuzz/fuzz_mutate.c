@@ -94,13 +94,16 @@ static char *value_name(const Onnx__GraphProto *g)
     if (!n || next() % 8 == 0)
         return "";
     size_t k = pick(n);
+    char *name;   /* an absent optional string unpacks as NULL, which must not be packed */
     if (k < g->n_input)
-        return g->input[k]->name;
-    k -= g->n_input;
-    if (k < g->n_initializer)
-        return g->initializer[k]->name;
-    const Onnx__NodeProto *nd = g->node[k - g->n_initializer];
-    return nd->n_output ? nd->output[pick(nd->n_output)] : "";
+        name = g->input[k]->name;
+    else if (k - g->n_input < g->n_initializer)
+        name = g->initializer[k - g->n_input]->name;
+    else {
+        const Onnx__NodeProto *nd = g->node[k - g->n_input - g->n_initializer];
+        name = nd->n_output ? nd->output[pick(nd->n_output)] : "";
+    }
+    return name ? name : "";
 }
 
 /* ---- the graphs of a model: main graph and attribute subgraphs ---- */
