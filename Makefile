@@ -29,6 +29,12 @@ else
 BUILD   := build
 SANFLAGS :=
 endif
+# FUZZ=1 (used by `make fuzz`): clang, libFuzzer-instrumented copy under build/fuzz.
+ifeq ($(FUZZ),1)
+BUILD   := build/fuzz
+CC      := clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
 
 DATADIR    ?= $(PREFIX)/share/priori
 CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Isrc -Iops -Iproto
@@ -44,7 +50,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo bench proto install uninstall clean deps db validate-energy
+.PHONY: all check test demo bench proto install uninstall clean deps db validate-energy fuzz fuzz-ci fuzz-bins
 
 all: $(PRIORI)
 
@@ -82,9 +88,44 @@ $(BUILD)/tests/run-conformance: $(BUILD)/tests/conformance/conformance.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
+# Fuzzing (tests/fuzz/README.md): replayers of the regression inputs are
+# plain binaries built with the rest; the libFuzzer harnesses need clang.
+FUZZ_REPLAY := $(BUILD)/tests/fuzz/replay_model $(BUILD)/tests/fuzz/replay_db $(BUILD)/tests/fuzz/replay_budget
+FUZZ_BINS   := $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate \
+               $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget
+FUZZ_LINK   := $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_PIPE   := $(BUILD)/tests/fuzz/pipeline.o
+
+$(BUILD)/tests/fuzz/replay_model: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_model.o $(FUZZ_PIPE) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_PIPE) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+
+# `make fuzz`: build the harnesses and the seed corpora (build/fuzz/corpus);
+# run one with e.g. `build/fuzz/tests/fuzz/fuzz_model build/fuzz/corpus/model
+# -dict=tests/fuzz/onnx.dict -max_total_time=900`.
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	@sh tests/fuzz/seeds.sh build/fuzz/corpus
+
+# `make fuzz-ci`: every harness for FUZZ_SECONDS (default 45) each; fails on any finding.
+FUZZ_SECONDS ?= 45
+fuzz-ci: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 check test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance
+	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance $(FUZZ_REPLAY)
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
 
 # The energy database: rebuild the MLPerf models (exports cached under
@@ -130,4 +171,4 @@ deps:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/proto/*.d)
+-include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/proto/*.d)

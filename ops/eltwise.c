@@ -121,15 +121,18 @@ static int64_t small_numel(const struct pr_shape *s, int64_t cap)
 {
     if (!pr_shape_known(s))
         return -1;
-    int64_t n = 1;
+    int64_t n = 1;   /* of the non-zero extents: an empty tensor's others must be small too */
+    bool empty = false;
     for (int d = 0; d < s->rank; d++) {
-        if (s->dim[d] == 0)
-            return 0;
+        if (s->dim[d] == 0) {
+            empty = true;
+            continue;
+        }
         if (s->dim[d] > cap || n > cap / s->dim[d])
             return -1;
         n *= s->dim[d];
     }
-    return n;
+    return empty ? 0 : n;
 }
 
 /* Known values that agree with the tensor's shape. */

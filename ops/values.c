@@ -1,27 +1,33 @@
 /* values.c -- known values of small tensors (see values.h). */
 #include "values.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 int64_t pr_small_numel(const struct pr_shape *s)
 {
     if (s->rank < 0)
         return -1;
+    /* The product of the non-zero extents must be small too, even when a
+     * zero extent makes the tensor empty: the value walks form strides and
+     * spans from those extents ([0, 2^63-1, 4] overflowed one, and a span
+     * of 2^62 iterations would never end). */
+    int64_t n = 1;
+    bool empty = false;
     for (int i = 0; i < s->rank; i++) {
         if (s->dim[i] < 0)
             return -1;
-        if (s->dim[i] == 0)
-            return 0;
-    }
-    int64_t n = 1;
-    for (int i = 0; i < s->rank; i++) {
+        if (s->dim[i] == 0) {
+            empty = true;
+            continue;
+        }
         if (s->dim[i] > PR_CONST_MAX)
             return -1;
         n *= s->dim[i];            /* both factors <= PR_CONST_MAX: no overflow */
         if (n > PR_CONST_MAX)
             return -1;
     }
-    return n;
+    return empty ? 0 : n;
 }
 
 const struct pr_const *pr_values_of(const struct pr_tensor *t)

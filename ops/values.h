@@ -11,7 +11,8 @@
 #include "op.h"
 
 /* Elements of s when every extent is known and there are at most
- * PR_CONST_MAX of them; -1 otherwise. */
+ * PR_CONST_MAX of them (0 for an empty tensor, whose non-zero extents
+ * must multiply to at most PR_CONST_MAX too); -1 otherwise. */
 int64_t pr_small_numel(const struct pr_shape *s);
 /* The tensor's values, when known and consistent with its shape; else NULL. */
 const struct pr_const *pr_values_of(const struct pr_tensor *t);

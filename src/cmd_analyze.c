@@ -165,9 +165,12 @@ int pr_cmd_analyze(int argc, char **argv)
         for (size_t i = 0; i < load_diag.count; i++)   /* loader warnings come first */
             pr_diag_add(&an.diag, "%s", load_diag.msgs[i]);
         bool to_terminal_table = args.format == PR_FORMAT_TABLE && !args.output;
-        if (!args.quiet && !to_terminal_table)
+        if (!args.quiet && !to_terminal_table) {
             for (size_t i = 0; i < an.diag.count; i++)
                 fprintf(stderr, "priori: warning: %s\n", an.diag.msgs[i]);
+            if (an.diag.dropped)
+                fprintf(stderr, "priori: warning: ... and %zu more warnings\n", an.diag.dropped);
+        }
         if (args.strict && an.nunsupported) {
             rc = strict_error(&args, &an);
         } else if (hw.profile && pr_estimate(&an, hw.profile, &hw.opts, &est, &err) < 0) {

@@ -133,8 +133,22 @@ static cJSON *read_json(struct walk *w, const char *dir, const char *name, const
                    strerror(errno));
         return NULL;
     }
-    char *buf = malloc(MAX_FILE + 1);
-    size_t n = buf ? fread(buf, 1, MAX_FILE + 1, f) : 0;
+    /* grown as read: a 64 MiB buffer for a 2 KB file made every load slow */
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf && n <= MAX_FILE) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || cap > MAX_FILE)
+            break;
+        char *nb = realloc(buf, 2 * cap + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
     bool err = ferror(f);
     fclose(f);
     if (!buf) {

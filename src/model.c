@@ -660,6 +660,10 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         size_t copy_size;
         if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, NULL, err) < 0)
             return -1;
+        if (pr_proto_check_nesting(copy, copy_size, err) < 0) {   /* protobuf-c recurses without a limit */
+            free(copy);
+            return -1;
+        }
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
         if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, err) < 0)

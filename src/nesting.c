@@ -89,10 +89,10 @@ static int scan(const uint8_t *p, const uint8_t *end, enum msg m, int graphs, in
             int t = types + (m == M_TSEQ || m == M_TMAP || m == M_TOPT);
             if (g > PR_MAX_NESTING)
                 return pr_err_set(err, PR_EXIT_MODEL,
-                                  "subgraphs nested deeper than %d levels (graph attributes of If/Loop/Scan nodes within each other); priori refuses such models",
+                                  "subgraphs (If/Loop/Scan bodies) are nested more than %d deep; priori refuses deeper nesting: flatten the control flow",
                                   PR_MAX_NESTING);
             if (t > PR_MAX_NESTING)
-                return pr_err_set(err, PR_EXIT_MODEL, "types nested deeper than %d levels (sequences/optionals/maps within each other)",
+                return pr_err_set(err, PR_EXIT_MODEL, "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
                                   PR_MAX_NESTING);
             if (scan(p, p + len, c, g, t, err) < 0)
                 return -1;

@@ -291,6 +291,12 @@ static cJSON *build(const struct pr_analysis *a, const struct pr_estimate *e, st
     cJSON *warn = jcheck(b, cJSON_CreateArray());
     for (size_t i = 0; warn && i < a->diag.count; i++)
         add(b, warn, NULL, str(b, a->diag.msgs[i]));
+    if (warn && a->diag.dropped) {   /* past PR_DIAG_MAX: say so, do not truncate silently */
+        char more[96];
+        snprintf(more, sizeof more, "... and %zu more warnings (the first %d are listed)", a->diag.dropped,
+                 PR_DIAG_MAX);
+        add(b, warn, NULL, str(b, more));
+    }
     add(b, root, "warnings", warn);
     if (e)
         add(b, root, "energy", energy(b, e));

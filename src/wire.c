@@ -387,8 +387,8 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
 {
     if (depth > PR_WIRE_MAX_DEPTH)
         return pr_err_set(c->err, PR_EXIT_MODEL,
-                          "messages are nested more than %d levels deep at byte %zu; priori follows at most %d (deeply nested subgraphs or types)",
-                          PR_WIRE_MAX_DEPTH, (size_t)(p - c->base), PR_WIRE_MAX_DEPTH);
+                          "subgraphs or types are nested more than 64 deep (%d nested messages at byte %zu); priori refuses deeper nesting",
+                          PR_WIRE_MAX_DEPTH, (size_t)(p - c->base));
     if (k == K_TENSOR)
         return walk_tensor(c, p, end, keep, size);
     bool twice;
@@ -564,7 +564,7 @@ static int restore_graph(struct restore *r, Onnx__GraphProto *g, int depth)
     if (!g)
         return 0;
     if (depth > PR_WIRE_MAX_DEPTH)
-        return pr_err_set(r->err, PR_EXIT_MODEL, "subgraphs are nested more than %d levels deep", PR_WIRE_MAX_DEPTH);
+        return pr_err_set(r->err, PR_EXIT_MODEL, "subgraphs are nested more than 64 deep (%d nested messages)", PR_WIRE_MAX_DEPTH);
     int rc = restore_nodes(r, g->node, g->n_node, depth);
     for (size_t i = 0; i < g->n_initializer; i++)
         rc |= restore_tensor(r, g->initializer[i]);

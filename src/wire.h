@@ -29,7 +29,8 @@
 #include "err.h"
 
 enum {
-    PR_WIRE_MAX_DEPTH = 64,         /* nested messages followed (about 20 levels of subgraphs) */
+    PR_WIRE_MAX_DEPTH = 3 * 64 + 16, /* nested messages followed: 64 levels of subgraphs (3 messages
+                                        each) and then some; nesting.c then enforces the 64 exactly */
     PR_WIRE_INLINE_MAX = 64,        /* payload bytes that stay in the copy */
     PR_WIRE_TYPED_MAX = 65536,      /* float_data etc. larger than this are always stripped */
     PR_WIRE_VALUES_MAX = 32768,     /* raw_data of PR_CONST_MAX elements of 8 bytes */

@@ -38,11 +38,16 @@ part() {
 
 part "unit tests" "$BUILD/tests/run"
 part "command line and bad inputs" sh tests/cli.sh
+part "catalogue of hostile inputs" sh tests/bad_inputs.sh
+part "fuzz regressions replayed" sh tests/fuzz/replay.sh
 part "README operator list = priori ops" sh tests/readme_ops.sh
 part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
 part "gates: check, compare, diff" sh tests/gate.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
+if command -v valgrind >/dev/null 2>&1; then
+    part "valgrind memcheck" sh tests/valgrind.sh
+fi
 part "ONNX backend conformance" "$BUILD/tests/run-conformance" /usr/share/libonnx-testdata/data tests/conformance/known_gaps.txt
 part "fixtures: closed-form counts" "$PYTHON" tests/fixtures_check.py
 for script in tests/real_*.py; do

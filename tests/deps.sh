@@ -8,7 +8,7 @@ set -u
 mode=${1:-build}
 need="make gcc libc6-dev pkg-config libprotobuf-c-dev libcjson-dev"
 if [ "$mode" = test ]; then
-    need="$need libonnx-testdata python3 python3-onnx python3-numpy python3-torch python3-torchvision chromium"
+    need="$need libonnx-testdata python3 python3-onnx python3-numpy python3-torch python3-torchvision chromium valgrind strace"
 fi
 missing=""
 for p in $need; do

@@ -23,7 +23,7 @@ FLOP per output element), never read from priori:
                   params count W once, MACs 4 x
   scan            Scan (opset 9), 6 slices of a [6,4] input: body
                   MatMul 1x4 . 4x4 on a [1,4] state; 6 x body
-  limits          a 10,000-deep nested If: exit 3 "nested more than 64 levels" (the wire pass),
+  limits          a 10,000-deep nested If: exit 3 "nested more than 64 deep",
                   fast; a Loop body with the wrong number of inputs and an
                   If whose branches differ in outputs: exit 3 naming the node
   torch_script    a torch.jit.script-ed module with a for-loop of a
@@ -303,7 +303,7 @@ def test_limits_and_errors():
     t0 = time.time()
     p = subprocess.run([PRIORI, "analyze", path], capture_output=True, timeout=60)
     eq("deep_if", "exit code", 3, p.returncode)
-    check(b"nested more than 64 levels" in p.stderr, "deep_if: the message says nested more than 64 levels")
+    check(b"nested more than 64 deep" in p.stderr, "deep_if: the message says nested more than 64 deep")
     check(time.time() - t0 < 5, "deep_if: refused fast")
     # wrong Loop body arity and mismatched If branches: errors naming the node
     body = h.make_graph([h.make_node("Identity", ["cin"], ["cout"])], "body",

@@ -154,7 +154,7 @@ static void unknown_fields_are_copied_verbatim(void)
 /* depth levels of If nodes, each holding the next graph in attribute g. */
 static void nested_graphs(struct buf *model, int depth)
 {
-    static struct buf g[40];
+    static struct buf g[80];
     struct buf *inner = NULL;
     for (int d = depth - 1; d >= 0; d--) {
         struct buf node = {0}, attr = {0};
@@ -178,16 +178,16 @@ static void nesting_deeper_than_the_limit_is_refused(void)
     /* each subgraph level is three messages (graph, node, attribute) */
     struct buf m;
     struct pr_err err = {0};
-    nested_graphs(&m, 21);                        /* 1 + 3*20 = 61 levels */
+    nested_graphs(&m, 69);                        /* 1 + 3*68 = 205 levels */
     CHECK_EQ(strip(&m, NULL, &err), 0);
-    nested_graphs(&m, 23);                        /* 67 levels */
+    nested_graphs(&m, 71);                        /* 211 levels > PR_WIRE_MAX_DEPTH = 208 */
     CHECK_EQ(strip(&m, NULL, &err), -1);
-    CHECK(strstr(err.msg, "nested more than 64 levels") != NULL);
+    CHECK(strstr(err.msg, "nested more than 64 deep") != NULL);
     /* TypeProto recursion: sequence of sequence of ... in a graph input */
-    static struct buf t[80];
-    memset(&t[79], 0, sizeof t[79]);
-    f_bytes(&t[79], 6, "x", 1);                   /* innermost: a TypeProto with a denotation */
-    for (int i = 78; i >= 0; i--) {
+    static struct buf t[120];
+    memset(&t[119], 0, sizeof t[119]);
+    f_bytes(&t[119], 6, "x", 1);                  /* innermost: a TypeProto with a denotation */
+    for (int i = 118; i >= 0; i--) {
         struct buf seq = {0};
         f_msg(&seq, 1, &t[i + 1]);                /* Sequence.elem_type */
         memset(&t[i], 0, sizeof t[i]);
@@ -199,7 +199,7 @@ static void nesting_deeper_than_the_limit_is_refused(void)
     f_msg(&graph, 11, &vi);
     f_msg(&model, 7, &graph);
     CHECK_EQ(strip(&model, NULL, &err), -1);
-    CHECK(strstr(err.msg, "nested more than 64 levels") != NULL);
+    CHECK(strstr(err.msg, "nested more than 64 deep") != NULL);
 }
 
 /* ---- stripping and restoring ---- */

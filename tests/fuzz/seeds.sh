@@ -1,0 +1,38 @@
+#!/bin/sh
+# seeds.sh OUT -- builds the seed corpora of the fuzz harnesses under OUT:
+#   OUT/model   fixtures/**/*.onnx and every third model of libonnx-testdata
+#               (about 360, sorted by path, so the sample is the same each time)
+#   OUT/db      the database triple (profiles NUL records NUL carbon) of
+#               tests/energy_db/, each of its files alone (the others then
+#               come from there, see fuzz_db.c), and db/carbon.json (db/'s
+#               other files are larger than the 64 KB inputs fuzzed)
+#   OUT/budget  budgets of fixtures/review/ and the README, reports of
+#               tests/golden/ (baselines), --max-growth strings
+# The corpora only grow while fuzzing; rerunning this adds the seeds again.
+set -eu
+out=${1:?usage: seeds.sh OUT}
+td=/usr/share/libonnx-testdata/data
+mkdir -p "$out/model" "$out/db" "$out/budget"
+for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx; do
+    cp "$f" "$out/model/fx_$(printf '%s' "$f" | tr '/' '_')"
+done
+if [ -d "$td" ]; then
+    find "$td" -name model.onnx | sort | awk 'NR % 3 == 1' | while read -r f; do
+        d=$(dirname "$f")
+        cp "$f" "$out/model/td_$(basename "$(dirname "$d")")_$(basename "$d").onnx"
+    done
+fi
+d=tests/energy_db
+{ cat "$d/profiles.json"; printf '\0'; cat "$d/records.json"; printf '\0'; cat "$d/carbon.json"; } >"$out/db/triple"
+cp "$d/profiles.json" "$out/db/profiles"
+{ printf '\0'; cat "$d/records.json"; } >"$out/db/records"
+{ printf '\0\0'; cat "$d/carbon.json"; } >"$out/db/carbon"
+{ printf '\0\0'; cat db/carbon.json; } >"$out/db/carbon_db"
+for f in fixtures/review/*.json tests/golden/*.json; do
+    cp "$f" "$out/budget/$(printf '%s' "$f" | tr '/' '_')"
+done
+awk '/^### Budget file/ { b = 1 } b && /^```$/ && j { exit } j { print } b && /^```json$/ { j = 1 }' README.md \
+    >"$out/budget/readme_budget.json"
+printf 'macs=5%%,params=2%%' >"$out/budget/growth_1"
+printf 'flops=0,energy_j=12.5%%,co2e=1' >"$out/budget/growth_2"
+echo "seeds: $(ls "$out/model" | wc -l) models, $(ls "$out/db" | wc -l) databases, $(ls "$out/budget" | wc -l) budgets in $out"
