@@ -341,6 +341,8 @@ void pr_analysis_free(struct pr_analysis *a)
 static int live_span(const struct pr_analysis *a, const int *pos_of_node, int v, int *born, int *death)
 {
     const struct pr_value *val = &a->model->graph.values[v];
+    if (val->graph != 0)
+        return 0;   /* a subgraph's values live inside their parent's row */
     *born = val->producer < 0 ? -1 : pos_of_node[val->producer];
     if (val->is_output || (val->producer < 0 && val->last_use < 0))
         *death = a->nlayers;
@@ -349,14 +351,17 @@ static int live_span(const struct pr_analysis *a, const int *pos_of_node, int v,
     return val->producer >= 0 || val->is_input;
 }
 
+/* Layer position of each main-graph node (the node array also holds the
+ * subgraphs' nodes: one row each, so nlayers bounds every node index). */
 static int *positions(const struct pr_analysis *a)
 {
-    int *pos = malloc(((size_t)a->model->graph.nnodes + 1) * sizeof *pos);
+    int *pos = malloc(((size_t)a->nlayers + 1) * sizeof *pos);
     if (pos) {
-        for (int i = 0; i < a->model->graph.nnodes; i++)
+        for (int i = 0; i <= a->nlayers; i++)
             pos[i] = -1;
         for (int p = 0; p < a->nlayers; p++)
-            pos[a->layers[p].node] = p;
+            if (a->layers[p].depth == 0 && a->layers[p].node >= 0 && a->layers[p].node < a->nlayers)
+                pos[a->layers[p].node] = p;
     }
     return pos;
 }
