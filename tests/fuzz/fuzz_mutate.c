@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nesting.h"
 #include "onnx.pb-c.h"
 #include "op.h"
 #include "pipeline.h"
@@ -326,8 +327,9 @@ static void mutate_model(Onnx__ModelProto *mp)
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
     rng = (uint64_t)seed * 0x9E3779B97F4A7C15ull + 1;
-    if (next() % 16 == 0)
-        return LLVMFuzzerMutate(data, size, max_size);
+    struct pr_err err = {0};
+    if (next() % 16 == 0 || pr_proto_check_nesting(data, size, &err) < 0)
+        return LLVMFuzzerMutate(data, size, max_size);   /* deep nesting would overflow protobuf-c here */
     Onnx__ModelProto *mp = onnx__model_proto__unpack(&list_allocator, size, data);
     size_t out = 0;
     if (mp && mp->graph) {
