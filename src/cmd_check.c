@@ -404,14 +404,12 @@ static int render_json(const struct result *r, FILE *f)
         cJSON_AddItemToObject(root, "checks", checks);
         checks = NULL;
     }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
     cJSON_Delete(checks);
-    if (!text)
-        return -1;
-    int rc = fprintf(f, "%s\n", text) < 0 ? -1 : 0;
-    cJSON_free(text);
-    return rc;
+    if (!ok) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    return pr_json_print(root, f);
 }
 
 static int render(const void *ctx, FILE *f)

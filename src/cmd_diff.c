@@ -543,13 +543,7 @@ static int render_json(const struct result *r, FILE *f)
         cJSON_AddItemToArray(layers, o);
     }
     cJSON_AddItemToObject(root, "layers", layers);
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return -1;
-    int rc = fprintf(f, "%s\n", text) < 0 ? -1 : 0;
-    cJSON_free(text);
-    return rc;
+    return pr_json_print(root, f);
 }
 
 static int render(const void *ctx, FILE *f)

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "op.h"
+#include "report.h"
 
 const char pr_usage_ops[] =
     "usage: priori ops [--format table|md|csv|json] [-o FILE]\n"
@@ -73,11 +74,7 @@ static int print_json(const struct pr_op **rows, FILE *f)
             !cJSON_AddStringToObject(o, "flops", rows[i]->flops))
             goto out;
     }
-    char *text = cJSON_Print(root);
-    if (text) {
-        rc = fprintf(f, "%s\n", text) < 0 ? -1 : 0;
-        free(text);
-    }
+    return pr_json_print(root, f);
 out:
     cJSON_Delete(root);
     return rc;

@@ -16,6 +16,11 @@
 
 #include "analysis.h"
 
+struct cJSON;
+/* Prints root (pretty, one trailing newline) to f and deletes it; root NULL
+ * (a failed build) is an error. 0 or -1. Every JSON writer ends with it. */
+int pr_json_print(struct cJSON *root, FILE *f);
+
 enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML };
 extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html": --format values */
 

@@ -308,15 +308,24 @@ int pr_report_json(const struct pr_analysis *a, FILE *f)
     return pr_report_json_energy(a, NULL, f);
 }
 
-int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
+int pr_json_print(cJSON *root, FILE *f)
 {
-    struct jb b = {0};
-    cJSON *root = build(a, e, &b);
-    char *text = root && !b.failed ? cJSON_Print(root) : NULL;
+    char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text)
         return -1;
     int rc = fputs(text, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
     cJSON_free(text);
     return rc;
+}
+
+int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
+{
+    struct jb b = {0};
+    cJSON *root = build(a, e, &b);
+    if (b.failed) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    return pr_json_print(root, f);
 }
