@@ -76,6 +76,7 @@ struct walk {
     unsigned *read_by;          /* per value: stamp of the last node execution that read it */
     unsigned stamp;             /* per node execution */
     int level;                  /* nodes being evaluated within each other (subgraphs) */
+    uint64_t evals;             /* node evaluations so far (PR_MAX_EVALS) */
     struct pr_op_ctx *ctx_at[PR_MAX_NESTING + 2];  /* one reusable context per level */
     struct pr_tensor scratch;   /* where absent outputs point */
 };
@@ -579,6 +580,15 @@ _Static_assert(offsetof(struct pr_op_ctx, out) == offsetof(struct pr_op_ctx, in)
 
 static int walk_node(struct walk *w, int gi)
 {
+    /* Loops within loops re-run their bodies (trial runs, unrolled trips):
+     * the work grows with the product of the trip counts, not the file. */
+    if (++w->evals > PR_MAX_EVALS) {
+        char label[400];
+        return pr_err_set(w->err, PR_EXIT_MODEL,
+                          "%s: the control flow needs more than %d node evaluations (loops nested in loops); "
+                          "priori refuses the model (runtime trip counts bound with --dim count too)",
+                          pr_node_label(&w->m->graph.nodes[gi], label, sizeof label), PR_MAX_EVALS);
+    }
     if (w->level >= PR_MAX_NESTING + 2)
         return pr_err_set(w->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels", PR_MAX_NESTING);
     struct pr_op_ctx *c = w->ctx_at[w->level];

@@ -120,6 +120,7 @@ enum {
     PR_MAX_FILE_BYTES = 2047 * 1024 * 1024,  /* protobuf's own 2 GB limit */
     PR_MAX_NODES = 1000 * 1000,              /* a 1M-node chain: ~10 s, 1.5 GB */
     PR_MAX_IR_VERSION = 11,
+    PR_MAX_EVALS = 3 * 1000 * 1000,          /* node evaluations of one analysis (loops re-run bodies) */
     PR_MAX_NESTING = 64           /* subgraphs within subgraphs */
 };
 

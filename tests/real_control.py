@@ -305,6 +305,25 @@ def test_limits_and_errors():
     eq("deep_if", "exit code", 3, p.returncode)
     check(b"nested more than 64 deep" in p.stderr, "deep_if: the message says nested more than 64 deep")
     check(time.time() - t0 < 5, "deep_if: refused fast")
+    # Loops of 64 trips nested 5 deep: a 2 KB file whose bodies would run
+    # 64^5 times (each unrolled trip re-runs the inner loops): refused at
+    # PR_MAX_EVALS node evaluations, fast, naming a node.
+    def nested_loops(depth):
+        nodes = [h.make_node("Identity", ["cin"], ["cout"]), h.make_node("Relu", ["xin"], ["x1"])]
+        if depth > 0:
+            nodes += [h.make_node("Constant", [], ["m"], value=h.make_tensor("v", T.INT64, [], [64])),
+                      h.make_node("Loop", ["m", "", "x1"], ["xout"], body=nested_loops(depth - 1))]
+        else:
+            nodes.append(h.make_node("Identity", ["x1"], ["xout"]))
+        return h.make_graph(nodes, "body", [vi("i", [], T.INT64), vi("cin", [], T.BOOL), vi("xin", [4])],
+                            [vi("cout", [], T.BOOL), vi("xout", [4])])
+    g = h.make_graph([h.make_node("Constant", [], ["m"], value=h.make_tensor("v", T.INT64, [], [64])),
+                      h.make_node("Loop", ["m", "", "x"], ["y"], body=nested_loops(4))], "g", [vi("x", [4])], [vi("y", [4])])
+    t0 = time.time()
+    p = subprocess.run([PRIORI, "analyze", save(g, "loops_nested_5")], capture_output=True, timeout=120)
+    eq("loops_nested_5", "exit code", 3, p.returncode)
+    check(b"more than 3000000 node evaluations" in p.stderr, "loops_nested_5: the message names the evaluation limit")
+    check(time.time() - t0 < 5, "loops_nested_5: refused fast")
     # wrong Loop body arity and mismatched If branches: errors naming the node
     body = h.make_graph([h.make_node("Identity", ["cin"], ["cout"])], "body",
                         [vi("i", [], T.INT64), vi("cin", [], T.BOOL)], [vi("cout", [], T.BOOL)])
