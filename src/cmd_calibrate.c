@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
+#include "dbtxn.h"
 #include "energy.h"
 #include "fit.h"
 
@@ -205,8 +206,12 @@ int pr_cmd_calibrate(int argc, char **argv)
     }
     struct pr_db db;
     struct pr_err err = {0};
-    if (pr_db_load(&db, a.dir ? a.dir : pr_db_default_dir(), &err) < 0) {
+    struct pr_db_lock lock = {-1};   /* held from the read to the write, so no add is lost */
+    const char *dir = a.dir ? a.dir : pr_db_default_dir();
+    if ((!a.dry_run && pr_db_lock(&lock, dir, true, &err) < 0) ||
+        (a.dry_run ? pr_db_load(&db, dir, &err) : pr_db_load_locked(&db, dir, &err)) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
+        pr_db_unlock(&lock);
         return (int)err.code;
     }
     int rc = PR_EXIT_OK;
@@ -247,5 +252,6 @@ out:
     free(s);
     free(errs);
     pr_db_free(&db);
+    pr_db_unlock(&lock);
     return rc;
 }

@@ -10,9 +10,11 @@
  *                                       the number of inferences it covered
  *
  * `db add` analyses the model to store its features, creates the profile
- * when it does not exist (method "none" until `priori calibrate`), and
- * rewrites profiles.json / records.json atomically: on any error the
- * database is left as it was.
+ * when it does not exist (method "none" until `priori calibrate`), and,
+ * holding the database's lock from before it reads until after it writes,
+ * commits profiles.json and records.json as one update (dbtxn.h) once the
+ * loader's own rules accept them: on any error the database is left as it
+ * was.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,6 +26,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
+#include "dbtxn.h"
 #include "energy.h"
 
 const char pr_usage_db[] =
@@ -324,19 +327,28 @@ static int cmd_add(struct db_args *a)
         r.samples_per_s = 1 / r.latency_s;
 
     struct pr_db_model m = {.family = (char *)(a->family ? a->family : ""), .source = (char *)"priori db add"};
-    char name[256], id[512];
+    char name[4200];
     default_name(a, name, sizeof name);
     m.name = name;
     int rc = model_features(a, &m.f);
     if (rc)
         return rc;
     struct pr_db db;
+    struct pr_db_lock lock;
     const char *dir = a->dir ? a->dir : pr_db_default_dir();
-    if (pr_db_load(&db, dir, &err) < 0) {
+    if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
+        pr_db_unlock(&lock);
         return (int)err.code;
     }
-    snprintf(id, sizeof id, "%s/%s/%s", a->hw, prec, scen);
+    char *id = malloc(strlen(a->hw) + strlen(prec) + strlen(scen) + 3);
+    if (!id) {
+        fprintf(stderr, "priori: out of memory\n");
+        pr_db_free(&db);
+        pr_db_unlock(&lock);
+        return PR_EXIT_INTERNAL;
+    }
+    sprintf(id, "%s/%s/%s", a->hw, prec, scen);
     r.model = name;
     r.profile = id;
     const struct pr_db_model *old = pr_db_model_find(&db, name);
@@ -348,38 +360,24 @@ static int cmd_add(struct db_args *a)
     } else if ((!old && pr_db_add_model(&db, &m) < 0) || pr_db_add_record(&db, &r) < 0) {
         rc = PR_EXIT_INTERNAL;
     } else if (new_profile) {
-        struct pr_profile *np = realloc(db.profiles, ((size_t)db.nprofiles + 1) * sizeof *np);
-        if (!np) {
+        struct pr_profile p = {.id = id, .hw = (char *)a->hw, .hardware = (char *)(a->hardware ? a->hardware : a->hw),
+                               .runtime = (char *)(a->runtime ? a->runtime : ""), .precision = (char *)prec,
+                               .scenario = (char *)scen, .boundary = (char *)boundary, .batch = 1};
+        if (pr_db_add_profile(&db, &p) < 0)
             rc = PR_EXIT_INTERNAL;
-        } else {
-            db.profiles = np;
-            struct pr_profile *p = &np[db.nprofiles];
-            memset(p, 0, sizeof *p);
-            const char *hardware = a->hardware ? a->hardware : a->hw;
-            const char *runtime = a->runtime ? a->runtime : "";
-            char *s[] = {strdup(id), strdup(a->hw), strdup(hardware), strdup(runtime), strdup(prec),
-                         strdup(scen), strdup(boundary), strdup("")};
-            p->id = s[0], p->hw = s[1], p->hardware = s[2], p->runtime = s[3], p->precision = s[4];
-            p->scenario = s[5], p->boundary = s[6], p->spec.source = s[7];
-            p->batch = 1;
-            db.nprofiles++;
-            for (int i = 0; i < 8; i++)
-                if (!s[i])
-                    rc = PR_EXIT_INTERNAL;
-        }
     }
-    if (rc == 0 && new_profile && pr_db_write_profiles(&db, &err) < 0)
+    if (rc == 0 && pr_db_save(&db, PR_DB_RECORDS | (new_profile ? PR_DB_PROFILES : 0), &err) < 0)
         rc = (int)err.code;
-    if (rc == 0 && pr_db_write_records(&db, &err) < 0)
-        rc = (int)err.code;
-    if (rc == PR_EXIT_INTERNAL)
+    if (rc == PR_EXIT_INTERNAL && !err.msg[0])
         fprintf(stderr, "priori: out of memory\n");
     else if (rc && err.msg[0])
         fprintf(stderr, "priori: %s\n", err.msg);
     else if (rc == 0)
-        printf("added: %s on %s: %.6g J/inference%s%s\nrun 'priori calibrate --db %s' to fit the profile\n", name,
-               id, r.j_per_sample, new_profile ? " (new profile)" : "", "", dir);
+        printf("added: %s on %s: %.6g J/inference%s\nrun 'priori calibrate --db %s' to fit the profile\n", name,
+               id, r.j_per_sample, new_profile ? " (new profile)" : "", dir);
     pr_db_free(&db);
+    pr_db_unlock(&lock);
+    free(id);
     return rc;
 }
 

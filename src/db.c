@@ -4,13 +4,16 @@
  * Validation walks each file with a JSON path kept beside the walk
  * ("profiles[3].spec.tdp_w"), so the first bad field is named exactly with
  * what was expected. Cross-file references (a record's model and profile)
- * are checked after all three files are read. Writing builds a cJSON tree
- * and goes through write_atomic(): temporary file in the same folder,
- * fsync-free fclose check, rename.
+ * are checked after all three files are read; lookups by profile id and
+ * model name go through hash maps (names.h), so loading is linear. Writing
+ * prints the new files, loads them back with the same rules (a value the
+ * loader would refuse is refused before anything is written) and commits
+ * them as one update (dbtxn.h: lock, staged files, commit marker).
  */
 #include "db.h"
 
-#include "atomic.h"
+#include "dbtxn.h"
+#include "rfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -46,12 +49,18 @@ struct walk {
     const char *file;
     char path[PATH_LEN];
     struct pr_err *err;
+    const char *text[3];    /* new profiles/records/carbon text checked before a write; NULL: the file */
 };
+
+enum { F_PROFILES, F_RECORDS, F_CARBON };
+static const char *const file_names[3] = {"profiles.json", "records.json", "carbon.json"};
 
 static int bad(struct walk *w, const char *key, const char *expected)
 {
-    return pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s%s%s: expected %s; fix the file or give another --db", w->file,
-                      w->path, *w->path && key ? "." : "", key ? key : "", expected);
+    return pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s%s%s: expected %s; %s", w->file, w->path,
+                      *w->path && key ? "." : "", key ? key : "", expected,
+                      w->text[0] || w->text[1] ? "refused by the database's own rules, nothing was written"
+                                               : "fix the file or give another --db");
 }
 
 static char *dup_str(const char *s)
@@ -120,47 +129,25 @@ static int get_int(struct walk *w, const cJSON *o, const char *key, bool require
     return 0;
 }
 
-/* Reads FILE into a parsed tree and checks schema and version. */
-static cJSON *read_json(struct walk *w, const char *dir, const char *name, const char *schema,
-                        char *pathbuf, size_t size)
+/* Reads file k of DIR (or the text given for it) into a parsed tree and
+ * checks schema and version. */
+static cJSON *read_json(struct walk *w, const char *dir, int k, const char *schema, char *pathbuf, size_t size)
 {
-    snprintf(pathbuf, size, "%s/%s", dir, name);
+    snprintf(pathbuf, size, "%s/%s", dir, file_names[k]);
     w->file = pathbuf;
     w->path[0] = 0;
-    FILE *f = fopen(pathbuf, "rb");
-    if (!f) {
-        pr_err_set(w->err, PR_EXIT_USAGE, "%s: cannot open: %s; give the database folder with --db DIR", pathbuf,
-                   strerror(errno));
-        return NULL;
-    }
-    /* grown as read: a 64 MiB buffer for a 2 KB file made every load slow */
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf && n <= MAX_FILE) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || cap > MAX_FILE)
-            break;
-        char *nb = realloc(buf, 2 * cap + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool err = ferror(f);
-    fclose(f);
+    size_t n = 0;
+    struct pr_err ferr = {0};
+    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_rfile_read(pathbuf, MAX_FILE, &n, PR_EXIT_USAGE, &ferr);
     if (!buf) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        if (w->text[k])
+            pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        else if (ferr.code == PR_EXIT_IO && !strstr(ferr.msg, "cannot read"))
+            pr_err_set(w->err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
+        else
+            *w->err = ferr;
         return NULL;
     }
-    if (err || n > MAX_FILE) {
-        free(buf);
-        pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s", pathbuf, err ? "cannot read" : "larger than 64 MiB");
-        return NULL;
-    }
-    buf[n] = 0;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(buf, &end, 1);
     if (!root) {
@@ -304,7 +291,7 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
 static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
 {
     char file[1024];
-    cJSON *root = read_json(w, dir, "profiles.json", "priori-db-profiles", file, sizeof file);
+    cJSON *root = read_json(w, dir, F_PROFILES, "priori-db-profiles", file, sizeof file);
     if (!root)
         return -1;
     int n = 0, rc = -1;
@@ -316,16 +303,23 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
         pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
+    if (pr_names_init(&db->profile_index, (size_t)n) < 0) {
+        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        goto out;
+    }
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
         snprintf(w->path, PATH_LEN, "profiles[%d]", db->nprofiles);
         if (read_profile(w, it, &db->profiles[db->nprofiles++]) < 0)
             goto out;
-        for (int j = 0; j < db->nprofiles - 1; j++)
-            if (strcmp(db->profiles[j].id, db->profiles[db->nprofiles - 1].id) == 0) {
+        int put = pr_names_put(&db->profile_index, db->profiles[db->nprofiles - 1].id, db->nprofiles - 1);
+        if (put != 0) {
+            if (put > 0)
                 bad(w, "id", "an id used once (it repeats an earlier profile)");
-                goto out;
-            }
+            else
+                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
     }
     rc = 0;
 out:
@@ -362,7 +356,7 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
 static int load_records(struct pr_db *db, struct walk *w, const char *dir)
 {
     char file[1024];
-    cJSON *root = read_json(w, dir, "records.json", "priori-db-records", file, sizeof file);
+    cJSON *root = read_json(w, dir, F_RECORDS, "priori-db-records", file, sizeof file);
     if (!root)
         return -1;
     int nm = 0, nr = 0, rc = -1;
@@ -372,7 +366,7 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
         goto out;
     db->models = calloc((size_t)nm + 1, sizeof *db->models);
     db->records = calloc((size_t)nr + 1, sizeof *db->records);
-    if (!db->models || !db->records) {
+    if (!db->models || !db->records || pr_names_init(&db->model_index, (size_t)nm) < 0) {
         pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
@@ -388,11 +382,14 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             get_str(w, it, "input", false, &m->input) || get_str(w, it, "source", false, &m->source) ||
             read_features(w, it, &m->f))
             goto out;
-        for (int j = 0; j < db->nmodels - 1; j++)
-            if (strcmp(db->models[j].name, m->name) == 0) {
+        int put = pr_names_put(&db->model_index, m->name, db->nmodels - 1);
+        if (put != 0) {
+            if (put > 0)
                 bad(w, "name", "a model name used once");
-                goto out;
-            }
+            else
+                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
     }
     cJSON_ArrayForEach(it, records) {
         snprintf(w->path, PATH_LEN, "records[%d]", db->nrecords);
@@ -431,7 +428,7 @@ out:
 static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
 {
     char file[1024];
-    cJSON *root = read_json(w, dir, "carbon.json", "priori-db-carbon", file, sizeof file);
+    cJSON *root = read_json(w, dir, F_CARBON, "priori-db-carbon", file, sizeof file);
     if (!root)
         return -1;
     int n = 0, rc = -1;
@@ -472,10 +469,13 @@ out:
     return rc;
 }
 
-int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
+/* Loads dir, files k with texts[k] != NULL from that text. */
+static int load_texts(struct pr_db *db, const char *dir, const char *const texts[3], struct pr_err *err)
 {
     memset(db, 0, sizeof *db);
     struct walk w = {.err = err};
+    for (int k = 0; texts && k < 3; k++)
+        w.text[k] = texts[k];
     db->dir = dup_str(dir);
     if (!db->dir)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
@@ -484,6 +484,22 @@ int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
         return -1;
     }
     return 0;
+}
+
+int pr_db_load_locked(struct pr_db *db, const char *dir, struct pr_err *err)
+{
+    return load_texts(db, dir, NULL, err);
+}
+
+int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
+{
+    struct pr_db_lock lock;
+    memset(db, 0, sizeof *db);
+    if (pr_db_lock(&lock, dir, false, err) < 0)
+        return -1;
+    int rc = pr_db_load_locked(db, dir, err);
+    pr_db_unlock(&lock);
+    return rc;
 }
 
 void pr_db_free(struct pr_db *db)
@@ -505,6 +521,8 @@ void pr_db_free(struct pr_db *db)
         free(db->carbon[i].code), free(db->carbon[i].name), free(db->carbon[i].source);
     free(db->profiles), free(db->models), free(db->records), free(db->carbon);
     free(db->dir), free(db->world_source);
+    pr_names_free(&db->profile_index);
+    pr_names_free(&db->model_index);
     memset(db, 0, sizeof *db);
 }
 
@@ -512,6 +530,10 @@ void pr_db_free(struct pr_db *db)
 
 const struct pr_profile *pr_db_profile(const struct pr_db *db, const char *id)
 {
+    if (db->profile_index.cap) {
+        int i = pr_names_get(&db->profile_index, id);
+        return i >= 0 ? &db->profiles[i] : NULL;
+    }
     for (int i = 0; i < db->nprofiles; i++)
         if (strcmp(db->profiles[i].id, id) == 0)
             return &db->profiles[i];
@@ -520,6 +542,10 @@ const struct pr_profile *pr_db_profile(const struct pr_db *db, const char *id)
 
 const struct pr_db_model *pr_db_model_find(const struct pr_db *db, const char *name)
 {
+    if (db->model_index.cap) {
+        int i = pr_names_get(&db->model_index, name);
+        return i >= 0 ? &db->models[i] : NULL;
+    }
     for (int i = 0; i < db->nmodels; i++)
         if (strcmp(db->models[i].name, name) == 0)
             return &db->models[i];
@@ -573,7 +599,8 @@ int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m)
     *d = *m;
     d->name = dup_str(m->name), d->family = dup_str(m->family ? m->family : "");
     d->input = dup_str(m->input ? m->input : ""), d->source = dup_str(m->source ? m->source : "");
-    if (!d->name || !d->family || !d->input || !d->source) {
+    if (!d->name || !d->family || !d->input || !d->source ||
+        (db->model_index.cap && pr_names_put(&db->model_index, d->name, db->nmodels) < 0)) {
         free(d->name), free(d->family), free(d->input), free(d->source);
         return -1;
     }
@@ -599,30 +626,31 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
     return 0;
 }
 
-/* ----------------------------------------------------------------- writing */
-
-static int print_text(const void *ctx, FILE *f)
+int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p)
 {
-    return fputs(ctx, f) == EOF || fputc('\n', f) == EOF ? -1 : 0;
-}
-
-static int write_atomic(const char *dir, const char *name, cJSON *root, struct pr_err *err)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    int rc = pr_atomic_write(path, print_text, text, err);
-    if (rc < 0 && err->code == PR_EXIT_IO) {
-        char why[PR_ERR_MSG];
-        snprintf(why, sizeof why, "%s", err->msg);
-        pr_err_set(err, PR_EXIT_IO, "%s (the database is unchanged)", why);
+    struct pr_profile *a = grow(db->profiles, db->nprofiles, sizeof *a);
+    if (!a)
+        return -1;
+    db->profiles = a;
+    struct pr_profile *d = &a[db->nprofiles];
+    *d = *p;
+    char **s[] = {&d->id, &d->hw, &d->hardware, &d->runtime, &d->precision, &d->scenario, &d->boundary,
+                  &d->spec.source};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+        *s[i] = dup_str(*s[i] ? *s[i] : "");
+        ok &= *s[i] != NULL;
     }
-    free(text);
-    return rc;
+    if (!ok || (db->profile_index.cap && pr_names_put(&db->profile_index, d->id, db->nprofiles) < 0)) {
+        for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+            free(*s[i]);
+        return -1;
+    }
+    db->nprofiles++;
+    return 0;
 }
+
+/* ----------------------------------------------------------------- writing */
 
 static cJSON *header(const char *schema)
 {
@@ -701,7 +729,8 @@ static cJSON *profile_json(const struct pr_profile *p)
     return o;
 }
 
-int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err)
+/* profiles.json as text (malloc'ed), NULL on out of memory. */
+static char *profiles_text(const struct pr_db *db)
 {
     cJSON *root = header("priori-db-profiles");
     cJSON *arr = root ? cJSON_AddArrayToObject(root, "profiles") : NULL;
@@ -712,11 +741,9 @@ int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err)
             arr = NULL;
         }
     }
-    if (!arr) {
-        cJSON_Delete(root);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    }
-    return write_atomic(db->dir, "profiles.json", root, err);
+    char *text = arr ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    return text;
 }
 
 static cJSON *model_json(const struct pr_db_model *m)
@@ -762,7 +789,8 @@ static cJSON *record_json(const struct pr_db_record *r)
     return o;
 }
 
-int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
+/* records.json as text (malloc'ed), NULL on out of memory. */
+static char *records_text(const struct pr_db *db)
 {
     cJSON *root = header("priori-db-records");
     cJSON *models = root ? cJSON_AddArrayToObject(root, "models") : NULL;
@@ -771,16 +799,59 @@ int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
     for (int i = 0; ok && i < db->nmodels; i++) {
         cJSON *o = model_json(&db->models[i]);
         ok = o && cJSON_AddItemToArray(models, o);
+        if (!ok)
+            cJSON_Delete(o);
     }
     for (int i = 0; ok && i < db->nrecords; i++) {
         cJSON *o = record_json(&db->records[i]);
         ok = o && cJSON_AddItemToArray(records, o);
+        if (!ok)
+            cJSON_Delete(o);
     }
-    if (!ok) {
-        cJSON_Delete(root);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    return text;
+}
+
+int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err)
+{
+    const char *texts[3] = {NULL, NULL, NULL};
+    char *p = which & PR_DB_PROFILES ? profiles_text(db) : NULL;
+    char *r = which & PR_DB_RECORDS ? records_text(db) : NULL;
+    int rc = -1;
+    if ((which & PR_DB_PROFILES && !p) || (which & PR_DB_RECORDS && !r)) {
+        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        goto out;
     }
-    return write_atomic(db->dir, "records.json", root, err);
+    texts[F_PROFILES] = p;
+    texts[F_RECORDS] = r;
+    /* what is written must load: the loader's own rules, over the new texts and the files kept */
+    struct pr_db check;
+    if (load_texts(&check, db->dir, texts, err) < 0)
+        goto out;
+    pr_db_free(&check);
+    const char *names[2], *data[2];
+    int n = 0;
+    for (int k = F_PROFILES; k <= F_RECORDS; k++)
+        if (texts[k]) {
+            names[n] = file_names[k];
+            data[n++] = texts[k];
+        }
+    rc = pr_db_commit(db->dir, names, data, n, err);
+out:
+    free(p);
+    free(r);
+    return rc;
+}
+
+int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err)
+{
+    return pr_db_save(db, PR_DB_PROFILES, err);
+}
+
+int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
+{
+    return pr_db_save(db, PR_DB_RECORDS, err);
 }
 
 char *pr_db_model_print(const struct pr_db_model *m)

@@ -9,8 +9,9 @@
  * The schema is written down in db/README.md. pr_db_load() validates every
  * field: a bad file is refused with "FILE: JSON.PATH: expected ..." and the
  * exit code PR_EXIT_USAGE (a database is configuration the user chose with
- * --db, not a model). Writes go through a temporary file in the same folder
- * renamed into place, so a failed write leaves the database untouched.
+ * --db, not a model). Writers lock the folder, validate what they write
+ * with the same rules and commit several files as one update (dbtxn.h):
+ * a failed or interrupted write leaves the old or the new database.
  *
  * Ownership: struct pr_db owns every string and array it holds (malloc);
  * pr_db_free() releases them.
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "names.h"
 
 enum { PR_DB_VERSION = 1 };
 
@@ -116,17 +118,29 @@ struct pr_db {
     struct pr_carbon *carbon;     int ncarbon;
     double world_g_per_kwh;       /* default intensity (475) */
     char *world_source;
+    struct pr_names profile_index; /* id -> index in profiles (keys owned by profiles) */
+    struct pr_names model_index;   /* name -> index in models */
 };
 
 /* The database folder: $PRIORI_DB, else the compiled-in default. */
 const char *pr_db_default_dir(void);
 
-/* Loads and validates DIR's three files. 0, or -1 with err (PR_EXIT_USAGE
- * for a malformed or missing file, PR_EXIT_INTERNAL for out of memory). */
+/* Loads and validates DIR's three files, holding the database's lock
+ * shared (dbtxn.h) while it reads. 0, or -1 with err (PR_EXIT_USAGE for a
+ * malformed or missing file, PR_EXIT_INTERNAL for out of memory,
+ * PR_EXIT_IO when the lock or an interrupted update fails). */
 int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err);
+/* The same for a caller that holds the lock (a writer: pr_db_lock(...,
+ * true, ...) before it reads, pr_db_unlock() after its update). */
+int pr_db_load_locked(struct pr_db *db, const char *dir, struct pr_err *err);
 void pr_db_free(struct pr_db *db);
 
-/* Atomically rewrite profiles.json / records.json from db. 0 / -1 (PR_EXIT_IO). */
+/* Rewrites profiles.json and/or records.json from db as one update: the
+ * new texts are first loaded back with the loader's rules (a refused
+ * value: -1 with PR_EXIT_USAGE, nothing written), then committed
+ * (dbtxn.h). The caller holds the exclusive lock. 0 / -1 with err. */
+enum { PR_DB_PROFILES = 1, PR_DB_RECORDS = 2 };
+int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err);
 int pr_db_write_profiles(const struct pr_db *db, struct pr_err *err);
 int pr_db_write_records(const struct pr_db *db, struct pr_err *err);
 
@@ -142,6 +156,8 @@ const struct pr_carbon *pr_db_carbon(const struct pr_db *db, const char *code);
 /* Appends (copies) a model's features / a record; 0 / -1 out of memory. */
 int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m);
 int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r);
+/* Appends a new profile (its strings copied; NULL ones become ""). 0 / -1 out of memory. */
+int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p);
 
 /* The model as one line of JSON (a records.json "models" entry); malloc'ed, NULL on OOM. */
 char *pr_db_model_print(const struct pr_db_model *m);
