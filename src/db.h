@@ -20,6 +20,7 @@
 #define PR_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -163,7 +164,10 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p);
 char *pr_db_model_print(const struct pr_db_model *m);
 
 /* CodeCarbon emissions.csv: energy_consumed (kWh) and duration (s) of its
- * last data row. 0, or -1 with err (PR_EXIT_USAGE bad file, PR_EXIT_IO). */
+ * last data row, read as RFC 4180 CSV (codecarbon.c). 0, or -1 with err
+ * (PR_EXIT_USAGE bad file, PR_EXIT_IO). _parse: the same on text in memory. */
 int pr_codecarbon_read(const char *path, double *kwh, double *duration_s, struct pr_err *err);
+int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *kwh, double *duration_s,
+                        struct pr_err *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "rfile.h"
 
 static const struct {
     const char *name, *label;
@@ -156,52 +157,12 @@ enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
 
 static char *read_file(const char *file, struct pr_err *err)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        pr_err_set(err, PR_EXIT_IO, "%s: cannot open: %s", file, strerror(errno));
+    size_t len = 0;
+    char *buf = pr_rfile_read(file, MAX_JSON_BYTES, &len, PR_EXIT_USAGE, err);
+    if (buf && strlen(buf) != len) {
+        pr_err_set(err, PR_EXIT_USAGE, "%s: contains a NUL byte; expected a JSON text", file);
+        free(buf);
         return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len + 1 >= cap) {
-            if (cap >= MAX_JSON_BYTES) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: larger than %d MiB; expected a priori JSON file", file,
-                           MAX_JSON_BYTES >> 20);
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - 1 - len, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                pr_err_set(err, PR_EXIT_IO, "%s: cannot read: %s", file, strerror(errno ? errno : EIO));
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf && err && !err->msg[0])
-        pr_err_set(err, PR_EXIT_INTERNAL, "%s: out of memory", file);
-    if (buf) {
-        buf[len] = 0;
-        if (strlen(buf) != len) {
-            pr_err_set(err, PR_EXIT_USAGE, "%s: contains a NUL byte; expected a JSON text", file);
-            free(buf);
-            return NULL;
-        }
     }
     return buf;
 }

@@ -2,7 +2,10 @@
 #define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MAP_NORESERVE, madvise */
 #include "source.h"
 
+#include "rfile.h"
+
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +21,17 @@ enum {
 int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err)
 {
     memset(s, 0, sizeof *s);
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO or a device given as the model must not block the open */
+    s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (s->fd < 0)
         return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
     s->open = true;
     struct stat st;
     if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        bool stat_ok = errno != EBADF;
         pr_source_free(s);
-        return pr_err_set(err, PR_EXIT_IO, "not a regular file");
+        return pr_err_set(err, PR_EXIT_IO, "is %s, not a regular file; priori reads models from regular files only",
+                          stat_ok ? pr_file_kind(&st) : "unreadable");
     }
     s->size = (size_t)st.st_size;
     if (s->size == 0 || s->size > max)

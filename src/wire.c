@@ -136,8 +136,13 @@ static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, str
     if (need(c, *p, (size_t)(end - *p) < 15 ? (size_t)(end - *p) : 15) < 0 ||
         get_varint(c, p, end, 5, &tag) < 0)
         return -1;
-    f->num = (uint32_t)(tag >> 3);   /* 32 bits, as protobuf-c reads it (0 included) */
+    f->num = (uint32_t)(tag >> 3);   /* 32 bits, as protobuf-c reads it */
     f->wt = (unsigned)(tag & 7);
+    /* Field number 0 is invalid in protobuf and never written by an ONNX
+     * exporter: refused here, at the first such byte, so a file of zeros
+     * costs one byte of reading instead of a copy of its whole size. */
+    if (f->num == 0)
+        return bad(c, f->start, "field number 0 (not valid protobuf)");
     f->value = 0;
     switch (f->wt) {
     case WT_VARINT:

@@ -122,7 +122,7 @@ static void lengths_past_the_end_are_refused(void)
     CHECK(refused_with(&f, "fixed-size field runs past the end", 1));
 }
 
-static void unknown_wire_types_are_refused_field_zero_is_not(void)
+static void unknown_wire_types_and_field_zero_are_refused(void)
 {
     struct buf a = {0}, b = {0}, c = {0}, z = {0};
     raw(&a, "\x0e\x00", 2);                       /* field 1, wire type 6 */
@@ -131,8 +131,12 @@ static void unknown_wire_types_are_refused_field_zero_is_not(void)
     CHECK(refused_with(&b, "undefined wire type", 0));
     raw(&c, "\x0b\x0c", 2);                       /* a group */
     CHECK(refused_with(&c, "group", 0));
-    raw(&z, "\x02\x00", 2);                       /* field number 0: protobuf-c takes it as unknown */
-    CHECK_EQ(strip(&z, NULL, &(struct pr_err){0}), 0);
+    raw(&z, "\x02\x00", 2);                       /* field number 0: invalid protobuf, refused at byte 0 */
+    CHECK(refused_with(&z, "field number 0", 0));
+    struct buf zeros = {0};                       /* a file of zero bytes: refused at the first */
+    for (int i = 0; i < 4096; i++)
+        raw(&zeros, "\x00", 1);
+    CHECK(refused_with(&zeros, "field number 0 (not valid protobuf) at byte 0", 0));
 }
 
 static void unknown_fields_are_copied_verbatim(void)
