@@ -133,6 +133,8 @@ static int render_to(int fd, const char *path, int (*render)(const void *, FILE 
     bad |= fclose(f) == EOF;
     if (!e)
         e = errno;
+    if (bad && e == EPIPE && !sync)
+        return 0;   /* the reader of a pipe went away: stop quietly (README, "Exit codes") */
     if (bad)
         return pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
     return 0;

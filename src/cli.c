@@ -136,10 +136,30 @@ int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
     return PR_EXIT_OK;
 }
 
+int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir)
+{
+    struct pr_err err = {0};
+    char db[3][4096];
+    const char *dbp[3] = {NULL, NULL, NULL};
+    static const char *const files[3] = {"profiles.json", "records.json", "carbon.json"};
+    for (int i = 0; db_dir && i < 3; i++) {
+        snprintf(db[i], sizeof db[i], "%s/%s", db_dir, files[i]);
+        dbp[i] = db[i];
+    }
+    if (pr_output_distinct(out, inputs, n, &err) < 0 || pr_output_distinct(out, dbp, 3, &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        return (int)err.code;
+    }
+    return PR_EXIT_OK;
+}
+
 int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx)
 {
     if (!path) {
+        errno = 0;
         if (render(ctx, stdout) < 0 || fflush(stdout) == EOF) {
+            if (errno == EPIPE)   /* the reader went away (priori ... | head): stop quietly */
+                return PR_EXIT_OK;
             fprintf(stderr, "priori: cannot write to standard output\n");
             return PR_EXIT_IO;
         }

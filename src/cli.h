@@ -59,6 +59,11 @@ int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *o
  * code. Loader warnings go to diag (initialised by the call). */
 int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag);
 
+/* Before anything is read: PR_EXIT_USAGE (message printed) when -o out is
+ * the same file (device and inode) as one of the n inputs (NULL ones
+ * skipped) or, with db_dir, one of the database's three files; else 0. */
+int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir);
+
 /* Writes through render(ctx, f) to path, or to stdout when path is NULL;
  * atomically as described above. render returns 0 or -1. Exit code. */
 int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx);

@@ -147,7 +147,9 @@ int pr_cmd_analyze(int argc, char **argv)
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    if ((rc = pr_hw_open(&hw, &args.energy)) != 0)
+    const char *inputs[] = {args.model};
+    if ((rc = pr_cli_output_guard(args.output, inputs, 1, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+        (rc = pr_hw_open(&hw, &args.energy)) != 0)
         goto out;
     struct pr_model model;
     struct pr_analysis an;

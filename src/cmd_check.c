@@ -459,6 +459,9 @@ int pr_cmd_check(int argc, char **argv)
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
+    const char *inputs[] = {args.model, args.budget, args.baseline};
+    if ((rc = pr_cli_output_guard(args.output, inputs, 3, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0)
+        goto out;
     /* the cheap, hostile inputs first: a bad budget fails before the model loads */
     if ((args.growth && pr_growth_parse(args.growth, growth, &err) < 0) ||
         (args.budget && pr_budget_load(&budget, args.budget, &err) < 0) ||

@@ -504,7 +504,10 @@ int pr_cmd_compare(int argc, char **argv)
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    if ((rc = pr_hw_open(&hw, &args->energy)) != 0)
+    if ((rc = pr_cli_output_guard(args->output, args->models, args->nmodels,
+                                  args->energy.hw ? (args->energy.db ? args->energy.db : pr_db_default_dir())
+                                                  : NULL)) != 0 ||
+        (rc = pr_hw_open(&hw, &args->energy)) != 0)
         goto out;
     struct table t = {.args = args, .s = subjects};
     for (int i = 0; i < args->nmodels; i++) {

@@ -569,7 +569,9 @@ int pr_cmd_diff(int argc, char **argv)
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    if ((rc = pr_hw_open(&hw, &args.energy)) != 0 ||
+    const char *inputs[] = {args.old, args.new_};
+    if ((rc = pr_cli_output_guard(args.output, inputs, 2, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+        (rc = pr_hw_open(&hw, &args.energy)) != 0 ||
         (rc = pr_subject_open(&old, args.old, &args.shapes, 10, args.quiet)) != 0 ||
         (rc = pr_subject_open(&new_, args.new_, &args.shapes, 10, args.quiet)) != 0 ||
         (rc = pr_subject_estimate(&old, &hw)) != 0 || (rc = pr_subject_estimate(&new_, &hw)) != 0)

@@ -4,9 +4,11 @@
  *   priori help [COMMAND] | --help | --version
  *
  * Exit codes (enum pr_exit): 0 ok, 1 gate breached, 2 usage, 3 invalid
- * model, 4 I/O, 5 internal. Errors go to stderr as one line
+ * model, 4 I/O, 5 internal. When the reader of standard output goes away,
+ * priori stops writing and exits with the status it would have had. Errors go to stderr as one line
  * "priori: FILE: what: why".
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +57,9 @@ static const struct pr_command *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* A closed pipe on standard output is a write error (EPIPE) handled
+     * where it happens, not a SIGPIPE that kills priori with status 141. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs("priori: no command given\n", stderr);
         print_usage(stderr);

@@ -46,8 +46,10 @@ int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FIL
 
 /* ---- helpers shared by the renderers (report_text.c) ---- */
 
-/* s with invalid UTF-8 replaced by U+FFFD and control characters by '?',
- * truncated to max bytes ("..." appended); malloc'ed (NULL on OOM). */
+/* s with invalid UTF-8 replaced by U+FFFD, C0 control characters by '?',
+ * and C1 controls, bidirectional overrides/isolates/marks, zero-width and
+ * line separators by a visible "<U+202E>", truncated to max bytes ("..."
+ * appended); malloc'ed (NULL on OOM). */
 char *pr_text_clean(const char *s, size_t max);
 /* 4.09 G / 25.6 M / 512: three significant digits, SI suffix. */
 const char *pr_human_count(uint64_t v, char *buf, size_t size);

@@ -1,9 +1,13 @@
 /* report_csv.c -- one row per layer, in execution order, with a header.
  * RFC 4180 quoting: a field holding a comma, quote or line break is quoted
- * and its quotes doubled. Counts are exact integers. */
+ * and its quotes doubled. Counts are exact integers. A text cell starting
+ * with = + - @ (or a tab or CR) gets a leading ' so that a spreadsheet
+ * shows it as text instead of evaluating it as a formula (OWASP "CSV
+ * injection"); every CSV writer of priori goes through pr_csv_field. */
 #include "report.h"
 #include "energy.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +15,11 @@ void pr_csv_field(FILE *f, const char *s)
 {
     char *clean = pr_text_clean(s, 4096);
     const char *t = clean ? clean : "";
-    if (strpbrk(t, ",\"\r\n")) {
+    bool formula = *t && strchr("=+-@\t\r", *t);
+    if (formula || strpbrk(t, ",\"\r\n")) {
         fputc('"', f);
+        if (formula)
+            fputc('\'', f);
         for (; *t; t++) {
             if (*t == '"')
                 fputc('"', f);

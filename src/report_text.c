@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +24,33 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
+/* Code point of the valid n-byte UTF-8 sequence at s. */
+static unsigned code_point(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    unsigned c = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++)
+        c = c << 6 | (s[i] & 0x3F);
+    return c;
+}
+
+/* Characters that change how a terminal or an editor shows the text around
+ * them: C1 controls, bidirectional embeddings, overrides and isolates
+ * (U+202E makes "exe.txt" read "txt.exe"), marks, zero-width and line
+ * separators, the byte order mark. */
+static bool invisible(unsigned c)
+{
+    return (c >= 0x80 && c <= 0x9F) || c == 0x61C || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+           (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+}
+
 char *pr_text_clean(const char *s, size_t max)
 {
     if (!s)
         s = "";
     size_t len = strlen(s);
-    char *out = malloc(len * 3 + 8);
+    char *out = malloc(len * 4 + 8);   /* "<U+202E>": 8 bytes for 3, "<U+0085>" for 2 */
     if (!out)
         return NULL;
     const unsigned char *p = (const unsigned char *)s;
@@ -47,6 +69,9 @@ char *pr_text_clean(const char *s, size_t max)
         } else if (n == 1 && (*p < 0x20 || *p == 0x7F)) {
             out[o++] = '?';
             p++;
+        } else if (invisible(code_point(p, n))) {
+            o += (size_t)sprintf(out + o, "<U+%04X>", code_point(p, n));
+            p += n;
         } else {
             memcpy(out + o, p, n);
             o += n;

@@ -682,7 +682,7 @@ void suite_wire(void)
     RUN(truncated_varint_is_refused);
     RUN(overlong_varints_are_refused);
     RUN(lengths_past_the_end_are_refused);
-    RUN(unknown_wire_types_are_refused_field_zero_is_not);
+    RUN(unknown_wire_types_and_field_zero_are_refused);
     RUN(unknown_fields_are_copied_verbatim);
     RUN(nesting_deeper_than_the_limit_is_refused);
     RUN(raw_data_is_stripped_marked_and_restored);
