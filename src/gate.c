@@ -247,10 +247,12 @@ static int no_duplicates(const cJSON *obj, const char *file, const char *path, s
 static int add_limit(struct pr_budget *b, enum pr_scope scope, const char *target, int metric, double limit,
                      const char *path, struct pr_err *err)
 {
-    struct pr_limit *nl = realloc(b->limits, (size_t)(b->nlimits + 1) * sizeof *nl);
-    if (!nl)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    b->limits = nl;
+    if ((b->nlimits & (b->nlimits - 1)) == 0) {   /* 0, 1, 2, 4, ...: double the room */
+        struct pr_limit *nl = realloc(b->limits, (size_t)(b->nlimits ? 2 * b->nlimits : 1) * sizeof *nl);
+        if (!nl)
+            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        b->limits = nl;
+    }
     struct pr_limit *l = &b->limits[b->nlimits++];
     memset(l, 0, sizeof *l);
     l->scope = scope;
@@ -554,10 +556,12 @@ int pr_growth_parse(const char *spec, double growth[PR_M_COUNT], struct pr_err *
 
 static int add_check(struct pr_gate *g, const struct pr_check *c, struct pr_err *err)
 {
-    struct pr_check *nc = realloc(g->checks, (size_t)(g->nchecks + 1) * sizeof *nc);
-    if (!nc)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    g->checks = nc;
+    if ((g->nchecks & (g->nchecks - 1)) == 0) {   /* 0, 1, 2, 4, ...: double the room */
+        struct pr_check *nc = realloc(g->checks, (size_t)(g->nchecks ? 2 * g->nchecks : 1) * sizeof *nc);
+        if (!nc)
+            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        g->checks = nc;
+    }
     g->checks[g->nchecks++] = *c;
     return 0;
 }
@@ -573,30 +577,84 @@ static double part_value(const struct pr_layer *L, int m)
     }
 }
 
-/* Sum of metric m over the layers named target (layers) or of the op type
- * target, written "Conv" or "domain.Conv" (op_types). *found: any matched. */
-static double sum_parts(const struct pr_subject *s, enum pr_scope scope, const char *target, int m, bool *found)
+/* Per-part sums of the model, built once per evaluation so that each limit
+ * is one hash lookup: layer names, op types ("Conv") and domain-qualified op
+ * types ("com.microsoft.FusedConv") each map to a group holding the sums of
+ * the PR_PM_COUNT part metrics over its layers. Linear in layers + limits. */
+struct part_sums {
+    struct pr_names layer, op;    /* name -> group */
+    double (*sum)[PR_PM_COUNT];   /* per group */
+    int ngroups;
+    char **keys;                  /* the "domain.op_type" strings (owned) */
+    int nkeys;
+};
+
+static void part_sums_free(struct part_sums *ps)
+{
+    pr_names_free(&ps->layer);
+    pr_names_free(&ps->op);
+    for (int i = 0; i < ps->nkeys; i++)
+        free(ps->keys[i]);
+    free(ps->keys);
+    free(ps->sum);
+}
+
+/* Adds layer L to the group of key in map (a new group when the key is new). */
+static int group_add(struct part_sums *ps, struct pr_names *map, const char *key, const struct pr_layer *L)
+{
+    int gi = pr_names_get(map, key);
+    if (gi < 0) {
+        gi = ps->ngroups++;
+        if (pr_names_put(map, key, gi) < 0)
+            return -1;
+        memset(ps->sum[gi], 0, sizeof ps->sum[gi]);
+    }
+    for (int m = 0; m < PR_PM_COUNT; m++)
+        ps->sum[gi][m] += part_value(L, m);
+    return 0;
+}
+
+static int part_sums_build(struct part_sums *ps, const struct pr_subject *s)
 {
     const struct pr_graph *g = &s->model.graph;
-    double sum = 0;
-    *found = false;
-    for (int p = 0; p < s->an.nlayers; p++) {
-        const struct pr_node *n = &g->nodes[s->an.layers[p].node];
-        bool hit;
-        if (scope == PR_SCOPE_LAYER) {
-            hit = strcmp(n->name, target) == 0;
-        } else {
-            size_t dl = strlen(n->domain);
-            hit = strcmp(n->op_type, target) == 0 ||
-                  (dl && strncmp(target, n->domain, dl) == 0 && target[dl] == '.' &&
-                   strcmp(target + dl + 1, n->op_type) == 0);
-        }
-        if (hit) {
-            *found = true;
-            sum += part_value(&s->an.layers[p], m);
-        }
+    int n = s->an.nlayers;
+    memset(ps, 0, sizeof *ps);
+    if (pr_names_init(&ps->layer, (size_t)n) < 0 || pr_names_init(&ps->op, (size_t)n) < 0 ||
+        !(ps->sum = malloc(((size_t)n * 3 + 1) * sizeof *ps->sum)) || !(ps->keys = calloc((size_t)n + 1, sizeof *ps->keys)))
+        return -1;
+    for (int p = 0; p < n; p++) {
+        const struct pr_layer *L = &s->an.layers[p];
+        const struct pr_node *nd = &g->nodes[L->node];
+        if (group_add(ps, &ps->layer, nd->name, L) < 0 || group_add(ps, &ps->op, nd->op_type, L) < 0)
+            return -1;
+        if (!*nd->domain)
+            continue;
+        size_t dl = strlen(nd->domain), ol = strlen(nd->op_type);
+        char *key = malloc(dl + ol + 2);
+        if (!key)
+            return -1;
+        memcpy(key, nd->domain, dl);
+        key[dl] = '.';
+        memcpy(key + dl + 1, nd->op_type, ol + 1);
+        bool kept = pr_names_get(&ps->op, key) < 0;   /* a new group keeps this key */
+        int rc = group_add(ps, &ps->op, key, L);
+        if (kept)
+            ps->keys[ps->nkeys++] = key;
+        else
+            free(key);
+        if (rc < 0)
+            return -1;
     }
-    return sum;
+    return 0;
+}
+
+/* Sum of metric m over the layers named target (layers) or of the op type
+ * target, written "Conv" or "domain.Conv" (op_types). *found: any matched. */
+static double sum_parts(const struct part_sums *ps, enum pr_scope scope, const char *target, int m, bool *found)
+{
+    int gi = pr_names_get(scope == PR_SCOPE_LAYER ? &ps->layer : &ps->op, target);
+    *found = gi >= 0;
+    return gi >= 0 ? ps->sum[gi][m] : 0;
 }
 
 static enum pr_check_status status_of(double value, double limit, double warn_fraction)
@@ -615,7 +673,8 @@ static int needs_hw(const struct pr_subject *s, const char *metric, const char *
                       "peak_activation_bytes", s->path, where, metric);
 }
 
-static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *b, struct pr_err *err)
+static int eval_limits(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *b,
+                       const struct part_sums *ps, struct pr_err *err)
 {
     for (int i = 0; i < b->nlimits; i++) {
         const struct pr_limit *l = &b->limits[i];
@@ -631,7 +690,7 @@ static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const stru
         } else {
             bool found;
             c.metric = pr_part_metric_name(l->metric);
-            c.value = sum_parts(s, l->scope, l->target, l->metric, &found);
+            c.value = sum_parts(ps, l->scope, l->target, l->metric, &found);
             if (!found && l->scope == PR_SCOPE_LAYER) {
                 char *name = pr_text_clean(l->target, 80);
                 pr_err_set(err, PR_EXIT_USAGE, "%s: %s: the model %s has no layer named '%s'; expected a node "
@@ -646,6 +705,18 @@ static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const stru
             return -1;
     }
     return 0;
+}
+
+static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const struct pr_budget *b, struct pr_err *err)
+{
+    struct part_sums ps;
+    if (part_sums_build(&ps, s) < 0) {
+        part_sums_free(&ps);
+        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    int rc = eval_limits(g, s, b, &ps, err);
+    part_sums_free(&ps);
+    return rc;
 }
 
 /* An estimate only grows against one made on the same profile (and for
