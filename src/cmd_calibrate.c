@@ -49,27 +49,52 @@ struct cal_args {
     bool dry_run, baselines, sets;
 };
 
-/* Samples of profile p (pointing into db); returns the count, *models the
- * number of distinct models. */
-static int samples_of(const struct pr_db *db, const struct pr_profile *p, struct pr_sample *s, int *models)
+/* Samples of the records rec[0..nrec) of one profile (pointing into db);
+ * returns the count, *models the number of distinct models. */
+static int samples_of(const struct pr_db *db, const int *rec, int nrec, struct pr_sample *s, int *models)
 {
     int n = 0;
+    struct pr_names seen = {0};
     *models = 0;
-    for (int i = 0; i < db->nrecords; i++) {
-        const struct pr_db_record *r = &db->records[i];
-        if (strcmp(r->profile, p->id) != 0)
-            continue;
+    if (pr_names_init(&seen, (size_t)nrec) < 0)
+        return 0;
+    for (int i = 0; i < nrec; i++) {
+        const struct pr_db_record *r = &db->records[rec[i]];
         const struct pr_db_model *m = pr_db_model_find(db, r->model);
         if (!m)
             continue;
-        bool seen = false;
-        for (int j = 0; j < n; j++)
-            seen |= strcmp(s[j].model, m->name) == 0;
-        *models += !seen;
+        *models += pr_names_put(&seen, m->name, 0) == 0;
         s[n++] = (struct pr_sample){.f = &m->f, .model = m->name, .family = m->family,
                                     .energy_j = r->j_per_sample, .latency_s = r->latency_s};
     }
+    pr_names_free(&seen);
     return n;
+}
+
+/* The records of each profile, in file order: by_profile[first[p] ..
+ * first[p+1]) (a counting sort, linear in records). 0 / -1 out of memory. */
+static int group_records(const struct pr_db *db, int **first, int **by_profile)
+{
+    *first = calloc((size_t)db->nprofiles + 2, sizeof **first);
+    *by_profile = malloc(((size_t)db->nrecords + 1) * sizeof **by_profile);
+    int *prof = malloc(((size_t)db->nrecords + 1) * sizeof *prof);
+    if (!*first || !*by_profile || !prof) {
+        free(prof);
+        return -1;
+    }
+    for (int i = 0; i < db->nrecords; i++) {
+        const struct pr_profile *p = pr_db_profile(db, db->records[i].profile);
+        prof[i] = p ? (int)(p - db->profiles) : -1;
+        if (p)
+            (*first)[prof[i] + 2]++;
+    }
+    for (int p = 0; p < db->nprofiles; p++)
+        (*first)[p + 2] += (*first)[p + 1];
+    for (int i = 0; i < db->nrecords; i++)
+        if (prof[i] >= 0)
+            (*by_profile)[(*first)[prof[i] + 1]++] = i;
+    free(prof);
+    return 0;
 }
 
 static void pct(char *buf, size_t size, double v)
@@ -103,10 +128,10 @@ static double xfam_median(const struct pr_sample *s, int n, enum pr_fit_kind kin
     return pr_median(err, k);
 }
 
-static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const struct cal_args *a,
-                          struct pr_sample *s, double *err, struct summary *sum)
+static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const int *rec, int nrec,
+                          const struct cal_args *a, struct pr_sample *s, double *err, struct summary *sum)
 {
-    int models, n = samples_of(db, p, s, &models);
+    int models, n = samples_of(db, rec, nrec, s, &models);
     if (!n)
         return;
     struct pr_valid v = {.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
@@ -221,7 +246,8 @@ int pr_cmd_calibrate(int argc, char **argv)
     struct summary sum = {0};
     for (int c = 0; c < NCOL; c++)
         sum.v[c] = malloc(((size_t)db.nprofiles + 1) * sizeof *sum.v[c]);
-    bool oom = !s || !errs;
+    int *first = NULL, *by_profile = NULL;
+    bool oom = !s || !errs || group_records(&db, &first, &by_profile) < 0;
     for (int c = 0; c < NCOL; c++)
         oom |= !sum.v[c];
     if (oom) {
@@ -236,7 +262,7 @@ int pr_cmd_calibrate(int argc, char **argv)
     putchar('\n');
     for (int i = 0; i < db.nprofiles; i++)
         if (!a.only || strncmp(db.profiles[i].id, a.only, strlen(a.only)) == 0)
-            calibrate_one(&db, &db.profiles[i], &a, s, errs, &sum);
+            calibrate_one(&db, &db.profiles[i], by_profile + first[i], first[i + 1] - first[i], &a, s, errs, &sum);
     print_summary(&sum, &a);
     if (!a.dry_run) {
         if (pr_db_write_profiles(&db, &err) < 0) {
@@ -251,6 +277,8 @@ out:
         free(sum.v[c]);
     free(s);
     free(errs);
+    free(first);
+    free(by_profile);
     pr_db_free(&db);
     pr_db_unlock(&lock);
     return rc;

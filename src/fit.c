@@ -18,6 +18,8 @@
  */
 #include "fit.h"
 
+#include "names.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,25 +294,34 @@ static int held_out(const struct pr_sample *s, int n, const bool *train, const b
     return out;
 }
 
+/* Leave-one-model-out: one fold per distinct model, in order of first
+ * appearance. Above PR_LOO_MAX_FOLDS models the models are dealt into that
+ * many folds (model k into fold k mod PR_LOO_MAX_FOLDS), so the number of
+ * fits, and the cost, stays linear in the samples. */
 int pr_validate_loo(const struct pr_sample *s, int n, enum pr_fit_kind kind, bool latency, double *err)
 {
-    bool *train = malloc((size_t)n * sizeof *train), *test = malloc((size_t)n * sizeof *test);
-    int out = 0;
-    for (int i = 0; train && test && i < n; i++) {
-        bool first = true;             /* each model once */
-        for (int j = 0; j < i; j++)
-            if (strcmp(s[j].model, s[i].model) == 0)
-                first = false;
-        if (!first)
-            continue;
+    bool *train = malloc((size_t)n * sizeof *train + 1), *test = malloc((size_t)n * sizeof *test + 1);
+    int *model = malloc((size_t)n * sizeof *model + 1), nmodels = 0, out = 0;
+    struct pr_names index = {0};
+    bool ok = train && test && model && pr_names_init(&index, (size_t)n) == 0;
+    for (int i = 0; ok && i < n; i++) {
+        int k = pr_names_get(&index, s[i].model);
+        if (k < 0 && pr_names_put(&index, s[i].model, k = nmodels++) < 0)
+            ok = false;
+        model[i] = k;
+    }
+    int folds = nmodels <= PR_LOO_MAX_FOLDS ? nmodels : PR_LOO_MAX_FOLDS;
+    for (int fold = 0; ok && fold < folds; fold++) {
         for (int j = 0; j < n; j++) {
-            test[j] = strcmp(s[j].model, s[i].model) == 0;
+            test[j] = model[j] % folds == fold;
             train[j] = !test[j];
         }
         out += held_out(s, n, train, test, kind, latency, err + out);
     }
+    pr_names_free(&index);
     free(train);
     free(test);
+    free(model);
     return out;
 }
 

@@ -11,7 +11,7 @@
 
 #include "db.h"
 
-enum { PR_FIT_MAXVAR = 8, PR_FIT_MIN_MODELS = 5 };
+enum { PR_FIT_MAXVAR = 8, PR_FIT_MIN_MODELS = 5, PR_LOO_MAX_FOLDS = 50 };
 
 /* min ||A x - b||_2 subject to x >= 0 (Lawson-Hanson active set); A is
  * m x n row-major, n <= PR_FIT_MAXVAR. 0, or -1 when m < 1 or n out of range. */
@@ -43,7 +43,8 @@ double pr_model_latency(const struct pr_coef *c, const struct pr_features *f);
 
 /* Absolute percentage errors of held-out predictions, appended to err[]
  * (room for n). Leave-one-model-out: each distinct model is held out in
- * turn (all its samples). Cross-family: for each held-out family listed in
+ * turn (all its samples); above PR_LOO_MAX_FOLDS models, the models are
+ * dealt into that many folds, each held out in turn (linear cost). Cross-family: for each held-out family listed in
  * pr_xfam_sets, fit on the train families and predict the held-out one.
  * Return the number of errors written. latency: validate latency instead. */
 int pr_validate_loo(const struct pr_sample *s, int n, enum pr_fit_kind kind, bool latency, double *err);
