@@ -10,4 +10,6 @@
 set -eu
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${OUT:=build/bench}" "${RUNS:=7}"
 "$PYTHON" tests/bench/make_models.py "$OUT"
-exec "$PYTHON" tests/bench/measure.py --priori "$PRIORI" --dir "$OUT" --runs "$RUNS"
+"$PYTHON" tests/bench/measure.py --priori "$PRIORI" --dir "$OUT" --runs "$RUNS"
+# linear loads: database, calibration, budgets at full size against a tenth (ratios, same run)
+"$PYTHON" tests/bench/scaling.py --priori "$PRIORI" --dir "$OUT/scaling"
