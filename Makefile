@@ -88,11 +88,23 @@ $(BUILD)/tests/run-conformance: $(BUILD)/tests/conformance/conformance.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
+# The crash tests' binary (tests/safety.sh): priori with the failure-injection
+# points of src/testhook.c compiled in (PRIORI_TEST_HOOKS); build/priori has none.
+$(BUILD)/tests/testhook_on.o: src/testhook.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (test hooks)")
+	$(Q)$(CC) $(CPPFLAGS) -DPRIORI_TEST_HOOKS $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/tests/priori-hooks: $(BUILD)/src/main.o $(BUILD)/tests/testhook_on.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+
 # Fuzzing (tests/fuzz/README.md): replayers of the regression inputs are
 # plain binaries built with the rest; the libFuzzer harnesses need clang.
-FUZZ_REPLAY := $(BUILD)/tests/fuzz/replay_model $(BUILD)/tests/fuzz/replay_db $(BUILD)/tests/fuzz/replay_budget
+FUZZ_REPLAY := $(BUILD)/tests/fuzz/replay_model $(BUILD)/tests/fuzz/replay_db $(BUILD)/tests/fuzz/replay_budget \
+               $(BUILD)/tests/fuzz/replay_codecarbon $(BUILD)/tests/fuzz/replay_dbadd $(BUILD)/tests/fuzz/replay_calibrate
 FUZZ_BINS   := $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate \
-               $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget
+               $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget $(BUILD)/tests/fuzz/fuzz_codecarbon \
+               $(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate
 FUZZ_LINK   := $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_PIPE   := $(BUILD)/tests/fuzz/pipeline.o
 
@@ -105,7 +117,8 @@ $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/f
 $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_PIPE) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
-$(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+$(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget $(BUILD)/tests/fuzz/fuzz_codecarbon \
+$(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
 
@@ -118,14 +131,15 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@sh tests/fuzz/seeds.sh build/fuzz/corpus
 
-# `make fuzz-ci`: every harness for FUZZ_SECONDS (default 45) each; fails on any finding.
-FUZZ_SECONDS ?= 45
+# `make fuzz-ci`: every harness for FUZZ_SECONDS (default 30) each; fails on any finding.
+FUZZ_SECONDS ?= 30
 fuzz-ci: fuzz
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 check test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance $(FUZZ_REPLAY) \
+	    $(BUILD)/tests/priori-hooks
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
 
 # The energy database: rebuild the MLPerf models (exports cached under

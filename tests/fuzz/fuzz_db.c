@@ -42,15 +42,29 @@ static char *slurp(const char *path, size_t *n)
     return buf;
 }
 
+/* Removes the private folder at exit (the database files, its lock). */
+static void cleanup(void)
+{
+    static const char *const names[] = {"profiles.json", "records.json", "carbon.json", ".priori.lock"};
+    char path[128];
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+        unlink(path);
+    }
+    rmdir(tmpdir);
+}
+
 static void setup(void)
 {
     if (tmpdir[0])
         return;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/priori-fuzz-db-XXXXXX");
+    /* /dev/shm when it exists: the writers fsync() every update */
+    snprintf(tmpdir, sizeof tmpdir, "%s/priori-fuzz-db-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
         abort();
     }
+    atexit(cleanup);
     char path[512];
     const char *base = getenv("PRIORI_FUZZ_DB");
     for (int i = 0; i < 3; i++) {

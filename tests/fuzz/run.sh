@@ -13,7 +13,7 @@ corpus=build/fuzz/corpus
 reg=tests/fuzz/regressions
 status=0
 mkdir -p "$corpus/mutate" build/fuzz/logs
-for h in model mutate db budget; do
+for h in model mutate db budget codecarbon dbadd calibrate; do
     case $h in
     model | mutate) dict="-dict=tests/fuzz/onnx.dict" regdir=$reg/model ;;
     *) dict="" regdir=$reg/$h ;;
