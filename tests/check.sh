@@ -44,6 +44,7 @@ part "README operator list = priori ops" sh tests/readme_ops.sh
 part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
 part "gates: check, compare, diff" sh tests/gate.sh
+part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 if command -v valgrind >/dev/null 2>&1; then
     part "valgrind memcheck" sh tests/valgrind.sh
