@@ -77,6 +77,16 @@ done
 [ -z "$stale" ] && ok || bad "fixtures/bad differs from a fresh run of make_bad.py:$stale"
 "$PYTHON" fixtures/make_bad.py --big "$tmp/big" 2>"$tmp/err" || bad "make_bad.py --big: $(cat "$tmp/err")"
 
+# ---- files the catalogue names @tmp/ (made here: FIFOs, sparse files, raw bytes) ----
+c=$tmp/cat
+mkdir -p "$c/dir.onnx"
+mkfifo "$c/fifo.onnx"
+ln -s fifo.onnx "$c/link_to_fifo.onnx"
+truncate -s $((1024 * 1024 * 1024)) "$c/zeros.onnx"           # 1 GiB of zero bytes (sparse)
+printf '\002\000' >"$c/field0.onnx" && cat fixtures/demo_cnn.onnx >>"$c/field0.onnx"
+printf '\016\000' >"$c/wt6.onnx" && cat fixtures/demo_cnn.onnx >>"$c/wt6.onnx"
+printf '\017' >"$c/wt7.onnx" && cat fixtures/demo_cnn.onnx >>"$c/wt7.onnx"
+
 # ---- the cases of catalogue.tsv ----
 n=0
 tab=$(printf '\t')
@@ -86,7 +96,7 @@ while IFS="$tab" read -r id code words args; do
     [ "$words" = - ] && words=""
     # shellcheck disable=SC2086
     set -- $args
-    model=$(printf '%s' "$1" | sed "s|^@bad/|fixtures/bad/|; s|^@big/|$tmp/big/|; s|^@fx/|fixtures/|")
+    model=$(printf '%s' "$1" | sed "s|^@bad/|fixtures/bad/|; s|^@big/|$tmp/big/|; s|^@fx/|fixtures/|; s|^@tmp/|$c/|")
     shift
     run "$id" "$code" "$words" "$model" "$@"
 done <fixtures/bad/catalogue.tsv
