@@ -21,55 +21,29 @@
 #include "energy.h"
 #include "model.h"
 
+#include "dbdir.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[3] = {"profiles.json", "records.json", "carbon.json"};
-static char tmpdir[64];
+static const char *tmpdir;
 static char *real[3];
 static size_t real_size[3];
 static struct pr_model model;
 static struct pr_analysis an;
 static bool have_an;
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 22);
-    *n = buf ? fread(buf, 1, 1 << 22, f) : 0;
-    fclose(f);
-    return buf;
-}
-
-/* Removes the private folder at exit (the database files, its lock). */
-static void cleanup(void)
-{
-    static const char *const names[] = {"profiles.json", "records.json", "carbon.json", ".priori.lock"};
-    char path[128];
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
-        unlink(path);
-    }
-    rmdir(tmpdir);
-}
-
 static void setup(void)
 {
-    if (tmpdir[0])
+    if (tmpdir)
         return;
-    /* /dev/shm when it exists: the writers fsync() every update */
-    snprintf(tmpdir, sizeof tmpdir, "%s/priori-fuzz-db-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    atexit(cleanup);
+    fz_make_dir("db");
+    tmpdir = fz_dir;
     char path[512];
     const char *base = getenv("PRIORI_FUZZ_DB");
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", base ? base : "tests/energy_db", files[i]);
-        real[i] = slurp(path, &real_size[i]);
+        real[i] = fz_slurp(path, &real_size[i]);
     }
     const char *mpath = getenv("PRIORI_FUZZ_MODEL");
     struct pr_diag diag;

@@ -20,32 +20,24 @@
 #include "commands.h"
 #include "db.h"
 
+#include "dbdir.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[3] = {"profiles.json", "records.json", "carbon.json"};
 static const char *const opts[] = {"--hw", "--precision", "--scenario", "--boundary", "--name", "--family",
                                    "--source", "--hardware", "--runtime", "--j-per-sample", "--latency-ms"};
 enum { NOPTS = sizeof opts / sizeof opts[0] };
-static char dir[64];
+static const char *dir;
 static char *orig[3];
 static size_t orig_size[3];
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = f ? malloc(1 << 22) : NULL;
-    *n = buf ? fread(buf, 1, 1 << 22, f) : 0;
-    if (f)
-        fclose(f);
-    return buf;
-}
 
 static bool same(int i)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, files[i]);
     size_t n;
-    char *now = slurp(path, &n);
+    char *now = fz_slurp(path, &n);
     bool eq = now && n == orig_size[i] && memcmp(now, orig[i], n) == 0;
     free(now);
     return eq;
@@ -53,43 +45,24 @@ static bool same(int i)
 
 static void restore(void)
 {
-    for (int i = 0; i < 3; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        FILE *f = fopen(path, "wb");
-        if (!f || fwrite(orig[i], 1, orig_size[i], f) != orig_size[i] || fclose(f) != 0)
-            abort();
-    }
-}
-
-/* Removes the private folder at exit (the database files, its lock). */
-static void cleanup(void)
-{
-    static const char *const names[] = {"profiles.json", "records.json", "carbon.json", ".priori.lock"};
-    char path[128];
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    for (int i = 0; i < 3; i++)
+        fz_put(files[i], orig[i], orig_size[i]);
 }
 
 static void setup(void)
 {
-    if (dir[0])
+    if (dir)
         return;
-    snprintf(dir, sizeof dir, "%s/priori-fuzz-dbadd-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir))
-        abort();
+    fz_make_dir("dbadd");
+    dir = fz_dir;
     for (int i = 0; i < 3; i++) {
         char path[128];
         snprintf(path, sizeof path, "tests/energy_db/%s", files[i]);
-        if (!(orig[i] = slurp(path, &orig_size[i])))
+        if (!(orig[i] = fz_slurp(path, &orig_size[i])))
             abort();
     }
     if (!freopen("/dev/null", "w", stdout))
         abort();
-    atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -101,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(copy, data, size);
     copy[size] = 0;
-    char *argv[4 + 2 * NOPTS + 2] = {"add", "fixtures/demo_cnn.onnx", "--db", dir};
+    char *argv[4 + 2 * NOPTS + 2] = {"add", "fixtures/demo_cnn.onnx", "--db", fz_dir};
     int argc = 4;
     char *p = copy, *end = copy + size;
     bool have_j = false;
