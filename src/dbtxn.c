@@ -131,7 +131,7 @@ int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_
     if (l->fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
         l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (l->fd < 0) {
-        if (exclusive)
+        if (exclusive && errno != ENOENT)   /* no folder: the load that follows names it */
             return pr_err_set(err, PR_EXIT_IO, "%s: cannot create the lock file: %s", path, strerror(errno));
         /* a read-only folder without a lock file: nobody can update it through priori */
         if (pending(dir))

@@ -138,7 +138,7 @@ for sig in TERM INT; do
     pid=$!
     sleep 1
     kill -$sig $pid
-    wait $pid
+    wait $pid 2>/dev/null
     st=$?
     left=$(ls -A "$o" | grep -c '^\.priori-')
     check "SIG$sig while writing: killed by it ($st), no temporary file ($left), old content" \
