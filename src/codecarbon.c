@@ -27,8 +27,8 @@ enum { MAX_CSV = 64 << 20, MAX_FIELD = 64 << 10, MAX_RECORD = 1 << 20, MAX_FIELD
 struct csv {
     const char *p, *end, *file;
     int line;                    /* of the current position, from 1 */
-    char *buf;                   /* the current record's fields, NUL-separated */
-    size_t used;
+    char *buf;                   /* the current record's fields, NUL-separated; grown to MAX_RECORD */
+    size_t used, cap;
     size_t field[MAX_FIELDS];    /* offsets into buf */
     int nfields;
     struct pr_err *err;
@@ -46,6 +46,13 @@ static int put(struct csv *c, char ch, size_t field_start, int line)
         return csv_bad(c, line, "a field longer than 64 KiB");
     if (c->used >= MAX_RECORD)
         return csv_bad(c, line, "a record longer than 1 MiB");
+    if (c->used == c->cap) {
+        char *nb = realloc(c->buf, 2 * c->cap);
+        if (!nb)
+            return pr_err_set(c->err, PR_EXIT_INTERNAL, "out of memory");
+        c->buf = nb;
+        c->cap *= 2;
+    }
     c->buf[c->used++] = ch;
     return 0;
 }
@@ -122,7 +129,8 @@ int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *
     struct csv c = {.p = text, .end = text + len, .file = path, .line = 1, .err = err};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         c.p += 3;
-    c.buf = malloc(MAX_RECORD + 1);
+    c.cap = 4096;
+    c.buf = malloc(c.cap);
     if (!c.buf)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     int rc = -1, ie = -1, id = -1, nh = 0, r;
