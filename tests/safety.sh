@@ -136,7 +136,12 @@ for sig in TERM INT; do
     printf 'old\n' >"$o/sig.txt"
     PRIORI_TEST_PAUSE_AT=1 "$HOOKS" analyze $M -o "$o/sig.txt" &
     pid=$!
-    sleep 1
+    waited=0   # until the temporary file exists (priori pauses just after making it)
+    while ! ls -A "$o" | grep -q '^\.priori-' && [ $waited -lt 100 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    check "SIG$sig test: the temporary file was made" test $waited -lt 100
     kill -$sig $pid
     wait $pid 2>/dev/null
     st=$?
