@@ -188,7 +188,7 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
     if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
         return pr_err_set(err, PR_EXIT_MODEL, "the model has more than %d nodes; at most %d are supported",
                           PR_MAX_NODES, PR_MAX_NODES);
-    *values += gp->n_initializer + gp->n_input;
+    *values += gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
     *nodes += gp->n_node;
     *graphs += 1;
     for (size_t i = 0; i < gp->n_node; i++) {
@@ -248,6 +248,83 @@ static int lookup(const struct pr_graph *g, const char *name)
     return -1;
 }
 
+/* A sparse initializer (SparseTensorProto): a value of the dense shape
+ * `dims` whose `values` (1-D, NNZ elements) sit at `indices`, int64 of
+ * shape [NNZ] (linear positions) or [NNZ, rank] (coordinates). Checked:
+ * the shapes agree, and, when the indices are small enough to be decoded
+ * (PR_CONST_MAX elements), every index is inside the dense shape. The value
+ * counts as a weight of its dense element count; nnz keeps NNZ. */
+static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__SparseTensorProto *sp, size_t i)
+{
+    struct pr_model *m = b->m;
+    char at[400], what[300];
+    where(b, g, at, sizeof at);
+    const Onnx__TensorProto *vals = sp ? sp->values : NULL;
+    if (!vals || !vals->name || !*vals->name)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer %zu%s has no values tensor with a name", i, at);
+    const char *name = vals->name;
+    if (!sp->indices)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s has no indices; add the int64 indices tensor",
+                          name, at);
+    struct pr_tensor vt, it;
+    snprintf(what, sizeof what, "sparse initializer '%.200s' values", name);
+    if (pr_tensor_from_proto(vals, &m->arena, &vt, what, b->err) < 0)
+        return -1;
+    snprintf(what, sizeof what, "sparse initializer '%.200s' indices", name);
+    if (pr_tensor_from_proto(sp->indices, &m->arena, &it, what, b->err) < 0)
+        return -1;
+    if (sp->n_dims > PR_MAX_RANK)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: rank %zu exceeds the supported maximum %d",
+                          name, at, sp->n_dims, PR_MAX_RANK);
+    struct pr_shape dense = {.rank = (int)sp->n_dims};
+    for (size_t k = 0; k < sp->n_dims; k++) {
+        if (sp->dims[k] < 0)
+            return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: dim %zu is negative (%lld)", name, at, k,
+                              (long long)sp->dims[k]);
+        dense.dim[k] = sp->dims[k];
+    }
+    bool unk = false, ovf = false;
+    uint64_t numel = pr_shape_numel(&dense, &unk, &ovf);
+    if (ovf)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: element count of its dims overflows 64 bits",
+                          name, at);
+    if (vt.shape.rank != 1)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: values have rank %d; they must be 1-D [NNZ]",
+                          name, at, vt.shape.rank);
+    int64_t nnz = vt.shape.dim[0];
+    bool linear = it.shape.rank == 1 && it.shape.dim[0] == nnz;
+    bool coords = it.shape.rank == 2 && it.shape.dim[0] == nnz && it.shape.dim[1] == dense.rank;
+    if (it.dtype != PR_DT_INT64 || (!linear && !coords))
+        return pr_err_set(b->err, PR_EXIT_MODEL,
+                          "sparse initializer '%s'%s: indices must be int64 of shape [%lld] or [%lld, %d] (NNZ = %lld values)",
+                          name, at, (long long)nnz, (long long)nnz, dense.rank, (long long)nnz);
+    if ((uint64_t)nnz > numel)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
+                          name, at, (long long)nnz, (unsigned long long)numel);
+    for (int64_t k = 0; it.cval && k < it.cval->n; k++) {
+        int64_t x = it.cval->i[k];
+        int64_t bound = linear ? (int64_t)numel : dense.dim[k % dense.rank];
+        if (x < 0 || x >= bound)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "sparse initializer '%s'%s: index %lld (entry %lld) is outside [0, %lld); fix the indices tensor",
+                              name, at, (long long)x, (long long)k, (long long)bound);
+    }
+    int idx = add_value(b, g, name);
+    if (idx == -2)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "initializer '%s'%s is defined twice (a sparse and a dense one, or two sparse)",
+                          name, at);
+    if (idx < 0)
+        return -1;
+    struct pr_value *v = &m->graph.values[idx];
+    v->t.dtype = vt.dtype;
+    v->t.shape = dense;
+    v->t.is_weight = true;
+    v->is_initializer = 1;
+    v->sparse_nnz = nnz;
+    v->is_sparse = 1;
+    return 0;
+}
+
 static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -274,9 +351,19 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
             check_external(m, tp, v, b->diag, b->err) < 0)
             return -1;
     }
-    if (gp->n_sparse_initializer)
-        pr_diag_add(b->diag, "%zu sparse initializers%s are ignored; layers that use them report unknown shapes",
-                    gp->n_sparse_initializer, where(b, g, at, sizeof at));
+    int weightless = 0;
+    const char *first_weightless = NULL;
+    for (size_t i = 0; i < gp->n_initializer; i++)
+        if (pr_tensor_proto_weightless(gp->initializer[i]) && weightless++ == 0)
+            first_weightless = gp->initializer[i]->name;
+    if (weightless)
+        pr_diag_add(b->diag, "%d initializer%s%s (first: '%s') hold%s no data (a weightless export): counts do not need "
+                    "the values; shapes computed from them (e.g. a Reshape's target) are unknown",
+                    weightless, weightless == 1 ? "" : "s", where(b, g, at, sizeof at), first_weightless,
+                    weightless == 1 ? "s" : "");
+    for (size_t i = 0; i < gp->n_sparse_initializer; i++)
+        if (sparse_initializer(b, g, gp->sparse_initializer[i], i) < 0)
+            return -1;
 
     g->inputs = pr_arena_calloc(&m->arena, gp->n_input + 1, sizeof *g->inputs);
     if (!g->inputs)
@@ -385,6 +472,37 @@ static int collect_implicit(struct build *b, struct pr_node *n, int gi, int dept
     return 0;
 }
 
+static const char dup_oom[] = "";
+
+/* The name of an attribute np gives twice, NULL when none (dup_oom when
+ * out of memory). A few attributes are compared pairwise, many by hash. */
+static const char *duplicate_attr(const Onnx__NodeProto *np)
+{
+    size_t n = np->n_attribute;
+    if (n <= 16) {
+        for (size_t k = 0; k < n; k++)
+            for (size_t j = 0; j < k; j++)
+                if (np->attribute[k] && np->attribute[j] && np->attribute[k]->name && np->attribute[j]->name &&
+                    strcmp(np->attribute[k]->name, np->attribute[j]->name) == 0)
+                    return np->attribute[k]->name;
+        return NULL;
+    }
+    struct pr_names seen;
+    if (pr_names_init(&seen, n) < 0)
+        return dup_oom;
+    const char *twice = NULL;
+    for (size_t k = 0; k < n && !twice; k++) {
+        const Onnx__AttributeProto *a = np->attribute[k];
+        int rc = a && a->name ? pr_names_put(&seen, a->name, (int)k) : 0;
+        if (rc < 0)
+            twice = dup_oom;
+        else if (rc > 0)
+            twice = a->name;
+    }
+    pr_names_free(&seen);
+    return twice;
+}
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -411,6 +529,13 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
                               np->n_output, PR_MAX_IO);
+        const char *twice = duplicate_attr(np);
+        if (twice == dup_oom)
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        if (twice)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "%s%s: attribute '%s' is given twice; ONNX allows each attribute once: remove one",
+                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
         n->in = pr_arena_alloc(&m->arena, (np->n_input + np->n_output + 1) * sizeof *n->in);
@@ -506,7 +631,7 @@ static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphP
 
 static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
-    size_t own = gp->n_initializer + gp->n_input;
+    size_t own = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
     for (size_t i = 0; i < gp->n_node; i++)
         own += gp->node[i]->n_output;
     if (pr_names_init(&g->names, own) < 0)
@@ -567,6 +692,12 @@ static int read_opsets(struct pr_model *m, const Onnx__ModelProto *mp, struct pr
         const char *d = o->domain && strcmp(o->domain, "ai.onnx") != 0 ? o->domain : "";
         if (!o->has_version || o->version < 1)
             return pr_err_set(err, PR_EXIT_MODEL, "opset_import for domain '%s' has no valid version", d);
+        for (int k = 0; k < m->nopsets; k++)
+            if (strcmp(m->opsets[k].domain, d) == 0)
+                return pr_err_set(err, PR_EXIT_MODEL,
+                                  "opset_import lists domain '%s' twice (versions %lld and %lld); ONNX allows one entry per "
+                                  "domain: keep the one the model was written for",
+                                  *d ? d : "ai.onnx", (long long)m->opsets[k].version, (long long)o->version);
         m->opsets[m->nopsets].domain = d;
         m->opsets[m->nopsets].version = o->version;
         m->nopsets++;
