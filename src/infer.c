@@ -625,7 +625,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         memset((char *)c + to, 0, sizeof *c - to);
     }
     c->node = n;
-    c->op_id = n->op ? (int)(n->op - pr_op_table) : -1;
+    c->op_id = n->op && n->op != &pr_function_op ? (int)(n->op - pr_op_table) : -1;
     c->opset = n->opset;
     c->nin = n->nin;
     c->nout = n->nout;

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "functions.h"
 #include "nesting.h"
 #include "onnx.pb-c.h"
 #include "pbmem.h"
@@ -171,6 +172,7 @@ struct build {
     struct pr_err *err;
     int nnodes;                 /* nodes placed so far in m->graph.nodes */
     int *stamp;                 /* per value: last node that listed it as implicit */
+    int *actuals, nactuals;     /* the function call whose body is built next: its input values */
 };
 
 static bool is_graph_attr(const Onnx__AttributeProto *a)
@@ -240,7 +242,7 @@ static int add_value(struct build *b, struct pr_graph *g, const char *name)
 /* Innermost definition of name visible from g, or -1. */
 static int lookup(const struct pr_graph *g, const char *name)
 {
-    for (; g; g = g->parent) {
+    for (; g; g = g->function ? NULL : g->parent) {   /* a function's body does not see its caller */
         int idx = pr_names_get(&g->names, name);
         if (idx >= 0)
             return idx;
@@ -368,6 +370,23 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
     g->inputs = pr_arena_calloc(&m->arena, gp->n_input + 1, sizeof *g->inputs);
     if (!g->inputs)
         return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+    if (g->function) {
+        /* a function body at its call: each formal input names the call's
+         * actual value (weights stay weights, counted once); a formal the
+         * call leaves out was made absent by the expansion */
+        for (size_t i = 0; i < gp->n_input && i < (size_t)b->nactuals; i++) {
+            const Onnx__ValueInfoProto *vi = gp->input[i];
+            if (b->actuals[i] < 0 || !vi || !vi->name || !*vi->name)
+                continue;
+            int rc = pr_names_put(&g->names, vi->name, b->actuals[i]);
+            if (rc < 0)
+                return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+            if (rc > 0)
+                return pr_err_set(b->err, PR_EXIT_MODEL, "model-local function '%s' names its input '%s' twice",
+                                  g->attr, vi->name);
+        }
+        return 0;
+    }
     for (size_t i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
         if (!vi || !vi->name || !*vi->name)
@@ -391,6 +410,26 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
 }
 
 static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp);
+
+/* The values a function call passes (b->actuals, -1 when absent), resolved
+ * in the caller's scope before its body is built. */
+static int call_actuals(struct build *b, const struct pr_graph *g, const struct pr_node *n, const Onnx__NodeProto *np)
+{
+    char label[300], at[400];
+    b->nactuals = (int)np->n_input;
+    b->actuals = pr_arena_calloc(&b->m->arena, np->n_input + 1, sizeof *b->actuals);
+    if (!b->actuals)
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+    for (size_t k = 0; k < np->n_input; k++) {
+        const char *name = np->input[k];
+        b->actuals[k] = name && *name ? lookup(g, name) : -1;
+        if (name && *name && b->actuals[k] < 0)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "%s%s: input '%s' is not defined by any graph input, initializer or node output",
+                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name);
+    }
+    return 0;
+}
 
 /* Subgraphs of node n (global index gi) from its graph attributes. */
 static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *n, int gi,
@@ -419,7 +458,10 @@ static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *
         sg->owner = gi;
         sg->owner_node = n;
         sg->attr = a->name ? a->name : "";
+        sg->function = pr_function_of(a);
         n->subs[n->nsubs++] = sg;
+        if (sg->function && call_actuals(b, g, n, np) < 0)
+            return -1;
         if (sg->depth > PR_MAX_NESTING)
             return pr_err_set(b->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                               PR_MAX_NESTING);
@@ -470,6 +512,19 @@ static int collect_implicit(struct build *b, struct pr_node *n, int gi, int dept
                 return -1;
     }
     return 0;
+}
+
+/* Version of domain for the nodes of g: the opset_import of the innermost
+ * function body holding g when it imports the domain, else the model's. */
+static int64_t node_opset(const struct pr_model *m, const struct pr_graph *g, const char *domain)
+{
+    for (; g; g = g->parent)
+        if (g->function) {
+            int64_t v = pr_function_opset(g->function, domain);
+            if (v > 0)
+                return v;
+        }
+    return pr_model_opset(m, domain);
 }
 
 static const char dup_oom[] = "";
@@ -588,8 +643,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                                   g->parent ? " of this graph or an enclosing one" : "");
             n->in[k] = idx;
         }
-        n->op = pr_op_find(n->domain, n->op_type);
-        int64_t ver = pr_model_opset(m, n->domain);
+        n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+        int64_t ver = node_opset(m, g, n->domain);
         n->opset = ver > INT_MAX ? INT_MAX : (int)ver;
     }
     return 0;
@@ -743,7 +798,8 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     m->producer = pr_arena_strdup(&m->arena, prod);
     if (!m->producer || read_opsets(m, mp, diag, err) < 0)
         return m->producer ? -1 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    if (build_model_graph(m, mp->graph, diag, err) < 0)
+    if (pr_functions_expand(m->proto, &m->arena, &m->pbmem->al, err) < 0 ||
+        build_model_graph(m, mp->graph, diag, err) < 0)
         return -1;
     /* names resolve while the graph is built; afterwards values are found by
      * index, and the few lookups by name (--input) scan the graph inputs */

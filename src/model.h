@@ -100,6 +100,7 @@ struct pr_graph {
     int owner;                    /* global index of the node holding it; -1 main */
     const struct pr_node *owner_node; /* that node; NULL for the main graph */
     const char *attr;             /* its attribute in that node ("body", …); "" main */
+    const struct Onnx__FunctionProto *function; /* a model-local function's body at its call (functions.h); NULL otherwise */
 };
 
 struct pr_model {
