@@ -42,7 +42,7 @@ async function main() {
                 out[name][o] = Array.isArray(v) ? [v.length] : Array.from(v.dims, Number);
             }
         } catch (e) {
-            out._errors[name] = String(e.message || e).split('\n')[0];
+            out._errors[name] = String(e.message || e).split('\n')[0].split(dir + '/').join('');
         }
     }
     console.log(JSON.stringify(out, null, 1));
