@@ -608,7 +608,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 int prev = pr_names_get(&g->names, name);
                 const struct pr_value *pv = &values[prev];
                 char other[300];
-                if (pv->producer >= 0)
+                if (pv->graph != g->id)   /* a function's formal input: the caller's value */
+                    snprintf(other, sizeof other, "the function's input of that name");
+                else if (pv->producer >= 0)
                     pr_node_label(&g->nodes[pv->producer], other, sizeof other);
                 else
                     snprintf(other, sizeof other, "%s", pv->is_initializer ? "an initializer" : "a graph input");
