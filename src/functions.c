@@ -232,12 +232,25 @@ static void *alloc(struct fexp *x, size_t n, size_t size)
     return p;
 }
 
+/* Counts n more nodes copied while expanding f; refuses past PR_MAX_NODES. */
+static int grow(struct fexp *x, size_t n, const Onnx__FunctionProto *f)
+{
+    x->added += n;
+    if (x->added > PR_MAX_NODES)
+        return pr_err_set(x->err, PR_EXIT_MODEL,
+                          "expanding model-local functions gives more than %d nodes (at function '%s'); priori refuses such models",
+                          PR_MAX_NODES, f->name);
+    return 0;
+}
+
 /* gp with every node expanded: in place at top level (fr NULL: the model's
  * own graphs), else a copy (a function body is shared by its call sites). */
 static Onnx__GraphProto *expand_graph(struct fexp *x, Onnx__GraphProto *gp, const struct frame *fr)
 {
     Onnx__GraphProto *out = gp;
     if (fr) {
+        if (grow(x, gp->n_node, fr->f) < 0)
+            return NULL;
         out = alloc(x, 1, sizeof *out);
         Onnx__NodeProto **nodes = alloc(x, gp->n_node, sizeof *nodes);
         if (!out || !nodes)
@@ -360,11 +373,8 @@ static Onnx__GraphProto *body_for(struct fexp *x, const Onnx__NodeProto *np, siz
         return pr_err_set(x->err, PR_EXIT_MODEL,
                           "model-local functions call each other more than %d deep (at '%s'); priori refuses such models",
                           PR_MAX_NESTING, f->name), NULL;
-    x->added += f->n_node;
-    if (x->added > PR_MAX_NODES)
-        return pr_err_set(x->err, PR_EXIT_MODEL,
-                          "expanding model-local functions gives more than %d nodes (at function '%s'); priori refuses such models",
-                          PR_MAX_NODES, f->name), NULL;
+    if (grow(x, f->n_node, f) < 0)
+        return NULL;
     Onnx__GraphProto *g = alloc(x, 1, sizeof *g);
     Onnx__ValueInfoProto **io = alloc(x, f->n_input + f->n_output, sizeof *io);
     Onnx__ValueInfoProto *vis = alloc(x, f->n_input + f->n_output, sizeof *vis);

@@ -23,6 +23,9 @@ closed forms of the old spec (ONNX Changelog, opsets 1..9), written here:
   given_fill    input [3, 4] (input_as_shape 0): [3, 4]
   dyn_slice     data [2, 3, 8, 10], starts (1, 2), ends (3, 7), axes (2, 3): [2, 3, 2, 5]
   thresholded   ThresholdedRelu (experimental before opset 10): numel 480
+  mvn1          MeanVarianceNormalization-1: per (n, c) over H, W: 6 rows,
+                FLOPs 5*480 + 6*6 = 2436 (MVN's convention, ops/layernorm.c);
+                across_channels = 1: per n, 2 rows: 2400 + 12 = 2412
 MACs are 0 everywhere. Prints one line per failure and "N passed, N failed" last.
 """
 import json
@@ -95,6 +98,9 @@ def models():
         "dyn_slice": (model(h.make_node("DynamicSlice", ["X", "st", "en", "ax"], ["Y"]), [X],
                             [i64("st", [1, 2]), i64("en", [3, 7]), i64("ax", [2, 3])]), 0, [2, 3, 2, 5]),
         "thresholded": (model(h.make_node("ThresholdedRelu", ["X"], ["Y"], alpha=0.5), [X]), NX, XS),
+        "mvn1": (model(h.make_node("MeanVarianceNormalization", ["X"], ["Y"]), [X]), 5 * NX + 6 * 6, XS),
+        "mvn1_across": (model(h.make_node("MeanVarianceNormalization", ["X"], ["Y"], across_channels=1), [X]),
+                        5 * NX + 6 * 2, XS),
     }
     return out
 
