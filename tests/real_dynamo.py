@@ -25,30 +25,15 @@ nodes, each of which priori counts as a weight of its own).
 Prints one line per failure and "N passed, N failed" last.
 """
 import glob
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 import onnx
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRIORI = os.environ.get("PRIORI", os.path.join(ROOT, "build", "priori"))
-VERBOSE = "-v" in sys.argv
-passed = failed = 0
+from realkit import ROOT, analyse, check, summary
+
 FLOATS = (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE, onnx.TensorProto.BFLOAT16)
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        if VERBOSE:
-            print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
 
 
 def own_params(path):
@@ -60,11 +45,9 @@ def own_params(path):
     return sum(int(np.prod(t.dims)) for t in tensors if t.data_type in FLOATS)
 
 
-def analyse(path, batch):
-    r = subprocess.run([PRIORI, "analyze", "-q", "--format", "json", "--dim", "batch=%d" % batch, path],
-                       capture_output=True, text=True)
-    check(r.returncode == 0, "%s: exit %d %s" % (path, r.returncode, r.stderr.strip()[:200]))
-    return json.loads(r.stdout)["totals"] if r.returncode == 0 else None
+def totals(path, batch):
+    rep = analyse(path, path, "--dim", "batch=%d" % batch)
+    return rep["totals"] if rep else None
 
 
 def pairs():
@@ -84,7 +67,7 @@ def main():
     for name, dyn, leg in pairs():
         n += 1
         for batch in (1, 4):
-            td, tl = analyse(dyn, batch), analyse(leg, batch)
+            td, tl = totals(dyn, batch), totals(leg, batch)
             if not td or not tl:
                 continue
             check(td["complete"] and tl["complete"], "%s b%d: complete (dynamo %s, legacy %s)" %
@@ -93,8 +76,7 @@ def main():
             want = own_params(dyn)
             check(td["params"] == want, "%s dynamo: params %s, initializers %s" % (name, td["params"], want))
     check(n > 0, "no dynamo/legacy pairs found")
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

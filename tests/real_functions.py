@@ -45,27 +45,11 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRIORI = os.environ.get("PRIORI", os.path.join(ROOT, "build", "priori"))
+from realkit import PRIORI, ROOT, analyse, check, summary, vi
+
 OUT = os.path.join(ROOT, "build", "functions")
-VERBOSE = "-v" in sys.argv
-passed = failed = 0
 L = "local"
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        if VERBOSE:
-            print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
-
-
-def vi(name, shape, t=T.FLOAT):
-    return h.make_tensor_value_info(name, t, shape)
 
 
 def zeros(name, shape):
@@ -110,9 +94,7 @@ def run(path, fmt="json", *extra):
 
 
 def report(case, path):
-    r = run(path)
-    check(r.returncode == 0, "%s: exit %d %s" % (case, r.returncode, r.stderr.strip()))
-    return json.loads(r.stdout) if r.returncode == 0 else None
+    return analyse(case, path)
 
 
 def lin():
@@ -253,8 +235,7 @@ def limits():
 def main():
     for case in (nested, shared, refs, opset, overload, optional, in_if, limits):
         case()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

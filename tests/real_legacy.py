@@ -7,7 +7,7 @@ Usage: [PRIORI=build/priori] /usr/bin/python3 tests/real_legacy.py [-v]
 
 Single-node models (opset 8) written with onnx.helper into build/legacy/,
 X = [2, 3, 8, 10] (numel 480). Shapes: tests/legacy_shapes.json, from
-onnxruntime by tools/legacy_expected.sh, where onnxruntime still runs the
+onnxruntime by `sh tools/ort_expected.sh legacy`, where onnxruntime still runs the
 operator; the others (listed in its "_errors") are checked against the
 closed forms of the old spec (ONNX Changelog, opsets 1..9), written here:
 
@@ -30,7 +30,6 @@ MACs are 0 everywhere. Prints one line per failure and "N passed, N failed" last
 """
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -39,29 +38,13 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRIORI = os.environ.get("PRIORI", os.path.join(ROOT, "build", "priori"))
+from realkit import ROOT, analyse, check, summary, vi
+
 OUT = os.path.join(ROOT, "build", "legacy")
 SHAPES = os.path.join(ROOT, "tests", "legacy_shapes.json")
-VERBOSE = "-v" in sys.argv
-passed = failed = 0
 XS = [2, 3, 8, 10]
 NX = 2 * 3 * 8 * 10
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        if VERBOSE:
-            print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
-
-
-def vi(name, shape, t=T.FLOAT):
-    return h.make_tensor_value_info(name, t, shape)
 
 
 def model(n, inputs, inits=()):
@@ -119,11 +102,9 @@ def main():
     for name, (m, flops, spec) in ms.items():
         path = os.path.join(OUT, name + ".onnx")
         onnx.save(m, path)
-        r = subprocess.run([PRIORI, "analyze", "-q", "--format", "json", path], capture_output=True, text=True)
-        check(r.returncode == 0, "%s: exit %d %s" % (name, r.returncode, r.stderr.strip()))
-        if r.returncode:
+        rep = analyse(name, path)
+        if not rep:
             continue
-        rep = json.loads(r.stdout)
         t = rep["totals"]
         check(t["complete"], "%s: report complete" % name)
         check(t["macs"] == 0 and t["flops"] == flops, "%s: MACs %s FLOPs %s, expected 0 and %s" %
@@ -134,8 +115,7 @@ def main():
             check(got == ort[name]["Y"], "%s: shape %s, onnxruntime %s" % (name, got, ort[name]["Y"]))
         else:
             check(name in ort["_errors"], "%s: neither an onnxruntime shape nor a refusal recorded" % name)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Usage: [PRIORI=build/priori] /usr/bin/python3 tests/real_ml.py [-v]
 
 Models are written with onnx.helper into build/ml/ (N = 3 samples, C = 4
 features) and analysed with --format json. Output shapes are compared with
-tests/ml_shapes.json, written by tools/ml_expected.sh from onnxruntime's
+tests/ml_shapes.json, written by `sh tools/ort_expected.sh ml` from onnxruntime's
 outputs (node is not needed here). Costs are closed forms of the model's
 hyper-parameters, worked out below per model (conventions: ops/ml.c):
 
@@ -37,7 +37,6 @@ Prints one line per failure and "N passed, N failed" last.
 """
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -46,29 +45,14 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRIORI = os.environ.get("PRIORI", os.path.join(ROOT, "build", "priori"))
+from realkit import ROOT, analyse, check, summary, vi
+
 OUT = os.path.join(ROOT, "build", "ml")
 SHAPES = os.path.join(ROOT, "tests", "ml_shapes.json")
-VERBOSE = "-v" in sys.argv
 ML = "ai.onnx.ml"
 N, C = 3, 4
-passed = failed = 0
 
 
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        if VERBOSE:
-            print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
-
-
-def vi(name, t, shape):
-    return h.make_tensor_value_info(name, t, shape)
 
 
 def model(nodes, inputs, outputs, inits=(), ml=1):
@@ -90,7 +74,7 @@ def node(op, ins, outs, **attrs):
     return h.make_node(op, ins, outs, domain=ML, **attrs)
 
 
-X = vi("X", T.FLOAT, [N, C])
+X = vi("X", [N, C], T.FLOAT)
 
 
 def trees_classic():
@@ -114,40 +98,40 @@ def models():
     out["linear_clf"] = (model(
         [node("LinearClassifier", ["X"], ["Y", "Z"], coefficients=[0.1] * (K * C), intercepts=[0.0] * K,
               classlabels_ints=[0, 1, 2], post_transform="SOFTMAX")],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=N * C * K, flops=2 * N * C * K + N * K + 5 * N * K))
     out["linear_reg"] = (model(
         [node("LinearRegressor", ["X"], ["Y"], coefficients=[0.1] * (2 * C), intercepts=[0.0, 1.0], targets=2)],
-        [X], [vi("Y", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.FLOAT)]),
         dict(macs=N * C * 2, flops=2 * N * C * 2 + N * 2))
     out["linear_bin"] = (model(
         [node("LinearClassifier", ["X"], ["Y", "Z"], coefficients=[0.1] * C, intercepts=[0.0],
               classlabels_ints=[0, 1])],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=N * C, flops=2 * N * C + N))
     out["svm_clf3"] = (model(
         [node("SVMClassifier", ["X"], ["Y", "Z"], kernel_type="LINEAR", kernel_params=[0.5, 0.0, 3.0],
               vectors_per_class=[1, 1, 1], support_vectors=[0.1] * (3 * C), coefficients=[1.0] * 6,
               rho=[0.1] * 3, classlabels_ints=[0, 1, 2])],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=N * 3 * C + N * 3 * 2, flops=2 * (N * 3 * C + N * 3 * 2)))
     out["svm_clf4"] = (model(
         [node("SVMClassifier", ["X"], ["Y", "Z"], kernel_type="LINEAR", kernel_params=[0.5, 0.0, 3.0],
               vectors_per_class=[1, 1, 1, 1], support_vectors=[0.1] * (4 * C), coefficients=[1.0] * 12,
               rho=[0.1] * 6, classlabels_ints=[0, 1, 2, 3])],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=N * 4 * C + N * 4 * 3, flops=2 * (N * 4 * C + N * 4 * 3)))
     nsv = 5
     out["svm_clf"] = (model(
         [node("SVMClassifier", ["X"], ["Y", "Z"], kernel_type="RBF", kernel_params=[0.5, 0.0, 3.0],
               vectors_per_class=[2, 3], support_vectors=[0.1] * (nsv * C), coefficients=[1.0] * nsv,
               rho=[0.1], classlabels_ints=[0, 1])],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=N * nsv * C + N * nsv, flops=2 * (N * nsv * C + N * nsv) + N * nsv * (C + 2)))
     out["svm_reg"] = (model(
         [node("SVMRegressor", ["X"], ["Y"], kernel_type="LINEAR", kernel_params=[0.5, 0.0, 3.0], n_supports=3,
               support_vectors=[0.1] * (3 * C), coefficients=[1.0] * 3, rho=[0.1])],
-        [X], [vi("Y", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.FLOAT)]),
         dict(macs=N * 3 * C + N * 3, flops=2 * (N * 3 * C + N * 3)))
     tc = trees_classic()
     leaves = [(0, 2), (0, 3), (0, 4), (1, 1), (1, 2)]
@@ -156,13 +140,13 @@ def models():
                class_ids=[k for _ in leaves for k in range(K)], class_weights=[0.1] * (len(leaves) * K))
     out["tree_clf"] = (model(
         [node("TreeEnsembleClassifier", ["X"], ["Y", "Z"], classlabels_int64s=[0, 1, 2], **tc, **cls)],
-        [X], [vi("Y", T.INT64, None), vi("Z", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.INT64), vi("Z", None, T.FLOAT)]),
         dict(macs=0, flops=N * (2 + 1) + N * 2 * K))
     reg = dict(target_treeids=[t for t, _ in leaves], target_nodeids=[n for _, n in leaves],
                target_ids=[0] * len(leaves), target_weights=[0.5] * len(leaves))
     out["tree_reg"] = (model(
         [node("TreeEnsembleRegressor", ["X"], ["Y"], n_targets=1, **tc, **reg)],
-        [X], [vi("Y", T.FLOAT, None)]),
+        [X], [vi("Y", None, T.FLOAT)]),
         dict(macs=0, flops=N * (2 + 1) + N * 2 * 1))
     # TreeEnsemble (ai.onnx.ml 5): node 0 -> (node 1, leaf 0), node 1 -> (leaf 1, leaf 2); node 2 -> (leaf 3, leaf 4)
     t5 = node("TreeEnsemble", ["X"], ["Y"], n_targets=1, tree_roots=[0, 2],
@@ -171,43 +155,43 @@ def models():
               nodes_splits=nh.from_array(np.array([0.5, 0.2, 0.1], np.float32)),
               nodes_modes=nh.from_array(np.zeros(3, np.uint8)),
               leaf_weights=nh.from_array(np.full(5, 0.5, np.float32)))
-    out["tree5"] = (model([t5], [X], [vi("Y", T.FLOAT, None)], ml=5), dict(macs=0, flops=N * 3 + N * 2))
+    out["tree5"] = (model([t5], [X], [vi("Y", None, T.FLOAT)], ml=5), dict(macs=0, flops=N * 3 + N * 2))
     out["scaler"] = (model([node("Scaler", ["X"], ["Y"], offset=[0.1] * C, scale=[2.0] * C)], [X],
-                           [vi("Y", T.FLOAT, None)]), dict(macs=0, flops=2 * N * C))
-    out["normalizer"] = (model([node("Normalizer", ["X"], ["Y"], norm="L2")], [X], [vi("Y", T.FLOAT, None)]),
+                           [vi("Y", None, T.FLOAT)]), dict(macs=0, flops=2 * N * C))
+    out["normalizer"] = (model([node("Normalizer", ["X"], ["Y"], norm="L2")], [X], [vi("Y", None, T.FLOAT)]),
                          dict(macs=0, flops=3 * N * C + N))
-    out["binarizer"] = (model([node("Binarizer", ["X"], ["Y"], threshold=0.5)], [X], [vi("Y", T.FLOAT, None)]),
+    out["binarizer"] = (model([node("Binarizer", ["X"], ["Y"], threshold=0.5)], [X], [vi("Y", None, T.FLOAT)]),
                         dict(macs=0, flops=N * C))
     out["imputer"] = (model([node("Imputer", ["X"], ["Y"], imputed_value_floats=[0.0] * C,
-                                  replaced_value_float=float("nan"))], [X], [vi("Y", T.FLOAT, None)]),
+                                  replaced_value_float=float("nan"))], [X], [vi("Y", None, T.FLOAT)]),
                       dict(macs=0, flops=N * C))
     out["onehot"] = (model([node("OneHotEncoder", ["I"], ["Y"], cats_int64s=[1, 2, 3, 4], zeros=1)],
-                           [vi("I", T.INT64, [N, 1])], [vi("Y", T.FLOAT, None)]), dict(macs=0, flops=0))
+                           [vi("I", [N, 1], T.INT64)], [vi("Y", None, T.FLOAT)]), dict(macs=0, flops=0))
     idx = nh.from_array(np.array([0, 2], np.int64), "idx")
-    out["afe"] = (model([node("ArrayFeatureExtractor", ["X", "idx"], ["Y"])], [X], [vi("Y", T.FLOAT, None)],
+    out["afe"] = (model([node("ArrayFeatureExtractor", ["X", "idx"], ["Y"])], [X], [vi("Y", None, T.FLOAT)],
                         [idx]), dict(macs=0, flops=0))
     out["label_encoder"] = (model([node("LabelEncoder", ["I"], ["Y"], keys_int64s=[1, 2, 3],
                                         values_floats=[0.5, 1.5, 2.5], default_float=0.0)],
-                                  [vi("I", T.INT64, [N])], [vi("Y", T.FLOAT, None)], ml=2), dict(macs=0, flops=0))
+                                  [vi("I", [N], T.INT64)], [vi("Y", None, T.FLOAT)], ml=2), dict(macs=0, flops=0))
     out["category_mapper"] = (model([node("CategoryMapper", ["S"], ["Y"], cats_strings=["a", "b"],
                                           cats_int64s=[1, 2], default_int64=0)],
-                                    [vi("S", T.STRING, [N])], [vi("Y", T.INT64, None)]), dict(macs=0, flops=0))
+                                    [vi("S", [N], T.STRING)], [vi("Y", None, T.INT64)]), dict(macs=0, flops=0))
     out["feature_vectorizer"] = (model([node("FeatureVectorizer", ["A", "B"], ["Y"], inputdimensions=[2, 3])],
-                                       [vi("A", T.FLOAT, [N, 2]), vi("B", T.FLOAT, [N, 3])],
-                                       [vi("Y", T.FLOAT, None)]), dict(macs=0, flops=0))
+                                       [vi("A", [N, 2], T.FLOAT), vi("B", [N, 3], T.FLOAT)],
+                                       [vi("Y", None, T.FLOAT)]), dict(macs=0, flops=0))
     zm_seq = h.make_sequence_type_proto(map_type(T.INT64, T.FLOAT))
     out["zipmap"] = (model(
         [node("LinearClassifier", ["X"], ["L", "Z"], coefficients=[0.1] * (K * C), intercepts=[0.0] * K,
               classlabels_ints=[0, 1, 2]),
          node("ZipMap", ["Z"], ["M"], classlabels_int64s=[0, 1, 2])],
-        [vi("X", T.FLOAT, [2, C])], [vi("L", T.INT64, None), h.make_value_info("M", zm_seq)]),
+        [vi("X", [2, C], T.FLOAT)], [vi("L", None, T.INT64), h.make_value_info("M", zm_seq)]),
         dict(macs=2 * C * K, flops=2 * 2 * C * K + 2 * K))
     map_in = h.make_value_info("D", map_type(T.STRING, T.FLOAT))
     out["dictvec"] = (model([node("DictVectorizer", ["D"], ["Y"], string_vocabulary=["a", "b", "c", "d", "e"])],
-                            [map_in], [vi("Y", T.FLOAT, None)]), dict(macs=0, flops=0))
+                            [map_in], [vi("Y", None, T.FLOAT)]), dict(macs=0, flops=0))
     map_in = h.make_value_info("D", map_type(T.INT64, T.FLOAT))
     out["castmap"] = (model([node("CastMap", ["D"], ["Y"], cast_to="TO_FLOAT", map_form="SPARSE", max_map=7)],
-                            [map_in], [vi("Y", T.FLOAT, None)]), dict(macs=0, flops=0))
+                            [map_in], [vi("Y", None, T.FLOAT)]), dict(macs=0, flops=0))
     return out
 
 
@@ -233,11 +217,9 @@ def main():
     for name, (m, want) in ms.items():
         path = os.path.join(OUT, name + ".onnx")
         onnx.save(m, path)
-        r = subprocess.run([PRIORI, "analyze", "-q", "--format", "json", path], capture_output=True, text=True)
-        check(r.returncode == 0, "%s: exit %d %s" % (name, r.returncode, r.stderr.strip()))
-        if r.returncode:
+        rep = analyse(name, path)
+        if not rep:
             continue
-        rep = json.loads(r.stdout)
         t = rep["totals"]
         # a map's length is unknown: the bytes its consumer reads are too
         check(t["complete"] == (name not in ("dictvec", "castmap")), "%s: complete is %s" % (name, t["complete"]))
@@ -249,8 +231,7 @@ def main():
         check(exp is not None, "%s: expected shapes in %s" % (name, SHAPES))
         for oname, shape in (exp or {}).items():
             check(outs.get(oname) == shape, "%s: output %s shape %s, onnxruntime %s" % (name, oname, outs.get(oname), shape))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

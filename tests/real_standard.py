@@ -34,26 +34,10 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRIORI = os.environ.get("PRIORI", os.path.join(ROOT, "build", "priori"))
+from realkit import PRIORI, ROOT, check, summary, vi
+
 OUT = os.path.join(ROOT, "build", "standard")
-VERBOSE = "-v" in sys.argv
-passed = failed = 0
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        if VERBOSE:
-            print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
-
-
-def vi(name, shape, t=T.FLOAT):
-    return h.make_tensor_value_info(name, t, shape)
 
 
 def save(name, nodes, inits=(), sparse=(), ir=8, opsets=None, functions=()):
@@ -140,8 +124,7 @@ def main():
     refused("fn_dup_opset", save("fn_dup_opset", [h.make_node("F", ["X"], ["Y"], domain="local")],
                                  opsets=[h.make_opsetid("", 13), h.make_opsetid("local", 1)], functions=[f]),
             "function 'F' imports domain 'ai.onnx' twice")
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@
 // declared shapes (symbolic or unknown dims: 1; small random values,
 // int64 inputs 1, strings "a") and prints {model: {output: shape}} as JSON.
 // A sequence output (ZipMap's) is given as [its length]. Models the
-// runtime refuses are listed under "_errors". Used by tools/ml_expected.sh
-// and tools/deprecated_expected.sh to write the expected files that
-// `make check` compares against (node is not needed there).
+// runtime refuses are listed under "_errors". Used by tools/ort_expected.sh
+// to write the expected files that `make check` compares against (node is
+// not needed there).
 'use strict';
 const fs = require('fs');
 const path = require('path');
