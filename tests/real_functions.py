@@ -33,7 +33,6 @@ are closed forms worked out here:
   too_deep    a chain of 70 functions: exit 3 "more than 64 deep"
 Prints one line per failure and "N passed, N failed" last.
 """
-import json
 import os
 import subprocess
 import sys
@@ -118,7 +117,7 @@ def nested():
     if rep:
         t = rep["totals"]
         check((t["macs"], t["params"], t["flops"], t["complete"]) == (384, 192, 856, True),
-              "nested: totals %s" % [t["macs"], t["params"], t["flops"], t["complete"]])
+              "nested: totals %s" % str([t["macs"], t["params"], t["flops"], t["complete"]]))
         rows = rep["layers"]
         depth = [r["depth"] for r in rows]
         check(depth == [0, 1, 2, 2, 1, 2, 2, 0], "nested: depths %s" % depth)
@@ -142,7 +141,7 @@ def shared():
     rep = report("shared", path)
     if rep:
         check((rep["totals"]["params"], rep["totals"]["macs"]) == (64, 256),
-              "shared: params/MACs %s" % [rep["totals"]["params"], rep["totals"]["macs"]])
+              "shared: params/MACs %s" % str([rep["totals"]["params"], rep["totals"]["macs"]]))
 
 
 def flatten_fn(name, default):

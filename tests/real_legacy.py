@@ -34,7 +34,6 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
