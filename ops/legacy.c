@@ -76,10 +76,14 @@ int crop_shape(struct pr_op_ctx *c)
     if (ns >= 0 && ns != 2)
         return pr_op_error(c, "scale has %d values; it needs 2 (height, width)", ns);
     struct pr_shape s = x->shape;
+    for (int i = 0; i < 4; i++)
+        if (border[i] < 0 || (s.dim[2 + (i & 1 ? 0 : 1)] >= 0 && border[i] > s.dim[2 + (i & 1 ? 0 : 1)]))
+            return pr_op_error(c, "border[%d] is %lld; it must be in [0, the extent it crops]", i, (long long)border[i]);
+    /* border[1], border[3] crop H; border[0], border[2] crop W; each at most the extent (checked) */
     int64_t h = ns == 2 ? scale[0] : s.dim[2] < 0 ? -1 : s.dim[2] - border[1] - border[3];
     int64_t w = ns == 2 ? scale[1] : s.dim[3] < 0 ? -1 : s.dim[3] - border[0] - border[2];
-    if ((s.dim[2] >= 0 && h > s.dim[2]) || (s.dim[3] >= 0 && w > s.dim[3]) || (h < -1) || (w < -1) ||
-        border[0] < 0 || border[1] < 0 || border[2] < 0 || border[3] < 0)
+    if ((s.dim[2] >= 0 && (h < 0 || h > s.dim[2] - border[1])) || (s.dim[3] >= 0 && (w < 0 || w > s.dim[3] - border[0])) ||
+        h < -1 || w < -1)
         return pr_op_error(c, "border and scale crop %lldx%lld out of %lldx%lld", (long long)h, (long long)w,
                            (long long)s.dim[2], (long long)s.dim[3]);
     s.dim[2] = h;
@@ -137,8 +141,11 @@ int fill_shape(struct pr_op_ctx *c)
         s.rank = 0;
     }
     for (int i = 0; i < s.rank; i++)
-        if (s.dim[i] < -1)
-            return pr_op_error(c, "the output's dim %d is %lld", i, (long long)s.dim[i]);
+        if (s.dim[i] < -1 || (n >= 0 && s.dim[i] < 0))
+            return pr_op_error(c, "the output's dim %d is %lld; extents must be >= 0", i, (long long)s.dim[i]);
+    for (int i = 0; i < ne; i++)
+        if (extra[i] < 0)
+            return pr_op_error(c, "extra_shape[%d] is %lld; extents must be >= 0", i, (long long)extra[i]);
     if (s.rank >= 0 && ne > 0) {
         if (s.rank + ne > PR_MAX_RANK)
             return pr_op_error(c, "shape and extra_shape give rank %d; at most %d is supported", s.rank + ne, PR_MAX_RANK);

@@ -43,14 +43,28 @@
 
 #include "seq.h"
 
-/* N and C of a [N, C] or [C] input. */
-static void rows_cols(const struct pr_tensor *x, int64_t *n, int64_t *cols)
+/* N and C of a [N, C] or [C] input (-1 unknown); a product past 64 bits
+ * sets c->overflow. */
+static void rows_cols(struct pr_op_ctx *c, const struct pr_tensor *x, int64_t *n, int64_t *cols)
 {
     const struct pr_shape *s = &x->shape;
     *n = s->rank >= 2 ? s->dim[0] : 1;
     *cols = s->rank >= 1 ? s->dim[s->rank - 1] : 1;
-    for (int i = 1; i + 1 < s->rank; i++)   /* [N, ..., C]: the middle axes go with C */
-        *cols = *cols >= 0 && s->dim[i] >= 0 ? *cols * s->dim[i] : -1;
+    for (int i = 1; i + 1 < s->rank; i++) {   /* [N, ..., C]: the middle axes go with C */
+        uint64_t p = *cols >= 0 && s->dim[i] >= 0 ? pr_mul(c, (uint64_t)*cols, (uint64_t)s->dim[i]) : 0;
+        if (p > INT64_MAX)
+            c->overflow = true;
+        *cols = *cols >= 0 && s->dim[i] >= 0 && p <= INT64_MAX ? (int64_t)p : -1;
+    }
+}
+
+/* An attribute that gives an extent (targets, n_targets, max_map): >= 1. */
+static int64_t extent_attr(struct pr_op_ctx *c, const char *name, int64_t dflt)
+{
+    int64_t v = pr_attr_int(c, name, dflt);
+    if (v < 1 && !c->failed)
+        pr_op_error(c, "%s is %lld; it must be at least 1", name, (long long)v);
+    return v;
 }
 
 static void set_out(struct pr_tensor *o, int dtype, int rank, int64_t d0, int64_t d1)
@@ -117,7 +131,7 @@ int ml_elementwise_cost(struct pr_op_ctx *c, struct pr_cost *k)
         const char *norm = pr_attr_str(c, "norm", "MAX");
         per = strcmp(norm, "MAX") == 0 ? 2 : 3;
         int64_t rows, cols;
-        rows_cols(pr_input(c, 0), &rows, &cols);
+        rows_cols(c, pr_input(c, 0), &rows, &cols);
         if (strcmp(norm, "L2") == 0)
             extra = count_of(rows);
     }
@@ -168,7 +182,9 @@ int ml_castmap_shape(struct pr_op_ctx *c)
         return -1;
     const char *to = pr_attr_str(c, "cast_to", "TO_FLOAT");
     const char *form = pr_attr_str(c, "map_form", "DENSE");
-    int64_t max_map = pr_attr_int(c, "max_map", 1);
+    int64_t max_map = extent_attr(c, "max_map", 1);
+    if (c->failed)
+        return -1;
     int dt = strcmp(to, "TO_STRING") == 0 ? PR_DT_STRING : strcmp(to, "TO_INT64") == 0 ? PR_DT_INT64 : PR_DT_FLOAT;
     const struct pr_tensor *x = pr_input(c, 0);
     int64_t n = strcmp(form, "SPARSE") == 0 ? max_map : x->shape.rank == 1 ? x->shape.dim[0] : -1;
@@ -208,12 +224,14 @@ int ml_featvec_shape(struct pr_op_ctx *c)
     if (!dims)
         return pr_op_error(c, "out of memory");
     pr_attr_ints(c, "inputdimensions", dims, n);
-    int64_t total = 0;
+    uint64_t total = 0;
     for (int i = 0; i < n; i++)
-        total += dims[i] > 0 ? dims[i] : 0;
+        total = pr_add(c, total, dims[i] > 0 ? (uint64_t)dims[i] : 0);
     free(dims);
+    if (total > INT64_MAX)
+        return pr_op_error(c, "inputdimensions add up past 64 bits");
     const struct pr_tensor *x = pr_input(c, 0);
-    set_out(c->out[0], PR_DT_FLOAT, 2, x->shape.rank >= 2 ? x->shape.dim[0] : 1, total);
+    set_out(c->out[0], PR_DT_FLOAT, 2, x->shape.rank >= 2 ? x->shape.dim[0] : 1, (int64_t)total);
     return 0;
 }
 
@@ -261,7 +279,7 @@ int ml_zipmap_shape(struct pr_op_ctx *c)
     int dt;
     int64_t k = classes(c, &dt);
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     struct pr_shape el = {.rank = 1, .dim = {k}};
     if (pr_seq_set(c, c->out[0], PR_DT_FLOAT, n, NULL) < 0)
         return -1;
@@ -290,10 +308,11 @@ int ml_linear_shape(struct pr_op_ctx *c)
     if (pr_op_require(c, 1) < 0)
         return -1;
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     if (c->op_id == PR_OP_ML_LINEAR_REGRESSOR) {
-        set_out(c->out[0], PR_DT_FLOAT, 2, n, pr_attr_int(c, "targets", 1));
-        return 0;
+        int64_t targets = extent_attr(c, "targets", 1);
+        set_out(c->out[0], PR_DT_FLOAT, 2, n, targets);
+        return c->failed ? -1 : 0;
     }
     int dt;
     int64_t k = classes(c, &dt);
@@ -305,7 +324,7 @@ int ml_linear_shape(struct pr_op_ctx *c)
 int ml_linear_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     int64_t rows = coef_rows(c, cols);
     k->macs = pr_mul(c, pr_mul(c, count_of(n), count_of(cols)), count_of(rows));
     uint64_t scores = pr_mul(c, count_of(n), count_of(rows));
@@ -329,7 +348,7 @@ int ml_svm_shape(struct pr_op_ctx *c)
     if (pr_op_require(c, 1) < 0)
         return -1;
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     if (c->op_id == PR_OP_ML_SVM_REGRESSOR) {
         set_out(c->out[0], PR_DT_FLOAT, 2, n, 1);
         return 0;
@@ -349,7 +368,7 @@ int ml_svm_shape(struct pr_op_ctx *c)
 int ml_svm_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     int64_t nsv = support_vectors(c, cols);
     bool regressor = c->op_id == PR_OP_ML_SVM_REGRESSOR;
     uint64_t un = count_of(n), uc = count_of(cols);
@@ -569,7 +588,7 @@ int ml_tree_shape(struct pr_op_ctx *c)
     if (pr_op_require(c, 1) < 0)
         return -1;
     int64_t n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     if (c->op_id == PR_OP_ML_TREE_ENSEMBLE_CLASSIFIER) {
         int dt;
         int64_t k = classes(c, &dt);
@@ -579,15 +598,16 @@ int ml_tree_shape(struct pr_op_ctx *c)
     }
     int dt = pr_input(c, 0)->dtype == PR_DT_DOUBLE || pr_input(c, 0)->dtype == PR_DT_FLOAT16 ? pr_input(c, 0)->dtype
                                                                                               : PR_DT_FLOAT;
-    set_out(c->out[0], c->op_id == PR_OP_ML_TREE_ENSEMBLE ? dt : PR_DT_FLOAT, 2, n, pr_attr_int(c, "n_targets", 1));
-    return 0;
+    int64_t targets = extent_attr(c, "n_targets", 1);
+    set_out(c->out[0], c->op_id == PR_OP_ML_TREE_ENSEMBLE ? dt : PR_DT_FLOAT, 2, n, targets);
+    return c->failed ? -1 : 0;
 }
 
 int ml_tree_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     uint64_t depths;
     int64_t trees, n, cols;
-    rows_cols(pr_input(c, 0), &n, &cols);
+    rows_cols(c, pr_input(c, 0), &n, &cols);
     if ((c->op_id == PR_OP_ML_TREE_ENSEMBLE ? v5_depths(c, &depths, &trees) : classic_depths(c, &depths, &trees)) < 0)
         return -1;
     const struct pr_tensor *scores = c->out[c->nout > 1 ? 1 : 0];
