@@ -36,7 +36,6 @@ Prints one line per failure and "N passed, N failed" last.
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import onnx
@@ -44,7 +43,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import PRIORI, ROOT, analyse, check, summary, vi
+from realkit import PRIORI, ROOT, analyse, check, refused, summary, vi
 
 OUT = os.path.join(ROOT, "build", "functions")
 L = "local"
@@ -201,14 +200,6 @@ def in_if():
     rep = report("in_if", path)
     if rep:
         check(rep["totals"]["macs"] == 256, "in_if: MACs %s" % rep["totals"]["macs"])
-
-
-def refused(case, path, text):
-    t0 = time.time()
-    r = run(path)
-    dt = time.time() - t0
-    check(r.returncode == 3 and text in r.stderr and dt < 30,
-          "%s: exit %d in %.1f s, message %r (want %r)" % (case, r.returncode, dt, r.stderr.strip(), text))
 
 
 def limits():

@@ -26,7 +26,7 @@ closed forms of the old spec (ONNX Changelog, opsets 1..9), written here:
   mvn1          MeanVarianceNormalization-1: per (n, c) over H, W: 6 rows,
                 FLOPs 5*480 + 6*6 = 2436 (MVN's convention, ops/layernorm.c);
                 across_channels = 1: per n, 2 rows: 2400 + 12 = 2412
-MACs are 0 everywhere. Prints one line per failure and "N passed, N failed" last.
+MACs are 0 everywhere. Refused: a Crop border past the extent it crops. Prints one line per failure and "N passed, N failed" last.
 """
 import json
 import os
@@ -37,7 +37,7 @@ import onnx
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, analyse, check, summary, vi
+from realkit import ROOT, analyse, check, refused, summary, vi
 
 OUT = os.path.join(ROOT, "build", "legacy")
 SHAPES = os.path.join(ROOT, "tests", "legacy_shapes.json")
@@ -114,6 +114,9 @@ def main():
             check(got == ort[name]["Y"], "%s: shape %s, onnxruntime %s" % (name, got, ort[name]["Y"]))
         else:
             check(name in ort["_errors"], "%s: neither an onnxruntime shape nor a refusal recorded" % name)
+    path = os.path.join(OUT, "crop_too_far.onnx")
+    onnx.save(model(h.make_node("Crop", ["X"], ["Y"], border=[0, 20, 0, 0]), [vi("X", XS)]), path)
+    refused("crop_too_far", path, "(Crop): border[1] is 20")
     return summary()
 
 

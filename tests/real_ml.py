@@ -33,6 +33,9 @@ hyper-parameters, worked out below per model (conventions: ops/ml.c):
                return them): shapes from the spec: DictVectorizer
                [1, vocabulary], CastMap SPARSE [1, max_map], ZipMap N maps
                of K entries
+Refused (exit 3, naming the node): targets = 0; a tree whose nodes_*
+attributes reach a node twice; FeatureVectorizer with one inputdimensions
+entry too many.
 Prints one line per failure and "N passed, N failed" last.
 """
 import json
@@ -45,7 +48,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, analyse, check, summary, vi
+from realkit import ROOT, analyse, check, refused, summary, vi
 
 OUT = os.path.join(ROOT, "build", "ml")
 SHAPES = os.path.join(ROOT, "tests", "ml_shapes.json")
@@ -231,6 +234,21 @@ def main():
         check(exp is not None, "%s: expected shapes in %s" % (name, SHAPES))
         for oname, shape in (exp or {}).items():
             check(outs.get(oname) == shape, "%s: output %s shape %s, onnxruntime %s" % (name, oname, outs.get(oname), shape))
+    bad = {
+        "targets_0": (node("LinearRegressor", ["X"], ["Y"], coefficients=[0.1] * C, targets=0),
+                      "targets is 0; it must be at least 1"),
+        "tree_cycle": (node("TreeEnsembleRegressor", ["X"], ["Y"], n_targets=1, nodes_treeids=[0, 0],
+                            nodes_nodeids=[0, 1], nodes_featureids=[0, 0], nodes_values=[0.5, 0.5],
+                            nodes_modes=["BRANCH_LEQ", "BRANCH_LEQ"], nodes_truenodeids=[1, 0],
+                            nodes_falsenodeids=[1, 0], target_treeids=[0], target_nodeids=[1], target_ids=[0],
+                            target_weights=[1.0]), "is reached twice"),
+        "featvec_dims": (node("FeatureVectorizer", ["X"], ["Y"], inputdimensions=[4, 4]),
+                         "inputdimensions has 2 entries; it needs one per input (1)"),
+    }
+    for name, (n, text) in bad.items():
+        path = os.path.join(OUT, name + ".onnx")
+        onnx.save(model([n], [X], [vi("Y", None, T.FLOAT)]), path)
+        refused(name, path, text)
     return summary()
 
 

@@ -34,7 +34,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import PRIORI, ROOT, check, summary, vi
+from realkit import PRIORI, ROOT, check, refused, summary, vi
 
 OUT = os.path.join(ROOT, "build", "standard")
 
@@ -59,12 +59,6 @@ def ok_report(case, path):
     r = run(path)
     check(r.returncode == 0, "%s: exit %d %s" % (case, r.returncode, r.stderr.strip()))
     return (json.loads(r.stdout), r.stderr) if r.returncode == 0 else (None, r.stderr)
-
-
-def refused(case, path, *texts):
-    r = run(path)
-    check(r.returncode == 3 and all(t in r.stderr for t in texts) and r.stdout == "",
-          "%s: exit %d, message %r, want %r" % (case, r.returncode, r.stderr.strip(), texts))
 
 
 MATMUL = h.make_node("MatMul", ["X", "W"], ["Y"])

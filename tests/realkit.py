@@ -4,12 +4,14 @@ runs tests/real_*.py).
 
 check(ok, what) counts a result and prints "FAIL what" (with -v also "ok");
 summary() prints "N passed, N failed" and gives the exit status;
-analyse() runs `priori analyze --format json` and checks its exit.
+analyse() runs `priori analyze --format json` and checks its exit;
+refused() checks that a model is refused with exit 3 and a given message.
 """
 import json
 import os
 import subprocess
 import sys
+import time
 
 from onnx import TensorProto as T
 from onnx import helper as h
@@ -42,3 +44,12 @@ def analyse(case, path, *args):
     r = subprocess.run([PRIORI, "analyze", "-q", "--format", "json", path, *args], capture_output=True, text=True)
     check(r.returncode == 0, "%s: exit %d %s" % (case, r.returncode, r.stderr.strip()[:300]))
     return json.loads(r.stdout) if r.returncode == 0 else None
+
+
+def refused(case, path, *texts, seconds=30):
+    """priori must refuse path: exit 3 within seconds, no report, every text in its message."""
+    t0 = time.time()
+    r = subprocess.run([PRIORI, "analyze", "--format", "json", path], capture_output=True, text=True)
+    dt = time.time() - t0
+    check(r.returncode == 3 and all(t in r.stderr for t in texts) and r.stdout == "" and dt < seconds,
+          "%s: exit %d in %.1f s, message %r, want %r" % (case, r.returncode, dt, r.stderr.strip(), texts))
