@@ -48,7 +48,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, analyse, check, refused, summary, vi
+from realkit import ROOT, check, refused, reports, summary, vi
 
 OUT = os.path.join(ROOT, "build", "ml")
 SHAPES = os.path.join(ROOT, "tests", "ml_shapes.json")
@@ -213,16 +213,10 @@ def main():
             if name not in SPEC_SHAPES:
                 onnx.save(m, os.path.join(d, name + ".onnx"))
         return 0
-    os.makedirs(OUT, exist_ok=True)
     with open(SHAPES) as f:
         ort = json.load(f)
     ort.update(SPEC_SHAPES)
-    for name, (m, want) in ms.items():
-        path = os.path.join(OUT, name + ".onnx")
-        onnx.save(m, path)
-        rep = analyse(name, path)
-        if not rep:
-            continue
+    for name, want, rep in reports(ms, OUT):
         t = rep["totals"]
         # a map's length is unknown: the bytes its consumer reads are too
         check(t["complete"] == (name not in ("dictvec", "castmap")), "%s: complete is %s" % (name, t["complete"]))

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+import onnx
+
 from onnx import TensorProto as T
 from onnx import helper as h
 
@@ -53,3 +55,15 @@ def refused(case, path, *texts, seconds=30):
     dt = time.time() - t0
     check(r.returncode == 3 and all(t in r.stderr for t in texts) and r.stdout == "" and dt < seconds,
           "%s: exit %d in %.1f s, message %r, want %r" % (case, r.returncode, dt, r.stderr.strip(), texts))
+
+
+def reports(models, out):
+    """Saves each model of {name: (model, expected...)} as out/name.onnx and
+    yields (name, expected..., report) for every one priori analyses."""
+    os.makedirs(out, exist_ok=True)
+    for name, (m, *expected) in models.items():
+        path = os.path.join(out, name + ".onnx")
+        onnx.save(m, path)
+        rep = analyse(name, path)
+        if rep:
+            yield (name, *expected, rep)
