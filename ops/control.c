@@ -518,6 +518,37 @@ out:
     return rc;
 }
 
+/* ---- a call of a model-local function ----
+ * Its body (the call's expanded copy, src/functions.c) runs once; its
+ * formal inputs are the call's input values themselves (src/model.c), so
+ * weights passed in count as the call's parameters, once. The node's
+ * outputs are the body's first outputs. */
+
+static int function_shape(struct pr_op_ctx *c)
+{
+    int bin, bout;   /* bin is 0: the formal inputs are the call's values */
+    pr_subgraph_arity(c, 0, &bin, &bout);
+    if (c->nout > bout)
+        return pr_op_error(c, "has %d outputs but the function it calls has %d", c->nout, bout);
+    struct pr_tensor *out = types_new(c, bout);
+    struct pr_sub_cost cost;
+    if (!out || pr_subgraph_run(c, 0, NULL, out, 1, &cost) < 0) {
+        free(out);
+        return -1;
+    }
+    add_cost(c, &cost, 1);
+    for (int i = 0; i < c->nout; i++)
+        *c->out[i] = out[i];
+    free(out);
+    return 0;
+}
+
+const struct pr_op pr_function_op = {
+    .domain = "", .name = "(function call)", .since = 1, .until = 0,
+    .shape = function_shape, .cost = control_cost,
+    .macs = "the sum of its body's", .flops = "the sum of its body's",
+};
+
 /* The node itself computes nothing and holds no weights: its row reports
  * what its subgraph runs add (c->sub, filled by the shape function). */
 int control_cost(struct pr_op_ctx *c, struct pr_cost *k)

@@ -29,7 +29,9 @@
  *     FLOPs = 7 * numel(X) + 5 * N * num_groups
  *   scale and bias have num_groups values before opset 21 and C from 21.
  * MeanVarianceNormalization: Y = (X - E[X]) / (sqrt(E[X^2] - E[X]^2) + eps)
- *   over `axes` (default [0, 2, 3]); rows = numel(X) / prod(reduced extents):
+ *   over `axes` (default [0, 2, 3]; the experimental MVN of opsets 1-8 has
+ *   across_channels instead: [2, 3], or [1, 2, 3] when set);
+ *   rows = numel(X) / prod(reduced extents):
  *     per element: add (E[X]), square, add (E[X^2]), sub, div     5
  *     per row: 2 divides, square of E[X], sub, sqrt, + eps         6
  *     FLOPs = 5 * numel(X) + 6 * rows
@@ -192,6 +194,12 @@ static int64_t mvn_axes(struct pr_op_ctx *c, int rank)
 {
     int64_t axes[PR_MAX_RANK] = {0, 2, 3};
     int n = pr_attr_ints(c, "axes", axes, PR_MAX_RANK);
+    if (c->opset < 9) {   /* the experimental MVN-1: per (n, c), or per n across_channels */
+        bool across = pr_attr_int(c, "across_channels", 0) != 0;
+        n = across ? 3 : 2;
+        for (int i = 0; i < n; i++)
+            axes[i] = across ? 1 + i : 2 + i;
+    }
     if (c->failed)
         return -1;
     if (n < 0)

@@ -138,6 +138,9 @@ struct pr_op {
 };
 
 extern const struct pr_op pr_op_table[PR_OP_COUNT];
+/* A call of a model-local function (not a row of the table): it runs the
+ * call's copy of the function body, its only subgraph (ops/control.c). */
+extern const struct pr_op pr_function_op;
 /* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
 const struct pr_op *pr_op_find(const char *domain, const char *op_type);
 

@@ -217,6 +217,15 @@ static int declared_value(struct walk *w, const void *type, const char *value, b
             kind = PR_KIND_SEQUENCE;
         tp = tp->sequence_type ? tp->sequence_type->elem_type : NULL;
     }
+    if (tp && tp->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE && tp->map_type && kind == PR_KIND_TENSOR) {
+        /* a map (ai.onnx.ml): seen as a 1-D tensor of its values, length unknown */
+        const Onnx__TypeProto *vt = tp->map_type->value_type;
+        if (vt && vt->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE && vt->tensor_type)
+            t->dtype = vt->tensor_type->has_elem_type ? vt->tensor_type->elem_type : 0;
+        t->shape.rank = 1;
+        t->shape.dim[0] = -1;
+        return 0;
+    }
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
         return -1;
     t->kind = kind;
@@ -625,7 +634,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         memset((char *)c + to, 0, sizeof *c - to);
     }
     c->node = n;
-    c->op_id = n->op ? (int)(n->op - pr_op_table) : -1;
+    c->op_id = n->op && n->op != &pr_function_op ? (int)(n->op - pr_op_table) : -1;
     c->opset = n->opset;
     c->nin = n->nin;
     c->nout = n->nout;

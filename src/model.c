@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "functions.h"
 #include "nesting.h"
 #include "onnx.pb-c.h"
 #include "pbmem.h"
@@ -171,6 +172,7 @@ struct build {
     struct pr_err *err;
     int nnodes;                 /* nodes placed so far in m->graph.nodes */
     int *stamp;                 /* per value: last node that listed it as implicit */
+    int *actuals, nactuals;     /* the function call whose body is built next: its input values */
 };
 
 static bool is_graph_attr(const Onnx__AttributeProto *a)
@@ -188,7 +190,7 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
     if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
         return pr_err_set(err, PR_EXIT_MODEL, "the model has more than %d nodes; at most %d are supported",
                           PR_MAX_NODES, PR_MAX_NODES);
-    *values += gp->n_initializer + gp->n_input;
+    *values += gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
     *nodes += gp->n_node;
     *graphs += 1;
     for (size_t i = 0; i < gp->n_node; i++) {
@@ -240,12 +242,89 @@ static int add_value(struct build *b, struct pr_graph *g, const char *name)
 /* Innermost definition of name visible from g, or -1. */
 static int lookup(const struct pr_graph *g, const char *name)
 {
-    for (; g; g = g->parent) {
+    for (; g; g = g->function ? NULL : g->parent) {   /* a function's body does not see its caller */
         int idx = pr_names_get(&g->names, name);
         if (idx >= 0)
             return idx;
     }
     return -1;
+}
+
+/* A sparse initializer (SparseTensorProto): a value of the dense shape
+ * `dims` whose `values` (1-D, NNZ elements) sit at `indices`, int64 of
+ * shape [NNZ] (linear positions) or [NNZ, rank] (coordinates). Checked:
+ * the shapes agree, and, when the indices are small enough to be decoded
+ * (PR_CONST_MAX elements), every index is inside the dense shape. The value
+ * counts as a weight of its dense element count; nnz keeps NNZ. */
+static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__SparseTensorProto *sp, size_t i)
+{
+    struct pr_model *m = b->m;
+    char at[400], what[300];
+    where(b, g, at, sizeof at);
+    const Onnx__TensorProto *vals = sp ? sp->values : NULL;
+    if (!vals || !vals->name || !*vals->name)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer %zu%s has no values tensor with a name", i, at);
+    const char *name = vals->name;
+    if (!sp->indices)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s has no indices; add the int64 indices tensor",
+                          name, at);
+    struct pr_tensor vt, it;
+    snprintf(what, sizeof what, "sparse initializer '%.200s' values", name);
+    if (pr_tensor_from_proto(vals, &m->arena, &vt, what, b->err) < 0)
+        return -1;
+    snprintf(what, sizeof what, "sparse initializer '%.200s' indices", name);
+    if (pr_tensor_from_proto(sp->indices, &m->arena, &it, what, b->err) < 0)
+        return -1;
+    if (sp->n_dims > PR_MAX_RANK)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: rank %zu exceeds the supported maximum %d",
+                          name, at, sp->n_dims, PR_MAX_RANK);
+    struct pr_shape dense = {.rank = (int)sp->n_dims};
+    for (size_t k = 0; k < sp->n_dims; k++) {
+        if (sp->dims[k] < 0)
+            return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: dim %zu is negative (%lld)", name, at, k,
+                              (long long)sp->dims[k]);
+        dense.dim[k] = sp->dims[k];
+    }
+    bool unk = false, ovf = false;
+    uint64_t numel = pr_shape_numel(&dense, &unk, &ovf);
+    if (ovf)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: element count of its dims overflows 64 bits",
+                          name, at);
+    if (vt.shape.rank != 1)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: values have rank %d; they must be 1-D [NNZ]",
+                          name, at, vt.shape.rank);
+    int64_t nnz = vt.shape.dim[0];
+    bool linear = it.shape.rank == 1 && it.shape.dim[0] == nnz;
+    bool coords = it.shape.rank == 2 && it.shape.dim[0] == nnz && it.shape.dim[1] == dense.rank;
+    if (it.dtype != PR_DT_INT64 || (!linear && !coords))
+        return pr_err_set(b->err, PR_EXIT_MODEL,
+                          "sparse initializer '%s'%s: indices must be int64 of shape [%lld] or [%lld, %d] (NNZ = %lld values)",
+                          name, at, (long long)nnz, (long long)nnz, dense.rank, (long long)nnz);
+    if ((uint64_t)nnz > numel)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
+                          name, at, (long long)nnz, (unsigned long long)numel);
+    for (int64_t k = 0; it.cval && k < it.cval->n; k++) {
+        int64_t x = it.cval->i[k];
+        int64_t bound = linear ? (int64_t)numel : dense.dim[k % dense.rank];
+        if (x < 0 || x >= bound)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "sparse initializer '%s'%s: index %lld (entry %lld) is outside [0, %lld); fix the indices tensor",
+                              name, at, (long long)x, (long long)k, (long long)bound);
+    }
+    int idx = add_value(b, g, name);
+    if (idx == -2)
+        return pr_err_set(b->err, PR_EXIT_MODEL, "initializer '%s'%s is defined twice (a sparse and a dense one, or two sparse)",
+                          name, at);
+    if (idx < 0)
+        return -1;
+    struct pr_value *v = &m->graph.values[idx];
+    v->t.dtype = vt.dtype;
+    v->t.shape = dense;
+    v->t.is_weight = true;
+    v->is_initializer = 1;
+    v->sparse_nnz = nnz;
+    v->is_sparse = 1;
+    return 0;
 }
 
 static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
@@ -274,13 +353,40 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
             check_external(m, tp, v, b->diag, b->err) < 0)
             return -1;
     }
-    if (gp->n_sparse_initializer)
-        pr_diag_add(b->diag, "%zu sparse initializers%s are ignored; layers that use them report unknown shapes",
-                    gp->n_sparse_initializer, where(b, g, at, sizeof at));
+    int weightless = 0;
+    const char *first_weightless = NULL;
+    for (size_t i = 0; i < gp->n_initializer; i++)
+        if (pr_tensor_proto_weightless(gp->initializer[i]) && weightless++ == 0)
+            first_weightless = gp->initializer[i]->name;
+    if (weightless)
+        pr_diag_add(b->diag, "%d initializer%s%s (first: '%s') hold%s no data (a weightless export): counts do not need "
+                    "the values; shapes computed from them (e.g. a Reshape's target) are unknown",
+                    weightless, weightless == 1 ? "" : "s", where(b, g, at, sizeof at), first_weightless,
+                    weightless == 1 ? "s" : "");
+    for (size_t i = 0; i < gp->n_sparse_initializer; i++)
+        if (sparse_initializer(b, g, gp->sparse_initializer[i], i) < 0)
+            return -1;
 
     g->inputs = pr_arena_calloc(&m->arena, gp->n_input + 1, sizeof *g->inputs);
     if (!g->inputs)
         return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+    if (g->function) {
+        /* a function body at its call: each formal input names the call's
+         * actual value (weights stay weights, counted once); a formal the
+         * call leaves out was made absent by the expansion */
+        for (size_t i = 0; i < gp->n_input && i < (size_t)b->nactuals; i++) {
+            const Onnx__ValueInfoProto *vi = gp->input[i];
+            if (b->actuals[i] < 0 || !vi || !vi->name || !*vi->name)
+                continue;
+            int rc = pr_names_put(&g->names, vi->name, b->actuals[i]);
+            if (rc < 0)
+                return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+            if (rc > 0)
+                return pr_err_set(b->err, PR_EXIT_MODEL, "model-local function '%s' names its input '%s' twice",
+                                  g->attr, vi->name);
+        }
+        return 0;
+    }
     for (size_t i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
         if (!vi || !vi->name || !*vi->name)
@@ -304,6 +410,26 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
 }
 
 static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp);
+
+/* The values a function call passes (b->actuals, -1 when absent), resolved
+ * in the caller's scope before its body is built. */
+static int call_actuals(struct build *b, const struct pr_graph *g, const struct pr_node *n, const Onnx__NodeProto *np)
+{
+    char label[300], at[400];
+    b->nactuals = (int)np->n_input;
+    b->actuals = pr_arena_calloc(&b->m->arena, np->n_input + 1, sizeof *b->actuals);
+    if (!b->actuals)
+        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+    for (size_t k = 0; k < np->n_input; k++) {
+        const char *name = np->input[k];
+        b->actuals[k] = name && *name ? lookup(g, name) : -1;
+        if (name && *name && b->actuals[k] < 0)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "%s%s: input '%s' is not defined by any graph input, initializer or node output",
+                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name);
+    }
+    return 0;
+}
 
 /* Subgraphs of node n (global index gi) from its graph attributes. */
 static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *n, int gi,
@@ -332,7 +458,10 @@ static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *
         sg->owner = gi;
         sg->owner_node = n;
         sg->attr = a->name ? a->name : "";
+        sg->function = pr_function_of(a);
         n->subs[n->nsubs++] = sg;
+        if (sg->function && call_actuals(b, g, n, np) < 0)
+            return -1;
         if (sg->depth > PR_MAX_NESTING)
             return pr_err_set(b->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                               PR_MAX_NESTING);
@@ -385,6 +514,50 @@ static int collect_implicit(struct build *b, struct pr_node *n, int gi, int dept
     return 0;
 }
 
+/* Version of domain for the nodes of g: the opset_import of the innermost
+ * function body holding g when it imports the domain, else the model's. */
+static int64_t node_opset(const struct pr_model *m, const struct pr_graph *g, const char *domain)
+{
+    for (; g; g = g->parent)
+        if (g->function) {
+            int64_t v = pr_function_opset(g->function, domain);
+            if (v > 0)
+                return v;
+        }
+    return pr_model_opset(m, domain);
+}
+
+static const char dup_oom[] = "";
+
+/* The name of an attribute np gives twice, NULL when none (dup_oom when
+ * out of memory). A few attributes are compared pairwise, many by hash. */
+static const char *duplicate_attr(const Onnx__NodeProto *np)
+{
+    size_t n = np->n_attribute;
+    if (n <= 16) {
+        for (size_t k = 0; k < n; k++)
+            for (size_t j = 0; j < k; j++)
+                if (np->attribute[k] && np->attribute[j] && np->attribute[k]->name && np->attribute[j]->name &&
+                    strcmp(np->attribute[k]->name, np->attribute[j]->name) == 0)
+                    return np->attribute[k]->name;
+        return NULL;
+    }
+    struct pr_names seen;
+    if (pr_names_init(&seen, n) < 0)
+        return dup_oom;
+    const char *twice = NULL;
+    for (size_t k = 0; k < n && !twice; k++) {
+        const Onnx__AttributeProto *a = np->attribute[k];
+        int rc = a && a->name ? pr_names_put(&seen, a->name, (int)k) : 0;
+        if (rc < 0)
+            twice = dup_oom;
+        else if (rc > 0)
+            twice = a->name;
+    }
+    pr_names_free(&seen);
+    return twice;
+}
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -411,6 +584,13 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
                               np->n_output, PR_MAX_IO);
+        const char *twice = duplicate_attr(np);
+        if (twice == dup_oom)
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        if (twice)
+            return pr_err_set(b->err, PR_EXIT_MODEL,
+                              "%s%s: attribute '%s' is given twice; ONNX allows each attribute once: remove one",
+                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
         n->in = pr_arena_alloc(&m->arena, (np->n_input + np->n_output + 1) * sizeof *n->in);
@@ -428,7 +608,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 int prev = pr_names_get(&g->names, name);
                 const struct pr_value *pv = &values[prev];
                 char other[300];
-                if (pv->producer >= 0)
+                if (pv->graph != g->id)   /* a function's formal input: the caller's value */
+                    snprintf(other, sizeof other, "the function's input of that name");
+                else if (pv->producer >= 0)
                     pr_node_label(&g->nodes[pv->producer], other, sizeof other);
                 else
                     snprintf(other, sizeof other, "%s", pv->is_initializer ? "an initializer" : "a graph input");
@@ -463,8 +645,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                                   g->parent ? " of this graph or an enclosing one" : "");
             n->in[k] = idx;
         }
-        n->op = pr_op_find(n->domain, n->op_type);
-        int64_t ver = pr_model_opset(m, n->domain);
+        n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+        int64_t ver = node_opset(m, g, n->domain);
         n->opset = ver > INT_MAX ? INT_MAX : (int)ver;
     }
     return 0;
@@ -506,7 +688,7 @@ static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphP
 
 static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
-    size_t own = gp->n_initializer + gp->n_input;
+    size_t own = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
     for (size_t i = 0; i < gp->n_node; i++)
         own += gp->node[i]->n_output;
     if (pr_names_init(&g->names, own) < 0)
@@ -567,6 +749,12 @@ static int read_opsets(struct pr_model *m, const Onnx__ModelProto *mp, struct pr
         const char *d = o->domain && strcmp(o->domain, "ai.onnx") != 0 ? o->domain : "";
         if (!o->has_version || o->version < 1)
             return pr_err_set(err, PR_EXIT_MODEL, "opset_import for domain '%s' has no valid version", d);
+        for (int k = 0; k < m->nopsets; k++)
+            if (strcmp(m->opsets[k].domain, d) == 0)
+                return pr_err_set(err, PR_EXIT_MODEL,
+                                  "opset_import lists domain '%s' twice (versions %lld and %lld); ONNX allows one entry per "
+                                  "domain: keep the one the model was written for",
+                                  *d ? d : "ai.onnx", (long long)m->opsets[k].version, (long long)o->version);
         m->opsets[m->nopsets].domain = d;
         m->opsets[m->nopsets].version = o->version;
         m->nopsets++;
@@ -612,7 +800,8 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     m->producer = pr_arena_strdup(&m->arena, prod);
     if (!m->producer || read_opsets(m, mp, diag, err) < 0)
         return m->producer ? -1 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    if (build_model_graph(m, mp->graph, diag, err) < 0)
+    if (pr_functions_expand(m->proto, &m->arena, &m->pbmem->al, err) < 0 ||
+        build_model_graph(m, mp->graph, diag, err) < 0)
         return -1;
     /* names resolve while the graph is built; afterwards values are found by
      * index, and the few lookups by name (--input) scan the graph inputs */

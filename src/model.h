@@ -49,6 +49,8 @@ struct pr_value {
     unsigned is_output : 1;       /* graph output */
     unsigned is_initializer : 1;
     unsigned shape_checked : 1;   /* compared with its declared shape already */
+    unsigned is_sparse : 1;       /* a sparse initializer: t has the dense shape */
+    int64_t sparse_nnz;           /* sparse initializer: its stored (non-zero) elements */
     const void *declared;         /* Onnx__TypeProto from value_info/input/output, or NULL */
     const struct pr_extdata *ext; /* external data of an initializer, or NULL */
 };
@@ -98,6 +100,7 @@ struct pr_graph {
     int owner;                    /* global index of the node holding it; -1 main */
     const struct pr_node *owner_node; /* that node; NULL for the main graph */
     const char *attr;             /* its attribute in that node ("body", …); "" main */
+    const struct Onnx__FunctionProto *function; /* a model-local function's body at its call (functions.h); NULL otherwise */
 };
 
 struct pr_model {
@@ -119,7 +122,7 @@ struct pr_model {
 enum {
     PR_MAX_FILE_BYTES = 2047 * 1024 * 1024,  /* protobuf's own 2 GB limit */
     PR_MAX_NODES = 1000 * 1000,              /* a 1M-node chain: ~10 s, 1.5 GB */
-    PR_MAX_IR_VERSION = 11,
+    PR_MAX_IR_VERSION = 13,
     PR_MAX_EVALS = 3 * 1000 * 1000,          /* node evaluations of one analysis (loops re-run bodies) */
     PR_MAX_NESTING = 64           /* subgraphs within subgraphs */
 };

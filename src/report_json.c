@@ -108,6 +108,18 @@ static cJSON *model_info(struct jb *b, const struct pr_model *m)
         add(b, ops, NULL, e);
     }
     add(b, o, "opsets", ops);
+    cJSON *sparse = NULL;   /* sparse initializers: dense shape (params) and stored elements */
+    for (int i = 0; i < m->graph.nvalues; i++) {
+        const struct pr_value *v = &m->graph.values[i];
+        if (!v->is_sparse)
+            continue;
+        if (!sparse)
+            add(b, o, "sparse_initializers", sparse = jcheck(b, cJSON_CreateArray()));
+        cJSON *e = sparse ? tensor(b, v) : NULL;
+        if (e)
+            add(b, e, "nonzero", u64(b, (uint64_t)v->sparse_nnz));
+        add(b, sparse, NULL, e);
+    }
     return o;
 }
 

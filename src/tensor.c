@@ -123,6 +123,23 @@ static int decode_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
     return 0;
 }
 
+bool pr_tensor_proto_weightless(const Onnx__TensorProto *tp)
+{
+    static const int fields[] = {4, 5, 6, 7, 9, 10, 11};   /* every field that can hold values */
+    struct pr_wire_span sp;
+    if ((tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) ||
+        tp->has_raw_data || tp->n_float_data || tp->n_int32_data || tp->n_string_data || tp->n_int64_data ||
+        tp->n_double_data || tp->n_uint64_data)
+        return false;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (pr_wire_marker(tp, fields[i], &sp))
+            return false;
+    for (size_t k = 0; k < tp->n_dims; k++)
+        if (tp->dims[k] == 0)
+            return false;   /* no elements: nothing to hold */
+    return true;
+}
+
 int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
                          struct pr_tensor *out, const char *what, struct pr_err *err)
 {
@@ -154,7 +171,7 @@ int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
                               what, tp->raw_data.len, (unsigned long long)n,
                               pr_dtype_name(out->dtype), (unsigned long long)want);
     }
-    if (external || n > PR_CONST_MAX || !decodable(out->dtype))
+    if (external || n > PR_CONST_MAX || !decodable(out->dtype) || pr_tensor_proto_weightless(tp))
         return 0;
     struct pr_const *c = pr_const_alloc(a, (int64_t)n);
     if (!c)

@@ -21,6 +21,11 @@
 int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
                          struct pr_tensor *out, const char *what, struct pr_err *err);
 
+/* True when tp has dims with elements but holds no data in any field and
+ * no external reference: a "weightless" export (TensorRT's and Polygraphy's
+ * tools write them). pr_tensor_from_proto() accepts it without values. */
+bool pr_tensor_proto_weightless(const Onnx__TensorProto *tp);
+
 /* A known constant of n elements in both views; NULL on OOM. */
 struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n);
 
