@@ -772,9 +772,12 @@ static const char *unknown_input_why(struct walk *w, const struct pr_node *n)
         if (n->in[i] >= 0 && values[n->in[i]].t.kind == PR_KIND_TENSOR && values[n->in[i]].t.shape.rank < 0)
             name = values[n->in[i]].name;
     int from = first_unknown_from(w, n);
-    if (from >= 0)
-        snprintf(buf, sizeof buf, "input '%s' is unknown: %s failed under assumptions", name,
-                 pr_node_label(&w->m->graph.nodes[from], label, sizeof label));
+    if (from >= 0) {
+        int pos = w->pos_of[from];
+        const char *origin = w->stat_of[pos] >= 0 ? w->row_why[w->stat_of[pos]] : w->a->layers[pos].why;
+        snprintf(buf, sizeof buf, "input '%s' is unknown: from %s (%s)", name,
+                 pr_node_label(&w->m->graph.nodes[from], label, sizeof label), origin ? origin : "its shape is unknown");
+    }
     else
         snprintf(buf, sizeof buf, "input '%s' has an unknown shape", name);
     return pr_arena_strdup(&w->m->arena, buf);

@@ -179,6 +179,8 @@ static cJSON *layer(struct jb *b, const struct pr_analysis *a, const struct pr_e
     add(b, o, "graph", str(b, pr_layer_graph(a, L)));
     add(b, o, "multiplier", u64(b, L->multiplier));
     add(b, o, "counted", jcheck(b, cJSON_CreateBool(L->counted)));
+    if (L->why)
+        add(b, o, "why", str(b, L->why));   /* why it is incomplete or not counted */
     if (e) {
         add(b, o, "time_s", jcheck(b, cJSON_CreateNumber(e->layers[pos].time_s)));
         add(b, o, "energy_j", jcheck(b, cJSON_CreateNumber(e->layers[pos].energy_j)));
