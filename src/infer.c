@@ -91,6 +91,7 @@ struct walk {
     int fails;                  /* nodes failed under assumptions, every run (If sees its branches') */
     bool *skipped;              /* per row inside a subgraph: in a branch not taken */
     int nskips;                 /* branches not taken (grouped warning) */
+    const char **cond_fix;      /* per node (global index): the --value flags that decide its condition */
     char first_skip[400], first_skip_attr[64];
     const char **row_why;       /* per row inside a subgraph: why it is incomplete (first seen) */
 };
@@ -1190,11 +1191,11 @@ static const char *short_name(const struct pr_node *n, char *buf, size_t size)
 
 /* Graph inputs (without a bound value) the value v is computed from, as
  * "--value a=V, --value b=V" into buf; seen marks visited values. */
-static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char *buf, size_t size, int depth)
+static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char *buf, size_t size, int *budget)
 {
     const struct pr_value *values = w->m->graph.values;
-    if (v < 0 || seen[v] || depth > 200)
-        return;
+    if (v < 0 || seen[v] || --*budget < 0)
+        return;   /* the budget bounds the search (and its recursion) on hostile graphs */
     seen[v] = 1;
     const struct pr_value *val = &values[v];
     if (val->is_input && val->graph == 0) {
@@ -1208,7 +1209,7 @@ static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char
     const struct pr_graph *g = val->graph == 0 ? &w->m->graph : w->m->graphs[val->graph];
     const struct pr_node *p = &g->nodes[val->producer];
     for (int k = 0; k < p->nin + p->nimplicit; k++)
-        inputs_behind(w, dep(p, k), seen, buf, size, depth + 1);
+        inputs_behind(w, dep(p, k), seen, buf, size, budget);
 }
 
 int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
@@ -1220,12 +1221,17 @@ int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor
         return pr_subgraph_run(c, sub, in, out, times, cost);
     char name[300], fix[400] = "";
     const struct pr_node *n = c->node;
-    unsigned char *seen = calloc((size_t)w->m->graph.nvalues + 1, 1);
-    if (seen && n->nin > 0)
-        inputs_behind(w, n->in[0], seen, fix, sizeof fix, 0);
-    free(seen);
+    int gi = (int)(n - w->m->graph.nodes);
+    if (!w->cond_fix[gi]) {   /* searched once per node */
+        unsigned char *seen = calloc((size_t)w->m->graph.nvalues + 1, 1);
+        int budget = 256;
+        if (seen && n->nin > 0)
+            inputs_behind(w, n->in[0], seen, fix, sizeof fix, &budget);
+        free(seen);
+        w->cond_fix[gi] = pr_arena_strdup(&w->m->arena, *fix ? fix : "no graph input that --value binds decides it");
+    }
     uint64_t bit = assume(w, "the condition of '%s' is unknown: both branches analysed (%s)",
-                          short_name(n, name, sizeof name), *fix ? fix : "it depends on no graph input --value can bind");
+                          short_name(n, name, sizeof name), w->cond_fix[gi] ? w->cond_fix[gi] : "?");
     uint64_t saved = w->ambient;
     int before = w->fails;
     w->ambient |= bit;
@@ -1421,6 +1427,7 @@ static void free_walk(struct walk *w)
     free(w->unknown_from);
     free(w->skipped);
     free(w->row_why);
+    free(w->cond_fix);
     pr_names_free(&w->assumed);
     for (int i = 0; i < PR_MAX_NESTING + 2; i++)
         free(w->ctx_at[i]);
@@ -1453,6 +1460,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     w.unknown_from = malloc(((size_t)g->nvalues + 1) * sizeof *w.unknown_from);
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
     w.row_why = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.row_why);
+    w.cond_fix = calloc((size_t)total + 1, sizeof *w.cond_fix);
     int rc = -1;
     bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
     names_ok &= pr_names_init(&w.unbound, 16) == 0;
@@ -1466,7 +1474,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
             w.dim_used[i] = true;
     }
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
-        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !names_ok) {
+        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
