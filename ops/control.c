@@ -131,8 +131,7 @@ int if_shape(struct pr_op_ctx *c)
         pr_op_warn(c, "both branches fail under priori's assumptions (see the warnings above): its outputs are unknown");
         pr_subgraph_discard(c, then_g);
         pr_subgraph_discard(c, else_g);
-        c->incomplete = true;
-        rc = 0;
+        rc = 0;   /* outputs unknown: the row says so */
         goto out;
     }
     bool take_then = tfail || efail ? efail > 0

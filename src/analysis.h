@@ -139,6 +139,10 @@ int pr_symbols_unbound(struct pr_symbols *s, const char *name);
  * --input) shape into out, values in the arena (bind_value.c). 0, or -1
  * with err set (PR_EXIT_USAGE) when the text does not fit. */
 struct pr_arena;
+/* A value given as a tensor checked against the input's dtype and shape
+ * (rank and known extents equal; dtype is not compared). 0, or -1 with err (PR_EXIT_USAGE). */
+int pr_value_check(const char *name, const struct pr_tensor *t, int dtype, const struct pr_shape *decl,
+                   struct pr_err *err);
 int pr_value_parse(const char *name, const char *text, int dtype, const struct pr_shape *decl,
                    struct pr_arena *arena, struct pr_tensor *out, struct pr_err *err);
 

@@ -92,6 +92,7 @@ struct walk {
     bool *skipped;              /* per row inside a subgraph: in a branch not taken */
     int nskips;                 /* branches not taken (grouped warning) */
     const char **cond_fix;      /* per node (global index): the --value flags that decide its condition */
+    unsigned char *failed_node; /* per node (global index): failed under assumptions */
     char first_skip[400], first_skip_attr[64];
     const char **row_why;       /* per row inside a subgraph: why it is incomplete (first seen) */
 };
@@ -360,19 +361,32 @@ static void group_warn(struct walk *w, const struct dim_group *g)
                     g->count, g->count == 1 ? "" : "s", g->where);
 }
 
-/* A --value binding of input v: parsed against its declared (or --input)
- * type and shape into t (arena). 0, or -1 with a usage error. */
-static int bind_value(struct walk *w, const struct pr_value *v, const char *text, const struct pr_shape *given,
-                      struct pr_tensor *t)
+/* A value of input v, checked against its declared (or --input) type and
+ * shape: the text of --value parsed into t (arena; 0, or -1 with a usage
+ * error when it does not fit), or a tensor (known->t) copied into t (a
+ * shape that does not fit is a warning, as for --input). */
+static int bind_value(struct walk *w, const struct pr_value *v, const struct pr_input_value *known,
+                      const struct pr_shape *given, struct pr_tensor *t)
 {
     struct pr_tensor d;
     uint64_t taint = 0;
     int unsized = 0;
-    if (declared_value(w, v->declared, v->name, false, &d, &taint, &unsized) < 0 || d.kind != PR_KIND_TENSOR)
+    bool typed = declared_value(w, v->declared, v->name, false, &d, &taint, &unsized) == 0 && d.kind == PR_KIND_TENSOR;
+    if (!typed && known->t) {   /* a sequence or optional (the conformance runner's): as given */
+        *t = *known->t;
+        return 0;
+    }
+    if (!typed)
         return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the input is not a tensor of a declared type", v->name);
     if (given)
         d.shape = *given;
-    return pr_value_parse(v->name, text, d.dtype, &d.shape, &w->m->arena, t, w->err);
+    if (!known->t)
+        return pr_value_parse(v->name, known->text, d.dtype, &d.shape, &w->m->arena, t, w->err);
+    *t = *known->t;
+    struct pr_err e = {0};
+    if (pr_value_check(v->name, t, d.dtype, &d.shape, &e) < 0)   /* like --input: a warning, the value wins */
+        pr_diag_add(&w->a->diag, "%s; the value's shape is used", e.msg);
+    return 0;
 }
 
 /* Index of name among the graph inputs (values), -1 when none. */
@@ -412,9 +426,7 @@ static int bind_inputs(struct walk *w)
             if (strcmp(o->inputs[k].name, v->name) == 0)
                 given = &o->inputs[k].shape;
         if (known) {
-            if (known->t)
-                v->t = *known->t;
-            else if (bind_value(w, v, known->text, given, &v->t) < 0)
+            if (bind_value(w, v, known, given, &v->t) < 0)
                 goto out;
             v->t.is_weight = false;
             continue;
@@ -795,8 +807,10 @@ static const char *assumption_failure(struct walk *w, const struct pr_node *n, u
     pr_diag_add(&w->a->diag, "%s: %s; this fails only under priori's assumptions (%s): its outputs are unknown",
                 label, msg, list);
     w->fails++;
-    if (w->factor > 0)
+    if (!w->failed_node[n - w->m->graph.nodes]) {   /* nodes, not their executions */
+        w->failed_node[n - w->m->graph.nodes] = 1;
         w->a->nassume_failures++;
+    }
     snprintf(buf, sizeof buf, "fails under assumptions (%s): %s", list, msg);
     return pr_arena_strdup(&w->m->arena, buf);
 }
@@ -953,7 +967,8 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             set_from_declared(w, v);
             if (status == PR_LAYER_OK) {
                 status = PR_LAYER_SHAPE_UNKNOWN;
-                why = pr_arena_strdup(&w->m->arena, "its output shapes could not be inferred");
+                why = pr_arena_strdup(&w->m->arena, taint ? "its output shapes are unknown under priori's assumptions (see the warnings)"
+                                                          : "its output shapes could not be inferred");
             }
         } else {
             compare_declared(w, v, n);
@@ -1428,6 +1443,7 @@ static void free_walk(struct walk *w)
     free(w->skipped);
     free(w->row_why);
     free(w->cond_fix);
+    free(w->failed_node);
     pr_names_free(&w->assumed);
     for (int i = 0; i < PR_MAX_NESTING + 2; i++)
         free(w->ctx_at[i]);
@@ -1461,6 +1477,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
     w.row_why = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.row_why);
     w.cond_fix = calloc((size_t)total + 1, sizeof *w.cond_fix);
+    w.failed_node = calloc((size_t)total + 1, 1);
     int rc = -1;
     bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
     names_ok &= pr_names_init(&w.unbound, 16) == 0;
@@ -1474,7 +1491,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
             w.dim_used[i] = true;
     }
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
-        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !names_ok) {
+        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
+        !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
