@@ -311,19 +311,36 @@ struct dim_group {
     char where[200];            /* "'x' dim 0, 'y' dim 1, ..." */
 };
 
-static struct dim_group *group_of(struct dim_group *gs, int *ng, const char *symbol)
+struct dim_groups {
+    struct dim_group *g;        /* [0]: the dims without a size; then one per symbol */
+    int n, cap;
+    struct pr_names index;      /* symbol -> position in g */
+};
+
+/* The group of symbol (NULL: no size), made when new; NULL on OOM. */
+static struct dim_group *group_of(struct dim_groups *gs, const char *symbol)
 {
-    for (int i = 0; i < *ng; i++)
-        if ((!symbol && !gs[i].symbol) || (symbol && gs[i].symbol && strcmp(gs[i].symbol, symbol) == 0))
-            return &gs[i];
-    struct dim_group *g = &gs[(*ng)++];
+    int i = symbol ? pr_names_get(&gs->index, symbol) : 0;
+    if (i >= 0)
+        return &gs->g[i];
+    if (gs->n == gs->cap) {
+        int cap = gs->cap * 2;
+        struct dim_group *g = realloc(gs->g, (size_t)cap * sizeof *g);
+        if (!g)
+            return NULL;
+        gs->g = g;
+        gs->cap = cap;
+    }
+    if (pr_names_put(&gs->index, symbol, gs->n) < 0)
+        return NULL;
+    struct dim_group *g = &gs->g[gs->n++];
     memset(g, 0, sizeof *g);
     g->symbol = symbol;
     return g;
 }
 
-/* Adds input v's dims taken as 1 to the groups (gs holds room for them). */
-static void group_input(struct walk *w, const struct pr_value *v, struct dim_group *gs, int *ng)
+/* Adds input v's dims taken as 1 to the groups. */
+static void group_input(struct walk *w, const struct pr_value *v, struct dim_groups *gs)
 {
     const Onnx__TypeProto *tp = v->declared;
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type || !tp->tensor_type->shape)
@@ -339,7 +356,9 @@ static void group_input(struct walk *w, const struct pr_value *v, struct dim_gro
                 continue;
             sym = d->dim_param;
         }
-        struct dim_group *g = group_of(gs, ng, sym);
+        struct dim_group *g = group_of(gs, sym);
+        if (!g)
+            return;   /* out of memory: the warning is dropped, as pr_diag_add does */
         size_t used = strlen(g->where);
         if (g->count++ < 3)
             snprintf(g->where + used, sizeof g->where - used, "%s'%s' dim %zu", used ? ", " : "", v->name, k);
@@ -410,10 +429,11 @@ static int bind_inputs(struct walk *w)
         if (!o->values[i].t && input_named(g, o->values[i].name) < 0)
             return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the model has no graph input of that name",
                               o->values[i].name);
-    struct dim_group *groups = calloc((size_t)g->ninputs * PR_MAX_RANK + 1, sizeof *groups);
-    int ngroups = 0;
-    if (!groups)
+    struct dim_groups groups = {.g = calloc(8, sizeof *groups.g), .n = 1, .cap = 8};
+    if (!groups.g || pr_names_init(&groups.index, 8) < 0) {
+        free(groups.g);
         return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+    }
     int rc = -1;
     for (int i = 0; i < g->ninputs; i++) {
         struct pr_value *v = &g->values[g->inputs[i]];
@@ -442,7 +462,7 @@ static int bind_inputs(struct walk *w)
             v->t.shape = *given;
             w->taint[g->inputs[i]] = 0;
         } else if (drc == 0 && dt.kind == PR_KIND_TENSOR) {
-            group_input(w, v, groups, &ngroups);
+            group_input(w, v, &groups);
         }
         if (drc == 0 && dt.kind != PR_KIND_TENSOR)
             continue;
@@ -455,11 +475,13 @@ static int bind_inputs(struct walk *w)
             pr_diag_add(&w->a->diag, "input '%s' has no declared shape; set it with --input %s=1x3x224x224 (for example)",
                         v->name, v->name);
     }
-    for (int i = 0; i < ngroups; i++)
-        group_warn(w, &groups[i]);
+    for (int i = 0; i < groups.n; i++)
+        if (groups.g[i].count)
+            group_warn(w, &groups.g[i]);
     rc = 0;
 out:
-    free(groups);
+    free(groups.g);
+    pr_names_free(&groups.index);
     return rc;
 }
 
