@@ -808,10 +808,11 @@ static const char *unknown_input_why(struct walk *w, const struct pr_node *n)
             name = values[n->in[i]].name;
     int from = first_unknown_from(w, n);
     if (from >= 0) {
-        int pos = w->pos_of[from];
-        const char *origin = w->stat_of[pos] >= 0 ? w->row_why[w->stat_of[pos]] : w->a->layers[pos].why;
-        snprintf(buf, sizeof buf, "input '%s' is unknown: from %s (%s)", name,
-                 pr_node_label(&w->m->graph.nodes[from], label, sizeof label), origin ? origin : "its shape is unknown");
+        const struct pr_node *o = &w->m->graph.nodes[from];
+        snprintf(buf, sizeof buf, "input '%s' is unknown: from %s, %s", name, pr_node_label(o, label, sizeof label),
+                 w->failed_node[from] ? "which fails under priori's assumptions"
+                 : !o->op             ? "whose operator is not in priori's table"
+                                      : "whose output shapes are unknown");
     }
     else
         snprintf(buf, sizeof buf, "input '%s' has an unknown shape", name);
