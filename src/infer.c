@@ -232,9 +232,9 @@ int pr_symbols_unbound(struct pr_symbols *s, const char *name)
  * (rank -1 when it has no shape), -1 when there is nothing usable, -2 on
  * an error (graph inputs only: a dim below -1, rank too large). A graph
  * input's dim that is a symbol, '?' or -1 is taken as 1: *taint collects
- * the assumption, *unsized counts the dims without a size. */
+ * the assumption. */
 static int declared(struct walk *w, const void *type, const char *value, bool input,
-                    int *dtype, struct pr_shape *s, uint64_t *taint, int *unsized)
+                    int *dtype, struct pr_shape *s, uint64_t *taint)
 {
     const Onnx__TypeProto *tp = type;
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
@@ -265,7 +265,6 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
         } else if (input) {   /* '?' (neither a size nor a name) or -1 (tf2onnx's unknown) */
             *taint |= assume(w, "input '%s' dims without a size taken as 1 (set its shape with --input %s=DIMS)",
                              value, value);
-            (*unsized)++;
             s->dim[k] = 1;
         }
     }
@@ -275,7 +274,7 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
 /* Declared type of a value into t: tensors, and sequences and optionals
  * of tensors (their element's dtype and shape). Same returns as declared(). */
 static int declared_value(struct walk *w, const void *type, const char *value, bool input, struct pr_tensor *t,
-                          uint64_t *taint, int *unsized)
+                          uint64_t *taint)
 {
     const Onnx__TypeProto *tp = type;
     memset(t, 0, sizeof *t);
@@ -300,7 +299,7 @@ static int declared_value(struct walk *w, const void *type, const char *value, b
         return -1;
     t->kind = kind;
     t->elem_kind = elem;
-    return declared(w, tp, value, input && kind == PR_KIND_TENSOR, &t->dtype, &t->shape, taint, unsized);
+    return declared(w, tp, value, input && kind == PR_KIND_TENSOR, &t->dtype, &t->shape, taint);
 }
 
 /* Warnings about input dims taken as 1, one per symbol (and one for the
@@ -389,8 +388,7 @@ static int bind_value(struct walk *w, const struct pr_value *v, const struct pr_
 {
     struct pr_tensor d;
     uint64_t taint = 0;
-    int unsized = 0;
-    bool typed = declared_value(w, v->declared, v->name, false, &d, &taint, &unsized) == 0 && d.kind == PR_KIND_TENSOR;
+    bool typed = declared_value(w, v->declared, v->name, false, &d, &taint) == 0 && d.kind == PR_KIND_TENSOR;
     if (!typed && known->t) {   /* a sequence or optional (the conformance runner's): as given */
         *t = *known->t;
         return 0;
@@ -452,8 +450,7 @@ static int bind_inputs(struct walk *w)
             continue;
         }
         struct pr_tensor dt;
-        int unsized = 0;
-        int drc = declared_value(w, v->declared, v->name, !given, &dt, &w->taint[g->inputs[i]], &unsized);
+        int drc = declared_value(w, v->declared, v->name, !given, &dt, &w->taint[g->inputs[i]]);
         if (drc == -2)
             goto out;
         struct pr_shape s = dt.shape;
@@ -634,8 +631,7 @@ static void set_from_declared(struct walk *w, struct pr_value *v)
 {
     struct pr_tensor t;
     uint64_t taint = 0;
-    int unsized = 0;
-    if (declared_value(w, v->declared, v->name, false, &t, &taint, &unsized) == 0) {
+    if (declared_value(w, v->declared, v->name, false, &t, &taint) == 0) {
         v->t = t;
         w->taint[v - w->m->graph.values] |= taint;
     }
@@ -645,9 +641,8 @@ static void compare_declared(struct walk *w, struct pr_value *v, const struct pr
 {
     struct pr_tensor d;
     uint64_t taint = 0;
-    int unsized = 0;
     if (!v->declared || v->shape_checked || v->t.shape.rank < 0 ||
-        declared_value(w, v->declared, v->name, false, &d, &taint, &unsized) < 0 || d.shape.rank < 0 || d.kind != v->t.kind)
+        declared_value(w, v->declared, v->name, false, &d, &taint) < 0 || d.shape.rank < 0 || d.kind != v->t.kind)
         return;
     const struct pr_shape *s = &d.shape;
     bool same = s->rank == v->t.shape.rank;
