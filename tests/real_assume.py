@@ -29,6 +29,8 @@ written by tools/silero_ort_shapes.js from the original models):
                 fails: exit 3; no --value: else fails under the unknown
                 condition (warning naming --value sr), then counted, exit 0;
                 --strict: exit 3
+  commands      --value in compare, diff, check (a budget of 128 MACs holds)
+                and db features
   if_both_fail  both branches fail under the unknown condition: the If's
                 outputs are unknown, exit 0
   value_shape   Reshape(x [1, 8], shape input [2]): --value shape=2,4 gives
@@ -218,6 +220,24 @@ def test_if_value():
     expect("if_value", "no --value, --strict: exit 3", 3, rc)
 
 
+def test_commands():
+    """--value is taken wherever --input and --dim are: compare, diff, check, db features."""
+    p = if_model("if_cmds", [h.make_node("Reshape", ["x", "bad"], ["e"], name="else_reshape")])
+    for cmd in (["compare", p], ["diff", p, p], ["db", "features", p]):
+        q = subprocess.run([PRIORI] + cmd + ["--value", "sr=16000", "--format", "json", "-q"] * (cmd[0] != "db") +
+                           ["--value", "sr=16000"] * (cmd[0] == "db"), capture_output=True, timeout=120)
+        flat = q.stdout.replace(b"\t", b"").replace(b" ", b"").replace(b"\n", b"")
+        want = b'"macs":{"before":128,"after":128' if cmd[0] == "diff" else b'"macs":128'
+        expect("commands", "%s --value: exit 0, 128 MACs" % cmd[0], (0, True), (q.returncode, want in flat))
+    budget = os.path.join(OUT, "budget.json")
+    with open(budget, "w") as f:
+        json.dump({"totals": {"macs": 128}}, f)
+    q = subprocess.run([PRIORI, "check", p, "--budget", budget, "--value", "sr=16000"], capture_output=True, timeout=120)
+    expect("commands", "check --value: within the budget of the taken branch", 0, q.returncode)
+    q = subprocess.run([PRIORI, "compare", p, "--value", "sr"], capture_output=True, timeout=120)
+    expect("commands", "--value without '=': usage error", (2, True), (q.returncode, b"expected NAME=V" in q.stderr))
+
+
 def test_if_both_fail():
     then_nodes = [h.make_node("Reshape", ["x", "bad"], ["t"], name="then_reshape")]
     p = if_model("if_both_fail", [h.make_node("Reshape", ["x", "bad"], ["e"], name="else_reshape")], then_nodes)
@@ -320,7 +340,7 @@ def ancestors(r, l):
     return out
 
 
-for t in (test_minus_one, test_nms, test_audio, test_structural, test_if_value, test_if_both_fail, test_value_shape,
+for t in (test_minus_one, test_nms, test_audio, test_structural, test_if_value, test_commands, test_if_both_fail, test_value_shape,
           test_while_loop, test_grouped, test_silero):
     try:
         t()
