@@ -1222,8 +1222,8 @@ static const char *short_name(const struct pr_node *n, char *buf, size_t size)
     return buf;
 }
 
-/* Graph inputs (without a bound value) the value v is computed from, as
- * "--value a=V, --value b=V" into buf; seen marks visited values. */
+/* Graph inputs of rank <= 1 (without a bound value) the value v is computed
+ * from, as "--value a=V, --value b=V" into buf; seen marks visited values. */
 static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char *buf, size_t size, int *budget)
 {
     const struct pr_value *values = w->m->graph.values;
@@ -1233,7 +1233,7 @@ static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char
     const struct pr_value *val = &values[v];
     if (val->is_input && val->graph == 0) {
         size_t used = strlen(buf);
-        if (!val->t.cval && used + 1 < size)
+        if (!val->t.cval && val->t.shape.rank <= 1 && used + 1 < size)   /* what --value can bind */
             snprintf(buf + used, size - used, "%s--value %s=V", used ? ", " : "", val->name);
         return;
     }
