@@ -251,6 +251,7 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
         return -1;
     }
     s->rank = (int)tt->shape->n_dim;
+    char unsized[64] = "";   /* "1, 2": the dims without a size, taken as 1 */
     for (int k = 0; k < s->rank; k++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[k];
         s->dim[k] = -1;
@@ -263,11 +264,14 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
                    *d->dim_param) {
             s->dim[k] = resolve_symbol(w, d->dim_param, input, taint);
         } else if (input) {   /* '?' (neither a size nor a name) or -1 (tf2onnx's unknown) */
-            *taint |= assume(w, "input '%s' dims without a size taken as 1 (set its shape with --input %s=DIMS)",
-                             value, value);
+            size_t used = strlen(unsized);
+            snprintf(unsized + used, sizeof unsized - used, "%s%d", used ? ", " : "", k);
             s->dim[k] = 1;
         }
     }
+    if (*unsized)
+        *taint |= assume(w, "input '%s' dim %s ('?' or -1) taken as 1 (set its shape with --input %s=DIMS)", value,
+                         unsized, value);
     return 0;
 }
 
