@@ -5,17 +5,22 @@
  * itself costs nothing (MACs = FLOPs = 0, no parameters of its own); its
  * row reports what its subgraph runs add to the totals:
  *
- *   If           both branches run once. A known condition picks its
- *                branch (a warning says so); otherwise the costlier branch
- *                (by MACs, then FLOPs) is counted and the other is shown
- *                but not counted. Outputs: the chosen branch's, else what
- *                both branches agree on.
- *   Loop         body cost x trips. trips = M when M is a known constant and
- *                the body's condition is constantly true (or the loop has no
- *                condition input); 0 when the initial condition is false;
- *                otherwise the data decides: the symbol "<node>.trips"
- *                (--dim) with M as fallback, or, with neither, one
- *                iteration counted and the counts marked as lower bounds.
+ *   If           a known condition (a constant, folded, or an input bound
+ *                with --value) picks its branch: only that one is analysed
+ *                and counted, the other is shown as not taken. An unknown
+ *                condition is an assumption: both branches run under it (a
+ *                node that fails inside is a warning, not an error); the
+ *                costlier branch (by MACs, then FLOPs) is counted and the
+ *                other shown; a failing branch is shown and the other one
+ *                counted; both failing leave the outputs unknown. Outputs:
+ *                the counted branch's, else what both branches agree on.
+ *   Loop         body cost x trips. trips = M when M is a known constant
+ *                other than INT64_MAX and the body's condition is constantly
+ *                true (or the loop has no condition input); 0 when the
+ *                initial condition is false; otherwise it is a while-loop
+ *                and the data decides: the symbol "<node>.trips" (--dim),
+ *                unbound one iteration counted and the counts marked as
+ *                lower bounds (an assumption, named in a warning).
  *                Up to PR_UNROLL_MAX known trips the body runs once per
  *                iteration with the iteration number known (shapes that grow
  *                with it stay exact); beyond that it runs once with the
@@ -103,18 +108,41 @@ int if_shape(struct pr_op_ctx *c)
     struct pr_tensor *to = types_new(c, tout), *eo = types_new(c, tout);
     int rc = -1;
     struct pr_sub_cost tc, ec;
-    if (!to || !eo || pr_subgraph_run(c, then_g, NULL, to, 1, &tc) < 0 ||
-        pr_subgraph_run(c, else_g, NULL, eo, 1, &ec) < 0)
+    if (!to || !eo)
         goto out;
     int cond = known_bool(pr_input(c, 0));
-    bool take_then = cond >= 0 ? cond == 1 : tc.macs > ec.macs || (tc.macs == ec.macs && tc.flops >= ec.flops);
-    if (cond >= 0)
-        pr_op_warn(c, "the condition is the constant %s: %s is taken, %s is shown but not counted",
-                   cond ? "true" : "false", cond ? "then_branch" : "else_branch", cond ? "else_branch" : "then_branch");
+    if (cond >= 0) {   /* only the taken branch is analysed */
+        int taken = cond ? then_g : else_g;
+        if (pr_subgraph_run(c, taken, NULL, to, 1, &tc) < 0)
+            goto out;
+        pr_subgraph_skip(c, cond ? else_g : then_g);
+        add_cost(c, &tc, 1);
+        for (int i = 0; i < c->nout; i++)
+            *c->out[i] = to[i];
+        rc = 0;
+        goto out;
+    }
+    /* unknown condition: both branches, under that assumption */
+    int tfail, efail;
+    if (pr_subgraph_run_assumed(c, then_g, NULL, to, 1, &tc, &tfail) < 0 ||
+        pr_subgraph_run_assumed(c, else_g, NULL, eo, 1, &ec, &efail) < 0)
+        goto out;
+    if (tfail && efail) {
+        pr_op_warn(c, "both branches fail under priori's assumptions (see the warnings above): its outputs are unknown");
+        pr_subgraph_discard(c, then_g);
+        pr_subgraph_discard(c, else_g);
+        rc = 0;   /* outputs unknown: the row says so */
+        goto out;
+    }
+    bool take_then = tfail || efail ? efail > 0
+                                    : tc.macs > ec.macs || (tc.macs == ec.macs && tc.flops >= ec.flops);
+    if (tfail || efail)
+        pr_op_warn(c, "%s fails under priori's assumptions (the condition is unknown): %s is counted",
+                   tfail ? "then_branch" : "else_branch", tfail ? "else_branch" : "then_branch");
     pr_subgraph_discard(c, take_then ? else_g : then_g);
     add_cost(c, take_then ? &tc : &ec, 1);
     for (int i = 0; i < c->nout; i++) {
-        if (cond >= 0)
+        if (tfail || efail)
             *c->out[i] = take_then ? to[i] : eo[i];
         else
             pr_type_merge(&to[i], &eo[i], c->out[i]);
@@ -181,7 +209,8 @@ int loop_shape(struct pr_op_ctx *c)
                            bout, c->nout, carried, 1 + c->nout);
     const struct pr_tensor *m_in = pr_input(c, 0), *cond_in = pr_input(c, 1);
     const struct pr_const *mv = m_in ? pr_values_of(m_in) : NULL;
-    int64_t m = mv && mv->n == 1 ? (mv->i[0] < 0 ? 0 : mv->i[0]) : -1;
+    /* INT64_MAX is how exporters write "no limit" (a while-loop) */
+    int64_t m = mv && mv->n == 1 && mv->i[0] != INT64_MAX ? (mv->i[0] < 0 ? 0 : mv->i[0]) : -1;
     int cond0 = cond_in ? known_bool(cond_in) : 1;
 
     struct pr_tensor *state = types_new(c, bin), *out = types_new(c, bout), *scan_t = types_new(c, scans);
@@ -217,10 +246,8 @@ int loop_shape(struct pr_op_ctx *c)
         trips = 0;
     else if (m >= 0 && (!cond_in || known_bool(&out[0]) == 1))
         trips = m;
-    else
-        trips = pr_data_dim(c, "trips", m,
-                            m < 0 ? "the trip count (one iteration counted: the counts are lower bounds)"
-                                  : "the trip count (the loop may stop before M)");
+    else   /* a while-loop: the data decides when it stops */
+        trips = pr_data_dim(c, "trips", -1, "the trip count of a while-loop (one iteration counted: the counts are lower bounds)");
     bool unroll = trips >= 0 && trips <= PR_UNROLL_MAX;
     if (unroll) {
         for (int64_t it = 0; it < trips; it++) {

@@ -111,6 +111,8 @@ struct pr_op_ctx {
     struct pr_symbols *symbols;   /* NULL in unit tests: data dims take their fallback */
     char *err;                    /* PR_ERR_MSG bytes; empty when no error */
     bool failed;                  /* an error was recorded */
+    bool structural;              /* the error is in the file itself (an attribute of the wrong
+                                     type or size): never excused by an assumption */
     bool overflow;                /* a count overflowed 64 bits */
     bool incomplete;              /* a count needed an unknown extent */
     struct pr_sub_cost sub;       /* control flow: what its subgraph runs add to the row */
@@ -196,6 +198,15 @@ int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const 
 /* The last run of sub is not counted in the totals (an If branch not
  * taken): its rows keep it for display only. */
 void pr_subgraph_discard(struct pr_op_ctx *c, int sub);
+/* pr_subgraph_run under the assumption that the node's condition (input 0)
+ * is unknown (an If analysing both branches): a node inside that fails is a
+ * warning naming the assumption and the --value that binds it, its outputs
+ * unknown; *failed is how many nodes failed. The node's outputs rest on it. */
+int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in,
+                            struct pr_tensor *out, uint64_t times, struct pr_sub_cost *cost, int *failed);
+/* sub is not run (the If branch its known condition does not take): its
+ * rows are shown as not taken, outside the totals. */
+void pr_subgraph_skip(struct pr_op_ctx *c, int sub);
 
 /* Bytes of a value: a tensor's, a sequence's elements summed, an
  * optional's element; *unknown when not knowable. */

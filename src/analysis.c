@@ -260,8 +260,8 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     T->nodes = (uint64_t)a->nlayers;
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
-        if (L->status != PR_LAYER_OK)
-            T->incomplete = true;
+        if (L->status != PR_LAYER_OK && L->counted)
+            T->incomplete = true;   /* a row shown but not counted leaves the totals whole */
         if (L->depth > 0)
             continue;   /* in its parent's row already */
         T->macs = pr_u64_add(T->macs, L->macs, &ovf);
@@ -327,6 +327,7 @@ void pr_analysis_free(struct pr_analysis *a)
     free(a->unsupported);
     free(a->top);
     free(a->unbound);
+    free(a->assumptions);
     pr_diag_free(&a->diag);
     memset(a, 0, sizeof *a);
 }

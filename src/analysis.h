@@ -19,14 +19,17 @@
 
 struct pr_input_shape { const char *name; struct pr_shape shape; };  /* --input NAME=1x3x224x224 */
 struct pr_dim_binding { const char *symbol; int64_t value; };        /* --dim SYMBOL=N */
-struct pr_input_value { const char *name; const struct pr_tensor *t; }; /* known input values */
+/* Known input values: a tensor (the conformance runner), or the text of
+ * --value NAME=V[,V...] (t NULL), checked against the input's declared
+ * type and shape when the inputs are bound (usage error when it does not fit). */
+struct pr_input_value { const char *name; const struct pr_tensor *t; const char *text; };
 
 struct pr_options {
     const struct pr_input_shape *inputs;
     int ninputs;
     const struct pr_dim_binding *dims;
     int ndims;
-    const struct pr_input_value *values;   /* conformance tests feed small inputs */
+    const struct pr_input_value *values;   /* --value, and the conformance tests' inputs */
     int nvalues;
     int top;                                /* heaviest layers to list (default 10) */
 };
@@ -57,6 +60,7 @@ struct pr_layer {
                                    the enclosing loops; 1 at top level; when a row's executions
                                    differ, the row sums them all and this is 1) */
     uint64_t sub_peak_bytes;    /* live bytes its subgraphs add while they run (peak) */
+    const char *why;            /* why the row is incomplete or not counted (arena); NULL: complete */
 };
 
 struct pr_op_total {
@@ -91,6 +95,9 @@ struct pr_analysis {
     int ntop;
     const char **unbound;       /* symbols taken as 1 */
     int nunbound;
+    const char **assumptions;   /* what priori assumed (each names the flag that fixes it) */
+    int nassumptions;
+    int nassume_failures;       /* nodes that failed only under those assumptions (--strict: exit 3) */
     struct pr_diag diag;        /* warnings, in the order found */
 };
 
@@ -128,5 +135,15 @@ const char *pr_layer_graph(const struct pr_analysis *a, const struct pr_layer *L
  * and returns 1 the first time, 0 after. */
 int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value);
 int pr_symbols_unbound(struct pr_symbols *s, const char *name);
+/* --value NAME=TEXT parsed against the input's dtype and declared (or
+ * --input) shape into out, values in the arena (bind_value.c). 0, or -1
+ * with err set (PR_EXIT_USAGE) when the text does not fit. */
+struct pr_arena;
+/* A value given as a tensor checked against the input's dtype and shape
+ * (rank and known extents equal; dtype is not compared). 0, or -1 with err (PR_EXIT_USAGE). */
+int pr_value_check(const char *name, const struct pr_tensor *t, int dtype, const struct pr_shape *decl,
+                   struct pr_err *err);
+int pr_value_parse(const char *name, const char *text, int dtype, const struct pr_shape *decl,
+                   struct pr_arena *arena, struct pr_tensor *out, struct pr_err *err);
 
 #endif

@@ -85,7 +85,8 @@ int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc)
     memset(s, 0, sizeof *s);
     s->inputs = calloc((size_t)argc + 1, sizeof *s->inputs);
     s->dims = calloc((size_t)argc + 1, sizeof *s->dims);
-    if (s->inputs && s->dims)
+    s->values = calloc((size_t)argc + 1, sizeof *s->values);
+    if (s->inputs && s->dims && s->values)
         return 0;
     pr_cli_shapes_free(s);
     fprintf(stderr, "priori: out of memory\n");
@@ -96,6 +97,7 @@ void pr_cli_shapes_free(struct pr_cli_shapes *s)
 {
     free(s->inputs);
     free(s->dims);
+    free(s->values);
     memset(s, 0, sizeof *s);
 }
 
@@ -121,7 +123,27 @@ int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *o
         s->ndims++;
         return 1;
     }
+    if (strcmp(opt, "--value") == 0) {
+        struct pr_input_value *iv = &s->values[s->nvalues];
+        char *text = pr_cli_split_binding(val);
+        if (!text || !*text)
+            return pr_cli_usage_error(cmd, "--value %s: expected NAME=V[,V...] (the values of a graph input of rank 0 or 1)", val);
+        iv->name = val;
+        iv->text = text;
+        s->nvalues++;
+        return 1;
+    }
     return 0;
+}
+
+void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt)
+{
+    opt->inputs = s->inputs;
+    opt->ninputs = s->ninputs;
+    opt->dims = s->dims;
+    opt->ndims = s->ndims;
+    opt->values = s->values;
+    opt->nvalues = s->nvalues;
 }
 
 int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)

@@ -41,19 +41,25 @@ char *pr_cli_split_binding(char *arg);
  * into *out; or PR_EXIT_USAGE after "OPT VAL: expected a, b or c". */
 int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out);
 
-/* --input NAME=DIMS and --dim SYMBOL=N, collected for pr_options. */
+/* --input NAME=DIMS, --dim SYMBOL=N and --value NAME=V[,V...], collected
+ * for pr_options (pr_cli_shapes_apply). */
 struct pr_cli_shapes {
     struct pr_input_shape *inputs;
     int ninputs;
     struct pr_dim_binding *dims;
     int ndims;
+    struct pr_input_value *values;
+    int nvalues;
 };
 /* Allocates room for argc bindings. 0, or PR_EXIT_INTERNAL. */
 int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc);
 void pr_cli_shapes_free(struct pr_cli_shapes *s);
-/* If opt is --input or --dim, parses val into s and returns 1; returns 0
- * for any other option; PR_EXIT_USAGE (message printed) on a bad value. */
+/* If opt is --input, --dim or --value, parses val into s and returns 1;
+ * returns 0 for any other option; PR_EXIT_USAGE (message printed) on a bad
+ * value (--value is checked against the model when it is analysed). */
 int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *opt, char *val);
+/* Points opt's inputs, dims and values at s. */
+void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt);
 
 /* Loads path; on error prints "priori: PATH: message" and returns the exit
  * code. Loader warnings go to diag (initialised by the call). */

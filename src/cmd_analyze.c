@@ -24,18 +24,22 @@ const char pr_usage_analyze[] =
     "  --dim SYMBOL=N       bind a symbolic dimension, e.g. --dim batch=8, or a\n"
     "                       data-dependent one, e.g. --dim NonZero_17.n=100\n"
     "                       (repeatable; an unbound input symbol is taken as 1, with a warning)\n"
+    "  --value NAME=V[,V..] values of a small graph input (rank 0 or 1: a sample\n"
+    "                       rate, a length), for constant folding and If conditions\n"
     "  --format FORMAT      table (default), json, csv, md (Markdown for a pull\n"
     "                       request) or html (one self-contained page with charts)\n"
     "  -o, --output FILE    write the report to FILE instead of standard output\n"
     "  --top N              list the N heaviest layers (default 10)\n"
-    "  --strict             an operator priori does not know is an error (exit 3)\n"
+    "  --strict             an operator priori does not know, or a node that fails\n"
+    "                       under priori's assumptions, is an error (exit 3)\n"
     "  -q, --quiet          do not repeat warnings on standard error\n"
     "\n"
     PR_USAGE_ENERGY
     "  --inferences N       also total the energy and CO2e of N inferences\n"
     "\n"
-    "exit codes: 0 ok, 2 usage error, 3 invalid model (or unsupported operator\n"
-    "with --strict), 4 I/O error, 5 internal error\n";
+    "exit codes: 0 ok (also when a node fails only under priori's assumptions:\n"
+    "warned), 2 usage error, 3 invalid model (or, with --strict, an unsupported\n"
+    "operator or a failure under assumptions), 4 I/O error, 5 internal error\n";
 
 struct analyze_args {
     const char *model;
@@ -58,7 +62,8 @@ static int parse(int argc, char **argv, struct analyze_args *a)
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             fputs(pr_usage_analyze, stdout);
             return -1;
-        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
+        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--value") == 0 ||
+                   strcmp(arg, "--format") == 0 ||
                    strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || strcmp(arg, "--top") == 0 ||
                    pr_energy_is_option(arg, true)) {
             if (!next)
@@ -158,8 +163,8 @@ int pr_cmd_analyze(int argc, char **argv)
     rc = pr_cli_load(args.model, &model, &load_diag);
     if (rc)
         goto out;
-    struct pr_options opt = {.inputs = args.shapes.inputs, .ninputs = args.shapes.ninputs,
-                             .dims = args.shapes.dims, .ndims = args.shapes.ndims, .top = args.top};
+    struct pr_options opt = {.top = args.top};
+    pr_cli_shapes_apply(&args.shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", args.model, err.msg);
         rc = (int)err.code;
@@ -175,6 +180,11 @@ int pr_cmd_analyze(int argc, char **argv)
         }
         if (args.strict && an.nunsupported) {
             rc = strict_error(&args, &an);
+        } else if (args.strict && an.nassume_failures) {
+            fprintf(stderr, "priori: %s: %d node%s only under priori's assumptions (--strict; see the warnings): "
+                    "bind the shapes and values it names with --input, --dim, --value\n", args.model,
+                    an.nassume_failures, an.nassume_failures == 1 ? " fails" : "s fail");
+            rc = PR_EXIT_MODEL;
         } else if (hw.profile && pr_estimate(&an, hw.profile, &hw.opts, &est, &err) < 0) {
             fprintf(stderr, "priori: %s\n", err.msg);
             rc = (int)err.code;

@@ -45,6 +45,7 @@ const char pr_usage_check[] =
     "                       and a baseline made with the same --hw\n"
     "  --input NAME=DIMS    shape of graph input NAME (repeatable)\n"
     "  --dim SYMBOL=N       bind a symbolic dimension (repeatable)\n"
+    "  --value NAME=V[,V..] values of a small graph input (repeatable)\n"
     "  --format FORMAT      table (default), json, csv, md or github (workflow\n"
     "                       annotations ::error:: and ::warning::)\n"
     "  -o, --output FILE    write the result to FILE instead of standard output\n"
@@ -82,7 +83,7 @@ static int parse(int argc, char **argv, struct check_args *a)
             continue;
         }
         if (arg[0] == '-' && arg[1]) {
-            static const char *const valued[] = {"--input", "--dim", "--format", "-o", "--output", "--budget",
+            static const char *const valued[] = {"--input", "--dim", "--value", "--format", "-o", "--output", "--budget",
                                                  "--baseline", "--max-growth"};
             bool known = false;
             for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)

@@ -37,6 +37,7 @@ const char pr_usage_compare[] =
     "options:\n"
     "  --input NAME=DIMS    shape of graph input NAME (repeatable; positional as above)\n"
     "  --dim SYMBOL=N       bind a symbolic dimension (repeatable; positional as above)\n"
+    "  --value NAME=V[,V..] values of a small graph input (repeatable; positional)\n"
     "  --format FORMAT      table (default), json, csv or md\n"
     "  -o, --output FILE    write the comparison to FILE instead of standard output\n"
     "  -q, --quiet          do not repeat the models' warnings on standard error\n"
@@ -68,7 +69,8 @@ static int parse(int argc, char **argv, struct compare_args *a)
         }
         if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->quiet = true;
-        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
+        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--value") == 0 ||
+                   strcmp(arg, "--format") == 0 ||
                    strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || pr_energy_is_option(arg, false)) {
             if (i + 1 >= argc)
                 return pr_cli_usage_error("compare", "option %s needs a value", arg);
@@ -95,7 +97,7 @@ static int parse(int argc, char **argv, struct compare_args *a)
             if (a->nmodels >= MAX_MODELS)
                 return pr_cli_usage_error("compare", "at most %d models at a time", MAX_MODELS);
             a->models[a->nmodels] = arg;
-            rc = pr_cli_shapes_init(&a->own[a->nmodels++], argc + a->global.ninputs + a->global.ndims);
+            rc = pr_cli_shapes_init(&a->own[a->nmodels++], argc + a->global.ninputs + a->global.ndims + a->global.nvalues);
         }
     }
     if (rc)
@@ -111,6 +113,8 @@ static int parse(int argc, char **argv, struct compare_args *a)
             s->inputs[s->ninputs++] = a->global.inputs[i];
         for (int i = 0; i < a->global.ndims; i++)
             s->dims[s->ndims++] = a->global.dims[i];
+        for (int i = 0; i < a->global.nvalues; i++)
+            s->values[s->nvalues++] = a->global.values[i];
     }
     return 0;
 }

@@ -57,7 +57,8 @@ const char pr_usage_db[] =
     "  --name NAME          model name in the database (default: file name)\n"
     "  --family F           model family, for cross-family validation\n"
     "  --source TEXT        where the measurement comes from (default: user)\n"
-    "  --input, --dim       as for analyze\n"
+    "  --input, --dim,      as for analyze\n"
+    "  --value\n"
     "\n"
     "exit codes: 0 ok, 2 usage error or bad database, 3 invalid model, 4 I/O error\n";
 
@@ -143,8 +144,8 @@ static int model_features(const struct db_args *a, struct pr_features *f)
     int rc = pr_cli_load(a->model, &model, &diag);
     if (rc)
         return rc;
-    struct pr_options opt = {.inputs = a->shapes.inputs, .ninputs = a->shapes.ninputs,
-                             .dims = a->shapes.dims, .ndims = a->shapes.ndims};
+    struct pr_options opt = {0};
+    pr_cli_shapes_apply(&a->shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", a->model, err.msg);
         rc = (int)err.code;

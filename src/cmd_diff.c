@@ -32,6 +32,7 @@ const char pr_usage_diff[] =
     "options:\n"
     "  --input NAME=DIMS    shape of graph input NAME, for both models (repeatable)\n"
     "  --dim SYMBOL=N       bind a symbolic dimension, for both models (repeatable)\n"
+    "  --value NAME=V[,V..] values of a small graph input, for both models\n"
     "  --format FORMAT      table (default), json, csv or md\n"
     "  --all                also list the unchanged layers\n"
     "  -o, --output FILE    write the diff to FILE instead of standard output\n"
@@ -65,7 +66,8 @@ static int parse(int argc, char **argv, struct diff_args *a)
             a->quiet = true;
         } else if (strcmp(arg, "--all") == 0) {
             a->all = true;
-        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--format") == 0 ||
+        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--value") == 0 ||
+                   strcmp(arg, "--format") == 0 ||
                    strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || pr_energy_is_option(arg, false)) {
             if (i + 1 >= argc)
                 return pr_cli_usage_error("diff", "option %s needs a value", arg);

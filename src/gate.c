@@ -86,8 +86,8 @@ int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_
     if (rc)
         return rc;
     s->loaded = true;
-    struct pr_options opt = {.inputs = shapes->inputs, .ninputs = shapes->ninputs, .dims = shapes->dims,
-                             .ndims = shapes->ndims, .top = top};
+    struct pr_options opt = {.top = top};
+    pr_cli_shapes_apply(shapes, &opt);
     struct pr_err err = {0};
     if (pr_analyze(&s->model, &opt, &s->an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", path, err.msg);

@@ -18,7 +18,9 @@
  */
 #include "analysis.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +81,80 @@ struct walk {
     uint64_t evals;             /* node evaluations so far (PR_MAX_EVALS) */
     struct pr_op_ctx *ctx_at[PR_MAX_NESTING + 2];  /* one reusable context per level */
     struct pr_tensor scratch;   /* where absent outputs point */
+    /* assumptions (see "assumptions" below) */
+    uint64_t *taint;            /* per value: the assumptions its type rests on */
+    int *unknown_from;          /* per value: node (global index) whose failure left it unknown, -1 */
+    uint64_t ambient;           /* what every node evaluated now rests on (an unknown If condition) */
+    uint64_t in_at[PR_MAX_NESTING + 3];    /* per level: the evaluated node's inputs' assumptions */
+    uint64_t used_at[PR_MAX_NESTING + 3];  /* per level: assumptions it used itself (data dims) */
+    struct pr_names assumed;    /* assumption text -> index in a->assumptions */
+    int fails;                  /* nodes failed under assumptions, every run (If sees its branches') */
+    bool *skipped;              /* per row inside a subgraph: in a branch not taken */
+    int nskips;                 /* branches not taken (grouped warning) */
+    const char **cond_fix;      /* per node (global index): the --value flags that decide its condition */
+    unsigned char *failed_node; /* per node (global index): failed under assumptions */
+    char first_skip[400], first_skip_attr[64];
+    const char **row_why;       /* per row inside a subgraph: why it is incomplete (first seen) */
 };
+
+/* ---- assumptions ----
+ *
+ * Each value carries the set of priori's own assumptions its type rests on
+ * (a bit per assumption; bit 63 stands for the 64th and every later one).
+ * Graph inputs whose dims were taken as 1 start the sets; a node's outputs
+ * get the union of its inputs' sets, the ambient set (inside an If branch
+ * whose condition is unknown) and what it used itself (an unbound
+ * data-dependent extent). A node that fails while its set is not empty
+ * fails only under the assumptions: a warning names them and the flags
+ * that fix them, its outputs become unknown, the analysis goes on. The
+ * same failure with an empty set is an invalid model (exit 3). */
+
+/* Bit of the assumption text (registered once, in a->assumptions). */
+static uint64_t assume(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static uint64_t assume(struct walk *w, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    int i = pr_names_get(&w->assumed, buf);
+    if (i < 0) {
+        struct pr_analysis *a = w->a;
+        const char *copy = pr_arena_strdup(&w->m->arena, buf);
+        const char **list = realloc(a->assumptions, (size_t)(a->nassumptions + 1) * sizeof *list);
+        if (list)
+            a->assumptions = list;
+        if (!copy || !list || pr_names_put(&w->assumed, copy, a->nassumptions) < 0)
+            return 1ull << 63;
+        i = a->nassumptions;
+        list[a->nassumptions++] = copy;
+    }
+    return 1ull << (i < 63 ? i : 63);
+}
+
+static uint64_t assume_symbol(struct walk *w, const char *sym)
+{
+    return assume(w, "symbol '%s' taken as 1 (bind it with --dim %s=N)", sym, sym);
+}
+
+/* "a; b; c" of the assumptions in set (the first few). */
+static void assumptions_str(const struct walk *w, uint64_t set, char *buf, size_t size)
+{
+    size_t used = 0;
+    int shown = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < w->a->nassumptions && used + 1 < size; i++) {
+        if (!(set >> (i < 63 ? i : 63) & 1))
+            continue;
+        if (shown++ == 4) {
+            snprintf(buf + used, size - used, "; ...");
+            break;
+        }
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "; " : "", w->a->assumptions[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
 
 /* ---- symbols and declared types ---- */
 
@@ -111,19 +186,19 @@ static int symbol_bound(struct walk *w, const char *sym)
 }
 
 /* Value of a symbolic dim. For graph inputs an unbound symbol becomes 1
- * (warned once); elsewhere it is known only if bound or already taken as 1. */
-static int64_t resolve_symbol(struct walk *w, const char *sym, const char *value, int axis, bool input)
+ * (warned about once per symbol, grouped, by bind_inputs); elsewhere it is
+ * known only if bound or already taken as 1. *taint collects the assumption. */
+static int64_t resolve_symbol(struct walk *w, const char *sym, bool input, uint64_t *taint)
 {
     int bound = symbol_bound(w, sym);
     if (bound >= 0)
         return w->opt->dims[bound].value;
-    if (symbol_unbound_seen(w, sym))
-        return 1;
-    if (!input)
-        return -1;
-    symbol_unbound_add(w, sym);
-    pr_diag_add(&w->a->diag, "input '%s' dim %d is the symbol '%s', which is unbound: taken as 1; bind it with --dim %s=N",
-                value, axis, sym, sym);
+    if (!symbol_unbound_seen(w, sym)) {
+        if (!input)
+            return -1;
+        symbol_unbound_add(w, sym);
+    }
+    *taint |= assume_symbol(w, sym);
     return 1;
 }
 
@@ -143,6 +218,8 @@ int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
 int pr_symbols_unbound(struct pr_symbols *s, const char *name)
 {
     struct walk *w = &s->w;
+    /* the node being evaluated now rests on this extent */
+    w->used_at[w->level] |= assume(w, "data-dependent extent '%s' unbound (bind it with --dim %s=N)", name, name);
     if (symbol_unbound_seen(w, name))
         return 0;
     const char *copy = pr_arena_strdup(&w->m->arena, name);
@@ -153,9 +230,11 @@ int pr_symbols_unbound(struct pr_symbols *s, const char *name)
 
 /* Declared dtype and shape of a value. Returns 0 when tp is a tensor type
  * (rank -1 when it has no shape), -1 when there is nothing usable, -2 on
- * an error (graph inputs only: negative dim, rank too large). */
+ * an error (graph inputs only: a dim below -1, rank too large). A graph
+ * input's dim that is a symbol, '?' or -1 is taken as 1: *taint collects
+ * the assumption. */
 static int declared(struct walk *w, const void *type, const char *value, bool input,
-                    int *dtype, struct pr_shape *s)
+                    int *dtype, struct pr_shape *s, uint64_t *taint)
 {
     const Onnx__TypeProto *tp = type;
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
@@ -172,31 +251,34 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
         return -1;
     }
     s->rank = (int)tt->shape->n_dim;
+    char unsized[64] = "";   /* "1, 2": the dims without a size, taken as 1 */
     for (int k = 0; k < s->rank; k++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[k];
         s->dim[k] = -1;
-        if (!d)
-            continue;
-        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+        if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value != -1) {
             if (d->dim_value < 0 && input)
-                return pr_err_set(w->err, PR_EXIT_MODEL, "input '%s' dim %d is %lld; dimensions must be >= 0",
+                return pr_err_set(w->err, PR_EXIT_MODEL, "input '%s' dim %d is %lld; dimensions must be >= 0 (-1: unknown)",
                                   value, k, (long long)d->dim_value) - 1;
-            s->dim[k] = d->dim_value;
-        } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
+            s->dim[k] = d->dim_value < 0 ? -1 : d->dim_value;
+        } else if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
                    *d->dim_param) {
-            s->dim[k] = resolve_symbol(w, d->dim_param, value, k, input);
-        } else if (input) {
-            pr_diag_add(&w->a->diag, "input '%s' dim %d has neither a size nor a name: taken as 1; set the shape with --input %s=...",
-                        value, k, value);
+            s->dim[k] = resolve_symbol(w, d->dim_param, input, taint);
+        } else if (input) {   /* '?' (neither a size nor a name) or -1 (tf2onnx's unknown) */
+            size_t used = strlen(unsized);
+            snprintf(unsized + used, sizeof unsized - used, "%s%d", used ? ", " : "", k);
             s->dim[k] = 1;
         }
     }
+    if (*unsized)
+        *taint |= assume(w, "input '%s' dim %s ('?' or -1) taken as 1 (set its shape with --input %s=DIMS)", value,
+                         unsized, value);
     return 0;
 }
 
 /* Declared type of a value into t: tensors, and sequences and optionals
  * of tensors (their element's dtype and shape). Same returns as declared(). */
-static int declared_value(struct walk *w, const void *type, const char *value, bool input, struct pr_tensor *t)
+static int declared_value(struct walk *w, const void *type, const char *value, bool input, struct pr_tensor *t,
+                          uint64_t *taint)
 {
     const Onnx__TypeProto *tp = type;
     memset(t, 0, sizeof *t);
@@ -230,57 +312,187 @@ static int declared_value(struct walk *w, const void *type, const char *value, b
         return -1;
     t->kind = kind;
     t->elem_kind = elem;
-    return declared(w, tp, value, input && kind == PR_KIND_TENSOR, &t->dtype, &t->shape);
+    return declared(w, tp, value, input && kind == PR_KIND_TENSOR, &t->dtype, &t->shape, taint);
+}
+
+/* Warnings about input dims taken as 1, one per symbol (and one for the
+ * dims without a size), naming how many inputs it concerns. */
+struct dim_group {
+    const char *symbol;         /* NULL: dims without a size ('?' or -1) */
+    int count;
+    char where[200];            /* "'x' dim 0, 'y' dim 1, ..." */
+};
+
+struct dim_groups {
+    struct dim_group *g;        /* [0]: the dims without a size; then one per symbol */
+    int n, cap;
+    struct pr_names index;      /* symbol -> position in g */
+};
+
+/* The group of symbol (NULL: no size), made when new; NULL on OOM. */
+static struct dim_group *group_of(struct dim_groups *gs, const char *symbol)
+{
+    int i = symbol ? pr_names_get(&gs->index, symbol) : 0;
+    if (i >= 0)
+        return &gs->g[i];
+    if (gs->n == gs->cap) {
+        int cap = gs->cap * 2;
+        struct dim_group *g = realloc(gs->g, (size_t)cap * sizeof *g);
+        if (!g)
+            return NULL;
+        gs->g = g;
+        gs->cap = cap;
+    }
+    if (pr_names_put(&gs->index, symbol, gs->n) < 0)
+        return NULL;
+    struct dim_group *g = &gs->g[gs->n++];
+    memset(g, 0, sizeof *g);
+    g->symbol = symbol;
+    return g;
+}
+
+/* Adds input v's dims taken as 1 to the groups. */
+static void group_input(struct walk *w, const struct pr_value *v, struct dim_groups *gs)
+{
+    const Onnx__TypeProto *tp = v->declared;
+    if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type || !tp->tensor_type->shape)
+        return;
+    const Onnx__TensorShapeProto *sh = tp->tensor_type->shape;
+    for (size_t k = 0; k < sh->n_dim && k < PR_MAX_RANK; k++) {
+        const Onnx__TensorShapeProto__Dimension *d = sh->dim[k];
+        const char *sym = NULL;
+        if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value != -1)
+            continue;
+        if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param && *d->dim_param) {
+            if (symbol_bound(w, d->dim_param) >= 0)
+                continue;
+            sym = d->dim_param;
+        }
+        struct dim_group *g = group_of(gs, sym);
+        if (!g)
+            return;   /* out of memory: the warning is dropped, as pr_diag_add does */
+        size_t used = strlen(g->where);
+        if (g->count++ < 3)
+            snprintf(g->where + used, sizeof g->where - used, "%s'%s' dim %zu", used ? ", " : "", v->name, k);
+        else if (g->count == 4)
+            snprintf(g->where + used, sizeof g->where - used, ", ...");
+    }
+}
+
+static void group_warn(struct walk *w, const struct dim_group *g)
+{
+    if (g->symbol && g->count == 1)
+        pr_diag_add(&w->a->diag, "input %s is the symbol '%s', which is unbound: taken as 1; bind it with --dim %s=N",
+                    g->where, g->symbol, g->symbol);
+    else if (g->symbol)
+        pr_diag_add(&w->a->diag, "the symbol '%s', which is unbound: taken as 1 (%d dims: %s); bind it with --dim %s=N",
+                    g->symbol, g->count, g->where, g->symbol);
+    else
+        pr_diag_add(&w->a->diag, "%d input dim%s without a size ('?' or -1) taken as 1 (%s); set the shapes with --input NAME=DIMS",
+                    g->count, g->count == 1 ? "" : "s", g->where);
+}
+
+/* A value of input v, checked against its declared (or --input) type and
+ * shape: the text of --value parsed into t (arena; 0, or -1 with a usage
+ * error when it does not fit), or a tensor (known->t) copied into t (a
+ * shape that does not fit is a warning, as for --input). */
+static int bind_value(struct walk *w, const struct pr_value *v, const struct pr_input_value *known,
+                      const struct pr_shape *given, struct pr_tensor *t)
+{
+    struct pr_tensor d;
+    uint64_t taint = 0;
+    bool typed = declared_value(w, v->declared, v->name, false, &d, &taint) == 0 && d.kind == PR_KIND_TENSOR;
+    if (!typed && known->t) {   /* a sequence or optional (the conformance runner's): as given */
+        *t = *known->t;
+        return 0;
+    }
+    if (!typed)
+        return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the input is not a tensor of a declared type", v->name);
+    if (given)
+        d.shape = *given;
+    if (!known->t)
+        return pr_value_parse(v->name, known->text, d.dtype, &d.shape, &w->m->arena, t, w->err);
+    *t = *known->t;
+    struct pr_err e = {0};
+    if (pr_value_check(v->name, t, d.dtype, &d.shape, &e) < 0)   /* like --input: a warning, the value wins */
+        pr_diag_add(&w->a->diag, "%s; the value's shape is used", e.msg);
+    return 0;
+}
+
+/* Index of name among the graph inputs (values), -1 when none. */
+static int input_named(const struct pr_graph *g, const char *name)
+{
+    for (int k = 0; k < g->ninputs; k++)   /* a linear scan: graph inputs are few */
+        if (g->values[g->inputs[k]].is_input && strcmp(g->values[g->inputs[k]].name, name) == 0)
+            return g->inputs[k];
+    return -1;
 }
 
 static int bind_inputs(struct walk *w)
 {
     struct pr_graph *g = &w->m->graph;
     const struct pr_options *o = w->opt;
-    for (int i = 0; i < o->ninputs; i++) {
-        int idx = -1;   /* a linear scan: graph inputs are few */
-        for (int k = 0; k < g->ninputs && idx < 0; k++)
-            if (strcmp(g->values[g->inputs[k]].name, o->inputs[i].name) == 0)
-                idx = g->inputs[k];
-        if (idx < 0 || !g->values[idx].is_input)
+    for (int i = 0; i < o->ninputs; i++)
+        if (input_named(g, o->inputs[i].name) < 0)
             return pr_err_set(w->err, PR_EXIT_USAGE, "--input %s: the model has no graph input of that name",
                               o->inputs[i].name);
+    for (int i = 0; i < o->nvalues; i++)
+        if (!o->values[i].t && input_named(g, o->values[i].name) < 0)
+            return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the model has no graph input of that name",
+                              o->values[i].name);
+    struct dim_groups groups = {.g = calloc(8, sizeof *groups.g), .n = 1, .cap = 8};
+    if (!groups.g || pr_names_init(&groups.index, 8) < 0) {
+        free(groups.g);
+        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
     }
+    int rc = -1;
     for (int i = 0; i < g->ninputs; i++) {
         struct pr_value *v = &g->values[g->inputs[i]];
-        const struct pr_tensor *known = NULL;
+        const struct pr_input_value *known = NULL;
         for (int k = 0; k < o->nvalues; k++)
             if (strcmp(o->values[k].name, v->name) == 0)
-                known = o->values[k].t;
+                known = &o->values[k];
         const struct pr_shape *given = NULL;
         for (int k = 0; k < o->ninputs; k++)
             if (strcmp(o->inputs[k].name, v->name) == 0)
                 given = &o->inputs[k].shape;
         if (known) {
-            v->t = *known;
+            if (bind_value(w, v, known, given, &v->t) < 0)
+                goto out;
             v->t.is_weight = false;
             continue;
         }
         struct pr_tensor dt;
-        int rc = declared_value(w, v->declared, v->name, !given, &dt);
-        if (rc == -2)
-            return -1;
+        int drc = declared_value(w, v->declared, v->name, !given, &dt, &w->taint[g->inputs[i]]);
+        if (drc == -2)
+            goto out;
         struct pr_shape s = dt.shape;
         v->t = dt;
-        if (given)
+        if (given) {
             v->t.shape = *given;
-        if (rc == 0 && dt.kind != PR_KIND_TENSOR)
+            w->taint[g->inputs[i]] = 0;
+        } else if (drc == 0 && dt.kind == PR_KIND_TENSOR) {
+            group_input(w, v, &groups);
+        }
+        if (drc == 0 && dt.kind != PR_KIND_TENSOR)
             continue;
-        if (given && rc == 0 && s.rank >= 0 && s.rank != given->rank)
+        if (given && drc == 0 && s.rank >= 0 && s.rank != given->rank)
             pr_diag_add(&w->a->diag, "--input %s gives rank %d but the model declares rank %d", v->name,
                         given->rank, s.rank);
-        if (!given && rc == 0 && s.rank >= 0 && v->t.dtype == 0)
+        if (!given && drc == 0 && s.rank >= 0 && v->t.dtype == 0)
             pr_diag_add(&w->a->diag, "input '%s' declares no element type; byte counts of its consumers are unknown", v->name);
         if (v->t.shape.rank < 0)
             pr_diag_add(&w->a->diag, "input '%s' has no declared shape; set it with --input %s=1x3x224x224 (for example)",
                         v->name, v->name);
     }
-    return 0;
+    for (int i = 0; i < groups.n; i++)
+        if (groups.g[i].count)
+            group_warn(w, &groups.g[i]);
+    rc = 0;
+out:
+    free(groups.g);
+    pr_names_free(&groups.index);
+    return rc;
 }
 
 /* ---- order ---- */
@@ -427,18 +639,23 @@ out:
 
 /* ---- the walk ---- */
 
+/* v takes its declared type; its taint gains the symbols taken as 1 in it. */
 static void set_from_declared(struct walk *w, struct pr_value *v)
 {
     struct pr_tensor t;
-    if (declared_value(w, v->declared, v->name, false, &t) == 0)
+    uint64_t taint = 0;
+    if (declared_value(w, v->declared, v->name, false, &t, &taint) == 0) {
         v->t = t;
+        w->taint[v - w->m->graph.values] |= taint;
+    }
 }
 
 static void compare_declared(struct walk *w, struct pr_value *v, const struct pr_node *n)
 {
     struct pr_tensor d;
+    uint64_t taint = 0;
     if (!v->declared || v->shape_checked || v->t.shape.rank < 0 ||
-        declared_value(w, v->declared, v->name, false, &d) < 0 || d.shape.rank < 0 || d.kind != v->t.kind)
+        declared_value(w, v->declared, v->name, false, &d, &taint) < 0 || d.shape.rank < 0 || d.kind != v->t.kind)
         return;
     const struct pr_shape *s = &d.shape;
     bool same = s->rank == v->t.shape.rank;
@@ -526,13 +743,16 @@ static struct row_stats *stats_at(struct walk *w, int pos)
     return &w->stats[w->stat_of[pos]];
 }
 
-static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_layer_status st)
+static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_layer_status st, const char *why)
 {
     if (w->factor == 0)
         return 0;   /* a trial run: types only */
+    if (w->stat_of[pos] >= 0 && why && !w->row_why[w->stat_of[pos]])
+        w->row_why[w->stat_of[pos]] = why;
     if (w->stat_of[pos] < 0) {   /* a main-graph row: one execution */
         struct pr_layer *L = &w->a->layers[pos];
         L->status = st;
+        L->why = why;
         L->counted = true;
         L->multiplier = 1;
         L->params = e->params;
@@ -561,6 +781,69 @@ static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_
     if (ovf)
         return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a node inside a loop overflow 64 bits; check the trip counts (--dim)");
     return 0;
+}
+
+/* ---- failures under assumptions ---- */
+
+static void type_reset(struct pr_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    t->shape.rank = -1;
+    t->seq_len = -1;
+    t->has_value = -1;
+}
+
+/* Node (global index) whose failure left an unknown input of n unknown, -1. */
+static int first_unknown_from(const struct walk *w, const struct pr_node *n)
+{
+    const struct pr_value *values = w->m->graph.values;
+    for (int i = 0; i < n->nin; i++) {
+        int v = n->in[i];
+        if (v >= 0 && values[v].t.kind == PR_KIND_TENSOR && values[v].t.shape.rank < 0 && w->unknown_from[v] >= 0)
+            return w->unknown_from[v];
+    }
+    return -1;
+}
+
+/* Why a node with an input of unknown shape is not counted (arena). */
+static const char *unknown_input_why(struct walk *w, const struct pr_node *n)
+{
+    const struct pr_value *values = w->m->graph.values;
+    char buf[700], label[400];
+    const char *name = "?";
+    for (int i = 0; i < n->nin && *name == '?'; i++)
+        if (n->in[i] >= 0 && values[n->in[i]].t.kind == PR_KIND_TENSOR && values[n->in[i]].t.shape.rank < 0)
+            name = values[n->in[i]].name;
+    int from = first_unknown_from(w, n);
+    if (from >= 0) {
+        const struct pr_node *o = &w->m->graph.nodes[from];
+        snprintf(buf, sizeof buf, "input '%s' is unknown: from %s, %s", name, pr_node_label(o, label, sizeof label),
+                 w->failed_node[from] ? "which fails under priori's assumptions"
+                 : !o->op             ? "whose operator is not in priori's table"
+                                      : "whose output shapes are unknown");
+    }
+    else
+        snprintf(buf, sizeof buf, "input '%s' has an unknown shape", name);
+    return pr_arena_strdup(&w->m->arena, buf);
+}
+
+/* A node failed with error msg while its types rest on the assumptions in
+ * set: a warning naming them and the flags, counted for --strict; returns
+ * the row's reason (arena). */
+static const char *assumption_failure(struct walk *w, const struct pr_node *n, uint64_t set, const char *msg)
+{
+    char label[400], list[600], buf[PR_ERR_MSG];
+    assumptions_str(w, set, list, sizeof list);
+    pr_node_label(n, label, sizeof label);
+    pr_diag_add(&w->a->diag, "%s: %s; this fails only under priori's assumptions (%s): its outputs are unknown",
+                label, msg, list);
+    w->fails++;
+    if (!w->failed_node[n - w->m->graph.nodes]) {   /* nodes, not their executions */
+        w->failed_node[n - w->m->graph.nodes] = 1;
+        w->a->nassume_failures++;
+    }
+    snprintf(buf, sizeof buf, "fails under assumptions (%s): %s", list, msg);
+    return pr_arena_strdup(&w->m->arena, buf);
 }
 
 /* ---- one node ---- */
@@ -647,30 +930,51 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     for (int i = 0; i < n->nout && i < PR_MAX_IO; i++)
         c->out[i] = n->out[i] >= 0 ? &values[n->out[i]].t : &w->scratch;
     for (int i = 0; i < n->nout; i++)
-        if (n->out[i] >= 0) {
-            struct pr_tensor *t = &values[n->out[i]].t;
-            memset(t, 0, sizeof *t);
-            t->shape.rank = -1;
-            t->seq_len = -1;
-            t->has_value = -1;
-        }
+        if (n->out[i] >= 0)
+            type_reset(&values[n->out[i]].t);
     memset(&w->scratch, 0, sizeof w->scratch);
     w->scratch.shape.rank = -1;
 
     struct pr_cost k = {0};
+    int lv = w->level;
+    uint64_t taint = w->ambient;
+    for (int i = 0; i < n->nin + n->nimplicit; i++) {
+        int v = dep(n, i);
+        if (v >= 0)
+            taint |= w->taint[v];
+    }
+    w->in_at[lv] = taint;
+    w->used_at[lv] = 0;
+    const char *why = NULL;
+    bool failed = false;
     if (!n->op) {
         status = PR_LAYER_UNSUPPORTED;
         k.weight_mask = pr_default_weight_mask(c);
+        why = pr_arena_strdup(&w->m->arena, "its operator is not in priori's table: zero cost");
     } else {
         enum pr_run r = pr_op_run(n->op, c, &k);
         free_undo(c->undo);
+        taint |= w->used_at[lv];
         if (r == PR_RUN_ERROR && w->nested_error)
             return -1;   /* w->err names the node inside the subgraph */
-        if (r == PR_RUN_ERROR)
+        if (r == PR_RUN_ERROR && (!taint || c->structural))
             return pr_err_set(w->err, PR_EXIT_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
-        if (r == PR_RUN_UNKNOWN_INPUT) {
+        if (r == PR_RUN_ERROR) {
+            why = assumption_failure(w, n, taint, errbuf);
+            failed = true;
+            status = PR_LAYER_SHAPE_UNKNOWN;
+            memset(&k, 0, sizeof k);
+            memset(&c->sub, 0, sizeof c->sub);
+            k.weight_mask = pr_default_weight_mask(c);
+            for (int i = 0; i < n->nout; i++)
+                if (n->out[i] >= 0) {
+                    type_reset(&values[n->out[i]].t);
+                    w->unknown_from[n->out[i]] = gi;
+                }
+        } else if (r == PR_RUN_UNKNOWN_INPUT) {
             status = PR_LAYER_SHAPE_UNKNOWN;
             k.weight_mask = pr_default_weight_mask(c);
+            why = unknown_input_why(w, n);
         } else if (c->overflow) {
             return pr_err_set(w->err, PR_EXIT_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
@@ -684,10 +988,19 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (n->out[i] < 0)
             continue;
         struct pr_value *v = &values[n->out[i]];
+        w->taint[n->out[i]] = taint;
+        if (failed)
+            continue;
+        w->unknown_from[n->out[i]] = -1;
         if (v->t.shape.rank < 0 && v->t.kind == PR_KIND_TENSOR) {
+            int from = first_unknown_from(w, n);
+            w->unknown_from[n->out[i]] = from >= 0 ? from : gi;
             set_from_declared(w, v);
-            if (status == PR_LAYER_OK)
+            if (status == PR_LAYER_OK) {
                 status = PR_LAYER_SHAPE_UNKNOWN;
+                why = pr_arena_strdup(&w->m->arena, taint ? "its output shapes are unknown under priori's assumptions (see the warnings)"
+                                                          : "its output shapes could not be inferred");
+            }
         } else {
             compare_declared(w, v, n);
         }
@@ -746,11 +1059,14 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
                           pr_node_label(n, label, sizeof label));
     if (unknown && status == PR_LAYER_OK)
         status = PR_LAYER_COST_INCOMPLETE;
+    if (status == PR_LAYER_COST_INCOMPLETE && !why)
+        why = pr_arena_strdup(&w->m->arena, taint ? "some extents are unknown (they rest on assumptions): counts are lower bounds"
+                                                  : "some extents are unknown: counts are lower bounds");
     e.incomplete = status != PR_LAYER_OK;
     w->last_exec = e;
     if (w->stat_of[pos] >= 0)
         w->exec[w->stat_of[pos]] = e;
-    return record(w, pos, &e, status);
+    return record(w, pos, &e, status, why);
 }
 
 /* ---- subgraphs ---- */
@@ -860,6 +1176,8 @@ int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const 
     struct pr_value *values = w->m->graph.values;
     for (int i = 0; i < g->ninputs; i++) {
         struct pr_value *v = &values[g->inputs[i]];
+        w->taint[g->inputs[i]] = w->in_at[w->level];   /* the holder's inputs' assumptions */
+        w->unknown_from[g->inputs[i]] = -1;
         if (in && in[i]) {
             v->t = *in[i];
             v->t.is_weight = false;
@@ -902,8 +1220,100 @@ int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const 
     for (int i = 0; i < g->noutputs; i++) {
         out[i] = values[g->outputs[i]].t;
         out[i].is_weight = false;
+        w->used_at[w->level] |= w->taint[g->outputs[i]];
     }
     return 0;
+}
+
+/* Short name of a node for messages: its name, else "<Op>_<index>". */
+static const char *short_name(const struct pr_node *n, char *buf, size_t size)
+{
+    if (n->name && *n->name)
+        snprintf(buf, size, "%s", n->name);
+    else
+        snprintf(buf, size, "%s_%d", n->op_type, n->index);
+    return buf;
+}
+
+/* Graph inputs of rank <= 1 (without a bound value) the value v is computed
+ * from, as "--value a=V, --value b=V" into buf; seen marks visited values. */
+static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char *buf, size_t size, int *budget)
+{
+    const struct pr_value *values = w->m->graph.values;
+    if (v < 0 || seen[v] || --*budget < 0)
+        return;   /* the budget bounds the search (and its recursion) on hostile graphs */
+    seen[v] = 1;
+    const struct pr_value *val = &values[v];
+    if (val->is_input && val->graph == 0) {
+        size_t used = strlen(buf);
+        if (!val->t.cval && val->t.shape.rank <= 1 && used + 1 < size)   /* what --value can bind */
+            snprintf(buf + used, size - used, "%s--value %s=V", used ? ", " : "", val->name);
+        return;
+    }
+    if (val->producer < 0)
+        return;
+    const struct pr_graph *g = val->graph == 0 ? &w->m->graph : w->m->graphs[val->graph];
+    const struct pr_node *p = &g->nodes[val->producer];
+    for (int k = 0; k < p->nin + p->nimplicit; k++)
+        inputs_behind(w, dep(p, k), seen, buf, size, budget);
+}
+
+int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                            uint64_t times, struct pr_sub_cost *cost, int *failed)
+{
+    struct walk *w = (struct walk *)c->symbols;
+    *failed = 0;
+    if (!w)
+        return pr_subgraph_run(c, sub, in, out, times, cost);
+    char name[300], fix[400] = "";
+    const struct pr_node *n = c->node;
+    int gi = (int)(n - w->m->graph.nodes);
+    if (!w->cond_fix[gi]) {   /* searched once per node */
+        unsigned char *seen = calloc((size_t)w->m->graph.nvalues + 1, 1);
+        int budget = 256;
+        if (seen && n->nin > 0)
+            inputs_behind(w, n->in[0], seen, fix, sizeof fix, &budget);
+        free(seen);
+        w->cond_fix[gi] = pr_arena_strdup(&w->m->arena, *fix ? fix : "no graph input that --value binds decides it");
+    }
+    uint64_t bit = assume(w, "the condition of '%s' is unknown: both branches analysed (%s)",
+                          short_name(n, name, sizeof name), w->cond_fix[gi] ? w->cond_fix[gi] : "?");
+    uint64_t saved = w->ambient;
+    int before = w->fails;
+    w->ambient |= bit;
+    w->used_at[w->level] |= bit;
+    w->in_at[w->level] |= bit;
+    int rc = pr_subgraph_run(c, sub, in, out, times, cost);
+    w->ambient = saved;
+    *failed = w->fails - before;
+    return rc;
+}
+
+void pr_subgraph_skip(struct pr_op_ctx *c, int sub)
+{
+    struct walk *w = (struct walk *)c->symbols;
+    if (!w)
+        return;
+    const struct pr_graph *g = c->node->subs[sub];
+    int first = w->graph_first[g->id], end = w->graph_end[g->id];
+    bool again = first < end && w->skipped[w->stat_of[first]];   /* the same If in a loop */
+    for (int p = first; p < end; p++)
+        w->skipped[w->stat_of[p]] = true;
+    if (!again && w->nskips++ == 0) {
+        pr_node_label(c->node, w->first_skip, sizeof w->first_skip);
+        snprintf(w->first_skip_attr, sizeof w->first_skip_attr, "%s", g->attr);
+    }
+}
+
+/* One warning for every If whose known condition left a branch out. */
+static void warn_skips(struct walk *w)
+{
+    if (w->nskips == 1)
+        pr_diag_add(&w->a->diag, "%s: the condition is known: %s is not taken, not analysed, not counted",
+                    w->first_skip, w->first_skip_attr);
+    else if (w->nskips > 1)
+        pr_diag_add(&w->a->diag, "%d If nodes have a known condition: only their taken branches are analysed and counted "
+                    "(first: %s, %s not taken)", w->nskips, w->first_skip, w->first_skip_attr);
 }
 
 void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
@@ -977,9 +1387,16 @@ static void finish_rows(struct walk *w)
             e = &r->shown;
             L->multiplier = r->shown_n;
             L->params = r->shown.params;
-            if (!r->shown_n)
+            if (!r->shown_n && w->skipped[w->stat_of[p]]) {
+                L->status = PR_LAYER_OK;
+                L->why = "in a branch that is not taken: not analysed, not counted";
+            } else if (!r->shown_n) {
                 L->status = PR_LAYER_SHAPE_UNKNOWN;   /* never ran: its parent could not run it */
+                L->why = "never ran: the node holding it could not run it";
+            }
         }
+        if (!L->why)
+            L->why = w->row_why[w->stat_of[p]];
         L->macs = e->macs;
         L->flops = e->flops;
         L->activation_bytes = e->activation_bytes;
@@ -1052,6 +1469,13 @@ static void free_walk(struct walk *w)
     free(w->dim_used);
     free(w->counted);
     free(w->read_by);
+    free(w->taint);
+    free(w->unknown_from);
+    free(w->skipped);
+    free(w->row_why);
+    free(w->cond_fix);
+    free(w->failed_node);
+    pr_names_free(&w->assumed);
     for (int i = 0; i < PR_MAX_NESTING + 2; i++)
         free(w->ctx_at[i]);
     pr_names_free(&w->dims);
@@ -1079,9 +1503,18 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     w.exec = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.exec);
     w.lastpos = calloc((size_t)g->nvalues + 1, sizeof *w.lastpos);
     w.read_by = calloc((size_t)g->nvalues + 1, sizeof *w.read_by);
+    w.taint = calloc((size_t)g->nvalues + 1, sizeof *w.taint);
+    w.unknown_from = malloc(((size_t)g->nvalues + 1) * sizeof *w.unknown_from);
+    w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
+    w.row_why = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.row_why);
+    w.cond_fix = calloc((size_t)total + 1, sizeof *w.cond_fix);
+    w.failed_node = calloc((size_t)total + 1, 1);
     int rc = -1;
     bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
     names_ok &= pr_names_init(&w.unbound, 16) == 0;
+    names_ok &= pr_names_init(&w.assumed, 16) == 0;
+    for (int v = 0; w.unknown_from && v < g->nvalues; v++)
+        w.unknown_from[v] = -1;
     for (int i = 0; names_ok && i < opt->ndims; i++) {
         int put = pr_names_put(&w.dims, opt->dims[i].symbol, i);
         names_ok = put >= 0;
@@ -1089,7 +1522,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
             w.dim_used[i] = true;
     }
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
-        !w.read_by || !names_ok) {
+        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
+        !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
@@ -1104,6 +1538,7 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
     if (run_graph(&w, g, &whole) < 0)
         goto out;
     finish_rows(&w);
+    warn_skips(&w);
     for (int i = 0; i < opt->ndims; i++)
         if (!w.dim_used[i])
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",

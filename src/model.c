@@ -86,7 +86,7 @@ static bool has_dotdot(const char *loc)
 }
 
 static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struct pr_value *v,
-                          struct pr_diag *diag, struct pr_err *err)
+                          struct pr_err *err)
 {
     struct pr_extdata *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
     if (!x)
@@ -127,8 +127,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     char *real = realpath(full, NULL);
     free(full);
     if (!real) {
-        pr_diag_add(diag, "initializer '%s': external data file '%s' is missing; its values are not needed for counting",
-                    v->name, loc);
+        x->missing = true;   /* warned about per file by warn_missing_files */
         return 0;
     }
     size_t dl = strlen(m->dir);
@@ -350,7 +349,7 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
         v->is_initializer = 1;
         v->t.is_weight = true;
         if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL &&
-            check_external(m, tp, v, b->diag, b->err) < 0)
+            check_external(m, tp, v, b->err) < 0)
             return -1;
     }
     int weightless = 0;
@@ -702,6 +701,41 @@ static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     return 0;
 }
 
+/* One warning per missing external-data file, with how many initializers
+ * it holds (a model saved with its weights elsewhere names one file for
+ * all of them). */
+static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
+{
+    const struct pr_graph *g = &m->graph;
+    struct pr_names files;   /* location -> first initializer naming it */
+    int *count = calloc((size_t)g->nvalues + 1, sizeof *count);
+    if (!count || pr_names_init(&files, 8) < 0) {
+        free(count);
+        return;   /* out of memory: warnings are dropped, as pr_diag_add does */
+    }
+    for (int i = 0; i < g->nvalues; i++) {
+        const struct pr_extdata *x = g->values[i].ext;
+        if (!x || !x->missing)
+            continue;
+        int first = pr_names_get(&files, x->location);
+        if (first < 0 && pr_names_put(&files, x->location, i) == 0)
+            first = i;
+        if (first >= 0)
+            count[first]++;
+    }
+    for (int i = 0; i < g->nvalues; i++) {
+        const char *loc = count[i] ? g->values[i].ext->location : NULL;
+        if (count[i] == 1)
+            pr_diag_add(diag, "initializer '%s': external data file '%s' is missing; its values are not needed for counting",
+                        g->values[i].name, loc);
+        else if (count[i] > 1)
+            pr_diag_add(diag, "external data file '%s' is missing (%d initializers, first: '%s'); their values are not needed for counting",
+                        loc, count[i], g->values[i].name);
+    }
+    pr_names_free(&files);
+    free(count);
+}
+
 /* The whole tree into m->graph (values, nodes) and m->graphs. */
 static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
                              struct pr_err *err)
@@ -732,6 +766,8 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
         m->graphs[i]->nvalues = g->nvalues;
     }
     free(b.stamp);
+    if (rc == 0)
+        warn_missing_files(m, diag);
     return rc;
 }
 

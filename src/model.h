@@ -37,6 +37,7 @@ struct pr_pbmem;
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
     int64_t offset, length;       /* length -1: to the end of the file */
+    bool missing;                 /* the file is absent (warned once per file, grouped) */
 };
 
 struct pr_value {

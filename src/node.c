@@ -170,6 +170,7 @@ static const Onnx__AttributeProto *typed_attr(struct pr_op_ctx *c, const char *n
     if (want == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT &&
         t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT)
         return a;   /* an int where a float is wanted converts exactly enough */
+    c->structural = true;   /* the file itself is wrong */
     pr_op_error(c, "attribute '%s' is %s but must be %s", name, type_name(t), type_name(want));
     return NULL;
 }
@@ -199,6 +200,7 @@ const char *pr_attr_str(struct pr_op_ctx *c, const char *name, const char *dflt)
     if (!a)
         return dflt;
     if (a->s.len > 4096) {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' is a string of %zu bytes; at most 4096 are accepted",
                     name, a->s.len);
         return dflt;
@@ -212,6 +214,7 @@ const char *pr_attr_str(struct pr_op_ctx *c, const char *name, const char *dflt)
         memcpy(s, a->s.data, a->s.len);
     s[a->s.len] = 0;
     if (strlen(s) != a->s.len) {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' contains a NUL byte", name);
         return dflt;
     }
@@ -224,6 +227,7 @@ int pr_attr_ints(struct pr_op_ctx *c, const char *name, int64_t *buf, int cap)
     if (!a)
         return -1;
     if (a->n_ints > (size_t)cap) {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' has %zu values; at most %d are meaningful here",
                     name, a->n_ints, cap);
         return -1;
@@ -239,6 +243,7 @@ int pr_attr_floats(struct pr_op_ctx *c, const char *name, double *buf, int cap)
     if (!a)
         return -1;
     if (a->n_floats > (size_t)cap) {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' has %zu values; at most %d are meaningful here",
                     name, a->n_floats, cap);
         return -1;
@@ -254,6 +259,7 @@ int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int ca
     if (!a)
         return -1;
     if (a->n_strings > (size_t)cap) {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' has %zu values; at most %d are meaningful here",
                     name, a->n_strings, cap);
         return -1;
@@ -262,6 +268,7 @@ int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int ca
         const ProtobufCBinaryData *b = &a->strings[i];
         char *s = b->len <= 4096 ? pr_arena_alloc(c->arena, b->len + 1) : NULL;
         if (!s) {
+            c->structural = true;   /* the file itself is wrong */
             pr_op_error(c, "attribute '%s': string %zu is %s", name, i,
                         b->len > 4096 ? "longer than 4096 bytes" : "out of memory");
             return -1;
@@ -270,6 +277,7 @@ int pr_attr_strs(struct pr_op_ctx *c, const char *name, const char **buf, int ca
             memcpy(s, b->data, b->len);
         s[b->len] = 0;
         if (strlen(s) != b->len) {
+            c->structural = true;   /* the file itself is wrong */
             pr_op_error(c, "attribute '%s': string %zu contains a NUL byte", name, i);
             return -1;
         }
@@ -294,6 +302,7 @@ int pr_attr_count(struct pr_op_ctx *c, const char *name)
     else if (t == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED)
         n = 0;   /* an empty list written without its type */
     else {
+        c->structural = true;   /* the file itself is wrong */
         pr_op_error(c, "attribute '%s' is %s but must be a list", name, type_name(t));
         return -1;
     }

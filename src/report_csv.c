@@ -37,12 +37,13 @@ int pr_report_csv(const struct pr_analysis *a, FILE *f)
     return pr_report_csv_energy(a, NULL, f);
 }
 
-/* With an estimate, two columns more at the end: time_s, energy_j. */
+/* With an estimate, two columns more at the end: time_s, energy_j. `why`
+ * says why a row is incomplete or not counted (empty when it is whole). */
 int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *e, FILE *f)
 {
     const struct pr_graph *g = &a->model->graph;
     fputs("index,node,name,op_type,domain,output_shapes,params,macs,flops,activation_bytes,"
-          "bytes_read,bytes_written,status,parent,depth,graph,multiplier,counted", f);
+          "bytes_read,bytes_written,status,parent,depth,graph,multiplier,counted,why", f);
     fputs(e ? ",time_s,energy_j\n" : "\n", f);
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
@@ -61,7 +62,8 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,
                 (unsigned long long)L->bytes_written, pr_layer_status_name(L->status), L->parent, L->depth);
         pr_csv_field(f, pr_layer_graph(a, L));
-        fprintf(f, ",%llu,%s", (unsigned long long)L->multiplier, L->counted ? "true" : "false");
+        fprintf(f, ",%llu,%s,", (unsigned long long)L->multiplier, L->counted ? "true" : "false");
+        pr_csv_field(f, L->why ? L->why : "");
         if (e)
             fprintf(f, ",%.6g,%.6g", e->layers[p].time_s, e->layers[p].energy_j);
         fputc('\n', f);

@@ -443,7 +443,13 @@ static void layer_table(FILE *f, const struct pr_analysis *a, const struct pr_es
             fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
                     pr_human_si(e->layers[p].time_s, "s", b[0], sizeof b[0]),
                     pr_human_si(e->layers[p].energy_j, "J", b[1], sizeof b[1]));
-        fprintf(f, "<td>%s</td></tr>\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        fprintf(f, "<td>%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        if (L->why) {   /* why it is incomplete or not counted */
+            fputs(L->status == PR_LAYER_OK ? "<small>" : "<br><small>", f);
+            pr_html_text(f, L->why, 300);
+            fputs("</small>", f);
+        }
+        fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table></section>\n", f);
 }

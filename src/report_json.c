@@ -191,6 +191,8 @@ static cJSON *layer(struct jb *b, const struct pr_analysis *a, const struct pr_e
     add(b, o, "graph", str(b, pr_layer_graph(a, L)));
     add(b, o, "multiplier", u64(b, L->multiplier));
     add(b, o, "counted", jcheck(b, cJSON_CreateBool(L->counted)));
+    if (L->why)
+        add(b, o, "why", str(b, L->why));   /* why it is incomplete or not counted */
     if (e) {
         add(b, o, "time_s", jcheck(b, cJSON_CreateNumber(e->layers[pos].time_s)));
         add(b, o, "energy_j", jcheck(b, cJSON_CreateNumber(e->layers[pos].energy_j)));
@@ -300,6 +302,11 @@ static cJSON *build(const struct pr_analysis *a, const struct pr_estimate *e, st
     for (int i = 0; unbound && i < a->nunbound; i++)
         add(b, unbound, NULL, str(b, a->unbound[i]));
     add(b, root, "unbound_symbols", unbound);
+    cJSON *assumed = jcheck(b, cJSON_CreateArray());   /* each names the flag that fixes it */
+    for (int i = 0; assumed && i < a->nassumptions; i++)
+        add(b, assumed, NULL, str(b, a->assumptions[i]));
+    add(b, root, "assumptions", assumed);
+    add(b, root, "assumption_failures", u64(b, (uint64_t)a->nassume_failures));
     cJSON *warn = jcheck(b, cJSON_CreateArray());
     for (size_t i = 0; warn && i < a->diag.count; i++)
         add(b, warn, NULL, str(b, a->diag.msgs[i]));

@@ -189,7 +189,12 @@ static void layers(FILE *f, const struct pr_analysis *a, const struct pr_estimat
         if (e)
             fprintf(f, " %s | %s |", pr_human_si(e->layers[p].time_s, "s", b1, sizeof b1),
                     pr_human_si(e->layers[p].energy_j, "J", b2, sizeof b2));
-        fprintf(f, " %s |\n", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        fprintf(f, " %s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status));
+        if (L->why) {   /* why it is incomplete or not counted */
+            fputs(L->status == PR_LAYER_OK ? "" : ": ", f);
+            pr_md_text(f, L->why, 300);
+        }
+        fputs(" |\n", f);
     }
     fputs("\n</details>\n", f);
 }

@@ -82,8 +82,10 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
         int indent = L->depth < 8 ? 2 * L->depth : 16;
         snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? pr_layer_graph(a, L) : "", L->depth ? ": " : "",
                  name ? name : "?");
+        bool not_taken = L->status == PR_LAYER_OK && !L->counted && L->why;   /* a branch not taken */
         snprintf(note, sizeof note, "%s%s%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status),
-                 L->depth && !L->counted ? (L->status == PR_LAYER_OK ? "not counted" : ", not counted") : "", "");
+                 L->depth && !L->counted ? (L->status == PR_LAYER_OK ? (not_taken ? "not taken" : "not counted")
+                                                                    : ", not counted") : "", "");
         if (L->depth && L->counted && L->multiplier != 1) {
             size_t used = strlen(note);
             snprintf(note + used, sizeof note - used, "%sx%llu", used ? ", " : "", (unsigned long long)L->multiplier);
@@ -102,6 +104,23 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
         free(name);
         free(op);
         free(shape);
+    }
+}
+
+/* Why each incomplete layer is incomplete (the note column's status). */
+static void why_block(FILE *f, const struct pr_analysis *a)
+{
+    bool any = false;
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_layer *L = &a->layers[p];
+        if (L->status == PR_LAYER_OK || !L->why)
+            continue;
+        if (!any)
+            fprintf(f, "\nwhy layers are incomplete\n");
+        any = true;
+        char *why = pr_text_clean(L->why, 400);
+        fprintf(f, "  %5d  %s\n", p, why ? why : "?");
+        free(why);
     }
 }
 
@@ -254,6 +273,7 @@ int pr_report_table_energy(const struct pr_analysis *a, const struct pr_estimate
     put_value_line(f, "outputs:", g, g->outputs, g->noutputs);
     fputc('\n', f);
     layers_table(f, a, e);
+    why_block(f, a);
     totals_block(f, a);
     if (e)
         energy_block(f, e);

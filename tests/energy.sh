@@ -50,7 +50,7 @@ ok = abs(e['co2e_g'] - e['energy_j']/3.6e6*1.2*300) <= 1e-9*e['co2e_g'] and e['m
 ok = ok and abs(e['wh_per_million'] - e['energy_j']*1e6/3600) <= 1e-9*e['wh_per_million']
 sys.exit(0 if ok else 1)"; then ok; else ko "JSON energy arithmetic"; fi
 "$PRIORI" analyze fixtures/demo_cnn.onnx --db $TDB --hw $HW --format csv >"$tmp/r.csv" 2>/dev/null
-contains "$tmp/r.csv" "counted,time_s,energy_j" "CSV energy columns"
+contains "$tmp/r.csv" "counted,why,time_s,energy_j" "CSV energy columns"
 
 # bad flags and databases: exit 2, clear message
 expect 2 "--precision without --hw" -- "$PRIORI" analyze fixtures/demo_cnn.onnx --precision int8

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
+#include "arena.h"
 #include "names.h"
 #include "report.h"
 #include "shape.h"
@@ -126,9 +128,48 @@ static void text_clean_replaces_invalid_utf8_and_controls(void)
     free(s);
 }
 
+/* --value text against a declared type and shape (bind_value.c). */
+static int parse_value(const char *text, int dtype, int rank, int64_t d0, struct pr_arena *ar, struct pr_tensor *t)
+{
+    struct pr_shape s = {.rank = rank, .dim = {d0}};
+    struct pr_err err = {0};
+    int rc = pr_value_parse("v", text, dtype, &s, ar, t, &err);
+    if (rc < 0)
+        CHECK_EQ(err.code, PR_EXIT_USAGE);
+    return rc;
+}
+
+static void value_text_fits_the_declared_type_and_shape(void)
+{
+    struct pr_arena ar;
+    pr_arena_init(&ar);
+    struct pr_tensor t;
+    CHECK_EQ(parse_value("16000", PR_DT_INT64, 0, 0, &ar, &t), 0);
+    CHECK(t.shape.rank == 0 && t.cval && t.cval->n == 1 && t.cval->i[0] == 16000 && t.dtype == PR_DT_INT64);
+    CHECK_EQ(parse_value("2,-4", PR_DT_INT32, 1, -1, &ar, &t), 0);   /* a symbolic extent takes the count */
+    CHECK(t.shape.rank == 1 && t.shape.dim[0] == 2 && t.cval->i[1] == -4);
+    CHECK_EQ(parse_value("0.5,1e3", PR_DT_FLOAT, -1, 0, &ar, &t), 0);  /* unknown rank: [n] */
+    CHECK(t.shape.rank == 1 && t.cval->f[0] == 0.5 && t.cval->f[1] == 1000.0);
+    CHECK_EQ(parse_value("true", PR_DT_BOOL, 0, 0, &ar, &t), 0);
+    CHECK_EQ(t.cval->i[0], 1);
+    CHECK_EQ(parse_value("127", PR_DT_INT8, 0, 0, &ar, &t), 0);
+    CHECK_EQ(parse_value("128", PR_DT_INT8, 0, 0, &ar, &t), -1);      /* outside int8 */
+    CHECK_EQ(parse_value("-1", PR_DT_UINT8, 0, 0, &ar, &t), -1);
+    CHECK_EQ(parse_value("1.5", PR_DT_INT64, 0, 0, &ar, &t), -1);
+    CHECK_EQ(parse_value("nan", PR_DT_FLOAT, 0, 0, &ar, &t), -1);
+    CHECK_EQ(parse_value("2", PR_DT_BOOL, 0, 0, &ar, &t), -1);
+    CHECK_EQ(parse_value("1,2", PR_DT_INT64, 0, 0, &ar, &t), -1);     /* a scalar takes one value */
+    CHECK_EQ(parse_value("1,2,3", PR_DT_INT64, 1, 2, &ar, &t), -1);   /* [2] takes two */
+    CHECK_EQ(parse_value("1,", PR_DT_INT64, 1, -1, &ar, &t), -1);     /* an empty value */
+    CHECK_EQ(parse_value("a", PR_DT_STRING, 0, 0, &ar, &t), -1);
+    CHECK_EQ(parse_value("1", PR_DT_INT64, 2, 1, &ar, &t), -1);       /* rank 2 */
+    pr_arena_free(&ar);
+}
+
 void suite_core(void)
 {
     RUN(broadcast_follows_numpy_rules);
+    RUN(value_text_fits_the_declared_type_and_shape);
     RUN(broadcast_keeps_unknown_extents_unknown);
     RUN(numel_and_bytes_are_checked);
     RUN(u64_arithmetic_saturates_and_flags);

