@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate_roof.h"
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
@@ -105,6 +106,11 @@ static double xfam_median(const struct pr_sample *s, int n, enum pr_fit_kind kin
 static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const struct cal_args *a,
                           struct pr_sample *s, double *err, struct summary *sum)
 {
+    if (pr_profile_is_roof(db, p)) {   /* GPU profiles: calibrate_roof.c */
+        if (pr_calibrate_roof(db, p, a->baselines) < 0)
+            fprintf(stderr, "priori: %s: the roofline fit failed (out of memory)\n", p->id);
+        return;
+    }
     int models, n = samples_of(db, p, s, &models);
     if (!n)
         return;

@@ -1,0 +1,327 @@
+/* fit_roof.c -- fitting the roofline model of roofline.c to measured
+ * calls (latency and energy per call at several batch sizes), and its
+ * held-out validation.
+ *
+ * Latency. Parameters x = (t_launch[c], 1/rate[c] for the classes c =
+ * conv, gemm, grouped, attention, eltwise; 1/bw, t_fixed), fitted as
+ * theta = log x within box bounds
+ *   1e-7 <= t_launch[c] <= 1e-3 s,   1e-7 <= t_fixed <= 0.05 s,
+ *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
+ *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
+ *   the spec gives one (fp32 convolutions on TF32 tensor cores) --,
+ *   FLOP/s = peak for eltwise),
+ *   bw_max * 1e-4 <= bw <= bw_max            (spec bandwidth),
+ * minimising the squared log error over calls i:
+ *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
+ *   T_i = t_fixed + sum_k n_k max(t_launch[c_k], w_k/rate[c_k], s_i b_k/bw).
+ * T is piecewise linear in x; within a piece, dT_i/dtheta_j = the sum of
+ * the terms in which x_j wins the max (x_j dT/dx_j). Projected
+ * Levenberg-Marquardt: solve (J'J + lambda diag(J'J)) d = -J'r with
+ * J_ij = (dT_i/dtheta_j) / T_i, r_i = log T_i - log T_meas_i, clamp
+ * theta + d to the box, accept when F falls (lambda / 3), else lambda x 4.
+ * Started from three points (rates at 10%, 30%, 80% of the bound, bw at
+ * 50%, t_launch 3, 6, 12 us); the best end point is kept.
+ *
+ * Energy. With the fitted times, E is linear in the rest:
+ *   E_i = p_static T_i + sum_c e_work[c] W_ic + e_byte s_i B_i + e_launch K_i
+ * (W_ic: MACs of class c, FLOPs for eltwise; B_i bytes; K_i kernels), all
+ * coefficients >= 0: non-negative least squares on relative error
+ * (each row divided by the measured E_i), as fit.c does.
+ *
+ * Baselines (kind 1, 2): E = b MACs, E = a + b MACs per call, NNLS on
+ * relative error over the same calls.
+ */
+#include "roofline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit.h"
+
+enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED, NP };
+
+struct box { double lo[NP], hi[NP]; };
+
+static void x_of(const double *th, double *x)
+{
+    for (int j = 0; j < NP; j++)
+        x[j] = exp(th[j]);
+}
+
+/* T of sample s and, if grad, dT/dtheta. */
+static double call_time(const struct pr_roof_sample *s, const double *x, double *grad)
+{
+    double t = x[P_FIXED];
+    if (grad) {
+        memset(grad, 0, NP * sizeof *grad);
+        grad[P_FIXED] = x[P_FIXED];
+    }
+    for (int i = 0; i < s->nk; i++) {
+        const struct pr_kgroup *k = &s->k[i];
+        double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
+        double v[3] = {x[P_LAUNCH + k->cls], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW]};
+        int j = v[1] > v[0] ? 1 : 0;
+        j = v[2] > v[j] ? 2 : j;
+        t += k->count * v[j];
+        if (grad)
+            grad[j == 0 ? P_LAUNCH + k->cls : j == 1 ? P_RATE + k->cls : P_BW] += k->count * v[j];
+    }
+    return t;
+}
+
+static double cost(const struct pr_roof_sample *s, int n, const double *th)
+{
+    double x[NP], f = 0;
+    x_of(th, x);
+    for (int i = 0; i < n; i++) {
+        double r = log(call_time(&s[i], x, NULL) / s[i].latency_s);
+        f += r * r;
+    }
+    return f;
+}
+
+static void clamp(const struct box *b, double *th)
+{
+    for (int j = 0; j < NP; j++)
+        th[j] = th[j] < b->lo[j] ? b->lo[j] : th[j] > b->hi[j] ? b->hi[j] : th[j];
+}
+
+/* Projected Levenberg-Marquardt from th (in place); returns F. */
+static double lm(const struct pr_roof_sample *s, int n, const struct box *b, double *th)
+{
+    double f = cost(s, n, th), lambda = 1e-2, x[NP], g[NP];
+    for (int it = 0; it < 200 && lambda < 1e12; it++) {
+        double A[NP * NP] = {0}, v[NP] = {0};
+        x_of(th, x);
+        for (int i = 0; i < n; i++) {
+            double t = call_time(&s[i], x, g), r = log(t / s[i].latency_s);
+            for (int p = 0; p < NP; p++) {
+                v[p] -= g[p] / t * r;
+                for (int q = 0; q < NP; q++)
+                    A[p * NP + q] += g[p] / t * g[q] / t;
+            }
+        }
+        bool moved = false;
+        while (lambda < 1e12) {
+            double M[NP * NP], d[NP], nt[NP];
+            memcpy(M, A, sizeof M);
+            memcpy(d, v, sizeof d);
+            for (int p = 0; p < NP; p++)
+                M[p * NP + p] += lambda * A[p * NP + p] + 1e-12;
+            if (pr_gauss_solve(M, d, NP) < 0) {
+                lambda *= 4;
+                continue;
+            }
+            for (int p = 0; p < NP; p++)
+                nt[p] = th[p] + d[p];
+            clamp(b, nt);
+            double nf = cost(s, n, nt);
+            if (nf < f) {
+                moved = f - nf > 1e-12 * (1 + f);
+                memcpy(th, nt, sizeof nt);
+                f = nf;
+                lambda = lambda / 3 > 1e-9 ? lambda / 3 : 1e-9;
+                break;
+            }
+            lambda *= 4;
+        }
+        if (!moved)
+            break;
+    }
+    return f;
+}
+
+static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd, struct pr_roof *r)
+{
+    double mac = bd->mac_rate > 0 ? bd->mac_rate : 1e18, flop = bd->flop_rate > 0 ? bd->flop_rate : 1e18;
+    double bw = bd->bw > 0 ? bd->bw : 1e18;
+    struct box b;
+    b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
+    for (int c = 0; c < PR_KC_COUNT; c++) {
+        double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
+        b.lo[P_LAUNCH + c] = log(1e-7), b.hi[P_LAUNCH + c] = log(1e-3);
+        b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
+    }
+    b.lo[P_BW] = -log(bw), b.hi[P_BW] = -log(bw * 1e-4);
+    static const double frac[3] = {0.1, 0.3, 0.8}, launch[3] = {3e-6, 6e-6, 12e-6};
+    double best[NP], fbest = INFINITY;
+    for (int st = 0; st < 3; st++) {
+        double th[NP];
+        th[P_FIXED] = log(1e-5);
+        for (int c = 0; c < PR_KC_COUNT; c++) {
+            th[P_LAUNCH + c] = log(launch[st]);
+            th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
+        }
+        th[P_BW] = -log(bw * 0.5);
+        clamp(&b, th);
+        double f = lm(s, n, &b, th);
+        if (f < fbest) {
+            fbest = f;
+            memcpy(best, th, sizeof best);
+        }
+    }
+    double x[NP];
+    x_of(best, x);
+    r->t_fixed = x[P_FIXED];
+    for (int c = 0; c < PR_KC_COUNT; c++) {
+        r->t_launch[c] = x[P_LAUNCH + c];
+        r->rate[c] = 1 / x[P_RATE + c];
+    }
+    r->bw = 1 / x[P_BW];
+}
+
+enum { NE = PR_KC_COUNT + 3 };   /* p_static, e_work[], e_byte, e_launch */
+
+static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, double *row)
+{
+    double t, e;
+    pr_roof_call(r, s->k, s->nk, s->scale, &t, &e);
+    memset(row, 0, NE * sizeof *row);
+    row[0] = t;
+    for (int i = 0; i < s->nk; i++) {
+        const struct pr_kgroup *k = &s->k[i];
+        row[1 + k->cls] += k->count * (k->cls == PR_KC_ELTWISE ? k->flops : k->macs);
+        row[1 + PR_KC_COUNT] += k->count * s->scale * k->bytes;
+        row[2 + PR_KC_COUNT] += k->count;
+    }
+}
+
+/* NNLS of (A x = 1) with A's rows divided by y and columns scaled to unit norm. */
+static int nnls_relative(double *A, const double *y, int n, int k, double *x)
+{
+    double norm[PR_FIT_MAXVAR] = {0}, *b = malloc((size_t)n * sizeof *b);
+    if (!b)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        b[i] = 1;
+        for (int j = 0; j < k; j++) {
+            A[i * k + j] /= y[i];
+            norm[j] += A[i * k + j] * A[i * k + j];
+        }
+    }
+    for (int j = 0; j < k; j++)
+        norm[j] = norm[j] > 0 ? sqrt(norm[j]) : 1;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++)
+            A[i * k + j] /= norm[j];
+    int rc = pr_nnls(A, b, n, k, x);
+    for (int j = 0; j < k; j++)
+        x[j] /= norm[j];
+    free(b);
+    return rc;
+}
+
+int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd, struct pr_roof *r)
+{
+    double elem = r->elem_bytes;
+    int train = r->train;
+    memset(r, 0, sizeof *r);
+    r->elem_bytes = elem, r->train = train;
+    if (n < 1)
+        return -1;
+    fit_latency(s, n, bd, r);
+    double *A = malloc((size_t)n * NE * sizeof *A), *y = malloc((size_t)n * sizeof *y), x[NE];
+    int rc = -1;
+    if (A && y) {
+        for (int i = 0; i < n; i++) {
+            energy_row(r, &s[i], &A[i * NE]);
+            y[i] = s[i].energy_j;
+        }
+        rc = nnls_relative(A, y, n, NE, x);
+        r->p_static = x[0];
+        for (int c = 0; c < PR_KC_COUNT; c++)
+            r->e_work[c] = x[1 + c];
+        r->e_byte = x[1 + PR_KC_COUNT];
+        r->e_launch = x[2 + PR_KC_COUNT];
+    }
+    free(A);
+    free(y);
+    return rc;
+}
+
+/* Baseline fit: E = b MACs (kind 1) or a + b MACs (kind 2); x[0] = a, x[1] = b. */
+static int fit_macs(const struct pr_roof_sample *s, int n, int kind, double *x)
+{
+    int k = kind == 1 ? 1 : 2;
+    double *A = malloc((size_t)n * 2 * sizeof *A), *y = malloc((size_t)n * sizeof *y), z[2] = {0};
+    int rc = -1;
+    if (A && y) {
+        for (int i = 0; i < n; i++) {
+            if (k == 2)
+                A[i * 2] = 1;
+            A[i * k + k - 1] = s[i].macs;
+            y[i] = s[i].energy_j;
+        }
+        rc = nnls_relative(A, y, n, k, z);
+    }
+    x[0] = k == 2 ? z[0] : 0;
+    x[1] = z[k - 1];
+    free(A);
+    free(y);
+    return rc;
+}
+
+int pr_roof_holdout(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *b, int kind, bool by_family,
+                    double *energy, double *latency)
+{
+    struct pr_roof_sample *t = malloc(((size_t)n + 1) * sizeof *t);
+    bool *done = calloc((size_t)n + 1, sizeof *done);
+    int rc = t && done ? 0 : -1;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        if (done[i])
+            continue;
+        const char *key = by_family ? s[i].family : s[i].model;
+        int m = 0;
+        for (int j = 0; j < n; j++)
+            if (strcmp(by_family ? s[j].family : s[j].model, key) != 0)
+                t[m++] = s[j];
+        struct pr_roof r = {.elem_bytes = 4};
+        double x[2] = {0, 0};
+        if (kind == 0 ? pr_roof_fit(t, m, b, &r) : fit_macs(t, m, kind, x))
+            rc = -1;
+        for (int j = 0; rc == 0 && j < n; j++) {
+            if (strcmp(by_family ? s[j].family : s[j].model, key) != 0)
+                continue;
+            done[j] = true;
+            latency[j] = -1;
+            if (kind == 0)
+                pr_roof_call(&r, s[j].k, s[j].nk, s[j].scale, &latency[j], &energy[j]);
+            else
+                energy[j] = x[0] + x[1] * s[j].macs;
+        }
+    }
+    free(t);
+    free(done);
+    return rc;
+}
+
+/* Ranks of v (1-based; ties get their mean rank). */
+static void ranks(const double *v, int n, double *r)
+{
+    for (int i = 0; i < n; i++) {
+        int below = 0, equal = 0;
+        for (int j = 0; j < n; j++)
+            below += v[j] < v[i], equal += v[j] == v[i];
+        r[i] = below + (equal + 1) / 2.0;
+    }
+}
+
+double pr_spearman(const double *x, const double *y, int n)
+{
+    if (n < 2)
+        return 0;
+    double *rx = malloc((size_t)n * 2 * sizeof *rx), sxy = 0, sxx = 0, syy = 0, m = (n + 1) / 2.0;
+    if (!rx)
+        return 0;
+    double *ry = rx + n;
+    ranks(x, n, rx);
+    ranks(y, n, ry);
+    for (int i = 0; i < n; i++) {
+        sxy += (rx[i] - m) * (ry[i] - m);
+        sxx += (rx[i] - m) * (rx[i] - m);
+        syy += (ry[i] - m) * (ry[i] - m);
+    }
+    free(rx);
+    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
+}

@@ -1,0 +1,168 @@
+/* roofline.c -- an analysis as accelerator kernels, and their time and
+ * energy under a fitted roofline (DESIGN.md "Energy model", on GPUs).
+ *
+ * Kernels. Every layer in the totals runs one kernel (times its loop
+ * multiplier) unless its operator says it is a view (cost function:
+ * PR_KERNEL_VIEW: Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape,
+ * Constant, Dropout), or all its outputs are constants priori folded
+ * (shape arithmetic an eager framework does on the host), or it writes
+ * nothing; a recurrent layer runs one kernel per time step (and
+ * direction), each a share of its work. Its class comes from the operator
+ * too (ops/op.h pr_kernel_class): conv (Conv, ConvTranspose, group 1),
+ * grouped (group > 1), attention (a product of two activations, attention
+ * operators), gemm (any other layer with MACs), eltwise (no MACs). Its
+ * work is its MACs (eltwise: FLOPs - 2 MACs), its bytes are bytes read +
+ * written at the graph's element types.
+ *
+ * Time and energy of a kernel of class c, with s = bytes at the profile's
+ * precision per byte of the graph (2/4 for an fp32 graph on fp16):
+ *   t = max(t_launch[c], work / rate[c], s * bytes / bw)
+ *   e = work * e_work[c] + s * bytes * e_byte + e_launch
+ * and of a call: latency = t_fixed + sum t, E = p_static * latency + sum e.
+ * The regime of a kernel is the term that wins the max.
+ *
+ * Training step (pr_train_kernels), from the forward kernels, per kernel:
+ *   forward    the kernel itself;
+ *   backward   a MAC kernel: two kernels of the same MACs and bytes (the
+ *              gradient of the input and of the weight, or of both
+ *              operands of an activation product): 2 x forward MACs;
+ *              an eltwise kernel: one kernel with 1.5 x its bytes (reads
+ *              the output gradient and the saved input, writes the input
+ *              gradient) and its FLOPs;
+ *              (the first layer's input gradient, which frameworks skip,
+ *              is counted: a small overcount);
+ *   optimizer  SGD with momentum on fp32 master weights: per parameter
+ *              4 B read of weight, gradient and momentum, 4 B write of
+ *              weight and momentum (20 B), and the autocast copy of the
+ *              weight per step (4 B read, 2 B write): 26 B per parameter,
+ *              as three eltwise kernels (fused multi-tensor updates).
+ */
+#include "roofline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op.h"
+
+const char *const pr_regime_name[] = {"", "launch", "compute", "memory"};
+
+bool pr_layer_kernel(const struct pr_analysis *a, const struct pr_layer *L, struct pr_kgroup *k)
+{
+    memset(k, 0, sizeof *k);
+    if (!pr_layer_in_totals(a, L) || L->kernel == PR_KERNEL_VIEW || L->bytes_written == 0)
+        return false;
+    const struct pr_node *n = &a->model->graph.nodes[L->node];
+    bool folded = n->nout > 0;
+    for (int i = 0; i < n->nout; i++)
+        if (n->out[i] >= 0 && !a->model->graph.values[n->out[i]].t.cval)
+            folded = false;
+    if (folded)
+        return false;
+    if (L->macs)
+        k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV : L->kernel == PR_KERNEL_GROUPED ? PR_KC_GROUPED
+               : L->kernel == PR_KERNEL_ATTENTION ? PR_KC_ATTENTION : PR_KC_GEMM;
+    else
+        k->cls = PR_KC_ELTWISE;
+    double other = (double)L->flops - 2.0 * (double)L->macs, steps = L->steps > 1 ? L->steps : 1;
+    k->count = (double)L->multiplier * steps;
+    k->macs = (double)L->macs / steps;
+    k->flops = (other > 0 ? other : 0) / steps;
+    k->bytes = ((double)L->bytes_read + (double)L->bytes_written) / steps;
+    return true;
+}
+
+double pr_graph_float_bytes(const struct pr_analysis *a)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int i = 0; i < g->ninputs; i++)
+        if (pr_dtype_is_float(g->values[g->inputs[i]].t.dtype))
+            return pr_dtype_bits(g->values[g->inputs[i]].t.dtype) / 8.0;
+    for (int i = 0; i < g->nvalues; i++)
+        if (g->values[i].is_initializer && pr_dtype_is_float(g->values[i].t.dtype) &&
+            pr_dtype_bits(g->values[i].t.dtype) >= 8)
+            return pr_dtype_bits(g->values[i].t.dtype) / 8.0;
+    return 4;
+}
+
+/* Adds k to the groups (merging with an identical one). */
+static void add_group(struct pr_kgroup *g, int *n, const struct pr_kgroup *k)
+{
+    for (int i = 0; i < *n; i++)
+        if (g[i].cls == k->cls && g[i].macs == k->macs && g[i].flops == k->flops && g[i].bytes == k->bytes) {
+            g[i].count += k->count;
+            return;
+        }
+    g[(*n)++] = *k;
+}
+
+int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
+{
+    struct pr_kgroup *g = malloc(((size_t)a->nlayers + 1) * sizeof *g), k;
+    int n = 0;
+    if (!g)
+        return -1;
+    for (int i = 0; i < a->nlayers; i++)
+        if (pr_layer_kernel(a, &a->layers[i], &k))
+            add_group(g, &n, &k);
+    *out = g;
+    return n;
+}
+
+int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, struct pr_kgroup **out)
+{
+    struct pr_kgroup *g = malloc(((size_t)n * 2 + 2) * sizeof *g);
+    int m = 0;
+    if (!g)
+        return -1;
+    for (int i = 0; i < n; i++)
+        g[m++] = fwd[i];
+    for (int i = 0; i < n; i++) {
+        struct pr_kgroup b = fwd[i];
+        if (b.cls == PR_KC_ELTWISE)
+            b.bytes *= 1.5;
+        else
+            b.count *= 2;
+        add_group(g, &m, &b);
+    }
+    if (params > 0)
+        g[m++] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, 2 * params / 3, 26 * params / 3};
+    *out = g;
+    return m;
+}
+
+static double work_of(const struct pr_kgroup *k)
+{
+    return k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
+}
+
+double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
+{
+    double launch = r->t_launch[k->cls], compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw;
+    double t = launch;
+    enum pr_regime g = PR_REGIME_LAUNCH;
+    if (compute > t)
+        t = compute, g = PR_REGIME_COMPUTE;
+    if (memory > t)
+        t = memory, g = PR_REGIME_MEMORY;
+    if (regime)
+        *regime = g;
+    return t * k->count;
+}
+
+double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
+{
+    return k->count * (work_of(k) * r->e_work[k->cls] + scale * k->bytes * r->e_byte + r->e_launch);
+}
+
+void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, double scale, double *latency,
+                  double *energy)
+{
+    double t = r->t_fixed, e = 0;
+    for (int i = 0; i < n; i++) {
+        t += pr_roof_time(r, &k[i], scale, NULL);
+        e += pr_roof_dynamic(r, &k[i], scale);
+    }
+    *latency = t;
+    *energy = r->p_static * t + e;
+}
