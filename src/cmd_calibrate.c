@@ -115,7 +115,7 @@ static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const st
     if (!n)
         return;
     struct pr_valid v = {.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
-                         .lat_loo_median = -1};
+                         .lat_loo_median = -1, .lat_loo_p90 = -1, .lat_xfam_median = -1};
     if (models >= PR_FIT_MIN_MODELS) {
         pr_fit(s, n, PR_FIT_PRIORI, &p->coef);
         p->method = PR_METHOD_FITTED;

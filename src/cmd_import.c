@@ -18,7 +18,9 @@
  * the batch (as `--dim batch=N`): a models entry "MODEL@bN" (graph MODEL,
  * batch N) with its features and kernels (roofline.c). Each row becomes a
  * record of profile HW/PRECISION/MODE (created with the spec values when
- * new, method "none" until `priori calibrate`). The database is rewritten
+ * new, method "none" until `priori calibrate`); a record already there
+ * (same model, profile, run, energy and latency) is not added twice. The
+ * database is rewritten
  * atomically once at the end; any error leaves it as it was.
  */
 #include <stdio.h>
@@ -174,6 +176,12 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
                              .excluded = (char *)str_of(row, "excluded")};
     if (!*r.source)
         r.source = (char *)file;
+    for (int k = 0; k < db->nrecords; k++) {   /* importing the same file again adds nothing */
+        const struct pr_db_record *o = &db->records[k];
+        if (strcmp(o->model, name) == 0 && strcmp(o->profile, id) == 0 && o->run == r.run &&
+            o->j_per_sample == r.j_per_sample && o->latency_s == r.latency_s)
+            return 0;
+    }
     return pr_db_add_record(db, &r) < 0 ? PR_EXIT_INTERNAL : 0;
 }
 

@@ -248,6 +248,7 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
     size_t len = push(w, "roofline", 0);
     struct pr_roof *f = &p->roof;
     if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || get_num(w, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
+        get_num(w, r, "t_min_s", true, 0, 1, &f->t_min) ||
         read_kc(w, r, "rate", 1e18, f->rate) || get_num(w, r, "bw", true, 1, 1e15, &f->bw) ||
         get_num(w, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
         get_num(w, r, "e_byte", true, 0, 1, &f->e_byte) || get_num(w, r, "e_launch", true, 0, 1, &f->e_launch) ||
@@ -619,7 +620,8 @@ const struct pr_db_model *pr_db_model_find(const struct pr_db *db, const char *n
 /* Preference when the caller leaves precision or scenario open. */
 static int rank(const struct pr_profile *p)
 {
-    return (strcmp(p->precision, "fp32") == 0 ? 0 : 2) + (strcmp(p->scenario, "single") == 0 ? 0 : 1);
+    return (strcmp(p->precision, "fp32") == 0 ? 0 : 2) + (strcmp(p->scenario, "single") == 0 ? 0 : 1) +
+           (strcmp(p->scenario, "train") == 0 ? 4 : 0);
 }
 
 const struct pr_profile *pr_db_select(const struct pr_db *db, const char *hw, const char *precision,
@@ -758,6 +760,7 @@ static void roof_json(cJSON *o, const struct pr_roof *f)
         return;
     add_kc(r, "t_launch_s", f->t_launch);
     cJSON_AddNumberToObject(r, "t_fixed_s", f->t_fixed);
+    cJSON_AddNumberToObject(r, "t_min_s", f->t_min);
     add_kc(r, "rate", f->rate);
     cJSON_AddNumberToObject(r, "bw", f->bw);
     cJSON_AddNumberToObject(r, "p_static_w", f->p_static);

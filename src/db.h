@@ -108,6 +108,7 @@ struct pr_valid {
 struct pr_roof {
     double t_launch[PR_KC_COUNT];      /* s per kernel (floor: launch and framework overhead) */
     double t_fixed;                    /* s per call */
+    double t_min;                      /* s: shortest kernel on the device */
     double rate[PR_KC_COUNT];          /* MAC/s (eltwise: FLOP/s) */
     double bw;                         /* B/s */
     double p_static;                   /* W */

@@ -39,7 +39,7 @@
 
 #include "fit.h"
 
-enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED, NP };
+enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED, P_MIN, NP };
 
 struct box { double lo[NP], hi[NP]; };
 
@@ -52,22 +52,23 @@ static void x_of(const double *th, double *x)
 /* T of sample s and, if grad, dT/dtheta. */
 static double call_time(const struct pr_roof_sample *s, const double *x, double *grad)
 {
-    double t = x[P_FIXED];
-    if (grad) {
-        memset(grad, 0, NP * sizeof *grad);
-        grad[P_FIXED] = x[P_FIXED];
-    }
+    double host = 0, dev = 0, gh[NP] = {0}, gd[NP] = {0};
     for (int i = 0; i < s->nk; i++) {
         const struct pr_kgroup *k = &s->k[i];
         double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
-        double v[3] = {x[P_LAUNCH + k->cls], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW]};
+        double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW]};
         int j = v[1] > v[0] ? 1 : 0;
         j = v[2] > v[j] ? 2 : j;
-        t += k->count * v[j];
-        if (grad)
-            grad[j == 0 ? P_LAUNCH + k->cls : j == 1 ? P_RATE + k->cls : P_BW] += k->count * v[j];
+        dev += k->count * v[j];
+        gd[j == 0 ? P_MIN : j == 1 ? P_RATE + k->cls : P_BW] += k->count * v[j];
+        host += k->count * x[P_LAUNCH + k->cls];
+        gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
     }
-    return t;
+    if (grad) {
+        memcpy(grad, host > dev ? gh : gd, NP * sizeof *grad);
+        grad[P_FIXED] = x[P_FIXED];
+    }
+    return x[P_FIXED] + (host > dev ? host : dev);
 }
 
 static double cost(const struct pr_roof_sample *s, int n, const double *th)
@@ -138,6 +139,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     double bw = bd->bw > 0 ? bd->bw : 1e18;
     struct box b;
     b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
+    b.lo[P_MIN] = log(1e-7), b.hi[P_MIN] = log(1e-4);
     for (int c = 0; c < PR_KC_COUNT; c++) {
         double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
         b.lo[P_LAUNCH + c] = log(1e-7), b.hi[P_LAUNCH + c] = log(1e-3);
@@ -149,6 +151,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     for (int st = 0; st < 3; st++) {
         double th[NP];
         th[P_FIXED] = log(1e-5);
+        th[P_MIN] = log(2e-6);
         for (int c = 0; c < PR_KC_COUNT; c++) {
             th[P_LAUNCH + c] = log(launch[st]);
             th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
@@ -164,6 +167,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     double x[NP];
     x_of(best, x);
     r->t_fixed = x[P_FIXED];
+    r->t_min = x[P_MIN];
     for (int c = 0; c < PR_KC_COUNT; c++) {
         r->t_launch[c] = x[P_LAUNCH + c];
         r->rate[c] = 1 / x[P_RATE + c];

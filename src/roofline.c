@@ -109,7 +109,7 @@ int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
     return n;
 }
 
-int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, struct pr_kgroup **out)
+int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, struct pr_kgroup **out)
 {
     struct pr_kgroup *g = malloc(((size_t)n * 2 + 2) * sizeof *g);
     int m = 0;
@@ -126,7 +126,7 @@ int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, struct p
         add_group(g, &m, &b);
     }
     if (params > 0)
-        g[m++] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, 2 * params / 3, 26 * params / 3};
+        g[m++] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, 2 * params / 3, 26 * params / 3 / scale};
     *out = g;
     return m;
 }
@@ -138,7 +138,7 @@ static double work_of(const struct pr_kgroup *k)
 
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
 {
-    double launch = r->t_launch[k->cls], compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw;
+    double launch = r->t_min, compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw;
     double t = launch;
     enum pr_regime g = PR_REGIME_LAUNCH;
     if (compute > t)
@@ -158,11 +158,79 @@ double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, doubl
 void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, double scale, double *latency,
                   double *energy)
 {
-    double t = r->t_fixed, e = 0;
+    double host = 0, dev = 0, e = 0;
     for (int i = 0; i < n; i++) {
-        t += pr_roof_time(r, &k[i], scale, NULL);
+        dev += pr_roof_time(r, &k[i], scale, NULL);
+        host += k[i].count * r->t_launch[k[i].cls];
         e += pr_roof_dynamic(r, &k[i], scale);
     }
-    *latency = t;
-    *energy = r->p_static * t + e;
+    *latency = r->t_fixed + (host > dev ? host : dev);
+    *energy = r->p_static * *latency + e;
+}
+
+/* Samples per call: the first graph input's leading extent (1 when unknown). */
+static double samples_per_call(const struct pr_analysis *a)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int i = 0; i < g->ninputs; i++) {
+        const struct pr_shape *s = &g->values[g->inputs[i]].t.shape;
+        if (s->rank >= 1 && s->dim[0] > 0)
+            return (double)s->dim[0];
+    }
+    return 1;
+}
+
+int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bool train, struct pr_roof_out *o)
+{
+    const struct pr_roof *r = &p->roof;
+    double scale = r->elem_bytes / pr_graph_float_bytes(a), host = 0, dev = 0, dyn = 0;
+    memset(o, 0, sizeof *o);
+    o->samples = samples_per_call(a);
+    o->layers = calloc((size_t)a->nlayers + 1, sizeof *o->layers);
+    if (!o->layers)
+        return -1;
+    for (int i = 0; i < a->nlayers; i++) {
+        struct pr_kgroup k, *t = &k;
+        int n = 1;
+        if (!pr_layer_kernel(a, &a->layers[i], &k))
+            continue;
+        if (train && (n = pr_train_kernels(&k, 1, 0, 1, &t)) < 0)
+            return -1;
+        struct pr_roof_layer *L = &o->layers[i];
+        for (int j = 0; j < n; j++) {
+            enum pr_regime g;
+            L->device_s += pr_roof_time(r, &t[j], scale, &g);
+            L->host_s += t[j].count * r->t_launch[t[j].cls];
+            L->dynamic_j += pr_roof_dynamic(r, &t[j], scale);
+            if (j == 0)
+                L->regime = g;
+        }
+        if (t != &k)
+            free(t);
+        dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;
+    }
+    o->fixed_s = r->t_fixed;
+    if (train) {   /* the optimizer step: pr_train_kernels' last group */
+        struct pr_kgroup *t;
+        int n = pr_train_kernels(NULL, 0, (double)a->totals.params, scale, &t);
+        if (n < 0)
+            return -1;
+        for (int j = 0; j < n; j++) {
+            o->fixed_s += pr_roof_time(r, &t[j], scale, NULL);
+            host += t[j].count * r->t_launch[t[j].cls];
+            o->fixed_dynamic_j += pr_roof_dynamic(r, &t[j], scale);
+        }
+        free(t);
+    }
+    o->host_bound = host > dev;
+    for (int i = 0; i < a->nlayers; i++) {
+        struct pr_roof_layer *L = &o->layers[i];
+        L->time_s = o->host_bound ? L->host_s : L->device_s;
+        if (o->host_bound && L->time_s > 0)
+            L->regime = PR_REGIME_LAUNCH;
+        L->energy_j = r->p_static * L->time_s + L->dynamic_j;
+    }
+    o->latency_s = o->fixed_s + (o->host_bound ? host : dev);
+    o->energy_j = r->p_static * o->latency_s + dyn + o->fixed_dynamic_j;
+    return 0;
 }

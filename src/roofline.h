@@ -11,6 +11,7 @@
 #define PR_ROOFLINE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "analysis.h"
 #include "db.h"
@@ -30,9 +31,11 @@ double pr_graph_float_bytes(const struct pr_analysis *a);
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out);
 
 /* Training step (forward, backward, optimizer) from the forward kernels
- * and the parameter count; convention in roofline.c. *out malloc'ed;
+ * and the parameter count; convention in roofline.c. The optimizer's bytes
+ * are fp32 whatever the byte scale the caller applies (they are divided by
+ * scale here). *out malloc'ed;
  * returns the count, -1 on OOM. */
-int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, struct pr_kgroup **out);
+int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, struct pr_kgroup **out);
 
 /* Time (s) and dynamic energy (J, without static power) of one kernel
  * group under r, bytes scaled by scale (profile bytes per graph byte);
@@ -42,6 +45,29 @@ double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, doubl
 /* Whole call: latency (s) and energy (J) of n kernel groups. */
 void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, double scale, double *latency,
                   double *energy);
+
+/* A whole estimate under profile p (which has a roofline): per layer and
+ * per call. The call is host-bound when the launches take longer than the
+ * device work (eager frameworks at small batch): every layer then takes
+ * its launch time and is launch-bound. train: the training step
+ * (forward, backward per layer; the optimizer in the fixed part). */
+struct pr_roof_layer {
+    double host_s, device_s, dynamic_j;   /* launch time, device time, dynamic energy */
+    double time_s, energy_j;              /* in the call: its share of latency and energy */
+    enum pr_regime regime;
+};
+struct pr_roof_out {
+    struct pr_roof_layer *layers;         /* parallel to analysis layers (malloc'ed) */
+    double samples;                       /* per call: the first input's leading extent */
+    double latency_s, energy_j;           /* per call */
+    double fixed_s, fixed_dynamic_j;      /* t_fixed (+ optimizer step) */
+    bool host_bound;
+};
+int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bool train, struct pr_roof_out *o);
+
+/* The text report's lines of a roofline estimate (report_roof.c). */
+struct pr_estimate;
+void pr_report_roof_lines(FILE *f, const struct pr_estimate *e);
 
 /* ---- fit (fit_roof.c) ---- */
 
