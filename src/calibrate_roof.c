@@ -142,7 +142,7 @@ static void spearman_line(const struct rows *r, const double *e, double *x, doub
         done[nd++] = b;
         int k = 0;
         for (int j = 0; j < r->n; j++)
-            if ((int)r->s[j].batch == b) {
+            if ((int)r->s[j].batch == b && e[j] > 0) {
                 x[k] = e[j] / r->s[j].batch;
                 y[k++] = r->s[j].energy_j / r->s[j].batch;
             }

@@ -23,6 +23,7 @@
  * database is rewritten
  * atomically once at the end; any error leaves it as it was.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +180,8 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
     for (int k = 0; k < db->nrecords; k++) {   /* importing the same file again adds nothing */
         const struct pr_db_record *o = &db->records[k];
         if (strcmp(o->model, name) == 0 && strcmp(o->profile, id) == 0 && o->run == r.run &&
-            o->j_per_sample == r.j_per_sample && o->latency_s == r.latency_s)
-            return 0;
+            fabs(o->j_per_sample / r.j_per_sample - 1) < 1e-12 && fabs(o->latency_s / r.latency_s - 1) < 1e-12)
+            return 0;   /* (records.json keeps 15 significant digits) */
     }
     return pr_db_add_record(db, &r) < 0 ? PR_EXIT_INTERNAL : 0;
 }

@@ -282,13 +282,14 @@ int pr_roof_holdout(const struct pr_roof_sample *s, int n, const struct pr_roof_
                 t[m++] = s[j];
         struct pr_roof r = {.elem_bytes = 4};
         double x[2] = {0, 0};
-        if (kind == 0 ? pr_roof_fit(t, m, b, &r) : fit_macs(t, m, kind, x))
-            rc = -1;
-        for (int j = 0; rc == 0 && j < n; j++) {
+        bool fitted = m > 0 && (kind == 0 ? pr_roof_fit(t, m, b, &r) : fit_macs(t, m, kind, x)) == 0;
+        for (int j = 0; j < n; j++) {
             if (strcmp(by_family ? s[j].family : s[j].model, key) != 0)
                 continue;
             done[j] = true;
-            latency[j] = -1;
+            latency[j] = energy[j] = -1;   /* nothing left to fit on: no prediction */
+            if (!fitted)
+                continue;
             if (kind == 0)
                 pr_roof_call(&r, s[j].k, s[j].nk, s[j].scale, &latency[j], &energy[j]);
             else

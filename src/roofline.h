@@ -91,8 +91,9 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
 
 /* Held-out predictions: for each sample, energy (J per call) and latency
  * predicted by a fit on the samples of the other models (by_family: of the
- * other families). Kind 0 = roofline, 1 = E ~ MACs, 2 = E = a + b*MACs
- * (latency not predicted by the baselines: -1). 0, or -1 on OOM. */
+ * other families); -1 where nothing is left to fit on. Kind 0 = roofline,
+ * 1 = E ~ MACs, 2 = E = a + b*MACs (latency not predicted by the
+ * baselines: -1). 0, or -1 on OOM. */
 int pr_roof_holdout(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *b, int kind, bool by_family,
                     double *energy, double *latency);
 

@@ -43,6 +43,7 @@ part "fuzz regressions replayed" sh tests/fuzz/replay.sh
 part "README operator list = priori ops" sh tests/readme_ops.sh
 part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
+part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" tests/measure_gpu_fake.py
 part "gates: check, compare, diff" sh tests/gate.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 if command -v valgrind >/dev/null 2>&1; then
