@@ -182,8 +182,9 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
     *v = (struct pr_valid){.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
                            .lat_loo_median = -1, .lat_loo_p90 = -1, .lat_xfam_median = -1};
     double med, p90, lmed, lp90;
-    printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", "energy per sample:", "LOMO med", "LOMO p90", "LOFO med",
-           "latency:", "LOMO p90", "LOFO med");
+    printf("    %-26s %-31s   %s\n", "|error| held out", "energy per sample", "latency");
+    printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", "", "LOMO med", "LOMO p90", "LOFO med", "LOMO med", "LOMO p90",
+           "LOFO med");
     static const char *names[3] = {"priori roofline", "E ~ MACs", "E = a + b*MACs"};
     for (int kind = 0; kind < (baselines ? 3 : 1) && rc == 0; kind++) {
         char c[6][16];

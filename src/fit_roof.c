@@ -64,11 +64,14 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
         host += k->count * x[P_LAUNCH + k->cls];
         gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
     }
+    double p = PR_ROOF_OVERLAP_P, m = pr_roof_combine(host, dev);
     if (grad) {
-        memcpy(grad, host > dev ? gh : gd, NP * sizeof *grad);
+        double wh = pow(host / m, p - 1), wd = pow(dev / m, p - 1);
+        for (int j = 0; j < NP; j++)
+            grad[j] = wh * gh[j] + wd * gd[j];
         grad[P_FIXED] = x[P_FIXED];
     }
-    return x[P_FIXED] + (host > dev ? host : dev);
+    return x[P_FIXED] + m;
 }
 
 static double cost(const struct pr_roof_sample *s, int n, const double *th)

@@ -47,6 +47,14 @@
 
 const char *const pr_regime_name[] = {"", "launch", "compute", "memory"};
 
+double pr_roof_combine(double host, double dev)
+{
+    double m = host > dev ? host : dev;
+    if (m <= 0)
+        return 0;
+    return m * pow(pow(host / m, PR_ROOF_OVERLAP_P) + pow(dev / m, PR_ROOF_OVERLAP_P), 1.0 / PR_ROOF_OVERLAP_P);
+}
+
 bool pr_layer_kernel(const struct pr_analysis *a, const struct pr_layer *L, struct pr_kgroup *k)
 {
     memset(k, 0, sizeof *k);
@@ -96,15 +104,80 @@ static void add_group(struct pr_kgroup *g, int *n, const struct pr_kgroup *k)
     g[(*n)++] = *k;
 }
 
-int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
+/* Fusion of exporter chains: an eltwise kernel whose one computed input
+ * comes from another eltwise kernel that nothing else reads, at the same
+ * size (x / c -> Erf -> + c: the exporter's spelling of one GELU), runs in
+ * its producer's kernel. fused[i] marks layer i. */
+static int mark_fused(const struct pr_analysis *a, const struct pr_kgroup *k, const bool *has, bool *fused)
 {
-    struct pr_kgroup *g = malloc(((size_t)a->nlayers + 1) * sizeof *g), k;
-    int n = 0;
-    if (!g)
+    const struct pr_graph *g = &a->model->graph;
+    int *producer = malloc(((size_t)g->nvalues + 1) * sizeof *producer);
+    int *readers = calloc((size_t)g->nvalues + 1, sizeof *readers);
+    if (!producer || !readers) {
+        free(producer), free(readers);
+        return -1;
+    }
+    for (int v = 0; v < g->nvalues; v++)
+        producer[v] = -1;
+    for (int i = 0; i < a->nlayers; i++) {
+        const struct pr_node *n = &g->nodes[a->layers[i].node];
+        for (int j = 0; j < n->nout; j++)
+            if (n->out[j] >= 0 && n->out[j] < g->nvalues)
+                producer[n->out[j]] = i;
+        for (int j = 0; j < n->nin; j++)
+            if (n->in[j] >= 0 && n->in[j] < g->nvalues)
+                readers[n->in[j]]++;
+    }
+    for (int i = 0; i < a->nlayers; i++) {
+        const struct pr_node *n = &g->nodes[a->layers[i].node];
+        if (!has[i] || k[i].cls != PR_KC_ELTWISE || n->nout != 1 || n->out[0] < 0)
+            continue;
+        int computed = -1, count = 0;
+        for (int j = 0; j < n->nin; j++) {
+            int v = n->in[j];
+            if (v >= 0 && v < g->nvalues && !g->values[v].t.cval && !g->values[v].t.is_weight)
+                computed = v, count++;
+        }
+        if (count != 1 || readers[computed] != 1 || producer[computed] < 0)
+            continue;
+        int p = producer[computed];
+        bool same = pr_shape_equal(&g->values[computed].t.shape, &g->values[n->out[0]].t.shape);
+        if (has[p] && k[p].cls == PR_KC_ELTWISE && same)
+            fused[i] = true;
+    }
+    free(producer), free(readers);
+    return 0;
+}
+
+/* The kernel of every layer (has[i]: it runs one), fused ones removed. 0 / -1 OOM. */
+static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool *has)
+{
+    bool *fused = calloc((size_t)a->nlayers + 1, sizeof *fused);
+    if (!fused)
         return -1;
     for (int i = 0; i < a->nlayers; i++)
-        if (pr_layer_kernel(a, &a->layers[i], &k))
-            add_group(g, &n, &k);
+        has[i] = pr_layer_kernel(a, &a->layers[i], &k[i]);
+    int rc = mark_fused(a, k, has, fused);
+    for (int i = 0; i < a->nlayers; i++)
+        has[i] &= !fused[i];
+    free(fused);
+    return rc;
+}
+
+int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
+{
+    size_t n1 = (size_t)a->nlayers + 1;
+    struct pr_kgroup *g = malloc(n1 * sizeof *g), *k = malloc(n1 * sizeof *k);
+    bool *has = calloc(n1, sizeof *has);
+    int n = 0;
+    if (!g || !k || !has || layer_kernels(a, k, has) < 0) {
+        free(g), free(k), free(has);
+        return -1;
+    }
+    for (int i = 0; i < a->nlayers; i++)
+        if (has[i])
+            add_group(g, &n, &k[i]);
+    free(k), free(has);
     *out = g;
     return n;
 }
@@ -164,7 +237,7 @@ void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, dou
         host += k[i].count * r->t_launch[k[i].cls];
         e += pr_roof_dynamic(r, &k[i], scale);
     }
-    *latency = r->t_fixed + (host > dev ? host : dev);
+    *latency = r->t_fixed + pr_roof_combine(host, dev);
     *energy = r->p_static * *latency + e;
 }
 
@@ -180,57 +253,70 @@ static double samples_per_call(const struct pr_analysis *a)
     return 1;
 }
 
+/* Adds the kernels t[0..n) to a layer's sums. */
+static void layer_add(const struct pr_roof *r, const struct pr_kgroup *t, int n, double scale, struct pr_roof_layer *L)
+{
+    for (int j = 0; j < n; j++) {
+        enum pr_regime g;
+        L->device_s += pr_roof_time(r, &t[j], scale, &g);
+        L->host_s += t[j].count * r->t_launch[t[j].cls];
+        L->dynamic_j += pr_roof_dynamic(r, &t[j], scale);
+        if (j == 0)
+            L->regime = g;
+    }
+}
+
 int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bool train, struct pr_roof_out *o)
 {
     const struct pr_roof *r = &p->roof;
     double scale = r->elem_bytes / pr_graph_float_bytes(a), host = 0, dev = 0, dyn = 0;
     memset(o, 0, sizeof *o);
     o->samples = samples_per_call(a);
-    o->layers = calloc((size_t)a->nlayers + 1, sizeof *o->layers);
-    if (!o->layers)
-        return -1;
-    for (int i = 0; i < a->nlayers; i++) {
-        struct pr_kgroup k, *t = &k;
-        int n = 1;
-        if (!pr_layer_kernel(a, &a->layers[i], &k))
+    size_t n1 = (size_t)a->nlayers + 1;
+    struct pr_kgroup *k = malloc(n1 * sizeof *k), *t = NULL;
+    bool *has = calloc(n1, sizeof *has);
+    o->layers = calloc(n1, sizeof *o->layers);
+    int rc = !k || !has || !o->layers || layer_kernels(a, k, has) < 0 ? -1 : 0;
+    for (int i = 0; rc == 0 && i < a->nlayers; i++) {
+        if (!has[i])
             continue;
-        if (train && (n = pr_train_kernels(&k, 1, 0, 1, &t)) < 0)
-            return -1;
         struct pr_roof_layer *L = &o->layers[i];
-        for (int j = 0; j < n; j++) {
-            enum pr_regime g;
-            L->device_s += pr_roof_time(r, &t[j], scale, &g);
-            L->host_s += t[j].count * r->t_launch[t[j].cls];
-            L->dynamic_j += pr_roof_dynamic(r, &t[j], scale);
-            if (j == 0)
-                L->regime = g;
+        int n = 1;
+        if (train && (n = pr_train_kernels(&k[i], 1, 0, 1, &t)) < 0) {
+            rc = -1;
+            break;
         }
-        if (t != &k)
-            free(t);
+        layer_add(r, train ? t : &k[i], n, scale, L);
+        free(t);
+        t = NULL;
         dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;
     }
-    o->fixed_s = r->t_fixed;
-    if (train) {   /* the optimizer step: pr_train_kernels' last group */
-        struct pr_kgroup *t;
-        int n = pr_train_kernels(NULL, 0, (double)a->totals.params, scale, &t);
-        if (n < 0)
-            return -1;
-        for (int j = 0; j < n; j++) {
-            o->fixed_s += pr_roof_time(r, &t[j], scale, NULL);
-            host += t[j].count * r->t_launch[t[j].cls];
-            o->fixed_dynamic_j += pr_roof_dynamic(r, &t[j], scale);
-        }
-        free(t);
-    }
+    struct pr_roof_layer opt = {0};   /* the optimizer step: pr_train_kernels' last group */
+    int n = train && rc == 0 ? pr_train_kernels(NULL, 0, (double)a->totals.params, scale, &t) : 0;
+    if (n < 0)
+        rc = -1;
+    else
+        layer_add(r, t, n, scale, &opt);
+    free(t);
+    free(k);
+    free(has);
+    if (rc < 0)
+        return -1;
+    host += opt.host_s, dev += opt.device_s;
+    /* the call: host and device time combined; each layer its share of it */
+    double both = pr_roof_combine(host, dev);
     o->host_bound = host > dev;
+    double share = o->host_bound ? both / host : dev > 0 ? both / dev : 0;
     for (int i = 0; i < a->nlayers; i++) {
         struct pr_roof_layer *L = &o->layers[i];
-        L->time_s = o->host_bound ? L->host_s : L->device_s;
+        L->time_s = share * (o->host_bound ? L->host_s : L->device_s);
         if (o->host_bound && L->time_s > 0)
             L->regime = PR_REGIME_LAUNCH;
         L->energy_j = r->p_static * L->time_s + L->dynamic_j;
     }
-    o->latency_s = o->fixed_s + (o->host_bound ? host : dev);
+    o->fixed_s = r->t_fixed + share * (o->host_bound ? opt.host_s : opt.device_s);
+    o->fixed_dynamic_j = opt.dynamic_j;
+    o->latency_s = r->t_fixed + both;
     o->energy_j = r->p_static * o->latency_s + dyn + o->fixed_dynamic_j;
     return 0;
 }

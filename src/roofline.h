@@ -69,6 +69,13 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
 struct pr_estimate;
 void pr_report_roof_lines(FILE *f, const struct pr_estimate *e);
 
+/* Host (launch) and device time of a call overlap (the host runs ahead of
+ * the device): T = (H^p + D^p)^(1/p), between max(H, D) and H + D; p = 4
+ * (the held-out errors on the H200 rows were within 1-2 points of each
+ * other for p = 2, 4, 8 and max; DESIGN.md). */
+#define PR_ROOF_OVERLAP_P 4.0
+double pr_roof_combine(double host, double dev);
+
 /* ---- fit (fit_roof.c) ---- */
 
 /* One measured call: its kernels, the byte scale, samples per call, the
