@@ -72,5 +72,11 @@ p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", "
                     "--samples", "10", "-q"], capture_output=True, text=True)
 check(p.returncode == 2 and "--train" in p.stderr, "--samples without --train is a usage error")
 
+p = subprocess.run([PRIORI, "compare", "fixtures/demo_cnn.onnx", "fixtures/symbolic_batch.onnx", "fixtures/conv_3d.onnx",
+                    "--hw", "h200-pytorch2.11-eager", "--precision", "fp16", "-q"], capture_output=True, text=True)
+ranks = re.findall(r"^\s+\d\. \S+\s+([\d.e+-]+) mJ/sample", p.stdout, re.M)
+check(p.returncode == 0 and len(ranks) == 3 and [float(x) for x in ranks] == sorted(float(x) for x in ranks),
+      "compare --hw on a GPU profile ranks the models by energy per sample: " + p.stdout[-400:])
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
