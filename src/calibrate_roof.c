@@ -225,8 +225,11 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
     printf("; pJ/MAC");
     for (int c = 0; c < PR_KC_COUNT; c++)
         printf(" %.2f", f->e_work[c] * 1e12);
-    printf("\n         t_min %.1f us, t_fixed %.0f us; bw %.0f GB/s; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6, f->t_fixed * 1e6,
-           f->bw / 1e9, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
+    printf("; bw GB/s");
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        printf(" %.0f", f->bw[c] / 1e9);
+    printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
+           f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
     rows_free(&r);
     free(e);
     return rc;

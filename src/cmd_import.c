@@ -16,7 +16,8 @@
  *              (optional: where the export comes from, for the model entry)}]}
  * Each (model, batch) is analysed once with the symbol `batch` bound to
  * the batch (as `--dim batch=N`): a models entry "MODEL@bN" (graph MODEL,
- * batch N) with its features and kernels (roofline.c). Each row becomes a
+ * batch N) with its features and kernels (roofline.c); an entry already in
+ * the database is replaced (re-importing refreshes the features). Each row becomes a
  * record of profile HW/PRECISION/MODE (created with the spec values when
  * new, method "none" until `priori calibrate`); a record already there
  * (same model, profile, run, energy and latency) is not added twice. The
@@ -135,8 +136,13 @@ static int bad_row(const char *file, int i, const char *what)
     return PR_EXIT_USAGE;
 }
 
-/* One row: its model entry (analysed when new) and its record. */
-static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const char *file, const char *folder, int i)
+/* Model entries analysed in this import (each once). */
+struct analysed { char **names; int n, cap; };
+
+/* One row: its model entry (analysed once per import; an entry of an
+ * earlier import is replaced, so features follow this priori) and its record. */
+static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const char *file, const char *folder, int i,
+                   struct analysed *done)
 {
     const char *model = str_of(row, "model"), *onnx = str_of(row, "onnx"), *mode = str_of(row, "mode");
     const char *prec = str_of(row, "precision");
@@ -150,7 +156,12 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
     char name[512], id[512], path[4096];
     snprintf(name, sizeof name, "%s@b%d", model, (int)batch);
     snprintf(id, sizeof id, "%s/%s/%s", str_of(root, "hw"), prec, mode);
-    if (!pr_db_model_find(db, name)) {
+    const struct pr_db_model *old = pr_db_model_find(db, name);
+    int oi = old ? (int)(old - db->models) : -1;
+    bool fresh = false;   /* analysed earlier in this import */
+    for (int k = 0; k < done->n && !fresh; k++)
+        fresh = strcmp(done->names[k], name) == 0;
+    if (!fresh) {   /* new, or from an earlier import: (re)analysed with this priori */
         int len = onnx[0] == '/' ? snprintf(path, sizeof path, "%s", onnx)
                                  : snprintf(path, sizeof path, "%s/%s", folder, onnx);
         if (len < 0 || (size_t)len >= sizeof path)
@@ -164,6 +175,15 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
         free(m.kernels);
         if (rc)
             return rc;
+        if (oi >= 0) {   /* the new entry replaces the old one */
+            struct pr_db_model *o = &db->models[oi];
+            free(o->name), free(o->family), free(o->input), free(o->source), free(o->graph), free(o->kernels);
+            *o = db->models[--db->nmodels];
+        }
+        char *copy = strdup(name);
+        if (!copy || done->n >= done->cap)
+            return free(copy), PR_EXIT_INTERNAL;
+        done->names[done->n++] = copy;
     }
     if (!pr_db_profile(db, id)) {
         int rc = new_profile(db, root, id, prec, mode);
@@ -218,11 +238,18 @@ static int add_measurements(const char *file, const char *dir)
         return (int)err.code;
     }
     int rc = 0, i = 0, before = db.nrecords, models = db.nmodels;
+    struct analysed done = {.cap = cJSON_GetArraySize(rows) + 1};
+    done.names = calloc((size_t)done.cap, sizeof *done.names);
+    if (!done.names)
+        rc = PR_EXIT_INTERNAL;
     const cJSON *row;
     cJSON_ArrayForEach(row, rows) {
-        if ((rc = add_row(&db, root, row, file, folder, i++)))
+        if (rc || (rc = add_row(&db, root, row, file, folder, i++, &done)))
             break;
     }
+    for (int k = 0; k < done.n; k++)
+        free(done.names[k]);
+    free(done.names);
     if (rc == PR_EXIT_INTERNAL)
         fprintf(stderr, "priori: out of memory\n");
     if (rc == 0 && (pr_db_write_profiles(&db, &err) < 0 || pr_db_write_records(&db, &err) < 0)) {

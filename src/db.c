@@ -249,7 +249,7 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
     struct pr_roof *f = &p->roof;
     if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || get_num(w, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
         get_num(w, r, "t_min_s", true, 0, 1, &f->t_min) ||
-        read_kc(w, r, "rate", 1e18, f->rate) || get_num(w, r, "bw", true, 1, 1e15, &f->bw) ||
+        read_kc(w, r, "rate", 1e18, f->rate) || read_kc(w, r, "bw", 1e15, f->bw) ||
         get_num(w, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
         get_num(w, r, "e_byte", true, 0, 1, &f->e_byte) || get_num(w, r, "e_launch", true, 0, 1, &f->e_launch) ||
         get_num(w, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || get_int(w, r, "train", false, 0, 1, &f->train))
@@ -762,7 +762,7 @@ static void roof_json(cJSON *o, const struct pr_roof *f)
     cJSON_AddNumberToObject(r, "t_fixed_s", f->t_fixed);
     cJSON_AddNumberToObject(r, "t_min_s", f->t_min);
     add_kc(r, "rate", f->rate);
-    cJSON_AddNumberToObject(r, "bw", f->bw);
+    add_kc(r, "bw", f->bw);
     cJSON_AddNumberToObject(r, "p_static_w", f->p_static);
     add_kc(r, "e_work", f->e_work);
     cJSON_AddNumberToObject(r, "e_byte", f->e_byte);

@@ -102,7 +102,7 @@ struct pr_valid {
 
 /* Roofline model of an accelerator (roofline.c), fitted per (hardware,
  * precision) over all batch sizes: per kernel
- *   t = max(t_launch[class], work / rate[class], bytes * byte_scale / bw)
+ *   t = max(t_min, work / rate[class], bytes * byte_scale / bw[class]), host t_launch[class]
  *   latency = t_fixed + sum t
  *   E = p_static * latency + sum (work * e_work[class] + bytes * byte_scale * e_byte) + kernels * e_launch */
 struct pr_roof {
@@ -110,7 +110,7 @@ struct pr_roof {
     double t_fixed;                    /* s per call */
     double t_min;                      /* s: shortest kernel on the device */
     double rate[PR_KC_COUNT];          /* MAC/s (eltwise: FLOP/s) */
-    double bw;                         /* B/s */
+    double bw[PR_KC_COUNT];            /* B/s */
     double p_static;                   /* W */
     double e_work[PR_KC_COUNT];        /* J per MAC (eltwise: per FLOP) */
     double e_byte, e_launch;           /* J/B, J per kernel */

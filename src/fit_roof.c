@@ -2,20 +2,23 @@
  * calls (latency and energy per call at several batch sizes), and its
  * held-out validation.
  *
- * Latency. Parameters x = (t_launch[c], 1/rate[c] for the classes c =
- * conv, gemm, grouped, attention, eltwise; 1/bw, t_fixed), fitted as
+ * Latency. Parameters x = (t_launch[c], 1/rate[c], 1/bw[c] for the classes
+ * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min), fitted as
  * theta = log x within box bounds
  *   1e-7 <= t_launch[c] <= 1e-3 s,   1e-7 <= t_fixed <= 0.05 s,
  *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
  *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
  *   the spec gives one (fp32 convolutions on TF32 tensor cores) --,
  *   FLOP/s = peak for eltwise),
- *   bw_max * 1e-4 <= bw <= bw_max            (spec bandwidth),
+ *   bw_max * 1e-4 <= bw[c] <= bw_max        (spec bandwidth),
+ *   1e-7 <= t_min <= 1e-4 s,
  * minimising the squared log error over calls i:
  *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
- *   T_i = t_fixed + sum_k n_k max(t_launch[c_k], w_k/rate[c_k], s_i b_k/bw).
- * T is piecewise linear in x; within a piece, dT_i/dtheta_j = the sum of
- * the terms in which x_j wins the max (x_j dT/dx_j). Projected
+ *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = sum_k n_k t_launch[c_k],
+ *   D_i = sum_k n_k max(t_min, w_k/rate[c_k], s_i b_k/bw[c_k]).
+ * H and D are piecewise linear in x; within a piece, dD_i/dtheta_j = the
+ * sum of the terms in which x_j wins the max (x_j dD/dx_j), and
+ * dT/dtheta = (H/M)^3 dH/dtheta + (D/M)^3 dD/dtheta with M = T - t_fixed. Projected
  * Levenberg-Marquardt: solve (J'J + lambda diag(J'J)) d = -J'r with
  * J_ij = (dT_i/dtheta_j) / T_i, r_i = log T_i - log T_meas_i, clamp
  * theta + d to the box, accept when F falls (lambda / 3), else lambda x 4.
@@ -39,7 +42,7 @@
 
 #include "fit.h"
 
-enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED, P_MIN, NP };
+enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED = 3 * PR_KC_COUNT, P_MIN, NP };
 
 struct box { double lo[NP], hi[NP]; };
 
@@ -56,11 +59,11 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
     for (int i = 0; i < s->nk; i++) {
         const struct pr_kgroup *k = &s->k[i];
         double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
-        double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW]};
+        double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW + k->cls]};
         int j = v[1] > v[0] ? 1 : 0;
         j = v[2] > v[j] ? 2 : j;
         dev += k->count * v[j];
-        gd[j == 0 ? P_MIN : j == 1 ? P_RATE + k->cls : P_BW] += k->count * v[j];
+        gd[j == 0 ? P_MIN : j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
         host += k->count * x[P_LAUNCH + k->cls];
         gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
     }
@@ -148,7 +151,8 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
         b.lo[P_LAUNCH + c] = log(1e-7), b.hi[P_LAUNCH + c] = log(1e-3);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
-    b.lo[P_BW] = -log(bw), b.hi[P_BW] = -log(bw * 1e-4);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        b.lo[P_BW + c] = -log(bw), b.hi[P_BW + c] = -log(bw * 1e-4);
     static const double frac[3] = {0.1, 0.3, 0.8}, launch[3] = {3e-6, 6e-6, 12e-6};
     double best[NP], fbest = INFINITY;
     for (int st = 0; st < 3; st++) {
@@ -159,7 +163,8 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
             th[P_LAUNCH + c] = log(launch[st]);
             th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
         }
-        th[P_BW] = -log(bw * 0.5);
+        for (int c = 0; c < PR_KC_COUNT; c++)
+            th[P_BW + c] = -log(bw * 0.5);
         clamp(&b, th);
         double f = lm(s, n, &b, th);
         if (f < fbest) {
@@ -175,7 +180,8 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
         r->t_launch[c] = x[P_LAUNCH + c];
         r->rate[c] = 1 / x[P_RATE + c];
     }
-    r->bw = 1 / x[P_BW];
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        r->bw[c] = 1 / x[P_BW + c];
 }
 
 enum { NE = PR_KC_COUNT + 3 };   /* p_static, e_work[], e_byte, e_launch */

@@ -16,10 +16,14 @@
  *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
- *   t = max(t_launch[c], work / rate[c], s * bytes / bw)
- *   e = work * e_work[c] + s * bytes * e_byte + e_launch
- * and of a call: latency = t_fixed + sum t, E = p_static * latency + sum e.
- * The regime of a kernel is the term that wins the max.
+ *   device time  d = max(t_min, work / rate[c], s * bytes / bw[c])
+ *   host time    h = t_launch[c]   (an eager framework issues each kernel)
+ *   energy       e = work * e_work[c] + s * bytes * e_byte + e_launch
+ * and of a call, host and device overlapping (the host runs ahead):
+ *   latency = t_fixed + (H^4 + D^4)^(1/4),  H = sum h, D = sum d
+ *   E = p_static * latency + sum e.
+ * The regime of a kernel is the term that wins the max, "launch" for every
+ * kernel of a call whose host time exceeds its device time.
  *
  * Training step (pr_train_kernels), from the forward kernels, per kernel:
  *   forward    the kernel itself;
@@ -211,7 +215,7 @@ static double work_of(const struct pr_kgroup *k)
 
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
 {
-    double launch = r->t_min, compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw;
+    double launch = r->t_min, compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
     double t = launch;
     enum pr_regime g = PR_REGIME_LAUNCH;
     if (compute > t)
