@@ -29,7 +29,8 @@
  *   E_i = p_static T_i + sum_c e_work[c] W_ic + e_byte s_i B_i + e_launch K_i
  * (W_ic: MACs of class c, FLOPs for eltwise; B_i bytes; K_i kernels), all
  * coefficients >= 0: non-negative least squares on relative error
- * (each row divided by the measured E_i), as fit.c does.
+ * (each row divided by the measured E_i), as fit.c does, reweighted
+ * (robust_energy) so that the sum of |relative error| is what falls.
  *
  * Baselines (kind 1, 2): E = b MACs, E = a + b MACs per call, NNLS on
  * relative error over the same calls.
@@ -200,16 +201,17 @@ static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, 
     }
 }
 
-/* NNLS of (A x = 1) with A's rows divided by y and columns scaled to unit norm. */
-static int nnls_relative(double *A, const double *y, int n, int k, double *x)
+/* NNLS of (A x = 1) with A's rows divided by y, each row weighted by w[i]
+ * (NULL: 1), columns scaled to unit norm. A is overwritten. */
+static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
 {
     double norm[PR_FIT_MAXVAR] = {0}, *b = malloc((size_t)n * sizeof *b);
     if (!b)
         return -1;
     for (int i = 0; i < n; i++) {
-        b[i] = 1;
+        b[i] = w ? w[i] : 1;
         for (int j = 0; j < k; j++) {
-            A[i * k + j] /= y[i];
+            A[i * k + j] *= b[i] / y[i];
             norm[j] += A[i * k + j] * A[i * k + j];
         }
     }
@@ -222,6 +224,33 @@ static int nnls_relative(double *A, const double *y, int n, int k, double *x)
     for (int j = 0; j < k; j++)
         x[j] /= norm[j];
     free(b);
+    return rc;
+}
+
+/* Energy coefficients by iteratively reweighted NNLS: rows weighted by
+ * 1 / max(|relative residual|, 5%)^(1/2), which turns the squared relative
+ * error into (about) its absolute value, so that a few rows the model
+ * cannot explain (the LSTM's persistent kernels) do not pull the rest;
+ * 8 rounds. A (n x NE, rows unscaled) is kept. */
+static int robust_energy(const double *A, const double *y, int n, double *x)
+{
+    double *B = malloc((size_t)n * NE * sizeof *B), *w = malloc((size_t)n * sizeof *w);
+    int rc = B && w ? 0 : -1;
+    for (int i = 0; rc == 0 && i < n; i++)
+        w[i] = 1;
+    for (int round = 0; rc == 0 && round < 8; round++) {
+        memcpy(B, A, (size_t)n * NE * sizeof *B);
+        rc = nnls_relative(B, y, w, n, NE, x);
+        for (int i = 0; rc == 0 && i < n; i++) {
+            double p = 0;
+            for (int j = 0; j < NE; j++)
+                p += A[i * NE + j] * x[j];
+            double res = fabs(p / y[i] - 1);
+            w[i] = 1 / sqrt(res > 0.05 ? res : 0.05);
+        }
+    }
+    free(B);
+    free(w);
     return rc;
 }
 
@@ -241,7 +270,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             energy_row(r, &s[i], &A[i * NE]);
             y[i] = s[i].energy_j;
         }
-        rc = nnls_relative(A, y, n, NE, x);
+        rc = robust_energy(A, y, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)
             r->e_work[c] = x[1 + c];
@@ -266,7 +295,7 @@ static int fit_macs(const struct pr_roof_sample *s, int n, int kind, double *x)
             A[i * k + k - 1] = s[i].macs;
             y[i] = s[i].energy_j;
         }
-        rc = nnls_relative(A, y, n, k, z);
+        rc = nnls_relative(A, y, NULL, n, k, z);
     }
     x[0] = k == 2 ? z[0] : 0;
     x[1] = z[k - 1];
