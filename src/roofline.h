@@ -68,6 +68,8 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
 /* The text report's lines of a roofline estimate (report_roof.c). */
 struct pr_estimate;
 void pr_report_roof_lines(FILE *f, const struct pr_estimate *e);
+/* The fitted coefficients, for `priori hw show`. */
+void pr_report_roof_coef(FILE *f, const struct pr_roof *r);
 
 /* Host (launch) and device time of a call overlap (the host runs ahead of
  * the device): T = (H^p + D^p)^(1/p), between max(H, D) and H + D; p = 4
