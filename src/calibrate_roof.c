@@ -106,12 +106,18 @@ static int distinct_models(const struct rows *r)
     return k;
 }
 
+/* "12.3%", "-" when unknown (v < 0). */
 static void pct(char *buf, size_t size, double v)
 {
-    if (v < 0)
-        snprintf(buf, size, "-");
-    else
-        snprintf(buf, size, "%.1f%%", v);
+    snprintf(buf, size, v < 0 ? "-" : "%.1f%%", v);
+}
+
+/* " label v0 v1 ... v4" of a per-class coefficient, times scale. */
+static void kc_values(const char *label, const double *v, double scale, int digits)
+{
+    printf("%s", label);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        printf(" %.*f", digits, v[c] * scale);
 }
 
 /* |error| in percent of predicted against measured, into err; median / p90. */
@@ -216,18 +222,10 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
         printf("    %-26s %9s %9s %9s   (measured latency)\n", "TDP x measured latency", c[0], c[1], "-");
     }
     const struct pr_roof *f = &p->roof;
-    printf("    fit (conv, gemm, grouped, attention, eltwise): t_launch us");
-    for (int c = 0; c < PR_KC_COUNT; c++)
-        printf(" %.1f", f->t_launch[c] * 1e6);
-    printf("; rate TMAC/s (eltwise TFLOP/s)");
-    for (int c = 0; c < PR_KC_COUNT; c++)
-        printf(" %.2f", f->rate[c] / 1e12);
-    printf("; pJ/MAC");
-    for (int c = 0; c < PR_KC_COUNT; c++)
-        printf(" %.2f", f->e_work[c] * 1e12);
-    printf("; bw GB/s");
-    for (int c = 0; c < PR_KC_COUNT; c++)
-        printf(" %.0f", f->bw[c] / 1e9);
+    kc_values("    fit (conv, gemm, grouped, attention, eltwise): t_launch us", f->t_launch, 1e6, 1);
+    kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
+    kc_values("; pJ/MAC", f->e_work, 1e12, 2);
+    kc_values("; bw GB/s", f->bw, 1e-9, 0);
     printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
            f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
     rows_free(&r);

@@ -13,17 +13,10 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, summary  # noqa: E402
+
 PRIORI = os.environ.get("PRIORI", "build/priori")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
 
 
 out = subprocess.run([PRIORI, "calibrate", "--db", "db", "--dry-run"], capture_output=True, text=True).stdout
@@ -78,5 +71,4 @@ ranks = re.findall(r"^\s+\d\. \S+\s+([\d.e+-]+) mJ/sample", p.stdout, re.M)
 check(p.returncode == 0 and len(ranks) == 3 and [float(x) for x in ranks] == sorted(float(x) for x in ranks),
       "compare --hw on a GPU profile ranks the models by energy per sample: " + p.stdout[-400:])
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(summary())

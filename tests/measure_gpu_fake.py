@@ -12,19 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, summary  # noqa: E402
 import tempfile
 
 PRIORI = os.environ.get("PRIORI", "build/priori")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
 
 
 spec = importlib.util.spec_from_file_location("measure_gpu", "tools/measure_gpu.py")
@@ -107,5 +100,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(summary())
