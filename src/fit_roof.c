@@ -23,7 +23,10 @@
  * J_ij = (dT_i/dtheta_j) / T_i, r_i = log T_i - log T_meas_i, clamp
  * theta + d to the box, accept when F falls (lambda / 3), else lambda x 4.
  * Started from three points (rates at 10%, 30%, 80% of the bound, bw at
- * 50%, t_launch 3, 6, 12 us); the best end point is kept.
+ * 50%, t_launch 3, 6, 12 us); the best end point is kept, then refined by
+ * four reweighted rounds (row weights 1 / max(|log error|, 0.05)), which
+ * make the sum of |log error| rather than of its square what falls: a
+ * few rows the graph cannot explain do not pull the others.
  *
  * Energy. With the fitted times, E is linear in the rest:
  *   E_i = p_static T_i + sum_c e_work[c] W_ic + e_byte s_i B_i + e_launch K_i
@@ -78,13 +81,16 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
     return x[P_FIXED] + m;
 }
 
+/* Row weights of the latency fit (NULL: 1), set by fit_latency's rounds. */
+static const double *row_w;
+
 static double cost(const struct pr_roof_sample *s, int n, const double *th)
 {
     double x[NP], f = 0;
     x_of(th, x);
     for (int i = 0; i < n; i++) {
         double r = log(call_time(&s[i], x, NULL) / s[i].latency_s);
-        f += r * r;
+        f += r * r * (row_w ? row_w[i] : 1);
     }
     return f;
 }
@@ -103,11 +109,11 @@ static double lm(const struct pr_roof_sample *s, int n, const struct box *b, dou
         double A[NP * NP] = {0}, v[NP] = {0};
         x_of(th, x);
         for (int i = 0; i < n; i++) {
-            double t = call_time(&s[i], x, g), r = log(t / s[i].latency_s);
+            double t = call_time(&s[i], x, g), r = log(t / s[i].latency_s), wi = row_w ? row_w[i] : 1;
             for (int p = 0; p < NP; p++) {
-                v[p] -= g[p] / t * r;
+                v[p] -= wi * g[p] / t * r;
                 for (int q = 0; q < NP; q++)
-                    A[p * NP + q] += g[p] / t * g[q] / t;
+                    A[p * NP + q] += wi * g[p] / t * g[q] / t;
             }
         }
         bool moved = false;
@@ -173,6 +179,20 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
             memcpy(best, th, sizeof best);
         }
     }
+    /* then about the least absolute log error: reweighted rounds from the best start */
+    double *w = malloc(((size_t)n + 1) * sizeof *w);
+    for (int round = 0; w && round < 4; round++) {
+        double x[NP];
+        x_of(best, x);
+        for (int i = 0; i < n; i++) {
+            double e = fabs(log(call_time(&s[i], x, NULL) / s[i].latency_s));
+            w[i] = 1 / (e > 0.05 ? e : 0.05);
+        }
+        row_w = w;
+        lm(s, n, &b, best);
+        row_w = NULL;
+    }
+    free(w);
     double x[NP];
     x_of(best, x);
     r->t_fixed = x[P_FIXED];
