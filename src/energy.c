@@ -227,9 +227,9 @@ totals:
     e->total_co2e_g = e->co2e_g * per * (double)e->inferences;
     e->mlco2_j = e->mlco2_co2e_g = e->ga_j = e->ga_co2e_g = -1;
     if (p->spec.tdp_w > 0 && e->latency_s > 0) {
-        e->mlco2_j = p->spec.tdp_w * e->latency_s;
+        e->mlco2_j = p->spec.tdp_w * e->latency_s * per;   /* per inference: a sample on roofline profiles */
         e->mlco2_co2e_g = pr_co2e_g(e->mlco2_j, 1, e->g_per_kwh);
-        e->ga_j = (p->spec.tdp_w * 1.0 + PR_GA_W_PER_GB * p->spec.mem_gb) * e->latency_s * e->pue;
+        e->ga_j = (p->spec.tdp_w * 1.0 + PR_GA_W_PER_GB * p->spec.mem_gb) * e->latency_s * e->pue * per;
         e->ga_co2e_g = pr_co2e_g(e->ga_j, 1, e->g_per_kwh);
     }
     return 0;
