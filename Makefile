@@ -50,7 +50,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
 
-.PHONY: all check test demo bench proto install uninstall clean deps db validate-energy fuzz fuzz-ci fuzz-bins
+.PHONY: all check test demo bench proto install uninstall clean deps db db-h200 validate-energy fuzz fuzz-ci fuzz-bins
 
 all: $(PRIORI)
 
@@ -149,6 +149,15 @@ DATA ?= ../../shared/data
 db: $(PRIORI)
 	$(PYTHON) fixtures/make_mlperf_models.py --out build/mlperf $(if $(HEAVY),,--skip-heavy)
 	$(PYTHON) tools/build_db.py --priori $(PRIORI) --models build/mlperf --data $(DATA) --out db
+	@$(MAKE) --no-print-directory db-h200
+
+# The H200 measurements (DATA/h200): exports extracted under build/h200,
+# rows with the policy of tools/h200_db.py, imported and refitted.
+db-h200: $(PRIORI)
+	@mkdir -p build/h200/onnx
+	tar -xzf $(DATA)/h200/onnx.tar.gz -C build/h200/onnx
+	$(PYTHON) tools/h200_db.py --data $(DATA)/h200 --onnx build/h200/onnx --specs $(DATA)/accelerator_specs.tsv --out build/h200/measurements.json
+	$(PRIORI) db add --measurements build/h200/measurements.json --db db
 	$(PRIORI) calibrate --db db
 
 # Held-out validation of every fitted profile, with the baselines (a benchmark, not a test).

@@ -168,6 +168,7 @@ static void finish_cost(struct pr_op_ctx *c, struct pr_cost *k, uint64_t macs)
 
 int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
+    k->kernel = pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
     uint64_t per = macs_per_element(c);
     finish_cost(c, k, pr_mul(c, pr_numel(c, &c->out[0]->shape), per));
     return c->failed ? -1 : 0;
@@ -281,6 +282,7 @@ int convt_shape(struct pr_op_ctx *c)
 
 int convt_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
+    k->kernel = pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
     uint64_t per = macs_per_element(c);
     finish_cost(c, k, pr_mul(c, pr_numel(c, &pr_input(c, 0)->shape), per));
     return c->failed ? -1 : 0;

@@ -82,7 +82,19 @@ struct pr_cost {
                                      packed_params parameters, not its element
                                      count; 0: none */
     uint64_t packed_params;
+    unsigned char kernel;         /* enum pr_kernel_class: the kind of kernel that runs
+                                     the node on an accelerator (roofline.c) */
+    uint32_t steps;               /* kernels it runs one after another (RNN time
+                                     steps x directions); 0: one */
 };
+
+/* Kernel class of a node, set by its cost function (the operator knows it
+ * from its attributes and inputs): AUTO means a dense GEMM when it has MACs,
+ * else elementwise/normalisation; CONV a Conv or ConvTranspose with group 1;
+ * GROUPED one with group > 1 (depthwise when group == C_in); ATTENTION a product of two activations (Q.K^T, P.V) or an
+ * attention operator; VIEW a node that moves no data in an eager framework
+ * (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape, Constant, ...). */
+enum pr_kernel_class { PR_KERNEL_AUTO, PR_KERNEL_CONV, PR_KERNEL_GROUPED, PR_KERNEL_ATTENTION, PR_KERNEL_VIEW };
 
 /* What running a subgraph once costs (control flow; see pr_subgraph_run). */
 struct pr_sub_cost {

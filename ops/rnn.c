@@ -360,6 +360,7 @@ int rnn_cost(struct pr_op_ctx *c, struct pr_cost *k)
         per_unit = pr_add(c, per_unit, r.input_forget ? 2 : 3);
     k->macs = pr_mul(c, units, per_unit);
     k->flops = pr_mul(c, 2, k->macs);
+    k->steps = (uint32_t)(r.seq * r.dirs < 1000000 ? r.seq * r.dirs : 1000000);   /* one step after another */
     for (int i = 0; i < r.dirs; i++)
         k->flops = pr_add(c, k->flops, pr_mul(c, per_dir, unit_flops(c, &r, i)));
     return 0;

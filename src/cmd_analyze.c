@@ -93,6 +93,8 @@ static int parse(int argc, char **argv, struct analyze_args *a)
             a->quiet = true;
         } else if (strcmp(arg, "--strict") == 0) {
             a->strict = true;
+        } else if (strcmp(arg, "--train") == 0) {
+            a->energy.train = true;
         } else if (arg[0] == '-' && arg[1]) {
             return pr_cli_usage_error("analyze", "unknown option %s", arg);
         } else if (a->model) {
@@ -103,6 +105,12 @@ static int parse(int argc, char **argv, struct analyze_args *a)
     }
     if (!a->model)
         return pr_cli_usage_error("analyze", "%s", "analyze needs a model file");
+    if (a->energy.batch) {   /* --batch N is --dim batch=N */
+        static char bind[40];   /* the binding keeps pointing into it */
+        snprintf(bind, sizeof bind, "batch=%lld", a->energy.batch);
+        if ((rc = pr_cli_shapes_option(&a->shapes, "analyze", "--dim", bind)) > 1)
+            return rc;
+    }
     return pr_energy_args_check(&a->energy, "analyze");
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate_roof.h"
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
@@ -131,11 +132,16 @@ static double xfam_median(const struct pr_sample *s, int n, enum pr_fit_kind kin
 static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const int *rec, int nrec,
                           const struct cal_args *a, struct pr_sample *s, double *err, struct summary *sum)
 {
+    if (pr_profile_is_roof(db, p)) {   /* GPU profiles: calibrate_roof.c */
+        if (pr_calibrate_roof(db, p, a->baselines) < 0)
+            fprintf(stderr, "priori: %s: the roofline fit failed (out of memory)\n", p->id);
+        return;
+    }
     int models, n = samples_of(db, rec, nrec, s, &models);
     if (!n)
         return;
     struct pr_valid v = {.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
-                         .lat_loo_median = -1};
+                         .lat_loo_median = -1, .lat_loo_p90 = -1, .lat_xfam_median = -1};
     if (models >= PR_FIT_MIN_MODELS) {
         pr_fit(s, n, PR_FIT_PRIORI, &p->coef);
         p->method = PR_METHOD_FITTED;

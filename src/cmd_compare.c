@@ -227,6 +227,32 @@ static bool last_col(const struct table *t, int m)
     return true;
 }
 
+/* GPU (roofline) profiles: the models ranked by estimated energy per sample
+ * (a call is a whole batch, and the models may be bound to other batches). */
+static void rank_by_energy(FILE *f, const struct table *t)
+{
+    int order[MAX_MODELS], n = 0;
+    double per[MAX_MODELS];
+    for (int i = 0; i < t->n && n < MAX_MODELS; i++) {
+        const struct pr_estimate *e = &t->s[i].est;
+        if (!e->profile)
+            continue;
+        per[i] = e->energy_j / (e->samples > 0 ? e->samples : 1);
+        int k = n++;
+        for (; k > 0 && per[order[k - 1]] > per[i]; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+    fputs("\nranked by estimated energy per sample (lowest first)\n", f);
+    for (int k = 0; k < n; k++) {
+        const struct pr_estimate *e = &t->s[order[k]].est;
+        char *p = pr_text_clean(t->s[order[k]].path, 60);
+        fprintf(f, "  %d. %-60s %10.4g mJ/sample (batch %.0f; +-%.0f%%)\n", k + 1, p ? p : "?",
+                1e3 * per[order[k]], e->samples, e->uncertainty_pct);
+        free(p);
+    }
+}
+
 static int render_table(const struct table *t, FILE *f)
 {
     char cell[80];
@@ -271,6 +297,8 @@ static int render_table(const struct table *t, FILE *f)
         }
         fputc('\n', f);
     }
+    if (t->est && t->est->roofline)
+        rank_by_energy(f, t);
     bool any = false;
     for (int i = 0; i < t->n; i++)
         any |= t->s[i].an.nunbound || t->s[i].an.totals.incomplete;

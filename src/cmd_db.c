@@ -34,6 +34,7 @@ const char pr_usage_db[] =
     "       priori db features MODEL.onnx [--name NAME] [--family F] [--input ...] [--dim ...]\n"
     "       priori db add MODEL.onnx --hw ID (--j-per-sample J | --codecarbon emissions.csv\n"
     "                 --inferences N) [options]\n"
+    "       priori db add --measurements FILE [--db DIR]   (GPU measurements: tools/measure_gpu.py)\n"
     "\n"
     "check     validates the database (profiles.json, records.json, carbon.json)\n"
     "features  prints the model's features (MACs by operator class, FLOPs, bytes,\n"
@@ -311,6 +312,11 @@ int pr_cmd_db(int argc, char **argv)
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         fputs(pr_usage_db, stdout);
         return PR_EXIT_OK;
+    }
+    if (strcmp(sub, "add") == 0) {   /* add --measurements FILE: cmd_import.c */
+        int irc = pr_db_import(argc - 1, argv + 1);
+        if (irc >= 0)
+            return irc;
     }
     struct db_args a = {0};
     int rc = parse(argc - 1, argv + 1, &a);

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "db.h"
 #include "energy.h"
+#include "roofline.h"
 
 const char pr_usage_hw[] =
     "usage: priori hw list [--db DIR] [FILTER]\n"
@@ -53,6 +54,8 @@ static void list(const struct pr_db *db, const char *filter)
         if (filter && !strstr(p->id, filter))
             continue;
         int records, models = measured_models(db, p, &records);
+        if (p->has_roof)
+            models = p->valid.models;   /* GPU entries are one per measured batch */
         char b[16];
         double e = p->method == PR_METHOD_FITTED ? p->valid.loo_median
                    : p->method == PR_METHOD_ANCHOR ? PR_ANCHOR_UNCERTAINTY_PCT
@@ -76,7 +79,10 @@ static void show(const struct pr_db *db, const struct pr_profile *p)
     printf("spec       peak %.4g ops/s, memory %.4g B/s, TDP %.4g W, idle %.4g W, %d cores, %.4g GB (0 = unknown)\n",
            s->peak_ops, s->mem_bw, s->tdp_w, s->idle_w, s->cores, s->mem_gb);
     printf("           source: %s\n", s->source && *s->source ? s->source : "-");
-    if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
+    if (p->has_roof) {   /* GPU profiles: the roofline coefficients (report_roof.c) */
+        pr_report_roof_coef(stdout, &p->roof);
+        models = p->valid.models;
+    } else if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
         printf("energy     fixed %.4g J + %.4g J/MAC dense + %.4g J/MAC depthwise + %.4g J/FLOP other\n"
                "           + %.4g J/byte + %.4g J per MAC layer\n", c->e_fixed, c->e_class[PR_EC_DENSE],
                c->e_class[PR_EC_DW], c->e_class[PR_EC_OTHER], c->e_byte, c->e_layer);
@@ -102,7 +108,8 @@ static void show(const struct pr_db *db, const struct pr_profile *p)
             printf(" %10.4g ms", r->latency_s * 1e3);
         if (r->watts > 0)
             printf(" %8.3g W", r->watts);
-        printf("  %s\n", r->source);
+        printf("  %s%s%s\n", r->source, r->excluded && *r->excluded ? "; excluded: " : "",
+               r->excluded ? r->excluded : "");
     }
 }
 

@@ -19,6 +19,9 @@ extern const char pr_usage_calibrate[];
 
 int pr_cmd_db(int argc, char **argv);
 extern const char pr_usage_db[];
+/* `db add --measurements FILE [--db DIR]` (cmd_import.c): exit code, or -1
+ * when argv has no --measurements (an ordinary `db add`). */
+int pr_db_import(int argc, char **argv);
 int pr_cmd_compare(int argc, char **argv);
 extern const char pr_usage_compare[];
 

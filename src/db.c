@@ -27,6 +27,7 @@
 
 const char *const pr_eclass_name[PR_EC_COUNT] = {"dense", "depthwise", "other"};
 const char *const pr_method_name[] = {"none", "fitted", "anchor", "spec-only"};
+const char *const pr_kc_name[PR_KC_COUNT] = {"conv", "gemm", "grouped", "attention", "eltwise"};
 
 #ifndef PRIORI_SHARE_DB
 #define PRIORI_SHARE_DB "/usr/local/share/priori/db"
@@ -210,6 +211,44 @@ static int read_class(struct walk *w, const cJSON *o, const char *key, double *o
     return rc;
 }
 
+static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, double *out)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsObject(c))
+        return bad(w, key, "an object with conv, gemm, grouped, attention, eltwise");
+    size_t len = push(w, key, 0);
+    int rc = 0;
+    for (int i = 0; i < PR_KC_COUNT && rc == 0; i++)
+        rc = get_num(w, c, pr_kc_name[i], true, 0, hi, &out[i]);
+    w->path[len] = 0;
+    return rc;
+}
+
+/* The optional "roofline" object of a profile (struct pr_roof). */
+static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "roofline");
+    if (!r)
+        return 0;
+    if (!cJSON_IsObject(r))
+        return bad(w, "roofline", "an object");
+    size_t len = push(w, "roofline", 0);
+    struct pr_roof *f = &p->roof;
+    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || get_num(w, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
+        get_num(w, r, "t_min_s", true, 0, 1, &f->t_min) ||
+        read_kc(w, r, "rate", 1e18, f->rate) || read_kc(w, r, "bw", 1e15, f->bw) ||
+        get_num(w, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
+        get_num(w, r, "e_byte", true, 0, 1, &f->e_byte) || get_num(w, r, "e_launch", true, 0, 1, &f->e_launch) ||
+        get_num(w, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || get_int(w, r, "train", false, 0, 1, &f->train))
+        return -1;
+    for (int i = 0; i < PR_KC_COUNT; i++)
+        if (f->rate[i] <= 0)
+            return bad(w, "rate", "rates above 0");
+    w->path[len] = 0;
+    p->has_roof = true;
+    return 0;
+}
+
 static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
 {
     if (!cJSON_IsObject(o))
@@ -241,6 +280,7 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     static const cJSON empty;
     const cJSON *so = spec ? spec : &empty;
     if (get_num(w, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || get_num(w, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
+        get_num(w, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
         get_num(w, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || get_num(w, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
         get_int(w, so, "cores", false, 0, 1000000, &s->cores) || get_num(w, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
         get_str(w, so, "source", false, &s->source))
@@ -262,22 +302,26 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
             return -1;
         w->path[len] = 0;
     }
-    if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
+    if (read_roof(w, o, p) < 0)
+        return -1;
+    if ((p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) && !p->has_roof) {
         if (!coef)
             return bad(w, "coef", "the fitted coefficients (method is fitted or anchor)");
     }
     struct pr_valid *v = &p->valid;
-    v->loo_median = v->loo_p90 = v->xfam_median = v->lat_loo_median = -1;
+    v->loo_median = v->loo_p90 = v->xfam_median = v->lat_loo_median = v->lat_loo_p90 = v->lat_xfam_median = -1;
     const cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "validation");
     if (val) {
         if (!cJSON_IsObject(val))
             return bad(w, "validation", "an object");
         len = push(w, "validation", 0);
-        double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median};
-        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct"};
+        double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median, &v->lat_loo_p90,
+                       &v->lat_xfam_median};
+        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct",
+                           "latency_loo_p90_pct", "latency_cross_family_median_pct"};
         if (get_int(w, val, "models", false, 0, 1000000, &v->models))
             return -1;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 6; i++) {
             if (!cJSON_GetObjectItemCaseSensitive(val, k[i]))
                 continue;
             if (get_num(w, val, k[i], false, 0, 1e6, f[i]))
@@ -353,6 +397,51 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
     return 0;
 }
 
+/* graph, batch, float_bytes and kernels of a model entry (all optional;
+ * kernels: [[class, count, macs, flops, bytes], ...]). */
+static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
+{
+    if (get_str(w, o, "graph", false, &m->graph) || get_int(w, o, "batch", false, 0, 1000000000, &m->batch) ||
+        get_num(w, o, "float_bytes", false, 0, 8, &m->float_bytes))
+        return -1;
+    if (!*m->graph) {
+        free(m->graph);
+        m->graph = dup_str(m->name);
+        if (!m->graph)
+            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+    }
+    if (m->float_bytes <= 0)
+        m->float_bytes = 4;
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "kernels");
+    if (!k)
+        return 0;
+    if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) > 1000000)
+        return bad(w, "kernels", "an array of [class, count, macs, flops, bytes]");
+    m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
+    if (!m->kernels)
+        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, k) {
+        double v[5];
+        int n = cJSON_IsArray(it) ? cJSON_GetArraySize(it) : 0;
+        for (int i = 0; i < 5 && n == 5; i++) {
+            const cJSON *x = cJSON_GetArrayItem(it, i);
+            v[i] = cJSON_IsNumber(x) ? x->valuedouble : -1;
+            if (!(v[i] >= 0 && v[i] <= 1e21))
+                n = 0;
+        }
+        if (n != 5 || v[0] != floor(v[0]) || v[0] >= PR_KC_COUNT || v[1] < 1) {
+            size_t len = push(w, "kernels", 0);
+            push(w, NULL, m->nkernels);
+            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes], numbers >= 0");
+            w->path[len] = 0;
+            return -1;
+        }
+        m->kernels[m->nkernels++] = (struct pr_kgroup){(int)v[0], v[1], v[2], v[3], v[4]};
+    }
+    return 0;
+}
+
 static int load_records(struct pr_db *db, struct walk *w, const char *dir)
 {
     char file[1024];
@@ -380,7 +469,7 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
         }
         if (get_str(w, it, "name", true, &m->name) || get_str(w, it, "family", false, &m->family) ||
             get_str(w, it, "input", false, &m->input) || get_str(w, it, "source", false, &m->source) ||
-            read_features(w, it, &m->f))
+            read_features(w, it, &m->f) || read_kernels(w, it, m))
             goto out;
         int put = pr_names_put(&db->model_index, m->name, db->nmodels - 1);
         if (put != 0) {
@@ -405,7 +494,9 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             get_num(w, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
             get_num(w, it, "watts", false, 0, 1e7, &r->watts) ||
             get_num(w, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
-            get_num(w, it, "latency_s", false, 0, 1e7, &r->latency_s))
+            get_num(w, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
+            get_int(w, it, "run", false, 0, 1000000, &r->run) || get_str(w, it, "note", false, &r->note) ||
+            get_str(w, it, "excluded", false, &r->excluded))
             goto out;
         r->batch = (int)batch;
         if (!pr_db_model_find(db, r->model)) {
@@ -511,11 +602,11 @@ void pr_db_free(struct pr_db *db)
     }
     for (int i = 0; i < db->nmodels; i++) {
         struct pr_db_model *m = &db->models[i];
-        free(m->name), free(m->family), free(m->input), free(m->source);
+        free(m->name), free(m->family), free(m->input), free(m->source), free(m->graph), free(m->kernels);
     }
     for (int i = 0; i < db->nrecords; i++) {
         struct pr_db_record *r = &db->records[i];
-        free(r->model), free(r->profile), free(r->source), free(r->precision);
+        free(r->model), free(r->profile), free(r->source), free(r->precision), free(r->note), free(r->excluded);
     }
     for (int i = 0; i < db->ncarbon; i++)
         free(db->carbon[i].code), free(db->carbon[i].name), free(db->carbon[i].source);
@@ -555,7 +646,8 @@ const struct pr_db_model *pr_db_model_find(const struct pr_db *db, const char *n
 /* Preference when the caller leaves precision or scenario open. */
 static int rank(const struct pr_profile *p)
 {
-    return (strcmp(p->precision, "fp32") == 0 ? 0 : 2) + (strcmp(p->scenario, "single") == 0 ? 0 : 1);
+    return (strcmp(p->precision, "fp32") == 0 ? 0 : 2) + (strcmp(p->scenario, "single") == 0 ? 0 : 1) +
+           (strcmp(p->scenario, "train") == 0 ? 4 : 0);
 }
 
 const struct pr_profile *pr_db_select(const struct pr_db *db, const char *hw, const char *precision,
@@ -599,11 +691,17 @@ int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m)
     *d = *m;
     d->name = dup_str(m->name), d->family = dup_str(m->family ? m->family : "");
     d->input = dup_str(m->input ? m->input : ""), d->source = dup_str(m->source ? m->source : "");
-    if (!d->name || !d->family || !d->input || !d->source ||
+    d->graph = dup_str(m->graph && *m->graph ? m->graph : m->name);
+    d->kernels = malloc(((size_t)m->nkernels + 1) * sizeof *d->kernels);
+    if (!d->name || !d->family || !d->input || !d->source || !d->graph || !d->kernels ||
         (db->model_index.cap && pr_names_put(&db->model_index, d->name, db->nmodels) < 0)) {
-        free(d->name), free(d->family), free(d->input), free(d->source);
+        free(d->name), free(d->family), free(d->input), free(d->source), free(d->graph), free(d->kernels);
         return -1;
     }
+    if (m->nkernels)
+        memcpy(d->kernels, m->kernels, (size_t)m->nkernels * sizeof *d->kernels);
+    if (d->float_bytes <= 0)
+        d->float_bytes = 4;
     db->nmodels++;
     return 0;
 }
@@ -618,8 +716,9 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
     *d = *r;
     d->model = dup_str(r->model), d->profile = dup_str(r->profile), d->source = dup_str(r->source);
     d->precision = dup_str(r->precision ? r->precision : "");
-    if (!d->model || !d->profile || !d->source || !d->precision) {
-        free(d->model), free(d->profile), free(d->source), free(d->precision);
+    d->note = dup_str(r->note ? r->note : ""), d->excluded = dup_str(r->excluded ? r->excluded : "");
+    if (!d->model || !d->profile || !d->source || !d->precision || !d->note || !d->excluded) {
+        free(d->model), free(d->profile), free(d->source), free(d->precision), free(d->note), free(d->excluded);
         return -1;
     }
     db->nrecords++;
@@ -675,6 +774,32 @@ static void add_nonzero(cJSON *o, const char *key, double v)
         cJSON_AddNumberToObject(o, key, v);
 }
 
+static void add_kc(cJSON *o, const char *key, const double *v)
+{
+    cJSON *c = cJSON_AddObjectToObject(o, key);
+    for (int i = 0; c && i < PR_KC_COUNT; i++)
+        cJSON_AddNumberToObject(c, pr_kc_name[i], v[i]);
+}
+
+static void roof_json(cJSON *o, const struct pr_roof *f)
+{
+    cJSON *r = cJSON_AddObjectToObject(o, "roofline");
+    if (!r)
+        return;
+    add_kc(r, "t_launch_s", f->t_launch);
+    cJSON_AddNumberToObject(r, "t_fixed_s", f->t_fixed);
+    cJSON_AddNumberToObject(r, "t_min_s", f->t_min);
+    add_kc(r, "rate", f->rate);
+    add_kc(r, "bw", f->bw);
+    cJSON_AddNumberToObject(r, "p_static_w", f->p_static);
+    add_kc(r, "e_work", f->e_work);
+    cJSON_AddNumberToObject(r, "e_byte", f->e_byte);
+    cJSON_AddNumberToObject(r, "e_launch", f->e_launch);
+    cJSON_AddNumberToObject(r, "elem_bytes", f->elem_bytes);
+    if (f->train)
+        cJSON_AddNumberToObject(r, "train", 1);
+}
+
 static cJSON *profile_json(const struct pr_profile *p)
 {
     cJSON *o = cJSON_CreateObject();
@@ -692,6 +817,7 @@ static cJSON *profile_json(const struct pr_profile *p)
     if (s) {
         add_nonzero(s, "peak_ops", p->spec.peak_ops);
         add_nonzero(s, "mem_bw", p->spec.mem_bw);
+        add_nonzero(s, "peak_ops_conv", p->spec.peak_ops_conv);
         add_nonzero(s, "tdp_w", p->spec.tdp_w);
         add_nonzero(s, "idle_w", p->spec.idle_w);
         add_nonzero(s, "cores", p->spec.cores);
@@ -700,7 +826,7 @@ static cJSON *profile_json(const struct pr_profile *p)
             cJSON_AddStringToObject(s, "source", p->spec.source);
     }
     cJSON_AddStringToObject(o, "method", pr_method_name[p->method]);
-    if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
+    if ((p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) && !p->has_roof) {
         cJSON *c = cJSON_AddObjectToObject(o, "coef");
         if (c) {
             cJSON_AddNumberToObject(c, "e_fixed", p->coef.e_fixed);
@@ -713,15 +839,18 @@ static cJSON *profile_json(const struct pr_profile *p)
             cJSON_AddNumberToObject(c, "t_layer", p->coef.t_layer);
         }
     }
+    if (p->has_roof)
+        roof_json(o, &p->roof);
     const struct pr_valid *v = &p->valid;
     if (v->models) {
         cJSON *c = cJSON_AddObjectToObject(o, "validation");
         if (c) {
             cJSON_AddNumberToObject(c, "models", v->models);
-            double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median};
+            double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median, v->lat_loo_p90,
+                          v->lat_xfam_median};
             const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
-                               "latency_loo_median_pct"};
-            for (int i = 0; i < 4; i++)
+                               "latency_loo_median_pct", "latency_loo_p90_pct", "latency_cross_family_median_pct"};
+            for (int i = 0; i < 6; i++)
                 if (f[i] >= 0)
                     cJSON_AddNumberToObject(c, k[i], round(f[i] * 100) / 100);
         }
@@ -768,6 +897,18 @@ static cJSON *model_json(const struct pr_db_model *m)
         cJSON_AddNumberToObject(f, "layers", m->f.layers);
         cJSON_AddNumberToObject(f, "mac_layers", m->f.mac_layers);
     }
+    if (m->graph && *m->graph && strcmp(m->graph, m->name) != 0)
+        cJSON_AddStringToObject(o, "graph", m->graph);
+    add_nonzero(o, "batch", m->batch);
+    if (m->nkernels) {
+        cJSON_AddNumberToObject(o, "float_bytes", m->float_bytes);
+        cJSON *k = cJSON_AddArrayToObject(o, "kernels");
+        for (int i = 0; k && i < m->nkernels; i++) {
+            const struct pr_kgroup *g = &m->kernels[i];
+            double v[5] = {g->cls, g->count, g->macs, g->flops, g->bytes};
+            cJSON_AddItemToArray(k, cJSON_CreateDoubleArray(v, 5));
+        }
+    }
     return o;
 }
 
@@ -786,6 +927,11 @@ static cJSON *record_json(const struct pr_db_record *r)
     add_nonzero(o, "samples_per_s", r->samples_per_s);
     add_nonzero(o, "latency_s", r->latency_s);
     cJSON_AddStringToObject(o, "source", r->source);
+    add_nonzero(o, "run", r->run);
+    if (r->note && *r->note)
+        cJSON_AddStringToObject(o, "note", r->note);
+    if (r->excluded && *r->excluded)
+        cJSON_AddStringToObject(o, "excluded", r->excluded);
     return o;
 }
 

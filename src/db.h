@@ -46,9 +46,36 @@ struct pr_features {
     int mac_layers;                    /* nodes with MACs: each costs a fixed dispatch */
 };
 
+/* Accelerator kernel classes of the roofline model (roofline.c). */
+enum pr_kc {
+    PR_KC_CONV,       /* Conv, ConvTranspose with group 1 */
+    PR_KC_GEMM,       /* Gemm, MatMul with a weight, RNN, any other MAC layer */
+    PR_KC_GROUPED,    /* Conv with group > 1 (depthwise when group == C_in) */
+    PR_KC_ATTENTION,  /* products of two activations (Q.K^T, P.V), attention operators */
+    PR_KC_ELTWISE,    /* no MACs: elementwise, normalisation, pooling, copies */
+    PR_KC_COUNT
+};
+extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped", "attention", "eltwise" */
+
+/* count identical kernels of one class, each doing macs MACs (eltwise:
+ * flops non-MAC FLOPs) and moving bytes bytes (read + written, at the
+ * graph's element types). */
+struct pr_kgroup {
+    int cls;                           /* enum pr_kc */
+    double count, macs, flops, bytes;
+};
+
 struct pr_db_model {
     char *name, *family, *input, *source;
     struct pr_features f;
+    /* optional (GPU records): the graph the entry was computed from (the
+     * name shared by its batch sizes; "" = name), the batch it was bound
+     * to, bytes per element of its floating tensors, and its kernels */
+    char *graph;
+    int batch;
+    double float_bytes;
+    struct pr_kgroup *kernels;
+    int nkernels;
 };
 
 enum pr_method {
@@ -73,10 +100,30 @@ struct pr_valid {
     double loo_median, loo_p90;        /* leave-one-model-out |error| */
     double xfam_median;                /* cross-family |error| */
     double lat_loo_median;             /* latency, leave-one-model-out */
+    double lat_loo_p90, lat_xfam_median;   /* latency p90, leave-one-family-out (roofline profiles) */
+};
+
+/* Roofline model of an accelerator (roofline.c), fitted per (hardware,
+ * precision) over all batch sizes: per kernel
+ *   t = max(t_min, work / rate[class], bytes * byte_scale / bw[class]), host t_launch[class]
+ *   latency = t_fixed + sum t
+ *   E = p_static * latency + sum (work * e_work[class] + bytes * byte_scale * e_byte) + kernels * e_launch */
+struct pr_roof {
+    double t_launch[PR_KC_COUNT];      /* s per kernel (floor: launch and framework overhead) */
+    double t_fixed;                    /* s per call */
+    double t_min;                      /* s: shortest kernel on the device */
+    double rate[PR_KC_COUNT];          /* MAC/s (eltwise: FLOP/s) */
+    double bw[PR_KC_COUNT];            /* B/s */
+    double p_static;                   /* W */
+    double e_work[PR_KC_COUNT];        /* J per MAC (eltwise: per FLOP) */
+    double e_byte, e_launch;           /* J/B, J per kernel */
+    double elem_bytes;                 /* bytes per element at the profile's precision (4 fp32, 2 fp16) */
+    int train;                         /* 1: a training profile (forward + backward + optimizer) */
 };
 
 struct pr_spec {
     double peak_ops;        /* ops/s at the profile's precision (MAC = 2 ops); 0 unknown */
+    double peak_ops_conv;   /* ops/s of convolutions when they run faster (fp32 on TF32 tensor cores); 0 = peak_ops */
     double mem_bw;          /* bytes/s; 0 unknown */
     double tdp_w;           /* W; 0 unknown */
     double idle_w;          /* W; 0 unknown */
@@ -94,6 +141,8 @@ struct pr_profile {
     enum pr_method method;
     struct pr_coef coef;
     struct pr_valid valid;
+    bool has_roof;          /* "roofline" present: estimates use it instead of coef */
+    struct pr_roof roof;
 };
 
 struct pr_db_record {
@@ -102,6 +151,9 @@ struct pr_db_record {
     int batch;
     double j_per_sample;    /* > 0 */
     double watts, samples_per_s, latency_s;   /* 0 unknown */
+    int run;                /* measurement campaign (0 unknown) */
+    char *note;             /* how it was measured ("" none) */
+    char *excluded;         /* why calibration leaves it out ("" = used) */
 };
 
 struct pr_carbon {

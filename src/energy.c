@@ -25,6 +25,8 @@
  */
 #include "energy.h"
 
+#include "roofline.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,10 +121,57 @@ static void roofline_layer(const struct pr_spec *s, const double *work, double b
     le->energy_j = s->tdp_w * le->time_s;
 }
 
+/* Roofline profiles (roofline.c): per call of the whole batch. */
+static int roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, const struct pr_energy_opts *o,
+                         struct pr_estimate *e)
+{
+    struct pr_roof_out r;
+    if (pr_roof_estimate(a, p, o->train, &r) < 0) {
+        free(r.layers);
+        return -1;
+    }
+    for (int i = 0; i < a->nlayers; i++)
+        e->layers[i] = (struct pr_layer_energy){r.layers[i].time_s, r.layers[i].energy_j, r.layers[i].regime};
+    free(r.layers);
+    e->roofline = true;
+    e->train = o->train;
+    e->host_bound = r.host_bound;
+    e->samples = r.samples;
+    e->latency_s = r.latency_s;
+    e->energy_j = r.energy_j;
+    e->fixed_time_s = r.fixed_s;
+    e->fixed_energy_j = p->roof.p_static * r.fixed_s + r.fixed_dynamic_j;
+    e->method = PR_METHOD_FITTED;
+    e->uncertainty_pct = p->valid.loo_median;
+    e->uncertainty_p90_pct = p->valid.loo_p90;
+    e->lat_uncertainty_pct = p->valid.lat_loo_median;
+    if (o->run_samples > 0 && e->samples > 0) {   /* steps = samples / batch, the last one full */
+        double calls = ceil(o->run_samples / e->samples);
+        e->run_samples = o->run_samples;
+        e->run_time_s = calls * e->latency_s;
+        e->run_energy_j = calls * e->energy_j;
+    }
+    return 0;
+}
+
 int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const struct pr_energy_opts *o,
                 struct pr_estimate *e, struct pr_err *err)
 {
     memset(e, 0, sizeof *e);
+    if (p->has_roof) {
+        e->profile = p;
+        e->pue = o->pue > 0 ? o->pue : 1;
+        e->g_per_kwh = o->g_per_kwh;
+        e->carbon_source = o->carbon_source;
+        e->nlayers = a->nlayers;
+        e->layers = calloc((size_t)a->nlayers + 1, sizeof *e->layers);
+        if (!e->layers || roof_estimate(a, p, o, e) < 0)
+            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        goto totals;
+    }
+    if (o->train)
+        return pr_err_set(err, PR_EXIT_USAGE, "--train: hardware profile '%s' has no roofline model; choose a "
+                          "training profile (scenario train) with 'priori hw list'", p->id);
     bool linear = p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR;
     bool roofline = !linear && p->spec.tdp_w > 0 && (p->spec.peak_ops > 0 || p->spec.mem_bw > 0);
     if (!linear && !roofline)
@@ -166,17 +215,21 @@ int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const s
         e->uncertainty_pct = spec ? PR_SPEC_UNCERTAINTY_PCT : PR_ANCHOR_UNCERTAINTY_PCT;
         e->uncertainty_p90_pct = spec ? -1 : PR_ANCHOR_UNCERTAINTY_P90_PCT;
     }
+    e->lat_uncertainty_pct = -1;
+totals:
     e->co2e_g = pr_co2e_g(e->energy_j, e->pue, e->g_per_kwh);
-    e->wh_per_million = e->energy_j * 1e6 / 3600.0;
-    e->co2e_g_per_million = e->co2e_g * 1e6;
+    /* per million inferences: samples on roofline profiles (a call is a batch) */
+    double per = e->roofline && e->samples > 0 ? 1 / e->samples : 1;
+    e->wh_per_million = e->energy_j * per * 1e6 / 3600.0;
+    e->co2e_g_per_million = e->co2e_g * per * 1e6;
     e->inferences = o->inferences ? o->inferences : 1000000;
-    e->total_wh = e->energy_j * (double)e->inferences / 3600.0;
-    e->total_co2e_g = e->co2e_g * (double)e->inferences;
+    e->total_wh = e->energy_j * per * (double)e->inferences / 3600.0;
+    e->total_co2e_g = e->co2e_g * per * (double)e->inferences;
     e->mlco2_j = e->mlco2_co2e_g = e->ga_j = e->ga_co2e_g = -1;
     if (p->spec.tdp_w > 0 && e->latency_s > 0) {
-        e->mlco2_j = p->spec.tdp_w * e->latency_s;
+        e->mlco2_j = p->spec.tdp_w * e->latency_s * per;   /* per inference: a sample on roofline profiles */
         e->mlco2_co2e_g = pr_co2e_g(e->mlco2_j, 1, e->g_per_kwh);
-        e->ga_j = (p->spec.tdp_w * 1.0 + PR_GA_W_PER_GB * p->spec.mem_gb) * e->latency_s * e->pue;
+        e->ga_j = (p->spec.tdp_w * 1.0 + PR_GA_W_PER_GB * p->spec.mem_gb) * e->latency_s * e->pue * per;
         e->ga_co2e_g = pr_co2e_g(e->ga_j, 1, e->g_per_kwh);
     }
     return 0;

@@ -51,10 +51,13 @@ struct pr_energy_opts {
     double g_per_kwh;           /* carbon intensity */
     const char *carbon_source;  /* where g_per_kwh comes from (printed) */
     uint64_t inferences;        /* for the campaign totals; 0: one million */
+    bool train;                 /* roofline profiles: a training step instead of inference */
+    double run_samples;         /* training run: samples processed (0: none) */
 };
 
 struct pr_layer_energy {
     double time_s, energy_j;
+    int regime;                 /* enum pr_regime (roofline profiles; 0 otherwise) */
 };
 
 struct pr_estimate {
@@ -77,6 +80,12 @@ struct pr_estimate {
     const char *carbon_source;
     struct pr_layer_energy *layers;       /* parallel to analysis->layers */
     int nlayers;
+    /* roofline (GPU) profiles: latency and energy above are per call of the
+     * whole batch (a training step with train) */
+    bool roofline, train, host_bound;
+    double samples;                       /* per call */
+    double lat_uncertainty_pct;           /* held-out latency error (median); -1 unknown */
+    double run_samples, run_time_s, run_energy_j;   /* training run (run_samples 0: none) */
 };
 
 /* g CO2e of energy_j joules at PUE pue and intensity g_per_kwh. */
@@ -103,12 +112,19 @@ void pr_estimate_free(struct pr_estimate *e);
     "                       region (e.g. gcp:europe-west1); default world average 475 g/kWh\n"              \
     "  --carbon G           carbon intensity in g CO2e per kWh\n"                                           \
     "  --pue X              data-centre power usage effectiveness (default 1)\n"                            \
+    "  --train              (analyze, GPU profiles) a training step: forward, backward, optimizer\n"     \
+    "  --batch N            (analyze) the batch: the same as --dim batch=N\n"                               \
+    "  --samples N          (analyze --train) energy of a run over N samples\n"                              \
+    "  --epochs E --dataset-size N   (analyze --train) the same for E epochs of N samples\n"               \
     "  --db DIR             the measurement database (default $PRIORI_DB or db)\n"
 
 struct pr_energy_args {
     const char *hw, *precision, *scenario, *region, *db;
     double carbon, pue;         /* 0: not given */
     long long inferences;       /* --inferences (analyze only); 0: not given */
+    /* analyze --train [--batch N] [--samples N | --epochs E --dataset-size N] */
+    bool train;
+    long long batch, samples, epochs, dataset_size;   /* 0: not given */
 };
 
 /* True when opt is one of the options above (all take a value); with

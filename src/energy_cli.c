@@ -20,7 +20,9 @@ bool pr_energy_is_option(const char *opt, bool inferences)
         if (strcmp(opt, string_opts[i]) == 0)
             return true;
     return strcmp(opt, "--carbon") == 0 || strcmp(opt, "--pue") == 0 ||
-           (inferences && strcmp(opt, "--inferences") == 0);
+           (inferences && (strcmp(opt, "--inferences") == 0 || strcmp(opt, "--batch") == 0 ||
+                           strcmp(opt, "--samples") == 0 || strcmp(opt, "--epochs") == 0 ||
+                           strcmp(opt, "--dataset-size") == 0));
 }
 
 int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val)
@@ -44,9 +46,12 @@ int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt,
         *(pue ? &a->pue : &a->carbon) = v;
         return 1;
     }
-    if (strcmp(opt, "--inferences") == 0) {
-        if (pr_cli_parse_int(val, 1, (1LL << 50), &a->inferences) < 0)
-            return pr_cli_usage_error(cmd, "--inferences %s: expected a positive integer", val);
+    long long *n = strcmp(opt, "--inferences") == 0 ? &a->inferences : strcmp(opt, "--batch") == 0 ? &a->batch
+                 : strcmp(opt, "--samples") == 0 ? &a->samples : strcmp(opt, "--epochs") == 0 ? &a->epochs
+                 : strcmp(opt, "--dataset-size") == 0 ? &a->dataset_size : NULL;
+    if (n) {
+        if (pr_cli_parse_int(val, 1, (1LL << 50), n) < 0)
+            return pr_cli_usage_error(cmd, "%s %s: expected a positive integer", opt, val);
         return 1;
     }
     return 0;
@@ -59,6 +64,14 @@ int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd)
                                   "--inferences need --hw ID");
     if (a->region && a->carbon)
         return pr_cli_usage_error(cmd, "%s", "give --region or --carbon, not both");
+    if (a->train && !a->hw)
+        return pr_cli_usage_error(cmd, "%s", "--train needs --hw ID (a GPU profile; see 'priori hw list')");
+    if (!a->train && (a->samples || a->epochs || a->dataset_size))
+        return pr_cli_usage_error(cmd, "%s", "--samples, --epochs and --dataset-size need --train");
+    if (a->samples && (a->epochs || a->dataset_size))
+        return pr_cli_usage_error(cmd, "%s", "give --samples N or --epochs E --dataset-size N, not both");
+    if (!a->epochs != !a->dataset_size)
+        return pr_cli_usage_error(cmd, "%s", "--epochs and --dataset-size go together");
     return 0;
 }
 
@@ -72,7 +85,7 @@ int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    h->profile = pr_db_select(&h->db, a->hw, a->precision, a->scenario);
+    h->profile = pr_db_select(&h->db, a->hw, a->precision, a->train && !a->scenario ? "train" : a->scenario);
     if (!h->profile) {
         fprintf(stderr, "priori: --hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'\n", a->hw,
                 a->precision ? " --precision " : "", a->precision ? a->precision : "",
@@ -82,6 +95,8 @@ int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
     struct pr_energy_opts *o = &h->opts;
     o->pue = a->pue ? a->pue : 1;
     o->inferences = (uint64_t)a->inferences;
+    o->train = a->train;
+    o->run_samples = a->samples ? (double)a->samples : (double)a->epochs * (double)a->dataset_size;
     o->g_per_kwh = h->db.world_g_per_kwh;
     o->carbon_source = h->db.world_source;
     if (a->carbon) {

@@ -34,8 +34,7 @@ const struct pr_xfam_set pr_xfam_sets[] = {
 };
 const int pr_nxfam_sets = (int)(sizeof pr_xfam_sets / sizeof pr_xfam_sets[0]);
 
-/* Solves M z = v (k x k, row-major) in place; z in v. -1 when singular. */
-static int gauss(double *M, double *v, int k)
+int pr_gauss_solve(double *M, double *v, int k)
 {
     for (int c = 0; c < k; c++) {
         int p = c;
@@ -87,7 +86,7 @@ static int ls_passive(const double *A, const double *b, int m, int n, const bool
     for (int p = 0; p < k; p++)          /* a whisper of ridge against collinear columns */
         M[p * k + p] *= 1 + 1e-12;
     memset(z, 0, (size_t)n * sizeof *z);
-    if (gauss(M, v, k) < 0)
+    if (pr_gauss_solve(M, v, k) < 0)
         return -1;
     for (int p = 0; p < k; p++)
         z[idx[p]] = v[p];

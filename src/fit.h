@@ -17,6 +17,10 @@ enum { PR_FIT_MAXVAR = 8, PR_FIT_MIN_MODELS = 5, PR_LOO_MAX_FOLDS = 50 };
  * m x n row-major, n <= PR_FIT_MAXVAR. 0, or -1 when m < 1 or n out of range. */
 int pr_nnls(const double *A, const double *b, int m, int n, double *x);
 
+/* Solves M z = v (k x k, row-major, Gaussian elimination with partial
+ * pivoting) in place; z in v. -1 when singular. */
+int pr_gauss_solve(double *M, double *v, int k);
+
 /* Model forms the validation compares. */
 enum pr_fit_kind {
     PR_FIT_PRIORI,       /* e_fixed + per-class work + bytes + per-MAC-layer cost */

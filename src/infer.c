@@ -1066,6 +1066,8 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     w->last_exec = e;
     if (w->stat_of[pos] >= 0)
         w->exec[w->stat_of[pos]] = e;
+    if (w->factor)
+        w->a->layers[pos].kernel = k.kernel, w->a->layers[pos].steps = k.steps;
     return record(w, pos, &e, status, why);
 }
 

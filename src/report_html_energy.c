@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "roofline.h"
 
 enum { MAX_POINTS = 3000 };
 #define MEMB_COLOR "#dcEAf7"
@@ -113,6 +114,30 @@ void pr_html_energy_totals(FILE *f, const struct pr_estimate *e)
 }
 
 /* ---- roofline ---- */
+
+static const char *regime_text(int r)
+{
+    return r == PR_REGIME_LAUNCH ? "launch-bound" : r == PR_REGIME_COMPUTE ? "compute-bound"
+         : r == PR_REGIME_MEMORY ? "memory-bound" : "no kernel";
+}
+
+/* Share of the layers' time in each regime of the fitted GPU model. */
+static void regime_summary(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
+{
+    double t[4] = {0}, sum = 0;
+    int n[4] = {0};
+    for (int i = 0; i < a->nlayers; i++)
+        if (e->layers[i].regime > 0 && e->layers[i].regime < 4) {
+            t[e->layers[i].regime] += e->layers[i].time_s, n[e->layers[i].regime]++;
+            sum += e->layers[i].time_s;
+        }
+    if (sum <= 0)
+        return;
+    fprintf(f, "<p class=\"legend\">Fitted GPU model%s: launch-bound %d layers (%.0f%% of the time), "
+               "compute-bound %d (%.0f%%), memory-bound %d (%.0f%%); each point's tooltip names its regime.</p>",
+            e->host_bound ? " (the call is launch-bound: the host issuing kernels is slower than the device)" : "",
+            n[1], 100 * t[1] / sum, n[2], 100 * t[2] / sum, n[3], 100 * t[3] / sum);
+}
 
 struct point {
     int layer;
@@ -275,9 +300,10 @@ static void roofline(FILE *f, const struct pr_analysis *a, const struct pr_estim
         pr_html_text(f, node_name(a, p->layer), 80);
         fputs(" (", f);
         pr_html_text(f, node_op(a, p->layer), 40);
-        fprintf(f, "): %.3g FLOPs/byte, %s, %s, %s</title></circle>\n", p->x,
+        fprintf(f, "): %.3g FLOPs/byte, %s, %s, %s%s%s</title></circle>\n", p->x,
                 pr_human_si(p->y, "FLOP/s", b1, sizeof b1), pr_human_si(e->layers[p->layer].time_s, "s", b2, sizeof b2),
-                pr_human_si(p->energy, "J", b3, sizeof b3));
+                pr_human_si(p->energy, "J", b3, sizeof b3), e->roofline ? ", " : "",
+                e->roofline ? regime_text(e->layers[p->layer].regime) : "");
     }
     /* the heaviest by energy, labeled with a leader line: up and to the
      * left (above the roof is empty), or down and to the right where the
@@ -312,7 +338,10 @@ static void roofline(FILE *f, const struct pr_analysis *a, const struct pr_estim
     if (roof)
         fputs("<span class=\"sw\" style=\"background:" MEMB_COLOR "\"></span>memory-bound region"
               "<span class=\"sw\" style=\"background:" COMPB_COLOR "\"></span>compute-bound region", f);
-    fputs("</p></section>\n", f);
+    fputs("</p>", f);
+    if (e->roofline)   /* GPU profiles: the fitted model's regime of each layer (hover a point) */
+        regime_summary(f, a, e);
+    fputs("</section>\n", f);
     free(pts);
 }
 

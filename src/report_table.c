@@ -8,6 +8,7 @@
  */
 #include "report.h"
 #include "energy.h"
+#include "roofline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,8 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
             "output", "params", "MACs", "FLOPs", "act. mem");
     if (e)
         fprintf(f, "%9s  %9s  ", "time", "energy");
+    if (e && e->roofline)
+        fprintf(f, "%-8s  ", "regime");
     fprintf(f, "note\n");
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
@@ -99,6 +102,8 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
             char t1[32], t2[32];
             fprintf(f, "%9s  %9s  ", si(e->layers[p].time_s, "s", t1, sizeof t1),
                     si(e->layers[p].energy_j, "J", t2, sizeof t2));
+            if (e->roofline)
+                fprintf(f, "%-8s  ", pr_regime_name[e->layers[p].regime]);
         }
         fprintf(f, "%s\n", note);
         free(name);
@@ -229,12 +234,16 @@ static void energy_block(FILE *f, const struct pr_estimate *e)
                 p->valid.models, p->valid.models == 1 ? "" : "s", e->uncertainty_pct);
     else
         fprintf(f, ": roofline and TDP from spec values, no measurement; uncertainty a factor of 2\n");
-    fprintf(f, "  latency              %s +- %.0f%%\n", si(e->latency_s, "s", b1, sizeof b1), e->uncertainty_pct);
-    fprintf(f, "  energy               %s per inference +- %.0f%%", si(e->energy_j, "J", b1, sizeof b1),
-            e->uncertainty_pct);
-    if (e->fixed_energy_j > 0)
-        fprintf(f, " (%s fixed per inference)", si(e->fixed_energy_j, "J", b2, sizeof b2));
-    fputc('\n', f);
+    if (e->roofline) {   /* GPU profiles: per call, per sample, training run (report_roof.c) */
+        pr_report_roof_lines(f, e);
+    } else {
+        fprintf(f, "  latency              %s +- %.0f%%\n", si(e->latency_s, "s", b1, sizeof b1), e->uncertainty_pct);
+        fprintf(f, "  energy               %s per inference +- %.0f%%", si(e->energy_j, "J", b1, sizeof b1),
+                e->uncertainty_pct);
+        if (e->fixed_energy_j > 0)
+            fprintf(f, " (%s fixed per inference)", si(e->fixed_energy_j, "J", b2, sizeof b2));
+        fputc('\n', f);
+    }
     fprintf(f, "  per million          %s, %s CO2e\n", si(e->wh_per_million, "Wh", b1, sizeof b1),
             si(e->co2e_g_per_million, "g", b2, sizeof b2));
     if (e->inferences != 1000000) {   /* --inferences N: the total for N as well */

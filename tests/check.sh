@@ -43,6 +43,8 @@ part "fuzz regressions replayed" sh tests/fuzz/replay.sh
 part "README operator list = priori ops" sh tests/readme_ops.sh
 part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
+part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" tests/measure_gpu_fake.py
+part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON" tests/energy_gpu_check.py
 part "gates: check, compare, diff" sh tests/gate.sh
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh

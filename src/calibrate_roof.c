@@ -1,0 +1,234 @@
+/* calibrate_roof.c -- `priori calibrate` for roofline (GPU) profiles:
+ * profiles whose records name models with kernels (cmd_import.c).
+ *
+ * Rows: the profile's records without an "excluded" reason, each one call
+ * of the whole batch (energy = j_per_sample x batch, latency_s); a
+ * training profile (scenario "train") runs the training-step kernels
+ * (roofline.c). Fit: fit_roof.c over all batch sizes together, bounded by
+ * the spec (peak ops/s, bandwidth). Validation, per sample (the same
+ * relative error as per call):
+ *   leave-one-model-out  each model (all its batches) predicted by a fit
+ *                        on the other models: median and p90 |error| of
+ *                        energy and latency;
+ *   leave-one-family-out each family predicted by a fit on the others;
+ *   Spearman             at each batch size, across models, between the
+ *                        held-out predicted and the measured energy per
+ *                        sample;
+ *   baselines            E ~ MACs and E = a + b*MACs (held out the same
+ *                        way), TDP x measured latency.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate_roof.h"
+#include "fit.h"
+#include "roofline.h"
+
+bool pr_profile_is_roof(const struct pr_db *db, const struct pr_profile *p)
+{
+    bool any = false;
+    for (int i = 0; i < db->nrecords; i++) {
+        if (strcmp(db->records[i].profile, p->id) != 0)
+            continue;
+        const struct pr_db_model *m = pr_db_model_find(db, db->records[i].model);
+        if (!m || !m->nkernels)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+double pr_precision_bytes(const char *precision)
+{
+    if (strncmp(precision, "fp16", 4) == 0 || strncmp(precision, "bf16", 4) == 0)
+        return 2;
+    if (strncmp(precision, "int8", 4) == 0 || strncmp(precision, "fp8", 3) == 0)
+        return 1;
+    return 4;
+}
+
+struct rows {
+    struct pr_roof_sample *s;
+    struct pr_kgroup **owned;   /* training kernels, one array per row */
+    int n;
+};
+
+static void rows_free(struct rows *r)
+{
+    for (int i = 0; r->owned && i < r->n; i++)
+        free(r->owned[i]);
+    free(r->owned);
+    free(r->s);
+}
+
+static int rows_of(const struct pr_db *db, const struct pr_profile *p, struct rows *r)
+{
+    memset(r, 0, sizeof *r);
+    r->s = calloc((size_t)db->nrecords + 1, sizeof *r->s);
+    r->owned = calloc((size_t)db->nrecords + 1, sizeof *r->owned);
+    if (!r->s || !r->owned)
+        return -1;
+    for (int i = 0; i < db->nrecords; i++) {
+        const struct pr_db_record *rec = &db->records[i];
+        const struct pr_db_model *m = pr_db_model_find(db, rec->model);
+        if (strcmp(rec->profile, p->id) != 0 || !m || !m->nkernels || (rec->excluded && *rec->excluded) ||
+            !(rec->latency_s > 0))
+            continue;
+        double batch = rec->batch > 0 ? rec->batch : m->batch > 0 ? m->batch : 1;
+        struct pr_roof_sample *s = &r->s[r->n];
+        *s = (struct pr_roof_sample){.k = m->kernels, .nk = m->nkernels, .batch = batch,
+                                     .scale = pr_precision_bytes(p->precision) / m->float_bytes,
+                                     .energy_j = rec->j_per_sample * batch, .latency_s = rec->latency_s,
+                                     .macs = m->f.macs, .model = m->graph, .family = m->family};
+        if (p->roof.train) {
+            struct pr_kgroup *k;
+            s->nk = pr_train_kernels(m->kernels, m->nkernels, m->f.params, s->scale, &k);
+            if (s->nk < 0)
+                return -1;
+            s->k = r->owned[r->n] = k;
+        }
+        r->n++;
+    }
+    return 0;
+}
+
+static int distinct_models(const struct rows *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->n; i++) {
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = strcmp(r->s[j].model, r->s[i].model) == 0;
+        k += !seen;
+    }
+    return k;
+}
+
+/* "12.3%", "-" when unknown (v < 0). */
+static void pct(char *buf, size_t size, double v)
+{
+    snprintf(buf, size, v < 0 ? "-" : "%.1f%%", v);
+}
+
+/* " label v0 v1 ... v4" of a per-class coefficient, times scale. */
+static void kc_values(const char *label, const double *v, double scale, int digits)
+{
+    printf("%s", label);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        printf(" %.*f", digits, v[c] * scale);
+}
+
+/* |error| in percent of predicted against measured, into err; median / p90. */
+static void errors(const double *pred, const struct rows *r, bool latency, double *err, double *med, double *p90)
+{
+    int k = 0;
+    for (int i = 0; i < r->n; i++) {
+        double m = latency ? r->s[i].latency_s : r->s[i].energy_j;
+        if (pred[i] > 0)
+            err[k++] = 100 * fabs(pred[i] / m - 1);
+    }
+    *med = pr_median(err, k);
+    *p90 = pr_percentile(err, k, 90);
+}
+
+/* Spearman at each batch size with the held-out energies e. */
+static void spearman_line(const struct rows *r, const double *e, double *x, double *y)
+{
+    printf("    Spearman (held-out predicted vs measured energy per sample, across models):");
+    int done[64], nd = 0;
+    for (int i = 0; i < r->n; i++) {
+        int b = (int)r->s[i].batch;
+        bool seen = false;
+        for (int j = 0; j < nd; j++)
+            seen |= done[j] == b;
+        if (seen || nd == 64)
+            continue;
+        done[nd++] = b;
+        int k = 0;
+        for (int j = 0; j < r->n; j++)
+            if ((int)r->s[j].batch == b && e[j] > 0) {
+                x[k] = e[j] / r->s[j].batch;
+                y[k++] = r->s[j].energy_j / r->s[j].batch;
+            }
+        if (k >= 3)
+            printf(" b%d (%d): %.3f%s", b, k, pr_spearman(x, y, k), k >= 20 ? "" : "*");
+    }
+    printf("\n    (* fewer than 20 models at that batch)\n");
+}
+
+int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselines)
+{
+    struct rows r;
+    p->roof.elem_bytes = pr_precision_bytes(p->precision);
+    p->roof.train = strcmp(p->scenario, "train") == 0;
+    int rc = rows_of(db, p, &r);
+    double *e = malloc(((size_t)r.n + 1) * 4 * sizeof *e);
+    if (rc < 0 || !e) {
+        rows_free(&r);
+        free(e);
+        return -1;
+    }
+    double *t = e + r.n + 1, *err = t + r.n + 1, *aux = err + r.n + 1;
+    int models = distinct_models(&r);
+    printf("%-58s %6d  %-7s  (roofline; %d rows, all batches)\n", p->id, models,
+           models >= PR_FIT_MIN_MODELS ? "fitted" : "none", r.n);
+    if (models < PR_FIT_MIN_MODELS) {
+        rows_free(&r);
+        free(e);
+        return 0;
+    }
+    struct pr_roof_bounds b = {.mac_rate = p->spec.peak_ops / 2, .conv_mac_rate = p->spec.peak_ops_conv / 2,
+                               .flop_rate = p->spec.peak_ops, .bw = p->spec.mem_bw};
+    rc = pr_roof_fit(r.s, r.n, &b, &p->roof);
+    p->has_roof = rc == 0;
+    p->method = PR_METHOD_FITTED;
+    struct pr_valid *v = &p->valid;
+    *v = (struct pr_valid){.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
+                           .lat_loo_median = -1, .lat_loo_p90 = -1, .lat_xfam_median = -1};
+    double med, p90, lmed, lp90;
+    printf("    %-26s %-31s   %s\n", "|error| held out", "energy per sample", "latency");
+    printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", "", "LOMO med", "LOMO p90", "LOFO med", "LOMO med", "LOMO p90",
+           "LOFO med");
+    static const char *names[3] = {"priori roofline", "E ~ MACs", "E = a + b*MACs"};
+    for (int kind = 0; kind < (baselines ? 3 : 1) && rc == 0; kind++) {
+        char c[6][16];
+        rc = pr_roof_holdout(r.s, r.n, &b, kind, false, e, t);
+        errors(e, &r, false, err, &med, &p90);
+        pct(c[0], 16, med), pct(c[1], 16, p90);
+        errors(t, &r, true, err, &lmed, &lp90);
+        pct(c[3], 16, lmed), pct(c[4], 16, lp90);
+        if (kind == 0) {
+            v->loo_median = med, v->loo_p90 = p90, v->lat_loo_median = lmed, v->lat_loo_p90 = lp90;
+            spearman_line(&r, e, err, aux);
+        }
+        if (rc == 0)
+            rc = pr_roof_holdout(r.s, r.n, &b, kind, true, e, t);
+        errors(e, &r, false, err, &med, &p90);
+        pct(c[2], 16, med);
+        errors(t, &r, true, err, &lmed, &lp90);
+        pct(c[5], 16, lmed);
+        if (kind == 0)
+            v->xfam_median = med, v->lat_xfam_median = lmed;
+        printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", names[kind], c[0], c[1], c[2], c[3], c[4], c[5]);
+    }
+    if (baselines && p->spec.tdp_w > 0) {
+        for (int i = 0; i < r.n; i++)
+            e[i] = p->spec.tdp_w * r.s[i].latency_s;
+        errors(e, &r, false, err, &med, &p90);
+        char c[2][16];
+        pct(c[0], 16, med), pct(c[1], 16, p90);
+        printf("    %-26s %9s %9s %9s   (measured latency)\n", "TDP x measured latency", c[0], c[1], "-");
+    }
+    const struct pr_roof *f = &p->roof;
+    kc_values("    fit (conv, gemm, grouped, attention, eltwise): t_launch us", f->t_launch, 1e6, 1);
+    kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
+    kc_values("; pJ/MAC", f->e_work, 1e12, 2);
+    kc_values("; bw GB/s", f->bw, 1e-9, 0);
+    printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
+           f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
+    rows_free(&r);
+    free(e);
+    return rc;
+}

@@ -1,0 +1,50 @@
+/* report_roof.c -- the lines of the text report that only roofline (GPU)
+ * profiles have: latency and energy per call of the whole batch and per
+ * sample, each with its validated uncertainty, whether the call is
+ * launch-bound, how the layers split between the regimes, and with
+ * --train the training step and the whole run.
+ */
+#include <stdio.h>
+
+#include "energy.h"
+#include "report.h"
+#include "roofline.h"
+
+void pr_report_roof_coef(FILE *f, const struct pr_roof *r)
+{
+    fprintf(f, "roofline   per kernel class: host time per kernel, rate, bandwidth, dynamic energy per unit of work\n");
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        fprintf(f, "  %-10s %8.2f us  %9.3g %s  %9.3g B/s  %9.3g J/%s\n", pr_kc_name[c], r->t_launch[c] * 1e6,
+                r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", r->bw[c], r->e_work[c],
+                c == PR_KC_ELTWISE ? "FLOP" : "MAC");
+    fprintf(f, "           shortest kernel %.3g us, fixed per call %.3g us, static power %.4g W, %.3g J/byte, "
+               "%.3g J/kernel, %g bytes per element%s\n", r->t_min * 1e6, r->t_fixed * 1e6, r->p_static, r->e_byte,
+            r->e_launch, r->elem_bytes, r->train ? "; training step" : "");
+}
+
+void pr_report_roof_lines(FILE *f, const struct pr_estimate *e)
+{
+    char b1[32], b2[32], b3[32];
+    double n = e->samples > 0 ? e->samples : 1;
+    const char *what = e->train ? "training step" : "call";
+    fprintf(f, "  %-20s %.0f samples per %s%s\n", "batch", n, what,
+            e->host_bound ? "; launch-bound (the host issuing kernels is slower than the device)" : "");
+    fprintf(f, "  latency              %s per %s +- %.0f%% (held-out median; %s per sample)\n",
+            pr_human_si(e->latency_s, "s", b1, sizeof b1), what, e->lat_uncertainty_pct,
+            pr_human_si(e->latency_s / n, "s", b2, sizeof b2));
+    fprintf(f, "  energy               %s per sample +- %.0f%% (90%% within %.0f%%); %s per %s\n",
+            pr_human_si(e->energy_j / n, "J", b1, sizeof b1), e->uncertainty_pct, e->uncertainty_p90_pct,
+            pr_human_si(e->energy_j, "J", b2, sizeof b2), what);
+    if (e->run_samples > 0)
+        fprintf(f, "  training run         %.0f samples: %s, %s (%s of steps), +- %.0f%%\n", e->run_samples,
+                pr_human_si(e->run_energy_j, "J", b1, sizeof b1), pr_human_si(e->run_energy_j / 3.6e6, "kWh", b3,
+                sizeof b3), pr_human_si(e->run_time_s, "s", b2, sizeof b2), e->uncertainty_pct);
+    double t[4] = {0};
+    for (int i = 0; i < e->nlayers; i++)
+        if (e->layers[i].regime > 0 && e->layers[i].regime < 4)
+            t[e->layers[i].regime] += e->layers[i].time_s;
+    double sum = t[1] + t[2] + t[3];
+    if (sum > 0)
+        fprintf(f, "  regimes              launch-bound %.0f%%, compute-bound %.0f%%, memory-bound %.0f%% of the "
+                   "layers' time\n", 100 * t[1] / sum, 100 * t[2] / sum, 100 * t[3] / sum);
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""energy_gpu_check.py -- the committed database against what it claims:
+`priori calibrate --dry-run` refits every profile from db/records.json and
+must print the validation figures stored in db/profiles.json (H200 roofline
+profiles: held-out energy and latency errors), and the edge boards' summary
+must stay at leave-one-out 4.7%, cross-family 9.8%; the H200 rows each fit
+uses are the records without an "excluded" reason; `analyze --hw` on the
+H200 profiles prints an estimate with its uncertainty and the regime of
+each layer. Prints "N passed, N failed" last."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, summary  # noqa: E402
+
+PRIORI = os.environ.get("PRIORI", "build/priori")
+
+
+out = subprocess.run([PRIORI, "calibrate", "--db", "db", "--dry-run"], capture_output=True, text=True).stdout
+profiles = {p["id"]: p for p in json.load(open("db/profiles.json"))["profiles"]}
+check(re.search(r"leave-one-out median\s+4\.7%", out) is not None, "edge boards: leave-one-out median 4.7%")
+check(re.search(r"cross-family median\s+9\.8%", out) is not None, "edge boards: cross-family median 9.8%")
+
+blocks = re.findall(r"^(h200-\S+)\s+(\d+)\s+fitted.*?\n(.*?)(?=^\S|\Z)", out, re.S | re.M)
+check(len(blocks) == 3, "three H200 profiles fitted (fp32, fp16 inference; bf16-autocast training)")
+for pid, models, body in blocks:
+    m = re.search(r"priori roofline\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%", body)
+    v = profiles.get(pid, {}).get("validation", {})
+    check(m is not None and v, pid + ": validation line and committed figures present")
+    if not m or not v:
+        continue
+    got = [float(x) for x in m.groups()]
+    want = [v["loo_median_pct"], v["loo_p90_pct"], v["cross_family_median_pct"], v["latency_loo_median_pct"],
+            v["latency_loo_p90_pct"], v["latency_cross_family_median_pct"]]
+    check(all(abs(g - w) <= 0.051 for g, w in zip(got, want)),
+          "%s: refit gives the committed figures %s, got %s" % (pid, want, got))
+    check(int(models) == v["models"], pid + ": model count")
+    check("roofline" in profiles[pid] and profiles[pid]["method"] == "fitted", pid + ": stored as a fitted roofline")
+
+# rows: run 2 preferred, run-1 batch < 16 excluded, every exclusion says why
+recs = [r for r in json.load(open("db/records.json"))["records"] if r["profile"].startswith("h200-")]
+check(len(recs) == 328, "all 328 H200 rows are records (%d)" % len(recs))
+used = [r for r in recs if not r.get("excluded")]
+check(len(used) == 184, "184 rows used by the fits (%d)" % len(used))
+check(all(r["run"] == 2 or r["batch"] >= 16 or r["profile"].endswith("/train") for r in used),
+      "no run-1 row at batch < 16 is used")
+run2 = {(r["model"], r["profile"]) for r in recs if r["run"] == 2}
+check(all(not (r["run"] == 1 and (r["model"], r["profile"]) in run2) for r in used),
+      "a run-1 row that run 2 repeated is not used")
+check(all(r.get("note") and r.get("source") for r in recs), "every H200 record has its note and source")
+
+# an estimate on an exported model (the test fixture with a symbolic batch)
+p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", "h200-pytorch2.11-eager",
+                    "--precision", "fp16", "--dim", "N=64", "-q"], capture_output=True, text=True)
+check(p.returncode == 0 and "per sample +-" in p.stdout and "regime" in p.stdout,
+      "analyze --hw h200 --precision fp16: estimate with uncertainty and regimes: " + p.stderr[-300:])
+p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", "h200-pytorch2.11-eager", "--train",
+                    "--dim", "N=64", "--samples", "6400", "-q"], capture_output=True, text=True)
+check(p.returncode == 0 and "training run         6400 samples" in p.stdout and "per training step" in p.stdout,
+      "analyze --train: per-sample and per-run energy: " + p.stderr[-300:])
+p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", "h200-pytorch2.11-eager",
+                    "--samples", "10", "-q"], capture_output=True, text=True)
+check(p.returncode == 2 and "--train" in p.stderr, "--samples without --train is a usage error")
+
+p = subprocess.run([PRIORI, "compare", "fixtures/demo_cnn.onnx", "fixtures/symbolic_batch.onnx", "fixtures/conv_3d.onnx",
+                    "--hw", "h200-pytorch2.11-eager", "--precision", "fp16", "-q"], capture_output=True, text=True)
+ranks = re.findall(r"^\s+\d\. \S+\s+([\d.e+-]+) mJ/sample", p.stdout, re.M)
+check(p.returncode == 0 and len(ranks) == 3 and [float(x) for x in ranks] == sorted(float(x) for x in ranks),
+      "compare --hw on a GPU profile ranks the models by energy per sample: " + p.stdout[-400:])
+
+sys.exit(summary())

@@ -1,0 +1,179 @@
+/* test_roof.c -- the roofline model of GPU profiles: its formulas on hand
+ * values, the training-step convention, the fit recovering known
+ * coefficients from synthetic calls at several batch sizes, held-out
+ * validation on exact data, and Spearman's rank correlation. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit.h"
+#include "roofline.h"
+#include "test.h"
+
+static bool near(double a, double b, double rel)
+{
+    return fabs(a - b) <= rel * fabs(b) + 1e-300;
+}
+
+static const struct pr_roof truth = {
+    .t_launch = {12e-6, 6e-6, 9e-6, 8e-6, 4e-6}, .t_fixed = 50e-6, .t_min = 3e-6,
+    .rate = {60e12, 30e12, 4e12, 20e12, 50e12}, .bw = {3e12, 3e12, 1e12, 2e12, 3e12}, .p_static = 110,
+    .e_work = {4e-12, 6e-12, 20e-12, 8e-12, 30e-12}, .e_byte = 60e-12, .e_launch = 2e-4, .elem_bytes = 4};
+
+static void roof_kernel_time_is_the_largest_of_three_terms(void)
+{
+    /* conv kernel: 1.2e9 MACs / 60e12 = 20 us; 30 MB / 3e12 = 10 us; floor 3 us */
+    struct pr_kgroup k = {PR_KC_CONV, 2, 1.2e9, 0, 30e6};
+    enum pr_regime g;
+    CHECK(near(pr_roof_time(&truth, &k, 1, &g), 2 * 20e-6, 1e-12));
+    CHECK_EQ(g, PR_REGIME_COMPUTE);
+    /* fp16 bytes at half the scale: memory 5 us still below compute */
+    k.bytes = 90e6;   /* 30 us > 20 us: memory-bound */
+    CHECK(near(pr_roof_time(&truth, &k, 1, &g), 2 * 30e-6, 1e-12));
+    CHECK_EQ(g, PR_REGIME_MEMORY);
+    struct pr_kgroup small = {PR_KC_ELTWISE, 1, 0, 1000, 4000};
+    CHECK(near(pr_roof_time(&truth, &small, 1, &g), 3e-6, 1e-12));
+    CHECK_EQ(g, PR_REGIME_LAUNCH);
+    /* dynamic energy: 1000 FLOPs x 30 pJ + 4000 B x 60 pJ + 200 uJ */
+    CHECK(near(pr_roof_dynamic(&truth, &small, 1), 1000 * 30e-12 + 4000 * 60e-12 + 2e-4, 1e-12));
+}
+
+static void roof_call_is_host_bound_when_launches_take_longer(void)
+{
+    /* 100 tiny eltwise kernels: host 100 x 4 us = 400 us, device 100 x 3 us;
+     * overlapped: (400^4 + 300^4)^(1/4) = 428.43 us */
+    struct pr_kgroup k = {PR_KC_ELTWISE, 100, 0, 10, 100};
+    double t, e;
+    pr_roof_call(&truth, &k, 1, 1, &t, &e);
+    CHECK(near(t, 50e-6 + pow(pow(400e-6, 4) + pow(300e-6, 4), 0.25), 1e-12));
+    CHECK(near(t, 478.456e-6, 1e-5));
+    CHECK(near(e, 110 * t + 100 * (10 * 30e-12 + 100 * 60e-12 + 2e-4), 1e-12));
+    /* one big GEMM: device 2e12 / 30e12 = 66.7 ms >> host 6 us (overlap adds < 1e-12) */
+    struct pr_kgroup g = {PR_KC_GEMM, 1, 2e12, 0, 1e6};
+    pr_roof_call(&truth, &g, 1, 1, &t, &e);
+    CHECK(near(t, 50e-6 + 2e12 / 30e12, 1e-9));
+}
+
+static void roof_training_step_doubles_mac_kernels_and_adds_the_optimizer(void)
+{
+    struct pr_kgroup fwd[2] = {{PR_KC_CONV, 3, 1e9, 0, 1e7}, {PR_KC_ELTWISE, 5, 0, 1e6, 4e6}};
+    struct pr_kgroup *t = NULL;
+    int n = pr_train_kernels(fwd, 2, 1e6, 0.5, &t);
+    CHECK_EQ(n, 4);
+    if (n != 4) {
+        free(t);
+        return;
+    }
+    /* forward 3 + backward dX and dW 2 x 3 identical conv kernels: one group of 9 */
+    CHECK(t[0].cls == PR_KC_CONV && t[0].count == 9 && t[0].macs == 1e9);
+    CHECK(t[1].count == 5 && near(t[1].bytes, 4e6, 1e-12));   /* forward eltwise */
+    CHECK(t[2].cls == PR_KC_ELTWISE && t[2].count == 5 && near(t[2].bytes, 6e6, 1e-12));   /* 1.5 x bytes */
+    /* optimizer: 3 kernels, 26 B per parameter after the byte scale 0.5 */
+    CHECK(t[3].count == 3 && near(t[3].count * t[3].bytes * 0.5, 26e6, 1e-12));
+    free(t);
+}
+
+/* Synthetic calls: 10 models with different kernel mixes at batch 1, 8, 64
+ * (work and bytes scale with the batch, the kernel count does not). */
+enum { NMOD = 10, NB = 3, NCALL = NMOD * NB, NK = 6 };
+static struct pr_kgroup kern[NCALL][NK];
+static struct pr_roof_sample calls[NCALL];
+static char names[NMOD][8];
+
+static void make_calls(void)
+{
+    static const char *fam[] = {"a", "b", "c", "d", "e"};
+    static const int batch[NB] = {1, 8, 64};
+    for (int m = 0; m < NMOD; m++) {
+        snprintf(names[m], sizeof names[m], "m%d", m);
+        for (int b = 0; b < NB; b++) {
+            struct pr_kgroup *k = kern[m * NB + b];
+            double n = batch[b];
+            k[0] = (struct pr_kgroup){PR_KC_CONV, 10 + 5 * m, n * 2e8 * (1 + m % 4), 0, n * 3e6 * (1 + m % 3)};
+            k[1] = (struct pr_kgroup){PR_KC_GEMM, 2 + m, n * 5e7 * (1 + m % 5), 0, 2e7 + n * 1e5};
+            k[2] = (struct pr_kgroup){PR_KC_GROUPED, 1 + 3 * (m % 3), n * 2e6 * (1 + m % 2), 0, n * 4e6};
+            k[3] = (struct pr_kgroup){PR_KC_ATTENTION, 1 + (m % 4), n * 3e7 * (1 + m % 3), 0, n * 2e6};
+            k[4] = (struct pr_kgroup){PR_KC_ELTWISE, 20 + 7 * m, 0, n * 1e5, n * 8e5 * (1 + m % 2)};
+            k[5] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, n * 5e6, n * 6e7 * (1 + m % 3)};
+            struct pr_roof_sample *s = &calls[m * NB + b];
+            *s = (struct pr_roof_sample){.k = k, .nk = NK, .scale = 1, .batch = n, .model = names[m],
+                                         .family = fam[m % 5]};
+            pr_roof_call(&truth, k, NK, 1, &s->latency_s, &s->energy_j);
+            s->macs = k[0].macs * k[0].count + k[1].macs * k[1].count;
+        }
+    }
+}
+
+static void roof_fit_recovers_known_coefficients(void)
+{
+    make_calls();
+    struct pr_roof_bounds b = {.mac_rate = 100e12, .flop_rate = 100e12, .bw = 4.8e12};
+    struct pr_roof r = {.elem_bytes = 4};
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    double worst_t = 0, worst_e = 0;
+    for (int i = 0; i < NCALL; i++) {
+        double t, e;
+        pr_roof_call(&r, calls[i].k, calls[i].nk, 1, &t, &e);
+        worst_t = fmax(worst_t, fabs(t / calls[i].latency_s - 1));
+        worst_e = fmax(worst_e, fabs(e / calls[i].energy_j - 1));
+    }
+    CHECK(worst_t < 1e-3);
+    CHECK(worst_e < 1e-3);
+    /* the terms that decide some call's time are identified */
+    CHECK(near(r.rate[PR_KC_CONV], truth.rate[PR_KC_CONV], 0.01));
+    CHECK(near(r.bw[PR_KC_ELTWISE], truth.bw[PR_KC_ELTWISE], 0.01));   /* the memory-bound class */
+    CHECK(near(r.p_static, truth.p_static, 0.02));
+}
+
+static void roof_fit_respects_the_spec_bounds(void)
+{
+    make_calls();
+    /* a bound below the truth: the fit stays at it */
+    struct pr_roof_bounds b = {.mac_rate = 40e12, .flop_rate = 100e12, .bw = 2e12};
+    struct pr_roof r = {.elem_bytes = 4};
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        CHECK(r.rate[c] <= (c == PR_KC_ELTWISE ? 100e12 : 40e12) * (1 + 1e-9) && r.e_work[c] >= 0);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        CHECK(r.bw[c] <= 2e12 * (1 + 1e-9));
+    CHECK(r.p_static >= 0 && r.e_byte >= 0 && r.e_launch >= 0);
+}
+
+static void roof_holdout_on_exact_data_has_no_error(void)
+{
+    make_calls();
+    struct pr_roof_bounds b = {.mac_rate = 100e12, .flop_rate = 100e12, .bw = 4.8e12};
+    double e[NCALL], t[NCALL];
+    CHECK_EQ(pr_roof_holdout(calls, NCALL, &b, 0, false, e, t), 0);
+    double err[NCALL];
+    for (int i = 0; i < NCALL; i++)
+        err[i] = fabs(e[i] / calls[i].energy_j - 1);
+    /* every model shares the classes that decide its time, so each one is
+     * predicted from the others (the worst within the LM's tolerance) */
+    CHECK(pr_median(err, NCALL) < 1e-3);
+    CHECK(pr_percentile(err, NCALL, 100) < 0.02);   /* the fit of a held-out fold stops within 1.4% */
+    /* the E = a + b*MACs baseline predicts no latency */
+    CHECK_EQ(pr_roof_holdout(calls, NCALL, &b, 2, true, e, t), 0);
+    CHECK(t[0] == -1);
+}
+
+static void spearman_matches_the_hand_computed_value(void)
+{
+    /* ranks x 1..5, y 1 2 3 5 4: d^2 = 0+0+0+1+1 = 2; rho = 1 - 6*2/(5*24) = 0.9 */
+    const double x[] = {10, 20, 30, 40, 50}, y[] = {1, 2, 3, 9, 8};
+    CHECK(near(pr_spearman(x, y, 5), 0.9, 1e-12));
+    const double r[] = {5, 4, 3, 2, 1};
+    CHECK(near(pr_spearman(x, r, 5), -1, 1e-12));
+}
+
+void suite_roof(void);
+void suite_roof(void)
+{
+    roof_kernel_time_is_the_largest_of_three_terms();
+    roof_call_is_host_bound_when_launches_take_longer();
+    roof_training_step_doubles_mac_kernels_and_adds_the_optimizer();
+    roof_fit_recovers_known_coefficients();
+    roof_fit_respects_the_spec_bounds();
+    roof_holdout_on_exact_data_has_no_error();
+    spearman_matches_the_hand_computed_value();
+}
