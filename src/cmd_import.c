@@ -83,30 +83,19 @@ static int analyse(const char *path, int batch, struct pr_db_model *m)
 
 static int new_profile(struct pr_db *db, const cJSON *root, const char *id, const char *prec, const char *mode)
 {
-    struct pr_profile *np = realloc(db->profiles, ((size_t)db->nprofiles + 1) * sizeof *np);
-    if (!np)
-        return PR_EXIT_INTERNAL;
-    db->profiles = np;
-    struct pr_profile *p = &np[db->nprofiles];
-    memset(p, 0, sizeof *p);
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(root, "spec");
     const cJSON *peaks = cJSON_GetObjectItemCaseSensitive(spec, "peak_ops");
-    char *s[] = {strdup(id), strdup(str_of(root, "hw")), strdup(str_of(root, "hardware")),
-                 strdup(str_of(root, "runtime")), strdup(prec), strdup(mode), strdup("device"),
-                 strdup(str_of(spec, "source"))};
-    p->id = s[0], p->hw = s[1], p->hardware = s[2], p->runtime = s[3], p->precision = s[4];
-    p->scenario = s[5], p->boundary = s[6], p->spec.source = s[7];
-    db->nprofiles++;
-    p->spec.peak_ops = num_of(peaks, prec);
-    p->spec.peak_ops_conv = num_of(cJSON_GetObjectItemCaseSensitive(spec, "peak_ops_conv"), prec);
-    p->spec.mem_bw = num_of(spec, "mem_bw");
-    p->spec.tdp_w = num_of(spec, "tdp_w");
-    p->spec.idle_w = num_of(spec, "idle_w");
-    p->spec.mem_gb = num_of(spec, "mem_gb");
-    for (int i = 0; i < 8; i++)
-        if (!s[i])
-            return PR_EXIT_INTERNAL;
-    return 0;
+    struct pr_profile p = {.id = (char *)id, .hw = (char *)str_of(root, "hw"),
+                           .hardware = (char *)str_of(root, "hardware"), .runtime = (char *)str_of(root, "runtime"),
+                           .precision = (char *)prec, .scenario = (char *)mode, .boundary = (char *)"device"};
+    p.spec.source = (char *)str_of(spec, "source");
+    p.spec.peak_ops = num_of(peaks, prec);
+    p.spec.peak_ops_conv = num_of(cJSON_GetObjectItemCaseSensitive(spec, "peak_ops_conv"), prec);
+    p.spec.mem_bw = num_of(spec, "mem_bw");
+    p.spec.tdp_w = num_of(spec, "tdp_w");
+    p.spec.idle_w = num_of(spec, "idle_w");
+    p.spec.mem_gb = num_of(spec, "mem_gb");
+    return pr_db_add_profile(db, &p) < 0 ? PR_EXIT_INTERNAL : 0;
 }
 
 static int bad_row(const char *file, int i, const char *what)
@@ -149,16 +138,11 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
                                 .family = (char *)str_of(row, "family"), .input = (char *)str_of(row, "input"),
                                 .source = *str_of(row, "onnx_source") ? (char *)str_of(row, "onnx_source") : path};
         int rc = analyse(path, (int)batch, &m);
-        if (rc == 0 && pr_db_add_model(db, &m) < 0)
-            rc = PR_EXIT_INTERNAL;
+        if (rc == 0 && (oi >= 0 ? pr_db_replace_model(db, oi, &m) : pr_db_add_model(db, &m)) < 0)
+            rc = PR_EXIT_INTERNAL;   /* an entry of an earlier import is replaced */
         free(m.kernels);
         if (rc)
             return rc;
-        if (oi >= 0) {   /* the new entry replaces the old one */
-            struct pr_db_model *o = &db->models[oi];
-            free(o->name), free(o->family), free(o->input), free(o->source), free(o->graph), free(o->kernels);
-            *o = db->models[--db->nmodels];
-        }
         char *copy = strdup(name);
         if (!copy || done->n >= done->cap)
             return free(copy), PR_EXIT_INTERNAL;

@@ -593,6 +593,11 @@ int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
     return rc;
 }
 
+static void free_model(struct pr_db_model *m)
+{
+    free(m->name), free(m->family), free(m->input), free(m->source), free(m->graph), free(m->kernels);
+}
+
 void pr_db_free(struct pr_db *db)
 {
     for (int i = 0; i < db->nprofiles; i++) {
@@ -600,10 +605,8 @@ void pr_db_free(struct pr_db *db)
         free(p->id), free(p->hw), free(p->hardware), free(p->runtime), free(p->precision);
         free(p->scenario), free(p->boundary), free(p->spec.source);
     }
-    for (int i = 0; i < db->nmodels; i++) {
-        struct pr_db_model *m = &db->models[i];
-        free(m->name), free(m->family), free(m->input), free(m->source), free(m->graph), free(m->kernels);
-    }
+    for (int i = 0; i < db->nmodels; i++)
+        free_model(&db->models[i]);
     for (int i = 0; i < db->nrecords; i++) {
         struct pr_db_record *r = &db->records[i];
         free(r->model), free(r->profile), free(r->source), free(r->precision), free(r->note), free(r->excluded);
@@ -722,6 +725,17 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
         return -1;
     }
     db->nrecords++;
+    return 0;
+}
+
+int pr_db_replace_model(struct pr_db *db, int i, const struct pr_db_model *m)
+{
+    if (pr_db_add_model(db, m) < 0)   /* appended; the index still maps the name to i */
+        return -1;
+    free_model(&db->models[i]);
+    db->models[i] = db->models[--db->nmodels];
+    if (db->model_index.cap)   /* the stored key was the freed name: point it at the new one */
+        pr_names_set(&db->model_index, db->models[i].name, i);
     return 0;
 }
 

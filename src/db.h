@@ -208,6 +208,9 @@ const struct pr_carbon *pr_db_carbon(const struct pr_db *db, const char *code);
 
 /* Appends (copies) a model's features / a record; 0 / -1 out of memory. */
 int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m);
+/* Replaces models[i] by a copy of m (the old entry is freed; the name
+ * index follows). 0 / -1 on out of memory (db unchanged). */
+int pr_db_replace_model(struct pr_db *db, int i, const struct pr_db_model *m);
 int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r);
 /* Appends a new profile (its strings copied; NULL ones become ""). 0 / -1 out of memory. */
 int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p);

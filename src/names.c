@@ -62,6 +62,19 @@ int pr_names_put(struct pr_names *h, const char *key, int val)
     return 0;
 }
 
+int pr_names_set(struct pr_names *h, const char *key, int val)
+{
+    int rc = pr_names_put(h, key, val);
+    if (rc <= 0)
+        return rc;
+    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
+    while (strcmp(h->keys[i], key) != 0)   /* present: pr_names_put said so */
+        i = (i + 1) & mask;
+    h->keys[i] = key;
+    h->vals[i] = val;
+    return 1;
+}
+
 int pr_names_get(const struct pr_names *h, const char *key)
 {
     if (!h->cap)

@@ -19,6 +19,9 @@ int  pr_names_init(struct pr_names *h, size_t expected);   /* 0 / -1 on OOM */
 /* Insert key -> val; returns 0, 1 if the key existed (value untouched),
  * -1 on OOM. */
 int  pr_names_put(struct pr_names *h, const char *key, int val);
+/* Insert or replace key -> val (the stored key pointer becomes key);
+ * returns 0 if new, 1 if replaced, -1 on OOM. */
+int  pr_names_set(struct pr_names *h, const char *key, int val);
 int  pr_names_get(const struct pr_names *h, const char *key); /* -1 if absent */
 void pr_names_free(struct pr_names *h);
 
