@@ -732,10 +732,16 @@ int pr_db_replace_model(struct pr_db *db, int i, const struct pr_db_model *m)
 {
     if (pr_db_add_model(db, m) < 0)   /* appended; the index still maps the name to i */
         return -1;
+    int last = db->nmodels - 1;
+    /* the stored key is the old entry's name: point it at the new one before freeing the old */
+    if (db->model_index.cap && pr_names_set(&db->model_index, db->models[last].name, i) < 0) {
+        free_model(&db->models[last]);
+        db->nmodels--;
+        return -1;
+    }
     free_model(&db->models[i]);
-    db->models[i] = db->models[--db->nmodels];
-    if (db->model_index.cap)   /* the stored key was the freed name: point it at the new one */
-        pr_names_set(&db->model_index, db->models[i].name, i);
+    db->models[i] = db->models[last];
+    db->nmodels--;
     return 0;
 }
 

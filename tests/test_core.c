@@ -101,7 +101,16 @@ static void names_map_finds_every_key_and_refuses_duplicates(void)
     CHECK_EQ(pr_names_put(&h, "v17", 99), 1);
     CHECK_EQ(pr_names_get(&h, "v17"), 17);
     CHECK_EQ(pr_names_get(&h, "nope"), -1);
+    /* set replaces the value and the stored key: the old key's memory may go */
+    char *moved = strdup("v17");
+    CHECK(moved != NULL);
+    CHECK_EQ(pr_names_set(&h, moved, 5), 1);
+    memset(keys[17], 'x', sizeof keys[17] - 1);
+    CHECK_EQ(pr_names_get(&h, "v17"), 5);
+    CHECK_EQ(pr_names_set(&h, "fresh", 7), 0);
+    CHECK_EQ(pr_names_get(&h, "fresh"), 7);
     pr_names_free(&h);
+    free(moved);
 }
 
 static void human_numbers_use_three_significant_digits(void)
