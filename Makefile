@@ -145,7 +145,7 @@ check test:
 # The energy database: rebuild the MLPerf models (exports cached under
 # build/mlperf), recompute their features with priori, re-seed db/ from
 # ../shared/data and refit. DATA= points at the shared data folder.
-DATA ?= ../../shared/data
+DATA ?= ../shared/data
 db: $(PRIORI)
 	$(PYTHON) fixtures/make_mlperf_models.py --out build/mlperf $(if $(HEAVY),,--skip-heavy)
 	$(PYTHON) tools/build_db.py --priori $(PRIORI) --models build/mlperf --data $(DATA) --out db

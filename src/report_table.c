@@ -255,9 +255,10 @@ static void energy_block(FILE *f, const struct pr_estimate *e)
     fprintf(f, "  carbon               %.4g g CO2e/kWh (%s), PUE %.3g\n", e->g_per_kwh,
             e->carbon_source ? e->carbon_source : "-", e->pue);
     if (e->mlco2_j >= 0)
-        fprintf(f, "  beside: ML CO2 Impact (TDP x time) %s, Green Algorithms %s per inference;\n"
+        fprintf(f, "  beside: ML CO2 Impact (TDP x time) %s, Green Algorithms %s per %s;\n"
                    "          per million: %s and %s CO2e\n", si(e->mlco2_j, "J", b1, sizeof b1),
-                si(e->ga_j, "J", b2, sizeof b2), si(e->mlco2_co2e_g * 1e6, "g", b3, sizeof b3),
+                si(e->ga_j, "J", b2, sizeof b2), e->roofline ? "sample" : "inference",
+                si(e->mlco2_co2e_g * 1e6, "g", b3, sizeof b3),
                 si(e->ga_co2e_g * 1e6, "g", b4, sizeof b4));
     else
         fprintf(f, "  beside: ML CO2 Impact and Green Algorithms need the TDP, which this profile lacks\n");
