@@ -8,12 +8,7 @@
 # reproduces the committed files. Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/testlib.sh"
 slowest=0
 slowest_case=""
 GUARD_MS=5000

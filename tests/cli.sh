@@ -5,13 +5,8 @@
 # Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/testlib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # expect CODE "WORDS" ARGS...: exit code CODE, stderr containing WORDS
 expect() {

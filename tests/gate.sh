@@ -10,15 +10,9 @@
 # Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/testlib.sh"
 R=fixtures/review
 DEMO=fixtures/demo_cnn.onnx
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # expect CODE "WORDS" ARGS...: exit code CODE, stderr+stdout containing WORDS
 expect() {

@@ -14,12 +14,7 @@
 # Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${BUILD:=build}"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then

@@ -11,12 +11,7 @@
 set -u
 : "${PRIORI:=build/priori}" "${BUILD:=build}" "${PYTHON:=/usr/bin/python3}"
 HOOKS=${HOOKS:-$BUILD/tests/priori-hooks}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/testlib.sh"
 check() { # check NAME COND...: COND (a command) must succeed
     name=$1
     shift
