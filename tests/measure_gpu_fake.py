@@ -54,6 +54,18 @@ check(abs(seconds / iters - 7e-4) / 7e-4 < 1e-6, "latency = window / iterations 
 check(abs(joules - 250.0 * seconds) <= 250.0 * 7e-4 * 2, "energy = 250 W x window (no idle time counted)")
 check(r.calls >= iters + 3, "warm-up ran before the window")
 
+# --- kernel counting from profiler events ---------------------------------
+class Ev:
+    def __init__(self, name, dev, parent=None):
+        self.name, self.device_type, self.cpu_parent = name, dev, parent
+
+
+top = Ev("aten::conv2d", "cpu")
+evs = [top, Ev("aten::convolution", "cpu", top), Ev("cudaLaunchKernel", "cpu", top), Ev("implicit_gemm", "cuda"),
+       Ev("aten::relu_", "cpu"), Ev("vectorized_elementwise", "cuda"), Ev("Memset", "cuda"), Ev("aten::add", "cpu")]
+check(mg.count_kernels(evs, "cuda") == (3, 3),
+      "count_kernels: 3 device events, 3 top-level aten ops (nested aten and runtime calls not counted)")
+
 # --- the pipeline with exports (torch on the CPU) ------------------------
 tmp = tempfile.mkdtemp()
 try:
@@ -69,6 +81,11 @@ try:
     check(all(os.path.exists(os.path.join(out, r["onnx"])) for r in doc["rows"]), "every row's export exists")
     check(not any(f.endswith(".data") for f in os.listdir(os.path.join(out, "onnx"))),
           "exports are graph-only (weights file removed)")
+    p = subprocess.run([sys.executable, "tools/measure_gpu.py", "--fake", "--hw", "fakegpu", "--out",
+                        os.path.join(tmp, "noexp"), "--models", "tiny:mlp1", "--batches", "1", "--precisions",
+                        "fp32", "--window", "0.2", "--idle", "0.2", "--export", "none"], capture_output=True, text=True)
+    rows = json.load(open(os.path.join(tmp, "noexp", "measurements.json")))["rows"] if p.returncode == 0 else []
+    check(len(rows) == 1 and "onnx" not in rows[0], "--export none: the row names no export")
     db = os.path.join(tmp, "db")
     shutil.copytree("tests/energy_db", db)
     p = subprocess.run([PRIORI, "db", "add", "--measurements", os.path.join(out, "measurements.json"), "--db", db],

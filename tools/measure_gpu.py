@@ -229,21 +229,64 @@ def counter_period(meter, clock):
 
 # --------------------------------------------------------------- exporting
 
-def export_graph_only(torch, model, x, path):
+def export_graph_only(torch, model, x, path, how):
     """ONNX export with the batch axis named `batch`; initializers over 4 KB
     are moved to an external-data file that is then deleted (priori never
-    needs the weights)."""
+    needs the weights). how: "legacy" (TorchScript exporter, opset 17, as
+    the H200 data's legacy/ folder), "dynamo" (torch.export based, opset
+    18) or "auto" (legacy where this PyTorch still has it, else dynamo).
+    Returns None, or why the export failed (the measurement goes on)."""
+    import inspect
     import onnx
-    torch.onnx.export(model, x, path, input_names=["input"], output_names=["output"], opset_version=17,
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
-    m = onnx.load(path)
-    data = os.path.basename(path) + ".data"
-    onnx.save_model(m, path, save_as_external_data=True, all_tensors_to_one_file=True, location=data,
-                    size_threshold=4096)
+    has_dynamo = "dynamo" in inspect.signature(torch.onnx.export).parameters
+    kw = {"input_names": ["input"], "output_names": ["output"]}
+    try:
+        if how == "dynamo":
+            batch = torch.export.Dim("batch", min=1)
+            torch.onnx.export(model, (x,), path, dynamo=True, opset_version=18, dynamic_shapes=({0: batch},), **kw)
+        else:
+            extra = {"dynamo": False} if has_dynamo else {}
+            torch.onnx.export(model, (x,), path, opset_version=17, **extra, **kw,
+                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+        m = onnx.load(path)
+        data = os.path.basename(path) + ".data"
+        onnx.save_model(m, path, save_as_external_data=True, all_tensors_to_one_file=True, location=data,
+                        size_threshold=4096)
+    except Exception as e:  # an exporter failure must not lose the measurements
+        for f in (path, path + ".data"):
+            if os.path.exists(f):
+                os.remove(f)
+        return "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")
     try:
         os.remove(os.path.join(os.path.dirname(path), data))
     except FileNotFoundError:
         pass
+    return None
+
+
+def count_kernels(events, cuda_type):
+    """Per-call counts from torch.profiler events: GPU kernels (and copies)
+    the device ran, and top-level aten operators the CPU dispatched."""
+    kernels = sum(1 for e in events if e.device_type == cuda_type)
+    aten = sum(1 for e in events if e.device_type != cuda_type and e.name.startswith("aten::")
+               and (e.cpu_parent is None or not e.cpu_parent.name.startswith("aten::")))
+    return kernels, aten
+
+
+def profile_calls(torch, runner, calls=3):
+    """Kernels and aten operators per call, counted with torch.profiler over
+    `calls` calls after the measurement (outside its window). None if the
+    profiler is unavailable."""
+    try:
+        from torch.profiler import ProfilerActivity, profile
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            runner.run(calls)
+            runner.sync()
+        k, a = count_kernels(prof.events(), torch.autograd.DeviceType.CUDA)
+        return k / calls, a / calls
+    except Exception as e:
+        print("measure_gpu: warning: profiler: %s" % e, file=sys.stderr)
+        return None
 
 
 def tiny_model(torch, name):
@@ -260,16 +303,42 @@ def tiny_model(torch, name):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 10)), (3, 32, 32)
 
 
+class SegmentationOut:
+    """Wraps a torchvision segmentation model to return its 'out' tensor."""
+
+    def __new__(cls, torch, inner):
+        class Wrap(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, x):
+                return self.inner(x)["out"]
+        return Wrap()
+
+
 def build_model(torch, name):
+    """torchvision classification (224 px, 299 for Inception), video
+    (16 x 112 x 112 clips) and segmentation (520 px) models by name, with
+    random weights; googlenet and inception without auxiliary heads."""
     if name.startswith("tiny:"):
         return tiny_model(torch, name)
     import torchvision
-    m = torchvision.models.__dict__[name](weights=None) if hasattr(torchvision.models, "get_weight") \
-        else torchvision.models.__dict__[name]()
+    tv = torchvision.models
+    old = not hasattr(tv, "get_weight")
+    kw = {} if old else {"weights": None}
+    if name in ("googlenet", "inception_v3"):
+        kw.update(aux_logits=False, init_weights=True)
+    if hasattr(tv.video, name):
+        return getattr(tv.video, name)(**kw), (3, 16, 112, 112)
+    if hasattr(tv.segmentation, name):
+        seg = getattr(tv.segmentation, name)(**kw, **({} if old else {"weights_backbone": None}))
+        return SegmentationOut(torch, seg), (3, 520, 520)
+    if not hasattr(tv, name):
+        raise SystemExit("measure_gpu: unknown model %s (torchvision classification, video or segmentation "
+                         "names, or tiny:mlpN / tiny:cnnN)" % name)
     size = 299 if name.startswith("inception") else 224
-    if name.startswith("inception") and hasattr(m, "aux_logits"):
-        m.aux_logits, m.AuxLogits = False, None
-    return m, (3, size, size)
+    return getattr(tv, name)(**kw), (3, size, size)
 
 
 def work_of(model):
@@ -295,6 +364,10 @@ def main():
     ap.add_argument("--peak-tflops", default="", help="spec peaks, e.g. fp32=67,fp16=989")
     ap.add_argument("--bw-gbs", type=float, default=0)
     ap.add_argument("--tdp-w", type=float, default=0)
+    ap.add_argument("--export", choices=("auto", "legacy", "dynamo", "none"), default="auto",
+                    help="ONNX exporter (auto: the TorchScript one where PyTorch has it); none: rows name no export")
+    ap.add_argument("--no-profile", action="store_true", help="skip counting kernels per call (torch.profiler)")
+    ap.add_argument("--run", type=int, default=1, help="run number recorded in every row")
     ap.add_argument("--fake", action="store_true", help="simulated GPU and counter (tests)")
     a = ap.parse_args()
     if "/" in a.hw:
@@ -321,7 +394,7 @@ def main():
         env["cudnn_benchmark"] = torch.backends.cudnn.benchmark
         env["cudnn_allow_tf32"] = torch.backends.cudnn.allow_tf32
         env["matmul_allow_tf32"] = torch.backends.cuda.matmul.allow_tf32
-    rows = []
+    rows, failed = [], []
     configs = [(p, int(b), "infer") for p in a.precisions.split(",") for b in a.batches.split(",")]
     if a.train:
         configs.append(("bf16-autocast", a.train_batch, "train"))
@@ -330,30 +403,63 @@ def main():
         model.eval()
         safe = name.replace(":", "_")
         onnx_path = os.path.join(a.out, "onnx", safe + ".onnx")
-        export_graph_only(torch, model, torch.randn(1, *shape), onnx_path)
+        why = "--export none" if a.export == "none" else \
+            export_graph_only(torch, model, torch.randn(1, *shape), onnx_path, a.export)
+        if why and a.export != "none":
+            print("measure_gpu: warning: %s: ONNX export failed (%s); its rows name no export: export it "
+                  "yourself and set their \"onnx\" before `priori db add`" % (name, why), file=sys.stderr)
         kernels = sum(1 for m in model.modules() if not list(m.children()))
         for prec, batch, mode in configs:
-            if a.fake:
-                runner = FakeRunner(meter, work_of(model), kernels * (3 if mode == "train" else 1), batch, prec)
-            else:
-                m = model.to(dev)
-                m = m.train() if mode == "train" else m.eval()
-                x = torch.randn(batch, *shape, device=dev)
-                if prec == "fp16":
-                    m, x = m.half(), x.half()
-                runner = TorchRunner(torch, m, x, mode == "train", prec)
-            seconds, iters, joules = measure(meter, runner, clock, a.warmup, a.window)
+            try:
+                if a.fake:
+                    runner = FakeRunner(meter, work_of(model), kernels * (3 if mode == "train" else 1), batch,
+                                        prec)
+                else:
+                    m = model.to(dev)
+                    m = m.train() if mode == "train" else m.eval()
+                    x = torch.randn(batch, *shape, device=dev)
+                    if prec == "fp16":
+                        m, x = m.half(), x.half()
+                    runner = TorchRunner(torch, m, x, mode == "train", prec)
+                seconds, iters, joules = measure(meter, runner, clock, a.warmup, a.window)
+                counts = None if a.fake or a.no_profile else profile_calls(torch, runner)
+            except Exception as e:  # out of memory at a large batch, say: record it, go on
+                failed.append({"model": safe, "mode": mode, "precision": prec, "batch": batch,
+                               "error": "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")})
+                print("measure_gpu: %s %s b%d %s failed: %s" % (name, prec, batch, mode, failed[-1]["error"]),
+                      file=sys.stderr)
+                runner = m = x = None
+                if not a.fake:
+                    torch.cuda.empty_cache()
+                    model = model.float()
+                continue
             family = re.match(r"[a-z]*", name.split(":")[-1]).group(0) or safe
-            rows.append({"model": safe, "family": family, "onnx": "onnx/" + safe + ".onnx",
-                         "input": "x".join(str(d) for d in (batch,) + shape), "mode": mode, "precision": prec,
-                         "batch": batch, "iters": iters, "seconds": seconds, "latency_s": seconds / iters,
-                         "j_per_sample": joules / (iters * batch), "avg_watts": joules / seconds, "run": 1,
-                         "source": "tools/measure_gpu.py%s on %s" % (" --fake" if a.fake else "", env["gpu"]),
-                         "note": "window %.2f s aligned to energy-counter ticks" % seconds})
-            print("%-24s %-14s b%-4d %9.3f ms %10.4f J/sample %6.0f W" % (name, prec, batch, 1e3 * seconds / iters,
-                  joules / (iters * batch), joules / seconds), file=sys.stderr)
+            row = {"model": safe, "family": family,
+                   "input": "x".join(str(d) for d in (batch,) + shape), "mode": mode, "precision": prec,
+                   "batch": batch, "iters": iters, "seconds": seconds, "latency_s": seconds / iters,
+                   "j_per_sample": joules / (iters * batch), "avg_watts": joules / seconds, "run": a.run,
+                   "source": "tools/measure_gpu.py%s on %s" % (" --fake" if a.fake else "", env["gpu"]),
+                   "note": "window %.2f s aligned to energy-counter ticks" % seconds}
+            if not why:
+                row["onnx"] = "onnx/" + safe + ".onnx"
+            if counts:
+                row["kernels"], row["aten_ops"] = counts
+            rows.append(row)
+            print("%-24s %-14s b%-4d %9.3f ms %10.4f J/sample %6.0f W%s" % (
+                name, prec, batch, 1e3 * seconds / iters, joules / (iters * batch), joules / seconds,
+                " %6.0f kernels" % counts[0] if counts else ""), file=sys.stderr)
             if not a.fake and prec == "fp16":
                 model = model.float()
+        runner = m = x = model = None
+        write_results(a, torch, env, rows, failed)
+    write_results(a, torch, env, rows, failed)
+    print("measure_gpu: %d rows in %s/measurements.json; next: priori db add --measurements %s/measurements.json"
+          % (len(rows), a.out, a.out), file=sys.stderr)
+
+
+def write_results(a, torch, env, rows, failed):
+    """Writes env.json and measurements.json (each replaced whole: a run
+    stopped half-way leaves the models measured so far, never a torn file)."""
     peaks = {}
     for kv in filter(None, a.peak_tflops.split(",")):
         k, v = kv.split("=")
@@ -364,13 +470,12 @@ def main():
            "runtime": "PyTorch %s eager" % torch.__version__,
            "spec": {"peak_ops": peaks, "mem_bw": a.bw_gbs * 1e9, "tdp_w": a.tdp_w,
                     "idle_w": round(env["idle_w_before"], 1), "source": "measure_gpu.py options"},
-           "rows": rows}
-    with open(os.path.join(a.out, "env.json"), "w") as f:
-        json.dump(env, f, indent=1)
-    with open(os.path.join(a.out, "measurements.json"), "w") as f:
-        json.dump(doc, f, indent=1)
-    print("measure_gpu: %d rows in %s/measurements.json; next: priori db add --measurements %s/measurements.json"
-          % (len(rows), a.out, a.out), file=sys.stderr)
+           "rows": rows, "failed": failed}
+    for name, obj in (("env.json", env), ("measurements.json", doc)):
+        path = os.path.join(a.out, name)
+        with open(path + ".tmp", "w") as f:
+            json.dump(obj, f, indent=1)
+        os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":
