@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""make_decoders.py -- small decoder-only language models with an explicit
+KV cache, for the tests of `priori llm` and `priori sweep` (issue 14).
+
+    /usr/bin/python3 tests/llm/make_decoders.py OUTDIR
+
+Writes, with random weights:
+  gpt_kv.onnx      a GPT-2-style decoder (learned positions, pre-LayerNorm,
+                   GELU MLP with two matrices, multi-head attention) written
+                   in torch and exported with torch.onnx.export (opset 17)
+                   in the Hugging Face Optimum layout: inputs input_ids
+                   [batch, sequence_length] and past_key_values.{i}.key /
+                   .value [batch, heads, past_sequence_length, head_dim];
+                   outputs logits and present.{i}.key / .value.
+  llama_kv.onnx    a Llama-style decoder (RMSNorm, SwiGLU MLP with three
+                   matrices, grouped-query attention: fewer key/value heads
+                   than query heads), same layout, also from torch.
+  genai_gqa.onnx   the onnxruntime-genai layout written with onnx.helper:
+                   input_ids, attention_mask [batch, total_sequence_length],
+                   past_key_values.{i}.key/.value [batch, kv_heads,
+                   past_sequence_length, head_size]; each layer one packed
+                   QKV MatMul and com.microsoft GroupQueryAttention,
+                   SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
+                   SwiGLU MLP.
+and decoders.json: each model's configuration (layers L, model width d,
+heads H, key/value heads Hkv, head size dh, MLP width d_ff, matrices in the
+MLP, vocabulary V), from which the tests work out the closed forms. For S
+new tokens at context T = P + S (P cached), batch B, the matrix products
+cost, in MACs:
+    B * S * [ L * (d*d + 2*d*(Hkv*dh) + d*d       Q, K, V, O projections
+                   + m * d * d_ff                  MLP (m = 2 or 3 matrices)
+                   + 2 * T * H * dh)               Q.K^T and A.V over T positions
+              + d * V ]                            LM head
+and the cache holds 2 * L * B * T * Hkv * dh elements (keys and values).
+"""
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+CONFIGS = {
+    "gpt_kv": {"L": 2, "d": 64, "H": 4, "Hkv": 4, "dh": 16, "d_ff": 256, "mlp_mats": 2, "V": 100, "max_pos": 4096},
+    "llama_kv": {"L": 3, "d": 96, "H": 6, "Hkv": 2, "dh": 16, "d_ff": 256, "mlp_mats": 3, "V": 120},
+    "genai_gqa": {"L": 2, "d": 64, "H": 8, "Hkv": 2, "dh": 8, "d_ff": 192, "mlp_mats": 3, "V": 80},
+}
+
+
+class Block(torch.nn.Module):
+    """One decoder layer; gpt: LayerNorm + GELU MLP, llama: RMSNorm + SwiGLU."""
+
+    def __init__(self, c, llama):
+        super().__init__()
+        self.c, self.llama = c, llama
+        d, dkv = c["d"], c["Hkv"] * c["dh"]
+        self.q = torch.nn.Linear(d, d, bias=not llama)
+        self.k = torch.nn.Linear(d, dkv, bias=not llama)
+        self.v = torch.nn.Linear(d, dkv, bias=not llama)
+        self.o = torch.nn.Linear(d, d, bias=not llama)
+        self.n1 = torch.nn.LayerNorm(d) if not llama else RMSNorm(d)
+        self.n2 = torch.nn.LayerNorm(d) if not llama else RMSNorm(d)
+        self.up = torch.nn.Linear(d, c["d_ff"], bias=not llama)
+        self.down = torch.nn.Linear(c["d_ff"], d, bias=not llama)
+        if llama:
+            self.gate = torch.nn.Linear(d, c["d_ff"], bias=False)
+
+    def forward(self, x, pk, pv):
+        c = self.c
+        b, s = x.shape[0], x.shape[1]
+        h = self.n1(x)
+        q = self.q(h).view(b, s, c["H"], c["dh"]).transpose(1, 2)
+        k = self.k(h).view(b, s, c["Hkv"], c["dh"]).transpose(1, 2)
+        v = self.v(h).view(b, s, c["Hkv"], c["dh"]).transpose(1, 2)
+        k = torch.cat([pk, k], dim=2)
+        v = torch.cat([pv, v], dim=2)
+        rep = c["H"] // c["Hkv"]
+        t = k.shape[2]
+        kk = k.unsqueeze(2).expand(b, c["Hkv"], rep, t, c["dh"]).reshape(b, c["H"], t, c["dh"]) if rep > 1 else k
+        vv = v.unsqueeze(2).expand(b, c["Hkv"], rep, t, c["dh"]).reshape(b, c["H"], t, c["dh"]) if rep > 1 else v
+        att = q @ kk.transpose(2, 3) / math.sqrt(c["dh"])
+        mask = torch.ones(s, t, dtype=torch.bool, device=x.device).triu(t - s + 1)
+        att = att.masked_fill(mask, float("-inf")).softmax(-1)
+        y = (att @ vv).transpose(1, 2).reshape(b, s, c["d"])
+        x = x + self.o(y)
+        h = self.n2(x)
+        if self.llama:
+            h = torch.nn.functional.silu(self.gate(h)) * self.up(h)
+        else:
+            h = torch.nn.functional.gelu(self.up(h))
+        return x + self.down(h), k, v
+
+
+class RMSNorm(torch.nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(d))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * self.w
+
+
+class Decoder(torch.nn.Module):
+    def __init__(self, c, llama):
+        super().__init__()
+        self.c, self.llama = c, llama
+        self.emb = torch.nn.Embedding(c["V"], c["d"])
+        if not llama:
+            self.pos = torch.nn.Embedding(c["max_pos"], c["d"])
+        self.blocks = torch.nn.ModuleList([Block(c, llama) for _ in range(c["L"])])
+        self.norm = torch.nn.LayerNorm(c["d"]) if not llama else RMSNorm(c["d"])
+        self.head = torch.nn.Linear(c["d"], c["V"], bias=False)
+
+    def forward(self, ids, *past):
+        x = self.emb(ids)
+        if not self.llama:
+            p = past[0].shape[2]
+            x = x + self.pos(torch.arange(p, p + ids.shape[1], device=ids.device))
+        present = []
+        for i, blk in enumerate(self.blocks):
+            x, k, v = blk(x, past[2 * i], past[2 * i + 1])
+            present += [k, v]
+        return (self.head(self.norm(x)), *present)
+
+
+def export_torch(outdir, name):
+    c = CONFIGS[name]
+    torch.manual_seed(0)
+    model = Decoder(c, name.startswith("llama")).eval()
+    b, s, p = 2, 5, 3
+    ids = torch.randint(0, c["V"], (b, s))
+    past = [torch.randn(b, c["Hkv"], p, c["dh"]) for _ in range(2 * c["L"])]
+    pnames = ["past_key_values.%d.%s" % (i, kv) for i in range(c["L"]) for kv in ("key", "value")]
+    onames = ["present.%d.%s" % (i, kv) for i in range(c["L"]) for kv in ("key", "value")]
+    axes = {"input_ids": {0: "batch", 1: "sequence_length"}, "logits": {0: "batch", 1: "sequence_length"}}
+    for n in pnames:
+        axes[n] = {0: "batch", 2: "past_sequence_length"}
+    for n in onames:
+        axes[n] = {0: "batch", 2: "total_sequence_length"}
+    path = os.path.join(outdir, name + ".onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, *past), path, input_names=["input_ids"] + pnames,
+                          output_names=["logits"] + onames, dynamic_axes=axes, opset_version=17)
+    onnx.checker.check_model(onnx.load(path))
+    return path
+
+
+def genai(outdir):
+    """GroupQueryAttention decoder in the onnxruntime-genai layout."""
+    c = CONFIGS["genai_gqa"]
+    rng = np.random.default_rng(0)
+    L, d, H, Hkv, dh, F, V = c["L"], c["d"], c["H"], c["Hkv"], c["dh"], c["d_ff"], c["V"]
+    inits, nodes = [], []
+
+    def w(name, *shape):
+        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), "W_" + name))
+        return "W_" + name
+
+    def node(op, ins, outs, domain="", **attrs):
+        nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), domain=domain, **attrs))
+        return outs[0]
+
+    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence_length"]),
+              helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "total_sequence_length"])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "sequence_length", V])]
+    # seqlens_k = sum(attention_mask) - 1 (int32); total_sequence_length = mask's dim 1 (int32 scalar)
+    inits.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "one"))
+    inits.append(numpy_helper.from_array(np.array(1, dtype=np.int64), "axis1"))
+    node("ReduceSum", ["attention_mask", "one"], ["mask_sum"], keepdims=0)
+    node("Sub", ["mask_sum", "one"], ["seqlens64"])
+    node("Cast", ["seqlens64"], ["seqlens_k"], to=TensorProto.INT32)
+    node("Shape", ["attention_mask"], ["mask_shape"])
+    node("Gather", ["mask_shape", "axis1"], ["total64"], axis=0)
+    node("Cast", ["total64"], ["total_seq"], to=TensorProto.INT32)
+    x = node("Gather", [w("embed", V, d), "input_ids"], ["x0"], axis=0)
+    skip = None
+    for i in range(L):
+        if skip is None:
+            h = node("SimplifiedLayerNormalization", [x, w("ln%d" % i, d)], ["h%d" % i], axis=-1, epsilon=1e-6)
+        else:
+            h = node("SkipSimplifiedLayerNormalization", [x, skip, w("ln%d" % i, d)],
+                     ["h%d" % i, "", "", "x%d" % i], domain="com.microsoft", epsilon=1e-6)
+            x = "x%d" % i
+        qkv = node("MatMul", [h, w("qkv%d" % i, d, (H + 2 * Hkv) * dh)], ["qkv%d" % i])
+        pk, pv = "past_key_values.%d.key" % i, "past_key_values.%d.value" % i
+        ok, ov = "present.%d.key" % i, "present.%d.value" % i
+        for n in (pk, pv):
+            inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT,
+                                                        ["batch", Hkv, "past_sequence_length", dh]))
+        for n in (ok, ov):
+            outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT,
+                                                         ["batch", Hkv, "total_sequence_length", dh]))
+        att = node("GroupQueryAttention", [qkv, "", "", pk, pv, "seqlens_k", "total_seq"], ["att%d" % i, ok, ov],
+                   domain="com.microsoft", num_heads=H, kv_num_heads=Hkv)
+        a = node("MatMul", [att, w("o%d" % i, H * dh, d)], ["a%d" % i])
+        h2 = node("SkipSimplifiedLayerNormalization", [x, a, w("ln2_%d" % i, d)],
+                  ["h2_%d" % i, "", "", "r%d" % i], domain="com.microsoft", epsilon=1e-6)
+        x = "r%d" % i
+        g = node("MatMul", [h2, w("gate%d" % i, d, F)], ["g%d" % i])
+        sg = node("Sigmoid", [g], ["sg%d" % i])
+        silu = node("Mul", [g, sg], ["silu%d" % i])
+        u = node("MatMul", [h2, w("up%d" % i, d, F)], ["u%d" % i])
+        gu = node("Mul", [silu, u], ["gu%d" % i])
+        skip = node("MatMul", [gu, w("down%d" % i, F, d)], ["m%d" % i])
+    hf = node("SkipSimplifiedLayerNormalization", [x, skip, w("lnf", d)], ["hf"], domain="com.microsoft",
+              epsilon=1e-6)
+    node("MatMul", [hf, w("lm_head", d, V)], ["logits"])
+    graph = helper.make_graph(nodes, "genai_gqa", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    path = os.path.join(outdir, "genai_gqa.onnx")
+    onnx.save(model, path)
+    return path
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_decoders.py OUTDIR")
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    for name in ("gpt_kv", "llama_kv"):
+        print("wrote", export_torch(outdir, name))
+    print("wrote", genai(outdir))
+    with open(os.path.join(outdir, "decoders.json"), "w") as f:
+        json.dump(CONFIGS, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
