@@ -1,8 +1,8 @@
 /* cli.h -- what every command of the command line shares.
  *
- * Each command lives in src/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
+ * Each command lives in cli/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
  * (argv without the program and command names) returning an exit code
- * (enum pr_exit), with its usage text beside it; src/main.c only
+ * (enum pr_exit), with its usage text beside it; cli/main.c only
  * dispatches through the table of commands below. Helpers here parse the
  * option values several commands take (--input, --dim, numbers), load a
  * model with its loader warnings, and write output atomically: to a
@@ -16,6 +16,8 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "energy_cli.h"
+#include "gate.h"
 #include "err.h"
 #include "model.h"
 
@@ -64,6 +66,16 @@ void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt);
 /* Loads path; on error prints "priori: PATH: message" and returns the exit
  * code. Loader warnings go to diag (initialised by the call). */
 int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag);
+
+/* Loads and analyses path for a review command (compare, diff, check) with
+ * the --input/--dim/--value bindings of shapes and the top-N list; prints
+ * "priori: PATH: why" on error and, unless quiet, the warnings. Exit code;
+ * pr_subject_close frees s either way. */
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+                    int top, bool quiet);
+/* Estimates s on h's profile (nothing without --hw). Exit code (message
+ * printed). */
+int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
 
 /* Before anything is read: PR_EXIT_USAGE (message printed) when -o out is
  * the same file (device and inode) as one of the n inputs (NULL ones

@@ -77,41 +77,30 @@ const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
 
 /* ---- subjects ---- */
 
-int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
-                    int top, bool quiet)
+int pr_subject_analyze(struct pr_subject *s, const char *path, const struct pr_options *opt, struct pr_err *err)
 {
     memset(s, 0, sizeof *s);
     s->path = path;
-    int rc = pr_cli_load(path, &s->model, &s->load_diag);
-    if (rc)
-        return rc;
-    s->loaded = true;
-    struct pr_options opt = {.top = top};
-    pr_cli_shapes_apply(shapes, &opt);
-    struct pr_err err = {0};
-    if (pr_analyze(&s->model, &opt, &s->an, &err) < 0) {
-        fprintf(stderr, "priori: %s: %s\n", path, err.msg);
-        return (int)err.code;
+    pr_diag_init(&s->load_diag);
+    if (pr_model_load(&s->model, path, &s->load_diag, err) < 0) {
+        pr_diag_free(&s->load_diag);
+        return -1;
     }
+    s->loaded = true;
+    if (pr_analyze(&s->model, opt, &s->an, err) < 0)
+        return -1;
     s->analysed = true;
     for (size_t i = 0; i < s->load_diag.count; i++)
         pr_diag_add(&s->an.diag, "%s", s->load_diag.msgs[i]);
-    if (!quiet)
-        for (size_t i = 0; i < s->an.diag.count; i++)
-            fprintf(stderr, "priori: warning: %s: %s\n", path, s->an.diag.msgs[i]);
-    return PR_EXIT_OK;
+    return 0;
 }
 
-int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
+int pr_subject_energy(struct pr_subject *s, const struct pr_profile *p, const struct pr_energy_opts *o,
+                      struct pr_err *err)
 {
-    if (!h->profile)
-        return PR_EXIT_OK;
-    struct pr_err err = {0};
-    if (pr_estimate(&s->an, h->profile, &h->opts, &s->est, &err) < 0) {
-        fprintf(stderr, "priori: %s: %s\n", s->path, err.msg);
-        return (int)err.code;
-    }
-    return PR_EXIT_OK;
+    if (!p)
+        return 0;
+    return pr_estimate(&s->an, p, o, &s->est, err);
 }
 
 void pr_subject_close(struct pr_subject *s)

@@ -1,6 +1,8 @@
 /* report_text.c -- text helpers shared by the renderers (see report.h). */
 #include "report.h"
 
+#include "energy.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -152,5 +154,24 @@ const char *pr_human_si(double v, const char *unit, char *buf, size_t size)
             a *= 1000, v *= 1000;
     }
     snprintf(buf, size, "%.3g%s%s%s", v, *pre[k] || *unit ? " " : "", pre[k], unit);
+    return buf;
+}
+
+const char *pr_estimate_describe(const struct pr_estimate *e, char *buf, size_t size)
+{
+    const char *id = e->profile && e->profile->id ? e->profile->id : "?";
+    int n;
+    if (e->method == PR_METHOD_SPEC)
+        n = snprintf(buf, size, "%s (spec-only: roofline and TDP from the data sheet, no measurement; "
+                     "uncertainty +-%.0f%%", id, e->uncertainty_pct);
+    else if (e->method == PR_METHOD_ANCHOR)
+        n = snprintf(buf, size, "%s (anchor: scaled by MACs from too few measurements to fit; uncertainty "
+                     "+-%.0f%%", id, e->uncertainty_pct);
+    else
+        n = snprintf(buf, size, "%s (fitted; typical error +-%.1f%%", id, e->uncertainty_pct);
+    if (n >= 0 && (size_t)n < size && e->uncertainty_p90_pct >= 0)
+        n += snprintf(buf + n, size - (size_t)n, ", 90%% within +-%.1f%%", e->uncertainty_p90_pct);
+    if (n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ")");
     return buf;
 }
