@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "atomic.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -219,4 +220,21 @@ int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), cons
         return (int)err.code;
     }
     return PR_EXIT_OK;
+}
+
+static int print_tree(const void *ctx, FILE *f)
+{
+    return pr_json_write(ctx, f);
+}
+
+int pr_cli_write_json(const char *path, struct pr_jb *b, cJSON *root)
+{
+    if (b->failed || !root) {
+        cJSON_Delete(root);
+        fprintf(stderr, "priori: out of memory\n");
+        return PR_EXIT_INTERNAL;
+    }
+    int rc = pr_cli_write(path, print_tree, root);
+    cJSON_Delete(root);
+    return rc;
 }

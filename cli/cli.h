@@ -21,11 +21,12 @@
 #include "err.h"
 #include "model.h"
 
+struct pr_cmd_spec;
 struct pr_command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *usage;     /* full help text */
-    const char *summary;   /* one line for `priori --help` */
+    const struct pr_cmd_spec *spec;   /* options and help (options.h) */
+    const char *summary;              /* one line for `priori --help` */
 };
 extern const struct pr_command pr_commands[];   /* main.c; ends with {0} */
 
@@ -85,5 +86,11 @@ int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const
 /* Writes through render(ctx, f) to path, or to stdout when path is NULL;
  * atomically as described above. render returns 0 or -1. Exit code. */
 int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx);
+
+/* Writes the JSON document root, built with b (json.h), as pr_cli_write
+ * does, and deletes it; a failed build is "out of memory" (exit 5). */
+struct pr_jb;
+struct cJSON;
+int pr_cli_write_json(const char *path, struct pr_jb *b, struct cJSON *root);
 
 #endif

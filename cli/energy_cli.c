@@ -10,18 +10,17 @@
 #include <string.h>
 
 #include "cli.h"
-
-static const char *const string_opts[] = {"--hw", "--precision", "--scenario", "--region", "--db"};
+#include "options.h"
 
 bool pr_energy_is_option(const char *opt, bool inferences)
 {
-    for (size_t i = 0; i < sizeof string_opts / sizeof *string_opts; i++)
-        if (strcmp(opt, string_opts[i]) == 0)
+    for (int i = 0; i < OPT_COUNT; i++) {
+        const struct pr_opt_row *r = &pr_opt_table[i];
+        if (r->kind == K_ENERGY && r->value && strcmp(opt, r->name) == 0 &&
+            (r->cmds & (inferences ? C_ANALYZE : C_COMPARE)))
             return true;
-    return strcmp(opt, "--carbon") == 0 || strcmp(opt, "--pue") == 0 ||
-           (inferences && (strcmp(opt, "--inferences") == 0 || strcmp(opt, "--batch") == 0 ||
-                           strcmp(opt, "--samples") == 0 || strcmp(opt, "--epochs") == 0 ||
-                           strcmp(opt, "--dataset-size") == 0));
+    }
+    return false;
 }
 
 int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val)

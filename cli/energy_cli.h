@@ -14,21 +14,6 @@
 #include "db.h"
 #include "energy.h"
 
-#define PR_USAGE_ENERGY                                                                                     \
-    "energy (see 'priori hw list'):\n"                                                                      \
-    "  --hw ID              estimate latency, energy and CO2e per inference on hardware ID\n"               \
-    "  --precision P        fp32, fp16 or int8 (default: fp32 where measured)\n"                            \
-    "  --scenario S         single or offline (also multi, server; default single)\n"                       \
-    "  --region CODE        carbon intensity of a country (ISO alpha-3, e.g. FRA) or cloud\n"               \
-    "                       region (e.g. gcp:europe-west1); default world average 475 g/kWh\n"              \
-    "  --carbon G           carbon intensity in g CO2e per kWh\n"                                           \
-    "  --pue X              data-centre power usage effectiveness (default 1)\n"                            \
-    "  --train              (analyze, GPU profiles) a training step: forward, backward, optimizer\n"     \
-    "  --batch N            (analyze) the batch: the same as --dim batch=N\n"                               \
-    "  --samples N          (analyze --train) energy of a run over N samples\n"                              \
-    "  --epochs E --dataset-size N   (analyze --train) the same for E epochs of N samples\n"               \
-    "  --db DIR             the measurement database (default $PRIORI_DB or db)\n"
-
 struct pr_energy_args {
     const char *hw, *precision, *scenario, *region, *db;
     double carbon, pue;         /* 0: not given */
@@ -38,10 +23,10 @@ struct pr_energy_args {
     long long batch, samples, epochs, dataset_size;   /* 0: not given */
 };
 
-/* True when opt is one of the options above (all take a value); with
- * inferences also --inferences. */
+/* True when opt is one of the --hw family that takes a value (compare's;
+ * with inferences analyze's, which adds --inferences and the training ones). */
 bool pr_energy_is_option(const char *opt, bool inferences);
-/* If opt is one of them, parses val into a and returns 1; 0 for any other
+/* If opt is one of the --hw family (cli/options.def rows of kind ENERGY), parses val into a and returns 1; 0 for any other
  * option; PR_EXIT_USAGE (message printed, naming cmd) on a bad value. */
 int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val);
 /* After parsing: the other options need --hw; --region or --carbon, not

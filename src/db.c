@@ -1027,3 +1027,18 @@ char *pr_db_model_print(const struct pr_db_model *m)
     cJSON_Delete(o);
     return text;
 }
+
+cJSON *pr_db_profile_json(const struct pr_profile *p)
+{
+    return profile_json(p);
+}
+
+cJSON *pr_db_record_json(const struct pr_db_record *r)
+{
+    return record_json(r);
+}
+
+cJSON *pr_db_model_json(const struct pr_db_model *m)
+{
+    return model_json(m);
+}

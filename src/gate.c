@@ -1,8 +1,8 @@
 /* gate.c -- metrics, budgets, baselines, growth limits and breaches (see
  * gate.h for the file formats and the rule "value <= limit").
  *
- * Budget and baseline files are parsed with cJSON and walked field by
- * field; anything unexpected (a type, an unknown name, a negative or
+ * Budget and baseline files are read and parsed by json.h and walked field
+ * by field; anything unexpected (a type, an unknown name, a negative or
  * non-finite number, a key given twice) is an error naming the file, the
  * JSON path and what was expected. A growth limit of g% on a baseline value
  * b allows up to b * (1 + g/100).
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report.h"
-#include "rfile.h"
 
 static const struct {
     const char *name, *label;
@@ -144,65 +144,12 @@ bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v)
 
 enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
 
-static char *read_file(const char *file, struct pr_err *err)
-{
-    size_t len = 0;
-    char *buf = pr_rfile_read(file, MAX_JSON_BYTES, &len, PR_EXIT_USAGE, err);
-    if (buf && strlen(buf) != len) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: contains a NUL byte; expected a JSON text", file);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* Parses text as one JSON value with nothing after it; error names the line. */
-static cJSON *parse_json(const char *text, const char *file, struct pr_err *err)
-{
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        int line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
-        pr_err_set(err, PR_EXIT_USAGE, "%s: line %d: malformed JSON; expected a JSON object", file, line);
-    }
-    return root;
-}
-
-/* Writes '$.key' or '$.key["name"]' forms: appends one step to a path. */
-static void path_step(char *dst, size_t size, const char *base, const char *key)
-{
-    bool plain = *key != 0;
-    for (const char *p = key; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            plain = false;
-    char *clean = pr_text_clean(key, 80);
-    if (plain)
-        snprintf(dst, size, "%s.%s", base, clean ? clean : "?");
-    else
-        snprintf(dst, size, "%s[\"%s\"]", base, clean ? clean : "?");
-    free(clean);
-}
-
-static const char *json_type(const cJSON *v)
-{
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "an array";
-    if (cJSON_IsObject(v)) return "an object";
-    return "an invalid value";
-}
-
 /* A non-negative finite number at path, or an error. */
 static int get_limit(const cJSON *v, const char *file, const char *path, double *out, struct pr_err *err)
 {
     if (!cJSON_IsNumber(v))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative number, got %s", file, path,
-                          json_type(v));
+                          pr_json_type(v));
     if (!isfinite(v->valuedouble) || v->valuedouble < 0)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative finite number, got %g", file,
                           path, v->valuedouble);
@@ -223,7 +170,7 @@ static int no_duplicates(const cJSON *obj, const char *file, const char *path, s
             rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
         } else if (put == 1) {
             char p[300];
-            path_step(p, sizeof p, path, c->string);
+            pr_json_path_step(p, sizeof p, path, c->string);
             rc = pr_err_set(err, PR_EXIT_USAGE, "%s: %s: given twice; expected each key once", file, p);
         }
     }
@@ -258,12 +205,12 @@ static int parse_totals(struct pr_budget *b, const cJSON *obj, const char *file,
 {
     if (!cJSON_IsObject(obj))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object of metric limits, got %s", file,
-                          json_type(obj));
+                          pr_json_type(obj));
     if (no_duplicates(obj, file, "$.totals", err) < 0)
         return -1;
     for (const cJSON *c = obj->child; c; c = c->next) {
         char path[300];
-        path_step(path, sizeof path, "$.totals", c->string);
+        pr_json_path_step(path, sizeof path, "$.totals", c->string);
         int m = pr_metric_find(c->string);
         double v;
         if (m < 0)
@@ -283,23 +230,23 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
     const char *what = scope == PR_SCOPE_LAYER ? "layer names" : "operator types";
     if (!cJSON_IsObject(obj))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object keyed by %s, got %s", file, base, what,
-                          json_type(obj));
+                          pr_json_type(obj));
     if (no_duplicates(obj, file, base, err) < 0)
         return -1;
     for (const cJSON *part = obj->child; part; part = part->next) {
         char ppath[300];
-        path_step(ppath, sizeof ppath, base, part->string);
+        pr_json_path_step(ppath, sizeof ppath, base, part->string);
         if (!*part->string)
             return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: empty name; expected one of the model's %s", file,
                               ppath, what);
         if (!cJSON_IsObject(part))
             return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object of metric limits, got %s", file,
-                              ppath, json_type(part));
+                              ppath, pr_json_type(part));
         if (no_duplicates(part, file, ppath, err) < 0)
             return -1;
         for (const cJSON *c = part->child; c; c = c->next) {
             char path[400];
-            path_step(path, sizeof path, ppath, c->string);
+            pr_json_path_step(path, sizeof path, ppath, c->string);
             int m = part_metric_find(c->string);
             double v;
             if (m < 0 || (scope == PR_SCOPE_LAYER && m == PR_PM_COUNT_NODES))
@@ -319,20 +266,20 @@ int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, str
     b->file = strdup(file);
     if (!b->file)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = parse_json(text, file, err);
+    cJSON *root = pr_json_parse(text, file, PR_EXIT_USAGE, err);
     int rc = -1;
     if (!root)
         goto out;
     if (!cJSON_IsObject(root)) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $: expected an object with \"totals\", \"layers\" or \"op_types\", "
-                   "got %s", file, json_type(root));
+                   "got %s", file, pr_json_type(root));
         goto out;
     }
     if (no_duplicates(root, file, "$", err) < 0)
         goto out;
     for (const cJSON *c = root->child; c; c = c->next) {
         char path[300];
-        path_step(path, sizeof path, "$", c->string);
+        pr_json_path_step(path, sizeof path, "$", c->string);
         if (strcmp(c->string, "schema") == 0) {
             if (!cJSON_IsString(c) || strcmp(c->valuestring, "priori.budget/1") != 0) {
                 pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.budget/1\"", file);
@@ -340,7 +287,7 @@ int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, str
             }
         } else if (strcmp(c->string, "description") == 0) {
             if (!cJSON_IsString(c)) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, json_type(c));
+                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, pr_json_type(c));
                 goto out;
             }
         } else if (strcmp(c->string, "warn_fraction") == 0) {
@@ -377,7 +324,7 @@ out:
 int pr_budget_load(struct pr_budget *b, const char *file, struct pr_err *err)
 {
     memset(b, 0, sizeof *b);
-    char *text = read_file(file, err);
+    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
     if (!text)
         return -1;
     int rc = pr_budget_parse(b, text, file, err);
@@ -407,11 +354,11 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
     if (!e || cJSON_IsNull(e))
         return 0;
     if (!cJSON_IsObject(e))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, json_type(e));
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, pr_json_type(e));
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "profile");
     if (!cJSON_IsString(p) || !*p->valuestring)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: expected the hardware profile's id, got %s",
-                          file, p ? json_type(p) : "nothing");
+                          file, p ? pr_json_type(p) : "nothing");
     for (int k = 0; k < 3; k++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
         char path[100];
@@ -437,7 +384,7 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
     b->file = strdup(file);
     if (!b->file)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = parse_json(text, file, err);
+    cJSON *root = pr_json_parse(text, file, PR_EXIT_USAGE, err);
     int rc = -1;
     if (!root)
         goto out;
@@ -449,7 +396,7 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
     }
     const cJSON *unbound = cJSON_GetObjectItemCaseSensitive(root, "unbound_symbols");
     if (unbound && !cJSON_IsArray(unbound)) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, json_type(unbound));
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, pr_json_type(unbound));
         goto out;
     }
     if (cJSON_GetArraySize(unbound) > 0) {
@@ -464,7 +411,7 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
     const cJSON *totals = cJSON_GetObjectItemCaseSensitive(root, "totals");
     if (!cJSON_IsObject(totals)) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object, got %s", file,
-                   totals ? json_type(totals) : "nothing");
+                   totals ? pr_json_type(totals) : "nothing");
         goto out;
     }
     for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
@@ -492,7 +439,7 @@ out:
 int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err)
 {
     memset(b, 0, sizeof *b);
-    char *text = read_file(file, err);
+    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
     if (!text)
         return -1;
     int rc = pr_baseline_parse(b, text, file, err);

@@ -17,12 +17,11 @@
 #include "analysis.h"
 
 struct cJSON;
-/* Prints root (pretty, one trailing newline) to f and deletes it; root NULL
- * (a failed build) is an error. 0 or -1. Every JSON writer ends with it. */
-int pr_json_print(struct cJSON *root, FILE *f);
-
-enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML };
-extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html": --format values */
+/* The one list of output formats; each command accepts a subset (its row
+ * in cli/main.c). github: workflow annotations (check). */
+enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML, PR_FORMAT_GITHUB,
+                 PR_FORMAT_COUNT };
+extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html", "github": --format values */
 
 int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);

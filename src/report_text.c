@@ -86,7 +86,7 @@ char *pr_text_clean(const char *s, size_t max)
 
 const char *const pr_format_names[] = {
     [PR_FORMAT_TABLE] = "table", [PR_FORMAT_JSON] = "json", [PR_FORMAT_CSV] = "csv",
-    [PR_FORMAT_MD] = "md", [PR_FORMAT_HTML] = "html",
+    [PR_FORMAT_MD] = "md", [PR_FORMAT_HTML] = "html", [PR_FORMAT_GITHUB] = "github",
 };
 
 const char *pr_human_count(uint64_t v, char *buf, size_t size)
