@@ -50,6 +50,14 @@ int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FIL
  * line separators by a visible "<U+202E>", truncated to max bytes ("..."
  * appended); malloc'ed (NULL on OOM). */
 char *pr_text_clean(const char *s, size_t max);
+/* Labels for names[0..n) in a table column width bytes wide: a name that
+ * does not fit is shortened in the middle ("/home/.../A_classifier_v1.onnx"),
+ * keeping its file name when there is room and always its shortest unique
+ * suffix (so two labels never look alike unless their names are equal).
+ * A malloc'ed array of malloc'ed strings (pr_labels_free); NULL out of
+ * memory. Not cleaned for printing (pr_text_clean). */
+char **pr_labels_shorten(const char *const *names, int n, size_t width);
+void pr_labels_free(char **labels, int n);
 /* 4.09 G / 25.6 M / 512: three significant digits, SI suffix. */
 const char *pr_human_count(uint64_t v, char *buf, size_t size);
 /* "12.3 mJ", "4.5 GFLOP/s", "0 s": three significant digits, SI prefix

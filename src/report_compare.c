@@ -169,15 +169,41 @@ static void rank_by_energy(FILE *f, const struct pr_compare *t)
     free(per);
 }
 
+/* The models' paths shortened to width (pr_labels_shorten), cleaned for a
+ * terminal; NULL out of memory. */
+static char **model_labels(const struct pr_compare *t, size_t width)
+{
+    const char **paths = malloc(((size_t)t->n + 1) * sizeof *paths);
+    char **label = NULL;
+    if (paths) {
+        for (int i = 0; i < t->n; i++)
+            paths[i] = t->s[i].path;
+        label = pr_labels_shorten(paths, t->n, width);
+    }
+    free(paths);
+    for (int i = 0; label && i < t->n; i++) {
+        char *clean = pr_text_clean(label[i], 4 * width);
+        if (!clean) {
+            pr_labels_free(label, t->n);
+            return NULL;
+        }
+        free(label[i]);
+        label[i] = clean;
+    }
+    return label;
+}
+
 static int render_table(const struct pr_compare *t, FILE *f)
 {
     char cell[80];
     int wmodel = 5, w[PR_M_COUNT] = {0};
+    char **label = model_labels(t, 48);
+    if (!label)
+        return -1;
     for (int i = 0; i < t->n; i++) {
-        int len = (int)strlen(t->s[i].path);
+        int len = (int)strlen(label[i]);
         wmodel = len > wmodel ? len : wmodel;
     }
-    wmodel = wmodel > 48 ? 48 : wmodel;
     for (int m = 0; m < PR_M_COUNT; m++) {
         char lab[64];
         w[m] = (int)strlen(col_label(t, m, lab, sizeof lab));
@@ -200,9 +226,7 @@ static int render_table(const struct pr_compare *t, FILE *f)
     }
     fputc('\n', f);
     for (int i = 0; i < t->n; i++) {
-        char *p = pr_text_clean(t->s[i].path, 45);
-        fprintf(f, "%3d  %-*s", i, wmodel, p ? p : "?");
-        free(p);
+        fprintf(f, "%3d  %-*s", i, wmodel, label[i]);
         for (int m = 0; m < PR_M_COUNT; m++) {
             if (!t->metric_on[m])
                 continue;
@@ -222,6 +246,7 @@ static int render_table(const struct pr_compare *t, FILE *f)
         fputs("\nnotes\n", f);
         notes(f, t, "  ");
     }
+    pr_labels_free(label, t->n);
     return ferror(f) ? -1 : 0;
 }
 
