@@ -208,83 +208,48 @@ static int render_github(const struct pr_check_view *r, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-static cJSON *num(double v)
+/* v as exact integer text when it is one, else 15 significant digits. */
+static cJSON *num(struct pr_jb *b, double v)
 {
     char text[40];
     if (v == (double)(uint64_t)v && v < 1.8e19)
         snprintf(text, sizeof text, "%llu", (unsigned long long)v);
     else
         snprintf(text, sizeof text, "%.15g", v);
-    return cJSON_CreateRaw(text);
-}
-
-static cJSON *clean_string(const char *s)
-{
-    char *c = pr_text_clean(s, 4096);
-    cJSON *item = cJSON_CreateString(c ? c : "?");
-    free(c);
-    return item;
-}
-
-/* The profile the estimate metrics were checked on, and its uncertainty. */
-static cJSON *energy_json(const struct pr_estimate *e)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddItemToObject(o, "profile", clean_string(e->profile->id));
-    cJSON_AddItemToObject(o, "method", cJSON_CreateString(pr_method_name[e->method]));
-    cJSON_AddItemToObject(o, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
-    cJSON_AddItemToObject(o, "uncertainty_p90_pct", e->uncertainty_p90_pct >= 0 ?
-                          cJSON_CreateNumber(e->uncertainty_p90_pct) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "pue", cJSON_CreateNumber(e->pue));
-    cJSON_AddItemToObject(o, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
-    return o;
+    return pr_jb_check(b, cJSON_CreateRaw(text));
 }
 
 static int render_json(const struct pr_check_view *r, FILE *f)
 {
-    cJSON *root = cJSON_CreateObject(), *checks = cJSON_CreateArray();
-    bool ok = root && checks;
-    if (ok) {
-        cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.check/1"));
-        cJSON_AddItemToObject(root, "model", clean_string(r->s->path));
-        cJSON_AddItemToObject(root, "budget", r->budget ? clean_string(r->budget) : cJSON_CreateNull());
-        cJSON_AddItemToObject(root, "baseline", r->baseline ? clean_string(r->baseline) : cJSON_CreateNull());
-        cJSON_AddItemToObject(root, "passed", cJSON_CreateBool(r->g->nbreaches == 0));
-        cJSON_AddItemToObject(root, "breaches", num(r->g->nbreaches));
-        cJSON_AddItemToObject(root, "near", num(r->g->nnear));
-        cJSON_AddItemToObject(root, "complete", cJSON_CreateBool(!r->s->an.totals.incomplete));
-        if (r->s->est.profile)   /* like analyze's report: present only with --hw */
-            cJSON_AddItemToObject(root, "energy", energy_json(&r->s->est));
-        for (int i = 0; i < r->g->nchecks; i++) {
-            const struct pr_check *c = &r->g->checks[i];
-            cJSON *o = cJSON_CreateObject();
-            if (!o) {
-                ok = false;
-                break;
-            }
-            cJSON_AddItemToArray(checks, o);
-            cJSON_AddItemToObject(o, "status", cJSON_CreateString(status_word(c->status)));
-            cJSON_AddItemToObject(o, "scope", cJSON_CreateString(scope_word(c->scope)));
-            cJSON_AddItemToObject(o, "target", c->target ? clean_string(c->target) : cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "metric", cJSON_CreateString(c->metric));
-            cJSON_AddItemToObject(o, "value", num(c->value));
-            cJSON_AddItemToObject(o, "limit", num(c->limit));
-            cJSON_AddItemToObject(o, "source", cJSON_CreateString(c->source));
-            cJSON_AddItemToObject(o, "path", c->path ? clean_string(c->path) : cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "baseline", c->baseline >= 0 ? num(c->baseline) : cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "max_growth_pct", c->growth_pct >= 0 ? num(c->growth_pct) : cJSON_CreateNull());
-        }
-        cJSON_AddItemToObject(root, "checks", checks);
-        checks = NULL;
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_check(&b, cJSON_CreateObject()), *checks = pr_jb_check(&b, cJSON_CreateArray());
+    pr_jb_add(&b, root, "schema", pr_jb_str(&b, "priori.check/1"));
+    pr_jb_add(&b, root, "model", pr_jb_str(&b, r->s->path));
+    pr_jb_add(&b, root, "budget", pr_jb_str(&b, r->budget));
+    pr_jb_add(&b, root, "baseline", pr_jb_str(&b, r->baseline));
+    pr_jb_add(&b, root, "passed", cJSON_CreateBool(r->g->nbreaches == 0));
+    pr_jb_add(&b, root, "breaches", num(&b, r->g->nbreaches));
+    pr_jb_add(&b, root, "near", num(&b, r->g->nnear));
+    pr_jb_add(&b, root, "complete", cJSON_CreateBool(!r->s->an.totals.incomplete));
+    if (r->s->est.profile)   /* like analyze's report: present only with --hw */
+        pr_jb_add(&b, root, "energy", pr_review_energy_json(&b, &r->s->est));
+    for (int i = 0; i < r->g->nchecks && !b.failed; i++) {
+        const struct pr_check *c = &r->g->checks[i];
+        cJSON *o = pr_jb_check(&b, cJSON_CreateObject());
+        pr_jb_add(&b, checks, NULL, o);
+        pr_jb_add(&b, o, "status", pr_jb_str(&b, status_word(c->status)));
+        pr_jb_add(&b, o, "scope", pr_jb_str(&b, scope_word(c->scope)));
+        pr_jb_add(&b, o, "target", pr_jb_str(&b, c->target));
+        pr_jb_add(&b, o, "metric", pr_jb_str(&b, c->metric));
+        pr_jb_add(&b, o, "value", num(&b, c->value));
+        pr_jb_add(&b, o, "limit", num(&b, c->limit));
+        pr_jb_add(&b, o, "source", pr_jb_str(&b, c->source));
+        pr_jb_add(&b, o, "path", pr_jb_str(&b, c->path));
+        pr_jb_add(&b, o, "baseline", c->baseline >= 0 ? num(&b, c->baseline) : cJSON_CreateNull());
+        pr_jb_add(&b, o, "max_growth_pct", c->growth_pct >= 0 ? num(&b, c->growth_pct) : cJSON_CreateNull());
     }
-    cJSON_Delete(checks);
-    if (!ok) {
-        cJSON_Delete(root);
-        root = NULL;
-    }
-    return pr_json_print(root, f);
+    pr_jb_add(&b, root, "checks", checks);
+    return pr_jb_print(&b, root, f);
 }
 
 int pr_report_check(const struct pr_check_view *r, enum pr_format format, FILE *f)

@@ -344,110 +344,79 @@ static int render_csv(const struct pr_compare *t, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-static cJSON *jstr(const char *s)
-{
-    char *c = pr_text_clean(s, 4096);
-    cJSON *item = cJSON_CreateString(c ? c : "?");
-    free(c);
-    return item;
-}
-
-static cJSON *model_json(const struct pr_compare *t, int i)
+static cJSON *model_json(struct pr_jb *b, const struct pr_compare *t, int i)
 {
     const struct pr_subject *s = &t->s[i];
     const struct pr_graph *g = &s->model.graph;
-    cJSON *o = cJSON_CreateObject(), *tot = cJSON_CreateObject(), *rat = cJSON_CreateObject();
-    cJSON *best = cJSON_CreateArray(), *inputs = cJSON_CreateArray(), *unbound = cJSON_CreateArray();
-    if (!o || !tot || !rat || !best || !inputs || !unbound) {
-        cJSON_Delete(o), cJSON_Delete(tot), cJSON_Delete(rat), cJSON_Delete(best), cJSON_Delete(inputs);
-        cJSON_Delete(unbound);
-        return NULL;
-    }
-    cJSON_AddItemToObject(o, "index", cJSON_CreateNumber(i));
-    cJSON_AddItemToObject(o, "path", jstr(s->path));
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject()), *tot = pr_jb_check(b, cJSON_CreateObject());
+    cJSON *rat = pr_jb_check(b, cJSON_CreateObject()), *best = pr_jb_check(b, cJSON_CreateArray());
+    cJSON *inputs = pr_jb_check(b, cJSON_CreateArray()), *unbound = pr_jb_check(b, cJSON_CreateArray());
+    pr_jb_add(b, o, "index", pr_jb_num(b, i));
+    pr_jb_add(b, o, "path", pr_jb_str(b, s->path));
     for (int k = 0; k < g->ninputs; k++) {
         const struct pr_value *v = &g->values[g->inputs[k]];
         char sh[256];
-        cJSON *in = cJSON_CreateObject();
-        cJSON_AddItemToObject(in, "name", jstr(v->name));
-        cJSON_AddItemToObject(in, "shape", jstr(pr_shape_str(&v->t.shape, sh, sizeof sh)));
-        cJSON_AddItemToArray(inputs, in);
+        cJSON *in = pr_jb_check(b, cJSON_CreateObject());
+        pr_jb_add(b, in, "name", pr_jb_str(b, v->name));
+        pr_jb_add(b, in, "shape", pr_jb_str(b, pr_shape_str(&v->t.shape, sh, sizeof sh)));
+        pr_jb_add(b, inputs, NULL, in);
     }
-    cJSON_AddItemToObject(o, "inputs", inputs);
+    pr_jb_add(b, o, "inputs", inputs);
     for (int m = 0; m < PR_M_COUNT; m++) {
         double v, v0;
         if (!t->metric_on[m])
             continue;
-        char text[40];
         if (!value(t, i, m, &v))
-            cJSON_AddItemToObject(tot, pr_metric_name(m), cJSON_CreateNull());
+            pr_jb_add(b, tot, pr_metric_name(m), cJSON_CreateNull());
         else if (pr_metric_is_estimate(m))
-            cJSON_AddItemToObject(tot, pr_metric_name(m), cJSON_CreateNumber(v));
-        else {
-            snprintf(text, sizeof text, "%llu", (unsigned long long)pr_subject_count(s, m));
-            cJSON_AddItemToObject(tot, pr_metric_name(m), cJSON_CreateRaw(text));
-        }
-        if (value(t, i, m, &v) && value(t, 0, m, &v0) && v0 != 0)
-            cJSON_AddItemToObject(rat, pr_metric_name(m), cJSON_CreateNumber(v / v0));
+            pr_jb_add(b, tot, pr_metric_name(m), pr_jb_num(b, v));
         else
-            cJSON_AddItemToObject(rat, pr_metric_name(m), cJSON_CreateNull());
+            pr_jb_add(b, tot, pr_metric_name(m), pr_jb_u64(b, pr_subject_count(s, m)));
+        bool has_ratio = value(t, i, m, &v) && value(t, 0, m, &v0) && v0 != 0;
+        pr_jb_add(b, rat, pr_metric_name(m), has_ratio ? pr_jb_num(b, v / v0) : cJSON_CreateNull());
         if (is_best(t, i, m))
-            cJSON_AddItemToArray(best, cJSON_CreateString(pr_metric_name(m)));
+            pr_jb_add(b, best, NULL, pr_jb_str(b, pr_metric_name(m)));
     }
     if (s->est.profile)
-        cJSON_AddItemToObject(tot, "co2e_g_per_million", cJSON_CreateNumber(s->est.co2e_g_per_million));
-    cJSON_AddItemToObject(o, "totals", tot);
-    cJSON_AddItemToObject(o, "ratio_to_first", rat);
-    cJSON_AddItemToObject(o, "best", best);
-    cJSON_AddItemToObject(o, "complete", cJSON_CreateBool(!s->an.totals.incomplete));
+        pr_jb_add(b, tot, "co2e_g_per_million", pr_jb_num(b, s->est.co2e_g_per_million));
+    pr_jb_add(b, o, "totals", tot);
+    pr_jb_add(b, o, "ratio_to_first", rat);
+    pr_jb_add(b, o, "best", best);
+    pr_jb_add(b, o, "complete", cJSON_CreateBool(!s->an.totals.incomplete));
     for (int k = 0; k < s->an.nunbound; k++)
-        cJSON_AddItemToArray(unbound, jstr(s->an.unbound[k]));
-    cJSON_AddItemToObject(o, "unbound_symbols", unbound);
+        pr_jb_add(b, unbound, NULL, pr_jb_str(b, s->an.unbound[k]));
+    pr_jb_add(b, o, "unbound_symbols", unbound);
     return o;
 }
 
-/* What every model's estimate shares: the profile, its uncertainty and the carbon settings. */
-static cJSON *energy_json(const struct pr_estimate *e)
+cJSON *pr_review_energy_json(struct pr_jb *b, const struct pr_estimate *e)
 {
     const struct pr_profile *p = e->profile;
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddItemToObject(o, "profile", jstr(p->id));
-    cJSON_AddItemToObject(o, "hardware", jstr(p->hardware ? p->hardware : ""));
-    cJSON_AddItemToObject(o, "method", cJSON_CreateString(pr_method_name[e->method]));
-    cJSON_AddItemToObject(o, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
-    cJSON_AddItemToObject(o, "uncertainty_p90_pct", e->uncertainty_p90_pct >= 0 ?
-                          cJSON_CreateNumber(e->uncertainty_p90_pct) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "pue", cJSON_CreateNumber(e->pue));
-    cJSON_AddItemToObject(o, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
-    cJSON_AddItemToObject(o, "carbon_source", jstr(e->carbon_source ? e->carbon_source : ""));
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, o, "profile", pr_jb_str(b, p->id));
+    pr_jb_add(b, o, "hardware", pr_jb_str(b, p->hardware ? p->hardware : ""));
+    pr_jb_add(b, o, "method", pr_jb_str(b, pr_method_name[e->method]));
+    pr_jb_add(b, o, "uncertainty_pct", pr_jb_num(b, e->uncertainty_pct));
+    pr_jb_add(b, o, "uncertainty_p90_pct",
+              e->uncertainty_p90_pct >= 0 ? pr_jb_num(b, e->uncertainty_p90_pct) : cJSON_CreateNull());
+    pr_jb_add(b, o, "pue", pr_jb_num(b, e->pue));
+    pr_jb_add(b, o, "g_co2e_per_kwh", pr_jb_num(b, e->g_per_kwh));
+    pr_jb_add(b, o, "carbon_source", pr_jb_str(b, e->carbon_source ? e->carbon_source : ""));
     return o;
 }
 
 static int render_json(const struct pr_compare *t, FILE *f)
 {
-    cJSON *root = cJSON_CreateObject(), *models = cJSON_CreateArray();
-    bool ok = root && models;
-    if (ok) {
-        cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.compare/1"));
-        cJSON_AddItemToObject(root, "priori_version", cJSON_CreateString(PRIORI_VERSION));
-        if (t->est)   /* like analyze's report: present only with --hw */
-            cJSON_AddItemToObject(root, "energy", energy_json(t->est));
-        for (int i = 0; i < t->n && ok; i++) {
-            cJSON *o = model_json(t, i);
-            ok = o != NULL;
-            cJSON_AddItemToArray(models, o);
-        }
-        cJSON_AddItemToObject(root, "models", models);
-        models = NULL;
-    }
-    cJSON_Delete(models);
-    if (!ok) {
-        cJSON_Delete(root);
-        root = NULL;
-    }
-    return pr_json_print(root, f);
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_check(&b, cJSON_CreateObject()), *models = pr_jb_check(&b, cJSON_CreateArray());
+    pr_jb_add(&b, root, "schema", pr_jb_str(&b, "priori.compare/1"));
+    pr_jb_add(&b, root, "priori_version", pr_jb_str(&b, PRIORI_VERSION));
+    if (t->est)   /* like analyze's report: present only with --hw */
+        pr_jb_add(&b, root, "energy", pr_review_energy_json(&b, t->est));
+    for (int i = 0; i < t->n && !b.failed; i++)
+        pr_jb_add(&b, models, NULL, model_json(&b, t, i));
+    pr_jb_add(&b, root, "models", models);
+    return pr_jb_print(&b, root, f);
 }
 
 int pr_report_compare(const struct pr_compare *t, enum pr_format format, FILE *f)

@@ -341,120 +341,100 @@ static int render_csv(const struct pr_diff_view *r, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-static cJSON *u64(uint64_t v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
-    return cJSON_CreateRaw(text);
-}
-
-static cJSON *i64_delta(uint64_t before, uint64_t after)
+/* after - before as exact (signed) integer text. */
+static cJSON *i64_delta(struct pr_jb *b, uint64_t before, uint64_t after)
 {
     char text[40];
     if (after >= before)
         snprintf(text, sizeof text, "%llu", (unsigned long long)(after - before));
     else
         snprintf(text, sizeof text, "-%llu", (unsigned long long)(before - after));
-    return cJSON_CreateRaw(text);
+    return pr_jb_check(b, cJSON_CreateRaw(text));
 }
 
-static cJSON *jstr(const char *s)
-{
-    char *c = pr_text_clean(s, 4096);
-    cJSON *item = cJSON_CreateString(c ? c : "?");
-    free(c);
-    return item;
-}
-
-static cJSON *side(const struct pr_subject *s, int pos)
+static cJSON *side(struct pr_jb *b, const struct pr_subject *s, int pos)
 {
     if (pos < 0)
-        return cJSON_CreateNull();
+        return pr_jb_check(b, cJSON_CreateNull());
     const struct pr_layer *L = &s->an.layers[pos];
     const struct pr_node *n = &s->model.graph.nodes[L->node];
     char sh[1024];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "index", cJSON_CreateNumber(pos));
-    cJSON_AddItemToObject(o, "name", jstr(n->name));
-    cJSON_AddItemToObject(o, "op_type", jstr(n->op_type));
-    cJSON_AddItemToObject(o, "output_shapes", jstr(pr_layer_shapes(&s->an, L, sh, sizeof sh)));
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, o, "index", pr_jb_num(b, pos));
+    pr_jb_add(b, o, "name", pr_jb_str(b, n->name));
+    pr_jb_add(b, o, "op_type", pr_jb_str(b, n->op_type));
+    pr_jb_add(b, o, "output_shapes", pr_jb_str(b, pr_layer_shapes(&s->an, L, sh, sizeof sh)));
     for (int m = 0; m < LM_COUNT; m++)
-        cJSON_AddItemToObject(o, lm_name[m], u64(layer_metric(s, pos, m)));
+        pr_jb_add(b, o, lm_name[m], pr_jb_u64(b, layer_metric(s, pos, m)));
     if (s->est.profile) {
-        cJSON_AddItemToObject(o, "time_s", cJSON_CreateNumber(s->est.layers[pos].time_s));
-        cJSON_AddItemToObject(o, "energy_j", cJSON_CreateNumber(s->est.layers[pos].energy_j));
+        pr_jb_add(b, o, "time_s", pr_jb_num(b, s->est.layers[pos].time_s));
+        pr_jb_add(b, o, "energy_j", pr_jb_num(b, s->est.layers[pos].energy_j));
     }
+    return o;
+}
+
+/* {"before", "after", "delta", "delta_pct"} of one total. */
+static cJSON *total_change(struct pr_jb *b, const struct pr_diff_view *r, int m)
+{
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    double before, after;
+    if (m < PR_M_STATIC_COUNT) {
+        uint64_t ub = pr_subject_count(r->old, m), ua = pr_subject_count(r->new_, m);
+        pr_jb_add(b, o, "before", pr_jb_u64(b, ub));
+        pr_jb_add(b, o, "after", pr_jb_u64(b, ua));
+        pr_jb_add(b, o, "delta", i64_delta(b, ub, ua));
+        before = (double)ub;
+        after = (double)ua;
+    } else {
+        before = est_value(r->old, m);
+        after = est_value(r->new_, m);
+        pr_jb_add(b, o, "before", pr_jb_num(b, before));
+        pr_jb_add(b, o, "after", pr_jb_num(b, after));
+        pr_jb_add(b, o, "delta", pr_jb_num(b, after - before));
+    }
+    pr_jb_add(b, o, "delta_pct", before > 0 ? pr_jb_num(b, 100.0 * (after - before) / before) : cJSON_CreateNull());
     return o;
 }
 
 static int render_json(const struct pr_diff_view *r, FILE *f)
 {
-    cJSON *root = cJSON_CreateObject(), *tot = cJSON_CreateObject(), *layers = cJSON_CreateArray();
-    cJSON *sum = cJSON_CreateObject();
-    if (!root || !tot || !layers || !sum) {
-        cJSON_Delete(root), cJSON_Delete(tot), cJSON_Delete(layers), cJSON_Delete(sum);
-        return -1;
-    }
-    cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.diff/1"));
-    cJSON_AddItemToObject(root, "priori_version", cJSON_CreateString(PRIORI_VERSION));
-    cJSON_AddItemToObject(root, "old", jstr(r->old->path));
-    cJSON_AddItemToObject(root, "new", jstr(r->new_->path));
-    for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
-        uint64_t b = pr_subject_count(r->old, m), a = pr_subject_count(r->new_, m);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "before", u64(b));
-        cJSON_AddItemToObject(o, "after", u64(a));
-        cJSON_AddItemToObject(o, "delta", i64_delta(b, a));
-        cJSON_AddItemToObject(o, "delta_pct", b ? cJSON_CreateNumber(100.0 * ((double)a - (double)b) / (double)b)
-                                                : cJSON_CreateNull());
-        cJSON_AddItemToObject(tot, pr_metric_name(m), o);
-    }
-    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
-        double b = est_value(r->old, m), a = est_value(r->new_, m);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "before", cJSON_CreateNumber(b));
-        cJSON_AddItemToObject(o, "after", cJSON_CreateNumber(a));
-        cJSON_AddItemToObject(o, "delta", cJSON_CreateNumber(a - b));
-        cJSON_AddItemToObject(o, "delta_pct", b > 0 ? cJSON_CreateNumber(100.0 * (a - b) / b) : cJSON_CreateNull());
-        cJSON_AddItemToObject(tot, pr_metric_name(m), o);
-    }
-    cJSON_AddItemToObject(root, "totals", tot);
-    if (has_energy(r)) {
-        const struct pr_estimate *e = &r->new_->est;
-        cJSON *en = cJSON_CreateObject();
-        cJSON_AddItemToObject(en, "profile", jstr(e->profile->id));
-        cJSON_AddItemToObject(en, "method", cJSON_CreateString(pr_method_name[e->method]));
-        cJSON_AddItemToObject(en, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
-        cJSON_AddItemToObject(en, "pue", cJSON_CreateNumber(e->pue));
-        cJSON_AddItemToObject(en, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
-        cJSON_AddItemToObject(root, "energy", en);   /* like analyze's report: present only with --hw */
-    }
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_check(&b, cJSON_CreateObject()), *tot = pr_jb_check(&b, cJSON_CreateObject());
+    cJSON *layers = pr_jb_check(&b, cJSON_CreateArray()), *sum = pr_jb_check(&b, cJSON_CreateObject());
+    pr_jb_add(&b, root, "schema", pr_jb_str(&b, "priori.diff/1"));
+    pr_jb_add(&b, root, "priori_version", pr_jb_str(&b, PRIORI_VERSION));
+    pr_jb_add(&b, root, "old", pr_jb_str(&b, r->old->path));
+    pr_jb_add(&b, root, "new", pr_jb_str(&b, r->new_->path));
+    for (int m = 0; m < (has_energy(r) ? PR_M_COUNT : PR_M_STATIC_COUNT); m++)
+        pr_jb_add(&b, tot, pr_metric_name(m), total_change(&b, r, m));
+    pr_jb_add(&b, root, "totals", tot);
+    if (has_energy(r))   /* like analyze's report: present only with --hw */
+        pr_jb_add(&b, root, "energy", pr_review_energy_json(&b, &r->new_->est));
     for (int c = 0; c <= PR_CHANGE_REMOVED; c++)
-        cJSON_AddItemToObject(sum, pr_change_name(c), cJSON_CreateNumber(r->d->count[c]));
-    cJSON_AddItemToObject(sum, "exact_matching", cJSON_CreateBool(r->d->exact));
-    cJSON_AddItemToObject(root, "summary", sum);
-    for (int i = 0; i < r->d->npairs; i++) {
+        pr_jb_add(&b, sum, pr_change_name(c), pr_jb_num(&b, r->d->count[c]));
+    pr_jb_add(&b, sum, "exact_matching", cJSON_CreateBool(r->d->exact));
+    pr_jb_add(&b, root, "summary", sum);
+    for (int i = 0; i < r->d->npairs && !b.failed; i++) {
         const struct pr_layer_pair *p = &r->d->pairs[i];
         if (!listed(r, p))
             continue;
-        cJSON *o = cJSON_CreateObject(), *dl = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "change", cJSON_CreateString(pr_change_name(p->change)));
-        cJSON_AddItemToObject(o, "matched_by", p->by == PR_MATCH_NAME ? cJSON_CreateString("name")
-                                               : p->by == PR_MATCH_SHAPE ? cJSON_CreateString("op_and_shape")
-                                                                          : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "old", side(r->old, p->old_pos));
-        cJSON_AddItemToObject(o, "new", side(r->new_, p->new_pos));
+        cJSON *o = pr_jb_check(&b, cJSON_CreateObject()), *dl = pr_jb_check(&b, cJSON_CreateObject());
+        pr_jb_add(&b, o, "change", pr_jb_str(&b, pr_change_name(p->change)));
+        pr_jb_add(&b, o, "matched_by", pr_jb_str(&b, p->by == PR_MATCH_NAME ? "name"
+                                                     : p->by == PR_MATCH_SHAPE ? "op_and_shape" : NULL));
+        pr_jb_add(&b, o, "old", side(&b, r->old, p->old_pos));
+        pr_jb_add(&b, o, "new", side(&b, r->new_, p->new_pos));
         for (int m = 0; m < LM_COUNT; m++)
-            cJSON_AddItemToObject(dl, lm_name[m], i64_delta(layer_metric(r->old, p->old_pos, m),
-                                                            layer_metric(r->new_, p->new_pos, m)));
+            pr_jb_add(&b, dl, lm_name[m], i64_delta(&b, layer_metric(r->old, p->old_pos, m),
+                                                    layer_metric(r->new_, p->new_pos, m)));
         if (has_energy(r))
-            cJSON_AddItemToObject(dl, "energy_j", cJSON_CreateNumber(layer_energy(r->new_, p->new_pos) -
-                                                                      layer_energy(r->old, p->old_pos)));
-        cJSON_AddItemToObject(o, "delta", dl);
-        cJSON_AddItemToArray(layers, o);
+            pr_jb_add(&b, dl, "energy_j", pr_jb_num(&b, layer_energy(r->new_, p->new_pos) -
+                                                       layer_energy(r->old, p->old_pos)));
+        pr_jb_add(&b, o, "delta", dl);
+        pr_jb_add(&b, layers, NULL, o);
     }
-    cJSON_AddItemToObject(root, "layers", layers);
-    return pr_json_print(root, f);
+    pr_jb_add(&b, root, "layers", layers);
+    return pr_jb_print(&b, root, f);
 }
 
 int pr_report_diff(const struct pr_diff_view *r, enum pr_format format, FILE *f)

@@ -45,4 +45,10 @@ struct pr_check_view {
 /* table, json, csv, md or github. */
 int pr_report_check(const struct pr_check_view *r, enum pr_format format, FILE *f);
 
+/* The "energy" object of their JSON: the profile, its uncertainty and the
+ * carbon settings every estimate of a run shares (report_compare.c). */
+struct pr_jb;
+struct cJSON;
+struct cJSON *pr_review_energy_json(struct pr_jb *b, const struct pr_estimate *e);
+
 #endif
