@@ -70,17 +70,6 @@ static int parse(const struct pr_args *p, struct check_args *a)
     return pr_energy_args_check(&a->energy, "check");
 }
 
-struct rendering {
-    const struct pr_check_view *r;
-    enum pr_format format;
-};
-
-static int render(const void *ctx, FILE *f)
-{
-    const struct rendering *r = ctx;
-    return pr_report_check(r->r, r->format, f);
-}
-
 static int refuse_unbound(const struct pr_subject *s)
 {
     fprintf(stderr, "priori: %s: a gate needs fixed shapes, but", s->path);
@@ -145,9 +134,9 @@ int pr_cmd_check(int argc, char **argv)
         rc = (int)err.code;
         goto out;
     }
-    struct pr_check_view view = {.s = &s, .g = &gate, .budget = args.budget, .baseline = args.baseline};
-    struct rendering r = {.r = &view, .format = args.format};
-    rc = pr_cli_write(args.output, render, &r);
+    struct pr_check_view view = {.s = &s, .g = &gate, .budget = args.budget, .baseline = args.baseline,
+                                 .format = args.format};
+    rc = pr_cli_write(args.output, pr_report_check, &view);
     if (rc == PR_EXIT_OK && gate.nbreaches)
         rc = PR_EXIT_GATE;
 out:

@@ -61,17 +61,6 @@ static int model_shapes(const struct pr_args *p, int i, struct pr_cli_shapes *s)
     return rc;
 }
 
-struct rendering {
-    const struct pr_compare *t;
-    enum pr_format format;
-};
-
-static int render(const void *ctx, FILE *f)
-{
-    const struct rendering *r = ctx;
-    return pr_report_compare(r->t, r->format, f);
-}
-
 int pr_cmd_compare(int argc, char **argv)
 {
     struct pr_args p;
@@ -109,9 +98,8 @@ int pr_cmd_compare(int argc, char **argv)
         }
     }
     struct pr_compare t;
-    pr_compare_prepare(&t, subjects, n);
-    struct rendering r = {.t = &t, .format = p.format};
-    rc = pr_cli_write(p.text[OPT_OUTPUT], render, &r);
+    pr_compare_prepare(&t, subjects, n, p.format);
+    rc = pr_cli_write(p.text[OPT_OUTPUT], pr_report_compare, &t);
 out:
     for (int i = 0; i < n; i++)
         pr_subject_close(&subjects[i]);

@@ -32,17 +32,6 @@ const struct pr_cmd_spec pr_spec_diff = {
     .nformats = 4,
 };
 
-struct rendering {
-    const struct pr_diff_view *r;
-    enum pr_format format;
-};
-
-static int render(const void *ctx, FILE *f)
-{
-    const struct rendering *r = ctx;
-    return pr_report_diff(r->r, r->format, f);
-}
-
 int pr_cmd_diff(int argc, char **argv)
 {
     struct pr_args p;
@@ -75,9 +64,8 @@ int pr_cmd_diff(int argc, char **argv)
         rc = (int)err.code;
         goto out;
     }
-    struct pr_diff_view view = {.old = &old, .new_ = &new_, .d = &d, .all = p.given[OPT_ALL]};
-    struct rendering r = {.r = &view, .format = p.format};
-    rc = pr_cli_write(output, render, &r);
+    struct pr_diff_view view = {.old = &old, .new_ = &new_, .d = &d, .all = p.given[OPT_ALL], .format = p.format};
+    rc = pr_cli_write(output, pr_report_diff, &view);
 out:
     pr_diff_free(&d);
     pr_subject_close(&old);

@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "db.h"
 #include "dbtxn.h"
 #include "energy.h"
@@ -172,14 +173,11 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
 int pr_db_import(const char *file, const char *dir)
 {
     struct pr_err err = {0};
-    size_t len;
-    char *text = pr_rfile_read(file, (size_t)64 << 20, &len, PR_EXIT_USAGE, &err);
-    if (!text) {
+    cJSON *root = pr_json_load(file, (size_t)64 << 20, PR_EXIT_USAGE, &err);
+    if (!root) {
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
     if (!root || strcmp(str_of(root, "schema"), "priori-measurements") || !cJSON_IsArray(rows) ||
         !*str_of(root, "hw") || strchr(str_of(root, "hw"), '/')) {

@@ -13,7 +13,7 @@
 #include "db.h"
 
 #include "dbtxn.h"
-#include "rfile.h"
+#include "json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -137,9 +137,8 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     snprintf(pathbuf, size, "%s/%s", dir, file_names[k]);
     w->file = pathbuf;
     w->path[0] = 0;
-    size_t n = 0;
     struct pr_err ferr = {0};
-    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_rfile_read(pathbuf, MAX_FILE, &n, PR_EXIT_USAGE, &ferr);
+    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
     if (!buf) {
         if (w->text[k])
             pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");

@@ -260,16 +260,47 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
     return 0;
 }
 
+
+enum file_kind { BUDGET_FILE, BASELINE_FILE };
+
+static int budget_fields(struct pr_budget *b, const cJSON *root, const char *file, struct pr_err *err);
+static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char *file, struct pr_err *err);
+
+/* Parses text (json.h) as a budget or a baseline into obj, which keeps a
+ * copy of the file name for its messages; on error obj is freed. */
+static int parse_file(void *obj, enum file_kind kind, const char *text, const char *file, struct pr_err *err)
+{
+    struct pr_budget *budget = obj;
+    struct pr_baseline *baseline = obj;
+    memset(obj, 0, kind == BUDGET_FILE ? sizeof *budget : sizeof *baseline);
+    char *copy = strdup(file);
+    cJSON *root = copy ? pr_json_parse(text, file, PR_EXIT_USAGE, err) : NULL;
+    *(kind == BUDGET_FILE ? &budget->file : &baseline->file) = copy;
+    int rc = !copy ? pr_err_set(err, PR_EXIT_INTERNAL, "out of memory")
+             : !root ? -1
+             : kind == BUDGET_FILE ? budget_fields(budget, root, file, err) : baseline_fields(baseline, root, file, err);
+    cJSON_Delete(root);
+    if (rc < 0 && kind == BUDGET_FILE)
+        pr_budget_free(budget);
+    else if (rc < 0)
+        pr_baseline_free(baseline);
+    return rc;
+}
+
 int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    b->file = strdup(file);
-    if (!b->file)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = pr_json_parse(text, file, PR_EXIT_USAGE, err);
+    return parse_file(b, BUDGET_FILE, text, file, err);
+}
+
+int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
+{
+    return parse_file(b, BASELINE_FILE, text, file, err);
+}
+
+/* The fields of a parsed budget file into b. 0 / -1 with err. */
+static int budget_fields(struct pr_budget *b, const cJSON *root, const char *file, struct pr_err *err)
+{
     int rc = -1;
-    if (!root)
-        goto out;
     if (!cJSON_IsObject(root)) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $: expected an object with \"totals\", \"layers\" or \"op_types\", "
                    "got %s", file, pr_json_type(root));
@@ -315,21 +346,26 @@ int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, str
     }
     rc = 0;
 out:
-    cJSON_Delete(root);
-    if (rc < 0)
-        pr_budget_free(b);
+    return rc;
+}
+
+
+/* Reads file (json.h: a regular file, no NUL byte) and parses it as a
+ * budget or a baseline into obj, zeroed first so that it can be freed
+ * either way. */
+static int load(void *obj, enum file_kind kind, const char *file, struct pr_err *err)
+{
+    memset(obj, 0, kind == BUDGET_FILE ? sizeof(struct pr_budget) : sizeof(struct pr_baseline));
+    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
+    int rc = !text ? -1 : kind == BUDGET_FILE ? pr_budget_parse(obj, text, file, err)
+                                              : pr_baseline_parse(obj, text, file, err);
+    free(text);
     return rc;
 }
 
 int pr_budget_load(struct pr_budget *b, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
-    if (!text)
-        return -1;
-    int rc = pr_budget_parse(b, text, file, err);
-    free(text);
-    return rc;
+    return load(b, BUDGET_FILE, file, err);
 }
 
 void pr_budget_free(struct pr_budget *b)
@@ -378,16 +414,10 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
     return b->profile ? 0 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
 }
 
-int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
+/* The fields of a parsed baseline file into b. 0 / -1 with err. */
+static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    b->file = strdup(file);
-    if (!b->file)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = pr_json_parse(text, file, PR_EXIT_USAGE, err);
     int rc = -1;
-    if (!root)
-        goto out;
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
     if (!cJSON_IsObject(root) || !cJSON_IsString(schema) || strcmp(schema->valuestring, "priori.report/1") != 0) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.report/1\" (a report written by "
@@ -430,21 +460,12 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
         goto out;
     rc = 0;
 out:
-    cJSON_Delete(root);
-    if (rc < 0)
-        pr_baseline_free(b);
     return rc;
 }
 
 int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
-    if (!text)
-        return -1;
-    int rc = pr_baseline_parse(b, text, file, err);
-    free(text);
-    return rc;
+    return load(b, BASELINE_FILE, file, err);
 }
 
 void pr_baseline_free(struct pr_baseline *b)

@@ -16,9 +16,10 @@
 
 #include "json.h"
 
-void pr_compare_prepare(struct pr_compare *t, const struct pr_subject *s, int n)
+void pr_compare_prepare(struct pr_compare *t, const struct pr_subject *s, int n, enum pr_format format)
 {
     memset(t, 0, sizeof *t);
+    t->format = format;
     t->s = s;
     t->n = n;
     t->est = n && s[0].est.profile ? &s[0].est : NULL;
@@ -419,9 +420,10 @@ static int render_json(const struct pr_compare *t, FILE *f)
     return pr_jb_print(&b, root, f);
 }
 
-int pr_report_compare(const struct pr_compare *t, enum pr_format format, FILE *f)
+int pr_report_compare(const void *compare, FILE *f)
 {
-    switch (format) {
+    const struct pr_compare *t = compare;
+    switch (t->format) {
     case PR_FORMAT_JSON: return render_json(t, f);
     case PR_FORMAT_CSV: return render_csv(t, f);
     case PR_FORMAT_MD: return render_md(t, f);

@@ -437,9 +437,10 @@ static int render_json(const struct pr_diff_view *r, FILE *f)
     return pr_jb_print(&b, root, f);
 }
 
-int pr_report_diff(const struct pr_diff_view *r, enum pr_format format, FILE *f)
+int pr_report_diff(const void *diff_view, FILE *f)
 {
-    switch (format) {
+    const struct pr_diff_view *r = diff_view;
+    switch (r->format) {
     case PR_FORMAT_JSON: return render_json(r, f);
     case PR_FORMAT_CSV: return render_csv(r, f);
     case PR_FORMAT_MD: return render_md(r, f);
