@@ -37,12 +37,18 @@ SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=al
 endif
 
 DATADIR    ?= $(PREFIX)/share/priori
-CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Isrc -Iops -Iproto
+CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Isrc -Iops -Iproto -Icli
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP
 LDLIBS  += $(DEP_LIBS) -lm
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
+LIB_SRC  := $(wildcard src/*.c) $(wildcard ops/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# cli/: the command line (the only code that prints or maps a status to an
+# exit code), kept out of libpriori.a; its commands are linked into priori,
+# the unit tests and the fuzz harnesses that drive a command.
+CLI_SRC  := $(filter-out cli/main.c,$(wildcard cli/*.c))
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_LIB  := $(BUILD)/libpriori-cli.a
 PROTO_OBJ := $(BUILD)/proto/onnx.pb-c.o
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -76,11 +82,15 @@ $(LIB): $(LIB_OBJ) $(PROTO_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(PRIORI): $(BUILD)/src/main.o $(LIB)
+$(CLI_LIB): $(CLI_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(PRIORI): $(BUILD)/cli/main.o $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/run: $(TEST_OBJ) $(LIB)
+$(BUILD)/tests/run: $(TEST_OBJ) $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
@@ -94,7 +104,7 @@ $(BUILD)/tests/testhook_on.o: src/testhook.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< (test hooks)")
 	$(Q)$(CC) $(CPPFLAGS) -DPRIORI_TEST_HOOKS $(ALL_CFLAGS) -c $< -o $@
-$(BUILD)/tests/priori-hooks: $(BUILD)/src/main.o $(BUILD)/tests/testhook_on.o $(LIB)
+$(BUILD)/tests/priori-hooks: $(BUILD)/cli/main.o $(BUILD)/tests/testhook_on.o $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
@@ -111,14 +121,14 @@ FUZZ_PIPE   := $(BUILD)/tests/fuzz/pipeline.o
 $(BUILD)/tests/fuzz/replay_model: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_model.o $(FUZZ_PIPE) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
-$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_PIPE) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget $(BUILD)/tests/fuzz/fuzz_codecarbon \
-$(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+$(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
 
@@ -194,4 +204,4 @@ deps:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/src/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/proto/*.d)
+-include $(wildcard $(BUILD)/src/*.d $(BUILD)/cli/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/proto/*.d)

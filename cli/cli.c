@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "atomic.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -158,6 +159,32 @@ int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
     return PR_EXIT_OK;
 }
 
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+                    int top, bool quiet)
+{
+    struct pr_options opt = {.top = top};
+    pr_cli_shapes_apply(shapes, &opt);
+    struct pr_err err = {0};
+    if (pr_subject_analyze(s, path, &opt, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", path, err.msg);
+        return (int)err.code;
+    }
+    if (!quiet)
+        for (size_t i = 0; i < s->an.diag.count; i++)
+            fprintf(stderr, "priori: warning: %s: %s\n", path, s->an.diag.msgs[i]);
+    return PR_EXIT_OK;
+}
+
+int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
+{
+    struct pr_err err = {0};
+    if (pr_subject_energy(s, h->profile, &h->opts, &err) < 0) {
+        fprintf(stderr, "priori: %s: %s\n", s->path, err.msg);
+        return (int)err.code;
+    }
+    return PR_EXIT_OK;
+}
+
 int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir)
 {
     struct pr_err err = {0};
@@ -193,4 +220,21 @@ int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), cons
         return (int)err.code;
     }
     return PR_EXIT_OK;
+}
+
+static int print_tree(const void *ctx, FILE *f)
+{
+    return pr_json_write(ctx, f);
+}
+
+int pr_cli_write_json(const char *path, struct pr_jb *b, cJSON *root)
+{
+    if (b->failed || !root) {
+        cJSON_Delete(root);
+        fprintf(stderr, "priori: out of memory\n");
+        return PR_EXIT_INTERNAL;
+    }
+    int rc = pr_cli_write(path, print_tree, root);
+    cJSON_Delete(root);
+    return rc;
 }

@@ -1,8 +1,8 @@
 /* cli.h -- what every command of the command line shares.
  *
- * Each command lives in src/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
+ * Each command lives in cli/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
  * (argv without the program and command names) returning an exit code
- * (enum pr_exit), with its usage text beside it; src/main.c only
+ * (enum pr_exit), with its usage text beside it; cli/main.c only
  * dispatches through the table of commands below. Helpers here parse the
  * option values several commands take (--input, --dim, numbers), load a
  * model with its loader warnings, and write output atomically: to a
@@ -16,14 +16,17 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "energy_cli.h"
+#include "gate.h"
 #include "err.h"
 #include "model.h"
 
+struct pr_cmd_spec;
 struct pr_command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *usage;     /* full help text */
-    const char *summary;   /* one line for `priori --help` */
+    const struct pr_cmd_spec *spec;   /* options and help (options.h) */
+    const char *summary;              /* one line for `priori --help` */
 };
 extern const struct pr_command pr_commands[];   /* main.c; ends with {0} */
 
@@ -65,6 +68,16 @@ void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt);
  * code. Loader warnings go to diag (initialised by the call). */
 int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag);
 
+/* Loads and analyses path for a review command (compare, diff, check) with
+ * the --input/--dim/--value bindings of shapes and the top-N list; prints
+ * "priori: PATH: why" on error and, unless quiet, the warnings. Exit code;
+ * pr_subject_close frees s either way. */
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+                    int top, bool quiet);
+/* Estimates s on h's profile (nothing without --hw). Exit code (message
+ * printed). */
+int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
+
 /* Before anything is read: PR_EXIT_USAGE (message printed) when -o out is
  * the same file (device and inode) as one of the n inputs (NULL ones
  * skipped) or, with db_dir, one of the database's three files; else 0. */
@@ -73,5 +86,11 @@ int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const
 /* Writes through render(ctx, f) to path, or to stdout when path is NULL;
  * atomically as described above. render returns 0 or -1. Exit code. */
 int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx);
+
+/* Writes the JSON document root, built with b (json.h), as pr_cli_write
+ * does, and deletes it; a failed build is "out of memory" (exit 5). */
+struct pr_jb;
+struct cJSON;
+int pr_cli_write_json(const char *path, struct pr_jb *b, struct cJSON *root);
 
 #endif

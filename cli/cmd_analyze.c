@@ -10,105 +10,50 @@
 #include "energy.h"
 #include "report.h"
 
-const char pr_usage_analyze[] =
-    "usage: priori analyze MODEL.onnx [options]\n"
-    "\n"
-    "Infers every tensor shape and counts, per layer in execution order:\n"
-    "params, MACs, FLOPs, output activation bytes, bytes read and written;\n"
-    "then totals, peak live activation memory, a breakdown by operator type,\n"
-    "the heaviest layers, unsupported operators and warnings.\n"
-    "\n"
-    "options:\n"
-    "  --input NAME=DIMS    shape of graph input NAME, e.g. --input x=1x3x224x224\n"
-    "                       (repeatable; overrides the model's declared shape)\n"
-    "  --dim SYMBOL=N       bind a symbolic dimension, e.g. --dim batch=8, or a\n"
-    "                       data-dependent one, e.g. --dim NonZero_17.n=100\n"
-    "                       (repeatable; an unbound input symbol is taken as 1, with a warning)\n"
-    "  --value NAME=V[,V..] values of a small graph input (rank 0 or 1: a sample\n"
-    "                       rate, a length), for constant folding and If conditions\n"
-    "  --format FORMAT      table (default), json, csv, md (Markdown for a pull\n"
-    "                       request) or html (one self-contained page with charts)\n"
-    "  -o, --output FILE    write the report to FILE instead of standard output\n"
-    "  --top N              list the N heaviest layers (default 10)\n"
-    "  --strict             an operator priori does not know, or a node that fails\n"
-    "                       under priori's assumptions, is an error (exit 3)\n"
-    "  -q, --quiet          do not repeat warnings on standard error\n"
-    "\n"
-    PR_USAGE_ENERGY
-    "  --inferences N       also total the energy and CO2e of N inferences\n"
-    "\n"
-    "exit codes: 0 ok (also when a node fails only under priori's assumptions:\n"
-    "warned), 2 usage error, 3 invalid model (or, with --strict, an unsupported\n"
-    "operator or a failure under assumptions), 4 I/O error, 5 internal error\n";
+static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML};
+
+const struct pr_cmd_spec pr_spec_analyze = {
+    .name = "analyze",
+    .id = C_ANALYZE,
+    .synopsis =
+        "usage: priori analyze MODEL.onnx [options]\n"
+        "\n"
+        "Infers every tensor shape and counts, per layer in execution order:\n"
+        "params, MACs, FLOPs, output activation bytes, bytes read and written;\n"
+        "then totals, peak live activation memory, a breakdown by operator type,\n"
+        "the heaviest layers, unsupported operators and warnings.\n",
+    .tail =
+        "exit codes: 0 ok (also when a node fails only under priori's assumptions:\n"
+        "warned), 2 usage error, 3 invalid model (or, with --strict, an unsupported\n"
+        "operator or a failure under assumptions), 4 I/O error, 5 internal error\n",
+    .formats = formats,
+    .nformats = 5,
+};
 
 struct analyze_args {
     const char *model;
     const char *output;
     enum pr_format format;
     bool quiet, strict;
-    struct pr_cli_shapes shapes;
+    struct pr_cli_shapes *shapes;
     int top;
     struct pr_energy_args energy;   /* --hw and friends */
 };
 
-static int parse(int argc, char **argv, struct analyze_args *a)
+static int parse(struct pr_args *p, struct analyze_args *a)
 {
-    int rc = pr_cli_shapes_init(&a->shapes, argc);
-    if (rc)
-        return rc;
-    for (int i = 0; i < argc; i++) {
-        char *arg = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(pr_usage_analyze, stdout);
-            return -1;
-        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--value") == 0 ||
-                   strcmp(arg, "--format") == 0 ||
-                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || strcmp(arg, "--top") == 0 ||
-                   pr_energy_is_option(arg, true)) {
-            if (!next)
-                return pr_cli_usage_error("analyze", "option %s needs a value", arg);
-            char *val = argv[++i];
-            int used = pr_cli_shapes_option(&a->shapes, "analyze", arg, val);
-            if (!used)
-                used = pr_energy_option(&a->energy, "analyze", arg, val);
-            if (used > 1)
-                return used;
-            if (used)
-                continue;
-            if (strcmp(arg, "--format") == 0) {
-                int f;
-                if (pr_cli_choice("analyze", arg, val, pr_format_names, 5, &f))
-                    return PR_EXIT_USAGE;
-                a->format = (enum pr_format)f;
-            } else if (strcmp(arg, "--top") == 0) {
-                long long v;
-                if (pr_cli_parse_int(val, 0, 100000, &v) < 0)
-                    return pr_cli_usage_error("analyze", "--top %s: expected a number from 0 to 100000", val);
-                a->top = (int)v;
-            } else {
-                a->output = val;
-            }
-        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            a->quiet = true;
-        } else if (strcmp(arg, "--strict") == 0) {
-            a->strict = true;
-        } else if (strcmp(arg, "--train") == 0) {
-            a->energy.train = true;
-        } else if (arg[0] == '-' && arg[1]) {
-            return pr_cli_usage_error("analyze", "unknown option %s", arg);
-        } else if (a->model) {
-            return pr_cli_usage_error("analyze", "one model at a time: unexpected argument '%s'", arg);
-        } else {
-            a->model = arg;
-        }
-    }
-    if (!a->model)
-        return pr_cli_usage_error("analyze", "%s", "analyze needs a model file");
+    if (p->npos > 1)
+        return pr_args_usage_error(p, "one model at a time: unexpected argument '%s'", p->pos[1]);
+    if (!p->npos)
+        return pr_args_usage_error(p, "%s", "analyze needs a model file");
+    *a = (struct analyze_args){.model = p->pos[0], .output = p->text[OPT_OUTPUT], .format = p->format,
+                               .quiet = p->given[OPT_QUIET], .strict = p->given[OPT_STRICT], .shapes = &p->shapes[0],
+                               .top = p->given[OPT_TOP] ? (int)p->num[OPT_TOP] : 10, .energy = p->energy};
     if (a->energy.batch) {   /* --batch N is --dim batch=N */
         static char bind[40];   /* the binding keeps pointing into it */
         snprintf(bind, sizeof bind, "batch=%lld", a->energy.batch);
-        if ((rc = pr_cli_shapes_option(&a->shapes, "analyze", "--dim", bind)) > 1)
+        int rc = pr_cli_shapes_option(a->shapes, "analyze", "--dim", bind);
+        if (rc > 1)
             return rc;
     }
     return pr_energy_args_check(&a->energy, "analyze");
@@ -152,10 +97,13 @@ static int strict_error(const struct analyze_args *args, const struct pr_analysi
 
 int pr_cmd_analyze(int argc, char **argv)
 {
-    struct analyze_args args = {.format = PR_FORMAT_TABLE, .top = 10};
+    struct analyze_args args = {0};
     struct pr_hw hw = {0};
     struct pr_estimate est = {0};
-    int rc = parse(argc, argv, &args);
+    struct pr_args p;
+    int rc = pr_args_parse(&p, &pr_spec_analyze, argc, argv);
+    if (rc == 0)
+        rc = parse(&p, &args);
     if (rc != 0) {
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
@@ -172,7 +120,7 @@ int pr_cmd_analyze(int argc, char **argv)
     if (rc)
         goto out;
     struct pr_options opt = {.top = args.top};
-    pr_cli_shapes_apply(&args.shapes, &opt);
+    pr_cli_shapes_apply(args.shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", args.model, err.msg);
         rc = (int)err.code;
@@ -207,6 +155,6 @@ int pr_cmd_analyze(int argc, char **argv)
     pr_model_free(&model);
 out:
     pr_hw_close(&hw);
-    pr_cli_shapes_free(&args.shapes);
+    pr_args_free(&p);
     return rc;
 }

@@ -26,24 +26,20 @@
 #include "energy.h"
 #include "fit.h"
 
-const char pr_usage_calibrate[] =
-    "usage: priori calibrate [--db DIR] [--dry-run] [--baselines] [--sets] [--profile ID]\n"
-    "\n"
-    "Fits each hardware profile's coefficients (fixed energy per inference, energy\n"
-    "per MAC of dense and depthwise convolution, per non-MAC FLOP, per byte, per\n"
-    "MAC layer; the same for latency) from its measurement records by non-negative\n"
-    "least squares, writes them to DIR/profiles.json (atomically) and prints the\n"
-    "validation: leave-one-model-out median and p90 |error| of energy, cross-family\n"
-    "median |error| (fit on two families, predict the third), latency error.\n"
-    "\n"
-    "options:\n"
-    "  --db DIR       the database folder (default $PRIORI_DB or db)\n"
-    "  --dry-run      fit and print, do not write\n"
-    "  --baselines    also validate E ~ MACs, E = a + b*MACs and TDP x measured latency\n"
-    "  --sets         print each cross-family permutation\n"
-    "  --profile ID   only profiles whose id starts with ID\n"
-    "\n"
-    "exit codes: 0 ok, 2 usage error or bad database, 4 I/O error\n";
+const struct pr_cmd_spec pr_spec_calibrate = {
+    .name = "calibrate",
+    .id = C_CALIBRATE,
+    .synopsis =
+        "usage: priori calibrate [--db DIR] [--dry-run] [--baselines] [--sets] [--profile ID]\n"
+        "\n"
+        "Fits each hardware profile's coefficients (fixed energy per inference, energy\n"
+        "per MAC of dense and depthwise convolution, per non-MAC FLOP, per byte, per\n"
+        "MAC layer; the same for latency) from its measurement records by non-negative\n"
+        "least squares, writes them to DIR/profiles.json (atomically) and prints the\n"
+        "validation: leave-one-model-out median and p90 |error| of energy, cross-family\n"
+        "median |error| (fit on two families, predict the third), latency error.\n",
+    .tail = "exit codes: 0 ok, 2 usage error or bad database, 4 I/O error\n",
+};
 
 struct cal_args {
     const char *dir, *only;
@@ -215,26 +211,15 @@ static void print_summary(struct summary *s, const struct cal_args *a)
 
 int pr_cmd_calibrate(int argc, char **argv)
 {
-    struct cal_args a = {0};
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(pr_usage_calibrate, stdout);
-            return PR_EXIT_OK;
-        } else if (strcmp(arg, "--dry-run") == 0) {
-            a.dry_run = true;
-        } else if (strcmp(arg, "--baselines") == 0) {
-            a.baselines = true;
-        } else if (strcmp(arg, "--sets") == 0) {
-            a.sets = true;
-        } else if (strcmp(arg, "--db") == 0 || strcmp(arg, "--profile") == 0) {
-            if (i + 1 >= argc)
-                return pr_cli_usage_error("calibrate", "option %s needs a value", arg);
-            *(strcmp(arg, "--db") == 0 ? &a.dir : &a.only) = argv[++i];
-        } else {
-            return pr_cli_usage_error("calibrate", "unknown argument %s", arg);
-        }
-    }
+    struct pr_args p;
+    int rc = pr_args_parse(&p, &pr_spec_calibrate, argc, argv);
+    if (rc == 0 && p.npos)
+        rc = pr_args_usage_error(&p, "unexpected argument '%s'", p.pos[0]);
+    struct cal_args a = {.dir = p.energy.db, .only = p.text[OPT_PROFILE], .dry_run = p.given[OPT_DRY_RUN],
+                         .baselines = p.given[OPT_BASELINES], .sets = p.given[OPT_SETS]};
+    pr_args_free(&p);   /* the values point into argv */
+    if (rc != 0)
+        return rc < 0 ? PR_EXIT_OK : rc;
     struct pr_db db;
     struct pr_err err = {0};
     struct pr_db_lock lock = {-1};   /* held from the read to the write, so no add is lost */
@@ -245,7 +230,6 @@ int pr_cmd_calibrate(int argc, char **argv)
         pr_db_unlock(&lock);
         return (int)err.code;
     }
-    int rc = PR_EXIT_OK;
     size_t cap = (size_t)db.nrecords + 1;
     struct pr_sample *s = malloc(cap * sizeof *s);
     double *errs = malloc(cap * 8 * sizeof *errs);

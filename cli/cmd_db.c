@@ -25,115 +25,44 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "db.h"
 #include "dbtxn.h"
 #include "energy.h"
 
-const char pr_usage_db[] =
-    "usage: priori db check [--db DIR]\n"
-    "       priori db features MODEL.onnx [--name NAME] [--family F] [--input ...] [--dim ...]\n"
-    "       priori db add MODEL.onnx --hw ID (--j-per-sample J | --codecarbon emissions.csv\n"
-    "                 --inferences N) [options]\n"
-    "       priori db add --measurements FILE [--db DIR]   (GPU measurements: tools/measure_gpu.py)\n"
-    "\n"
-    "check     validates the database (profiles.json, records.json, carbon.json)\n"
-    "features  prints the model's features (MACs by operator class, FLOPs, bytes,\n"
-    "          params, layers) as a records.json \"models\" entry\n"
-    "add       records one measurement of MODEL on hardware profile ID; the profile\n"
-    "          is created when new; run 'priori calibrate' afterwards to fit it\n"
-    "\n"
-    "options of add:\n"
-    "  --db DIR             the database folder (default $PRIORI_DB or db)\n"
-    "  --hw ID              the hardware (+ runtime) name: the profile is ID/PRECISION/SCENARIO\n"
-    "  --precision P        fp32 (default), fp16, int8 ...\n"
-    "  --scenario S         single (default), multi, server, offline\n"
-    "  --boundary B         what the meter saw: device, module or wall (default wall;\n"
-    "                       device for --codecarbon, which sums CPU, GPU and RAM)\n"
-    "  --hardware TEXT      description of the machine (new profiles)\n"
-    "  --runtime TEXT       runtime and version (new profiles)\n"
-    "  --j-per-sample J     measured energy per inference in joules\n"
-    "  --latency-ms T       measured latency per inference\n"
-    "  --codecarbon FILE    CodeCarbon emissions.csv (its last row)\n"
-    "  --inferences N       inferences the CodeCarbon run covered\n"
-    "  --name NAME          model name in the database (default: file name)\n"
-    "  --family F           model family, for cross-family validation\n"
-    "  --source TEXT        where the measurement comes from (default: user)\n"
-    "  --input, --dim,      as for analyze\n"
-    "  --value\n"
-    "\n"
-    "exit codes: 0 ok, 2 usage error or bad database, 3 invalid model, 4 I/O error\n";
+static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON};
+
+const struct pr_cmd_spec pr_spec_db = {
+    .name = "db",
+    .id = C_DB,
+    .synopsis =
+        "usage: priori db check [--db DIR] [--format table|json]\n"
+        "       priori db features MODEL.onnx [--name NAME] [--family F] [--input ...] [--dim ...]\n"
+        "                 [--format table|json]\n"
+        "       priori db add MODEL.onnx --hw ID (--j-per-sample J | --codecarbon emissions.csv\n"
+        "                 --inferences N) [options]\n"
+        "       priori db add --measurements FILE [--db DIR]   (GPU measurements: tools/measure_gpu.py)\n"
+        "\n"
+        "check     validates the database (profiles.json, records.json, carbon.json)\n"
+        "features  prints the model's features (MACs by operator class, FLOPs, bytes,\n"
+        "          params, layers) as a records.json \"models\" entry\n"
+        "add       records one measurement of MODEL on hardware profile ID; the profile\n"
+        "          is created when new; run 'priori calibrate' afterwards to fit it\n"
+        "JSON (check, features): schema \"priori-db-check\" or \"priori-db-features\",\n"
+        "version 1 (README.md).\n",
+    .tail = "exit codes: 0 ok, 2 usage error or bad database, 3 invalid model, 4 I/O error\n",
+    .formats = formats,
+    .nformats = 2,
+};
 
 struct db_args {
     const char *model, *dir, *hw, *precision, *scenario, *boundary, *hardware, *runtime;
     const char *name, *family, *source, *codecarbon;
     double j, latency_ms;
     long long inferences;
-    struct pr_cli_shapes shapes;
+    struct pr_cli_shapes *shapes;
+    enum pr_format format;
 };
-
-static int parse_double(const char *cmd, const char *opt, const char *val, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (errno || *end || !*val || !isfinite(v) || v <= 0)
-        return pr_cli_usage_error(cmd, "%s %s: expected a positive number", opt, val);
-    *out = v;
-    return 0;
-}
-
-static int parse(int argc, char **argv, struct db_args *a)
-{
-    int rc = pr_cli_shapes_init(&a->shapes, argc);
-    if (rc)
-        return rc;
-    for (int i = 0; i < argc; i++) {
-        char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(pr_usage_db, stdout);
-            return -1;
-        }
-        if (arg[0] != '-') {
-            if (a->model)
-                return pr_cli_usage_error("db", "one model at a time: unexpected argument '%s'", arg);
-            a->model = arg;
-            continue;
-        }
-        if (i + 1 >= argc)
-            return pr_cli_usage_error("db", "option %s needs a value, or is unknown", arg);
-        char *val = argv[++i];
-        int used = pr_cli_shapes_option(&a->shapes, "db", arg, val);
-        if (used > 1)
-            return used;
-        if (used)
-            continue;
-        const char **s = strcmp(arg, "--db") == 0 ? &a->dir : strcmp(arg, "--hw") == 0 ? &a->hw
-                       : strcmp(arg, "--precision") == 0 ? &a->precision
-                       : strcmp(arg, "--scenario") == 0 ? &a->scenario
-                       : strcmp(arg, "--boundary") == 0 ? &a->boundary
-                       : strcmp(arg, "--hardware") == 0 ? &a->hardware
-                       : strcmp(arg, "--runtime") == 0 ? &a->runtime
-                       : strcmp(arg, "--name") == 0 ? &a->name
-                       : strcmp(arg, "--family") == 0 ? &a->family
-                       : strcmp(arg, "--source") == 0 ? &a->source
-                       : strcmp(arg, "--codecarbon") == 0 ? &a->codecarbon : NULL;
-        if (s) {
-            *s = val;
-        } else if (strcmp(arg, "--j-per-sample") == 0) {
-            if ((rc = parse_double("db", arg, val, &a->j)))
-                return rc;
-        } else if (strcmp(arg, "--latency-ms") == 0) {
-            if ((rc = parse_double("db", arg, val, &a->latency_ms)))
-                return rc;
-        } else if (strcmp(arg, "--inferences") == 0) {
-            if (pr_cli_parse_int(val, 1, (1LL << 50), &a->inferences) < 0)
-                return pr_cli_usage_error("db", "--inferences %s: expected a positive integer", val);
-        } else {
-            return pr_cli_usage_error("db", "unknown option %s", arg);
-        }
-    }
-    return 0;
-}
 
 /* Analyses the model file into features. Exit code. */
 static int model_features(const struct db_args *a, struct pr_features *f)
@@ -146,7 +75,7 @@ static int model_features(const struct db_args *a, struct pr_features *f)
     if (rc)
         return rc;
     struct pr_options opt = {0};
-    pr_cli_shapes_apply(&a->shapes, &opt);
+    pr_cli_shapes_apply(a->shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", a->model, err.msg);
         rc = (int)err.code;
@@ -188,6 +117,12 @@ static int cmd_features(const struct db_args *a)
     default_name(a, name, sizeof name);
     struct pr_db_model m = {.name = name, .family = (char *)(a->family ? a->family : ""),
                             .input = (char *)"", .source = (char *)(a->source ? a->source : ""), .f = f};
+    if (a->format == PR_FORMAT_JSON) {
+        struct pr_jb b = {0};
+        cJSON *root = pr_jb_header(&b, "priori-db-features");
+        pr_jb_add(&b, root, "model", pr_jb_check(&b, pr_db_model_json(&m)));
+        return pr_cli_write_json(NULL, &b, root);
+    }
     char *text = pr_db_model_print(&m);
     if (!text) {
         fprintf(stderr, "priori: out of memory\n");
@@ -294,32 +229,61 @@ static int cmd_check(const struct db_args *a)
     struct pr_db db;
     struct pr_err err = {0};
     const char *dir = a->dir ? a->dir : pr_db_default_dir();
-    if (pr_db_load(&db, dir, &err) < 0) {
+    bool valid = pr_db_load(&db, dir, &err) == 0;
+    if (!valid)
         fprintf(stderr, "priori: %s\n", err.msg);
-        return (int)err.code;
+    int rc = valid ? PR_EXIT_OK : (int)err.code;
+    if (a->format == PR_FORMAT_JSON) {   /* also for an invalid database: CI reads "valid" and "error" */
+        struct pr_jb b = {0};
+        cJSON *root = pr_jb_header(&b, "priori-db-check");
+        pr_jb_add(&b, root, "db", pr_jb_str(&b, dir));
+        pr_jb_add(&b, root, "valid", pr_jb_check(&b, cJSON_CreateBool(valid)));
+        pr_jb_add(&b, root, "error", pr_jb_str(&b, valid ? NULL : err.msg));
+        pr_jb_add(&b, root, "profiles", pr_jb_num(&b, valid ? db.nprofiles : 0));
+        pr_jb_add(&b, root, "models", pr_jb_num(&b, valid ? db.nmodels : 0));
+        pr_jb_add(&b, root, "records", pr_jb_num(&b, valid ? db.nrecords : 0));
+        pr_jb_add(&b, root, "carbon_intensities", pr_jb_num(&b, valid ? db.ncarbon : 0));
+        int wrc = pr_cli_write_json(NULL, &b, root);
+        rc = rc ? rc : wrc;
+    } else if (valid) {
+        printf("%s: %d profiles, %d models, %d records, %d carbon intensities: valid\n", dir, db.nprofiles,
+               db.nmodels, db.nrecords, db.ncarbon);
     }
-    printf("%s: %d profiles, %d models, %d records, %d carbon intensities: valid\n", dir, db.nprofiles,
-           db.nmodels, db.nrecords, db.ncarbon);
-    pr_db_free(&db);
-    return PR_EXIT_OK;
+    if (valid)
+        pr_db_free(&db);
+    return rc;
 }
 
 int pr_cmd_db(int argc, char **argv)
 {
-    if (argc < 1)
-        return pr_cli_usage_error("db", "%s", "db needs a subcommand: check, features or add");
-    const char *sub = argv[0];
-    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-        fputs(pr_usage_db, stdout);
-        return PR_EXIT_OK;
+    struct pr_args p;
+    int rc = pr_args_parse(&p, &pr_spec_db, argc, argv);
+    const char *sub = p.npos ? p.pos[0] : NULL;
+    if (rc == 0 && !sub)
+        rc = pr_args_usage_error(&p, "%s", "db needs a subcommand: check, features or add");
+    if (rc == 0 && p.npos > 2)
+        rc = pr_args_usage_error(&p, "one model at a time: unexpected argument '%s'", p.pos[2]);
+    if (rc == 0 && p.given[OPT_MEASUREMENTS]) {   /* add --measurements FILE: cmd_import.c */
+        for (int i = 0; i < OPT_COUNT && rc == 0; i++)
+            if (p.given[i] && i != OPT_MEASUREMENTS && i != OPT_DB)
+                rc = pr_args_usage_error(&p, "add --measurements FILE takes only --db DIR besides; unexpected %s",
+                                         pr_opt_table[i].name);
+        if (rc == 0 && (strcmp(sub, "add") != 0 || p.npos > 1))
+            rc = pr_args_usage_error(&p, "add --measurements FILE takes only --db DIR besides; unexpected %s",
+                                     p.npos > 1 ? p.pos[1] : sub);
+        if (rc == 0)
+            rc = pr_db_import(p.text[OPT_MEASUREMENTS], p.energy.db);
+        pr_args_free(&p);
+        return rc;
     }
-    if (strcmp(sub, "add") == 0) {   /* add --measurements FILE: cmd_import.c */
-        int irc = pr_db_import(argc - 1, argv + 1);
-        if (irc >= 0)
-            return irc;
-    }
-    struct db_args a = {0};
-    int rc = parse(argc - 1, argv + 1, &a);
+    struct db_args a = {
+        .model = p.npos > 1 ? p.pos[1] : NULL, .dir = p.energy.db, .hw = p.text[OPT_DB_HW],
+        .precision = p.text[OPT_DB_PRECISION], .scenario = p.text[OPT_DB_SCENARIO], .boundary = p.text[OPT_BOUNDARY],
+        .hardware = p.text[OPT_HARDWARE], .runtime = p.text[OPT_RUNTIME], .name = p.text[OPT_NAME],
+        .family = p.text[OPT_FAMILY], .source = p.text[OPT_SOURCE], .codecarbon = p.text[OPT_CODECARBON],
+        .j = p.real[OPT_J_PER_SAMPLE], .latency_ms = p.real[OPT_LATENCY_MS], .inferences = p.num[OPT_DB_INFERENCES],
+        .shapes = p.nshapes ? &p.shapes[0] : NULL, .format = p.format,
+    };
     if (rc == 0) {
         if (strcmp(sub, "check") == 0)
             rc = cmd_check(&a);
@@ -328,10 +292,10 @@ int pr_cmd_db(int argc, char **argv)
         else if (strcmp(sub, "add") == 0)
             rc = cmd_add(&a);
         else
-            rc = pr_cli_usage_error("db", "unknown db subcommand '%s': expected check, features or add", sub);
+            rc = pr_args_usage_error(&p, "unknown db subcommand '%s': expected check, features or add", sub);
     } else if (rc < 0) {
         rc = PR_EXIT_OK;
     }
-    pr_cli_shapes_free(&a.shapes);
+    pr_args_free(&p);
     return rc;
 }

@@ -10,572 +10,53 @@
  * delta. The profile's uncertainty applies to each side; a delta smaller
  * than it is within the noise of the estimate, and the output says so.
  */
-#include <cJSON.h>
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli.h"
 #include "commands.h"
-#include "diff.h"
-#include "gate.h"
-#include "report.h"
+#include "report_review.h"
 
-const char pr_usage_diff[] =
-    "usage: priori diff OLD.onnx NEW.onnx [options]\n"
-    "\n"
-    "Totals before and after with the change in percent; then every layer that\n"
-    "was added, removed, renamed or changed, with its deltas. Layers are matched\n"
-    "by name, and where names changed by op type and output shape in execution\n"
-    "order.\n"
-    "\n"
-    "options:\n"
-    "  --input NAME=DIMS    shape of graph input NAME, for both models (repeatable)\n"
-    "  --dim SYMBOL=N       bind a symbolic dimension, for both models (repeatable)\n"
-    "  --value NAME=V[,V..] values of a small graph input, for both models\n"
-    "  --format FORMAT      table (default), json, csv or md\n"
-    "  --all                also list the unchanged layers\n"
-    "  -o, --output FILE    write the diff to FILE instead of standard output\n"
-    "  -q, --quiet          do not repeat the models' warnings on standard error\n"
-    "\n"
-    PR_USAGE_ENERGY
-    "\n"
-    "exit codes: 0 ok (also when the models differ), 2 usage error, 3 invalid\n"
-    "model, 4 I/O error, 5 internal error\n";
+static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD};
 
-struct diff_args {
-    const char *old, *new_, *output;
-    enum pr_format format;
-    bool quiet, all;
-    struct pr_cli_shapes shapes;
-    struct pr_energy_args energy;
+const struct pr_cmd_spec pr_spec_diff = {
+    .name = "diff",
+    .id = C_DIFF,
+    .synopsis =
+        "usage: priori diff OLD.onnx NEW.onnx [options]\n"
+        "\n"
+        "Totals before and after with the change in percent; then every layer that\n"
+        "was added, removed, renamed or changed, with its deltas. Layers are matched\n"
+        "by name, and where names changed by op type and output shape in execution\n"
+        "order. --input, --dim and --value apply to both models.\n",
+    .tail = "exit codes: 0 ok (also when the models differ), 2 usage error, 3 invalid\n"
+            "model, 4 I/O error, 5 internal error\n",
+    .formats = formats,
+    .nformats = 4,
 };
-
-static int parse(int argc, char **argv, struct diff_args *a)
-{
-    int rc = pr_cli_shapes_init(&a->shapes, argc);
-    if (rc)
-        return rc;
-    for (int i = 0; i < argc; i++) {
-        char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(pr_usage_diff, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            a->quiet = true;
-        } else if (strcmp(arg, "--all") == 0) {
-            a->all = true;
-        } else if (strcmp(arg, "--input") == 0 || strcmp(arg, "--dim") == 0 || strcmp(arg, "--value") == 0 ||
-                   strcmp(arg, "--format") == 0 ||
-                   strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 || pr_energy_is_option(arg, false)) {
-            if (i + 1 >= argc)
-                return pr_cli_usage_error("diff", "option %s needs a value", arg);
-            char *val = argv[++i];
-            int used = pr_cli_shapes_option(&a->shapes, "diff", arg, val);
-            if (!used)
-                used = pr_energy_option(&a->energy, "diff", arg, val);
-            if (used > 1)
-                return used;
-            if (used)
-                continue;
-            if (strcmp(arg, "--format") == 0) {
-                int f;
-                if (pr_cli_choice("diff", arg, val, pr_format_names, 4, &f))   /* no html */
-                    return PR_EXIT_USAGE;
-                a->format = (enum pr_format)f;
-            } else {
-                a->output = val;
-            }
-        } else if (arg[0] == '-' && arg[1]) {
-            return pr_cli_usage_error("diff", "unknown option %s", arg);
-        } else if (!a->old) {
-            a->old = arg;
-        } else if (!a->new_) {
-            a->new_ = arg;
-        } else {
-            return pr_cli_usage_error("diff", "two models: unexpected argument '%s'", arg);
-        }
-    }
-    if (!a->new_)
-        return pr_cli_usage_error("diff", "%s", "diff needs two models: priori diff OLD.onnx NEW.onnx");
-    return pr_energy_args_check(&a->energy, "diff");
-}
-
-struct result {
-    const struct diff_args *args;
-    const struct pr_subject *old, *new_;
-    const struct pr_diff *d;
-};
-
-enum { LM_PARAMS, LM_MACS, LM_FLOPS, LM_ACT, LM_COUNT };
-static const char *const lm_name[LM_COUNT] = {"params", "macs", "flops", "activation_bytes"};
-
-static uint64_t layer_metric(const struct pr_subject *s, int pos, int m)
-{
-    if (pos < 0)
-        return 0;
-    const struct pr_layer *L = &s->an.layers[pos];
-    return m == LM_PARAMS ? L->params : m == LM_MACS ? L->macs : m == LM_FLOPS ? L->flops : L->activation_bytes;
-}
-
-/* "+1.31 K" / "-512" / "0" for after - before; bytes in binary units. */
-static const char *delta_human(uint64_t before, uint64_t after, bool bytes, char *buf, size_t size)
-{
-    char h[32];
-    uint64_t mag = after >= before ? after - before : before - after;
-    if (!mag) {
-        snprintf(buf, size, "0");
-        return buf;
-    }
-    snprintf(buf, size, "%s%s", after > before ? "+" : "-",
-             bytes ? pr_human_bytes(mag, h, sizeof h) : pr_human_count(mag, h, sizeof h));
-    return buf;
-}
-
-static const char *delta_pct(double before, double after, char *buf, size_t size)
-{
-    if (before == 0)
-        snprintf(buf, size, after == 0 ? "0.0%%" : "-");
-    else
-        snprintf(buf, size, "%+.1f%%", 100.0 * (after - before) / before);
-    return buf;
-}
-
-static bool has_energy(const struct result *r)
-{
-    return r->old->est.profile && r->new_->est.profile;
-}
-
-/* Estimate metric m (latency_s, energy_j, co2e) of s. */
-static double est_value(const struct pr_subject *s, int m)
-{
-    double v = 0;
-    pr_subject_metric(s, (enum pr_metric)m, &v);
-    return v;
-}
-
-/* "+1.2 mJ" / "-30 us" / "0" for after - before of estimate metric m. */
-static const char *est_delta(int m, double before, double after, char *buf, size_t size)
-{
-    char h[32];
-    if (after == before) {
-        snprintf(buf, size, "0");
-        return buf;
-    }
-    snprintf(buf, size, "%s%s", after > before ? "+" : "-",
-             pr_metric_human((enum pr_metric)m, fabs(after - before), h, sizeof h));
-    return buf;
-}
-
-/* Energy of a layer (0 when absent from that side). */
-static double layer_energy(const struct pr_subject *s, int pos)
-{
-    return pos < 0 || !s->est.profile ? 0 : s->est.layers[pos].energy_j;
-}
-
-/* The profile and what its uncertainty means for the deltas. */
-static void energy_note(FILE *f, const struct result *r, bool md)
-{
-    char d[400];
-    pr_estimate_describe(&r->new_->est, d, sizeof d);
-    fputs(md ? "\nEnergy on " : "\nenergy on ", f);
-    if (md)
-        pr_md_text(f, d, 400);
-    else
-        fputs(d, f);
-    fputs(md ? ". " : ";\n", f);
-    fprintf(f, "%s change smaller than that (+-%.0f%% of each value) is within the estimate's typical error%s\n",
-            md ? "A" : "  a", r->new_->est.uncertainty_pct, md ? "." : "");
-}
-
-static bool listed(const struct result *r, const struct pr_layer_pair *p)
-{
-    return r->args->all || p->change != PR_CHANGE_SAME;
-}
-
-static const char *pos_name(const struct pr_subject *s, int pos)
-{
-    return pos < 0 ? "" : s->model.graph.nodes[s->an.layers[pos].node].name;
-}
-
-static const char *pos_op(const struct result *r, const struct pr_layer_pair *p)
-{
-    const struct pr_subject *s = p->new_pos >= 0 ? r->new_ : r->old;
-    int pos = p->new_pos >= 0 ? p->new_pos : p->old_pos;
-    return s->model.graph.nodes[s->an.layers[pos].node].op_type;
-}
-
-static const char *pos_shapes(const struct pr_subject *s, int pos, char *buf, size_t size)
-{
-    if (pos < 0) {
-        snprintf(buf, size, "-");
-        return buf;
-    }
-    return pr_layer_shapes(&s->an, &s->an.layers[pos], buf, size);
-}
-
-static void summary_line(FILE *f, const struct pr_diff *d)
-{
-    fprintf(f, "%d changed, %d added, %d removed, %d renamed, %d unchanged", d->count[PR_CHANGE_CHANGED],
-            d->count[PR_CHANGE_ADDED], d->count[PR_CHANGE_REMOVED], d->count[PR_CHANGE_RENAMED],
-            d->count[PR_CHANGE_SAME]);
-}
-
-/* Display width of cleaned UTF-8 text: code points, not bytes. */
-static size_t pr_text_width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* The layer, op and output columns of a pair, cleaned (malloc'ed). */
-static void pair_columns(const struct result *r, const struct pr_layer_pair *p, char *col[3])
-{
-    char label[400], sh[700], so[300], sn[300];
-    const char *on = pos_name(r->old, p->old_pos), *nn = pos_name(r->new_, p->new_pos);
-    if (p->old_pos >= 0 && p->new_pos >= 0 && strcmp(on, nn) != 0)
-        snprintf(label, sizeof label, "%.150s -> %.150s", on, nn);
-    else
-        snprintf(label, sizeof label, "%s", p->new_pos >= 0 ? nn : on);
-    pos_shapes(r->old, p->old_pos, so, sizeof so);
-    pos_shapes(r->new_, p->new_pos, sn, sizeof sn);
-    if (p->old_pos >= 0 && p->new_pos >= 0 && strcmp(so, sn) != 0)
-        snprintf(sh, sizeof sh, "%s -> %s", so, sn);
-    else
-        snprintf(sh, sizeof sh, "%s", p->new_pos >= 0 ? sn : so);
-    col[0] = pr_text_clean(label, 70);
-    col[1] = pr_text_clean(pos_op(r, p), 24);
-    col[2] = pr_text_clean(sh, 60);
-}
-
-static int render_table(const struct result *r, FILE *f)
-{
-    char *po = pr_text_clean(r->old->path, 200), *pn = pr_text_clean(r->new_->path, 200);
-    fprintf(f, "priori diff %s -> %s\n\n", po ? po : "?", pn ? pn : "?");
-    free(po);
-    free(pn);
-    fprintf(f, "totals                 %12s  %12s  %12s  %8s\n", "before", "after", "delta", "change");
-    for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
-        uint64_t b = pr_subject_count(r->old, m), a = pr_subject_count(r->new_, m);
-        char hb[32], ha[32], hd[32], hp[32];
-        bool bytes = m == PR_M_WEIGHT_BYTES || m == PR_M_PEAK_ACT;
-        fprintf(f, "  %-20s %12s  %12s  %12s  %8s\n", pr_metric_label(m),
-                pr_metric_human(m, (double)b, hb, sizeof hb), pr_metric_human(m, (double)a, ha, sizeof ha),
-                delta_human(b, a, bytes, hd, sizeof hd), delta_pct((double)b, (double)a, hp, sizeof hp));
-    }
-    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
-        double b = est_value(r->old, m), a = est_value(r->new_, m);
-        char hb[32], ha[32], hd[32], hp[32];
-        fprintf(f, "  %-20s %12s  %12s  %12s  %8s\n", pr_metric_label(m), pr_metric_human(m, b, hb, sizeof hb),
-                pr_metric_human(m, a, ha, sizeof ha), est_delta(m, b, a, hd, sizeof hd), delta_pct(b, a, hp, sizeof hp));
-    }
-    fprintf(f, "  %-20s %12d  %12d  %+12d\n", "layers", r->old->an.nlayers, r->new_->an.nlayers,
-            r->new_->an.nlayers - r->old->an.nlayers);
-    if (has_energy(r))
-        energy_note(f, r, false);
-    fputs("\nlayers: ", f);
-    summary_line(f, r->d);
-    fprintf(f, "%s\n", r->d->exact ? "" : " (large graphs: renamed layers matched greedily)");
-    bool any = false;
-    for (int i = 0; i < r->d->npairs; i++)
-        any |= listed(r, &r->d->pairs[i]);
-    if (!any)
-        return ferror(f) ? -1 : 0;
-    int w[3] = {(int)strlen("layer (old -> new name)"), 2, (int)strlen("output (old -> new)")};
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass)
-            fprintf(f, "\n  %-8s  %-*s  %-*s  %-*s  %9s  %9s  %9s  %10s%s\n", "change", w[0], "layer (old -> new name)",
-                    w[1], "op", w[2], "output (old -> new)", "params", "MACs", "FLOPs", "act. mem",
-                    has_energy(r) ? "     energy" : "");
-        for (int i = 0; i < r->d->npairs; i++) {
-            const struct pr_layer_pair *p = &r->d->pairs[i];
-            if (!listed(r, p))
-                continue;
-            char *col[3];
-            pair_columns(r, p, col);
-            for (int c = 0; c < 3 && !pass; c++) {
-                int len = col[c] ? (int)pr_text_width(col[c]) : 1;
-                w[c] = len > w[c] ? len : w[c];
-            }
-            if (pass) {
-                char dl[LM_COUNT][32];
-                for (int m = 0; m < LM_COUNT; m++)
-                    delta_human(layer_metric(r->old, p->old_pos, m), layer_metric(r->new_, p->new_pos, m),
-                                m == LM_ACT, dl[m], sizeof dl[m]);
-                fprintf(f, "  %-8s", pr_change_name(p->change));
-                for (int c = 0; c < 3; c++)   /* pad by display width: names may hold UTF-8 */
-                    fprintf(f, "  %s%*s", col[c] ? col[c] : "?", w[c] - (int)pr_text_width(col[c] ? col[c] : "?"), "");
-                fprintf(f, "  %9s  %9s  %9s  %10s", dl[0], dl[1], dl[2], dl[3]);
-                if (has_energy(r)) {
-                    char de[32];
-                    fprintf(f, "  %9s", est_delta(PR_M_ENERGY, layer_energy(r->old, p->old_pos),
-                                                    layer_energy(r->new_, p->new_pos), de, sizeof de));
-                }
-                fputc('\n', f);
-            }
-            for (int c = 0; c < 3; c++)
-                free(col[c]);
-        }
-    }
-    return ferror(f) ? -1 : 0;
-}
-
-static int render_md(const struct result *r, FILE *f)
-{
-    fputs("### priori diff: ", f);
-    pr_md_text(f, r->old->path, 200);
-    fputs(" → ", f);
-    pr_md_text(f, r->new_->path, 200);
-    fputs("\n\n| total | before | after | delta | change |\n|---|---:|---:|---:|---:|\n", f);
-    for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
-        uint64_t b = pr_subject_count(r->old, m), a = pr_subject_count(r->new_, m);
-        char hb[32], ha[32], hd[32], hp[32];
-        bool bytes = m == PR_M_WEIGHT_BYTES || m == PR_M_PEAK_ACT;
-        fprintf(f, "| %s | %s | %s | %s | %s |\n", pr_metric_label(m), pr_metric_human(m, (double)b, hb, sizeof hb),
-                pr_metric_human(m, (double)a, ha, sizeof ha), delta_human(b, a, bytes, hd, sizeof hd),
-                delta_pct((double)b, (double)a, hp, sizeof hp));
-    }
-    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
-        double b = est_value(r->old, m), a = est_value(r->new_, m);
-        char hb[32], ha[32], hd[32], hp[32];
-        fprintf(f, "| %s | %s | %s | %s | %s |\n", pr_metric_label(m), pr_metric_human(m, b, hb, sizeof hb),
-                pr_metric_human(m, a, ha, sizeof ha), est_delta(m, b, a, hd, sizeof hd), delta_pct(b, a, hp, sizeof hp));
-    }
-    if (has_energy(r))
-        energy_note(f, r, true);
-    fputs("\nLayers: ", f);
-    summary_line(f, r->d);
-    fputs(".\n", f);
-    bool any = false;
-    for (int i = 0; i < r->d->npairs; i++)
-        any |= listed(r, &r->d->pairs[i]);
-    if (!any)
-        return ferror(f) ? -1 : 0;
-    fprintf(f, "\n| change | old name | new name | op | output before | output after | params | MACs | FLOPs | act. mem |%s\n"
-            "|---|---|---|---|---|---|---:|---:|---:|---:|%s\n", has_energy(r) ? " energy |" : "",
-            has_energy(r) ? "---:|" : "");
-    for (int i = 0; i < r->d->npairs; i++) {
-        const struct pr_layer_pair *p = &r->d->pairs[i];
-        if (!listed(r, p))
-            continue;
-        char so[300], sn[300], dl[32];
-        fprintf(f, "| %s | ", pr_change_name(p->change));
-        pr_md_text(f, p->old_pos >= 0 ? pos_name(r->old, p->old_pos) : "-", 60);
-        fputs(" | ", f);
-        pr_md_text(f, p->new_pos >= 0 ? pos_name(r->new_, p->new_pos) : "-", 60);
-        fputs(" | ", f);
-        pr_md_text(f, pos_op(r, p), 40);
-        fputs(" | ", f);
-        pr_md_text(f, pos_shapes(r->old, p->old_pos, so, sizeof so), 60);
-        fputs(" | ", f);
-        pr_md_text(f, pos_shapes(r->new_, p->new_pos, sn, sizeof sn), 60);
-        for (int m = 0; m < LM_COUNT; m++)
-            fprintf(f, " | %s", delta_human(layer_metric(r->old, p->old_pos, m), layer_metric(r->new_, p->new_pos, m),
-                                            m == LM_ACT, dl, sizeof dl));
-        if (has_energy(r))
-            fprintf(f, " | %s", est_delta(PR_M_ENERGY, layer_energy(r->old, p->old_pos),
-                                          layer_energy(r->new_, p->new_pos), dl, sizeof dl));
-        fputs(" |\n", f);
-    }
-    return ferror(f) ? -1 : 0;
-}
-
-static int render_csv(const struct result *r, FILE *f)
-{
-    fputs("change,matched_by,old_index,new_index,old_name,new_name,op_type,old_shapes,new_shapes", f);
-    for (int m = 0; m < LM_COUNT; m++)
-        fprintf(f, ",old_%s,new_%s", lm_name[m], lm_name[m]);
-    fputs(has_energy(r) ? ",old_energy_j,new_energy_j\n" : "\n", f);
-    for (int i = 0; i < r->d->npairs; i++) {
-        const struct pr_layer_pair *p = &r->d->pairs[i];
-        if (!listed(r, p))
-            continue;
-        char so[1024], sn[1024];
-        fprintf(f, "%s,%s,", pr_change_name(p->change),
-                p->by == PR_MATCH_NAME ? "name" : p->by == PR_MATCH_SHAPE ? "op_and_shape" : "");
-        if (p->old_pos >= 0)
-            fprintf(f, "%d", p->old_pos);
-        fputc(',', f);
-        if (p->new_pos >= 0)
-            fprintf(f, "%d", p->new_pos);
-        fputc(',', f);
-        pr_csv_field(f, pos_name(r->old, p->old_pos));
-        fputc(',', f);
-        pr_csv_field(f, pos_name(r->new_, p->new_pos));
-        fputc(',', f);
-        pr_csv_field(f, pos_op(r, p));
-        fputc(',', f);
-        pr_csv_field(f, p->old_pos >= 0 ? pos_shapes(r->old, p->old_pos, so, sizeof so) : "");
-        fputc(',', f);
-        pr_csv_field(f, p->new_pos >= 0 ? pos_shapes(r->new_, p->new_pos, sn, sizeof sn) : "");
-        for (int m = 0; m < LM_COUNT; m++) {
-            fputc(',', f);
-            if (p->old_pos >= 0)
-                fprintf(f, "%llu", (unsigned long long)layer_metric(r->old, p->old_pos, m));
-            fputc(',', f);
-            if (p->new_pos >= 0)
-                fprintf(f, "%llu", (unsigned long long)layer_metric(r->new_, p->new_pos, m));
-        }
-        if (has_energy(r)) {
-            fputc(',', f);
-            if (p->old_pos >= 0)
-                fprintf(f, "%.6g", layer_energy(r->old, p->old_pos));
-            fputc(',', f);
-            if (p->new_pos >= 0)
-                fprintf(f, "%.6g", layer_energy(r->new_, p->new_pos));
-        }
-        fputc('\n', f);
-    }
-    return ferror(f) ? -1 : 0;
-}
-
-static cJSON *u64(uint64_t v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
-    return cJSON_CreateRaw(text);
-}
-
-static cJSON *i64_delta(uint64_t before, uint64_t after)
-{
-    char text[40];
-    if (after >= before)
-        snprintf(text, sizeof text, "%llu", (unsigned long long)(after - before));
-    else
-        snprintf(text, sizeof text, "-%llu", (unsigned long long)(before - after));
-    return cJSON_CreateRaw(text);
-}
-
-static cJSON *jstr(const char *s)
-{
-    char *c = pr_text_clean(s, 4096);
-    cJSON *item = cJSON_CreateString(c ? c : "?");
-    free(c);
-    return item;
-}
-
-static cJSON *side(const struct pr_subject *s, int pos)
-{
-    if (pos < 0)
-        return cJSON_CreateNull();
-    const struct pr_layer *L = &s->an.layers[pos];
-    const struct pr_node *n = &s->model.graph.nodes[L->node];
-    char sh[1024];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "index", cJSON_CreateNumber(pos));
-    cJSON_AddItemToObject(o, "name", jstr(n->name));
-    cJSON_AddItemToObject(o, "op_type", jstr(n->op_type));
-    cJSON_AddItemToObject(o, "output_shapes", jstr(pr_layer_shapes(&s->an, L, sh, sizeof sh)));
-    for (int m = 0; m < LM_COUNT; m++)
-        cJSON_AddItemToObject(o, lm_name[m], u64(layer_metric(s, pos, m)));
-    if (s->est.profile) {
-        cJSON_AddItemToObject(o, "time_s", cJSON_CreateNumber(s->est.layers[pos].time_s));
-        cJSON_AddItemToObject(o, "energy_j", cJSON_CreateNumber(s->est.layers[pos].energy_j));
-    }
-    return o;
-}
-
-static int render_json(const struct result *r, FILE *f)
-{
-    cJSON *root = cJSON_CreateObject(), *tot = cJSON_CreateObject(), *layers = cJSON_CreateArray();
-    cJSON *sum = cJSON_CreateObject();
-    if (!root || !tot || !layers || !sum) {
-        cJSON_Delete(root), cJSON_Delete(tot), cJSON_Delete(layers), cJSON_Delete(sum);
-        return -1;
-    }
-    cJSON_AddItemToObject(root, "schema", cJSON_CreateString("priori.diff/1"));
-    cJSON_AddItemToObject(root, "priori_version", cJSON_CreateString(PRIORI_VERSION));
-    cJSON_AddItemToObject(root, "old", jstr(r->old->path));
-    cJSON_AddItemToObject(root, "new", jstr(r->new_->path));
-    for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
-        uint64_t b = pr_subject_count(r->old, m), a = pr_subject_count(r->new_, m);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "before", u64(b));
-        cJSON_AddItemToObject(o, "after", u64(a));
-        cJSON_AddItemToObject(o, "delta", i64_delta(b, a));
-        cJSON_AddItemToObject(o, "delta_pct", b ? cJSON_CreateNumber(100.0 * ((double)a - (double)b) / (double)b)
-                                                : cJSON_CreateNull());
-        cJSON_AddItemToObject(tot, pr_metric_name(m), o);
-    }
-    for (int m = PR_M_STATIC_COUNT; has_energy(r) && m < PR_M_COUNT; m++) {
-        double b = est_value(r->old, m), a = est_value(r->new_, m);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "before", cJSON_CreateNumber(b));
-        cJSON_AddItemToObject(o, "after", cJSON_CreateNumber(a));
-        cJSON_AddItemToObject(o, "delta", cJSON_CreateNumber(a - b));
-        cJSON_AddItemToObject(o, "delta_pct", b > 0 ? cJSON_CreateNumber(100.0 * (a - b) / b) : cJSON_CreateNull());
-        cJSON_AddItemToObject(tot, pr_metric_name(m), o);
-    }
-    cJSON_AddItemToObject(root, "totals", tot);
-    if (has_energy(r)) {
-        const struct pr_estimate *e = &r->new_->est;
-        cJSON *en = cJSON_CreateObject();
-        cJSON_AddItemToObject(en, "profile", jstr(e->profile->id));
-        cJSON_AddItemToObject(en, "method", cJSON_CreateString(pr_method_name[e->method]));
-        cJSON_AddItemToObject(en, "uncertainty_pct", cJSON_CreateNumber(e->uncertainty_pct));
-        cJSON_AddItemToObject(en, "pue", cJSON_CreateNumber(e->pue));
-        cJSON_AddItemToObject(en, "g_co2e_per_kwh", cJSON_CreateNumber(e->g_per_kwh));
-        cJSON_AddItemToObject(root, "energy", en);   /* like analyze's report: present only with --hw */
-    }
-    for (int c = 0; c <= PR_CHANGE_REMOVED; c++)
-        cJSON_AddItemToObject(sum, pr_change_name(c), cJSON_CreateNumber(r->d->count[c]));
-    cJSON_AddItemToObject(sum, "exact_matching", cJSON_CreateBool(r->d->exact));
-    cJSON_AddItemToObject(root, "summary", sum);
-    for (int i = 0; i < r->d->npairs; i++) {
-        const struct pr_layer_pair *p = &r->d->pairs[i];
-        if (!listed(r, p))
-            continue;
-        cJSON *o = cJSON_CreateObject(), *dl = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "change", cJSON_CreateString(pr_change_name(p->change)));
-        cJSON_AddItemToObject(o, "matched_by", p->by == PR_MATCH_NAME ? cJSON_CreateString("name")
-                                               : p->by == PR_MATCH_SHAPE ? cJSON_CreateString("op_and_shape")
-                                                                          : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "old", side(r->old, p->old_pos));
-        cJSON_AddItemToObject(o, "new", side(r->new_, p->new_pos));
-        for (int m = 0; m < LM_COUNT; m++)
-            cJSON_AddItemToObject(dl, lm_name[m], i64_delta(layer_metric(r->old, p->old_pos, m),
-                                                            layer_metric(r->new_, p->new_pos, m)));
-        if (has_energy(r))
-            cJSON_AddItemToObject(dl, "energy_j", cJSON_CreateNumber(layer_energy(r->new_, p->new_pos) -
-                                                                      layer_energy(r->old, p->old_pos)));
-        cJSON_AddItemToObject(o, "delta", dl);
-        cJSON_AddItemToArray(layers, o);
-    }
-    cJSON_AddItemToObject(root, "layers", layers);
-    return pr_json_print(root, f);
-}
-
-static int render(const void *ctx, FILE *f)
-{
-    const struct result *r = ctx;
-    switch (r->args->format) {
-    case PR_FORMAT_JSON: return render_json(r, f);
-    case PR_FORMAT_CSV: return render_csv(r, f);
-    case PR_FORMAT_MD: return render_md(r, f);
-    default: return render_table(r, f);
-    }
-}
 
 int pr_cmd_diff(int argc, char **argv)
 {
-    struct diff_args args = {.format = PR_FORMAT_TABLE};
+    struct pr_args p;
     struct pr_subject old = {0}, new_ = {0};
     struct pr_diff d = {0};
     struct pr_hw hw = {0};
     struct pr_err err = {0};
-    int rc = parse(argc, argv, &args);
+    int rc = pr_args_parse(&p, &pr_spec_diff, argc, argv);
+    if (rc == 0 && p.npos > 2)
+        rc = pr_args_usage_error(&p, "two models: unexpected argument '%s'", p.pos[2]);
+    if (rc == 0 && p.npos < 2)
+        rc = pr_args_usage_error(&p, "%s", "diff needs two models: priori diff OLD.onnx NEW.onnx");
+    if (rc == 0)
+        rc = pr_energy_args_check(&p.energy, "diff");
     if (rc != 0) {
         rc = rc < 0 ? PR_EXIT_OK : rc;
         goto out;
     }
-    const char *inputs[] = {args.old, args.new_};
-    if ((rc = pr_cli_output_guard(args.output, inputs, 2, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
-        (rc = pr_hw_open(&hw, &args.energy)) != 0 ||
-        (rc = pr_subject_open(&old, args.old, &args.shapes, 10, args.quiet)) != 0 ||
-        (rc = pr_subject_open(&new_, args.new_, &args.shapes, 10, args.quiet)) != 0 ||
+    const char *output = p.text[OPT_OUTPUT];
+    bool quiet = p.given[OPT_QUIET];
+    if ((rc = pr_cli_output_guard(output, (const char *const *)p.pos, 2,
+                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+        (rc = pr_hw_open(&hw, &p.energy)) != 0 ||
+        (rc = pr_subject_open(&old, p.pos[0], &p.shapes[0], 10, quiet)) != 0 ||
+        (rc = pr_subject_open(&new_, p.pos[1], &p.shapes[0], 10, quiet)) != 0 ||
         (rc = pr_subject_estimate(&old, &hw)) != 0 || (rc = pr_subject_estimate(&new_, &hw)) != 0)
         goto out;
     if (pr_diff_layers(&old.an, &new_.an, &d, &err) < 0) {
@@ -583,13 +64,13 @@ int pr_cmd_diff(int argc, char **argv)
         rc = (int)err.code;
         goto out;
     }
-    struct result r = {.args = &args, .old = &old, .new_ = &new_, .d = &d};
-    rc = pr_cli_write(args.output, render, &r);
+    struct pr_diff_view view = {.old = &old, .new_ = &new_, .d = &d, .all = p.given[OPT_ALL], .format = p.format};
+    rc = pr_cli_write(output, pr_report_diff, &view);
 out:
     pr_diff_free(&d);
     pr_subject_close(&old);
     pr_subject_close(&new_);
     pr_hw_close(&hw);
-    pr_cli_shapes_free(&args.shapes);
+    pr_args_free(&p);
     return rc;
 }

@@ -5,20 +5,29 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "db.h"
 #include "energy.h"
 #include "roofline.h"
 
-const char pr_usage_hw[] =
-    "usage: priori hw list [--db DIR] [FILTER]\n"
-    "       priori hw show ID [--db DIR]\n"
-    "\n"
-    "list  every profile (or those whose id contains FILTER): method, number of\n"
-    "      measured models, validated leave-one-out median |error| of energy\n"
-    "show  one profile (ID is a profile id, or a --hw name: all its profiles):\n"
-    "      key, spec values with source, coefficients, validation, anchors\n"
-    "\n"
-    "exit codes: 0 ok, 2 usage error, bad database or unknown ID\n";
+static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON};
+
+const struct pr_cmd_spec pr_spec_hw = {
+    .name = "hw",
+    .id = C_HW,
+    .synopsis =
+        "usage: priori hw list [--db DIR] [--format table|json] [FILTER]\n"
+        "       priori hw show ID [--db DIR] [--format table|json]\n"
+        "\n"
+        "list  every profile (or those whose id contains FILTER): method, number of\n"
+        "      measured models, validated leave-one-out median |error| of energy\n"
+        "show  one profile (ID is a profile id, or a --hw name: all its profiles):\n"
+        "      key, spec values with source, coefficients, validation, anchors\n"
+        "JSON: schema \"priori-hw-list\" or \"priori-hw-show\", version 1 (README.md).\n",
+    .tail = "exit codes: 0 ok, 2 usage error, bad database or unknown ID\n",
+    .formats = formats,
+    .nformats = 2,
+};
 
 static int measured_models(const struct pr_db *db, const struct pr_profile *p, int *records)
 {
@@ -45,121 +54,204 @@ static const char *err_text(double v, char *buf, size_t size)
     return buf;
 }
 
-static void list(const struct pr_db *db, const char *filter)
+/* The typical |error| of energy in percent: validated for fitted profiles,
+ * assumed for the others (energy.h); -1 none. */
+static double profile_error(const struct pr_profile *p)
 {
-    printf("%-58s %-9s %6s %9s  %s\n", "profile (--hw NAME --precision P --scenario S)", "method", "models",
+    return p->method == PR_METHOD_FITTED ? p->valid.loo_median
+           : p->method == PR_METHOD_ANCHOR ? PR_ANCHOR_UNCERTAINTY_PCT
+           : p->method == PR_METHOD_SPEC ? PR_SPEC_UNCERTAINTY_PCT : -1;
+}
+
+/* Models measured for p: distinct models of its records; GPU entries are
+ * one per measured batch, so their validation counts them. */
+static int profile_models(const struct pr_db *db, const struct pr_profile *p, int *records)
+{
+    int models = measured_models(db, p, records);
+    return p->has_roof ? p->valid.models : models;
+}
+
+static void list(FILE *f, const struct pr_db *db, const char *filter)
+{
+    fprintf(f, "%-58s %-9s %6s %9s  %s\n", "profile (--hw NAME --precision P --scenario S)", "method", "models",
            "LOO err", "hardware");
     for (int i = 0; i < db->nprofiles; i++) {
         const struct pr_profile *p = &db->profiles[i];
         if (filter && !strstr(p->id, filter))
             continue;
-        int records, models = measured_models(db, p, &records);
-        if (p->has_roof)
-            models = p->valid.models;   /* GPU entries are one per measured batch */
+        int records, models = profile_models(db, p, &records);
         char b[16];
-        double e = p->method == PR_METHOD_FITTED ? p->valid.loo_median
-                   : p->method == PR_METHOD_ANCHOR ? PR_ANCHOR_UNCERTAINTY_PCT
-                   : p->method == PR_METHOD_SPEC ? PR_SPEC_UNCERTAINTY_PCT : -1;
-        printf("%-58s %-9s %6d %9s  %s\n", p->id, pr_method_name[p->method], models,
+        double e = profile_error(p);
+        fprintf(f, "%-58s %-9s %6d %9s  %s\n", p->id, pr_method_name[p->method], models,
                p->method == PR_METHOD_FITTED ? err_text(e, b, sizeof b) : e < 0 ? "-" : (snprintf(b, sizeof b, "~%.0f%%", e), b),
                p->hardware);
     }
 }
 
-static void show(const struct pr_db *db, const struct pr_profile *p)
+static void show(FILE *f, const struct pr_db *db, const struct pr_profile *p)
 {
-    int records, models = measured_models(db, p, &records);
+    int records, models = profile_models(db, p, &records);
     const struct pr_spec *s = &p->spec;
     const struct pr_coef *c = &p->coef;
     char b[4][16];
-    printf("profile    %s\n", p->id);
-    printf("hardware   %s\nruntime    %s\nprecision  %s\nscenario   %s (batch %d)\nboundary   %s\n", p->hardware,
+    fprintf(f, "profile    %s\n", p->id);
+    fprintf(f, "hardware   %s\nruntime    %s\nprecision  %s\nscenario   %s (batch %d)\nboundary   %s\n", p->hardware,
            p->runtime, p->precision, p->scenario, p->batch, p->boundary);
-    printf("method     %s\n", pr_method_name[p->method]);
-    printf("spec       peak %.4g ops/s, memory %.4g B/s, TDP %.4g W, idle %.4g W, %d cores, %.4g GB (0 = unknown)\n",
+    fprintf(f, "method     %s\n", pr_method_name[p->method]);
+    fprintf(f, "spec       peak %.4g ops/s, memory %.4g B/s, TDP %.4g W, idle %.4g W, %d cores, %.4g GB (0 = unknown)\n",
            s->peak_ops, s->mem_bw, s->tdp_w, s->idle_w, s->cores, s->mem_gb);
-    printf("           source: %s\n", s->source && *s->source ? s->source : "-");
+    fprintf(f, "           source: %s\n", s->source && *s->source ? s->source : "-");
     if (p->has_roof) {   /* GPU profiles: the roofline coefficients (report_roof.c) */
-        pr_report_roof_coef(stdout, &p->roof);
-        models = p->valid.models;
+        pr_report_roof_coef(f, &p->roof);
     } else if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
-        printf("energy     fixed %.4g J + %.4g J/MAC dense + %.4g J/MAC depthwise + %.4g J/FLOP other\n"
+        fprintf(f, "energy     fixed %.4g J + %.4g J/MAC dense + %.4g J/MAC depthwise + %.4g J/FLOP other\n"
                "           + %.4g J/byte + %.4g J per MAC layer\n", c->e_fixed, c->e_class[PR_EC_DENSE],
                c->e_class[PR_EC_DW], c->e_class[PR_EC_OTHER], c->e_byte, c->e_layer);
-        printf("latency    fixed %.4g s + %.4g s/MAC dense + %.4g s/MAC depthwise + %.4g s/FLOP other\n"
+        fprintf(f, "latency    fixed %.4g s + %.4g s/MAC dense + %.4g s/MAC depthwise + %.4g s/FLOP other\n"
                "           + %.4g s/byte + %.4g s per MAC layer\n", c->t_fixed, c->t_class[PR_EC_DENSE],
                c->t_class[PR_EC_DW], c->t_class[PR_EC_OTHER], c->t_byte, c->t_layer);
         if (s->peak_ops > 0 && c->t_class[PR_EC_DENSE] > 0)
-            printf("           roofline efficiency of dense MACs: %.1f%% of peak\n",
+            fprintf(f, "           roofline efficiency of dense MACs: %.1f%% of peak\n",
                    100 * 2 / (c->t_class[PR_EC_DENSE] * s->peak_ops));
     }
-    printf("validation %d models: leave-one-out median %s, p90 %s; cross-family median %s; latency %s\n", models,
+    fprintf(f, "validation %d models: leave-one-out median %s, p90 %s; cross-family median %s; latency %s\n", models,
            err_text(p->valid.loo_median, b[0], 16), err_text(p->valid.loo_p90, b[1], 16),
            err_text(p->valid.xfam_median, b[2], 16), err_text(p->valid.lat_loo_median, b[3], 16));
-    printf("anchors    %d measurements\n", records);
+    fprintf(f, "anchors    %d measurements\n", records);
     int shown = 0;
     for (int i = 0; i < db->nrecords && shown < 200; i++) {
         const struct pr_db_record *r = &db->records[i];
         if (strcmp(r->profile, p->id) != 0)
             continue;
         shown++;
-        printf("  %-42s %10.4g J/inference", r->model, r->j_per_sample);
+        fprintf(f, "  %-42s %10.4g J/inference", r->model, r->j_per_sample);
         if (r->latency_s > 0)
-            printf(" %10.4g ms", r->latency_s * 1e3);
+            fprintf(f, " %10.4g ms", r->latency_s * 1e3);
         if (r->watts > 0)
-            printf(" %8.3g W", r->watts);
-        printf("  %s%s%s\n", r->source, r->excluded && *r->excluded ? "; excluded: " : "",
+            fprintf(f, " %8.3g W", r->watts);
+        fprintf(f, "  %s%s%s\n", r->source, r->excluded && *r->excluded ? "; excluded: " : "",
                r->excluded ? r->excluded : "");
     }
 }
 
-int pr_cmd_hw(int argc, char **argv)
+static cJSON *list_json(struct pr_jb *b, const struct pr_db *db, const char *filter)
 {
-    const char *dir = NULL, *sub = NULL, *arg1 = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(pr_usage_hw, stdout);
-            return PR_EXIT_OK;
-        } else if (strcmp(argv[i], "--db") == 0) {
-            if (i + 1 >= argc)
-                return pr_cli_usage_error("hw", "%s", "option --db needs a value");
-            dir = argv[++i];
-        } else if (argv[i][0] == '-') {
-            return pr_cli_usage_error("hw", "unknown option %s", argv[i]);
-        } else if (!sub) {
-            sub = argv[i];
-        } else if (!arg1) {
-            arg1 = argv[i];
-        } else {
-            return pr_cli_usage_error("hw", "unexpected argument '%s'", argv[i]);
-        }
+    cJSON *root = pr_jb_header(b, "priori-hw-list");
+    pr_jb_add(b, root, "db", pr_jb_str(b, db->dir));
+    cJSON *arr = pr_jb_check(b, cJSON_CreateArray());
+    pr_jb_add(b, root, "profiles", arr);
+    for (int i = 0; i < db->nprofiles && !b->failed; i++) {
+        const struct pr_profile *p = &db->profiles[i];
+        if (filter && !strstr(p->id, filter))
+            continue;
+        int records, models = profile_models(db, p, &records);
+        double e = profile_error(p);
+        cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+        pr_jb_add(b, arr, NULL, o);
+        pr_jb_add(b, o, "id", pr_jb_str(b, p->id));
+        pr_jb_add(b, o, "hw", pr_jb_str(b, p->hw));
+        pr_jb_add(b, o, "precision", pr_jb_str(b, p->precision));
+        pr_jb_add(b, o, "scenario", pr_jb_str(b, p->scenario));
+        pr_jb_add(b, o, "method", pr_jb_str(b, pr_method_name[p->method]));
+        pr_jb_add(b, o, "models", pr_jb_num(b, models));
+        pr_jb_add(b, o, "records", pr_jb_num(b, records));
+        pr_jb_add(b, o, "error_pct", e < 0 ? pr_jb_check(b, cJSON_CreateNull()) : pr_jb_num(b, e));
+        pr_jb_add(b, o, "error_validated", pr_jb_check(b, cJSON_CreateBool(p->method == PR_METHOD_FITTED)));
+        pr_jb_add(b, o, "hardware", pr_jb_str(b, p->hardware));
     }
-    if (!sub || (strcmp(sub, "list") && strcmp(sub, "show")))
-        return pr_cli_usage_error("hw", "%s", "hw needs a subcommand: list or show ID");
-    if (strcmp(sub, "show") == 0 && !arg1)
-        return pr_cli_usage_error("hw", "%s", "hw show needs a profile id (see 'priori hw list')");
-    struct pr_db db;
-    struct pr_err err = {0};
-    if (pr_db_load(&db, dir ? dir : pr_db_default_dir(), &err) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
-        return (int)err.code;
+    return root;
+}
+
+/* Every profile ID names (a profile id or a --hw name) with its records. */
+static cJSON *show_json(struct pr_jb *b, const struct pr_db *db, const char *id)
+{
+    cJSON *root = pr_jb_header(b, "priori-hw-show");
+    cJSON *arr = pr_jb_check(b, cJSON_CreateArray());
+    pr_jb_add(b, root, "profiles", arr);
+    for (int i = 0; i < db->nprofiles && !b->failed; i++) {
+        const struct pr_profile *p = &db->profiles[i];
+        if (strcmp(p->id, id) != 0 && strcmp(p->hw, id) != 0)
+            continue;
+        int records, models = profile_models(db, p, &records);
+        cJSON *o = pr_jb_check(b, cJSON_CreateObject()), *anchors = pr_jb_check(b, cJSON_CreateArray());
+        pr_jb_add(b, arr, NULL, o);
+        pr_jb_add(b, o, "profile", pr_jb_check(b, pr_db_profile_json(p)));
+        pr_jb_add(b, o, "models", pr_jb_num(b, models));
+        pr_jb_add(b, o, "anchors", anchors);
+        for (int r = 0; r < db->nrecords && !b->failed; r++)
+            if (strcmp(db->records[r].profile, p->id) == 0)
+                pr_jb_add(b, anchors, NULL, pr_jb_check(b, pr_db_record_json(&db->records[r])));
     }
-    int rc = PR_EXIT_OK;
-    if (strcmp(sub, "list") == 0) {
-        list(&db, arg1);
+    return root;
+}
+
+struct listing {
+    const struct pr_db *db;
+    const char *sub, *arg;   /* "list" [FILTER] or "show" ID */
+    enum pr_format format;
+};
+
+static int render(const void *ctx, FILE *f)
+{
+    const struct listing *l = ctx;
+    bool is_list = strcmp(l->sub, "list") == 0;
+    if (l->format == PR_FORMAT_JSON) {
+        struct pr_jb b = {0};
+        cJSON *root = is_list ? list_json(&b, l->db, l->arg) : show_json(&b, l->db, l->arg);
+        return pr_jb_print(&b, root, f);
+    }
+    if (is_list) {
+        list(f, l->db, l->arg);
     } else {
         int found = 0;
-        for (int i = 0; i < db.nprofiles; i++)
-            if (strcmp(db.profiles[i].id, arg1) == 0 || strcmp(db.profiles[i].hw, arg1) == 0) {
+        for (int i = 0; i < l->db->nprofiles; i++)
+            if (strcmp(l->db->profiles[i].id, l->arg) == 0 || strcmp(l->db->profiles[i].hw, l->arg) == 0) {
                 if (found++)
-                    putchar('\n');
-                show(&db, &db.profiles[i]);
+                    fputc('\n', f);
+                show(f, l->db, &l->db->profiles[i]);
             }
-        if (!found) {
-            fprintf(stderr, "priori: no hardware profile '%s' in %s; see 'priori hw list'\n", arg1, db.dir);
-            rc = PR_EXIT_USAGE;
-        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static bool profile_named(const struct pr_db *db, const char *id)
+{
+    for (int i = 0; i < db->nprofiles; i++)
+        if (strcmp(db->profiles[i].id, id) == 0 || strcmp(db->profiles[i].hw, id) == 0)
+            return true;
+    return false;
+}
+
+int pr_cmd_hw(int argc, char **argv)
+{
+    struct pr_args p;
+    int rc = pr_args_parse(&p, &pr_spec_hw, argc, argv);
+    const char *sub = p.npos > 0 ? p.pos[0] : NULL, *arg1 = p.npos > 1 ? p.pos[1] : NULL;
+    if (rc == 0 && p.npos > 2)
+        rc = pr_args_usage_error(&p, "unexpected argument '%s'", p.pos[2]);
+    if (rc == 0 && (!sub || (strcmp(sub, "list") && strcmp(sub, "show"))))
+        rc = pr_args_usage_error(&p, "%s", "hw needs a subcommand: list or show ID");
+    if (rc == 0 && strcmp(sub, "show") == 0 && !arg1)
+        rc = pr_args_usage_error(&p, "%s", "hw show needs a profile id (see 'priori hw list')");
+    if (rc != 0) {
+        pr_args_free(&p);
+        return rc < 0 ? PR_EXIT_OK : rc;
+    }
+    struct pr_db db;
+    struct pr_err err = {0};
+    if (pr_db_load(&db, p.energy.db ? p.energy.db : pr_db_default_dir(), &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        pr_args_free(&p);
+        return (int)err.code;
+    }
+    if (strcmp(sub, "show") == 0 && !profile_named(&db, arg1)) {
+        fprintf(stderr, "priori: no hardware profile '%s' in %s; see 'priori hw list'\n", arg1, db.dir);
+        rc = PR_EXIT_USAGE;
+    } else {
+        struct listing l = {.db = &db, .sub = sub, .arg = arg1, .format = p.format};
+        rc = pr_cli_write(NULL, render, &l);
     }
     pr_db_free(&db);
+    pr_args_free(&p);
     return rc;
 }

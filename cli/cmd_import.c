@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "db.h"
 #include "dbtxn.h"
 #include "energy.h"
@@ -169,17 +170,14 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
     return pr_db_add_record(db, &r) < 0 ? PR_EXIT_INTERNAL : 0;
 }
 
-static int add_measurements(const char *file, const char *dir)
+int pr_db_import(const char *file, const char *dir)
 {
     struct pr_err err = {0};
-    size_t len;
-    char *text = pr_rfile_read(file, (size_t)64 << 20, &len, PR_EXIT_USAGE, &err);
-    if (!text) {
+    cJSON *root = pr_json_load(file, (size_t)64 << 20, PR_EXIT_USAGE, &err);
+    if (!root) {
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
     if (!root || strcmp(str_of(root, "schema"), "priori-measurements") || !cJSON_IsArray(rows) ||
         !*str_of(root, "hw") || strchr(str_of(root, "hw"), '/')) {
@@ -231,24 +229,4 @@ static int add_measurements(const char *file, const char *dir)
     pr_db_free(&db);
     pr_db_unlock(&lock);
     return rc;
-}
-
-int pr_db_import(int argc, char **argv)
-{
-    const char *file = NULL, *dir = NULL;
-    bool any = false;
-    for (int i = 0; i < argc; i++)
-        any |= strcmp(argv[i], "--measurements") == 0;
-    if (!any)
-        return -1;
-    for (int i = 0; i < argc; i++) {
-        bool m = strcmp(argv[i], "--measurements") == 0;
-        if (!m && strcmp(argv[i], "--db") != 0)
-            return pr_cli_usage_error("db", "add --measurements FILE takes only --db DIR besides; unexpected %s",
-                                      argv[i]);
-        if (i + 1 >= argc)
-            return pr_cli_usage_error("db", "option %s needs a value", argv[i]);
-        *(m ? &file : &dir) = argv[++i];
-    }
-    return add_measurements(file, dir);
 }

@@ -2,26 +2,33 @@
  * range and one-line MAC and FLOP formulas, printed from the table itself
  * (ops/ops.def), so the list can never drift from what priori does.
  * Formats: table (aligned text), md (the README's operator section is this
- * output, checked by the test suite), csv and json. */
-#include <cjson/cJSON.h>
+ * output, checked by the test suite), csv and json (schema "priori-ops",
+ * version 1). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "op.h"
 #include "report.h"
 
-const char pr_usage_ops[] =
-    "usage: priori ops [--format table|md|csv|json] [-o FILE]\n"
-    "\n"
-    "Lists every operator priori counts: domain, operator, the opsets it\n"
-    "exists in, and the formulas of its MACs and FLOPs (numel(Y): output\n"
-    "elements; FLOPs count 2 per MAC plus the non-MAC work). Operators not in\n"
-    "this list are reported as unsupported and counted as zero cost\n"
-    "(an error with 'priori analyze --strict').\n";
+static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_MD, PR_FORMAT_CSV, PR_FORMAT_JSON};
 
-enum ops_format { OPS_TABLE, OPS_MD, OPS_CSV, OPS_JSON };
+const struct pr_cmd_spec pr_spec_ops = {
+    .name = "ops",
+    .id = C_OPS,
+    .synopsis =
+        "usage: priori ops [--format table|md|csv|json] [-o FILE]\n"
+        "\n"
+        "Lists every operator priori counts: domain, operator, the opsets it\n"
+        "exists in, and the formulas of its MACs and FLOPs (numel(Y): output\n"
+        "elements; FLOPs count 2 per MAC plus the non-MAC work). Operators not in\n"
+        "this list are reported as unsupported and counted as zero cost\n"
+        "(an error with 'priori analyze --strict').\n",
+    .formats = formats,
+    .nformats = 4,
+};
 
 static int by_domain_name(const void *a, const void *b)
 {
@@ -54,34 +61,27 @@ static void csv_field(FILE *f, const char *s, const char *sep)
     fprintf(f, "\"%s", sep);
 }
 
+/* {"schema": "priori-ops", "version": 1, "operators": [...]} */
 static int print_json(const struct pr_op **rows, FILE *f)
 {
-    cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "operators");
-    int rc = -1;
-    if (!root || !arr)
-        goto out;
-    for (int i = 0; i < PR_OP_COUNT; i++) {
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-            goto out;
-        cJSON_AddItemToArray(arr, o);
-        if (!cJSON_AddStringToObject(o, "domain", domain_of(rows[i])) ||
-            !cJSON_AddStringToObject(o, "op_type", rows[i]->name) ||
-            !cJSON_AddNumberToObject(o, "since_opset", rows[i]->since) ||
-            !(rows[i]->until ? cJSON_AddNumberToObject(o, "until_opset", rows[i]->until)
-                             : cJSON_AddNullToObject(o, "until_opset")) ||
-            !cJSON_AddStringToObject(o, "macs", rows[i]->macs) ||
-            !cJSON_AddStringToObject(o, "flops", rows[i]->flops))
-            goto out;
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_header(&b, "priori-ops"), *arr = pr_jb_check(&b, cJSON_CreateArray());
+    pr_jb_add(&b, root, "operators", arr);
+    for (int i = 0; i < PR_OP_COUNT && !b.failed; i++) {
+        cJSON *o = pr_jb_check(&b, cJSON_CreateObject());
+        pr_jb_add(&b, arr, NULL, o);
+        pr_jb_add(&b, o, "domain", pr_jb_str(&b, domain_of(rows[i])));
+        pr_jb_add(&b, o, "op_type", pr_jb_str(&b, rows[i]->name));
+        pr_jb_add(&b, o, "since_opset", pr_jb_num(&b, rows[i]->since));
+        pr_jb_add(&b, o, "until_opset", rows[i]->until ? pr_jb_num(&b, rows[i]->until) : pr_jb_str(&b, NULL));
+        pr_jb_add(&b, o, "macs", pr_jb_str(&b, rows[i]->macs));
+        pr_jb_add(&b, o, "flops", pr_jb_str(&b, rows[i]->flops));
     }
-    return pr_json_print(root, f);
-out:
-    cJSON_Delete(root);
-    return rc;
+    return pr_jb_print(&b, root, f);
 }
 
 struct listing {
-    enum ops_format format;
+    enum pr_format format;
 };
 
 static int render(const void *ctx, FILE *f)
@@ -91,7 +91,7 @@ static int render(const void *ctx, FILE *f)
     for (int i = 0; i < PR_OP_COUNT; i++)
         rows[i] = &pr_op_table[i];
     qsort(rows, PR_OP_COUNT, sizeof rows[0], by_domain_name);
-    if (l->format == OPS_JSON)
+    if (l->format == PR_FORMAT_JSON)
         return print_json(rows, f);
     int wd = 6, wn = 8, wm = 4;
     for (int i = 0; i < PR_OP_COUNT; i++) {
@@ -100,9 +100,9 @@ static int render(const void *ctx, FILE *f)
         wn = n > wn ? n : wn;
         wm = m > wm ? m : wm;
     }
-    if (l->format == OPS_MD)
+    if (l->format == PR_FORMAT_MD)
         fprintf(f, "| domain | operator | opsets | MACs | FLOPs |\n|---|---|---|---|---|\n");
-    else if (l->format == OPS_CSV)
+    else if (l->format == PR_FORMAT_CSV)
         fprintf(f, "domain,op_type,since_opset,until_opset,macs,flops\n");
     else
         fprintf(f, "%-*s  %-*s  %-6s  %-*s  %s\n", wd, "domain", wn, "operator", "opsets", wm, "MACs", "FLOPs");
@@ -110,9 +110,9 @@ static int render(const void *ctx, FILE *f)
         const struct pr_op *op = rows[i];
         char range[32];
         opsets_of(op, range, sizeof range);
-        if (l->format == OPS_MD) {
+        if (l->format == PR_FORMAT_MD) {
             fprintf(f, "| %s | %s | %s | `%s` | `%s` |\n", domain_of(op), op->name, range, op->macs, op->flops);
-        } else if (l->format == OPS_CSV) {
+        } else if (l->format == PR_FORMAT_CSV) {
             fprintf(f, "%s,%s,%d,", domain_of(op), op->name, op->since);
             if (op->until)
                 fprintf(f, "%d", op->until);
@@ -123,36 +123,21 @@ static int render(const void *ctx, FILE *f)
             fprintf(f, "%-*s  %-*s  %-6s  %-*s  %s\n", wd, domain_of(op), wn, op->name, range, wm, op->macs, op->flops);
         }
     }
-    if (l->format == OPS_TABLE)
+    if (l->format == PR_FORMAT_TABLE)
         fprintf(f, "\n%d operators. numel(Y): output elements; FLOPs = 2 per MAC + the non-MAC work.\n", PR_OP_COUNT);
     return ferror(f) ? -1 : 0;
 }
 
 int pr_cmd_ops(int argc, char **argv)
 {
-    struct listing l = {.format = OPS_TABLE};
-    const char *output = NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(pr_usage_ops, stdout);
-            return PR_EXIT_OK;
-        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (!next)
-                return pr_cli_usage_error("ops", "option %s needs a value", arg);
-            i++;
-            if (arg[1] == 'o' || strcmp(arg, "--output") == 0) {
-                output = next;
-            } else {
-                static const char *const names[] = {"table", "md", "csv", "json"};   /* enum ops_format */
-                int f;
-                if (pr_cli_choice("ops", arg, next, names, 4, &f))
-                    return PR_EXIT_USAGE;
-                l.format = (enum ops_format)f;
-            }
-        } else {
-            return pr_cli_usage_error("ops", "unexpected argument '%s'", arg);
-        }
+    struct pr_args p;
+    int rc = pr_args_parse(&p, &pr_spec_ops, argc, argv);
+    if (rc == 0 && p.npos)
+        rc = pr_args_usage_error(&p, "unexpected argument '%s'", p.pos[0]);
+    if (rc == 0) {
+        struct listing l = {.format = p.format};
+        rc = pr_cli_write(p.text[OPT_OUTPUT], render, &l);
     }
-    return pr_cli_write(output, render, &l);
+    pr_args_free(&p);
+    return rc < 0 ? PR_EXIT_OK : rc;
 }

@@ -1,9 +1,8 @@
 /* energy_cli.c -- the --hw family of options, shared by analyze, compare,
  * check and diff (see energy.h): parsing, the checks of their combination,
- * loading the database and choosing the profile, and the one-line
- * description of an estimate's uncertainty that every report prints.
+ * loading the database and choosing the profile.
  */
-#include "energy.h"
+#include "energy_cli.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,18 +10,17 @@
 #include <string.h>
 
 #include "cli.h"
-
-static const char *const string_opts[] = {"--hw", "--precision", "--scenario", "--region", "--db"};
+#include "options.h"
 
 bool pr_energy_is_option(const char *opt, bool inferences)
 {
-    for (size_t i = 0; i < sizeof string_opts / sizeof *string_opts; i++)
-        if (strcmp(opt, string_opts[i]) == 0)
+    for (int i = 0; i < OPT_COUNT; i++) {
+        const struct pr_opt_row *r = &pr_opt_table[i];
+        if (r->kind == K_ENERGY && r->value && strcmp(opt, r->name) == 0 &&
+            (r->cmds & (inferences ? C_ANALYZE : C_COMPARE)))
             return true;
-    return strcmp(opt, "--carbon") == 0 || strcmp(opt, "--pue") == 0 ||
-           (inferences && (strcmp(opt, "--inferences") == 0 || strcmp(opt, "--batch") == 0 ||
-                           strcmp(opt, "--samples") == 0 || strcmp(opt, "--epochs") == 0 ||
-                           strcmp(opt, "--dataset-size") == 0));
+    }
+    return false;
 }
 
 int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val)
@@ -120,23 +118,4 @@ void pr_hw_close(struct pr_hw *h)
 {
     pr_db_free(&h->db);
     memset(h, 0, sizeof *h);
-}
-
-const char *pr_estimate_describe(const struct pr_estimate *e, char *buf, size_t size)
-{
-    const char *id = e->profile && e->profile->id ? e->profile->id : "?";
-    int n;
-    if (e->method == PR_METHOD_SPEC)
-        n = snprintf(buf, size, "%s (spec-only: roofline and TDP from the data sheet, no measurement; "
-                     "uncertainty +-%.0f%%", id, e->uncertainty_pct);
-    else if (e->method == PR_METHOD_ANCHOR)
-        n = snprintf(buf, size, "%s (anchor: scaled by MACs from too few measurements to fit; uncertainty "
-                     "+-%.0f%%", id, e->uncertainty_pct);
-    else
-        n = snprintf(buf, size, "%s (fitted; typical error +-%.1f%%", id, e->uncertainty_pct);
-    if (n >= 0 && (size_t)n < size && e->uncertainty_p90_pct >= 0)
-        n += snprintf(buf + n, size - (size_t)n, ", 90%% within +-%.1f%%", e->uncertainty_p90_pct);
-    if (n >= 0 && (size_t)n < size)
-        snprintf(buf + n, size - (size_t)n, ")");
-    return buf;
 }

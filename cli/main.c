@@ -1,6 +1,6 @@
 /* main.c -- the priori command line: dispatch only.
  *
- *   priori COMMAND [ARGS]     (see pr_commands below; each lives in src/cmd_<name>.c)
+ *   priori COMMAND [ARGS]     (see pr_commands below; each lives in cli/cmd_<name>.c)
  *   priori help [COMMAND] | --help | --version
  *
  * Exit codes (enum pr_exit): 0 ok, 1 gate breached, 2 usage, 3 invalid
@@ -16,14 +16,14 @@
 #include "commands.h"
 
 const struct pr_command pr_commands[] = {
-    {"analyze", pr_cmd_analyze, pr_usage_analyze, "per-layer costs and totals of one model"},
-    {"ops", pr_cmd_ops, pr_usage_ops, "the operators priori counts, with their formulas"},
-    {"hw", pr_cmd_hw, pr_usage_hw, "hardware profiles of the energy database: list, show"},
-    {"calibrate", pr_cmd_calibrate, pr_usage_calibrate, "fit the energy profiles to their measurements"},
-    {"db", pr_cmd_db, pr_usage_db, "the measurement database: check, features, add"},
-    {"compare", pr_cmd_compare, pr_usage_compare, "several models side by side, with ratios to the first"},
-    {"diff", pr_cmd_diff, pr_usage_diff, "what changed between two versions of a model, layer by layer"},
-    {"check", pr_cmd_check, pr_usage_check, "CI gate: fail (exit 1) when a budget or growth limit is breached"},
+    {"analyze", pr_cmd_analyze, &pr_spec_analyze, "per-layer costs and totals of one model"},
+    {"ops", pr_cmd_ops, &pr_spec_ops, "the operators priori counts, with their formulas"},
+    {"hw", pr_cmd_hw, &pr_spec_hw, "hardware profiles of the energy database: list, show"},
+    {"calibrate", pr_cmd_calibrate, &pr_spec_calibrate, "fit the energy profiles to their measurements"},
+    {"db", pr_cmd_db, &pr_spec_db, "the measurement database: check, features, add"},
+    {"compare", pr_cmd_compare, &pr_spec_compare, "several models side by side, with ratios to the first"},
+    {"diff", pr_cmd_diff, &pr_spec_diff, "what changed between two versions of a model, layer by layer"},
+    {"check", pr_cmd_check, &pr_spec_check, "CI gate: fail (exit 1) when a budget or growth limit is breached"},
     {0},
 };
 
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "priori: no help for unknown command '%s'\n", argv[2]);
             return PR_EXIT_USAGE;
         }
-        fputs(c->usage, stdout);
+        pr_cmd_help(c->spec, stdout);
         return PR_EXIT_OK;
     }
     const struct pr_command *c = find_command(cmd);

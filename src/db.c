@@ -13,7 +13,7 @@
 #include "db.h"
 
 #include "dbtxn.h"
-#include "rfile.h"
+#include "json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -137,9 +137,8 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     snprintf(pathbuf, size, "%s/%s", dir, file_names[k]);
     w->file = pathbuf;
     w->path[0] = 0;
-    size_t n = 0;
     struct pr_err ferr = {0};
-    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_rfile_read(pathbuf, MAX_FILE, &n, PR_EXIT_USAGE, &ferr);
+    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
     if (!buf) {
         if (w->text[k])
             pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
@@ -1026,4 +1025,19 @@ char *pr_db_model_print(const struct pr_db_model *m)
     char *text = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
+}
+
+cJSON *pr_db_profile_json(const struct pr_profile *p)
+{
+    return profile_json(p);
+}
+
+cJSON *pr_db_record_json(const struct pr_db_record *r)
+{
+    return record_json(r);
+}
+
+cJSON *pr_db_model_json(const struct pr_db_model *m)
+{
+    return model_json(m);
 }

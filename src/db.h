@@ -217,6 +217,12 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p);
 
 /* The model as one line of JSON (a records.json "models" entry); malloc'ed, NULL on OOM. */
 char *pr_db_model_print(const struct pr_db_model *m);
+/* A profile, a record and a model as the database files write them (for
+ * `priori hw show` and `db features` with --format json); a new tree the caller deletes, NULL out of memory. */
+struct cJSON;
+struct cJSON *pr_db_profile_json(const struct pr_profile *p);
+struct cJSON *pr_db_record_json(const struct pr_db_record *r);
+struct cJSON *pr_db_model_json(const struct pr_db_model *m);
 
 /* CodeCarbon emissions.csv: energy_consumed (kWh) and duration (s) of its
  * last data row, read as RFC 4180 CSV (codecarbon.c). 0, or -1 with err

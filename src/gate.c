@@ -1,8 +1,8 @@
 /* gate.c -- metrics, budgets, baselines, growth limits and breaches (see
  * gate.h for the file formats and the rule "value <= limit").
  *
- * Budget and baseline files are parsed with cJSON and walked field by
- * field; anything unexpected (a type, an unknown name, a negative or
+ * Budget and baseline files are read and parsed by json.h and walked field
+ * by field; anything unexpected (a type, an unknown name, a negative or
  * non-finite number, a key given twice) is an error naming the file, the
  * JSON path and what was expected. A growth limit of g% on a baseline value
  * b allows up to b * (1 + g/100).
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report.h"
-#include "rfile.h"
 
 static const struct {
     const char *name, *label;
@@ -77,41 +77,30 @@ const char *pr_metric_human(enum pr_metric m, double v, char *buf, size_t size)
 
 /* ---- subjects ---- */
 
-int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
-                    int top, bool quiet)
+int pr_subject_analyze(struct pr_subject *s, const char *path, const struct pr_options *opt, struct pr_err *err)
 {
     memset(s, 0, sizeof *s);
     s->path = path;
-    int rc = pr_cli_load(path, &s->model, &s->load_diag);
-    if (rc)
-        return rc;
-    s->loaded = true;
-    struct pr_options opt = {.top = top};
-    pr_cli_shapes_apply(shapes, &opt);
-    struct pr_err err = {0};
-    if (pr_analyze(&s->model, &opt, &s->an, &err) < 0) {
-        fprintf(stderr, "priori: %s: %s\n", path, err.msg);
-        return (int)err.code;
+    pr_diag_init(&s->load_diag);
+    if (pr_model_load(&s->model, path, &s->load_diag, err) < 0) {
+        pr_diag_free(&s->load_diag);
+        return -1;
     }
+    s->loaded = true;
+    if (pr_analyze(&s->model, opt, &s->an, err) < 0)
+        return -1;
     s->analysed = true;
     for (size_t i = 0; i < s->load_diag.count; i++)
         pr_diag_add(&s->an.diag, "%s", s->load_diag.msgs[i]);
-    if (!quiet)
-        for (size_t i = 0; i < s->an.diag.count; i++)
-            fprintf(stderr, "priori: warning: %s: %s\n", path, s->an.diag.msgs[i]);
-    return PR_EXIT_OK;
+    return 0;
 }
 
-int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
+int pr_subject_energy(struct pr_subject *s, const struct pr_profile *p, const struct pr_energy_opts *o,
+                      struct pr_err *err)
 {
-    if (!h->profile)
-        return PR_EXIT_OK;
-    struct pr_err err = {0};
-    if (pr_estimate(&s->an, h->profile, &h->opts, &s->est, &err) < 0) {
-        fprintf(stderr, "priori: %s: %s\n", s->path, err.msg);
-        return (int)err.code;
-    }
-    return PR_EXIT_OK;
+    if (!p)
+        return 0;
+    return pr_estimate(&s->an, p, o, &s->est, err);
 }
 
 void pr_subject_close(struct pr_subject *s)
@@ -155,65 +144,12 @@ bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v)
 
 enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
 
-static char *read_file(const char *file, struct pr_err *err)
-{
-    size_t len = 0;
-    char *buf = pr_rfile_read(file, MAX_JSON_BYTES, &len, PR_EXIT_USAGE, err);
-    if (buf && strlen(buf) != len) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: contains a NUL byte; expected a JSON text", file);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* Parses text as one JSON value with nothing after it; error names the line. */
-static cJSON *parse_json(const char *text, const char *file, struct pr_err *err)
-{
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        int line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
-        pr_err_set(err, PR_EXIT_USAGE, "%s: line %d: malformed JSON; expected a JSON object", file, line);
-    }
-    return root;
-}
-
-/* Writes '$.key' or '$.key["name"]' forms: appends one step to a path. */
-static void path_step(char *dst, size_t size, const char *base, const char *key)
-{
-    bool plain = *key != 0;
-    for (const char *p = key; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            plain = false;
-    char *clean = pr_text_clean(key, 80);
-    if (plain)
-        snprintf(dst, size, "%s.%s", base, clean ? clean : "?");
-    else
-        snprintf(dst, size, "%s[\"%s\"]", base, clean ? clean : "?");
-    free(clean);
-}
-
-static const char *json_type(const cJSON *v)
-{
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "an array";
-    if (cJSON_IsObject(v)) return "an object";
-    return "an invalid value";
-}
-
 /* A non-negative finite number at path, or an error. */
 static int get_limit(const cJSON *v, const char *file, const char *path, double *out, struct pr_err *err)
 {
     if (!cJSON_IsNumber(v))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative number, got %s", file, path,
-                          json_type(v));
+                          pr_json_type(v));
     if (!isfinite(v->valuedouble) || v->valuedouble < 0)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative finite number, got %g", file,
                           path, v->valuedouble);
@@ -234,7 +170,7 @@ static int no_duplicates(const cJSON *obj, const char *file, const char *path, s
             rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
         } else if (put == 1) {
             char p[300];
-            path_step(p, sizeof p, path, c->string);
+            pr_json_path_step(p, sizeof p, path, c->string);
             rc = pr_err_set(err, PR_EXIT_USAGE, "%s: %s: given twice; expected each key once", file, p);
         }
     }
@@ -269,12 +205,12 @@ static int parse_totals(struct pr_budget *b, const cJSON *obj, const char *file,
 {
     if (!cJSON_IsObject(obj))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object of metric limits, got %s", file,
-                          json_type(obj));
+                          pr_json_type(obj));
     if (no_duplicates(obj, file, "$.totals", err) < 0)
         return -1;
     for (const cJSON *c = obj->child; c; c = c->next) {
         char path[300];
-        path_step(path, sizeof path, "$.totals", c->string);
+        pr_json_path_step(path, sizeof path, "$.totals", c->string);
         int m = pr_metric_find(c->string);
         double v;
         if (m < 0)
@@ -294,23 +230,23 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
     const char *what = scope == PR_SCOPE_LAYER ? "layer names" : "operator types";
     if (!cJSON_IsObject(obj))
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object keyed by %s, got %s", file, base, what,
-                          json_type(obj));
+                          pr_json_type(obj));
     if (no_duplicates(obj, file, base, err) < 0)
         return -1;
     for (const cJSON *part = obj->child; part; part = part->next) {
         char ppath[300];
-        path_step(ppath, sizeof ppath, base, part->string);
+        pr_json_path_step(ppath, sizeof ppath, base, part->string);
         if (!*part->string)
             return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: empty name; expected one of the model's %s", file,
                               ppath, what);
         if (!cJSON_IsObject(part))
             return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object of metric limits, got %s", file,
-                              ppath, json_type(part));
+                              ppath, pr_json_type(part));
         if (no_duplicates(part, file, ppath, err) < 0)
             return -1;
         for (const cJSON *c = part->child; c; c = c->next) {
             char path[400];
-            path_step(path, sizeof path, ppath, c->string);
+            pr_json_path_step(path, sizeof path, ppath, c->string);
             int m = part_metric_find(c->string);
             double v;
             if (m < 0 || (scope == PR_SCOPE_LAYER && m == PR_PM_COUNT_NODES))
@@ -324,26 +260,57 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
     return 0;
 }
 
+
+enum file_kind { BUDGET_FILE, BASELINE_FILE };
+
+static int budget_fields(struct pr_budget *b, const cJSON *root, const char *file, struct pr_err *err);
+static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char *file, struct pr_err *err);
+
+/* Parses text (json.h) as a budget or a baseline into obj, which keeps a
+ * copy of the file name for its messages; on error obj is freed. */
+static int parse_file(void *obj, enum file_kind kind, const char *text, const char *file, struct pr_err *err)
+{
+    struct pr_budget *budget = obj;
+    struct pr_baseline *baseline = obj;
+    memset(obj, 0, kind == BUDGET_FILE ? sizeof *budget : sizeof *baseline);
+    char *copy = strdup(file);
+    cJSON *root = copy ? pr_json_parse(text, file, PR_EXIT_USAGE, err) : NULL;
+    *(kind == BUDGET_FILE ? &budget->file : &baseline->file) = copy;
+    int rc = !copy ? pr_err_set(err, PR_EXIT_INTERNAL, "out of memory")
+             : !root ? -1
+             : kind == BUDGET_FILE ? budget_fields(budget, root, file, err) : baseline_fields(baseline, root, file, err);
+    cJSON_Delete(root);
+    if (rc < 0 && kind == BUDGET_FILE)
+        pr_budget_free(budget);
+    else if (rc < 0)
+        pr_baseline_free(baseline);
+    return rc;
+}
+
 int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    b->file = strdup(file);
-    if (!b->file)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = parse_json(text, file, err);
+    return parse_file(b, BUDGET_FILE, text, file, err);
+}
+
+int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
+{
+    return parse_file(b, BASELINE_FILE, text, file, err);
+}
+
+/* The fields of a parsed budget file into b. 0 / -1 with err. */
+static int budget_fields(struct pr_budget *b, const cJSON *root, const char *file, struct pr_err *err)
+{
     int rc = -1;
-    if (!root)
-        goto out;
     if (!cJSON_IsObject(root)) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $: expected an object with \"totals\", \"layers\" or \"op_types\", "
-                   "got %s", file, json_type(root));
+                   "got %s", file, pr_json_type(root));
         goto out;
     }
     if (no_duplicates(root, file, "$", err) < 0)
         goto out;
     for (const cJSON *c = root->child; c; c = c->next) {
         char path[300];
-        path_step(path, sizeof path, "$", c->string);
+        pr_json_path_step(path, sizeof path, "$", c->string);
         if (strcmp(c->string, "schema") == 0) {
             if (!cJSON_IsString(c) || strcmp(c->valuestring, "priori.budget/1") != 0) {
                 pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.budget/1\"", file);
@@ -351,7 +318,7 @@ int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, str
             }
         } else if (strcmp(c->string, "description") == 0) {
             if (!cJSON_IsString(c)) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, json_type(c));
+                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, pr_json_type(c));
                 goto out;
             }
         } else if (strcmp(c->string, "warn_fraction") == 0) {
@@ -379,21 +346,26 @@ int pr_budget_parse(struct pr_budget *b, const char *text, const char *file, str
     }
     rc = 0;
 out:
-    cJSON_Delete(root);
-    if (rc < 0)
-        pr_budget_free(b);
+    return rc;
+}
+
+
+/* Reads file (json.h: a regular file, no NUL byte) and parses it as a
+ * budget or a baseline into obj, zeroed first so that it can be freed
+ * either way. */
+static int load(void *obj, enum file_kind kind, const char *file, struct pr_err *err)
+{
+    memset(obj, 0, kind == BUDGET_FILE ? sizeof(struct pr_budget) : sizeof(struct pr_baseline));
+    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
+    int rc = !text ? -1 : kind == BUDGET_FILE ? pr_budget_parse(obj, text, file, err)
+                                              : pr_baseline_parse(obj, text, file, err);
+    free(text);
     return rc;
 }
 
 int pr_budget_load(struct pr_budget *b, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    char *text = read_file(file, err);
-    if (!text)
-        return -1;
-    int rc = pr_budget_parse(b, text, file, err);
-    free(text);
-    return rc;
+    return load(b, BUDGET_FILE, file, err);
 }
 
 void pr_budget_free(struct pr_budget *b)
@@ -418,11 +390,11 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
     if (!e || cJSON_IsNull(e))
         return 0;
     if (!cJSON_IsObject(e))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, json_type(e));
+        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, pr_json_type(e));
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "profile");
     if (!cJSON_IsString(p) || !*p->valuestring)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: expected the hardware profile's id, got %s",
-                          file, p ? json_type(p) : "nothing");
+                          file, p ? pr_json_type(p) : "nothing");
     for (int k = 0; k < 3; k++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
         char path[100];
@@ -442,16 +414,10 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
     return b->profile ? 0 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
 }
 
-int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file, struct pr_err *err)
+/* The fields of a parsed baseline file into b. 0 / -1 with err. */
+static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    b->file = strdup(file);
-    if (!b->file)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    cJSON *root = parse_json(text, file, err);
     int rc = -1;
-    if (!root)
-        goto out;
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
     if (!cJSON_IsObject(root) || !cJSON_IsString(schema) || strcmp(schema->valuestring, "priori.report/1") != 0) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.report/1\" (a report written by "
@@ -460,7 +426,7 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
     }
     const cJSON *unbound = cJSON_GetObjectItemCaseSensitive(root, "unbound_symbols");
     if (unbound && !cJSON_IsArray(unbound)) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, json_type(unbound));
+        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, pr_json_type(unbound));
         goto out;
     }
     if (cJSON_GetArraySize(unbound) > 0) {
@@ -475,7 +441,7 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
     const cJSON *totals = cJSON_GetObjectItemCaseSensitive(root, "totals");
     if (!cJSON_IsObject(totals)) {
         pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object, got %s", file,
-                   totals ? json_type(totals) : "nothing");
+                   totals ? pr_json_type(totals) : "nothing");
         goto out;
     }
     for (int m = 0; m < PR_M_STATIC_COUNT; m++) {
@@ -494,21 +460,12 @@ int pr_baseline_parse(struct pr_baseline *b, const char *text, const char *file,
         goto out;
     rc = 0;
 out:
-    cJSON_Delete(root);
-    if (rc < 0)
-        pr_baseline_free(b);
     return rc;
 }
 
 int pr_baseline_load(struct pr_baseline *b, const char *file, struct pr_err *err)
 {
-    memset(b, 0, sizeof *b);
-    char *text = read_file(file, err);
-    if (!text)
-        return -1;
-    int rc = pr_baseline_parse(b, text, file, err);
-    free(text);
-    return rc;
+    return load(b, BASELINE_FILE, file, err);
 }
 
 void pr_baseline_free(struct pr_baseline *b)

@@ -35,7 +35,6 @@
 #include <stdint.h>
 
 #include "analysis.h"
-#include "cli.h"
 #include "energy.h"
 #include "err.h"
 #include "model.h"
@@ -70,15 +69,14 @@ struct pr_subject {
     bool loaded, analysed;
 };
 
-/* Loads and analyses path with the given --input/--dim bindings; warnings
- * go to stderr unless quiet. Exit code (message printed). On success the
- * loader's warnings are merged into s->an.diag. */
-int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
-                    int top, bool quiet);
+/* Loads and analyses path with opt; prints nothing. 0, or -1 with err
+ * ("PATH: why" is the caller's to add). On success the loader's warnings are
+ * merged into s->an.diag. pr_subject_close frees s either way. */
+int pr_subject_analyze(struct pr_subject *s, const char *path, const struct pr_options *opt, struct pr_err *err);
 void pr_subject_close(struct pr_subject *s);   /* also frees the estimate */
-/* Estimates s on h's profile (nothing when h has none). Exit code (message
- * printed). */
-int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
+/* Estimates s on profile p (nothing when p is NULL). 0 / -1 with err. */
+int pr_subject_energy(struct pr_subject *s, const struct pr_profile *p, const struct pr_energy_opts *o,
+                      struct pr_err *err);
 /* Value of metric m of s; false when s has no value for it (an estimate
  * metric without an estimate). */
 bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v);

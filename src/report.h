@@ -17,12 +17,11 @@
 #include "analysis.h"
 
 struct cJSON;
-/* Prints root (pretty, one trailing newline) to f and deletes it; root NULL
- * (a failed build) is an error. 0 or -1. Every JSON writer ends with it. */
-int pr_json_print(struct cJSON *root, FILE *f);
-
-enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML };
-extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html": --format values */
+/* The one list of output formats; each command accepts a subset (its row
+ * in cli/main.c). github: workflow annotations (check). */
+enum pr_format { PR_FORMAT_TABLE, PR_FORMAT_JSON, PR_FORMAT_CSV, PR_FORMAT_MD, PR_FORMAT_HTML, PR_FORMAT_GITHUB,
+                 PR_FORMAT_COUNT };
+extern const char *const pr_format_names[];   /* "table", "json", "csv", "md", "html", "github": --format values */
 
 int pr_report_table(const struct pr_analysis *a, FILE *f);
 int pr_report_json(const struct pr_analysis *a, FILE *f);
@@ -51,6 +50,14 @@ int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FIL
  * line separators by a visible "<U+202E>", truncated to max bytes ("..."
  * appended); malloc'ed (NULL on OOM). */
 char *pr_text_clean(const char *s, size_t max);
+/* Labels for names[0..n) in a table column width bytes wide: a name that
+ * does not fit is shortened in the middle ("/home/.../A_classifier_v1.onnx"),
+ * keeping its file name when there is room and always its shortest unique
+ * suffix (so two labels never look alike unless their names are equal).
+ * A malloc'ed array of malloc'ed strings (pr_labels_free); NULL out of
+ * memory. Not cleaned for printing (pr_text_clean). */
+char **pr_labels_shorten(const char *const *names, int n, size_t width);
+void pr_labels_free(char **labels, int n);
 /* 4.09 G / 25.6 M / 512: three significant digits, SI suffix. */
 const char *pr_human_count(uint64_t v, char *buf, size_t size);
 /* "12.3 mJ", "4.5 GFLOP/s", "0 s": three significant digits, SI prefix

@@ -46,6 +46,7 @@ part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
 part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" tests/measure_gpu_fake.py
 part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON" tests/energy_gpu_check.py
 part "gates: check, compare, diff" sh tests/gate.sh
+part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 if command -v valgrind >/dev/null 2>&1; then

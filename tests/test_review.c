@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "cli.h"
 #include "gate.h"
 #include "report.h"
 #include "test.h"

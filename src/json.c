@@ -1,0 +1,145 @@
+/* json.c -- reading JSON files and building JSON documents (see json.h). */
+#include "json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "rfile.h"
+
+char *pr_json_read(const char *path, size_t max, enum pr_exit code, struct pr_err *err)
+{
+    size_t len = 0;
+    char *text = pr_rfile_read(path, max, &len, code, err);
+    if (text && strlen(text) != len) {
+        pr_err_set(err, code, "%s: contains a NUL byte; expected a JSON text", path);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, struct pr_err *err)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        int line = 1;
+        for (const char *p = text; at && p < at && *p; p++)
+            line += *p == '\n';
+        pr_err_set(err, code, "%s: line %d: malformed JSON; expected a JSON object", name, line);
+    }
+    return root;
+}
+
+cJSON *pr_json_load(const char *path, size_t max, enum pr_exit code, struct pr_err *err)
+{
+    char *text = pr_json_read(path, max, code, err);
+    cJSON *root = text ? pr_json_parse(text, path, code, err) : NULL;
+    free(text);
+    return root;
+}
+
+const char *pr_json_type(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    return "an object";
+}
+
+void pr_json_path_step(char *dst, size_t size, const char *base, const char *key)
+{
+    bool plain = *key != 0;
+    for (const char *p = key; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            plain = false;
+    char *clean = pr_text_clean(key, 80);
+    snprintf(dst, size, plain ? "%s.%s" : "%s[\"%s\"]", base, clean ? clean : "?");
+    free(clean);
+}
+
+cJSON *pr_jb_check(struct pr_jb *b, cJSON *item)
+{
+    if (!item)
+        b->failed = true;
+    return item;
+}
+
+void pr_jb_add(struct pr_jb *b, cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item || !obj) {
+        b->failed = true;
+        cJSON_Delete(item);
+        return;
+    }
+    if (cJSON_IsArray(obj))
+        cJSON_AddItemToArray(obj, item);
+    else
+        cJSON_AddItemToObject(obj, key, item);
+}
+
+cJSON *pr_jb_u64(struct pr_jb *b, uint64_t v)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)v);
+    return pr_jb_check(b, cJSON_CreateRaw(num));
+}
+
+cJSON *pr_jb_num(struct pr_jb *b, double v)
+{
+    return pr_jb_check(b, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
+cJSON *pr_jb_str(struct pr_jb *b, const char *s)
+{
+    if (!s)
+        return pr_jb_check(b, cJSON_CreateNull());
+    char *clean = pr_text_clean(s, 4096);
+    cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
+    free(clean);
+    return pr_jb_check(b, item);
+}
+
+cJSON *pr_jb_header(struct pr_jb *b, const char *schema)
+{
+    cJSON *root = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, root, "schema", pr_jb_str(b, schema));
+    pr_jb_add(b, root, "version", pr_jb_num(b, 1));
+    return root;
+}
+
+int pr_jb_print(struct pr_jb *b, cJSON *root, FILE *f)
+{
+    if (b->failed) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    return pr_json_print(root, f);
+}
+
+int pr_json_write(const cJSON *root, FILE *f)
+{
+    char *text = root ? cJSON_Print(root) : NULL;
+    if (!text)
+        return -1;
+    int rc = fputs(text, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+    cJSON_free(text);
+    return rc;
+}
+
+int pr_json_print(cJSON *root, FILE *f)
+{
+    int rc = pr_json_write(root, f);
+    cJSON_Delete(root);
+    return rc;
+}

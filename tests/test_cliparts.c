@@ -1,0 +1,152 @@
+/* test_cliparts.c -- the parts of the command line's output and input that
+ * are not commands: labels shortened in the middle (pr_labels_shorten), the
+ * JSON builder's failure tracking and JSON paths (json.h), and the option
+ * table (cli/options.def) with its parser. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "json.h"
+#include "options.h"
+#include "report.h"
+#include "test.h"
+
+static void labels_keep_the_end_that_tells_names_apart(void)
+{
+    const char *names[] = {"/home/someone/projects/long/path/models/A_classifier_v1.onnx",
+                           "/home/someone/projects/long/path/models/A_classifier_v2.onnx", "short.onnx"};
+    char **l = pr_labels_shorten(names, 3, 40);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    /* 40 bytes: 3 for "...", the file name (20 bytes; the unique suffix
+     * "1.onnx" is shorter), the head fills the other 17 */
+    CHECK_STR(l[0], "/home/someone/pro...A_classifier_v1.onnx");
+    CHECK_EQ(strlen(l[0]), 40);
+    CHECK_STR(l[0] + strlen(l[0]) - 20, "A_classifier_v1.onnx");
+    CHECK_STR(l[1] + strlen(l[1]) - 20, "A_classifier_v2.onnx");
+    CHECK_STR(l[2], "short.onnx");   /* fits: unchanged */
+    pr_labels_free(l, 3);
+}
+
+static void labels_keep_a_distinguishing_folder_far_from_the_end(void)
+{
+    const char *names[] = {"/data/runs/seed1/checkpoints/final/export/model.onnx",
+                           "/data/runs/seed2/checkpoints/final/export/model.onnx"};
+    char **l = pr_labels_shorten(names, 2, 30);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    /* the shortest unique suffixes are "1/checkpoints/..." and "2/...": 37 bytes, wider than 30 */
+    CHECK_STR(l[0], "...1/checkpoints/final/export/model.onnx");
+    CHECK_STR(l[1], "...2/checkpoints/final/export/model.onnx");
+    pr_labels_free(l, 2);
+}
+
+static void labels_of_equal_names_stay_whole(void)
+{
+    const char *names[] = {"/a/very/long/folder/name/that/repeats/x.onnx", "/a/very/long/folder/name/that/repeats/x.onnx"};
+    char **l = pr_labels_shorten(names, 2, 20);
+    CHECK(l != NULL);
+    if (l) {
+        CHECK_STR(l[0], names[0]);
+        CHECK_STR(l[1], names[1]);
+    }
+    pr_labels_free(l, 2);
+}
+
+static void labels_never_split_a_utf8_character(void)
+{
+    /* "é" is 2 bytes; the cut points fall inside it for some widths */
+    const char *names[] = {"/d\xc3\xa9j\xc3\xa0/\xc3\xa9t\xc3\xa9/mod\xc3\xa8le_\xc3\xa9t\xc3\xa9_1.onnx",
+                           "/d\xc3\xa9j\xc3\xa0/\xc3\xa9t\xc3\xa9/mod\xc3\xa8le_\xc3\xa9t\xc3\xa9_2.onnx"};
+    for (size_t w = 8; w < 30; w++) {
+        char **l = pr_labels_shorten(names, 2, w);
+        CHECK(l != NULL);
+        for (int i = 0; l && i < 2; i++) {
+            char *clean = pr_text_clean(l[i], 200);   /* invalid UTF-8 would become U+FFFD */
+            CHECK(clean && strstr(clean, "\xef\xbf\xbd") == NULL);
+            CHECK(strstr(l[i], i ? "2.onnx" : "1.onnx") != NULL);   /* the unique suffix */
+            free(clean);
+        }
+        pr_labels_free(l, 2);
+    }
+}
+
+static void json_builder_remembers_a_failed_item(void)
+{
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_header(&b, "priori-test");
+    pr_jb_add(&b, root, "n", pr_jb_u64(&b, 18446744073709551615ULL));
+    CHECK(!b.failed);
+    char *text = cJSON_PrintUnformatted(root);
+    CHECK_STR(text, "{\"schema\":\"priori-test\",\"version\":1,\"n\":18446744073709551615}");
+    cJSON_free(text);
+    pr_jb_add(&b, root, "lost", NULL);   /* what a failed allocation gives */
+    CHECK(b.failed);
+    CHECK_EQ(pr_jb_print(&b, root, stdout), -1);   /* deletes root, prints nothing */
+}
+
+static void json_path_steps_quote_what_is_not_an_identifier(void)
+{
+    char p[80];
+    pr_json_path_step(p, sizeof p, "$", "totals");
+    CHECK_STR(p, "$.totals");
+    pr_json_path_step(p, sizeof p, "$.layers", "conv 1");
+    CHECK_STR(p, "$.layers[\"conv 1\"]");
+    cJSON *n = cJSON_CreateNumber(1), *t = cJSON_CreateTrue();
+    CHECK_STR(pr_json_type(n), "a number");
+    CHECK_STR(pr_json_type(t), "a boolean");
+    cJSON_Delete(n);
+    cJSON_Delete(t);
+}
+
+static void option_table_rows_are_complete(void)
+{
+    for (int i = 0; i < OPT_COUNT; i++) {
+        const struct pr_opt_row *r = &pr_opt_table[i];
+        CHECK(r->name && strncmp(r->name, "--", 2) == 0);
+        CHECK(r->cmds != 0);
+        CHECK(r->kind == K_FORMAT || (r->help && *r->help));
+        CHECK(!r->value == (r->kind == K_FLAG || i == OPT_TRAIN));
+        /* one spelling, one row per command */
+        for (int j = i + 1; j < OPT_COUNT; j++)
+            if (strcmp(pr_opt_table[j].name, r->name) == 0)
+                CHECK((pr_opt_table[j].cmds & r->cmds) == 0);
+    }
+}
+
+static void parser_reads_values_by_kind(void)
+{
+    static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON};
+    static const struct pr_cmd_spec spec = {.name = "analyze", .id = C_ANALYZE, .synopsis = "", .formats = formats,
+                                            .nformats = 2};
+    char a0[] = "m.onnx", a1[] = "--top", a2[] = "3", a3[] = "-q", a4[] = "--format", a5[] = "json", a6[] = "--dim",
+         a7[] = "batch=8", a8[] = "--hw", a9[] = "x";
+    char *argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9};
+    struct pr_args p;
+    CHECK_EQ(pr_args_parse(&p, &spec, 10, argv), 0);
+    CHECK_EQ(p.npos, 1);
+    CHECK_STR(p.pos[0], "m.onnx");
+    CHECK_EQ(p.num[OPT_TOP], 3);
+    CHECK(p.given[OPT_QUIET] && !p.given[OPT_STRICT]);
+    CHECK_EQ(p.format, PR_FORMAT_JSON);
+    CHECK_EQ(p.shapes[0].ndims, 1);
+    CHECK_EQ(p.shapes[0].dims[0].value, 8);
+    CHECK_STR(p.energy.hw, "x");
+    pr_args_free(&p);
+}
+
+void suite_cliparts(void);
+void suite_cliparts(void)
+{
+    RUN(labels_keep_the_end_that_tells_names_apart);
+    RUN(labels_keep_a_distinguishing_folder_far_from_the_end);
+    RUN(labels_of_equal_names_stay_whole);
+    RUN(labels_never_split_a_utf8_character);
+    RUN(json_builder_remembers_a_failed_item);
+    RUN(json_path_steps_quote_what_is_not_an_identifier);
+    RUN(option_table_rows_are_complete);
+    RUN(parser_reads_values_by_kind);
+}
