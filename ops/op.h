@@ -88,13 +88,26 @@ struct pr_cost {
                                      steps x directions); 0: one */
 };
 
-/* Kernel class of a node, set by its cost function (the operator knows it
- * from its attributes and inputs): AUTO means a dense GEMM when it has MACs,
- * else elementwise/normalisation; CONV a Conv or ConvTranspose with group 1;
- * GROUPED one with group > 1 (depthwise when group == C_in); ATTENTION a product of two activations (Q.K^T, P.V) or an
- * attention operator; VIEW a node that moves no data in an eager framework
- * (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape, Constant, ...). */
-enum pr_kernel_class { PR_KERNEL_AUTO, PR_KERNEL_CONV, PR_KERNEL_GROUPED, PR_KERNEL_ATTENTION, PR_KERNEL_VIEW };
+/* Kernel class of a node: the kind of kernel that runs it on an
+ * accelerator, which the energy models price (roofline.c, energy.c). Each
+ * row of ops.def states its operator's class (column `kernel`); the cost
+ * function refines it only where the node's attributes or inputs decide:
+ * a Conv with group > 1 is GROUPED, DEPTHWISE when each group has one input
+ * channel (weight extent 1 == C_in/group, C_in > 1; ops/conv.c); a MatMul
+ * of two computed operands (Q.K^T, P.V) is ATTENTION.
+ *   GEMM       dense products (Gemm, MatMul, RNN gates, ...)
+ *   CONV       convolutions (Conv, ConvTranspose, their quantized forms)
+ *   ATTENTION  attention operators and products of two activations
+ *   ELTWISE    no MACs: elementwise, normalisation, reductions, data movement
+ *   VIEW       moves no data in an eager framework (Reshape, Flatten,
+ *              Squeeze, Unsqueeze, Identity, Shape, Size, Constant, Dropout)
+ * NONE (0) is no class at all: a row must never have it (tests/test_core.c). */
+enum pr_kernel_class {
+    PR_KERNEL_NONE, PR_KERNEL_GEMM, PR_KERNEL_CONV, PR_KERNEL_GROUPED, PR_KERNEL_DEPTHWISE,
+    PR_KERNEL_ATTENTION, PR_KERNEL_ELTWISE, PR_KERNEL_VIEW, PR_KERNEL_COUNT
+};
+/* Lower-case names of the classes ("gemm", "conv", ...), as `priori ops` prints them. */
+extern const char *const pr_kernel_name[PR_KERNEL_COUNT];
 
 /* What running a subgraph once costs (control flow; see pr_subgraph_run). */
 struct pr_sub_cost {
@@ -136,7 +149,7 @@ typedef int (*pr_cost_fn)(struct pr_op_ctx *c, struct pr_cost *k);
 
 /* ---- the table (ops.def expanded) ---- */
 enum pr_op_id {
-#define OP(id, domain, name, since, until, shape, cost, macs, flops) PR_OP_##id,
+#define OP(id, domain, name, since, until, shape, cost, kernel, fpe, macs, flops) PR_OP_##id,
 #include "ops.def"
 #undef OP
     PR_OP_COUNT
@@ -148,6 +161,9 @@ struct pr_op {
     int since, until;             /* opset range of the domain; until 0: current */
     pr_shape_fn shape;
     pr_cost_fn cost;
+    unsigned char kernel;         /* enum pr_kernel_class of the operator */
+    signed char flops_per_elem;   /* FLOPs per output element; -1: not a fixed
+                                     multiple (the cost function's formula) */
     const char *macs, *flops;     /* one-line formulas */
 };
 
@@ -157,6 +173,10 @@ extern const struct pr_op pr_op_table[PR_OP_COUNT];
 extern const struct pr_op pr_function_op;
 /* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
 const struct pr_op *pr_op_find(const char *domain, const char *op_type);
+/* FLOPs of a node whose row states FLOPs per output element:
+ * flops_per_elem x numel(output 0). A row without it (-1) is an error
+ * recorded in c (never a guessed count). */
+uint64_t pr_elementwise_flops(struct pr_op_ctx *c);
 
 /* ---- errors and warnings ---- */
 int  pr_op_error(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

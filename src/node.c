@@ -354,6 +354,7 @@ enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cos
         return PR_RUN_ERROR;
     }
     k->weight_mask = pr_default_weight_mask(c);
+    k->kernel = op->kernel;   /* the row's class; the cost function may refine it */
     if (op->cost(c, k) < 0 || c->failed) {
         if (!c->failed)
             pr_op_error(c, "cost computation failed");

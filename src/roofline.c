@@ -72,7 +72,8 @@ bool pr_layer_kernel(const struct pr_analysis *a, const struct pr_layer *L, stru
     if (folded)
         return false;
     if (L->macs)
-        k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV : L->kernel == PR_KERNEL_GROUPED ? PR_KC_GROUPED
+        k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV
+               : L->kernel == PR_KERNEL_GROUPED || L->kernel == PR_KERNEL_DEPTHWISE ? PR_KC_GROUPED
                : L->kernel == PR_KERNEL_ATTENTION ? PR_KC_ATTENTION : PR_KC_GEMM;
     else
         k->cls = PR_KC_ELTWISE;
