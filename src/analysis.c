@@ -318,6 +318,16 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     return 0;
 }
 
+int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
+{
+    int rc = pr_infer(m, opt, a, err);
+    if (rc == 0)
+        rc = pr_aggregate(a, opt->top > 0 ? opt->top : 10, err);
+    if (rc < 0)
+        pr_analysis_free(a);
+    return rc;
+}
+
 void pr_analysis_free(struct pr_analysis *a)
 {
     free(a->layers);

@@ -25,6 +25,7 @@
  */
 #include "energy.h"
 
+#include "op.h"
 #include "roofline.h"
 
 #include <math.h>

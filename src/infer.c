@@ -16,7 +16,7 @@
  * 4. Liveness: each value's last consumer (schedule position) is recorded
  *    for the peak-memory walk in analysis.c.
  */
-#include "analysis.h"
+#include "infer.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -204,9 +204,12 @@ static int64_t resolve_symbol(struct walk *w, const char *sym, bool input, uint6
 
 /* ---- data-dependent dims (pr_data_dim in node.c) ---- */
 
+/* The walk's side of the accessor API (node.h): defined after its functions. */
+static const struct pr_op_host walk_host;
+
 struct pr_symbols { struct walk w; };   /* the walk is the symbol table */
 
-int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
+static int symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
 {
     struct walk *w = &s->w;
     int bound = symbol_bound(w, name);
@@ -215,7 +218,7 @@ int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
     return bound >= 0;
 }
 
-int pr_symbols_unbound(struct pr_symbols *s, const char *name)
+static int symbols_unbound(struct pr_symbols *s, const char *name)
 {
     struct walk *w = &s->w;
     /* the node being evaluated now rests on this extent */
@@ -671,45 +674,9 @@ static void compare_declared(struct walk *w, struct pr_value *v, const struct pr
                 pr_shape_str(&v->t.shape, a, sizeof a), pr_shape_str(s, b, sizeof b));
 }
 
-uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow)
-{
-    if (t->dtype == 0) {
-        *unknown = true;
-        return 0;
-    }
-    if (t->kind == PR_KIND_OPTIONAL) {
-        if (t->has_value == 0)
-            return 0;
-        struct pr_tensor e = *t;
-        e.kind = t->elem_kind;
-        return pr_tensor_bytes(&e, unknown, overflow);
-    }
-    if (t->kind != PR_KIND_SEQUENCE)
-        return pr_shape_bytes(&t->shape, t->dtype, unknown, overflow);
-    if (t->elems) {
-        uint64_t sum = 0;
-        for (int64_t i = 0; i < t->seq_len; i++)
-            sum = pr_u64_add(sum, pr_shape_bytes(&t->elems[i], t->dtype, unknown, overflow), overflow);
-        return sum;
-    }
-    if (t->seq_len < 0) {
-        *unknown = true;
-        return 0;
-    }
-    return pr_u64_mul((uint64_t)t->seq_len, pr_shape_bytes(&t->shape, t->dtype, unknown, overflow), overflow);
-}
-
 static uint64_t value_bytes(const struct pr_value *v, bool *unknown, bool *overflow)
 {
     return pr_tensor_bytes(&v->t, unknown, overflow);
-}
-
-uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf)
-{
-    bool unknown = false;
-    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
-        return 0;
-    return value_bytes(v, &unknown, ovf);
 }
 
 /* ---- rows: what each execution of a node adds ---- */
@@ -924,6 +891,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     c->arena = &w->m->arena;
     c->diag = &w->a->diag;
     c->symbols = (struct pr_symbols *)w;
+    c->host = &walk_host;
     c->err = errbuf;
     for (int i = 0; i < n->nin && i < PR_MAX_IO; i++)
         c->in[i] = n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
@@ -1150,26 +1118,8 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
     return 0;
 }
 
-int pr_subgraph_find(struct pr_op_ctx *c, const char *attr)
-{
-    const struct pr_node *n = c->node;
-    for (int s = 0; n && s < n->nsubs; s++)
-        if (strcmp(n->subs[s]->attr, attr) == 0)
-            return s;
-    if (pr_attr_has(c, attr))
-        pr_op_error(c, "attribute '%s' must be a graph", attr);
-    return -1;
-}
-
-void pr_subgraph_arity(struct pr_op_ctx *c, int sub, int *nin, int *nout)
-{
-    const struct pr_graph *g = c->node->subs[sub];
-    *nin = g->ninputs;
-    *nout = g->noutputs;
-}
-
-int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
-                    uint64_t times, struct pr_sub_cost *cost)
+static int subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                        uint64_t times, struct pr_sub_cost *cost)
 {
     struct walk *w = (struct walk *)c->symbols;
     if (!w)
@@ -1260,13 +1210,13 @@ static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char
         inputs_behind(w, dep(p, k), seen, buf, size, budget);
 }
 
-int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
-                            uint64_t times, struct pr_sub_cost *cost, int *failed)
+static int subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                                uint64_t times, struct pr_sub_cost *cost, int *failed)
 {
     struct walk *w = (struct walk *)c->symbols;
     *failed = 0;
     if (!w)
-        return pr_subgraph_run(c, sub, in, out, times, cost);
+        return subgraph_run(c, sub, in, out, times, cost);
     char name[300], fix[400] = "";
     const struct pr_node *n = c->node;
     int gi = (int)(n - w->m->graph.nodes);
@@ -1285,13 +1235,13 @@ int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor
     w->ambient |= bit;
     w->used_at[w->level] |= bit;
     w->in_at[w->level] |= bit;
-    int rc = pr_subgraph_run(c, sub, in, out, times, cost);
+    int rc = subgraph_run(c, sub, in, out, times, cost);
     w->ambient = saved;
     *failed = w->fails - before;
     return rc;
 }
 
-void pr_subgraph_skip(struct pr_op_ctx *c, int sub)
+static void subgraph_skip(struct pr_op_ctx *c, int sub)
 {
     struct walk *w = (struct walk *)c->symbols;
     if (!w)
@@ -1318,7 +1268,7 @@ static void warn_skips(struct walk *w)
                     "(first: %s, %s not taken)", w->nskips, w->first_skip, w->first_skip_attr);
 }
 
-void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
+static void subgraph_discard(struct pr_op_ctx *c, int sub)
 {
     struct walk *w = (struct walk *)c->symbols;
     struct pr_sub_undo *u = c->undo;
@@ -1346,6 +1296,12 @@ void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
         r->cnt = *before;
     }
 }
+
+static const struct pr_op_host walk_host = {
+    .symbol_get = symbols_get, .symbol_unbound = symbols_unbound,
+    .subgraph_run = subgraph_run, .subgraph_run_assumed = subgraph_run_assumed,
+    .subgraph_skip = subgraph_skip, .subgraph_discard = subgraph_discard,
+};
 
 /* ---- layout and results ---- */
 
@@ -1484,12 +1440,26 @@ static void free_walk(struct walk *w)
     pr_names_free(&w->unbound);
 }
 
-int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,
-               struct pr_err *err)
+/* Each node's operator row: the table's row for (domain, op type), or the
+ * call of a model-local function (its body is the node's only subgraph). */
+static void bind_ops(struct pr_model *m)
+{
+    int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
+    for (int i = 0; i < ngraphs; i++) {
+        const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
+        for (int j = 0; j < g->nnodes; j++) {
+            struct pr_node *n = &g->nodes[j];
+            n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+        }
+    }
+}
+
+int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
 {
     memset(a, 0, sizeof *a);
     pr_diag_init(&a->diag);
     a->model = m;
+    bind_ops(m);
     struct pr_graph *g = &m->graph;
     /* every node of every graph is a row; the main graph's nodes come first */
     int total = g->nnodes;
@@ -1546,10 +1516,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",
                         opt->dims[i].symbol, (long long)opt->dims[i].value);
     warn_incomplete(a);
-    rc = pr_aggregate(a, opt->top > 0 ? opt->top : 10, err);
+    rc = 0;
 out:
     free_walk(&w);
-    if (rc < 0)
-        pr_analysis_free(a);
     return rc;
 }

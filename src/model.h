@@ -28,11 +28,12 @@
 
 #include "arena.h"
 #include "err.h"
-#include "op.h"
+#include "ir.h"
 #include "names.h"
 #include "source.h"
 
 struct pr_pbmem;
+struct pr_op;                     /* a row of the operator table (ops/op.h) */
 
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
@@ -68,7 +69,8 @@ struct pr_node {
     int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
-    const struct pr_op *op;       /* NULL: not in the operator table */
+    const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
+                                     not in the operator table */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
     struct pr_graph **subs;       /* [nsubs] */
     int *implicit;                /* [nimplicit] */
