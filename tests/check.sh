@@ -37,6 +37,7 @@ part() {
 }
 
 part "unit tests" "$BUILD/tests/run"
+part "architecture: layers without import loops (tools/deps.py)" "$PYTHON" tools/deps.py --build "$BUILD"
 part "command line and bad inputs" sh tests/cli.sh
 part "catalogue of hostile inputs" sh tests/bad_inputs.sh
 part "fuzz regressions replayed" sh tests/fuzz/replay.sh
