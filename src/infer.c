@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "liveness.h"
 #include "node.h"
 #include "onnx.pb-c.h"
 
@@ -998,13 +999,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             T->weight_bytes = pr_u64_add(T->weight_bytes, bytes, &ovf);
         }
     }
-    /* liveness in the node's own graph: its inputs and the outer values its subgraphs read */
     int pos = w->pos_of[gi];
-    for (int i = 0; i < n->nin + n->nimplicit; i++) {
-        int v = dep(n, i);
-        if (v >= 0 && values[v].graph == n->graph)
-            values[v].last_use = pos;
-    }
     for (int i = 0; i < n->nout; i++) {
         if (n->out[i] < 0)
             continue;
@@ -1041,59 +1036,29 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
 
 /* ---- subgraphs ---- */
 
-/* Peak live bytes of one run of g: its inputs and the values it produces,
- * alive from their producer through their last consumer in g (outer values
- * are counted outside); a node with subgraphs adds their peak while it runs. */
+/* The peak its subgraphs reached while step p of g ran: of this run
+ * (a nested row) or of the row's costliest counted run (top level). */
+struct peak_ctx { struct walk *w; const struct pr_graph *g; };
+
+static uint64_t step_sub_peak(void *ctx, int p)
+{
+    const struct peak_ctx *k = ctx;
+    struct walk *w = k->w;
+    int pos = w->pos_of[&k->g->nodes[w->order[k->g->id][p]] - w->m->graph.nodes];
+    return w->stat_of[pos] >= 0 ? w->exec[w->stat_of[pos]].peak_bytes : w->a->layers[pos].sub_peak_bytes;
+}
+
+/* Peak live bytes of one run of g (liveness.h): its inputs and the values
+ * it produces (outer values are counted outside), plus the peak of a
+ * node's subgraphs while it runs. */
 static uint64_t graph_peak(struct walk *w, const struct pr_graph *g, bool *ovf)
 {
-    const struct pr_value *values = w->m->graph.values;
     const int *order = w->order[g->id];
-    const struct pr_node *base = w->m->graph.nodes;
-    int *last = w->lastpos;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                last[n->out[k]] = -1;
-    }
-    for (int i = 0; i < g->ninputs; i++)
-        last[g->inputs[i]] = -1;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        for (int k = 0; k < n->nin + n->nimplicit; k++) {
-            int v = dep(n, k);
-            if (v >= 0 && values[v].graph == g->id)
-                last[v] = p;
-        }
-    }
-    uint64_t live = 0, peak = 0;
-    for (int i = 0; i < g->ninputs; i++)
-        live = pr_u64_add(live, pr_value_act_bytes(&values[g->inputs[i]], ovf), ovf);
-    peak = live;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        int pos = w->pos_of[n - base];
-        uint64_t sub_peak = w->stat_of[pos] >= 0 ? w->exec[w->stat_of[pos]].peak_bytes
-                                                 : w->a->layers[pos].sub_peak_bytes;
-        uint64_t during = pr_u64_add(live, sub_peak, ovf);
-        if (during > peak)
-            peak = during;
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                live = pr_u64_add(live, pr_value_act_bytes(&values[n->out[k]], ovf), ovf);
-        if (live > peak)
-            peak = live;
-        for (int k = 0; k < n->nin + n->nimplicit + n->nout; k++) {
-            int v = k < n->nin + n->nimplicit ? dep(n, k) : n->out[k - n->nin - n->nimplicit];
-            bool dead = k < n->nin + n->nimplicit ? v >= 0 && values[v].graph == g->id && last[v] == p
-                                                  : v >= 0 && last[v] == -1;
-            if (dead && !values[v].is_output) {
-                live -= pr_value_act_bytes(&values[v], ovf);
-                last[v] = -2;   /* freed */
-            }
-        }
-    }
-    return peak;
+    struct peak_ctx k = {w, g};
+    struct pr_live live;
+    pr_live_deaths(w->m->graph.values, g, order, w->lastpos);
+    pr_live_bytes(w->m->graph.values, g, order, w->lastpos, step_sub_peak, &k, NULL, NULL, &live, ovf);
+    return live.peak;
 }
 
 /* Runs every node of g in order; cost = what one run adds (the sum of its

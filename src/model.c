@@ -231,7 +231,6 @@ static int add_value(struct build *b, struct pr_graph *g, const char *name)
     memset(v, 0, sizeof *v);
     v->name = name;
     v->producer = -1;
-    v->last_use = -1;
     v->graph = g->id;
     v->t.shape.rank = -1;
     mg->nvalues++;

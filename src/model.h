@@ -46,7 +46,6 @@ struct pr_value {
     struct pr_tensor t;
     int producer;                 /* node index in its graph; -1 for graph inputs and initializers */
     int graph;                    /* id of the graph defining it (0: the main graph) */
-    int last_use;                 /* schedule position of the last consumer, -1 none */
     unsigned is_input : 1;        /* graph input that is not an initializer */
     unsigned is_output : 1;       /* graph output */
     unsigned is_initializer : 1;
