@@ -2,7 +2,7 @@
  * range, one-line MAC and FLOP formulas, kernel class and FLOPs per output
  * element, printed from the table itself
  * (ops/ops.def), so the list can never drift from what priori does.
- * Formats: table (aligned text), md (the README's operator section is this
+ * Formats: table (aligned text), md (the operator section of docs/counting.md is this
  * output, checked by the test suite), csv and json. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
