@@ -54,7 +54,8 @@ struct pr_layer {
     int parent;                 /* position in layers[] of the parent row; -1 at top level */
     int16_t depth;              /* 0 at top level (at most PR_MAX_NESTING) */
     bool counted;               /* false: shown, not in the totals (an If branch not taken) */
-    unsigned char kernel;       /* enum pr_kernel_class (ops/op.h), from the operator's cost */
+    unsigned char kernel;       /* enum pr_kernel_class (ops/op.h): its ops.def row's, as
+                                   its cost function refined it */
     uint32_t steps;             /* kernels run one after another (RNN steps); 0: one */
     uint64_t params, macs, flops;
     uint64_t activation_bytes;  /* bytes of the node's outputs */
