@@ -1,9 +1,10 @@
 /* cmd_ops.c -- `priori ops`: every operator in the table with its opset
- * range and one-line MAC and FLOP formulas, printed from the table itself
+ * range, one-line MAC and FLOP formulas, kernel class and FLOPs per output
+ * element, printed from the table itself
  * (ops/ops.def), so the list can never drift from what priori does.
- * Formats: table (aligned text), md (the README's operator section is this
- * output, checked by the test suite), csv and json (schema "priori-ops",
- * version 1). */
+ * Formats: table (aligned text), md (the operator section of docs/counting.md
+ * is this output, checked by the test suite), csv and json (schema
+ * "priori-ops", version 1). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,9 @@ static int print_json(const struct pr_op **rows, FILE *f)
         pr_jb_add(&b, o, "until_opset", rows[i]->until ? pr_jb_num(&b, rows[i]->until) : pr_jb_str(&b, NULL));
         pr_jb_add(&b, o, "macs", pr_jb_str(&b, rows[i]->macs));
         pr_jb_add(&b, o, "flops", pr_jb_str(&b, rows[i]->flops));
+        pr_jb_add(&b, o, "kernel", pr_jb_str(&b, pr_kernel_name[rows[i]->kernel]));
+        pr_jb_add(&b, o, "flops_per_element",
+                  rows[i]->flops_per_elem >= 0 ? pr_jb_num(&b, rows[i]->flops_per_elem) : pr_jb_str(&b, NULL));
     }
     return pr_jb_print(&b, root, f);
 }
@@ -93,38 +97,50 @@ static int render(const void *ctx, FILE *f)
     qsort(rows, PR_OP_COUNT, sizeof rows[0], by_domain_name);
     if (l->format == PR_FORMAT_JSON)
         return print_json(rows, f);
-    int wd = 6, wn = 8, wm = 4;
+    int wd = 6, wn = 8, wm = 4, wf = 5;
     for (int i = 0; i < PR_OP_COUNT; i++) {
         int d = (int)strlen(domain_of(rows[i])), n = (int)strlen(rows[i]->name), m = (int)strlen(rows[i]->macs);
+        int fl = (int)strlen(rows[i]->flops);
         wd = d > wd ? d : wd;
         wn = n > wn ? n : wn;
         wm = m > wm ? m : wm;
+        wf = fl > wf ? fl : wf;
     }
     if (l->format == PR_FORMAT_MD)
-        fprintf(f, "| domain | operator | opsets | MACs | FLOPs |\n|---|---|---|---|---|\n");
+        fprintf(f, "| domain | operator | opsets | MACs | FLOPs | kernel | FLOPs/elem |\n|---|---|---|---|---|---|---|\n");
     else if (l->format == PR_FORMAT_CSV)
-        fprintf(f, "domain,op_type,since_opset,until_opset,macs,flops\n");
+        fprintf(f, "domain,op_type,since_opset,until_opset,macs,flops,kernel,flops_per_element\n");
     else
-        fprintf(f, "%-*s  %-*s  %-6s  %-*s  %s\n", wd, "domain", wn, "operator", "opsets", wm, "MACs", "FLOPs");
+        fprintf(f, "%-*s  %-*s  %-6s  %-*s  %-*s  %-9s  %s\n", wd, "domain", wn, "operator", "opsets", wm, "MACs",
+                wf, "FLOPs", "kernel", "FLOPs/elem");
     for (int i = 0; i < PR_OP_COUNT; i++) {
         const struct pr_op *op = rows[i];
         char range[32];
         opsets_of(op, range, sizeof range);
+        char fpe[8] = "-";
+        if (op->flops_per_elem >= 0)
+            snprintf(fpe, sizeof fpe, "%d", op->flops_per_elem);
+        const char *kc = pr_kernel_name[op->kernel];
         if (l->format == PR_FORMAT_MD) {
-            fprintf(f, "| %s | %s | %s | `%s` | `%s` |\n", domain_of(op), op->name, range, op->macs, op->flops);
+            fprintf(f, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", domain_of(op), op->name, range, op->macs, op->flops,
+                    kc, fpe);
         } else if (l->format == PR_FORMAT_CSV) {
             fprintf(f, "%s,%s,%d,", domain_of(op), op->name, op->since);
             if (op->until)
                 fprintf(f, "%d", op->until);
             fputc(',', f);
             csv_field(f, op->macs, ",");
-            csv_field(f, op->flops, "\n");
+            csv_field(f, op->flops, ",");
+            fprintf(f, "%s,%s\n", kc, op->flops_per_elem >= 0 ? fpe : "");
         } else {
-            fprintf(f, "%-*s  %-*s  %-6s  %-*s  %s\n", wd, domain_of(op), wn, op->name, range, wm, op->macs, op->flops);
+            fprintf(f, "%-*s  %-*s  %-6s  %-*s  %-*s  %-9s  %s\n", wd, domain_of(op), wn, op->name, range, wm, op->macs,
+                    wf, op->flops, kc, fpe);
         }
     }
     if (l->format == PR_FORMAT_TABLE)
-        fprintf(f, "\n%d operators. numel(Y): output elements; FLOPs = 2 per MAC + the non-MAC work.\n", PR_OP_COUNT);
+        fprintf(f, "\n%d operators. numel(Y): output elements; FLOPs = 2 per MAC + the non-MAC work; kernel: the class\n"
+                   "the energy models price (ops/op.h); FLOPs/elem: FLOPs per output element (-: see the formula).\n",
+                PR_OP_COUNT);
     return ferror(f) ? -1 : 0;
 }
 

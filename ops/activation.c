@@ -224,28 +224,6 @@ int act_shape(struct pr_op_ctx *c)
     return 0;
 }
 
-/* FLOPs per output element (see the table at the top). */
-static uint64_t flops_per_element(int op)
-{
-    switch (op) {
-    case PR_OP_RELU: case PR_OP_TANH: case PR_OP_ERF: case PR_OP_THRESHOLDED_RELU:
-    case PR_OP_HARDMAX:
-        return 1;
-    case PR_OP_LEAKY_RELU: case PR_OP_PRELU: case PR_OP_CLIP:
-        return 2;
-    case PR_OP_SOFTPLUS: case PR_OP_SOFTSIGN: case PR_OP_SHRINK:
-        return 3;
-    case PR_OP_SIGMOID: case PR_OP_HARD_SIGMOID: case PR_OP_ELU:
-        return 4;
-    case PR_OP_QUICK_GELU:
-        return 6;
-    case PR_OP_CELU:
-        return 7;
-    default:   /* HardSwish, Selu, Softmax, LogSoftmax, Mish, Gelu (erf form) */
-        return 5;
-    }
-}
-
 /* Rows a softmax reduces: dims before the axis (2-D coercion, opset < 13)
  * or every dim but the axis (13+). */
 static uint64_t softmax_rows(struct pr_op_ctx *c, const struct pr_shape *s, int axis)
@@ -262,14 +240,14 @@ static uint64_t softmax_rows(struct pr_op_ctx *c, const struct pr_shape *s, int 
 int act_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     const struct pr_shape *s = &c->out[0]->shape;
-    uint64_t per = flops_per_element(c->op_id);
+    k->flops = pr_elementwise_flops(c);   /* the row's FLOPs per element */
     if (c->op_id == PR_OP_GELU) {
         int t = gelu_tanh(c);
         if (t < 0)
             return -1;
-        per = t ? 8 : 5;
+        if (t)   /* the tanh form: 8 per element, not the row's 5 */
+            k->flops = pr_mul(c, pr_numel(c, s), 8);
     }
-    k->flops = pr_mul(c, pr_numel(c, s), per);
     if (c->op_id == PR_OP_LOG_SOFTMAX) {
         int axis = softmax_axis(c, s->rank);
         if (axis < 0)
@@ -321,12 +299,8 @@ int biasact_shape(struct pr_op_ctx *c)
 
 int biasact_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    uint64_t per;
-    switch (c->op_id) {
-    case PR_OP_BIAS_ADD: per = 2; break;
-    case PR_OP_BIAS_GELU: per = 6; break;
-    default: per = pr_input(c, 1) ? 9 : 8; break;   /* FastGelu */
-    }
-    k->flops = pr_mul(c, pr_numel(c, &c->out[0]->shape), per);
+    k->flops = pr_elementwise_flops(c);
+    if (c->op_id == PR_OP_FAST_GELU && pr_input(c, 1))   /* its bias add: 9 per element */
+        k->flops = pr_add(c, k->flops, pr_numel(c, &c->out[0]->shape));
     return 0;
 }

@@ -517,7 +517,6 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
            : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a) : gqa_parse(c, &a);
     if (rc < 0)
         return -1;
-    k->kernel = PR_KERNEL_ATTENTION;
     uint64_t scores = prod(c, (int64_t[]){a.b, a.h, a.s, a.t}, 4);
     uint64_t qk = pr_mul(c, scores, prod(c, &a.dqk, 1));
     uint64_t av = pr_mul(c, scores, prod(c, &a.dv, 1));

@@ -166,9 +166,18 @@ static void finish_cost(struct pr_op_ctx *c, struct pr_cost *k, uint64_t macs)
         k->flops = pr_add(c, k->flops, pr_numel(c, &c->out[0]->shape));
 }
 
+/* Depthwise: every group has one input channel (W is C_out x 1 x K...) and
+ * there is more than one channel (X's C_in > 1). */
+static bool depthwise(struct pr_op_ctx *c)
+{
+    const struct pr_tensor *x = pr_input(c, 0), *w = pr_input(c, 1);
+    return x && w && x->shape.rank >= 3 && w->shape.rank >= 3 && w->shape.dim[1] == 1 && x->shape.dim[1] > 1;
+}
+
 int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->kernel = pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
+    k->kernel = depthwise(c) ? PR_KERNEL_DEPTHWISE
+              : pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
     uint64_t per = macs_per_element(c);
     finish_cost(c, k, pr_mul(c, pr_numel(c, &c->out[0]->shape), per));
     return c->failed ? -1 : 0;

@@ -350,7 +350,7 @@ int unary_shape(struct pr_op_ctx *c)
 
 int unary_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = out_numel(c);
+    k->flops = pr_elementwise_flops(c);
     return 0;
 }
 
@@ -592,7 +592,7 @@ int binary_shape(struct pr_op_ctx *c)
 
 int binary_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = out_numel(c);
+    k->flops = pr_elementwise_flops(c);
     return 0;
 }
 
@@ -718,6 +718,6 @@ int where_shape(struct pr_op_ctx *c)
 
 int where_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = out_numel(c);
+    k->flops = pr_elementwise_flops(c);
     return 0;
 }

@@ -7,7 +7,7 @@
 
 #include "op.h"
 
-#define OP(id, domain, name, since, until, shape, cost, macs, flops) \
+#define OP(id, domain, name, since, until, shape, cost, kernel, fpe, macs, flops) \
     int shape(struct pr_op_ctx *c);       \
     int cost(struct pr_op_ctx *c, struct pr_cost *k);
 #include "ops.def"

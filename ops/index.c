@@ -279,6 +279,6 @@ int onehot_shape(struct pr_op_ctx *c)
 int onehot_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     k->weight_mask = 0;   /* indices, depth, on/off values */
-    k->flops = pr_numel(c, &c->out[0]->shape);
+    k->flops = pr_elementwise_flops(c);
     return 0;
 }

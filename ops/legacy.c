@@ -46,17 +46,8 @@ int legacy_same_shape(struct pr_op_ctx *c)
 
 int legacy_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    uint64_t per;
-    switch (c->op_id) {
-    case PR_OP_IMAGE_SCALER: case PR_OP_AFFINE: per = 2; break;
-    case PR_OP_SCALE: per = 1; break;
-    case PR_OP_SCALED_TANH: per = 3; break;
-    case PR_OP_PARAMETRIC_SOFTPLUS: per = 5; break;
-    case PR_OP_GRU_UNIT: per = 13; break;
-    default: per = 0; break;
-    }
     k->macs = 0;
-    k->flops = per ? pr_mul(c, per, pr_numel(c, &c->out[0]->shape)) : 0;
+    k->flops = pr_elementwise_flops(c);   /* the row's FLOPs per element; 0 for the fills */
     return 0;
 }
 

@@ -332,7 +332,7 @@ int cumsum_shape(struct pr_op_ctx *c)
 
 int matrix_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = pr_numel(c, &c->out[0]->shape);
+    k->flops = pr_elementwise_flops(c);
     k->weight_mask &= 1;   /* k / axis are hyper-parameters */
     return 0;
 }

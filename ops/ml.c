@@ -124,17 +124,18 @@ int ml_same_shape(struct pr_op_ctx *c)
 
 int ml_elementwise_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    uint64_t n = pr_numel(c, &c->out[0]->shape);
-    uint64_t per = c->op_id == PR_OP_ML_SCALER ? 2 : 1;
-    uint64_t extra = 0;
-    if (c->op_id == PR_OP_ML_NORMALIZER) {
-        const char *norm = pr_attr_str(c, "norm", "MAX");
-        per = strcmp(norm, "MAX") == 0 ? 2 : 3;
-        int64_t rows, cols;
-        rows_cols(c, pr_input(c, 0), &rows, &cols);
-        if (strcmp(norm, "L2") == 0)
-            extra = count_of(rows);
+    if (c->op_id != PR_OP_ML_NORMALIZER) {   /* Binarizer, Imputer 1, Scaler 2 per element */
+        k->macs = 0;
+        k->flops = pr_elementwise_flops(c);
+        return 0;
     }
+    uint64_t n = pr_numel(c, &c->out[0]->shape), extra = 0;
+    const char *norm = pr_attr_str(c, "norm", "MAX");
+    uint64_t per = strcmp(norm, "MAX") == 0 ? 2 : 3;
+    int64_t rows, cols;
+    rows_cols(c, pr_input(c, 0), &rows, &cols);
+    if (strcmp(norm, "L2") == 0)
+        extra = count_of(rows);
     k->macs = 0;
     k->flops = pr_add(c, pr_mul(c, per, n), extra);
     return 0;

@@ -37,40 +37,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ir.h"
 #include "shape.h"
-
-#define PR_CONST_MAX 4096   /* largest tensor whose values are tracked */
-#define PR_MAX_IO 1024      /* inputs/outputs a node may have */
-
-/* Element values of a small tensor, row-major, in two views: ints (floats
- * truncated toward zero, saturated) and doubles. Both always filled. */
-struct pr_const {
-    int64_t n;
-    int64_t *i;
-    double *f;
-};
-
-/* What a value holds. A sequence's dtype and shape describe its elements
- * (shape: the extents all elements agree on, -1 where they differ, rank -1
- * when their ranks differ); an optional's describe its element, whose kind
- * is elem_kind (a tensor or a sequence). */
-enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
-
-#define PR_SEQ_MAX 256      /* longest sequence whose elements' shapes are tracked */
-
-struct pr_tensor {
-    struct pr_shape shape;
-    const struct pr_const *cval;  /* NULL unless values are known */
-    int dtype;                    /* enum pr_dtype; 0 unknown */
-    bool is_weight;               /* initializer or Constant output */
-    /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
-    unsigned char kind;           /* enum pr_kind */
-    unsigned char elem_kind;      /* optional: kind of its element (tensor or sequence) */
-    signed char has_value;        /* optional: 1 holds an element, 0 empty, -1 unknown */
-    int64_t seq_len;              /* sequence: number of elements, -1 unknown */
-    const struct pr_shape *elems; /* sequence: each element's shape when seq_len is
-                                     known and <= PR_SEQ_MAX; NULL otherwise */
-};
 
 struct pr_cost {
     uint64_t macs;
@@ -88,13 +56,26 @@ struct pr_cost {
                                      steps x directions); 0: one */
 };
 
-/* Kernel class of a node, set by its cost function (the operator knows it
- * from its attributes and inputs): AUTO means a dense GEMM when it has MACs,
- * else elementwise/normalisation; CONV a Conv or ConvTranspose with group 1;
- * GROUPED one with group > 1 (depthwise when group == C_in); ATTENTION a product of two activations (Q.K^T, P.V) or an
- * attention operator; VIEW a node that moves no data in an eager framework
- * (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape, Constant, ...). */
-enum pr_kernel_class { PR_KERNEL_AUTO, PR_KERNEL_CONV, PR_KERNEL_GROUPED, PR_KERNEL_ATTENTION, PR_KERNEL_VIEW };
+/* Kernel class of a node: the kind of kernel that runs it on an
+ * accelerator, which the energy models price (roofline.c, energy.c). Each
+ * row of ops.def states its operator's class (column `kernel`); the cost
+ * function refines it only where the node's attributes or inputs decide:
+ * a Conv with group > 1 is GROUPED, DEPTHWISE when each group has one input
+ * channel (weight extent 1 == C_in/group, C_in > 1; ops/conv.c); a MatMul
+ * of two computed operands (Q.K^T, P.V) is ATTENTION.
+ *   GEMM       dense products (Gemm, MatMul, RNN gates, ...)
+ *   CONV       convolutions (Conv, ConvTranspose, their quantized forms)
+ *   ATTENTION  attention operators and products of two activations
+ *   ELTWISE    no MACs: elementwise, normalisation, reductions, data movement
+ *   VIEW       moves no data in an eager framework (Reshape, Flatten,
+ *              Squeeze, Unsqueeze, Identity, Shape, Size, Constant, Dropout)
+ * NONE (0) is no class at all: a row must never have it (tests/test_core.c). */
+enum pr_kernel_class {
+    PR_KERNEL_NONE, PR_KERNEL_GEMM, PR_KERNEL_CONV, PR_KERNEL_GROUPED, PR_KERNEL_DEPTHWISE,
+    PR_KERNEL_ATTENTION, PR_KERNEL_ELTWISE, PR_KERNEL_VIEW, PR_KERNEL_COUNT
+};
+/* Lower-case names of the classes ("gemm", "conv", ...), as `priori ops` prints them. */
+extern const char *const pr_kernel_name[PR_KERNEL_COUNT];
 
 /* What running a subgraph once costs (control flow; see pr_subgraph_run). */
 struct pr_sub_cost {
@@ -107,6 +88,7 @@ struct pr_sub_cost {
 struct pr_node;                   /* opaque: attributes are read through accessors */
 struct pr_sub_undo;               /* opaque: pending subgraph runs (infer.c) */
 struct pr_symbols;                /* opaque: --dim bindings of the analysis (infer.c) */
+struct pr_op_host;                /* opaque: the walk's callbacks (src/node.h) */
 struct pr_arena;
 struct pr_diag;
 
@@ -120,7 +102,10 @@ struct pr_op_ctx {
                                                 outputs point at a scratch tensor */
     struct pr_arena *arena;
     struct pr_diag *diag;
-    struct pr_symbols *symbols;   /* NULL in unit tests: data dims take their fallback */
+    struct pr_symbols *symbols;   /* the walk's state, passed back to host */
+    const struct pr_op_host *host;/* the walk (src/infer.c) behind pr_data_dim and
+                                     pr_subgraph_*; NULL in unit tests: data dims
+                                     take their fallback, subgraphs do not run */
     char *err;                    /* PR_ERR_MSG bytes; empty when no error */
     bool failed;                  /* an error was recorded */
     bool structural;              /* the error is in the file itself (an attribute of the wrong
@@ -136,7 +121,7 @@ typedef int (*pr_cost_fn)(struct pr_op_ctx *c, struct pr_cost *k);
 
 /* ---- the table (ops.def expanded) ---- */
 enum pr_op_id {
-#define OP(id, domain, name, since, until, shape, cost, macs, flops) PR_OP_##id,
+#define OP(id, domain, name, since, until, shape, cost, kernel, fpe, macs, flops) PR_OP_##id,
 #include "ops.def"
 #undef OP
     PR_OP_COUNT
@@ -148,6 +133,9 @@ struct pr_op {
     int since, until;             /* opset range of the domain; until 0: current */
     pr_shape_fn shape;
     pr_cost_fn cost;
+    unsigned char kernel;         /* enum pr_kernel_class of the operator */
+    signed char flops_per_elem;   /* FLOPs per output element; -1: not a fixed
+                                     multiple (the cost function's formula) */
     const char *macs, *flops;     /* one-line formulas */
 };
 
@@ -157,6 +145,10 @@ extern const struct pr_op pr_op_table[PR_OP_COUNT];
 extern const struct pr_op pr_function_op;
 /* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
 const struct pr_op *pr_op_find(const char *domain, const char *op_type);
+/* FLOPs of a node whose row states FLOPs per output element:
+ * flops_per_elem x numel(output 0). A row without it (-1) is an error
+ * recorded in c (never a guessed count). */
+uint64_t pr_elementwise_flops(struct pr_op_ctx *c);
 
 /* ---- errors and warnings ---- */
 int  pr_op_error(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -193,7 +185,7 @@ int pr_attr_tensor(struct pr_op_ctx *c, const char *name, struct pr_tensor *out)
  * and the symbol is listed among the report's unbound symbols. */
 int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, const char *meaning);
 
-/* ---- subgraphs (control flow; implemented in src/infer.c) ----
+/* ---- subgraphs (control flow; run by the walk, src/infer.c, through c->host) ----
  * A node's graph attributes (If's then_branch/else_branch, Loop's and
  * Scan's body, SequenceMap's body) are its subgraphs. A family runs one with
  * the types of its inputs and gets the types of its outputs and what one
@@ -220,9 +212,6 @@ int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor
  * rows are shown as not taken, outside the totals. */
 void pr_subgraph_skip(struct pr_op_ctx *c, int sub);
 
-/* Bytes of a value: a tensor's, a sequence's elements summed, an
- * optional's element; *unknown when not knowable. */
-uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow);
 
 /* ---- values and counts ---- */
 struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n);  /* NULL (error recorded) on OOM or n > PR_CONST_MAX */

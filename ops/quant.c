@@ -372,6 +372,7 @@ int qconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
         return -1;
     k->macs = ck.macs;
     k->flops = ck.flops;   /* 2*MACs, + numel(Y) with B */
+    k->kernel = ck.kernel;   /* conv, grouped or depthwise as Conv's */
     uint64_t ny = pr_numel(c, &c->out[0]->shape);
     if (c->op_id == PR_OP_QLINEAR_CONV) {
         k->flops = pr_add(c, k->flops, pr_add(c, numel_in(c, QC_X), numel_in(c, QC_W)));
@@ -592,7 +593,7 @@ int qconcat_shape(struct pr_op_ctx *c)
 
 int qconcat_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = pr_mul(c, 7, pr_numel(c, &c->out[0]->shape));
+    k->flops = pr_elementwise_flops(c);   /* 7 per element */
     not_param(k, 0);
     not_param(k, 1);
     for (int i = 2; i + 2 < c->nin; i += 3) {

@@ -102,19 +102,15 @@ int multinomial_shape(struct pr_op_ctx *c)
 int random_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     k->weight_mask = 0;
-    uint64_t y = pr_numel(c, &c->out[0]->shape);
     switch (c->op_id) {
-    case PR_OP_BERNOULLI:
-        k->flops = y;
-        break;
     case PR_OP_MULTINOMIAL: {
         /* numel(X) * (2 + n) = batch * C * (2 + n) */
         uint64_t n = (uint64_t)c->out[0]->shape.dim[1];
         k->flops = pr_mul(c, pr_numel(c, &c->in[0]->shape), pr_add(c, 2, n));
         break;
     }
-    default:
-        k->flops = pr_mul(c, 2, y);
+    default:   /* Bernoulli 1, the normal and uniform draws 2 per element */
+        k->flops = pr_elementwise_flops(c);
         break;
     }
     return 0;

@@ -56,14 +56,6 @@ int move_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     k->macs = 0;
     k->flops = 0;
-    switch (c->op_id) {   /* no kernel: metadata only, or a view of the input */
-    case PR_OP_CONSTANT: case PR_OP_SHAPE: case PR_OP_SIZE: case PR_OP_IDENTITY: case PR_OP_RESHAPE:
-    case PR_OP_FLATTEN: case PR_OP_SQUEEZE: case PR_OP_UNSQUEEZE: case PR_OP_DROPOUT:
-        k->kernel = PR_KERNEL_VIEW;
-        break;
-    default:
-        break;
-    }
     switch (c->op_id) {
     case PR_OP_CONCAT:
         break;

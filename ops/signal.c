@@ -132,8 +132,7 @@ int window_fn_shape(struct pr_op_ctx *c)
 
 int window_fn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    uint64_t per = c->op_id == PR_OP_BLACKMAN_WINDOW ? 9 : 5;
-    k->flops = pr_mul(c, pr_numel(c, &c->out[0]->shape), per);
+    k->flops = pr_elementwise_flops(c);   /* Blackman 9, Hann and Hamming 5 per sample */
     k->weight_mask = 0;
     return 0;
 }
@@ -174,7 +173,7 @@ int mel_shape(struct pr_op_ctx *c)
 
 int mel_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    k->flops = pr_mul(c, pr_numel(c, &c->out[0]->shape), 2);
+    k->flops = pr_elementwise_flops(c);   /* 2 per weight */
     k->weight_mask = 0;
     return 0;
 }

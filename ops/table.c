@@ -7,12 +7,29 @@
 #include <string.h>
 
 const struct pr_op pr_op_table[PR_OP_COUNT] = {
-#define OP(id, dom, nm, from, to, shp, cst, mac, flop) \
+#define OP(id, dom, nm, from, to, shp, cst, kc, fpe, mac, flop) \
     [PR_OP_##id] = {.domain = dom, .name = nm, .since = from, .until = to, \
-                    .shape = shp, .cost = cst, .macs = mac, .flops = flop},
+                    .shape = shp, .cost = cst, .kernel = PR_KERNEL_##kc, \
+                    .flops_per_elem = fpe, .macs = mac, .flops = flop},
 #include "ops.def"
 #undef OP
 };
+
+const char *const pr_kernel_name[PR_KERNEL_COUNT] = {
+    [PR_KERNEL_NONE] = "-", [PR_KERNEL_GEMM] = "gemm", [PR_KERNEL_CONV] = "conv",
+    [PR_KERNEL_GROUPED] = "grouped", [PR_KERNEL_DEPTHWISE] = "depthwise",
+    [PR_KERNEL_ATTENTION] = "attention", [PR_KERNEL_ELTWISE] = "eltwise", [PR_KERNEL_VIEW] = "view",
+};
+
+uint64_t pr_elementwise_flops(struct pr_op_ctx *c)
+{
+    const struct pr_op *op = c->op_id >= 0 && c->op_id < PR_OP_COUNT ? &pr_op_table[c->op_id] : NULL;
+    if (!op || op->flops_per_elem < 0) {
+        pr_op_error(c, "%s has no FLOPs per element in ops/ops.def", op ? op->name : "the operator");
+        return 0;
+    }
+    return pr_mul(c, pr_numel(c, &c->out[0]->shape), (uint64_t)op->flops_per_elem);
+}
 
 static const struct pr_op *sorted[PR_OP_COUNT];
 static int sorted_ready;

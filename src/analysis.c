@@ -1,6 +1,7 @@
 /* analysis.c -- totals, breakdowns and peak memory from per-layer records.
  *
- * Peak live activation memory: walking the schedule, a tensor is live from
+ * Peak live activation memory (the rule and its one implementation:
+ * liveness.h): walking the schedule, a tensor is live from
  * its producer (graph inputs: from the start) through its last consumer;
  * graph outputs stay live to the end; a node output nobody consumes is
  * freed right after its producer. live(p) = bytes alive just after node p
@@ -24,6 +25,8 @@
  */
 #include "analysis.h"
 
+#include "liveness.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,11 +39,6 @@ const char *pr_layer_status_name(enum pr_layer_status s)
     case PR_LAYER_COST_INCOMPLETE: return "cost_incomplete";
     }
     return "?";
-}
-
-static uint64_t act_bytes(const struct pr_value *v, bool *ovf)
-{
-    return pr_value_act_bytes(v, ovf);
 }
 
 /* Whether the row's node has subgraphs (its counts are its children's). */
@@ -61,51 +59,63 @@ const char *pr_layer_graph(const struct pr_analysis *a, const struct pr_layer *L
     return id > 0 && id < m->ngraphs && m->graphs[id]->attr ? m->graphs[id]->attr : "";
 }
 
+/* The main graph's run as the rows show it: step p is the p-th top-level
+ * row, order[p] its node, pos[p] its position in layers[]. */
+struct steps {
+    int *order, *pos, *death;
+    int n;
+};
+
+static void steps_free(struct steps *st)
+{
+    free(st->order), free(st->pos), free(st->death);
+}
+
+/* Fills st and the main graph's deaths (liveness.h); -1 on OOM. */
+static int steps_of(const struct pr_analysis *a, struct steps *st)
+{
+    const struct pr_graph *g = &a->model->graph;
+    st->order = malloc(((size_t)a->nlayers + 1) * sizeof *st->order);
+    st->pos = malloc(((size_t)a->nlayers + 1) * sizeof *st->pos);
+    st->death = malloc(((size_t)g->nvalues + 1) * sizeof *st->death);
+    st->n = 0;
+    if (!st->order || !st->pos || !st->death) {
+        steps_free(st);
+        return -1;
+    }
+    for (int p = 0; p < a->nlayers; p++)
+        if (a->layers[p].depth == 0) {
+            st->order[st->n] = a->layers[p].node;
+            st->pos[st->n++] = p;
+        }
+    for (int v = 0; v < g->nvalues; v++)
+        st->death[v] = -1;   /* not a value of the main graph */
+    pr_live_deaths(g->values, g, st->order, st->death);
+    return 0;
+}
+
+struct rows { const struct pr_analysis *a; const struct steps *st; };
+
+/* The peak step p's subgraphs reached (its row's, over its counted runs). */
+static uint64_t row_sub_peak(void *ctx, int p)
+{
+    const struct rows *r = ctx;
+    return r->a->layers[r->st->pos[p]].sub_peak_bytes;
+}
+
 static int peak_memory(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    bool ovf = false;
-    uint64_t live = 0;
-    for (int i = 0; i < g->ninputs; i++)
-        live = pr_u64_add(live, act_bytes(&g->values[g->inputs[i]], &ovf), &ovf);
-    a->totals.peak_activation_bytes = live;
-    a->totals.peak_layer = -1;
-    unsigned char *freed = calloc((size_t)g->nvalues + 1, 1);
-    if (!freed)
+    struct steps st;
+    if (steps_of(a, &st) < 0)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
-    for (int p = 0; p < a->nlayers; p++) {
-        if (a->layers[p].depth > 0)
-            continue;
-        const struct pr_node *n = &g->nodes[a->layers[p].node];
-        uint64_t during = pr_u64_add(live, a->layers[p].sub_peak_bytes, &ovf);
-        if (during > a->totals.peak_activation_bytes) {
-            a->totals.peak_activation_bytes = during;
-            a->totals.peak_layer = p;
-        }
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                live = pr_u64_add(live, act_bytes(&g->values[n->out[k]], &ovf), &ovf);
-        if (live > a->totals.peak_activation_bytes) {
-            a->totals.peak_activation_bytes = live;
-            a->totals.peak_layer = p;
-        }
-        for (int k = 0; k < n->nin + n->nimplicit; k++) {
-            int v = k < n->nin ? n->in[k] : n->implicit[k - n->nin];
-            if (v >= 0 && !freed[v] && g->values[v].graph == 0 && g->values[v].last_use == p &&
-                !g->values[v].is_output) {
-                freed[v] = 1;
-                live -= act_bytes(&g->values[v], &ovf);
-            }
-        }
-        for (int k = 0; k < n->nout; k++) {
-            int v = n->out[k];
-            if (v >= 0 && !freed[v] && g->values[v].last_use < 0 && !g->values[v].is_output) {
-                freed[v] = 1;
-                live -= act_bytes(&g->values[v], &ovf);
-            }
-        }
-    }
-    free(freed);
+    bool ovf = false;
+    struct pr_live live;
+    struct rows rows = {a, &st};
+    pr_live_bytes(g->values, g, st.order, st.death, row_sub_peak, &rows, NULL, NULL, &live, &ovf);
+    a->totals.peak_activation_bytes = live.peak;
+    a->totals.peak_layer = live.peak_step < 0 ? -1 : st.pos[live.peak_step];
+    steps_free(&st);
     if (ovf)
         return pr_err_set(err, PR_EXIT_MODEL, "activation memory overflows 64 bits; check the input shapes");
     return 0;
@@ -318,6 +328,16 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     return 0;
 }
 
+int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
+{
+    int rc = pr_infer(m, opt, a, err);
+    if (rc == 0)
+        rc = pr_aggregate(a, opt->top > 0 ? opt->top : 10, err);
+    if (rc < 0)
+        pr_analysis_free(a);
+    return rc;
+}
+
 void pr_analysis_free(struct pr_analysis *a)
 {
     free(a->layers);
@@ -332,88 +352,67 @@ void pr_analysis_free(struct pr_analysis *a)
     memset(a, 0, sizeof *a);
 }
 
-/* ---- liveness along the schedule, for reports (same rule as peak_memory) ----
- * A value v is alive at position p (just after layer p wrote its outputs,
- * before dead inputs are released) when born(v) <= p <= death(v):
- *   born  = schedule position of its producer (graph inputs: -1, the start)
- *   death = last consumer's position; a graph output, or a graph input no
- *           node reads, lives to the end; a node output nobody reads dies
- *           where it is born. */
-static int live_span(const struct pr_analysis *a, const int *pos_of_node, int v, int *born, int *death)
-{
-    const struct pr_value *val = &a->model->graph.values[v];
-    if (val->graph != 0)
-        return 0;   /* a subgraph's values live inside their parent's row */
-    *born = val->producer < 0 ? -1 : pos_of_node[val->producer];
-    if (val->is_output || (val->producer < 0 && val->last_use < 0))
-        *death = a->nlayers;
-    else
-        *death = val->last_use >= 0 ? val->last_use : *born;
-    return val->producer >= 0 || val->is_input;
-}
-
-/* Layer position of each main-graph node (the node array also holds the
- * subgraphs' nodes: one row each, so nlayers bounds every node index). */
-static int *positions(const struct pr_analysis *a)
-{
-    int *pos = malloc(((size_t)a->nlayers + 1) * sizeof *pos);
-    if (pos) {
-        for (int i = 0; i <= a->nlayers; i++)
-            pos[i] = -1;
-        for (int p = 0; p < a->nlayers; p++)
-            if (a->layers[p].depth == 0 && a->layers[p].node >= 0 && a->layers[p].node < a->nlayers)
-                pos[a->layers[p].node] = p;
-    }
-    return pos;
-}
+/* ---- liveness along the schedule, for reports (liveness.h, as the peak) ---- */
 
 int pr_live_series(const struct pr_analysis *a, uint64_t *live)
 {
     const struct pr_graph *g = &a->model->graph;
-    int *pos = positions(a);
-    int64_t *delta = calloc((size_t)a->nlayers + 3, sizeof *delta);
-    if (!pos || !delta) {
-        free(pos);
-        free(delta);
+    struct steps st;
+    if (steps_of(a, &st) < 0)
+        return -1;
+    uint64_t *w = malloc(((size_t)st.n + 1) * sizeof *w), *r = malloc(((size_t)st.n + 1) * sizeof *r);
+    if (!w || !r) {
+        free(w), free(r);
+        steps_free(&st);
         return -1;
     }
     bool ovf = false;
-    for (int v = 0; v < g->nvalues; v++) {
-        int born, death;
-        if (!live_span(a, pos, v, &born, &death) || (g->values[v].producer >= 0 && born < 0))
-            continue;
-        uint64_t b = act_bytes(&g->values[v], &ovf);
-        delta[born + 1] += (int64_t)b;   /* index 0 is the start */
-        delta[death + 2] -= (int64_t)b;
+    struct pr_live lv;
+    pr_live_bytes(g->values, g, st.order, st.death, NULL, NULL, w, r, &lv, &ovf);
+    /* a nested row shows what is live while its parent runs: the parent's released bytes */
+    uint64_t now = lv.start;
+    live[0] = now;
+    for (int p = 0, s = 0; p < a->nlayers; p++) {
+        if (s < st.n && st.pos[s] == p) {
+            live[p + 1] = w[s];
+            now = r[s++];
+        } else {
+            live[p + 1] = now;
+        }
     }
-    int64_t run = 0;
-    for (int p = 0; p <= a->nlayers; p++) {
-        run += delta[p];
-        live[p] = run < 0 ? 0 : (uint64_t)run;
-    }
-    free(pos);
-    free(delta);
+    free(w), free(r);
+    steps_free(&st);
     return ovf ? -1 : 0;
 }
 
 int pr_live_at(const struct pr_analysis *a, int at, int *vals, int cap)
 {
     const struct pr_graph *g = &a->model->graph;
-    int *pos = positions(a);
-    if (!pos)
+    struct steps st;
+    if (steps_of(a, &st) < 0)
         return -1;
+    int *pos_of_node = malloc(((size_t)g->nnodes + 1) * sizeof *pos_of_node);
+    if (!pos_of_node) {
+        steps_free(&st);
+        return -1;
+    }
+    for (int s = 0; s < st.n; s++)
+        pos_of_node[st.order[s]] = st.pos[s];
     int n = 0;
     bool ovf = false;
     for (int v = 0; v < g->nvalues; v++) {
-        int born, death;
-        if (!live_span(a, pos, v, &born, &death) || (g->values[v].producer >= 0 && born < 0))
-            continue;
-        if (born <= at && at <= death && act_bytes(&g->values[v], &ovf) > 0) {
+        int d = st.death[v];
+        if (d < 0)
+            continue;   /* not a value of the main graph */
+        int born = g->values[v].producer < 0 ? -1 : pos_of_node[g->values[v].producer];
+        int death = d == PR_LIVE_END ? a->nlayers : st.pos[d];
+        if (born <= at && at <= death && pr_value_act_bytes(&g->values[v], &ovf) > 0) {
             if (n < cap)
                 vals[n] = v;
             n++;
         }
     }
-    free(pos);
+    free(pos_of_node);
+    steps_free(&st);
     return n;
 }

@@ -134,7 +134,7 @@ static int render_to(int fd, const char *path, int (*render)(const void *, FILE 
     if (!e)
         e = errno;
     if (bad && e == EPIPE && !sync)
-        return 0;   /* the reader of a pipe went away: stop quietly (README, "Exit codes") */
+        return 0;   /* the reader of a pipe went away: stop quietly (docs/usage.md, "Exit codes") */
     if (bad)
         return pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
     return 0;

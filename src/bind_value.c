@@ -14,7 +14,7 @@
  * Values given as tensors (the conformance runner's inputs) are checked the
  * for their shape: rank equal, every known extent equal.
  */
-#include "analysis.h"
+#include "infer.h"
 
 #include <errno.h>
 #include <math.h>

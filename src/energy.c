@@ -25,33 +25,21 @@
  */
 #include "energy.h"
 
+#include "op.h"
 #include "roofline.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct pr_shape *value_shape(const struct pr_analysis *a, const struct pr_node *n, int i)
-{
-    if (i >= n->nin || n->in[i] < 0)
-        return NULL;
-    return &a->model->graph.values[n->in[i]].t.shape;
-}
-
+/* The class is the layer's kernel class (its ops.def row, refined by the
+ * cost function: ops/op.h pr_kernel_class): no MACs is other work. */
 enum pr_eclass pr_layer_class(const struct pr_analysis *a, const struct pr_layer *L)
 {
+    (void)a;
     if (!L->macs)
         return PR_EC_OTHER;
-    const struct pr_node *n = &a->model->graph.nodes[L->node];
-    int wi = -1;
-    if (!*n->domain && (strcmp(n->op_type, "Conv") == 0 || strcmp(n->op_type, "ConvInteger") == 0))
-        wi = 1;
-    else if (!*n->domain && strcmp(n->op_type, "QLinearConv") == 0)
-        wi = 3;
-    const struct pr_shape *x = value_shape(a, n, 0), *w = wi > 0 ? value_shape(a, n, wi) : NULL;
-    if (x && w && x->rank >= 3 && w->rank >= 3 && w->dim[1] == 1 && x->dim[1] > 1)
-        return PR_EC_DW;
-    return PR_EC_DENSE;
+    return L->kernel == PR_KERNEL_DEPTHWISE ? PR_EC_DW : PR_EC_DENSE;
 }
 
 /* Work of one layer by class. */

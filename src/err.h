@@ -15,7 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Exit codes of the priori command (documented in README.md). */
+/* Exit codes of the priori command (documented in docs/usage.md). */
 enum pr_exit {
     PR_EXIT_OK = 0,
     PR_EXIT_GATE = 1,     /* a budget or baseline was breached (gate commands) */

@@ -9,7 +9,7 @@
  * limit on an estimate metric of a subject without one is a usage error
  * ("needs --hw"), never a silent pass.
  *
- * Budget file (JSON, schema "priori.budget/1", documented in README.md):
+ * Budget file (JSON, schema "priori.budget/1", documented in docs/ci-gates.md):
  *   {"totals":   {"macs": 2e9, "params": 5000000, ...},
  *    "layers":   {"conv1": {"macs": 1e8}, ...},
  *    "op_types": {"Conv": {"macs": 1.5e9}, ...},

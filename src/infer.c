@@ -16,7 +16,7 @@
  * 4. Liveness: each value's last consumer (schedule position) is recorded
  *    for the peak-memory walk in analysis.c.
  */
-#include "analysis.h"
+#include "infer.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "liveness.h"
 #include "node.h"
 #include "onnx.pb-c.h"
 
@@ -204,9 +205,12 @@ static int64_t resolve_symbol(struct walk *w, const char *sym, bool input, uint6
 
 /* ---- data-dependent dims (pr_data_dim in node.c) ---- */
 
+/* The walk's side of the accessor API (node.h): defined after its functions. */
+static const struct pr_op_host walk_host;
+
 struct pr_symbols { struct walk w; };   /* the walk is the symbol table */
 
-int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
+static int symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
 {
     struct walk *w = &s->w;
     int bound = symbol_bound(w, name);
@@ -215,7 +219,7 @@ int pr_symbols_get(struct pr_symbols *s, const char *name, int64_t *value)
     return bound >= 0;
 }
 
-int pr_symbols_unbound(struct pr_symbols *s, const char *name)
+static int symbols_unbound(struct pr_symbols *s, const char *name)
 {
     struct walk *w = &s->w;
     /* the node being evaluated now rests on this extent */
@@ -671,45 +675,9 @@ static void compare_declared(struct walk *w, struct pr_value *v, const struct pr
                 pr_shape_str(&v->t.shape, a, sizeof a), pr_shape_str(s, b, sizeof b));
 }
 
-uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow)
-{
-    if (t->dtype == 0) {
-        *unknown = true;
-        return 0;
-    }
-    if (t->kind == PR_KIND_OPTIONAL) {
-        if (t->has_value == 0)
-            return 0;
-        struct pr_tensor e = *t;
-        e.kind = t->elem_kind;
-        return pr_tensor_bytes(&e, unknown, overflow);
-    }
-    if (t->kind != PR_KIND_SEQUENCE)
-        return pr_shape_bytes(&t->shape, t->dtype, unknown, overflow);
-    if (t->elems) {
-        uint64_t sum = 0;
-        for (int64_t i = 0; i < t->seq_len; i++)
-            sum = pr_u64_add(sum, pr_shape_bytes(&t->elems[i], t->dtype, unknown, overflow), overflow);
-        return sum;
-    }
-    if (t->seq_len < 0) {
-        *unknown = true;
-        return 0;
-    }
-    return pr_u64_mul((uint64_t)t->seq_len, pr_shape_bytes(&t->shape, t->dtype, unknown, overflow), overflow);
-}
-
 static uint64_t value_bytes(const struct pr_value *v, bool *unknown, bool *overflow)
 {
     return pr_tensor_bytes(&v->t, unknown, overflow);
-}
-
-uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf)
-{
-    bool unknown = false;
-    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
-        return 0;
-    return value_bytes(v, &unknown, ovf);
 }
 
 /* ---- rows: what each execution of a node adds ---- */
@@ -924,6 +892,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     c->arena = &w->m->arena;
     c->diag = &w->a->diag;
     c->symbols = (struct pr_symbols *)w;
+    c->host = &walk_host;
     c->err = errbuf;
     for (int i = 0; i < n->nin && i < PR_MAX_IO; i++)
         c->in[i] = n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
@@ -1030,13 +999,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             T->weight_bytes = pr_u64_add(T->weight_bytes, bytes, &ovf);
         }
     }
-    /* liveness in the node's own graph: its inputs and the outer values its subgraphs read */
     int pos = w->pos_of[gi];
-    for (int i = 0; i < n->nin + n->nimplicit; i++) {
-        int v = dep(n, i);
-        if (v >= 0 && values[v].graph == n->graph)
-            values[v].last_use = pos;
-    }
     for (int i = 0; i < n->nout; i++) {
         if (n->out[i] < 0)
             continue;
@@ -1073,59 +1036,29 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
 
 /* ---- subgraphs ---- */
 
-/* Peak live bytes of one run of g: its inputs and the values it produces,
- * alive from their producer through their last consumer in g (outer values
- * are counted outside); a node with subgraphs adds their peak while it runs. */
+/* The peak its subgraphs reached while step p of g ran: of this run
+ * (a nested row) or of the row's costliest counted run (top level). */
+struct peak_ctx { struct walk *w; const struct pr_graph *g; };
+
+static uint64_t step_sub_peak(void *ctx, int p)
+{
+    const struct peak_ctx *k = ctx;
+    struct walk *w = k->w;
+    int pos = w->pos_of[&k->g->nodes[w->order[k->g->id][p]] - w->m->graph.nodes];
+    return w->stat_of[pos] >= 0 ? w->exec[w->stat_of[pos]].peak_bytes : w->a->layers[pos].sub_peak_bytes;
+}
+
+/* Peak live bytes of one run of g (liveness.h): its inputs and the values
+ * it produces (outer values are counted outside), plus the peak of a
+ * node's subgraphs while it runs. */
 static uint64_t graph_peak(struct walk *w, const struct pr_graph *g, bool *ovf)
 {
-    const struct pr_value *values = w->m->graph.values;
     const int *order = w->order[g->id];
-    const struct pr_node *base = w->m->graph.nodes;
-    int *last = w->lastpos;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                last[n->out[k]] = -1;
-    }
-    for (int i = 0; i < g->ninputs; i++)
-        last[g->inputs[i]] = -1;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        for (int k = 0; k < n->nin + n->nimplicit; k++) {
-            int v = dep(n, k);
-            if (v >= 0 && values[v].graph == g->id)
-                last[v] = p;
-        }
-    }
-    uint64_t live = 0, peak = 0;
-    for (int i = 0; i < g->ninputs; i++)
-        live = pr_u64_add(live, pr_value_act_bytes(&values[g->inputs[i]], ovf), ovf);
-    peak = live;
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        int pos = w->pos_of[n - base];
-        uint64_t sub_peak = w->stat_of[pos] >= 0 ? w->exec[w->stat_of[pos]].peak_bytes
-                                                 : w->a->layers[pos].sub_peak_bytes;
-        uint64_t during = pr_u64_add(live, sub_peak, ovf);
-        if (during > peak)
-            peak = during;
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                live = pr_u64_add(live, pr_value_act_bytes(&values[n->out[k]], ovf), ovf);
-        if (live > peak)
-            peak = live;
-        for (int k = 0; k < n->nin + n->nimplicit + n->nout; k++) {
-            int v = k < n->nin + n->nimplicit ? dep(n, k) : n->out[k - n->nin - n->nimplicit];
-            bool dead = k < n->nin + n->nimplicit ? v >= 0 && values[v].graph == g->id && last[v] == p
-                                                  : v >= 0 && last[v] == -1;
-            if (dead && !values[v].is_output) {
-                live -= pr_value_act_bytes(&values[v], ovf);
-                last[v] = -2;   /* freed */
-            }
-        }
-    }
-    return peak;
+    struct peak_ctx k = {w, g};
+    struct pr_live live;
+    pr_live_deaths(w->m->graph.values, g, order, w->lastpos);
+    pr_live_bytes(w->m->graph.values, g, order, w->lastpos, step_sub_peak, &k, NULL, NULL, &live, ovf);
+    return live.peak;
 }
 
 /* Runs every node of g in order; cost = what one run adds (the sum of its
@@ -1150,26 +1083,8 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
     return 0;
 }
 
-int pr_subgraph_find(struct pr_op_ctx *c, const char *attr)
-{
-    const struct pr_node *n = c->node;
-    for (int s = 0; n && s < n->nsubs; s++)
-        if (strcmp(n->subs[s]->attr, attr) == 0)
-            return s;
-    if (pr_attr_has(c, attr))
-        pr_op_error(c, "attribute '%s' must be a graph", attr);
-    return -1;
-}
-
-void pr_subgraph_arity(struct pr_op_ctx *c, int sub, int *nin, int *nout)
-{
-    const struct pr_graph *g = c->node->subs[sub];
-    *nin = g->ninputs;
-    *nout = g->noutputs;
-}
-
-int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
-                    uint64_t times, struct pr_sub_cost *cost)
+static int subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                        uint64_t times, struct pr_sub_cost *cost)
 {
     struct walk *w = (struct walk *)c->symbols;
     if (!w)
@@ -1260,13 +1175,13 @@ static void inputs_behind(const struct walk *w, int v, unsigned char *seen, char
         inputs_behind(w, dep(p, k), seen, buf, size, budget);
 }
 
-int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
-                            uint64_t times, struct pr_sub_cost *cost, int *failed)
+static int subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                                uint64_t times, struct pr_sub_cost *cost, int *failed)
 {
     struct walk *w = (struct walk *)c->symbols;
     *failed = 0;
     if (!w)
-        return pr_subgraph_run(c, sub, in, out, times, cost);
+        return subgraph_run(c, sub, in, out, times, cost);
     char name[300], fix[400] = "";
     const struct pr_node *n = c->node;
     int gi = (int)(n - w->m->graph.nodes);
@@ -1285,13 +1200,13 @@ int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor
     w->ambient |= bit;
     w->used_at[w->level] |= bit;
     w->in_at[w->level] |= bit;
-    int rc = pr_subgraph_run(c, sub, in, out, times, cost);
+    int rc = subgraph_run(c, sub, in, out, times, cost);
     w->ambient = saved;
     *failed = w->fails - before;
     return rc;
 }
 
-void pr_subgraph_skip(struct pr_op_ctx *c, int sub)
+static void subgraph_skip(struct pr_op_ctx *c, int sub)
 {
     struct walk *w = (struct walk *)c->symbols;
     if (!w)
@@ -1318,7 +1233,7 @@ static void warn_skips(struct walk *w)
                     "(first: %s, %s not taken)", w->nskips, w->first_skip, w->first_skip_attr);
 }
 
-void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
+static void subgraph_discard(struct pr_op_ctx *c, int sub)
 {
     struct walk *w = (struct walk *)c->symbols;
     struct pr_sub_undo *u = c->undo;
@@ -1346,6 +1261,12 @@ void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
         r->cnt = *before;
     }
 }
+
+static const struct pr_op_host walk_host = {
+    .symbol_get = symbols_get, .symbol_unbound = symbols_unbound,
+    .subgraph_run = subgraph_run, .subgraph_run_assumed = subgraph_run_assumed,
+    .subgraph_skip = subgraph_skip, .subgraph_discard = subgraph_discard,
+};
 
 /* ---- layout and results ---- */
 
@@ -1484,12 +1405,26 @@ static void free_walk(struct walk *w)
     pr_names_free(&w->unbound);
 }
 
-int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a,
-               struct pr_err *err)
+/* Each node's operator row: the table's row for (domain, op type), or the
+ * call of a model-local function (its body is the node's only subgraph). */
+static void bind_ops(struct pr_model *m)
+{
+    int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
+    for (int i = 0; i < ngraphs; i++) {
+        const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
+        for (int j = 0; j < g->nnodes; j++) {
+            struct pr_node *n = &g->nodes[j];
+            n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+        }
+    }
+}
+
+int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
 {
     memset(a, 0, sizeof *a);
     pr_diag_init(&a->diag);
     a->model = m;
+    bind_ops(m);
     struct pr_graph *g = &m->graph;
     /* every node of every graph is a row; the main graph's nodes come first */
     int total = g->nnodes;
@@ -1546,10 +1481,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",
                         opt->dims[i].symbol, (long long)opt->dims[i].value);
     warn_incomplete(a);
-    rc = pr_aggregate(a, opt->top > 0 ? opt->top : 10, err);
+    rc = 0;
 out:
     free_walk(&w);
-    if (rc < 0)
-        pr_analysis_free(a);
     return rc;
 }

@@ -231,7 +231,6 @@ static int add_value(struct build *b, struct pr_graph *g, const char *name)
     memset(v, 0, sizeof *v);
     v->name = name;
     v->producer = -1;
-    v->last_use = -1;
     v->graph = g->id;
     v->t.shape.rank = -1;
     mg->nvalues++;
@@ -644,7 +643,6 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                                   g->parent ? " of this graph or an enclosing one" : "");
             n->in[k] = idx;
         }
-        n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
         int64_t ver = node_opset(m, g, n->domain);
         n->opset = ver > INT_MAX ? INT_MAX : (int)ver;
     }
@@ -951,4 +949,30 @@ void pr_model_free(struct pr_model *m)
     pr_arena_free(&m->arena);
     free(m->dir);
     memset(m, 0, sizeof *m);
+}
+
+static size_t label_one(const struct pr_node *n, char *buf, size_t size)
+{
+    int len;
+    if (n->name && n->name[0])
+        len = snprintf(buf, size, "node %d '%s' (%s)", n->index, n->name, n->op_type);
+    else
+        len = snprintf(buf, size, "node %d (%s)", n->index, n->op_type);
+    return len < 0 ? 0 : (size_t)len < size ? (size_t)len : size - 1;
+}
+
+const char *pr_node_label(const struct pr_node *n, char *buf, size_t size)
+{
+    if (!n) {
+        snprintf(buf, size, "node");
+        return buf;
+    }
+    size_t used = label_one(n, buf, size);
+    /* enclosing nodes, innermost first, while the buffer has room */
+    for (const struct pr_graph *g = n->scope; g && g->owner_node && used + 8 < size; g = g->owner_node->scope) {
+        int len = snprintf(buf + used, size - used, " in '%s' of ", g->attr);
+        used += len < 0 ? 0 : (size_t)len < size - used ? (size_t)len : size - used - 1;
+        used += label_one(g->owner_node, buf + used, size - used);
+    }
+    return buf;
 }

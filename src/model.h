@@ -28,11 +28,12 @@
 
 #include "arena.h"
 #include "err.h"
-#include "op.h"
+#include "ir.h"
 #include "names.h"
 #include "source.h"
 
 struct pr_pbmem;
+struct pr_op;                     /* a row of the operator table (ops/op.h) */
 
 struct pr_extdata {
     const char *location;         /* relative to the model's folder, checked */
@@ -45,7 +46,6 @@ struct pr_value {
     struct pr_tensor t;
     int producer;                 /* node index in its graph; -1 for graph inputs and initializers */
     int graph;                    /* id of the graph defining it (0: the main graph) */
-    int last_use;                 /* schedule position of the last consumer, -1 none */
     unsigned is_input : 1;        /* graph input that is not an initializer */
     unsigned is_output : 1;       /* graph output */
     unsigned is_initializer : 1;
@@ -68,7 +68,8 @@ struct pr_node {
     int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
-    const struct pr_op *op;       /* NULL: not in the operator table */
+    const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
+                                     not in the operator table */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
     struct pr_graph **subs;       /* [nsubs] */
     int *implicit;                /* [nimplicit] */

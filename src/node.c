@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis.h"
 #include "arena.h"
 #include "err.h"
 #include "model.h"
@@ -74,9 +73,9 @@ int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, con
     else
         snprintf(sym, sizeof sym, "node.%s", what);
     int64_t v;
-    if (c->symbols && pr_symbols_get(c->symbols, sym, &v))
+    if (c->host && c->host->symbol_get(c->symbols, sym, &v))
         return v;
-    if (c->symbols && !pr_symbols_unbound(c->symbols, sym))
+    if (c->host && !c->host->symbol_unbound(c->symbols, sym))
         return fallback;   /* already warned about */
     if (fallback >= 0)
         pr_op_warn(c, "%s depends on the data; symbol '%s' taken as %lld (its upper bound); bind it with --dim %s=N",
@@ -84,32 +83,6 @@ int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, con
     else
         pr_op_warn(c, "%s depends on the data; symbol '%s' is unknown; bind it with --dim %s=N", meaning, sym, sym);
     return fallback;
-}
-
-static size_t label_one(const struct pr_node *n, char *buf, size_t size)
-{
-    int len;
-    if (n->name && n->name[0])
-        len = snprintf(buf, size, "node %d '%s' (%s)", n->index, n->name, n->op_type);
-    else
-        len = snprintf(buf, size, "node %d (%s)", n->index, n->op_type);
-    return len < 0 ? 0 : (size_t)len < size ? (size_t)len : size - 1;
-}
-
-const char *pr_node_label(const struct pr_node *n, char *buf, size_t size)
-{
-    if (!n) {
-        snprintf(buf, size, "node");
-        return buf;
-    }
-    size_t used = label_one(n, buf, size);
-    /* enclosing nodes, innermost first, while the buffer has room */
-    for (const struct pr_graph *g = n->scope; g && g->owner_node && used + 8 < size; g = g->owner_node->scope) {
-        int len = snprintf(buf + used, size - used, " in '%s' of ", g->attr);
-        used += len < 0 ? 0 : (size_t)len < size - used ? (size_t)len : size - used - 1;
-        used += label_one(g->owner_node, buf + used, size - used);
-    }
-    return buf;
 }
 
 static const Onnx__AttributeProto *find_attr(struct pr_op_ctx *c, const char *name)
@@ -354,10 +327,61 @@ enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cos
         return PR_RUN_ERROR;
     }
     k->weight_mask = pr_default_weight_mask(c);
+    k->kernel = op->kernel;   /* the row's class; the cost function may refine it */
     if (op->cost(c, k) < 0 || c->failed) {
         if (!c->failed)
             pr_op_error(c, "cost computation failed");
         return PR_RUN_ERROR;
     }
     return PR_RUN_OK;
+}
+
+/* ---- subgraphs: the node's graph attributes; runs go to the walk ---- */
+
+int pr_subgraph_find(struct pr_op_ctx *c, const char *attr)
+{
+    const struct pr_node *n = c->node;
+    for (int s = 0; n && s < n->nsubs; s++)
+        if (strcmp(n->subs[s]->attr, attr) == 0)
+            return s;
+    if (pr_attr_has(c, attr))
+        pr_op_error(c, "attribute '%s' must be a graph", attr);
+    return -1;
+}
+
+void pr_subgraph_arity(struct pr_op_ctx *c, int sub, int *nin, int *nout)
+{
+    const struct pr_graph *g = c->node->subs[sub];
+    *nin = g->ninputs;
+    *nout = g->noutputs;
+}
+
+
+int pr_subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                    uint64_t times, struct pr_sub_cost *cost)
+{
+    if (!c->host)
+        return pr_op_error(c, "its subgraphs can only be analysed within a model");
+    return c->host->subgraph_run(c, sub, in, out, times, cost);
+}
+
+int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in,
+                            struct pr_tensor *out, uint64_t times, struct pr_sub_cost *cost, int *failed)
+{
+    *failed = 0;
+    if (!c->host)
+        return pr_op_error(c, "its subgraphs can only be analysed within a model");
+    return c->host->subgraph_run_assumed(c, sub, in, out, times, cost, failed);
+}
+
+void pr_subgraph_skip(struct pr_op_ctx *c, int sub)
+{
+    if (c->host)
+        c->host->subgraph_skip(c, sub);
+}
+
+void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
+{
+    if (c->host)
+        c->host->subgraph_discard(c, sub);
 }

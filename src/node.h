@@ -21,6 +21,24 @@ enum pr_run {
  * a floating type or of 8 bits or fewer (quantized weights). */
 uint64_t pr_default_weight_mask(const struct pr_op_ctx *c);
 
+/* What the walk (infer.c) provides behind the accessors: the symbols of
+ * data-dependent dims (pr_data_dim) and subgraph runs (pr_subgraph_*). The
+ * walk points each node's context at its table, so this layer and ops/
+ * reach the walk without depending on it; the functions' contracts are
+ * those of the op.h accessors of the same name. symbol_get: 1 and *value
+ * when bound with --dim, else 0; symbol_unbound records an unbound one and
+ * returns 1 the first time, 0 after. */
+struct pr_op_host {
+    int (*symbol_get)(struct pr_symbols *s, const char *name, int64_t *value);
+    int (*symbol_unbound)(struct pr_symbols *s, const char *name);
+    int (*subgraph_run)(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in, struct pr_tensor *out,
+                        uint64_t times, struct pr_sub_cost *cost);
+    int (*subgraph_run_assumed)(struct pr_op_ctx *c, int sub, const struct pr_tensor *const *in,
+                                struct pr_tensor *out, uint64_t times, struct pr_sub_cost *cost, int *failed);
+    void (*subgraph_skip)(struct pr_op_ctx *c, int sub);
+    void (*subgraph_discard)(struct pr_op_ctx *c, int sub);
+};
+
 /* Runs op's shape then cost function on c. */
 enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cost *k);
 

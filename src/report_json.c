@@ -4,7 +4,7 @@
  * integers (cJSON numbers are doubles, which lose integers above 2^53, so
  * counts are emitted as raw number text). Shares are fractions in [0, 1].
  * An unknown extent is null; an unknown rank makes "shape" null. Every
- * field is documented in README.md ("JSON report").
+ * field is documented in docs/usage.md ("JSON (`--format json`)").
  */
 #include "report.h"
 #include "energy.h"

@@ -2,14 +2,14 @@
  * energy under a fitted roofline (DESIGN.md "Energy model", on GPUs).
  *
  * Kernels. Every layer in the totals runs one kernel (times its loop
- * multiplier) unless its operator says it is a view (cost function:
+ * multiplier) unless its operator says it is a view (its ops.def row:
  * PR_KERNEL_VIEW: Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape,
  * Constant, Dropout), or all its outputs are constants priori folded
  * (shape arithmetic an eager framework does on the host), or it writes
  * nothing; a recurrent layer runs one kernel per time step (and
  * direction), each a share of its work. Its class comes from the operator
- * too (ops/op.h pr_kernel_class): conv (Conv, ConvTranspose, group 1),
- * grouped (group > 1), attention (a product of two activations, attention
+ * too (ops/op.h pr_kernel_class): conv (Conv, ConvTranspose and the
+ * quantized convs, group 1), grouped (group > 1, depthwise included), attention (a product of two activations, attention
  * operators), gemm (any other layer with MACs), eltwise (no MACs). Its
  * work is its MACs (eltwise: FLOPs - 2 MACs), its bytes are bytes read +
  * written at the graph's element types.
@@ -72,7 +72,8 @@ bool pr_layer_kernel(const struct pr_analysis *a, const struct pr_layer *L, stru
     if (folded)
         return false;
     if (L->macs)
-        k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV : L->kernel == PR_KERNEL_GROUPED ? PR_KC_GROUPED
+        k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV
+               : L->kernel == PR_KERNEL_GROUPED || L->kernel == PR_KERNEL_DEPTHWISE ? PR_KC_GROUPED
                : L->kernel == PR_KERNEL_ATTENTION ? PR_KC_ATTENTION : PR_KC_GEMM;
     else
         k->cls = PR_KC_ELTWISE;

@@ -13,7 +13,7 @@
 
 #include "arena.h"
 #include "err.h"
-#include "op.h"
+#include "ir.h"
 #include "onnx.pb-c.h"
 
 /* Fills out from tp. what names the tensor in messages ("initializer 'w'").

@@ -33,7 +33,7 @@
 #include <string.h>
 
 #include "onnx.pb-c.h"
-#include "op.h"
+#include "ir.h"
 
 enum kind {
     K_OTHER,        /* copied verbatim */

@@ -37,10 +37,11 @@ part() {
 }
 
 part "unit tests" "$BUILD/tests/run"
+part "architecture: layers without import loops (tools/deps.py)" "$PYTHON" tools/deps.py --build "$BUILD"
 part "command line and bad inputs" sh tests/cli.sh
 part "catalogue of hostile inputs" sh tests/bad_inputs.sh
 part "fuzz regressions replayed" sh tests/fuzz/replay.sh
-part "README operator list = priori ops" sh tests/readme_ops.sh
+part "docs/counting.md operator list = priori ops" sh tests/readme_ops.sh
 part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
 part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" tests/measure_gpu_fake.py

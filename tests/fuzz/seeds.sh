@@ -6,7 +6,7 @@
 #               tests/energy_db/, each of its files alone (the others then
 #               come from there, see fuzz_db.c), and db/carbon.json (db/'s
 #               other files are larger than the 64 KB inputs fuzzed)
-#   OUT/budget  budgets of fixtures/review/ and the README, reports of
+#   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
 #   OUT/codecarbon, OUT/dbadd  tests/fuzz/seeds/ (emissions.csv files; db add
 #               option values)   OUT/calibrate  records.json of tests/energy_db and db
@@ -33,7 +33,7 @@ cp "$d/profiles.json" "$out/db/profiles"
 for f in fixtures/review/*.json tests/golden/*.json; do
     cp "$f" "$out/budget/$(printf '%s' "$f" | tr '/' '_')"
 done
-awk '/^### Budget file/ { b = 1 } b && /^```$/ && j { exit } j { print } b && /^```json$/ { j = 1 }' README.md \
+awk '/^### Budget file/ { b = 1 } b && /^```$/ && j { exit } j { print } b && /^```json$/ { j = 1 }' docs/ci-gates.md \
     >"$out/budget/readme_budget.json"
 printf 'macs=5%%,params=2%%' >"$out/budget/growth_1"
 printf 'flops=0,energy_j=12.5%%,co2e=1' >"$out/budget/growth_2"

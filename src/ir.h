@@ -1,0 +1,60 @@
+/* ir.h -- the value types of priori's intermediate representation.
+ *
+ * What a value of the graph holds once loaded or inferred: element type,
+ * shape, small constant values, and for sequences and optionals what their
+ * elements are; and the byte sizes every layer above counts with. The
+ * graph itself (nodes, values, subgraphs) is in model.h; operators see
+ * these types through the accessor API (ops/op.h), which includes this
+ * header, and never the graph.
+ */
+#ifndef PR_IR_H
+#define PR_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shape.h"
+
+#define PR_MAX_IO 1024      /* inputs/outputs a node may have */
+#define PR_CONST_MAX 4096   /* largest tensor whose values are tracked */
+
+/* Element values of a small tensor, row-major, in two views: ints (floats
+ * truncated toward zero, saturated) and doubles. Both always filled. */
+struct pr_const {
+    int64_t n;
+    int64_t *i;
+    double *f;
+};
+
+/* What a value holds. A sequence's dtype and shape describe its elements
+ * (shape: the extents all elements agree on, -1 where they differ, rank -1
+ * when their ranks differ); an optional's describe its element, whose kind
+ * is elem_kind (a tensor or a sequence). */
+enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
+
+#define PR_SEQ_MAX 256      /* longest sequence whose elements' shapes are tracked */
+
+struct pr_tensor {
+    struct pr_shape shape;
+    const struct pr_const *cval;  /* NULL unless values are known */
+    int dtype;                    /* enum pr_dtype; 0 unknown */
+    bool is_weight;               /* initializer or Constant output */
+    /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
+    unsigned char kind;           /* enum pr_kind */
+    unsigned char elem_kind;      /* optional: kind of its element (tensor or sequence) */
+    signed char has_value;        /* optional: 1 holds an element, 0 empty, -1 unknown */
+    int64_t seq_len;              /* sequence: number of elements, -1 unknown */
+    const struct pr_shape *elems; /* sequence: each element's shape when seq_len is
+                                     known and <= PR_SEQ_MAX; NULL otherwise */
+};
+
+/* Bytes of a value: a tensor's, a sequence's elements summed, an
+ * optional's element; *unknown when not knowable (ir.c). */
+uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflow);
+
+struct pr_value;
+/* Activation bytes of a graph value (0 for weights and unknown types);
+ * *ovf on overflow (ir.c). */
+uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf);
+
+#endif
