@@ -14,6 +14,20 @@
  * work is its MACs (eltwise: FLOPs - 2 MACs), its bytes are bytes read +
  * written at the graph's element types.
  *
+ * Eager spelling. The kernels are those an eager framework (PyTorch) runs
+ * for the graph, which differs from the exported graph in three places:
+ *   - a convolution with a bias input is two kernels: the convolution and
+ *     its bias add, or the BatchNorm the exporter folded into it (PyTorch
+ *     adds a convolution's bias in a kernel of its own; eval BatchNorm is
+ *     one): 2 FLOPs and 2 x output bytes per output element;
+ *   - scaled dot-product attention, which the exporters write as
+ *     MatMul -> scale -> mask -> Softmax -> MatMul, is one fused kernel
+ *     (mark_attention: pattern and byte count there); a per-head bias
+ *     added to the scores (Swin, MaxViT, T5 relative positions) marks an
+ *     attention written out by hand, whose products stay separate;
+ *   - an elementwise chain the exporter split (GELU as x / c -> Erf -> + c)
+ *     is one kernel (mark_fused).
+ *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
  *   device time  d = max(t_min, work / rate[c], s * bytes / bw[c])
@@ -109,77 +123,227 @@ static void add_group(struct pr_kgroup *g, int *n, const struct pr_kgroup *k)
     g[(*n)++] = *k;
 }
 
-/* Fusion of exporter chains: an eltwise kernel whose one computed input
- * comes from another eltwise kernel that nothing else reads, at the same
- * size (x / c -> Erf -> + c: the exporter's spelling of one GELU), runs in
- * its producer's kernel. fused[i] marks layer i. */
-static int mark_fused(const struct pr_analysis *a, const struct pr_kgroup *k, const bool *has, bool *fused)
+/* Which layer writes each value and how many nodes read it. */
+struct flow {
+    int *producer;   /* value -> layer, -1 none */
+    int *readers;    /* value -> number of reading nodes */
+    int *reader;     /* value -> the last layer reading it */
+};
+
+static int flow_of(const struct pr_analysis *a, struct flow *f)
 {
     const struct pr_graph *g = &a->model->graph;
-    int *producer = malloc(((size_t)g->nvalues + 1) * sizeof *producer);
-    int *readers = calloc((size_t)g->nvalues + 1, sizeof *readers);
-    if (!producer || !readers) {
-        free(producer), free(readers);
+    f->producer = malloc(((size_t)g->nvalues + 1) * sizeof *f->producer);
+    f->readers = calloc((size_t)g->nvalues + 1, sizeof *f->readers);
+    f->reader = malloc(((size_t)g->nvalues + 1) * sizeof *f->reader);
+    if (!f->producer || !f->readers || !f->reader)
         return -1;
-    }
     for (int v = 0; v < g->nvalues; v++)
-        producer[v] = -1;
+        f->producer[v] = -1;
     for (int i = 0; i < a->nlayers; i++) {
         const struct pr_node *n = &g->nodes[a->layers[i].node];
         for (int j = 0; j < n->nout; j++)
             if (n->out[j] >= 0 && n->out[j] < g->nvalues)
-                producer[n->out[j]] = i;
+                f->producer[n->out[j]] = i;
         for (int j = 0; j < n->nin; j++)
             if (n->in[j] >= 0 && n->in[j] < g->nvalues)
-                readers[n->in[j]]++;
+                f->readers[n->in[j]]++, f->reader[n->in[j]] = i;
     }
-    for (int i = 0; i < a->nlayers; i++) {
-        const struct pr_node *n = &g->nodes[a->layers[i].node];
-        if (!has[i] || k[i].cls != PR_KC_ELTWISE || n->nout != 1 || n->out[0] < 0)
-            continue;
-        int computed = -1, count = 0;
-        for (int j = 0; j < n->nin; j++) {
-            int v = n->in[j];
-            if (v >= 0 && v < g->nvalues && !g->values[v].t.cval && !g->values[v].t.is_weight)
-                computed = v, count++;
-        }
-        if (count != 1 || readers[computed] != 1 || producer[computed] < 0)
-            continue;
-        int p = producer[computed];
-        bool same = pr_shape_equal(&g->values[computed].t.shape, &g->values[n->out[0]].t.shape);
-        if (has[p] && k[p].cls == PR_KC_ELTWISE && same)
-            fused[i] = true;
-    }
-    free(producer), free(readers);
     return 0;
 }
 
-/* The kernel of every layer (has[i]: it runs one), fused ones removed. 0 / -1 OOM. */
+/* A computed value (not a weight, not a folded constant). */
+static bool computed(const struct pr_graph *g, int v)
+{
+    return v >= 0 && v < g->nvalues && !g->values[v].t.cval && !g->values[v].t.is_weight;
+}
+
+/* The one computed input of layer i (-1 when it has none or several). */
+static int sole_input(const struct pr_analysis *a, int i)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[a->layers[i].node];
+    int in = -1, count = 0;
+    for (int j = 0; j < n->nin; j++)
+        if (computed(g, n->in[j]))
+            in = n->in[j], count++;
+    return count == 1 ? in : -1;
+}
+
+/* Fusion of exporter chains: an eltwise kernel whose one computed input
+ * comes from another eltwise kernel that nothing else reads, at the same
+ * size (x / c -> Erf -> + c: the exporter's spelling of one GELU), runs in
+ * its producer's kernel. fused[i] marks layer i. */
+static void mark_fused(const struct pr_analysis *a, const struct flow *f, const struct pr_kgroup *k,
+                       const bool *has, bool *fused)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int i = 0; i < a->nlayers; i++) {
+        const struct pr_node *n = &g->nodes[a->layers[i].node];
+        int in = sole_input(a, i);
+        if (!has[i] || k[i].cls != PR_KC_ELTWISE || n->nout != 1 || n->out[0] < 0 || in < 0 || f->readers[in] != 1)
+            continue;
+        int p = f->producer[in];
+        if (p >= 0 && has[p] && k[p].cls == PR_KC_ELTWISE &&
+            pr_shape_equal(&g->values[in].t.shape, &g->values[n->out[0]].t.shape))
+            fused[i] = true;
+    }
+}
+
+static bool op_is(const struct pr_analysis *a, int i, const char *op)
+{
+    const struct pr_node *n = &a->model->graph.nodes[a->layers[i].node];
+    return n->domain[0] == 0 && strcmp(n->op_type, op) == 0;
+}
+
+/* A term of the scores that is the same for every head: rank < 3 (a
+ * scalar, a [L, L] mask) or extent 1 on the head axis (rank - 3). A
+ * learned per-head bias (Swin's, MaxViT's, T5's relative positions) is
+ * not. */
+static bool head_uniform(const struct pr_graph *g, int v)
+{
+    const struct pr_shape *s = &g->values[v].t.shape;
+    return s->rank >= 0 && (s->rank < 3 || s->dim[s->rank - 3] == 1);
+}
+
+/* The scores' path back through a scaling, masking or casting step i
+ * (Mul, Div, Add, Where, Cast whose other operands are head-uniform):
+ * the input that carries the scores (shape of out), -1 when i is not
+ * such a step. */
+static int score_step(const struct pr_analysis *a, int i, int out)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[a->layers[i].node];
+    if (!op_is(a, i, "Mul") && !op_is(a, i, "Div") && !op_is(a, i, "Add") && !op_is(a, i, "Where") &&
+        !op_is(a, i, "Cast"))
+        return -1;
+    int chain = -1;
+    for (int j = 0; j < n->nin; j++) {
+        int v = n->in[j];
+        if (v < 0 || v >= g->nvalues)
+            continue;
+        if (chain < 0 && computed(g, v) && pr_shape_equal(&g->values[v].t.shape, &g->values[out].t.shape))
+            chain = v;
+        else if (!head_uniform(g, v))
+            return -1;
+    }
+    return chain;
+}
+
+/* Scaled dot-product attention as the exporters spell it,
+ *   [Q * c] [K * c] -> MatMul -> (scale, head-uniform mask, cast)* ->
+ *   Softmax -> (Dropout, Cast)* -> MatMul(., V),
+ * runs in eager PyTorch as one kernel (scaled_dot_product_attention,
+ * flash or memory-efficient): the MACs of both products, the bytes of Q,
+ * K, V and the output (the score matrix is never written):
+ *   bytes = read(QK^T) + read(PV) - written(QK^T) + written(PV).
+ * Every other layer of the pattern is marked fused; k of the second
+ * product becomes the fused kernel. */
+static void mark_attention(const struct pr_analysis *a, const struct flow *f, struct pr_kgroup *k, const bool *has,
+                           bool *fused)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int s = 0; s < a->nlayers; s++) {
+        int drop[8], nd = 0, v = sole_input(a, s), m1 = -1, m2 = -1;
+        if (!has[s] || !op_is(a, s, "Softmax") || v < 0)
+            continue;
+        while (v >= 0 && f->readers[v] == 1 && f->producer[v] >= 0 && nd < 8) {
+            int p = f->producer[v];
+            if (has[p] && k[p].cls == PR_KC_ATTENTION) {
+                m1 = p;
+                break;
+            }
+            drop[nd++] = p;
+            v = score_step(a, p, v);
+        }
+        const struct pr_node *sn = &g->nodes[a->layers[s].node];
+        for (v = sn->out[0]; m1 >= 0 && v >= 0 && f->readers[v] == 1 && nd < 8;) {
+            int c = f->reader[v];
+            const struct pr_node *cn = &g->nodes[a->layers[c].node];
+            if (has[c] && k[c].cls == PR_KC_ATTENTION && cn->in[0] == v) {
+                m2 = c;
+                break;
+            }
+            if (!op_is(a, c, "Dropout") && !op_is(a, c, "Cast"))
+                break;
+            drop[nd++] = c;
+            v = cn->nout > 0 ? cn->out[0] : -1;
+        }
+        if (m1 < 0 || m2 < 0)
+            continue;
+        const struct pr_layer *L1 = &a->layers[m1], *L2 = &a->layers[m2];
+        double bytes = (double)L1->bytes_read + (double)L2->bytes_read - (double)L1->bytes_written +
+                       (double)L2->bytes_written;
+        k[m2].macs += k[m1].macs;
+        k[m2].bytes = bytes > k[m2].bytes ? bytes : k[m2].bytes;
+        fused[s] = fused[m1] = true;
+        for (int j = 0; j < nd; j++)
+            fused[drop[j]] = true;
+        /* the exporter's sqrt(scale) on Q and K (a scalar Mul read only here) */
+        const struct pr_node *n1 = &g->nodes[L1->node];
+        for (int j = 0; j < n1->nin; j++) {
+            int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1;
+            if (p >= 0 && f->readers[q] == 1 && op_is(a, p, "Mul") && score_step(a, p, q) >= 0)
+                fused[p] = true;
+        }
+    }
+}
+
+/* The eager companion of a convolution with a bias input: its bias add,
+ * or the BatchNorm the exporter folded into it, a kernel of its own in an
+ * eager framework (read and write the output once more: 2 FLOPs and
+ * 2 x output bytes per output element). False for other layers. */
+static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k,
+                           struct pr_kgroup *c)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[L->node];
+    if ((k->cls != PR_KC_CONV && k->cls != PR_KC_GROUPED) || n->nin < 3 || n->in[2] < 0 || n->nout < 1 ||
+        n->out[0] < 0)
+        return false;
+    double out = (double)L->bytes_written / (L->steps > 1 ? L->steps : 1), elem = pr_graph_float_bytes(a);
+    *c = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * out / elem, 2 * out};
+    return true;
+}
+
+/* The kernels of every layer, k[2i] and its companion k[2i + 1] (has[]:
+ * they run), fused ones removed. 0 / -1 OOM. */
 static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool *has)
 {
     bool *fused = calloc((size_t)a->nlayers + 1, sizeof *fused);
-    if (!fused)
-        return -1;
-    for (int i = 0; i < a->nlayers; i++)
-        has[i] = pr_layer_kernel(a, &a->layers[i], &k[i]);
-    int rc = mark_fused(a, k, has, fused);
-    for (int i = 0; i < a->nlayers; i++)
-        has[i] &= !fused[i];
-    free(fused);
+    struct pr_kgroup *one = malloc(((size_t)a->nlayers + 1) * sizeof *one);
+    bool *has1 = calloc((size_t)a->nlayers + 1, sizeof *has1);
+    int rc = fused && one && has1 ? 0 : -1;
+    for (int i = 0; rc == 0 && i < a->nlayers; i++)
+        has1[i] = pr_layer_kernel(a, &a->layers[i], &one[i]);
+    struct flow fl = {0};
+    if (rc == 0)
+        rc = flow_of(a, &fl);
+    if (rc == 0) {
+        mark_fused(a, &fl, one, has1, fused);
+        mark_attention(a, &fl, one, has1, fused);
+    }
+    free(fl.producer), free(fl.reader), free(fl.readers);
+    for (int i = 0; rc == 0 && i < a->nlayers; i++) {
+        has[2 * i] = has1[i] && !fused[i];
+        k[2 * i] = one[i];
+        has[2 * i + 1] = has[2 * i] && conv_companion(a, &a->layers[i], &one[i], &k[2 * i + 1]);
+    }
+    free(fused), free(one), free(has1);
     return rc;
 }
 
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
 {
-    size_t n1 = (size_t)a->nlayers + 1;
-    struct pr_kgroup *g = malloc(n1 * sizeof *g), *k = malloc(n1 * sizeof *k);
-    bool *has = calloc(n1, sizeof *has);
+    size_t n2 = 2 * (size_t)a->nlayers + 1;
+    struct pr_kgroup *g = malloc(n2 * sizeof *g), *k = malloc(n2 * sizeof *k);
+    bool *has = calloc(n2, sizeof *has);
     int n = 0;
     if (!g || !k || !has || layer_kernels(a, k, has) < 0) {
         free(g), free(k), free(has);
         return -1;
     }
-    for (int i = 0; i < a->nlayers; i++)
+    for (int i = 0; i < 2 * a->nlayers; i++)
         if (has[i])
             add_group(g, &n, &k[i]);
     free(k), free(has);
@@ -278,20 +442,20 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
     memset(o, 0, sizeof *o);
     o->samples = samples_per_call(a);
     size_t n1 = (size_t)a->nlayers + 1;
-    struct pr_kgroup *k = malloc(n1 * sizeof *k), *t = NULL;
-    bool *has = calloc(n1, sizeof *has);
+    struct pr_kgroup *k = malloc(2 * n1 * sizeof *k), *t = NULL;
+    bool *has = calloc(2 * n1, sizeof *has);
     o->layers = calloc(n1, sizeof *o->layers);
     int rc = !k || !has || !o->layers || layer_kernels(a, k, has) < 0 ? -1 : 0;
     for (int i = 0; rc == 0 && i < a->nlayers; i++) {
-        if (!has[i])
+        if (!has[2 * i])
             continue;
         struct pr_roof_layer *L = &o->layers[i];
-        int n = 1;
-        if (train && (n = pr_train_kernels(&k[i], 1, 0, 1, &t)) < 0) {
+        int n = has[2 * i + 1] ? 2 : 1;
+        if (train && (n = pr_train_kernels(&k[2 * i], n, 0, 1, &t)) < 0) {
             rc = -1;
             break;
         }
-        layer_add(r, train ? t : &k[i], n, scale, L);
+        layer_add(r, train ? t : &k[2 * i], n, scale, L);
         free(t);
         t = NULL;
         dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;

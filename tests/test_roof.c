@@ -1,11 +1,13 @@
 /* test_roof.c -- the roofline model of GPU profiles: its formulas on hand
  * values, the training-step convention, the fit recovering known
  * coefficients from synthetic calls at several batch sizes, held-out
- * validation on exact data, and Spearman's rank correlation. */
+ * validation on exact data, Spearman's rank correlation, and the eager
+ * kernels of a graph (fixtures/roof/eager.onnx). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "fit.h"
 #include "roofline.h"
 #include "test.h"
@@ -166,6 +168,57 @@ static void spearman_matches_the_hand_computed_value(void)
     CHECK(near(pr_spearman(x, r, 5), -1, 1e-12));
 }
 
+/* The group of class cls with macs MACs and bytes bytes in k[0..n) (NULL: none). */
+static const struct pr_kgroup *group_of(const struct pr_kgroup *k, int n, int cls, double macs, double bytes)
+{
+    for (int i = 0; i < n; i++)
+        if (k[i].cls == cls && k[i].macs == macs && k[i].bytes == bytes)
+            return &k[i];
+    return NULL;
+}
+
+static void roof_kernels_follow_the_eager_spelling(void)
+{
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_analysis an;
+    struct pr_err err = {0};
+    struct pr_options opt = {0};
+    if (pr_cli_load("fixtures/roof/eager.onnx", &m, &diag) != 0) {
+        CHECK(!"fixtures/roof/eager.onnx loads");
+        return;
+    }
+    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
+    struct pr_kgroup *k = NULL;
+    int n = pr_kernels_of(&an, &k);
+    double count = 0;
+    for (int i = 0; i < n; i++)
+        count += k[i].count;
+    /* conv: 4 x 8 x 8 outputs x 27 = 6912 MACs; read x 768 B + w 432 B + b 16 B, write 1024 B */
+    const struct pr_kgroup *g = group_of(k, n, PR_KC_CONV, 6912, 768 + 432 + 16 + 1024);
+    CHECK(g && g->count == 1);
+    /* its bias add: 256 outputs, 2 FLOPs and 2 x 4 B each; Relu: 256 FLOPs, 1024 B in and out */
+    double flops[2] = {0, 0};
+    for (int i = 0; i < n; i++)
+        if (k[i].cls == PR_KC_ELTWISE && k[i].bytes == 2048 && k[i].count == 1)
+            flops[k[i].flops == 512 ? 0 : 1] = k[i].flops;
+    CHECK(flops[0] == 512 && flops[1] == 256);
+    /* sdpa: one kernel of 2 x 4 x 4 x 8 (QK^T) + 2 x 4 x 8 x 4 (PV) MACs, q k v read and out
+     * written: 4 x 64 floats; its scales, mask and Softmax run inside */
+    g = group_of(k, n, PR_KC_ATTENTION, 512, 4 * 64 * 4);
+    CHECK(g && g->count == 1);
+    /* biased: QK^T (q, k read, scores written: 64 + 64 + 32 floats) and PV (scores, v read,
+     * out written: 32 + 64 + 64 floats) stay; the Softmax runs in the bias Add's kernel */
+    CHECK(group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4) && group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4)->count == 2);
+    CHECK(group_of(k, n, PR_KC_ELTWISE, 0, (32 + 32 + 32) * 4));
+    /* conv, bias add, relu, sdpa, qk2, bias add (+ Softmax), pv2 */
+    CHECK(count == 7);
+    free(k);
+    pr_analysis_free(&an);
+    pr_diag_free(&diag);
+    pr_model_free(&m);
+}
+
 void suite_roof(void);
 void suite_roof(void)
 {
@@ -176,4 +229,5 @@ void suite_roof(void)
     roof_fit_respects_the_spec_bounds();
     roof_holdout_on_exact_data_has_no_error();
     spearman_matches_the_hand_computed_value();
+    roof_kernels_follow_the_eager_spelling();
 }
