@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "text.h"
 #include "rfile.h"
 
 char *pr_json_read(const char *path, size_t max, enum pr_exit code, struct pr_err *err)

@@ -11,6 +11,8 @@
 #ifndef PR_REPORT_H
 #define PR_REPORT_H
 
+#include "text.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -45,11 +47,6 @@ int pr_report_html(const struct pr_analysis *a, const struct pr_estimate *e, FIL
 
 /* ---- helpers shared by the renderers (report_text.c) ---- */
 
-/* s with invalid UTF-8 replaced by U+FFFD, C0 control characters by '?',
- * and C1 controls, bidirectional overrides/isolates/marks, zero-width and
- * line separators by a visible "<U+202E>", truncated to max bytes ("..."
- * appended); malloc'ed (NULL on OOM). */
-char *pr_text_clean(const char *s, size_t max);
 /* Labels for names[0..n) in a table column width bytes wide: a name that
  * does not fit is shortened in the middle ("/home/.../A_classifier_v1.onnx"),
  * keeping its file name when there is room and always its shortest unique
