@@ -17,6 +17,10 @@
  *             + w_other/(peak*eff_other),  B_l/(bw*eff_mem))
  *   E = TDP * sum_l t_l    (peak in ops/s, one MAC = 2 ops)
  *
+ * Regime of a layer (reports of roofline profiles; priori llm for all):
+ * the term of its time that is largest -- compute (the work), memory
+ * (the bytes) or launch (t_layer, fitted profiles).
+ *
  * CO2e = E [J] / 3.6e6 [J/kWh] * PUE * intensity [g/kWh].
  * Baselines for the same latency t:
  *   ML CO2 Impact:     E = TDP * t                  (no PUE)
@@ -88,12 +92,19 @@ double pr_co2e_g(double energy_j, double pue, double g_per_kwh)
 static void linear_layer(const struct pr_coef *c, const double *work, double bytes, bool dispatch,
                          struct pr_layer_energy *le)
 {
-    le->time_s = bytes * c->t_byte + (dispatch ? c->t_layer : 0);
+    double compute = 0, memory = bytes * c->t_byte, launch = dispatch ? c->t_layer : 0;
+    le->time_s = memory + launch;
     le->energy_j = bytes * c->e_byte + (dispatch ? c->e_layer : 0);
     for (int k = 0; k < PR_EC_COUNT; k++) {
         le->time_s += work[k] * c->t_class[k];
         le->energy_j += work[k] * c->e_class[k];
+        compute += work[k] * c->t_class[k];
     }
+    /* the term with the largest share of the time (priori llm's regimes) */
+    le->regime = compute >= memory && compute >= launch ? PR_REGIME_COMPUTE
+               : memory >= launch ? PR_REGIME_MEMORY : PR_REGIME_LAUNCH;
+    if (le->time_s <= 0)
+        le->regime = PR_REGIME_NONE;
 }
 
 static void roofline_layer(const struct pr_spec *s, const double *work, double bytes, struct pr_layer_energy *le)
@@ -107,6 +118,7 @@ static void roofline_layer(const struct pr_spec *s, const double *work, double b
         memory = bytes / (s->mem_bw * PR_SPEC_EFF_MEM);
     le->time_s = compute > memory ? compute : memory;
     le->energy_j = s->tdp_w * le->time_s;
+    le->regime = le->time_s <= 0 ? PR_REGIME_NONE : compute > memory ? PR_REGIME_COMPUTE : PR_REGIME_MEMORY;
 }
 
 /* Roofline profiles (roofline.c): per call of the whole batch. */
