@@ -24,6 +24,7 @@ const struct pr_command pr_commands[] = {
     {"compare", pr_cmd_compare, &pr_spec_compare, "several models side by side, with ratios to the first"},
     {"diff", pr_cmd_diff, &pr_spec_diff, "what changed between two versions of a model, layer by layer"},
     {"check", pr_cmd_check, &pr_spec_check, "CI gate: fail (exit 1) when a budget or growth limit is breached"},
+    {"llm", pr_cmd_llm, &pr_spec_llm, "a decoder with a KV cache: prefill, decode per token, cache, request"},
     {0},
 };
 

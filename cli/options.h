@@ -30,9 +30,10 @@ enum {
     C_COMPARE = 1 << 5,
     C_DIFF = 1 << 6,
     C_CHECK = 1 << 7,
+    C_LLM = 1 << 8,
     C_REVIEW = C_COMPARE | C_DIFF | C_CHECK,
-    C_ESTIMATE = C_ANALYZE | C_REVIEW,   /* take --hw and estimate energy */
-    C_MODEL = C_ANALYZE | C_REVIEW | C_DB,   /* take --input, --dim, --value */
+    C_ESTIMATE = C_ANALYZE | C_REVIEW | C_LLM,   /* take --hw and estimate energy */
+    C_MODEL = C_ANALYZE | C_REVIEW | C_DB | C_LLM,   /* take --input, --dim, --value */
 };
 
 enum pr_opt_kind { K_FLAG, K_TEXT, K_NAME, K_BIND, K_ENERGY, K_FORMAT, K_TOP, K_COUNT, K_POSNUM };

@@ -267,7 +267,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
 {
     memset(kv, 0, sizeof *kv);
     const struct pr_graph *g = &m->graph;
-    bool via_fused, via_gqa;
+    bool via_fused = false, via_gqa = false;
     if (find_cache(m, h, kv, err, &via_fused, &via_gqa) < 0)
         return -1;
     char buf[400];

@@ -293,7 +293,7 @@ static int decode_affine(struct run *w, int K, struct pr_analysis *last, uint64_
         goto out;
     }
     const struct point *a = &pt[0], *z = &pt[K - 1];
-    uint64_t sl, st[5], skv;
+    uint64_t sl = 0, st[5] = {0}, skv = 0;
     scratch = malloc(((size_t)a->nlayers + 1) * sizeof *scratch);
     if (!scratch) {
         pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
