@@ -22,6 +22,17 @@ Writes, with random weights:
                    QKV MatMul and com.microsoft GroupQueryAttention,
                    SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
                    SwiGLU MLP.
+  mha_kv.onnx      com.microsoft MultiHeadAttention with past_key/past_value
+                   inputs named cache_k_{i}/cache_v_{i} [b, H, plen, dh] and
+                   outputs kv_k_{i}/kv_v_{i}: recognised by the operator's
+                   slots, not by names; token input "tokens" [b, slen].
+  attn_kv.onnx     com.microsoft Attention (packed QKV weights inside the op)
+                   with packed past_{i} [2, batch, H, past_len, dh] and
+                   present_{i} outputs.
+  gpt_renamed.onnx gpt_kv.onnx with the cache renamed cache_k.{i}/cache_v.{i}
+                   (outputs out_k.{i}/out_v.{i}), the lengths n_cached and
+                   n_new, and the cache's head dim a symbol kvh: nothing to
+                   recognise, every name given by the options.
 and decoders.json: each model's configuration (layers L, model width d,
 heads H, key/value heads Hkv, head size dh, MLP width d_ff, matrices in the
 MLP, vocabulary V), from which the tests work out the closed forms. For S
@@ -47,6 +58,8 @@ CONFIGS = {
     "gpt_kv": {"L": 2, "d": 64, "H": 4, "Hkv": 4, "dh": 16, "d_ff": 256, "mlp_mats": 2, "V": 100, "max_pos": 4096},
     "llama_kv": {"L": 3, "d": 96, "H": 6, "Hkv": 2, "dh": 16, "d_ff": 256, "mlp_mats": 3, "V": 120},
     "genai_gqa": {"L": 2, "d": 64, "H": 8, "Hkv": 2, "dh": 8, "d_ff": 192, "mlp_mats": 3, "V": 80},
+    "mha_kv": {"L": 2, "d": 32, "H": 4, "Hkv": 4, "dh": 8, "d_ff": 64, "mlp_mats": 2, "V": 50},
+    "attn_kv": {"L": 3, "d": 48, "H": 6, "Hkv": 6, "dh": 8, "d_ff": 96, "mlp_mats": 2, "V": 40},
 }
 
 
@@ -217,6 +230,95 @@ def genai(outdir):
     return path
 
 
+def fused(outdir, name):
+    """A decoder whose attention is one com.microsoft node per layer:
+    MultiHeadAttention (separate Q/K/V projections, past_key/past_value
+    slots 6 and 7) or Attention (packed QKV weights, packed past slot 4).
+    LayerNorm before attention and MLP, a two-matrix MLP with Relu."""
+    c = CONFIGS[name]
+    rng = np.random.default_rng(1)
+    L, d, H, dh, F, V = c["L"], c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
+    mha = name == "mha_kv"
+    b, p, s, t = ("b", "plen", "slen", "tlen") if mha else ("batch", "past_len", "seq_len", "total_len")
+    inits, nodes = [], []
+
+    def w(wname, *shape):
+        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), "W_" + wname))
+        return "W_" + wname
+
+    def node(op, ins, outs, domain="", **attrs):
+        nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), domain=domain, **attrs))
+        return outs[0]
+
+    inputs = [helper.make_tensor_value_info("tokens", TensorProto.INT64, [b, s])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [b, s, V])]
+    x = node("Gather", [w("embed", V, d), "tokens"], ["x0"], axis=0)
+    for i in range(L):
+        h = node("LayerNormalization", [x, w("ln%d" % i, d), w("lnb%d" % i, d)], ["h%d" % i], axis=-1)
+        if mha:
+            pk, pv, ok, ov = "cache_k_%d" % i, "cache_v_%d" % i, "kv_k_%d" % i, "kv_v_%d" % i
+            for n in (pk, pv):
+                inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, H, p, dh]))
+            for n in (ok, ov):
+                outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, H, t, dh]))
+            q = node("MatMul", [h, w("q%d" % i, d, d)], ["q%d" % i])
+            k = node("MatMul", [h, w("k%d" % i, d, d)], ["k%d" % i])
+            v = node("MatMul", [h, w("v%d" % i, d, d)], ["v%d" % i])
+            att = node("MultiHeadAttention", [q, k, v, "", "", "", pk, pv], ["att%d" % i, ok, ov],
+                       domain="com.microsoft", num_heads=H)
+        else:
+            pk, ok = "past_%d" % i, "present_%d" % i
+            inputs.append(helper.make_tensor_value_info(pk, TensorProto.FLOAT, [2, b, H, p, dh]))
+            outputs.append(helper.make_tensor_value_info(ok, TensorProto.FLOAT, [2, b, H, t, dh]))
+            att = node("Attention", [h, w("qkv%d" % i, d, 3 * d), w("qkvb%d" % i, 3 * d), "", pk], ["att%d" % i, ok],
+                       domain="com.microsoft", num_heads=H, unidirectional=1)
+        o = node("MatMul", [att, w("o%d" % i, d, d)], ["o%d" % i])
+        x = node("Add", [x, o], ["r%d" % i])
+        h2 = node("LayerNormalization", [x, w("ln2_%d" % i, d), w("ln2b_%d" % i, d)], ["h2_%d" % i], axis=-1)
+        u = node("Relu", [node("MatMul", [h2, w("up%d" % i, d, F)], ["u%d" % i])], ["ur%d" % i])
+        x = node("Add", [x, node("MatMul", [u, w("down%d" % i, F, d)], ["m%d" % i])], ["x%d" % (i + 1)])
+    node("MatMul", [x, w("lm_head", d, V)], ["logits"])
+    graph = helper.make_graph(nodes, name, inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    path = os.path.join(outdir, name + ".onnx")
+    onnx.save(model, path)
+    return path
+
+
+def renamed(outdir):
+    """gpt_kv.onnx with nothing recognisable: cache_k.{i}/cache_v.{i} in,
+    out_k.{i}/out_v.{i} out, lengths n_cached / n_new / n_all, and the
+    cache's head dim the symbol kvh (two symbols besides the batch)."""
+    m = onnx.load(os.path.join(outdir, "gpt_kv.onnx"))
+    g = m.graph
+    new = {}
+    for i in range(CONFIGS["gpt_kv"]["L"]):
+        for kv, short in (("key", "k"), ("value", "v")):
+            new["past_key_values.%d.%s" % (i, kv)] = "cache_%s.%d" % (short, i)
+            new["present.%d.%s" % (i, kv)] = "out_%s.%d" % (short, i)
+    syms = {"past_sequence_length": "n_cached", "sequence_length": "n_new", "total_sequence_length": "n_all"}
+    for vi in list(g.input) + list(g.output):
+        for k, dim in enumerate(vi.type.tensor_type.shape.dim):
+            if dim.dim_param in syms:
+                dim.dim_param = syms[dim.dim_param]
+            if vi.name in new and k == 1:
+                dim.dim_param = "kvh"
+        if vi.name in new:
+            vi.name = new[vi.name]
+    for n in g.node:
+        for k, name in enumerate(n.input):
+            if name in new:
+                n.input[k] = new[name]
+        for k, name in enumerate(n.output):
+            if name in new:
+                n.output[k] = new[name]
+    path = os.path.join(outdir, "gpt_renamed.onnx")
+    onnx.save(m, path)
+    return path
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_decoders.py OUTDIR")
@@ -225,6 +327,9 @@ def main():
     for name in ("gpt_kv", "llama_kv"):
         print("wrote", export_torch(outdir, name))
     print("wrote", genai(outdir))
+    print("wrote", fused(outdir, "mha_kv"))
+    print("wrote", fused(outdir, "attn_kv"))
+    print("wrote", renamed(outdir))
     with open(os.path.join(outdir, "decoders.json"), "w") as f:
         json.dump(CONFIGS, f, indent=1)
 
