@@ -411,9 +411,9 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     const struct pr_options *base = r->base ? r->base : &none;
     struct run w = {.m = m, .kv = kv, .r = r, .out = out, .err = err, .batch = r->batch > 0 ? r->batch : 1};
     int rc = -1;
-    if (r->prompt < 1 || r->generate < 1 || r->generate > 100000000 || r->prompt > INT64_MAX / 4 ||
+    if (r->prompt < 1 || r->generate < 1 || r->generate > 1000000 || r->prompt > INT64_MAX / 4 ||
         r->prompt + r->generate > INT64_MAX / 4) {
-        pr_err_set(err, PR_EXIT_USAGE, "the prompt and the tokens generated must be at least 1 (and at most 1e8 "
+        pr_err_set(err, PR_EXIT_USAGE, "the prompt and the tokens generated must be at least 1 (and at most 1,000,000 "
                    "tokens generated)");
         goto fail;
     }
