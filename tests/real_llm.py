@@ -2,8 +2,9 @@
 """real_llm.py -- `priori llm` on the decoders of tests/llm/make_decoders.py
 (GPT-2 and Llama style exported by torch in the Hugging Face Optimum
 layout, GroupQueryAttention in the onnxruntime-genai layout,
-com.microsoft MultiHeadAttention and Attention graphs, and a GPT whose
-cache has no recognisable names), every number against closed forms of
+com.microsoft MultiHeadAttention and Attention graphs, Optimum's merged
+decoder with its use_cache_branch If, and a GPT whose cache has no
+recognisable names), every number against closed forms of
 the configuration:
   a call with S new tokens after P cached ones, T = P + S, batch B:
     MACs = B*S*[L*(2*d^2 + 2*d*Hkv*dh + m*d*d_ff + 2*T*H*dh) + d*V]
@@ -67,6 +68,8 @@ def params_of(name, c):
     L, d, F, V = c["L"], c["d"], c["d_ff"], c["V"]
     if name == "mha_kv":   # two LayerNorms (scale, bias), Q K V O, up and down, embedding, head
         return V * d + L * (4 * d + 4 * d * d + 2 * d * F) + d * V
+    if name == "merged_kv":  # no norms: Q K V O, up and down
+        return V * d + L * (4 * d * d + 2 * d * F) + d * V
     if name == "attn_kv":  # packed QKV weights and bias, O
         return V * d + L * (4 * d + d * 3 * d + 3 * d + d * d + 2 * d * F) + d * V
     L, d, Hkv, dh, F, V = (c[k] for k in ("L", "d", "Hkv", "dh", "d_ff", "V"))
@@ -85,13 +88,18 @@ LAYOUT = {   # style, batch, past, new tokens, total symbols
     "genai_gqa": ("genai", "batch", "past_sequence_length", "sequence_length", ["total_sequence_length"]),
     "mha_kv": ("fused", "b", "plen", "slen", []),
     "attn_kv": ("fused", "batch", "past_len", "seq_len", []),
+    "merged_kv": ("optimum", "batch_size", "past_sequence_length", "sequence_length", []),
 }
 
 
 def check_request(where, r, c, B, P, G, params):
     L, Hkv, dh = c["L"], c["Hkv"], c["dh"]
     per_token = 2 * L * Hkv * dh * 4
-    check(r["complete"] and not r["warnings"], "%s: complete, no warnings %s" % (where, r["warnings"]))
+    # the merged decoder: its If is decided by use_cache_branch, false at prefill (then_branch not taken) and
+    # true when decoding (else_branch not taken); priori notes each branch it skips
+    skipped = ["node 10 'If_10' (If): the condition is known: %s_branch is not taken, not analysed, not counted" % k
+               for k in ("then", "else")] if r["layout"]["cache_flag_input"] else []
+    check(r["complete"] and r["warnings"] == skipped, "%s: complete, warnings %s" % (where, r["warnings"]))
     check(r["request"] == {"batch": B, "prompt": P, "generate": G}, "%s: request echoed" % where)
     pre = r["prefill"]
     want = closed_macs(c, B, P, 0)
@@ -134,6 +142,8 @@ def same_as_analyze(where, path, r, genai, syms):
         dims = ["--dim", "%s=%d" % (b, B), "--dim", "%s=%d" % (p, past), "--dim", "%s=%d" % (s, new)]
         for t in total:
             dims += ["--dim", "%s=%d" % (t, past + new)]
+        if r["layout"]["cache_flag_input"]:
+            dims += ["--value", "use_cache_branch=%d" % (past > 0)]
         rc, out, err = run("analyze", path, "--format", "json", *dims)
         if rc:
             check(False, "%s: analyze %s: %s" % (where, name, err))
@@ -158,6 +168,7 @@ try:
     make_decoders.fused(tmp, "mha_kv")
     make_decoders.fused(tmp, "attn_kv")
     make_decoders.renamed(tmp)
+    make_decoders.merged(tmp)
     sys.stdout = old
 
     # ---- each layout: recognition and closed forms ----
@@ -179,6 +190,8 @@ try:
             n = c["L"] * (1 if name == "attn_kv" else 2)
             check(len(lay["past_inputs"]) == n and len(lay["present_outputs"]) == n and lay["how"],
                   "%s: %d past inputs and present outputs" % (where, n))
+            check(lay["cache_flag_input"] == ("use_cache_branch" if name == "merged_kv" else None),
+                  "%s: use_cache_branch %s" % (where, lay["cache_flag_input"]))
             check_request(where, r, c, B, P, G, params)
             if (B, P, G) == (3, 33, 9):
                 same_as_analyze(where, path, r, name == "genai_gqa", (b, p, s, total))

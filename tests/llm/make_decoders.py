@@ -33,6 +33,9 @@ Writes, with random weights:
                    (outputs out_k.{i}/out_v.{i}), the lengths n_cached and
                    n_new, and the cache's head dim a symbol kvh: nothing to
                    recognise, every name given by the options.
+  merged_kv.onnx   the shape of Optimum's merged decoder: a bool input
+                   use_cache_branch [1] chooses, in an If, between appending
+                   the new keys/values to the past (true) or not (false).
 and decoders.json: each model's configuration (layers L, model width d,
 heads H, key/value heads Hkv, head size dh, MLP width d_ff, matrices in the
 MLP, vocabulary V), from which the tests work out the closed forms. For S
@@ -59,6 +62,7 @@ CONFIGS = {
     "llama_kv": {"L": 3, "d": 96, "H": 6, "Hkv": 2, "dh": 16, "d_ff": 256, "mlp_mats": 3, "V": 120},
     "genai_gqa": {"L": 2, "d": 64, "H": 8, "Hkv": 2, "dh": 8, "d_ff": 192, "mlp_mats": 3, "V": 80},
     "mha_kv": {"L": 2, "d": 32, "H": 4, "Hkv": 4, "dh": 8, "d_ff": 64, "mlp_mats": 2, "V": 50},
+    "merged_kv": {"L": 1, "d": 32, "H": 2, "Hkv": 2, "dh": 16, "d_ff": 64, "mlp_mats": 2, "V": 30},
     "attn_kv": {"L": 3, "d": 48, "H": 6, "Hkv": 6, "dh": 8, "d_ff": 96, "mlp_mats": 2, "V": 40},
 }
 
@@ -287,6 +291,72 @@ def fused(outdir, name):
     return path
 
 
+def merged(outdir):
+    """One layer; the cache is joined inside If(use_cache_branch): then
+    Concat(past, new) on the length axis, else the new keys/values alone."""
+    c = CONFIGS["merged_kv"]
+    rng = np.random.default_rng(2)
+    d, H, dh, F, V = c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
+    inits, nodes = [], []
+
+    def w(wname, *shape):
+        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), "W_" + wname))
+        return "W_" + wname
+
+    def node(op, ins, outs, **attrs):
+        nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), **attrs))
+        return outs[0]
+
+    shape = "heads_shape"
+    inits.append(numpy_helper.from_array(np.array([0, 0, H, dh], dtype=np.int64), shape))
+    b, p, s, t = "batch_size", "past_sequence_length", "sequence_length", "past_sequence_length + sequence_length"
+    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [b, s]),
+              helper.make_tensor_value_info("past_key_values.0.key", TensorProto.FLOAT, [b, H, p, dh]),
+              helper.make_tensor_value_info("past_key_values.0.value", TensorProto.FLOAT, [b, H, p, dh]),
+              helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [b, s, V]),
+               helper.make_tensor_value_info("present.0.key", TensorProto.FLOAT, [b, H, t, dh]),
+               helper.make_tensor_value_info("present.0.value", TensorProto.FLOAT, [b, H, t, dh])]
+    x = node("Gather", [w("embed", V, d), "input_ids"], ["x"], axis=0)
+    heads = {}
+    for n in ("q", "k", "v"):
+        y = node("MatMul", [x, w(n, d, d)], [n + "_flat"])
+        y = node("Reshape", [y, shape], [n + "_4d"])
+        heads[n] = node("Transpose", [y], [n + "_h"], perm=[0, 2, 1, 3])
+
+    def branch(name, join):
+        outs = []
+        bnodes = []
+        for kv, past in (("k", "past_key_values.0.key"), ("v", "past_key_values.0.value")):
+            o = "%s_%s_all" % (name, kv)
+            if join:
+                bnodes.append(helper.make_node("Concat", [past, heads[kv]], [o], axis=2, name=o))
+            else:
+                bnodes.append(helper.make_node("Identity", [heads[kv]], [o], name=o))
+            outs.append(helper.make_tensor_value_info(o, TensorProto.FLOAT, None))
+        return helper.make_graph(bnodes, name, [], outs)
+
+    node("If", ["use_cache_branch"], ["present.0.key", "present.0.value"],
+         then_branch=branch("with_past", True), else_branch=branch("without_past", False))
+    kt = node("Transpose", ["present.0.key"], ["kt"], perm=[0, 1, 3, 2])
+    sc = node("MatMul", [heads["q"], kt], ["scores"])
+    pr = node("Softmax", [sc], ["probs"], axis=-1)
+    a = node("MatMul", [pr, "present.0.value"], ["att_h"])
+    a = node("Transpose", [a], ["att_t"], perm=[0, 2, 1, 3])
+    inits.append(numpy_helper.from_array(np.array([0, 0, d], dtype=np.int64), "flat_shape"))
+    a = node("Reshape", [a, "flat_shape"], ["att"])
+    x = node("Add", [x, node("MatMul", [a, w("o", d, d)], ["o"])], ["r"])
+    u = node("Relu", [node("MatMul", [x, w("up", d, F)], ["u"])], ["ur"])
+    x = node("Add", [x, node("MatMul", [u, w("down", F, d)], ["m"])], ["x2"])
+    node("MatMul", [x, w("lm_head", d, V)], ["logits"])
+    graph = helper.make_graph(nodes, "merged_kv", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path = os.path.join(outdir, "merged_kv.onnx")
+    onnx.save(model, path)
+    return path
+
+
 def renamed(outdir):
     """gpt_kv.onnx with nothing recognisable: cache_k.{i}/cache_v.{i} in,
     out_k.{i}/out_v.{i} out, lengths n_cached / n_new / n_all, and the
@@ -330,6 +400,7 @@ def main():
     print("wrote", fused(outdir, "mha_kv"))
     print("wrote", fused(outdir, "attn_kv"))
     print("wrote", renamed(outdir))
+    print("wrote", merged(outdir))
     with open(os.path.join(outdir, "decoders.json"), "w") as f:
         json.dump(CONFIGS, f, indent=1)
 
