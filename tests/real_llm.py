@@ -342,6 +342,16 @@ try:
         check(str(r["request_total"]["macs"]) in d.text.get("kpi-request-macs", "") and
               str(r["kv_cache"]["bytes_per_token"]) in d.text.get("kpi-kv-token", "") and
               "kpi-ttft" in d.ids, "html DOM: exact request MACs and KV bytes per token, time to first token")
+
+    # ---- memcheck: a run with --hw, and an error path ----
+    if shutil.which("valgrind") and "san" not in PRIORI:
+        for args in ([os.path.join(tmp, "genai_gqa.onnx"), "--prompt", 9, "--generate", 17, "--format", "html"] + HW,
+                     [ren, "--prompt", 8, "--generate", 12, "--kv-inputs", "cache_*"]):
+            p = subprocess.run(["valgrind", "-q", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+                                "--error-exitcode=99", PRIORI, "llm"] + [str(a) for a in args],
+                               capture_output=True, text=True)
+            check(p.returncode in (0, 3), "valgrind: no error, no leak: llm %s (exit %d) %s" % (
+                args[1:], p.returncode, p.stderr[-600:]))
 finally:
     shutil.rmtree(tmp)
 
