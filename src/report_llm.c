@@ -426,8 +426,8 @@ static void chart(FILE *f, const char *id, const char *title, const struct pr_ll
         if (i == 0 || v > hi)
             hi = v;
     }
-    if (hi <= lo)
-        hi = lo + 1;
+    if (hi <= lo)   /* flat: the labels show the one value, the line lies at the bottom */
+        hi = lo + (lo > 0 ? lo * 1e-4 : 1);
     double c0 = (double)l->steps[0].context, c1 = (double)l->steps[n - 1].context;
     if (c1 <= c0)
         c1 = c0 + 1;
