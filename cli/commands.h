@@ -32,4 +32,7 @@ extern const struct pr_cmd_spec pr_spec_diff;
 int pr_cmd_check(int argc, char **argv);
 extern const struct pr_cmd_spec pr_spec_check;
 
+int pr_cmd_sweep(int argc, char **argv);
+extern const struct pr_cmd_spec pr_spec_sweep;
+
 #endif
