@@ -174,14 +174,8 @@ static int table(const struct pr_sweep *s, FILE *f)
     }
     for (int k = 0; k < s->naxes; k++)
         free(syms[k]);
-    for (int i = 0; i < s->npoints; i++)
-        if (s->points[i].error) {
-            char *e = pr_text_clean(s->points[i].error, 400);
-            fprintf(f, "\npoint %d failed: %s", i, e ? e : "?");
-            free(e);
-        }
     if (s->diag.count)
-        fputs("\n\nwarnings:\n", f);
+        fputs("\nwarnings:\n", f);
     for (size_t i = 0; i < s->diag.count; i++) {
         char *w = pr_text_clean(s->diag.msgs[i], 1000);
         fprintf(f, "  %s\n", w ? w : "?");

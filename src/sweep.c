@@ -226,9 +226,9 @@ static int probe(struct pr_model *m, const struct pr_sweep_opts *o, struct pr_sw
         size_t used = 0;
         for (int i = 0; i < an.nunbound && used < sizeof list - 8; i++)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "", an.unbound[i]);
-        pr_diag_add(&s->diag, "--dim %s: the model has no symbol '%s' that is not otherwise bound (%s%s); "
-                    "every point has the same counts", o->axes[k].symbol, o->axes[k].symbol,
-                    an.nunbound ? "its symbols: " : "it has no unbound symbol", list);
+        pr_diag_add(&s->diag, "--dim %s: the model has no symbolic dimension '%s' (%s%s); every point has the "
+                    "same counts", o->axes[k].symbol, o->axes[k].symbol,
+                    an.nunbound ? "its unbound symbols: " : "it has no unbound symbol", list);
     }
     pr_analysis_free(&an);
     return 0;
