@@ -377,6 +377,7 @@ static int json(const struct pr_sweep *s, FILE *f)
 struct axis {
     bool log;
     double lo, hi;              /* data range in axis units (log10 when log) */
+    double step;                /* linear: between ticks */
     double pix0, pix1;
 };
 
@@ -389,7 +390,7 @@ static double amap(const struct axis *a, double v)
 /* Chooses the scale of values in [vmin, vmax] (vmin > 0 for log): log when
  * they span two decades or more; linear from 0 (from_zero) or a nice lower
  * bound. */
-static void axis_fit(struct axis *a, double vmin, double vmax, bool from_zero)
+static void axis_fit(struct axis *a, double vmin, double vmax, bool from_zero, bool bytes)
 {
     a->log = vmin > 0 && vmax / vmin >= 100;
     if (a->log) {
@@ -399,7 +400,11 @@ static void axis_fit(struct axis *a, double vmin, double vmax, bool from_zero)
             a->hi = a->lo + 1;
         return;
     }
-    double step = pr_html_nice_step(vmax - (from_zero ? 0 : vmin) > 0 ? vmax - (from_zero ? 0 : vmin) : 1, 4);
+    double span = vmax - (from_zero ? 0 : vmin) > 0 ? vmax - (from_zero ? 0 : vmin) : 1, unit = 1;
+    while (bytes && span / unit >= 1024)   /* bytes: a nice step in KiB, MiB, ... */
+        unit *= 1024;
+    double step = pr_html_nice_step(span / unit, 4) * unit;
+    a->step = step;
     a->lo = from_zero ? 0 : floor(vmin / step) * step;
     a->hi = ceil(vmax / step) * step;
     if (a->hi <= a->lo)
@@ -414,12 +419,19 @@ static void tick_text(int m, double v, char *buf, size_t size)
         human(m, v, (uint64_t)llround(v), buf, size);
 }
 
-/* Ticks of axis a: at powers of ten when log, else nice steps. vertical:
+/* Ticks of axis a: at powers of ten when log (bytes: powers of 2^5 or
+ * 2^10, so that the binary units read round), else nice steps. vertical:
  * the y axis (labels left of the plot), else x. */
 static void ticks(FILE *f, const struct axis *a, bool vertical, int m)
 {
-    double step = a->log ? 1 : pr_html_nice_step(a->hi - a->lo, vertical ? 4 : 6);
-    for (double t = a->lo; t <= a->hi + step / 2; t += step) {
+    bool bytes = m >= 0 && metrics[m].unit == U_BYTES && a->log;
+    double step = a->log ? 1 : a->step, t0 = a->lo;
+    if (bytes) {   /* in log10 units: 2^e is e * log10(2) */
+        double span2 = (a->hi - a->lo) / log10(2.0), e = span2 > 40 ? 10 : span2 > 12 ? 5 : 1;
+        step = e * log10(2.0);
+        t0 = ceil(a->lo / step - 1e-9) * step;
+    }
+    for (double t = t0; t <= a->hi + 1e-9; t += step) {
         double v = a->log ? pow(10, t) : t;
         double pos = a->pix0 + (a->pix1 - a->pix0) * (t - a->lo) / (a->hi - a->lo);
         char lab[32];
@@ -471,8 +483,8 @@ static void chart(FILE *f, const struct pr_sweep *s, int m, double *buf)
         ymax = d > ymax ? d : ymax;
     }
     struct axis ax = {.pix0 = CL, .pix1 = CW - CR}, ay = {.pix0 = CH - CB, .pix1 = CT};
-    axis_fit(&ax, xmin, xmax, false);
-    axis_fit(&ay, ymin > 0 ? ymin : 0, ymax, true);
+    axis_fit(&ax, xmin, xmax, false, false);
+    axis_fit(&ay, ymin > 0 ? ymin : 0, ymax, true, metrics[m].unit == U_BYTES);
     fprintf(f, "<section class=\"card chartcard\" id=\"chart-%s\"><h2>%s</h2>\n", metrics[m].key, metrics[m].title);
     fprintf(f, "<svg class=\"chart sweep\" data-metric=\"%s\" data-xscale=\"%s\" data-yscale=\"%s\" viewBox=\"0 0 %d "
             "%d\" role=\"img\" aria-label=\"%s against ", metrics[m].key, ax.log ? "log" : "linear",
