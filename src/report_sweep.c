@@ -127,9 +127,9 @@ static void what(FILE *f, const struct pr_sweep *s, bool html)
 
 static void energy_line(FILE *f, const struct pr_sweep *s)
 {
-    fprintf(f, "energy on %s; CO2e at %.0f g/kWh (%s), PUE %g; %s\n", s->estimate_desc, s->g_per_kwh,
-            s->carbon_source ? s->carbon_source : "", s->pue,
-            s->roofline ? "latency and energy per call of the whole batch" : "latency and energy per inference");
+    fprintf(f, "energy on %s;\n%s; CO2e at %.0f g/kWh (%s), PUE %g\n", s->estimate_desc,
+            s->roofline ? "latency and energy per call of the whole batch" : "latency and energy per inference",
+            s->g_per_kwh, s->carbon_source ? s->carbon_source : "", s->pue);
 }
 
 /* ---- table and Markdown ---- */
