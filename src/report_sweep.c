@@ -125,9 +125,18 @@ static void what(FILE *f, const struct pr_sweep *s, bool html)
         fprintf(f, " (%d x %d)", s->axes[0].n, s->axes[1].n);
 }
 
+/* What the estimates of s are: "PROFILE (fitted; typical error +-u%, ...)". */
+static const char *describe(const struct pr_sweep *s, char *buf, size_t size)
+{
+    struct pr_estimate e = {.profile = s->profile, .method = s->method, .uncertainty_pct = s->uncertainty_pct,
+                            .uncertainty_p90_pct = s->uncertainty_p90_pct};
+    return pr_estimate_describe(&e, buf, size);
+}
+
 static void energy_line(FILE *f, const struct pr_sweep *s)
 {
-    fprintf(f, "energy on %s;\n%s; CO2e at %.0f g/kWh (%s), PUE %g\n", s->estimate_desc,
+    char desc[320];
+    fprintf(f, "energy on %s;\n%s; CO2e at %.0f g/kWh (%s), PUE %g\n", describe(s, desc, sizeof desc),
             s->roofline ? "latency and energy per call of the whole batch" : "latency and energy per inference",
             s->g_per_kwh, s->carbon_source ? s->carbon_source : "", s->pue);
 }
@@ -324,7 +333,9 @@ static int json(const struct pr_sweep *s, FILE *f)
         if (e) {
             pr_jb_add(&b, e, "profile", pr_jb_str(&b, p->id));
             pr_jb_add(&b, e, "hardware", pr_jb_str(&b, p->hardware));
-            pr_jb_add(&b, e, "description", pr_jb_str(&b, s->estimate_desc));
+            char desc[320];
+            pr_jb_add(&b, e, "method", pr_jb_str(&b, pr_method_name[s->method]));
+            pr_jb_add(&b, e, "description", pr_jb_str(&b, describe(s, desc, sizeof desc)));
             pr_jb_add(&b, e, "per", pr_jb_str(&b, s->roofline ? "call" : "inference"));
             pr_jb_add(&b, e, "uncertainty_pct", num_or_null(&b, s->uncertainty_pct));
             pr_jb_add(&b, e, "uncertainty_p90_pct", num_or_null(&b, s->uncertainty_p90_pct));
@@ -598,8 +609,9 @@ static int html(const struct pr_sweep *s, FILE *f)
     what(f, s, true);
     fputs("</p>", f);
     if (s->profile) {
+        char desc[320];
         fputs("<p class=\"sub\" id=\"energy\">", f);
-        pr_html_text(f, s->estimate_desc, 300);
+        pr_html_text(f, describe(s, desc, sizeof desc), 300);
         fprintf(f, "; CO2e at %.0f g/kWh, PUE %g; %s</p>", s->g_per_kwh, s->pue,
                 s->roofline ? "latency and energy per call of the whole batch" : "latency and energy per inference");
     }

@@ -275,7 +275,7 @@ static int run_point(struct pr_model *m, const struct pr_sweep_opts *o, struct p
                 s->pue = est.pue;
                 s->g_per_kwh = est.g_per_kwh;
                 s->carbon_source = est.carbon_source;
-                pr_estimate_describe(&est, s->estimate_desc, sizeof s->estimate_desc);
+                s->method = est.method;
             }
             pr_estimate_free(&est);
         }

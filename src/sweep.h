@@ -81,9 +81,9 @@ struct pr_sweep {
     /* with a profile: what every point's estimate is (the same profile) */
     const struct pr_profile *profile;
     bool roofline;                      /* latency and energy are per call of the batch */
+    enum pr_method method;
     double uncertainty_pct, uncertainty_p90_pct, pue, g_per_kwh;
     const char *carbon_source;
-    char estimate_desc[320];            /* pr_estimate_describe() */
     struct pr_diag diag;                /* warnings of every point, each once */
 };
 

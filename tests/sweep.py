@@ -279,6 +279,9 @@ def errors(tmp, att):
     rc, out, err = run("sweep", fx, "--dim", "seq=64,256")
     check(rc == 3 and out == "" and "the analysis fails at every point of the sweep" in err,
           "every point fails: exit %d %r" % (rc, err))
+    # analyze refers a range to sweep
+    rc, out, err = run("analyze", att, "--dim", "seq=1..8")
+    check(rc == 2 and "(a range of values is for 'priori sweep')" in err, "analyze --dim seq=1..8: %r" % err)
     # help
     rc, out, _ = run("help", "sweep")
     check(rc == 0 and "--dim SYMBOL=RANGE" in out and "--hw ID" in out and "--input NAME=DIMS" in out, "help sweep")
