@@ -147,6 +147,26 @@ for pt in rep["points"]:
     assert 'title="%.9g"' % pt["energy_j"] in dom, pt["energy_j"]   # the table's exact value
 EOF
 
+# more than 10 values of the second symbol: 10 lines, and the legend says so;
+# a point that fails: a marked row, a gap, the note above the charts
+"$PYTHON" - "$tmp" <<'EOF' || bad "could not write the fixed-seq model"
+import os, sys
+sys.path.insert(0, "tests")
+import sweep
+sweep.fixedseq(os.path.join(sys.argv[1], "fixedseq.onnx"))
+EOF
+"$PRIORI" sweep "$tmp/attention.onnx" --dim seq=1,2 --dim batch=1..12 --format html -o "$tmp/many.html" -q &&
+    "$PRIORI" sweep "$tmp/fixedseq.onnx" --dim seq=64,128,256 --format html -o "$tmp/fail.html" -q \
+    && ok || bad "sweep --format html (12 series, failed points)"
+"$PYTHON" - "$tmp/many.html" "$tmp/fail.html" <<'EOF' && ok || bad "series cap or failed points in the HTML"
+import sys
+many, fail = (open(p, encoding="utf-8").read() for p in sys.argv[1:])
+assert many.count('class="series"') == 6 * 10 and "(10 of its 12 values; the table has every point)" in many
+assert many.count('<circle class="pt"') == 6 * 10 * 2 and many.count("<tr><td") == 24
+assert "The analysis fails at 2 of the 3 points" in fail and fail.count('<tr class="failed">') == 2
+assert fail.count('<circle class="pt"') == 6 and "cannot reshape 1x64x64 into 1x128x64" in fail
+EOF
+
 # hostile: a symbol with markup, an operator and node names with markup and escapes
 "$PRIORI" sweep "$tmp/hostile.onnx" --dim '<img src=x onerror=alert(1)>=1,2,1000' --format html -o "$tmp/hostile.html" -q \
     && ok || bad "sweep of the hostile model"
