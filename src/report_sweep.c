@@ -160,8 +160,12 @@ static int table(const struct pr_sweep *s, FILE *f)
     if (s->profile)
         energy_line(f, s);
     fputc('\n', f);
-    for (int k = 0; k < s->naxes; k++)
-        fprintf(f, "%10s  ", syms[k] ? syms[k] : "?");
+    int width[PR_SWEEP_MAX_AXES] = {10, 10};   /* a long symbol widens its column */
+    for (int k = 0; k < s->naxes; k++) {
+        size_t n = syms[k] ? strlen(syms[k]) : 1;
+        width[k] = n > 10 ? (int)(n < 60 ? n : 60) : 10;
+        fprintf(f, "%*s  ", width[k], syms[k] ? syms[k] : "?");
+    }
     for (int m = 0; m < NMETRICS; m++)
         if (shown(s, m))
             fprintf(f, "%12s  ", metrics[m].title);
@@ -171,7 +175,7 @@ static int table(const struct pr_sweep *s, FILE *f)
     for (int i = 0; i < s->npoints; i++) {
         const struct pr_sweep_point *p = &s->points[i];
         for (int k = 0; k < s->naxes; k++)
-            fprintf(f, "%10lld  ", (long long)p->at[k]);
+            fprintf(f, "%*lld  ", width[k], (long long)p->at[k]);
         for (int m = 0; m < NMETRICS; m++)
             if (shown(s, m)) {
                 char b[32];
