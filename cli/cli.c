@@ -1,6 +1,7 @@
 /* cli.c -- option values, model loading and atomic output shared by the
  * commands (see cli.h). */
 #include "cli.h"
+#include "sweep.h"
 
 #include "atomic.h"
 #include "json.h"
@@ -118,7 +119,9 @@ int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *o
         char *num = pr_cli_split_binding(val);
         long long v;
         if (!num || pr_cli_parse_int(num, 0, (1LL << 40), &v) < 0)
-            return pr_cli_usage_error(cmd, "--dim %s: expected SYMBOL=N with N a non-negative integer", val);
+            return pr_cli_usage_error(cmd, "--dim %s%s%s: expected SYMBOL=N with N a non-negative integer%s", val,
+                                      num ? "=" : "", num ? num : "", num && pr_sweep_is_range(num)
+                                      ? " (a range of values is for 'priori sweep')" : "");
         d->symbol = val;
         d->value = v;
         s->ndims++;

@@ -34,5 +34,7 @@ extern const struct pr_cmd_spec pr_spec_check;
 
 int pr_cmd_llm(int argc, char **argv);
 extern const struct pr_cmd_spec pr_spec_llm;
+int pr_cmd_sweep(int argc, char **argv);
+extern const struct pr_cmd_spec pr_spec_sweep;
 
 #endif

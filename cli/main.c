@@ -17,6 +17,7 @@
 
 const struct pr_command pr_commands[] = {
     {"analyze", pr_cmd_analyze, &pr_spec_analyze, "per-layer costs and totals of one model"},
+    {"sweep", pr_cmd_sweep, &pr_spec_sweep, "cost curves: totals over a range of a symbolic dimension"},
     {"ops", pr_cmd_ops, &pr_spec_ops, "the operators priori counts, with their formulas"},
     {"hw", pr_cmd_hw, &pr_spec_hw, "hardware profiles of the energy database: list, show"},
     {"calibrate", pr_cmd_calibrate, &pr_spec_calibrate, "fit the energy profiles to their measurements"},

@@ -8,6 +8,7 @@
  * readers (energy_cli.c, cli.c), which keep their messages.
  */
 #include "options.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <math.h>
@@ -68,6 +69,14 @@ static int read_value(struct pr_args *a, int id, const char *opt, char *val)
         int rc = pr_cli_shapes_option(&a->shapes[a->nshapes - 1], cmd, pr_opt_table[id].name, val);
         return rc > 1 ? rc : 0;
     }
+    case K_RANGE: {
+        if (pr_sweep_is_range(val)) {
+            a->ranges[a->nranges++] = val;
+            return 0;
+        }
+        int rc = pr_cli_shapes_option(&a->shapes[a->nshapes - 1], cmd, "--dim", val);
+        return rc > 1 ? rc : 0;
+    }
     case K_ENERGY: {
         int rc = pr_energy_option(&a->energy, cmd, pr_opt_table[id].name, val);
         return rc > 1 ? rc : 0;
@@ -116,7 +125,8 @@ int pr_args_parse(struct pr_args *a, const struct pr_cmd_spec *cmd, int argc, ch
     a->cmd = cmd;
     a->format = cmd->nformats ? cmd->formats[0] : PR_FORMAT_TABLE;
     a->pos = calloc((size_t)argc + 1, sizeof *a->pos);
-    if (!a->pos) {
+    a->ranges = calloc((size_t)argc + 1, sizeof *a->ranges);
+    if (!a->pos || !a->ranges) {
         fprintf(stderr, "priori: out of memory\n");
         return PR_EXIT_INTERNAL;
     }
@@ -153,6 +163,7 @@ void pr_args_free(struct pr_args *a)
         pr_cli_shapes_free(&a->shapes[k]);
     free(a->shapes);
     free(a->pos);
+    free(a->ranges);
     memset(a, 0, sizeof *a);
 }
 

@@ -31,12 +31,13 @@ enum {
     C_DIFF = 1 << 6,
     C_CHECK = 1 << 7,
     C_LLM = 1 << 8,
+    C_SWEEP = 1 << 9,
     C_REVIEW = C_COMPARE | C_DIFF | C_CHECK,
-    C_ESTIMATE = C_ANALYZE | C_REVIEW | C_LLM,   /* take --hw and estimate energy */
+    C_ESTIMATE = C_ANALYZE | C_REVIEW | C_LLM | C_SWEEP,   /* take --hw and estimate energy */
     C_MODEL = C_ANALYZE | C_REVIEW | C_DB | C_LLM,   /* take --input, --dim, --value */
 };
 
-enum pr_opt_kind { K_FLAG, K_TEXT, K_NAME, K_BIND, K_ENERGY, K_FORMAT, K_TOP, K_COUNT, K_POSNUM };
+enum pr_opt_kind { K_FLAG, K_TEXT, K_NAME, K_BIND, K_ENERGY, K_FORMAT, K_TOP, K_COUNT, K_POSNUM, K_RANGE };
 
 enum pr_opt {
 #define OPT(id, name, alias, value, kind, cmds, help) OPT_##id,
@@ -80,6 +81,10 @@ struct pr_args {
      * are in shapes[0]. */
     struct pr_cli_shapes *shapes;
     int nshapes;
+    /* RANGE values that are ranges or lists (sweep's --dim SYMBOL=A..B*K),
+     * in order; a RANGE value with one number is a BIND --dim in shapes. */
+    char **ranges;
+    int nranges;
 };
 
 /* Parses argv (after the command name) into a. 0; -1 when help was printed

@@ -349,6 +349,7 @@ void pr_analysis_free(struct pr_analysis *a)
     free(a->unbound);
     free(a->assumptions);
     pr_diag_free(&a->diag);
+    pr_arena_free(&a->arena);
     memset(a, 0, sizeof *a);
 }
 

@@ -122,7 +122,7 @@ static uint64_t assume(struct walk *w, const char *fmt, ...)
     int i = pr_names_get(&w->assumed, buf);
     if (i < 0) {
         struct pr_analysis *a = w->a;
-        const char *copy = pr_arena_strdup(&w->m->arena, buf);
+        const char *copy = pr_arena_strdup(&w->a->arena, buf);
         const char **list = realloc(a->assumptions, (size_t)(a->nassumptions + 1) * sizeof *list);
         if (list)
             a->assumptions = list;
@@ -226,7 +226,7 @@ static int symbols_unbound(struct pr_symbols *s, const char *name)
     w->used_at[w->level] |= assume(w, "data-dependent extent '%s' unbound (bind it with --dim %s=N)", name, name);
     if (symbol_unbound_seen(w, name))
         return 0;
-    const char *copy = pr_arena_strdup(&w->m->arena, name);
+    const char *copy = pr_arena_strdup(&w->a->arena, name);
     if (copy)
         symbol_unbound_add(w, copy);
     return 1;
@@ -415,7 +415,7 @@ static int bind_value(struct walk *w, const struct pr_value *v, const struct pr_
     if (given)
         d.shape = *given;
     if (!known->t)
-        return pr_value_parse(v->name, known->text, d.dtype, &d.shape, &w->m->arena, t, w->err);
+        return pr_value_parse(v->name, known->text, d.dtype, &d.shape, &w->a->arena, t, w->err);
     *t = *known->t;
     struct pr_err e = {0};
     if (pr_value_check(v->name, t, d.dtype, &d.shape, &e) < 0)   /* like --input: a warning, the value wins */
@@ -792,7 +792,7 @@ static const char *unknown_input_why(struct walk *w, const struct pr_node *n)
     }
     else
         snprintf(buf, sizeof buf, "input '%s' has an unknown shape", name);
-    return pr_arena_strdup(&w->m->arena, buf);
+    return pr_arena_strdup(&w->a->arena, buf);
 }
 
 /* A node failed with error msg while its types rest on the assumptions in
@@ -811,7 +811,7 @@ static const char *assumption_failure(struct walk *w, const struct pr_node *n, u
         w->a->nassume_failures++;
     }
     snprintf(buf, sizeof buf, "fails under assumptions (%s): %s", list, msg);
-    return pr_arena_strdup(&w->m->arena, buf);
+    return pr_arena_strdup(&w->a->arena, buf);
 }
 
 /* ---- one node ---- */
@@ -889,7 +889,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     c->opset = n->opset;
     c->nin = n->nin;
     c->nout = n->nout;
-    c->arena = &w->m->arena;
+    c->arena = &w->a->arena;
     c->diag = &w->a->diag;
     c->symbols = (struct pr_symbols *)w;
     c->host = &walk_host;
@@ -919,7 +919,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     if (!n->op) {
         status = PR_LAYER_UNSUPPORTED;
         k.weight_mask = pr_default_weight_mask(c);
-        why = pr_arena_strdup(&w->m->arena, "its operator is not in priori's table: zero cost");
+        why = pr_arena_strdup(&w->a->arena, "its operator is not in priori's table: zero cost");
     } else {
         enum pr_run r = pr_op_run(n->op, c, &k);
         free_undo(c->undo);
@@ -967,7 +967,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             set_from_declared(w, v);
             if (status == PR_LAYER_OK) {
                 status = PR_LAYER_SHAPE_UNKNOWN;
-                why = pr_arena_strdup(&w->m->arena, taint ? "its output shapes are unknown under priori's assumptions (see the warnings)"
+                why = pr_arena_strdup(&w->a->arena, taint ? "its output shapes are unknown under priori's assumptions (see the warnings)"
                                                           : "its output shapes could not be inferred");
             }
         } else {
@@ -1023,7 +1023,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     if (unknown && status == PR_LAYER_OK)
         status = PR_LAYER_COST_INCOMPLETE;
     if (status == PR_LAYER_COST_INCOMPLETE && !why)
-        why = pr_arena_strdup(&w->m->arena, taint ? "some extents are unknown (they rest on assumptions): counts are lower bounds"
+        why = pr_arena_strdup(&w->a->arena, taint ? "some extents are unknown (they rest on assumptions): counts are lower bounds"
                                                   : "some extents are unknown: counts are lower bounds");
     e.incomplete = status != PR_LAYER_OK;
     w->last_exec = e;
@@ -1191,7 +1191,7 @@ static int subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_te
         if (seen && n->nin > 0)
             inputs_behind(w, n->in[0], seen, fix, sizeof fix, &budget);
         free(seen);
-        w->cond_fix[gi] = pr_arena_strdup(&w->m->arena, *fix ? fix : "no graph input that --value binds decides it");
+        w->cond_fix[gi] = pr_arena_strdup(&w->a->arena, *fix ? fix : "no graph input that --value binds decides it");
     }
     uint64_t bit = assume(w, "the condition of '%s' is unknown: both branches analysed (%s)",
                           short_name(n, name, sizeof name), w->cond_fix[gi] ? w->cond_fix[gi] : "?");
@@ -1419,12 +1419,32 @@ static void bind_ops(struct pr_model *m)
     }
 }
 
+/* Every value but the initializers back to the state the loader left it in
+ * (no type, no shape, not compared with its declaration), so that an
+ * analysis never sees what an earlier one inferred: the walk writes the
+ * graph inputs' and the node outputs' types into the model, and a node
+ * the walk does not reach (a branch not taken) would keep the last run's.
+ * With it pr_infer can run again on the same model (priori sweep). */
+static void reset_values(struct pr_model *m)
+{
+    for (int v = 0; v < m->graph.nvalues; v++) {
+        struct pr_value *val = &m->graph.values[v];
+        if (val->is_initializer)
+            continue;
+        memset(&val->t, 0, sizeof val->t);
+        val->t.shape.rank = -1;
+        val->shape_checked = 0;
+    }
+}
+
 int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
 {
     memset(a, 0, sizeof *a);
     pr_diag_init(&a->diag);
+    pr_arena_init(&a->arena);
     a->model = m;
     bind_ops(m);
+    reset_values(m);
     struct pr_graph *g = &m->graph;
     /* every node of every graph is a row; the main graph's nodes come first */
     int total = g->nnodes;

@@ -104,6 +104,11 @@ struct pr_analysis {
     int nassumptions;
     int nassume_failures;       /* nodes that failed only under those assumptions (--strict: exit 3) */
     struct pr_diag diag;        /* warnings, in the order found */
+    /* what this analysis derived: shapes and constant values of the values
+     * it inferred (the model's values point into it until the next
+     * analysis resets them), reasons, symbol names; freed with it, so that
+     * analysing one model again and again does not grow its memory */
+    struct pr_arena arena;
 };
 
 /* Binds and walks m with opt, filling a's layers, unbound symbols,

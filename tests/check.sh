@@ -50,6 +50,8 @@ part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
+part "sweep: closed forms, = analyze at every point, formats, errors" "$PYTHON" tests/sweep.py
+part "sweep: HTML charts in headless Chromium" sh tests/sweep_html.sh
 if command -v valgrind >/dev/null 2>&1; then
     part "valgrind memcheck" sh tests/valgrind.sh
 fi

@@ -37,7 +37,7 @@ LAYERS = [
     ("infer", ["src/infer", "src/bind_value", "src/liveness"]),
     ("analysis", ["src/analysis", "src/kvcache"]),
     ("energy", ["src/energy", "src/roofline", "src/db", "src/fit", "src/fit_roof",
-                "src/calibrate_roof", "src/codecarbon", "src/llm"]),
+                "src/calibrate_roof", "src/codecarbon", "src/llm", "src/sweep"]),
     ("report", ["src/report", "src/report_*"]),
     ("gate", ["src/gate", "src/diff"]),
     ("review", ["src/report_compare", "src/report_diff", "src/report_check", "src/report_review"]),

@@ -11,5 +11,7 @@ set -eu
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${OUT:=build/bench}" "${RUNS:=7}"
 "$PYTHON" tests/bench/make_models.py "$OUT"
 "$PYTHON" tests/bench/measure.py --priori "$PRIORI" --dir "$OUT" --runs "$RUNS"
+# sweep: 64 points on a 50,000-node graph, against one analyze and the process start (same run)
+"$PYTHON" tests/bench/sweep_bench.py --priori "$PRIORI" --dir "$OUT"
 # linear loads: database, calibration, budgets at full size against a tenth (ratios, same run)
 "$PYTHON" tests/bench/scaling.py --priori "$PRIORI" --dir "$OUT/scaling"
