@@ -197,13 +197,12 @@ int pr_db_import(const char *file, const char *dir)
     struct pr_db_lock lock;   /* held from the read to the write, so no concurrent update is lost */
     if (!dir)
         dir = pr_db_default_dir();
-    if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
+    int rc = pr_db_open(&db, &lock, dir, true, &err);
+    if (rc) {
         cJSON_Delete(root);
-        fprintf(stderr, "priori: %s\n", err.msg);
-        pr_db_unlock(&lock);
-        return (int)err.code;
+        return rc;
     }
-    int rc = 0, i = 0, before = db.nrecords, models = db.nmodels;
+    int i = 0, before = db.nrecords, models = db.nmodels;
     struct analysed done = {.cap = cJSON_GetArraySize(rows) + 1};
     done.names = calloc((size_t)done.cap, sizeof *done.names);
     if (!done.names)

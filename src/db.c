@@ -585,9 +585,12 @@ int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
 {
     struct pr_db_lock lock;
     memset(db, 0, sizeof *db);
-    if (pr_db_lock(&lock, dir, false, err) < 0)
+    if (pr_db_lock(&lock, dir, false, err) < 0) {
+        db->recovered = lock.recovered;
         return -1;
+    }
     int rc = pr_db_load_locked(db, dir, err);
+    db->recovered = lock.recovered;   /* also after a failed load, which leaves db empty */
     pr_db_unlock(&lock);
     return rc;
 }
