@@ -43,13 +43,12 @@ const char *pr_db_default_dir(void)
     return access(PRIORI_SHARE_DB "/profiles.json", R_OK) == 0 ? PRIORI_SHARE_DB : "db";
 }
 
-enum { MAX_FILE = 64 << 20, PATH_LEN = 256 };
+enum { MAX_FILE = 64 << 20 };
 
-/* The walk: the file being read and the JSON path of the current field. */
+/* The walk: the file being read and the JSON path of the current field
+ * (json.h's reader; paths without "$": "profiles[3].spec.tdp_w"). */
 struct walk {
-    const char *file;
-    char path[PATH_LEN];
-    struct pr_err *err;
+    struct pr_jr jr;
     const char *text[3];    /* new profiles/records/carbon text checked before a write; NULL: the file */
 };
 
@@ -58,10 +57,7 @@ static const char *const file_names[3] = {"profiles.json", "records.json", "carb
 
 static int bad(struct walk *w, const char *key, const char *expected)
 {
-    return pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s%s%s: expected %s; %s", w->file, w->path,
-                      *w->path && key ? "." : "", key ? key : "", expected,
-                      w->text[0] || w->text[1] ? "refused by the database's own rules, nothing was written"
-                                               : "fix the file or give another --db");
+    return pr_jr_bad(&w->jr, key, NULL, expected);
 }
 
 static char *dup_str(const char *s)
@@ -73,87 +69,28 @@ static char *dup_str(const char *s)
     return d;
 }
 
-/* Pushes "[i]" or ".key" onto the path; returns the old length to restore. */
-static size_t push(struct walk *w, const char *key, int index)
-{
-    size_t len = strlen(w->path);
-    if (key)
-        snprintf(w->path + len, PATH_LEN - len, "%s%s", len ? "." : "", key);
-    else
-        snprintf(w->path + len, PATH_LEN - len, "[%d]", index);
-    return len;
-}
-
-static int get_str(struct walk *w, const cJSON *o, const char *key, bool required, char **out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    *out = NULL;
-    if (!v || cJSON_IsNull(v)) {
-        if (required)
-            return bad(w, key, "a string");
-        *out = dup_str("");
-    } else if (!cJSON_IsString(v) || strlen(v->valuestring) > 4096) {
-        return bad(w, key, "a string (at most 4096 bytes)");
-    } else {
-        *out = dup_str(v->valuestring);
-    }
-    return *out ? 0 : pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
-}
-
-static int get_num(struct walk *w, const cJSON *o, const char *key, bool required, double lo, double hi,
-                   double *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    *out = 0;
-    if (!v || cJSON_IsNull(v)) {
-        if (required)
-            return bad(w, key, "a number");
-        return 0;
-    }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
-        char what[96];
-        snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
-        return bad(w, key, what);
-    }
-    *out = v->valuedouble;
-    return 0;
-}
-
-static int get_int(struct walk *w, const cJSON *o, const char *key, bool required, int lo, int hi, int *out)
-{
-    double d;
-    if (get_num(w, o, key, required, lo, hi, &d) < 0)
-        return -1;
-    if (d != floor(d))
-        return bad(w, key, "an integer");
-    *out = (int)d;
-    return 0;
-}
-
 /* Reads file k of DIR (or the text given for it) into a parsed tree and
  * checks schema and version. */
 static cJSON *read_json(struct walk *w, const char *dir, int k, const char *schema, char *pathbuf, size_t size)
 {
     snprintf(pathbuf, size, "%s/%s", dir, file_names[k]);
-    w->file = pathbuf;
-    w->path[0] = 0;
+    w->jr.file = pathbuf;
+    w->jr.path[0] = 0;
     struct pr_err ferr = {0};
     char *buf = w->text[k] ? dup_str(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
     if (!buf) {
         if (w->text[k])
-            pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         else if (ferr.code == PR_EXIT_IO && !strstr(ferr.msg, "cannot read"))
-            pr_err_set(w->err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
+            pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
         else
-            *w->err = ferr;
+            *w->jr.err = ferr;
         return NULL;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(buf, &end, 1);
-    if (!root) {
-        size_t at = end && end >= buf ? (size_t)(end - buf) : 0;
-        pr_err_set(w->err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
-    }
+    size_t at;
+    cJSON *root = pr_json_parse_at(buf, &at);
+    if (!root)
+        pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
     free(buf);
     if (!root)
         return NULL;
@@ -161,11 +98,11 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     double version = 0;
     if (!cJSON_IsObject(root)) {
         bad(w, NULL, "a JSON object at the top");
-    } else if (get_str(w, root, "schema", true, &s) == 0 && strcmp(s, schema) != 0) {
+    } else if (pr_jr_str(&w->jr, root, "schema", true, &s) == 0 && strcmp(s, schema) != 0) {
         char what[96];
         snprintf(what, sizeof what, "\"%s\"", schema);
         bad(w, "schema", what);
-    } else if (s && get_num(w, root, "version", true, 1, PR_DB_VERSION, &version) == 0) {
+    } else if (s && pr_jr_num(&w->jr, root, "version", true, 1, PR_DB_VERSION, &version) == 0) {
         free(s);
         return root;
     }
@@ -176,13 +113,7 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
 
 static const cJSON *get_array(struct walk *w, const cJSON *o, const char *key, int *n)
 {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 1000000) {
-        bad(w, key, "an array");
-        return NULL;
-    }
-    *n = cJSON_GetArraySize(a);
-    return a;
+    return pr_jr_array(&w->jr, o, key, 1000000, n);
 }
 
 /* ---------------------------------------------------------------- profiles */
@@ -202,11 +133,11 @@ static int read_class(struct walk *w, const cJSON *o, const char *key, double *o
         return 0;
     if (!cJSON_IsObject(c))
         return bad(w, key, "an object with dense, depthwise, other");
-    size_t len = push(w, key, 0);
+    size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_EC_COUNT && rc == 0; i++)
-        rc = get_num(w, c, pr_eclass_name[i], false, 0, 1e6, &out[i]);
-    w->path[len] = 0;
+        rc = pr_jr_num(&w->jr, c, pr_eclass_name[i], false, 0, 1e6, &out[i]);
+    pr_jr_pop(&w->jr, len);
     return rc;
 }
 
@@ -215,11 +146,11 @@ static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, d
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsObject(c))
         return bad(w, key, "an object with conv, gemm, grouped, attention, eltwise");
-    size_t len = push(w, key, 0);
+    size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_KC_COUNT && rc == 0; i++)
-        rc = get_num(w, c, pr_kc_name[i], true, 0, hi, &out[i]);
-    w->path[len] = 0;
+        rc = pr_jr_num(&w->jr, c, pr_kc_name[i], true, 0, hi, &out[i]);
+    pr_jr_pop(&w->jr, len);
     return rc;
 }
 
@@ -231,19 +162,19 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
         return 0;
     if (!cJSON_IsObject(r))
         return bad(w, "roofline", "an object");
-    size_t len = push(w, "roofline", 0);
+    size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
-    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || get_num(w, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
-        get_num(w, r, "t_min_s", true, 0, 1, &f->t_min) ||
+    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
+        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) ||
         read_kc(w, r, "rate", 1e18, f->rate) || read_kc(w, r, "bw", 1e15, f->bw) ||
-        get_num(w, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
-        get_num(w, r, "e_byte", true, 0, 1, &f->e_byte) || get_num(w, r, "e_launch", true, 0, 1, &f->e_launch) ||
-        get_num(w, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || get_int(w, r, "train", false, 0, 1, &f->train))
+        pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
+        pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) || pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
+        pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train))
         return -1;
     for (int i = 0; i < PR_KC_COUNT; i++)
         if (f->rate[i] <= 0)
             return bad(w, "rate", "rates above 0");
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
     p->has_roof = true;
     return 0;
 }
@@ -254,11 +185,11 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
         return bad(w, NULL, "an object");
     char *method = NULL;
     double batch = 0;
-    if (get_str(w, o, "id", true, &p->id) || get_str(w, o, "hw", true, &p->hw) ||
-        get_str(w, o, "hardware", true, &p->hardware) || get_str(w, o, "runtime", true, &p->runtime) ||
-        get_str(w, o, "precision", true, &p->precision) || get_str(w, o, "scenario", true, &p->scenario) ||
-        get_str(w, o, "boundary", true, &p->boundary) || get_num(w, o, "batch", false, 0, 1e9, &batch) ||
-        get_str(w, o, "method", true, &method))
+    if (pr_jr_str(&w->jr, o, "id", true, &p->id) || pr_jr_str(&w->jr, o, "hw", true, &p->hw) ||
+        pr_jr_str(&w->jr, o, "hardware", true, &p->hardware) || pr_jr_str(&w->jr, o, "runtime", true, &p->runtime) ||
+        pr_jr_str(&w->jr, o, "precision", true, &p->precision) || pr_jr_str(&w->jr, o, "scenario", true, &p->scenario) ||
+        pr_jr_str(&w->jr, o, "boundary", true, &p->boundary) || pr_jr_num(&w->jr, o, "batch", false, 0, 1e9, &batch) ||
+        pr_jr_str(&w->jr, o, "method", true, &method))
         return free(method), -1;
     p->batch = (int)batch;
     int m = method_of(method);
@@ -274,32 +205,32 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
     if (spec && !cJSON_IsObject(spec))
         return bad(w, "spec", "an object");
-    size_t len = push(w, "spec", 0);
+    size_t len = pr_jr_push(&w->jr, "spec", 0);
     struct pr_spec *s = &p->spec;
     static const cJSON empty;
     const cJSON *so = spec ? spec : &empty;
-    if (get_num(w, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || get_num(w, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
-        get_num(w, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
-        get_num(w, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || get_num(w, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
-        get_int(w, so, "cores", false, 0, 1000000, &s->cores) || get_num(w, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
-        get_str(w, so, "source", false, &s->source))
+    if (pr_jr_num(&w->jr, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || pr_jr_num(&w->jr, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
+        pr_jr_num(&w->jr, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
+        pr_jr_num(&w->jr, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || pr_jr_num(&w->jr, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
+        pr_jr_int(&w->jr, so, "cores", false, 0, 1000000, &s->cores) || pr_jr_num(&w->jr, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
+        pr_jr_str(&w->jr, so, "source", false, &s->source))
         return -1;
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
 
     const cJSON *coef = cJSON_GetObjectItemCaseSensitive(o, "coef");
     if (coef && !cJSON_IsObject(coef))
         return bad(w, "coef", "an object");
     if (coef) {
-        len = push(w, "coef", 0);
+        len = pr_jr_push(&w->jr, "coef", 0);
         struct pr_coef *c = &p->coef;
-        if (get_num(w, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
-            read_class(w, coef, "e_class", c->e_class) || get_num(w, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
-            get_num(w, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
-            get_num(w, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
-            get_num(w, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
-            read_class(w, coef, "t_class", c->t_class) || get_num(w, coef, "t_byte", false, 0, 1e6, &c->t_byte))
+        if (pr_jr_num(&w->jr, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
+            read_class(w, coef, "e_class", c->e_class) || pr_jr_num(&w->jr, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
+            pr_jr_num(&w->jr, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
+            pr_jr_num(&w->jr, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
+            pr_jr_num(&w->jr, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
+            read_class(w, coef, "t_class", c->t_class) || pr_jr_num(&w->jr, coef, "t_byte", false, 0, 1e6, &c->t_byte))
             return -1;
-        w->path[len] = 0;
+        pr_jr_pop(&w->jr, len);
     }
     if (read_roof(w, o, p) < 0)
         return -1;
@@ -313,20 +244,20 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     if (val) {
         if (!cJSON_IsObject(val))
             return bad(w, "validation", "an object");
-        len = push(w, "validation", 0);
+        len = pr_jr_push(&w->jr, "validation", 0);
         double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median, &v->lat_loo_p90,
                        &v->lat_xfam_median};
         const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct",
                            "latency_loo_p90_pct", "latency_cross_family_median_pct"};
-        if (get_int(w, val, "models", false, 0, 1000000, &v->models))
+        if (pr_jr_int(&w->jr, val, "models", false, 0, 1000000, &v->models))
             return -1;
         for (int i = 0; i < 6; i++) {
             if (!cJSON_GetObjectItemCaseSensitive(val, k[i]))
                 continue;
-            if (get_num(w, val, k[i], false, 0, 1e6, f[i]))
+            if (pr_jr_num(&w->jr, val, k[i], false, 0, 1e6, f[i]))
                 return -1;
         }
-        w->path[len] = 0;
+        pr_jr_pop(&w->jr, len);
     }
     return 0;
 }
@@ -343,16 +274,16 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
         goto out;
     db->profiles = calloc((size_t)n + 1, sizeof *db->profiles);
     if (!db->profiles) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     if (pr_names_init(&db->profile_index, (size_t)n) < 0) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        snprintf(w->path, PATH_LEN, "profiles[%d]", db->nprofiles);
+        snprintf(w->jr.path, sizeof w->jr.path, "profiles[%d]", db->nprofiles);
         if (read_profile(w, it, &db->profiles[db->nprofiles++]) < 0)
             goto out;
         int put = pr_names_put(&db->profile_index, db->profiles[db->nprofiles - 1].id, db->nprofiles - 1);
@@ -360,7 +291,7 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "id", "an id used once (it repeats an earlier profile)");
             else
-                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
             goto out;
         }
     }
@@ -377,22 +308,22 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
     const cJSON *fo = cJSON_GetObjectItemCaseSensitive(o, "features");
     if (!cJSON_IsObject(fo))
         return bad(w, "features", "an object of counts");
-    size_t len = push(w, "features", 0);
+    size_t len = pr_jr_push(&w->jr, "features", 0);
     double layers = 0, mac_layers = 0;
     const double big = 1e21;
-    if (get_num(w, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
-        get_num(w, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
-        get_num(w, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
-        get_num(w, fo, "macs", true, 0, big, &f->macs) || get_num(w, fo, "flops", true, 0, big, &f->flops) ||
-        get_num(w, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
-        get_num(w, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
-        get_num(w, fo, "params", true, 0, big, &f->params) || get_num(w, fo, "layers", true, 0, 1e9, &layers) ||
-        get_num(w, fo, "mac_layers", true, 0, 1e9, &mac_layers))
+    if (pr_jr_num(&w->jr, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
+        pr_jr_num(&w->jr, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
+        pr_jr_num(&w->jr, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
+        pr_jr_num(&w->jr, fo, "macs", true, 0, big, &f->macs) || pr_jr_num(&w->jr, fo, "flops", true, 0, big, &f->flops) ||
+        pr_jr_num(&w->jr, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
+        pr_jr_num(&w->jr, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
+        pr_jr_num(&w->jr, fo, "params", true, 0, big, &f->params) || pr_jr_num(&w->jr, fo, "layers", true, 0, 1e9, &layers) ||
+        pr_jr_num(&w->jr, fo, "mac_layers", true, 0, 1e9, &mac_layers))
         return -1;
     f->bytes = f->bytes_read + f->bytes_written;
     f->layers = (int)layers;
     f->mac_layers = (int)mac_layers;
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
     return 0;
 }
 
@@ -400,14 +331,14 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
  * kernels: [[class, count, macs, flops, bytes], ...]). */
 static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
 {
-    if (get_str(w, o, "graph", false, &m->graph) || get_int(w, o, "batch", false, 0, 1000000000, &m->batch) ||
-        get_num(w, o, "float_bytes", false, 0, 8, &m->float_bytes))
+    if (pr_jr_str(&w->jr, o, "graph", false, &m->graph) || pr_jr_int(&w->jr, o, "batch", false, 0, 1000000000, &m->batch) ||
+        pr_jr_num(&w->jr, o, "float_bytes", false, 0, 8, &m->float_bytes))
         return -1;
     if (!*m->graph) {
         free(m->graph);
         m->graph = dup_str(m->name);
         if (!m->graph)
-            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
     }
     if (m->float_bytes <= 0)
         m->float_bytes = 4;
@@ -418,7 +349,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
         return bad(w, "kernels", "an array of [class, count, macs, flops, bytes]");
     m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
     if (!m->kernels)
-        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, k) {
         double v[5];
@@ -430,10 +361,10 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
                 n = 0;
         }
         if (n != 5 || v[0] != floor(v[0]) || v[0] >= PR_KC_COUNT || v[1] < 1) {
-            size_t len = push(w, "kernels", 0);
-            push(w, NULL, m->nkernels);
+            size_t len = pr_jr_push(&w->jr, "kernels", 0);
+            pr_jr_push(&w->jr, NULL, m->nkernels);
             bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes], numbers >= 0");
-            w->path[len] = 0;
+            pr_jr_pop(&w->jr, len);
             return -1;
         }
         m->kernels[m->nkernels++] = (struct pr_kgroup){(int)v[0], v[1], v[2], v[3], v[4]};
@@ -455,19 +386,19 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
     db->models = calloc((size_t)nm + 1, sizeof *db->models);
     db->records = calloc((size_t)nr + 1, sizeof *db->records);
     if (!db->models || !db->records || pr_names_init(&db->model_index, (size_t)nm) < 0) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, models) {
-        snprintf(w->path, PATH_LEN, "models[%d]", db->nmodels);
+        snprintf(w->jr.path, sizeof w->jr.path, "models[%d]", db->nmodels);
         struct pr_db_model *m = &db->models[db->nmodels++];
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "name", true, &m->name) || get_str(w, it, "family", false, &m->family) ||
-            get_str(w, it, "input", false, &m->input) || get_str(w, it, "source", false, &m->source) ||
+        if (pr_jr_str(&w->jr, it, "name", true, &m->name) || pr_jr_str(&w->jr, it, "family", false, &m->family) ||
+            pr_jr_str(&w->jr, it, "input", false, &m->input) || pr_jr_str(&w->jr, it, "source", false, &m->source) ||
             read_features(w, it, &m->f) || read_kernels(w, it, m))
             goto out;
         int put = pr_names_put(&db->model_index, m->name, db->nmodels - 1);
@@ -475,27 +406,27 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "name", "a model name used once");
             else
-                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
             goto out;
         }
     }
     cJSON_ArrayForEach(it, records) {
-        snprintf(w->path, PATH_LEN, "records[%d]", db->nrecords);
+        snprintf(w->jr.path, sizeof w->jr.path, "records[%d]", db->nrecords);
         struct pr_db_record *r = &db->records[db->nrecords++];
         double batch = 0;
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "model", true, &r->model) || get_str(w, it, "profile", true, &r->profile) ||
-            get_str(w, it, "source", true, &r->source) || get_str(w, it, "precision", false, &r->precision) ||
-            get_num(w, it, "batch", false, 0, 1e9, &batch) ||
-            get_num(w, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
-            get_num(w, it, "watts", false, 0, 1e7, &r->watts) ||
-            get_num(w, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
-            get_num(w, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
-            get_int(w, it, "run", false, 0, 1000000, &r->run) || get_str(w, it, "note", false, &r->note) ||
-            get_str(w, it, "excluded", false, &r->excluded))
+        if (pr_jr_str(&w->jr, it, "model", true, &r->model) || pr_jr_str(&w->jr, it, "profile", true, &r->profile) ||
+            pr_jr_str(&w->jr, it, "source", true, &r->source) || pr_jr_str(&w->jr, it, "precision", false, &r->precision) ||
+            pr_jr_num(&w->jr, it, "batch", false, 0, 1e9, &batch) ||
+            pr_jr_num(&w->jr, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
+            pr_jr_num(&w->jr, it, "watts", false, 0, 1e7, &r->watts) ||
+            pr_jr_num(&w->jr, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
+            pr_jr_num(&w->jr, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
+            pr_jr_int(&w->jr, it, "run", false, 0, 1000000, &r->run) || pr_jr_str(&w->jr, it, "note", false, &r->note) ||
+            pr_jr_str(&w->jr, it, "excluded", false, &r->excluded))
             goto out;
         r->batch = (int)batch;
         if (!pr_db_model_find(db, r->model)) {
@@ -527,30 +458,30 @@ static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
         bad(w, "world", "an object with g_per_kwh and source");
         goto out;
     }
-    strcpy(w->path, "world");
-    if (get_num(w, world, "g_per_kwh", true, 0, 1e5, &db->world_g_per_kwh) ||
-        get_str(w, world, "source", true, &db->world_source))
+    strcpy(w->jr.path, "world");
+    if (pr_jr_num(&w->jr, world, "g_per_kwh", true, 0, 1e5, &db->world_g_per_kwh) ||
+        pr_jr_str(&w->jr, world, "source", true, &db->world_source))
         goto out;
-    w->path[0] = 0;
+    w->jr.path[0] = 0;
     const cJSON *arr = get_array(w, root, "regions", &n);
     if (!arr)
         goto out;
     db->carbon = calloc((size_t)n + 1, sizeof *db->carbon);
     if (!db->carbon) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        snprintf(w->path, PATH_LEN, "regions[%d]", db->ncarbon);
+        snprintf(w->jr.path, sizeof w->jr.path, "regions[%d]", db->ncarbon);
         struct pr_carbon *c = &db->carbon[db->ncarbon++];
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "code", true, &c->code) || get_str(w, it, "name", false, &c->name) ||
-            get_str(w, it, "source", true, &c->source) || get_num(w, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
-            get_int(w, it, "year", false, 0, 3000, &c->year))
+        if (pr_jr_str(&w->jr, it, "code", true, &c->code) || pr_jr_str(&w->jr, it, "name", false, &c->name) ||
+            pr_jr_str(&w->jr, it, "source", true, &c->source) || pr_jr_num(&w->jr, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
+            pr_jr_int(&w->jr, it, "year", false, 0, 3000, &c->year))
             goto out;
     }
     rc = 0;
@@ -563,7 +494,10 @@ out:
 static int load_texts(struct pr_db *db, const char *dir, const char *const texts[3], struct pr_err *err)
 {
     memset(db, 0, sizeof *db);
-    struct walk w = {.err = err};
+    struct walk w = {.jr = {.code = PR_EXIT_USAGE, .err = err,
+                            .hint = texts && (texts[0] || texts[1])
+                                        ? "refused by the database's own rules, nothing was written"
+                                        : "fix the file or give another --db"}};
     for (int k = 0; texts && k < 3; k++)
         w.text[k] = texts[k];
     db->dir = dup_str(dir);
