@@ -707,109 +707,105 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p)
 
 /* ----------------------------------------------------------------- writing */
 
-static cJSON *header(const char *schema)
+/* The writers build with json.h's builder (struct pr_jb), which remembers
+ * any allocation that failed: a file is written whole or not at all.
+ * Strings are written exactly (pr_jb_text): the database reads them back. */
+
+static cJSON *header(struct pr_jb *b, const char *schema)
 {
-    cJSON *root = cJSON_CreateObject();
-    if (root) {
-        cJSON_AddStringToObject(root, "schema", schema);
-        cJSON_AddNumberToObject(root, "version", PR_DB_VERSION);
-    }
+    cJSON *root = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, root, "schema", pr_jb_text(b, schema));
+    pr_jb_add(b, root, "version", pr_jb_num(b, PR_DB_VERSION));
     return root;
 }
 
-static void add_class(cJSON *o, const char *key, const double *v)
+static void add_num(struct pr_jb *b, cJSON *o, const char *key, double v)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, key);
-    for (int i = 0; c && i < PR_EC_COUNT; i++)
-        cJSON_AddNumberToObject(c, pr_eclass_name[i], v[i]);
+    pr_jb_add(b, o, key, pr_jb_num(b, v));
 }
 
-static void add_nonzero(cJSON *o, const char *key, double v)
+static void add_str(struct pr_jb *b, cJSON *o, const char *key, const char *s)
+{
+    pr_jb_add(b, o, key, pr_jb_text(b, s));
+}
+
+static void add_nonzero(struct pr_jb *b, cJSON *o, const char *key, double v)
 {
     if (v != 0)
-        cJSON_AddNumberToObject(o, key, v);
+        add_num(b, o, key, v);
 }
 
-static void add_kc(cJSON *o, const char *key, const double *v)
+/* {names[0]: v[0], ...} under key. */
+static void add_classes(struct pr_jb *b, cJSON *o, const char *key, const char *const *names, int n, const double *v)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, key);
-    for (int i = 0; c && i < PR_KC_COUNT; i++)
-        cJSON_AddNumberToObject(c, pr_kc_name[i], v[i]);
+    cJSON *c = pr_jb_object(b, o, key);
+    for (int i = 0; i < n; i++)
+        add_num(b, c, names[i], v[i]);
 }
 
-static void roof_json(cJSON *o, const struct pr_roof *f)
+static void roof_json(struct pr_jb *b, cJSON *o, const struct pr_roof *f)
 {
-    cJSON *r = cJSON_AddObjectToObject(o, "roofline");
-    if (!r)
-        return;
-    add_kc(r, "t_launch_s", f->t_launch);
-    cJSON_AddNumberToObject(r, "t_fixed_s", f->t_fixed);
-    cJSON_AddNumberToObject(r, "t_min_s", f->t_min);
-    add_kc(r, "rate", f->rate);
-    add_kc(r, "bw", f->bw);
-    cJSON_AddNumberToObject(r, "p_static_w", f->p_static);
-    add_kc(r, "e_work", f->e_work);
-    cJSON_AddNumberToObject(r, "e_byte", f->e_byte);
-    cJSON_AddNumberToObject(r, "e_launch", f->e_launch);
-    cJSON_AddNumberToObject(r, "elem_bytes", f->elem_bytes);
+    cJSON *r = pr_jb_object(b, o, "roofline");
+    add_classes(b, r, "t_launch_s", pr_kc_name, PR_KC_COUNT, f->t_launch);
+    add_num(b, r, "t_fixed_s", f->t_fixed);
+    add_num(b, r, "t_min_s", f->t_min);
+    add_classes(b, r, "rate", pr_kc_name, PR_KC_COUNT, f->rate);
+    add_classes(b, r, "bw", pr_kc_name, PR_KC_COUNT, f->bw);
+    add_num(b, r, "p_static_w", f->p_static);
+    add_classes(b, r, "e_work", pr_kc_name, PR_KC_COUNT, f->e_work);
+    add_num(b, r, "e_byte", f->e_byte);
+    add_num(b, r, "e_launch", f->e_launch);
+    add_num(b, r, "elem_bytes", f->elem_bytes);
     if (f->train)
-        cJSON_AddNumberToObject(r, "train", 1);
+        add_num(b, r, "train", 1);
 }
 
-static cJSON *profile_json(const struct pr_profile *p)
+static cJSON *profile_json(struct pr_jb *b, const struct pr_profile *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "id", p->id);
-    cJSON_AddStringToObject(o, "hw", p->hw);
-    cJSON_AddStringToObject(o, "hardware", p->hardware);
-    cJSON_AddStringToObject(o, "runtime", p->runtime);
-    cJSON_AddStringToObject(o, "precision", p->precision);
-    cJSON_AddStringToObject(o, "scenario", p->scenario);
-    cJSON_AddStringToObject(o, "boundary", p->boundary);
-    add_nonzero(o, "batch", p->batch);
-    cJSON *s = cJSON_AddObjectToObject(o, "spec");
-    if (s) {
-        add_nonzero(s, "peak_ops", p->spec.peak_ops);
-        add_nonzero(s, "mem_bw", p->spec.mem_bw);
-        add_nonzero(s, "peak_ops_conv", p->spec.peak_ops_conv);
-        add_nonzero(s, "tdp_w", p->spec.tdp_w);
-        add_nonzero(s, "idle_w", p->spec.idle_w);
-        add_nonzero(s, "cores", p->spec.cores);
-        add_nonzero(s, "mem_gb", p->spec.mem_gb);
-        if (p->spec.source && *p->spec.source)
-            cJSON_AddStringToObject(s, "source", p->spec.source);
-    }
-    cJSON_AddStringToObject(o, "method", pr_method_name[p->method]);
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "id", p->id);
+    add_str(b, o, "hw", p->hw);
+    add_str(b, o, "hardware", p->hardware);
+    add_str(b, o, "runtime", p->runtime);
+    add_str(b, o, "precision", p->precision);
+    add_str(b, o, "scenario", p->scenario);
+    add_str(b, o, "boundary", p->boundary);
+    add_nonzero(b, o, "batch", p->batch);
+    cJSON *s = pr_jb_object(b, o, "spec");
+    add_nonzero(b, s, "peak_ops", p->spec.peak_ops);
+    add_nonzero(b, s, "mem_bw", p->spec.mem_bw);
+    add_nonzero(b, s, "peak_ops_conv", p->spec.peak_ops_conv);
+    add_nonzero(b, s, "tdp_w", p->spec.tdp_w);
+    add_nonzero(b, s, "idle_w", p->spec.idle_w);
+    add_nonzero(b, s, "cores", p->spec.cores);
+    add_nonzero(b, s, "mem_gb", p->spec.mem_gb);
+    if (p->spec.source && *p->spec.source)
+        add_str(b, s, "source", p->spec.source);
+    add_str(b, o, "method", pr_method_name[p->method]);
     if ((p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) && !p->has_roof) {
-        cJSON *c = cJSON_AddObjectToObject(o, "coef");
-        if (c) {
-            cJSON_AddNumberToObject(c, "e_fixed", p->coef.e_fixed);
-            add_class(c, "e_class", p->coef.e_class);
-            cJSON_AddNumberToObject(c, "e_byte", p->coef.e_byte);
-            cJSON_AddNumberToObject(c, "e_layer", p->coef.e_layer);
-            cJSON_AddNumberToObject(c, "t_fixed", p->coef.t_fixed);
-            add_class(c, "t_class", p->coef.t_class);
-            cJSON_AddNumberToObject(c, "t_byte", p->coef.t_byte);
-            cJSON_AddNumberToObject(c, "t_layer", p->coef.t_layer);
-        }
+        cJSON *c = pr_jb_object(b, o, "coef");
+        add_num(b, c, "e_fixed", p->coef.e_fixed);
+        add_classes(b, c, "e_class", pr_eclass_name, PR_EC_COUNT, p->coef.e_class);
+        add_num(b, c, "e_byte", p->coef.e_byte);
+        add_num(b, c, "e_layer", p->coef.e_layer);
+        add_num(b, c, "t_fixed", p->coef.t_fixed);
+        add_classes(b, c, "t_class", pr_eclass_name, PR_EC_COUNT, p->coef.t_class);
+        add_num(b, c, "t_byte", p->coef.t_byte);
+        add_num(b, c, "t_layer", p->coef.t_layer);
     }
     if (p->has_roof)
-        roof_json(o, &p->roof);
+        roof_json(b, o, &p->roof);
     const struct pr_valid *v = &p->valid;
     if (v->models) {
-        cJSON *c = cJSON_AddObjectToObject(o, "validation");
-        if (c) {
-            cJSON_AddNumberToObject(c, "models", v->models);
-            double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median, v->lat_loo_p90,
-                          v->lat_xfam_median};
-            const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
-                               "latency_loo_median_pct", "latency_loo_p90_pct", "latency_cross_family_median_pct"};
-            for (int i = 0; i < 6; i++)
-                if (f[i] >= 0)
-                    cJSON_AddNumberToObject(c, k[i], round(f[i] * 100) / 100);
-        }
+        cJSON *c = pr_jb_object(b, o, "validation");
+        add_num(b, c, "models", v->models);
+        double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median, v->lat_loo_p90,
+                      v->lat_xfam_median};
+        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
+                           "latency_loo_median_pct", "latency_loo_p90_pct", "latency_cross_family_median_pct"};
+        for (int i = 0; i < 6; i++)
+            if (f[i] >= 0)
+                add_num(b, c, k[i], round(f[i] * 100) / 100);
     }
     return o;
 }
@@ -817,102 +813,80 @@ static cJSON *profile_json(const struct pr_profile *p)
 /* profiles.json as text (malloc'ed), NULL on out of memory. */
 static char *profiles_text(const struct pr_db *db)
 {
-    cJSON *root = header("priori-db-profiles");
-    cJSON *arr = root ? cJSON_AddArrayToObject(root, "profiles") : NULL;
-    for (int i = 0; arr && i < db->nprofiles; i++) {
-        cJSON *o = profile_json(&db->profiles[i]);
-        if (!o || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            arr = NULL;
-        }
-    }
-    char *text = arr ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    return text;
+    struct pr_jb b = {0};
+    cJSON *root = header(&b, "priori-db-profiles");
+    cJSON *arr = pr_jb_array(&b, root, "profiles");
+    for (int i = 0; !b.failed && i < db->nprofiles; i++)
+        pr_jb_add(&b, arr, NULL, profile_json(&b, &db->profiles[i]));
+    return pr_jb_text_of(&b, root);
 }
 
-static cJSON *model_json(const struct pr_db_model *m)
+static cJSON *model_json(struct pr_jb *b, const struct pr_db_model *m)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "name", m->name);
-    cJSON_AddStringToObject(o, "family", m->family ? m->family : "");
-    cJSON_AddStringToObject(o, "input", m->input ? m->input : "");
-    cJSON_AddStringToObject(o, "source", m->source ? m->source : "");
-    cJSON *f = cJSON_AddObjectToObject(o, "features");
-    if (f) {
-        cJSON_AddNumberToObject(f, "macs_dense", m->f.work[PR_EC_DENSE]);
-        cJSON_AddNumberToObject(f, "macs_depthwise", m->f.work[PR_EC_DW]);
-        cJSON_AddNumberToObject(f, "flops_other", m->f.work[PR_EC_OTHER]);
-        cJSON_AddNumberToObject(f, "macs", m->f.macs);
-        cJSON_AddNumberToObject(f, "flops", m->f.flops);
-        cJSON_AddNumberToObject(f, "bytes_read", m->f.bytes_read);
-        cJSON_AddNumberToObject(f, "bytes_written", m->f.bytes_written);
-        cJSON_AddNumberToObject(f, "params", m->f.params);
-        cJSON_AddNumberToObject(f, "layers", m->f.layers);
-        cJSON_AddNumberToObject(f, "mac_layers", m->f.mac_layers);
-    }
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "name", m->name);
+    add_str(b, o, "family", m->family ? m->family : "");
+    add_str(b, o, "input", m->input ? m->input : "");
+    add_str(b, o, "source", m->source ? m->source : "");
+    cJSON *f = pr_jb_object(b, o, "features");
+    add_num(b, f, "macs_dense", m->f.work[PR_EC_DENSE]);
+    add_num(b, f, "macs_depthwise", m->f.work[PR_EC_DW]);
+    add_num(b, f, "flops_other", m->f.work[PR_EC_OTHER]);
+    add_num(b, f, "macs", m->f.macs);
+    add_num(b, f, "flops", m->f.flops);
+    add_num(b, f, "bytes_read", m->f.bytes_read);
+    add_num(b, f, "bytes_written", m->f.bytes_written);
+    add_num(b, f, "params", m->f.params);
+    add_num(b, f, "layers", m->f.layers);
+    add_num(b, f, "mac_layers", m->f.mac_layers);
     if (m->graph && *m->graph && strcmp(m->graph, m->name) != 0)
-        cJSON_AddStringToObject(o, "graph", m->graph);
-    add_nonzero(o, "batch", m->batch);
+        add_str(b, o, "graph", m->graph);
+    add_nonzero(b, o, "batch", m->batch);
     if (m->nkernels) {
-        cJSON_AddNumberToObject(o, "float_bytes", m->float_bytes);
-        cJSON *k = cJSON_AddArrayToObject(o, "kernels");
-        for (int i = 0; k && i < m->nkernels; i++) {
+        add_num(b, o, "float_bytes", m->float_bytes);
+        cJSON *k = pr_jb_array(b, o, "kernels");
+        for (int i = 0; !b->failed && i < m->nkernels; i++) {
             const struct pr_kgroup *g = &m->kernels[i];
             double v[5] = {g->cls, g->count, g->macs, g->flops, g->bytes};
-            cJSON_AddItemToArray(k, cJSON_CreateDoubleArray(v, 5));
+            pr_jb_add(b, k, NULL, pr_jb_check(b, cJSON_CreateDoubleArray(v, 5)));
         }
     }
     return o;
 }
 
-static cJSON *record_json(const struct pr_db_record *r)
+static cJSON *record_json(struct pr_jb *b, const struct pr_db_record *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "model", r->model);
-    cJSON_AddStringToObject(o, "profile", r->profile);
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "model", r->model);
+    add_str(b, o, "profile", r->profile);
     if (r->precision && *r->precision)
-        cJSON_AddStringToObject(o, "precision", r->precision);
-    add_nonzero(o, "batch", r->batch);
-    cJSON_AddNumberToObject(o, "j_per_sample", r->j_per_sample);
-    add_nonzero(o, "watts", r->watts);
-    add_nonzero(o, "samples_per_s", r->samples_per_s);
-    add_nonzero(o, "latency_s", r->latency_s);
-    cJSON_AddStringToObject(o, "source", r->source);
-    add_nonzero(o, "run", r->run);
+        add_str(b, o, "precision", r->precision);
+    add_nonzero(b, o, "batch", r->batch);
+    add_num(b, o, "j_per_sample", r->j_per_sample);
+    add_nonzero(b, o, "watts", r->watts);
+    add_nonzero(b, o, "samples_per_s", r->samples_per_s);
+    add_nonzero(b, o, "latency_s", r->latency_s);
+    add_str(b, o, "source", r->source);
+    add_nonzero(b, o, "run", r->run);
     if (r->note && *r->note)
-        cJSON_AddStringToObject(o, "note", r->note);
+        add_str(b, o, "note", r->note);
     if (r->excluded && *r->excluded)
-        cJSON_AddStringToObject(o, "excluded", r->excluded);
+        add_str(b, o, "excluded", r->excluded);
     return o;
 }
 
 /* records.json as text (malloc'ed), NULL on out of memory. */
 static char *records_text(const struct pr_db *db)
 {
-    cJSON *root = header("priori-db-records");
-    cJSON *models = root ? cJSON_AddArrayToObject(root, "models") : NULL;
-    cJSON *records = models ? cJSON_AddArrayToObject(root, "records") : NULL;
-    bool ok = records != NULL;
-    for (int i = 0; ok && i < db->nmodels; i++) {
-        cJSON *o = model_json(&db->models[i]);
-        ok = o && cJSON_AddItemToArray(models, o);
-        if (!ok)
-            cJSON_Delete(o);
-    }
-    for (int i = 0; ok && i < db->nrecords; i++) {
-        cJSON *o = record_json(&db->records[i]);
-        ok = o && cJSON_AddItemToArray(records, o);
-        if (!ok)
-            cJSON_Delete(o);
-    }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    return text;
+    struct pr_jb b = {0};
+    cJSON *root = header(&b, "priori-db-records");
+    cJSON *models = pr_jb_array(&b, root, "models");
+    cJSON *records = pr_jb_array(&b, root, "records");
+    for (int i = 0; !b.failed && i < db->nmodels; i++)
+        pr_jb_add(&b, models, NULL, model_json(&b, &db->models[i]));
+    for (int i = 0; !b.failed && i < db->nrecords; i++)
+        pr_jb_add(&b, records, NULL, record_json(&b, &db->records[i]));
+    return pr_jb_text_of(&b, root);
 }
 
 int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err)
@@ -956,9 +930,19 @@ int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
     return pr_db_save(db, PR_DB_RECORDS, err);
 }
 
+/* o when b built all of it, else NULL (o deleted). */
+static cJSON *whole(const struct pr_jb *b, cJSON *o)
+{
+    if (!b->failed)
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
 char *pr_db_model_print(const struct pr_db_model *m)
 {
-    cJSON *o = model_json(m);
+    struct pr_jb b = {0};
+    cJSON *o = whole(&b, model_json(&b, m));
     char *text = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
@@ -966,15 +950,18 @@ char *pr_db_model_print(const struct pr_db_model *m)
 
 cJSON *pr_db_profile_json(const struct pr_profile *p)
 {
-    return profile_json(p);
+    struct pr_jb b = {0};
+    return whole(&b, profile_json(&b, p));
 }
 
 cJSON *pr_db_record_json(const struct pr_db_record *r)
 {
-    return record_json(r);
+    struct pr_jb b = {0};
+    return whole(&b, record_json(&b, r));
 }
 
 cJSON *pr_db_model_json(const struct pr_db_model *m)
 {
-    return model_json(m);
+    struct pr_jb b = {0};
+    return whole(&b, model_json(&b, m));
 }
