@@ -53,6 +53,10 @@ struct walk {
 };
 
 enum { F_PROFILES, F_RECORDS, F_CARBON };
+/* The keys of a profile's "validation", in struct pr_valid's order. */
+static const char *const valid_keys[6] = {"loo_median_pct",         "loo_p90_pct",
+                                          "cross_family_median_pct", "latency_loo_median_pct",
+                                          "latency_loo_p90_pct",     "latency_cross_family_median_pct"};
 static const char *const file_names[3] = {"profiles.json", "records.json", "carbon.json"};
 
 static int bad(struct walk *w, const char *key, const char *expected)
@@ -165,11 +169,12 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
     size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
     if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
-        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) ||
-        read_kc(w, r, "rate", 1e18, f->rate) || read_kc(w, r, "bw", 1e15, f->bw) ||
-        pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
-        pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) || pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
-        pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train))
+        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) || read_kc(w, r, "rate", 1e18, f->rate) ||
+        read_kc(w, r, "bw", 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
+        read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
+        pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
+        pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) ||
+        pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train))
         return -1;
     for (int i = 0; i < PR_KC_COUNT; i++)
         if (f->rate[i] <= 0)
@@ -187,9 +192,9 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     double batch = 0;
     if (pr_jr_str(&w->jr, o, "id", true, &p->id) || pr_jr_str(&w->jr, o, "hw", true, &p->hw) ||
         pr_jr_str(&w->jr, o, "hardware", true, &p->hardware) || pr_jr_str(&w->jr, o, "runtime", true, &p->runtime) ||
-        pr_jr_str(&w->jr, o, "precision", true, &p->precision) || pr_jr_str(&w->jr, o, "scenario", true, &p->scenario) ||
-        pr_jr_str(&w->jr, o, "boundary", true, &p->boundary) || pr_jr_num(&w->jr, o, "batch", false, 0, 1e9, &batch) ||
-        pr_jr_str(&w->jr, o, "method", true, &method))
+        pr_jr_str(&w->jr, o, "precision", true, &p->precision) ||
+        pr_jr_str(&w->jr, o, "scenario", true, &p->scenario) || pr_jr_str(&w->jr, o, "boundary", true, &p->boundary) ||
+        pr_jr_num(&w->jr, o, "batch", false, 0, 1e9, &batch) || pr_jr_str(&w->jr, o, "method", true, &method))
         return free(method), -1;
     p->batch = (int)batch;
     int m = method_of(method);
@@ -209,10 +214,13 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     struct pr_spec *s = &p->spec;
     static const cJSON empty;
     const cJSON *so = spec ? spec : &empty;
-    if (pr_jr_num(&w->jr, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || pr_jr_num(&w->jr, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
+    if (pr_jr_num(&w->jr, so, "peak_ops", false, 0, 1e18, &s->peak_ops) ||
+        pr_jr_num(&w->jr, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
         pr_jr_num(&w->jr, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
-        pr_jr_num(&w->jr, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || pr_jr_num(&w->jr, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
-        pr_jr_int(&w->jr, so, "cores", false, 0, 1000000, &s->cores) || pr_jr_num(&w->jr, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
+        pr_jr_num(&w->jr, so, "tdp_w", false, 0, 1e6, &s->tdp_w) ||
+        pr_jr_num(&w->jr, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
+        pr_jr_int(&w->jr, so, "cores", false, 0, 1000000, &s->cores) ||
+        pr_jr_num(&w->jr, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
         pr_jr_str(&w->jr, so, "source", false, &s->source))
         return -1;
     pr_jr_pop(&w->jr, len);
@@ -224,7 +232,8 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
         len = pr_jr_push(&w->jr, "coef", 0);
         struct pr_coef *c = &p->coef;
         if (pr_jr_num(&w->jr, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
-            read_class(w, coef, "e_class", c->e_class) || pr_jr_num(&w->jr, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
+            read_class(w, coef, "e_class", c->e_class) ||
+            pr_jr_num(&w->jr, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
             pr_jr_num(&w->jr, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
             pr_jr_num(&w->jr, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
             pr_jr_num(&w->jr, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
@@ -247,8 +256,7 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
         len = pr_jr_push(&w->jr, "validation", 0);
         double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median, &v->lat_loo_p90,
                        &v->lat_xfam_median};
-        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct",
-                           "latency_loo_p90_pct", "latency_cross_family_median_pct"};
+        const char *const *k = valid_keys;
         if (pr_jr_int(&w->jr, val, "models", false, 0, 1000000, &v->models))
             return -1;
         for (int i = 0; i < 6; i++) {
@@ -314,10 +322,12 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
     if (pr_jr_num(&w->jr, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
         pr_jr_num(&w->jr, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
         pr_jr_num(&w->jr, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
-        pr_jr_num(&w->jr, fo, "macs", true, 0, big, &f->macs) || pr_jr_num(&w->jr, fo, "flops", true, 0, big, &f->flops) ||
+        pr_jr_num(&w->jr, fo, "macs", true, 0, big, &f->macs) ||
+        pr_jr_num(&w->jr, fo, "flops", true, 0, big, &f->flops) ||
         pr_jr_num(&w->jr, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
         pr_jr_num(&w->jr, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
-        pr_jr_num(&w->jr, fo, "params", true, 0, big, &f->params) || pr_jr_num(&w->jr, fo, "layers", true, 0, 1e9, &layers) ||
+        pr_jr_num(&w->jr, fo, "params", true, 0, big, &f->params) ||
+        pr_jr_num(&w->jr, fo, "layers", true, 0, 1e9, &layers) ||
         pr_jr_num(&w->jr, fo, "mac_layers", true, 0, 1e9, &mac_layers))
         return -1;
     f->bytes = f->bytes_read + f->bytes_written;
@@ -331,7 +341,8 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
  * kernels: [[class, count, macs, flops, bytes], ...]). */
 static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
 {
-    if (pr_jr_str(&w->jr, o, "graph", false, &m->graph) || pr_jr_int(&w->jr, o, "batch", false, 0, 1000000000, &m->batch) ||
+    if (pr_jr_str(&w->jr, o, "graph", false, &m->graph) ||
+        pr_jr_int(&w->jr, o, "batch", false, 0, 1000000000, &m->batch) ||
         pr_jr_num(&w->jr, o, "float_bytes", false, 0, 8, &m->float_bytes))
         return -1;
     if (!*m->graph) {
@@ -419,14 +430,15 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             goto out;
         }
         if (pr_jr_str(&w->jr, it, "model", true, &r->model) || pr_jr_str(&w->jr, it, "profile", true, &r->profile) ||
-            pr_jr_str(&w->jr, it, "source", true, &r->source) || pr_jr_str(&w->jr, it, "precision", false, &r->precision) ||
+            pr_jr_str(&w->jr, it, "source", true, &r->source) ||
+            pr_jr_str(&w->jr, it, "precision", false, &r->precision) ||
             pr_jr_num(&w->jr, it, "batch", false, 0, 1e9, &batch) ||
             pr_jr_num(&w->jr, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
             pr_jr_num(&w->jr, it, "watts", false, 0, 1e7, &r->watts) ||
             pr_jr_num(&w->jr, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
             pr_jr_num(&w->jr, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
-            pr_jr_int(&w->jr, it, "run", false, 0, 1000000, &r->run) || pr_jr_str(&w->jr, it, "note", false, &r->note) ||
-            pr_jr_str(&w->jr, it, "excluded", false, &r->excluded))
+            pr_jr_int(&w->jr, it, "run", false, 0, 1000000, &r->run) ||
+            pr_jr_str(&w->jr, it, "note", false, &r->note) || pr_jr_str(&w->jr, it, "excluded", false, &r->excluded))
             goto out;
         r->batch = (int)batch;
         if (!pr_db_model_find(db, r->model)) {
@@ -480,7 +492,8 @@ static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
             goto out;
         }
         if (pr_jr_str(&w->jr, it, "code", true, &c->code) || pr_jr_str(&w->jr, it, "name", false, &c->name) ||
-            pr_jr_str(&w->jr, it, "source", true, &c->source) || pr_jr_num(&w->jr, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
+            pr_jr_str(&w->jr, it, "source", true, &c->source) ||
+            pr_jr_num(&w->jr, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
             pr_jr_int(&w->jr, it, "year", false, 0, 3000, &c->year))
             goto out;
     }
@@ -494,7 +507,8 @@ out:
 static int load_texts(struct pr_db *db, const char *dir, const char *const texts[3], struct pr_err *err)
 {
     memset(db, 0, sizeof *db);
-    struct walk w = {.jr = {.code = PR_EXIT_USAGE, .err = err,
+    struct walk w = {.jr = {.code = PR_EXIT_USAGE,
+                            .err = err,
                             .hint = texts && (texts[0] || texts[1])
                                         ? "refused by the database's own rules, nothing was written"
                                         : "fix the file or give another --db"}};
@@ -799,10 +813,9 @@ static cJSON *profile_json(struct pr_jb *b, const struct pr_profile *p)
     if (v->models) {
         cJSON *c = pr_jb_object(b, o, "validation");
         add_num(b, c, "models", v->models);
-        double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median, v->lat_loo_p90,
-                      v->lat_xfam_median};
-        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
-                           "latency_loo_median_pct", "latency_loo_p90_pct", "latency_cross_family_median_pct"};
+        double f[] = {v->loo_median,     v->loo_p90,     v->xfam_median,
+                      v->lat_loo_median, v->lat_loo_p90, v->lat_xfam_median};
+        const char *const *k = valid_keys;
         for (int i = 0; i < 6; i++)
             if (f[i] >= 0)
                 add_num(b, c, k[i], round(f[i] * 100) / 100);

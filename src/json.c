@@ -168,13 +168,13 @@ const cJSON *pr_jr_array(struct pr_jr *r, const cJSON *o, const char *key, int m
     return a;
 }
 
-const char *pr_json_str_or_empty(const cJSON *o, const char *key)
+const char *pr_json_str_at(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-double pr_json_num_or_zero(const cJSON *o, const char *key)
+double pr_json_num_at(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsNumber(v) ? v->valuedouble : 0;

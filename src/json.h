@@ -78,8 +78,8 @@ int pr_jr_int(struct pr_jr *r, const cJSON *o, const char *key, bool required, i
 const cJSON *pr_jr_array(struct pr_jr *r, const cJSON *o, const char *key, int max, int *n);
 /* The string or number at key of o when it is one, else "" or 0: for
  * input files whose rows are checked by their meaning afterwards. */
-const char *pr_json_str_or_empty(const cJSON *o, const char *key);
-double pr_json_num_or_zero(const cJSON *o, const char *key);
+const char *pr_json_str_at(const cJSON *o, const char *key);
+double pr_json_num_at(const cJSON *o, const char *key);
 
 struct pr_jb {
     bool failed;    /* an item could not be made; the tree is incomplete */
