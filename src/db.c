@@ -831,7 +831,7 @@ static char *profiles_text(const struct pr_db *db)
     cJSON *arr = pr_jb_array(&b, root, "profiles");
     for (int i = 0; !b.failed && i < db->nprofiles; i++)
         pr_jb_add(&b, arr, NULL, profile_json(&b, &db->profiles[i]));
-    return pr_jb_text_of(&b, root);
+    return pr_jb_text_of(&b, root, true);
 }
 
 static cJSON *model_json(struct pr_jb *b, const struct pr_db_model *m)
@@ -899,7 +899,7 @@ static char *records_text(const struct pr_db *db)
         pr_jb_add(&b, models, NULL, model_json(&b, &db->models[i]));
     for (int i = 0; !b.failed && i < db->nrecords; i++)
         pr_jb_add(&b, records, NULL, record_json(&b, &db->records[i]));
-    return pr_jb_text_of(&b, root);
+    return pr_jb_text_of(&b, root, true);
 }
 
 int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err)
@@ -955,10 +955,7 @@ static cJSON *whole(const struct pr_jb *b, cJSON *o)
 char *pr_db_model_print(const struct pr_db_model *m)
 {
     struct pr_jb b = {0};
-    cJSON *o = whole(&b, model_json(&b, m));
-    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return text;
+    return pr_jb_text_of(&b, model_json(&b, m), false);
 }
 
 cJSON *pr_db_profile_json(const struct pr_profile *p)

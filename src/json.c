@@ -241,9 +241,9 @@ cJSON *pr_jb_array(struct pr_jb *b, cJSON *obj, const char *key)
     return b->failed ? NULL : o;
 }
 
-char *pr_jb_text_of(struct pr_jb *b, cJSON *root)
+char *pr_jb_text_of(struct pr_jb *b, cJSON *root, bool pretty)
 {
-    char *text = b->failed || !root ? NULL : cJSON_Print(root);
+    char *text = b->failed || !root ? NULL : pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     return text;
 }

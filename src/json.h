@@ -99,9 +99,9 @@ cJSON *pr_jb_header(struct pr_jb *b, const char *schema);
 /* A new object or array added to obj under key (NULL on failure). */
 cJSON *pr_jb_object(struct pr_jb *b, cJSON *obj, const char *key);
 cJSON *pr_jb_array(struct pr_jb *b, cJSON *obj, const char *key);
-/* Prints root as text (malloc'ed by cJSON, cJSON_free it) and deletes it;
- * NULL after a failure. */
-char *pr_jb_text_of(struct pr_jb *b, cJSON *root);
+/* root as text, pretty or on one line (malloc'ed by cJSON: cJSON_free or,
+ * with the default hooks, free it); deletes root. NULL after a failure. */
+char *pr_jb_text_of(struct pr_jb *b, cJSON *root, bool pretty);
 /* Prints root as pr_json_print, or, after a failure, deletes it and
  * returns -1. */
 int pr_jb_print(struct pr_jb *b, cJSON *root, FILE *f);
