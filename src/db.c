@@ -64,15 +64,6 @@ static int bad(struct walk *w, const char *key, const char *expected)
     return pr_jr_bad(&w->jr, key, NULL, expected);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Reads file k of DIR (or the text given for it) into a parsed tree and
  * checks schema and version. */
 static cJSON *read_json(struct walk *w, const char *dir, int k, const char *schema, char *pathbuf, size_t size)
@@ -81,7 +72,7 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     w->jr.file = pathbuf;
     w->jr.path[0] = 0;
     struct pr_err ferr = {0};
-    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
+    char *buf = w->text[k] ? strdup(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
     if (!buf) {
         if (w->text[k])
             pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
@@ -347,7 +338,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
         return -1;
     if (!*m->graph) {
         free(m->graph);
-        m->graph = dup_str(m->name);
+        m->graph = strdup(m->name);
         if (!m->graph)
             return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
     }
@@ -514,7 +505,7 @@ static int load_texts(struct pr_db *db, const char *dir, const char *const texts
                                         : "fix the file or give another --db"}};
     for (int k = 0; texts && k < 3; k++)
         w.text[k] = texts[k];
-    db->dir = dup_str(dir);
+    db->dir = strdup(dir);
     if (!db->dir)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     if (load_profiles(db, &w, dir) < 0 || load_records(db, &w, dir) < 0 || load_carbon(db, &w, dir) < 0) {
@@ -642,9 +633,9 @@ int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m)
     db->models = a;
     struct pr_db_model *d = &a[db->nmodels];
     *d = *m;
-    d->name = dup_str(m->name), d->family = dup_str(m->family ? m->family : "");
-    d->input = dup_str(m->input ? m->input : ""), d->source = dup_str(m->source ? m->source : "");
-    d->graph = dup_str(m->graph && *m->graph ? m->graph : m->name);
+    d->name = strdup(m->name), d->family = strdup(m->family ? m->family : "");
+    d->input = strdup(m->input ? m->input : ""), d->source = strdup(m->source ? m->source : "");
+    d->graph = strdup(m->graph && *m->graph ? m->graph : m->name);
     d->kernels = malloc(((size_t)m->nkernels + 1) * sizeof *d->kernels);
     if (!d->name || !d->family || !d->input || !d->source || !d->graph || !d->kernels ||
         (db->model_index.cap && pr_names_put(&db->model_index, d->name, db->nmodels) < 0)) {
@@ -667,9 +658,9 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
     db->records = a;
     struct pr_db_record *d = &a[db->nrecords];
     *d = *r;
-    d->model = dup_str(r->model), d->profile = dup_str(r->profile), d->source = dup_str(r->source);
-    d->precision = dup_str(r->precision ? r->precision : "");
-    d->note = dup_str(r->note ? r->note : ""), d->excluded = dup_str(r->excluded ? r->excluded : "");
+    d->model = strdup(r->model), d->profile = strdup(r->profile), d->source = strdup(r->source);
+    d->precision = strdup(r->precision ? r->precision : "");
+    d->note = strdup(r->note ? r->note : ""), d->excluded = strdup(r->excluded ? r->excluded : "");
     if (!d->model || !d->profile || !d->source || !d->precision || !d->note || !d->excluded) {
         free(d->model), free(d->profile), free(d->source), free(d->precision), free(d->note), free(d->excluded);
         return -1;
@@ -707,7 +698,7 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p)
                   &d->spec.source};
     bool ok = true;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
-        *s[i] = dup_str(*s[i] ? *s[i] : "");
+        *s[i] = strdup(*s[i] ? *s[i] : "");
         ok &= *s[i] != NULL;
     }
     if (!ok || (db->profile_index.cap && pr_names_put(&db->profile_index, d->id, db->nprofiles) < 0)) {

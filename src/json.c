@@ -106,15 +106,6 @@ int pr_jr_bad(struct pr_jr *r, const char *key, const cJSON *got, const char *ex
     return -1;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 int pr_jr_str(struct pr_jr *r, const cJSON *o, const char *key, bool required, char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -122,11 +113,11 @@ int pr_jr_str(struct pr_jr *r, const cJSON *o, const char *key, bool required, c
     if (!v || cJSON_IsNull(v)) {
         if (required)
             return pr_jr_bad(r, key, NULL, "a string");
-        *out = dup_str("");
+        *out = strdup("");
     } else if (!cJSON_IsString(v) || strlen(v->valuestring) > PR_JSON_STR_MAX) {
         return pr_jr_bad(r, key, NULL, "a string (at most 4096 bytes)");
     } else {
-        *out = dup_str(v->valuestring);
+        *out = strdup(v->valuestring);
     }
     return *out ? 0 : pr_err_set(r->err, PR_EXIT_INTERNAL, "out of memory");
 }
