@@ -43,6 +43,25 @@ const char *pr_human_bytes(uint64_t v, char *buf, size_t size)
     return human(v, 1024.0, suffix, buf, size);
 }
 
+void pr_profile_words(FILE *f, const struct pr_estimate *e, void (*text)(FILE *f, const char *s, size_t max),
+                      const char *const lead[3])
+{
+    const struct pr_profile *p = e->profile;
+    char d[400];
+    fputs(lead[0], f);
+    text(f, p->hardware ? p->hardware : p->id, 120);
+    fputs(lead[1], f);
+    text(f, pr_estimate_describe(e, d, sizeof d), 400);
+    fputs(lead[2], f);
+    text(f, p->runtime ? p->runtime : "", 80);
+    const char *rest[3] = {p->precision, p->scenario, p->boundary};
+    for (int i = 0; i < 3; i++) {
+        fputs(", ", f);
+        text(f, rest[i] ? rest[i] : "", 20);
+    }
+    fputs(" boundary", f);
+}
+
 const char *pr_layer_shapes(const struct pr_analysis *a, const struct pr_layer *L, char *buf, size_t size)
 {
     const struct pr_graph *g = &a->model->graph;
