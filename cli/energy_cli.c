@@ -73,6 +73,11 @@ int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd)
     return 0;
 }
 
+const char *pr_energy_db_dir(const struct pr_energy_args *a)
+{
+    return !a->hw ? NULL : a->db ? a->db : pr_db_default_dir();
+}
+
 int pr_db_open(struct pr_db *db, struct pr_db_lock *lock, const char *dir, bool update, struct pr_err *err)
 {
     const char *recovered;

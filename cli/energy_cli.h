@@ -34,6 +34,10 @@ int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt,
  * both. 0 or PR_EXIT_USAGE (message printed). */
 int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd);
 
+/* The database folder that --hw reads (--db DIR, else the default); NULL
+ * without --hw. */
+const char *pr_energy_db_dir(const struct pr_energy_args *a);
+
 /* Loads the database of dir into db: for an update (a writer) under lock,
  * locked exclusive and held on success (the caller unlocks it after its
  * update), else read under a shared lock released at once (lock->fd -1).
