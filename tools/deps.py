@@ -20,6 +20,11 @@ to a FILE * its caller passes (fprintf(f, ...), fputs(s, f)) is fine; the
 library returns messages in struct pr_err and results in its structs, and
 cli/ prints them and maps a status to an exit code.
 
+One JSON layer: only src/json.c parses or prints JSON text (cJSON_Parse*,
+cJSON_Print*); every other file reads files and builds documents through
+src/json.h (limits, JSON-path messages, a builder that remembers a failed
+allocation).
+
 Usage: /usr/bin/python3 tools/deps.py [--build build] [--list]
   --list  prints the layers and which layers each one uses, then checks.
 Prints each violation, and "N passed, N failed" last (one check per module
@@ -66,6 +71,9 @@ PROCESS = ["stdout", "stderr", "stdin", "printf", "vprintf", "puts", "putchar", 
            "exit", "_exit", "_Exit", "quick_exit", "abort"]
 PROCESS_WORD = re.compile(r"\b(%s)\b" % "|".join(PROCESS))
 PROCESS_SYMS = set(PROCESS) | {"__printf_chk", "__vprintf_chk"}
+# JSON text in and out: src/json.c only.
+JSON_TEXT = re.compile(r"\b(cJSON_Parse\w*|cJSON_Print\w*)\b")
+JSON_MODULE = "src/json"
 # C comments, string and character literals (blanked before the scan).
 NON_CODE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
@@ -144,14 +152,18 @@ def is_library(module):
 
 
 def process_uses(root, files, build):
-    """'file:line names X' / 'object needs X' for each library file that prints or exits."""
+    """'file:line names X' / 'object needs X' for each library file that prints or exits, and for
+    each file but src/json.c that parses or prints JSON text."""
     found = []
     for f in files:
-        if not is_library(module_of(f)):
-            continue
         with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         code = NON_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        for m in JSON_TEXT.finditer(code) if module_of(f) != JSON_MODULE else ():
+            line = code.count("\n", 0, m.start()) + 1
+            found.append("%s:%d names %s (JSON text goes through src/json.h)" % (f, line, m.group(1)))
+        if not is_library(module_of(f)):
+            continue
         for m in PROCESS_WORD.finditer(code):
             before = code[:m.start()].rstrip()
             if before.endswith("#include") or before.endswith("format("):   # __attribute__((format(printf, ...)))
@@ -221,7 +233,8 @@ def main():
             failed += 1
     uses = process_uses(root, files, args.build)
     for u in uses:
-        print("FAIL %s: only cli/ prints to the standard streams or ends the process; return the message "
+        print("FAIL %s" % u if "JSON" in u else
+              "FAIL %s: only cli/ prints to the standard streams or ends the process; return the message "
               "(struct pr_err) or the result, or write to a FILE * the caller passes" % u)
     failed += len(uses)
     passed += not uses
