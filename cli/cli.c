@@ -205,6 +205,18 @@ int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const
     return PR_EXIT_OK;
 }
 
+int pr_exit_code(int status)
+{
+    switch (status) {
+    case PR_EXIT_OK: return 0;
+    case PR_EXIT_GATE: return 1;
+    case PR_EXIT_USAGE: return 2;
+    case PR_EXIT_MODEL: return 3;
+    case PR_EXIT_IO: return 4;
+    default: return 5;
+    }
+}
+
 int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx)
 {
     if (!path) {

@@ -1,8 +1,9 @@
 /* cli.h -- what every command of the command line shares.
  *
  * Each command lives in cli/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
- * (argv without the program and command names) returning an exit code
- * (enum pr_exit), with its usage text beside it; cli/main.c only
+ * (argv without the program and command names) returning a status
+ * (main maps it to the exit code, pr_exit_code), with its
+ * usage text beside it; cli/main.c only
  * dispatches through the table of commands below. Helpers here parse the
  * option values several commands take (--input, --dim, numbers), load a
  * model with its loader warnings, and write output atomically: to a
@@ -82,6 +83,11 @@ int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
  * the same file (device and inode) as one of the n inputs (NULL ones
  * skipped) or, with db_dir, one of the database's three files; else 0. */
 int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir);
+
+/* The exit code of the priori command for a status (docs/usage.md): 0 ok,
+ * 1 gate breached, 2 usage error, 3 invalid model, 4 I/O error, 5
+ * internal error (also for a status it does not know). */
+int pr_exit_code(int status);
 
 /* Writes through render(ctx, f) to path, or to stdout when path is NULL;
  * atomically as described above. render returns 0 or -1. Exit code. */

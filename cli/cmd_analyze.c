@@ -109,7 +109,7 @@ int pr_cmd_analyze(int argc, char **argv)
         goto out;
     }
     const char *inputs[] = {args.model};
-    if ((rc = pr_cli_output_guard(args.output, inputs, 1, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+    if ((rc = pr_cli_output_guard(args.output, inputs, 1, pr_energy_db_dir(&args.energy))) != 0 ||
         (rc = pr_hw_open(&hw, &args.energy)) != 0)
         goto out;
     struct pr_model model;

@@ -125,11 +125,63 @@ static double xfam_median(const struct pr_sample *s, int n, enum pr_fit_kind kin
     return pr_median(err, k);
 }
 
+/* " label v0 v1 ... v4" of a per-class coefficient, times scale. */
+static void kc_values(const char *label, const double *v, double scale, int digits)
+{
+    printf("%s", label);
+    for (int c = 0; c < PR_KC_COUNT; c++)
+        printf(" %.*f", digits, v[c] * scale);
+}
+
+/* The lines of a roofline (GPU) profile: calibrate_roof.c's report. */
+static void print_roof(const struct pr_profile *p, const struct pr_roof_report *r)
+{
+    static const char *names[3] = {"priori roofline", "E ~ MACs", "E = a + b*MACs"};
+    if (!r->counted)
+        return;
+    printf("%-58s %6d  %-7s  (roofline; %d rows, all batches)\n", p->id, r->models, r->fitted ? "fitted" : "none",
+           r->rows);
+    if (!r->fitted)
+        return;
+    printf("    %-26s %-31s   %s\n", "|error| held out", "energy per sample", "latency");
+    printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", "", "LOMO med", "LOMO p90", "LOFO med", "LOMO med", "LOMO p90",
+           "LOFO med");
+    for (int kind = 0; kind < r->nkinds; kind++) {
+        if (kind == 0) {
+            printf("    Spearman (held-out predicted vs measured energy per sample, across models):");
+            for (int i = 0; i < r->nspearman; i++) {
+                const struct pr_roof_rank *k = &r->spearman[i];
+                printf(" b%d (%d): %.3f%s", k->batch, k->models, k->rho, k->models >= 20 ? "" : "*");
+            }
+            printf("\n    (* fewer than 20 models at that batch)\n");
+        }
+        char c[6][16];
+        for (int i = 0; i < 6; i++)
+            pct(c[i], 16, r->err[kind][i]);
+        printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", names[kind], c[0], c[1], c[2], c[3], c[4], c[5]);
+    }
+    if (r->tdp) {
+        char c[2][16];
+        pct(c[0], 16, r->tdp_err[0]), pct(c[1], 16, r->tdp_err[1]);
+        printf("    %-26s %9s %9s %9s   (measured latency)\n", "TDP x measured latency", c[0], c[1], "-");
+    }
+    const struct pr_roof *f = &p->roof;
+    kc_values("    fit (conv, gemm, grouped, attention, eltwise): t_launch us", f->t_launch, 1e6, 1);
+    kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
+    kc_values("; pJ/MAC", f->e_work, 1e12, 2);
+    kc_values("; bw GB/s", f->bw, 1e-9, 0);
+    printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
+           f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
+}
+
 static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const int *rec, int nrec,
                           const struct cal_args *a, struct pr_sample *s, double *err, struct summary *sum)
 {
     if (pr_profile_is_roof(db, p)) {   /* GPU profiles: calibrate_roof.c */
-        if (pr_calibrate_roof(db, p, a->baselines) < 0)
+        struct pr_roof_report r;
+        int rc = pr_calibrate_roof(db, p, a->baselines, &r);
+        print_roof(p, &r);
+        if (rc < 0)
             fprintf(stderr, "priori: %s: the roofline fit failed (out of memory)\n", p->id);
         return;
     }
@@ -222,14 +274,10 @@ int pr_cmd_calibrate(int argc, char **argv)
         return rc < 0 ? PR_EXIT_OK : rc;
     struct pr_db db;
     struct pr_err err = {0};
-    struct pr_db_lock lock = {-1};   /* held from the read to the write, so no add is lost */
-    const char *dir = a.dir ? a.dir : pr_db_default_dir();
-    if ((!a.dry_run && pr_db_lock(&lock, dir, true, &err) < 0) ||
-        (a.dry_run ? pr_db_load(&db, dir, &err) : pr_db_load_locked(&db, dir, &err)) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
-        pr_db_unlock(&lock);
-        return (int)err.code;
-    }
+    struct pr_db_lock lock;   /* held from the read to the write, so no add is lost */
+    rc = pr_db_open(&db, &lock, a.dir ? a.dir : pr_db_default_dir(), !a.dry_run, &err);
+    if (rc)
+        return rc;
     size_t cap = (size_t)db.nrecords + 1;
     struct pr_sample *s = malloc(cap * sizeof *s);
     double *errs = malloc(cap * 8 * sizeof *errs);

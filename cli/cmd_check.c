@@ -107,7 +107,7 @@ int pr_cmd_check(int argc, char **argv)
         goto out;
     }
     const char *inputs[] = {args.model, args.budget, args.baseline};
-    if ((rc = pr_cli_output_guard(args.output, inputs, 3, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0)
+    if ((rc = pr_cli_output_guard(args.output, inputs, 3, pr_energy_db_dir(&args.energy))) != 0)
         goto out;
     /* the cheap, hostile inputs first: a bad budget fails before the model loads */
     if ((args.growth && pr_growth_parse(args.growth, growth, &err) < 0) ||

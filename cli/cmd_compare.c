@@ -77,7 +77,7 @@ int pr_cmd_compare(int argc, char **argv)
         goto out;
     }
     if ((rc = pr_cli_output_guard(p.text[OPT_OUTPUT], (const char *const *)p.pos, p.npos,
-                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+                                  pr_energy_db_dir(&p.energy))) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0)
         goto out;
     subjects = calloc((size_t)p.npos, sizeof *subjects);

@@ -179,11 +179,9 @@ static int cmd_add(struct db_args *a)
     struct pr_db db;
     struct pr_db_lock lock;
     const char *dir = a->dir ? a->dir : pr_db_default_dir();
-    if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
-        pr_db_unlock(&lock);
-        return (int)err.code;
-    }
+    rc = pr_db_open(&db, &lock, dir, true, &err);
+    if (rc)
+        return rc;
     char *id = malloc(strlen(a->hw) + strlen(prec) + strlen(scen) + 3);
     if (!id) {
         fprintf(stderr, "priori: out of memory\n");
@@ -229,10 +227,9 @@ static int cmd_check(const struct db_args *a)
     struct pr_db db;
     struct pr_err err = {0};
     const char *dir = a->dir ? a->dir : pr_db_default_dir();
-    bool valid = pr_db_load(&db, dir, &err) == 0;
-    if (!valid)
-        fprintf(stderr, "priori: %s\n", err.msg);
-    int rc = valid ? PR_EXIT_OK : (int)err.code;
+    struct pr_db_lock lock;
+    int rc = pr_db_open(&db, &lock, dir, false, &err);
+    bool valid = rc == PR_EXIT_OK;
     if (a->format == PR_FORMAT_JSON) {   /* also for an invalid database: CI reads "valid" and "error" */
         struct pr_jb b = {0};
         cJSON *root = pr_jb_header(&b, "priori-db-check");

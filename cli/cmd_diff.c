@@ -53,7 +53,7 @@ int pr_cmd_diff(int argc, char **argv)
     const char *output = p.text[OPT_OUTPUT];
     bool quiet = p.given[OPT_QUIET];
     if ((rc = pr_cli_output_guard(output, (const char *const *)p.pos, 2,
-                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+                                  pr_energy_db_dir(&p.energy))) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0 ||
         (rc = pr_subject_open(&old, p.pos[0], &p.shapes[0], 10, quiet)) != 0 ||
         (rc = pr_subject_open(&new_, p.pos[1], &p.shapes[0], 10, quiet)) != 0 ||

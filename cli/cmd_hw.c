@@ -238,11 +238,12 @@ int pr_cmd_hw(int argc, char **argv)
         return rc < 0 ? PR_EXIT_OK : rc;
     }
     struct pr_db db;
+    struct pr_db_lock lock;
     struct pr_err err = {0};
-    if (pr_db_load(&db, p.energy.db ? p.energy.db : pr_db_default_dir(), &err) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
+    rc = pr_db_open(&db, &lock, p.energy.db ? p.energy.db : pr_db_default_dir(), false, &err);
+    if (rc) {
         pr_args_free(&p);
-        return (int)err.code;
+        return rc;
     }
     if (strcmp(sub, "show") == 0 && !profile_named(&db, arg1)) {
         fprintf(stderr, "priori: no hardware profile '%s' in %s; see 'priori hw list'\n", arg1, db.dir);

@@ -29,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "cli.h"
 #include "commands.h"
 #include "json.h"
@@ -39,18 +37,6 @@
 #include "energy.h"
 #include "rfile.h"
 #include "roofline.h"
-
-static const char *str_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double num_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 /* Analyses path at batch into m (name, graph, batch set by the caller). Exit code. */
 static int analyse(const char *path, int batch, struct pr_db_model *m)
@@ -86,16 +72,20 @@ static int new_profile(struct pr_db *db, const cJSON *root, const char *id, cons
 {
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(root, "spec");
     const cJSON *peaks = cJSON_GetObjectItemCaseSensitive(spec, "peak_ops");
-    struct pr_profile p = {.id = (char *)id, .hw = (char *)str_of(root, "hw"),
-                           .hardware = (char *)str_of(root, "hardware"), .runtime = (char *)str_of(root, "runtime"),
-                           .precision = (char *)prec, .scenario = (char *)mode, .boundary = (char *)"device"};
-    p.spec.source = (char *)str_of(spec, "source");
-    p.spec.peak_ops = num_of(peaks, prec);
-    p.spec.peak_ops_conv = num_of(cJSON_GetObjectItemCaseSensitive(spec, "peak_ops_conv"), prec);
-    p.spec.mem_bw = num_of(spec, "mem_bw");
-    p.spec.tdp_w = num_of(spec, "tdp_w");
-    p.spec.idle_w = num_of(spec, "idle_w");
-    p.spec.mem_gb = num_of(spec, "mem_gb");
+    struct pr_profile p = {.id = (char *)id,
+                           .hw = (char *)pr_json_str_at(root, "hw"),
+                           .hardware = (char *)pr_json_str_at(root, "hardware"),
+                           .runtime = (char *)pr_json_str_at(root, "runtime"),
+                           .precision = (char *)prec,
+                           .scenario = (char *)mode,
+                           .boundary = (char *)"device"};
+    p.spec.source = (char *)pr_json_str_at(spec, "source");
+    p.spec.peak_ops = pr_json_num_at(peaks, prec);
+    p.spec.peak_ops_conv = pr_json_num_at(cJSON_GetObjectItemCaseSensitive(spec, "peak_ops_conv"), prec);
+    p.spec.mem_bw = pr_json_num_at(spec, "mem_bw");
+    p.spec.tdp_w = pr_json_num_at(spec, "tdp_w");
+    p.spec.idle_w = pr_json_num_at(spec, "idle_w");
+    p.spec.mem_gb = pr_json_num_at(spec, "mem_gb");
     return pr_db_add_profile(db, &p) < 0 ? PR_EXIT_INTERNAL : 0;
 }
 
@@ -113,9 +103,11 @@ struct analysed { char **names; int n, cap; };
 static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const char *file, const char *folder, int i,
                    struct analysed *done)
 {
-    const char *model = str_of(row, "model"), *onnx = str_of(row, "onnx"), *mode = str_of(row, "mode");
-    const char *prec = str_of(row, "precision");
-    double batch = num_of(row, "batch"), lat = num_of(row, "latency_s"), j = num_of(row, "j_per_sample");
+    const char *model = pr_json_str_at(row, "model"), *onnx = pr_json_str_at(row, "onnx"),
+               *mode = pr_json_str_at(row, "mode");
+    const char *prec = pr_json_str_at(row, "precision");
+    double batch = pr_json_num_at(row, "batch"), lat = pr_json_num_at(row, "latency_s"),
+           j = pr_json_num_at(row, "j_per_sample");
     if (!*model || !*onnx || !*prec || strchr(prec, '/'))
         return bad_row(file, i, "expected model, onnx and precision strings");
     if (strcmp(mode, "infer") && strcmp(mode, "train"))
@@ -124,7 +116,7 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
         return bad_row(file, i, "expected batch >= 1, latency_s and j_per_sample > 0");
     char name[512], id[512], path[4096];
     snprintf(name, sizeof name, "%s@b%d", model, (int)batch);
-    snprintf(id, sizeof id, "%s/%s/%s", str_of(root, "hw"), prec, mode);
+    snprintf(id, sizeof id, "%s/%s/%s", pr_json_str_at(root, "hw"), prec, mode);
     const struct pr_db_model *old = pr_db_model_find(db, name);
     int oi = old ? (int)(old - db->models) : -1;
     bool fresh = false;   /* analysed earlier in this import */
@@ -135,9 +127,13 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
                                  : snprintf(path, sizeof path, "%s/%s", folder, onnx);
         if (len < 0 || (size_t)len >= sizeof path)
             return bad_row(file, i, "onnx: path too long");
-        struct pr_db_model m = {.name = name, .graph = (char *)model, .batch = (int)batch,
-                                .family = (char *)str_of(row, "family"), .input = (char *)str_of(row, "input"),
-                                .source = *str_of(row, "onnx_source") ? (char *)str_of(row, "onnx_source") : path};
+        struct pr_db_model m = {
+            .name = name,
+            .graph = (char *)model,
+            .batch = (int)batch,
+            .family = (char *)pr_json_str_at(row, "family"),
+            .input = (char *)pr_json_str_at(row, "input"),
+            .source = *pr_json_str_at(row, "onnx_source") ? (char *)pr_json_str_at(row, "onnx_source") : path};
         int rc = analyse(path, (int)batch, &m);
         if (rc == 0 && (oi >= 0 ? pr_db_replace_model(db, oi, &m) : pr_db_add_model(db, &m)) < 0)
             rc = PR_EXIT_INTERNAL;   /* an entry of an earlier import is replaced */
@@ -154,11 +150,18 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
         if (rc)
             return rc;
     }
-    struct pr_db_record r = {.model = name, .profile = id, .precision = (char *)prec, .batch = (int)batch,
-                             .j_per_sample = j, .latency_s = lat, .samples_per_s = batch / lat,
-                             .watts = num_of(row, "avg_watts"), .run = (int)num_of(row, "run"),
-                             .source = (char *)str_of(row, "source"), .note = (char *)str_of(row, "note"),
-                             .excluded = (char *)str_of(row, "excluded")};
+    struct pr_db_record r = {.model = name,
+                             .profile = id,
+                             .precision = (char *)prec,
+                             .batch = (int)batch,
+                             .j_per_sample = j,
+                             .latency_s = lat,
+                             .samples_per_s = batch / lat,
+                             .watts = pr_json_num_at(row, "avg_watts"),
+                             .run = (int)pr_json_num_at(row, "run"),
+                             .source = (char *)pr_json_str_at(row, "source"),
+                             .note = (char *)pr_json_str_at(row, "note"),
+                             .excluded = (char *)pr_json_str_at(row, "excluded")};
     if (!*r.source)
         r.source = (char *)file;
     for (int k = 0; k < db->nrecords; k++) {   /* importing the same file again adds nothing */
@@ -179,8 +182,8 @@ int pr_db_import(const char *file, const char *dir)
         return (int)err.code;
     }
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
-    if (!root || strcmp(str_of(root, "schema"), "priori-measurements") || !cJSON_IsArray(rows) ||
-        !*str_of(root, "hw") || strchr(str_of(root, "hw"), '/')) {
+    if (!root || strcmp(pr_json_str_at(root, "schema"), "priori-measurements") || !cJSON_IsArray(rows) ||
+        !*pr_json_str_at(root, "hw") || strchr(pr_json_str_at(root, "hw"), '/')) {
         cJSON_Delete(root);
         fprintf(stderr, "priori: %s: expected a JSON object with schema \"priori-measurements\", hw (a name "
                         "without '/') and rows (tools/measure_gpu.py writes it)\n", file);
@@ -197,13 +200,12 @@ int pr_db_import(const char *file, const char *dir)
     struct pr_db_lock lock;   /* held from the read to the write, so no concurrent update is lost */
     if (!dir)
         dir = pr_db_default_dir();
-    if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
+    int rc = pr_db_open(&db, &lock, dir, true, &err);
+    if (rc) {
         cJSON_Delete(root);
-        fprintf(stderr, "priori: %s\n", err.msg);
-        pr_db_unlock(&lock);
-        return (int)err.code;
+        return rc;
     }
-    int rc = 0, i = 0, before = db.nrecords, models = db.nmodels;
+    int i = 0, before = db.nrecords, models = db.nmodels;
     struct analysed done = {.cap = cJSON_GetArraySize(rows) + 1};
     done.names = calloc((size_t)done.cap, sizeof *done.names);
     if (!done.names)

@@ -73,16 +73,46 @@ int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd)
     return 0;
 }
 
+const char *pr_energy_db_dir(const struct pr_energy_args *a)
+{
+    return !a->hw ? NULL : a->db ? a->db : pr_db_default_dir();
+}
+
+int pr_db_open(struct pr_db *db, struct pr_db_lock *lock, const char *dir, bool update, struct pr_err *err)
+{
+    const char *recovered;
+    int rc;
+    if (update) {
+        rc = pr_db_lock(lock, dir, true, err);
+        recovered = lock->recovered;
+        if (rc == 0)
+            rc = pr_db_load_locked(db, dir, err);
+    } else {
+        *lock = (struct pr_db_lock){.fd = -1};
+        rc = pr_db_load(db, dir, err);
+        recovered = db->recovered;
+    }
+    if (recovered)
+        fprintf(stderr, "priori: warning: %s: an interrupted update of the database was found and %s\n", dir,
+                recovered);
+    if (rc < 0) {
+        fprintf(stderr, "priori: %s\n", err->msg);
+        pr_db_unlock(lock);
+        return (int)err->code;
+    }
+    return PR_EXIT_OK;
+}
+
 int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
 {
     memset(h, 0, sizeof *h);
     if (!a->hw)
         return PR_EXIT_OK;
+    struct pr_db_lock lock;
     struct pr_err err = {0};
-    if (pr_db_load(&h->db, a->db ? a->db : pr_db_default_dir(), &err) < 0) {
-        fprintf(stderr, "priori: %s\n", err.msg);
-        return (int)err.code;
-    }
+    int rc = pr_db_open(&h->db, &lock, a->db ? a->db : pr_db_default_dir(), false, &err);
+    if (rc)
+        return rc;
     h->profile = pr_db_select(&h->db, a->hw, a->precision, a->train && !a->scenario ? "train" : a->scenario);
     if (!h->profile) {
         fprintf(stderr, "priori: --hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'\n", a->hw,

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "db.h"
+#include "dbtxn.h"
 #include "energy.h"
 
 struct pr_energy_args {
@@ -32,6 +33,18 @@ int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt,
 /* After parsing: the other options need --hw; --region or --carbon, not
  * both. 0 or PR_EXIT_USAGE (message printed). */
 int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd);
+
+/* The database folder that --hw reads (--db DIR, else the default); NULL
+ * without --hw. */
+const char *pr_energy_db_dir(const struct pr_energy_args *a);
+
+/* Loads the database of dir into db: for an update (a writer) under lock,
+ * locked exclusive and held on success (the caller unlocks it after its
+ * update), else read under a shared lock released at once (lock->fd -1).
+ * Prints the warning of an interrupted update it finished, and the error
+ * (also left in err). Exit code; on error db holds nothing and the lock is
+ * released. */
+int pr_db_open(struct pr_db *db, struct pr_db_lock *lock, const char *dir, bool update, struct pr_err *err);
 
 /* A loaded database, the chosen profile and the estimate options. */
 struct pr_hw {

@@ -3,8 +3,9 @@
  *   priori COMMAND [ARGS]     (see pr_commands below; each lives in cli/cmd_<name>.c)
  *   priori help [COMMAND] | --help | --version
  *
- * Exit codes (enum pr_exit): 0 ok, 1 gate breached, 2 usage, 3 invalid
- * model, 4 I/O, 5 internal. When the reader of standard output goes away,
+ * Commands return a status (enum pr_exit); main maps it to the exit code
+ * (pr_exit_code): 0 ok, 1 gate breached, 2 usage, 3 invalid model, 4 I/O,
+ * 5 internal. When the reader of standard output goes away,
  * priori stops writing and exits with the status it would have had. Errors go to stderr as one line
  * "priori: FILE: what: why".
  */
@@ -57,11 +58,9 @@ static const struct pr_command *find_command(const char *name)
     return NULL;
 }
 
-int main(int argc, char **argv)
+/* The command line's status. */
+static int run(int argc, char **argv)
 {
-    /* A closed pipe on standard output is a write error (EPIPE) handled
-     * where it happens, not a SIGPIPE that kills priori with status 141. */
-    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs("priori: no command given\n", stderr);
         print_usage(stderr);
@@ -94,4 +93,12 @@ int main(int argc, char **argv)
         return c->run(argc - 2, argv + 2);
     fprintf(stderr, "priori: unknown command '%s'\nTry 'priori --help'.\n", cmd);
     return PR_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* A closed pipe on standard output is a write error (EPIPE) handled
+     * where it happens, not a SIGPIPE that kills priori with status 141. */
+    signal(SIGPIPE, SIG_IGN);
+    return pr_exit_code(run(argc, argv));
 }

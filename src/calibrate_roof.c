@@ -18,7 +18,6 @@
  *                        way), TDP x measured latency.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,20 +105,6 @@ static int distinct_models(const struct rows *r)
     return k;
 }
 
-/* "12.3%", "-" when unknown (v < 0). */
-static void pct(char *buf, size_t size, double v)
-{
-    snprintf(buf, size, v < 0 ? "-" : "%.1f%%", v);
-}
-
-/* " label v0 v1 ... v4" of a per-class coefficient, times scale. */
-static void kc_values(const char *label, const double *v, double scale, int digits)
-{
-    printf("%s", label);
-    for (int c = 0; c < PR_KC_COUNT; c++)
-        printf(" %.*f", digits, v[c] * scale);
-}
-
 /* |error| in percent of predicted against measured, into err; median / p90. */
 static void errors(const double *pred, const struct rows *r, bool latency, double *err, double *med, double *p90)
 {
@@ -133,17 +118,17 @@ static void errors(const double *pred, const struct rows *r, bool latency, doubl
     *p90 = pr_percentile(err, k, 90);
 }
 
-/* Spearman at each batch size with the held-out energies e. */
-static void spearman_line(const struct rows *r, const double *e, double *x, double *y)
+/* Spearman at each batch size (of at least 3 models) with the held-out
+ * energies e, into out. */
+static void spearman(const struct rows *r, const double *e, double *x, double *y, struct pr_roof_report *out)
 {
-    printf("    Spearman (held-out predicted vs measured energy per sample, across models):");
-    int done[64], nd = 0;
+    int done[PR_ROOF_BATCHES], nd = 0;
     for (int i = 0; i < r->n; i++) {
         int b = (int)r->s[i].batch;
         bool seen = false;
         for (int j = 0; j < nd; j++)
             seen |= done[j] == b;
-        if (seen || nd == 64)
+        if (seen || nd == PR_ROOF_BATCHES)
             continue;
         done[nd++] = b;
         int k = 0;
@@ -153,14 +138,15 @@ static void spearman_line(const struct rows *r, const double *e, double *x, doub
                 y[k++] = r->s[j].energy_j / r->s[j].batch;
             }
         if (k >= 3)
-            printf(" b%d (%d): %.3f%s", b, k, pr_spearman(x, y, k), k >= 20 ? "" : "*");
+            out->spearman[out->nspearman++] = (struct pr_roof_rank){.batch = b, .models = k,
+                                                                   .rho = pr_spearman(x, y, k)};
     }
-    printf("\n    (* fewer than 20 models at that batch)\n");
 }
 
-int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselines)
+int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselines, struct pr_roof_report *out)
 {
     struct rows r;
+    memset(out, 0, sizeof *out);
     p->roof.elem_bytes = pr_precision_bytes(p->precision);
     p->roof.train = strcmp(p->scenario, "train") == 0;
     int rc = rows_of(db, p, &r);
@@ -172,8 +158,8 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
     }
     double *t = e + r.n + 1, *err = t + r.n + 1, *aux = err + r.n + 1;
     int models = distinct_models(&r);
-    printf("%-58s %6d  %-7s  (roofline; %d rows, all batches)\n", p->id, models,
-           models >= PR_FIT_MIN_MODELS ? "fitted" : "none", r.n);
+    *out = (struct pr_roof_report){.counted = true, .models = models, .rows = r.n,
+                                   .fitted = models >= PR_FIT_MIN_MODELS};
     if (models < PR_FIT_MIN_MODELS) {
         rows_free(&r);
         free(e);
@@ -187,47 +173,30 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
     struct pr_valid *v = &p->valid;
     *v = (struct pr_valid){.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,
                            .lat_loo_median = -1, .lat_loo_p90 = -1, .lat_xfam_median = -1};
-    double med, p90, lmed, lp90;
-    printf("    %-26s %-31s   %s\n", "|error| held out", "energy per sample", "latency");
-    printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", "", "LOMO med", "LOMO p90", "LOFO med", "LOMO med", "LOMO p90",
-           "LOFO med");
-    static const char *names[3] = {"priori roofline", "E ~ MACs", "E = a + b*MACs"};
     for (int kind = 0; kind < (baselines ? 3 : 1) && rc == 0; kind++) {
-        char c[6][16];
+        double *c = out->err[kind];   /* energy LOMO med, p90, LOFO med; latency the same */
+        out->nkinds++;
         rc = pr_roof_holdout(r.s, r.n, &b, kind, false, e, t);
-        errors(e, &r, false, err, &med, &p90);
-        pct(c[0], 16, med), pct(c[1], 16, p90);
-        errors(t, &r, true, err, &lmed, &lp90);
-        pct(c[3], 16, lmed), pct(c[4], 16, lp90);
+        errors(e, &r, false, err, &c[0], &c[1]);
+        errors(t, &r, true, err, &c[3], &c[4]);
         if (kind == 0) {
-            v->loo_median = med, v->loo_p90 = p90, v->lat_loo_median = lmed, v->lat_loo_p90 = lp90;
-            spearman_line(&r, e, err, aux);
+            v->loo_median = c[0], v->loo_p90 = c[1], v->lat_loo_median = c[3], v->lat_loo_p90 = c[4];
+            spearman(&r, e, err, aux, out);
         }
         if (rc == 0)
             rc = pr_roof_holdout(r.s, r.n, &b, kind, true, e, t);
-        errors(e, &r, false, err, &med, &p90);
-        pct(c[2], 16, med);
-        errors(t, &r, true, err, &lmed, &lp90);
-        pct(c[5], 16, lmed);
+        double unused;
+        errors(e, &r, false, err, &c[2], &unused);
+        errors(t, &r, true, err, &c[5], &unused);
         if (kind == 0)
-            v->xfam_median = med, v->lat_xfam_median = lmed;
-        printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", names[kind], c[0], c[1], c[2], c[3], c[4], c[5]);
+            v->xfam_median = c[2], v->lat_xfam_median = c[5];
     }
     if (baselines && p->spec.tdp_w > 0) {
         for (int i = 0; i < r.n; i++)
             e[i] = p->spec.tdp_w * r.s[i].latency_s;
-        errors(e, &r, false, err, &med, &p90);
-        char c[2][16];
-        pct(c[0], 16, med), pct(c[1], 16, p90);
-        printf("    %-26s %9s %9s %9s   (measured latency)\n", "TDP x measured latency", c[0], c[1], "-");
+        out->tdp = true;
+        errors(e, &r, false, err, &out->tdp_err[0], &out->tdp_err[1]);
     }
-    const struct pr_roof *f = &p->roof;
-    kc_values("    fit (conv, gemm, grouped, attention, eltwise): t_launch us", f->t_launch, 1e6, 1);
-    kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
-    kc_values("; pJ/MAC", f->e_work, 1e12, 2);
-    kc_values("; bw GB/s", f->bw, 1e-9, 0);
-    printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
-           f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
     rows_free(&r);
     free(e);
     return rc;

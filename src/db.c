@@ -43,91 +43,25 @@ const char *pr_db_default_dir(void)
     return access(PRIORI_SHARE_DB "/profiles.json", R_OK) == 0 ? PRIORI_SHARE_DB : "db";
 }
 
-enum { MAX_FILE = 64 << 20, PATH_LEN = 256 };
+enum { MAX_FILE = 64 << 20 };
 
-/* The walk: the file being read and the JSON path of the current field. */
+/* The walk: the file being read and the JSON path of the current field
+ * (json.h's reader; paths without "$": "profiles[3].spec.tdp_w"). */
 struct walk {
-    const char *file;
-    char path[PATH_LEN];
-    struct pr_err *err;
+    struct pr_jr jr;
     const char *text[3];    /* new profiles/records/carbon text checked before a write; NULL: the file */
 };
 
 enum { F_PROFILES, F_RECORDS, F_CARBON };
+/* The keys of a profile's "validation", in struct pr_valid's order. */
+static const char *const valid_keys[6] = {"loo_median_pct",         "loo_p90_pct",
+                                          "cross_family_median_pct", "latency_loo_median_pct",
+                                          "latency_loo_p90_pct",     "latency_cross_family_median_pct"};
 static const char *const file_names[3] = {"profiles.json", "records.json", "carbon.json"};
 
 static int bad(struct walk *w, const char *key, const char *expected)
 {
-    return pr_err_set(w->err, PR_EXIT_USAGE, "%s: %s%s%s: expected %s; %s", w->file, w->path,
-                      *w->path && key ? "." : "", key ? key : "", expected,
-                      w->text[0] || w->text[1] ? "refused by the database's own rules, nothing was written"
-                                               : "fix the file or give another --db");
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* Pushes "[i]" or ".key" onto the path; returns the old length to restore. */
-static size_t push(struct walk *w, const char *key, int index)
-{
-    size_t len = strlen(w->path);
-    if (key)
-        snprintf(w->path + len, PATH_LEN - len, "%s%s", len ? "." : "", key);
-    else
-        snprintf(w->path + len, PATH_LEN - len, "[%d]", index);
-    return len;
-}
-
-static int get_str(struct walk *w, const cJSON *o, const char *key, bool required, char **out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    *out = NULL;
-    if (!v || cJSON_IsNull(v)) {
-        if (required)
-            return bad(w, key, "a string");
-        *out = dup_str("");
-    } else if (!cJSON_IsString(v) || strlen(v->valuestring) > 4096) {
-        return bad(w, key, "a string (at most 4096 bytes)");
-    } else {
-        *out = dup_str(v->valuestring);
-    }
-    return *out ? 0 : pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
-}
-
-static int get_num(struct walk *w, const cJSON *o, const char *key, bool required, double lo, double hi,
-                   double *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    *out = 0;
-    if (!v || cJSON_IsNull(v)) {
-        if (required)
-            return bad(w, key, "a number");
-        return 0;
-    }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
-        char what[96];
-        snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
-        return bad(w, key, what);
-    }
-    *out = v->valuedouble;
-    return 0;
-}
-
-static int get_int(struct walk *w, const cJSON *o, const char *key, bool required, int lo, int hi, int *out)
-{
-    double d;
-    if (get_num(w, o, key, required, lo, hi, &d) < 0)
-        return -1;
-    if (d != floor(d))
-        return bad(w, key, "an integer");
-    *out = (int)d;
-    return 0;
+    return pr_jr_bad(&w->jr, key, NULL, expected);
 }
 
 /* Reads file k of DIR (or the text given for it) into a parsed tree and
@@ -135,25 +69,23 @@ static int get_int(struct walk *w, const cJSON *o, const char *key, bool require
 static cJSON *read_json(struct walk *w, const char *dir, int k, const char *schema, char *pathbuf, size_t size)
 {
     snprintf(pathbuf, size, "%s/%s", dir, file_names[k]);
-    w->file = pathbuf;
-    w->path[0] = 0;
+    w->jr.file = pathbuf;
+    w->jr.path[0] = 0;
     struct pr_err ferr = {0};
-    char *buf = w->text[k] ? dup_str(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
+    char *buf = w->text[k] ? strdup(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
     if (!buf) {
         if (w->text[k])
-            pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         else if (ferr.code == PR_EXIT_IO && !strstr(ferr.msg, "cannot read"))
-            pr_err_set(w->err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
+            pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
         else
-            *w->err = ferr;
+            *w->jr.err = ferr;
         return NULL;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(buf, &end, 1);
-    if (!root) {
-        size_t at = end && end >= buf ? (size_t)(end - buf) : 0;
-        pr_err_set(w->err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
-    }
+    size_t at;
+    cJSON *root = pr_json_parse_at(buf, &at);
+    if (!root)
+        pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
     free(buf);
     if (!root)
         return NULL;
@@ -161,11 +93,11 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     double version = 0;
     if (!cJSON_IsObject(root)) {
         bad(w, NULL, "a JSON object at the top");
-    } else if (get_str(w, root, "schema", true, &s) == 0 && strcmp(s, schema) != 0) {
+    } else if (pr_jr_str(&w->jr, root, "schema", true, &s) == 0 && strcmp(s, schema) != 0) {
         char what[96];
         snprintf(what, sizeof what, "\"%s\"", schema);
         bad(w, "schema", what);
-    } else if (s && get_num(w, root, "version", true, 1, PR_DB_VERSION, &version) == 0) {
+    } else if (s && pr_jr_num(&w->jr, root, "version", true, 1, PR_DB_VERSION, &version) == 0) {
         free(s);
         return root;
     }
@@ -176,13 +108,7 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
 
 static const cJSON *get_array(struct walk *w, const cJSON *o, const char *key, int *n)
 {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 1000000) {
-        bad(w, key, "an array");
-        return NULL;
-    }
-    *n = cJSON_GetArraySize(a);
-    return a;
+    return pr_jr_array(&w->jr, o, key, 1000000, n);
 }
 
 /* ---------------------------------------------------------------- profiles */
@@ -202,11 +128,11 @@ static int read_class(struct walk *w, const cJSON *o, const char *key, double *o
         return 0;
     if (!cJSON_IsObject(c))
         return bad(w, key, "an object with dense, depthwise, other");
-    size_t len = push(w, key, 0);
+    size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_EC_COUNT && rc == 0; i++)
-        rc = get_num(w, c, pr_eclass_name[i], false, 0, 1e6, &out[i]);
-    w->path[len] = 0;
+        rc = pr_jr_num(&w->jr, c, pr_eclass_name[i], false, 0, 1e6, &out[i]);
+    pr_jr_pop(&w->jr, len);
     return rc;
 }
 
@@ -215,11 +141,11 @@ static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, d
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsObject(c))
         return bad(w, key, "an object with conv, gemm, grouped, attention, eltwise");
-    size_t len = push(w, key, 0);
+    size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_KC_COUNT && rc == 0; i++)
-        rc = get_num(w, c, pr_kc_name[i], true, 0, hi, &out[i]);
-    w->path[len] = 0;
+        rc = pr_jr_num(&w->jr, c, pr_kc_name[i], true, 0, hi, &out[i]);
+    pr_jr_pop(&w->jr, len);
     return rc;
 }
 
@@ -231,19 +157,20 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
         return 0;
     if (!cJSON_IsObject(r))
         return bad(w, "roofline", "an object");
-    size_t len = push(w, "roofline", 0);
+    size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
-    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || get_num(w, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
-        get_num(w, r, "t_min_s", true, 0, 1, &f->t_min) ||
-        read_kc(w, r, "rate", 1e18, f->rate) || read_kc(w, r, "bw", 1e15, f->bw) ||
-        get_num(w, r, "p_static_w", true, 0, 1e6, &f->p_static) || read_kc(w, r, "e_work", 1, f->e_work) ||
-        get_num(w, r, "e_byte", true, 0, 1, &f->e_byte) || get_num(w, r, "e_launch", true, 0, 1, &f->e_launch) ||
-        get_num(w, r, "elem_bytes", true, 1, 8, &f->elem_bytes) || get_int(w, r, "train", false, 0, 1, &f->train))
+    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
+        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) || read_kc(w, r, "rate", 1e18, f->rate) ||
+        read_kc(w, r, "bw", 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
+        read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
+        pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
+        pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) ||
+        pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train))
         return -1;
     for (int i = 0; i < PR_KC_COUNT; i++)
         if (f->rate[i] <= 0)
             return bad(w, "rate", "rates above 0");
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
     p->has_roof = true;
     return 0;
 }
@@ -254,11 +181,11 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
         return bad(w, NULL, "an object");
     char *method = NULL;
     double batch = 0;
-    if (get_str(w, o, "id", true, &p->id) || get_str(w, o, "hw", true, &p->hw) ||
-        get_str(w, o, "hardware", true, &p->hardware) || get_str(w, o, "runtime", true, &p->runtime) ||
-        get_str(w, o, "precision", true, &p->precision) || get_str(w, o, "scenario", true, &p->scenario) ||
-        get_str(w, o, "boundary", true, &p->boundary) || get_num(w, o, "batch", false, 0, 1e9, &batch) ||
-        get_str(w, o, "method", true, &method))
+    if (pr_jr_str(&w->jr, o, "id", true, &p->id) || pr_jr_str(&w->jr, o, "hw", true, &p->hw) ||
+        pr_jr_str(&w->jr, o, "hardware", true, &p->hardware) || pr_jr_str(&w->jr, o, "runtime", true, &p->runtime) ||
+        pr_jr_str(&w->jr, o, "precision", true, &p->precision) ||
+        pr_jr_str(&w->jr, o, "scenario", true, &p->scenario) || pr_jr_str(&w->jr, o, "boundary", true, &p->boundary) ||
+        pr_jr_num(&w->jr, o, "batch", false, 0, 1e9, &batch) || pr_jr_str(&w->jr, o, "method", true, &method))
         return free(method), -1;
     p->batch = (int)batch;
     int m = method_of(method);
@@ -274,32 +201,36 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
     if (spec && !cJSON_IsObject(spec))
         return bad(w, "spec", "an object");
-    size_t len = push(w, "spec", 0);
+    size_t len = pr_jr_push(&w->jr, "spec", 0);
     struct pr_spec *s = &p->spec;
     static const cJSON empty;
     const cJSON *so = spec ? spec : &empty;
-    if (get_num(w, so, "peak_ops", false, 0, 1e18, &s->peak_ops) || get_num(w, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
-        get_num(w, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
-        get_num(w, so, "tdp_w", false, 0, 1e6, &s->tdp_w) || get_num(w, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
-        get_int(w, so, "cores", false, 0, 1000000, &s->cores) || get_num(w, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
-        get_str(w, so, "source", false, &s->source))
+    if (pr_jr_num(&w->jr, so, "peak_ops", false, 0, 1e18, &s->peak_ops) ||
+        pr_jr_num(&w->jr, so, "mem_bw", false, 0, 1e15, &s->mem_bw) ||
+        pr_jr_num(&w->jr, so, "peak_ops_conv", false, 0, 1e18, &s->peak_ops_conv) ||
+        pr_jr_num(&w->jr, so, "tdp_w", false, 0, 1e6, &s->tdp_w) ||
+        pr_jr_num(&w->jr, so, "idle_w", false, 0, 1e6, &s->idle_w) ||
+        pr_jr_int(&w->jr, so, "cores", false, 0, 1000000, &s->cores) ||
+        pr_jr_num(&w->jr, so, "mem_gb", false, 0, 1e6, &s->mem_gb) ||
+        pr_jr_str(&w->jr, so, "source", false, &s->source))
         return -1;
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
 
     const cJSON *coef = cJSON_GetObjectItemCaseSensitive(o, "coef");
     if (coef && !cJSON_IsObject(coef))
         return bad(w, "coef", "an object");
     if (coef) {
-        len = push(w, "coef", 0);
+        len = pr_jr_push(&w->jr, "coef", 0);
         struct pr_coef *c = &p->coef;
-        if (get_num(w, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
-            read_class(w, coef, "e_class", c->e_class) || get_num(w, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
-            get_num(w, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
-            get_num(w, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
-            get_num(w, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
-            read_class(w, coef, "t_class", c->t_class) || get_num(w, coef, "t_byte", false, 0, 1e6, &c->t_byte))
+        if (pr_jr_num(&w->jr, coef, "e_fixed", false, 0, 1e9, &c->e_fixed) ||
+            read_class(w, coef, "e_class", c->e_class) ||
+            pr_jr_num(&w->jr, coef, "e_byte", false, 0, 1e6, &c->e_byte) ||
+            pr_jr_num(&w->jr, coef, "e_layer", false, 0, 1e9, &c->e_layer) ||
+            pr_jr_num(&w->jr, coef, "t_layer", false, 0, 1e9, &c->t_layer) ||
+            pr_jr_num(&w->jr, coef, "t_fixed", false, 0, 1e9, &c->t_fixed) ||
+            read_class(w, coef, "t_class", c->t_class) || pr_jr_num(&w->jr, coef, "t_byte", false, 0, 1e6, &c->t_byte))
             return -1;
-        w->path[len] = 0;
+        pr_jr_pop(&w->jr, len);
     }
     if (read_roof(w, o, p) < 0)
         return -1;
@@ -313,20 +244,19 @@ static int read_profile(struct walk *w, const cJSON *o, struct pr_profile *p)
     if (val) {
         if (!cJSON_IsObject(val))
             return bad(w, "validation", "an object");
-        len = push(w, "validation", 0);
+        len = pr_jr_push(&w->jr, "validation", 0);
         double *f[] = {&v->loo_median, &v->loo_p90, &v->xfam_median, &v->lat_loo_median, &v->lat_loo_p90,
                        &v->lat_xfam_median};
-        const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct", "latency_loo_median_pct",
-                           "latency_loo_p90_pct", "latency_cross_family_median_pct"};
-        if (get_int(w, val, "models", false, 0, 1000000, &v->models))
+        const char *const *k = valid_keys;
+        if (pr_jr_int(&w->jr, val, "models", false, 0, 1000000, &v->models))
             return -1;
         for (int i = 0; i < 6; i++) {
             if (!cJSON_GetObjectItemCaseSensitive(val, k[i]))
                 continue;
-            if (get_num(w, val, k[i], false, 0, 1e6, f[i]))
+            if (pr_jr_num(&w->jr, val, k[i], false, 0, 1e6, f[i]))
                 return -1;
         }
-        w->path[len] = 0;
+        pr_jr_pop(&w->jr, len);
     }
     return 0;
 }
@@ -343,16 +273,16 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
         goto out;
     db->profiles = calloc((size_t)n + 1, sizeof *db->profiles);
     if (!db->profiles) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     if (pr_names_init(&db->profile_index, (size_t)n) < 0) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        snprintf(w->path, PATH_LEN, "profiles[%d]", db->nprofiles);
+        snprintf(w->jr.path, sizeof w->jr.path, "profiles[%d]", db->nprofiles);
         if (read_profile(w, it, &db->profiles[db->nprofiles++]) < 0)
             goto out;
         int put = pr_names_put(&db->profile_index, db->profiles[db->nprofiles - 1].id, db->nprofiles - 1);
@@ -360,7 +290,7 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "id", "an id used once (it repeats an earlier profile)");
             else
-                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
             goto out;
         }
     }
@@ -377,22 +307,24 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
     const cJSON *fo = cJSON_GetObjectItemCaseSensitive(o, "features");
     if (!cJSON_IsObject(fo))
         return bad(w, "features", "an object of counts");
-    size_t len = push(w, "features", 0);
+    size_t len = pr_jr_push(&w->jr, "features", 0);
     double layers = 0, mac_layers = 0;
     const double big = 1e21;
-    if (get_num(w, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
-        get_num(w, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
-        get_num(w, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
-        get_num(w, fo, "macs", true, 0, big, &f->macs) || get_num(w, fo, "flops", true, 0, big, &f->flops) ||
-        get_num(w, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
-        get_num(w, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
-        get_num(w, fo, "params", true, 0, big, &f->params) || get_num(w, fo, "layers", true, 0, 1e9, &layers) ||
-        get_num(w, fo, "mac_layers", true, 0, 1e9, &mac_layers))
+    if (pr_jr_num(&w->jr, fo, "macs_dense", true, 0, big, &f->work[PR_EC_DENSE]) ||
+        pr_jr_num(&w->jr, fo, "macs_depthwise", true, 0, big, &f->work[PR_EC_DW]) ||
+        pr_jr_num(&w->jr, fo, "flops_other", true, 0, big, &f->work[PR_EC_OTHER]) ||
+        pr_jr_num(&w->jr, fo, "macs", true, 0, big, &f->macs) ||
+        pr_jr_num(&w->jr, fo, "flops", true, 0, big, &f->flops) ||
+        pr_jr_num(&w->jr, fo, "bytes_read", true, 0, big, &f->bytes_read) ||
+        pr_jr_num(&w->jr, fo, "bytes_written", true, 0, big, &f->bytes_written) ||
+        pr_jr_num(&w->jr, fo, "params", true, 0, big, &f->params) ||
+        pr_jr_num(&w->jr, fo, "layers", true, 0, 1e9, &layers) ||
+        pr_jr_num(&w->jr, fo, "mac_layers", true, 0, 1e9, &mac_layers))
         return -1;
     f->bytes = f->bytes_read + f->bytes_written;
     f->layers = (int)layers;
     f->mac_layers = (int)mac_layers;
-    w->path[len] = 0;
+    pr_jr_pop(&w->jr, len);
     return 0;
 }
 
@@ -400,14 +332,15 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
  * kernels: [[class, count, macs, flops, bytes], ...]). */
 static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
 {
-    if (get_str(w, o, "graph", false, &m->graph) || get_int(w, o, "batch", false, 0, 1000000000, &m->batch) ||
-        get_num(w, o, "float_bytes", false, 0, 8, &m->float_bytes))
+    if (pr_jr_str(&w->jr, o, "graph", false, &m->graph) ||
+        pr_jr_int(&w->jr, o, "batch", false, 0, 1000000000, &m->batch) ||
+        pr_jr_num(&w->jr, o, "float_bytes", false, 0, 8, &m->float_bytes))
         return -1;
     if (!*m->graph) {
         free(m->graph);
-        m->graph = dup_str(m->name);
+        m->graph = strdup(m->name);
         if (!m->graph)
-            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
     }
     if (m->float_bytes <= 0)
         m->float_bytes = 4;
@@ -418,7 +351,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
         return bad(w, "kernels", "an array of [class, count, macs, flops, bytes]");
     m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
     if (!m->kernels)
-        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, k) {
         double v[5];
@@ -430,10 +363,10 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
                 n = 0;
         }
         if (n != 5 || v[0] != floor(v[0]) || v[0] >= PR_KC_COUNT || v[1] < 1) {
-            size_t len = push(w, "kernels", 0);
-            push(w, NULL, m->nkernels);
+            size_t len = pr_jr_push(&w->jr, "kernels", 0);
+            pr_jr_push(&w->jr, NULL, m->nkernels);
             bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes], numbers >= 0");
-            w->path[len] = 0;
+            pr_jr_pop(&w->jr, len);
             return -1;
         }
         m->kernels[m->nkernels++] = (struct pr_kgroup){(int)v[0], v[1], v[2], v[3], v[4]};
@@ -455,19 +388,19 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
     db->models = calloc((size_t)nm + 1, sizeof *db->models);
     db->records = calloc((size_t)nr + 1, sizeof *db->records);
     if (!db->models || !db->records || pr_names_init(&db->model_index, (size_t)nm) < 0) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, models) {
-        snprintf(w->path, PATH_LEN, "models[%d]", db->nmodels);
+        snprintf(w->jr.path, sizeof w->jr.path, "models[%d]", db->nmodels);
         struct pr_db_model *m = &db->models[db->nmodels++];
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "name", true, &m->name) || get_str(w, it, "family", false, &m->family) ||
-            get_str(w, it, "input", false, &m->input) || get_str(w, it, "source", false, &m->source) ||
+        if (pr_jr_str(&w->jr, it, "name", true, &m->name) || pr_jr_str(&w->jr, it, "family", false, &m->family) ||
+            pr_jr_str(&w->jr, it, "input", false, &m->input) || pr_jr_str(&w->jr, it, "source", false, &m->source) ||
             read_features(w, it, &m->f) || read_kernels(w, it, m))
             goto out;
         int put = pr_names_put(&db->model_index, m->name, db->nmodels - 1);
@@ -475,27 +408,28 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "name", "a model name used once");
             else
-                pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
             goto out;
         }
     }
     cJSON_ArrayForEach(it, records) {
-        snprintf(w->path, PATH_LEN, "records[%d]", db->nrecords);
+        snprintf(w->jr.path, sizeof w->jr.path, "records[%d]", db->nrecords);
         struct pr_db_record *r = &db->records[db->nrecords++];
         double batch = 0;
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "model", true, &r->model) || get_str(w, it, "profile", true, &r->profile) ||
-            get_str(w, it, "source", true, &r->source) || get_str(w, it, "precision", false, &r->precision) ||
-            get_num(w, it, "batch", false, 0, 1e9, &batch) ||
-            get_num(w, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
-            get_num(w, it, "watts", false, 0, 1e7, &r->watts) ||
-            get_num(w, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
-            get_num(w, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
-            get_int(w, it, "run", false, 0, 1000000, &r->run) || get_str(w, it, "note", false, &r->note) ||
-            get_str(w, it, "excluded", false, &r->excluded))
+        if (pr_jr_str(&w->jr, it, "model", true, &r->model) || pr_jr_str(&w->jr, it, "profile", true, &r->profile) ||
+            pr_jr_str(&w->jr, it, "source", true, &r->source) ||
+            pr_jr_str(&w->jr, it, "precision", false, &r->precision) ||
+            pr_jr_num(&w->jr, it, "batch", false, 0, 1e9, &batch) ||
+            pr_jr_num(&w->jr, it, "j_per_sample", true, 1e-12, 1e9, &r->j_per_sample) ||
+            pr_jr_num(&w->jr, it, "watts", false, 0, 1e7, &r->watts) ||
+            pr_jr_num(&w->jr, it, "samples_per_s", false, 0, 1e12, &r->samples_per_s) ||
+            pr_jr_num(&w->jr, it, "latency_s", false, 0, 1e7, &r->latency_s) ||
+            pr_jr_int(&w->jr, it, "run", false, 0, 1000000, &r->run) ||
+            pr_jr_str(&w->jr, it, "note", false, &r->note) || pr_jr_str(&w->jr, it, "excluded", false, &r->excluded))
             goto out;
         r->batch = (int)batch;
         if (!pr_db_model_find(db, r->model)) {
@@ -527,30 +461,31 @@ static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
         bad(w, "world", "an object with g_per_kwh and source");
         goto out;
     }
-    strcpy(w->path, "world");
-    if (get_num(w, world, "g_per_kwh", true, 0, 1e5, &db->world_g_per_kwh) ||
-        get_str(w, world, "source", true, &db->world_source))
+    strcpy(w->jr.path, "world");
+    if (pr_jr_num(&w->jr, world, "g_per_kwh", true, 0, 1e5, &db->world_g_per_kwh) ||
+        pr_jr_str(&w->jr, world, "source", true, &db->world_source))
         goto out;
-    w->path[0] = 0;
+    w->jr.path[0] = 0;
     const cJSON *arr = get_array(w, root, "regions", &n);
     if (!arr)
         goto out;
     db->carbon = calloc((size_t)n + 1, sizeof *db->carbon);
     if (!db->carbon) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        snprintf(w->path, PATH_LEN, "regions[%d]", db->ncarbon);
+        snprintf(w->jr.path, sizeof w->jr.path, "regions[%d]", db->ncarbon);
         struct pr_carbon *c = &db->carbon[db->ncarbon++];
         if (!cJSON_IsObject(it)) {
             bad(w, NULL, "an object");
             goto out;
         }
-        if (get_str(w, it, "code", true, &c->code) || get_str(w, it, "name", false, &c->name) ||
-            get_str(w, it, "source", true, &c->source) || get_num(w, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
-            get_int(w, it, "year", false, 0, 3000, &c->year))
+        if (pr_jr_str(&w->jr, it, "code", true, &c->code) || pr_jr_str(&w->jr, it, "name", false, &c->name) ||
+            pr_jr_str(&w->jr, it, "source", true, &c->source) ||
+            pr_jr_num(&w->jr, it, "g_per_kwh", true, 0, 1e5, &c->g_per_kwh) ||
+            pr_jr_int(&w->jr, it, "year", false, 0, 3000, &c->year))
             goto out;
     }
     rc = 0;
@@ -563,10 +498,14 @@ out:
 static int load_texts(struct pr_db *db, const char *dir, const char *const texts[3], struct pr_err *err)
 {
     memset(db, 0, sizeof *db);
-    struct walk w = {.err = err};
+    struct walk w = {.jr = {.code = PR_EXIT_USAGE,
+                            .err = err,
+                            .hint = texts && (texts[0] || texts[1])
+                                        ? "refused by the database's own rules, nothing was written"
+                                        : "fix the file or give another --db"}};
     for (int k = 0; texts && k < 3; k++)
         w.text[k] = texts[k];
-    db->dir = dup_str(dir);
+    db->dir = strdup(dir);
     if (!db->dir)
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
     if (load_profiles(db, &w, dir) < 0 || load_records(db, &w, dir) < 0 || load_carbon(db, &w, dir) < 0) {
@@ -585,9 +524,12 @@ int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err)
 {
     struct pr_db_lock lock;
     memset(db, 0, sizeof *db);
-    if (pr_db_lock(&lock, dir, false, err) < 0)
+    if (pr_db_lock(&lock, dir, false, err) < 0) {
+        db->recovered = lock.recovered;
         return -1;
+    }
     int rc = pr_db_load_locked(db, dir, err);
+    db->recovered = lock.recovered;   /* also after a failed load, which leaves db empty */
     pr_db_unlock(&lock);
     return rc;
 }
@@ -691,9 +633,9 @@ int pr_db_add_model(struct pr_db *db, const struct pr_db_model *m)
     db->models = a;
     struct pr_db_model *d = &a[db->nmodels];
     *d = *m;
-    d->name = dup_str(m->name), d->family = dup_str(m->family ? m->family : "");
-    d->input = dup_str(m->input ? m->input : ""), d->source = dup_str(m->source ? m->source : "");
-    d->graph = dup_str(m->graph && *m->graph ? m->graph : m->name);
+    d->name = strdup(m->name), d->family = strdup(m->family ? m->family : "");
+    d->input = strdup(m->input ? m->input : ""), d->source = strdup(m->source ? m->source : "");
+    d->graph = strdup(m->graph && *m->graph ? m->graph : m->name);
     d->kernels = malloc(((size_t)m->nkernels + 1) * sizeof *d->kernels);
     if (!d->name || !d->family || !d->input || !d->source || !d->graph || !d->kernels ||
         (db->model_index.cap && pr_names_put(&db->model_index, d->name, db->nmodels) < 0)) {
@@ -716,9 +658,9 @@ int pr_db_add_record(struct pr_db *db, const struct pr_db_record *r)
     db->records = a;
     struct pr_db_record *d = &a[db->nrecords];
     *d = *r;
-    d->model = dup_str(r->model), d->profile = dup_str(r->profile), d->source = dup_str(r->source);
-    d->precision = dup_str(r->precision ? r->precision : "");
-    d->note = dup_str(r->note ? r->note : ""), d->excluded = dup_str(r->excluded ? r->excluded : "");
+    d->model = strdup(r->model), d->profile = strdup(r->profile), d->source = strdup(r->source);
+    d->precision = strdup(r->precision ? r->precision : "");
+    d->note = strdup(r->note ? r->note : ""), d->excluded = strdup(r->excluded ? r->excluded : "");
     if (!d->model || !d->profile || !d->source || !d->precision || !d->note || !d->excluded) {
         free(d->model), free(d->profile), free(d->source), free(d->precision), free(d->note), free(d->excluded);
         return -1;
@@ -756,7 +698,7 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p)
                   &d->spec.source};
     bool ok = true;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
-        *s[i] = dup_str(*s[i] ? *s[i] : "");
+        *s[i] = strdup(*s[i] ? *s[i] : "");
         ok &= *s[i] != NULL;
     }
     if (!ok || (db->profile_index.cap && pr_names_put(&db->profile_index, d->id, db->nprofiles) < 0)) {
@@ -770,109 +712,104 @@ int pr_db_add_profile(struct pr_db *db, const struct pr_profile *p)
 
 /* ----------------------------------------------------------------- writing */
 
-static cJSON *header(const char *schema)
+/* The writers build with json.h's builder (struct pr_jb), which remembers
+ * any allocation that failed: a file is written whole or not at all.
+ * Strings are written exactly (pr_jb_text): the database reads them back. */
+
+static cJSON *header(struct pr_jb *b, const char *schema)
 {
-    cJSON *root = cJSON_CreateObject();
-    if (root) {
-        cJSON_AddStringToObject(root, "schema", schema);
-        cJSON_AddNumberToObject(root, "version", PR_DB_VERSION);
-    }
+    cJSON *root = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, root, "schema", pr_jb_text(b, schema));
+    pr_jb_add(b, root, "version", pr_jb_num(b, PR_DB_VERSION));
     return root;
 }
 
-static void add_class(cJSON *o, const char *key, const double *v)
+static void add_num(struct pr_jb *b, cJSON *o, const char *key, double v)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, key);
-    for (int i = 0; c && i < PR_EC_COUNT; i++)
-        cJSON_AddNumberToObject(c, pr_eclass_name[i], v[i]);
+    pr_jb_add(b, o, key, pr_jb_num(b, v));
 }
 
-static void add_nonzero(cJSON *o, const char *key, double v)
+static void add_str(struct pr_jb *b, cJSON *o, const char *key, const char *s)
+{
+    pr_jb_add(b, o, key, pr_jb_text(b, s));
+}
+
+static void add_nonzero(struct pr_jb *b, cJSON *o, const char *key, double v)
 {
     if (v != 0)
-        cJSON_AddNumberToObject(o, key, v);
+        add_num(b, o, key, v);
 }
 
-static void add_kc(cJSON *o, const char *key, const double *v)
+/* {names[0]: v[0], ...} under key. */
+static void add_classes(struct pr_jb *b, cJSON *o, const char *key, const char *const *names, int n, const double *v)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, key);
-    for (int i = 0; c && i < PR_KC_COUNT; i++)
-        cJSON_AddNumberToObject(c, pr_kc_name[i], v[i]);
+    cJSON *c = pr_jb_object(b, o, key);
+    for (int i = 0; i < n; i++)
+        add_num(b, c, names[i], v[i]);
 }
 
-static void roof_json(cJSON *o, const struct pr_roof *f)
+static void roof_json(struct pr_jb *b, cJSON *o, const struct pr_roof *f)
 {
-    cJSON *r = cJSON_AddObjectToObject(o, "roofline");
-    if (!r)
-        return;
-    add_kc(r, "t_launch_s", f->t_launch);
-    cJSON_AddNumberToObject(r, "t_fixed_s", f->t_fixed);
-    cJSON_AddNumberToObject(r, "t_min_s", f->t_min);
-    add_kc(r, "rate", f->rate);
-    add_kc(r, "bw", f->bw);
-    cJSON_AddNumberToObject(r, "p_static_w", f->p_static);
-    add_kc(r, "e_work", f->e_work);
-    cJSON_AddNumberToObject(r, "e_byte", f->e_byte);
-    cJSON_AddNumberToObject(r, "e_launch", f->e_launch);
-    cJSON_AddNumberToObject(r, "elem_bytes", f->elem_bytes);
+    cJSON *r = pr_jb_object(b, o, "roofline");
+    add_classes(b, r, "t_launch_s", pr_kc_name, PR_KC_COUNT, f->t_launch);
+    add_num(b, r, "t_fixed_s", f->t_fixed);
+    add_num(b, r, "t_min_s", f->t_min);
+    add_classes(b, r, "rate", pr_kc_name, PR_KC_COUNT, f->rate);
+    add_classes(b, r, "bw", pr_kc_name, PR_KC_COUNT, f->bw);
+    add_num(b, r, "p_static_w", f->p_static);
+    add_classes(b, r, "e_work", pr_kc_name, PR_KC_COUNT, f->e_work);
+    add_num(b, r, "e_byte", f->e_byte);
+    add_num(b, r, "e_launch", f->e_launch);
+    add_num(b, r, "elem_bytes", f->elem_bytes);
     if (f->train)
-        cJSON_AddNumberToObject(r, "train", 1);
+        add_num(b, r, "train", 1);
 }
 
-static cJSON *profile_json(const struct pr_profile *p)
+static cJSON *profile_json(struct pr_jb *b, const struct pr_profile *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "id", p->id);
-    cJSON_AddStringToObject(o, "hw", p->hw);
-    cJSON_AddStringToObject(o, "hardware", p->hardware);
-    cJSON_AddStringToObject(o, "runtime", p->runtime);
-    cJSON_AddStringToObject(o, "precision", p->precision);
-    cJSON_AddStringToObject(o, "scenario", p->scenario);
-    cJSON_AddStringToObject(o, "boundary", p->boundary);
-    add_nonzero(o, "batch", p->batch);
-    cJSON *s = cJSON_AddObjectToObject(o, "spec");
-    if (s) {
-        add_nonzero(s, "peak_ops", p->spec.peak_ops);
-        add_nonzero(s, "mem_bw", p->spec.mem_bw);
-        add_nonzero(s, "peak_ops_conv", p->spec.peak_ops_conv);
-        add_nonzero(s, "tdp_w", p->spec.tdp_w);
-        add_nonzero(s, "idle_w", p->spec.idle_w);
-        add_nonzero(s, "cores", p->spec.cores);
-        add_nonzero(s, "mem_gb", p->spec.mem_gb);
-        if (p->spec.source && *p->spec.source)
-            cJSON_AddStringToObject(s, "source", p->spec.source);
-    }
-    cJSON_AddStringToObject(o, "method", pr_method_name[p->method]);
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "id", p->id);
+    add_str(b, o, "hw", p->hw);
+    add_str(b, o, "hardware", p->hardware);
+    add_str(b, o, "runtime", p->runtime);
+    add_str(b, o, "precision", p->precision);
+    add_str(b, o, "scenario", p->scenario);
+    add_str(b, o, "boundary", p->boundary);
+    add_nonzero(b, o, "batch", p->batch);
+    cJSON *s = pr_jb_object(b, o, "spec");
+    add_nonzero(b, s, "peak_ops", p->spec.peak_ops);
+    add_nonzero(b, s, "mem_bw", p->spec.mem_bw);
+    add_nonzero(b, s, "peak_ops_conv", p->spec.peak_ops_conv);
+    add_nonzero(b, s, "tdp_w", p->spec.tdp_w);
+    add_nonzero(b, s, "idle_w", p->spec.idle_w);
+    add_nonzero(b, s, "cores", p->spec.cores);
+    add_nonzero(b, s, "mem_gb", p->spec.mem_gb);
+    if (p->spec.source && *p->spec.source)
+        add_str(b, s, "source", p->spec.source);
+    add_str(b, o, "method", pr_method_name[p->method]);
     if ((p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) && !p->has_roof) {
-        cJSON *c = cJSON_AddObjectToObject(o, "coef");
-        if (c) {
-            cJSON_AddNumberToObject(c, "e_fixed", p->coef.e_fixed);
-            add_class(c, "e_class", p->coef.e_class);
-            cJSON_AddNumberToObject(c, "e_byte", p->coef.e_byte);
-            cJSON_AddNumberToObject(c, "e_layer", p->coef.e_layer);
-            cJSON_AddNumberToObject(c, "t_fixed", p->coef.t_fixed);
-            add_class(c, "t_class", p->coef.t_class);
-            cJSON_AddNumberToObject(c, "t_byte", p->coef.t_byte);
-            cJSON_AddNumberToObject(c, "t_layer", p->coef.t_layer);
-        }
+        cJSON *c = pr_jb_object(b, o, "coef");
+        add_num(b, c, "e_fixed", p->coef.e_fixed);
+        add_classes(b, c, "e_class", pr_eclass_name, PR_EC_COUNT, p->coef.e_class);
+        add_num(b, c, "e_byte", p->coef.e_byte);
+        add_num(b, c, "e_layer", p->coef.e_layer);
+        add_num(b, c, "t_fixed", p->coef.t_fixed);
+        add_classes(b, c, "t_class", pr_eclass_name, PR_EC_COUNT, p->coef.t_class);
+        add_num(b, c, "t_byte", p->coef.t_byte);
+        add_num(b, c, "t_layer", p->coef.t_layer);
     }
     if (p->has_roof)
-        roof_json(o, &p->roof);
+        roof_json(b, o, &p->roof);
     const struct pr_valid *v = &p->valid;
     if (v->models) {
-        cJSON *c = cJSON_AddObjectToObject(o, "validation");
-        if (c) {
-            cJSON_AddNumberToObject(c, "models", v->models);
-            double f[] = {v->loo_median, v->loo_p90, v->xfam_median, v->lat_loo_median, v->lat_loo_p90,
-                          v->lat_xfam_median};
-            const char *k[] = {"loo_median_pct", "loo_p90_pct", "cross_family_median_pct",
-                               "latency_loo_median_pct", "latency_loo_p90_pct", "latency_cross_family_median_pct"};
-            for (int i = 0; i < 6; i++)
-                if (f[i] >= 0)
-                    cJSON_AddNumberToObject(c, k[i], round(f[i] * 100) / 100);
-        }
+        cJSON *c = pr_jb_object(b, o, "validation");
+        add_num(b, c, "models", v->models);
+        double f[] = {v->loo_median,     v->loo_p90,     v->xfam_median,
+                      v->lat_loo_median, v->lat_loo_p90, v->lat_xfam_median};
+        const char *const *k = valid_keys;
+        for (int i = 0; i < 6; i++)
+            if (f[i] >= 0)
+                add_num(b, c, k[i], round(f[i] * 100) / 100);
     }
     return o;
 }
@@ -880,102 +817,80 @@ static cJSON *profile_json(const struct pr_profile *p)
 /* profiles.json as text (malloc'ed), NULL on out of memory. */
 static char *profiles_text(const struct pr_db *db)
 {
-    cJSON *root = header("priori-db-profiles");
-    cJSON *arr = root ? cJSON_AddArrayToObject(root, "profiles") : NULL;
-    for (int i = 0; arr && i < db->nprofiles; i++) {
-        cJSON *o = profile_json(&db->profiles[i]);
-        if (!o || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            arr = NULL;
-        }
-    }
-    char *text = arr ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    return text;
+    struct pr_jb b = {0};
+    cJSON *root = header(&b, "priori-db-profiles");
+    cJSON *arr = pr_jb_array(&b, root, "profiles");
+    for (int i = 0; !b.failed && i < db->nprofiles; i++)
+        pr_jb_add(&b, arr, NULL, profile_json(&b, &db->profiles[i]));
+    return pr_jb_text_of(&b, root, true);
 }
 
-static cJSON *model_json(const struct pr_db_model *m)
+static cJSON *model_json(struct pr_jb *b, const struct pr_db_model *m)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "name", m->name);
-    cJSON_AddStringToObject(o, "family", m->family ? m->family : "");
-    cJSON_AddStringToObject(o, "input", m->input ? m->input : "");
-    cJSON_AddStringToObject(o, "source", m->source ? m->source : "");
-    cJSON *f = cJSON_AddObjectToObject(o, "features");
-    if (f) {
-        cJSON_AddNumberToObject(f, "macs_dense", m->f.work[PR_EC_DENSE]);
-        cJSON_AddNumberToObject(f, "macs_depthwise", m->f.work[PR_EC_DW]);
-        cJSON_AddNumberToObject(f, "flops_other", m->f.work[PR_EC_OTHER]);
-        cJSON_AddNumberToObject(f, "macs", m->f.macs);
-        cJSON_AddNumberToObject(f, "flops", m->f.flops);
-        cJSON_AddNumberToObject(f, "bytes_read", m->f.bytes_read);
-        cJSON_AddNumberToObject(f, "bytes_written", m->f.bytes_written);
-        cJSON_AddNumberToObject(f, "params", m->f.params);
-        cJSON_AddNumberToObject(f, "layers", m->f.layers);
-        cJSON_AddNumberToObject(f, "mac_layers", m->f.mac_layers);
-    }
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "name", m->name);
+    add_str(b, o, "family", m->family ? m->family : "");
+    add_str(b, o, "input", m->input ? m->input : "");
+    add_str(b, o, "source", m->source ? m->source : "");
+    cJSON *f = pr_jb_object(b, o, "features");
+    add_num(b, f, "macs_dense", m->f.work[PR_EC_DENSE]);
+    add_num(b, f, "macs_depthwise", m->f.work[PR_EC_DW]);
+    add_num(b, f, "flops_other", m->f.work[PR_EC_OTHER]);
+    add_num(b, f, "macs", m->f.macs);
+    add_num(b, f, "flops", m->f.flops);
+    add_num(b, f, "bytes_read", m->f.bytes_read);
+    add_num(b, f, "bytes_written", m->f.bytes_written);
+    add_num(b, f, "params", m->f.params);
+    add_num(b, f, "layers", m->f.layers);
+    add_num(b, f, "mac_layers", m->f.mac_layers);
     if (m->graph && *m->graph && strcmp(m->graph, m->name) != 0)
-        cJSON_AddStringToObject(o, "graph", m->graph);
-    add_nonzero(o, "batch", m->batch);
+        add_str(b, o, "graph", m->graph);
+    add_nonzero(b, o, "batch", m->batch);
     if (m->nkernels) {
-        cJSON_AddNumberToObject(o, "float_bytes", m->float_bytes);
-        cJSON *k = cJSON_AddArrayToObject(o, "kernels");
-        for (int i = 0; k && i < m->nkernels; i++) {
+        add_num(b, o, "float_bytes", m->float_bytes);
+        cJSON *k = pr_jb_array(b, o, "kernels");
+        for (int i = 0; !b->failed && i < m->nkernels; i++) {
             const struct pr_kgroup *g = &m->kernels[i];
             double v[5] = {g->cls, g->count, g->macs, g->flops, g->bytes};
-            cJSON_AddItemToArray(k, cJSON_CreateDoubleArray(v, 5));
+            pr_jb_add(b, k, NULL, pr_jb_check(b, cJSON_CreateDoubleArray(v, 5)));
         }
     }
     return o;
 }
 
-static cJSON *record_json(const struct pr_db_record *r)
+static cJSON *record_json(struct pr_jb *b, const struct pr_db_record *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "model", r->model);
-    cJSON_AddStringToObject(o, "profile", r->profile);
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    add_str(b, o, "model", r->model);
+    add_str(b, o, "profile", r->profile);
     if (r->precision && *r->precision)
-        cJSON_AddStringToObject(o, "precision", r->precision);
-    add_nonzero(o, "batch", r->batch);
-    cJSON_AddNumberToObject(o, "j_per_sample", r->j_per_sample);
-    add_nonzero(o, "watts", r->watts);
-    add_nonzero(o, "samples_per_s", r->samples_per_s);
-    add_nonzero(o, "latency_s", r->latency_s);
-    cJSON_AddStringToObject(o, "source", r->source);
-    add_nonzero(o, "run", r->run);
+        add_str(b, o, "precision", r->precision);
+    add_nonzero(b, o, "batch", r->batch);
+    add_num(b, o, "j_per_sample", r->j_per_sample);
+    add_nonzero(b, o, "watts", r->watts);
+    add_nonzero(b, o, "samples_per_s", r->samples_per_s);
+    add_nonzero(b, o, "latency_s", r->latency_s);
+    add_str(b, o, "source", r->source);
+    add_nonzero(b, o, "run", r->run);
     if (r->note && *r->note)
-        cJSON_AddStringToObject(o, "note", r->note);
+        add_str(b, o, "note", r->note);
     if (r->excluded && *r->excluded)
-        cJSON_AddStringToObject(o, "excluded", r->excluded);
+        add_str(b, o, "excluded", r->excluded);
     return o;
 }
 
 /* records.json as text (malloc'ed), NULL on out of memory. */
 static char *records_text(const struct pr_db *db)
 {
-    cJSON *root = header("priori-db-records");
-    cJSON *models = root ? cJSON_AddArrayToObject(root, "models") : NULL;
-    cJSON *records = models ? cJSON_AddArrayToObject(root, "records") : NULL;
-    bool ok = records != NULL;
-    for (int i = 0; ok && i < db->nmodels; i++) {
-        cJSON *o = model_json(&db->models[i]);
-        ok = o && cJSON_AddItemToArray(models, o);
-        if (!ok)
-            cJSON_Delete(o);
-    }
-    for (int i = 0; ok && i < db->nrecords; i++) {
-        cJSON *o = record_json(&db->records[i]);
-        ok = o && cJSON_AddItemToArray(records, o);
-        if (!ok)
-            cJSON_Delete(o);
-    }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    return text;
+    struct pr_jb b = {0};
+    cJSON *root = header(&b, "priori-db-records");
+    cJSON *models = pr_jb_array(&b, root, "models");
+    cJSON *records = pr_jb_array(&b, root, "records");
+    for (int i = 0; !b.failed && i < db->nmodels; i++)
+        pr_jb_add(&b, models, NULL, model_json(&b, &db->models[i]));
+    for (int i = 0; !b.failed && i < db->nrecords; i++)
+        pr_jb_add(&b, records, NULL, record_json(&b, &db->records[i]));
+    return pr_jb_text_of(&b, root, true);
 }
 
 int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err)
@@ -1019,25 +934,35 @@ int pr_db_write_records(const struct pr_db *db, struct pr_err *err)
     return pr_db_save(db, PR_DB_RECORDS, err);
 }
 
+/* o when b built all of it, else NULL (o deleted). */
+static cJSON *whole(const struct pr_jb *b, cJSON *o)
+{
+    if (!b->failed)
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
 char *pr_db_model_print(const struct pr_db_model *m)
 {
-    cJSON *o = model_json(m);
-    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return text;
+    struct pr_jb b = {0};
+    return pr_jb_text_of(&b, model_json(&b, m), false);
 }
 
 cJSON *pr_db_profile_json(const struct pr_profile *p)
 {
-    return profile_json(p);
+    struct pr_jb b = {0};
+    return whole(&b, profile_json(&b, p));
 }
 
 cJSON *pr_db_record_json(const struct pr_db_record *r)
 {
-    return record_json(r);
+    struct pr_jb b = {0};
+    return whole(&b, record_json(&b, r));
 }
 
 cJSON *pr_db_model_json(const struct pr_db_model *m)
 {
-    return model_json(m);
+    struct pr_jb b = {0};
+    return whole(&b, model_json(&b, m));
 }

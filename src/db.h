@@ -173,6 +173,7 @@ struct pr_db {
     char *world_source;
     struct pr_names profile_index; /* id -> index in profiles (keys owned by profiles) */
     struct pr_names model_index;   /* name -> index in models */
+    const char *recovered;         /* pr_db_load: pr_db_lock's note of an interrupted update, or NULL */
 };
 
 /* The database folder: $PRIORI_DB, else the compiled-in default. */
@@ -181,7 +182,8 @@ const char *pr_db_default_dir(void);
 /* Loads and validates DIR's three files, holding the database's lock
  * shared (dbtxn.h) while it reads. 0, or -1 with err (PR_EXIT_USAGE for a
  * malformed or missing file, PR_EXIT_INTERNAL for out of memory,
- * PR_EXIT_IO when the lock or an interrupted update fails). */
+ * PR_EXIT_IO when the lock or an interrupted update fails). db->recovered
+ * (dbtxn.h) is set even when it fails. */
 int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err);
 /* The same for a caller that holds the lock (a writer: pr_db_lock(...,
  * true, ...) before it reads, pr_db_unlock() after its update). */

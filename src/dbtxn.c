@@ -72,8 +72,8 @@ static int known(const char *name)
 }
 
 /* Finishes a committed update (marker present) or removes the staged files
- * of one that was not. Exclusive lock held. */
-static int recover(const char *dir, struct pr_err *err)
+ * of one that was not; *recovered says which. Exclusive lock held. */
+static int recover(const char *dir, const char **recovered, struct pr_err *err)
 {
     char mark[PATH_LEN], from[PATH_LEN], to[PATH_LEN];
     join(mark, dir, "", MARK);
@@ -109,9 +109,8 @@ static int recover(const char *dir, struct pr_err *err)
     unlink(from);
     if (sync_dir(dir) < 0 || (committed && (unlink(mark) < 0 || sync_dir(dir) < 0)))
         return pr_err_set(err, PR_EXIT_IO, "%s: cannot finish an interrupted update: %s", dir, strerror(errno));
-    fprintf(stderr, "priori: warning: %s: an interrupted update of the database was found and %s\n", dir,
-            committed ? "completed (it had been committed: the database holds the new entries)"
-                      : "rolled back (it had not been committed: the database is as it was before it)");
+    *recovered = committed ? "completed (it had been committed: the database holds the new entries)"
+                           : "rolled back (it had not been committed: the database is as it was before it)";
     return 0;
 }
 
@@ -127,6 +126,7 @@ int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_
 {
     char path[PATH_LEN];
     join(path, dir, "", LOCK_NAME);
+    l->recovered = NULL;
     l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
     if (l->fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
         l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -152,7 +152,7 @@ int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_
         }
         if (!pending(dir))
             return 0;
-        if ((!exclusive && lock_op(l->fd, LOCK_EX) < 0) || (pending(dir) && recover(dir, err) < 0)) {
+        if ((!exclusive && lock_op(l->fd, LOCK_EX) < 0) || (pending(dir) && recover(dir, &l->recovered, err) < 0)) {
             if (!err->msg[0])
                 pr_err_set(err, PR_EXIT_IO, "%s: cannot lock: %s", path, strerror(errno));
             pr_db_unlock(l);

@@ -16,8 +16,9 @@
  * A crash or a full disk before the commit point leaves the old database
  * (plus staged files that the next command removes: "rolled back"), after
  * it the new one (the next command finishes step 3: "completed"). Either
- * way the next command that locks the folder does so first and says so on
- * stderr ("priori: warning: DIR: an interrupted update ...").
+ * way the next command that locks the folder does so first and says so
+ * (struct pr_db_lock's recovered; the CLI prints "priori: warning: DIR: an
+ * interrupted update of the database was found and completed ...").
  */
 #ifndef PR_DBTXN_H
 #define PR_DBTXN_H
@@ -28,10 +29,14 @@
 
 struct pr_db_lock {
     int fd;       /* -1: no lock file (a read-only folder without one) */
+    /* NULL, or (static text) how an interrupted update was found and
+     * finished: "completed (...)" or "rolled back (...)" */
+    const char *recovered;
 };
 
 /* Locks dir shared (readers) or exclusive (writers), after finishing or
- * rolling back an interrupted update. 0, or -1 with err (PR_EXIT_IO). */
+ * rolling back an interrupted update (l->recovered says so, set also when
+ * the lock then fails). 0, or -1 with err (PR_EXIT_IO). */
 int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_err *err);
 void pr_db_unlock(struct pr_db_lock *l);
 

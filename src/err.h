@@ -3,8 +3,9 @@
  * Every fallible function returns 0 / -1 and, on -1, has written one message
  * into a struct pr_err that the caller owns (no global state). Messages go
  * from the outside in: "net.onnx: node 17 'conv1' (Conv): weight has rank 3
- * but input has rank 4". The CLI prefixes "priori: ". The exit code that the
- * failure maps to travels with the message.
+ * but input has rank 4". The CLI prefixes "priori: ". The status of the
+ * failure (what kind it is) travels with the message; the CLI maps a status
+ * to its exit code (cli/cli.c pr_exit_code).
  *
  * Warnings do not stop analysis; they are collected in a struct pr_diag and
  * printed by the report, deduplicated by text.
@@ -15,11 +16,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Exit codes of the priori command (documented in docs/usage.md). */
+/* What kind of failure a function met (the exit codes of the priori
+ * command are cli/'s: pr_exit_code, docs/usage.md). */
 enum pr_exit {
     PR_EXIT_OK = 0,
     PR_EXIT_GATE = 1,     /* a budget or baseline was breached (gate commands) */
-    PR_EXIT_USAGE = 2,    /* bad flags or arguments */
+    PR_EXIT_USAGE = 2,      /* a bad argument, option value or configuration file */
     PR_EXIT_MODEL = 3,    /* the model is invalid or cannot be analysed */
     PR_EXIT_IO = 4,       /* a file could not be read or written */
     PR_EXIT_INTERNAL = 5  /* out of memory or a bug */

@@ -144,12 +144,19 @@ bool pr_subject_metric(const struct pr_subject *s, enum pr_metric m, double *v)
 
 enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
 
+/* "FILE: PATH: expected WHAT, got TYPE of got" (json.h's reader), -1. */
+static int expected(const char *file, const char *path, const cJSON *got, const char *what, struct pr_err *err)
+{
+    struct pr_jr r = {.file = file, .code = PR_EXIT_USAGE, .err = err};
+    snprintf(r.path, sizeof r.path, "%s", path);
+    return pr_jr_bad(&r, NULL, got, what);
+}
+
 /* A non-negative finite number at path, or an error. */
 static int get_limit(const cJSON *v, const char *file, const char *path, double *out, struct pr_err *err)
 {
     if (!cJSON_IsNumber(v))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative number, got %s", file, path,
-                          pr_json_type(v));
+        return expected(file, path, v, "a non-negative number", err);
     if (!isfinite(v->valuedouble) || v->valuedouble < 0)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative finite number, got %g", file,
                           path, v->valuedouble);
@@ -204,8 +211,7 @@ static int add_limit(struct pr_budget *b, enum pr_scope scope, const char *targe
 static int parse_totals(struct pr_budget *b, const cJSON *obj, const char *file, struct pr_err *err)
 {
     if (!cJSON_IsObject(obj))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object of metric limits, got %s", file,
-                          pr_json_type(obj));
+        return expected(file, "$.totals", obj, "an object of metric limits", err);
     if (no_duplicates(obj, file, "$.totals", err) < 0)
         return -1;
     for (const cJSON *c = obj->child; c; c = c->next) {
@@ -228,9 +234,10 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
 {
     const char *base = scope == PR_SCOPE_LAYER ? "$.layers" : "$.op_types";
     const char *what = scope == PR_SCOPE_LAYER ? "layer names" : "operator types";
+    char keyed[64];
+    snprintf(keyed, sizeof keyed, "an object keyed by %s", what);
     if (!cJSON_IsObject(obj))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object keyed by %s, got %s", file, base, what,
-                          pr_json_type(obj));
+        return expected(file, base, obj, keyed, err);
     if (no_duplicates(obj, file, base, err) < 0)
         return -1;
     for (const cJSON *part = obj->child; part; part = part->next) {
@@ -240,8 +247,7 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
             return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: empty name; expected one of the model's %s", file,
                               ppath, what);
         if (!cJSON_IsObject(part))
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected an object of metric limits, got %s", file,
-                              ppath, pr_json_type(part));
+            return expected(file, ppath, part, "an object of metric limits", err);
         if (no_duplicates(part, file, ppath, err) < 0)
             return -1;
         for (const cJSON *c = part->child; c; c = c->next) {
@@ -302,8 +308,7 @@ static int budget_fields(struct pr_budget *b, const cJSON *root, const char *fil
 {
     int rc = -1;
     if (!cJSON_IsObject(root)) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $: expected an object with \"totals\", \"layers\" or \"op_types\", "
-                   "got %s", file, pr_json_type(root));
+        expected(file, "$", root, "an object with \"totals\", \"layers\" or \"op_types\"", err);
         goto out;
     }
     if (no_duplicates(root, file, "$", err) < 0)
@@ -318,7 +323,7 @@ static int budget_fields(struct pr_budget *b, const cJSON *root, const char *fil
             }
         } else if (strcmp(c->string, "description") == 0) {
             if (!cJSON_IsString(c)) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: $.description: expected a string, got %s", file, pr_json_type(c));
+                expected(file, "$.description", c, "a string", err);
                 goto out;
             }
         } else if (strcmp(c->string, "warn_fraction") == 0) {
@@ -390,7 +395,7 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
     if (!e || cJSON_IsNull(e))
         return 0;
     if (!cJSON_IsObject(e))
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: expected an object, got %s", file, pr_json_type(e));
+        return expected(file, "$.energy", e, "an object", err);
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "profile");
     if (!cJSON_IsString(p) || !*p->valuestring)
         return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: expected the hardware profile's id, got %s",
@@ -426,7 +431,7 @@ static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char 
     }
     const cJSON *unbound = cJSON_GetObjectItemCaseSensitive(root, "unbound_symbols");
     if (unbound && !cJSON_IsArray(unbound)) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: expected an array, got %s", file, pr_json_type(unbound));
+        expected(file, "$.unbound_symbols", unbound, "an array", err);
         goto out;
     }
     if (cJSON_GetArraySize(unbound) > 0) {

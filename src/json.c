@@ -20,14 +20,22 @@ char *pr_json_read(const char *path, size_t max, enum pr_exit code, struct pr_er
     return text;
 }
 
-cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, struct pr_err *err)
+cJSON *pr_json_parse_at(const char *text, size_t *at)
 {
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    *at = !root && end && end >= text ? (size_t)(end - text) : 0;
+    return root;
+}
+
+cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, struct pr_err *err)
+{
+    size_t off;
+    cJSON *root = pr_json_parse_at(text, &off);
     if (!root) {
-        const char *at = end ? end : cJSON_GetErrorPtr();
+        const char *at = text + off;
         int line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
+        for (const char *p = text; p < at && *p; p++)
             line += *p == '\n';
         pr_err_set(err, code, "%s: line %d: malformed JSON; expected a JSON object", name, line);
     }
@@ -66,6 +74,101 @@ void pr_json_path_step(char *dst, size_t size, const char *base, const char *key
     char *clean = pr_text_clean(key, 80);
     snprintf(dst, size, plain ? "%s.%s" : "%s[\"%s\"]", base, clean ? clean : "?");
     free(clean);
+}
+
+size_t pr_jr_push(struct pr_jr *r, const char *key, int index)
+{
+    size_t len = strlen(r->path);
+    char step[PR_JR_PATH + 32];   /* a longer path is cut */
+    if (!key)
+        snprintf(step, sizeof step, "%s[%d]", r->path, index);
+    else if (len)
+        pr_json_path_step(step, sizeof step, r->path, key);
+    else
+        snprintf(step, sizeof step, "%.*s", PR_JR_PATH - 1, key);
+    memcpy(r->path, step, sizeof r->path - 1);
+    r->path[sizeof r->path - 1] = 0;
+    return len;
+}
+
+void pr_jr_pop(struct pr_jr *r, size_t len)
+{
+    if (len < sizeof r->path)
+        r->path[len] = 0;
+}
+
+int pr_jr_bad(struct pr_jr *r, const char *key, const cJSON *got, const char *expected)
+{
+    size_t len = key ? pr_jr_push(r, key, 0) : strlen(r->path);
+    pr_err_set(r->err, r->code, "%s: %s: expected %s%s%s%s%s", r->file, r->path, expected, got ? ", got " : "",
+               got ? pr_json_type(got) : "", r->hint ? "; " : "", r->hint ? r->hint : "");
+    pr_jr_pop(r, len);
+    return -1;
+}
+
+int pr_jr_str(struct pr_jr *r, const cJSON *o, const char *key, bool required, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return pr_jr_bad(r, key, NULL, "a string");
+        *out = strdup("");
+    } else if (!cJSON_IsString(v) || strlen(v->valuestring) > PR_JSON_STR_MAX) {
+        return pr_jr_bad(r, key, NULL, "a string (at most 4096 bytes)");
+    } else {
+        *out = strdup(v->valuestring);
+    }
+    return *out ? 0 : pr_err_set(r->err, PR_EXIT_INTERNAL, "out of memory");
+}
+
+int pr_jr_num(struct pr_jr *r, const cJSON *o, const char *key, bool required, double lo, double hi, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = 0;
+    if (!v || cJSON_IsNull(v))
+        return required ? pr_jr_bad(r, key, NULL, "a number") : 0;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
+        char what[96];
+        snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
+        return pr_jr_bad(r, key, NULL, what);
+    }
+    *out = v->valuedouble;
+    return 0;
+}
+
+int pr_jr_int(struct pr_jr *r, const cJSON *o, const char *key, bool required, int lo, int hi, int *out)
+{
+    double d;
+    if (pr_jr_num(r, o, key, required, lo, hi, &d) < 0)
+        return -1;
+    if (d != floor(d))
+        return pr_jr_bad(r, key, NULL, "an integer");
+    *out = (int)d;
+    return 0;
+}
+
+const cJSON *pr_jr_array(struct pr_jr *r, const cJSON *o, const char *key, int max, int *n)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max) {
+        pr_jr_bad(r, key, NULL, "an array");
+        return NULL;
+    }
+    *n = cJSON_GetArraySize(a);
+    return a;
+}
+
+const char *pr_json_str_at(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+double pr_json_num_at(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
 cJSON *pr_jb_check(struct pr_jb *b, cJSON *item)
@@ -108,6 +211,32 @@ cJSON *pr_jb_str(struct pr_jb *b, const char *s)
     cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
     free(clean);
     return pr_jb_check(b, item);
+}
+
+cJSON *pr_jb_text(struct pr_jb *b, const char *s)
+{
+    return pr_jb_check(b, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+cJSON *pr_jb_object(struct pr_jb *b, cJSON *obj, const char *key)
+{
+    cJSON *o = pr_jb_check(b, cJSON_CreateObject());
+    pr_jb_add(b, obj, key, o);
+    return b->failed ? NULL : o;
+}
+
+cJSON *pr_jb_array(struct pr_jb *b, cJSON *obj, const char *key)
+{
+    cJSON *o = pr_jb_check(b, cJSON_CreateArray());
+    pr_jb_add(b, obj, key, o);
+    return b->failed ? NULL : o;
+}
+
+char *pr_jb_text_of(struct pr_jb *b, cJSON *root, bool pretty)
+{
+    char *text = b->failed || !root ? NULL : pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return text;
 }
 
 cJSON *pr_jb_header(struct pr_jb *b, const char *schema)

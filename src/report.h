@@ -66,6 +66,12 @@ const char *pr_human_bytes(uint64_t v, char *buf, size_t size);
  * (report_md.c), or for HTML text and attribute values (report_html.c). */
 void pr_md_text(FILE *f, const char *s, size_t max);
 void pr_html_text(FILE *f, const char *s, size_t max);
+/* The estimate's profile in words, each part escaped by text (pr_md_text,
+ * pr_html_text): "lead[0]HARDWARE lead[1]DESCRIPTION lead[2]RUNTIME,
+ * PRECISION, SCENARIO, BOUNDARY boundary" (the caller goes on from there). */
+struct pr_estimate;
+void pr_profile_words(FILE *f, const struct pr_estimate *e, void (*text)(FILE *f, const char *s, size_t max),
+                      const char *const lead[3]);
 /* s cleaned and quoted as one RFC 4180 field when needed (report_csv.c). */
 void pr_csv_field(FILE *f, const char *s);
 /* "1x3x224x224;1x10" for all present outputs of a layer. */

@@ -96,14 +96,11 @@ static int render_csv(const struct pr_check_view *r, FILE *f)
         fprintf(f, "%s,%s,", status_word(c->status), scope_word(c->scope));
         pr_csv_field(f, c->target ? c->target : "");
         fprintf(f, ",%s,", c->metric);
-        csv_number(f, c->value);
-        fputc(',', f);
-        csv_number(f, c->limit);
-        fputc(',', f);
-        csv_number(f, c->baseline);
-        fputc(',', f);
-        csv_number(f, c->growth_pct);
-        fputc(',', f);
+        const double nums[] = {c->value, c->limit, c->baseline, c->growth_pct};
+        for (int k = 0; k < 4; k++) {
+            csv_number(f, nums[k]);
+            fputc(',', f);
+        }
         pr_csv_field(f, c->baseline >= 0 ? r->baseline : r->budget);
         fputc(',', f);
         pr_csv_field(f, c->path ? c->path : "");

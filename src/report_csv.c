@@ -50,13 +50,11 @@ int pr_report_csv_energy(const struct pr_analysis *a, const struct pr_estimate *
         const struct pr_node *n = &g->nodes[L->node];
         char shapes[1024];
         fprintf(f, "%d,%d,", p, n->index);
-        pr_csv_field(f, n->name);
-        fputc(',', f);
-        pr_csv_field(f, n->op_type);
-        fputc(',', f);
-        pr_csv_field(f, n->domain);
-        fputc(',', f);
-        pr_csv_field(f, pr_layer_shapes(a, L, shapes, sizeof shapes));
+        const char *text[] = {n->name, n->op_type, n->domain, pr_layer_shapes(a, L, shapes, sizeof shapes)};
+        for (int k = 0; k < 4; k++) {
+            fputs(k ? "," : "", f);
+            pr_csv_field(f, text[k]);
+        }
         fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,", (unsigned long long)L->params,
                 (unsigned long long)L->macs, (unsigned long long)L->flops,
                 (unsigned long long)L->activation_bytes, (unsigned long long)L->bytes_read,

@@ -67,21 +67,11 @@ static void box(FILE *f, const char *id, const char *label, const char *value, d
 
 void pr_html_energy_totals(FILE *f, const struct pr_estimate *e)
 {
-    const struct pr_profile *p = e->profile;
-    char d[400], v[48], x[160], b1[48], b2[48];
-    fputs("<section class=\"card\" id=\"energy-totals\"><h2>Energy per inference on ", f);
-    pr_html_text(f, p->hardware ? p->hardware : p->id, 120);
-    fputs("</h2>\n<p class=\"note\">Profile <code>", f);
-    pr_html_text(f, pr_estimate_describe(e, d, sizeof d), 400);
-    fputs("</code>; ", f);
-    pr_html_text(f, p->runtime ? p->runtime : "", 80);
-    fputs(", ", f);
-    pr_html_text(f, p->precision ? p->precision : "", 20);
-    fputs(", ", f);
-    pr_html_text(f, p->scenario ? p->scenario : "", 20);
-    fputs(", ", f);
-    pr_html_text(f, p->boundary ? p->boundary : "", 20);
-    fprintf(f, " boundary. CO2e at %.0f g/kWh (", e->g_per_kwh);
+    char v[48], x[160], b1[48], b2[48];
+    static const char *const lead[3] = {"<section class=\"card\" id=\"energy-totals\"><h2>Energy per inference on ",
+                                        "</h2>\n<p class=\"note\">Profile <code>", "</code>; "};
+    pr_profile_words(f, e, pr_html_text, lead);
+    fprintf(f, ". CO2e at %.0f g/kWh (", e->g_per_kwh);
     pr_html_text(f, e->carbon_source ? e->carbon_source : "", 120);
     fprintf(f, "), PUE %.2g.</p>\n", e->pue);
     if (e->method == PR_METHOD_SPEC)

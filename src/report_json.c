@@ -10,6 +10,7 @@
 #include "energy.h"
 
 #include "json.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,22 +86,48 @@ static cJSON *model_info(struct pr_jb *b, const struct pr_model *m)
     return o;
 }
 
+/* A field of a struct and its key: a list of them is written in order. */
+struct field {
+    const char *key;
+    size_t off;
+};
+#define ARRAY_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static cJSON *u64_at(struct pr_jb *b, const void *p)
+{
+    return pr_jb_u64(b, *(const uint64_t *)p);
+}
+
+/* o[f[i].key] = item(the field at f[i].off of s), for each of the n fields. */
+static void add_fields(struct pr_jb *b, cJSON *o, const void *s, const struct field *f, int n,
+                       cJSON *(*item)(struct pr_jb *b, const void *p))
+{
+    for (int i = 0; i < n; i++)
+        pr_jb_add(b, o, f[i].key, item(b, (const char *)s + f[i].off));
+}
+
 static cJSON *totals(struct pr_jb *b, const struct pr_analysis *a)
 {
     const struct pr_totals *t = &a->totals;
     cJSON *o = pr_jb_check(b, cJSON_CreateObject());
     if (!o)
         return NULL;
-    pr_jb_add(b, o, "nodes", pr_jb_u64(b, t->nodes));
-    pr_jb_add(b, o, "params", pr_jb_u64(b, t->params));
-    pr_jb_add(b, o, "macs", pr_jb_u64(b, t->macs));
-    pr_jb_add(b, o, "flops", pr_jb_u64(b, t->flops));
-    pr_jb_add(b, o, "weight_bytes", pr_jb_u64(b, t->weight_bytes));
-    pr_jb_add(b, o, "activation_bytes", pr_jb_u64(b, t->activation_bytes));
-    pr_jb_add(b, o, "peak_activation_bytes", pr_jb_u64(b, t->peak_activation_bytes));
+    static const struct field counts[] = {
+        {"nodes", offsetof(struct pr_totals, nodes)},
+        {"params", offsetof(struct pr_totals, params)},
+        {"macs", offsetof(struct pr_totals, macs)},
+        {"flops", offsetof(struct pr_totals, flops)},
+        {"weight_bytes", offsetof(struct pr_totals, weight_bytes)},
+        {"activation_bytes", offsetof(struct pr_totals, activation_bytes)},
+        {"peak_activation_bytes", offsetof(struct pr_totals, peak_activation_bytes)},
+    };
+    static const struct field traffic[] = {
+        {"bytes_read", offsetof(struct pr_totals, bytes_read)},
+        {"bytes_written", offsetof(struct pr_totals, bytes_written)},
+    };
+    add_fields(b, o, t, counts, ARRAY_LEN(counts), u64_at);
     pr_jb_add(b, o, "peak_layer", pr_jb_check(b, cJSON_CreateNumber(t->peak_layer)));
-    pr_jb_add(b, o, "bytes_read", pr_jb_u64(b, t->bytes_read));
-    pr_jb_add(b, o, "bytes_written", pr_jb_u64(b, t->bytes_written));
+    add_fields(b, o, t, traffic, ARRAY_LEN(traffic), u64_at);
     pr_jb_add(b, o, "complete", pr_jb_check(b, cJSON_CreateBool(!t->incomplete)));
     return o;
 }
@@ -167,6 +194,11 @@ static cJSON *num(struct pr_jb *b, double v)
     return v < 0 ? pr_jb_check(b, cJSON_CreateNull()) : pr_jb_check(b, cJSON_CreateNumber(v));
 }
 
+static cJSON *num_at(struct pr_jb *b, const void *p)
+{
+    return num(b, *(const double *)p);
+}
+
 /* The "energy" section; negative values (unknown) become null. */
 static cJSON *energy(struct pr_jb *b, const struct pr_estimate *e)
 {
@@ -181,20 +213,26 @@ static cJSON *energy(struct pr_jb *b, const struct pr_estimate *e)
     pr_jb_add(b, o, "scenario", pr_jb_str(b, p->scenario));
     pr_jb_add(b, o, "boundary", pr_jb_str(b, p->boundary));
     pr_jb_add(b, o, "method", pr_jb_str(b, pr_method_name[e->method]));
-    pr_jb_add(b, o, "latency_s", num(b, e->latency_s));
-    pr_jb_add(b, o, "energy_j", num(b, e->energy_j));
-    pr_jb_add(b, o, "co2e_g", num(b, e->co2e_g));
-    pr_jb_add(b, o, "fixed_time_s", num(b, e->fixed_time_s));
-    pr_jb_add(b, o, "fixed_energy_j", num(b, e->fixed_energy_j));
-    pr_jb_add(b, o, "uncertainty_pct", num(b, e->uncertainty_pct));
-    pr_jb_add(b, o, "uncertainty_p90_pct", num(b, e->uncertainty_p90_pct));
-    pr_jb_add(b, o, "wh_per_million", num(b, e->wh_per_million));
-    pr_jb_add(b, o, "co2e_g_per_million", num(b, e->co2e_g_per_million));
+    static const struct field per_inference[] = {
+        {"latency_s", offsetof(struct pr_estimate, latency_s)},
+        {"energy_j", offsetof(struct pr_estimate, energy_j)},
+        {"co2e_g", offsetof(struct pr_estimate, co2e_g)},
+        {"fixed_time_s", offsetof(struct pr_estimate, fixed_time_s)},
+        {"fixed_energy_j", offsetof(struct pr_estimate, fixed_energy_j)},
+        {"uncertainty_pct", offsetof(struct pr_estimate, uncertainty_pct)},
+        {"uncertainty_p90_pct", offsetof(struct pr_estimate, uncertainty_p90_pct)},
+        {"wh_per_million", offsetof(struct pr_estimate, wh_per_million)},
+        {"co2e_g_per_million", offsetof(struct pr_estimate, co2e_g_per_million)},
+    };
+    static const struct field run[] = {
+        {"total_wh", offsetof(struct pr_estimate, total_wh)},
+        {"total_co2e_g", offsetof(struct pr_estimate, total_co2e_g)},
+        {"pue", offsetof(struct pr_estimate, pue)},
+        {"g_co2e_per_kwh", offsetof(struct pr_estimate, g_per_kwh)},
+    };
+    add_fields(b, o, e, per_inference, ARRAY_LEN(per_inference), num_at);
     pr_jb_add(b, o, "inferences", pr_jb_u64(b, e->inferences));
-    pr_jb_add(b, o, "total_wh", num(b, e->total_wh));
-    pr_jb_add(b, o, "total_co2e_g", num(b, e->total_co2e_g));
-    pr_jb_add(b, o, "pue", num(b, e->pue));
-    pr_jb_add(b, o, "g_co2e_per_kwh", num(b, e->g_per_kwh));
+    add_fields(b, o, e, run, ARRAY_LEN(run), num_at);
     pr_jb_add(b, o, "carbon_source", pr_jb_str(b, e->carbon_source ? e->carbon_source : ""));
     cJSON *base = pr_jb_check(b, cJSON_CreateObject());
     if (base) {

@@ -131,17 +131,11 @@ static void top(FILE *f, const struct pr_analysis *a)
 
 static void energy(FILE *f, const struct pr_estimate *e)
 {
-    const struct pr_profile *p = e->profile;
-    char d[400], b1[32], b2[32];
+    char b1[32], b2[32];
     double u = e->uncertainty_pct;
-    fputs("\n#### Energy on ", f);
-    pr_md_text(f, p->hardware ? p->hardware : p->id, 120);
-    fputs("\n\nProfile ", f);
-    pr_md_text(f, pr_estimate_describe(e, d, sizeof d), 400);
-    fputs("; ", f);
-    pr_md_text(f, p->runtime ? p->runtime : "", 80);
-    fprintf(f, ", %s, %s, %s boundary.\n", p->precision ? p->precision : "", p->scenario ? p->scenario : "",
-            p->boundary ? p->boundary : "");
+    static const char *const lead[3] = {"\n#### Energy on ", "\n\nProfile ", "; "};
+    pr_profile_words(f, e, pr_md_text, lead);
+    fputs(".\n", f);
     if (e->method == PR_METHOD_SPEC)
         fputs("\n> Spec-only profile: no measurement of this hardware; a roofline with assumed efficiencies and "
               "TDP × time, good to a factor of two.\n", f);

@@ -13,38 +13,53 @@ const char *const pr_format_names[] = {
     [PR_FORMAT_MD] = "md", [PR_FORMAT_HTML] = "html", [PR_FORMAT_GITHUB] = "github",
 };
 
-const char *pr_human_count(uint64_t v, char *buf, size_t size)
+/* v below base as an integer with suffix[0], else scaled by base until
+ * below base (rounding included) with 3 significant digits and its suffix. */
+static const char *human(uint64_t v, double base, const char *const suffix[7], char *buf, size_t size)
 {
-    static const char *suffix[] = {"", " K", " M", " G", " T", " P", " E"};
-    if (v < 1000) {
-        snprintf(buf, size, "%llu", (unsigned long long)v);
+    if ((double)v < base) {
+        snprintf(buf, size, "%llu%s", (unsigned long long)v, suffix[0]);
         return buf;
     }
     double x = (double)v;
     int i = 0;
-    while (x >= 999.5 && i < 6) {
-        x /= 1000.0;
+    while (x >= base - 0.5 && i < 6) {
+        x /= base;
         i++;
     }
     snprintf(buf, size, x >= 99.95 ? "%.0f%s" : x >= 9.995 ? "%.1f%s" : "%.2f%s", x, suffix[i]);
     return buf;
 }
 
+const char *pr_human_count(uint64_t v, char *buf, size_t size)
+{
+    static const char *const suffix[7] = {"", " K", " M", " G", " T", " P", " E"};
+    return human(v, 1000.0, suffix, buf, size);
+}
+
 const char *pr_human_bytes(uint64_t v, char *buf, size_t size)
 {
-    static const char *suffix[] = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
-    if (v < 1024) {
-        snprintf(buf, size, "%llu B", (unsigned long long)v);
-        return buf;
+    static const char *const suffix[7] = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+    return human(v, 1024.0, suffix, buf, size);
+}
+
+void pr_profile_words(FILE *f, const struct pr_estimate *e, void (*text)(FILE *f, const char *s, size_t max),
+                      const char *const lead[3])
+{
+    const struct pr_profile *p = e->profile;
+    char d[400];
+    fputs(lead[0], f);
+    text(f, p->hardware ? p->hardware : p->id, 120);
+    fputs(lead[1], f);
+    text(f, pr_estimate_describe(e, d, sizeof d), 400);
+    fputs(lead[2], f);
+    text(f, p->runtime ? p->runtime : "", 80);
+    const char *rest[3] = {p->precision, p->scenario, p->boundary};
+    for (int i = 0; i < 3; i++) {
+        fputs(", ", f);
+        text(f, rest[i] ? rest[i] : "", 20);
     }
-    double x = (double)v;
-    int i = 0;
-    while (x >= 1023.5 && i < 6) {
-        x /= 1024.0;
-        i++;
-    }
-    snprintf(buf, size, x >= 99.95 ? "%.0f%s" : x >= 9.995 ? "%.1f%s" : "%.2f%s", x, suffix[i]);
-    return buf;
+    fputs(" boundary", f);
 }
 
 const char *pr_layer_shapes(const struct pr_analysis *a, const struct pr_layer *L, char *buf, size_t size)

@@ -1,12 +1,14 @@
 /* test_cliparts.c -- the parts of the command line's output and input that
  * are not commands: labels shortened in the middle (pr_labels_shorten), the
- * JSON builder's failure tracking and JSON paths (json.h), and the option
- * table (cli/options.def) with its parser. */
+ * JSON builder's failure tracking, JSON paths and the JSON-path reader
+ * (json.h), the option table (cli/options.def) with its parser, and the
+ * exit code of each status (pr_exit_code). */
 #include <stdlib.h>
 #include <string.h>
 
 #include <cJSON.h>
 
+#include "cli.h"
 #include "json.h"
 #include "options.h"
 #include "report.h"
@@ -137,6 +139,80 @@ static void parser_reads_values_by_kind(void)
     CHECK_STR(p.energy.hw, "x");
     pr_args_free(&p);
 }
+/* The reader names the file and the JSON path of a refused field, the
+ * same way for the database (no "$") and for budgets ("$"). */
+static void json_reader_names_file_and_path(void)
+{
+    struct pr_err err = {0};
+    struct pr_jr r = {.file = "p.json", .code = PR_EXIT_USAGE, .err = &err, .hint = "fix it"};
+    cJSON *root = cJSON_Parse("{\"spec\": {\"tdp_w\": -3, \"name\": 7, \"n\": 2.5, \"xs\": {}}}");
+    CHECK(root != NULL);
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(root, "spec");
+    size_t len = pr_jr_push(&r, "profiles", 0);
+    CHECK_EQ(len, 0);
+    pr_jr_push(&r, NULL, 3);
+    size_t at = pr_jr_push(&r, "spec", 0);
+    CHECK_STR(r.path, "profiles[3].spec");
+    double d = 1;
+    CHECK_EQ(pr_jr_num(&r, spec, "tdp_w", true, 0, 1e6, &d), -1);
+    CHECK_STR(err.msg, "p.json: profiles[3].spec.tdp_w: expected a number from 0 to 1e+06; fix it");
+    CHECK_EQ(err.code, PR_EXIT_USAGE);
+    CHECK_EQ(d, 0);
+    char *str = NULL;
+    CHECK_EQ(pr_jr_str(&r, spec, "name", true, &str), -1);
+    CHECK_STR(err.msg, "p.json: profiles[3].spec.name: expected a string (at most 4096 bytes); fix it");
+    CHECK_EQ(pr_jr_str(&r, spec, "missing", false, &str), 0);   /* optional: "" */
+    CHECK_STR(str, "");
+    free(str);
+    int n = 0;
+    CHECK_EQ(pr_jr_int(&r, spec, "n", true, 0, 10, &n), -1);
+    CHECK_STR(err.msg, "p.json: profiles[3].spec.n: expected an integer; fix it");
+    CHECK(pr_jr_array(&r, spec, "xs", 10, &n) == NULL);
+    CHECK_STR(err.msg, "p.json: profiles[3].spec.xs: expected an array; fix it");
+    pr_jr_pop(&r, at);
+    CHECK_STR(r.path, "profiles[3]");
+    struct pr_jr g = {.file = "b.json", .path = "$", .code = PR_EXIT_USAGE, .err = &err};
+    pr_jr_push(&g, "layers", 0);
+    pr_jr_push(&g, "conv 1", 0);
+    CHECK_EQ(pr_jr_bad(&g, "macs", spec, "a non-negative number"), -1);
+    CHECK_STR(err.msg, "b.json: $.layers[\"conv 1\"].macs: expected a non-negative number, got an object");
+    CHECK_STR(g.path, "$.layers[\"conv 1\"]");   /* the key is not kept */
+    CHECK_STR(pr_json_str_at(spec, "name"), "");   /* a number, not a string */
+    CHECK_EQ(pr_json_num_at(spec, "name"), 7);
+    CHECK_EQ(pr_json_num_at(spec, "nothing"), 0);
+    cJSON_Delete(root);
+}
+
+/* Nested objects and arrays of the builder; exact strings for data that is
+ * read back; a failure anywhere refuses the whole text. */
+static void json_builder_nests_and_refuses_a_failed_tree(void)
+{
+    struct pr_jb b = {0};
+    cJSON *root = pr_jb_header(&b, "s");
+    cJSON *o = pr_jb_object(&b, root, "o");
+    pr_jb_add(&b, pr_jb_array(&b, o, "a"), NULL, pr_jb_text(&b, "tab\there"));
+    char *text = pr_jb_text_of(&b, root, false);
+    CHECK_STR(text, "{\"schema\":\"s\",\"version\":1,\"o\":{\"a\":[\"tab\\there\"]}}");
+    cJSON_free(text);
+    root = pr_jb_header(&b, "s");
+    CHECK(pr_jb_object(&b, NULL, "lost") == NULL);   /* no parent: a failure */
+    CHECK(b.failed);
+    CHECK(pr_jb_text_of(&b, root, true) == NULL);
+}
+
+/* docs/usage.md: 0 ok, 1 gate breached, 2 usage error, 3 invalid model,
+ * 4 I/O error, 5 internal error. */
+static void each_status_maps_to_its_documented_exit_code(void)
+{
+    CHECK_EQ(pr_exit_code(PR_EXIT_OK), 0);
+    CHECK_EQ(pr_exit_code(PR_EXIT_GATE), 1);
+    CHECK_EQ(pr_exit_code(PR_EXIT_USAGE), 2);
+    CHECK_EQ(pr_exit_code(PR_EXIT_MODEL), 3);
+    CHECK_EQ(pr_exit_code(PR_EXIT_IO), 4);
+    CHECK_EQ(pr_exit_code(PR_EXIT_INTERNAL), 5);
+    CHECK_EQ(pr_exit_code(-1), 5);   /* not a status: a bug */
+}
+
 
 void suite_cliparts(void);
 void suite_cliparts(void)
@@ -147,6 +223,9 @@ void suite_cliparts(void)
     RUN(labels_never_split_a_utf8_character);
     RUN(json_builder_remembers_a_failed_item);
     RUN(json_path_steps_quote_what_is_not_an_identifier);
+    RUN(json_reader_names_file_and_path);
+    RUN(json_builder_nests_and_refuses_a_failed_tree);
+    RUN(each_status_maps_to_its_documented_exit_code);
     RUN(option_table_rows_are_complete);
     RUN(parser_reads_values_by_kind);
 }

@@ -12,6 +12,19 @@ ways, and both must hold:
 Since no edge points upward, the layers have no import loop: a loop would
 need one. A file the table does not place is an error too (place it).
 
+Only cli/ prints or ends the process: a file of a lower layer (the library)
+must not name stdout, stderr, stdin, printf, puts, putchar, perror, exit,
+_Exit, abort and the like in its code (comments and strings do not count),
+nor, once built, need one of those symbols (`nm`). A renderer that writes
+to a FILE * its caller passes (fprintf(f, ...), fputs(s, f)) is fine; the
+library returns messages in struct pr_err and results in its structs, and
+cli/ prints them and maps a status to an exit code.
+
+One JSON layer: only src/json.c parses or prints JSON text (cJSON_Parse*,
+cJSON_Print*); every other file reads files and builds documents through
+src/json.h (limits, JSON-path messages, a builder that remembers a failed
+allocation).
+
 Usage: /usr/bin/python3 tools/deps.py [--build build] [--list]
   --list  prints the layers and which layers each one uses, then checks.
 Prints each violation, and "N passed, N failed" last (one check per module
@@ -53,6 +66,16 @@ ALSO = {"ops": {"src/ir"}}
 WAIVERS = {}
 DIRS = ["src", "ops", "cli", "include", "proto"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# What only cli/ may use: the standard streams, printing to them, ending the process.
+PROCESS = ["stdout", "stderr", "stdin", "printf", "vprintf", "puts", "putchar", "getchar", "perror",
+           "exit", "_exit", "_Exit", "quick_exit", "abort"]
+PROCESS_WORD = re.compile(r"\b(%s)\b" % "|".join(PROCESS))
+PROCESS_SYMS = set(PROCESS) | {"__printf_chk", "__vprintf_chk"}
+# JSON text in and out: src/json.c only.
+JSON_TEXT = re.compile(r"\b(cJSON_Parse\w*|cJSON_Print\w*)\b")
+JSON_MODULE = "src/json"
+# C comments, string and character literals (blanked before the scan).
+NON_CODE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
 
 def layer_of(module):
@@ -123,6 +146,43 @@ def symbol_edges(root, build):
     return edges, len(objs)
 
 
+def is_library(module):
+    la = layer_of(module)
+    return la is not None and LAYERS[la][0] != "cli"
+
+
+def process_uses(root, files, build):
+    """'file:line names X' / 'object needs X' for each library file that prints or exits, and for
+    each file but src/json.c that parses or prints JSON text."""
+    found = []
+    for f in files:
+        with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        code = NON_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        for m in JSON_TEXT.finditer(code) if module_of(f) != JSON_MODULE else ():
+            line = code.count("\n", 0, m.start()) + 1
+            found.append("%s:%d names %s (JSON text goes through src/json.h)" % (f, line, m.group(1)))
+        if not is_library(module_of(f)):
+            continue
+        for m in PROCESS_WORD.finditer(code):
+            before = code[:m.start()].rstrip()
+            if before.endswith("#include") or before.endswith("format("):   # __attribute__((format(printf, ...)))
+                continue
+            line = code.count("\n", 0, m.start()) + 1
+            found.append("%s:%d names %s" % (f, line, m.group(1)))
+    for d in DIRS if build else ():
+        for o in sorted(glob.glob(os.path.join(root, build, d, "*.o"))):
+            mod = module_of(os.path.relpath(o, os.path.join(root, build))[:-2] + ".c")
+            if not is_library(mod):
+                continue
+            out = subprocess.run(["nm", o], capture_output=True, text=True, check=True).stdout
+            for line in out.splitlines():
+                p = line.split()
+                if len(p) == 2 and p[0] == "U" and p[1] in PROCESS_SYMS:
+                    found.append("%s needs %s" % (os.path.relpath(o, root), p[1]))
+    return found
+
+
 def allowed(la, lb, b):
     if lb > la:
         return False
@@ -171,6 +231,13 @@ def main():
             print("FAIL %s: layer %s uses layer %s, %s" %
                   (why, LAYERS[la][0], LAYERS[lb][0], "which is above it" if lb > la else "which it may not see"))
             failed += 1
+    uses = process_uses(root, files, args.build)
+    for u in uses:
+        print("FAIL %s" % u if "JSON" in u else
+              "FAIL %s: only cli/ prints to the standard streams or ends the process; return the message "
+              "(struct pr_err) or the result, or write to a FILE * the caller passes" % u)
+    failed += len(uses)
+    passed += not uses
     for w in sorted(set(WAIVERS) - used if nobj else ()):   # symbol edges need the objects
         print("FAIL waiver %s -> %s no longer needed: delete it from tools/deps.py WAIVERS" % w)
         failed += 1
