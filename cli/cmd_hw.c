@@ -239,7 +239,8 @@ int pr_cmd_hw(int argc, char **argv)
     }
     struct pr_db db;
     struct pr_err err = {0};
-    if (pr_db_load(&db, p.energy.db ? p.energy.db : pr_db_default_dir(), &err) < 0) {
+    char dbdir[PR_DB_DIR_MAX];
+    if (pr_db_load(&db, pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir), &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
         pr_args_free(&p);
         return (int)err.code;
