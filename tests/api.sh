@@ -9,7 +9,8 @@
 #    show; the totals equal the CLI's JSON report;
 #  - the checks inside the program: error statuses and messages, load_buffer,
 #    two threads analysing one model with different dims; all of it under
-#    valgrind memcheck when installed (no error, no leak);
+#    valgrind memcheck when installed (no error, no leak) and helgrind (no
+#    data race);
 #  - the shared object exports only priori_* (nm -D), exactly the functions
 #    of priori.h, has its soname and symlinks; the static library links
 #    too; the header is the only one installed; the man page lists every
@@ -82,6 +83,11 @@ if command -v valgrind >/dev/null 2>&1; then
     if LD_LIBRARY_PATH=$lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
         --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW >"$tmp/vg.log" 2>&1; then ok; else
         bad "valgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/vg.log" | head -n 10)"
+    fi
+    # helgrind: no data race between the two threads analysing one model
+    if LD_LIBRARY_PATH=$lib valgrind -q --tool=helgrind --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW \
+        >"$tmp/hg.log" 2>&1; then ok; else
+        bad "helgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/hg.log" | head -n 10)"
     fi
 fi
 
