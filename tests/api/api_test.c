@@ -106,6 +106,11 @@ static void reports(const char *path, const char *prefix, const char *const *kv,
         CHECK(text && buf && strcmp(text, buf) == 0, "priori_write differs from priori_render for %s", path);
         free(buf);
         priori_free(text);
+        FILE *full = fopen("/dev/full", "w");   /* every write fails: ENOSPC */
+        if (full) {
+            CHECK(priori_write(a, PRIORI_FORMAT_HTML, full, &e) == PRIORI_E_IO, "write to /dev/full: %d", e.status);
+            fclose(full);
+        }
         CHECK(priori_render(a, PRIORI_FORMAT_GITHUB, &e) == NULL && e.status == PRIORI_E_ARG,
               "github is not a format of an analysis: %d", e.status);
     }
