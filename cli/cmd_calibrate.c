@@ -275,7 +275,8 @@ int pr_cmd_calibrate(int argc, char **argv)
     struct pr_db db;
     struct pr_err err = {0};
     struct pr_db_lock lock;   /* held from the read to the write, so no add is lost */
-    rc = pr_db_open(&db, &lock, a.dir ? a.dir : pr_db_default_dir(), !a.dry_run, &err);
+    char dbdir[PR_DB_DIR_MAX];
+    rc = pr_db_open(&db, &lock, a.dir ? a.dir : pr_db_default_dir(dbdir, sizeof dbdir), !a.dry_run, &err);
     if (rc)
         return rc;
     size_t cap = (size_t)db.nrecords + 1;

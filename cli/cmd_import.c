@@ -198,8 +198,9 @@ int pr_db_import(const char *file, const char *dir)
         snprintf(folder, sizeof folder, ".");
     struct pr_db db;
     struct pr_db_lock lock;   /* held from the read to the write, so no concurrent update is lost */
+    char dbdir[PR_DB_DIR_MAX];
     if (!dir)
-        dir = pr_db_default_dir();
+        dir = pr_db_default_dir(dbdir, sizeof dbdir);
     int rc = pr_db_open(&db, &lock, dir, true, &err);
     if (rc) {
         cJSON_Delete(root);

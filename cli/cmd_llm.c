@@ -72,8 +72,9 @@ int pr_cmd_llm(int argc, char **argv)
     if ((rc = pr_energy_args_check(&p.energy, "llm")) != 0)
         goto out;
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
+    char dbdir[PR_DB_DIR_MAX];
     if ((rc = pr_cli_output_guard(output, &model_path, 1,
-                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0)
         goto out;
     struct pr_model model;
@@ -87,7 +88,7 @@ int pr_cmd_llm(int argc, char **argv)
     struct pr_kv_layout kv;
     struct pr_llm l;
     struct pr_options opt = {.top = 10};
-    pr_cli_shapes_apply(&p.shapes[0], &opt);
+    pr_bindings_apply(&p.shapes[0], &opt);
     struct pr_llm_request req = {.prompt = p.num[OPT_PROMPT], .generate = p.num[OPT_GENERATE],
                                  .batch = p.given[OPT_LLM_BATCH] ? p.num[OPT_LLM_BATCH] : 0,
                                  .points = p.given[OPT_POINTS] ? (int)p.num[OPT_POINTS] : 0,

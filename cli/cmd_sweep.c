@@ -78,8 +78,9 @@ int pr_cmd_sweep(int argc, char **argv)
         goto out;
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
     const char *inputs[] = {model_path};
-    if ((rc = pr_cli_output_guard(output, inputs, 1, p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir())
-                                                                 : NULL)) != 0 ||
+    char dbdir[PR_DB_DIR_MAX];
+    if ((rc = pr_cli_output_guard(output, inputs, 1,
+                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0)
         goto out;
     struct pr_model model;
@@ -87,7 +88,7 @@ int pr_cmd_sweep(int argc, char **argv)
     if ((rc = pr_cli_load(model_path, &model, &load_diag)) != 0)
         goto out;
     struct pr_options base = {0};
-    pr_cli_shapes_apply(&p.shapes[0], &base);
+    pr_bindings_apply(&p.shapes[0], &base);
     struct pr_sweep_opts so = {.base = &base, .axes = axes, .naxes = naxes, .profile = hw.profile,
                                .energy = &hw.opts};
     struct pr_sweep s;
