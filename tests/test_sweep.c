@@ -247,13 +247,13 @@ static void analysing_a_loaded_model_again_gives_a_fresh_report(void)
         struct pr_input_shape in16[3], in8[3];
         int nin = k ? 3 : 2;
         in16[0].name = in8[0].name = "input";
-        CHECK_EQ(pr_cli_parse_dims("1x512", &in16[0].shape), 0);
-        CHECK_EQ(pr_cli_parse_dims("1x256", &in8[0].shape), 0);
+        CHECK_EQ(pr_parse_dims("1x512", &in16[0].shape), 0);
+        CHECK_EQ(pr_parse_dims("1x256", &in8[0].shape), 0);
         in16[1].name = in8[1].name = k ? "h" : "state";
-        CHECK_EQ(pr_cli_parse_dims(k ? "2x1x64" : "2x1x128", &in16[1].shape), 0);
+        CHECK_EQ(pr_parse_dims(k ? "2x1x64" : "2x1x128", &in16[1].shape), 0);
         in8[1].shape = in16[1].shape;
         in16[2].name = in8[2].name = "c";
-        CHECK_EQ(pr_cli_parse_dims("2x1x64", &in16[2].shape), 0);
+        CHECK_EQ(pr_parse_dims("2x1x64", &in16[2].shape), 0);
         in8[2].shape = in16[2].shape;
         struct pr_input_value v16 = {"sr", NULL, "16000"}, v8 = {"sr", NULL, "8000"};
         struct pr_options o16 = {.inputs = in16, .ninputs = nin, .values = &v16, .nvalues = 1};
