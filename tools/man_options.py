@@ -16,9 +16,9 @@ import sys
 DEF = "src/options.def"
 MAN = "man/priori.1"
 BEGIN, END = '.\\" BEGIN OPTIONS', '.\\" END OPTIONS'
-CMDS = ["analyze", "ops", "hw", "calibrate", "db", "compare", "diff", "check"]
-GROUPS = {"C_REVIEW": ["compare", "diff", "check"], "C_ESTIMATE": ["analyze", "compare", "diff", "check"],
-          "C_MODEL": ["analyze", "compare", "diff", "check", "db"]}
+CMDS = ["analyze", "ops", "hw", "calibrate", "db", "compare", "diff", "check", "llm", "sweep"]
+GROUPS = {"C_REVIEW": ["compare", "diff", "check"], "C_ESTIMATE": ["analyze", "compare", "diff", "check", "llm", "sweep"],
+          "C_MODEL": ["analyze", "compare", "diff", "check", "db", "llm"]}
 ROW = re.compile(r'^OPT\((\w+),\s*"([^"]+)",\s*(NULL|"[^"]*"),\s*(NULL|"[^"]*"),\s*(\w+),\s*([\w |]+),\s*'
                  r'((?:"(?:[^"\\]|\\.)*"\s*)+|NULL)\)', re.M | re.S)
 

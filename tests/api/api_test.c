@@ -193,7 +193,7 @@ static void errors(const char *outdir_, const char *db)
 
     priori_options *o = priori_options_new();
     CHECK(priori_options_set(o, "dim", "batch=x", &e) == PRIORI_E_ARG &&
-              strcmp(e.message, "--dim batch: expected SYMBOL=N with N a non-negative integer") == 0,
+              strcmp(e.message, "--dim batch=x: expected SYMBOL=N with N a non-negative integer") == 0,
           "bad --dim value: %d %s", e.status, e.message);
     CHECK(priori_options_set(o, "pue", "0.5", &e) == PRIORI_E_ARG &&
               strcmp(e.message, "--pue 0.5: expected a number from 1 to 10") == 0, "bad --pue: %s", e.message);
