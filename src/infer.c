@@ -1077,7 +1077,8 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
         add_scaled(cost, e, 1, &ovf);
         cost->params = pr_u64_add(cost->params, e->params, &ovf);
     }
-    cost->peak_bytes = graph_peak(w, g, &ovf);
+    if (g->id > 0)   /* the main graph's peak is analysis.c's (peak_memory) */
+        cost->peak_bytes = graph_peak(w, g, &ovf);
     if (ovf)
         return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a subgraph overflow 64 bits; check the input shapes");
     return 0;
@@ -1409,6 +1410,9 @@ static void free_walk(struct walk *w)
  * call of a model-local function (its body is the node's only subgraph). */
 static void bind_ops(struct pr_model *m)
 {
+    if (m->ops_bound)
+        return;   /* a model analysed again (a sweep): the rows do not change */
+    m->ops_bound = true;
     int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
     for (int i = 0; i < ngraphs; i++) {
         const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;

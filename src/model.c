@@ -575,6 +575,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         n->op_type = np->op_type ? np->op_type : "";
         n->domain = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
         n->proto = np;
+        n->no_attrs = np->n_attribute == 0;
         if (!*n->op_type)
             return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
                               where(b, g, at, sizeof at));

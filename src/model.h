@@ -68,6 +68,8 @@ struct pr_node {
     int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
+    bool no_attrs;                /* the loader saw no attribute (node.c then skips the proto,
+                                     cold memory on large graphs); false: look */
     const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
                                      not in the operator table */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
@@ -118,6 +120,7 @@ struct pr_model {
     struct pr_graph graph;
     struct pr_graph **graphs;     /* every graph by id; graphs[0] is &graph */
     int ngraphs;
+    bool ops_bound;               /* every node's `op` is set (infer.c binds them once) */
     struct pr_arena arena;
 };
 
