@@ -957,10 +957,12 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (n->out[i] < 0)
             continue;
         struct pr_value *v = &values[n->out[i]];
-        w->taint[n->out[i]] = taint;
+        if (taint || w->taint[n->out[i]])   /* the array's pages stay untouched without assumptions */
+            w->taint[n->out[i]] = taint;
         if (failed)
             continue;
-        w->unknown_from[n->out[i]] = -1;
+        if (w->unknown_from[n->out[i]] != -1)
+            w->unknown_from[n->out[i]] = -1;
         if (v->t.shape.rank < 0 && v->t.kind == PR_KIND_TENSOR) {
             int from = first_unknown_from(w, n);
             w->unknown_from[n->out[i]] = from >= 0 ? from : gi;
@@ -983,8 +985,16 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (vi < 0)
             continue;
         struct pr_value *v = &values[vi];
-        bool dup = w->read_by[vi] == stamp;   /* an input given twice is read once */
-        w->read_by[vi] = stamp;
+        /* an input given twice is read once: a few inputs are compared
+         * pairwise (no per-value array touched), many by stamp */
+        bool dup = false;
+        if (n->nin <= 8) {
+            for (int j = 0; j < i && !dup; j++)
+                dup = n->in[j] == vi;
+        } else {
+            dup = w->read_by[vi] == stamp;
+            w->read_by[vi] = stamp;
+        }
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
             e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
@@ -1412,15 +1422,29 @@ static void bind_ops(struct pr_model *m)
 {
     if (m->ops_bound)
         return;   /* a model analysed again (a sweep): the rows do not change */
-    m->ops_bound = true;
+    struct pr_names seen;   /* op type of the default domain -> row (PR_OP_COUNT: none), found once */
+    bool cache = pr_names_init(&seen, 64) == 0;
     int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
     for (int i = 0; i < ngraphs; i++) {
         const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
         for (int j = 0; j < g->nnodes; j++) {
             struct pr_node *n = &g->nodes[j];
-            n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+            if (n->nsubs == 1 && n->subs[0]->function) {
+                n->op = &pr_function_op;
+                continue;
+            }
+            int row = cache && !*n->domain ? pr_names_get(&seen, n->op_type) : -1;
+            if (row >= 0) {
+                n->op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
+                continue;
+            }
+            n->op = pr_op_find(n->domain, n->op_type);
+            if (cache && !*n->domain && pr_names_put(&seen, n->op_type, n->op ? (int)(n->op - pr_op_table) : PR_OP_COUNT) < 0)
+                cache = false;   /* out of memory: the table is searched for each node */
         }
     }
+    pr_names_free(&seen);
+    m->ops_bound = true;
 }
 
 int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)

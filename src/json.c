@@ -142,12 +142,21 @@ int pr_json_write(const cJSON *root, FILE *f)
  * raw newline, so every newline is the printer's). */
 static int write_indented(const char *text, int tabs, FILE *f)
 {
-    static const char indent[] = "\t\t\t\t\t\t\t\t";
-    const char *p = text;
-    for (const char *q; (q = strchr(p, '\n')); p = q + 1)
-        if (fwrite(p, 1, (size_t)(q - p) + 1, f) != (size_t)(q - p) + 1 || fwrite(indent, 1, (size_t)tabs, f) != (size_t)tabs)
-            return -1;
-    return fputs(p, f) < 0 ? -1 : 0;
+    size_t len = 0, lines = 0;
+    for (const char *p = text; *p; p++, len++)
+        lines += *p == '\n';
+    char *out = malloc(len + lines * (size_t)tabs + 1);   /* one write per item, not per line */
+    if (!out)
+        return -1;
+    char *o = out;
+    for (const char *p = text; *p; p++) {
+        *o++ = *p;
+        for (int t = 0; *p == '\n' && t < tabs; t++)
+            *o++ = '\t';
+    }
+    int rc = fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out) ? 0 : -1;
+    free(out);
+    return rc;
 }
 
 /* item printed (pretty) at nesting depth `tabs`; -1 when NULL or on failure. */

@@ -896,6 +896,8 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
                           "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
+    if (m->file.data == data)
+        pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
     return load_unpacked(m, diag, err);
 }
 

@@ -66,10 +66,10 @@ struct pr_node {
     int graph;                    /* id of the graph holding it (0: the main graph) */
     int nsubs;                    /* its graph attributes (If branches, Loop/Scan body) */
     int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
+    bool no_attrs;                /* the loader saw no attribute: node.c does not look in the
+                                     proto (cold memory on large graphs); false: look */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
-    bool no_attrs;                /* the loader saw no attribute (node.c then skips the proto,
-                                     cold memory on large graphs); false: look */
     const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
                                      not in the operator table */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */

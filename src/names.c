@@ -1,5 +1,7 @@
 /* names.c -- string -> int map, open addressing, linear probing (names.h).
- * The table is kept at most half full, so probes stay short. */
+ * The table is kept at most half full, so probes stay short; each slot
+ * keeps 32 bits of its key's hash, so a probe reads a key (a cache miss on
+ * a large graph: keys live in the protobuf tree) only when they match. */
 #include "names.h"
 
 #include <stdint.h>
@@ -14,6 +16,13 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+/* 32 bits of FNV-1a, folded (the table index takes the low bits). */
+static uint32_t hash_of(const char *s)
+{
+    uint64_t h = fnv1a(s);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 int pr_names_init(struct pr_names *h, size_t expected)
 {
     size_t cap = 16;
@@ -24,9 +33,10 @@ int pr_names_init(struct pr_names *h, size_t expected)
     }
     h->keys = calloc(cap, sizeof *h->keys);
     h->vals = malloc(cap * sizeof *h->vals);
+    h->hashes = malloc(cap * sizeof *h->hashes);
     h->cap = cap;
     h->count = 0;
-    if (!h->keys || !h->vals) {
+    if (!h->keys || !h->vals || !h->hashes) {
         pr_names_free(h);
         return -1;
     }
@@ -38,9 +48,17 @@ static int grow(struct pr_names *h)
     struct pr_names bigger;
     if (pr_names_init(&bigger, h->cap) < 0)
         return -1;
+    size_t mask = bigger.cap - 1;
     for (size_t i = 0; i < h->cap; i++)
-        if (h->keys[i])
-            pr_names_put(&bigger, h->keys[i], h->vals[i]);
+        if (h->keys[i]) {   /* keys are distinct: placed without comparing */
+            size_t k = (size_t)h->hashes[i] & mask;
+            while (bigger.keys[k])
+                k = (k + 1) & mask;
+            bigger.keys[k] = h->keys[i];
+            bigger.vals[k] = h->vals[i];
+            bigger.hashes[k] = h->hashes[i];
+        }
+    bigger.count = h->count;
     pr_names_free(h);
     *h = bigger;
     return 0;
@@ -50,14 +68,16 @@ int pr_names_put(struct pr_names *h, const char *key, int val)
 {
     if ((h->count + 1) * 2 > h->cap && grow(h) < 0)
         return -1;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
     while (h->keys[i]) {
-        if (strcmp(h->keys[i], key) == 0)
+        if (h->hashes[i] == hash && strcmp(h->keys[i], key) == 0)
             return 1;
         i = (i + 1) & mask;
     }
     h->keys[i] = key;
     h->vals[i] = val;
+    h->hashes[i] = hash;
     h->count++;
     return 0;
 }
@@ -67,8 +87,9 @@ int pr_names_set(struct pr_names *h, const char *key, int val)
     int rc = pr_names_put(h, key, val);
     if (rc <= 0)
         return rc;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
-    while (strcmp(h->keys[i], key) != 0)   /* present: pr_names_put said so */
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
+    while (h->hashes[i] != hash || strcmp(h->keys[i], key) != 0)   /* present: pr_names_put said so */
         i = (i + 1) & mask;
     h->keys[i] = key;
     h->vals[i] = val;
@@ -79,9 +100,10 @@ int pr_names_get(const struct pr_names *h, const char *key)
 {
     if (!h->cap)
         return -1;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
     while (h->keys[i]) {
-        if (strcmp(h->keys[i], key) == 0)
+        if (h->hashes[i] == hash && strcmp(h->keys[i], key) == 0)
             return h->vals[i];
         i = (i + 1) & mask;
     }
@@ -92,7 +114,9 @@ void pr_names_free(struct pr_names *h)
 {
     free(h->keys);
     free(h->vals);
+    free(h->hashes);
     h->keys = NULL;
     h->vals = NULL;
+    h->hashes = NULL;
     h->cap = h->count = 0;
 }

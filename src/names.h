@@ -8,10 +8,12 @@
 #define PR_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pr_names {
     const char **keys;
     int *vals;
+    uint32_t *hashes;           /* per slot, so that a probe compares strings only on a hash match */
     size_t cap, count;
 };
 
