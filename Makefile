@@ -181,10 +181,12 @@ validate-energy: $(PRIORI)
 	$(PRIORI) calibrate --db db --dry-run --baselines --sets
 
 # Benchmark (not a test): builds the benchmark set once under build/bench/,
-# times priori against cat and prints PASS/FAIL per target.
+# times priori against cat and prints PASS/FAIL per target. BASE=old/priori
+# BASE_DRIVER=old/reanalyze also measures an earlier build in the same run.
 bench:
 	@$(MAKE) --no-print-directory SANITIZE= build/priori build/tests/bench/reanalyze
-	@PRIORI=build/priori PYTHON=$(PYTHON) sh tests/bench/bench.sh
+	@PRIORI=build/priori DRIVER=build/tests/bench/reanalyze PYTHON=$(PYTHON) BASE=$(BASE) BASE_DRIVER=$(BASE_DRIVER) \
+	    sh tests/bench/bench.sh
 
 demo:
 	@sh tests/deps.sh build

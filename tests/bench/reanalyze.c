@@ -6,9 +6,10 @@
  * whole analysis: walk, totals, breakdowns, peak memory; no report) once
  * with no --dim binding, and, given SYMBOL and POINTS, POINTS more times
  * with --dim SYMBOL=1, 2, ..., POINTS: what `priori sweep` does per point.
- * Prints one line of `key=value` fields (seconds from CLOCK_MONOTONIC, the
- * process's peak RSS in KiB, and the MACs of the first and last points so
- * that a caller can check the bindings took effect):
+ * Prints one line of `key=value` fields (CPU seconds of the process,
+ * CLOCK_PROCESS_CPUTIME_ID: the machine is shared, and wall time there
+ * measures the queue; the process's peak RSS in KiB; the MACs of the first
+ * and last points, so that a caller can check the bindings took effect):
  *
  *     nodes=N load_s=T analyze_s=T points=P points_s=T macs_first=M macs_last=M rss_kb=K
  *
@@ -27,7 +28,7 @@
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 

@@ -4,9 +4,10 @@
     /usr/bin/python3 tests/bench/walk.py [--priori build/priori] [--driver build/tests/bench/reanalyze]
                                          [--dir build/bench] [--runs 5] [--base OLD_PRIORI --base-driver OLD_DRIVER]
 
-Everything is measured in the same run, as wall time (the best of --runs
-runs, page cache warm: the machine is shared, and the best run is the one
-least disturbed) and as ratios to what the same machine does at the
+Everything is measured in the same run, as CPU time (user + system, the
+best of --runs runs, page cache warm): the machine is shared by several
+jobs, and wall time there measures the queue more than priori (a load
+average of 10 made every wall time 3-4x longer) and as ratios to what the same machine does at the
 same moment: `priori --version` (the process-start floor) and `cat FILE >
 /dev/null` (reading the model's bytes once). Targets (issue 14, item 3):
 
@@ -47,13 +48,16 @@ SWEEP_POINTS = 64
 
 
 def run(argv):
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0, p.returncode
+    """CPU time (user + system) of argv, and its exit status."""
+    pid = os.posix_spawn(argv[0], argv, os.environ,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                                       (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
+    _, status, ru = os.wait4(pid, 0)
+    return ru.ru_utime + ru.ru_stime, os.waitstatus_to_exitcode(status)
 
 
 def best_wall(argvs, runs):
-    """Best wall time of each argv over runs, the argvs run in turn (so that a
+    """Best CPU time of each argv over runs, the argvs run in turn (so that a
     change in the machine's load touches all of them alike); None: it failed."""
     for a in argvs:
         run(a)   # warm
@@ -154,7 +158,7 @@ def main():
     new, old = ms[0], ms[1] if args.base else None
 
     fl = new["floor"]
-    print("\nthe walk (issue 14): best wall time of warm runs (each binary in turn); floor = `priori --version` "
+    print("\nthe walk (issue 14): best CPU time (user + system) of warm runs, each binary in turn; floor = `priori --version` "
           f"{fmt_s(fl)}, cat(synthetic_1m) {fmt_s(new['cat_1m'])}")
     hdr = f"{'measure':<44}{'time':>10}{'/ floor':>9}{'/ cat':>8}{'per node':>11}" + ("   before   after/before" if old else "")
     print(hdr)
