@@ -16,6 +16,16 @@ const char *const pr_format_names[] = {
 const char *pr_human_count(uint64_t v, char *buf, size_t size)
 {
     static const char *suffix[] = {"", " K", " M", " G", " T", " P", " E"};
+    if (v < 1000 && size >= 4) {   /* "%llu" without printf: most rows' counts */
+        char *p = buf;
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p = 0;
+        return buf;
+    }
     if (v < 1000) {
         snprintf(buf, size, "%llu", (unsigned long long)v);
         return buf;
