@@ -51,6 +51,14 @@ static const char *si(double v, const char *unit, char *buf, size_t size)
     return buf;
 }
 
+/* s cleaned for printing: s itself when plain (no copy; *owned NULL), else
+ * a cleaned copy that *owned holds for the caller to free; NULL on OOM. */
+static const char *shown(const char *s, size_t max, char **owned)
+{
+    *owned = pr_text_is_plain(s, max) ? NULL : pr_text_clean(s, max);
+    return *owned ? *owned : pr_text_is_plain(s, max) ? s : NULL;
+}
+
 static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     const struct pr_graph *g = &a->model->graph;
@@ -80,7 +88,8 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
         char shapes[512], b1[32], b2[32], b3[32], b4[32], note[96], label[NAME_MAX_SHOWN + 160];
-        char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
+        char *name_owned, *op_owned, *shape_owned;
+        const char *name = shown(n->name, NAME_MAX_SHOWN, &name_owned), *op = shown(n->op_type, 21, &op_owned);
         /* a subgraph's rows: indented under their parent, named by the branch/body */
         int indent = L->depth < 8 ? 2 * L->depth : 16;
         snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? pr_layer_graph(a, L) : "", L->depth ? ": " : "",
@@ -93,7 +102,7 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
             size_t used = strlen(note);
             snprintf(note + used, sizeof note - used, "%sx%llu", used ? ", " : "", (unsigned long long)L->multiplier);
         }
-        char *shape = pr_text_clean(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN);
+        const char *shape = shown(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN, &shape_owned);
         fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", p, wname, label, wop,
                 op ? op : "?", wshape, shape ? shape : "?", pr_human_count(L->params, b1, sizeof b1),
                 pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
@@ -106,9 +115,9 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
                 fprintf(f, "%-8s  ", pr_regime_name[e->layers[p].regime]);
         }
         fprintf(f, "%s\n", note);
-        free(name);
-        free(op);
-        free(shape);
+        free(name_owned);
+        free(op_owned);
+        free(shape_owned);
     }
 }
 
