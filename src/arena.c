@@ -86,6 +86,39 @@ char *pr_arena_strdup(struct pr_arena *a, const char *s)
     return p;
 }
 
+void pr_arena_mark(const struct pr_arena *a, struct pr_arena_mark *mk)
+{
+    mk->head = a->head;
+    mk->next = a->head ? a->head->next : NULL;
+    mk->used = a->head ? a->head->used : 0;
+    mk->used_total = a->used_total;
+}
+
+/* Chunks come in front of the head, or (large zeroed blocks) right behind
+ * it: those newer than the mark are the ones before mk->head and the ones
+ * between mk->head and mk->next. */
+void pr_arena_rewind(struct pr_arena *a, const struct pr_arena_mark *mk)
+{
+    struct pr_arena_chunk *c = a->head;
+    while (c && c != mk->head) {
+        struct pr_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = c;
+    if (c) {
+        struct pr_arena_chunk *x = c->next;
+        while (x && x != mk->next) {
+            struct pr_arena_chunk *next = x->next;
+            free(x);
+            x = next;
+        }
+        c->next = x;
+        c->used = mk->used;
+    }
+    a->used_total = mk->used_total;
+}
+
 void pr_arena_free(struct pr_arena *a)
 {
     struct pr_arena_chunk *c = a->head;

@@ -1447,12 +1447,37 @@ static void bind_ops(struct pr_model *m)
     m->ops_bound = true;
 }
 
+/* Every value but the initializers back to the state the loader left it in
+ * (no type, no shape, not compared with its declaration), so that an
+ * analysis never sees what an earlier one inferred: the walk writes the
+ * graph inputs' and the node outputs' types into the model, and a node
+ * the walk does not reach (a branch not taken) would keep the last run's.
+ * With it pr_infer can run again on the same model (priori sweep). */
+static void reset_values(struct pr_model *m)
+{
+    for (int v = 0; v < m->graph.nvalues; v++) {
+        struct pr_value *val = &m->graph.values[v];
+        if (val->is_initializer)
+            continue;
+        memset(&val->t, 0, sizeof val->t);
+        val->t.shape.rank = -1;
+        val->shape_checked = 0;
+    }
+}
+
 int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysis *a, struct pr_err *err)
 {
     memset(a, 0, sizeof *a);
     pr_diag_init(&a->diag);
     a->model = m;
     bind_ops(m);
+    if (m->analysed) {   /* analysed before: its constants and messages go, its values are reset */
+        reset_values(m);
+        pr_arena_rewind(&m->arena, &m->pre_analysis);
+    } else {
+        pr_arena_mark(&m->arena, &m->pre_analysis);
+        m->analysed = true;
+    }
     struct pr_graph *g = &m->graph;
     /* every node of every graph is a row; the main graph's nodes come first */
     int total = g->nnodes;

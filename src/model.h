@@ -121,7 +121,10 @@ struct pr_model {
     struct pr_graph **graphs;     /* every graph by id; graphs[0] is &graph */
     int ngraphs;
     bool ops_bound;               /* every node's `op` is set (infer.c binds them once) */
+    bool analysed;            /* pr_infer ran on it (the next run resets it first) */
     struct pr_arena arena;
+    struct pr_arena_mark pre_analysis; /* the arena before its first analysis: each later one rewinds
+                                     to it (what an analysis adds lives until the next one) */
 };
 
 enum {
