@@ -24,6 +24,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +175,8 @@ struct build {
     int nnodes;                 /* nodes placed so far in m->graph.nodes */
     int *stamp;                 /* per value: last node that listed it as implicit */
     int *actuals, nactuals;     /* the function call whose body is built next: its input values */
+    int *slots;                 /* every node's in[] and out[], one array (counted by count_tree) */
+    size_t nslots, used_slots;
 };
 
 static bool is_graph_attr(const Onnx__AttributeProto *a)
@@ -179,9 +184,9 @@ static bool is_graph_attr(const Onnx__AttributeProto *a)
     return a && a->g && (!a->has_type || a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
 }
 
-/* Values, nodes and graphs of gp and everything nested in it. */
+/* Values, nodes, graphs and node inputs + outputs of gp and everything nested in it. */
 static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, size_t *nodes, size_t *graphs,
-                      struct pr_err *err)
+                      size_t *slots, struct pr_err *err)
 {
     if (depth > PR_MAX_NESTING)
         return pr_err_set(err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
@@ -197,9 +202,10 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
         if (!np)
             return pr_err_set(err, PR_EXIT_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
         *values += np->n_output;
+        *slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++)
             if (is_graph_attr(np->attribute[k]) &&
-                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, err) < 0)
+                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, slots, err) < 0)
                 return -1;
     }
     return 0;
@@ -592,10 +598,12 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
-        n->in = pr_arena_alloc(&m->arena, (np->n_input + np->n_output + 1) * sizeof *n->in);
-        n->out = n->in ? n->in + np->n_input : NULL;   /* one allocation for both */
-        if (!n->in)
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        if (np->n_input + np->n_output > b->nslots - b->used_slots)   /* count_tree counted them all */
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "%s: more inputs and outputs than counted",
+                              pr_node_label(n, label, sizeof label));
+        n->in = b->slots + b->used_slots;   /* the model's one array of slots */
+        n->out = n->in + np->n_input;
+        b->used_slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_output; k++) {
             const char *name = np->output[k];
             if (!name || !*name) {
@@ -739,8 +747,8 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
 static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
                              struct pr_err *err)
 {
-    size_t nvalues = 0, nnodes = 0, ngraphs = 0;
-    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, err) < 0)
+    size_t nvalues = 0, nnodes = 0, ngraphs = 0, nslots = 0;
+    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, err) < 0)
         return -1;
     if (nvalues > (size_t)INT_MAX / 2)
         return pr_err_set(err, PR_EXIT_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
@@ -748,9 +756,10 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
     g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
     m->graphs = pr_arena_calloc(&m->arena, ngraphs, sizeof *m->graphs);
-    struct build b = {.m = m, .diag = diag, .err = err};
+    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots};
     b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
-    if (!g->values || !g->nodes || !m->graphs || !b.stamp) {
+    b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
+    if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots) {
         free(b.stamp);
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %zu values", nvalues);
     }
@@ -936,6 +945,12 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
     pr_source_free(&m->file);   /* the tree holds everything it needs */
     if (rc < 0)
         pr_model_free(m);
+#ifdef __GLIBC__
+    /* Loading frees its scaffolding (the name maps, the wire copy): glibc
+     * keeps those pages in its heap unless asked; given back, the peak
+     * memory of a large graph's analysis is that much lower. */
+    malloc_trim(0);
+#endif
     return rc;
 }
 
