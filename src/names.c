@@ -1,7 +1,8 @@
 /* names.c -- string -> int map, open addressing, linear probing (names.h).
- * The table is kept at most half full, so probes stay short; each slot
- * keeps 32 bits of its key's hash, so a probe reads a key (a cache miss on
- * a large graph: keys live in the protobuf tree) only when they match. */
+ * The table is kept at most half full, so probes stay short. A slot holds
+ * the key, 32 bits of its hash and the value side by side (one cache line
+ * per probe), and a probe reads the key itself (a cache miss on a large
+ * graph: keys live in the protobuf tree) only when the hashes match. */
 #include "names.h"
 
 #include <stdint.h>
@@ -27,16 +28,14 @@ int pr_names_init(struct pr_names *h, size_t expected)
 {
     size_t cap = 16;
     while (cap < expected * 2) {
-        if (cap > SIZE_MAX / 4)
+        if (cap > SIZE_MAX / 4 / sizeof *h->slots)
             return -1;
         cap *= 2;
     }
-    h->keys = calloc(cap, sizeof *h->keys);
-    h->vals = malloc(cap * sizeof *h->vals);
-    h->hashes = malloc(cap * sizeof *h->hashes);
+    h->slots = calloc(cap, sizeof *h->slots);
     h->cap = cap;
     h->count = 0;
-    if (!h->keys || !h->vals || !h->hashes) {
+    if (!h->slots) {
         pr_names_free(h);
         return -1;
     }
@@ -50,13 +49,11 @@ static int grow(struct pr_names *h)
         return -1;
     size_t mask = bigger.cap - 1;
     for (size_t i = 0; i < h->cap; i++)
-        if (h->keys[i]) {   /* keys are distinct: placed without comparing */
-            size_t k = (size_t)h->hashes[i] & mask;
-            while (bigger.keys[k])
+        if (h->slots[i].key) {   /* keys are distinct: placed without comparing */
+            size_t k = (size_t)h->slots[i].hash & mask;
+            while (bigger.slots[k].key)
                 k = (k + 1) & mask;
-            bigger.keys[k] = h->keys[i];
-            bigger.vals[k] = h->vals[i];
-            bigger.hashes[k] = h->hashes[i];
+            bigger.slots[k] = h->slots[i];
         }
     bigger.count = h->count;
     pr_names_free(h);
@@ -70,14 +67,14 @@ int pr_names_put(struct pr_names *h, const char *key, int val)
         return -1;
     uint32_t hash = hash_of(key);
     size_t mask = h->cap - 1, i = (size_t)hash & mask;
-    while (h->keys[i]) {
-        if (h->hashes[i] == hash && strcmp(h->keys[i], key) == 0)
+    while (h->slots[i].key) {
+        if (h->slots[i].hash == hash && strcmp(h->slots[i].key, key) == 0)
             return 1;
         i = (i + 1) & mask;
     }
-    h->keys[i] = key;
-    h->vals[i] = val;
-    h->hashes[i] = hash;
+    h->slots[i].key = key;
+    h->slots[i].hash = hash;
+    h->slots[i].val = val;
     h->count++;
     return 0;
 }
@@ -89,10 +86,10 @@ int pr_names_set(struct pr_names *h, const char *key, int val)
         return rc;
     uint32_t hash = hash_of(key);
     size_t mask = h->cap - 1, i = (size_t)hash & mask;
-    while (h->hashes[i] != hash || strcmp(h->keys[i], key) != 0)   /* present: pr_names_put said so */
+    while (h->slots[i].hash != hash || strcmp(h->slots[i].key, key) != 0)   /* present: pr_names_put said so */
         i = (i + 1) & mask;
-    h->keys[i] = key;
-    h->vals[i] = val;
+    h->slots[i].key = key;
+    h->slots[i].val = val;
     return 1;
 }
 
@@ -102,9 +99,9 @@ int pr_names_get(const struct pr_names *h, const char *key)
         return -1;
     uint32_t hash = hash_of(key);
     size_t mask = h->cap - 1, i = (size_t)hash & mask;
-    while (h->keys[i]) {
-        if (h->hashes[i] == hash && strcmp(h->keys[i], key) == 0)
-            return h->vals[i];
+    while (h->slots[i].key) {
+        if (h->slots[i].hash == hash && strcmp(h->slots[i].key, key) == 0)
+            return h->slots[i].val;
         i = (i + 1) & mask;
     }
     return -1;
@@ -112,11 +109,7 @@ int pr_names_get(const struct pr_names *h, const char *key)
 
 void pr_names_free(struct pr_names *h)
 {
-    free(h->keys);
-    free(h->vals);
-    free(h->hashes);
-    h->keys = NULL;
-    h->vals = NULL;
-    h->hashes = NULL;
+    free(h->slots);
+    h->slots = NULL;
     h->cap = h->count = 0;
 }
