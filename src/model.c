@@ -562,6 +562,28 @@ static const char *duplicate_attr(const Onnx__NodeProto *np)
     return twice;
 }
 
+/* The output named name of one of the RECENT nodes before node i of g
+ * (at most RECENT_NAMES names compared, however many outputs they have),
+ * or -1: most inputs are a recent node's output, and comparing a few names
+ * that were just read is cheaper than a hash probe into a table of a
+ * million. A value of g is the innermost definition, as lookup() would
+ * find it (names are unique within a graph). */
+enum { RECENT = 4, RECENT_NAMES = 8 };
+static int recent_output(const struct pr_graph *g, const struct pr_value *values, size_t i, const char *name)
+{
+    int budget = RECENT_NAMES;
+    for (size_t back = 1; back <= RECENT && back <= i; back++) {
+        const struct pr_node *p = &g->nodes[i - back];
+        for (int k = 0; k < p->nout; k++) {
+            if (budget-- == 0)
+                return -1;
+            if (p->out[k] >= 0 && strcmp(values[p->out[k]].name, name) == 0)
+                return p->out[k];
+        }
+    }
+    return -1;
+}
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -644,7 +666,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 n->in[k] = -1;
                 continue;
             }
-            int idx = lookup(g, name);
+            int idx = recent_output(g, values, i, name);
+            if (idx < 0)
+                idx = lookup(g, name);
             if (idx < 0)
                 return pr_err_set(b->err, PR_EXIT_MODEL,
                                   "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
