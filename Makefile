@@ -135,6 +135,12 @@ $(BUILD)/tests/run-conformance: $(BUILD)/tests/conformance/conformance.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
 
+# `make bench`'s driver: loads a model once and analyses it many times
+# (tests/bench/reanalyze.c), linked against libpriori.a only.
+$(BUILD)/tests/bench/reanalyze: $(BUILD)/tests/bench/reanalyze.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LDLIBS) -o $@
+
 # The crash tests' binary (tests/safety.sh): priori with the failure-injection
 # points of src/testhook.c compiled in (PRIORI_TEST_HOOKS); build/priori has none.
 $(BUILD)/tests/testhook_on.o: src/testhook.c
@@ -212,10 +218,12 @@ validate-energy: $(PRIORI)
 	$(PRIORI) calibrate --db db --dry-run --baselines --sets
 
 # Benchmark (not a test): builds the benchmark set once under build/bench/,
-# times priori against cat and prints PASS/FAIL per target.
+# times priori against cat and prints PASS/FAIL per target. BASE=old/priori
+# BASE_DRIVER=old/reanalyze also measures an earlier build in the same run.
 bench:
-	@$(MAKE) --no-print-directory SANITIZE= build/priori
-	@PRIORI=build/priori PYTHON=$(PYTHON) sh tests/bench/bench.sh
+	@$(MAKE) --no-print-directory SANITIZE= build/priori build/tests/bench/reanalyze
+	@PRIORI=build/priori DRIVER=build/tests/bench/reanalyze PYTHON=$(PYTHON) BASE=$(BASE) BASE_DRIVER=$(BASE_DRIVER) \
+	    sh tests/bench/bench.sh
 
 demo:
 	@sh tests/deps.sh build

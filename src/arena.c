@@ -11,7 +11,7 @@ struct pr_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16 };
+enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16, ARENA_BIG = 1024 * 1024 };
 
 void pr_arena_init(struct pr_arena *a)
 {
@@ -45,10 +45,32 @@ void *pr_arena_alloc(struct pr_arena *a, size_t size)
     return p;
 }
 
+/* A large zeroed block gets a chunk of its own from calloc (fresh pages
+ * from the system are zero already: no memset pass over them), linked
+ * behind the head so that the head's free space stays in use. */
+static void *alloc_big_zeroed(struct pr_arena *a, size_t size)
+{
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    struct pr_arena_chunk *c = calloc(1, sizeof *c + size);
+    if (!c)
+        return NULL;
+    c->size = c->used = size;
+    if (a->head) {
+        c->next = a->head->next;
+        a->head->next = c;
+    } else {
+        a->head = c;
+    }
+    a->used_total += size;
+    return c->data;
+}
+
 void *pr_arena_calloc(struct pr_arena *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
+    if (n * size >= ARENA_BIG && n * size <= SIZE_MAX / 2)
+        return alloc_big_zeroed(a, n * size);
     void *p = pr_arena_alloc(a, n * size);
     if (p)
         memset(p, 0, n * size);
@@ -62,6 +84,39 @@ char *pr_arena_strdup(struct pr_arena *a, const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+void pr_arena_mark(const struct pr_arena *a, struct pr_arena_mark *mk)
+{
+    mk->head = a->head;
+    mk->next = a->head ? a->head->next : NULL;
+    mk->used = a->head ? a->head->used : 0;
+    mk->used_total = a->used_total;
+}
+
+/* Chunks come in front of the head, or (large zeroed blocks) right behind
+ * it: those newer than the mark are the ones before mk->head and the ones
+ * between mk->head and mk->next. */
+void pr_arena_rewind(struct pr_arena *a, const struct pr_arena_mark *mk)
+{
+    struct pr_arena_chunk *c = a->head;
+    while (c && c != mk->head) {
+        struct pr_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = c;
+    if (c) {
+        struct pr_arena_chunk *x = c->next;
+        while (x && x != mk->next) {
+            struct pr_arena_chunk *next = x->next;
+            free(x);
+            x = next;
+        }
+        c->next = x;
+        c->used = mk->used;
+    }
+    a->used_total = mk->used_total;
 }
 
 void pr_arena_free(struct pr_arena *a)

@@ -23,4 +23,14 @@ void *pr_arena_calloc(struct pr_arena *a, size_t n, size_t size); /* zeroed, n*s
 char *pr_arena_strdup(struct pr_arena *a, const char *s);
 void  pr_arena_free(struct pr_arena *a);
 
+/* A point in an arena's life: pr_arena_rewind() frees everything allocated
+ * after it (a model analysed again gives back the last analysis's
+ * constants and messages). A mark of an empty arena rewinds to empty. */
+struct pr_arena_mark {
+    struct pr_arena_chunk *head, *next;   /* the head chunk then, and the chunk after it */
+    size_t used, used_total;
+};
+void pr_arena_mark(const struct pr_arena *a, struct pr_arena_mark *mk);
+void pr_arena_rewind(struct pr_arena *a, const struct pr_arena_mark *mk);
+
 #endif

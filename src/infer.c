@@ -71,12 +71,13 @@ struct walk {
     struct pr_sub_cost *exec;   /* per row inside a subgraph (indexed like stats): its
                                    node's latest execution */
     struct pr_sub_cost last_exec; /* the node walked last */
-    int *lastpos;               /* per value: scratch for a subgraph's liveness */
+    int *lastpos;               /* per value: scratch for a subgraph's liveness (with subgraphs only) */
     uint64_t factor;            /* executions the current run stands for (0: a trial) */
     bool nested_error;          /* w->err already names the failing node */
     struct pr_names dims;       /* --dim symbol -> index in opt->dims */
     struct pr_names unbound;    /* symbols listed in a->unbound */
-    unsigned *read_by;          /* per value: stamp of the last node execution that read it */
+    unsigned *read_by;          /* per value: stamp of the last node execution that read it
+                                   (made for the first node with more than 8 inputs) */
     unsigned stamp;             /* per node execution */
     int level;                  /* nodes being evaluated within each other (subgraphs) */
     uint64_t evals;             /* node evaluations so far (PR_MAX_EVALS) */
@@ -84,7 +85,8 @@ struct walk {
     struct pr_tensor scratch;   /* where absent outputs point */
     /* assumptions (see "assumptions" below) */
     uint64_t *taint;            /* per value: the assumptions its type rests on */
-    int *unknown_from;          /* per value: node (global index) whose failure left it unknown, -1 */
+    int *unknown_from;          /* per value: 1 + node (global index) whose failure left it unknown;
+                                   0: none (so that the array's pages stay untouched while none is) */
     uint64_t ambient;           /* what every node evaluated now rests on (an unknown If condition) */
     uint64_t in_at[PR_MAX_NESTING + 3];    /* per level: the evaluated node's inputs' assumptions */
     uint64_t used_at[PR_MAX_NESTING + 3];  /* per level: assumptions it used itself (data dims) */
@@ -92,7 +94,8 @@ struct walk {
     int fails;                  /* nodes failed under assumptions, every run (If sees its branches') */
     bool *skipped;              /* per row inside a subgraph: in a branch not taken */
     int nskips;                 /* branches not taken (grouped warning) */
-    const char **cond_fix;      /* per node (global index): the --value flags that decide its condition */
+    const char **cond_fix;      /* per node (global index): the --value flags that decide its condition
+                                   (with subgraphs only: an If's) */
     unsigned char *failed_node; /* per node (global index): failed under assumptions */
     char first_skip[400], first_skip_attr[64];
     const char **row_why;       /* per row inside a subgraph: why it is incomplete (first seen) */
@@ -767,8 +770,8 @@ static int first_unknown_from(const struct walk *w, const struct pr_node *n)
     const struct pr_value *values = w->m->graph.values;
     for (int i = 0; i < n->nin; i++) {
         int v = n->in[i];
-        if (v >= 0 && values[v].t.kind == PR_KIND_TENSOR && values[v].t.shape.rank < 0 && w->unknown_from[v] >= 0)
-            return w->unknown_from[v];
+        if (v >= 0 && values[v].t.kind == PR_KIND_TENSOR && values[v].t.shape.rank < 0 && w->unknown_from[v] > 0)
+            return w->unknown_from[v] - 1;
     }
     return -1;
 }
@@ -938,7 +941,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             for (int i = 0; i < n->nout; i++)
                 if (n->out[i] >= 0) {
                     type_reset(&values[n->out[i]].t);
-                    w->unknown_from[n->out[i]] = gi;
+                    w->unknown_from[n->out[i]] = gi + 1;
                 }
         } else if (r == PR_RUN_UNKNOWN_INPUT) {
             status = PR_LAYER_SHAPE_UNKNOWN;
@@ -957,13 +960,15 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (n->out[i] < 0)
             continue;
         struct pr_value *v = &values[n->out[i]];
-        w->taint[n->out[i]] = taint;
+        if (taint || w->taint[n->out[i]])   /* the array's pages stay untouched without assumptions */
+            w->taint[n->out[i]] = taint;
         if (failed)
             continue;
-        w->unknown_from[n->out[i]] = -1;
+        if (w->unknown_from[n->out[i]])
+            w->unknown_from[n->out[i]] = 0;
         if (v->t.shape.rank < 0 && v->t.kind == PR_KIND_TENSOR) {
             int from = first_unknown_from(w, n);
-            w->unknown_from[n->out[i]] = from >= 0 ? from : gi;
+            w->unknown_from[n->out[i]] = (from >= 0 ? from : gi) + 1;
             set_from_declared(w, v);
             if (status == PR_LAYER_OK) {
                 status = PR_LAYER_SHAPE_UNKNOWN;
@@ -983,8 +988,18 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (vi < 0)
             continue;
         struct pr_value *v = &values[vi];
-        bool dup = w->read_by[vi] == stamp;   /* an input given twice is read once */
-        w->read_by[vi] = stamp;
+        /* an input given twice is read once: a few inputs are compared
+         * pairwise (no per-value array touched), many by stamp */
+        bool dup = false;
+        if (n->nin <= 8) {
+            for (int j = 0; j < i && !dup; j++)
+                dup = n->in[j] == vi;
+        } else {
+            if (!w->read_by && !(w->read_by = calloc((size_t)mg->nvalues + 1, sizeof *w->read_by)))
+                return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            dup = w->read_by[vi] == stamp;
+            w->read_by[vi] = stamp;
+        }
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
             e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
@@ -1077,7 +1092,8 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
         add_scaled(cost, e, 1, &ovf);
         cost->params = pr_u64_add(cost->params, e->params, &ovf);
     }
-    cost->peak_bytes = graph_peak(w, g, &ovf);
+    if (g->id > 0)   /* the main graph's peak is analysis.c's (peak_memory) */
+        cost->peak_bytes = graph_peak(w, g, &ovf);
     if (ovf)
         return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a subgraph overflow 64 bits; check the input shapes");
     return 0;
@@ -1094,7 +1110,7 @@ static int subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *co
     for (int i = 0; i < g->ninputs; i++) {
         struct pr_value *v = &values[g->inputs[i]];
         w->taint[g->inputs[i]] = w->in_at[w->level];   /* the holder's inputs' assumptions */
-        w->unknown_from[g->inputs[i]] = -1;
+        w->unknown_from[g->inputs[i]] = 0;
         if (in && in[i]) {
             v->t = *in[i];
             v->t.is_weight = false;
@@ -1409,14 +1425,31 @@ static void free_walk(struct walk *w)
  * call of a model-local function (its body is the node's only subgraph). */
 static void bind_ops(struct pr_model *m)
 {
+    if (m->ops_bound)
+        return;   /* a model analysed again (a sweep): the rows do not change */
+    struct pr_names seen;   /* op type of the default domain -> row (PR_OP_COUNT: none), found once */
+    bool cache = pr_names_init(&seen, 64) == 0;
     int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
     for (int i = 0; i < ngraphs; i++) {
         const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
         for (int j = 0; j < g->nnodes; j++) {
             struct pr_node *n = &g->nodes[j];
-            n->op = n->nsubs == 1 && n->subs[0]->function ? &pr_function_op : pr_op_find(n->domain, n->op_type);
+            if (n->nsubs == 1 && n->subs[0]->function) {
+                n->op = &pr_function_op;
+                continue;
+            }
+            int row = cache && !*n->domain ? pr_names_get(&seen, n->op_type) : -1;
+            if (row >= 0) {
+                n->op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
+                continue;
+            }
+            n->op = pr_op_find(n->domain, n->op_type);
+            if (cache && !*n->domain && pr_names_put(&seen, n->op_type, n->op ? (int)(n->op - pr_op_table) : PR_OP_COUNT) < 0)
+                cache = false;   /* out of memory: the table is searched for each node */
         }
     }
+    pr_names_free(&seen);
+    m->ops_bound = true;
 }
 
 /* Every value but the initializers back to the state the loader left it in
@@ -1444,7 +1477,13 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     pr_arena_init(&a->arena);
     a->model = m;
     bind_ops(m);
-    reset_values(m);
+    if (m->analysed) {   /* analysed before: its constants and messages go, its values are reset */
+        reset_values(m);
+        pr_arena_rewind(&m->arena, &m->pre_analysis);
+    } else {
+        pr_arena_mark(&m->arena, &m->pre_analysis);
+        m->analysed = true;
+    }
     struct pr_graph *g = &m->graph;
     /* every node of every graph is a row; the main graph's nodes come first */
     int total = g->nnodes;
@@ -1458,20 +1497,18 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     w.stats = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.stats);
     w.stat_of = malloc(((size_t)total + 1) * sizeof *w.stat_of);
     w.exec = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.exec);
-    w.lastpos = calloc((size_t)g->nvalues + 1, sizeof *w.lastpos);
-    w.read_by = calloc((size_t)g->nvalues + 1, sizeof *w.read_by);
+    bool nested = m->ngraphs > 1;   /* the arrays only subgraphs use stay one entry long without them */
+    w.lastpos = calloc(nested ? (size_t)g->nvalues + 1 : 1, sizeof *w.lastpos);
     w.taint = calloc((size_t)g->nvalues + 1, sizeof *w.taint);
-    w.unknown_from = malloc(((size_t)g->nvalues + 1) * sizeof *w.unknown_from);
+    w.unknown_from = calloc((size_t)g->nvalues + 1, sizeof *w.unknown_from);
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
     w.row_why = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.row_why);
-    w.cond_fix = calloc((size_t)total + 1, sizeof *w.cond_fix);
+    w.cond_fix = calloc(nested ? (size_t)total + 1 : 1, sizeof *w.cond_fix);
     w.failed_node = calloc((size_t)total + 1, 1);
     int rc = -1;
     bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
     names_ok &= pr_names_init(&w.unbound, 16) == 0;
     names_ok &= pr_names_init(&w.assumed, 16) == 0;
-    for (int v = 0; w.unknown_from && v < g->nvalues; v++)
-        w.unknown_from[v] = -1;
     for (int i = 0; names_ok && i < opt->ndims; i++) {
         int put = pr_names_put(&w.dims, opt->dims[i].symbol, i);
         names_ok = put >= 0;
@@ -1479,7 +1516,7 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
             w.dim_used[i] = true;
     }
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
-        !w.read_by || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
+        !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
         !names_ok) {
         pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
         goto out;

@@ -266,6 +266,76 @@ int pr_json_write(const cJSON *root, FILE *f)
     return rc;
 }
 
+/* text to f, each line after the first indented by `tabs` more tabs (what
+ * cJSON_Print writes for an item nested that much deeper: strings hold no
+ * raw newline, so every newline is the printer's). */
+static int write_indented(const char *text, int tabs, FILE *f)
+{
+    size_t len = 0, lines = 0;
+    for (const char *p = text; *p; p++, len++)
+        lines += *p == '\n';
+    char *out = malloc(len + lines * (size_t)tabs + 1);   /* one write per item, not per line */
+    if (!out)
+        return -1;
+    char *o = out;
+    for (const char *p = text; *p; p++) {
+        *o++ = *p;
+        for (int t = 0; *p == '\n' && t < tabs; t++)
+            *o++ = '\t';
+    }
+    int rc = fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out) ? 0 : -1;
+    free(out);
+    return rc;
+}
+
+/* item printed (pretty) at nesting depth `tabs`; -1 when NULL or on failure. */
+static int write_item(cJSON *item, int tabs, FILE *f)
+{
+    char *text = item ? cJSON_Print(item) : NULL;
+    int rc = text ? write_indented(text, tabs, f) : -1;
+    cJSON_free(text);
+    return rc;
+}
+
+/* cJSON_Print's layout of an object (depth 1 here): "{\n", then per member a
+ * tab, the key as a JSON string, ":\t", the value, "," unless last, "\n";
+ * "}". An array's items are separated by ", ". */
+int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn item, void *ctx, int n)
+{
+    int rc = root && cJSON_IsObject(root) ? 0 : -1;
+    if (rc == 0 && fputs("{\n", f) < 0)
+        rc = -1;
+    for (cJSON *c = root ? root->child : NULL; c && rc == 0; c = c->next) {
+        cJSON *k = cJSON_CreateStringReference(c->string ? c->string : "");
+        char *ktext = k ? cJSON_PrintUnformatted(k) : NULL;
+        cJSON_Delete(k);
+        rc = ktext && fprintf(f, "\t%s:\t", ktext) > 0 ? 0 : -1;
+        cJSON_free(ktext);
+        if (rc == 0 && c->string && strcmp(c->string, key) == 0 && cJSON_IsArray(c) && !c->child) {
+            rc = fputc('[', f) == EOF ? -1 : 0;
+            for (int i = 0; i < n && rc == 0; i++) {
+                cJSON *it = item(ctx, i);
+                rc = write_item(it, 2, f);
+                cJSON_Delete(it);
+                if (rc == 0 && i + 1 < n && fputs(", ", f) < 0)
+                    rc = -1;
+            }
+            if (rc == 0 && fputc(']', f) == EOF)
+                rc = -1;
+        } else if (rc == 0) {
+            char *text = cJSON_Print(c);
+            rc = text ? write_indented(text, 1, f) : -1;
+            cJSON_free(text);
+        }
+        if (rc == 0 && fputs(c->next ? ",\n" : "\n", f) < 0)
+            rc = -1;
+    }
+    if (rc == 0 && fputs("}\n", f) < 0)
+        rc = -1;
+    cJSON_Delete(root);
+    return rc;
+}
+
 int pr_json_print(cJSON *root, FILE *f)
 {
     int rc = pr_json_write(root, f);

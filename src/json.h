@@ -106,6 +106,17 @@ char *pr_jb_text_of(struct pr_jb *b, cJSON *root, bool pretty);
  * returns -1. */
 int pr_jb_print(struct pr_jb *b, cJSON *root, FILE *f);
 
+/* The items of a streamed array (pr_json_print_stream): item i, made for
+ * printing and deleted after it; NULL when it could not be made. */
+typedef cJSON *(*pr_json_item_fn)(void *ctx, int i);
+/* Prints root as pr_json_print does, byte for byte, except that the value
+ * of its member `key` (an empty array the caller put where it belongs) is
+ * printed as the n items item(ctx, 0 .. n-1), each made, printed and
+ * deleted in turn: a report of a million layers never holds them all, as
+ * a tree or as text. Deletes root. 0, or -1 when root is NULL, an item
+ * could not be made or a write failed (what was written stays written). */
+int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn item, void *ctx, int n);
+
 /* Prints root (pretty, one trailing newline) to f and deletes it; root NULL
  * (a failed build) is an error. 0 or -1. Every JSON writer ends with it. */
 int pr_json_print(cJSON *root, FILE *f);

@@ -24,6 +24,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +177,8 @@ struct build {
     int nnodes;                 /* nodes placed so far in m->graph.nodes */
     int *stamp;                 /* per value: last node that listed it as implicit */
     int *actuals, nactuals;     /* the function call whose body is built next: its input values */
+    int *slots;                 /* every node's in[] and out[], one array (counted by count_tree) */
+    size_t nslots, used_slots;
 };
 
 static bool is_graph_attr(const Onnx__AttributeProto *a)
@@ -181,9 +186,9 @@ static bool is_graph_attr(const Onnx__AttributeProto *a)
     return a && a->g && (!a->has_type || a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
 }
 
-/* Values, nodes and graphs of gp and everything nested in it. */
+/* Values, nodes, graphs and node inputs + outputs of gp and everything nested in it. */
 static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, size_t *nodes, size_t *graphs,
-                      struct pr_err *err)
+                      size_t *slots, struct pr_err *err)
 {
     if (depth > PR_MAX_NESTING)
         return pr_err_set(err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
@@ -199,9 +204,10 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
         if (!np)
             return pr_err_set(err, PR_EXIT_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
         *values += np->n_output;
+        *slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++)
             if (is_graph_attr(np->attribute[k]) &&
-                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, err) < 0)
+                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, slots, err) < 0)
                 return -1;
     }
     return 0;
@@ -558,6 +564,28 @@ static const char *duplicate_attr(const Onnx__NodeProto *np)
     return twice;
 }
 
+/* The output named name of one of the RECENT nodes before node i of g
+ * (at most RECENT_NAMES names compared, however many outputs they have),
+ * or -1: most inputs are a recent node's output, and comparing a few names
+ * that were just read is cheaper than a hash probe into a table of a
+ * million. A value of g is the innermost definition, as lookup() would
+ * find it (names are unique within a graph). */
+enum { RECENT = 4, RECENT_NAMES = 8 };
+static int recent_output(const struct pr_graph *g, const struct pr_value *values, size_t i, const char *name)
+{
+    int budget = RECENT_NAMES;
+    for (size_t back = 1; back <= RECENT && back <= i; back++) {
+        const struct pr_node *p = &g->nodes[i - back];
+        for (int k = 0; k < p->nout; k++) {
+            if (budget-- == 0)
+                return -1;
+            if (p->out[k] >= 0 && strcmp(values[p->out[k]].name, name) == 0)
+                return p->out[k];
+        }
+    }
+    return -1;
+}
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -577,6 +605,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         n->op_type = np->op_type ? np->op_type : "";
         n->domain = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
         n->proto = np;
+        n->no_attrs = np->n_attribute == 0;
         if (!*n->op_type)
             return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
                               where(b, g, at, sizeof at));
@@ -593,10 +622,12 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
-        n->in = pr_arena_alloc(&m->arena, (np->n_input + np->n_output + 1) * sizeof *n->in);
-        n->out = n->in ? n->in + np->n_input : NULL;   /* one allocation for both */
-        if (!n->in)
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        if (np->n_input + np->n_output > b->nslots - b->used_slots)   /* count_tree counted them all */
+            return pr_err_set(b->err, PR_EXIT_INTERNAL, "%s: more inputs and outputs than counted",
+                              pr_node_label(n, label, sizeof label));
+        n->in = b->slots + b->used_slots;   /* the model's one array of slots */
+        n->out = n->in + np->n_input;
+        b->used_slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_output; k++) {
             const char *name = np->output[k];
             if (!name || !*name) {
@@ -637,7 +668,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 n->in[k] = -1;
                 continue;
             }
-            int idx = lookup(g, name);
+            int idx = recent_output(g, values, i, name);
+            if (idx < 0)
+                idx = lookup(g, name);
             if (idx < 0)
                 return pr_err_set(b->err, PR_EXIT_MODEL,
                                   "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
@@ -744,8 +777,8 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
 static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
                              struct pr_err *err)
 {
-    size_t nvalues = 0, nnodes = 0, ngraphs = 0;
-    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, err) < 0)
+    size_t nvalues = 0, nnodes = 0, ngraphs = 0, nslots = 0;
+    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, err) < 0)
         return -1;
     if (nvalues > (size_t)INT_MAX / 2)
         return pr_err_set(err, PR_EXIT_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
@@ -753,9 +786,10 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
     g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
     m->graphs = pr_arena_calloc(&m->arena, ngraphs, sizeof *m->graphs);
-    struct build b = {.m = m, .diag = diag, .err = err};
+    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots};
     b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
-    if (!g->values || !g->nodes || !m->graphs || !b.stamp) {
+    b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
+    if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots) {
         free(b.stamp);
         return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %zu values", nvalues);
     }
@@ -901,6 +935,8 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
     if (!m->proto)
         return pr_err_set(err, PR_EXIT_MODEL,
                           "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
+    if (m->file.data == data)
+        pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
     return load_unpacked(m, diag, err);
 }
 
@@ -939,6 +975,12 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
     pr_source_free(&m->file);   /* the tree holds everything it needs */
     if (rc < 0)
         pr_model_free(m);
+#ifdef __GLIBC__
+    /* Loading frees its scaffolding (the name maps, the wire copy): glibc
+     * keeps those pages in its heap unless asked; given back, the peak
+     * memory of a large graph's analysis is that much lower. */
+    malloc_trim(0);
+#endif
     return rc;
 }
 

@@ -66,6 +66,8 @@ struct pr_node {
     int graph;                    /* id of the graph holding it (0: the main graph) */
     int nsubs;                    /* its graph attributes (If branches, Loop/Scan body) */
     int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
+    bool no_attrs;                /* the loader saw no attribute: node.c does not look in the
+                                     proto (cold memory on large graphs); false: look */
     int *in, *out;                /* value indices; -1 for absent optional ones */
     const void *proto;            /* Onnx__NodeProto, read by src/node.c */
     const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
@@ -118,7 +120,11 @@ struct pr_model {
     struct pr_graph graph;
     struct pr_graph **graphs;     /* every graph by id; graphs[0] is &graph */
     int ngraphs;
+    bool ops_bound;               /* every node's `op` is set (infer.c binds them once) */
+    bool analysed;            /* pr_infer ran on it (the next run resets it first) */
     struct pr_arena arena;
+    struct pr_arena_mark pre_analysis; /* the arena before its first analysis: each later one rewinds
+                                     to it (what an analysis adds lives until the next one) */
 };
 
 enum {

@@ -1,5 +1,8 @@
 /* names.c -- string -> int map, open addressing, linear probing (names.h).
- * The table is kept at most half full, so probes stay short. */
+ * The table is kept at most half full, so probes stay short. A slot holds
+ * the key, 32 bits of its hash and the value side by side (one cache line
+ * per probe), and a probe reads the key itself (a cache miss on a large
+ * graph: keys live in the protobuf tree) only when the hashes match. */
 #include "names.h"
 
 #include <stdint.h>
@@ -14,19 +17,25 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+/* 32 bits of FNV-1a, folded (the table index takes the low bits). */
+static uint32_t hash_of(const char *s)
+{
+    uint64_t h = fnv1a(s);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 int pr_names_init(struct pr_names *h, size_t expected)
 {
     size_t cap = 16;
     while (cap < expected * 2) {
-        if (cap > SIZE_MAX / 4)
+        if (cap > SIZE_MAX / 4 / sizeof *h->slots)
             return -1;
         cap *= 2;
     }
-    h->keys = calloc(cap, sizeof *h->keys);
-    h->vals = malloc(cap * sizeof *h->vals);
+    h->slots = calloc(cap, sizeof *h->slots);
     h->cap = cap;
     h->count = 0;
-    if (!h->keys || !h->vals) {
+    if (!h->slots) {
         pr_names_free(h);
         return -1;
     }
@@ -38,9 +47,15 @@ static int grow(struct pr_names *h)
     struct pr_names bigger;
     if (pr_names_init(&bigger, h->cap) < 0)
         return -1;
+    size_t mask = bigger.cap - 1;
     for (size_t i = 0; i < h->cap; i++)
-        if (h->keys[i])
-            pr_names_put(&bigger, h->keys[i], h->vals[i]);
+        if (h->slots[i].key) {   /* keys are distinct: placed without comparing */
+            size_t k = (size_t)h->slots[i].hash & mask;
+            while (bigger.slots[k].key)
+                k = (k + 1) & mask;
+            bigger.slots[k] = h->slots[i];
+        }
+    bigger.count = h->count;
     pr_names_free(h);
     *h = bigger;
     return 0;
@@ -50,14 +65,16 @@ int pr_names_put(struct pr_names *h, const char *key, int val)
 {
     if ((h->count + 1) * 2 > h->cap && grow(h) < 0)
         return -1;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
-    while (h->keys[i]) {
-        if (strcmp(h->keys[i], key) == 0)
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
+    while (h->slots[i].key) {
+        if (h->slots[i].hash == hash && strcmp(h->slots[i].key, key) == 0)
             return 1;
         i = (i + 1) & mask;
     }
-    h->keys[i] = key;
-    h->vals[i] = val;
+    h->slots[i].key = key;
+    h->slots[i].hash = hash;
+    h->slots[i].val = val;
     h->count++;
     return 0;
 }
@@ -67,11 +84,12 @@ int pr_names_set(struct pr_names *h, const char *key, int val)
     int rc = pr_names_put(h, key, val);
     if (rc <= 0)
         return rc;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
-    while (strcmp(h->keys[i], key) != 0)   /* present: pr_names_put said so */
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
+    while (h->slots[i].hash != hash || strcmp(h->slots[i].key, key) != 0)   /* present: pr_names_put said so */
         i = (i + 1) & mask;
-    h->keys[i] = key;
-    h->vals[i] = val;
+    h->slots[i].key = key;
+    h->slots[i].val = val;
     return 1;
 }
 
@@ -79,10 +97,11 @@ int pr_names_get(const struct pr_names *h, const char *key)
 {
     if (!h->cap)
         return -1;
-    size_t mask = h->cap - 1, i = (size_t)fnv1a(key) & mask;
-    while (h->keys[i]) {
-        if (strcmp(h->keys[i], key) == 0)
-            return h->vals[i];
+    uint32_t hash = hash_of(key);
+    size_t mask = h->cap - 1, i = (size_t)hash & mask;
+    while (h->slots[i].key) {
+        if (h->slots[i].hash == hash && strcmp(h->slots[i].key, key) == 0)
+            return h->slots[i].val;
         i = (i + 1) & mask;
     }
     return -1;
@@ -90,9 +109,7 @@ int pr_names_get(const struct pr_names *h, const char *key)
 
 void pr_names_free(struct pr_names *h)
 {
-    free(h->keys);
-    free(h->vals);
-    h->keys = NULL;
-    h->vals = NULL;
+    free(h->slots);
+    h->slots = NULL;
     h->cap = h->count = 0;
 }

@@ -8,10 +8,16 @@
 #define PR_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+struct pr_name_slot {
+    const char *key;            /* NULL: empty */
+    uint32_t hash;              /* 32 bits of the key's hash: strings are compared only on a match */
+    int val;
+};
 
 struct pr_names {
-    const char **keys;
-    int *vals;
+    struct pr_name_slot *slots;
     size_t cap, count;
 };
 

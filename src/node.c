@@ -87,7 +87,7 @@ int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, con
 
 static const Onnx__AttributeProto *find_attr(struct pr_op_ctx *c, const char *name)
 {
-    const Onnx__NodeProto *np = c->node ? c->node->proto : NULL;
+    const Onnx__NodeProto *np = c->node && !c->node->no_attrs ? c->node->proto : NULL;
     if (!np)
         return NULL;
     for (size_t i = 0; i < np->n_attribute; i++) {

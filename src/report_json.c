@@ -1,6 +1,8 @@
 /* report_json.c -- the machine-readable report, schema "priori.report/1".
  *
- * Built as a cJSON tree and printed once. Counts are written as exact
+ * Built as a cJSON tree and printed once, but for the layers: their array
+ * is streamed (pr_json_print_stream), one layer's object made, printed and
+ * deleted at a time, so memory does not grow with the report. Counts are written as exact
  * integers (cJSON numbers are doubles, which lose integers above 2^53, so
  * counts are emitted as raw number text). Shares are fractions in [0, 1].
  * An unknown extent is null; an unknown rank makes "shape" null. Every
@@ -259,10 +261,7 @@ static cJSON *build(const struct pr_analysis *a, const struct pr_estimate *e, st
     pr_jb_add(b, root, "outputs", values(b, g, g->outputs, g->noutputs));
     pr_jb_add(b, root, "totals", totals(b, a));
     pr_jb_add(b, root, "by_op_type", by_op(b, a));
-    cJSON *layers = pr_jb_check(b, cJSON_CreateArray());
-    for (int p = 0; layers && p < a->nlayers && !b->failed; p++)
-        pr_jb_add(b, layers, NULL, layer(b, a, e, p));
-    pr_jb_add(b, root, "layers", layers);
+    pr_jb_add(b, root, "layers", pr_jb_check(b, cJSON_CreateArray()));   /* streamed: stream_layer */
     cJSON *top = pr_jb_check(b, cJSON_CreateArray());
     for (int i = 0; top && i < a->ntop; i++) {
         const struct pr_layer *L = &a->layers[a->top[i]];
@@ -322,6 +321,19 @@ static cJSON *build(const struct pr_analysis *a, const struct pr_estimate *e, st
     return root;
 }
 
+struct layers { const struct pr_analysis *a; const struct pr_estimate *e; struct pr_jb *b; };
+
+static cJSON *stream_layer(void *ctx, int pos)
+{
+    struct layers *s = ctx;
+    cJSON *o = layer(s->b, s->a, s->e, pos);
+    if (s->b->failed) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 int pr_report_json(const struct pr_analysis *a, FILE *f)
 {
     return pr_report_json_energy(a, NULL, f);
@@ -335,5 +347,6 @@ int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate 
         cJSON_Delete(root);
         root = NULL;
     }
-    return pr_json_print(root, f);
+    struct layers s = {a, e, &b};
+    return pr_json_print_stream(root, f, "layers", stream_layer, &s, a->nlayers);
 }

@@ -51,6 +51,37 @@ static const char *si(double v, const char *unit, char *buf, size_t size)
     return buf;
 }
 
+/* A row is assembled in a buffer and written once: printf's format parsing
+ * was a third of a 100,000-layer report. put() appends s left-aligned in w
+ * columns ("%-*s"), put_r() right-aligned ("%*s"); neither truncates. */
+struct line { char *p, *end; };
+
+static void put(struct line *l, const char *s, int w)
+{
+    size_t n = strlen(s);
+    if (n > (size_t)(l->end - l->p))
+        n = (size_t)(l->end - l->p);
+    memcpy(l->p, s, n);
+    l->p += n;
+    for (int k = (int)n; k < w && l->p < l->end; k++)
+        *l->p++ = ' ';
+}
+
+static void put_r(struct line *l, const char *s, int w)
+{
+    for (int k = (int)strlen(s); k < w && l->p < l->end; k++)
+        *l->p++ = ' ';
+    put(l, s, 0);
+}
+
+/* s cleaned for printing: s itself when plain (no copy; *owned NULL), else
+ * a cleaned copy that *owned holds for the caller to free; NULL on OOM. */
+static const char *shown(const char *s, size_t max, char **owned)
+{
+    *owned = pr_text_is_plain(s, max) ? NULL : pr_text_clean(s, max);
+    return *owned ? *owned : pr_text_is_plain(s, max) ? s : NULL;
+}
+
 static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_estimate *e)
 {
     const struct pr_graph *g = &a->model->graph;
@@ -79,25 +110,44 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
     for (int p = 0; p < a->nlayers; p++) {
         const struct pr_layer *L = &a->layers[p];
         const struct pr_node *n = &g->nodes[L->node];
-        char shapes[512], b1[32], b2[32], b3[32], b4[32], note[96], label[NAME_MAX_SHOWN + 160];
-        char *name = pr_text_clean(n->name, NAME_MAX_SHOWN), *op = pr_text_clean(n->op_type, 21);
+        char shapes[512], b1[32], b2[32], b3[32], b4[32], note[96] = "", label[NAME_MAX_SHOWN + 160];
+        char *name_owned, *op_owned, *shape_owned;
+        const char *name = shown(n->name, NAME_MAX_SHOWN, &name_owned), *op = shown(n->op_type, 21, &op_owned);
         /* a subgraph's rows: indented under their parent, named by the branch/body */
         int indent = L->depth < 8 ? 2 * L->depth : 16;
-        snprintf(label, sizeof label, "%*s%s%s%s", indent, "", L->depth ? pr_layer_graph(a, L) : "", L->depth ? ": " : "",
-                 name ? name : "?");
+        if (L->depth)
+            snprintf(label, sizeof label, "%*s%s%s%s", indent, "", pr_layer_graph(a, L), ": ", name ? name : "?");
         bool not_taken = L->status == PR_LAYER_OK && !L->counted && L->why;   /* a branch not taken */
-        snprintf(note, sizeof note, "%s%s%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status),
-                 L->depth && !L->counted ? (L->status == PR_LAYER_OK ? (not_taken ? "not taken" : "not counted")
-                                                                    : ", not counted") : "", "");
+        if (L->status != PR_LAYER_OK || L->depth)
+            snprintf(note, sizeof note, "%s%s%s", L->status == PR_LAYER_OK ? "" : pr_layer_status_name(L->status),
+                     L->depth && !L->counted ? (L->status == PR_LAYER_OK ? (not_taken ? "not taken" : "not counted")
+                                                                        : ", not counted") : "", "");
         if (L->depth && L->counted && L->multiplier != 1) {
             size_t used = strlen(note);
             snprintf(note + used, sizeof note - used, "%sx%llu", used ? ", " : "", (unsigned long long)L->multiplier);
         }
-        char *shape = pr_text_clean(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN);
-        fprintf(f, "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  ", p, wname, label, wop,
-                op ? op : "?", wshape, shape ? shape : "?", pr_human_count(L->params, b1, sizeof b1),
-                pr_human_count(L->macs, b2, sizeof b2), pr_human_count(L->flops, b3, sizeof b3),
-                pr_human_bytes(L->activation_bytes, b4, sizeof b4));
+        const char *shape = shown(pr_layer_shapes(a, L, shapes, sizeof shapes), SHAPE_MAX_SHOWN, &shape_owned);
+        /* "%5d  %-*s  %-*s  %-*s  %8s  %8s  %8s  %10s  " */
+        char row[1024], num[16];
+        struct line l = {row, row + sizeof row};
+        snprintf(num, sizeof num, "%d", p);
+        put_r(&l, num, 5);
+        put(&l, "  ", 0);
+        put(&l, L->depth ? label : name ? name : "?", wname);
+        put(&l, "  ", 0);
+        put(&l, op ? op : "?", wop);
+        put(&l, "  ", 0);
+        put(&l, shape ? shape : "?", wshape);
+        put(&l, "  ", 0);
+        put_r(&l, pr_human_count(L->params, b1, sizeof b1), 8);
+        put(&l, "  ", 0);
+        put_r(&l, pr_human_count(L->macs, b2, sizeof b2), 8);
+        put(&l, "  ", 0);
+        put_r(&l, pr_human_count(L->flops, b3, sizeof b3), 8);
+        put(&l, "  ", 0);
+        put_r(&l, pr_human_bytes(L->activation_bytes, b4, sizeof b4), 10);
+        put(&l, "  ", 0);
+        fwrite(row, 1, (size_t)(l.p - row), f);
         if (e) {
             char t1[32], t2[32];
             fprintf(f, "%9s  %9s  ", si(e->layers[p].time_s, "s", t1, sizeof t1),
@@ -106,9 +156,9 @@ static void layers_table(FILE *f, const struct pr_analysis *a, const struct pr_e
                 fprintf(f, "%-8s  ", pr_regime_name[e->layers[p].regime]);
         }
         fprintf(f, "%s\n", note);
-        free(name);
-        free(op);
-        free(shape);
+        free(name_owned);
+        free(op_owned);
+        free(shape_owned);
     }
 }
 

@@ -34,6 +34,16 @@ static const char *human(uint64_t v, double base, const char *const suffix[7], c
 const char *pr_human_count(uint64_t v, char *buf, size_t size)
 {
     static const char *const suffix[7] = {"", " K", " M", " G", " T", " P", " E"};
+    if (v < 1000 && size >= 4) {   /* "%llu" without printf: most rows' counts */
+        char *p = buf;
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p = 0;
+        return buf;
+    }
     return human(v, 1000.0, suffix, buf, size);
 }
 

@@ -173,6 +173,30 @@ int pr_axis(int64_t axis, int rank)
     return (int)(axis < 0 ? axis + rank : axis);
 }
 
+/* Appends text to buf[*len..] as snprintf(buf + *len, size - *len, "%s", text)
+ * would (truncated, terminated) and adds its full length to *len: a report
+ * of a million rows formats shapes without printf's parsing. */
+static void append(char *buf, size_t size, size_t *len, const char *text, size_t n)
+{
+    if (*len < size) {
+        size_t room = size - *len - 1, k = n < room ? n : room;
+        memcpy(buf + *len, text, k);
+        buf[*len + k] = 0;
+    }
+    *len += n;
+}
+
+/* Decimal digits of v into the end of tmp[24]; returns where they start. */
+static const char *decimal(uint64_t v, char tmp[24])
+{
+    char *p = tmp + 23;
+    *p = 0;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return p;
+}
+
 char *pr_shape_str(const struct pr_shape *s, char *buf, unsigned size)
 {
     if (size == 0)
@@ -187,13 +211,12 @@ char *pr_shape_str(const struct pr_shape *s, char *buf, unsigned size)
         return buf;
     }
     size_t len = 0;
-    for (int i = 0; i < s->rank && len + 1 < size; i++) {
-        int n = s->dim[i] < 0
-            ? snprintf(buf + len, size - len, "%s?", i ? "x" : "")
-            : snprintf(buf + len, size - len, "%s%lld", i ? "x" : "", (long long)s->dim[i]);
-        if (n < 0)
-            break;
-        len += (size_t)n;
+    for (int i = 0; i < s->rank && len + 1 < size; i++) {   /* "%s%lld" of "x" and the dim, or "?" */
+        char tmp[24];
+        const char *d = s->dim[i] < 0 ? "?" : decimal((uint64_t)s->dim[i], tmp);
+        if (i)
+            append(buf, size, &len, "x", 1);
+        append(buf, size, &len, d, strlen(d));
     }
     return buf;
 }

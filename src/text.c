@@ -47,6 +47,17 @@ static bool invisible(unsigned c)
            (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
 }
 
+bool pr_text_is_plain(const char *s, size_t max)
+{
+    if (!s)
+        return false;
+    size_t n = 0;
+    for (; s[n]; n++)
+        if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7E || n >= max)
+            return false;
+    return true;
+}
+
 char *pr_text_clean(const char *s, size_t max)
 {
     if (!s)

@@ -9,8 +9,13 @@
 #ifndef PR_TEXT_H
 #define PR_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 char *pr_text_clean(const char *s, size_t max);
+/* Whether pr_text_clean(s, max) would return s unchanged: printable ASCII
+ * (0x20..0x7E) only, at most max bytes. Renderers of large reports print
+ * such text as it is, without a copy. */
+bool pr_text_is_plain(const char *s, size_t max);
 
 #endif

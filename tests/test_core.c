@@ -4,6 +4,7 @@
 
 #include "analysis.h"
 #include "arena.h"
+#include "model.h"
 #include "names.h"
 #include "report.h"
 #include "shape.h"
@@ -175,6 +176,73 @@ static void value_text_fits_the_declared_type_and_shape(void)
     pr_arena_free(&ar);
 }
 
+static void arena_rewind_frees_what_came_after_the_mark(void)
+{
+    struct pr_arena a;
+    pr_arena_init(&a);
+    CHECK(pr_arena_alloc(&a, 100) != NULL);
+    struct pr_arena_mark mk;
+    pr_arena_mark(&a, &mk);
+    CHECK_EQ(mk.used_total, 112);                    /* 100 rounded up to 16 */
+    char *p2 = pr_arena_alloc(&a, 100);
+    char *big = pr_arena_calloc(&a, 2 << 20, 1);     /* a chunk of its own, behind the head */
+    char *far = pr_arena_alloc(&a, 200000);          /* a new head chunk */
+    CHECK(p2 && big && far && big[(2 << 20) - 1] == 0);
+    CHECK_EQ(a.used_total, 112 + 112 + (2 << 20) + 200000);
+    pr_arena_rewind(&a, &mk);
+    CHECK_EQ(a.used_total, 112);
+    CHECK(pr_arena_alloc(&a, 100) == p2);            /* the head's space after the mark is free again */
+    pr_arena_rewind(&a, &mk);
+    struct pr_arena empty;
+    pr_arena_init(&empty);
+    pr_arena_mark(&empty, &mk);
+    CHECK(pr_arena_alloc(&empty, 64) && pr_arena_calloc(&empty, 1 << 21, 1));
+    pr_arena_rewind(&empty, &mk);                    /* a mark of an empty arena: back to empty */
+    CHECK(empty.head == NULL && empty.used_total == 0);
+    pr_arena_free(&a);
+    pr_arena_free(&empty);
+}
+
+/* totals of fixtures/symbolic_batch.onnx at --dim batch=b, on model m */
+static struct pr_totals batch_totals(struct pr_model *m, int64_t b)
+{
+    struct pr_dim_binding d = {"batch", b};
+    struct pr_options opt = {.dims = &d, .ndims = 1, .top = 10};
+    struct pr_analysis an;
+    struct pr_err err = {0};
+    struct pr_totals t = {0};
+    CHECK_EQ(pr_analyze(m, &opt, &an, &err), 0);
+    if (an.model) {
+        t = an.totals;
+        pr_analysis_free(&an);
+    }
+    return t;
+}
+
+static void reanalysis_of_a_loaded_model_equals_a_fresh_load(void)
+{
+    struct pr_model m, fresh;
+    struct pr_diag diag;
+    struct pr_err err = {0};
+    pr_diag_init(&diag);
+    CHECK_EQ(pr_model_load(&m, "fixtures/symbolic_batch.onnx", &diag, &err), 0);
+    struct pr_totals t2 = batch_totals(&m, 2);
+    size_t after_one = m.arena.used_total;
+    struct pr_totals t8 = batch_totals(&m, 8), t2again = batch_totals(&m, 2);
+    CHECK_EQ(m.arena.used_total, after_one);         /* an analysis gives back the last one's memory */
+    CHECK_EQ(pr_model_load(&fresh, "fixtures/symbolic_batch.onnx", &diag, &err), 0);
+    struct pr_totals f8 = batch_totals(&fresh, 8);
+    /* the fixture's MACs and activations are linear in the batch (make_fixtures.py asserts it) */
+    CHECK(t8.macs > 0 && t8.macs == 4 * t2.macs && t8.activation_bytes == 4 * t2.activation_bytes);
+    CHECK(t8.macs == f8.macs && t8.flops == f8.flops && t8.params == f8.params &&
+          t8.peak_activation_bytes == f8.peak_activation_bytes && t8.bytes_read == f8.bytes_read);
+    CHECK(t2again.macs == t2.macs && t2again.flops == t2.flops && t2again.activation_bytes == t2.activation_bytes &&
+          t2again.peak_activation_bytes == t2.peak_activation_bytes && t2again.bytes_written == t2.bytes_written);
+    pr_model_free(&m);
+    pr_model_free(&fresh);
+    pr_diag_free(&diag);
+}
+
 void suite_core(void)
 {
     RUN(broadcast_follows_numpy_rules);
@@ -186,4 +254,6 @@ void suite_core(void)
     RUN(names_map_finds_every_key_and_refuses_duplicates);
     RUN(human_numbers_use_three_significant_digits);
     RUN(text_clean_replaces_invalid_utf8_and_controls);
+    RUN(arena_rewind_frees_what_came_after_the_mark);
+    RUN(reanalysis_of_a_loaded_model_equals_a_fresh_load);
 }
