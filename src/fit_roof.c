@@ -5,7 +5,9 @@
  * Latency. Parameters x = (t_launch[c], 1/rate[c], 1/bw[c] for the classes
  * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min), fitted as
  * theta = log x within box bounds
- *   1e-7 <= t_launch[c] <= 1e-3 s,   1e-7 <= t_fixed <= 0.05 s,
+ *   3e-6 <= t_launch[c] <= 1e-3 s    (an eager op costs the host at least
+ *                                    a CUDA kernel launch, ~3 us),
+ *   1e-7 <= t_fixed <= 0.05 s,
  *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
  *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
  *   the spec gives one (fp32 convolutions on TF32 tensor cores) --,
@@ -15,9 +17,10 @@
  * minimising the squared log error over calls i:
  *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
  *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = sum_k n_k t_launch[c_k],
- *   D_i = sum_k n_k max(t_min, w_k/rate[c_k], s_i b_k/bw[c_k]).
+ *   D_i = sum_k n_k (t_min + max(w_k/rate[c_k], s_i b_k/bw[c_k])).
  * H and D are piecewise linear in x; within a piece, dD_i/dtheta_j = the
- * sum of the terms in which x_j wins the max (x_j dD/dx_j), and
+ * sum of the terms in which x_j appears (t_min in all, a rate or bandwidth
+ * where it wins the max: x_j dD/dx_j), and
  * dT/dtheta = (H/M)^3 dH/dtheta + (D/M)^3 dD/dtheta with M = T - t_fixed. Projected
  * Levenberg-Marquardt: solve (J'J + lambda diag(J'J)) d = -J'r with
  * J_ij = (dT_i/dtheta_j) / T_i, r_i = log T_i - log T_meas_i, clamp
@@ -64,10 +67,10 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
         const struct pr_kgroup *k = &s->k[i];
         double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
         double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW + k->cls]};
-        int j = v[1] > v[0] ? 1 : 0;
-        j = v[2] > v[j] ? 2 : j;
-        dev += k->count * v[j];
-        gd[j == 0 ? P_MIN : j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
+        int j = v[2] > v[1] ? 2 : 1;
+        dev += k->count * (v[0] + v[j]);
+        gd[P_MIN] += k->count * v[0];
+        gd[j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
         host += k->count * x[P_LAUNCH + k->cls];
         gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
     }
@@ -155,7 +158,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     b.lo[P_MIN] = log(1e-7), b.hi[P_MIN] = log(1e-4);
     for (int c = 0; c < PR_KC_COUNT; c++) {
         double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
-        b.lo[P_LAUNCH + c] = log(1e-7), b.hi[P_LAUNCH + c] = log(1e-3);
+        b.lo[P_LAUNCH + c] = log(3e-6), b.hi[P_LAUNCH + c] = log(1e-3);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
     for (int c = 0; c < PR_KC_COUNT; c++)

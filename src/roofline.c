@@ -32,14 +32,18 @@
  *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
- *   device time  d = max(t_min, work / rate[c], s * bytes / bw[c])
+ *   device time  d = t_min + max(work / rate[c], s * bytes / bw[c])
+ *                (t_min: the fixed cost of a kernel on the device, its
+ *                start and drain, paid by every kernel and not hidden
+ *                by the roofline term: many small kernels add up);
  *   host time    h = t_launch[c]   (an eager framework issues each kernel)
  *   energy       e = work * e_work[c] + s * bytes * e_byte + e_launch
  * and of a call, host and device overlapping (the host runs ahead):
  *   latency = t_fixed + (H^4 + D^4)^(1/4),  H = sum h, D = sum d
  *   E = p_static * latency + sum e.
- * The regime of a kernel is the term that wins the max, "launch" for every
- * kernel of a call whose host time exceeds its device time.
+ * The regime of a kernel is the term that wins the max ("launch" when
+ * t_min exceeds both), "launch" for every kernel of a call whose host
+ * time exceeds its device time.
  *
  * Training step (pr_train_kernels), from the forward kernels, per kernel:
  *   forward    the kernel itself;
@@ -521,15 +525,13 @@ static double work_of(const struct pr_kgroup *k)
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
 {
     double launch = r->t_min, compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
-    double t = launch;
-    enum pr_regime g = PR_REGIME_LAUNCH;
-    if (compute > t)
-        t = compute, g = PR_REGIME_COMPUTE;
-    if (memory > t)
-        t = memory, g = PR_REGIME_MEMORY;
+    double t = compute > memory ? compute : memory;
+    enum pr_regime g = compute > memory ? PR_REGIME_COMPUTE : PR_REGIME_MEMORY;
+    if (launch > t)
+        g = PR_REGIME_LAUNCH;
     if (regime)
         *regime = g;
-    return t * k->count;
+    return (launch + t) * k->count;
 }
 
 double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
