@@ -2,11 +2,18 @@
  * calls (latency and energy per call at several batch sizes), and its
  * held-out validation.
  *
- * Latency. Parameters x = (t_launch[c], 1/rate[c], 1/bw[c] for the classes
+ * Latency. Parameters x = (t_launch; 1/rate[c], 1/bw[c] for the classes
  * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min), fitted as
  * theta = log x within box bounds
- *   3e-6 <= t_launch[c] <= 1e-3 s    (an eager op costs the host at least
- *                                    a CUDA kernel launch, ~3 us),
+ *   3e-6 <= t_launch <= 1e-3 s   (the host time of one eager op: Python,
+ *                                dispatch and the CUDA launch, at least
+ *                                the launch's ~3 us; one value for every
+ *                                class -- stored in t_launch[c] -- since
+ *                                an eager op's host cost does not depend
+ *                                on its arithmetic: per-class values
+ *                                traded off against each other and
+ *                                against t_min, 0.1-300 us, and were
+ *                                worse held out),
  *   1e-7 <= t_fixed <= 0.05 s,
  *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
  *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
@@ -16,7 +23,7 @@
  *   1e-7 <= t_min <= 1e-4 s,
  * minimising the squared log error over calls i:
  *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
- *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = sum_k n_k t_launch[c_k],
+ *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = t_launch sum_k n_k,
  *   D_i = sum_k n_k (t_min + max(w_k/rate[c_k], s_i b_k/bw[c_k])).
  * H and D are piecewise linear in x; within a piece, dD_i/dtheta_j = the
  * sum of the terms in which x_j appears (t_min in all, a rate or bandwidth
@@ -49,7 +56,8 @@
 
 #include "fit.h"
 
-enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED = 3 * PR_KC_COUNT, P_MIN, NP };
+/* one host time for every class (P_LAUNCH), then rate and bandwidth per class */
+enum { P_LAUNCH = 0, P_RATE = 1, P_BW = 1 + PR_KC_COUNT, P_FIXED = 1 + 2 * PR_KC_COUNT, P_MIN, NP };
 
 struct box { double lo[NP], hi[NP]; };
 
@@ -71,8 +79,8 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
         dev += k->count * (v[0] + v[j]);
         gd[P_MIN] += k->count * v[0];
         gd[j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
-        host += k->count * x[P_LAUNCH + k->cls];
-        gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
+        host += k->count * x[P_LAUNCH];
+        gh[P_LAUNCH] += k->count * x[P_LAUNCH];
     }
     double p = PR_ROOF_OVERLAP_P, m = pr_roof_combine(host, dev);
     if (grad) {
@@ -156,9 +164,9 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     struct box b;
     b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
     b.lo[P_MIN] = log(1e-7), b.hi[P_MIN] = log(1e-4);
+    b.lo[P_LAUNCH] = log(3e-6), b.hi[P_LAUNCH] = log(1e-3);
     for (int c = 0; c < PR_KC_COUNT; c++) {
         double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
-        b.lo[P_LAUNCH + c] = log(3e-6), b.hi[P_LAUNCH + c] = log(1e-3);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
@@ -169,8 +177,8 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
         double th[NP];
         th[P_FIXED] = log(1e-5);
         th[P_MIN] = log(2e-6);
+        th[P_LAUNCH] = log(launch[st]);
         for (int c = 0; c < PR_KC_COUNT; c++) {
-            th[P_LAUNCH + c] = log(launch[st]);
             th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
         }
         for (int c = 0; c < PR_KC_COUNT; c++)
@@ -201,7 +209,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     r->t_fixed = x[P_FIXED];
     r->t_min = x[P_MIN];
     for (int c = 0; c < PR_KC_COUNT; c++) {
-        r->t_launch[c] = x[P_LAUNCH + c];
+        r->t_launch[c] = x[P_LAUNCH];
         r->rate[c] = 1 / x[P_RATE + c];
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
