@@ -41,7 +41,10 @@
  * Energy. With the fitted times, E is linear in the rest:
  *   E_i = p_static T_i + sum_c e_work[c] W_ic + e_byte s_i B_i + e_launch K_i
  * (W_ic: MACs of class c, FLOPs for eltwise; B_i bytes; K_i kernels), all
- * coefficients >= 0: non-negative least squares on relative error
+ * coefficients >= 0 and p_static >= the idle power of the spec (the board
+ * draws at least that for the whole call; without the bound the fp32 fit
+ * put 0 W there and the time into the per-kernel energy): non-negative
+ * least squares on relative error of E - idle T
  * (each row divided by the measured E_i), as fit.c does, reweighted
  * (robust_energy) so that the sum of |relative error| is what falls.
  *
@@ -232,17 +235,19 @@ static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, 
     }
 }
 
-/* NNLS of (A x = 1) with A's rows divided by y, each row weighted by w[i]
- * (NULL: 1), columns scaled to unit norm. A is overwritten. */
-static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
+/* NNLS of (A x = 1 - off / y) with A's rows divided by y, each row
+ * weighted by w[i] (NULL: 1; off NULL: 0), columns scaled to unit norm.
+ * A is overwritten. */
+static int nnls_relative_off(double *A, const double *y, const double *off, const double *w, int n, int k, double *x)
 {
     double norm[PR_FIT_MAXVAR] = {0}, *b = malloc((size_t)n * sizeof *b);
     if (!b)
         return -1;
     for (int i = 0; i < n; i++) {
-        b[i] = w ? w[i] : 1;
+        double wi = w ? w[i] : 1;
+        b[i] = wi * (off ? 1 - off[i] / y[i] : 1);
         for (int j = 0; j < k; j++) {
-            A[i * k + j] *= b[i] / y[i];
+            A[i * k + j] *= wi / y[i];
             norm[j] += A[i * k + j] * A[i * k + j];
         }
     }
@@ -258,20 +263,27 @@ static int nnls_relative(double *A, const double *y, const double *w, int n, int
     return rc;
 }
 
+static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
+{
+    return nnls_relative_off(A, y, NULL, w, n, k, x);
+}
+
 /* Energy coefficients by iteratively reweighted NNLS: rows weighted by
  * 1 / max(|relative residual|, 5%)^(1/2), which turns the squared relative
  * error into (about) its absolute value, so that a few rows the model
  * cannot explain (the LSTM's persistent kernels) do not pull the rest;
  * 8 rounds. A (n x NE, rows unscaled) is kept. */
-static int robust_energy(const double *A, const double *y, int n, double *x)
+static int robust_energy(const double *A, const double *y, double idle_w, int n, double *x)
 {
     double *B = malloc((size_t)n * NE * sizeof *B), *w = malloc((size_t)n * sizeof *w);
-    int rc = B && w ? 0 : -1;
+    double *off = malloc((size_t)n * sizeof *off);
+    int rc = B && w && off ? 0 : -1;
     for (int i = 0; rc == 0 && i < n; i++)
-        w[i] = 1;
+        w[i] = 1, off[i] = idle_w * A[i * NE];   /* column 0: the call's time */
     for (int round = 0; rc == 0 && round < 8; round++) {
         memcpy(B, A, (size_t)n * NE * sizeof *B);
-        rc = nnls_relative(B, y, w, n, NE, x);
+        rc = nnls_relative_off(B, y, off, w, n, NE, x);
+        x[0] += idle_w;
         for (int i = 0; rc == 0 && i < n; i++) {
             double p = 0;
             for (int j = 0; j < NE; j++)
@@ -282,6 +294,7 @@ static int robust_energy(const double *A, const double *y, int n, double *x)
     }
     free(B);
     free(w);
+    free(off);
     return rc;
 }
 
@@ -301,7 +314,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             energy_row(r, &s[i], &A[i * NE]);
             y[i] = s[i].energy_j;
         }
-        rc = robust_energy(A, y, n, x);
+        rc = robust_energy(A, y, bd->idle_w > 0 ? bd->idle_w : 0, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)
             r->e_work[c] = x[1 + c];

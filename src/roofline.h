@@ -92,7 +92,7 @@ struct pr_roof_sample {
 
 /* Upper bounds from the spec: MAC/s of the MAC classes, FLOP/s of
  * eltwise, B/s; 0 = unbounded (1e18). */
-struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw; };
+struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w; };
 
 /* Fits r on s[0..n) (latency by bounded Levenberg-Marquardt on log error,
  * then energy by NNLS on relative error). 0, or -1 when n < 1 or OOM. */
