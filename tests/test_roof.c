@@ -141,6 +141,10 @@ static void roof_fit_respects_the_spec_bounds(void)
     for (int c = 0; c < PR_KC_COUNT; c++)
         CHECK(r.bw[c] <= 2e12 * (1 + 1e-9));
     CHECK(r.p_static >= 0 && r.e_byte >= 0 && r.e_launch >= 0);
+    /* an idle power above the truth's 110 W: static power stays at or above it */
+    b.idle_w = 150;
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    CHECK(r.p_static >= 150 * (1 - 1e-9));
 }
 
 static void roof_holdout_on_exact_data_has_no_error(void)
