@@ -15,7 +15,9 @@
  * written at the graph's element types.
  *
  * Eager spelling. The kernels are those an eager framework (PyTorch) runs
- * for the graph, which differs from the exported graph in three places:
+ * for the graph, which differs from the exported graph in five places
+ * (tests/eager_kernels_check.py compares the count with the ops eager
+ * PyTorch dispatches):
  *   - a convolution with a bias input is two kernels: the convolution and
  *     its bias add, or the BatchNorm the exporter folded into it (PyTorch
  *     adds a convolution's bias in a kernel of its own; eval BatchNorm is
@@ -28,7 +30,12 @@
  *   - an elementwise op the exporter wrote as several nodes (GELU as
  *     x / c -> Erf -> + 1 -> * x -> * 0.5, SiLU as x * Sigmoid(x)) is one
  *     kernel (mark_decomposed); every other elementwise node is a kernel
- *     of its own (eager fuses nothing: Add -> Relu is two kernels).
+ *     of its own (eager fuses nothing: Add -> Relu is two kernels);
+ *   - F.linear, which the legacy exporter writes as MatMul(x, W) ->
+ *     Add(b) for inputs of rank > 2, is one GEMM (mark_linear_bias);
+ *   - Slice/Split at constant bounds, Gather of a constant scalar index
+ *     and a Transpose read only by strided-capable ops are eager views,
+ *     no kernel (mark_views: the readers listed there).
  *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
@@ -36,7 +43,8 @@
  *                (t_min: the fixed cost of a kernel on the device, its
  *                start and drain, paid by every kernel and not hidden
  *                by the roofline term: many small kernels add up);
- *   host time    h = t_launch[c]   (an eager framework issues each kernel)
+ *   host time    h = t_launch[c]   (an eager framework issues each kernel;
+ *                                   fit_roof.c fits one value for all c)
  *   energy       e = work * e_work[c] + s * bytes * e_byte + e_launch
  * and of a call, host and device overlapping (the host runs ahead):
  *   latency = t_fixed + (H^4 + D^4)^(1/4),  H = sum h, D = sum d
