@@ -166,7 +166,7 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
         return 0;
     }
     struct pr_roof_bounds b = {.mac_rate = p->spec.peak_ops / 2, .conv_mac_rate = p->spec.peak_ops_conv / 2,
-                               .flop_rate = p->spec.peak_ops, .bw = p->spec.mem_bw};
+                               .flop_rate = p->spec.peak_ops, .bw = p->spec.mem_bw, .idle_w = p->spec.idle_w};
     rc = pr_roof_fit(r.s, r.n, &b, &p->roof);
     p->has_roof = rc == 0;
     p->method = PR_METHOD_FITTED;

@@ -2,10 +2,19 @@
  * calls (latency and energy per call at several batch sizes), and its
  * held-out validation.
  *
- * Latency. Parameters x = (t_launch[c], 1/rate[c], 1/bw[c] for the classes
+ * Latency. Parameters x = (t_launch; 1/rate[c], 1/bw[c] for the classes
  * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min), fitted as
  * theta = log x within box bounds
- *   1e-7 <= t_launch[c] <= 1e-3 s,   1e-7 <= t_fixed <= 0.05 s,
+ *   3e-6 <= t_launch <= 1e-3 s   (the host time of one eager op: Python,
+ *                                dispatch and the CUDA launch, at least
+ *                                the launch's ~3 us; one value for every
+ *                                class -- stored in t_launch[c] -- since
+ *                                an eager op's host cost does not depend
+ *                                on its arithmetic: per-class values
+ *                                traded off against each other and
+ *                                against t_min, 0.1-300 us, and were
+ *                                worse held out),
+ *   1e-7 <= t_fixed <= 0.05 s,
  *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
  *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
  *   the spec gives one (fp32 convolutions on TF32 tensor cores) --,
@@ -14,10 +23,11 @@
  *   1e-7 <= t_min <= 1e-4 s,
  * minimising the squared log error over calls i:
  *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
- *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = sum_k n_k t_launch[c_k],
- *   D_i = sum_k n_k max(t_min, w_k/rate[c_k], s_i b_k/bw[c_k]).
+ *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = t_launch sum_k n_k,
+ *   D_i = sum_k n_k (t_min + max(w_k/rate[c_k], s_i b_k/bw[c_k])).
  * H and D are piecewise linear in x; within a piece, dD_i/dtheta_j = the
- * sum of the terms in which x_j wins the max (x_j dD/dx_j), and
+ * sum of the terms in which x_j appears (t_min in all, a rate or bandwidth
+ * where it wins the max: x_j dD/dx_j), and
  * dT/dtheta = (H/M)^3 dH/dtheta + (D/M)^3 dD/dtheta with M = T - t_fixed. Projected
  * Levenberg-Marquardt: solve (J'J + lambda diag(J'J)) d = -J'r with
  * J_ij = (dT_i/dtheta_j) / T_i, r_i = log T_i - log T_meas_i, clamp
@@ -31,7 +41,10 @@
  * Energy. With the fitted times, E is linear in the rest:
  *   E_i = p_static T_i + sum_c e_work[c] W_ic + e_byte s_i B_i + e_launch K_i
  * (W_ic: MACs of class c, FLOPs for eltwise; B_i bytes; K_i kernels), all
- * coefficients >= 0: non-negative least squares on relative error
+ * coefficients >= 0 and p_static >= the idle power of the spec (the board
+ * draws at least that for the whole call; without the bound the fp32 fit
+ * put 0 W there and the time into the per-kernel energy): non-negative
+ * least squares on relative error of E - idle T
  * (each row divided by the measured E_i), as fit.c does, reweighted
  * (robust_energy) so that the sum of |relative error| is what falls.
  *
@@ -46,7 +59,8 @@
 
 #include "fit.h"
 
-enum { P_LAUNCH = 0, P_RATE = PR_KC_COUNT, P_BW = 2 * PR_KC_COUNT, P_FIXED = 3 * PR_KC_COUNT, P_MIN, NP };
+/* one host time for every class (P_LAUNCH), then rate and bandwidth per class */
+enum { P_LAUNCH = 0, P_RATE = 1, P_BW = 1 + PR_KC_COUNT, P_FIXED = 1 + 2 * PR_KC_COUNT, P_MIN, NP };
 
 struct box { double lo[NP], hi[NP]; };
 
@@ -64,12 +78,12 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
         const struct pr_kgroup *k = &s->k[i];
         double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
         double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW + k->cls]};
-        int j = v[1] > v[0] ? 1 : 0;
-        j = v[2] > v[j] ? 2 : j;
-        dev += k->count * v[j];
-        gd[j == 0 ? P_MIN : j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
-        host += k->count * x[P_LAUNCH + k->cls];
-        gh[P_LAUNCH + k->cls] += k->count * x[P_LAUNCH + k->cls];
+        int j = v[2] > v[1] ? 2 : 1;
+        dev += k->count * (v[0] + v[j]);
+        gd[P_MIN] += k->count * v[0];
+        gd[j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
+        host += k->count * x[P_LAUNCH];
+        gh[P_LAUNCH] += k->count * x[P_LAUNCH];
     }
     double p = PR_ROOF_OVERLAP_P, m = pr_roof_combine(host, dev);
     if (grad) {
@@ -153,9 +167,9 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     struct box b;
     b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
     b.lo[P_MIN] = log(1e-7), b.hi[P_MIN] = log(1e-4);
+    b.lo[P_LAUNCH] = log(3e-6), b.hi[P_LAUNCH] = log(1e-3);
     for (int c = 0; c < PR_KC_COUNT; c++) {
         double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
-        b.lo[P_LAUNCH + c] = log(1e-7), b.hi[P_LAUNCH + c] = log(1e-3);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
@@ -166,8 +180,8 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
         double th[NP];
         th[P_FIXED] = log(1e-5);
         th[P_MIN] = log(2e-6);
+        th[P_LAUNCH] = log(launch[st]);
         for (int c = 0; c < PR_KC_COUNT; c++) {
-            th[P_LAUNCH + c] = log(launch[st]);
             th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
         }
         for (int c = 0; c < PR_KC_COUNT; c++)
@@ -198,7 +212,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     r->t_fixed = x[P_FIXED];
     r->t_min = x[P_MIN];
     for (int c = 0; c < PR_KC_COUNT; c++) {
-        r->t_launch[c] = x[P_LAUNCH + c];
+        r->t_launch[c] = x[P_LAUNCH];
         r->rate[c] = 1 / x[P_RATE + c];
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
@@ -221,17 +235,19 @@ static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, 
     }
 }
 
-/* NNLS of (A x = 1) with A's rows divided by y, each row weighted by w[i]
- * (NULL: 1), columns scaled to unit norm. A is overwritten. */
-static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
+/* NNLS of (A x = 1 - off / y) with A's rows divided by y, each row
+ * weighted by w[i] (NULL: 1; off NULL: 0), columns scaled to unit norm.
+ * A is overwritten. */
+static int nnls_relative_off(double *A, const double *y, const double *off, const double *w, int n, int k, double *x)
 {
     double norm[PR_FIT_MAXVAR] = {0}, *b = malloc((size_t)n * sizeof *b);
     if (!b)
         return -1;
     for (int i = 0; i < n; i++) {
-        b[i] = w ? w[i] : 1;
+        double wi = w ? w[i] : 1;
+        b[i] = wi * (off ? 1 - off[i] / y[i] : 1);
         for (int j = 0; j < k; j++) {
-            A[i * k + j] *= b[i] / y[i];
+            A[i * k + j] *= wi / y[i];
             norm[j] += A[i * k + j] * A[i * k + j];
         }
     }
@@ -247,20 +263,27 @@ static int nnls_relative(double *A, const double *y, const double *w, int n, int
     return rc;
 }
 
+static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
+{
+    return nnls_relative_off(A, y, NULL, w, n, k, x);
+}
+
 /* Energy coefficients by iteratively reweighted NNLS: rows weighted by
  * 1 / max(|relative residual|, 5%)^(1/2), which turns the squared relative
  * error into (about) its absolute value, so that a few rows the model
  * cannot explain (the LSTM's persistent kernels) do not pull the rest;
  * 8 rounds. A (n x NE, rows unscaled) is kept. */
-static int robust_energy(const double *A, const double *y, int n, double *x)
+static int robust_energy(const double *A, const double *y, double idle_w, int n, double *x)
 {
     double *B = malloc((size_t)n * NE * sizeof *B), *w = malloc((size_t)n * sizeof *w);
-    int rc = B && w ? 0 : -1;
+    double *off = malloc((size_t)n * sizeof *off);
+    int rc = B && w && off ? 0 : -1;
     for (int i = 0; rc == 0 && i < n; i++)
-        w[i] = 1;
+        w[i] = 1, off[i] = idle_w * A[i * NE];   /* column 0: the call's time */
     for (int round = 0; rc == 0 && round < 8; round++) {
         memcpy(B, A, (size_t)n * NE * sizeof *B);
-        rc = nnls_relative(B, y, w, n, NE, x);
+        rc = nnls_relative_off(B, y, off, w, n, NE, x);
+        x[0] += idle_w;
         for (int i = 0; rc == 0 && i < n; i++) {
             double p = 0;
             for (int j = 0; j < NE; j++)
@@ -271,6 +294,7 @@ static int robust_energy(const double *A, const double *y, int n, double *x)
     }
     free(B);
     free(w);
+    free(off);
     return rc;
 }
 
@@ -290,7 +314,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             energy_row(r, &s[i], &A[i * NE]);
             y[i] = s[i].energy_j;
         }
-        rc = robust_energy(A, y, n, x);
+        rc = robust_energy(A, y, bd->idle_w > 0 ? bd->idle_w : 0, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)
             r->e_work[c] = x[1 + c];

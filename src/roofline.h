@@ -90,9 +90,10 @@ struct pr_roof_sample {
     const char *model, *family;        /* model: the graph (all its batches are held out together) */
 };
 
-/* Upper bounds from the spec: MAC/s of the MAC classes, FLOP/s of
- * eltwise, B/s; 0 = unbounded (1e18). */
-struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw; };
+/* Bounds from the spec: MAC/s of the MAC classes, FLOP/s of eltwise,
+ * B/s, upper bounds (0 = unbounded, 1e18); idle_w, the board's idle
+ * power, a lower bound of p_static (0 = none). */
+struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w; };
 
 /* Fits r on s[0..n) (latency by bounded Levenberg-Marquardt on log error,
  * then energy by NNLS on relative error). 0, or -1 when n < 1 or OOM. */

@@ -46,6 +46,7 @@ part "golden reports" sh tests/golden.sh
 part "energy: database, --hw, db add, calibrate" sh tests/energy.sh
 part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" tests/measure_gpu_fake.py
 part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON" tests/energy_gpu_check.py
+part "energy on GPUs: kernel counts = eager PyTorch's dispatched ops (torchvision)" "$PYTHON" tests/eager_kernels_check.py
 part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
 part "C API: the installed libpriori, pkg-config, same bytes as the CLI" sh tests/api.sh

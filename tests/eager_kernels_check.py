@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""eager_kernels_check.py -- the GPU kernel rules of src/roofline.c against
+eager PyTorch itself: for a few torchvision models, the number of kernels
+priori counts from a legacy ONNX export (what `priori db add
+--measurements` stores) must equal the number of non-view ATen ops eager
+PyTorch dispatches for one forward (a TorchDispatchMode on CPU, eval mode,
+inference_mode), plus one bias add per convolution with a bias (on CUDA,
+PyTorch adds a convolution's bias in a kernel of its own).
+
+The models cover the rules: ResNet-18 (Add and Relu two kernels, BatchNorm
+folded into the convolution by the exporter), ShuffleNet v2 (chunk: Slice
+views; channel shuffle: the Transpose before a Reshape is the copy),
+EfficientNet-B0 (SiLU as x * Sigmoid(x): one kernel; the
+squeeze-excitation gate: two), MobileNet v3 small (HardSwish, convolution
+biases), SqueezeNet (Concat, biases). Small inputs (64 x 64): the counts do
+not depend on the size. Prints "N passed, N failed" last."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, summary  # noqa: E402
+
+warnings.filterwarnings("ignore")
+import torch  # noqa: E402
+import torchvision  # noqa: E402
+from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
+
+PRIORI = os.environ.get("PRIORI", "build/priori")
+# ATen ops that return views (no kernel) and eval-mode no-ops
+VIEWS = {"view", "_unsafe_view", "reshape", "permute", "transpose", "t", "expand", "squeeze", "unsqueeze", "slice",
+         "select", "detach", "alias", "as_strided", "flatten", "split", "chunk", "unbind", "narrow",
+         "_reshape_alias", "split_with_sizes", "unflatten", "view_as", "dropout", "dropout_", "lift_fresh"}
+CONVS = {"convolution", "conv2d", "conv3d"}
+
+
+class Count(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = func.overloadpacket.__name__
+        if name not in VIEWS:
+            self.n += 1
+            if name in CONVS and len(args) > 2 and args[2] is not None:
+                self.n += 1   # the bias add, a kernel of its own on CUDA
+        return func(*args, **(kwargs or {}))
+
+
+M = torchvision.models
+MODELS = {"resnet18": M.resnet18, "shufflenet_v2_x0_5": M.shufflenet_v2_x0_5, "efficientnet_b0": M.efficientnet_b0,
+          "mobilenet_v3_small": M.mobilenet_v3_small, "squeezenet1_1": M.squeezenet1_1}
+
+tmp = tempfile.mkdtemp(prefix="priori-eager-")
+rows, eager = [], {}
+torch.manual_seed(0)
+for name, ctor in MODELS.items():
+    m = ctor().eval()
+    x = torch.randn(1, 3, 64, 64)
+    with torch.inference_mode():
+        c = Count()
+        with c:
+            m(x)
+    eager[name] = c.n
+    path = os.path.join(tmp, name + ".onnx")
+    torch.onnx.export(m, x, path, opset_version=17, input_names=["image"], output_names=["out"])
+    rows.append({"model": name, "family": name, "onnx": path, "onnx_source": "torchvision " + torchvision.__version__,
+                 "input": "1x3x64x64", "mode": "infer", "precision": "fp32", "batch": 1, "latency_s": 1e-3,
+                 "j_per_sample": 0.1, "avg_watts": 100, "run": 1, "note": "", "source": "eager_kernels_check.py",
+                 "excluded": ""})
+meas = {"schema": "priori-measurements", "version": 1, "hw": "eager-check", "hardware": "none", "runtime": "eager",
+        "spec": {"peak_ops": {"fp32": 1e14}, "mem_bw": 1e12, "tdp_w": 100, "idle_w": 10, "source": "test"},
+        "rows": rows}
+mpath = os.path.join(tmp, "measurements.json")
+json.dump(meas, open(mpath, "w"))
+db = os.path.join(tmp, "db")
+shutil.copytree("tests/energy_db", db)
+p = subprocess.run([PRIORI, "db", "add", "--measurements", mpath, "--db", db], capture_output=True, text=True)
+check(p.returncode == 0, "db add --measurements: " + p.stderr[-300:])
+models = json.load(open(os.path.join(db, "records.json")))["models"] if p.returncode == 0 else []
+counted = {m.get("graph", m["name"]): sum(k[1] for k in m["kernels"]) for m in models if "kernels" in m}
+for name, n in eager.items():
+    check(counted.get(name) == n, "%s: priori counts %s kernels, eager PyTorch dispatches %d" %
+          (name, counted.get(name), n))
+shutil.rmtree(tmp, ignore_errors=True)
+sys.exit(summary())
