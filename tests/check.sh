@@ -48,6 +48,7 @@ part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" 
 part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON" tests/energy_gpu_check.py
 part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
+part "Python package over libpriori (python/priori)" "$PYTHON" tests/python_api.py
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 if command -v valgrind >/dev/null 2>&1; then
