@@ -2,16 +2,25 @@
 # GNU make. `make` builds build/priori; `make check` runs every test;
 # `make demo` installs what is missing (as root or with sudo), builds and
 # analyzes the bundled example. SANITIZE=1 builds with ASan+UBSan under
-# build/san; WERROR=1 turns warnings into errors (CI does).
+# build/san; WERROR=1 turns warnings into errors (CI does). Besides the
+# program: libpriori.so.$(VERSION) (soname libpriori.so.$(SOMAJOR), only the
+# priori_* symbols of include/priori.h exported, src/libpriori.map),
+# libpriori.a, priori.pc; `make install` puts them, the header, the man page
+# and the database under PREFIX (in DESTDIR); `make uninstall` removes them.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON     ?= /usr/bin/python3
 CFLAGS     ?= -O2 -g
-VERSION    := 0.1.0
+VERSION    := 0.2.0
+SOMAJOR    := 0
 
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wformat=2
@@ -37,8 +46,12 @@ SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=al
 endif
 
 DATADIR    ?= $(PREFIX)/share/priori
-CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Isrc -Iops -Iproto -Icli
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP
+CPPFLAGS += -D_XOPEN_SOURCE=700 -DPRIORI_VERSION='"$(VERSION)"' -DPRIORI_SHARE_DB='"$(DATADIR)/db"' -Iinclude -Isrc -Iops -Iproto -Icli
+# Every object is position-independent (the same objects make libpriori.a,
+# libpriori.so and the program; the program is a PIE anyway), and calls
+# inside the library stay direct: -fno-semantic-interposition.
+PICFLAGS := -fPIC -fno-semantic-interposition
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PICFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP
 LDLIBS  += $(DEP_LIBS) -lm
 
 LIB_SRC  := $(wildcard src/*.c) $(wildcard ops/*.c)
@@ -55,10 +68,15 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 PRIORI := $(BUILD)/priori
 LIB    := $(BUILD)/libpriori.a
+SONAME := libpriori.so.$(SOMAJOR)
+SOLIB  := $(BUILD)/libpriori.so.$(VERSION)
+PCFILE := $(BUILD)/priori.pc
 
-.PHONY: all check test demo bench proto install uninstall clean deps db db-h200 validate-energy fuzz fuzz-ci fuzz-bins
+.PHONY: all lib check test demo bench proto install uninstall clean deps db db-h200 validate-energy fuzz fuzz-ci fuzz-bins
 
-all: $(PRIORI)
+all: $(PRIORI) lib
+
+lib: $(SOLIB) $(BUILD)/$(SONAME) $(BUILD)/libpriori.so $(LIB) $(PCFILE)
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -76,11 +94,30 @@ $(BUILD)/%.o: %.c
 $(PROTO_OBJ): proto/onnx.pb-c.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(PICFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ) $(PROTO_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+
+# The shared library: every library object, only priori_* exported.
+$(SOLIB): $(LIB_OBJ) $(PROTO_OBJ) src/libpriori.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared $(CFLAGS) $(SANFLAGS) -Wl,-soname,$(SONAME) -Wl,--version-script=src/libpriori.map \
+	    -Wl,--no-undefined $(LIB_OBJ) $(PROTO_OBJ) $(LDLIBS) -o $@
+$(BUILD)/$(SONAME): $(SOLIB)
+	$(Q)ln -sf $(notdir $(SOLIB)) $@
+$(BUILD)/libpriori.so: $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
+
+# pkg-config file with the install paths (priori.pc.in).
+# Rewritten when PREFIX or LIBDIR change (a given PREFIX on the command line).
+$(PCFILE): priori.pc.in FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' $< >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
 
 $(CLI_LIB): $(CLI_OBJ)
 	@rm -f $@
@@ -148,7 +185,7 @@ fuzz-ci: fuzz
 
 check test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory $(PRIORI) $(BUILD)/tests/run $(BUILD)/tests/run-conformance $(FUZZ_REPLAY) \
+	@$(MAKE) --no-print-directory $(PRIORI) lib $(BUILD)/tests/run $(BUILD)/tests/run-conformance $(FUZZ_REPLAY) \
 	    $(BUILD)/tests/priori-hooks
 	@PRIORI=$(PRIORI) BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/check.sh
 
@@ -188,15 +225,29 @@ demo:
 proto:
 	protoc-c --proto_path=/usr/include/onnx --c_out=proto /usr/include/onnx/onnx.proto
 
-install: $(PRIORI)
-	install -d $(DESTDIR)$(BINDIR)
+# install: the program, the libraries (+ soname and link symlinks), the one
+# public header, priori.pc, the man page and the database. uninstall removes
+# exactly those files, then the folders of the database if empty.
+DB_FILES := $(notdir $(wildcard db/*.json))
+install: $(PRIORI) lib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/db
 	install -m 755 $(PRIORI) $(DESTDIR)$(BINDIR)/priori
-	install -d $(DESTDIR)$(DATADIR)/db
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpriori.so
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libpriori.a
+	install -m 644 include/priori.h $(DESTDIR)$(INCLUDEDIR)/priori.h
+	install -m 644 $(PCFILE) $(DESTDIR)$(PKGCONFIGDIR)/priori.pc
+	install -m 644 man/priori.1 $(DESTDIR)$(MANDIR)/man1/priori.1
 	install -m 644 db/*.json $(DESTDIR)$(DATADIR)/db/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/priori
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BINDIR)/priori $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libpriori.so $(DESTDIR)$(LIBDIR)/libpriori.a $(DESTDIR)$(INCLUDEDIR)/priori.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/priori.pc $(DESTDIR)$(MANDIR)/man1/priori.1
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/db/,$(DB_FILES))
+	-rmdir $(DESTDIR)$(DATADIR)/db $(DESTDIR)$(DATADIR) 2>/dev/null
 
 deps:
 	@sh tests/deps.sh test

@@ -1,4 +1,4 @@
-/* cli.c -- option values, model loading and atomic output shared by the
+/* cli.c -- messages of the option values, model loading and atomic output shared by the
  * commands (see cli.h). */
 #include "cli.h"
 
@@ -25,47 +25,6 @@ int pr_cli_usage_error(const char *cmd, const char *fmt, ...)
     return PR_EXIT_USAGE;
 }
 
-int pr_cli_parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int pr_cli_parse_dims(const char *text, struct pr_shape *s)
-{
-    s->rank = 0;
-    if (strcmp(text, "scalar") == 0)
-        return 0;
-    char buf[512];
-    if (strlen(text) >= sizeof buf || !*text)
-        return -1;
-    strcpy(buf, text);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, "x,", &save); tok; tok = strtok_r(NULL, "x,", &save)) {
-        long long v;
-        if (s->rank >= PR_MAX_RANK || pr_cli_parse_int(tok, 0, (1LL << 40), &v) < 0)
-            return -1;
-        s->dim[s->rank++] = v;
-    }
-    return s->rank ? 0 : -1;
-}
-
-char *pr_cli_split_binding(char *arg)
-{
-    char *eq = strrchr(arg, '=');
-    if (!eq || eq == arg)
-        return NULL;
-    *eq = 0;
-    return eq + 1;
-}
-
 int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out)
 {
     for (int k = 0; k < n; k++)
@@ -81,70 +40,17 @@ int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char 
     return pr_cli_usage_error(cmd, "%s %s: expected %s", opt, val, list);
 }
 
-int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc)
+int pr_cli_shapes_option(struct pr_bindings *s, const char *cmd, const char *opt, char *val)
 {
-    memset(s, 0, sizeof *s);
-    s->inputs = calloc((size_t)argc + 1, sizeof *s->inputs);
-    s->dims = calloc((size_t)argc + 1, sizeof *s->dims);
-    s->values = calloc((size_t)argc + 1, sizeof *s->values);
-    if (s->inputs && s->dims && s->values)
-        return 0;
-    pr_cli_shapes_free(s);
-    fprintf(stderr, "priori: out of memory\n");
-    return PR_EXIT_INTERNAL;
-}
-
-void pr_cli_shapes_free(struct pr_cli_shapes *s)
-{
-    free(s->inputs);
-    free(s->dims);
-    free(s->values);
-    memset(s, 0, sizeof *s);
-}
-
-int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *opt, char *val)
-{
-    if (strcmp(opt, "--input") == 0) {
-        struct pr_input_shape *in = &s->inputs[s->ninputs];
-        char *dims = pr_cli_split_binding(val);
-        if (!dims || pr_cli_parse_dims(dims, &in->shape) < 0)
-            return pr_cli_usage_error(cmd, "--input %s: expected NAME=DIMS with DIMS like 1x3x224x224 (at most 12 dims)", val);
-        in->name = val;
-        s->ninputs++;
-        return 1;
+    struct pr_err err = {0};
+    int rc = pr_bindings_read(s, opt, val, &err);
+    if (rc >= 0)
+        return rc;
+    if (err.code != PR_EXIT_USAGE) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        return (int)err.code;
     }
-    if (strcmp(opt, "--dim") == 0) {
-        struct pr_dim_binding *d = &s->dims[s->ndims];
-        char *num = pr_cli_split_binding(val);
-        long long v;
-        if (!num || pr_cli_parse_int(num, 0, (1LL << 40), &v) < 0)
-            return pr_cli_usage_error(cmd, "--dim %s: expected SYMBOL=N with N a non-negative integer", val);
-        d->symbol = val;
-        d->value = v;
-        s->ndims++;
-        return 1;
-    }
-    if (strcmp(opt, "--value") == 0) {
-        struct pr_input_value *iv = &s->values[s->nvalues];
-        char *text = pr_cli_split_binding(val);
-        if (!text || !*text)
-            return pr_cli_usage_error(cmd, "--value %s: expected NAME=V[,V...] (the values of a graph input of rank 0 or 1)", val);
-        iv->name = val;
-        iv->text = text;
-        s->nvalues++;
-        return 1;
-    }
-    return 0;
-}
-
-void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt)
-{
-    opt->inputs = s->inputs;
-    opt->ninputs = s->ninputs;
-    opt->dims = s->dims;
-    opt->ndims = s->ndims;
-    opt->values = s->values;
-    opt->nvalues = s->nvalues;
+    return pr_cli_usage_error(cmd, "%s", err.msg);
 }
 
 int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
@@ -159,11 +65,11 @@ int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
     return PR_EXIT_OK;
 }
 
-int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_bindings *shapes,
                     int top, bool quiet)
 {
     struct pr_options opt = {.top = top};
-    pr_cli_shapes_apply(shapes, &opt);
+    pr_bindings_apply(shapes, &opt);
     struct pr_err err = {0};
     if (pr_subject_analyze(s, path, &opt, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", path, err.msg);

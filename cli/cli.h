@@ -3,8 +3,8 @@
  * Each command lives in cli/cmd_<name>.c as `int pr_cmd_<name>(argc, argv)`
  * (argv without the program and command names) returning an exit code
  * (enum pr_exit), with its usage text beside it; cli/main.c only
- * dispatches through the table of commands below. Helpers here parse the
- * option values several commands take (--input, --dim, numbers), load a
+ * dispatches through the table of commands below. Helpers here print the
+ * messages of the option readers (src/optval.h, shared with the C API), load a
  * model with its loader warnings, and write output atomically: to a
  * temporary file in the destination's folder, renamed into place only when
  * complete, so a failed run never leaves a partial file.
@@ -33,36 +33,14 @@ extern const struct pr_command pr_commands[];   /* main.c; ends with {0} */
 /* "priori: <message>\nTry 'priori help <cmd>'." on stderr; returns PR_EXIT_USAGE. */
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-int pr_cli_parse_int(const char *s, long long lo, long long hi, long long *out);   /* 0 / -1 */
-/* "1x3x224x224" (or commas) into s; "scalar" is rank 0. 0 / -1. */
-int pr_cli_parse_dims(const char *text, struct pr_shape *s);
-/* Splits "NAME=VALUE" at the last '=' (NAME may contain '='); returns VALUE
- * and leaves NAME in arg, or NULL when there is no '=' or NAME is empty. */
-char *pr_cli_split_binding(char *arg);
-
 /* Index in names[0..n) of val, the value of option opt (e.g. --format),
  * into *out; or PR_EXIT_USAGE after "OPT VAL: expected a, b or c". */
 int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out);
 
-/* --input NAME=DIMS, --dim SYMBOL=N and --value NAME=V[,V...], collected
- * for pr_options (pr_cli_shapes_apply). */
-struct pr_cli_shapes {
-    struct pr_input_shape *inputs;
-    int ninputs;
-    struct pr_dim_binding *dims;
-    int ndims;
-    struct pr_input_value *values;
-    int nvalues;
-};
-/* Allocates room for argc bindings. 0, or PR_EXIT_INTERNAL. */
-int pr_cli_shapes_init(struct pr_cli_shapes *s, int argc);
-void pr_cli_shapes_free(struct pr_cli_shapes *s);
-/* If opt is --input, --dim or --value, parses val into s and returns 1;
- * returns 0 for any other option; PR_EXIT_USAGE (message printed) on a bad
- * value (--value is checked against the model when it is analysed). */
-int pr_cli_shapes_option(struct pr_cli_shapes *s, const char *cmd, const char *opt, char *val);
-/* Points opt's inputs, dims and values at s. */
-void pr_cli_shapes_apply(const struct pr_cli_shapes *s, struct pr_options *opt);
+/* If opt is --input, --dim or --value, parses val into s (optval.h) and
+ * returns 1; returns 0 for any other option; PR_EXIT_USAGE (message
+ * printed) on a bad value. */
+int pr_cli_shapes_option(struct pr_bindings *s, const char *cmd, const char *opt, char *val);
 
 /* Loads path; on error prints "priori: PATH: message" and returns the exit
  * code. Loader warnings go to diag (initialised by the call). */
@@ -72,7 +50,7 @@ int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag);
  * the --input/--dim/--value bindings of shapes and the top-N list; prints
  * "priori: PATH: why" on error and, unless quiet, the warnings. Exit code;
  * pr_subject_close frees s either way. */
-int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_cli_shapes *shapes,
+int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_bindings *shapes,
                     int top, bool quiet);
 /* Estimates s on h's profile (nothing without --hw). Exit code (message
  * printed). */

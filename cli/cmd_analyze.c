@@ -35,7 +35,7 @@ struct analyze_args {
     const char *output;
     enum pr_format format;
     bool quiet, strict;
-    struct pr_cli_shapes *shapes;
+    struct pr_bindings *shapes;
     int top;
     struct pr_energy_args energy;   /* --hw and friends */
 };
@@ -77,24 +77,6 @@ static int render(const void *ctx, FILE *f)
     }
 }
 
-/* --strict: one error line naming every unsupported operator and its first nodes. */
-static int strict_error(const struct analyze_args *args, const struct pr_analysis *an)
-{
-    fprintf(stderr, "priori: %s: %d operator%s not in priori's table (--strict):", args->model,
-            an->nunsupported, an->nunsupported == 1 ? " is" : "s are");
-    for (int i = 0; i < an->nunsupported; i++) {
-        const struct pr_unsupported *u = &an->unsupported[i];
-        char label[300];
-        pr_node_label(&an->model->graph.nodes[an->layers[u->layers[0]].node], label, sizeof label);
-        char *clean = pr_text_clean(label, 120);
-        fprintf(stderr, "%s %s%s%s (%d node%s, first %s)", i ? ";" : "", u->domain, *u->domain ? "." : "",
-                u->op_type, u->count, u->count == 1 ? "" : "s", clean ? clean : "?");
-        free(clean);
-    }
-    fprintf(stderr, "; run 'priori ops' for the supported operators, or drop --strict to count them as zero cost\n");
-    return PR_EXIT_MODEL;
-}
-
 int pr_cmd_analyze(int argc, char **argv)
 {
     struct analyze_args args = {0};
@@ -109,7 +91,9 @@ int pr_cmd_analyze(int argc, char **argv)
         goto out;
     }
     const char *inputs[] = {args.model};
-    if ((rc = pr_cli_output_guard(args.output, inputs, 1, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+    char dbdir[PR_DB_DIR_MAX];
+    if ((rc = pr_cli_output_guard(args.output, inputs, 1,
+                                  args.energy.hw ? pr_energy_db_dir(&args.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
         (rc = pr_hw_open(&hw, &args.energy)) != 0)
         goto out;
     struct pr_model model;
@@ -120,7 +104,7 @@ int pr_cmd_analyze(int argc, char **argv)
     if (rc)
         goto out;
     struct pr_options opt = {.top = args.top};
-    pr_cli_shapes_apply(args.shapes, &opt);
+    pr_bindings_apply(args.shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", args.model, err.msg);
         rc = (int)err.code;
@@ -134,13 +118,9 @@ int pr_cmd_analyze(int argc, char **argv)
             if (an.diag.dropped)
                 fprintf(stderr, "priori: warning: ... and %zu more warnings\n", an.diag.dropped);
         }
-        if (args.strict && an.nunsupported) {
-            rc = strict_error(&args, &an);
-        } else if (args.strict && an.nassume_failures) {
-            fprintf(stderr, "priori: %s: %d node%s only under priori's assumptions (--strict; see the warnings): "
-                    "bind the shapes and values it names with --input, --dim, --value\n", args.model,
-                    an.nassume_failures, an.nassume_failures == 1 ? " fails" : "s fail");
-            rc = PR_EXIT_MODEL;
+        if (args.strict && pr_strict_check(&an, args.model, &err) < 0) {
+            fprintf(stderr, "priori: %s\n", err.msg);
+            rc = (int)err.code;
         } else if (hw.profile && pr_estimate(&an, hw.profile, &hw.opts, &est, &err) < 0) {
             fprintf(stderr, "priori: %s\n", err.msg);
             rc = (int)err.code;

@@ -223,7 +223,8 @@ int pr_cmd_calibrate(int argc, char **argv)
     struct pr_db db;
     struct pr_err err = {0};
     struct pr_db_lock lock = {-1};   /* held from the read to the write, so no add is lost */
-    const char *dir = a.dir ? a.dir : pr_db_default_dir();
+    char dbdir[PR_DB_DIR_MAX];
+    const char *dir = a.dir ? a.dir : pr_db_default_dir(dbdir, sizeof dbdir);
     if ((!a.dry_run && pr_db_lock(&lock, dir, true, &err) < 0) ||
         (a.dry_run ? pr_db_load(&db, dir, &err) : pr_db_load_locked(&db, dir, &err)) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);

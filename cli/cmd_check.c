@@ -47,7 +47,7 @@ struct check_args {
     const char *model, *output, *budget, *baseline, *growth;
     enum pr_format format;
     bool quiet;
-    const struct pr_cli_shapes *shapes;
+    const struct pr_bindings *shapes;
     struct pr_energy_args energy;
 };
 
@@ -70,24 +70,6 @@ static int parse(const struct pr_args *p, struct check_args *a)
     return pr_energy_args_check(&a->energy, "check");
 }
 
-static int refuse_unbound(const struct pr_subject *s)
-{
-    fprintf(stderr, "priori: %s: a gate needs fixed shapes, but", s->path);
-    for (int i = 0; i < s->an.nunbound; i++) {
-        char *sym = pr_text_clean(s->an.unbound[i], 100);
-        fprintf(stderr, "%s '%s'", i ? "," : " symbol", sym ? sym : "?");
-        free(sym);
-    }
-    fprintf(stderr, " %s unbound: give", s->an.nunbound == 1 ? "is" : "are");
-    for (int i = 0; i < s->an.nunbound; i++) {
-        char *sym = pr_text_clean(s->an.unbound[i], 100);
-        fprintf(stderr, " --dim %s=N", sym ? sym : "?");
-        free(sym);
-    }
-    fputc('\n', stderr);
-    return PR_EXIT_USAGE;
-}
-
 int pr_cmd_check(int argc, char **argv)
 {
     struct check_args args = {0};
@@ -107,7 +89,9 @@ int pr_cmd_check(int argc, char **argv)
         goto out;
     }
     const char *inputs[] = {args.model, args.budget, args.baseline};
-    if ((rc = pr_cli_output_guard(args.output, inputs, 3, args.energy.hw ? (args.energy.db ? args.energy.db : pr_db_default_dir()) : NULL)) != 0)
+    char dbdir[PR_DB_DIR_MAX];
+    if ((rc = pr_cli_output_guard(args.output, inputs, 3,
+                                  args.energy.hw ? pr_energy_db_dir(&args.energy, dbdir, sizeof dbdir) : NULL)) != 0)
         goto out;
     /* the cheap, hostile inputs first: a bad budget fails before the model loads */
     if ((args.growth && pr_growth_parse(args.growth, growth, &err) < 0) ||
@@ -122,8 +106,9 @@ int pr_cmd_check(int argc, char **argv)
     rc = pr_subject_open(&s, args.model, args.shapes, 10, args.quiet);
     if (rc)
         goto out;
-    if (s.an.nunbound) {
-        rc = refuse_unbound(&s);
+    if (pr_unbound_check(&s, &err) < 0) {
+        fprintf(stderr, "priori: %s\n", err.msg);
+        rc = (int)err.code;
         goto out;
     }
     if ((rc = pr_subject_estimate(&s, &hw)) != 0)

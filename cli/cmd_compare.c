@@ -45,12 +45,16 @@ const struct pr_cmd_spec pr_spec_compare = {
 
 /* Model i's bindings: its own (after it), then the global ones (before the
  * first model); the first binding of a name wins. */
-static int model_shapes(const struct pr_args *p, int i, struct pr_cli_shapes *s)
+static int model_shapes(const struct pr_args *p, int i, struct pr_bindings *s)
 {
-    const struct pr_cli_shapes *own = &p->shapes[i + 1], *all = &p->shapes[0];
-    int rc = pr_cli_shapes_init(s, own->ninputs + all->ninputs + own->ndims + all->ndims + own->nvalues + all->nvalues);
+    const struct pr_bindings *own = &p->shapes[i + 1], *all = &p->shapes[0];
+    int rc = 0;
+    if (pr_bindings_init(s, own->ninputs + all->ninputs + own->ndims + all->ndims + own->nvalues + all->nvalues) < 0) {
+        fprintf(stderr, "priori: out of memory\n");
+        rc = PR_EXIT_INTERNAL;
+    }
     for (int k = 0; rc == 0 && k < 2; k++) {
-        const struct pr_cli_shapes *from = k == 0 ? own : all;
+        const struct pr_bindings *from = k == 0 ? own : all;
         for (int j = 0; j < from->ninputs; j++)
             s->inputs[s->ninputs++] = from->inputs[j];
         for (int j = 0; j < from->ndims; j++)
@@ -67,6 +71,7 @@ int pr_cmd_compare(int argc, char **argv)
     struct pr_hw hw = {0};
     struct pr_subject *subjects = NULL;
     int n = 0;
+    char dbdir[PR_DB_DIR_MAX];
     int rc = pr_args_parse(&p, &pr_spec_compare, argc, argv);
     if (rc == 0 && p.npos < 1)
         rc = pr_args_usage_error(&p, "%s", "compare needs model files, e.g. priori compare a.onnx b.onnx");
@@ -77,7 +82,7 @@ int pr_cmd_compare(int argc, char **argv)
         goto out;
     }
     if ((rc = pr_cli_output_guard(p.text[OPT_OUTPUT], (const char *const *)p.pos, p.npos,
-                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0)
         goto out;
     subjects = calloc((size_t)p.npos, sizeof *subjects);
@@ -87,11 +92,11 @@ int pr_cmd_compare(int argc, char **argv)
         goto out;
     }
     for (; n < p.npos; n++) {
-        struct pr_cli_shapes shapes;
+        struct pr_bindings shapes;
         if ((rc = model_shapes(&p, n, &shapes)) != 0)
             goto out;
         rc = pr_subject_open(&subjects[n], p.pos[n], &shapes, 10, p.given[OPT_QUIET]);
-        pr_cli_shapes_free(&shapes);   /* the analysis keeps no pointer into it */
+        pr_bindings_free(&shapes);   /* the analysis keeps no pointer into it */
         if (rc || (rc = pr_subject_estimate(&subjects[n], &hw)) != 0) {
             n++;
             goto out;

@@ -60,7 +60,7 @@ struct db_args {
     const char *name, *family, *source, *codecarbon;
     double j, latency_ms;
     long long inferences;
-    struct pr_cli_shapes *shapes;
+    struct pr_bindings *shapes;
     enum pr_format format;
 };
 
@@ -75,7 +75,7 @@ static int model_features(const struct db_args *a, struct pr_features *f)
     if (rc)
         return rc;
     struct pr_options opt = {0};
-    pr_cli_shapes_apply(a->shapes, &opt);
+    pr_bindings_apply(a->shapes, &opt);
     if (pr_analyze(&model, &opt, &an, &err) < 0) {
         fprintf(stderr, "priori: %s: %s\n", a->model, err.msg);
         rc = (int)err.code;
@@ -178,7 +178,8 @@ static int cmd_add(struct db_args *a)
         return rc;
     struct pr_db db;
     struct pr_db_lock lock;
-    const char *dir = a->dir ? a->dir : pr_db_default_dir();
+    char dbdir[PR_DB_DIR_MAX];
+    const char *dir = a->dir ? a->dir : pr_db_default_dir(dbdir, sizeof dbdir);
     if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
         pr_db_unlock(&lock);
@@ -228,7 +229,8 @@ static int cmd_check(const struct db_args *a)
 {
     struct pr_db db;
     struct pr_err err = {0};
-    const char *dir = a->dir ? a->dir : pr_db_default_dir();
+    char dbdir[PR_DB_DIR_MAX];
+    const char *dir = a->dir ? a->dir : pr_db_default_dir(dbdir, sizeof dbdir);
     bool valid = pr_db_load(&db, dir, &err) == 0;
     if (!valid)
         fprintf(stderr, "priori: %s\n", err.msg);

@@ -39,6 +39,7 @@ int pr_cmd_diff(int argc, char **argv)
     struct pr_diff d = {0};
     struct pr_hw hw = {0};
     struct pr_err err = {0};
+    char dbdir[PR_DB_DIR_MAX];
     int rc = pr_args_parse(&p, &pr_spec_diff, argc, argv);
     if (rc == 0 && p.npos > 2)
         rc = pr_args_usage_error(&p, "two models: unexpected argument '%s'", p.pos[2]);
@@ -53,7 +54,7 @@ int pr_cmd_diff(int argc, char **argv)
     const char *output = p.text[OPT_OUTPUT];
     bool quiet = p.given[OPT_QUIET];
     if ((rc = pr_cli_output_guard(output, (const char *const *)p.pos, 2,
-                                  p.energy.hw ? (p.energy.db ? p.energy.db : pr_db_default_dir()) : NULL)) != 0 ||
+                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
         (rc = pr_hw_open(&hw, &p.energy)) != 0 ||
         (rc = pr_subject_open(&old, p.pos[0], &p.shapes[0], 10, quiet)) != 0 ||
         (rc = pr_subject_open(&new_, p.pos[1], &p.shapes[0], 10, quiet)) != 0 ||

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "db.h"
 #include "energy.h"
+#include "report_listing.h"
 #include "roofline.h"
 
 static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_JSON};
@@ -29,22 +30,6 @@ const struct pr_cmd_spec pr_spec_hw = {
     .nformats = 2,
 };
 
-static int measured_models(const struct pr_db *db, const struct pr_profile *p, int *records)
-{
-    int models = 0;
-    *records = 0;
-    for (int i = 0; i < db->nrecords; i++) {
-        if (strcmp(db->records[i].profile, p->id) != 0)
-            continue;
-        ++*records;
-        bool seen = false;
-        for (int j = 0; j < i && !seen; j++)
-            seen = strcmp(db->records[j].profile, p->id) == 0 && strcmp(db->records[j].model, db->records[i].model) == 0;
-        models += !seen;
-    }
-    return models;
-}
-
 static const char *err_text(double v, char *buf, size_t size)
 {
     if (v < 0)
@@ -52,23 +37,6 @@ static const char *err_text(double v, char *buf, size_t size)
     else
         snprintf(buf, size, "%.1f%%", v);
     return buf;
-}
-
-/* The typical |error| of energy in percent: validated for fitted profiles,
- * assumed for the others (energy.h); -1 none. */
-static double profile_error(const struct pr_profile *p)
-{
-    return p->method == PR_METHOD_FITTED ? p->valid.loo_median
-           : p->method == PR_METHOD_ANCHOR ? PR_ANCHOR_UNCERTAINTY_PCT
-           : p->method == PR_METHOD_SPEC ? PR_SPEC_UNCERTAINTY_PCT : -1;
-}
-
-/* Models measured for p: distinct models of its records; GPU entries are
- * one per measured batch, so their validation counts them. */
-static int profile_models(const struct pr_db *db, const struct pr_profile *p, int *records)
-{
-    int models = measured_models(db, p, records);
-    return p->has_roof ? p->valid.models : models;
 }
 
 static void list(FILE *f, const struct pr_db *db, const char *filter)
@@ -79,9 +47,9 @@ static void list(FILE *f, const struct pr_db *db, const char *filter)
         const struct pr_profile *p = &db->profiles[i];
         if (filter && !strstr(p->id, filter))
             continue;
-        int records, models = profile_models(db, p, &records);
+        int records, models = pr_profile_models(db, p, &records);
         char b[16];
-        double e = profile_error(p);
+        double e = pr_profile_error(p);
         fprintf(f, "%-58s %-9s %6d %9s  %s\n", p->id, pr_method_name[p->method], models,
                p->method == PR_METHOD_FITTED ? err_text(e, b, sizeof b) : e < 0 ? "-" : (snprintf(b, sizeof b, "~%.0f%%", e), b),
                p->hardware);
@@ -90,7 +58,7 @@ static void list(FILE *f, const struct pr_db *db, const char *filter)
 
 static void show(FILE *f, const struct pr_db *db, const struct pr_profile *p)
 {
-    int records, models = profile_models(db, p, &records);
+    int records, models = pr_profile_models(db, p, &records);
     const struct pr_spec *s = &p->spec;
     const struct pr_coef *c = &p->coef;
     char b[4][16];
@@ -134,57 +102,6 @@ static void show(FILE *f, const struct pr_db *db, const struct pr_profile *p)
     }
 }
 
-static cJSON *list_json(struct pr_jb *b, const struct pr_db *db, const char *filter)
-{
-    cJSON *root = pr_jb_header(b, "priori-hw-list");
-    pr_jb_add(b, root, "db", pr_jb_str(b, db->dir));
-    cJSON *arr = pr_jb_check(b, cJSON_CreateArray());
-    pr_jb_add(b, root, "profiles", arr);
-    for (int i = 0; i < db->nprofiles && !b->failed; i++) {
-        const struct pr_profile *p = &db->profiles[i];
-        if (filter && !strstr(p->id, filter))
-            continue;
-        int records, models = profile_models(db, p, &records);
-        double e = profile_error(p);
-        cJSON *o = pr_jb_check(b, cJSON_CreateObject());
-        pr_jb_add(b, arr, NULL, o);
-        pr_jb_add(b, o, "id", pr_jb_str(b, p->id));
-        pr_jb_add(b, o, "hw", pr_jb_str(b, p->hw));
-        pr_jb_add(b, o, "precision", pr_jb_str(b, p->precision));
-        pr_jb_add(b, o, "scenario", pr_jb_str(b, p->scenario));
-        pr_jb_add(b, o, "method", pr_jb_str(b, pr_method_name[p->method]));
-        pr_jb_add(b, o, "models", pr_jb_num(b, models));
-        pr_jb_add(b, o, "records", pr_jb_num(b, records));
-        pr_jb_add(b, o, "error_pct", e < 0 ? pr_jb_check(b, cJSON_CreateNull()) : pr_jb_num(b, e));
-        pr_jb_add(b, o, "error_validated", pr_jb_check(b, cJSON_CreateBool(p->method == PR_METHOD_FITTED)));
-        pr_jb_add(b, o, "hardware", pr_jb_str(b, p->hardware));
-    }
-    return root;
-}
-
-/* Every profile ID names (a profile id or a --hw name) with its records. */
-static cJSON *show_json(struct pr_jb *b, const struct pr_db *db, const char *id)
-{
-    cJSON *root = pr_jb_header(b, "priori-hw-show");
-    cJSON *arr = pr_jb_check(b, cJSON_CreateArray());
-    pr_jb_add(b, root, "profiles", arr);
-    for (int i = 0; i < db->nprofiles && !b->failed; i++) {
-        const struct pr_profile *p = &db->profiles[i];
-        if (strcmp(p->id, id) != 0 && strcmp(p->hw, id) != 0)
-            continue;
-        int records, models = profile_models(db, p, &records);
-        cJSON *o = pr_jb_check(b, cJSON_CreateObject()), *anchors = pr_jb_check(b, cJSON_CreateArray());
-        pr_jb_add(b, arr, NULL, o);
-        pr_jb_add(b, o, "profile", pr_jb_check(b, pr_db_profile_json(p)));
-        pr_jb_add(b, o, "models", pr_jb_num(b, models));
-        pr_jb_add(b, o, "anchors", anchors);
-        for (int r = 0; r < db->nrecords && !b->failed; r++)
-            if (strcmp(db->records[r].profile, p->id) == 0)
-                pr_jb_add(b, anchors, NULL, pr_jb_check(b, pr_db_record_json(&db->records[r])));
-    }
-    return root;
-}
-
 struct listing {
     const struct pr_db *db;
     const char *sub, *arg;   /* "list" [FILTER] or "show" ID */
@@ -197,7 +114,7 @@ static int render(const void *ctx, FILE *f)
     bool is_list = strcmp(l->sub, "list") == 0;
     if (l->format == PR_FORMAT_JSON) {
         struct pr_jb b = {0};
-        cJSON *root = is_list ? list_json(&b, l->db, l->arg) : show_json(&b, l->db, l->arg);
+        cJSON *root = is_list ? pr_hw_list_json(&b, l->db, l->arg) : pr_hw_show_json(&b, l->db, l->arg);
         return pr_jb_print(&b, root, f);
     }
     if (is_list) {
@@ -212,14 +129,6 @@ static int render(const void *ctx, FILE *f)
             }
     }
     return ferror(f) ? -1 : 0;
-}
-
-static bool profile_named(const struct pr_db *db, const char *id)
-{
-    for (int i = 0; i < db->nprofiles; i++)
-        if (strcmp(db->profiles[i].id, id) == 0 || strcmp(db->profiles[i].hw, id) == 0)
-            return true;
-    return false;
 }
 
 int pr_cmd_hw(int argc, char **argv)
@@ -239,12 +148,13 @@ int pr_cmd_hw(int argc, char **argv)
     }
     struct pr_db db;
     struct pr_err err = {0};
-    if (pr_db_load(&db, p.energy.db ? p.energy.db : pr_db_default_dir(), &err) < 0) {
+    char dbdir[PR_DB_DIR_MAX];
+    if (pr_db_load(&db, pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir), &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
         pr_args_free(&p);
         return (int)err.code;
     }
-    if (strcmp(sub, "show") == 0 && !profile_named(&db, arg1)) {
+    if (strcmp(sub, "show") == 0 && !pr_hw_named(&db, arg1)) {
         fprintf(stderr, "priori: no hardware profile '%s' in %s; see 'priori hw list'\n", arg1, db.dir);
         rc = PR_EXIT_USAGE;
     } else {

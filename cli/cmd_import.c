@@ -195,8 +195,9 @@ int pr_db_import(const char *file, const char *dir)
         snprintf(folder, sizeof folder, ".");
     struct pr_db db;
     struct pr_db_lock lock;   /* held from the read to the write, so no concurrent update is lost */
+    char dbdir[PR_DB_DIR_MAX];
     if (!dir)
-        dir = pr_db_default_dir();
+        dir = pr_db_default_dir(dbdir, sizeof dbdir);
     if (pr_db_lock(&lock, dir, true, &err) < 0 || pr_db_load_locked(&db, dir, &err) < 0) {
         cJSON_Delete(root);
         fprintf(stderr, "priori: %s\n", err.msg);

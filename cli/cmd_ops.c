@@ -4,7 +4,7 @@
  * (ops/ops.def), so the list can never drift from what priori does.
  * Formats: table (aligned text), md (the operator section of docs/counting.md
  * is this output, checked by the test suite), csv and json (schema
- * "priori-ops", version 1). */
+ * "priori-ops", version 1, built by src/report_listing.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +13,7 @@
 #include "json.h"
 #include "op.h"
 #include "report.h"
+#include "report_listing.h"
 
 static const enum pr_format formats[] = {PR_FORMAT_TABLE, PR_FORMAT_MD, PR_FORMAT_CSV, PR_FORMAT_JSON};
 
@@ -30,18 +31,6 @@ const struct pr_cmd_spec pr_spec_ops = {
     .formats = formats,
     .nformats = 4,
 };
-
-static int by_domain_name(const void *a, const void *b)
-{
-    const struct pr_op *x = *(const struct pr_op *const *)a, *y = *(const struct pr_op *const *)b;
-    int d = strcmp(x->domain, y->domain);
-    return d ? d : strcmp(x->name, y->name);
-}
-
-static const char *domain_of(const struct pr_op *op)
-{
-    return *op->domain ? op->domain : "ai.onnx";
-}
 
 static void opsets_of(const struct pr_op *op, char *buf, size_t size)
 {
@@ -62,28 +51,6 @@ static void csv_field(FILE *f, const char *s, const char *sep)
     fprintf(f, "\"%s", sep);
 }
 
-/* {"schema": "priori-ops", "version": 1, "operators": [...]} */
-static int print_json(const struct pr_op **rows, FILE *f)
-{
-    struct pr_jb b = {0};
-    cJSON *root = pr_jb_header(&b, "priori-ops"), *arr = pr_jb_check(&b, cJSON_CreateArray());
-    pr_jb_add(&b, root, "operators", arr);
-    for (int i = 0; i < PR_OP_COUNT && !b.failed; i++) {
-        cJSON *o = pr_jb_check(&b, cJSON_CreateObject());
-        pr_jb_add(&b, arr, NULL, o);
-        pr_jb_add(&b, o, "domain", pr_jb_str(&b, domain_of(rows[i])));
-        pr_jb_add(&b, o, "op_type", pr_jb_str(&b, rows[i]->name));
-        pr_jb_add(&b, o, "since_opset", pr_jb_num(&b, rows[i]->since));
-        pr_jb_add(&b, o, "until_opset", rows[i]->until ? pr_jb_num(&b, rows[i]->until) : pr_jb_str(&b, NULL));
-        pr_jb_add(&b, o, "macs", pr_jb_str(&b, rows[i]->macs));
-        pr_jb_add(&b, o, "flops", pr_jb_str(&b, rows[i]->flops));
-        pr_jb_add(&b, o, "kernel", pr_jb_str(&b, pr_kernel_name[rows[i]->kernel]));
-        pr_jb_add(&b, o, "flops_per_element",
-                  rows[i]->flops_per_elem >= 0 ? pr_jb_num(&b, rows[i]->flops_per_elem) : pr_jb_str(&b, NULL));
-    }
-    return pr_jb_print(&b, root, f);
-}
-
 struct listing {
     enum pr_format format;
 };
@@ -92,14 +59,14 @@ static int render(const void *ctx, FILE *f)
 {
     const struct listing *l = ctx;
     const struct pr_op *rows[PR_OP_COUNT];
-    for (int i = 0; i < PR_OP_COUNT; i++)
-        rows[i] = &pr_op_table[i];
-    qsort(rows, PR_OP_COUNT, sizeof rows[0], by_domain_name);
-    if (l->format == PR_FORMAT_JSON)
-        return print_json(rows, f);
+    pr_ops_sorted(rows);
+    if (l->format == PR_FORMAT_JSON) {
+        struct pr_jb b = {0};
+        return pr_jb_print(&b, pr_ops_json(&b), f);
+    }
     int wd = 6, wn = 8, wm = 4, wf = 5;
     for (int i = 0; i < PR_OP_COUNT; i++) {
-        int d = (int)strlen(domain_of(rows[i])), n = (int)strlen(rows[i]->name), m = (int)strlen(rows[i]->macs);
+        int d = (int)strlen(pr_op_domain(rows[i])), n = (int)strlen(rows[i]->name), m = (int)strlen(rows[i]->macs);
         int fl = (int)strlen(rows[i]->flops);
         wd = d > wd ? d : wd;
         wn = n > wn ? n : wn;
@@ -122,10 +89,10 @@ static int render(const void *ctx, FILE *f)
             snprintf(fpe, sizeof fpe, "%d", op->flops_per_elem);
         const char *kc = pr_kernel_name[op->kernel];
         if (l->format == PR_FORMAT_MD) {
-            fprintf(f, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", domain_of(op), op->name, range, op->macs, op->flops,
+            fprintf(f, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", pr_op_domain(op), op->name, range, op->macs, op->flops,
                     kc, fpe);
         } else if (l->format == PR_FORMAT_CSV) {
-            fprintf(f, "%s,%s,%d,", domain_of(op), op->name, op->since);
+            fprintf(f, "%s,%s,%d,", pr_op_domain(op), op->name, op->since);
             if (op->until)
                 fprintf(f, "%d", op->until);
             fputc(',', f);
@@ -133,7 +100,7 @@ static int render(const void *ctx, FILE *f)
             csv_field(f, op->flops, ",");
             fprintf(f, "%s,%s\n", kc, op->flops_per_elem >= 0 ? fpe : "");
         } else {
-            fprintf(f, "%-*s  %-*s  %-6s  %-*s  %-*s  %-9s  %s\n", wd, domain_of(op), wn, op->name, range, wm, op->macs,
+            fprintf(f, "%-*s  %-*s  %-6s  %-*s  %-*s  %-9s  %s\n", wd, pr_op_domain(op), wn, op->name, range, wm, op->macs,
                     wf, op->flops, kc, fpe);
         }
     }

@@ -4,7 +4,8 @@
  * estimate the same way: pr_energy_option() parses one of them,
  * pr_energy_args_check() the combination, pr_hw_open() loads the database
  * and selects the profile (before any model is read, so that a bad --db or
- * --hw fails fast). Messages go to stderr here, in cli/, never in src/.
+ * --hw fails fast). The reading is the library's (src/optval.h, shared with
+ * the C API); messages go to stderr here, in cli/, never in src/.
  */
 #ifndef PR_ENERGY_CLI_H
 #define PR_ENERGY_CLI_H
@@ -13,15 +14,7 @@
 
 #include "db.h"
 #include "energy.h"
-
-struct pr_energy_args {
-    const char *hw, *precision, *scenario, *region, *db;
-    double carbon, pue;         /* 0: not given */
-    long long inferences;       /* --inferences (analyze only); 0: not given */
-    /* analyze --train [--batch N] [--samples N | --epochs E --dataset-size N] */
-    bool train;
-    long long batch, samples, epochs, dataset_size;   /* 0: not given */
-};
+#include "optval.h"
 
 /* True when opt is one of the --hw family that takes a value (compare's;
  * with inferences analyze's, which adds --inferences and the training ones). */
@@ -33,15 +26,7 @@ int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt,
  * both. 0 or PR_EXIT_USAGE (message printed). */
 int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd);
 
-/* A loaded database, the chosen profile and the estimate options. */
-struct pr_hw {
-    struct pr_db db;
-    const struct pr_profile *profile;   /* NULL: no --hw */
-    struct pr_energy_opts opts;
-};
-/* Nothing to do without --hw (profile stays NULL). Exit code; on error the
- * message is printed: a bad database, an unknown --hw or --region. */
+/* pr_hw_load (optval.h) printing its message. Exit code. */
 int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a);
-void pr_hw_close(struct pr_hw *h);
 
 #endif

@@ -1,11 +1,12 @@
-/* options.c -- the option table expanded from options.def, the one argument
- * parser and the generated help (see options.h).
+/* options.c -- the one argument parser over the option table (optable.h)
+ * and the generated help (see options.h).
  *
  * Parsing is table-driven: an argument starting with '-' (not a lone "-")
  * is looked up among the rows that name the command, by its long name or
  * alias; its value (the next argument) is read by the row's kind. Values of
- * the --hw family and of --input/--dim/--value are read by their own
- * readers (energy_cli.c, cli.c), which keep their messages.
+ * the --hw family, of --input/--dim/--value and of --top are read by the
+ * library's readers (src/optval.c, shared with the C API); cli.c and
+ * energy_cli.c print their messages.
  */
 #include "options.h"
 
@@ -13,13 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-const struct pr_opt_row pr_opt_table[OPT_COUNT] = {
-#define OPT(id, name_, alias_, value_, kind_, cmds_, help_) \
-    [OPT_##id] = {.name = name_, .alias = alias_, .value = value_, .kind = K_##kind_, .cmds = cmds_, .help = help_},
-#include "options.def"
-#undef OPT
-};
 
 /* What a format is, printed after its name in the --format help. */
 static const char *const format_notes[PR_FORMAT_COUNT] = {
@@ -74,12 +68,12 @@ static int read_value(struct pr_args *a, int id, const char *opt, char *val)
     }
     case K_FORMAT:
         return read_format(a, opt, val);
-    case K_TOP:
-        if (pr_cli_parse_int(val, 0, 100000, &a->num[id]) < 0)
-            return pr_cli_usage_error(cmd, "%s %s: expected a number from 0 to 100000", opt, val);
-        return 0;
+    case K_TOP: {
+        struct pr_err err = {0};
+        return pr_top_read(opt, val, &a->num[id], &err) < 0 ? pr_cli_usage_error(cmd, "%s", err.msg) : 0;
+    }
     case K_COUNT:
-        if (pr_cli_parse_int(val, 1, (1LL << 50), &a->num[id]) < 0)
+        if (pr_parse_int(val, 1, (1LL << 50), &a->num[id]) < 0)
             return pr_cli_usage_error(cmd, "%s %s: expected a positive integer", opt, val);
         return 0;
     case K_POSNUM: {
@@ -98,16 +92,18 @@ static int read_value(struct pr_args *a, int id, const char *opt, char *val)
 /* Opens the next slot of bindings (one per model with per_model_bindings). */
 static int add_slot(struct pr_args *a, int argc)
 {
-    struct pr_cli_shapes *s = realloc(a->shapes, ((size_t)a->nshapes + 1) * sizeof *s);
+    struct pr_bindings *s = realloc(a->shapes, ((size_t)a->nshapes + 1) * sizeof *s);
     if (!s) {
         fprintf(stderr, "priori: out of memory\n");
         return PR_EXIT_INTERNAL;
     }
     a->shapes = s;
-    int rc = pr_cli_shapes_init(&a->shapes[a->nshapes], argc);
-    if (rc == 0)
-        a->nshapes++;
-    return rc;
+    if (pr_bindings_init(&a->shapes[a->nshapes], argc) < 0) {
+        fprintf(stderr, "priori: out of memory\n");
+        return PR_EXIT_INTERNAL;
+    }
+    a->nshapes++;
+    return 0;
 }
 
 int pr_args_parse(struct pr_args *a, const struct pr_cmd_spec *cmd, int argc, char **argv)
@@ -150,7 +146,7 @@ int pr_args_parse(struct pr_args *a, const struct pr_cmd_spec *cmd, int argc, ch
 void pr_args_free(struct pr_args *a)
 {
     for (int k = 0; k < a->nshapes; k++)
-        pr_cli_shapes_free(&a->shapes[k]);
+        pr_bindings_free(&a->shapes[k]);
     free(a->shapes);
     free(a->pos);
     memset(a, 0, sizeof *a);

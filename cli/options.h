@@ -1,5 +1,5 @@
-/* options.h -- the option table (options.def) and the one argument parser
- * every command uses.
+/* options.h -- the one argument parser every command uses, over the option
+ * table (src/optable.h, src/options.def).
  *
  * A command describes itself once (struct pr_cmd_spec: name, usage lines
  * and description, the formats it writes, the closing text); the options it
@@ -18,39 +18,8 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "optable.h"
 #include "report.h"
-
-/* The commands an option row can name. */
-enum {
-    C_ANALYZE = 1 << 0,
-    C_OPS = 1 << 1,
-    C_HW = 1 << 2,
-    C_CALIBRATE = 1 << 3,
-    C_DB = 1 << 4,
-    C_COMPARE = 1 << 5,
-    C_DIFF = 1 << 6,
-    C_CHECK = 1 << 7,
-    C_REVIEW = C_COMPARE | C_DIFF | C_CHECK,
-    C_ESTIMATE = C_ANALYZE | C_REVIEW,   /* take --hw and estimate energy */
-    C_MODEL = C_ANALYZE | C_REVIEW | C_DB,   /* take --input, --dim, --value */
-};
-
-enum pr_opt_kind { K_FLAG, K_TEXT, K_NAME, K_BIND, K_ENERGY, K_FORMAT, K_TOP, K_COUNT, K_POSNUM };
-
-enum pr_opt {
-#define OPT(id, name, alias, value, kind, cmds, help) OPT_##id,
-#include "options.def"
-#undef OPT
-    OPT_COUNT
-};
-
-struct pr_opt_row {
-    const char *name, *alias, *value;   /* value NULL: a flag */
-    enum pr_opt_kind kind;
-    unsigned cmds;
-    const char *help;
-};
-extern const struct pr_opt_row pr_opt_table[OPT_COUNT];
 
 /* What a command is, for the parser and its help. */
 struct pr_cmd_spec {
@@ -77,7 +46,7 @@ struct pr_args {
     /* BIND values: shapes[0] holds those before the first positional, and,
      * with per_model_bindings, shapes[k] those after positional k; else all
      * are in shapes[0]. */
-    struct pr_cli_shapes *shapes;
+    struct pr_bindings *shapes;
     int nshapes;
 };
 

@@ -16,6 +16,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +34,39 @@ const char *const pr_kc_name[PR_KC_COUNT] = {"conv", "gemm", "grouped", "attenti
 #define PRIORI_SHARE_DB "/usr/local/share/priori/db"
 #endif
 
-/* $PRIORI_DB, else the copy `make install` put in the share folder, else
- * db/ in the current folder (a source checkout). */
-const char *pr_db_default_dir(void)
+/* dir holds a database: its index, profiles.json, is readable. */
+static bool holds_db(const char *dir)
+{
+    char path[PR_DB_DIR_MAX + 32];
+    snprintf(path, sizeof path, "%s/profiles.json", dir);
+    return access(path, R_OK) == 0;
+}
+
+/* $PRIORI_DB; else the database next to the running program (found from
+ * /proc/self/exe: <dir>/db, then <dir>/../db, so that build/priori finds
+ * the checkout's db/ from any folder); else the copy `make install` put in
+ * the share folder (PRIORI_SHARE_DB); else db/ in the current folder. */
+const char *pr_db_default_dir(char *buf, size_t size)
 {
     const char *env = getenv("PRIORI_DB");
     if (env && *env)
         return env;
-    return access(PRIORI_SHARE_DB "/profiles.json", R_OK) == 0 ? PRIORI_SHARE_DB : "db";
+    char exe[PR_DB_DIR_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0 && (size_t)n < sizeof exe - 1) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            static const char *const next[] = {"/db", "/../db"};
+            for (size_t i = 0; i < sizeof next / sizeof next[0]; i++) {
+                int w = snprintf(buf, size, "%s%s", exe, next[i]);
+                if (w > 0 && (size_t)w < size && holds_db(buf))
+                    return buf;
+            }
+        }
+    }
+    return holds_db(PRIORI_SHARE_DB) ? PRIORI_SHARE_DB : "db";
 }
 
 enum { MAX_FILE = 64 << 20, PATH_LEN = 256 };

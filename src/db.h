@@ -175,8 +175,12 @@ struct pr_db {
     struct pr_names model_index;   /* name -> index in models */
 };
 
-/* The database folder: $PRIORI_DB, else the compiled-in default. */
-const char *pr_db_default_dir(void);
+/* The database folder: $PRIORI_DB, else the db/ next to the running
+ * program (<exe dir>/db or <exe dir>/../db), else the installed one
+ * (PRIORI_SHARE_DB), else "db". Returns buf (size bytes, PR_DB_DIR_MAX is
+ * enough) or a string of static or environment storage. */
+enum { PR_DB_DIR_MAX = 4096 };
+const char *pr_db_default_dir(char *buf, size_t size);
 
 /* Loads and validates DIR's three files, holding the database's lock
  * shared (dbtxn.h) while it reads. 0, or -1 with err (PR_EXIT_USAGE for a

@@ -88,7 +88,7 @@ static void check_numbers_are_grouped_and_exact(void)
     CHECK_STR(pr_check_number(&c, 9007199254740992.0, buf, sizeof buf), "9,007,199,254,740,992");
 }
 
-static int open_subject(struct pr_subject *s, const char *path, struct pr_cli_shapes *none)
+static int open_subject(struct pr_subject *s, const char *path, struct pr_bindings *none)
 {
     memset(none, 0, sizeof *none);
     return pr_subject_open(s, path, none, 10, true);
@@ -97,7 +97,7 @@ static int open_subject(struct pr_subject *s, const char *path, struct pr_cli_sh
 static void gate_compares_value_with_limit_and_growth(void)
 {
     struct pr_subject s;
-    struct pr_cli_shapes none;
+    struct pr_bindings none;
     if (open_subject(&s, "fixtures/demo_cnn.onnx", &none)) {
         CHECK(!"fixtures/demo_cnn.onnx loads");
         return;
@@ -159,7 +159,7 @@ static void baseline_with_unbound_symbols_is_refused(void)
 static void live_series_peaks_where_the_analysis_says(void)
 {
     struct pr_subject s;
-    struct pr_cli_shapes none;
+    struct pr_bindings none;
     if (open_subject(&s, "fixtures/demo_cnn.onnx", &none)) {
         CHECK(!"fixtures/demo_cnn.onnx loads");
         return;
@@ -192,7 +192,7 @@ static void live_series_peaks_where_the_analysis_says(void)
 static void diff_matches_renamed_layers_by_op_and_shape(void)
 {
     struct pr_subject o, n;
-    struct pr_cli_shapes none;
+    struct pr_bindings none;
     if (open_subject(&o, "fixtures/demo_cnn.onnx", &none) ||
         open_subject(&n, "fixtures/review/demo_cnn_v2.onnx", &none)) {
         CHECK(!"fixtures load");
@@ -272,7 +272,7 @@ static void baseline_energy_comes_from_the_report_energy_section(void)
 static void energy_growth_needs_the_same_profile_and_carbon(void)
 {
     struct pr_subject s;
-    struct pr_cli_shapes none;
+    struct pr_bindings none;
     if (open_subject(&s, "fixtures/demo_cnn.onnx", &none)) {
         CHECK(!"fixtures/demo_cnn.onnx loads");
         return;
@@ -321,7 +321,7 @@ static void energy_growth_needs_the_same_profile_and_carbon(void)
 static void subject_estimate_uses_the_chosen_profile_and_carbon(void)
 {
     struct pr_subject s;
-    struct pr_cli_shapes none;
+    struct pr_bindings none;
     struct pr_hw hw;
     struct pr_energy_args args = {.hw = "rpi4-tflite-v2.7.1-ruy@v2.0", .db = "tests/energy_db", .carbon = 300,
                                   .pue = 1.2};

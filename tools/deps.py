@@ -29,7 +29,7 @@ import sys
 # (layer, patterns of files without extension), lowest first. docs/architecture.md explains each.
 LAYERS = [
     ("base", ["src/arena", "src/err", "src/names", "src/shape", "src/rfile", "src/atomic",
-              "src/dbtxn", "src/testhook", "src/json", "src/text"]),
+              "src/dbtxn", "src/testhook", "src/json", "src/text", "src/optable", "src/options"]),
     ("ir", ["src/ir", "src/model", "src/tensor", "src/wire", "src/functions", "src/source",
             "src/pbmem", "src/nesting", "proto/onnx.pb-c"]),
     ("opapi", ["ops/op", "ops/ops", "src/node"]),
@@ -39,7 +39,7 @@ LAYERS = [
     ("energy", ["src/energy", "src/roofline", "src/db", "src/fit", "src/fit_roof",
                 "src/calibrate_roof", "src/codecarbon"]),
     ("report", ["src/report", "src/report_*"]),
-    ("gate", ["src/gate", "src/diff"]),
+    ("gate", ["src/gate", "src/diff", "src/optval"]),
     ("review", ["src/report_compare", "src/report_diff", "src/report_check", "src/report_review"]),
     ("api", ["src/api", "src/api_*", "include/priori"]),
     ("cli", ["cli/*", "src/cli", "src/cmd_*", "src/main", "src/energy_cli", "src/commands"]),

@@ -24,7 +24,7 @@ static void setup(void)
         return;
     tried = true;
     const char *mpath = getenv("PRIORI_FUZZ_MODEL");
-    struct pr_cli_shapes shapes = {0};
+    struct pr_bindings shapes = {0};
     have_subject = pr_subject_open(&subject, mpath ? mpath : "fixtures/demo_cnn.onnx", &shapes, 3, true) == 0;
 }
 

@@ -29,7 +29,8 @@ static void setup(void)
         return;
     db_tried = true;
     struct pr_err err = {0};
-    db_ok = pr_db_load(&db, pr_db_default_dir(), &err) == 0;
+    char dir[PR_DB_DIR_MAX];
+    db_ok = pr_db_load(&db, pr_db_default_dir(dir, sizeof dir), &err) == 0;
     sink = fopen("/dev/null", "w");
 }
 

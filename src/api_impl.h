@@ -1,0 +1,71 @@
+/* api_impl.h -- what the files of the C API (api*.c) share: the options
+ * object, the analysis object, and the mapping of internal errors (struct
+ * pr_err with its exit code) to priori_status and priori_error. Not
+ * installed: include/priori.h is the only public header.
+ */
+#ifndef PR_API_IMPL_H
+#define PR_API_IMPL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "priori.h"
+
+#include "analysis.h"
+#include "energy.h"
+#include "err.h"
+#include "model.h"
+#include "optval.h"
+#include "report.h"
+
+/* Options: the bindings and --hw family as optval.h reads them, pointing
+ * into texts (copies of the values given, freed with the options). */
+struct priori_options {
+    struct pr_bindings bind;
+    struct pr_energy_args energy;
+    long long top;
+    bool strict;
+    char **texts;
+    int ntexts, captexts;
+};
+
+/* A model: its path (or a copy of its bytes and a name). Analysing fills a
+ * model's shapes in, so every analysis loads its own struct pr_model from
+ * these (api_model.c): analyses of one model never share mutable state. */
+struct priori_model {
+    char *path;             /* as given, or the buffer's name */
+    void *data;             /* the buffer's bytes; NULL: read path */
+    size_t size;
+};
+
+struct priori_analysis {
+    struct pr_model model;
+    struct pr_analysis an;
+    struct pr_hw hw;                /* the database and profile (hw.profile NULL: none) */
+    struct pr_estimate est;         /* valid when hw.profile */
+    bool loaded, analysed;
+};
+
+/* The CLI's defaults (top 10), for a NULL options argument. */
+void pr_api_defaults(struct priori_options *o);
+
+/* The status of an internal error code. */
+priori_status pr_api_status(const struct pr_err *err);
+/* Fills e (may be NULL) from err with status s (PRIORI_OK: the mapped one);
+ * returns the status. */
+priori_status pr_api_fail(priori_error *e, const struct pr_err *err, priori_status s);
+/* Fills e with s and a formatted message; returns s. */
+priori_status pr_api_set(priori_error *e, priori_status s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Clears e to PRIORI_OK. */
+void pr_api_ok(priori_error *e);
+
+/* Runs render(ctx, f) into a malloc'ed string; NULL with e set (nomem, or
+ * internal when the renderer failed). */
+char *pr_api_string(int (*render)(const void *ctx, FILE *f), const void *ctx, priori_error *e);
+
+/* Opens the database and profile of o's --hw family (nothing without
+ * "hw"). PRIORI_OK, or the status with e set (a bad database or unknown
+ * profile: db; an unknown region: arg). pr_hw_close either way. */
+priori_status pr_api_hw(struct pr_hw *h, const struct priori_options *o, priori_error *e);
+
+#endif
