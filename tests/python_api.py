@@ -195,7 +195,8 @@ def test_formats():
     for fmt in ("table", "csv", "md", "html", "json"):
         rc, out, _ = cli("analyze", DEMO, "--format", fmt, "-q")
         check(rc == 0 and report.render(fmt) == out, "Report.render(%r) = `priori analyze --format %s`" % (fmt, fmt))
-        check(priori.analyze(DEMO, format=fmt) == out, "analyze(format=%r) = the CLI's output" % fmt)
+        got = priori.analyze(DEMO, format=fmt)
+        check(got == (json.loads(out) if fmt == "json" else out), "analyze(format=%r) = the CLI's output" % fmt)
     rc, out, _ = cli("analyze", DEMO, "--format", "table", "-q", "--top", "3")
     check(priori.analyze(DEMO, format="table", top=3) == out, "top=3: the table equals the CLI's --top 3")
     check(len(priori.analyze(DEMO, top=3).top) == 3, "top=3: three rows in report.top")
@@ -341,6 +342,21 @@ def test_check():
           "check() of a model with an unbound symbol: refused (%s; CLI exit %d)" % (e and e.message, rc))
 
 
+def test_checkout_db():
+    """From another folder, without $PRIORI_DB: the checkout's db/ (build/priori finds it too)."""
+    if os.path.realpath(BUILD) != os.path.realpath("build"):
+        return
+    env = {k: v for k, v in os.environ.items() if k not in ("PRIORI_LIB", "PRIORI_DB")}
+    env["PYTHONPATH"] = os.path.join(ROOT, "python")
+    code = "import priori, sys; print(priori.analyze(sys.argv[1], hw=sys.argv[2]).energy['energy_j'])"
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.run([PYTHON, "-c", code, os.path.join(ROOT, DEMO), HW], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=env, cwd=tmp)
+        want = cli_json("analyze", DEMO, "--format", "json", "-q", "--hw", HW, "--db", DB)["energy"]["energy_j"]
+        check(p.returncode == 0 and float(p.stdout) == want,
+              "hw= from another folder: the checkout's db/ (%s)" % p.stdout.decode()[-200:])
+
+
 def test_listings():
     o = priori.ops()
     check(o == cli_json("ops", "--format", "json"), "ops(): equals `priori ops --format json`")
@@ -425,7 +441,9 @@ def test_errors():
         check(e is not None and e.status in (3, 4), "a broken database: DatabaseError or FileError (%s)"
               % (e and repr(e)))
 
-    # out of memory: analysis under an address-space limit, in a child
+    # out of memory: analyses kept alive under an address-space limit (the
+    # current size + 1 or 8 MiB), in a child; the library must fail with a
+    # priori.Error, never crash, and OutOfMemoryError is what it raises here
     code = r"""
 import resource, sys
 sys.path.insert(0, %r)
@@ -434,19 +452,22 @@ m = priori.Model(%r)
 m.analyze()
 soft, hard = resource.getrlimit(resource.RLIMIT_AS)
 vm = int(open('/proc/self/statm').read().split()[0]) * resource.getpagesize()
-resource.setrlimit(resource.RLIMIT_AS, (vm + (1 << 20), hard))
+resource.setrlimit(resource.RLIMIT_AS, (vm + int(sys.argv[1]), hard))
+keep = []
 try:
-    for i in range(2000):
-        m.analyze(dims={'batch': 1})
+    for i in range(100000):
+        keep.append(m.analyze(dims={'batch': 1}))
     print('no error')
-except priori.OutOfMemoryError as e:
-    print('OutOfMemoryError', e.status, e)
-except MemoryError as e:
-    print('MemoryError (Python)', e)
-""" % (os.path.join(ROOT, "python"), "fixtures/demo_cnn.onnx")
-    p = subprocess.run([PYTHON, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    out = p.stdout.decode("utf-8", "replace")
-    print("  out-of-memory child: %s" % out.strip()[:200])
+except priori.Error as e:
+    print(type(e).__name__, e.status, e)
+""" % (os.path.join(ROOT, "python"), DEMO)
+    for margin in (1 << 20, 8 << 20):
+        p = subprocess.run([PYTHON, "-c", code, str(margin)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           cwd=ROOT)
+        out = p.stdout.decode("utf-8", "replace").strip()
+        check(p.returncode == 0 and out.startswith("OutOfMemoryError 5 "),
+              "analyses under a memory limit (+%d MiB): OutOfMemoryError, no crash (exit %d: %s)"
+              % (margin >> 20, p.returncode, out[-200:]))
 
 
 def test_install():
@@ -500,7 +521,7 @@ def test_install():
 
 def main():
     for test in (test_version_and_lookup, test_fixture_cases, test_silero_values, test_formats, test_energy,
-                 test_model_reuse, test_reviews, test_check, test_listings, test_errors, test_install):
+                 test_model_reuse, test_reviews, test_check, test_checkout_db, test_listings, test_errors, test_install):
         try:
             test()
         except Exception as e:  # noqa: BLE001 -- one failing part must not hide the others

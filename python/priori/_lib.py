@@ -9,6 +9,9 @@ The library is looked up once, on first use, in this order:
   4. PREFIX/lib/libpriori.so.0 (and PREFIX/lib/<multiarch>/) when the
      package is installed under PREFIX/lib/pythonX.Y/..., for a `make
      install PREFIX=...` whose lib folder the loader does not search.
+When the library is the checkout's build/libpriori.so*, the checkout's db/
+is the default database (default_db()), as build/priori finds it: libpriori
+looks next to the running program, which is python3 here.
 The library's priori_version_number() must have the MAJOR and MINOR this
 package was written for (0.2; any PATCH): a 0.x minor release may change the
 API. A library that is missing or of another version raises LibraryError.
@@ -83,16 +86,35 @@ _lock = threading.Lock()
 _loaded = None  # (CDLL, path)
 
 
-def _checkout_library():
-    """build/libpriori.so.0 when this package is python/priori/ of a checkout."""
+def _checkout_root():
+    """The repository checkout when this package is its python/priori/, else None."""
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(here))
     if os.path.basename(os.path.dirname(here)) != "python":
         return None
-    if not os.path.isfile(os.path.join(root, "include", "priori.h")):
+    return root if os.path.isfile(os.path.join(root, "include", "priori.h")) else None
+
+
+def _checkout_library():
+    """build/libpriori.so.0 when this package is python/priori/ of a checkout."""
+    root = _checkout_root()
+    path = root and os.path.join(root, "build", "libpriori.so.0")
+    return path if path and os.path.exists(path) else None
+
+
+def default_db():
+    """The checkout's db/ when the library in use is built in that checkout and
+    $PRIORI_DB is not set; else None (libpriori's own default applies)."""
+    if os.environ.get("PRIORI_DB"):
         return None
-    path = os.path.join(root, "build", "libpriori.so.0")
-    return path if os.path.exists(path) else None
+    root = _checkout_root()
+    if not root:
+        return None
+    build = os.path.realpath(os.path.join(root, "build")) + os.sep
+    db = os.path.join(root, "db")
+    if os.path.realpath(library_path()).startswith(build) and os.path.isfile(os.path.join(db, "profiles.json")):
+        return db
+    return None
 
 
 def _prefix_libraries():

@@ -16,6 +16,9 @@ only after the last analysis (Report) of it: the C API's "the model must
 outlive the analysis". Owned strings are copied and freed at once
 (_lib.take_string).
 
+Database: without db= and $PRIORI_DB, a package running from the checkout
+with its build/ library uses the checkout's db/ (_lib.default_db()).
+
 Formats: format="json" (the default) returns parsed JSON (a Report for an
 analysis, a dict otherwise); any other format returns the text the CLI writes.
 """
@@ -100,6 +103,8 @@ def _options(inputs=None, dims=None, values=None, **options):
     """A priori_options (owned) with the given settings."""
     pairs = option_pairs(inputs=inputs, dims=dims, values=values, **options)
     lib = _lib.lib()
+    if options.get("db") is None and options.get("hw") and _lib.default_db():
+        pairs.insert(0, ("db", _lib.default_db()))
     ptr = lib.priori_options_new()
     if not ptr:
         raise error_for(5)(5, "priori: out of memory (priori_options_new)")
@@ -295,6 +300,7 @@ def ops():
 
 def hw_profiles(db=None):
     """`priori hw list --format json`: the hardware profiles of a database (default: the default one)."""
+    db = _lib.default_db() if db is None else db
     err = _lib.new_error()
     return json.loads(_lib.take_string(_lib.lib().priori_hw_profiles_json(_lib.fspath(db), ctypes.byref(err)),
                                        err, "priori_hw_profiles_json"))
@@ -302,6 +308,7 @@ def hw_profiles(db=None):
 
 def hw_profile(id, db=None):
     """`priori hw show ID --format json`: one profile in detail."""
+    db = _lib.default_db() if db is None else db
     err = _lib.new_error()
     return json.loads(_lib.take_string(
         _lib.lib().priori_hw_profile_json(_lib.fspath(db), id.encode(), ctypes.byref(err)),
