@@ -470,6 +470,34 @@ except priori.Error as e:
               % (margin >> 20, p.returncode, out[-200:]))
 
 
+def test_no_leak():
+    """Every model, options, analysis and returned string is freed: resident
+    memory stays flat over 1,000 rounds (a leaked JSON report alone is 20 KiB,
+    the operator table 200 KiB)."""
+    code = r"""
+import resource, sys
+sys.path.insert(0, %r)
+import priori
+def rss():
+    return int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()
+def round():
+    priori.analyze(%r).render('table')
+    priori.analyze(%r, format='csv')
+    priori.Model.from_bytes(open(%r, 'rb').read(), 'b').analyze(dims={'batch': 2})
+    priori.ops()
+for i in range(200):
+    round()
+a = rss()
+for i in range(1000):
+    round()
+print((rss() - a) // 1000)
+""" % (os.path.join(ROOT, "python"), DEMO, DEMO, SYMBOLIC)
+    p = subprocess.run([PYTHON, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+    out = p.stdout.decode().strip()
+    check(p.returncode == 0 and out.lstrip("-").isdigit() and int(out) < 2048,
+          "1,000 rounds of analyze/render/from_bytes/ops: memory growth per round < 2 KiB (%s bytes)" % out)
+
+
 def test_install():
     with tempfile.TemporaryDirectory(prefix="priori-py-") as tmp:
         src = os.path.join(tmp, "src")
@@ -521,7 +549,8 @@ def test_install():
 
 def main():
     for test in (test_version_and_lookup, test_fixture_cases, test_silero_values, test_formats, test_energy,
-                 test_model_reuse, test_reviews, test_check, test_checkout_db, test_listings, test_errors, test_install):
+                 test_model_reuse, test_reviews, test_check, test_checkout_db, test_listings, test_errors, test_no_leak,
+                 test_install):
         try:
             test()
         except Exception as e:  # noqa: BLE001 -- one failing part must not hide the others
