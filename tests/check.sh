@@ -49,6 +49,7 @@ part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON
 part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
 part "Python package over libpriori (python/priori)" "$PYTHON" tests/python_api.py
+part "docs/python.md examples print what the page shows" "$PYTHON" tools/python_doc.py
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 if command -v valgrind >/dev/null 2>&1; then

@@ -113,7 +113,8 @@ def default_db():
     build = os.path.realpath(os.path.join(root, "build")) + os.sep
     db = os.path.join(root, "db")
     if os.path.realpath(library_path()).startswith(build) and os.path.isfile(os.path.join(db, "profiles.json")):
-        return db
+        relative = os.path.relpath(db)
+        return db if relative.startswith("..") else relative
     return None
 
 
