@@ -48,6 +48,7 @@ part "energy on GPUs: measure_gpu.py (fake meter), import, calibrate" "$PYTHON" 
 part "energy on GPUs: the committed H200 profiles and their validation" "$PYTHON" tests/energy_gpu_check.py
 part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
+part "C API: the installed libpriori, pkg-config, same bytes as the CLI" sh tests/api.sh
 part "Python package over libpriori (python/priori)" "$PYTHON" tests/python_api.py
 part "docs/python.md examples print what the page shows" "$PYTHON" tools/python_doc.py
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
