@@ -149,7 +149,10 @@ class Model:
         for batch in (1, 8, 32):
             print(batch, model.analyze(dims={"batch": batch}).totals["macs"])
 
-    Several threads may analyse one Model at the same time.
+    Several threads may analyse one Model at the same time. libpriori keeps
+    the path (or a copy of the bytes) and each analysis reads the graph again
+    from it (src/api_model.c): a file replaced or deleted after Model(path)
+    changes or fails the next analysis; from_bytes does not depend on a file.
     """
 
     def __init__(self, path, _handle=None, _name=None):
