@@ -174,7 +174,7 @@ class Model:
         ptr = _lib.lib().priori_model_load_buffer(data, len(data), _lib.fspath(name), ctypes.byref(err))
         if not ptr:
             _lib.raise_error(err, "priori_model_load_buffer")
-        return cls(None, _handle=_Owned(ptr, "priori_model_free"), _name=name)
+        return cls(None, _handle=_Owned(ptr, "priori_model_free"), _name=name if name is not None else "<buffer>")
 
     def analyze(self, inputs=None, dims=None, values=None, hw=None, precision=None, format="json",
                 **options):
