@@ -8,7 +8,8 @@
 #    check (breached, within, growth; GitHub annotations), ops, hw list, hw
 #    show; the totals equal the CLI's JSON report;
 #  - the checks inside the program: error statuses and messages, load_buffer,
-#    two threads analysing one model with different dims;
+#    two threads analysing one model with different dims; all of it under
+#    valgrind memcheck when installed (no error, no leak);
 #  - the shared object exports only priori_* (nm -D), exactly the functions
 #    of priori.h, has its soname and symlinks; the static library links
 #    too; the header is the only one installed; the man page lists every
@@ -72,6 +73,16 @@ if [ -n "$p" ]; then
     [ "$status" -eq 0 ] || [ "$f" -ne 0 ] || bad "api_test exit $status"
 else
     bad "api_test gave no summary (exit $status): $(tail -n 5 "$tmp/api.log")"
+fi
+
+# memcheck of the whole program (every call, errors, both threads): no
+# error, no definite or indirect leak
+if command -v valgrind >/dev/null 2>&1; then
+    mkdir -p "$tmp/outv"
+    if LD_LIBRARY_PATH=$lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW >"$tmp/vg.log" 2>&1; then ok; else
+        bad "valgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/vg.log" | head -n 10)"
+    fi
 fi
 
 # same FILE CLI-ARGS...: the API's FILE equals the CLI's standard output
