@@ -28,7 +28,7 @@ import os
 import sys
 import threading
 
-from .errors import Error, LibraryError, error_for
+from .errors import LibraryError, error_for
 
 # The API this package was written against (include/priori.h).
 EXPECTED_MAJOR = 0
@@ -252,4 +252,4 @@ def format_code(fmt, allowed):
     raise error_for(1)(1, "format %r: expected %s" % (fmt, ", ".join(allowed)))
 
 
-__all__ = ["lib", "library_path", "CError", "CTotals", "FORMATS", "Error"]
+__all__ = ["lib", "library_path", "default_db", "CError", "CTotals", "FORMATS"]

@@ -28,7 +28,7 @@ import os
 import tempfile
 
 from . import _lib
-from .errors import Error, error_for
+from .errors import error_for
 from .report import Report
 
 ANALYZE_FORMATS = ("table", "json", "csv", "md", "html")
@@ -329,4 +329,4 @@ def status_name(status):
 
 
 __all__ = ["Model", "Report", "analyze", "compare", "diff", "check", "ops", "hw_profiles", "hw_profile",
-           "version", "status_name", "CheckText", "Error"]
+           "version", "status_name", "CheckText"]
