@@ -61,12 +61,9 @@ static int parse(const struct pr_args *p, struct check_args *a)
                              .shapes = &p->shapes[0], .energy = p->energy};
     if (!a->model)
         return pr_args_usage_error(p, "%s", "check needs a model file");
-    if (!a->baseline != !a->growth)
-        return pr_args_usage_error(p, "%s", a->baseline ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
-                                                        : "--max-growth needs --baseline REPORT.json");
-    if (!a->budget && !a->baseline)
-        return pr_args_usage_error(p, "%s", "nothing to check: give --budget FILE and/or --baseline REPORT.json "
-                                   "--max-growth SPEC");
+    struct pr_err err = {0};
+    if (pr_check_inputs(a->budget, a->baseline, a->growth, &err) < 0)
+        return pr_args_usage_error(p, "%s", err.msg);
     return pr_energy_args_check(&a->energy, "check");
 }
 

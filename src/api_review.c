@@ -168,14 +168,8 @@ char *priori_check(const char *model_path, const char *budget_path, const char *
         pr_api_set(err, PRIORI_E_ARG, "check needs a model file");
         return NULL;
     }
-    if (!baseline_path != !max_growth) {
-        pr_api_set(err, PRIORI_E_ARG, "%s", baseline_path ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
-                                                          : "--max-growth needs --baseline REPORT.json");
-        return NULL;
-    }
-    if (!budget_path && !baseline_path) {
-        pr_api_set(err, PRIORI_E_ARG, "nothing to check: give --budget FILE and/or --baseline REPORT.json "
-                   "--max-growth SPEC");
+    if (pr_check_inputs(budget_path, baseline_path, max_growth, &e) < 0) {
+        pr_api_fail(err, &e, PRIORI_OK);
         return NULL;
     }
     if (begin(&r, o, "check", f, 6, err) != PRIORI_OK)

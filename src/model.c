@@ -117,8 +117,10 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
                           "initializer '%s': external data location '%s' leaves the model's folder ('..'); move the data next to the model",
                           v->name, loc);
     v->ext = x;
-    if (!m->dir)
+    if (!m->dir) {
+        x->missing = true;   /* loaded from memory: no folder to resolve it in (warned by warn_missing_files) */
         return 0;
+    }
     size_t need = strlen(m->dir) + strlen(loc) + 2;
     char *full = malloc(need);
     if (!full)
@@ -723,7 +725,11 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
     }
     for (int i = 0; i < g->nvalues; i++) {
         const char *loc = count[i] ? g->values[i].ext->location : NULL;
-        if (count[i] == 1)
+        if (count[i] && !m->dir)
+            pr_diag_add(diag, "external data file '%s' (%d initializer%s, first: '%s') is not resolved: the model was "
+                        "loaded from memory; its values are not needed for counting", loc, count[i],
+                        count[i] == 1 ? "" : "s", g->values[i].name);
+        else if (count[i] == 1)
             pr_diag_add(diag, "initializer '%s': external data file '%s' is missing; its values are not needed for counting",
                         g->values[i].name, loc);
         else if (count[i] > 1)

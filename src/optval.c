@@ -278,6 +278,17 @@ __attribute__((format(printf, 2, 3))) static void add(struct msg *m, const char 
     m->used = n < 0 ? m->used : m->used + (size_t)n > sizeof m->buf - 1 ? sizeof m->buf - 1 : m->used + (size_t)n;
 }
 
+int pr_check_inputs(const char *budget, const char *baseline, const char *growth, struct pr_err *err)
+{
+    if (!baseline != !growth)
+        return pr_err_set(err, PR_EXIT_USAGE, "%s", baseline ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
+                                                          : "--max-growth needs --baseline REPORT.json");
+    if (!budget && !baseline)
+        return pr_err_set(err, PR_EXIT_USAGE, "%s", "nothing to check: give --budget FILE and/or --baseline "
+                          "REPORT.json --max-growth SPEC");
+    return 0;
+}
+
 int pr_strict_check(const struct pr_analysis *an, const char *path, struct pr_err *err)
 {
     struct msg m = {.used = 0};

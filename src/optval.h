@@ -93,6 +93,10 @@ enum pr_hw_failure { PR_HW_OK, PR_HW_DB, PR_HW_PROFILE, PR_HW_REGION };
 int pr_hw_load(struct pr_hw *h, const struct pr_energy_args *a, enum pr_hw_failure *why, struct pr_err *err);
 void pr_hw_close(struct pr_hw *h);
 
+/* What `priori check` needs: a baseline goes with growth limits, and at
+ * least one of a budget and a baseline. 0, or -1 with err (PR_EXIT_USAGE). */
+int pr_check_inputs(const char *budget, const char *baseline, const char *growth, struct pr_err *err);
+
 /* --strict on an analysis of path: an unsupported operator, or a node that
  * fails only under priori's assumptions, is an error (PR_EXIT_MODEL, the
  * message names every such operator and its first node). 0 or -1. */

@@ -9,7 +9,8 @@
 #    show; the totals equal the CLI's JSON report;
 #  - the checks inside the program: error statuses and messages, load_buffer,
 #    two threads analysing one model with different dims; all of it under
-#    valgrind memcheck when installed (no error, no leak);
+#    valgrind memcheck when installed (no error, no leak) and helgrind (no
+#    data race);
 #  - the shared object exports only priori_* (nm -D), exactly the functions
 #    of priori.h, has its soname and symlinks; the static library links
 #    too; the header is the only one installed; the man page lists every
@@ -18,7 +19,7 @@
 #  - `make uninstall` leaves no file behind.
 # Prints "N passed, N failed" last.
 set -u
-: "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}" "${CC:=cc}"
+: "${PRIORI:=build/priori}" "${BUILD:=build}" "${PYTHON:=/usr/bin/python3}" "${CC:=cc}"
 . "$(dirname "$0")/testlib.sh"
 TDB=tests/energy_db
 HW=rpi4-tflite-v2.7.1-ruy@v2.0
@@ -83,7 +84,26 @@ if command -v valgrind >/dev/null 2>&1; then
         --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW >"$tmp/vg.log" 2>&1; then ok; else
         bad "valgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/vg.log" | head -n 10)"
     fi
+    # helgrind: no data race between the two threads analysing one model
+    if LD_LIBRARY_PATH=$lib valgrind -q --tool=helgrind --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW \
+        >"$tmp/hg.log" 2>&1; then ok; else
+        bad "helgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/hg.log" | head -n 10)"
+    fi
 fi
+
+# the sanitizer build (make SANITIZE=1 check): the same program linked
+# with its libpriori.a under ASan + UBSan (LeakSanitizer fails a leak)
+case "$BUILD" in
+*san*)
+    # shellcheck disable=SC2046
+    if $CC -std=c11 -D_XOPEN_SOURCE=700 -fsanitize=address,undefined -fno-sanitize-recover=all tests/api/api_test.c \
+        -Iinclude "$BUILD/libpriori.a" $(pkg-config --libs libprotobuf-c libcjson) -lm -lpthread -o "$tmp/api_san" \
+        2>"$tmp/cc.log" && mkdir -p "$tmp/outs" && "$tmp/api_san" "$tmp/outs" $TDB $HW >"$tmp/san.log" 2>&1 &&
+        diff -r "$tmp/out" "$tmp/outs" >/dev/null; then ok; else
+        bad "api_test under ASan+UBSan: $(cat "$tmp/cc.log" "$tmp/san.log" | grep -v '^[0-9]* passed' | head -n 10)"
+    fi
+    ;;
+esac
 
 # same FILE CLI-ARGS...: the API's FILE equals the CLI's standard output
 same() {
@@ -151,10 +171,11 @@ out=$("$PYTHON" tools/man_options.py --check 2>&1) && ok || bad "man page: $out"
 # ---- the database next to the program ----
 # (hw list names its database folder: compared apart from the rest)
 "$PRIORI" hw list --db db --format json | grep -v '"db":' >"$tmp/hw_repo.json"
-(cd /tmp && env -u PRIORI_DB "$top/$PRIORI" hw list --format json) >"$tmp/hw_tmp.json" 2>"$tmp/err" &&
-    grep -q "\"db\":.*\"$top/$(dirname "$PRIORI")/\.\./db\"" "$tmp/hw_tmp.json" &&
+# build/priori (built by the install above, also for a sanitizer check)
+(cd /tmp && env -u PRIORI_DB "$top/build/priori" hw list --format json) >"$tmp/hw_tmp.json" 2>"$tmp/err" &&
+    grep -q "\"db\":.*\"$top/build/\.\./db\"" "$tmp/hw_tmp.json" &&
     grep -v '"db":' "$tmp/hw_tmp.json" | cmp -s - "$tmp/hw_repo.json" && ok ||
-    bad "$PRIORI run from /tmp does not find the checkout's db/: $(head -n 2 "$tmp/err")"
+    bad "build/priori run from /tmp does not find the checkout's db/: $(head -n 2 "$tmp/err")"
 mkdir -p "$tmp/a/bin" "$tmp/a/db" "$tmp/b/db"
 cp "$PRIORI" "$tmp/a/bin/priori" && cp "$PRIORI" "$tmp/b/priori" && cp $TDB/*.json "$tmp/a/db/" &&
     cp $TDB/*.json "$tmp/b/db/"

@@ -106,6 +106,11 @@ static void reports(const char *path, const char *prefix, const char *const *kv,
         CHECK(text && buf && strcmp(text, buf) == 0, "priori_write differs from priori_render for %s", path);
         free(buf);
         priori_free(text);
+        FILE *full = fopen("/dev/full", "w");   /* every write fails: ENOSPC */
+        if (full) {
+            CHECK(priori_write(a, PRIORI_FORMAT_HTML, full, &e) == PRIORI_E_IO, "write to /dev/full: %d", e.status);
+            fclose(full);
+        }
         CHECK(priori_render(a, PRIORI_FORMAT_GITHUB, &e) == NULL && e.status == PRIORI_E_ARG,
               "github is not a format of an analysis: %d", e.status);
     }
@@ -271,6 +276,18 @@ static void buffer(const char *path)
     CHECK(jb && jf && strcmp(jb, jf) == 0, "a buffer named like the file gives the file's report");
     priori_free(jb);
     priori_free(jf);
+    /* external data cannot be resolved from a buffer: a warning, not an error */
+    f = fopen("fixtures/external_missing.onnx", "rb");
+    n = f ? fread(data, 1, sizeof data, f) : 0;
+    if (f)
+        fclose(f);
+    priori_model *mx = priori_model_load_buffer(data, n, "ext.onnx", &e);
+    priori_analysis *ax = mx ? priori_analyze(mx, NULL, &e) : NULL;
+    const char *w = priori_analysis_warning(ax, 0);
+    CHECK(ax && w && strstr(w, "missing.bin") && strstr(w, "loaded from memory"), "external data from a buffer: %s",
+          w ? w : e.message);
+    priori_analysis_free(ax);
+    priori_model_free(mx);
     priori_analysis_free(ab);
     priori_analysis_free(af);
     priori_model_free(mb);
