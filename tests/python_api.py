@@ -412,6 +412,11 @@ def test_errors():
           % (e and e.message))
     e = raises(lambda: priori.analyze(DEMO, format="pdf"), priori.ArgumentError)
     check(e is not None and "pdf" in e.message, "format='pdf': ArgumentError")
+    e = raises(lambda: priori.check(DEMO), priori.ArgumentError)
+    rc, line = cli_message("check", DEMO)
+    check(e is not None and rc == 2 and same_message(e, line),
+          "check() with neither budget nor baseline: ArgumentError, the CLI's message (%r / %r)"
+          % (e and e.message, line))
     e = raises(lambda: priori.compare([DEMO]), priori.ArgumentError)
     check(e is not None and e.status == 1, "compare() of one model: ArgumentError (%s)" % (e and e.message))
 
