@@ -263,4 +263,20 @@ deps:
 clean:
 	rm -rf build
 
+# The Python package (python/, docs/python.md): pure Python over
+# libpriori.so.0 (ctypes), installed with Debian's pip offline (no build
+# isolation, no index) from a copy of python/, so the tree stays clean, into
+# $(DESTDIR)$(PYTHONDIR). Installed under PREFIX/lib/pythonX.Y/, it also finds
+# the library in PREFIX/lib when the dynamic loader does not search there.
+PYTHONDIR ?= $(shell $(PYTHON) -c 'import sys; print("$(PREFIX)/lib/python%d.%d/dist-packages" % sys.version_info[:2])')
+.PHONY: install-python uninstall-python
+install-python:
+	@tmp=$$(mktemp -d) && cp -R python "$$tmp/src" && \
+	$(PYTHON) -m pip install --quiet --no-build-isolation --no-deps --no-index --no-warn-script-location --root-user-action=ignore \
+	    --upgrade --target "$(DESTDIR)$(PYTHONDIR)" "$$tmp/src"; status=$$?; rm -rf "$$tmp"; exit $$status
+	@echo "installed the priori package in $(DESTDIR)$(PYTHONDIR)"
+
+uninstall-python:
+	rm -rf $(DESTDIR)$(PYTHONDIR)/priori $(DESTDIR)$(PYTHONDIR)/priori-*.dist-info
+
 -include $(wildcard $(BUILD)/src/*.d $(BUILD)/cli/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/proto/*.d)

@@ -50,6 +50,14 @@ part "energy on GPUs: kernel counts = eager PyTorch's dispatched ops (torchvisio
 part "gates: check, compare, diff" sh tests/gate.sh
 part "listings in JSON, names kept apart, the option table" sh tests/listings.sh
 part "C API: the installed libpriori, pkg-config, same bytes as the CLI" sh tests/api.sh
+# The Python parts load $BUILD/libpriori.so.0 into python3: a SANITIZE=1
+# library needs the ASan runtime loaded first (python's own leaks not reported).
+pyenv=""
+if readelf -d "$BUILD/libpriori.so.0" 2>/dev/null | grep -q 'libasan'; then
+    pyenv="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0"
+fi
+part "Python package over libpriori (python/priori)" env $pyenv "$PYTHON" tests/python_api.py
+part "docs/python.md examples print what the page shows" env $pyenv "$PYTHON" tools/python_doc.py
 part "data safety: outputs, database transactions, inputs" sh tests/safety.sh
 part "HTML report in headless Chromium" sh tests/html_render.sh
 part "sweep: closed forms, = analyze at every point, formats, errors" "$PYTHON" tests/sweep.py

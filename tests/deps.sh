@@ -8,7 +8,7 @@ set -u
 mode=${1:-build}
 need="make gcc libc6-dev pkg-config libprotobuf-c-dev libcjson-dev"
 if [ "$mode" = test ]; then
-    need="$need libonnx-testdata python3 python3-onnx python3-numpy python3-torch python3-torchvision chromium valgrind strace"
+    need="$need libonnx-testdata python3 python3-onnx python3-numpy python3-torch python3-torchvision python3-pip python3-setuptools python3-wheel chromium valgrind strace"
 fi
 missing=""
 for p in $need; do
