@@ -91,7 +91,12 @@ typedef enum priori_format {
 typedef struct priori_model priori_model;
 
 /* Loads and checks an ONNX model (external data next to it is read as the
- * CLI does). Returns NULL on error (err filled). Free with priori_model_free. */
+ * CLI does). Returns NULL on error (err filled). Free with priori_model_free.
+ * The model keeps its path: each priori_analyze parses the graph again from
+ * the file (weights are never read), so that analyses share nothing mutable
+ * and may run in parallel; replacing the file between the calls changes
+ * what is analysed, and removing it makes priori_analyze fail with
+ * PRIORI_E_IO. */
 priori_model *priori_model_load(const char *path, priori_error *err);
 /* The same from size bytes in memory; name is used in messages and reports
  * (NULL: "<buffer>"). The bytes are copied: data may be freed on return.

@@ -106,8 +106,8 @@ char *pr_api_string(int (*render)(const void *ctx, FILE *f), const void *ctx, pr
     int rc = render(ctx, f);
     if (fclose(f) != 0 || rc < 0) {
         free(buf);
-        pr_api_set(e, rc < 0 ? PRIORI_E_INTERNAL : PRIORI_E_NOMEM,
-                   rc < 0 ? "the report could not be rendered (out of memory?)" : "out of memory");
+        /* writing to memory fails only when memory runs out */
+        pr_api_set(e, PRIORI_E_NOMEM, "out of memory while rendering the report");
         return NULL;
     }
     pr_api_ok(e);

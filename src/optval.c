@@ -135,8 +135,7 @@ int pr_bindings_read(struct pr_bindings *s, const char *opt, char *val, struct p
             return pr_err_set(err, PR_EXIT_USAGE,
                               "--value %s: expected NAME=V[,V...] (the values of a graph input of rank 0 or 1)", val);
         }
-        iv->name = val;
-        iv->text = rhs;
+        *iv = (struct pr_input_value){.name = val, .text = rhs};   /* t NULL: the array grows by realloc */
         s->nvalues++;
     }
     return 1;

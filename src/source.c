@@ -45,6 +45,8 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
         if (p != MAP_FAILED)
             munmap(p, nblocks << BLOCK_SHIFT);
         pr_source_free(s);
+        if (e == ENOMEM)
+            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", s->size);
         return pr_err_set(err, PR_EXIT_IO, "cannot reserve memory for the file: %s", strerror(e));
     }
 #ifdef MADV_NOHUGEPAGE

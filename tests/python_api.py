@@ -450,14 +450,8 @@ def test_errors():
               % (e and repr(e)))
 
     # out of memory: analyses kept alive under an address-space limit (the
-    # current size + 1 or 8 MiB), in a child; the library must fail with a
-    # priori.Error, never crash. It should be OutOfMemoryError; two known
-    # misclassifications of libpriori are accepted here and named in the
-    # output (reported, not fixed, by the Python work): an mmap/calloc ENOMEM
-    # in src/source.c reported as PRIORI_E_IO ("cannot reserve memory for the
-    # file: Cannot allocate memory"), and a renderer's allocation failure
-    # reported by pr_api_string (src/api.c) as PRIORI_E_INTERNAL ("the report
-    # could not be rendered (out of memory?)").
+    # current size + 1 or 8 MiB), in a child; the library must fail with
+    # OutOfMemoryError, never crash nor call it another kind of failure.
     code = r"""
 import resource, sys
 sys.path.insert(0, %r)
@@ -475,17 +469,13 @@ try:
 except priori.Error as e:
     print(type(e).__name__, e.status, e)
 """ % (os.path.join(ROOT, "python"), DEMO)
-    known = ("FileError 3 fixtures/demo_cnn.onnx: cannot reserve memory for the file: Cannot allocate memory",
-             "InternalError 6 the report could not be rendered (out of memory?)")
     for margin in () if ASAN else (1 << 20, 8 << 20):
         p = subprocess.run([PYTHON, "-c", code, str(margin)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            cwd=ROOT)
         out = p.stdout.decode("utf-8", "replace").strip()
-        check(p.returncode == 0 and (out.startswith("OutOfMemoryError 5 ") or out in known),
+        check(p.returncode == 0 and out.startswith("OutOfMemoryError 5 "),
               "analyses under a memory limit (+%d MiB): OutOfMemoryError, no crash (exit %d: %s)"
               % (margin >> 20, p.returncode, out[-200:]))
-        if out in known:
-            print("KNOWN libpriori misclassifies out of memory: %s" % out)
 
 
 def test_no_leak():
