@@ -22,7 +22,7 @@ int pr_cli_usage_error(const char *cmd, const char *fmt, ...)
         fprintf(stderr, "\nTry 'priori help %s'.\n", cmd);
     else
         fprintf(stderr, "\nTry 'priori --help'.\n");
-    return PR_EXIT_USAGE;
+    return PR_E_ARG;
 }
 
 int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out)
@@ -46,7 +46,7 @@ int pr_cli_shapes_option(struct pr_bindings *s, const char *cmd, const char *opt
     int rc = pr_bindings_read(s, opt, val, &err);
     if (rc >= 0)
         return rc;
-    if (err.code != PR_EXIT_USAGE) {
+    if (err.code != PR_E_ARG) {
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
@@ -62,7 +62,7 @@ int pr_cli_load(const char *path, struct pr_model *m, struct pr_diag *diag)
         pr_diag_free(diag);
         return (int)err.code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_bindings *shapes,
@@ -78,7 +78,7 @@ int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_bind
     if (!quiet)
         for (size_t i = 0; i < s->an.diag.count; i++)
             fprintf(stderr, "priori: warning: %s: %s\n", path, s->an.diag.msgs[i]);
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
@@ -88,7 +88,7 @@ int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h)
         fprintf(stderr, "priori: %s: %s\n", s->path, err.msg);
         return (int)err.code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir)
@@ -105,17 +105,17 @@ int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 int pr_exit_code(int status)
 {
     switch (status) {
-    case PR_EXIT_OK: return 0;
-    case PR_EXIT_GATE: return 1;
-    case PR_EXIT_USAGE: return 2;
-    case PR_EXIT_MODEL: return 3;
-    case PR_EXIT_IO: return 4;
+    case PR_OK: return 0;
+    case PR_E_GATE: return 1;
+    case PR_E_ARG: return 2;
+    case PR_E_MODEL: return 3;
+    case PR_E_IO: return 4;
     default: return 5;
     }
 }
@@ -126,18 +126,18 @@ int pr_cli_write(const char *path, int (*render)(const void *ctx, FILE *f), cons
         errno = 0;
         if (render(ctx, stdout) < 0 || fflush(stdout) == EOF) {
             if (errno == EPIPE)   /* the reader went away (priori ... | head): stop quietly */
-                return PR_EXIT_OK;
+                return PR_OK;
             fprintf(stderr, "priori: cannot write to standard output\n");
-            return PR_EXIT_IO;
+            return PR_E_IO;
         }
-        return PR_EXIT_OK;
+        return PR_OK;
     }
     struct pr_err err = {0};
     if (pr_atomic_write(path, render, ctx, &err) < 0) {
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 static int print_tree(const void *ctx, FILE *f)
@@ -150,7 +150,7 @@ int pr_cli_write_json(const char *path, struct pr_jb *b, cJSON *root)
     if (b->failed || !root) {
         cJSON_Delete(root);
         fprintf(stderr, "priori: out of memory\n");
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     int rc = pr_cli_write(path, print_tree, root);
     cJSON_Delete(root);

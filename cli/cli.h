@@ -31,15 +31,15 @@ struct pr_command {
 };
 extern const struct pr_command pr_commands[];   /* main.c; ends with {0} */
 
-/* "priori: <message>\nTry 'priori help <cmd>'." on stderr; returns PR_EXIT_USAGE. */
+/* "priori: <message>\nTry 'priori help <cmd>'." on stderr; returns PR_E_ARG. */
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Index in names[0..n) of val, the value of option opt (e.g. --format),
- * into *out; or PR_EXIT_USAGE after "OPT VAL: expected a, b or c". */
+ * into *out; or PR_E_ARG after "OPT VAL: expected a, b or c". */
 int pr_cli_choice(const char *cmd, const char *opt, const char *val, const char *const *names, int n, int *out);
 
 /* If opt is --input, --dim or --value, parses val into s (optval.h) and
- * returns 1; returns 0 for any other option; PR_EXIT_USAGE (message
+ * returns 1; returns 0 for any other option; PR_E_ARG (message
  * printed) on a bad value. */
 int pr_cli_shapes_option(struct pr_bindings *s, const char *cmd, const char *opt, char *val);
 
@@ -57,7 +57,7 @@ int pr_subject_open(struct pr_subject *s, const char *path, const struct pr_bind
  * printed). */
 int pr_subject_estimate(struct pr_subject *s, const struct pr_hw *h);
 
-/* Before anything is read: PR_EXIT_USAGE (message printed) when -o out is
+/* Before anything is read: PR_E_ARG (message printed) when -o out is
  * the same file (device and inode) as one of the n inputs (NULL ones
  * skipped) or, with db_dir, one of the database's three files; else 0. */
 int pr_cli_output_guard(const char *out, const char *const *inputs, int n, const char *db_dir);

@@ -87,7 +87,7 @@ int pr_cmd_analyze(int argc, char **argv)
     if (rc == 0)
         rc = parse(&p, &args);
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     const char *inputs[] = {args.model};

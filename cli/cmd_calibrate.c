@@ -271,7 +271,7 @@ int pr_cmd_calibrate(int argc, char **argv)
                          .baselines = p.given[OPT_BASELINES], .sets = p.given[OPT_SETS]};
     pr_args_free(&p);   /* the values point into argv */
     if (rc != 0)
-        return rc < 0 ? PR_EXIT_OK : rc;
+        return rc < 0 ? PR_OK : rc;
     struct pr_db db;
     struct pr_err err = {0};
     struct pr_db_lock lock;   /* held from the read to the write, so no add is lost */
@@ -291,7 +291,7 @@ int pr_cmd_calibrate(int argc, char **argv)
         oom |= !sum.v[c];
     if (oom) {
         fprintf(stderr, "priori: out of memory\n");
-        rc = PR_EXIT_INTERNAL;
+        rc = PR_E_INTERNAL;
         goto out;
     }
     printf("%-58s %6s  %-7s %8s %8s %9s %8s", "profile", "models", "method", "LOO med", "LOO p90", "x-family",

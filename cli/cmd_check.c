@@ -82,7 +82,7 @@ int pr_cmd_check(int argc, char **argv)
     if (rc == 0)
         rc = parse(&p, &args);
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     const char *inputs[] = {args.model, args.budget, args.baseline};
@@ -119,8 +119,8 @@ int pr_cmd_check(int argc, char **argv)
     struct pr_check_view view = {.s = &s, .g = &gate, .budget = args.budget, .baseline = args.baseline,
                                  .format = args.format};
     rc = pr_cli_write(args.output, pr_report_check, &view);
-    if (rc == PR_EXIT_OK && gate.nbreaches)
-        rc = PR_EXIT_GATE;
+    if (rc == PR_OK && gate.nbreaches)
+        rc = PR_E_GATE;
 out:
     pr_gate_free(&gate);
     pr_subject_close(&s);

@@ -51,7 +51,7 @@ static int model_shapes(const struct pr_args *p, int i, struct pr_bindings *s)
     int rc = 0;
     if (pr_bindings_init(s, own->ninputs + all->ninputs + own->ndims + all->ndims + own->nvalues + all->nvalues) < 0) {
         fprintf(stderr, "priori: out of memory\n");
-        rc = PR_EXIT_INTERNAL;
+        rc = PR_E_INTERNAL;
     }
     for (int k = 0; rc == 0 && k < 2; k++) {
         const struct pr_bindings *from = k == 0 ? own : all;
@@ -78,7 +78,7 @@ int pr_cmd_compare(int argc, char **argv)
     if (rc == 0)
         rc = pr_energy_args_check(&p.energy, "compare");
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     if ((rc = pr_cli_output_guard(p.text[OPT_OUTPUT], (const char *const *)p.pos, p.npos,
@@ -88,7 +88,7 @@ int pr_cmd_compare(int argc, char **argv)
     subjects = calloc((size_t)p.npos, sizeof *subjects);
     if (!subjects) {
         fprintf(stderr, "priori: out of memory\n");
-        rc = PR_EXIT_INTERNAL;
+        rc = PR_E_INTERNAL;
         goto out;
     }
     for (; n < p.npos; n++) {

@@ -126,11 +126,11 @@ static int cmd_features(const struct db_args *a)
     char *text = pr_db_model_print(&m);
     if (!text) {
         fprintf(stderr, "priori: out of memory\n");
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     puts(text);
     free(text);
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 static int cmd_add(struct db_args *a)
@@ -188,7 +188,7 @@ static int cmd_add(struct db_args *a)
         fprintf(stderr, "priori: out of memory\n");
         pr_db_free(&db);
         pr_db_unlock(&lock);
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     sprintf(id, "%s/%s/%s", a->hw, prec, scen);
     r.model = name;
@@ -198,19 +198,19 @@ static int cmd_add(struct db_args *a)
     if (old && memcmp(&old->f, &m.f, sizeof m.f) != 0) {
         fprintf(stderr, "priori: %s: the database already has a model '%s' with other features; give --name\n",
                 a->model, name);
-        rc = PR_EXIT_USAGE;
+        rc = PR_E_ARG;
     } else if ((!old && pr_db_add_model(&db, &m) < 0) || pr_db_add_record(&db, &r) < 0) {
-        rc = PR_EXIT_INTERNAL;
+        rc = PR_E_INTERNAL;
     } else if (new_profile) {
         struct pr_profile p = {.id = id, .hw = (char *)a->hw, .hardware = (char *)(a->hardware ? a->hardware : a->hw),
                                .runtime = (char *)(a->runtime ? a->runtime : ""), .precision = (char *)prec,
                                .scenario = (char *)scen, .boundary = (char *)boundary, .batch = 1};
         if (pr_db_add_profile(&db, &p) < 0)
-            rc = PR_EXIT_INTERNAL;
+            rc = PR_E_INTERNAL;
     }
     if (rc == 0 && pr_db_save(&db, PR_DB_RECORDS | (new_profile ? PR_DB_PROFILES : 0), &err) < 0)
         rc = (int)err.code;
-    if (rc == PR_EXIT_INTERNAL && !err.msg[0])
+    if (rc == PR_E_INTERNAL && !err.msg[0])
         fprintf(stderr, "priori: out of memory\n");
     else if (rc && err.msg[0])
         fprintf(stderr, "priori: %s\n", err.msg);
@@ -231,7 +231,7 @@ static int cmd_check(const struct db_args *a)
     const char *dir = a->dir ? a->dir : pr_db_default_dir(dbdir, sizeof dbdir);
     struct pr_db_lock lock;
     int rc = pr_db_open(&db, &lock, dir, false, &err);
-    bool valid = rc == PR_EXIT_OK;
+    bool valid = rc == PR_OK;
     if (a->format == PR_FORMAT_JSON) {   /* also for an invalid database: CI reads "valid" and "error" */
         struct pr_jb b = {0};
         cJSON *root = pr_jb_header(&b, "priori-db-check");
@@ -293,7 +293,7 @@ int pr_cmd_db(int argc, char **argv)
         else
             rc = pr_args_usage_error(&p, "unknown db subcommand '%s': expected check, features or add", sub);
     } else if (rc < 0) {
-        rc = PR_EXIT_OK;
+        rc = PR_OK;
     }
     pr_args_free(&p);
     return rc;

@@ -48,7 +48,7 @@ int pr_cmd_diff(int argc, char **argv)
     if (rc == 0)
         rc = pr_energy_args_check(&p.energy, "diff");
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     const char *output = p.text[OPT_OUTPUT];

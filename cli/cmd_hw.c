@@ -144,7 +144,7 @@ int pr_cmd_hw(int argc, char **argv)
         rc = pr_args_usage_error(&p, "%s", "hw show needs a profile id (see 'priori hw list')");
     if (rc != 0) {
         pr_args_free(&p);
-        return rc < 0 ? PR_EXIT_OK : rc;
+        return rc < 0 ? PR_OK : rc;
     }
     struct pr_db db;
     struct pr_db_lock lock;
@@ -157,7 +157,7 @@ int pr_cmd_hw(int argc, char **argv)
     }
     if (strcmp(sub, "show") == 0 && !pr_hw_named(&db, arg1)) {
         fprintf(stderr, "priori: no hardware profile '%s' in %s; see 'priori hw list'\n", arg1, db.dir);
-        rc = PR_EXIT_USAGE;
+        rc = PR_E_ARG;
     } else {
         struct listing l = {.db = &db, .sub = sub, .arg = arg1, .format = p.format};
         rc = pr_cli_write(NULL, render, &l);

@@ -60,7 +60,7 @@ static int analyse(const char *path, int batch, struct pr_db_model *m)
         m->float_bytes = pr_graph_float_bytes(&an);
         m->nkernels = pr_kernels_of(&an, &m->kernels);
         if (m->nkernels < 0)
-            rc = PR_EXIT_INTERNAL;
+            rc = PR_E_INTERNAL;
         pr_analysis_free(&an);
     }
     pr_diag_free(&diag);
@@ -86,13 +86,13 @@ static int new_profile(struct pr_db *db, const cJSON *root, const char *id, cons
     p.spec.tdp_w = pr_json_num_at(spec, "tdp_w");
     p.spec.idle_w = pr_json_num_at(spec, "idle_w");
     p.spec.mem_gb = pr_json_num_at(spec, "mem_gb");
-    return pr_db_add_profile(db, &p) < 0 ? PR_EXIT_INTERNAL : 0;
+    return pr_db_add_profile(db, &p) < 0 ? PR_E_INTERNAL : 0;
 }
 
 static int bad_row(const char *file, int i, const char *what)
 {
     fprintf(stderr, "priori: %s: rows[%d]: %s; fix the measurements file\n", file, i, what);
-    return PR_EXIT_USAGE;
+    return PR_E_ARG;
 }
 
 /* Model entries analysed in this import (each once). */
@@ -136,13 +136,13 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
             .source = *pr_json_str_at(row, "onnx_source") ? (char *)pr_json_str_at(row, "onnx_source") : path};
         int rc = analyse(path, (int)batch, &m);
         if (rc == 0 && (oi >= 0 ? pr_db_replace_model(db, oi, &m) : pr_db_add_model(db, &m)) < 0)
-            rc = PR_EXIT_INTERNAL;   /* an entry of an earlier import is replaced */
+            rc = PR_E_INTERNAL;   /* an entry of an earlier import is replaced */
         free(m.kernels);
         if (rc)
             return rc;
         char *copy = strdup(name);
         if (!copy || done->n >= done->cap)
-            return free(copy), PR_EXIT_INTERNAL;
+            return free(copy), PR_E_INTERNAL;
         done->names[done->n++] = copy;
     }
     if (!pr_db_profile(db, id)) {
@@ -170,13 +170,13 @@ static int add_row(struct pr_db *db, const cJSON *root, const cJSON *row, const 
             fabs(o->j_per_sample / r.j_per_sample - 1) < 1e-12 && fabs(o->latency_s / r.latency_s - 1) < 1e-12)
             return 0;   /* (records.json keeps 15 significant digits) */
     }
-    return pr_db_add_record(db, &r) < 0 ? PR_EXIT_INTERNAL : 0;
+    return pr_db_add_record(db, &r) < 0 ? PR_E_INTERNAL : 0;
 }
 
 int pr_db_import(const char *file, const char *dir)
 {
     struct pr_err err = {0};
-    cJSON *root = pr_json_load(file, (size_t)64 << 20, PR_EXIT_USAGE, &err);
+    cJSON *root = pr_json_load(file, (size_t)64 << 20, PR_E_ARG, &err);
     if (!root) {
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
@@ -187,7 +187,7 @@ int pr_db_import(const char *file, const char *dir)
         cJSON_Delete(root);
         fprintf(stderr, "priori: %s: expected a JSON object with schema \"priori-measurements\", hw (a name "
                         "without '/') and rows (tools/measure_gpu.py writes it)\n", file);
-        return PR_EXIT_USAGE;
+        return PR_E_ARG;
     }
     char folder[4096];
     snprintf(folder, sizeof folder, "%s", file);
@@ -210,7 +210,7 @@ int pr_db_import(const char *file, const char *dir)
     struct analysed done = {.cap = cJSON_GetArraySize(rows) + 1};
     done.names = calloc((size_t)done.cap, sizeof *done.names);
     if (!done.names)
-        rc = PR_EXIT_INTERNAL;
+        rc = PR_E_INTERNAL;
     const cJSON *row;
     cJSON_ArrayForEach(row, rows) {
         if (rc || (rc = add_row(&db, root, row, file, folder, i++, &done)))
@@ -219,7 +219,7 @@ int pr_db_import(const char *file, const char *dir)
     for (int k = 0; k < done.n; k++)
         free(done.names[k]);
     free(done.names);
-    if (rc == PR_EXIT_INTERNAL)
+    if (rc == PR_E_INTERNAL)
         fprintf(stderr, "priori: out of memory\n");
     if (rc == 0 && pr_db_save(&db, PR_DB_PROFILES | PR_DB_RECORDS, &err) < 0) {   /* one commit, both files */
         fprintf(stderr, "priori: %s\n", err.msg);

@@ -54,7 +54,7 @@ int pr_cmd_llm(int argc, char **argv)
     struct pr_args p;
     int rc = pr_args_parse(&p, &pr_spec_llm, argc, argv);
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     if (p.npos != 1) {

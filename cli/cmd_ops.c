@@ -122,5 +122,5 @@ int pr_cmd_ops(int argc, char **argv)
         rc = pr_cli_write(p.text[OPT_OUTPUT], render, &l);
     }
     pr_args_free(&p);
-    return rc < 0 ? PR_EXIT_OK : rc;
+    return rc < 0 ? PR_OK : rc;
 }

@@ -55,7 +55,7 @@ int pr_cmd_sweep(int argc, char **argv)
     struct pr_err err = {0};
     int rc = pr_args_parse(&p, &pr_spec_sweep, argc, argv);
     if (rc != 0) {
-        rc = rc < 0 ? PR_EXIT_OK : rc;
+        rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
     if (p.npos != 1) {
@@ -71,7 +71,7 @@ int pr_cmd_sweep(int argc, char **argv)
     }
     for (; naxes < p.nranges; naxes++)
         if (pr_sweep_axis_parse(p.ranges[naxes], &axes[naxes], &err) < 0) {
-            rc = err.code == PR_EXIT_USAGE ? pr_args_usage_error(&p, "%s", err.msg) : (int)err.code;
+            rc = err.code == PR_E_ARG ? pr_args_usage_error(&p, "%s", err.msg) : (int)err.code;
             goto out;
         }
     if ((rc = pr_energy_args_check(&p.energy, "sweep")) != 0)
@@ -108,7 +108,7 @@ int pr_cmd_sweep(int argc, char **argv)
         if (s.nfailed == s.npoints) {
             fprintf(stderr, "priori: %s: the analysis fails at every point of the sweep; the first: %s\n", model_path,
                     s.points[0].error ? s.points[0].error : "?");
-            rc = PR_EXIT_MODEL;
+            rc = PR_E_MODEL;
         } else {
             struct rendering r = {.s = &s, .format = p.format};
             rc = pr_cli_write(output, render, &r);

@@ -64,7 +64,7 @@ int pr_db_open(struct pr_db *db, struct pr_db_lock *lock, const char *dir, bool 
         pr_db_unlock(lock);
         return (int)err->code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }
 
 int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
@@ -76,5 +76,5 @@ int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
         fprintf(stderr, "priori: %s\n", err.msg);
         return (int)err.code;
     }
-    return PR_EXIT_OK;
+    return PR_OK;
 }

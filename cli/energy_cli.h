@@ -21,10 +21,10 @@
  * with inferences analyze's, which adds --inferences and the training ones). */
 bool pr_energy_is_option(const char *opt, bool inferences);
 /* If opt is one of the --hw family (cli/options.def rows of kind ENERGY), parses val into a and returns 1; 0 for any other
- * option; PR_EXIT_USAGE (message printed, naming cmd) on a bad value. */
+ * option; PR_E_ARG (message printed, naming cmd) on a bad value. */
 int pr_energy_option(struct pr_energy_args *a, const char *cmd, const char *opt, const char *val);
 /* After parsing: the other options need --hw; --region or --carbon, not
- * both. 0 or PR_EXIT_USAGE (message printed). */
+ * both. 0 or PR_E_ARG (message printed). */
 int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd);
 
 /* Loads the database of dir into db: for an update (a writer) under lock,

@@ -3,7 +3,7 @@
  *   priori COMMAND [ARGS]     (see pr_commands below; each lives in cli/cmd_<name>.c)
  *   priori help [COMMAND] | --help | --version
  *
- * Commands return a status (enum pr_exit); main maps it to the exit code
+ * Commands return a status (enum pr_status); main maps it to the exit code
  * (pr_exit_code): 0 ok, 1 gate breached, 2 usage, 3 invalid model, 4 I/O,
  * 5 internal. When the reader of standard output goes away,
  * priori stops writing and exits with the status it would have had. Errors go to stderr as one line
@@ -64,35 +64,35 @@ static int run(int argc, char **argv)
     if (argc < 2) {
         fputs("priori: no command given\n", stderr);
         print_usage(stderr);
-        return PR_EXIT_USAGE;
+        return PR_E_ARG;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         print_usage(stdout);
-        return PR_EXIT_OK;
+        return PR_OK;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("priori %s\n", PRIORI_VERSION);
-        return PR_EXIT_OK;
+        return PR_OK;
     }
     if (strcmp(cmd, "help") == 0) {
         if (argc < 3) {
             print_usage(stdout);
-            return PR_EXIT_OK;
+            return PR_OK;
         }
         const struct pr_command *c = find_command(argv[2]);
         if (!c) {
             fprintf(stderr, "priori: no help for unknown command '%s'\n", argv[2]);
-            return PR_EXIT_USAGE;
+            return PR_E_ARG;
         }
         pr_cmd_help(c->spec, stdout);
-        return PR_EXIT_OK;
+        return PR_OK;
     }
     const struct pr_command *c = find_command(cmd);
     if (c)
         return c->run(argc - 2, argv + 2);
     fprintf(stderr, "priori: unknown command '%s'\nTry 'priori --help'.\n", cmd);
-    return PR_EXIT_USAGE;
+    return PR_E_ARG;
 }
 
 int main(int argc, char **argv)

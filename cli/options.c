@@ -40,7 +40,7 @@ static int read_format(struct pr_args *a, const char *opt, const char *val)
         names[k] = pr_format_names[a->cmd->formats[k]];
     int k;
     if (pr_cli_choice(a->cmd->name, opt, val, names, a->cmd->nformats, &k))
-        return PR_EXIT_USAGE;
+        return PR_E_ARG;
     a->format = a->cmd->formats[k];
     return 0;
 }
@@ -104,12 +104,12 @@ static int add_slot(struct pr_args *a, int argc)
     struct pr_bindings *s = realloc(a->shapes, ((size_t)a->nshapes + 1) * sizeof *s);
     if (!s) {
         fprintf(stderr, "priori: out of memory\n");
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     a->shapes = s;
     if (pr_bindings_init(&a->shapes[a->nshapes], argc) < 0) {
         fprintf(stderr, "priori: out of memory\n");
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     a->nshapes++;
     return 0;
@@ -124,7 +124,7 @@ int pr_args_parse(struct pr_args *a, const struct pr_cmd_spec *cmd, int argc, ch
     a->ranges = calloc((size_t)argc + 1, sizeof *a->ranges);
     if (!a->pos || !a->ranges) {
         fprintf(stderr, "priori: out of memory\n");
-        return PR_EXIT_INTERNAL;
+        return PR_E_INTERNAL;
     }
     int rc = add_slot(a, argc);
     for (int i = 0; i < argc && !rc; i++) {

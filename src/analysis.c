@@ -108,7 +108,7 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
     const struct pr_graph *g = &a->model->graph;
     struct steps st;
     if (steps_of(a, &st) < 0)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     bool ovf = false;
     struct pr_live live;
     struct rows rows = {a, &st};
@@ -117,7 +117,7 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
     a->totals.peak_layer = live.peak_step < 0 ? -1 : st.pos[live.peak_step];
     steps_free(&st);
     if (ovf)
-        return pr_err_set(err, PR_EXIT_MODEL, "activation memory overflows 64 bits; check the input shapes");
+        return pr_err_set(err, PR_E_MODEL, "activation memory overflows 64 bits; check the input shapes");
     return 0;
 }
 
@@ -127,10 +127,10 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
     int cap = 64;   /* distinct operator types: grown as found */
     a->by_op = calloc((size_t)cap, sizeof *a->by_op);
     if (!a->by_op)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     struct pr_names index;
     if (pr_names_init(&index, 64) < 0)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int rc = 0;
     for (int p = 0; p < a->nlayers && rc == 0; p++) {
         const struct pr_layer *L = &a->layers[p];
@@ -145,7 +145,7 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
         if (i < 0 && a->nby_op == cap) {
             struct pr_op_total *more = realloc(a->by_op, (size_t)cap * 2 * sizeof *more);
             if (!more) {
-                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
                 break;
             }
             memset(more + cap, 0, (size_t)cap * sizeof *more);
@@ -157,7 +157,7 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
             a->by_op[i].domain = n->domain;
             a->by_op[i].op_type = n->op_type;
             if (pr_names_put(&index, n->op_type, i) < 0)
-                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
         }
         struct pr_op_total *t = &a->by_op[i];
         bool ovf = false;
@@ -168,7 +168,7 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
             t->flops = pr_u64_add(t->flops, pr_u64_mul(L->flops, L->multiplier, &ovf), &ovf);
         }
         if (ovf)
-            rc = pr_err_set(err, PR_EXIT_MODEL, "per-operator totals overflow 64 bits");
+            rc = pr_err_set(err, PR_E_MODEL, "per-operator totals overflow 64 bits");
     }
     pr_names_free(&index);
     return rc;
@@ -208,7 +208,7 @@ static int unsupported(struct pr_analysis *a, struct pr_err *err)
     struct pr_names index;
     if (!group || pr_names_init(&index, 16) < 0) {
         free(group);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
     int rc = 0;
     for (int p = 0; p < a->nlayers && rc == 0; p++) {
@@ -225,14 +225,14 @@ static int unsupported(struct pr_analysis *a, struct pr_err *err)
         }
         if (i < 0) {
             if (!a->unsupported && !(a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported))) {
-                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
                 break;
             }
             i = a->nunsupported++;
             a->unsupported[i].domain = n->domain;
             a->unsupported[i].op_type = n->op_type;
             if (pr_names_put(&index, n->op_type, i) < 0)
-                rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
         }
         a->unsupported[i].count++;
         group[p] = i;
@@ -241,7 +241,7 @@ static int unsupported(struct pr_analysis *a, struct pr_err *err)
         struct pr_unsupported *u = &a->unsupported[i];
         u->layers = malloc((size_t)u->count * sizeof *u->layers);
         if (!u->layers)
-            rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
         u->count = 0;
     }
     for (int p = 0; p < a->nlayers && rc == 0; p++)
@@ -281,7 +281,7 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
         T->bytes_written = pr_u64_add(T->bytes_written, L->bytes_written, &ovf);
     }
     if (ovf)
-        return pr_err_set(err, PR_EXIT_MODEL, "model totals overflow 64 bits; check the input shapes");
+        return pr_err_set(err, PR_E_MODEL, "model totals overflow 64 bits; check the input shapes");
     if (peak_memory(a, err) < 0 || by_op_type(a, err) < 0 || unsupported(a, err) < 0)
         return -1;
     qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
@@ -292,7 +292,7 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     a->top = malloc((cap + 1) * sizeof *a->top);
     if (!heap || !a->top) {
         free(heap);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
     size_t n = 0;
     for (int p = 0; p < a->nlayers && cap; p++) {

@@ -51,12 +51,12 @@ void priori_free(void *p)
 priori_status pr_api_status(const struct pr_err *err)
 {
     switch (err->code) {
-    case PR_EXIT_OK: return PRIORI_OK;
-    case PR_EXIT_USAGE: return PRIORI_E_ARG;
-    case PR_EXIT_MODEL: return PRIORI_E_MODEL;
-    case PR_EXIT_IO: return PRIORI_E_IO;
-    case PR_EXIT_INTERNAL: return strstr(err->msg, "out of memory") ? PRIORI_E_NOMEM : PRIORI_E_INTERNAL;
-    case PR_EXIT_GATE: break;
+    case PR_OK: return PRIORI_OK;
+    case PR_E_ARG: return PRIORI_E_ARG;
+    case PR_E_MODEL: return PRIORI_E_MODEL;
+    case PR_E_IO: return PRIORI_E_IO;
+    case PR_E_INTERNAL: return strstr(err->msg, "out of memory") ? PRIORI_E_NOMEM : PRIORI_E_INTERNAL;
+    case PR_E_GATE: break;
     }
     return PRIORI_E_INTERNAL;
 }
@@ -120,7 +120,7 @@ priori_status pr_api_hw(struct pr_hw *h, const struct priori_options *o, priori_
     enum pr_hw_failure why;
     if (pr_hw_load(h, &o->energy, &why, &err) < 0)
         return pr_api_fail(e, &err, why == PR_HW_REGION ? PRIORI_E_ARG
-                                    : err.code == PR_EXIT_INTERNAL ? PRIORI_OK : PRIORI_E_DB);
+                                    : err.code == PR_E_INTERNAL ? PRIORI_OK : PRIORI_E_DB);
     return PRIORI_OK;
 }
 

@@ -45,7 +45,7 @@ static priori_status open_db(struct pr_db *db, const char *db_dir, priori_error 
     char buf[PR_DB_DIR_MAX];
     struct pr_err e = {0};
     if (pr_db_load(db, db_dir ? db_dir : pr_db_default_dir(buf, sizeof buf), &e) < 0)
-        return pr_api_fail(err, &e, e.code == PR_EXIT_INTERNAL ? PRIORI_OK : PRIORI_E_DB);
+        return pr_api_fail(err, &e, e.code == PR_E_INTERNAL ? PRIORI_OK : PRIORI_E_DB);
     return PRIORI_OK;
 }
 

@@ -85,7 +85,7 @@ static char *follow(const char *path, struct pr_err *err)
         char target[PATH_MAX];
         ssize_t n = readlink(cur, target, sizeof target - 1);
         if (n < 0) {
-            pr_err_set(err, PR_EXIT_IO, "%s: cannot read the symlink: %s", path, strerror(errno));
+            pr_err_set(err, PR_E_IO, "%s: cannot read the symlink: %s", path, strerror(errno));
             free(cur);
             return NULL;
         }
@@ -106,10 +106,10 @@ static char *follow(const char *path, struct pr_err *err)
         cur = next;
     }
     if (cur) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: more than %d symlinks to follow", path, MAX_HOPS);
+        pr_err_set(err, PR_E_ARG, "%s: more than %d symlinks to follow", path, MAX_HOPS);
         free(cur);
     } else {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
     return NULL;
 }
@@ -124,7 +124,7 @@ static int render_to(int fd, const char *path, int (*render)(const void *, FILE 
     if (!f) {
         int e = errno;
         close(fd);
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s", path, strerror(e));
+        return pr_err_set(err, PR_E_IO, "%s: cannot write: %s", path, strerror(e));
     }
     errno = 0;
     bool bad = render(ctx, f) < 0;
@@ -136,7 +136,7 @@ static int render_to(int fd, const char *path, int (*render)(const void *, FILE 
     if (bad && e == EPIPE && !sync)
         return 0;   /* the reader of a pipe went away: stop quietly (docs/usage.md, "Exit codes") */
     if (bad)
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
+        return pr_err_set(err, PR_E_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
     return 0;
 }
 
@@ -158,7 +158,7 @@ static int replace(const char *target, const struct stat *old, const char *shown
     size_t dl = slash ? (size_t)(slash - target) + 1 : 0;
     char tmp[PATH_MAX];
     if (dl + 16 > sizeof tmp)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: the folder's path is too long", shown);
+        return pr_err_set(err, PR_E_ARG, "%s: the folder's path is too long", shown);
     memcpy(tmp, target, dl);
     memcpy(tmp + dl, ".priori-XXXXXX", 15);
     sigset_t block, prev;
@@ -172,7 +172,7 @@ static int replace(const char *target, const struct stat *old, const char *shown
         arm(tmp);
     sigprocmask(SIG_SETMASK, &prev, NULL);
     if (fd < 0)
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot create a file in its folder: %s", shown, strerror(e));
+        return pr_err_set(err, PR_E_IO, "%s: cannot create a file in its folder: %s", shown, strerror(e));
     if (old) {   /* keep mode, owner and group; set-id bits only when the owner could be kept */
         mode_t mode = old->st_mode & 07777;
         if (fchown(fd, old->st_uid, old->st_gid) < 0)
@@ -185,13 +185,13 @@ static int replace(const char *target, const struct stat *old, const char *shown
     }
     int rc;
     if (pr_test_point() < 0) {
-        rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot write: %s", shown, strerror(errno));
+        rc = pr_err_set(err, PR_E_IO, "%s: cannot write: %s", shown, strerror(errno));
         close(fd);
     } else {
         rc = render_to(fd, shown, render, ctx, true, err);   /* closes fd */
     }
     if (rc == 0 && rename(tmp, target) < 0)
-        rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot replace: %s", shown, strerror(errno));
+        rc = pr_err_set(err, PR_E_IO, "%s: cannot replace: %s", shown, strerror(errno));
     if (rc < 0)
         unlink(tmp);
     disarm();
@@ -205,7 +205,7 @@ int pr_atomic_write(const char *path, int (*render)(const void *ctx, FILE *f), c
     if (own >= 0) {
         int fd = fcntl(own, F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
-            return pr_err_set(err, PR_EXIT_IO, "%s: descriptor %d is not open: %s", path, own, strerror(errno));
+            return pr_err_set(err, PR_E_IO, "%s: descriptor %d is not open: %s", path, own, strerror(errno));
         return write_through(fd, path, render, ctx, err);
     }
     char *target = follow(path, err);
@@ -215,19 +215,19 @@ int pr_atomic_write(const char *path, int (*render)(const void *ctx, FILE *f), c
     int rc;
     if (stat(target, &st) < 0) {
         rc = errno == ENOENT ? replace(target, NULL, path, render, ctx, err)
-                             : pr_err_set(err, PR_EXIT_IO, "%s: %s", path, strerror(errno));
+                             : pr_err_set(err, PR_E_IO, "%s: %s", path, strerror(errno));
     } else if (S_ISREG(st.st_mode)) {
         rc = replace(target, &st, path, render, ctx, err);
     } else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
         int fd = open(target, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0 && errno == ENXIO && S_ISFIFO(st.st_mode))
-            rc = pr_err_set(err, PR_EXIT_IO, "%s: is a FIFO with no reader; priori does not wait for one", path);
+            rc = pr_err_set(err, PR_E_IO, "%s: is a FIFO with no reader; priori does not wait for one", path);
         else if (fd < 0)
-            rc = pr_err_set(err, PR_EXIT_IO, "%s: cannot open for writing: %s", path, strerror(errno));
+            rc = pr_err_set(err, PR_E_IO, "%s: cannot open for writing: %s", path, strerror(errno));
         else
             rc = write_through(fd, path, render, ctx, err);
     } else {
-        rc = pr_err_set(err, PR_EXIT_USAGE, "%s: is %s; priori writes to regular files (replaced whole), "
+        rc = pr_err_set(err, PR_E_ARG, "%s: is %s; priori writes to regular files (replaced whole), "
                         "character devices and FIFOs (written through)", path, pr_file_kind(&st));
     }
     free(target);
@@ -241,7 +241,7 @@ int pr_output_distinct(const char *out, const char *const *inputs, int n, struct
         return 0;
     for (int i = 0; i < n; i++)
         if (inputs[i] && stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-            return pr_err_set(err, PR_EXIT_USAGE, "-o %s is the same file as the input %s; writing it would "
+            return pr_err_set(err, PR_E_ARG, "-o %s is the same file as the input %s; writing it would "
                               "destroy the input: choose another output file", out, inputs[i]);
     return 0;
 }

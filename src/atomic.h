@@ -17,7 +17,7 @@
  *   - a character device or a FIFO: written through (opened for writing,
  *     never replaced, never created); a FIFO without a reader is refused
  *     rather than waited for;
- *   - a socket, a directory, a block device: refused (PR_EXIT_USAGE).
+ *   - a socket, a directory, a block device: refused (PR_E_ARG).
  */
 #ifndef PR_ATOMIC_H
 #define PR_ATOMIC_H
@@ -27,14 +27,14 @@
 #include "err.h"
 
 /* render(ctx, f) writes the content and returns 0 or -1. Returns 0, or -1
- * with err set (PR_EXIT_IO naming path and the reason, PR_EXIT_USAGE for a
- * target priori refuses, PR_EXIT_INTERNAL). */
+ * with err set (PR_E_IO naming path and the reason, PR_E_ARG for a
+ * target priori refuses, PR_E_INTERNAL). */
 int pr_atomic_write(const char *path, int (*render)(const void *ctx, FILE *f), const void *ctx,
                     struct pr_err *err);
 
 /* 0 when out does not exist or is not the same file (device and inode,
  * symlinks followed) as any of the n inputs; else -1 with err
- * (PR_EXIT_USAGE) naming both. NULL inputs are skipped. */
+ * (PR_E_ARG) naming both. NULL inputs are skipped. */
 int pr_output_distinct(const char *out, const char *const *inputs, int n, struct pr_err *err);
 
 #endif

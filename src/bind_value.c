@@ -89,7 +89,7 @@ int pr_value_check(const char *name, const struct pr_tensor *t, int dtype, const
     for (int k = 0; fits && decl->rank >= 0 && k < decl->rank; k++)
         fits = decl->dim[k] < 0 || t->shape.dim[k] < 0 || decl->dim[k] == t->shape.dim[k];
     if (!fits)
-        return pr_err_set(err, PR_EXIT_USAGE, "value of input '%s': its shape %s does not fit the declared %s", name,
+        return pr_err_set(err, PR_E_ARG, "value of input '%s': its shape %s does not fit the declared %s", name,
                           pr_shape_str(&t->shape, a, sizeof a), pr_shape_str(decl, b, sizeof b));
     return 0;
 }
@@ -99,32 +99,32 @@ int pr_value_parse(const char *name, const char *text, int dtype, const struct p
 {
     double lo, hi;
     if (dtype != PR_DT_BOOL && !int_range(dtype, &lo, &hi) && !pr_dtype_is_float(dtype))
-        return pr_err_set(err, PR_EXIT_USAGE, "--value %s: the input is %s; --value binds integer, bool and float inputs",
+        return pr_err_set(err, PR_E_ARG, "--value %s: the input is %s; --value binds integer, bool and float inputs",
                           name, dtype ? pr_dtype_name(dtype) : "of no declared element type");
     if (decl->rank > 1)
-        return pr_err_set(err, PR_EXIT_USAGE, "--value %s: the input has rank %d; --value binds inputs of rank 0 or 1",
+        return pr_err_set(err, PR_E_ARG, "--value %s: the input has rank %d; --value binds inputs of rank 0 or 1",
                           name, decl->rank);
     int64_t n = *text ? 1 : 0;
     for (const char *p = text; *p; p++)
         n += *p == ',';
     if (n == 0 || n > PR_CONST_MAX)
-        return pr_err_set(err, PR_EXIT_USAGE, "--value %s=%s: expected 1 to %d comma-separated values", name, text,
+        return pr_err_set(err, PR_E_ARG, "--value %s=%s: expected 1 to %d comma-separated values", name, text,
                           PR_CONST_MAX);
     if (decl->rank == 0 && n != 1)
-        return pr_err_set(err, PR_EXIT_USAGE, "--value %s: the input is a scalar but %lld values are given", name,
+        return pr_err_set(err, PR_E_ARG, "--value %s: the input is a scalar but %lld values are given", name,
                           (long long)n);
     if (decl->rank == 1 && decl->dim[0] >= 0 && decl->dim[0] != n)
-        return pr_err_set(err, PR_EXIT_USAGE, "--value %s: the input has %lld elements but %lld values are given",
+        return pr_err_set(err, PR_E_ARG, "--value %s: the input has %lld elements but %lld values are given",
                           name, (long long)decl->dim[0], (long long)n);
     struct pr_const *cv = pr_arena_calloc(arena, 1, sizeof *cv);
     int64_t *iv = pr_arena_calloc(arena, (size_t)n, sizeof *iv);
     double *fv = pr_arena_calloc(arena, (size_t)n, sizeof *fv);
     if (!cv || !iv || !fv)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     const char *p = text;
     for (int64_t k = 0; k < n; k++)
         if (parse_one(&p, dtype, &iv[k], &fv[k]) < 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "--value %s=%s: value %lld is not %s", name, text, (long long)k + 1,
+            return pr_err_set(err, PR_E_ARG, "--value %s=%s: value %lld is not %s", name, text, (long long)k + 1,
                               dtype == PR_DT_BOOL ? "a bool (0, 1, true, false)"
                               : pr_dtype_is_float(dtype) ? "a finite number"
                                                          : "an integer within the input's type");

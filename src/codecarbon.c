@@ -36,7 +36,7 @@ struct csv {
 
 static int csv_bad(struct csv *c, int line, const char *what)
 {
-    return pr_err_set(c->err, PR_EXIT_USAGE, "%s: line %d: %s; expected a CodeCarbon emissions.csv (RFC 4180 CSV)",
+    return pr_err_set(c->err, PR_E_ARG, "%s: line %d: %s; expected a CodeCarbon emissions.csv (RFC 4180 CSV)",
                       c->file, line, what);
 }
 
@@ -49,7 +49,7 @@ static int put(struct csv *c, char ch, size_t field_start, int line)
     if (c->used == c->cap) {
         char *nb = realloc(c->buf, 2 * c->cap);
         if (!nb)
-            return pr_err_set(c->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(c->err, PR_E_INTERNAL, "out of memory");
         c->buf = nb;
         c->cap *= 2;
     }
@@ -132,13 +132,13 @@ int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *
     c.cap = 4096;
     c.buf = malloc(c.cap);
     if (!c.buf)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int rc = -1, ie = -1, id = -1, nh = 0, r;
     char last[2][64];
     int last_line = 0;
     if ((r = next_record(&c)) <= 0) {
         if (r == 0)
-            pr_err_set(err, PR_EXIT_USAGE, "%s: empty; expected a CodeCarbon emissions.csv", path);
+            pr_err_set(err, PR_E_ARG, "%s: empty; expected a CodeCarbon emissions.csv", path);
         goto out;
     }
     nh = c.nfields;
@@ -153,7 +153,7 @@ int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *
             *col = i;
     }
     if (ie < 0 || id < 0) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: no %s column; expected a CodeCarbon emissions.csv", path,
+        pr_err_set(err, PR_E_ARG, "%s: no %s column; expected a CodeCarbon emissions.csv", path,
                    ie < 0 ? "energy_consumed" : "duration");
         goto out;
     }
@@ -178,7 +178,7 @@ int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *
         last_line = line;
     }
     if (!last_line) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: no data row after the header", path);
+        pr_err_set(err, PR_E_ARG, "%s: no data row after the header", path);
         goto out;
     }
     static const char *const names[2] = {"energy_consumed", "duration"};
@@ -189,7 +189,7 @@ int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *
         errno = 0;
         v[k] = strtod(last[k], &end);
         if (!*last[k] || errno || *end || !isfinite(v[k]) || v[k] < lo[k] || v[k] > hi[k] || (k == 0 && v[k] == 0)) {
-            pr_err_set(err, PR_EXIT_USAGE, "%s: line %d (the last row): %s is not a number in %s%g, %g] %s", path,
+            pr_err_set(err, PR_E_ARG, "%s: line %d (the last row): %s is not a number in %s%g, %g] %s", path,
                        last_line, names[k], k == 0 ? "(" : "[", lo[k], hi[k], k == 0 ? "kWh" : "s");
             goto out;
         }
@@ -205,7 +205,7 @@ out:
 int pr_codecarbon_read(const char *path, double *kwh, double *duration_s, struct pr_err *err)
 {
     size_t len;
-    char *text = pr_rfile_read(path, MAX_CSV, &len, PR_EXIT_USAGE, err);
+    char *text = pr_rfile_read(path, MAX_CSV, &len, PR_E_ARG, err);
     if (!text)
         return -1;
     int rc = pr_codecarbon_parse(text, len, path, kwh, duration_s, err);

@@ -98,12 +98,12 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     w->jr.file = pathbuf;
     w->jr.path[0] = 0;
     struct pr_err ferr = {0};
-    char *buf = w->text[k] ? strdup(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_EXIT_USAGE, &ferr);
+    char *buf = w->text[k] ? strdup(w->text[k]) : pr_json_read(pathbuf, MAX_FILE, PR_E_ARG, &ferr);
     if (!buf) {
         if (w->text[k])
-            pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
-        else if (ferr.code == PR_EXIT_IO && !strstr(ferr.msg, "cannot read"))
-            pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s; give the database folder with --db DIR", ferr.msg);
+            pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
+        else if (ferr.code == PR_E_IO && !strstr(ferr.msg, "cannot read"))
+            pr_err_set(w->jr.err, PR_E_ARG, "%s; give the database folder with --db DIR", ferr.msg);
         else
             *w->jr.err = ferr;
         return NULL;
@@ -111,7 +111,7 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     size_t at;
     cJSON *root = pr_json_parse_at(buf, &at);
     if (!root)
-        pr_err_set(w->jr.err, PR_EXIT_USAGE, "%s: not valid JSON near byte %zu", pathbuf, at);
+        pr_err_set(w->jr.err, PR_E_ARG, "%s: not valid JSON near byte %zu", pathbuf, at);
     free(buf);
     if (!root)
         return NULL;
@@ -299,11 +299,11 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
         goto out;
     db->profiles = calloc((size_t)n + 1, sizeof *db->profiles);
     if (!db->profiles) {
-        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
     if (pr_names_init(&db->profile_index, (size_t)n) < 0) {
-        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
@@ -316,7 +316,7 @@ static int load_profiles(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "id", "an id used once (it repeats an earlier profile)");
             else
-                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
             goto out;
         }
     }
@@ -366,7 +366,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
         free(m->graph);
         m->graph = strdup(m->name);
         if (!m->graph)
-            return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
     }
     if (m->float_bytes <= 0)
         m->float_bytes = 4;
@@ -377,7 +377,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
         return bad(w, "kernels", "an array of [class, count, macs, flops, bytes]");
     m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
     if (!m->kernels)
-        return pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, k) {
         double v[5];
@@ -414,7 +414,7 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
     db->models = calloc((size_t)nm + 1, sizeof *db->models);
     db->records = calloc((size_t)nr + 1, sizeof *db->records);
     if (!db->models || !db->records || pr_names_init(&db->model_index, (size_t)nm) < 0) {
-        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
@@ -434,7 +434,7 @@ static int load_records(struct pr_db *db, struct walk *w, const char *dir)
             if (put > 0)
                 bad(w, "name", "a model name used once");
             else
-                pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+                pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
             goto out;
         }
     }
@@ -497,7 +497,7 @@ static int load_carbon(struct pr_db *db, struct walk *w, const char *dir)
         goto out;
     db->carbon = calloc((size_t)n + 1, sizeof *db->carbon);
     if (!db->carbon) {
-        pr_err_set(w->jr.err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
     const cJSON *it;
@@ -524,7 +524,7 @@ out:
 static int load_texts(struct pr_db *db, const char *dir, const char *const texts[3], struct pr_err *err)
 {
     memset(db, 0, sizeof *db);
-    struct walk w = {.jr = {.code = PR_EXIT_USAGE,
+    struct walk w = {.jr = {.code = PR_E_ARG,
                             .err = err,
                             .hint = texts && (texts[0] || texts[1])
                                         ? "refused by the database's own rules, nothing was written"
@@ -533,7 +533,7 @@ static int load_texts(struct pr_db *db, const char *dir, const char *const texts
         w.text[k] = texts[k];
     db->dir = strdup(dir);
     if (!db->dir)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     if (load_profiles(db, &w, dir) < 0 || load_records(db, &w, dir) < 0 || load_carbon(db, &w, dir) < 0) {
         pr_db_free(db);
         return -1;
@@ -926,7 +926,7 @@ int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err)
     char *r = which & PR_DB_RECORDS ? records_text(db) : NULL;
     int rc = -1;
     if ((which & PR_DB_PROFILES && !p) || (which & PR_DB_RECORDS && !r)) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
     texts[F_PROFILES] = p;

@@ -8,7 +8,7 @@
  *
  * The schema is written down in db/README.md. pr_db_load() validates every
  * field: a bad file is refused with "FILE: JSON.PATH: expected ..." and the
- * exit code PR_EXIT_USAGE (a database is configuration the user chose with
+ * exit code PR_E_ARG (a database is configuration the user chose with
  * --db, not a model). Writers lock the folder, validate what they write
  * with the same rules and commit several files as one update (dbtxn.h):
  * a failed or interrupted write leaves the old or the new database.
@@ -184,9 +184,9 @@ enum { PR_DB_DIR_MAX = 4096 };
 const char *pr_db_default_dir(char *buf, size_t size);
 
 /* Loads and validates DIR's three files, holding the database's lock
- * shared (dbtxn.h) while it reads. 0, or -1 with err (PR_EXIT_USAGE for a
- * malformed or missing file, PR_EXIT_INTERNAL for out of memory,
- * PR_EXIT_IO when the lock or an interrupted update fails). db->recovered
+ * shared (dbtxn.h) while it reads. 0, or -1 with err (PR_E_ARG for a
+ * malformed or missing file, PR_E_INTERNAL for out of memory,
+ * PR_E_IO when the lock or an interrupted update fails). db->recovered
  * (dbtxn.h) is set even when it fails. */
 int pr_db_load(struct pr_db *db, const char *dir, struct pr_err *err);
 /* The same for a caller that holds the lock (a writer: pr_db_lock(...,
@@ -196,7 +196,7 @@ void pr_db_free(struct pr_db *db);
 
 /* Rewrites profiles.json and/or records.json from db as one update: the
  * new texts are first loaded back with the loader's rules (a refused
- * value: -1 with PR_EXIT_USAGE, nothing written), then committed
+ * value: -1 with PR_E_ARG, nothing written), then committed
  * (dbtxn.h). The caller holds the exclusive lock. 0 / -1 with err. */
 enum { PR_DB_PROFILES = 1, PR_DB_RECORDS = 2 };
 int pr_db_save(const struct pr_db *db, unsigned which, struct pr_err *err);
@@ -232,7 +232,7 @@ struct cJSON *pr_db_model_json(const struct pr_db_model *m);
 
 /* CodeCarbon emissions.csv: energy_consumed (kWh) and duration (s) of its
  * last data row, read as RFC 4180 CSV (codecarbon.c). 0, or -1 with err
- * (PR_EXIT_USAGE bad file, PR_EXIT_IO). _parse: the same on text in memory. */
+ * (PR_E_ARG bad file, PR_E_IO). _parse: the same on text in memory. */
 int pr_codecarbon_read(const char *path, double *kwh, double *duration_s, struct pr_err *err);
 int pr_codecarbon_parse(const char *text, size_t len, const char *path, double *kwh, double *duration_s,
                         struct pr_err *err);

@@ -81,14 +81,14 @@ static int recover(const char *dir, const char **recovered, struct pr_err *err)
     bool todo[NFILES] = {false};
     if (committed) {
         size_t len;
-        char *text = pr_rfile_read(mark, 4096, &len, PR_EXIT_IO, err);
+        char *text = pr_rfile_read(mark, 4096, &len, PR_E_IO, err);
         if (!text)
             return -1;
         for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
             int k = known(line);
             if (k < 0) {
                 free(text);
-                return pr_err_set(err, PR_EXIT_IO, "%s: not a priori commit marker (names '%.40s'); remove it "
+                return pr_err_set(err, PR_E_IO, "%s: not a priori commit marker (names '%.40s'); remove it "
                                   "by hand", mark, line);
             }
             todo[k] = true;
@@ -101,14 +101,14 @@ static int recover(const char *dir, const char **recovered, struct pr_err *err)
         if (!exists(from))
             continue;
         if (committed && todo[i] ? rename(from, to) < 0 : unlink(from) < 0)
-            return pr_err_set(err, PR_EXIT_IO, "%s: an update of the database was interrupted and cannot be %s "
+            return pr_err_set(err, PR_E_IO, "%s: an update of the database was interrupted and cannot be %s "
                               "here: %s; run 'priori db check --db %s' as the database's owner", dir,
                               committed ? "finished" : "rolled back", strerror(errno), dir);
     }
     join(from, dir, "", MARK_TMP);
     unlink(from);
     if (sync_dir(dir) < 0 || (committed && (unlink(mark) < 0 || sync_dir(dir) < 0)))
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot finish an interrupted update: %s", dir, strerror(errno));
+        return pr_err_set(err, PR_E_IO, "%s: cannot finish an interrupted update: %s", dir, strerror(errno));
     *recovered = committed ? "completed (it had been committed: the database holds the new entries)"
                            : "rolled back (it had not been committed: the database is as it was before it)";
     return 0;
@@ -132,29 +132,29 @@ int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_
         l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (l->fd < 0) {
         if (exclusive && errno != ENOENT)   /* no folder: the load that follows names it */
-            return pr_err_set(err, PR_EXIT_IO, "%s: cannot create the lock file: %s", path, strerror(errno));
+            return pr_err_set(err, PR_E_IO, "%s: cannot create the lock file: %s", path, strerror(errno));
         /* a read-only folder without a lock file: nobody can update it through priori */
         if (pending(dir))
-            return pr_err_set(err, PR_EXIT_IO, "%s: an update of the database was interrupted and cannot be "
+            return pr_err_set(err, PR_E_IO, "%s: an update of the database was interrupted and cannot be "
                               "finished here (read-only); run 'priori db check --db %s' as its owner", dir, dir);
         return 0;
     }
     struct stat st;
     if (fstat(l->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         pr_db_unlock(l);
-        return pr_err_set(err, PR_EXIT_IO, "%s: the lock file is not a regular file; remove it", path);
+        return pr_err_set(err, PR_E_IO, "%s: the lock file is not a regular file; remove it", path);
     }
     for (;;) {
         if (lock_op(l->fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
             int e = errno;
             pr_db_unlock(l);
-            return pr_err_set(err, PR_EXIT_IO, "%s: cannot lock: %s", path, strerror(e));
+            return pr_err_set(err, PR_E_IO, "%s: cannot lock: %s", path, strerror(e));
         }
         if (!pending(dir))
             return 0;
         if ((!exclusive && lock_op(l->fd, LOCK_EX) < 0) || (pending(dir) && recover(dir, &l->recovered, err) < 0)) {
             if (!err->msg[0])
-                pr_err_set(err, PR_EXIT_IO, "%s: cannot lock: %s", path, strerror(errno));
+                pr_err_set(err, PR_E_IO, "%s: cannot lock: %s", path, strerror(errno));
             pr_db_unlock(l);
             return -1;
         }
@@ -212,7 +212,7 @@ int pr_db_commit(const char *dir, const char *const *names, const char *const *t
     int i;
     for (i = 0; i < n; i++) {
         if (known(names[i]) < 0)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "database update of an unknown file '%s'", names[i]);
+            return pr_err_set(err, PR_E_INTERNAL, "database update of an unknown file '%s'", names[i]);
         join(stage, dir, STAGE, names[i]);
         join(final, dir, "", names[i]);
         if (write_file(stage, texts[i], final) < 0)
@@ -230,11 +230,11 @@ int pr_db_commit(const char *dir, const char *const *names, const char *const *t
         join(stage, dir, STAGE, names[i]);
         join(final, dir, "", names[i]);
         if (sync_dir(dir) < 0 || pr_test_point() < 0 || rename(stage, final) < 0)
-            return pr_err_set(err, PR_EXIT_IO, "%s: cannot finish the update of %s: %s (it is committed: the next "
+            return pr_err_set(err, PR_E_IO, "%s: cannot finish the update of %s: %s (it is committed: the next "
                               "command that opens the database completes it)", dir, names[i], strerror(errno));
     }
     if (sync_dir(dir) < 0 || pr_test_point() < 0 || unlink(mark) < 0 || sync_dir(dir) < 0)
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot finish the update: %s (it is committed: the next command "
+        return pr_err_set(err, PR_E_IO, "%s: cannot finish the update: %s (it is committed: the next command "
                           "that opens the database completes it)", dir, strerror(errno));
     return 0;
 rollback:;
@@ -245,6 +245,6 @@ rollback:;
     }
     join(tmp, dir, "", MARK_TMP);
     unlink(tmp);
-    return pr_err_set(err, PR_EXIT_IO, "%s: cannot %s the update of %s: %s (the database is unchanged)", dir, step,
+    return pr_err_set(err, PR_E_IO, "%s: cannot %s the update of %s: %s (the database is unchanged)", dir, step,
                       i < n ? names[i] : "the database", strerror(e ? e : EIO));
 }

@@ -36,12 +36,12 @@ struct pr_db_lock {
 
 /* Locks dir shared (readers) or exclusive (writers), after finishing or
  * rolling back an interrupted update (l->recovered says so, set also when
- * the lock then fails). 0, or -1 with err (PR_EXIT_IO). */
+ * the lock then fails). 0, or -1 with err (PR_E_IO). */
 int pr_db_lock(struct pr_db_lock *l, const char *dir, bool exclusive, struct pr_err *err);
 void pr_db_unlock(struct pr_db_lock *l);
 
 /* Replaces the n files names[i] of dir by texts[i] as one update (above);
- * the caller holds the exclusive lock. 0, or -1 with err (PR_EXIT_IO;
+ * the caller holds the exclusive lock. 0, or -1 with err (PR_E_IO;
  * the message says whether the database is unchanged or the update is
  * committed and will be finished by the next command). */
 int pr_db_commit(const char *dir, const char *const *names, const char *const *texts, int n, struct pr_err *err);

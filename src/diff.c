@@ -295,7 +295,7 @@ int pr_diff_layers(const struct pr_analysis *old, const struct pr_analysis *new_
     rc = 0;
     goto out;
 oom:
-    pr_err_set(err, PR_EXIT_INTERNAL, "out of memory matching %d and %d layers", no, nn);
+    pr_err_set(err, PR_E_INTERNAL, "out of memory matching %d and %d layers", no, nn);
     pr_diff_free(d);
 out:
     for (int i = 0; i < k.ntext; i++)

@@ -166,16 +166,16 @@ int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const s
         e->nlayers = a->nlayers;
         e->layers = calloc((size_t)a->nlayers + 1, sizeof *e->layers);
         if (!e->layers || roof_estimate(a, p, o, e) < 0)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory");
         goto totals;
     }
     if (o->train)
-        return pr_err_set(err, PR_EXIT_USAGE, "--train: hardware profile '%s' has no roofline model; choose a "
+        return pr_err_set(err, PR_E_ARG, "--train: hardware profile '%s' has no roofline model; choose a "
                           "training profile (scenario train) with 'priori hw list'", p->id);
     bool linear = p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR;
     bool roofline = !linear && p->spec.tdp_w > 0 && (p->spec.peak_ops > 0 || p->spec.mem_bw > 0);
     if (!linear && !roofline)
-        return pr_err_set(err, PR_EXIT_USAGE,
+        return pr_err_set(err, PR_E_ARG,
                           "hardware profile '%s' has neither fitted coefficients nor spec values (TDP and peak "
                           "ops/s or bandwidth); run 'priori calibrate' or choose another with 'priori hw list'",
                           p->id);
@@ -186,7 +186,7 @@ int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const s
     e->carbon_source = o->carbon_source;
     e->layers = calloc((size_t)a->nlayers + 1, sizeof *e->layers);
     if (!e->layers)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     e->nlayers = a->nlayers;
     for (int i = 0; i < a->nlayers; i++) {
         const struct pr_layer *L = &a->layers[i];

@@ -92,7 +92,7 @@ struct pr_estimate {
 double pr_co2e_g(double energy_j, double pue, double g_per_kwh);
 
 /* Fills e. -1 with err when the profile cannot estimate (no coefficients
- * and no spec values: PR_EXIT_USAGE) or out of memory. */
+ * and no spec values: PR_E_ARG) or out of memory. */
 int pr_estimate(const struct pr_analysis *a, const struct pr_profile *p, const struct pr_energy_opts *o,
                 struct pr_estimate *e, struct pr_err *err);
 void pr_estimate_free(struct pr_estimate *e);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pr_err_vset(struct pr_err *err, enum pr_exit code, const char *fmt, va_list ap)
+int pr_err_vset(struct pr_err *err, enum pr_status code, const char *fmt, va_list ap)
 {
     if (err) {
         err->code = code;
@@ -22,7 +22,7 @@ int pr_err_vset(struct pr_err *err, enum pr_exit code, const char *fmt, va_list 
     return -1;
 }
 
-int pr_err_set(struct pr_err *err, enum pr_exit code, const char *fmt, ...)
+int pr_err_set(struct pr_err *err, enum pr_status code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

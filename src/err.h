@@ -18,26 +18,26 @@
 
 /* What kind of failure a function met (the exit codes of the priori
  * command are cli/'s: pr_exit_code, docs/usage.md). */
-enum pr_exit {
-    PR_EXIT_OK = 0,
-    PR_EXIT_GATE = 1,     /* a budget or baseline was breached (gate commands) */
-    PR_EXIT_USAGE = 2,      /* a bad argument, option value or configuration file */
-    PR_EXIT_MODEL = 3,    /* the model is invalid or cannot be analysed */
-    PR_EXIT_IO = 4,       /* a file could not be read or written */
-    PR_EXIT_INTERNAL = 5  /* out of memory or a bug */
+enum pr_status {
+    PR_OK = 0,
+    PR_E_GATE = 1,     /* a budget or baseline was breached (gate commands) */
+    PR_E_ARG = 2,      /* a bad argument, option value or configuration file */
+    PR_E_MODEL = 3,    /* the model is invalid or cannot be analysed */
+    PR_E_IO = 4,       /* a file could not be read or written */
+    PR_E_INTERNAL = 5  /* out of memory or a bug */
 };
 
 enum { PR_ERR_MSG = 1024 };
 
 struct pr_err {
-    enum pr_exit code;
+    enum pr_status code;
     char msg[PR_ERR_MSG];
 };
 
 /* Set err (if not NULL) to code and the formatted message; returns -1. */
-int pr_err_set(struct pr_err *err, enum pr_exit code, const char *fmt, ...)
+int pr_err_set(struct pr_err *err, enum pr_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pr_err_vset(struct pr_err *err, enum pr_exit code, const char *fmt, va_list ap)
+int pr_err_vset(struct pr_err *err, enum pr_status code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 /* Prepend "prefix: " to an existing message (adds outer context). */
 void pr_err_prefix(struct pr_err *err, const char *fmt, ...)

@@ -154,12 +154,12 @@ static int read_defaults(struct fexp *x, size_t fi)
         return 0;
     x->defaults[fi] = pr_arena_calloc(x->arena, n, sizeof *x->defaults[fi]);
     if (!x->defaults[fi])
-        return pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(x->err, PR_E_INTERNAL, "out of memory");
     for (size_t k = 0; k < n; k++) {
         const uint8_t *p = unknown_bytes(f, F_FUNC_ATTR_PROTO, k, &len);
         Onnx__AttributeProto *a = p ? onnx__attribute_proto__unpack(x->al, len, p) : NULL;
         if (!a || !a->name)
-            return pr_err_set(x->err, PR_EXIT_MODEL,
+            return pr_err_set(x->err, PR_E_MODEL,
                               "model-local function '%s': attribute default %zu (attribute_proto) cannot be decoded",
                               f->name, k);
         x->defaults[fi][x->ndefaults[fi]++] = a;
@@ -175,29 +175,29 @@ static int build_table(struct fexp *x)
     x->defaults = pr_arena_calloc(x->arena, n + 1, sizeof *x->defaults);
     x->ndefaults = pr_arena_calloc(x->arena, n + 1, sizeof *x->ndefaults);
     if (!x->overload || !x->defaults || !x->ndefaults || pr_names_init(&x->table, n) < 0)
-        return pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(x->err, PR_E_INTERNAL, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const Onnx__FunctionProto *f = mp->functions[i];
         if (!f || !f->name || !*f->name)
-            return pr_err_set(x->err, PR_EXIT_MODEL, "model-local function %zu has no name", i);
+            return pr_err_set(x->err, PR_E_MODEL, "model-local function %zu has no name", i);
         for (size_t a = 0; a < f->n_opset_import; a++)
             for (size_t b = 0; b < a; b++)
                 if (f->opset_import[a] && f->opset_import[b] &&
                     strcmp(norm_domain(f->opset_import[a]->domain), norm_domain(f->opset_import[b]->domain)) == 0)
-                    return pr_err_set(x->err, PR_EXIT_MODEL,
+                    return pr_err_set(x->err, PR_E_MODEL,
                                       "model-local function '%s' imports domain '%s' twice in its opset_import; keep one entry",
                                       f->name, *norm_domain(f->opset_import[a]->domain) ? f->opset_import[a]->domain : "ai.onnx");
         x->overload[i] = unknown_string(x, f, F_FUNC_OVERLOAD);
         char *key = x->overload[i] ? make_key(norm_domain(f->domain), f->name, x->overload[i]) : NULL;
         if (!key)
-            return pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(x->err, PR_E_INTERNAL, "out of memory");
         const char *kept = pr_arena_strdup(x->arena, key);
         free(key);
         int rc = kept ? pr_names_put(&x->table, kept, (int)i) : -1;
         if (rc < 0)
-            return pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(x->err, PR_E_INTERNAL, "out of memory");
         if (rc > 0)
-            return pr_err_set(x->err, PR_EXIT_MODEL,
+            return pr_err_set(x->err, PR_E_MODEL,
                               "model-local function '%s' (domain '%s'%s%s) is defined twice; each (domain, name, overload) must be unique",
                               f->name, norm_domain(f->domain), *x->overload[i] ? ", overload " : "", x->overload[i]);
         if (read_defaults(x, i) < 0)
@@ -228,7 +228,7 @@ static void *alloc(struct fexp *x, size_t n, size_t size)
 {
     void *p = pr_arena_calloc(x->arena, n ? n : 1, size);
     if (!p)
-        pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory expanding model-local functions");
+        pr_err_set(x->err, PR_E_INTERNAL, "out of memory expanding model-local functions");
     return p;
 }
 
@@ -237,7 +237,7 @@ static int grow(struct fexp *x, size_t n, const Onnx__FunctionProto *f)
 {
     x->added += n;
     if (x->added > PR_MAX_NODES)
-        return pr_err_set(x->err, PR_EXIT_MODEL,
+        return pr_err_set(x->err, PR_E_MODEL,
                           "expanding model-local functions gives more than %d nodes (at function '%s'); priori refuses such models",
                           PR_MAX_NODES, f->name);
     return 0;
@@ -260,7 +260,7 @@ static Onnx__GraphProto *expand_graph(struct fexp *x, Onnx__GraphProto *gp, cons
     }
     for (size_t i = 0; i < gp->n_node; i++) {
         if (!gp->node[i])
-            return pr_err_set(x->err, PR_EXIT_MODEL, "a graph's node %zu is empty", i), NULL;
+            return pr_err_set(x->err, PR_E_MODEL, "a graph's node %zu is empty", i), NULL;
         Onnx__NodeProto *e = expand_node(x, gp->node[i], fr);
         if (!e)
             return NULL;
@@ -353,7 +353,7 @@ static int refuse_cycle(struct fexp *x, const struct frame *fr, const Onnx__Func
     }
     if (used < sizeof chain)
         snprintf(chain + used, sizeof chain - used, "%s", f->name);
-    return pr_err_set(x->err, PR_EXIT_MODEL,
+    return pr_err_set(x->err, PR_E_MODEL,
                       "model-local function '%s' calls itself (%s); ONNX functions cannot be recursive", f->name, chain);
 }
 
@@ -365,12 +365,12 @@ static Onnx__GraphProto *body_for(struct fexp *x, const Onnx__NodeProto *np, siz
         if (p->f == f)
             return refuse_cycle(x, fr, f), NULL;
     if (np->n_input > f->n_input || np->n_output > f->n_output)
-        return pr_err_set(x->err, PR_EXIT_MODEL,
+        return pr_err_set(x->err, PR_E_MODEL,
                           "node '%s' calls model-local function '%s' with %zu inputs and %zu outputs; it takes at most %zu and %zu",
                           np->name ? np->name : "", f->name, np->n_input, np->n_output, f->n_input, f->n_output), NULL;
     struct frame inner = {.f = f, .call = np, .fi = fi, .up = fr, .depth = fr ? fr->depth + 1 : 1};
     if (inner.depth > PR_MAX_NESTING)
-        return pr_err_set(x->err, PR_EXIT_MODEL,
+        return pr_err_set(x->err, PR_E_MODEL,
                           "model-local functions call each other more than %d deep (at '%s'); priori refuses such models",
                           PR_MAX_NESTING, f->name), NULL;
     if (grow(x, f->n_node, f) < 0)
@@ -396,7 +396,7 @@ static Onnx__GraphProto *body_for(struct fexp *x, const Onnx__NodeProto *np, siz
     g->node = nodes;
     for (size_t i = 0; i < f->n_node; i++) {
         if (!f->node[i])
-            return pr_err_set(x->err, PR_EXIT_MODEL, "model-local function '%s': node %zu is empty", f->name, i), NULL;
+            return pr_err_set(x->err, PR_E_MODEL, "model-local function '%s': node %zu is empty", f->name, i), NULL;
         if (!(nodes[i] = expand_node(x, f->node[i], &inner)))
             return NULL;
     }
@@ -421,7 +421,7 @@ static Onnx__NodeProto *expand_node(struct fexp *x, Onnx__NodeProto *np, const s
         return NULL;
     int fi = called(x, copy);
     if (fi == -2)
-        return pr_err_set(x->err, PR_EXIT_INTERNAL, "out of memory"), NULL;
+        return pr_err_set(x->err, PR_E_INTERNAL, "out of memory"), NULL;
     if (fi < 0)
         return copy;
     Onnx__GraphProto *body = body_for(x, copy, (size_t)fi, fr);

@@ -32,8 +32,8 @@ int64_t pr_function_opset(const Onnx__FunctionProto *f, const char *domain);
 /* Rewrites every call of a model-local function in mp's graph (and its
  * subgraphs, and function bodies, recursively) as described above. Copies
  * live in arena (and protobuf-c memory from al). Returns 0, or -1 with err
- * set (PR_EXIT_MODEL: a recursive function, expansion too deep or too
- * large, a malformed function; PR_EXIT_INTERNAL: out of memory). */
+ * set (PR_E_MODEL: a recursive function, expansion too deep or too
+ * large, a malformed function; PR_E_INTERNAL: out of memory). */
 int pr_functions_expand(Onnx__ModelProto *mp, struct pr_arena *arena, ProtobufCAllocator *al,
                         struct pr_err *err);
 

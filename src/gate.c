@@ -147,7 +147,7 @@ enum { MAX_JSON_BYTES = 512 * 1024 * 1024 };
 /* "FILE: PATH: expected WHAT, got TYPE of got" (json.h's reader), -1. */
 static int expected(const char *file, const char *path, const cJSON *got, const char *what, struct pr_err *err)
 {
-    struct pr_jr r = {.file = file, .code = PR_EXIT_USAGE, .err = err};
+    struct pr_jr r = {.file = file, .code = PR_E_ARG, .err = err};
     snprintf(r.path, sizeof r.path, "%s", path);
     return pr_jr_bad(&r, NULL, got, what);
 }
@@ -158,7 +158,7 @@ static int get_limit(const cJSON *v, const char *file, const char *path, double 
     if (!cJSON_IsNumber(v))
         return expected(file, path, v, "a non-negative number", err);
     if (!isfinite(v->valuedouble) || v->valuedouble < 0)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: expected a non-negative finite number, got %g", file,
+        return pr_err_set(err, PR_E_ARG, "%s: %s: expected a non-negative finite number, got %g", file,
                           path, v->valuedouble);
     *out = v->valuedouble;
     return 0;
@@ -169,16 +169,16 @@ static int no_duplicates(const cJSON *obj, const char *file, const char *path, s
 {
     struct pr_names seen;
     if (pr_names_init(&seen, 16) < 0)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int rc = 0;
     for (const cJSON *c = obj->child; c && rc == 0; c = c->next) {
         int put = pr_names_put(&seen, c->string, 0);
         if (put < 0) {
-            rc = pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
         } else if (put == 1) {
             char p[300];
             pr_json_path_step(p, sizeof p, path, c->string);
-            rc = pr_err_set(err, PR_EXIT_USAGE, "%s: %s: given twice; expected each key once", file, p);
+            rc = pr_err_set(err, PR_E_ARG, "%s: %s: given twice; expected each key once", file, p);
         }
     }
     pr_names_free(&seen);
@@ -193,7 +193,7 @@ static int add_limit(struct pr_budget *b, enum pr_scope scope, const char *targe
     if ((b->nlimits & (b->nlimits - 1)) == 0) {   /* 0, 1, 2, 4, ...: double the room */
         struct pr_limit *nl = realloc(b->limits, (size_t)(b->nlimits ? 2 * b->nlimits : 1) * sizeof *nl);
         if (!nl)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory");
         b->limits = nl;
     }
     struct pr_limit *l = &b->limits[b->nlimits++];
@@ -204,7 +204,7 @@ static int add_limit(struct pr_budget *b, enum pr_scope scope, const char *targe
     l->target = target ? strdup(target) : NULL;
     l->path = strdup(path);
     if ((target && !l->target) || !l->path)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     return 0;
 }
 
@@ -220,7 +220,7 @@ static int parse_totals(struct pr_budget *b, const cJSON *obj, const char *file,
         int m = pr_metric_find(c->string);
         double v;
         if (m < 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown metric; expected one of params, macs, flops, "
+            return pr_err_set(err, PR_E_ARG, "%s: %s: unknown metric; expected one of params, macs, flops, "
                               "weight_bytes, peak_activation_bytes, latency_s, energy_j, co2e", file, path);
         if (get_limit(c, file, path, &v, err) < 0 || add_limit(b, PR_SCOPE_TOTAL, NULL, m, v, path, err) < 0)
             return -1;
@@ -244,7 +244,7 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
         char ppath[300];
         pr_json_path_step(ppath, sizeof ppath, base, part->string);
         if (!*part->string)
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: empty name; expected one of the model's %s", file,
+            return pr_err_set(err, PR_E_ARG, "%s: %s: empty name; expected one of the model's %s", file,
                               ppath, what);
         if (!cJSON_IsObject(part))
             return expected(file, ppath, part, "an object of metric limits", err);
@@ -256,7 +256,7 @@ static int parse_parts(struct pr_budget *b, const cJSON *obj, enum pr_scope scop
             int m = part_metric_find(c->string);
             double v;
             if (m < 0 || (scope == PR_SCOPE_LAYER && m == PR_PM_COUNT_NODES))
-                return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown metric; expected one of params, macs, "
+                return pr_err_set(err, PR_E_ARG, "%s: %s: unknown metric; expected one of params, macs, "
                                   "flops, activation_bytes%s", file, path,
                                   scope == PR_SCOPE_OP_TYPE ? ", count" : "");
             if (get_limit(c, file, path, &v, err) < 0 || add_limit(b, scope, part->string, m, v, path, err) < 0)
@@ -280,9 +280,9 @@ static int parse_file(void *obj, enum file_kind kind, const char *text, const ch
     struct pr_baseline *baseline = obj;
     memset(obj, 0, kind == BUDGET_FILE ? sizeof *budget : sizeof *baseline);
     char *copy = strdup(file);
-    cJSON *root = copy ? pr_json_parse(text, file, PR_EXIT_USAGE, err) : NULL;
+    cJSON *root = copy ? pr_json_parse(text, file, PR_E_ARG, err) : NULL;
     *(kind == BUDGET_FILE ? &budget->file : &baseline->file) = copy;
-    int rc = !copy ? pr_err_set(err, PR_EXIT_INTERNAL, "out of memory")
+    int rc = !copy ? pr_err_set(err, PR_E_INTERNAL, "out of memory")
              : !root ? -1
              : kind == BUDGET_FILE ? budget_fields(budget, root, file, err) : baseline_fields(baseline, root, file, err);
     cJSON_Delete(root);
@@ -318,7 +318,7 @@ static int budget_fields(struct pr_budget *b, const cJSON *root, const char *fil
         pr_json_path_step(path, sizeof path, "$", c->string);
         if (strcmp(c->string, "schema") == 0) {
             if (!cJSON_IsString(c) || strcmp(c->valuestring, "priori.budget/1") != 0) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.budget/1\"", file);
+                pr_err_set(err, PR_E_ARG, "%s: $.schema: expected \"priori.budget/1\"", file);
                 goto out;
             }
         } else if (strcmp(c->string, "description") == 0) {
@@ -328,7 +328,7 @@ static int budget_fields(struct pr_budget *b, const cJSON *root, const char *fil
             }
         } else if (strcmp(c->string, "warn_fraction") == 0) {
             if (!cJSON_IsNumber(c) || !(c->valuedouble > 0 && c->valuedouble <= 1)) {
-                pr_err_set(err, PR_EXIT_USAGE, "%s: $.warn_fraction: expected a number in (0, 1], e.g. 0.9", file);
+                pr_err_set(err, PR_E_ARG, "%s: $.warn_fraction: expected a number in (0, 1], e.g. 0.9", file);
                 goto out;
             }
             b->warn_fraction = c->valuedouble;
@@ -339,13 +339,13 @@ static int budget_fields(struct pr_budget *b, const cJSON *root, const char *fil
             if (parse_parts(b, c, c->string[0] == 'l' ? PR_SCOPE_LAYER : PR_SCOPE_OP_TYPE, file, err) < 0)
                 goto out;
         } else {
-            pr_err_set(err, PR_EXIT_USAGE, "%s: %s: unknown field; expected schema, description, totals, layers, "
+            pr_err_set(err, PR_E_ARG, "%s: %s: unknown field; expected schema, description, totals, layers, "
                        "op_types or warn_fraction", file, path);
             goto out;
         }
     }
     if (!b->nlimits) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $: no limits; expected at least one in \"totals\", \"layers\" or "
+        pr_err_set(err, PR_E_ARG, "%s: $: no limits; expected at least one in \"totals\", \"layers\" or "
                    "\"op_types\"", file);
         goto out;
     }
@@ -361,7 +361,7 @@ out:
 static int load(void *obj, enum file_kind kind, const char *file, struct pr_err *err)
 {
     memset(obj, 0, kind == BUDGET_FILE ? sizeof(struct pr_budget) : sizeof(struct pr_baseline));
-    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_EXIT_USAGE, err);
+    char *text = pr_json_read(file, MAX_JSON_BYTES, PR_E_ARG, err);
     int rc = !text ? -1 : kind == BUDGET_FILE ? pr_budget_parse(obj, text, file, err)
                                               : pr_baseline_parse(obj, text, file, err);
     free(text);
@@ -398,14 +398,14 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
         return expected(file, "$.energy", e, "an object", err);
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "profile");
     if (!cJSON_IsString(p) || !*p->valuestring)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: expected the hardware profile's id, got %s",
+        return pr_err_set(err, PR_E_ARG, "%s: $.energy.profile: expected the hardware profile's id, got %s",
                           file, p ? pr_json_type(p) : "nothing");
     for (int k = 0; k < 3; k++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
         char path[100];
         snprintf(path, sizeof path, "$.energy.%s", keys[k]);
         if (!v)
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: %s: missing; expected a non-negative number", file, path);
+            return pr_err_set(err, PR_E_ARG, "%s: %s: missing; expected a non-negative number", file, path);
         if (get_limit(v, file, path, &b->value[PR_M_LATENCY + k], err) < 0)
             return -1;
         b->has[PR_M_LATENCY + k] = true;
@@ -416,7 +416,7 @@ static int baseline_energy(struct pr_baseline *b, const cJSON *e, const char *fi
         (g && get_limit(g, file, "$.energy.g_co2e_per_kwh", &b->g_per_kwh, err) < 0))
         return -1;
     b->profile = strdup(p->valuestring);
-    return b->profile ? 0 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+    return b->profile ? 0 : pr_err_set(err, PR_E_INTERNAL, "out of memory");
 }
 
 /* The fields of a parsed baseline file into b. 0 / -1 with err. */
@@ -425,7 +425,7 @@ static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char 
     int rc = -1;
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
     if (!cJSON_IsObject(root) || !cJSON_IsString(schema) || strcmp(schema->valuestring, "priori.report/1") != 0) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.schema: expected \"priori.report/1\" (a report written by "
+        pr_err_set(err, PR_E_ARG, "%s: $.schema: expected \"priori.report/1\" (a report written by "
                    "'priori analyze --format json')", file);
         goto out;
     }
@@ -437,7 +437,7 @@ static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char 
     if (cJSON_GetArraySize(unbound) > 0) {
         const cJSON *first = unbound->child;
         char *sym = pr_text_clean(cJSON_IsString(first) ? first->valuestring : "?", 80);
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.unbound_symbols: the baseline was made with the symbol '%s' "
+        pr_err_set(err, PR_E_ARG, "%s: $.unbound_symbols: the baseline was made with the symbol '%s' "
                    "unbound (taken as 1); regenerate it with --dim %s=N so that it means fixed shapes", file,
                    sym ? sym : "?", sym ? sym : "?");
         free(sym);
@@ -445,7 +445,7 @@ static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char 
     }
     const cJSON *totals = cJSON_GetObjectItemCaseSensitive(root, "totals");
     if (!cJSON_IsObject(totals)) {
-        pr_err_set(err, PR_EXIT_USAGE, "%s: $.totals: expected an object, got %s", file,
+        pr_err_set(err, PR_E_ARG, "%s: $.totals: expected an object, got %s", file,
                    totals ? pr_json_type(totals) : "nothing");
         goto out;
     }
@@ -454,7 +454,7 @@ static int baseline_fields(struct pr_baseline *b, const cJSON *root, const char 
         snprintf(path, sizeof path, "$.totals.%s", pr_metric_name(m));
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(totals, pr_metric_name(m));
         if (!v) {
-            pr_err_set(err, PR_EXIT_USAGE, "%s: %s: missing; expected a non-negative integer", file, path);
+            pr_err_set(err, PR_E_ARG, "%s: %s: missing; expected a non-negative integer", file, path);
             goto out;
         }
         if (get_limit(v, file, path, &b->value[m], err) < 0)
@@ -486,18 +486,18 @@ int pr_growth_parse(const char *spec, double growth[PR_M_COUNT], struct pr_err *
         growth[m] = -1;
     char buf[1024];
     if (!*spec || strlen(spec) >= sizeof buf)
-        return pr_err_set(err, PR_EXIT_USAGE, "--max-growth '%.60s': expected METRIC=PCT[,METRIC=PCT...], "
+        return pr_err_set(err, PR_E_ARG, "--max-growth '%.60s': expected METRIC=PCT[,METRIC=PCT...], "
                           "e.g. macs=5%%,params=2%%", spec);
     strcpy(buf, spec);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         if (!eq)
-            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: '%s': expected METRIC=PCT, e.g. macs=5%%", tok);
+            return pr_err_set(err, PR_E_ARG, "--max-growth: '%s': expected METRIC=PCT, e.g. macs=5%%", tok);
         *eq = 0;
         int m = pr_metric_find(tok);
         if (m < 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: unknown metric '%s'; expected one of params, "
+            return pr_err_set(err, PR_E_ARG, "--max-growth: unknown metric '%s'; expected one of params, "
                               "macs, flops, weight_bytes, peak_activation_bytes, latency_s, energy_j, co2e", tok);
         char *num = eq + 1, *end;
         errno = 0;
@@ -505,10 +505,10 @@ int pr_growth_parse(const char *spec, double growth[PR_M_COUNT], struct pr_err *
         if (*end == '%')
             end++;
         if (end == num || *end || errno || !isfinite(v) || v < 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: %s=%s: expected a percentage >= 0, e.g. %s=5%%",
+            return pr_err_set(err, PR_E_ARG, "--max-growth: %s=%s: expected a percentage >= 0, e.g. %s=5%%",
                               tok, num, tok);
         if (growth[m] >= 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "--max-growth: %s is given twice", tok);
+            return pr_err_set(err, PR_E_ARG, "--max-growth: %s is given twice", tok);
         growth[m] = v;
     }
     return 0;
@@ -521,7 +521,7 @@ static int add_check(struct pr_gate *g, const struct pr_check *c, struct pr_err 
     if ((g->nchecks & (g->nchecks - 1)) == 0) {   /* 0, 1, 2, 4, ...: double the room */
         struct pr_check *nc = realloc(g->checks, (size_t)(g->nchecks ? 2 * g->nchecks : 1) * sizeof *nc);
         if (!nc)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory");
         g->checks = nc;
     }
     g->checks[g->nchecks++] = *c;
@@ -630,7 +630,7 @@ static enum pr_check_status status_of(double value, double limit, double warn_fr
 
 static int needs_hw(const struct pr_subject *s, const char *metric, const char *where, struct pr_err *err)
 {
-    return pr_err_set(err, PR_EXIT_USAGE, "%s: %s limits %s, which needs --hw (an energy estimate on a "
+    return pr_err_set(err, PR_E_ARG, "%s: %s limits %s, which needs --hw (an energy estimate on a "
                       "hardware profile); without it limit only params, macs, flops, weight_bytes and "
                       "peak_activation_bytes", s->path, where, metric);
 }
@@ -655,7 +655,7 @@ static int eval_limits(struct pr_gate *g, const struct pr_subject *s, const stru
             c.value = sum_parts(ps, l->scope, l->target, l->metric, &found);
             if (!found && l->scope == PR_SCOPE_LAYER) {
                 char *name = pr_text_clean(l->target, 80);
-                pr_err_set(err, PR_EXIT_USAGE, "%s: %s: the model %s has no layer named '%s'; expected a node "
+                pr_err_set(err, PR_E_ARG, "%s: %s: the model %s has no layer named '%s'; expected a node "
                            "name from 'priori analyze' (was it renamed?)", b->file, l->path, s->path,
                            name ? name : "?");
                 free(name);
@@ -674,7 +674,7 @@ static int eval_budget(struct pr_gate *g, const struct pr_subject *s, const stru
     struct part_sums ps;
     if (part_sums_build(&ps, s) < 0) {
         part_sums_free(&ps);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
     int rc = eval_limits(g, s, b, &ps, err);
     part_sums_free(&ps);
@@ -691,13 +691,13 @@ static int same_conditions(const struct pr_subject *s, const struct pr_baseline 
     char *bp = pr_text_clean(b->profile, 120);
     int rc = 0;
     if (strcmp(b->profile, e->profile->id) != 0) {
-        rc = pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy.profile: the baseline's estimate is on '%s' but this check "
+        rc = pr_err_set(err, PR_E_ARG, "%s: $.energy.profile: the baseline's estimate is on '%s' but this check "
                    "is on '%s'; growth of %s means nothing across hardware: use the same --hw (and "
                    "--precision, --scenario) for both", b->file, bp ? bp : "?", e->profile->id,
                    pr_metric_name(m));
     } else if (m == PR_M_CO2E && b->g_per_kwh > 0 && b->pue > 0 && (fabs(b->g_per_kwh - e->g_per_kwh) > 1e-9 * e->g_per_kwh ||
                                   fabs(b->pue - e->pue) > 1e-9 * e->pue)) {
-        rc = pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: the baseline's CO2e is at %g g/kWh and PUE %g, this check's "
+        rc = pr_err_set(err, PR_E_ARG, "%s: $.energy: the baseline's CO2e is at %g g/kWh and PUE %g, this check's "
                    "at %g g/kWh and PUE %g; give the same --region/--carbon and --pue, or limit energy_j instead",
                    b->file, b->g_per_kwh, b->pue, e->g_per_kwh, e->pue);
     }
@@ -716,7 +716,7 @@ static int eval_growth(struct pr_gate *g, const struct pr_subject *s, const stru
         if (!pr_subject_metric(s, m, &c.value))
             return needs_hw(s, c.metric, "--max-growth", err);
         if (!b->has[m])
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: $.energy: missing; the baseline has no energy estimate, so "
+            return pr_err_set(err, PR_E_ARG, "%s: $.energy: missing; the baseline has no energy estimate, so "
                               "a growth limit on %s cannot be checked: regenerate it with 'priori analyze MODEL "
                               "--hw %s --precision %s --scenario %s --format json' (or drop %s from --max-growth)",
                               b->file, c.metric, s->est.profile->hw, s->est.profile->precision,

@@ -253,7 +253,7 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
         return 0;
     if (tt->shape->n_dim > PR_MAX_RANK) {
         if (input)
-            return pr_err_set(w->err, PR_EXIT_MODEL, "input '%s' has rank %zu; priori supports ranks up to %d",
+            return pr_err_set(w->err, PR_E_MODEL, "input '%s' has rank %zu; priori supports ranks up to %d",
                               value, tt->shape->n_dim, PR_MAX_RANK) - 1;
         return -1;
     }
@@ -264,7 +264,7 @@ static int declared(struct walk *w, const void *type, const char *value, bool in
         s->dim[k] = -1;
         if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value != -1) {
             if (d->dim_value < 0 && input)
-                return pr_err_set(w->err, PR_EXIT_MODEL, "input '%s' dim %d is %lld; dimensions must be >= 0 (-1: unknown)",
+                return pr_err_set(w->err, PR_E_MODEL, "input '%s' dim %d is %lld; dimensions must be >= 0 (-1: unknown)",
                                   value, k, (long long)d->dim_value) - 1;
             s->dim[k] = d->dim_value < 0 ? -1 : d->dim_value;
         } else if (d && d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
@@ -414,7 +414,7 @@ static int bind_value(struct walk *w, const struct pr_value *v, const struct pr_
         return 0;
     }
     if (!typed)
-        return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the input is not a tensor of a declared type", v->name);
+        return pr_err_set(w->err, PR_E_ARG, "--value %s: the input is not a tensor of a declared type", v->name);
     if (given)
         d.shape = *given;
     if (!known->t)
@@ -441,16 +441,16 @@ static int bind_inputs(struct walk *w)
     const struct pr_options *o = w->opt;
     for (int i = 0; i < o->ninputs; i++)
         if (input_named(g, o->inputs[i].name) < 0)
-            return pr_err_set(w->err, PR_EXIT_USAGE, "--input %s: the model has no graph input of that name",
+            return pr_err_set(w->err, PR_E_ARG, "--input %s: the model has no graph input of that name",
                               o->inputs[i].name);
     for (int i = 0; i < o->nvalues; i++)
         if (!o->values[i].t && input_named(g, o->values[i].name) < 0)
-            return pr_err_set(w->err, PR_EXIT_USAGE, "--value %s: the model has no graph input of that name",
+            return pr_err_set(w->err, PR_E_ARG, "--value %s: the model has no graph input of that name",
                               o->values[i].name);
     struct dim_groups groups = {.g = calloc(8, sizeof *groups.g), .n = 1, .cap = 8};
     if (!groups.g || pr_names_init(&groups.index, 8) < 0) {
         free(groups.g);
-        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
     }
     int rc = -1;
     for (int i = 0; i < g->ninputs; i++) {
@@ -595,7 +595,7 @@ int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err)
     int *edge_node = malloc((nedges + 1) * sizeof *edge_node), *edge_next = malloc((nedges + 1) * sizeof *edge_next);
     int rc = -1;
     if (!indeg || !heap || !first || !edge_node || !edge_next) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory ordering %d nodes", n);
+        pr_err_set(err, PR_E_INTERNAL, "out of memory ordering %d nodes", n);
         goto out;
     }
     for (int v = 0; v < g->nvalues; v++)
@@ -630,7 +630,7 @@ int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err)
     if (done < n) {
         char label[300];
         pr_node_label(&g->nodes[cycle_member(g, indeg)], label, sizeof label);
-        pr_err_set(err, PR_EXIT_MODEL, "%s is on a cycle: its inputs depend on its own outputs; an ONNX graph must be acyclic",
+        pr_err_set(err, PR_E_MODEL, "%s is on a cycle: its inputs depend on its own outputs; an ONNX graph must be acyclic",
                    label);
         goto out;
     }
@@ -750,7 +750,7 @@ static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_
     if (e->peak_bytes > r->peak)
         r->peak = e->peak_bytes;
     if (ovf)
-        return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a node inside a loop overflow 64 bits; check the trip counts (--dim)");
+        return pr_err_set(w->err, PR_E_MODEL, "the counts of a node inside a loop overflow 64 bits; check the trip counts (--dim)");
     return 0;
 }
 
@@ -847,18 +847,18 @@ static int walk_node(struct walk *w, int gi)
      * the work grows with the product of the trip counts, not the file. */
     if (++w->evals > PR_MAX_EVALS) {
         char label[400];
-        return pr_err_set(w->err, PR_EXIT_MODEL,
+        return pr_err_set(w->err, PR_E_MODEL,
                           "%s: the control flow needs more than %d node evaluations (loops nested in loops); "
                           "priori refuses the model (runtime trip counts bound with --dim count too)",
                           pr_node_label(&w->m->graph.nodes[gi], label, sizeof label), PR_MAX_EVALS);
     }
     if (w->level >= PR_MAX_NESTING + 2)
-        return pr_err_set(w->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels", PR_MAX_NESTING);
+        return pr_err_set(w->err, PR_E_MODEL, "subgraphs nested deeper than %d levels", PR_MAX_NESTING);
     struct pr_op_ctx *c = w->ctx_at[w->level];
     if (!c) {
         c = w->ctx_at[w->level] = malloc(sizeof *c);
         if (!c)
-            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
         for (int i = 0; i < PR_MAX_IO; i++) {
             c->in[i] = NULL;
             c->out[i] = &w->scratch;
@@ -930,7 +930,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (r == PR_RUN_ERROR && w->nested_error)
             return -1;   /* w->err names the node inside the subgraph */
         if (r == PR_RUN_ERROR && (!taint || c->structural))
-            return pr_err_set(w->err, PR_EXIT_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
+            return pr_err_set(w->err, PR_E_MODEL, "%s: %s", pr_node_label(n, label, sizeof label), errbuf);
         if (r == PR_RUN_ERROR) {
             why = assumption_failure(w, n, taint, errbuf);
             failed = true;
@@ -948,7 +948,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             k.weight_mask = pr_default_weight_mask(c);
             why = unknown_input_why(w, n);
         } else if (c->overflow) {
-            return pr_err_set(w->err, PR_EXIT_MODEL,
+            return pr_err_set(w->err, PR_E_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
                               pr_node_label(n, label, sizeof label));
         } else if (c->incomplete || c->sub.incomplete) {
@@ -996,7 +996,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
                 dup = n->in[j] == vi;
         } else {
             if (!w->read_by && !(w->read_by = calloc((size_t)mg->nvalues + 1, sizeof *w->read_by)))
-                return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+                return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
             dup = w->read_by[vi] == stamp;
             w->read_by[vi] = stamp;
         }
@@ -1033,7 +1033,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     e.bytes_written = pr_u64_add(e.bytes_written, c->sub.bytes_written, &ovf);
     e.peak_bytes = c->sub.peak_bytes;
     if (ovf)
-        return pr_err_set(w->err, PR_EXIT_MODEL, "%s: its byte or parameter count overflows 64 bits",
+        return pr_err_set(w->err, PR_E_MODEL, "%s: its byte or parameter count overflows 64 bits",
                           pr_node_label(n, label, sizeof label));
     if (unknown && status == PR_LAYER_OK)
         status = PR_LAYER_COST_INCOMPLETE;
@@ -1095,7 +1095,7 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
     if (g->id > 0)   /* the main graph's peak is analysis.c's (peak_memory) */
         cost->peak_bytes = graph_peak(w, g, &ovf);
     if (ovf)
-        return pr_err_set(w->err, PR_EXIT_MODEL, "the counts of a subgraph overflow 64 bits; check the input shapes");
+        return pr_err_set(w->err, PR_E_MODEL, "the counts of a subgraph overflow 64 bits; check the input shapes");
     return 0;
 }
 
@@ -1374,12 +1374,12 @@ static int schedule_all(struct walk *w)
     w->graph_first = calloc((size_t)ngraphs, sizeof *w->graph_first);
     w->graph_end = calloc((size_t)ngraphs, sizeof *w->graph_end);
     if (!w->order || !w->graph_first || !w->graph_end)
-        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
     for (int i = 0; i < ngraphs; i++) {
         const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
         w->order[i] = malloc(((size_t)g->nnodes + 1) * sizeof *w->order[i]);
         if (!w->order[i])
-            return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory ordering %d nodes", g->nnodes);
+            return pr_err_set(w->err, PR_E_INTERNAL, "out of memory ordering %d nodes", g->nnodes);
         if (pr_schedule_graph(g, w->order[i], w->err) < 0) {
             if (g->owner_node) {
                 char label[400];
@@ -1518,7 +1518,7 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
         !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
         !names_ok) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %d nodes", total);
+        pr_err_set(err, PR_E_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
     if (bind_inputs(&w) < 0 || schedule_all(&w) < 0)

@@ -124,10 +124,10 @@ int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err);
 
 /* --value NAME=TEXT parsed against the input's dtype and declared (or
  * --input) shape into out, values in the arena (bind_value.c). 0, or -1
- * with err set (PR_EXIT_USAGE) when the text does not fit. */
+ * with err set (PR_E_ARG) when the text does not fit. */
 struct pr_arena;
 /* A value given as a tensor checked against the input's dtype and shape
- * (rank and known extents equal; dtype is not compared). 0, or -1 with err (PR_EXIT_USAGE). */
+ * (rank and known extents equal; dtype is not compared). 0, or -1 with err (PR_E_ARG). */
 int pr_value_check(const char *name, const struct pr_tensor *t, int dtype, const struct pr_shape *decl,
                    struct pr_err *err);
 int pr_value_parse(const char *name, const char *text, int dtype, const struct pr_shape *decl,

@@ -8,7 +8,7 @@
 #include "text.h"
 #include "rfile.h"
 
-char *pr_json_read(const char *path, size_t max, enum pr_exit code, struct pr_err *err)
+char *pr_json_read(const char *path, size_t max, enum pr_status code, struct pr_err *err)
 {
     size_t len = 0;
     char *text = pr_rfile_read(path, max, &len, code, err);
@@ -28,7 +28,7 @@ cJSON *pr_json_parse_at(const char *text, size_t *at)
     return root;
 }
 
-cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, struct pr_err *err)
+cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, struct pr_err *err)
 {
     size_t off;
     cJSON *root = pr_json_parse_at(text, &off);
@@ -42,7 +42,7 @@ cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, stru
     return root;
 }
 
-cJSON *pr_json_load(const char *path, size_t max, enum pr_exit code, struct pr_err *err)
+cJSON *pr_json_load(const char *path, size_t max, enum pr_status code, struct pr_err *err)
 {
     char *text = pr_json_read(path, max, code, err);
     cJSON *root = text ? pr_json_parse(text, path, code, err) : NULL;
@@ -119,7 +119,7 @@ int pr_jr_str(struct pr_jr *r, const cJSON *o, const char *key, bool required, c
     } else {
         *out = strdup(v->valuestring);
     }
-    return *out ? 0 : pr_err_set(r->err, PR_EXIT_INTERNAL, "out of memory");
+    return *out ? 0 : pr_err_set(r->err, PR_E_INTERNAL, "out of memory");
 }
 
 int pr_jr_num(struct pr_jr *r, const cJSON *o, const char *key, bool required, double lo, double hi, double *out)

@@ -29,15 +29,15 @@
 
 /* The text of path (a regular file, at most max bytes, no NUL byte),
  * malloc'ed; NULL with err ("PATH: why"; code for a bad file). */
-char *pr_json_read(const char *path, size_t max, enum pr_exit code, struct pr_err *err);
+char *pr_json_read(const char *path, size_t max, enum pr_status code, struct pr_err *err);
 /* Parses text as exactly one JSON value; NULL with err "NAME: line L:
  * malformed JSON; expected a JSON object" (code). */
-cJSON *pr_json_parse(const char *text, const char *name, enum pr_exit code, struct pr_err *err);
+cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, struct pr_err *err);
 /* Parses text as exactly one JSON value (nesting at most cJSON's limit);
  * NULL with *at the byte offset where it stops being JSON. */
 cJSON *pr_json_parse_at(const char *text, size_t *at);
 /* pr_json_read, then pr_json_parse. */
-cJSON *pr_json_load(const char *path, size_t max, enum pr_exit code, struct pr_err *err);
+cJSON *pr_json_load(const char *path, size_t max, enum pr_status code, struct pr_err *err);
 
 /* "a string", "a number", "an object", ... for "expected X, got Y" messages. */
 const char *pr_json_type(const cJSON *v);
@@ -54,7 +54,7 @@ struct pr_jr {
     const char *file;       /* named first in messages */
     char path[PR_JR_PATH];
     const char *hint;       /* appended as "; HINT" (what to do), or NULL */
-    enum pr_exit code;      /* of a refused field */
+    enum pr_status code;      /* of a refused field */
     struct pr_err *err;
 };
 
@@ -69,7 +69,7 @@ int pr_jr_bad(struct pr_jr *r, const char *key, const cJSON *got, const char *ex
 /* Field key of object o. Missing or null: an error when required, else the
  * default ("" for a string, 0 for a number). A string is malloc'ed (at
  * most PR_JSON_STR_MAX bytes); a number must be finite and in [lo, hi]; an
- * integer also whole. 0, or -1 with r->err (out of memory: PR_EXIT_INTERNAL). */
+ * integer also whole. 0, or -1 with r->err (out of memory: PR_E_INTERNAL). */
 int pr_jr_str(struct pr_jr *r, const cJSON *o, const char *key, bool required, char **out);
 int pr_jr_num(struct pr_jr *r, const cJSON *o, const char *key, bool required, double lo, double hi, double *out);
 int pr_jr_int(struct pr_jr *r, const cJSON *o, const char *key, bool required, int lo, int hi, int *out);

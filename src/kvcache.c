@@ -149,9 +149,9 @@ static const char *name_list(const struct pr_graph *g, const int *v, int n, char
     return buf;
 }
 
-static int fail(struct pr_kv_layout *kv, struct pr_err *err, enum pr_exit code, const char *fmt, ...)
+static int fail(struct pr_kv_layout *kv, struct pr_err *err, enum pr_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static int fail(struct pr_kv_layout *kv, struct pr_err *err, enum pr_exit code, const char *fmt, ...)
+static int fail(struct pr_kv_layout *kv, struct pr_err *err, enum pr_status code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -169,7 +169,7 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
     kv->past = malloc(((size_t)g->ninputs + 1) * sizeof *kv->past);
     kv->present = malloc(((size_t)g->noutputs + 1) * sizeof *kv->present);
     if (!kv->past || !kv->present)
-        return fail(kv, err, PR_EXIT_INTERNAL, "out of memory");
+        return fail(kv, err, PR_E_INTERNAL, "out of memory");
     *via_fused = *via_gqa = false;
     for (int i = 0; i < g->ninputs; i++) {
         int v = g->inputs[i], dtype;
@@ -208,14 +208,14 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
             kv->present[kv->npresent++] = v;
     }
     if (h->kv_inputs && !kv->npast)
-        return fail(kv, err, PR_EXIT_USAGE, "--kv-inputs %s matches none of the model's %d inputs", h->kv_inputs,
+        return fail(kv, err, PR_E_ARG, "--kv-inputs %s matches none of the model's %d inputs", h->kv_inputs,
                     g->ninputs);
     if (h->kv_outputs && !kv->npresent)
-        return fail(kv, err, PR_EXIT_USAGE, "--kv-outputs %s matches none of the model's %d outputs",
+        return fail(kv, err, PR_E_ARG, "--kv-outputs %s matches none of the model's %d outputs",
                     h->kv_outputs, g->noutputs);
     if (!kv->npast) {
         char buf[400];
-        return fail(kv, err, PR_EXIT_MODEL,
+        return fail(kv, err, PR_E_MODEL,
                     "no KV-cache inputs found: looked for inputs named *past* (Hugging Face Optimum and "
                     "onnxruntime-genai: past_key_values.N.key/.value) of rank 3 or more, and the past inputs of "
                     "com.microsoft Attention, MultiHeadAttention and GroupQueryAttention; the inputs are %s. "
@@ -316,7 +316,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         for (int i = 0; i < kv->npast; i++)
             ok &= declares(&g->values[kv->past[i]], h->past_dim);
         if (!ok)
-            return fail(kv, err, PR_EXIT_USAGE, "--past-dim %s: not a dimension of every past input (%s)",
+            return fail(kv, err, PR_E_ARG, "--past-dim %s: not a dimension of every past input (%s)",
                         h->past_dim, name_list(g, kv->past, kv->npast, buf, sizeof buf));
         kv->past_sym = h->past_dim;
         say(kv, "past length '%s' (--past-dim); ", kv->past_sym);
@@ -333,7 +333,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
                 size_t used = strlen(list);
                 snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "", cand[i]);
             }
-            return fail(kv, err, PR_EXIT_MODEL,
+            return fail(kv, err, PR_E_MODEL,
                         "the past inputs (%s) have %s symbolic dimension besides the batch%s%s: name the past "
                         "length with --past-dim SYMBOL%s",
                         name_list(g, kv->past, kv->npast, buf, sizeof buf), ncand ? "more than one" : "no",
@@ -351,14 +351,14 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         for (int i = 0; i < g->ninputs && !found; i++)
             found = !in_list(kv->past, kv->npast, g->inputs[i]) && declares(&g->values[g->inputs[i]], h->seq_dim);
         if (!found)
-            return fail(kv, err, PR_EXIT_USAGE, "--seq-dim %s: not a dimension of the model's inputs (other than "
+            return fail(kv, err, PR_E_ARG, "--seq-dim %s: not a dimension of the model's inputs (other than "
                         "the past)", h->seq_dim);
         kv->seq_sym = h->seq_dim;
         say(kv, "new tokens '%s' (--seq-dim); ", kv->seq_sym);
     } else {
         const char *s = token >= 0 ? dim_sym(&g->values[token], 1) : NULL;
         if (!s || strcmp(s, kv->past_sym) == 0 || (kv->batch_sym && strcmp(s, kv->batch_sym) == 0))
-            return fail(kv, err, PR_EXIT_MODEL,
+            return fail(kv, err, PR_E_MODEL,
                         "no symbol for the number of new tokens: looked for dim 1 of input_ids, inputs_embeds or "
                         "another input of rank 2 or more%s%s; name it with --seq-dim SYMBOL",
                         token >= 0 ? ", found " : "", token >= 0 ? g->values[token].name : "");
@@ -411,7 +411,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
     if (kv->cache_flag)
         say(kv, "; %s: false at prefill, true when decoding", kv->cache_flag);
     if (h->total_dims && !kv->ntotal)
-        return fail(kv, err, PR_EXIT_USAGE, "--total-dim %s: not a dimension of the model's inputs", h->total_dims);
+        return fail(kv, err, PR_E_ARG, "--total-dim %s: not a dimension of the model's inputs", h->total_dims);
     return 0;
 }
 

@@ -44,9 +44,9 @@ struct pr_kv_layout {
     char how[1024];              /* how it was recognised, one paragraph */
 };
 
-/* Recognises m's layout with h. -1 with err (PR_EXIT_MODEL: no past inputs
+/* Recognises m's layout with h. -1 with err (PR_E_MODEL: no past inputs
  * or no length symbol, saying what was looked for and which flag names it;
- * PR_EXIT_USAGE: a hint that matches nothing) and kv freed. */
+ * PR_E_ARG: a hint that matches nothing) and kv freed. */
 int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struct pr_kv_layout *kv,
                     struct pr_err *err);
 void pr_kv_free(struct pr_kv_layout *kv);

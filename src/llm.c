@@ -86,12 +86,12 @@ static int bytes_of(struct run *w, const int *idx, int n, const char *where, uin
         const struct pr_value *v = &w->m->graph.values[idx[i]];
         uint64_t b = pr_tensor_bytes(&v->t, &unknown, &ovf);
         if (unknown || ovf)
-            return pr_err_set(w->err, PR_EXIT_MODEL, "%s: the shape of '%s' is %s, so the KV cache cannot be sized; "
+            return pr_err_set(w->err, PR_E_MODEL, "%s: the shape of '%s' is %s, so the KV cache cannot be sized; "
                               "bind the dims it names with --dim, or name the cache with --kv-inputs/--kv-outputs",
                               where, v->name, ovf ? "too large" : "unknown");
         *out = pr_u64_add(*out, b, &ovf);
     }
-    return ovf ? pr_err_set(w->err, PR_EXIT_MODEL, "%s: the KV cache's size overflows 64 bits", where) : 0;
+    return ovf ? pr_err_set(w->err, PR_E_MODEL, "%s: the KV cache's size overflows 64 bits", where) : 0;
 }
 
 /* Analyses the point into a; its cache bytes into kv_bytes and past_bytes. */
@@ -267,7 +267,7 @@ static int decode_affine(struct run *w, int K, struct pr_analysis *last, uint64_
     struct point *pt = calloc((size_t)K, sizeof *pt);
     struct pr_layer *scratch = NULL;
     if (!pt)
-        return pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
     int rc = -1;
     for (int j = 0; j < K; j++) {
         int64_t step = 1 + (int64_t)(((double)j * (double)(G - 1)) / (K - 1) + 0.5);   /* 1..G */
@@ -282,7 +282,7 @@ static int decode_affine(struct run *w, int K, struct pr_analysis *last, uint64_
         pt[j].nlayers = last->nlayers;
         pt[j].layers = malloc(((size_t)last->nlayers + 1) * sizeof *pt[j].layers);
         if (!pt[j].layers) {
-            pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+            pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
             goto fail;
         }
         memcpy(pt[j].layers, last->layers, (size_t)last->nlayers * sizeof *pt[j].layers);
@@ -296,7 +296,7 @@ static int decode_affine(struct run *w, int K, struct pr_analysis *last, uint64_
     uint64_t sl = 0, st[5] = {0}, skv = 0;
     scratch = malloc(((size_t)a->nlayers + 1) * sizeof *scratch);
     if (!scratch) {
-        pr_err_set(w->err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
         goto fail;
     }
     int f = 0;
@@ -332,7 +332,7 @@ static int decode_affine(struct run *w, int K, struct pr_analysis *last, uint64_
             goto fail;
     }
     if (ovf) {
-        pr_err_set(w->err, PR_EXIT_MODEL, "decode: a count overflows 64 bits at context %lld", (long long)(P + G));
+        pr_err_set(w->err, PR_E_MODEL, "decode: a count overflows 64 bits at context %lld", (long long)(P + G));
         goto fail;
     }
     o->nanalysed = K;
@@ -382,7 +382,7 @@ static int sum_steps(struct run *w)
     o->request.latency_s += o->prefill.latency_s;
     o->request.energy_j += o->prefill.energy_j;
     if (ovf)
-        return pr_err_set(w->err, PR_EXIT_MODEL, "the request's counts overflow 64 bits");
+        return pr_err_set(w->err, PR_E_MODEL, "the request's counts overflow 64 bits");
     o->macs_line = line_of(o, offsetof(struct pr_llm_cost, macs));
     o->flops_line = line_of(o, offsetof(struct pr_llm_cost, flops));
     o->kv_line = line_of(o, offsetof(struct pr_llm_cost, kv_bytes));
@@ -413,12 +413,12 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     int rc = -1;
     if (r->prompt < 1 || r->generate < 1 || r->generate > 1000000 || r->prompt > INT64_MAX / 4 ||
         r->prompt + r->generate > INT64_MAX / 4) {
-        pr_err_set(err, PR_EXIT_USAGE, "the prompt and the tokens generated must be at least 1 (and at most 1,000,000 "
+        pr_err_set(err, PR_E_ARG, "the prompt and the tokens generated must be at least 1 (and at most 1,000,000 "
                    "tokens generated)");
         goto fail;
     }
     if (!kv->batch_sym && r->batch > 1) {
-        pr_err_set(err, PR_EXIT_USAGE, "--batch %lld: the batch is fixed in the graph (no symbolic batch "
+        pr_err_set(err, PR_E_ARG, "--batch %lld: the batch is fixed in the graph (no symbolic batch "
                    "dimension on %s)", (long long)r->batch, kv->token_input ? kv->token_input : "the inputs");
         goto fail;
     }
@@ -429,7 +429,7 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
         for (int k = 0; k < kv->ntotal; k++)
             ours |= strcmp(s, kv->total_sym[k]) == 0;
         if (ours) {
-            pr_err_set(err, PR_EXIT_USAGE, "--dim %s: priori llm sets '%s' at each point; use --prompt, "
+            pr_err_set(err, PR_E_ARG, "--dim %s: priori llm sets '%s' at each point; use --prompt, "
                        "--generate and --batch", s, s);
             goto fail;
         }
@@ -441,7 +441,7 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     w.values = malloc(((size_t)base->nvalues + 1) * sizeof *w.values);
     out->steps = calloc((size_t)r->generate, sizeof *out->steps);
     if (!w.dims || !w.values || !out->steps) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        pr_err_set(err, PR_E_INTERNAL, "out of memory");
         goto fail;
     }
     if (base->ndims)

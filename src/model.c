@@ -93,7 +93,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
 {
     struct pr_extdata *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
     if (!x)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     x->length = -1;
     for (size_t i = 0; i < tp->n_external_data; i++) {
         const Onnx__StringStringEntryProto *e = tp->external_data[i];
@@ -102,21 +102,21 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
         if (strcmp(e->key, "location") == 0)
             x->location = e->value;
         else if (strcmp(e->key, "offset") == 0 && parse_i64(e->value, &x->offset) < 0)
-            return pr_err_set(err, PR_EXIT_MODEL, "initializer '%s': external data offset '%s' is not a non-negative integer",
+            return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data offset '%s' is not a non-negative integer",
                               v->name, e->value ? e->value : "");
         else if (strcmp(e->key, "length") == 0 && parse_i64(e->value, &x->length) < 0)
-            return pr_err_set(err, PR_EXIT_MODEL, "initializer '%s': external data length '%s' is not a non-negative integer",
+            return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data length '%s' is not a non-negative integer",
                               v->name, e->value ? e->value : "");
     }
     const char *loc = x->location;
     if (!loc || !*loc)
-        return pr_err_set(err, PR_EXIT_MODEL, "initializer '%s': external data has no location", v->name);
+        return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data has no location", v->name);
     if (loc[0] == '/' || loc[0] == '\\' || strchr(loc, ':'))
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "initializer '%s': external data location '%s' is absolute; it must be a path relative to the model's folder",
                           v->name, loc);
     if (has_dotdot(loc))
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "initializer '%s': external data location '%s' leaves the model's folder ('..'); move the data next to the model",
                           v->name, loc);
     v->ext = x;
@@ -127,7 +127,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     size_t need = strlen(m->dir) + strlen(loc) + 2;
     char *full = malloc(need);
     if (!full)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     snprintf(full, need, "%s/%s", m->dir, loc);
     char *real = realpath(full, NULL);
     free(full);
@@ -141,16 +141,16 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     int rc = inside ? stat(real, &st) : -1;
     free(real);
     if (!inside)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "initializer '%s': external data location '%s' resolves outside the model's folder (through a symlink); refusing it",
                           v->name, loc);
     if (rc < 0 || !S_ISREG(st.st_mode))
-        return pr_err_set(err, PR_EXIT_MODEL, "initializer '%s': external data '%s' is not a regular file",
+        return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data '%s' is not a regular file",
                           v->name, loc);
     bool ovf = false;
     uint64_t end = pr_u64_add((uint64_t)x->offset, x->length < 0 ? 0 : (uint64_t)x->length, &ovf);
     if (ovf || end > (uint64_t)st.st_size)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "initializer '%s': external data offset %lld + length %lld is past the end of '%s' (%lld bytes)",
                           v->name, (long long)x->offset, (long long)(x->length < 0 ? 0 : x->length), loc,
                           (long long)st.st_size);
@@ -191,10 +191,10 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
                       size_t *slots, struct pr_err *err)
 {
     if (depth > PR_MAX_NESTING)
-        return pr_err_set(err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
+        return pr_err_set(err, PR_E_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                           PR_MAX_NESTING);
     if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
-        return pr_err_set(err, PR_EXIT_MODEL, "the model has more than %d nodes; at most %d are supported",
+        return pr_err_set(err, PR_E_MODEL, "the model has more than %d nodes; at most %d are supported",
                           PR_MAX_NODES, PR_MAX_NODES);
     *values += gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
     *nodes += gp->n_node;
@@ -202,7 +202,7 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
     for (size_t i = 0; i < gp->n_node; i++) {
         const Onnx__NodeProto *np = gp->node[i];
         if (!np)
-            return pr_err_set(err, PR_EXIT_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
+            return pr_err_set(err, PR_E_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
         *values += np->n_output;
         *slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++)
@@ -232,7 +232,7 @@ static int add_value(struct build *b, struct pr_graph *g, const char *name)
     int idx = mg->nvalues;
     int rc = pr_names_put(&g->names, name, idx);
     if (rc < 0)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     if (rc > 0)
         return -2;   /* already defined in this graph */
     struct pr_value *v = &mg->values[idx];
@@ -269,10 +269,10 @@ static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__S
     where(b, g, at, sizeof at);
     const Onnx__TensorProto *vals = sp ? sp->values : NULL;
     if (!vals || !vals->name || !*vals->name)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer %zu%s has no values tensor with a name", i, at);
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer %zu%s has no values tensor with a name", i, at);
     const char *name = vals->name;
     if (!sp->indices)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s has no indices; add the int64 indices tensor",
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s has no indices; add the int64 indices tensor",
                           name, at);
     struct pr_tensor vt, it;
     snprintf(what, sizeof what, "sparse initializer '%.200s' values", name);
@@ -282,44 +282,44 @@ static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__S
     if (pr_tensor_from_proto(sp->indices, &m->arena, &it, what, b->err) < 0)
         return -1;
     if (sp->n_dims > PR_MAX_RANK)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: rank %zu exceeds the supported maximum %d",
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: rank %zu exceeds the supported maximum %d",
                           name, at, sp->n_dims, PR_MAX_RANK);
     struct pr_shape dense = {.rank = (int)sp->n_dims};
     for (size_t k = 0; k < sp->n_dims; k++) {
         if (sp->dims[k] < 0)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: dim %zu is negative (%lld)", name, at, k,
+            return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: dim %zu is negative (%lld)", name, at, k,
                               (long long)sp->dims[k]);
         dense.dim[k] = sp->dims[k];
     }
     bool unk = false, ovf = false;
     uint64_t numel = pr_shape_numel(&dense, &unk, &ovf);
     if (ovf)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: element count of its dims overflows 64 bits",
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: element count of its dims overflows 64 bits",
                           name, at);
     if (vt.shape.rank != 1)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: values have rank %d; they must be 1-D [NNZ]",
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: values have rank %d; they must be 1-D [NNZ]",
                           name, at, vt.shape.rank);
     int64_t nnz = vt.shape.dim[0];
     bool linear = it.shape.rank == 1 && it.shape.dim[0] == nnz;
     bool coords = it.shape.rank == 2 && it.shape.dim[0] == nnz && it.shape.dim[1] == dense.rank;
     if (it.dtype != PR_DT_INT64 || (!linear && !coords))
-        return pr_err_set(b->err, PR_EXIT_MODEL,
+        return pr_err_set(b->err, PR_E_MODEL,
                           "sparse initializer '%s'%s: indices must be int64 of shape [%lld] or [%lld, %d] (NNZ = %lld values)",
                           name, at, (long long)nnz, (long long)nnz, dense.rank, (long long)nnz);
     if ((uint64_t)nnz > numel)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
+        return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
                           name, at, (long long)nnz, (unsigned long long)numel);
     for (int64_t k = 0; it.cval && k < it.cval->n; k++) {
         int64_t x = it.cval->i[k];
         int64_t bound = linear ? (int64_t)numel : dense.dim[k % dense.rank];
         if (x < 0 || x >= bound)
-            return pr_err_set(b->err, PR_EXIT_MODEL,
+            return pr_err_set(b->err, PR_E_MODEL,
                               "sparse initializer '%s'%s: index %lld (entry %lld) is outside [0, %lld); fix the indices tensor",
                               name, at, (long long)x, (long long)k, (long long)bound);
     }
     int idx = add_value(b, g, name);
     if (idx == -2)
-        return pr_err_set(b->err, PR_EXIT_MODEL, "initializer '%s'%s is defined twice (a sparse and a dense one, or two sparse)",
+        return pr_err_set(b->err, PR_E_MODEL, "initializer '%s'%s is defined twice (a sparse and a dense one, or two sparse)",
                           name, at);
     if (idx < 0)
         return -1;
@@ -341,10 +341,10 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
     for (size_t i = 0; i < gp->n_initializer; i++) {
         const Onnx__TensorProto *tp = gp->initializer[i];
         if (!tp || !tp->name || !*tp->name)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "initializer %zu%s has no name", i, where(b, g, at, sizeof at));
+            return pr_err_set(b->err, PR_E_MODEL, "initializer %zu%s has no name", i, where(b, g, at, sizeof at));
         int idx = add_value(b, g, tp->name);
         if (idx == -2)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "initializer '%s'%s is defined twice", tp->name,
+            return pr_err_set(b->err, PR_E_MODEL, "initializer '%s'%s is defined twice", tp->name,
                               where(b, g, at, sizeof at));
         if (idx < 0)
             return -1;
@@ -375,7 +375,7 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
 
     g->inputs = pr_arena_calloc(&m->arena, gp->n_input + 1, sizeof *g->inputs);
     if (!g->inputs)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     if (g->function) {
         /* a function body at its call: each formal input names the call's
          * actual value (weights stay weights, counted once); a formal the
@@ -386,9 +386,9 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
                 continue;
             int rc = pr_names_put(&g->names, vi->name, b->actuals[i]);
             if (rc < 0)
-                return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+                return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
             if (rc > 0)
-                return pr_err_set(b->err, PR_EXIT_MODEL, "model-local function '%s' names its input '%s' twice",
+                return pr_err_set(b->err, PR_E_MODEL, "model-local function '%s' names its input '%s' twice",
                                   g->attr, vi->name);
         }
         return 0;
@@ -396,14 +396,14 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
     for (size_t i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
         if (!vi || !vi->name || !*vi->name)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "graph input %zu%s has no name", i, where(b, g, at, sizeof at));
+            return pr_err_set(b->err, PR_E_MODEL, "graph input %zu%s has no name", i, where(b, g, at, sizeof at));
         int idx = pr_names_get(&g->names, vi->name);
         if (idx >= 0 && values[idx].is_initializer) {
             values[idx].declared = vi->type;   /* IR < 4 lists initializers as inputs */
             continue;
         }
         if (idx >= 0)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "graph input '%s'%s is declared twice", vi->name,
+            return pr_err_set(b->err, PR_E_MODEL, "graph input '%s'%s is declared twice", vi->name,
                               where(b, g, at, sizeof at));
         idx = add_value(b, g, vi->name);
         if (idx < 0)
@@ -425,12 +425,12 @@ static int call_actuals(struct build *b, const struct pr_graph *g, const struct 
     b->nactuals = (int)np->n_input;
     b->actuals = pr_arena_calloc(&b->m->arena, np->n_input + 1, sizeof *b->actuals);
     if (!b->actuals)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     for (size_t k = 0; k < np->n_input; k++) {
         const char *name = np->input[k];
         b->actuals[k] = name && *name ? lookup(g, name) : -1;
         if (name && *name && b->actuals[k] < 0)
-            return pr_err_set(b->err, PR_EXIT_MODEL,
+            return pr_err_set(b->err, PR_E_MODEL,
                               "%s%s: input '%s' is not defined by any graph input, initializer or node output",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name);
     }
@@ -449,14 +449,14 @@ static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *
         return 0;
     n->subs = pr_arena_calloc(&m->arena, (size_t)count, sizeof *n->subs);
     if (!n->subs)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     for (size_t k = 0; k < np->n_attribute; k++) {
         const Onnx__AttributeProto *a = np->attribute[k];
         if (!is_graph_attr(a))
             continue;
         struct pr_graph *sg = pr_arena_calloc(&m->arena, 1, sizeof *sg);
         if (!sg)
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         sg->id = m->ngraphs;
         m->graphs[m->ngraphs++] = sg;
         sg->depth = g->depth + 1;
@@ -469,7 +469,7 @@ static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *
         if (sg->function && call_actuals(b, g, n, np) < 0)
             return -1;
         if (sg->depth > PR_MAX_NESTING)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
+            return pr_err_set(b->err, PR_E_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                               PR_MAX_NESTING);
         if (build_graph(b, sg, a->g) < 0)
             return -1;
@@ -489,7 +489,7 @@ static int note_implicit(struct build *b, struct pr_node *n, int gi, int depth, 
         int ncap = *cap ? *cap * 2 : 8;
         int *grown = pr_arena_alloc(&b->m->arena, (size_t)ncap * sizeof *grown);
         if (!grown)
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         if (n->nimplicit)
             memcpy(grown, n->implicit, (size_t)n->nimplicit * sizeof *grown);
         n->implicit = grown;
@@ -607,23 +607,23 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         n->proto = np;
         n->no_attrs = np->n_attribute == 0;
         if (!*n->op_type)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
+            return pr_err_set(b->err, PR_E_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
                               where(b, g, at, sizeof at));
         if (np->n_input > PR_MAX_IO || np->n_output > PR_MAX_IO)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
+            return pr_err_set(b->err, PR_E_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
                               np->n_output, PR_MAX_IO);
         const char *twice = duplicate_attr(np);
         if (twice == dup_oom)
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         if (twice)
-            return pr_err_set(b->err, PR_EXIT_MODEL,
+            return pr_err_set(b->err, PR_E_MODEL,
                               "%s%s: attribute '%s' is given twice; ONNX allows each attribute once: remove one",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
         if (np->n_input + np->n_output > b->nslots - b->used_slots)   /* count_tree counted them all */
-            return pr_err_set(b->err, PR_EXIT_INTERNAL, "%s: more inputs and outputs than counted",
+            return pr_err_set(b->err, PR_E_INTERNAL, "%s: more inputs and outputs than counted",
                               pr_node_label(n, label, sizeof label));
         n->in = b->slots + b->used_slots;   /* the model's one array of slots */
         n->out = n->in + np->n_input;
@@ -645,7 +645,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                     pr_node_label(&g->nodes[pv->producer], other, sizeof other);
                 else
                     snprintf(other, sizeof other, "%s", pv->is_initializer ? "an initializer" : "a graph input");
-                return pr_err_set(b->err, PR_EXIT_MODEL, "%s%s: output '%s' is already produced by %s; every value must have one producer",
+                return pr_err_set(b->err, PR_E_MODEL, "%s%s: output '%s' is already produced by %s; every value must have one producer",
                                   pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name, other);
             }
             if (idx < 0)
@@ -672,7 +672,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             if (idx < 0)
                 idx = lookup(g, name);
             if (idx < 0)
-                return pr_err_set(b->err, PR_EXIT_MODEL,
+                return pr_err_set(b->err, PR_E_MODEL,
                                   "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
                                   pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name,
                                   g->parent ? " of this graph or an enclosing one" : "");
@@ -691,14 +691,14 @@ static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphP
     char at[400];
     g->outputs = pr_arena_calloc(&m->arena, gp->n_output + 1, sizeof *g->outputs);
     if (!g->outputs)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     for (size_t i = 0; i < gp->n_output; i++) {
         const Onnx__ValueInfoProto *vi = gp->output[i];
         if (!vi || !vi->name || !*vi->name)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "graph output %zu%s has no name", i, where(b, g, at, sizeof at));
+            return pr_err_set(b->err, PR_E_MODEL, "graph output %zu%s has no name", i, where(b, g, at, sizeof at));
         int idx = lookup(g, vi->name);
         if (idx < 0)
-            return pr_err_set(b->err, PR_EXIT_MODEL, "graph output '%s'%s is not produced by any node, input or initializer",
+            return pr_err_set(b->err, PR_E_MODEL, "graph output '%s'%s is not produced by any node, input or initializer",
                               vi->name, where(b, g, at, sizeof at));
         if (values[idx].graph == g->id) {
             values[idx].is_output = 1;
@@ -724,7 +724,7 @@ static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     for (size_t i = 0; i < gp->n_node; i++)
         own += gp->node[i]->n_output;
     if (pr_names_init(&g->names, own) < 0)
-        return pr_err_set(b->err, PR_EXIT_INTERNAL, "out of memory for %zu values", own);
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory for %zu values", own);
     if (build_values(b, g, gp) < 0 || build_nodes(b, g, gp) < 0 || build_outputs(b, g, gp) < 0)
         return -1;
     for (int i = 0; i < g->nnodes; i++)
@@ -781,7 +781,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, err) < 0)
         return -1;
     if (nvalues > (size_t)INT_MAX / 2)
-        return pr_err_set(err, PR_EXIT_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
+        return pr_err_set(err, PR_E_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
     struct pr_graph *g = &m->graph;
     g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
     g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
@@ -791,7 +791,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
     if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots) {
         free(b.stamp);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %zu values", nvalues);
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory for %zu values", nvalues);
     }
     g->owner = -1;
     g->attr = "";
@@ -814,7 +814,7 @@ static int read_opsets(struct pr_model *m, const Onnx__ModelProto *mp, struct pr
 {
     m->opsets = pr_arena_calloc(&m->arena, mp->n_opset_import + 1, sizeof *m->opsets);
     if (!m->opsets)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     bool have_default = false;
     for (size_t i = 0; i < mp->n_opset_import; i++) {
         const Onnx__OperatorSetIdProto *o = mp->opset_import[i];
@@ -822,10 +822,10 @@ static int read_opsets(struct pr_model *m, const Onnx__ModelProto *mp, struct pr
             continue;
         const char *d = o->domain && strcmp(o->domain, "ai.onnx") != 0 ? o->domain : "";
         if (!o->has_version || o->version < 1)
-            return pr_err_set(err, PR_EXIT_MODEL, "opset_import for domain '%s' has no valid version", d);
+            return pr_err_set(err, PR_E_MODEL, "opset_import for domain '%s' has no valid version", d);
         for (int k = 0; k < m->nopsets; k++)
             if (strcmp(m->opsets[k].domain, d) == 0)
-                return pr_err_set(err, PR_EXIT_MODEL,
+                return pr_err_set(err, PR_E_MODEL,
                                   "opset_import lists domain '%s' twice (versions %lld and %lld); ONNX allows one entry per "
                                   "domain: keep the one the model was written for",
                                   *d ? d : "ai.onnx", (long long)m->opsets[k].version, (long long)o->version);
@@ -859,10 +859,10 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     const Onnx__ModelProto *mp = m->proto;
     m->ir_version = mp->has_ir_version ? mp->ir_version : 0;
     if (!mp->graph)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "no graph: the file parses as protobuf but holds no ONNX graph (is it an .onnx model?)");
     if (m->ir_version > PR_MAX_IR_VERSION)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "ir_version %lld is newer than priori understands (at most %d); re-export with an older ONNX or update priori",
                           (long long)m->ir_version, PR_MAX_IR_VERSION);
     if (m->ir_version < 1)
@@ -873,7 +873,7 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
              mp->producer_version ? mp->producer_version : "");
     m->producer = pr_arena_strdup(&m->arena, prod);
     if (!m->producer || read_opsets(m, mp, diag, err) < 0)
-        return m->producer ? -1 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return m->producer ? -1 : pr_err_set(err, PR_E_INTERNAL, "out of memory");
     if (pr_functions_expand(m->proto, &m->arena, &m->pbmem->al, err) < 0 ||
         build_model_graph(m, mp->graph, diag, err) < 0)
         return -1;
@@ -902,14 +902,14 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
 {
     pr_arena_init(&m->arena);
     if (size == 0)
-        return pr_err_set(err, PR_EXIT_MODEL, "the file is empty (0 bytes); expected an ONNX model");
+        return pr_err_set(err, PR_E_MODEL, "the file is empty (0 bytes); expected an ONNX model");
     if (size > PR_MAX_FILE_BYTES)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "the file is %zu bytes; ONNX protobuf files are limited to 2 GB (save weights as external data)",
                           size);
     struct pr_pbmem *pm = malloc(sizeof *pm);
     if (!pm)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     pr_pbmem_init(pm);
     m->pbmem = pm;
     ProtobufCAllocator *al = &pm->al;
@@ -933,7 +933,7 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
             return -1;
     }
     if (!m->proto)
-        return pr_err_set(err, PR_EXIT_MODEL,
+        return pr_err_set(err, PR_E_MODEL,
                           "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
     if (m->file.data == data)
         pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
@@ -946,7 +946,7 @@ int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, cons
     memset(m, 0, sizeof *m);
     m->path = name;
     if (dir && !(m->dir = realpath(dir, NULL)))
-        return pr_err_set(err, PR_EXIT_IO, "cannot resolve folder '%s': %s", dir, strerror(errno));
+        return pr_err_set(err, PR_E_IO, "cannot resolve folder '%s': %s", dir, strerror(errno));
     if (load_from(m, data, size, 0, diag, err) < 0) {
         pr_model_free(m);
         return -1;
@@ -969,7 +969,7 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
     m->dir = folder_of(path);
     if (!m->dir) {
         pr_model_free(m);
-        return pr_err_set(err, PR_EXIT_IO, "cannot resolve the model's folder: %s", strerror(errno));
+        return pr_err_set(err, PR_E_IO, "cannot resolve the model's folder: %s", strerror(errno));
     }
     int rc = load_from(m, m->file.data, m->file.size, flags, diag, err);
     pr_source_free(&m->file);   /* the tree holds everything it needs */

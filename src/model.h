@@ -142,7 +142,7 @@ enum {
 
 /* Load path into m (zeroed by the call). Warnings (missing external data,
  * no default opset) go to diag. On error m is left freed and err says what
- * and where (exit code PR_EXIT_IO or PR_EXIT_MODEL); the caller adds the
+ * and where (exit code PR_E_IO or PR_E_MODEL); the caller adds the
  * file name. */
 int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag,
                   struct pr_err *err);

@@ -88,11 +88,11 @@ static int scan(const uint8_t *p, const uint8_t *end, enum msg m, int graphs, in
             int g = graphs + (m == M_ATTR && c == M_GRAPH);
             int t = types + (m == M_TSEQ || m == M_TMAP || m == M_TOPT);
             if (g > PR_MAX_NESTING)
-                return pr_err_set(err, PR_EXIT_MODEL,
+                return pr_err_set(err, PR_E_MODEL,
                                   "subgraphs (If/Loop/Scan bodies) are nested more than %d deep; priori refuses deeper nesting: flatten the control flow",
                                   PR_MAX_NESTING);
             if (t > PR_MAX_NESTING)
-                return pr_err_set(err, PR_EXIT_MODEL, "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
+                return pr_err_set(err, PR_E_MODEL, "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
                                   PR_MAX_NESTING);
             if (scan(p, p + len, c, g, t, err) < 0)
                 return -1;

@@ -15,7 +15,7 @@
 #include "err.h"
 
 /* 0 when subgraphs nest at most PR_MAX_NESTING levels and types at most
- * PR_MAX_NESTING; -1 with err set (PR_EXIT_MODEL) otherwise. Malformed
+ * PR_MAX_NESTING; -1 with err set (PR_E_MODEL) otherwise. Malformed
  * bytes are left for the unpacker to report (returns 0). */
 int pr_proto_check_nesting(const void *data, size_t size, struct pr_err *err);
 

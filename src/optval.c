@@ -94,7 +94,7 @@ static int grow(struct pr_bindings *s, struct pr_err *err)
         s->dims = d;
     struct pr_input_value *v = d ? realloc(s->values, cap * sizeof *v) : NULL;
     if (!v)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     s->values = v;
     s->cap = (int)cap;
     return 0;
@@ -113,7 +113,7 @@ int pr_bindings_read(struct pr_bindings *s, const char *opt, char *val, struct p
     if (input) {
         struct pr_input_shape *in = &s->inputs[s->ninputs];
         if (!rhs || pr_parse_dims(rhs, &in->shape) < 0) {
-            return pr_err_set(err, PR_EXIT_USAGE,
+            return pr_err_set(err, PR_E_ARG,
                               "--input %s: expected NAME=DIMS with DIMS like 1x3x224x224 (at most 12 dims)", val);
         }
         in->name = val;
@@ -122,7 +122,7 @@ int pr_bindings_read(struct pr_bindings *s, const char *opt, char *val, struct p
         struct pr_dim_binding *d = &s->dims[s->ndims];
         long long v;
         if (!rhs || pr_parse_int(rhs, 0, (1LL << 40), &v) < 0) {
-            return pr_err_set(err, PR_EXIT_USAGE, "--dim %s%s%s: expected SYMBOL=N with N a non-negative integer%s", val,
+            return pr_err_set(err, PR_E_ARG, "--dim %s%s%s: expected SYMBOL=N with N a non-negative integer%s", val,
                               rhs ? "=" : "", rhs ? rhs : "",
                               rhs && pr_sweep_is_range(rhs) ? " (a range of values is for 'priori sweep')" : "");
         }
@@ -132,7 +132,7 @@ int pr_bindings_read(struct pr_bindings *s, const char *opt, char *val, struct p
     } else {
         struct pr_input_value *iv = &s->values[s->nvalues];
         if (!rhs || !*rhs) {
-            return pr_err_set(err, PR_EXIT_USAGE,
+            return pr_err_set(err, PR_E_ARG,
                               "--value %s: expected NAME=V[,V...] (the values of a graph input of rank 0 or 1)", val);
         }
         *iv = (struct pr_input_value){.name = val, .text = rhs};   /* t NULL: the array grows by realloc */
@@ -154,7 +154,7 @@ void pr_bindings_apply(const struct pr_bindings *s, struct pr_options *opt)
 int pr_top_read(const char *opt, const char *val, long long *out, struct pr_err *err)
 {
     if (pr_parse_int(val, 0, 100000, out) < 0)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s %s: expected a number from 0 to 100000", opt, val);
+        return pr_err_set(err, PR_E_ARG, "%s %s: expected a number from 0 to 100000", opt, val);
     return 0;
 }
 
@@ -165,7 +165,7 @@ int pr_energy_read(struct pr_energy_args *a, const char *opt, const char *val, s
                    : strcmp(opt, "--db") == 0 ? &a->db : NULL;
     if (s) {
         if (!*val)
-            return pr_err_set(err, PR_EXIT_USAGE, "%s: expected a value, got an empty string", opt);
+            return pr_err_set(err, PR_E_ARG, "%s: expected a value, got an empty string", opt);
         *s = val;
         return 1;
     }
@@ -174,7 +174,7 @@ int pr_energy_read(struct pr_energy_args *a, const char *opt, const char *val, s
         double v = strtod(val, &end);
         bool pue = opt[2] == 'p';
         if (*end || !*val || !isfinite(v) || v < (pue ? 1 : 0) || v > (pue ? 10 : 1e5))
-            return pr_err_set(err, PR_EXIT_USAGE, "%s %s: expected %s", opt, val,
+            return pr_err_set(err, PR_E_ARG, "%s %s: expected %s", opt, val,
                               pue ? "a number from 1 to 10" : "g CO2e per kWh, from 0 to 100000");
         *(pue ? &a->pue : &a->carbon) = v;
         return 1;
@@ -184,7 +184,7 @@ int pr_energy_read(struct pr_energy_args *a, const char *opt, const char *val, s
                  : strcmp(opt, "--dataset-size") == 0 ? &a->dataset_size : NULL;
     if (n) {
         if (pr_parse_int(val, 1, (1LL << 50), n) < 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "%s %s: expected a positive integer", opt, val);
+            return pr_err_set(err, PR_E_ARG, "%s %s: expected a positive integer", opt, val);
         return 1;
     }
     return 0;
@@ -205,7 +205,7 @@ int pr_energy_check(const struct pr_energy_args *a, struct pr_err *err)
         why = "give --samples N or --epochs E --dataset-size N, not both";
     else if (!a->epochs != !a->dataset_size)
         why = "--epochs and --dataset-size go together";
-    return why ? pr_err_set(err, PR_EXIT_USAGE, "%s", why) : 0;
+    return why ? pr_err_set(err, PR_E_ARG, "%s", why) : 0;
 }
 
 const char *pr_energy_db_dir(const struct pr_energy_args *a, char *buf, size_t size)
@@ -229,7 +229,7 @@ int pr_hw_load(struct pr_hw *h, const struct pr_energy_args *a, enum pr_hw_failu
     h->profile = pr_db_select(&h->db, a->hw, a->precision, a->train && !a->scenario ? "train" : a->scenario);
     if (!h->profile) {
         *why = PR_HW_PROFILE;
-        return pr_err_set(err, PR_EXIT_USAGE, "--hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'",
+        return pr_err_set(err, PR_E_ARG, "--hw %s%s%s%s%s: no such hardware profile in %s; see 'priori hw list'",
                           a->hw, a->precision ? " --precision " : "", a->precision ? a->precision : "",
                           a->scenario ? " --scenario " : "", a->scenario ? a->scenario : "", h->db.dir);
     }
@@ -248,7 +248,7 @@ int pr_hw_load(struct pr_hw *h, const struct pr_energy_args *a, enum pr_hw_failu
         if (!c) {
             h->profile = NULL;
             *why = PR_HW_REGION;
-            return pr_err_set(err, PR_EXIT_USAGE, "--region %s: not in %s/carbon.json; give an ISO alpha-3 country "
+            return pr_err_set(err, PR_E_ARG, "--region %s: not in %s/carbon.json; give an ISO alpha-3 country "
                               "code (FRA), a cloud region (gcp:europe-west1) or --carbon G", a->region, h->db.dir);
         }
         o->g_per_kwh = c->g_per_kwh;
@@ -283,10 +283,10 @@ __attribute__((format(printf, 2, 3))) static void add(struct msg *m, const char 
 int pr_check_inputs(const char *budget, const char *baseline, const char *growth, struct pr_err *err)
 {
     if (!baseline != !growth)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s", baseline ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
+        return pr_err_set(err, PR_E_ARG, "%s", baseline ? "--baseline needs --max-growth, e.g. --max-growth macs=5%"
                                                           : "--max-growth needs --baseline REPORT.json");
     if (!budget && !baseline)
-        return pr_err_set(err, PR_EXIT_USAGE, "%s", "nothing to check: give --budget FILE and/or --baseline "
+        return pr_err_set(err, PR_E_ARG, "%s", "nothing to check: give --budget FILE and/or --baseline "
                           "REPORT.json --max-growth SPEC");
     return 0;
 }
@@ -307,10 +307,10 @@ int pr_strict_check(const struct pr_analysis *an, const char *path, struct pr_er
             free(clean);
         }
         add(&m, "; run 'priori ops' for the supported operators, or drop --strict to count them as zero cost");
-        return pr_err_set(err, PR_EXIT_MODEL, "%s", m.buf);
+        return pr_err_set(err, PR_E_MODEL, "%s", m.buf);
     }
     if (an->nassume_failures)
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: %d node%s only under priori's assumptions (--strict; see the "
+        return pr_err_set(err, PR_E_MODEL, "%s: %d node%s only under priori's assumptions (--strict; see the "
                           "warnings): bind the shapes and values it names with --input, --dim, --value", path,
                           an->nassume_failures, an->nassume_failures == 1 ? " fails" : "s fail");
     return 0;
@@ -333,5 +333,5 @@ int pr_unbound_check(const struct pr_subject *s, struct pr_err *err)
         add(&m, " --dim %s=N", sym ? sym : "?");
         free(sym);
     }
-    return pr_err_set(err, PR_EXIT_USAGE, "%s", m.buf);
+    return pr_err_set(err, PR_E_ARG, "%s", m.buf);
 }

@@ -6,7 +6,7 @@
  * the database and profile they select, and the refusals that depend on
  * the analysis (--strict, a gate's unbound symbols).
  *
- * Nothing here prints: a bad value fills a struct pr_err (PR_EXIT_USAGE,
+ * Nothing here prints: a bad value fills a struct pr_err (PR_E_ARG,
  * the message the command line prints after "priori: "). Option names are
  * spelled as on the command line ("--dim"); the table of them is
  * options.def (optable.h).
@@ -48,13 +48,13 @@ int pr_bindings_init(struct pr_bindings *s, int n);
 void pr_bindings_free(struct pr_bindings *s);
 /* If opt is "--input", "--dim" or "--value", parses val (split in place at
  * its last '=') into s and returns 1; returns 0 for any other option; -1
- * with err (PR_EXIT_USAGE) on a bad value, s unchanged (--value is checked
- * against the model when it is analysed), or PR_EXIT_INTERNAL out of memory. */
+ * with err (PR_E_ARG) on a bad value, s unchanged (--value is checked
+ * against the model when it is analysed), or PR_E_INTERNAL out of memory. */
 int pr_bindings_read(struct pr_bindings *s, const char *opt, char *val, struct pr_err *err);
 /* Points opt's inputs, dims and values at s. */
 void pr_bindings_apply(const struct pr_bindings *s, struct pr_options *opt);
 
-/* --top N (0 .. 100000). 0, or -1 with err (PR_EXIT_USAGE). */
+/* --top N (0 .. 100000). 0, or -1 with err (PR_E_ARG). */
 int pr_top_read(const char *opt, const char *val, long long *out, struct pr_err *err);
 
 /* The --hw family. Text values point into the texts given to
@@ -69,10 +69,10 @@ struct pr_energy_args {
 };
 /* If opt is one of the --hw family that takes a value, parses val into a
  * and returns 1; 0 for any other option (--train is a flag: set a->train);
- * -1 with err (PR_EXIT_USAGE) on a bad value, a unchanged. */
+ * -1 with err (PR_E_ARG) on a bad value, a unchanged. */
 int pr_energy_read(struct pr_energy_args *a, const char *opt, const char *val, struct pr_err *err);
 /* After parsing: the other options need --hw; --region or --carbon, not
- * both; the --train combinations. 0, or -1 with err (PR_EXIT_USAGE). */
+ * both; the --train combinations. 0, or -1 with err (PR_E_ARG). */
 int pr_energy_check(const struct pr_energy_args *a, struct pr_err *err);
 /* The database folder of a: --db, else pr_db_default_dir(buf, size). */
 const char *pr_energy_db_dir(const struct pr_energy_args *a, char *buf, size_t size);
@@ -89,19 +89,19 @@ enum pr_hw_failure { PR_HW_OK, PR_HW_DB, PR_HW_PROFILE, PR_HW_REGION };
  * (profile stays NULL). 0, or -1 with err and *why (NULL allowed): the
  * database could not be loaded (pr_db_load's code), no profile matches
  * --hw/--precision/--scenario or no carbon intensity --region
- * (PR_EXIT_USAGE). pr_hw_close frees h either way. */
+ * (PR_E_ARG). pr_hw_close frees h either way. */
 int pr_hw_load(struct pr_hw *h, const struct pr_energy_args *a, enum pr_hw_failure *why, struct pr_err *err);
 void pr_hw_close(struct pr_hw *h);
 
 /* What `priori check` needs: a baseline goes with growth limits, and at
- * least one of a budget and a baseline. 0, or -1 with err (PR_EXIT_USAGE). */
+ * least one of a budget and a baseline. 0, or -1 with err (PR_E_ARG). */
 int pr_check_inputs(const char *budget, const char *baseline, const char *growth, struct pr_err *err);
 
 /* --strict on an analysis of path: an unsupported operator, or a node that
- * fails only under priori's assumptions, is an error (PR_EXIT_MODEL, the
+ * fails only under priori's assumptions, is an error (PR_E_MODEL, the
  * message names every such operator and its first node). 0 or -1. */
 int pr_strict_check(const struct pr_analysis *an, const char *path, struct pr_err *err);
-/* A gate needs fixed shapes: -1 with err (PR_EXIT_USAGE) naming every
+/* A gate needs fixed shapes: -1 with err (PR_E_ARG) naming every
  * unbound symbol of s and the --dim that binds it; else 0. */
 int pr_unbound_check(const struct pr_subject *s, struct pr_err *err);
 

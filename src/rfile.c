@@ -18,15 +18,15 @@ const char *pr_file_kind(const struct stat *st)
     return "not a regular file";
 }
 
-int pr_rfile_open(const char *path, struct stat *st, enum pr_exit not_regular_code, struct pr_err *err)
+int pr_rfile_open(const char *path, struct stat *st, enum pr_status not_regular_code, struct pr_err *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+        return pr_err_set(err, PR_E_IO, "%s: cannot open: %s", path, strerror(errno));
     if (fstat(fd, st) < 0) {
         int e = errno;
         close(fd);
-        return pr_err_set(err, PR_EXIT_IO, "%s: cannot stat: %s", path, strerror(e));
+        return pr_err_set(err, PR_E_IO, "%s: cannot stat: %s", path, strerror(e));
     }
     if (!S_ISREG(st->st_mode)) {
         close(fd);
@@ -39,7 +39,7 @@ int pr_rfile_open(const char *path, struct stat *st, enum pr_exit not_regular_co
     return fd;
 }
 
-char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_exit code, struct pr_err *err)
+char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_status code, struct pr_err *err)
 {
     struct stat st;
     int fd = pr_rfile_open(path, &st, code, err);
@@ -51,7 +51,7 @@ char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_exit code
     char *buf = malloc(cap + 1);
     for (;;) {
         if (!buf) {
-            pr_err_set(err, PR_EXIT_INTERNAL, "%s: out of memory", path);
+            pr_err_set(err, PR_E_INTERNAL, "%s: out of memory", path);
             break;
         }
         if (n == cap) {
@@ -72,7 +72,7 @@ char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_exit code
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            pr_err_set(err, PR_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
+            pr_err_set(err, PR_E_IO, "%s: cannot read: %s", path, strerror(errno));
             free(buf);
             buf = NULL;
             break;

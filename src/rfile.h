@@ -19,14 +19,14 @@
 const char *pr_file_kind(const struct stat *st);
 
 /* Opens path for reading, a regular file only. Returns the descriptor
- * (O_CLOEXEC) and fills *st, or -1 with err: PR_EXIT_IO when it cannot be
- * opened, missing_code (PR_EXIT_IO or PR_EXIT_USAGE) when it is not a
+ * (O_CLOEXEC) and fills *st, or -1 with err: PR_E_IO when it cannot be
+ * opened, missing_code (PR_E_IO or PR_E_ARG) when it is not a
  * regular file. Messages are "PATH: why". */
-int pr_rfile_open(const char *path, struct stat *st, enum pr_exit not_regular_code, struct pr_err *err);
+int pr_rfile_open(const char *path, struct stat *st, enum pr_status not_regular_code, struct pr_err *err);
 
 /* Reads all of a regular file of at most max bytes into a NUL-terminated
  * malloc'ed buffer (*len its length without the NUL). Over max: err with
  * too_big_code and "PATH: larger than N MiB". NULL with err on failure. */
-char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_exit code, struct pr_err *err);
+char *pr_rfile_read(const char *path, size_t max, size_t *len, enum pr_status code, struct pr_err *err);
 
 #endif

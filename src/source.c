@@ -24,13 +24,13 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     /* O_NONBLOCK: a FIFO or a device given as the model must not block the open */
     s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (s->fd < 0)
-        return pr_err_set(err, PR_EXIT_IO, "cannot open: %s", strerror(errno));
+        return pr_err_set(err, PR_E_IO, "cannot open: %s", strerror(errno));
     s->open = true;
     struct stat st;
     if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         bool stat_ok = errno != EBADF;
         pr_source_free(s);
-        return pr_err_set(err, PR_EXIT_IO, "is %s, not a regular file; priori reads models from regular files only",
+        return pr_err_set(err, PR_E_IO, "is %s, not a regular file; priori reads models from regular files only",
                           stat_ok ? pr_file_kind(&st) : "unreadable");
     }
     s->size = (size_t)st.st_size;
@@ -46,8 +46,8 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
             munmap(p, nblocks << BLOCK_SHIFT);
         pr_source_free(s);
         if (e == ENOMEM)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", s->size);
-        return pr_err_set(err, PR_EXIT_IO, "cannot reserve memory for the file: %s", strerror(e));
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", s->size);
+        return pr_err_set(err, PR_E_IO, "cannot reserve memory for the file: %s", strerror(e));
     }
 #ifdef MADV_NOHUGEPAGE
     madvise(p, nblocks << BLOCK_SHIFT, MADV_NOHUGEPAGE);   /* a touched byte must cost 4 KiB, not 2 MiB */
@@ -79,7 +79,7 @@ static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return pr_err_set(err, PR_EXIT_IO, n < 0 ? "read failed: %s" : "the file shrank while it was read%s",
+            return pr_err_set(err, PR_E_IO, n < 0 ? "read failed: %s" : "the file shrank while it was read%s",
                               n < 0 ? strerror(errno) : "");
         off += (size_t)n;
         s->bytes_read += (uint64_t)n;
@@ -100,7 +100,7 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
         if (s->have[b])
             continue;
         if (!s->open)
-            return pr_err_set(err, PR_EXIT_INTERNAL, "the model file was closed before a read");
+            return pr_err_set(err, PR_E_INTERNAL, "the model file was closed before a read");
         if (fetch(s, b, last + 1, err) < 0)
             return -1;
     }

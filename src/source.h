@@ -34,10 +34,10 @@ struct pr_source {
 };
 
 /* Opens path (a regular file of 1 .. max bytes) and reserves its address
- * range. Errors: PR_EXIT_IO (open, stat, map), PR_EXIT_MODEL (size). */
+ * range. Errors: PR_E_IO (open, stat, map), PR_E_MODEL (size). */
 int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err);
 /* Makes data[off .. off+len) hold the file's bytes. 0, or -1 with err set
- * (PR_EXIT_IO: a read failed or the file shrank). */
+ * (PR_E_IO: a read failed or the file shrank). */
 int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *err);
 /* Stops reading; fetched bytes stay valid until pr_source_free(). */
 void pr_source_close(struct pr_source *s);

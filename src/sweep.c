@@ -62,12 +62,12 @@ static int parse_value(const char *s, const char *end, int64_t *out)
 
 static int bad(struct pr_err *err, const char *orig, const char *why)
 {
-    return pr_err_set(err, PR_EXIT_USAGE, "--dim %s: %s; " RANGE_HELP, orig, why);
+    return pr_err_set(err, PR_E_ARG, "--dim %s: %s; " RANGE_HELP, orig, why);
 }
 
 static int too_many(struct pr_err *err, const char *orig, int64_t n)
 {
-    return pr_err_set(err, PR_EXIT_USAGE, "--dim %s: %lld values, more than %d points; take a larger step or a "
+    return pr_err_set(err, PR_E_ARG, "--dim %s: %lld values, more than %d points; take a larger step or a "
                       "geometric range (A..B*2)", orig, (long long)n, PR_SWEEP_MAX_POINTS);
 }
 
@@ -80,7 +80,7 @@ static int parse_list(const char *orig, const char *spec, struct pr_sweep_axis *
         return too_many(err, orig, n);
     ax->values = malloc((size_t)n * sizeof *ax->values);
     if (!ax->values)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     const char *s = spec;
     for (int i = 0; i < n; i++) {
         const char *end = strchr(s, ',');
@@ -136,7 +136,7 @@ static int parse_range(const char *orig, const char *spec, struct pr_sweep_axis 
         return too_many(err, orig, n);
     ax->values = malloc((size_t)n * sizeof *ax->values);
     if (!ax->values)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int64_t v = lo;
     for (int i = 0; i < n; i++) {
         ax->values[i] = v;
@@ -214,7 +214,7 @@ static int probe(struct pr_model *m, const struct pr_sweep_opts *o, struct pr_sw
     for (int k = 0; k < o->naxes; k++)
         bound[k] = true;
     if (pr_analyze(m, &opt, &an, err) < 0)
-        return err->code == PR_EXIT_MODEL ? 0 : -1;
+        return err->code == PR_E_MODEL ? 0 : -1;
     for (int k = 0; k < o->naxes; k++) {
         bool has = false;
         for (int i = 0; i < an.nunbound && !has; i++)
@@ -242,7 +242,7 @@ static int run_point(struct pr_model *m, const struct pr_sweep_opts *o, struct p
     char label[160];
     p->latency_s = p->energy_j = p->co2e_g = -1;
     if (pr_analyze(m, opt, &an, &e) < 0) {
-        if (e.code != PR_EXIT_MODEL) {
+        if (e.code != PR_E_MODEL) {
             *err = e;
             pr_err_prefix(err, "at %s", point_label(s, p, label, sizeof label));
             return -1;
@@ -251,7 +251,7 @@ static int run_point(struct pr_model *m, const struct pr_sweep_opts *o, struct p
         p->error = strdup(e.msg);
         s->nfailed++;
         pr_diag_add(&s->diag, "at %s the analysis fails: %s", point_label(s, p, label, sizeof label), e.msg);
-        return p->error ? 0 : pr_err_set(err, PR_EXIT_INTERNAL, "out of memory");
+        return p->error ? 0 : pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
     p->totals = an.totals;
     p->status = an.totals.incomplete ? PR_SWEEP_INCOMPLETE : PR_SWEEP_OK;
@@ -292,21 +292,21 @@ int pr_sweep_run(struct pr_model *m, const struct pr_sweep_opts *o, struct pr_sw
     s->axes = o->axes;
     s->naxes = o->naxes;
     if (o->naxes < 1 || o->naxes > PR_SWEEP_MAX_AXES)
-        return pr_err_set(err, PR_EXIT_USAGE, "a sweep needs one or two ranges (--dim SYMBOL=A..B*K), got %d",
+        return pr_err_set(err, PR_E_ARG, "a sweep needs one or two ranges (--dim SYMBOL=A..B*K), got %d",
                           o->naxes);
     int64_t total = 1;
     for (int k = 0; k < o->naxes; k++) {
         const char *sym = o->axes[k].symbol;
         if (k == 1 && strcmp(sym, o->axes[0].symbol) == 0)
-            return pr_err_set(err, PR_EXIT_USAGE, "--dim %s is swept twice; give one range per symbol", sym);
+            return pr_err_set(err, PR_E_ARG, "--dim %s is swept twice; give one range per symbol", sym);
         for (int i = 0; i < o->base->ndims; i++)
             if (strcmp(o->base->dims[i].symbol, sym) == 0)
-                return pr_err_set(err, PR_EXIT_USAGE, "--dim %s is both swept and bound to %lld; give one of them",
+                return pr_err_set(err, PR_E_ARG, "--dim %s is both swept and bound to %lld; give one of them",
                                   sym, (long long)o->base->dims[i].value);
         total *= o->axes[k].n;
     }
     if (total > PR_SWEEP_MAX_POINTS)
-        return pr_err_set(err, PR_EXIT_USAGE, "--dim %s and --dim %s: %lld points (%d x %d), more than %d; take "
+        return pr_err_set(err, PR_E_ARG, "--dim %s and --dim %s: %lld points (%d x %d), more than %d; take "
                           "larger steps", o->axes[0].symbol, o->axes[1].symbol, (long long)total, o->axes[0].n,
                           o->axes[1].n, PR_SWEEP_MAX_POINTS);
     bool bound[PR_SWEEP_MAX_AXES];
@@ -315,7 +315,7 @@ int pr_sweep_run(struct pr_model *m, const struct pr_sweep_opts *o, struct pr_sw
     if (!dims || !s->points) {
         free(dims);
         pr_sweep_free(s);
-        return pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for %lld points", (long long)total);
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory for %lld points", (long long)total);
     }
     int rc = probe(m, o, s, bound, err);
     struct pr_options opt = *o->base;

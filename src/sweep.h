@@ -46,7 +46,7 @@ struct pr_sweep_axis {
  * rather than one value (a plain binding). */
 bool pr_sweep_is_range(const char *binding);
 /* Parses "SYMBOL=SPEC" into ax; text is modified (the '=' becomes a NUL)
- * and must outlive ax. 0, or -1 with err (PR_EXIT_USAGE) naming the
+ * and must outlive ax. 0, or -1 with err (PR_E_ARG) naming the
  * binding and what to write; more than PR_SWEEP_MAX_POINTS values is an
  * error too. */
 int pr_sweep_axis_parse(char *text, struct pr_sweep_axis *ax, struct pr_err *err);

@@ -101,10 +101,10 @@ static int decode_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
     }
     struct pr_wire_span sp;
     if (have == 0 && pr_wire_marker(tp, num, &sp))   /* too large to be these values: stripped unread */
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: %s holds %llu bytes, more than %lld values can take",
+        return pr_err_set(err, PR_E_MODEL, "%s: %s holds %llu bytes, more than %lld values can take",
                           what, field, (unsigned long long)sp.length, (long long)n);
     if (have != (size_t)n)
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: %s has %zu values but the dims give %lld",
+        return pr_err_set(err, PR_E_MODEL, "%s: %s has %zu values but the dims give %lld",
                           what, field, have, (long long)n);
     for (int64_t k = 0; k < n; k++) {
         switch (dtype) {
@@ -146,27 +146,27 @@ int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
     memset(out, 0, sizeof *out);
     out->dtype = tp->has_data_type ? tp->data_type : 0;
     if (out->dtype <= 0 || out->dtype >= PR_DT_COUNT)
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: unknown element type %d", what, (int)out->dtype);
+        return pr_err_set(err, PR_E_MODEL, "%s: unknown element type %d", what, (int)out->dtype);
     if (tp->n_dims > PR_MAX_RANK)
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: rank %zu exceeds the supported maximum %d",
+        return pr_err_set(err, PR_E_MODEL, "%s: rank %zu exceeds the supported maximum %d",
                           what, tp->n_dims, PR_MAX_RANK);
     out->shape.rank = (int)tp->n_dims;
     bool ovf = false, unk = false;
     for (size_t k = 0; k < tp->n_dims; k++) {
         if (tp->dims[k] < 0)
-            return pr_err_set(err, PR_EXIT_MODEL, "%s: dim %zu is negative (%lld)",
+            return pr_err_set(err, PR_E_MODEL, "%s: dim %zu is negative (%lld)",
                               what, k, (long long)tp->dims[k]);
         out->shape.dim[k] = tp->dims[k];
     }
     uint64_t n = pr_shape_numel(&out->shape, &unk, &ovf);
     if (ovf || n > INT64_MAX / 16)
-        return pr_err_set(err, PR_EXIT_MODEL, "%s: element count of its dims overflows 64 bits", what);
+        return pr_err_set(err, PR_E_MODEL, "%s: element count of its dims overflows 64 bits", what);
     bool external = tp->has_data_location &&
                     tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
     if (!external && tp->has_raw_data && out->dtype != PR_DT_STRING) {
         uint64_t bits = n * pr_dtype_bits(out->dtype), want = bits / 8 + (bits % 8 != 0);
         if (tp->raw_data.len != want)
-            return pr_err_set(err, PR_EXIT_MODEL,
+            return pr_err_set(err, PR_E_MODEL,
                               "%s: raw_data has %zu bytes but %llu elements of %s need %llu",
                               what, tp->raw_data.len, (unsigned long long)n,
                               pr_dtype_name(out->dtype), (unsigned long long)want);
@@ -175,7 +175,7 @@ int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
         return 0;
     struct pr_const *c = pr_const_alloc(a, (int64_t)n);
     if (!c)
-        return pr_err_set(err, PR_EXIT_INTERNAL, "%s: out of memory", what);
+        return pr_err_set(err, PR_E_INTERNAL, "%s: out of memory", what);
     if (decode_values(tp, out->dtype, (int64_t)n, c, what, err) < 0)
         return -1;
     out->cval = c;

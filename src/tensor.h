@@ -17,7 +17,7 @@
 #include "onnx.pb-c.h"
 
 /* Fills out from tp. what names the tensor in messages ("initializer 'w'").
- * Returns 0, or -1 with err set (PR_EXIT_MODEL). */
+ * Returns 0, or -1 with err set (PR_E_MODEL). */
 int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
                          struct pr_tensor *out, const char *what, struct pr_err *err);
 

@@ -98,7 +98,7 @@ struct field {
 
 static int bad(struct wctx *c, const uint8_t *at, const char *what)
 {
-    return pr_err_set(c->err, PR_EXIT_MODEL,
+    return pr_err_set(c->err, PR_E_MODEL,
                       "not a valid ONNX protobuf: %s at byte %zu; re-export or re-download the model",
                       what, (size_t)(at - c->base));
 }
@@ -241,7 +241,7 @@ static int put_child(struct wctx *c, enum kind ck, const struct field *f, int de
             size_t cap = c->cap ? c->cap * 2 : 1024;
             uint32_t *s = realloc(c->sizes, cap * sizeof *s);
             if (!s)
-                return pr_err_set(c->err, PR_EXIT_INTERNAL, "out of memory reading the model");
+                return pr_err_set(c->err, PR_E_INTERNAL, "out of memory reading the model");
             c->sizes = s;
             c->cap = cap;
         }
@@ -253,7 +253,7 @@ static int put_child(struct wctx *c, enum kind ck, const struct field *f, int de
         c->sizes[slot] = (uint32_t)inner;
     } else {
         if (c->cursor >= c->nsizes)
-            return pr_err_set(c->err, PR_EXIT_INTERNAL, "wire pass: the two walks disagree");
+            return pr_err_set(c->err, PR_E_INTERNAL, "wire pass: the two walks disagree");
         uint32_t want = c->sizes[c->cursor++];
         put_varint(c, tag);
         put_varint(c, want);
@@ -261,7 +261,7 @@ static int put_child(struct wctx *c, enum kind ck, const struct field *f, int de
         if (walk(c, ck, f->data, f->data + f->len, depth + 1, keep, &inner) < 0)
             return -1;
         if (inner != want || c->pos - at != want)
-            return pr_err_set(c->err, PR_EXIT_INTERNAL, "wire pass: the two walks disagree");
+            return pr_err_set(c->err, PR_E_INTERNAL, "wire pass: the two walks disagree");
     }
     *size += varint_size(tag) + varint_size(inner) + inner;
     return 0;
@@ -391,7 +391,7 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
                 uint64_t *size)
 {
     if (depth > PR_WIRE_MAX_DEPTH)
-        return pr_err_set(c->err, PR_EXIT_MODEL,
+        return pr_err_set(c->err, PR_E_MODEL,
                           "subgraphs or types are nested more than 64 deep (%d nested messages at byte %zu); priori refuses deeper nesting",
                           PR_WIRE_MAX_DEPTH, (size_t)(p - c->base));
     if (k == K_TENSOR)
@@ -425,19 +425,19 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
     if (walk(&c, K_MODEL, data, data + size, 0, false, &measured) < 0)
         goto out;
     if (measured > SIZE_MAX - 1) {
-        pr_err_set(err, PR_EXIT_MODEL, "the model is too large");
+        pr_err_set(err, PR_E_MODEL, "the model is too large");
         goto out;
     }
     c.out = malloc((size_t)measured + 1);
     if (!c.out) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "out of memory for a %llu-byte copy of the graph",
+        pr_err_set(err, PR_E_INTERNAL, "out of memory for a %llu-byte copy of the graph",
                    (unsigned long long)measured);
         goto out;
     }
     if (walk(&c, K_MODEL, data, data + size, 0, false, &emitted) < 0)
         goto out;
     if (emitted != measured || c.pos != measured || c.cursor != c.nsizes) {
-        pr_err_set(err, PR_EXIT_INTERNAL, "wire pass: the two walks disagree");
+        pr_err_set(err, PR_E_INTERNAL, "wire pass: the two walks disagree");
         goto out;
     }
     *out = c.out;
@@ -518,7 +518,7 @@ static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
     if (!t || !pr_wire_marker(t, F_RAW, &s))
         return 0;
     if (s.offset > r->size || s.length > r->size - s.offset)
-        return pr_err_set(r->err, PR_EXIT_INTERNAL, "wire pass: a marker points outside the file");
+        return pr_err_set(r->err, PR_E_INTERNAL, "wire pass: a marker points outside the file");
     t->raw_data.data = NULL;
     t->raw_data.len = (size_t)s.length;
     t->has_raw_data = 1;
@@ -528,7 +528,7 @@ static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
         return -1;
     t->raw_data.data = r->al->alloc(r->al->allocator_data, s.length ? (size_t)s.length : 1);
     if (!t->raw_data.data)
-        return pr_err_set(r->err, PR_EXIT_INTERNAL, "out of memory");
+        return pr_err_set(r->err, PR_E_INTERNAL, "out of memory");
     memcpy(t->raw_data.data, r->data + s.offset, (size_t)s.length);
     t->has_raw_data = 1;
     return 0;
@@ -569,7 +569,7 @@ static int restore_graph(struct restore *r, Onnx__GraphProto *g, int depth)
     if (!g)
         return 0;
     if (depth > PR_WIRE_MAX_DEPTH)
-        return pr_err_set(r->err, PR_EXIT_MODEL, "subgraphs are nested more than 64 deep (%d nested messages)", PR_WIRE_MAX_DEPTH);
+        return pr_err_set(r->err, PR_E_MODEL, "subgraphs are nested more than 64 deep (%d nested messages)", PR_WIRE_MAX_DEPTH);
     int rc = restore_nodes(r, g->node, g->n_node, depth);
     for (size_t i = 0; i < g->n_initializer; i++)
         rc |= restore_tensor(r, g->initializer[i]);

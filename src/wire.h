@@ -60,7 +60,7 @@ struct pr_wire_stats {
  * marker comes from this pass. With fetch, only the bytes the pass reads
  * are fetched: tags, lengths and the fields it copies, never a stripped
  * payload. Returns 0, or -1 with err set
- * (PR_EXIT_MODEL, the byte offset in the message; PR_EXIT_INTERNAL on out
+ * (PR_E_MODEL, the byte offset in the message; PR_E_INTERNAL on out
  * of memory); st may be NULL. */
 int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
                   uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_err *err);

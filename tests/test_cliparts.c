@@ -144,7 +144,7 @@ static void parser_reads_values_by_kind(void)
 static void json_reader_names_file_and_path(void)
 {
     struct pr_err err = {0};
-    struct pr_jr r = {.file = "p.json", .code = PR_EXIT_USAGE, .err = &err, .hint = "fix it"};
+    struct pr_jr r = {.file = "p.json", .code = PR_E_ARG, .err = &err, .hint = "fix it"};
     cJSON *root = cJSON_Parse("{\"spec\": {\"tdp_w\": -3, \"name\": 7, \"n\": 2.5, \"xs\": {}}}");
     CHECK(root != NULL);
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(root, "spec");
@@ -156,7 +156,7 @@ static void json_reader_names_file_and_path(void)
     double d = 1;
     CHECK_EQ(pr_jr_num(&r, spec, "tdp_w", true, 0, 1e6, &d), -1);
     CHECK_STR(err.msg, "p.json: profiles[3].spec.tdp_w: expected a number from 0 to 1e+06; fix it");
-    CHECK_EQ(err.code, PR_EXIT_USAGE);
+    CHECK_EQ(err.code, PR_E_ARG);
     CHECK_EQ(d, 0);
     char *str = NULL;
     CHECK_EQ(pr_jr_str(&r, spec, "name", true, &str), -1);
@@ -171,7 +171,7 @@ static void json_reader_names_file_and_path(void)
     CHECK_STR(err.msg, "p.json: profiles[3].spec.xs: expected an array; fix it");
     pr_jr_pop(&r, at);
     CHECK_STR(r.path, "profiles[3]");
-    struct pr_jr g = {.file = "b.json", .path = "$", .code = PR_EXIT_USAGE, .err = &err};
+    struct pr_jr g = {.file = "b.json", .path = "$", .code = PR_E_ARG, .err = &err};
     pr_jr_push(&g, "layers", 0);
     pr_jr_push(&g, "conv 1", 0);
     CHECK_EQ(pr_jr_bad(&g, "macs", spec, "a non-negative number"), -1);
@@ -204,12 +204,12 @@ static void json_builder_nests_and_refuses_a_failed_tree(void)
  * 4 I/O error, 5 internal error. */
 static void each_status_maps_to_its_documented_exit_code(void)
 {
-    CHECK_EQ(pr_exit_code(PR_EXIT_OK), 0);
-    CHECK_EQ(pr_exit_code(PR_EXIT_GATE), 1);
-    CHECK_EQ(pr_exit_code(PR_EXIT_USAGE), 2);
-    CHECK_EQ(pr_exit_code(PR_EXIT_MODEL), 3);
-    CHECK_EQ(pr_exit_code(PR_EXIT_IO), 4);
-    CHECK_EQ(pr_exit_code(PR_EXIT_INTERNAL), 5);
+    CHECK_EQ(pr_exit_code(PR_OK), 0);
+    CHECK_EQ(pr_exit_code(PR_E_GATE), 1);
+    CHECK_EQ(pr_exit_code(PR_E_ARG), 2);
+    CHECK_EQ(pr_exit_code(PR_E_MODEL), 3);
+    CHECK_EQ(pr_exit_code(PR_E_IO), 4);
+    CHECK_EQ(pr_exit_code(PR_E_INTERNAL), 5);
     CHECK_EQ(pr_exit_code(-1), 5);   /* not a status: a bug */
 }
 

@@ -145,7 +145,7 @@ static int parse_value(const char *text, int dtype, int rank, int64_t d0, struct
     struct pr_err err = {0};
     int rc = pr_value_parse("v", text, dtype, &s, ar, t, &err);
     if (rc < 0)
-        CHECK_EQ(err.code, PR_EXIT_USAGE);
+        CHECK_EQ(err.code, PR_E_ARG);
     return rc;
 }
 

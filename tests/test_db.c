@@ -75,7 +75,7 @@ static void refused(const char *want)
     struct pr_db db;
     struct pr_err err = {0};
     CHECK_EQ(pr_db_load(&db, dir, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE);
+    CHECK(err.code == PR_E_ARG);
     if (!strstr(err.msg, want))
         fprintf(stderr, "message: %s\n(wanted %s)\n", err.msg, want);
     CHECK(strstr(err.msg, want) != NULL);

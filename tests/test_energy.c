@@ -132,7 +132,7 @@ static void profile_without_coefficients_or_spec_is_refused(void)
     struct pr_estimate e;
     struct pr_err err = {0};
     CHECK_EQ(pr_estimate(&an, &p, &o, &e, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE);
+    CHECK(err.code == PR_E_ARG);
     CHECK(strstr(err.msg, "priori calibrate") != NULL);
 }
 
@@ -175,7 +175,7 @@ static void codecarbon_import_reads_the_last_row(void)
     unlink(p);
     p = write_tmp("duration,energy_consumed\n5,-1\n");
     CHECK_EQ(pr_codecarbon_read(p, &kwh, &dur, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE);
+    CHECK(err.code == PR_E_ARG);
     unlink(p);
 }
 

@@ -129,7 +129,7 @@ static void if_nested_10000_deep_is_refused_not_a_crash(void)
     struct pr_err err = {0};
     struct buf b = nested_if(10000);
     CHECK_EQ(load(&b, &err), -1);
-    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK_EQ(err.code, PR_E_MODEL);
     CHECK(strstr(err.msg, "nested more than 64 deep") != NULL);
 }
 
@@ -158,7 +158,7 @@ static void type_nested_100000_deep_is_refused(void)
     struct pr_err err = {0};
     struct buf b = nested_type(100000);
     CHECK_EQ(load(&b, &err), -1);
-    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK_EQ(err.code, PR_E_MODEL);
     CHECK(strstr(err.msg, "nested more than 64 deep") != NULL);   /* the wire pass stops it first */
 }
 

@@ -76,7 +76,7 @@ static void schedule_names_a_node_on_a_cycle(void)
     int order[4];
     struct pr_err err = {0};
     CHECK_EQ(pr_schedule(&x.m, order, &err), -1);
-    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK_EQ(err.code, PR_E_MODEL);
     CHECK(strstr(err.msg, "is on a cycle") != NULL);
     CHECK(strstr(err.msg, "'a'") || strstr(err.msg, "'b'") || strstr(err.msg, "'c'"));
 }
@@ -97,7 +97,7 @@ static void empty_buffer_is_refused(void)
 {
     struct pr_err err;
     CHECK_EQ(load("", 0, &err), -1);
-    CHECK_EQ(err.code, PR_EXIT_MODEL);
+    CHECK_EQ(err.code, PR_E_MODEL);
     CHECK(strstr(err.msg, "empty") != NULL);
 }
 

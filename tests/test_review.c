@@ -46,7 +46,7 @@ static void budget_errors_name_the_json_path_and_the_expectation(void)
 {
     struct pr_budget b;
     CHECK_EQ(parse_budget("{\"totals\": {\"macs\": -5}}", &b), -1);
-    CHECK(err.code == PR_EXIT_USAGE && msg_has("b.json: $.totals.macs: expected a non-negative finite number"));
+    CHECK(err.code == PR_E_ARG && msg_has("b.json: $.totals.macs: expected a non-negative finite number"));
     CHECK_EQ(parse_budget("{\"totals\": {\"gmacs\": 5}}", &b), -1);
     CHECK(msg_has("$.totals.gmacs: unknown metric"));
     CHECK_EQ(parse_budget("{\"layers\": {\"a\": {\"count\": 5}}}", &b), -1);
@@ -131,7 +131,7 @@ static void gate_compares_value_with_limit_and_growth(void)
     /* estimate metrics without an estimate: a usage error */
     CHECK_EQ(pr_growth_parse("energy_j=1%", growth, &err), 0);
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE && msg_has("needs --hw"));
+    CHECK(err.code == PR_E_ARG && msg_has("needs --hw"));
     /* with an estimate (--hw fills it), the same limit is evaluated */
     static struct pr_profile prof = {.id = "test/fp32/single"};
     s.est = (struct pr_estimate){.profile = &prof, .latency_s = 0.002, .energy_j = 0.5, .co2e_g = 1e-4};
@@ -150,7 +150,7 @@ static void baseline_with_unbound_symbols_is_refused(void)
     struct pr_baseline base;
     CHECK_EQ(pr_baseline_parse(&base, "{\"schema\": \"priori.report/1\", \"unbound_symbols\": [\"batch\"], \"totals\": {}}",
                                "old.json", &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE && msg_has("--dim batch=N"));
+    CHECK(err.code == PR_E_ARG && msg_has("--dim batch=N"));
     CHECK_EQ(pr_baseline_parse(&base, "{\"schema\": \"priori.report/1\", \"totals\": {\"params\": \"1\"}}", "old.json",
                                &err), -1);
     CHECK(msg_has("$.totals.params: expected a non-negative number, got a string"));
@@ -262,7 +262,7 @@ static void baseline_energy_comes_from_the_report_energy_section(void)
     snprintf(text, sizeof text, "%s", report_hw);
     memcpy(strstr(text, "\"energy_j\""), "\"energy_x\"", 10);
     CHECK_EQ(pr_baseline_parse(&b, text, "old.json", &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE && msg_has("old.json: $.energy.energy_j: missing"));
+    CHECK(err.code == PR_E_ARG && msg_has("old.json: $.energy.energy_j: missing"));
     snprintf(text, sizeof text, "%s", report_hw);
     memcpy(strstr(text, "\"hwA/fp32/single\""), "0                ", 17);
     CHECK_EQ(pr_baseline_parse(&b, text, "old.json", &err), -1);
@@ -301,7 +301,7 @@ static void energy_growth_needs_the_same_profile_and_carbon(void)
     pr_gate_free(&g);
     CHECK_EQ(pr_growth_parse("co2e=3%", growth, &err), 0);
     CHECK_EQ(pr_gate_eval(&g, &s, NULL, &base, growth, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE && msg_has("300 g/kWh") && msg_has("--region/--carbon"));
+    CHECK(err.code == PR_E_ARG && msg_has("300 g/kWh") && msg_has("--region/--carbon"));
     /* another profile: no estimate metric compares */
     s.est.profile = &b;
     CHECK_EQ(pr_growth_parse("latency_s=50%", growth, &err), 0);
@@ -354,13 +354,13 @@ static void energy_options_parse_and_combine(void)
     CHECK_EQ(pr_energy_option(&a, "check", "--top", "3"), 0);
     CHECK_EQ(pr_energy_option(&a, "check", "--carbon", "300"), 1);
     CHECK(a.carbon == 300);
-    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_EXIT_USAGE);   /* --carbon without --hw */
+    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_E_ARG);   /* --carbon without --hw */
     CHECK_EQ(pr_energy_option(&a, "check", "--hw", "x"), 1);
     CHECK_EQ(pr_energy_args_check(&a, "check"), 0);
     CHECK_EQ(pr_energy_option(&a, "check", "--region", "FRA"), 1);
-    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_EXIT_USAGE);   /* --region and --carbon */
-    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "0.5"), PR_EXIT_USAGE);
-    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "1.5x"), PR_EXIT_USAGE);
+    CHECK_EQ(pr_energy_args_check(&a, "check"), PR_E_ARG);   /* --region and --carbon */
+    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "0.5"), PR_E_ARG);
+    CHECK_EQ(pr_energy_option(&a, "check", "--pue", "1.5x"), PR_E_ARG);
 }
 
 static void si_numbers_have_three_digits_and_a_prefix(void)

@@ -121,7 +121,7 @@ static void an_output_that_is_an_input_is_refused(void)
     struct pr_err err = {0};
     CHECK_EQ(pr_output_distinct(b, in, 2, &err), 0);
     CHECK_EQ(pr_output_distinct(l, in, 2, &err), -1);
-    CHECK(err.code == PR_EXIT_USAGE && strstr(err.msg, "is the same file as the input") != NULL);
+    CHECK(err.code == PR_E_ARG && strstr(err.msg, "is the same file as the input") != NULL);
     char missing[80];
     snprintf(missing, sizeof missing, "%s/new", dir);
     CHECK_EQ(pr_output_distinct(missing, in, 2, &err), 0);
@@ -136,9 +136,9 @@ static void the_reader_refuses_what_is_not_a_regular_file(void)
     CHECK(mkfifo(fifo, 0600) == 0);
     size_t n;
     struct pr_err err = {0};
-    CHECK(pr_rfile_read(fifo, 1 << 20, &n, PR_EXIT_USAGE, &err) == NULL);   /* returns at once, no writer */
-    CHECK(err.code == PR_EXIT_USAGE && strstr(err.msg, "is a FIFO, not a regular file") != NULL);
-    CHECK(pr_rfile_read(dir, 1 << 20, &n, PR_EXIT_USAGE, &err) == NULL);
+    CHECK(pr_rfile_read(fifo, 1 << 20, &n, PR_E_ARG, &err) == NULL);   /* returns at once, no writer */
+    CHECK(err.code == PR_E_ARG && strstr(err.msg, "is a FIFO, not a regular file") != NULL);
+    CHECK(pr_rfile_read(dir, 1 << 20, &n, PR_E_ARG, &err) == NULL);
     CHECK(strstr(err.msg, "is a directory") != NULL);
     unlink(fifo), rmdir(dir);
 }

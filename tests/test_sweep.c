@@ -128,7 +128,7 @@ static void bad_ranges_say_what_to_write(void)
     struct pr_sweep_opts o = {.base = &base, .axes = ax, .naxes = 2};
     struct pr_sweep s;
     CHECK_EQ(pr_sweep_run(&m, &o, &s, &err), -1);
-    CHECK_EQ(err.code, PR_EXIT_USAGE);
+    CHECK_EQ(err.code, PR_E_ARG);
     CHECK(strstr(err.msg, "20000 points (200 x 100), more than 10000") != NULL);
     struct pr_dim_binding bound = {"batch", 4};
     base.dims = &bound;

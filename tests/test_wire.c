@@ -75,7 +75,7 @@ static int refused_with(const struct buf *in, const char *what, size_t at)
     struct pr_err err = {0};
     char where[64];
     snprintf(where, sizeof where, "at byte %zu", at);
-    int ok = strip(in, NULL, &err) == -1 && err.code == PR_EXIT_MODEL && strstr(err.msg, what) &&
+    int ok = strip(in, NULL, &err) == -1 && err.code == PR_E_MODEL && strstr(err.msg, what) &&
              strstr(err.msg, where) && strstr(err.msg, "not a valid ONNX protobuf");
     if (!ok)
         fprintf(stderr, "  message was: %s\n", err.msg);

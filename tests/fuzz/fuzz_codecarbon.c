@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pr_codecarbon_parse((const char *)data, size, "fuzz.csv", &kwh, &dur, &err) == 0) {
         if (!isfinite(kwh) || !(kwh > 0 && kwh <= 1e9) || !isfinite(dur) || !(dur >= 1e-6 && dur <= 1e9))
             abort();
-    } else if (strncmp(err.msg, "fuzz.csv", 8) != 0 && err.code != PR_EXIT_INTERNAL) {
+    } else if (strncmp(err.msg, "fuzz.csv", 8) != 0 && err.code != PR_E_INTERNAL) {
         abort();
     }
     return 0;
