@@ -310,7 +310,7 @@ static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__S
         return pr_err_set(b->err, PR_EXIT_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
                           name, at, (long long)nnz, (unsigned long long)numel);
     for (int64_t k = 0; it.cval && k < it.cval->n; k++) {
-        int64_t x = it.cval->i[k];
+        int64_t x = pr_const_values(it.cval)->i[k];
         int64_t bound = linear ? (int64_t)numel : dense.dim[k % dense.rank];
         if (x < 0 || x >= bound)
             return pr_err_set(b->err, PR_EXIT_MODEL,
