@@ -145,6 +145,9 @@ extern const struct pr_op pr_op_table[PR_OP_COUNT];
 extern const struct pr_op pr_function_op;
 /* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
 const struct pr_op *pr_op_find(const char *domain, const char *op_type);
+/* The row at position k of the lookup's index ((domain, name) order), -1
+ * outside [0, PR_OP_COUNT): for the test of its order. */
+int pr_op_sorted_row(int k);
 /* FLOPs of a node whose row states FLOPs per output element:
  * flops_per_elem x numel(output 0). A row without it (-1) is an error
  * recorded in c (never a guessed count). */
