@@ -25,7 +25,9 @@
  * - Known constant values (c->in[i]->cval) exist only for small tensors
  *   (at most PR_CONST_MAX elements); shape functions that compute shape-
  *   carrying values (Shape, Gather, Concat, arithmetic, …) set the output's
- *   cval with pr_const_new().
+ *   cval with pr_const_new(). A non-NULL cval says the values are known;
+ *   read them (i, f) only through pr_const_values(cval) or pr_values_of():
+ *   an initializer's are decoded when first read.
  * - params are counted by the caller: every input that is a weight (an
  *   initializer or Constant output) of a floating or 8/4-bit type is preset
  *   in k->weight_mask; a cost function clears bits for inputs that are

@@ -4,7 +4,9 @@
  * (little-endian, exact length), or the typed repeated fields float_data,
  * int32_data (also for int8/16, uint8/16, bool, float16 bits), int64_data,
  * double_data, uint64_data (uint32/64). Float16/bfloat16 values are
- * converted from their bit patterns.
+ * converted from their bit patterns. The counts are checked at load
+ * (check_values); the decoding runs when the values are first read
+ * (pr_const_values calls decode_values), into arrays reserved at load.
  *
  * Loaded through the wire pass (wire.h), raw_data points at the file's
  * bytes (read from the file only for tensors small enough to decode; NULL
