@@ -90,6 +90,18 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+# The operator index for pr_op_find's binary search (ops/table.c): the
+# rows of ops/ops.def ordered by (domain, name) as strcmp orders them
+# (bytes, unsigned; \001 between the two keeps "" and a shorter domain
+# first), made at build time instead of sorted at every start.
+OPS_SORTED := $(BUILD)/gen/ops_sorted.inc
+$(OPS_SORTED): ops/ops.def
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)LC_ALL=C awk -F'"' '/^OP\(/ { split($$1, a, /[(,]/); gsub(/ /, "", a[2]); printf "%s\001%s\tPR_OP_%s,\n", $$2, $$4, a[2] }' $< | LC_ALL=C sort | cut -f2 > $@.tmp && mv $@.tmp $@
+$(BUILD)/ops/table.o: $(OPS_SORTED)
+$(BUILD)/ops/table.o: CPPFLAGS += -I$(BUILD)/gen
+
 # protoc-c output is generated code: compiled without our warning set.
 $(PROTO_OBJ): proto/onnx.pb-c.c
 	@mkdir -p $(dir $@)

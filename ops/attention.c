@@ -154,7 +154,7 @@ static int mismatch(struct pr_op_ctx *c, const char *what, int64_t a, int64_t b)
 static int64_t scalar_value(struct pr_op_ctx *c, int i)
 {
     const struct pr_tensor *t = pr_input(c, i);
-    return t && t->cval && t->cval->n == 1 ? t->cval->i[0] : -1;
+    return t && t->cval && t->cval->n == 1 ? pr_const_values(t->cval)->i[0] : -1;
 }
 
 static void set_out(struct pr_op_ctx *c, int o, int dtype, int rank, const int64_t *dims)

@@ -319,11 +319,11 @@ static void unary_fold(struct pr_op_ctx *c, const struct pr_tensor *x, struct pr
     for (int64_t k = 0; k < v->n; k++) {
         if (kind == FOLD_INT) {
             int64_t r;
-            if (!unary_int(c->op_id, o->dtype, x->cval->i[k], &r) || !put_int(v, k, o->dtype, r))
+            if (!unary_int(c->op_id, o->dtype, pr_const_values(x->cval)->i[k], &r) || !put_int(v, k, o->dtype, r))
                 return;
         } else {
             double r;
-            if (!unary_float(c->op_id, x->cval->f[k], &r) || !put_float(v, k, o->dtype, r))
+            if (!unary_float(c->op_id, pr_const_values(x->cval)->f[k], &r) || !put_float(v, k, o->dtype, r))
                 return;
         }
     }
@@ -485,15 +485,15 @@ static void binary_fold(struct pr_op_ctx *c, const struct pr_tensor *a,
         int64_t ia = bcast_index(&o->shape, &a->shape, k);
         int64_t ib = bcast_index(&o->shape, bs, k);
         if (is_compare(op)) {
-            put_int(v, k, PR_DT_BOOL, compare(op, ints, a->cval, ia, b->cval, ib));
+            put_int(v, k, PR_DT_BOOL, compare(op, ints, pr_const_values(a->cval), ia, pr_const_values(b->cval), ib));
         } else if (kind == FOLD_INT) {
             int64_t r;
-            if (!binary_int(op, a->cval->i[ia], b->cval->i[ib], b->cval->f[ib], arg, &r) ||
+            if (!binary_int(op, pr_const_values(a->cval)->i[ia], pr_const_values(b->cval)->i[ib], pr_const_values(b->cval)->f[ib], arg, &r) ||
                 !put_int(v, k, o->dtype, r))
                 return;
         } else {
             double r;
-            if (!binary_float(op, a->cval->f[ia], b->cval->f[ib], &r) ||
+            if (!binary_float(op, pr_const_values(a->cval)->f[ia], pr_const_values(b->cval)->f[ib], &r) ||
                 !put_float(v, k, o->dtype, r))
                 return;
         }
@@ -615,13 +615,13 @@ static void variadic_fold(struct pr_op_ctx *c, struct pr_tensor *o)
     for (int64_t k = 0; k < v->n; k++) {
         const struct pr_tensor *t0 = pr_input(c, 0);
         int64_t j0 = bcast_index(&o->shape, &t0->shape, k);
-        int64_t acc_i = t0->cval->i[j0];
-        double acc_f = t0->cval->f[j0];
+        int64_t acc_i = pr_const_values(t0->cval)->i[j0];
+        double acc_f = pr_const_values(t0->cval)->f[j0];
         for (int i = 1; i < n; i++) {
             const struct pr_tensor *t = pr_input(c, i);
             int64_t j = bcast_index(&o->shape, &t->shape, k);
-            int64_t xi = t->cval->i[j];
-            double xf = t->cval->f[j];
+            int64_t xi = pr_const_values(t->cval)->i[j];
+            double xf = pr_const_values(t->cval)->f[j];
             if (op == PR_OP_SUM || op == PR_OP_MEAN) {
                 if (kind == FOLD_INT && __builtin_add_overflow(acc_i, xi, &acc_i))
                     return;
@@ -692,11 +692,11 @@ static void where_fold(struct pr_op_ctx *c, const struct pr_tensor *cond,
     if (!v)
         return;
     for (int64_t k = 0; k < v->n; k++) {
-        bool take_x = cond->cval->i[bcast_index(&o->shape, &cond->shape, k)] != 0;
+        bool take_x = pr_const_values(cond->cval)->i[bcast_index(&o->shape, &cond->shape, k)] != 0;
         const struct pr_tensor *src = take_x ? x : y;
         int64_t j = bcast_index(&o->shape, &src->shape, k);
-        v->i[k] = src->cval->i[j];
-        v->f[k] = src->cval->f[j];
+        v->i[k] = pr_const_values(src->cval)->i[j];
+        v->f[k] = pr_const_values(src->cval)->f[j];
     }
     o->cval = v;
 }

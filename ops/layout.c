@@ -128,7 +128,7 @@ static int concat_values(struct pr_op_ctx *c, int axis, struct pr_tensor *o)
     int64_t e = 0;
     for (int64_t b = 0; b < outer; b++) {
         for (int i = 0; i < c->nin; i++) {
-            const struct pr_const *v = c->in[i]->cval;
+            const struct pr_const *v = pr_const_values(c->in[i]->cval);
             int64_t chunk = c->in[i]->shape.dim[axis] * inner;
             for (int64_t j = 0; j < chunk; j++, e++) {
                 k->i[e] = v->i[b * chunk + j];

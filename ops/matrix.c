@@ -322,9 +322,9 @@ int cumsum_shape(struct pr_op_ctx *c)
     pr_attr_int(c, "reverse", 0);
     if (check_scalar(c, 1, "axis") < 0)
         return -1;
-    if (axis->cval && axis->cval->n == 1 && pr_axis(axis->cval->i[0], x->shape.rank) < 0)
+    if (axis->cval && axis->cval->n == 1 && pr_axis(pr_const_values(axis->cval)->i[0], x->shape.rank) < 0)
         return pr_op_error(c, "axis %lld is out of range for an input of shape %s",
-                           (long long)axis->cval->i[0], pr_shape_str(&x->shape, sx, sizeof sx));
+                           (long long)pr_const_values(axis->cval)->i[0], pr_shape_str(&x->shape, sx, sizeof sx));
     c->out[0]->dtype = x->dtype;
     c->out[0]->shape = x->shape;
     return 0;

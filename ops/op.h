@@ -25,7 +25,9 @@
  * - Known constant values (c->in[i]->cval) exist only for small tensors
  *   (at most PR_CONST_MAX elements); shape functions that compute shape-
  *   carrying values (Shape, Gather, Concat, arithmetic, …) set the output's
- *   cval with pr_const_new().
+ *   cval with pr_const_new(). A non-NULL cval says the values are known;
+ *   read them (i, f) only through pr_const_values(cval) or pr_values_of():
+ *   an initializer's are decoded when first read.
  * - params are counted by the caller: every input that is a weight (an
  *   initializer or Constant output) of a floating or 8/4-bit type is preset
  *   in k->weight_mask; a cost function clears bits for inputs that are
@@ -145,6 +147,9 @@ extern const struct pr_op pr_op_table[PR_OP_COUNT];
 extern const struct pr_op pr_function_op;
 /* Row for (domain, op_type); "ai.onnx" is the same as "". NULL if unknown. */
 const struct pr_op *pr_op_find(const char *domain, const char *op_type);
+/* The row at position k of the lookup's index ((domain, name) order), -1
+ * outside [0, PR_OP_COUNT): for the test of its order. */
+int pr_op_sorted_row(int k);
 /* FLOPs of a node whose row states FLOPs per output element:
  * flops_per_elem x numel(output 0). A row without it (-1) is an error
  * recorded in c (never a guessed count). */

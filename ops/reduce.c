@@ -98,7 +98,7 @@ static int read_axes(struct pr_op_ctx *c, int64_t *axes, int *n, int *count)
         return pr_op_error(c, "axes has %lld values; at most %d are meaningful",
                            (long long)t->cval->n, PR_MAX_RANK);
     for (int64_t i = 0; i < t->cval->n; i++)
-        axes[i] = t->cval->i[i];
+        axes[i] = pr_const_values(t->cval)->i[i];
     *n = (int)t->cval->n;
     return 0;
 }
@@ -167,7 +167,7 @@ static void reduce_fold(struct pr_op_ctx *c, const struct pr_tensor *x, const bo
         for (int d = 0; d < r; d++)
             if (!reduced[d])
                 out = out * x->shape.dim[d] + idx[d];
-        double f = x->cval->f[e];
+        double f = pr_const_values(x->cval)->f[e];
         double *acc = &v->f[out];
         if (op == PR_OP_REDUCE_MAX)
             *acc = f > *acc ? f : *acc;

@@ -133,7 +133,7 @@ static const struct pr_const *param_values(struct pr_op_ctx *c, const struct pr_
                     strcmp(what, "roi") == 0 ? " start and one end" : "");
         return NULL;
     }
-    return t->cval && t->cval->n == n ? t->cval : NULL;
+    return t->cval && t->cval->n == n ? pr_const_values(t->cval) : NULL;
 }
 
 /* The axes roi/scales/sizes refer to: the `axes` attribute (opset 18+) or

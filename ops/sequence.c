@@ -93,7 +93,7 @@ void pr_type_merge(const struct pr_tensor *a, const struct pr_tensor *b, struct 
     t.seq_len = a->seq_len == b->seq_len ? a->seq_len : -1;
     t.elems = same_elems(a, b) ? a->elems : NULL;
     t.has_value = a->has_value == b->has_value ? a->has_value : -1;
-    t.cval = same_values(a->cval, b->cval) ? a->cval : NULL;
+    t.cval = same_values(pr_const_values(a->cval), pr_const_values(b->cval)) ? a->cval : NULL;
     *out = t;
 }
 
@@ -101,7 +101,7 @@ bool pr_type_equal(const struct pr_tensor *a, const struct pr_tensor *b)
 {
     return a->kind == b->kind && a->elem_kind == b->elem_kind && a->dtype == b->dtype &&
            pr_shape_equal(&a->shape, &b->shape) && a->seq_len == b->seq_len && same_elems(a, b) &&
-           a->has_value == b->has_value && same_values(a->cval, b->cval);
+           a->has_value == b->has_value && same_values(pr_const_values(a->cval), pr_const_values(b->cval));
 }
 
 int pr_seq_set(struct pr_op_ctx *c, struct pr_tensor *t, int dtype, int64_t n, const struct pr_shape *shapes)

@@ -327,8 +327,8 @@ int cofs_shape(struct pr_op_ctx *c)
         dtype = t.dtype;
         have_value = t.cval != NULL;
         if (t.cval) {
-            fv = t.cval->f[0];
-            iv = t.cval->i[0];
+            fv = pr_const_values(t.cval)->f[0];
+            iv = pr_const_values(t.cval)->i[0];
         }
     }
     int64_t v[PR_MAX_RANK];

@@ -1,9 +1,8 @@
 /* table.c -- the operator table expanded from ops.def, and lookup by
- * (domain, op type). Lookup sorts an index of the rows once and
- * binary-searches it, so finding the op of every node is n log(rows). */
+ * (domain, op type). Lookup binary-searches an index of the rows sorted
+ * at build time, so finding the op of every node is n log(rows). */
 #include "families.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 const struct pr_op pr_op_table[PR_OP_COUNT] = {
@@ -31,32 +30,39 @@ uint64_t pr_elementwise_flops(struct pr_op_ctx *c)
     return pr_mul(c, pr_numel(c, &c->out[0]->shape), (uint64_t)op->flops_per_elem);
 }
 
-static const struct pr_op *sorted[PR_OP_COUNT];
-static int sorted_ready;
+/* The rows ordered by (domain, name), generated from ops.def at build time
+ * (Makefile: OPS_SORTED); tests/test_core.c checks the order. */
+static const short sorted[PR_OP_COUNT] = {
+#include "ops_sorted.inc"
+};
 
-static int cmp_op(const void *a, const void *b)
+static int cmp_key(const struct pr_op *key, const struct pr_op *row)
 {
-    const struct pr_op *x = *(const struct pr_op *const *)a, *y = *(const struct pr_op *const *)b;
-    int d = strcmp(x->domain, y->domain);
-    return d ? d : strcmp(x->name, y->name);
-}
-
-static void build_index(void)
-{
-    for (int i = 0; i < PR_OP_COUNT; i++)
-        sorted[i] = &pr_op_table[i];
-    qsort(sorted, PR_OP_COUNT, sizeof sorted[0], cmp_op);
-    sorted_ready = 1;
+    int d = strcmp(key->domain, row->domain);
+    return d ? d : strcmp(key->name, row->name);
 }
 
 const struct pr_op *pr_op_find(const char *domain, const char *op_type)
 {
-    if (!sorted_ready)
-        build_index();
     if (!domain || strcmp(domain, "ai.onnx") == 0)
         domain = "";
     struct pr_op key = {.domain = domain, .name = op_type};
-    const struct pr_op *kp = &key;
-    const struct pr_op *const *hit = bsearch(&kp, sorted, PR_OP_COUNT, sizeof sorted[0], cmp_op);
-    return hit ? *hit : NULL;
+    int lo = 0, hi = PR_OP_COUNT;   /* the row, if any, is in sorted[lo, hi) */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        const struct pr_op *row = &pr_op_table[sorted[mid]];
+        int d = cmp_key(&key, row);
+        if (d == 0)
+            return row;
+        if (d < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+int pr_op_sorted_row(int k)
+{
+    return k >= 0 && k < PR_OP_COUNT ? sorted[k] : -1;
 }

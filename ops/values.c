@@ -34,7 +34,7 @@ const struct pr_const *pr_values_of(const struct pr_tensor *t)
 {
     if (!t || !t->cval)
         return NULL;
-    return pr_small_numel(&t->shape) == t->cval->n ? t->cval : NULL;
+    return pr_small_numel(&t->shape) == t->cval->n ? pr_const_values(t->cval) : NULL;
 }
 
 int pr_int_list(struct pr_op_ctx *c, int i, const char *what, int64_t *buf, int cap, int *n,

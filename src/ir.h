@@ -19,12 +19,27 @@
 #define PR_CONST_MAX 4096   /* largest tensor whose values are tracked */
 
 /* Element values of a small tensor, row-major, in two views: ints (floats
- * truncated toward zero, saturated) and doubles. Both always filled. */
+ * truncated toward zero, saturated) and doubles. An initializer's values
+ * are decoded only when something reads them: until then i and f are NULL
+ * and decode is set (tensor.c); read them through pr_const_values(), which
+ * decodes on first use. n is always set. */
 struct pr_const {
     int64_t n;
     int64_t *i;
     double *f;
+    /* not yet decoded: decode(c) fills i and f from src (into store) */
+    void (*decode)(struct pr_const *c);
+    const void *src;
+    void *store;
 };
+
+/* c with its values decoded (c itself; NULL for NULL). */
+static inline const struct pr_const *pr_const_values(const struct pr_const *c)
+{
+    if (c && c->decode)
+        c->decode((struct pr_const *)c);   /* arena memory, never a const object */
+    return c;
+}
 
 /* What a value holds. A sequence's dtype and shape describe its elements
  * (shape: the extents all elements agree on, -1 where they differ, rank -1

@@ -310,7 +310,7 @@ static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__S
         return pr_err_set(b->err, PR_E_MODEL, "sparse initializer '%s'%s: %lld values but the dense shape has %llu elements",
                           name, at, (long long)nnz, (unsigned long long)numel);
     for (int64_t k = 0; it.cval && k < it.cval->n; k++) {
-        int64_t x = it.cval->i[k];
+        int64_t x = pr_const_values(it.cval)->i[k];
         int64_t bound = linear ? (int64_t)numel : dense.dim[k % dense.rank];
         if (x < 0 || x >= bound)
             return pr_err_set(b->err, PR_E_MODEL,
@@ -586,6 +586,10 @@ static int recent_output(const struct pr_graph *g, const struct pr_value *values
     return -1;
 }
 
+/* Pass 1 starts fetching the name-map slot of the output of the node this
+ * many ahead: a random probe into a table of a million keys is a cache miss. */
+enum { NAME_AHEAD = 8 };
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -598,6 +602,11 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     for (size_t i = 0; i < gp->n_node; i++) {
         const Onnx__NodeProto *np = gp->node[i];
         struct pr_node *n = &g->nodes[i];
+        if (i + NAME_AHEAD < gp->n_node) {   /* the name map's slot of a later node's output */
+            const Onnx__NodeProto *ahead = gp->node[i + NAME_AHEAD];
+            if (ahead && ahead->n_output && ahead->output[0])
+                pr_names_prefetch(&g->names, ahead->output[0]);
+        }
         n->index = (int)i;
         n->graph = g->id;
         n->scope = g->parent ? g : NULL;

@@ -107,6 +107,17 @@ int pr_names_get(const struct pr_names *h, const char *key)
     return -1;
 }
 
+void pr_names_prefetch(const struct pr_names *h, const char *key)
+{
+#if defined(__GNUC__)
+    if (h->cap)
+        __builtin_prefetch(&h->slots[(size_t)hash_of(key) & (h->cap - 1)], 1);
+#else
+    (void)h;
+    (void)key;
+#endif
+}
+
 void pr_names_free(struct pr_names *h)
 {
     free(h->slots);

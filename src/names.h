@@ -29,6 +29,10 @@ int  pr_names_put(struct pr_names *h, const char *key, int val);
  * returns 0 if new, 1 if replaced, -1 on OOM. */
 int  pr_names_set(struct pr_names *h, const char *key, int val);
 int  pr_names_get(const struct pr_names *h, const char *key); /* -1 if absent */
+/* Starts fetching the slot where key's probe begins (a hint; changes
+ * nothing): a loop inserting many keys calls it a few keys ahead, so that
+ * the cache miss of a large table overlaps the work in between. */
+void pr_names_prefetch(const struct pr_names *h, const char *key);
 void pr_names_free(struct pr_names *h);
 
 #endif

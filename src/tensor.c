@@ -4,7 +4,9 @@
  * (little-endian, exact length), or the typed repeated fields float_data,
  * int32_data (also for int8/16, uint8/16, bool, float16 bits), int64_data,
  * double_data, uint64_data (uint32/64). Float16/bfloat16 values are
- * converted from their bit patterns.
+ * converted from their bit patterns. The counts are checked at load
+ * (check_values); the decoding runs when the values are first read
+ * (pr_const_values calls decode_values), into arrays reserved at load.
  *
  * Loaded through the wire pass (wire.h), raw_data points at the file's
  * bytes (read from the file only for tensors small enough to decode; NULL
@@ -26,6 +28,9 @@ struct pr_const *pr_const_alloc(struct pr_arena *a, int64_t n)
     if (!c)
         return NULL;
     c->n = n;
+    c->decode = NULL;
+    c->src = NULL;
+    c->store = NULL;
     c->i = pr_arena_calloc(a, (size_t)(n ? n : 1), sizeof *c->i);
     c->f = pr_arena_calloc(a, (size_t)(n ? n : 1), sizeof *c->f);
     return c->i && c->f ? c : NULL;
@@ -80,15 +85,14 @@ static bool decodable(int dtype)
            pr_dtype_bits(dtype) >= 8;
 }
 
-static int decode_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
-                         struct pr_const *c, const char *what, struct pr_err *err)
+/* Checks at load what decoding will read: the typed field used holds
+ * exactly n values (raw_data's length is checked by the caller), so that
+ * the decoding itself, done when the values are first read, cannot fail. */
+static int check_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
+                        const char *what, struct pr_err *err)
 {
-    if (tp->has_raw_data) {   /* length checked by the caller */
-        size_t size = pr_dtype_bits(dtype) / 8;
-        for (int64_t k = 0; k < n; k++)
-            raw_elem(tp->raw_data.data + (size_t)k * size, dtype, &c->f[k], &c->i[k]);
+    if (tp->has_raw_data)
         return 0;
-    }
     size_t have;
     const char *field;
     int num;   /* field number, for the wire pass's marker */
@@ -106,21 +110,42 @@ static int decode_values(const Onnx__TensorProto *tp, int dtype, int64_t n,
     if (have != (size_t)n)
         return pr_err_set(err, PR_E_MODEL, "%s: %s has %zu values but the dims give %lld",
                           what, field, have, (long long)n);
-    for (int64_t k = 0; k < n; k++) {
-        switch (dtype) {
-        case PR_DT_FLOAT: c->f[k] = tp->float_data[k]; c->i[k] = pr_double_to_i64(c->f[k]); break;
-        case PR_DT_INT64: c->i[k] = tp->int64_data[k]; c->f[k] = (double)c->i[k]; break;
-        case PR_DT_DOUBLE: c->f[k] = tp->double_data[k]; c->i[k] = pr_double_to_i64(c->f[k]); break;
-        case PR_DT_UINT32: case PR_DT_UINT64:
-            c->f[k] = (double)tp->uint64_data[k];
-            c->i[k] = tp->uint64_data[k] > INT64_MAX ? INT64_MAX : (int64_t)tp->uint64_data[k];
-            break;
-        case PR_DT_FLOAT16: c->f[k] = half_to_double((uint16_t)tp->int32_data[k]); c->i[k] = pr_double_to_i64(c->f[k]); break;
-        case PR_DT_BFLOAT16: c->f[k] = bfloat_to_double((uint16_t)tp->int32_data[k]); c->i[k] = pr_double_to_i64(c->f[k]); break;
-        default: c->i[k] = tp->int32_data[k]; c->f[k] = (double)c->i[k]; break;
+    return 0;
+}
+
+/* pr_const's decode: the values of c->src (a TensorProto checked by
+ * check_values, alive as long as the model's protobuf tree) into the
+ * arrays reserved in c->store at load. */
+static void decode_values(struct pr_const *c)
+{
+    const Onnx__TensorProto *tp = c->src;
+    int dtype = tp->data_type;
+    int64_t n = c->n;
+    int64_t *iv = c->store;
+    double *fv = (double *)(iv + (n ? n : 1));
+    c->decode = NULL;
+    if (tp->has_raw_data) {
+        size_t size = pr_dtype_bits(dtype) / 8;
+        for (int64_t k = 0; k < n; k++)
+            raw_elem(tp->raw_data.data + (size_t)k * size, dtype, &fv[k], &iv[k]);
+    } else {
+        for (int64_t k = 0; k < n; k++) {
+            switch (dtype) {
+            case PR_DT_FLOAT: fv[k] = tp->float_data[k]; iv[k] = pr_double_to_i64(fv[k]); break;
+            case PR_DT_INT64: iv[k] = tp->int64_data[k]; fv[k] = (double)iv[k]; break;
+            case PR_DT_DOUBLE: fv[k] = tp->double_data[k]; iv[k] = pr_double_to_i64(fv[k]); break;
+            case PR_DT_UINT32: case PR_DT_UINT64:
+                fv[k] = (double)tp->uint64_data[k];
+                iv[k] = tp->uint64_data[k] > INT64_MAX ? INT64_MAX : (int64_t)tp->uint64_data[k];
+                break;
+            case PR_DT_FLOAT16: fv[k] = half_to_double((uint16_t)tp->int32_data[k]); iv[k] = pr_double_to_i64(fv[k]); break;
+            case PR_DT_BFLOAT16: fv[k] = bfloat_to_double((uint16_t)tp->int32_data[k]); iv[k] = pr_double_to_i64(fv[k]); break;
+            default: iv[k] = tp->int32_data[k]; fv[k] = (double)iv[k]; break;
+            }
         }
     }
-    return 0;
+    c->i = iv;
+    c->f = fv;
 }
 
 bool pr_tensor_proto_weightless(const Onnx__TensorProto *tp)
@@ -173,11 +198,17 @@ int pr_tensor_from_proto(const Onnx__TensorProto *tp, struct pr_arena *a,
     }
     if (external || n > PR_CONST_MAX || !decodable(out->dtype) || pr_tensor_proto_weightless(tp))
         return 0;
-    struct pr_const *c = pr_const_alloc(a, (int64_t)n);
-    if (!c)
-        return pr_err_set(err, PR_E_INTERNAL, "%s: out of memory", what);
-    if (decode_values(tp, out->dtype, (int64_t)n, c, what, err) < 0)
+    if (check_values(tp, out->dtype, (int64_t)n, what, err) < 0)
         return -1;
+    /* Decoded when first read (pr_const_values): most small initializers
+     * (biases, norms) are never read as values. Their arrays are reserved
+     * here, untouched, so that a decoding during an analysis outlives the
+     * arena's rewind to the analysis' start. */
+    struct pr_const *c = pr_arena_alloc(a, sizeof *c);
+    void *store = pr_arena_alloc(a, (size_t)(n ? n : 1) * (sizeof *c->i + sizeof *c->f));
+    if (!c || !store)
+        return pr_err_set(err, PR_E_INTERNAL, "%s: out of memory", what);
+    *c = (struct pr_const){.n = (int64_t)n, .decode = decode_values, .src = tp, .store = store};
     out->cval = c;
     return 0;
 }

@@ -1,12 +1,16 @@
 /* tensor.h -- read an ONNX TensorProto into a struct pr_tensor.
  *
  * Takes the element type and dims, checks them (rank <= PR_MAX_RANK, no
- * negative dims, element count within 64 bits), and decodes the values only
- * when the tensor is small (<= PR_CONST_MAX elements) and numeric: those are
- * the shape-carrying constants inference needs. The data field used must
- * hold exactly the declared number of elements (raw_data: numel * size
- * bytes, little-endian). External data is described by the caller; its
- * values are never read here.
+ * negative dims, element count within 64 bits), and makes the values
+ * known only when the tensor is small (<= PR_CONST_MAX elements) and
+ * numeric: those are the shape-carrying constants inference needs. They
+ * are decoded when first read (pr_const_values), not here: most small
+ * initializers (biases, norm scales) are never read as values. The data
+ * field used must hold exactly the declared number of elements (raw_data:
+ * numel * size bytes, little-endian), checked here, so that decoding later
+ * cannot fail; tp must live as long as the values may be read (the model's
+ * protobuf tree). External data is described by the caller; its values are
+ * never read here.
  */
 #ifndef PR_TENSOR_H
 #define PR_TENSOR_H

@@ -319,7 +319,7 @@ const char *tn_out_shape(struct tnode *t, int i)
 
 const char *tn_out_vals(struct tnode *t, int i)
 {
-    const struct pr_const *c = t->out[i].cval;
+    const struct pr_const *c = pr_const_values(t->out[i].cval);
     char *b = t->buf[(i + 2) & 3];
     b[0] = 0;
     if (!c)

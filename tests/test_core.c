@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "model.h"
 #include "names.h"
+#include "op.h"
 #include "report.h"
 #include "shape.h"
 #include "test.h"
@@ -243,6 +244,33 @@ static void reanalysis_of_a_loaded_model_equals_a_fresh_load(void)
     pr_diag_free(&diag);
 }
 
+/* The operator index made at build time (Makefile, OPS_SORTED): every row
+ * of the table once, in strictly increasing (domain, name) order by
+ * strcmp, and every row found by pr_op_find under its own keys. */
+static void op_index_is_sorted_and_finds_every_row(void)
+{
+    static char seen[PR_OP_COUNT];
+    for (int k = 0; k < PR_OP_COUNT; k++) {
+        int r = pr_op_sorted_row(k);
+        CHECK(r >= 0 && r < PR_OP_COUNT);
+        if (r < 0 || r >= PR_OP_COUNT)
+            return;
+        CHECK_EQ(seen[r], 0);
+        seen[r] = 1;
+        if (k > 0) {
+            const struct pr_op *p = &pr_op_table[pr_op_sorted_row(k - 1)], *q = &pr_op_table[r];
+            int d = strcmp(p->domain, q->domain);
+            CHECK(d < 0 || (d == 0 && strcmp(p->name, q->name) < 0));
+        }
+    }
+    CHECK_EQ(pr_op_sorted_row(PR_OP_COUNT), -1);
+    for (int r = 0; r < PR_OP_COUNT; r++)
+        CHECK(pr_op_find(pr_op_table[r].domain, pr_op_table[r].name) == &pr_op_table[r]);
+    CHECK(pr_op_find("ai.onnx", "Conv") == &pr_op_table[PR_OP_CONV]);
+    CHECK(pr_op_find("", "NoSuchOp") == NULL);
+    CHECK(pr_op_find("com.example", "Conv") == NULL);
+}
+
 void suite_core(void)
 {
     RUN(broadcast_follows_numpy_rules);
@@ -256,4 +284,5 @@ void suite_core(void)
     RUN(text_clean_replaces_invalid_utf8_and_controls);
     RUN(arena_rewind_frees_what_came_after_the_mark);
     RUN(reanalysis_of_a_loaded_model_equals_a_fresh_load);
+    RUN(op_index_is_sorted_and_finds_every_row);
 }

@@ -45,7 +45,7 @@ static void cast_int_to_float_keeps_values(void)
     tn_attr_int(t, "to", PR_DT_DOUBLE);
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_DOUBLE);
-    CHECK(tn_out(t, 0)->cval && tn_out(t, 0)->cval->f[0] == -3.0 && tn_out(t, 0)->cval->f[1] == 7.0);
+    CHECK(tn_out(t, 0)->cval && pr_const_values(tn_out(t, 0)->cval)->f[0] == -3.0 && pr_const_values(tn_out(t, 0)->cval)->f[1] == 7.0);
     tn_free(t);
 }
 
@@ -117,7 +117,7 @@ static void constant_value_ints_and_float_since_opset12(void)
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "");            /* a scalar */
     CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
-    CHECK(tn_out(t, 0)->cval && tn_out(t, 0)->cval->f[0] == 2.5);
+    CHECK(tn_out(t, 0)->cval && pr_const_values(tn_out(t, 0)->cval)->f[0] == 2.5);
     tn_free(t);
 
     t = tn_new("Constant", 13);
