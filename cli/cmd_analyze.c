@@ -90,18 +90,11 @@ int pr_cmd_analyze(int argc, char **argv)
         rc = rc < 0 ? PR_OK : rc;
         goto out;
     }
-    const char *inputs[] = {args.model};
-    char dbdir[PR_DB_DIR_MAX];
-    if ((rc = pr_cli_output_guard(args.output, inputs, 1,
-                                  args.energy.hw ? pr_energy_db_dir(&args.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
-        (rc = pr_hw_open(&hw, &args.energy)) != 0)
-        goto out;
     struct pr_model model;
     struct pr_analysis an;
     struct pr_diag load_diag;
     struct pr_err err = {0};
-    rc = pr_cli_load(args.model, &model, &load_diag);
-    if (rc)
+    if ((rc = pr_cli_open_model("analyze", args.model, args.output, &args.energy, &hw, &model, &load_diag)) != 0)
         goto out;
     struct pr_options opt = {.top = args.top};
     pr_bindings_apply(args.shapes, &opt);

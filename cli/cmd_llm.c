@@ -69,17 +69,10 @@ int pr_cmd_llm(int argc, char **argv)
         rc = pr_args_usage_error(&p, "--points %lld: at least 2 (the first and last context)", p.num[OPT_POINTS]);
         goto out;
     }
-    if ((rc = pr_energy_args_check(&p.energy, "llm")) != 0)
-        goto out;
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
-    char dbdir[PR_DB_DIR_MAX];
-    if ((rc = pr_cli_output_guard(output, &model_path, 1,
-                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
-        (rc = pr_hw_open(&hw, &p.energy)) != 0)
-        goto out;
     struct pr_model model;
     struct pr_diag load_diag;
-    if ((rc = pr_cli_load(model_path, &model, &load_diag)) != 0)
+    if ((rc = pr_cli_open_model("llm", model_path, output, &p.energy, &hw, &model, &load_diag)) != 0)
         goto out;
     struct pr_err err = {0};
     struct pr_kv_hints hints = {.kv_inputs = p.text[OPT_KV_INPUTS], .kv_outputs = p.text[OPT_KV_OUTPUTS],

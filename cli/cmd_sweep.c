@@ -74,18 +74,10 @@ int pr_cmd_sweep(int argc, char **argv)
             rc = err.code == PR_E_ARG ? pr_args_usage_error(&p, "%s", err.msg) : (int)err.code;
             goto out;
         }
-    if ((rc = pr_energy_args_check(&p.energy, "sweep")) != 0)
-        goto out;
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
-    const char *inputs[] = {model_path};
-    char dbdir[PR_DB_DIR_MAX];
-    if ((rc = pr_cli_output_guard(output, inputs, 1,
-                                  p.energy.hw ? pr_energy_db_dir(&p.energy, dbdir, sizeof dbdir) : NULL)) != 0 ||
-        (rc = pr_hw_open(&hw, &p.energy)) != 0)
-        goto out;
     struct pr_model model;
     struct pr_diag load_diag;
-    if ((rc = pr_cli_load(model_path, &model, &load_diag)) != 0)
+    if ((rc = pr_cli_open_model("sweep", model_path, output, &p.energy, &hw, &model, &load_diag)) != 0)
         goto out;
     struct pr_options base = {0};
     pr_bindings_apply(&p.shapes[0], &base);

@@ -78,3 +78,17 @@ int pr_hw_open(struct pr_hw *h, const struct pr_energy_args *a)
     }
     return PR_OK;
 }
+
+int pr_cli_open_model(const char *cmd, const char *model, const char *output, const struct pr_energy_args *a, struct pr_hw *h,
+                      struct pr_model *m, struct pr_diag *diag)
+{
+    char dbdir[PR_DB_DIR_MAX];
+    int rc = pr_energy_args_check(a, cmd);
+    if (rc == 0)
+        rc = pr_cli_output_guard(output, &model, 1, a->hw ? pr_energy_db_dir(a, dbdir, sizeof dbdir) : NULL);
+    if (rc == 0)
+        rc = pr_hw_open(h, a);
+    if (rc == 0)
+        rc = pr_cli_load(model, m, diag);
+    return rc;
+}

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "dbtxn.h"
 #include "energy.h"
+#include "model.h"
 #include "optval.h"
 
 /* True when opt is one of the --hw family that takes a value (compare's;
@@ -34,6 +35,14 @@ int pr_energy_args_check(const struct pr_energy_args *a, const char *cmd);
  * (also left in err). Exit code; on error db holds nothing and the lock is
  * released. */
 int pr_db_open(struct pr_db *db, struct pr_db_lock *lock, const char *dir, bool update, struct pr_err *err);
+
+/* The start of a command cmd that analyses one model and writes a report:
+ * the --hw family checked, output refused when it would overwrite the model or the database,
+ * the --hw profile opened (h; pr_hw_close it either way), the model
+ * loaded with its warnings (on success the caller frees m and diag).
+ * Exit code; every message printed. */
+int pr_cli_open_model(const char *cmd, const char *model, const char *output, const struct pr_energy_args *a, struct pr_hw *h,
+                      struct pr_model *m, struct pr_diag *diag);
 
 /* pr_hw_load (optval.h) printing its message and the warning of an
  * interrupted database update it finished. Exit code. */
