@@ -1297,7 +1297,8 @@ static void layout(struct walk *w, const struct pr_graph *g, int parent, int *ne
         struct pr_layer *L = &w->a->layers[pos];
         L->node = gi;
         L->parent = parent;
-        L->depth = g->depth;
+        _Static_assert(PR_MAX_NESTING <= 127, "pr_layer.depth is a signed char");
+        L->depth = (signed char)g->depth;
         for (int s = 0; s < n->nsubs; s++) {
             w->graph_first[n->subs[s]->id] = *next;
             layout(w, n->subs[s], pos, next);
@@ -1314,7 +1315,7 @@ static void finish_rows(struct walk *w)
             continue;   /* written by record() */
         const struct row_stats *r = stats_at(w, p);
         const struct pr_sub_cost *e;
-        L->status = worse(r->cnt.status, r->shown_status);
+        L->status = (unsigned char)worse(r->cnt.status, r->shown_status);
         L->sub_peak_bytes = r->peak;
         if (r->cnt.n > 0) {
             L->counted = true;

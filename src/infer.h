@@ -45,18 +45,19 @@ enum pr_layer_status {
 
 struct pr_layer {
     int node;                   /* index into model->graph.nodes */
-    enum pr_layer_status status;
     /* Control flow: the nodes of a subgraph (If branch, Loop/Scan body) are
      * rows nested under the row of the node that holds it, right after it.
      * A parent row's counts are what it adds to the totals (its chosen
      * branch, its body times the trip count); a child row shows one
      * execution, and counts `multiplier` times in the totals. */
     int parent;                 /* position in layers[] of the parent row; -1 at top level */
-    int16_t depth;              /* 0 at top level (at most PR_MAX_NESTING) */
+    uint32_t steps;             /* kernels run one after another (RNN steps); 0: one */
+    /* one byte each (a graph has a row per node): the 16 bytes above the counts */
+    unsigned char status;       /* enum pr_layer_status */
+    signed char depth;          /* 0 at top level (at most PR_MAX_NESTING, 64) */
     bool counted;               /* false: shown, not in the totals (an If branch not taken) */
     unsigned char kernel;       /* enum pr_kernel_class (ops/op.h): its ops.def row's, as
                                    its cost function refined it */
-    uint32_t steps;             /* kernels run one after another (RNN steps); 0: one */
     uint64_t params, macs, flops;
     uint64_t activation_bytes;  /* bytes of the node's outputs */
     uint64_t bytes_read;        /* inputs (activations and weights) */

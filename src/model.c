@@ -91,7 +91,7 @@ static bool has_dotdot(const char *loc)
 static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struct pr_value *v,
                           struct pr_err *err)
 {
-    struct pr_extdata *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
+    struct pr_store *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
     if (!x)
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     x->length = -1;
@@ -119,7 +119,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
         return pr_err_set(err, PR_E_MODEL,
                           "initializer '%s': external data location '%s' leaves the model's folder ('..'); move the data next to the model",
                           v->name, loc);
-    v->ext = x;
+    v->store = x;
     if (!m->dir) {
         x->missing = true;   /* loaded from memory: no folder to resolve it in (warned by warn_missing_files) */
         return 0;
@@ -328,7 +328,11 @@ static int sparse_initializer(struct build *b, struct pr_graph *g, const Onnx__S
     v->t.shape = dense;
     v->t.is_weight = true;
     v->is_initializer = 1;
-    v->sparse_nnz = nnz;
+    struct pr_store *st = pr_arena_calloc(&m->arena, 1, sizeof *st);
+    if (!st)
+        return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
+    st->sparse_nnz = nnz;
+    v->store = st;
     v->is_sparse = 1;
     return 0;
 }
@@ -756,8 +760,8 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
         return;   /* out of memory: warnings are dropped, as pr_diag_add does */
     }
     for (int i = 0; i < g->nvalues; i++) {
-        const struct pr_extdata *x = g->values[i].ext;
-        if (!x || !x->missing)
+        const struct pr_store *x = g->values[i].store;
+        if (!x || !x->location || !x->missing)
             continue;
         int first = pr_names_get(&files, x->location);
         if (first < 0 && pr_names_put(&files, x->location, i) == 0)
@@ -766,7 +770,7 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
             count[first]++;
     }
     for (int i = 0; i < g->nvalues; i++) {
-        const char *loc = count[i] ? g->values[i].ext->location : NULL;
+        const char *loc = count[i] ? g->values[i].store->location : NULL;
         if (count[i] && !m->dir)
             pr_diag_add(diag, "external data file '%s' (%d initializer%s, first: '%s') is not resolved: the model was "
                         "loaded from memory; its values are not needed for counting", loc, count[i],

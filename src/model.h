@@ -35,10 +35,14 @@
 struct pr_pbmem;
 struct pr_op;                     /* a row of the operator table (ops/op.h) */
 
-struct pr_extdata {
-    const char *location;         /* relative to the model's folder, checked */
+/* An initializer's data when it is not inline (rare, so kept out of
+ * struct pr_value, of which a graph has one per tensor): in an external
+ * file, or stored sparse. */
+struct pr_store {
+    const char *location;         /* external: relative to the model's folder, checked; NULL: not external */
     int64_t offset, length;       /* length -1: to the end of the file */
     bool missing;                 /* the file is absent (warned once per file, grouped) */
+    int64_t sparse_nnz;           /* sparse initializer: its stored (non-zero) elements */
 };
 
 struct pr_value {
@@ -51,9 +55,8 @@ struct pr_value {
     unsigned is_initializer : 1;
     unsigned shape_checked : 1;   /* compared with its declared shape already */
     unsigned is_sparse : 1;       /* a sparse initializer: t has the dense shape */
-    int64_t sparse_nnz;           /* sparse initializer: its stored (non-zero) elements */
     const void *declared;         /* Onnx__TypeProto from value_info/input/output, or NULL */
-    const struct pr_extdata *ext; /* external data of an initializer, or NULL */
+    const struct pr_store *store; /* where an external or sparse initializer's data is; NULL: inline */
 };
 
 struct pr_node {

@@ -82,7 +82,7 @@ static cJSON *model_info(struct pr_jb *b, const struct pr_model *m)
             pr_jb_add(b, o, "sparse_initializers", sparse = pr_jb_check(b, cJSON_CreateArray()));
         cJSON *e = sparse ? tensor(b, v) : NULL;
         if (e)
-            pr_jb_add(b, e, "nonzero", pr_jb_u64(b, (uint64_t)v->sparse_nnz));
+            pr_jb_add(b, e, "nonzero", pr_jb_u64(b, (uint64_t)v->store->sparse_nnz));
         pr_jb_add(b, sparse, NULL, e);
     }
     return o;
