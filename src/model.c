@@ -88,7 +88,8 @@ static bool has_dotdot(const char *loc)
     return false;
 }
 
-static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struct pr_value *v,
+/* what: "initializer 'W'" or "node 3 'c' (Constant)", for the messages. */
+static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struct pr_value *v, const char *what,
                           struct pr_err *err)
 {
     struct pr_store *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
@@ -102,23 +103,23 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
         if (strcmp(e->key, "location") == 0)
             x->location = e->value;
         else if (strcmp(e->key, "offset") == 0 && parse_i64(e->value, &x->offset) < 0)
-            return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data offset '%s' is not a non-negative integer",
-                              v->name, e->value ? e->value : "");
+            return pr_err_set(err, PR_E_MODEL, "%s: external data offset '%s' is not a non-negative integer",
+                              what, e->value ? e->value : "");
         else if (strcmp(e->key, "length") == 0 && parse_i64(e->value, &x->length) < 0)
-            return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data length '%s' is not a non-negative integer",
-                              v->name, e->value ? e->value : "");
+            return pr_err_set(err, PR_E_MODEL, "%s: external data length '%s' is not a non-negative integer",
+                              what, e->value ? e->value : "");
     }
     const char *loc = x->location;
     if (!loc || !*loc)
-        return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data has no location", v->name);
+        return pr_err_set(err, PR_E_MODEL, "%s: external data has no location", what);
     if (loc[0] == '/' || loc[0] == '\\' || strchr(loc, ':'))
         return pr_err_set(err, PR_E_MODEL,
-                          "initializer '%s': external data location '%s' is absolute; it must be a path relative to the model's folder",
-                          v->name, loc);
+                          "%s: external data location '%s' is absolute; it must be a path relative to the model's folder",
+                          what, loc);
     if (has_dotdot(loc))
         return pr_err_set(err, PR_E_MODEL,
-                          "initializer '%s': external data location '%s' leaves the model's folder ('..'); move the data next to the model",
-                          v->name, loc);
+                          "%s: external data location '%s' leaves the model's folder ('..'); move the data next to the model",
+                          what, loc);
     v->store = x;
     if (!m->dir) {
         x->missing = true;   /* loaded from memory: no folder to resolve it in (warned by warn_missing_files) */
@@ -142,17 +143,17 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     free(real);
     if (!inside)
         return pr_err_set(err, PR_E_MODEL,
-                          "initializer '%s': external data location '%s' resolves outside the model's folder (through a symlink); refusing it",
-                          v->name, loc);
+                          "%s: external data location '%s' resolves outside the model's folder (through a symlink); refusing it",
+                          what, loc);
     if (rc < 0 || !S_ISREG(st.st_mode))
-        return pr_err_set(err, PR_E_MODEL, "initializer '%s': external data '%s' is not a regular file",
-                          v->name, loc);
+        return pr_err_set(err, PR_E_MODEL, "%s: external data '%s' is not a regular file",
+                          what, loc);
     bool ovf = false;
     uint64_t end = pr_u64_add((uint64_t)x->offset, x->length < 0 ? 0 : (uint64_t)x->length, &ovf);
     if (ovf || end > (uint64_t)st.st_size)
         return pr_err_set(err, PR_E_MODEL,
-                          "initializer '%s': external data offset %lld + length %lld is past the end of '%s' (%lld bytes)",
-                          v->name, (long long)x->offset, (long long)(x->length < 0 ? 0 : x->length), loc,
+                          "%s: external data offset %lld + length %lld is past the end of '%s' (%lld bytes)",
+                          what, (long long)x->offset, (long long)(x->length < 0 ? 0 : x->length), loc,
                           (long long)st.st_size);
     return 0;
 }
@@ -360,7 +361,7 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
         v->is_initializer = 1;
         v->t.is_weight = true;
         if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL &&
-            check_external(m, tp, v, b->err) < 0)
+            check_external(m, tp, v, what, b->err) < 0)
             return -1;
     }
     int weightless = 0;
@@ -594,6 +595,24 @@ static int recent_output(const struct pr_graph *g, const struct pr_value *values
  * many ahead: a random probe into a table of a million keys is a cache miss. */
 enum { NAME_AHEAD = 8 };
 
+/* A Constant whose value is stored externally (Paddle2ONNX writes every
+ * weight as a Constant): its location is checked and its file tracked as
+ * an initializer's is, though its values are never read either. */
+static int constant_external(struct build *b, const struct pr_graph *g, const struct pr_node *n,
+                             const Onnx__NodeProto *np, struct pr_value *v)
+{
+    for (size_t a = 0; a < np->n_attribute; a++) {
+        const Onnx__AttributeProto *at = np->attribute[a];
+        const Onnx__TensorProto *tp = at && at->name && strcmp(at->name, "value") == 0 ? at->t : NULL;
+        if (tp && tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) {
+            char label[300], at_buf[400], what[800];
+            snprintf(what, sizeof what, "%s%s", pr_node_label(n, label, sizeof label), where(b, g, at_buf, sizeof at_buf));
+            return check_external(b->m, tp, v, what, b->err);
+        }
+    }
+    return 0;
+}
+
 static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
 {
     struct pr_model *m = b->m;
@@ -666,6 +685,9 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             values[idx].producer = (int)i;
             n->out[k] = idx;
         }
+        if (n->nout == 1 && n->out[0] >= 0 && !*n->domain && strcmp(n->op_type, "Constant") == 0 &&
+            constant_external(b, g, n, np, &values[n->out[0]]) < 0)
+            return -1;
         g->nnodes++;
     }
     /* Subgraphs, then pass 2: inputs (innermost scope first). */
@@ -759,8 +781,10 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
         free(count);
         return;   /* out of memory: warnings are dropped, as pr_diag_add does */
     }
+    bool constants = false;   /* a Constant's value among them: "tensors", not "initializers" */
     for (int i = 0; i < g->nvalues; i++) {
         const struct pr_store *x = g->values[i].store;
+        constants |= x && x->location && x->missing && !g->values[i].is_initializer;
         if (!x || !x->location || !x->missing)
             continue;
         int first = pr_names_get(&files, x->location);
@@ -772,15 +796,15 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
     for (int i = 0; i < g->nvalues; i++) {
         const char *loc = count[i] ? g->values[i].store->location : NULL;
         if (count[i] && !m->dir)
-            pr_diag_add(diag, "external data file '%s' (%d initializer%s, first: '%s') is not resolved: the model was "
+            pr_diag_add(diag, "external data file '%s' (%d %s%s, first: '%s') is not resolved: the model was "
                         "loaded from memory; its values are not needed for counting", loc, count[i],
-                        count[i] == 1 ? "" : "s", g->values[i].name);
+                        constants ? "tensor" : "initializer", count[i] == 1 ? "" : "s", g->values[i].name);
         else if (count[i] == 1)
-            pr_diag_add(diag, "initializer '%s': external data file '%s' is missing; its values are not needed for counting",
-                        g->values[i].name, loc);
+            pr_diag_add(diag, "%s '%s': external data file '%s' is missing; its values are not needed for counting",
+                        g->values[i].is_initializer ? "initializer" : "Constant output", g->values[i].name, loc);
         else if (count[i] > 1)
-            pr_diag_add(diag, "external data file '%s' is missing (%d initializers, first: '%s'); their values are not needed for counting",
-                        loc, count[i], g->values[i].name);
+            pr_diag_add(diag, "external data file '%s' is missing (%d %s, first: '%s'); their values are not needed for counting",
+                        loc, count[i], constants ? "tensors" : "initializers", g->values[i].name);
     }
     pr_names_free(&files);
     free(count);

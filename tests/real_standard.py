@@ -17,6 +17,11 @@ closed forms of the model (MatMul [2,4] x [4,3]: 24 MACs, 12 weights):
   weightless    two initializers with dims and no data (W [4,3] for a
                 MatMul, S [2] for a Reshape): exit 0, params 12, MACs 24,
                 exactly one warning, naming the count (2) and 'W'
+  const_external  W from a Constant whose value is stored externally
+                (Paddle2ONNX writes weights so): params 12, MACs 24, one
+                warning naming the Constant's output and the missing file;
+                a location with '..' or an absolute one: exit 3 naming the
+                node, as for an initializer
   dup_opset     opset_import lists '' twice: exit 3 naming the domain and
                 both versions
   dup_attr      Softmax with 'axis' twice: exit 3 naming node and attribute
@@ -106,6 +111,24 @@ def main():
         check((rep["totals"]["params"], rep["totals"]["macs"]) == (12, 24), "weightless: totals %s" % rep["totals"])
         lines = [l for l in err.splitlines() if "weightless" in l]
         check(len(lines) == 1 and "2 initializers" in lines[0] and "'W'" in lines[0], "weightless: warnings %s" % lines)
+
+    def ext_constant(loc):   # W as a Constant whose value is stored externally (Paddle2ONNX's layout)
+        t = onnx.TensorProto()
+        t.name, t.data_type, t.data_location = "Wc", T.FLOAT, T.EXTERNAL
+        t.dims.extend([4, 3])
+        e = t.external_data.add()
+        e.key, e.value = "location", loc
+        return h.make_node("Constant", [], ["W"], value=t, name="wc")
+
+    rep, err = ok_report("const_external", save("const_external", [ext_constant("weights.bin"), MATMUL]))
+    if rep:
+        check((rep["totals"]["params"], rep["totals"]["macs"]) == (12, 24), "const_external: totals %s" % rep["totals"])
+        lines = [l for l in err.splitlines() if "external data" in l]
+        check(len(lines) == 1 and "Constant output 'W': external data file 'weights.bin' is missing" in lines[0],
+              "const_external: warnings %s" % lines)
+    for case, loc, text in (("const_external_dotdot", "../w.bin", "leaves the model's folder"),
+                            ("const_external_abs", "/etc/passwd", "is absolute")):
+        refused(case, save(case, [ext_constant(loc), MATMUL]), "node 0 'wc' (Constant)", "'%s'" % loc, text)
 
     refused("dup_opset", save("dup_opset", [MATMUL], [w_dense()],
                               opsets=[h.make_opsetid("", 13), h.make_opsetid("", 14)]),
