@@ -61,12 +61,10 @@ int pr_cmd_llm(int argc, char **argv)
         rc = pr_args_usage_error(&p, "%s", p.npos ? "one model at a time" : "llm needs a model file");
         goto out;
     }
-    if (!p.given[OPT_PROMPT] || !p.given[OPT_GENERATE]) {
-        rc = pr_args_usage_error(&p, "%s", "llm needs --prompt P and --generate G (tokens)");
-        goto out;
-    }
-    if (p.given[OPT_POINTS] && p.num[OPT_POINTS] < 2) {
-        rc = pr_args_usage_error(&p, "--points %lld: at least 2 (the first and last context)", p.num[OPT_POINTS]);
+    struct pr_err err = {0};
+    if (pr_llm_args_check(p.given[OPT_PROMPT], p.given[OPT_GENERATE], p.given[OPT_POINTS] ? p.num[OPT_POINTS] : 0,
+                          &err) < 0) {
+        rc = pr_args_usage_error(&p, "%s", err.msg);
         goto out;
     }
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
@@ -74,7 +72,6 @@ int pr_cmd_llm(int argc, char **argv)
     struct pr_diag load_diag;
     if ((rc = pr_cli_open_model("llm", model_path, output, &p.energy, &hw, &model, &load_diag)) != 0)
         goto out;
-    struct pr_err err = {0};
     struct pr_kv_hints hints = {.kv_inputs = p.text[OPT_KV_INPUTS], .kv_outputs = p.text[OPT_KV_OUTPUTS],
                                 .past_dim = p.text[OPT_PAST_DIM], .seq_dim = p.text[OPT_SEQ_DIM],
                                 .total_dims = p.text[OPT_TOTAL_DIM]};
