@@ -12,8 +12,9 @@
  * database (for --hw) and copies of what it needs from the options: the
  * axes of a sweep (symbols and values), the names that steer the KV-cache
  * recognition (the layout points into them). A result therefore points
- * into nothing of the options and of the priori_model, which only gives
- * the path or bytes to load from.
+ * into nothing of the options; the loaded graph refers to the
+ * priori_model's path (or bytes), which must outlive the result, as for an
+ * analysis.
  *
  * Options: pr_api_only refuses what the command does not take (options.def
  * names the commands of every row): "top", "strict" and the training
