@@ -76,6 +76,12 @@ def decoder(outdir):
     return make_decoders.genai(outdir), make_decoders.CONFIGS["genai_gqa"]
 
 
+def decoder_config():
+    """The configuration of genai_gqa.onnx (L, d, H, Hkv, dh, d_ff, mlp_mats, V)."""
+    import make_decoders
+    return make_decoders.CONFIGS["genai_gqa"]
+
+
 def llm_macs(c, B, S, P):
     """MACs of S new tokens after P cached ones, batch B (make_decoders.py's closed form)."""
     T_ = P + S
