@@ -44,12 +44,12 @@ extern "C" {
 /* ---- version ---- */
 
 #define PRIORI_VERSION_MAJOR 0
-#define PRIORI_VERSION_MINOR 2
+#define PRIORI_VERSION_MINOR 3
 #define PRIORI_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with priori_version_number(). */
 #define PRIORI_VERSION_NUMBER (PRIORI_VERSION_MAJOR * 10000 + PRIORI_VERSION_MINOR * 100 + PRIORI_VERSION_PATCH)
 
-/* The library's version as "0.2.0" (static storage). */
+/* The library's version as "0.3.0" (static storage). */
 const char *priori_version(void);
 /* The library's PRIORI_VERSION_NUMBER: compare with the header's to detect
  * a mismatch between the headers compiled against and the library loaded. */

@@ -22,7 +22,7 @@
 #include "optable.h"
 
 #ifndef PRIORI_VERSION
-#define PRIORI_VERSION "0.2.0"
+#define PRIORI_VERSION "0.3.0"
 #endif
 
 _Static_assert((int)PRIORI_ERROR_MAX == (int)PR_ERR_MSG, "priori_error holds a whole internal message");

@@ -43,26 +43,36 @@ if make --no-print-directory install SANITIZE= FUZZ= DESTDIR="$root" PREFIX=/usr
 fi
 lib=$root/usr/lib
 bin=$root/usr/bin/priori
+# the version of include/priori.h: libpriori.so.MAJOR.MINOR.PATCH
+v=$(sed -n 's/^#define PRIORI_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/priori.h | paste -sd.)
+so=libpriori.so.$v
 [ "$(ls "$root/usr/include")" = "priori.h" ] && ok || bad "installed headers: $(ls "$root/usr/include")"
-[ "$(readlink "$lib/libpriori.so")" = libpriori.so.0 ] && [ "$(readlink "$lib/libpriori.so.0")" = libpriori.so.0.2.0 ] &&
-    [ -f "$lib/libpriori.so.0.2.0" ] && [ -f "$lib/libpriori.a" ] && ok || bad "library files and symlinks"
-readelf -d "$lib/libpriori.so.0.2.0" | grep -q 'SONAME.*\[libpriori.so.0\]' && ok || bad "soname is not libpriori.so.0"
+[ "$(readlink "$lib/libpriori.so")" = libpriori.so.0 ] && [ "$(readlink "$lib/libpriori.so.0")" = "$so" ] &&
+    [ -f "$lib/$so" ] && [ -f "$lib/libpriori.a" ] && ok || bad "library files and symlinks ($so)"
+readelf -d "$lib/$so" | grep -q 'SONAME.*\[libpriori.so.0\]' && ok || bad "soname is not libpriori.so.0"
 [ -f "$root/usr/share/man/man1/priori.1" ] && [ -f "$root/usr/share/priori/db/profiles.json" ] &&
     [ -f "$lib/pkgconfig/priori.pc" ] && ok || bad "man page, database or priori.pc not installed"
 
 # only the public API is exported: every defined dynamic symbol (but the
 # version node) is priori_*, and they are exactly the functions of priori.h
-nm -D --defined-only "$lib/libpriori.so.0.2.0" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort >"$tmp/exported"
+nm -D --defined-only "$lib/$so" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort >"$tmp/exported"
 grep -v '^priori_' "$tmp/exported" >"$tmp/foreign"
 [ -s "$tmp/exported" ] && [ ! -s "$tmp/foreign" ] && ok || bad "symbols other than priori_*: $(head -n 5 "$tmp/foreign")"
 sed -n 's/.*[ *]\(priori_[a-z_]*\)(.*/\1/p' include/priori.h | sort -u >"$tmp/declared"
 cmp -s "$tmp/exported" "$tmp/declared" && ok ||
     bad "exported != declared in priori.h: $(diff "$tmp/declared" "$tmp/exported" | head -n 5)"
+# the functions of 0.3 (sweep, llm) carry the version node PRIORI_0.3, the others PRIORI_0
+nm -D --defined-only "$lib/$so" | awk '$2 != "A" {print $3}' >"$tmp/versioned"
+wrong=$(grep -v -e '^priori_\(sweep\|llm\)[a-z_]*@@PRIORI_0\.3$' -e '^priori_[a-z_]*@@PRIORI_0$' "$tmp/versioned"
+        grep '^priori_\(sweep\|llm\)[a-z_]*@@PRIORI_0$' "$tmp/versioned")
+n03=$(grep -c '@@PRIORI_0\.3$' "$tmp/versioned")
+[ -z "$wrong" ] && [ "$n03" -eq 14 ] && ok || bad "version nodes: $n03 functions in PRIORI_0.3; wrong: $wrong"
 
 # ---- the C program, built with pkg-config against the installed tree ----
 export PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
 flags=$(pkg-config --cflags --libs priori) && ok || bad "pkg-config --cflags --libs priori"
 case "$flags" in *"-I$root/usr/include"*"-L$lib"*"-lpriori"*) ok ;; *) bad "pkg-config flags: $flags" ;; esac
+[ "$(pkg-config --modversion priori)" = "$v" ] && ok || bad "priori.pc's version $(pkg-config --modversion priori), header's $v"
 # shellcheck disable=SC2086
 if $CC -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror tests/api/api_test.c $flags -lpthread -o "$tmp/api_test" 2>"$tmp/cc.log"; then ok; else
     bad "compiling tests/api/api_test.c: $(head -n 5 "$tmp/cc.log")"

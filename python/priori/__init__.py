@@ -34,7 +34,7 @@ from .errors import (ArgumentError, DatabaseError, Error, FileError, InternalErr
 from .report import Report
 from .runs import LLMReport, SweepReport
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "analyze", "Model", "Report", "sweep", "SweepReport", "llm", "LLMReport", "compare", "diff", "check", "CheckText", "ops", "hw_profiles",

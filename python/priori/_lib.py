@@ -13,7 +13,7 @@ When the library is the checkout's build/libpriori.so*, the checkout's db/
 is the default database (default_db()), as build/priori finds it: libpriori
 looks next to the running program, which is python3 here.
 The library's priori_version_number() must have the MAJOR and MINOR this
-package was written for (0.2; any PATCH): a 0.x minor release may change the
+package was written for (0.3; any PATCH): a 0.x minor release may change the
 API. A library that is missing or of another version raises LibraryError.
 
 Every prototype of include/priori.h the package uses is declared here.
@@ -32,7 +32,7 @@ from .errors import LibraryError, error_for
 
 # The API this package was written against (include/priori.h).
 EXPECTED_MAJOR = 0
-EXPECTED_MINOR = 2
+EXPECTED_MINOR = 3
 ERROR_MAX = 1024  # PRIORI_ERROR_MAX
 
 # enum priori_format

@@ -386,7 +386,7 @@ def hw_profile(id, db=None):
 
 
 def version():
-    """The library's version, e.g. "0.2.0" (priori_version())."""
+    """The library's version, e.g. "0.3.0" (priori_version())."""
     return _lib.lib().priori_version().decode()
 
 
