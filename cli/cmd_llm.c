@@ -2,6 +2,7 @@
  * a KV cache, the cost of one generation request (src/kvcache.c
  * recognises the cache, src/llm.c runs the points, src/report_llm.c
  * writes the report). Thin: parse, load once, recognise, run, write. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +82,8 @@ int pr_cmd_llm(int argc, char **argv)
     pr_bindings_apply(&p.shapes[0], &opt);
     struct pr_llm_request req = {.prompt = p.num[OPT_PROMPT], .generate = p.num[OPT_GENERATE],
                                  .batch = p.given[OPT_LLM_BATCH] ? p.num[OPT_LLM_BATCH] : 0,
-                                 .points = p.given[OPT_POINTS] ? (int)p.num[OPT_POINTS] : 0,
+                                 .points = !p.given[OPT_POINTS] ? 0
+                                         : p.num[OPT_POINTS] > INT_MAX ? INT_MAX : (int)p.num[OPT_POINTS],
                                  .every_step = p.given[OPT_EVERY_STEP], .base = &opt, .profile = hw.profile,
                                  .eopts = &hw.opts};
     if (pr_kv_recognise(&model, &hints, &kv, &err) < 0) {

@@ -196,8 +196,8 @@ void priori_sweep_free(priori_sweep_result *s);
 typedef struct priori_sweep_info {
     int axes;                   /* 1 or 2 */
     const char *symbol[2];      /* each axis' symbol (NULL past axes; belongs to the result) */
-    int values[2];              /* values of each axis (0 past axes) */
-    int points;                 /* values[0] x values[1], the first axis outermost */
+    int nvalues[2];             /* how many values each axis has (0 past axes) */
+    int points;                 /* nvalues[0] x nvalues[1] (one axis: nvalues[0]), the first axis outermost */
     int failed;                 /* points whose analysis failed */
     int estimated;              /* 1 with "hw": latency, energy and CO2e are set */
     int warnings;

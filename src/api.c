@@ -1,6 +1,7 @@
 /* api.c -- the C API's version, statuses, errors, memory and options (see
  * include/priori.h; models and analyses are in api_model.c, the review
- * commands in api_review.c, the listings in api_list.c).
+ * commands in api_review.c, sweep and llm in api_run.c, the listings in
+ * api_list.c).
  *
  * Internal functions report a struct pr_err whose code is the command
  * line's exit code (err.h); the API maps it: usage -> PRIORI_E_ARG, model
@@ -12,6 +13,10 @@
  * Options are set by the names of the command line's flags (options.def,
  * through the table of optable.h) and read by the command line's own
  * readers (optval.c): the same texts are accepted, with the same messages.
+ * One options object holds the options of analyze, sweep and llm (a "dim"
+ * whose value is a range or a list is sweep's, as on the command line);
+ * given[] remembers which rows were set, and pr_api_only lets each
+ * function refuse, by the table's commands, what its command does not take.
  */
 #include "api_impl.h"
 

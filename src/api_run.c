@@ -23,6 +23,7 @@
  */
 #include "api_impl.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,7 +178,7 @@ priori_status priori_sweep_summary(const priori_sweep_result *s, priori_sweep_in
                                .estimated = s->hw.profile != NULL, .warnings = (int)w->diag.count};
     for (int k = 0; k < w->naxes; k++) {
         out->symbol[k] = w->axes[k].symbol;
-        out->values[k] = w->axes[k].n;
+        out->nvalues[k] = w->axes[k].n;
     }
     return PRIORI_OK;
 }
@@ -298,7 +299,7 @@ priori_llm_result *priori_llm(const priori_model *m, const priori_options *o, pr
     struct pr_options base = {.top = 10};
     pr_bindings_apply(&o->bind, &base);
     struct pr_llm_request req = {.prompt = o->prompt, .generate = o->generate, .batch = o->energy.batch,
-                                 .points = (int)o->points, .every_step = o->every_step, .base = &base,
+                                 .points = o->points > INT_MAX ? INT_MAX : (int)o->points, .every_step = o->every_step, .base = &base,
                                  .profile = l->hw.profile, .eopts = &l->hw.opts};
     struct pr_err e = {0};
     int rc = pr_kv_recognise(&l->model, &hints, &l->kv, &e);

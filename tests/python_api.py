@@ -324,7 +324,7 @@ def test_sweep_llm():
            or any(r[k] != v for k, v in make_models.chain_expect(r["batch"], r["seq"]).items())
            or r["latency_s"] is not None or r["regime"] is not None]
     check(not bad, "sweep: rows() = the JSON's points = the closed forms of chain.onnx (wrong: %s)" % bad[:2])
-    check(s.summary() == {"axes": 2, "symbols": ["seq", "batch"], "values": [4, 2], "points": 8, "failed": 0,
+    check(s.summary() == {"axes": 2, "symbols": ["seq", "batch"], "nvalues": [4, 2], "points": 8, "failed": 0,
                           "estimated": False, "warnings": 0}, "sweep: summary() %s" % s.summary())
     # a range() of values and a binding; a roofline profile (regimes)
     m = priori.Model(chain)

@@ -58,7 +58,7 @@ _D = ctypes.c_double
 
 class CSweepInfo(ctypes.Structure):
     """struct priori_sweep_info."""
-    _fields_ = [("axes", ctypes.c_int), ("symbol", ctypes.c_char_p * 2), ("values", ctypes.c_int * 2),
+    _fields_ = [("axes", ctypes.c_int), ("symbol", ctypes.c_char_p * 2), ("nvalues", ctypes.c_int * 2),
                 ("points", ctypes.c_int), ("failed", ctypes.c_int), ("estimated", ctypes.c_int),
                 ("warnings", ctypes.c_int)]
 

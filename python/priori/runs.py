@@ -107,11 +107,11 @@ class SweepReport(_Result):
         return self["points"]
 
     def summary(self):
-        """priori_sweep_summary(): axes, symbols, values per axis, points, failed, estimated, warnings."""
+        """priori_sweep_summary(): axes, symbols, nvalues (per axis), points, failed, estimated, warnings."""
         info = _lib.CSweepInfo()
         _check(_lib.lib().priori_sweep_summary(self._need().ptr, ctypes.byref(info)), "priori_sweep_summary")
         return {"axes": info.axes, "symbols": [_text(info.symbol[k]) for k in range(info.axes)],
-                "values": [info.values[k] for k in range(info.axes)], "points": info.points,
+                "nvalues": [info.nvalues[k] for k in range(info.axes)], "points": info.points,
                 "failed": info.failed, "estimated": bool(info.estimated), "warnings": info.warnings}
 
     def rows(self):

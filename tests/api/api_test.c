@@ -606,7 +606,7 @@ static void run_tests(const char *models, const char *gpu_db, const char *gpu_hw
     priori_sweep_result *s = sweep_reports(chain, "sweep", two, &m);
     priori_sweep_info info = {0};
     CHECK(s && priori_sweep_summary(s, &info) == PRIORI_OK && info.axes == 2 && info.points == 8 &&
-              info.values[0] == 4 && info.values[1] == 2 && strcmp(info.symbol[0], "seq") == 0 &&
+              info.nvalues[0] == 4 && info.nvalues[1] == 2 && strcmp(info.symbol[0], "seq") == 0 &&
               strcmp(info.symbol[1], "batch") == 0 && info.failed == 0 && !info.estimated && info.warnings == 0,
           "sweep summary: %d axes, %d points", info.axes, info.points);
     int bad = 0;
