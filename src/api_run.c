@@ -299,8 +299,9 @@ priori_llm_result *priori_llm(const priori_model *m, const priori_options *o, pr
     struct pr_options base = {.top = 10};
     pr_bindings_apply(&o->bind, &base);
     struct pr_llm_request req = {.prompt = o->prompt, .generate = o->generate, .batch = o->energy.batch,
-                                 .points = o->points > INT_MAX ? INT_MAX : (int)o->points, .every_step = o->every_step, .base = &base,
-                                 .profile = l->hw.profile, .eopts = &l->hw.opts};
+                                 .points = o->points > INT_MAX ? INT_MAX : (int)o->points,
+                                 .every_step = o->every_step, .base = &base, .profile = l->hw.profile,
+                                 .eopts = &l->hw.opts};
     struct pr_err e = {0};
     int rc = pr_kv_recognise(&l->model, &hints, &l->kv, &e);
     if (rc == 0) {

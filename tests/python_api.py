@@ -769,8 +769,8 @@ def main():
 
 def run_tests():
     for test in (test_version_and_lookup, test_fixture_cases, test_silero_values, test_formats, test_energy,
-                 test_model_reuse, test_sweep_llm, test_reviews, test_check, test_checkout_db, test_listings, test_errors, test_no_leak,
-                 test_valgrind, test_install):
+                 test_model_reuse, test_sweep_llm, test_reviews, test_check, test_checkout_db, test_listings, test_errors,
+                 test_no_leak, test_valgrind, test_install):
         try:
             test()
         except Exception as e:  # noqa: BLE001 -- one failing part must not hide the others

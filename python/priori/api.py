@@ -395,5 +395,5 @@ def status_name(status):
     return _lib.lib().priori_status_name(status).decode()
 
 
-__all__ = ["Model", "Report", "SweepReport", "LLMReport", "analyze", "sweep", "llm", "compare", "diff", "check", "ops", "hw_profiles", "hw_profile",
-           "version", "status_name", "CheckText"]
+__all__ = ["Model", "Report", "SweepReport", "LLMReport", "analyze", "sweep", "llm", "compare", "diff", "check", "ops",
+           "hw_profiles", "hw_profile", "version", "status_name", "CheckText"]

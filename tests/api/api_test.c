@@ -614,8 +614,8 @@ static void run_tests(const char *models, const char *gpu_db, const char *gpu_hw
         priori_sweep_point p;
         priori_sweep_point_at(s, i, &p);
         unsigned long long want_s = 16ULL << (i / 2), want_b = i % 2 ? 3 : 1;   /* the first axis outermost */
-        if ((unsigned long long)p.at[0] != want_s || (unsigned long long)p.at[1] != want_b || !chain_ok(&p, want_b, want_s) ||
-            p.latency_s != -1 || p.regime)
+        if ((unsigned long long)p.at[0] != want_s || (unsigned long long)p.at[1] != want_b ||
+            !chain_ok(&p, want_b, want_s) || p.latency_s != -1 || p.regime)
             bad++;
     }
     CHECK(s && bad == 0, "%d points differ from the closed forms of chain.onnx", bad);
