@@ -19,7 +19,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON     ?= /usr/bin/python3
 CFLAGS     ?= -O2 -g
-VERSION    := 0.2.0
+VERSION    := 0.3.0
 SOMAJOR    := 0
 
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

@@ -2,6 +2,7 @@
  * a KV cache, the cost of one generation request (src/kvcache.c
  * recognises the cache, src/llm.c runs the points, src/report_llm.c
  * writes the report). Thin: parse, load once, recognise, run, write. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,12 +62,10 @@ int pr_cmd_llm(int argc, char **argv)
         rc = pr_args_usage_error(&p, "%s", p.npos ? "one model at a time" : "llm needs a model file");
         goto out;
     }
-    if (!p.given[OPT_PROMPT] || !p.given[OPT_GENERATE]) {
-        rc = pr_args_usage_error(&p, "%s", "llm needs --prompt P and --generate G (tokens)");
-        goto out;
-    }
-    if (p.given[OPT_POINTS] && p.num[OPT_POINTS] < 2) {
-        rc = pr_args_usage_error(&p, "--points %lld: at least 2 (the first and last context)", p.num[OPT_POINTS]);
+    struct pr_err err = {0};
+    if (pr_llm_args_check(p.given[OPT_PROMPT], p.given[OPT_GENERATE], p.given[OPT_POINTS] ? p.num[OPT_POINTS] : 0,
+                          &err) < 0) {
+        rc = pr_args_usage_error(&p, "%s", err.msg);
         goto out;
     }
     const char *model_path = p.pos[0], *output = p.text[OPT_OUTPUT];
@@ -74,7 +73,6 @@ int pr_cmd_llm(int argc, char **argv)
     struct pr_diag load_diag;
     if ((rc = pr_cli_open_model("llm", model_path, output, &p.energy, &hw, &model, &load_diag)) != 0)
         goto out;
-    struct pr_err err = {0};
     struct pr_kv_hints hints = {.kv_inputs = p.text[OPT_KV_INPUTS], .kv_outputs = p.text[OPT_KV_OUTPUTS],
                                 .past_dim = p.text[OPT_PAST_DIM], .seq_dim = p.text[OPT_SEQ_DIM],
                                 .total_dims = p.text[OPT_TOTAL_DIM]};
@@ -84,7 +82,8 @@ int pr_cmd_llm(int argc, char **argv)
     pr_bindings_apply(&p.shapes[0], &opt);
     struct pr_llm_request req = {.prompt = p.num[OPT_PROMPT], .generate = p.num[OPT_GENERATE],
                                  .batch = p.given[OPT_LLM_BATCH] ? p.num[OPT_LLM_BATCH] : 0,
-                                 .points = p.given[OPT_POINTS] ? (int)p.num[OPT_POINTS] : 0,
+                                 .points = !p.given[OPT_POINTS] ? 0
+                                         : p.num[OPT_POINTS] > INT_MAX ? INT_MAX : (int)p.num[OPT_POINTS],
                                  .every_step = p.given[OPT_EVERY_STEP], .base = &opt, .profile = hw.profile,
                                  .eopts = &hw.opts};
     if (pr_kv_recognise(&model, &hints, &kv, &err) < 0) {

@@ -63,10 +63,8 @@ int pr_cmd_sweep(int argc, char **argv)
                     : pr_args_usage_error(&p, "%s", "sweep needs a model file");
         goto out;
     }
-    if (p.nranges < 1 || p.nranges > PR_SWEEP_MAX_AXES) {
-        rc = pr_args_usage_error(&p, "sweep needs one or two ranges, got %d: --dim SYMBOL=A..B*K (e.g. "
-                                 "seq=128..8192*2), --dim SYMBOL=A..B+S (e.g. batch=1..64+8) or a list "
-                                 "--dim SYMBOL=V1,V2,...", p.nranges);
+    if (pr_sweep_ranges_check(p.nranges, &err) < 0) {
+        rc = pr_args_usage_error(&p, "%s", err.msg);
         goto out;
     }
     for (; naxes < p.nranges; naxes++)

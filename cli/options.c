@@ -52,9 +52,11 @@ static int read_value(struct pr_args *a, int id, const char *opt, char *val)
     switch (pr_opt_table[id].kind) {
     case K_FLAG:
         return 0;
-    case K_NAME:
-        if (!*val)
-            return pr_cli_usage_error(cmd, "%s: expected a value, got an empty string", opt);
+    case K_NAME: {
+        struct pr_err err = {0};
+        if (pr_name_read(opt, val, &err) < 0)
+            return pr_cli_usage_error(cmd, "%s", err.msg);
+    }
         /* fall through */
     case K_TEXT:
         a->text[id] = val;
@@ -81,10 +83,10 @@ static int read_value(struct pr_args *a, int id, const char *opt, char *val)
         struct pr_err err = {0};
         return pr_top_read(opt, val, &a->num[id], &err) < 0 ? pr_cli_usage_error(cmd, "%s", err.msg) : 0;
     }
-    case K_COUNT:
-        if (pr_parse_int(val, 1, (1LL << 50), &a->num[id]) < 0)
-            return pr_cli_usage_error(cmd, "%s %s: expected a positive integer", opt, val);
-        return 0;
+    case K_COUNT: {
+        struct pr_err err = {0};
+        return pr_count_read(opt, val, &a->num[id], &err) < 0 ? pr_cli_usage_error(cmd, "%s", err.msg) : 0;
+    }
     case K_POSNUM: {
         char *end;
         errno = 0;

@@ -9,8 +9,8 @@
  *   - Functions that can fail return a priori_status (or NULL) and, when
  *     err is not NULL, fill it with the status and a one-line message
  *     ("what, where, what to do"). err is always caller-owned storage.
- *   - Objects returned by priori_*_new / priori_*_load / priori_analyze are
- *     owned by the caller and released with the matching priori_*_free,
+ *   - Objects returned by priori_*_new / priori_*_load / priori_analyze /
+ *     priori_sweep / priori_llm are owned by the caller and released with the matching priori_*_free,
  *     which accepts NULL.
  *   - Strings returned as `char *` are malloc'ed, NUL-terminated, owned by
  *     the caller and released with priori_free. Strings returned as
@@ -19,10 +19,14 @@
  *   - Thread safety: libpriori has no mutable global state. Distinct
  *     objects may be used from distinct threads at the same time; one
  *     object must not be used from two threads at once. A loaded model is
- *     only read by priori_analyze, so several threads may analyse the same
- *     priori_model concurrently, each with its own options.
+ *     only read by priori_analyze, priori_sweep and priori_llm, so several
+ *     threads may analyse the same priori_model concurrently, each with its
+ *     own options.
  *   - Reports are the same bytes `priori` writes: JSON reports follow the
- *     versioned schemas of docs/usage.md ("priori.report/1", ...).
+ *     versioned schemas of docs/usage.md ("priori.report/1",
+ *     "priori.sweep/1", "priori.llm/1", ...), and the structured results
+ *     (priori_totals, priori_sweep_point, priori_llm_info) hold the numbers
+ *     those reports print.
  *
  * Link with `pkg-config --cflags --libs priori`.
  */
@@ -40,12 +44,12 @@ extern "C" {
 /* ---- version ---- */
 
 #define PRIORI_VERSION_MAJOR 0
-#define PRIORI_VERSION_MINOR 2
+#define PRIORI_VERSION_MINOR 3
 #define PRIORI_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with priori_version_number(). */
 #define PRIORI_VERSION_NUMBER (PRIORI_VERSION_MAJOR * 10000 + PRIORI_VERSION_MINOR * 100 + PRIORI_VERSION_PATCH)
 
-/* The library's version as "0.2.0" (static storage). */
+/* The library's version as "0.3.0" (static storage). */
 const char *priori_version(void);
 /* The library's PRIORI_VERSION_NUMBER: compare with the header's to detect
  * a mismatch between the headers compiled against and the library loaded. */
@@ -82,7 +86,7 @@ typedef enum priori_format {
     PRIORI_FORMAT_JSON = 1,
     PRIORI_FORMAT_CSV = 2,
     PRIORI_FORMAT_MD = 3,
-    PRIORI_FORMAT_HTML = 4,     /* analyze only */
+    PRIORI_FORMAT_HTML = 4,     /* analyze, sweep and llm */
     PRIORI_FORMAT_GITHUB = 5    /* check only: workflow annotations */
 } priori_format;
 
@@ -114,16 +118,26 @@ priori_options *priori_options_new(void);
 void priori_options_free(priori_options *o);
 
 /* Sets one option by the name of its command-line flag, without the dashes,
- * and the flag's value as text, exactly as `priori analyze` reads it:
+ * and the flag's value as text, exactly as `priori analyze`, `priori
+ * sweep` and `priori llm` read it:
  *   "input" "x=1x3x224x224"   "dim" "batch=8"   "value" "sr=16000"
  *   "hw" "ID"  "precision" "fp16"  "scenario" "offline"  "region" "FRA"
  *   "carbon" "300"  "pue" "1.2"  "db" "DIR"  "top" "5"  "strict" ""
  *   "train" ""  "batch" "64"  "samples" "N"  "epochs" "E"
  *   "dataset-size" "N"  "inferences" "N"
- * input, dim and value are repeatable (each call adds one binding); the
- * others replace the earlier value. A flag without a value ("strict",
- * "train") takes "" or NULL. An unknown name or a bad value is PRIORI_E_ARG
- * with the CLI's message; the options are then unchanged. */
+ * priori_sweep: "dim" with a range or a list, "seq=128..8192*2",
+ *   "batch=1..64+8", "batch=1,8,64" (one or two such; SYMBOL=N binds);
+ * priori_llm: "prompt" "P"  "generate" "G"  "batch" "B"  "points" "K"
+ *   "every-step" ""  "kv-inputs" "GLOB"  "kv-outputs" "GLOB"
+ *   "past-dim" "SYM"  "seq-dim" "SYM"  "total-dim" "SYM[,SYM]".
+ * input, dim and value are repeatable (each call adds one binding or
+ * range); the others replace the earlier value. A flag without a value
+ * ("strict", "train", "every-step") takes "" or NULL. An unknown name or a
+ * bad value is PRIORI_E_ARG with the CLI's message; the options are then
+ * unchanged. One options object serves every function; each refuses
+ * (PRIORI_E_ARG, naming it) an option its command does not take, as the
+ * command line does: "prompt" for priori_analyze, "top" for priori_sweep,
+ * a range for everything but priori_sweep. */
 priori_status priori_options_set(priori_options *o, const char *name, const char *value, priori_error *err);
 
 /* ---- analysis ---- */
@@ -162,6 +176,116 @@ const char *priori_analysis_warning(const priori_analysis *a, int i);
  * the caller opened and returns PRIORI_E_IO if writing failed. */
 char *priori_render(const priori_analysis *a, priori_format f, priori_error *err);
 priori_status priori_write(const priori_analysis *a, priori_format f, FILE *out, priori_error *err);
+
+/* ---- cost curves (`priori sweep`) ----
+ * The model's totals at every point of one or two ranges of symbolic
+ * dimensions: the options' "dim" ranges (one or two; a third is
+ * PRIORI_E_ARG), besides "input", plain "dim" bindings, "value" and the
+ * --hw family. Like priori_analyze, priori_sweep loads its own copy of the
+ * graph, so sweeps and analyses of one model may run in parallel; the
+ * result refers to m, which must outlive it, and keeps no pointer into o.
+ * A point whose analysis fails (a shape the node refuses at that size) is a
+ * point with status PRIORI_POINT_FAILED and its message; the sweep goes
+ * on. NULL on error: a bad or missing range, an option of another command,
+ * a swept symbol also bound; PRIORI_E_MODEL when every point fails.
+ * Free with priori_sweep_free. */
+typedef struct priori_sweep_result priori_sweep_result;
+priori_sweep_result *priori_sweep(const priori_model *m, const priori_options *o, priori_error *err);
+void priori_sweep_free(priori_sweep_result *s);
+
+typedef struct priori_sweep_info {
+    int axes;                   /* 1 or 2 */
+    const char *symbol[2];      /* each axis' symbol (NULL past axes; belongs to the result) */
+    int nvalues[2];             /* how many values each axis has (0 past axes) */
+    int points;                 /* nvalues[0] x nvalues[1] (one axis: nvalues[0]), the first axis outermost */
+    int failed;                 /* points whose analysis failed */
+    int estimated;              /* 1 with "hw": latency, energy and CO2e are set */
+    int warnings;
+} priori_sweep_info;
+priori_status priori_sweep_summary(const priori_sweep_result *s, priori_sweep_info *out);
+
+typedef enum priori_point_status {
+    PRIORI_POINT_OK = 0,
+    PRIORI_POINT_INCOMPLETE = 1,  /* some shape unknown at this point (see the warnings) */
+    PRIORI_POINT_FAILED = 2       /* the analysis failed: error says why, the counts are 0 */
+} priori_point_status;
+
+/* One point: what a row of `priori sweep --format json` holds. */
+typedef struct priori_sweep_point {
+    int64_t at[2];              /* the value of each axis */
+    priori_point_status status;
+    const char *error;          /* PRIORI_POINT_FAILED: why; else NULL (belongs to the result) */
+    uint64_t params, macs, flops, weight_bytes, activation_bytes, peak_activation_bytes;
+    uint64_t bytes_read, bytes_written;
+    double latency_s, energy_j, co2e_g;  /* with "hw", per inference (per call of the batch on a
+                                            roofline profile); -1 without, or at a failed point */
+    const char *regime;         /* roofline profiles: "launch", "compute" or "memory"; else NULL */
+} priori_sweep_point;
+/* Point i (0 .. points-1, in sweep order) into out. PRIORI_E_ARG out of range. */
+priori_status priori_sweep_point_at(const priori_sweep_result *s, int i, priori_sweep_point *out);
+/* Warnings of the sweep (every point's, each once, then the loader's): index
+ * 0 .. warnings-1; NULL past the end. */
+const char *priori_sweep_warning(const priori_sweep_result *s, int i);
+/* The report `priori sweep --format F` writes (table, json, csv, md, html),
+ * as priori_render and priori_write do for an analysis. */
+char *priori_sweep_render(const priori_sweep_result *s, priori_format f, priori_error *err);
+priori_status priori_sweep_write(const priori_sweep_result *s, priori_format f, FILE *out, priori_error *err);
+
+/* ---- a generation request on a decoder with a KV cache (`priori llm`) ----
+ * The prefill of "prompt" tokens and each of the "generate" decode steps
+ * (both options are required), batch "batch" (default 1), with the KV
+ * cache recognised as `priori llm` does ("kv-inputs" ... name what it cannot
+ * find) and, with "hw", time and energy. Loads its own copy of the graph as
+ * priori_analyze does; the result refers to m, which must outlive it, and
+ * keeps no pointer into o. NULL on error: PRIORI_E_MODEL for a model with no
+ * KV cache recognised (the message says what was looked for and which
+ * option names it), PRIORI_E_ARG for a missing or bad option. Free with
+ * priori_llm_free. */
+typedef struct priori_llm_result priori_llm_result;
+priori_llm_result *priori_llm(const priori_model *m, const priori_options *o, priori_error *err);
+void priori_llm_free(priori_llm_result *l);
+
+/* One forward call (the prefill, a decode step), or a sum of calls (every
+ * decode step; the request: prefill + decode), for the whole batch. */
+typedef struct priori_llm_call {
+    int64_t context;            /* positions attended (of a sum: at its end) */
+    int64_t past, new_tokens;   /* cached tokens before the call, tokens it reads */
+    uint64_t macs, flops, bytes_read, bytes_written, activation_bytes;
+    uint64_t kv_bytes;          /* the cache after the call */
+    double latency_s, energy_j; /* with "hw"; else -1 */
+    const char *regime;         /* with a roofline profile: "launch", "compute", "memory"; else NULL */
+    int analysed;               /* 1 analysed (the prefill, a decode step at an analysed context);
+                                   0 a decode step interpolated exactly, or a sum */
+} priori_llm_call;
+
+/* What `priori llm --format json` holds besides the steps. */
+typedef struct priori_llm_info {
+    int64_t prompt, generate, batch;
+    priori_llm_call prefill, decode, request;   /* decode: the sum of the generate steps */
+    uint64_t params, weight_bytes;              /* weights read by every call */
+    uint64_t kv_bytes_per_token;                /* one sequence, one token, keys and values of every layer */
+    uint64_t kv_bytes_end;                      /* the whole batch at prompt + generate tokens */
+    uint64_t prefill_peak_activation_bytes, decode_peak_activation_bytes;   /* decode: at the last step */
+    int interpolated;           /* 1: decode steps between the analysed ones interpolated exactly */
+    int analysed_contexts;
+    int complete;               /* 0: some shape was unknown (see the warnings) */
+    const char *layout;         /* "optimum", "genai", "fused", "named" or "past" */
+    const char *layout_how;     /* how the cache was recognised, one paragraph */
+    int estimated;              /* 1 with "hw": the figures below are set (else -1) */
+    double time_to_first_token_s, decode_s, tokens_per_s;
+    double energy_per_request_j, energy_per_token_j, co2e_per_request_g;
+    int warnings;
+} priori_llm_info;
+priori_status priori_llm_summary(const priori_llm_result *l, priori_llm_info *out);
+/* Decode step i + 1 (i = 0 .. generate-1; context prompt + i + 1) into out.
+ * PRIORI_E_ARG out of range. */
+priori_status priori_llm_step(const priori_llm_result *l, int64_t i, priori_llm_call *out);
+/* Warnings (the analyses', each once, then the loader's): 0 .. warnings-1;
+ * NULL past the end. */
+const char *priori_llm_warning(const priori_llm_result *l, int i);
+/* The report `priori llm --format F` writes (table, json, csv, md, html). */
+char *priori_llm_render(const priori_llm_result *l, priori_format f, priori_error *err);
+priori_status priori_llm_write(const priori_llm_result *l, priori_format f, FILE *out, priori_error *err);
 
 /* ---- design reviews and CI gates (the compare, diff and check commands) ----
  * Each analyses the models itself with options o (NULL: defaults) and returns

@@ -14,17 +14,33 @@
 #include "analysis.h"
 #include "energy.h"
 #include "err.h"
+#include "kvcache.h"
 #include "model.h"
+#include "optable.h"
 #include "optval.h"
 #include "report.h"
+#include "sweep.h"
 
-/* Options: the bindings and --hw family as optval.h reads them, pointing
- * into texts (copies of the values given, freed with the options). */
+/* Options: the bindings and --hw family as optval.h reads them, the
+ * ranges of a sweep and the request of priori_llm, pointing into texts
+ * (copies of the values given, freed with the options). given[] marks the
+ * rows of options.def that were set, so that each function refuses the
+ * options of another (pr_api_only). */
 struct priori_options {
     struct pr_bindings bind;
-    struct pr_energy_args energy;
+    struct pr_energy_args energy;   /* also "batch": analyze's --batch and llm's */
     long long top;
     bool strict;
+    /* "dim" with a range or a list (sweep's --dim): the first two parsed,
+     * all counted; range_text: each as given, for messages */
+    struct pr_sweep_axis axes[PR_SWEEP_MAX_AXES];
+    const char *range_text[PR_SWEEP_MAX_AXES];
+    int nranges;
+    /* priori_llm: --prompt, --generate, --points (0: not given), --every-step, the --kv-* names */
+    long long prompt, generate, points;
+    bool every_step;
+    struct pr_kv_hints kv;
+    bool given[OPT_COUNT];
     char **texts;
     int ntexts, captexts;
 };
@@ -48,6 +64,16 @@ struct priori_analysis {
 
 /* The CLI's defaults (top 10), for a NULL options argument. */
 void pr_api_defaults(struct priori_options *o);
+
+/* Refuses (PRIORI_E_ARG, naming the option and fn) every option of o that
+ * no row of options.def for the commands cmds (C_* bits) names, and a
+ * "dim" range unless C_SWEEP is among cmds. PRIORI_OK when none. */
+priori_status pr_api_only(const struct priori_options *o, unsigned cmds, const char *fn, priori_error *e);
+
+/* Loads m's graph into pm, its loader warnings into diag (initialised
+ * here; on success the caller frees pm and diag). PRIORI_OK, or the status
+ * with e set ("PATH: why"). */
+priori_status pr_api_load(const priori_model *m, struct pr_model *pm, struct pr_diag *diag, priori_error *e);
 
 /* The status of an internal error code. */
 priori_status pr_api_status(const struct pr_err *err);

@@ -35,6 +35,12 @@ static int load(const priori_model *m, struct pr_model *pm, struct pr_diag *diag
     return rc;
 }
 
+priori_status pr_api_load(const priori_model *m, struct pr_model *pm, struct pr_diag *diag, priori_error *e)
+{
+    struct pr_err err = {0};
+    return load(m, pm, diag, &err) < 0 ? pr_api_fail(e, &err, PRIORI_OK) : PRIORI_OK;
+}
+
 /* Checks that m loads; frees m and returns NULL with e set when not. */
 static priori_model *checked(priori_model *m, priori_error *e)
 {
@@ -124,6 +130,8 @@ priori_analysis *priori_analyze(const priori_model *m, const priori_options *o, 
         pr_api_set(err, PRIORI_E_ARG, "priori_analyze: model must not be NULL");
         return NULL;
     }
+    if (pr_api_only(o, C_ANALYZE, "priori_analyze", err) != PRIORI_OK)
+        return NULL;
     struct pr_err e = {0};
     if (pr_energy_check(&o->energy, &e) < 0) {
         pr_api_fail(err, &e, PRIORI_OK);

@@ -49,6 +49,10 @@ static priori_status begin(struct review *r, const struct priori_options *o, con
     if (o->strict || a->train || a->batch || a->samples || a->epochs || a->dataset_size || a->inferences)
         return pr_api_set(e, PRIORI_E_ARG, "%s: strict, train, batch, samples, epochs, dataset-size and inferences "
                           "are options of an analysis only (priori_analyze)", cmd);
+    /* the options of priori_sweep and priori_llm; "top" is let through (it does not apply) */
+    priori_status st = pr_api_only(o, C_REVIEW | C_ANALYZE, cmd, e);
+    if (st != PRIORI_OK)
+        return st;
     struct pr_err err = {0};
     if (pr_energy_check(a, &err) < 0)
         return pr_api_fail(e, &err, PRIORI_OK);

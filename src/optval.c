@@ -158,6 +158,38 @@ int pr_top_read(const char *opt, const char *val, long long *out, struct pr_err 
     return 0;
 }
 
+int pr_count_read(const char *opt, const char *val, long long *out, struct pr_err *err)
+{
+    if (pr_parse_int(val, 1, (1LL << 50), out) < 0)
+        return pr_err_set(err, PR_E_ARG, "%s %s: expected a positive integer", opt, val);
+    return 0;
+}
+
+int pr_name_read(const char *opt, const char *val, struct pr_err *err)
+{
+    if (!val || !*val)
+        return pr_err_set(err, PR_E_ARG, "%s: expected a value, got an empty string", opt);
+    return 0;
+}
+
+int pr_sweep_ranges_check(int n, struct pr_err *err)
+{
+    if (n >= 1 && n <= PR_SWEEP_MAX_AXES)
+        return 0;
+    return pr_err_set(err, PR_E_ARG, "sweep needs one or two ranges, got %d: --dim SYMBOL=A..B*K (e.g. "
+                      "seq=128..8192*2), --dim SYMBOL=A..B+S (e.g. batch=1..64+8) or a list "
+                      "--dim SYMBOL=V1,V2,...", n);
+}
+
+int pr_llm_args_check(bool prompt, bool generate, long long points, struct pr_err *err)
+{
+    if (!prompt || !generate)
+        return pr_err_set(err, PR_E_ARG, "%s", "llm needs --prompt P and --generate G (tokens)");
+    if (points == 1)
+        return pr_err_set(err, PR_E_ARG, "--points %lld: at least 2 (the first and last context)", points);
+    return 0;
+}
+
 int pr_energy_read(struct pr_energy_args *a, const char *opt, const char *val, struct pr_err *err)
 {
     const char **s = strcmp(opt, "--hw") == 0 ? &a->hw : strcmp(opt, "--precision") == 0 ? &a->precision

@@ -56,6 +56,19 @@ void pr_bindings_apply(const struct pr_bindings *s, struct pr_options *opt);
 
 /* --top N (0 .. 100000). 0, or -1 with err (PR_E_ARG). */
 int pr_top_read(const char *opt, const char *val, long long *out, struct pr_err *err);
+/* A positive integer (the COUNT rows of options.def: --prompt, --generate,
+ * --points, llm's --batch ...): 1 .. 2^50. 0, or -1 with err (PR_E_ARG). */
+int pr_count_read(const char *opt, const char *val, long long *out, struct pr_err *err);
+/* A name (the NAME rows: --kv-inputs, --past-dim ...): any non-empty text.
+ * 0, or -1 with err (PR_E_ARG). */
+int pr_name_read(const char *opt, const char *val, struct pr_err *err);
+
+/* `priori sweep`: one or two ranges (n of them). 0, or -1 with err (PR_E_ARG)
+ * saying how to write one. */
+int pr_sweep_ranges_check(int n, struct pr_err *err);
+/* `priori llm`: --prompt and --generate given; --points (0: not given) at
+ * least 2. 0, or -1 with err (PR_E_ARG). */
+int pr_llm_args_check(bool prompt, bool generate, long long points, struct pr_err *err);
 
 /* The --hw family. Text values point into the texts given to
  * pr_energy_read, which must outlive a. */

@@ -321,7 +321,8 @@ int pr_sweep_run(struct pr_model *m, const struct pr_sweep_opts *o, struct pr_sw
     struct pr_options opt = *o->base;
     opt.top = 0;   /* a point keeps totals only */
     opt.dims = dims;
-    memcpy(dims, o->base->dims, (size_t)o->base->ndims * sizeof *dims);
+    if (o->base->ndims)   /* dims may be NULL when there are none: memcpy's source must not be */
+        memcpy(dims, o->base->dims, (size_t)o->base->ndims * sizeof *dims);
     for (int k = 0; k < o->naxes; k++)
         if (bound[k])
             dims[opt.ndims++].symbol = o->axes[k].symbol;

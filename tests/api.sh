@@ -7,10 +7,17 @@
 #    batch bound with "dim", an energy estimate with "hw"), compare, diff,
 #    check (breached, within, growth; GitHub annotations), ops, hw list, hw
 #    show; the totals equal the CLI's JSON report;
-#  - the checks inside the program: error statuses and messages, load_buffer,
-#    two threads analysing one model with different dims; all of it under
-#    valgrind memcheck when installed (no error, no leak) and helgrind (no
-#    data race);
+#  - priori_sweep and priori_llm (models of tests/api/make_models.py): every
+#    format equals `priori sweep` / `priori llm`, byte for byte; the points,
+#    calls and figures read from the structs equal the CLI's JSON and the
+#    closed forms (tests/api/check_structs.py: the MatMul chain's counts in
+#    batch and seq, the decoder's MACs and its KV cache of 2 L Hkv dh 4 bytes
+#    per token);
+#  - the checks inside the program: error statuses and messages (bad
+#    ranges, options of another command, a model without a KV cache, every
+#    point failing), load_buffer, two threads analysing and two sweeping one
+#    model with different dims; all of it under valgrind memcheck when
+#    installed (no error, no leak) and helgrind (no data race);
 #  - the shared object exports only priori_* (nm -D), exactly the functions
 #    of priori.h, has its soname and symlinks; the static library links
 #    too; the header is the only one installed; the man page lists every
@@ -23,6 +30,7 @@ set -u
 . "$(dirname "$0")/testlib.sh"
 TDB=tests/energy_db
 HW=rpi4-tflite-v2.7.1-ruy@v2.0
+GPUHW=h200-pytorch2.11-eager   # a roofline profile of db/ (fp16): regimes
 root=$tmp/root
 top=$(pwd)
 
@@ -35,34 +43,46 @@ if make --no-print-directory install SANITIZE= FUZZ= DESTDIR="$root" PREFIX=/usr
 fi
 lib=$root/usr/lib
 bin=$root/usr/bin/priori
+# the version of include/priori.h: libpriori.so.MAJOR.MINOR.PATCH
+v=$(sed -n 's/^#define PRIORI_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/priori.h | paste -sd.)
+so=libpriori.so.$v
 [ "$(ls "$root/usr/include")" = "priori.h" ] && ok || bad "installed headers: $(ls "$root/usr/include")"
-[ "$(readlink "$lib/libpriori.so")" = libpriori.so.0 ] && [ "$(readlink "$lib/libpriori.so.0")" = libpriori.so.0.2.0 ] &&
-    [ -f "$lib/libpriori.so.0.2.0" ] && [ -f "$lib/libpriori.a" ] && ok || bad "library files and symlinks"
-readelf -d "$lib/libpriori.so.0.2.0" | grep -q 'SONAME.*\[libpriori.so.0\]' && ok || bad "soname is not libpriori.so.0"
+[ "$(readlink "$lib/libpriori.so")" = libpriori.so.0 ] && [ "$(readlink "$lib/libpriori.so.0")" = "$so" ] &&
+    [ -f "$lib/$so" ] && [ -f "$lib/libpriori.a" ] && ok || bad "library files and symlinks ($so)"
+readelf -d "$lib/$so" | grep -q 'SONAME.*\[libpriori.so.0\]' && ok || bad "soname is not libpriori.so.0"
 [ -f "$root/usr/share/man/man1/priori.1" ] && [ -f "$root/usr/share/priori/db/profiles.json" ] &&
     [ -f "$lib/pkgconfig/priori.pc" ] && ok || bad "man page, database or priori.pc not installed"
 
 # only the public API is exported: every defined dynamic symbol (but the
 # version node) is priori_*, and they are exactly the functions of priori.h
-nm -D --defined-only "$lib/libpriori.so.0.2.0" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort >"$tmp/exported"
+nm -D --defined-only "$lib/$so" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort >"$tmp/exported"
 grep -v '^priori_' "$tmp/exported" >"$tmp/foreign"
 [ -s "$tmp/exported" ] && [ ! -s "$tmp/foreign" ] && ok || bad "symbols other than priori_*: $(head -n 5 "$tmp/foreign")"
 sed -n 's/.*[ *]\(priori_[a-z_]*\)(.*/\1/p' include/priori.h | sort -u >"$tmp/declared"
 cmp -s "$tmp/exported" "$tmp/declared" && ok ||
     bad "exported != declared in priori.h: $(diff "$tmp/declared" "$tmp/exported" | head -n 5)"
+# the functions of 0.3 (sweep, llm) carry the version node PRIORI_0.3, the others PRIORI_0
+nm -D --defined-only "$lib/$so" | awk '$2 != "A" {print $3}' >"$tmp/versioned"
+wrong=$(grep -v -e '^priori_\(sweep\|llm\)[a-z_]*@@PRIORI_0\.3$' -e '^priori_[a-z_]*@@PRIORI_0$' "$tmp/versioned"
+        grep '^priori_\(sweep\|llm\)[a-z_]*@@PRIORI_0$' "$tmp/versioned")
+n03=$(grep -c '@@PRIORI_0\.3$' "$tmp/versioned")
+[ -z "$wrong" ] && [ "$n03" -eq 14 ] && ok || bad "version nodes: $n03 functions in PRIORI_0.3; wrong: $wrong"
 
 # ---- the C program, built with pkg-config against the installed tree ----
 export PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
 flags=$(pkg-config --cflags --libs priori) && ok || bad "pkg-config --cflags --libs priori"
 case "$flags" in *"-I$root/usr/include"*"-L$lib"*"-lpriori"*) ok ;; *) bad "pkg-config flags: $flags" ;; esac
+[ "$(pkg-config --modversion priori)" = "$v" ] && ok || bad "priori.pc's version $(pkg-config --modversion priori), header's $v"
 # shellcheck disable=SC2086
 if $CC -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror tests/api/api_test.c $flags -lpthread -o "$tmp/api_test" 2>"$tmp/cc.log"; then ok; else
     bad "compiling tests/api/api_test.c: $(head -n 5 "$tmp/cc.log")"
 fi
 LD_LIBRARY_PATH=$lib ldd "$tmp/api_test" | grep -q "libpriori.so.0 => $lib/libpriori.so.0" && ok ||
     bad "api_test does not load the installed libpriori.so.0"
+M=$tmp/models
+"$PYTHON" tests/api/make_models.py "$M" >"$tmp/models.log" 2>&1 && ok || bad "make_models.py: $(tail -n 3 "$tmp/models.log")"
 mkdir -p "$tmp/out"
-LD_LIBRARY_PATH=$lib "$tmp/api_test" "$tmp/out" $TDB $HW >"$tmp/api.log" 2>&1
+LD_LIBRARY_PATH=$lib "$tmp/api_test" "$tmp/out" $TDB $HW "$M" db $GPUHW >"$tmp/api.log" 2>&1
 status=$?
 grep '^FAIL' "$tmp/api.log"
 summary=$(tail -n 1 "$tmp/api.log")
@@ -81,12 +101,12 @@ fi
 if command -v valgrind >/dev/null 2>&1; then
     mkdir -p "$tmp/outv"
     if LD_LIBRARY_PATH=$lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW >"$tmp/vg.log" 2>&1; then ok; else
+        --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW "$M" db $GPUHW >"$tmp/vg.log" 2>&1; then ok; else
         bad "valgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/vg.log" | head -n 10)"
     fi
     # helgrind: no data race between the two threads analysing one model
     if LD_LIBRARY_PATH=$lib valgrind -q --tool=helgrind --error-exitcode=99 "$tmp/api_test" "$tmp/outv" $TDB $HW \
-        >"$tmp/hg.log" 2>&1; then ok; else
+        "$M" db $GPUHW >"$tmp/hg.log" 2>&1; then ok; else
         bad "helgrind of api_test: $(grep -v '^[0-9]* passed' "$tmp/hg.log" | head -n 10)"
     fi
 fi
@@ -98,7 +118,7 @@ case "$BUILD" in
     # shellcheck disable=SC2046
     if $CC -std=c11 -D_XOPEN_SOURCE=700 -fsanitize=address,undefined -fno-sanitize-recover=all tests/api/api_test.c \
         -Iinclude "$BUILD/libpriori.a" $(pkg-config --libs libprotobuf-c libcjson) -lm -lpthread -o "$tmp/api_san" \
-        2>"$tmp/cc.log" && mkdir -p "$tmp/outs" && "$tmp/api_san" "$tmp/outs" $TDB $HW >"$tmp/san.log" 2>&1 &&
+        2>"$tmp/cc.log" && mkdir -p "$tmp/outs" && "$tmp/api_san" "$tmp/outs" $TDB $HW "$M" db $GPUHW >"$tmp/san.log" 2>&1 &&
         diff -r "$tmp/out" "$tmp/outs" >/dev/null; then ok; else
         bad "api_test under ASan+UBSan: $(cat "$tmp/cc.log" "$tmp/san.log" | grep -v '^[0-9]* passed' | head -n 10)"
     fi
@@ -130,6 +150,14 @@ same check_breach.github check fixtures/demo_cnn.onnx --budget $R/budget_breach.
 same check_ok.txt check fixtures/demo_cnn.onnx --budget $R/budget_ok.json -q
 same check_growth.json check $R/demo_cnn_v2.onnx --baseline tests/golden/demo_cnn.json \
     --max-growth macs=5%,params=200%,flops=50% --format json -q
+for f in txt json csv md html; do
+    [ $f = txt ] && F=table || F=$f
+    same sweep.$f sweep "$M/chain.onnx" --dim seq=16..128*2 --dim batch=1,3 --format $F -q
+    same sweep_hw.$f sweep "$M/chain.onnx" --dim seq=1..4 --dim batch=2 --db db --hw $GPUHW --precision fp16 --format $F -q
+    same sweep_fixed.$f sweep "$M/fixed.onnx" --dim seq=1,8 --format $F -q
+    same llm.$f llm "$M/genai_gqa.onnx" --prompt 5 --generate 3 --batch 2 --format $F -q
+    same llm_hw.$f llm "$M/genai_gqa.onnx" --prompt 7 --generate 12 --db db --hw $GPUHW --precision fp16 --format $F -q
+done
 same ops.json ops --format json
 same hw_list.json hw list --db $TDB --format json
 same hw_show.json hw show $HW --db $TDB --format json
@@ -155,11 +183,30 @@ totals demo.totals fixtures/demo_cnn.onnx
 totals sym8.totals fixtures/symbolic_batch.onnx --dim batch=8
 totals demo_hw.totals fixtures/demo_cnn.onnx --db $TDB --hw $HW --region FRA
 
+# the structs of priori_sweep (NAME.points) and priori_llm (NAME.summary) hold
+# the CLI's numbers (its JSON) and the closed forms (tests/api/check_structs.py)
+structs() {   # structs NAME KIND [chain] -- CLI-ARGS...
+    name=$1 kind=$2
+    shift 2
+    chain=
+    [ "$1" = chain ] && chain=chain && shift
+    "$bin" "$kind" "$@" --format json -q >"$tmp/s.json" 2>/dev/null
+    # shellcheck disable=SC2086
+    if out=$("$PYTHON" tests/api/check_structs.py "$kind" "$tmp/s.json" "$tmp/out/$name" $chain 2>&1); then ok; else
+        bad "structs of $name: $out"
+    fi
+}
+structs sweep.points sweep chain "$M/chain.onnx" --dim seq=16..128*2 --dim batch=1,3
+structs sweep_hw.points sweep chain "$M/chain.onnx" --dim seq=1..4 --dim batch=2 --db db --hw $GPUHW --precision fp16
+structs sweep_fixed.points sweep "$M/fixed.onnx" --dim seq=1,8
+structs llm.summary llm "$M/genai_gqa.onnx" --prompt 5 --generate 3 --batch 2
+structs llm_hw.summary llm "$M/genai_gqa.onnx" --prompt 7 --generate 12 --db db --hw $GPUHW --precision fp16
+
 # the static library links too (pkg-config --static) and gives the same files
 # shellcheck disable=SC2046
 if $CC -std=c11 -D_XOPEN_SOURCE=700 tests/api/api_test.c -I"$root/usr/include" "$lib/libpriori.a" \
     $(pkg-config --static --libs priori | sed 's/-lpriori//') -lpthread -o "$tmp/api_static" 2>"$tmp/cc.log" &&
-    mkdir -p "$tmp/out2" && "$tmp/api_static" "$tmp/out2" $TDB $HW >"$tmp/static.log" 2>&1 &&
+    mkdir -p "$tmp/out2" && "$tmp/api_static" "$tmp/out2" $TDB $HW "$M" db $GPUHW >"$tmp/static.log" 2>&1 &&
     diff -r "$tmp/out" "$tmp/out2" >/dev/null; then ok; else
     bad "static link against libpriori.a: $(cat "$tmp/cc.log" "$tmp/static.log" | head -n 3)"
 fi

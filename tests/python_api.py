@@ -13,6 +13,10 @@ value for value or byte for byte, what the CLI writes for the same flags:
     priori_analysis_totals() equal to the JSON totals; hw= (energy);
   - Model: loaded once and analysed for several batches (MACs linear in the
     batch), from bytes, reports that outlive their Model, threads;
+  - sweep and llm (the models of tests/api/make_models.py): the reports
+    equal the CLI's JSON, every format its output, rows()/summary()/calls()
+    (the library's structs) the JSON, the numbers the closed forms (a MatMul
+    chain in batch and seq; the decoder's MACs and KV cache); their errors;
   - compare, diff (all=), check (budget, baseline as a Report, max_growth,
     the github format), ops, hw_profiles, hw_profile, version;
   - one exception class per status, each on a bad input, with the CLI's message;
@@ -46,6 +50,9 @@ os.environ["PRIORI_LIB"] = LIBRARY
 
 import priori  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "api"))
+import make_models  # noqa: E402  (the models of the sweep and llm tests, and their closed forms)
+
 # a SANITIZE=1 library (tests/check.sh preloads ASan): no address-space limit
 # (ASan's shadow memory) and no resident-memory measure (its quarantine)
 ASAN = "libasan" in os.environ.get("LD_PRELOAD", "")
@@ -54,6 +61,7 @@ DEMO2 = "fixtures/review/demo_cnn_v2.onnx"
 SYMBOLIC = "fixtures/symbolic_batch.onnx"
 DB = "db"
 HW = "rpi4coral-fan.on-tflite-v2.4.1-ruy@v1.0/fp32/single"
+MODELS = tempfile.mkdtemp(prefix="priori-models-")   # make_models.py's, removed by main()
 
 
 def cli(*args):
@@ -285,6 +293,144 @@ def test_model_reuse():
     check(results == {b: b * one for b in range(1, 9)}, "8 threads on one Model: batch x MACs each")
 
 
+def close(a, b):
+    """Equal, or floats equal to 12 digits (the JSON prints doubles with 15 to 17)."""
+    return a == b or (isinstance(a, float) and isinstance(b, float) and abs(a - b) <= 1e-12 * abs(b))
+
+
+def test_sweep_llm():
+    """priori.sweep and priori.llm on the models of tests/api/make_models.py:
+    the report equals the CLI's JSON, every format its output, rows() /
+    summary() / calls() (the C structs) equal the JSON, and the numbers are
+    the closed forms (the MatMul chain in batch and seq; the decoder's MACs
+    and its KV cache of 2 L Hkv dh 4 bytes per token)."""
+    chain, fixed = os.path.join(MODELS, "chain.onnx"), os.path.join(MODELS, "fixed.onnx")
+    genai = os.path.join(MODELS, "genai_gqa.onnx")
+    s = priori.sweep(chain, dims={"seq": "16..128*2", "batch": [1, 3]})
+    flags = ["--dim", "seq=16..128*2", "--dim", "batch=1,3"]
+    check(isinstance(s, priori.SweepReport) and dict(s) == cli_json("sweep", chain, "--format", "json", "-q", *flags),
+          "sweep: the report equals `priori sweep --format json %s`" % " ".join(flags))
+    for fmt in ("table", "csv", "md", "html"):
+        check(s.render(fmt) == cli("sweep", chain, "--format", fmt, "-q", *flags)[1],
+              "sweep: render(%r) equals the CLI's --format %s" % (fmt, fmt))
+    check(priori.sweep(chain, dims={"seq": "16..128*2", "batch": [1, 3]}, format="csv") == s.render("csv"),
+          "sweep(format='csv') is render('csv')")
+    rows = s.rows()
+    check(len(rows) == 8 and [[r["seq"], r["batch"]] for r in rows] == [p["at"] for p in s.points],
+          "sweep: 8 rows, the first axis outermost, as the JSON's points")
+    bad = [r for r, p in zip(rows, s.points)
+           if any(r[k] != p[k] for k in ("status", "params", "macs", "flops", "activation_bytes",
+                                         "peak_activation_bytes", "weight_bytes", "error"))
+           or any(r[k] != v for k, v in make_models.chain_expect(r["batch"], r["seq"]).items())
+           or r["latency_s"] is not None or r["regime"] is not None]
+    check(not bad, "sweep: rows() = the JSON's points = the closed forms of chain.onnx (wrong: %s)" % bad[:2])
+    check(s.summary() == {"axes": 2, "symbols": ["seq", "batch"], "nvalues": [4, 2], "points": 8, "failed": 0,
+                          "estimated": False, "warnings": 0}, "sweep: summary() %s" % s.summary())
+    # a range() of values and a binding; a roofline profile (regimes)
+    m = priori.Model(chain)
+    h = m.sweep(dims={"seq": range(1, 5), "batch": 2}, hw="h200-pytorch2.11-eager", precision="fp16")
+    want = cli_json("sweep", chain, "--format", "json", "-q", "--dim", "seq=1,2,3,4", "--dim", "batch=2",
+                    "--db", DB, "--hw", "h200-pytorch2.11-eager", "--precision", "fp16")
+    check(dict(h) == want, "sweep with hw=: the report equals the CLI's")
+    rows = h.rows()
+    check(all(close(r[k], p[k]) for r, p in zip(rows, h.points) for k in ("latency_s", "energy_j", "co2e_g", "regime"))
+          and all(r["regime"] in ("launch", "compute", "memory") and r["latency_s"] > 0 for r in rows)
+          and [r["macs"] for r in rows] == [make_models.chain_expect(2, n)["macs"] for n in (1, 2, 3, 4)],
+          "sweep with hw=: latency, energy, CO2e and regime of rows() = the JSON's")
+    # a failing point is a row; every point failing is a ModelError with the CLI's message
+    f = priori.sweep(fixed, dims={"seq": [1, 8]})
+    r0, r1 = f.rows()
+    check(r0["status"] == "error" and "cannot reshape" in r0["error"] and r0["macs"] == 0 and r1["status"] == "ok"
+          and r1["macs"] == 8 * 16 * 16 and f.summary()["failed"] == 1, "sweep: one failed point (%s)" % r0["error"])
+    e = raises(lambda: priori.sweep(fixed, dims={"seq": [1, 2]}), priori.ModelError)
+    rc, line = cli_message("sweep", fixed, "--dim", "seq=1,2", "-q")
+    check(e is not None and rc == 3 and same_message(e, line) and "every point" in e.message,
+          "sweep where every point fails: ModelError, the CLI's message (%r / %r)" % (e and e.message, line))
+
+    # llm: every step analysed, batch 2
+    r = priori.llm(genai, prompt=5, generate=3, batch=2)
+    args = ["--prompt", "5", "--generate", "3", "--batch", "2"]
+    check(isinstance(r, priori.LLMReport) and dict(r) == cli_json("llm", genai, "--format", "json", "-q", *args),
+          "llm: the report equals `priori llm --format json %s`" % " ".join(args))
+    for fmt in ("table", "csv", "md", "html"):
+        check(r.render(fmt) == cli("llm", genai, "--format", fmt, "-q", *args)[1],
+              "llm: render(%r) equals the CLI's --format %s" % (fmt, fmt))
+    cfg = make_models.decoder_config()
+    per_token = make_models.kv_bytes_per_token(cfg)
+    B, P, G = 2, 5, 3
+    check(r.kv_cache == {"bytes_per_token": per_token, "tokens_at_end": P + G, "bytes_at_end": B * (P + G) * per_token}
+          and per_token == 2 * cfg["L"] * cfg["Hkv"] * cfg["dh"] * 4,
+          "llm: KV cache %s = 2 L Hkv dh 4 = %d bytes per token" % (r.kv_cache, per_token))
+    check(r.prefill["macs"] == make_models.llm_macs(cfg, B, P, 0)
+          and [st["macs"] for st in r.steps] == [make_models.llm_macs(cfg, B, 1, P + i) for i in range(G)]
+          and [st["kv_bytes"] for st in r.steps] == [B * (P + i + 1) * per_token for i in range(G)],
+          "llm: prefill and decode MACs and cache = the closed forms")
+    calls = r.calls()
+    check([{k: c[k] for k in st} for c, st in zip(calls, r.steps)] == r.steps and len(calls) == G,
+          "llm: calls() (priori_llm_step) = the JSON's steps")
+    info = r.summary()
+    check({k: info["prefill"][k] for k in r.prefill} == r.prefill and info["prefill"]["analysed"]
+          and {k: info["decode"][k] for k in r.decode} == r.decode
+          and {k: info["request"][k] for k in r.request} == r.request
+          and (info["kv_bytes_per_token"], info["kv_bytes_end"], info["params"], info["batch"])
+          == (per_token, B * (P + G) * per_token, r["weights"]["params"], B)
+          and info["layout"] == "genai" == r["layout"]["style"] and info["layout_how"] == r["layout"]["how"]
+          and not info["estimated"] and info["tokens_per_s"] is None,
+          "llm: summary() (priori_llm_summary) = the JSON")
+    # interpolated, with hw=
+    r = priori.Model(genai).llm(7, 12, hw="h200-pytorch2.11-eager", precision="fp16")
+    want = cli_json("llm", genai, "--format", "json", "-q", "--prompt", "7", "--generate", "12", "--db", DB,
+                    "--hw", "h200-pytorch2.11-eager", "--precision", "fp16")
+    info = r.summary()
+    check(dict(r) == want and r["method"]["decode"] == "interpolated" and info["interpolated"]
+          and info["analysed_contexts"] == want["method"]["analysed_contexts"],
+          "llm with hw=: the report equals the CLI's (decode interpolated)")
+    e = want["energy"]
+    check(info["estimated"] and all(close(info[k], e[k]) for k in (
+        "time_to_first_token_s", "decode_s", "tokens_per_s", "energy_per_request_j", "energy_per_token_j",
+        "co2e_per_request_g")) and info["prefill"]["regime"] == e["prefill_regime"],
+          "llm with hw=: time to first token, tokens/s, energy and CO2e of summary() = the JSON's")
+    check([c["macs"] for c in r.calls()] == [make_models.llm_macs(cfg, 1, 1, 7 + i) for i in range(12)],
+          "llm interpolated: every step's MACs = the closed form")
+
+    # errors: the CLI's messages, the right class
+    e = raises(lambda: priori.sweep(chain, dims={"seq": "8..1"}), priori.ArgumentError)
+    rc, line = cli_message("sweep", chain, "--dim", "seq=8..1")
+    check(e is not None and rc == 2 and same_message(e, line) and "range is empty" in e.message,
+          "sweep with a bad range: ArgumentError, the CLI's message (%r / %r)" % (e and e.message, line))
+    e = raises(lambda: priori.sweep(chain), priori.ArgumentError)
+    rc, line = cli_message("sweep", chain)
+    check(e is not None and rc == 2 and same_message(e, line), "sweep without a range: the CLI's message (%r / %r)"
+          % (e and e.message, line))
+    w = priori.sweep(chain, dims={"nosuch": [1, 2]}).warnings
+    rc, _, err = cli("sweep", chain, "--dim", "nosuch=1,2", "--format", "json")
+    check(rc == 0 and "no symbolic dimension 'nosuch' (its unbound symbols: 'batch', 'seq')" in w[0]
+          and all("priori: warning: " + x in err for x in w),
+          "sweep over a symbol the model lacks: the CLI's warning, naming the model's symbols (%s)" % w)
+    e = raises(lambda: priori.analyze(chain, dims={"seq": "1..8"}), priori.ArgumentError)
+    check(e is not None and "priori_sweep" in e.message, "analyze() with a range: ArgumentError (%s)"
+          % (e and e.message))
+    e = raises(lambda: priori.sweep(chain, dims={"seq": "1..8"}, top=3), priori.ArgumentError)
+    check(e is not None and "top" in e.message, "sweep() with top=: ArgumentError (%s)" % (e and e.message))
+    e = raises(lambda: priori.analyze(chain, prompt=3), priori.ArgumentError)
+    check(e is not None and "priori_llm" in e.message, "analyze() with prompt=: ArgumentError (%s)"
+          % (e and e.message))
+    e = raises(lambda: priori.llm(DEMO, prompt=4, generate=2), priori.ModelError)
+    rc, line = cli_message("llm", DEMO, "--prompt", "4", "--generate", "2")
+    check(e is not None and rc == 3 and same_message(e, line) and "--kv-inputs" in e.message,
+          "llm of a model without a KV cache: ModelError, the CLI's message (%r / %r)" % (e and e.message, line))
+    e = raises(lambda: priori.llm(genai, prompt=0, generate=2), priori.ArgumentError)
+    rc, line = cli_message("llm", genai, "--prompt", "0", "--generate", "2")
+    check(e is not None and rc == 2 and same_message(e, line), "llm prompt=0: the CLI's message (%r / %r)"
+          % (e and e.message, line))
+    e = raises(lambda: priori.llm(genai, prompt=4, generate=2, past_dim="nosuch"), priori.ArgumentError)
+    rc, line = cli_message("llm", genai, "--prompt", "4", "--generate", "2", "--past-dim", "nosuch")
+    check(e is not None and rc == 2 and same_message(e, line), "llm past_dim= unknown: the CLI's message (%r / %r)"
+          % (e and e.message, line))
+    e = raises(lambda: priori.sweep(chain, dims={"seq": "1..4"}, format="github"), priori.ArgumentError)
+    check(e is not None, "sweep(format='github'): ArgumentError")
+
+
 def test_reviews():
     both = [DEMO, DEMO2]
     c = priori.compare(both)
@@ -495,17 +641,20 @@ def round():
     priori.analyze(%r, format='csv')
     priori.Model.from_bytes(open(%r, 'rb').read(), 'b').analyze(dims={'batch': 2})
     priori.ops()
+    priori.sweep(%r, dims={'seq': [1, 2, 3]}).rows()
+    priori.llm(%r, 3, 2).calls()
 for i in range(200):
     round()
 a = rss()
 for i in range(1000):
     round()
 print((rss() - a) // 1000)
-""" % (os.path.join(ROOT, "python"), DEMO, DEMO, SYMBOLIC)
+""" % (os.path.join(ROOT, "python"), DEMO, DEMO, SYMBOLIC, os.path.join(MODELS, "chain.onnx"),
+       os.path.join(MODELS, "genai_gqa.onnx"))
     p = subprocess.run([PYTHON, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     out = p.stdout.decode().strip()
     check(p.returncode == 0 and out.lstrip("-").isdigit() and int(out) < 2048,
-          "1,000 rounds of analyze/render/from_bytes/ops: memory growth per round < 2 KiB (%s bytes)" % out)
+          "1,000 rounds of analyze/render/from_bytes/ops/sweep/llm: memory growth per round < 2 KiB (%s bytes)" % out)
 
 
 def test_valgrind():
@@ -536,14 +685,26 @@ try:
     priori.analyze(%r, dims={'batch': 'x'})
 except priori.ArgumentError:
     pass
+s = priori.sweep(%r, dims={'seq': '1..8*2', 'batch': [1, 2]}, hw='h200-pytorch2.11-eager', precision='fp16', db=%r)
+s.rows(); s.summary(); s.render('html')
+r = priori.llm(%r, 4, 3, batch=2, hw='h200-pytorch2.11-eager', precision='fp16', db=%r)
+r.summary(); r.calls(); r.render('table')
+for bad in (lambda: priori.llm(%r, 4, 2), lambda: priori.sweep(%r, dims={'seq': [1, 2]}),
+            lambda: priori.sweep(%r, dims={'seq': '4..1'})):
+    try:
+        bad()
+    except priori.Error:
+        pass
 print('done')
-""" % (os.path.join(ROOT, "python"), DEMO, SYMBOLIC, HW, DB, DEMO, DEMO2, DEMO, DEMO2, DEMO, DB, HW, DB, DEMO)
+""" % (os.path.join(ROOT, "python"), DEMO, SYMBOLIC, HW, DB, DEMO, DEMO2, DEMO, DEMO2, DEMO, DB, HW, DB, DEMO,
+       os.path.join(MODELS, "chain.onnx"), DB, os.path.join(MODELS, "genai_gqa.onnx"), DB, DEMO,
+       os.path.join(MODELS, "fixed.onnx"), os.path.join(MODELS, "chain.onnx"))
     env = dict(os.environ, PYTHONMALLOC="malloc")
     p = subprocess.run(["valgrind", "-q", "--leak-check=no", "--error-exitcode=9", PYTHON, "-c", code],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     out = p.stdout.decode("utf-8", "replace")
     check(p.returncode == 0 and out.strip().endswith("done"),
-          "valgrind memcheck over analyze/values=/render/from_bytes/hw=/compare/diff/check/listings/errors: "
+          "valgrind memcheck over analyze/values=/render/from_bytes/hw=/compare/diff/check/listings/sweep/llm/errors: "
           "no error (exit %d)%s" % (p.returncode, "" if p.returncode == 0 else ":\n" + out[:3000]))
 
 
@@ -597,9 +758,19 @@ def test_install():
 
 
 def main():
+    make_models.chain(os.path.join(MODELS, "chain.onnx"))
+    make_models.fixed(os.path.join(MODELS, "fixed.onnx"))
+    make_models.decoder(MODELS)
+    try:
+        return run_tests()
+    finally:
+        shutil.rmtree(MODELS, ignore_errors=True)
+
+
+def run_tests():
     for test in (test_version_and_lookup, test_fixture_cases, test_silero_values, test_formats, test_energy,
-                 test_model_reuse, test_reviews, test_check, test_checkout_db, test_listings, test_errors, test_no_leak,
-                 test_valgrind, test_install):
+                 test_model_reuse, test_sweep_llm, test_reviews, test_check, test_checkout_db, test_listings, test_errors,
+                 test_no_leak, test_valgrind, test_install):
         try:
             test()
         except Exception as e:  # noqa: BLE001 -- one failing part must not hide the others

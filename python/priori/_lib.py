@@ -13,7 +13,7 @@ When the library is the checkout's build/libpriori.so*, the checkout's db/
 is the default database (default_db()), as build/priori finds it: libpriori
 looks next to the running program, which is python3 here.
 The library's priori_version_number() must have the MAJOR and MINOR this
-package was written for (0.2; any PATCH): a 0.x minor release may change the
+package was written for (0.3; any PATCH): a 0.x minor release may change the
 API. A library that is missing or of another version raises LibraryError.
 
 Every prototype of include/priori.h the package uses is declared here.
@@ -32,7 +32,7 @@ from .errors import LibraryError, error_for
 
 # The API this package was written against (include/priori.h).
 EXPECTED_MAJOR = 0
-EXPECTED_MINOR = 2
+EXPECTED_MINOR = 3
 ERROR_MAX = 1024  # PRIORI_ERROR_MAX
 
 # enum priori_format
@@ -50,6 +50,46 @@ class CTotals(ctypes.Structure):
         "params", "macs", "flops", "weight_bytes", "activation_bytes",
         "peak_activation_bytes", "bytes_read", "bytes_written")] + \
         [("layers", ctypes.c_int), ("unsupported", ctypes.c_int), ("warnings", ctypes.c_int)]
+
+
+_U64 = ctypes.c_uint64
+_D = ctypes.c_double
+
+
+class CSweepInfo(ctypes.Structure):
+    """struct priori_sweep_info."""
+    _fields_ = [("axes", ctypes.c_int), ("symbol", ctypes.c_char_p * 2), ("nvalues", ctypes.c_int * 2),
+                ("points", ctypes.c_int), ("failed", ctypes.c_int), ("estimated", ctypes.c_int),
+                ("warnings", ctypes.c_int)]
+
+
+class CSweepPoint(ctypes.Structure):
+    """struct priori_sweep_point."""
+    _fields_ = [("at", ctypes.c_int64 * 2), ("status", ctypes.c_int), ("error", ctypes.c_char_p)] + \
+        [(name, _U64) for name in ("params", "macs", "flops", "weight_bytes", "activation_bytes",
+                                   "peak_activation_bytes", "bytes_read", "bytes_written")] + \
+        [("latency_s", _D), ("energy_j", _D), ("co2e_g", _D), ("regime", ctypes.c_char_p)]
+
+
+class CLlmCall(ctypes.Structure):
+    """struct priori_llm_call."""
+    _fields_ = [("context", ctypes.c_int64), ("past", ctypes.c_int64), ("new_tokens", ctypes.c_int64)] + \
+        [(name, _U64) for name in ("macs", "flops", "bytes_read", "bytes_written", "activation_bytes",
+                                   "kv_bytes")] + \
+        [("latency_s", _D), ("energy_j", _D), ("regime", ctypes.c_char_p), ("analysed", ctypes.c_int)]
+
+
+class CLlmInfo(ctypes.Structure):
+    """struct priori_llm_info."""
+    _fields_ = [("prompt", ctypes.c_int64), ("generate", ctypes.c_int64), ("batch", ctypes.c_int64),
+                ("prefill", CLlmCall), ("decode", CLlmCall), ("request", CLlmCall)] + \
+        [(name, _U64) for name in ("params", "weight_bytes", "kv_bytes_per_token", "kv_bytes_end",
+                                   "prefill_peak_activation_bytes", "decode_peak_activation_bytes")] + \
+        [("interpolated", ctypes.c_int), ("analysed_contexts", ctypes.c_int), ("complete", ctypes.c_int),
+         ("layout", ctypes.c_char_p), ("layout_how", ctypes.c_char_p), ("estimated", ctypes.c_int)] + \
+        [(name, _D) for name in ("time_to_first_token_s", "decode_s", "tokens_per_s", "energy_per_request_j",
+                                 "energy_per_token_j", "co2e_per_request_g")] + \
+        [("warnings", ctypes.c_int)]
 
 
 _P = ctypes.c_void_p
@@ -77,6 +117,18 @@ _PROTOTYPES = {
     "priori_compare": (_P, [ctypes.POINTER(_S), _I, _P, _I, _E]),
     "priori_diff": (_P, [_S, _S, _P, _I, _I, _E]),
     "priori_check": (_P, [_S, _S, _S, _S, _P, _I, ctypes.POINTER(_I), _E]),
+    "priori_sweep": (_P, [_P, _P, _E]),
+    "priori_sweep_free": (None, [_P]),
+    "priori_sweep_summary": (_I, [_P, ctypes.POINTER(CSweepInfo)]),
+    "priori_sweep_point_at": (_I, [_P, _I, ctypes.POINTER(CSweepPoint)]),
+    "priori_sweep_warning": (_S, [_P, _I]),
+    "priori_sweep_render": (_P, [_P, _I, _E]),
+    "priori_llm": (_P, [_P, _P, _E]),
+    "priori_llm_free": (None, [_P]),
+    "priori_llm_summary": (_I, [_P, ctypes.POINTER(CLlmInfo)]),
+    "priori_llm_step": (_I, [_P, ctypes.c_int64, ctypes.POINTER(CLlmCall)]),
+    "priori_llm_warning": (_S, [_P, _I]),
+    "priori_llm_render": (_P, [_P, _I, _E]),
     "priori_ops_json": (_P, [_E]),
     "priori_hw_profiles_json": (_P, [_S, _E]),
     "priori_hw_profile_json": (_P, [_S, _S, _E]),
@@ -252,4 +304,5 @@ def format_code(fmt, allowed):
     raise error_for(1)(1, "format %r: expected %s" % (fmt, ", ".join(allowed)))
 
 
-__all__ = ["lib", "library_path", "default_db", "CError", "CTotals", "FORMATS"]
+__all__ = ["lib", "library_path", "default_db", "CError", "CTotals", "CSweepInfo", "CSweepPoint", "CLlmCall",
+           "CLlmInfo", "FORMATS"]

@@ -30,6 +30,7 @@ import tempfile
 from . import _lib
 from .errors import error_for
 from .report import Report
+from .runs import RUN_FORMATS, LLMReport, SweepReport, _Run
 
 ANALYZE_FORMATS = ("table", "json", "csv", "md", "html")
 REVIEW_FORMATS = ("table", "json", "csv", "md")
@@ -82,13 +83,21 @@ def _items(mapping, what):
     raise TypeError("%s must be a mapping of name to value, not %s" % (what, type(mapping).__name__))
 
 
+def _dim_text(n):
+    """A --dim value: N, a range text ("128..8192*2", "1..64+8") or a list
+    or range() of values (a sweep's list, "1,8,64")."""
+    if isinstance(n, (list, tuple, range)):
+        return ",".join(_text(v) for v in n)
+    return _text(n)
+
+
 def option_pairs(inputs=None, dims=None, values=None, **options):
     """The (name, value) pairs given to priori_options_set, in order."""
     pairs = []
     for name, shape in _items(inputs, "inputs"):
         pairs.append(("input", "%s=%s" % (name, _dims_text(shape))))
     for name, n in _items(dims, "dims"):
-        pairs.append(("dim", "%s=%s" % (name, _text(n))))
+        pairs.append(("dim", "%s=%s" % (name, _dim_text(n))))
     for name, v in _items(values, "values"):
         pairs.append(("value", "%s=%s" % (name, _values_text(v))))
     for key, value in options.items():
@@ -192,6 +201,47 @@ class Model:
             return analysis.render(format)
         return Report(json.loads(analysis.render("json")), analysis)
 
+    def sweep(self, dims=None, inputs=None, values=None, hw=None, precision=None, format="json", **options):
+        """`priori sweep`: the totals at every point of one or two ranges of dims.
+
+            model.sweep(dims={"seq": "128..8192*2", "batch": [1, 8]})   # two ranges: every pair
+            model.sweep(dims={"seq": range(64, 513, 64), "batch": 4})    # a list, and a binding
+
+        A range is the CLI's text (A..B*K, A..B+S, A..B) or a list, tuple or
+        range() of values; a single number binds the symbol at every point.
+        Returns a SweepReport (format="json") or the text of another format."""
+        _lib.format_code(format, RUN_FORMATS)
+        opts = _options(inputs=inputs, dims=dims, values=values, hw=hw, precision=precision, **options)
+        return self._run("sweep", opts, format, SweepReport)
+
+    def llm(self, prompt, generate, batch=None, inputs=None, dims=None, values=None, hw=None, precision=None,
+            format="json", **options):
+        """`priori llm`: a generation request of `prompt` tokens read at once and
+        `generate` tokens generated one at a time, on a decoder with a KV cache.
+
+            r = model.llm(prompt=512, generate=128, batch=4, hw="h200-pytorch2.11-eager", precision="fp16")
+            r.prefill["macs"], r.kv_cache["bytes_per_token"], r.energy["tokens_per_s"]
+
+        Other options: points=K, every_step=True, kv_inputs="GLOB", kv_outputs,
+        past_dim, seq_dim, total_dim (the CLI's --kv-inputs ...). Returns an
+        LLMReport (format="json") or the text of another format."""
+        _lib.format_code(format, RUN_FORMATS)
+        opts = _options(inputs=inputs, dims=dims, values=values, hw=hw, precision=precision, prompt=prompt,
+                        generate=generate, batch=batch, **options)
+        return self._run("llm", opts, format, LLMReport)
+
+    def _run(self, kind, opts, format, cls):
+        if self._handle is None:
+            raise ValueError("the model is closed")
+        err = _lib.new_error()
+        ptr = getattr(_lib.lib(), "priori_" + kind)(self._handle.ptr, opts.ptr, ctypes.byref(err))
+        if not ptr:
+            _lib.raise_error(err, "priori_" + kind)
+        run = _Run(_Owned(ptr, "priori_%s_free" % kind, keep=self._handle), kind)
+        if format != "json":
+            return run.render(format)
+        return cls(json.loads(run.render("json")), run)
+
     def close(self):
         """Drops the model; its memory is freed once no Report of it is left."""
         self._handle = None
@@ -214,6 +264,23 @@ def analyze(path, inputs=None, dims=None, values=None, hw=None, precision=None, 
     """
     return Model(path).analyze(inputs=inputs, dims=dims, values=values, hw=hw, precision=precision,
                                format=format, **options)
+
+
+def sweep(path, dims=None, inputs=None, values=None, hw=None, precision=None, format="json", **options):
+    """`priori sweep PATH --dim SYM=RANGE`: a SweepReport (or text); see Model.sweep.
+
+        s = priori.sweep("gpt.onnx", dims={"seq": "128..8192*2"})
+        [(row["seq"], row["macs"]) for row in s.rows()]
+    """
+    return Model(path).sweep(dims=dims, inputs=inputs, values=values, hw=hw, precision=precision, format=format,
+                             **options)
+
+
+def llm(path, prompt, generate, batch=None, inputs=None, dims=None, values=None, hw=None, precision=None,
+        format="json", **options):
+    """`priori llm PATH --prompt P --generate G`: an LLMReport (or text); see Model.llm."""
+    return Model(path).llm(prompt, generate, batch=batch, inputs=inputs, dims=dims, values=values, hw=hw,
+                           precision=precision, format=format, **options)
 
 
 # ---- compare, diff, check ----
@@ -319,7 +386,7 @@ def hw_profile(id, db=None):
 
 
 def version():
-    """The library's version, e.g. "0.2.0" (priori_version())."""
+    """The library's version, e.g. "0.3.0" (priori_version())."""
     return _lib.lib().priori_version().decode()
 
 
@@ -328,5 +395,5 @@ def status_name(status):
     return _lib.lib().priori_status_name(status).decode()
 
 
-__all__ = ["Model", "Report", "analyze", "compare", "diff", "check", "ops", "hw_profiles", "hw_profile",
-           "version", "status_name", "CheckText"]
+__all__ = ["Model", "Report", "SweepReport", "LLMReport", "analyze", "sweep", "llm", "compare", "diff", "check", "ops",
+           "hw_profiles", "hw_profile", "version", "status_name", "CheckText"]
