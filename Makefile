@@ -85,7 +85,17 @@ else
 Q := @
 endif
 
-$(BUILD)/%.o: %.c
+# Objects depend on the flags they are compiled with (VERSION and DATADIR are
+# in CPPFLAGS; WERROR, CFLAGS): $(BUILD)/flags holds them and is rewritten
+# only when they change, so a version bump or a new PREFIX rebuilds them.
+FLAGS_FILE := $(BUILD)/flags
+FLAGS_NOW  := $(CC) $(CPPFLAGS) $(ALL_CFLAGS)
+ifneq ($(file < $(FLAGS_FILE)),$(FLAGS_NOW))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_FILE),$(FLAGS_NOW))
+endif
+
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
@@ -103,7 +113,7 @@ $(BUILD)/ops/table.o: $(OPS_SORTED)
 $(BUILD)/ops/table.o: CPPFLAGS += -I$(BUILD)/gen
 
 # protoc-c output is generated code: compiled without our warning set.
-$(PROTO_OBJ): proto/onnx.pb-c.c
+$(PROTO_OBJ): proto/onnx.pb-c.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(PICFLAGS) $(SANFLAGS) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
@@ -155,7 +165,7 @@ $(BUILD)/tests/bench/reanalyze: $(BUILD)/tests/bench/reanalyze.o $(LIB)
 
 # The crash tests' binary (tests/safety.sh): priori with the failure-injection
 # points of src/testhook.c compiled in (PRIORI_TEST_HOOKS); build/priori has none.
-$(BUILD)/tests/testhook_on.o: src/testhook.c
+$(BUILD)/tests/testhook_on.o: src/testhook.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< (test hooks)")
 	$(Q)$(CC) $(CPPFLAGS) -DPRIORI_TEST_HOOKS $(ALL_CFLAGS) -c $< -o $@
