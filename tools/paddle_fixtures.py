@@ -30,9 +30,9 @@ import sys
 import tempfile
 
 import onnx
-from onnx import TensorProto, numpy_helper
 
-BIG = 64
+from graphonly import numel, strip_graph
+
 MODELS = [  # file, input, the shape the OCR pipeline feeds (det: 960 px long side, padded to 32)
     ("ch_PP-OCRv4_det_infer.onnx", "x", [1, 3, 640, 960]),
     ("ch_PP-OCRv4_rec_infer.onnx", "x", [1, 3, 48, 320]),
@@ -51,13 +51,6 @@ const ort = require(process.argv[2]);
   console.log(JSON.stringify(out));
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 """
-
-
-def numel(dims):
-    n = 1
-    for d in dims:
-        n *= d
-    return n
 
 
 def ort_shapes(model, inp, dims, ort):
@@ -109,17 +102,6 @@ def closed_form_macs(model, shapes, inp, dims):
     return macs
 
 
-def strip(t):
-    if numel(t.dims) <= BIG:
-        return
-    for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data"):
-        t.ClearField(field)
-    t.data_location = TensorProto.EXTERNAL
-    del t.external_data[:]
-    e = t.external_data.add()
-    e.key, e.value = "location", "paddle_weights.bin"
-
-
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -132,12 +114,7 @@ def main():
         model = onnx.load(os.path.join(src, name))
         shapes = ort_shapes(model, inp, dims, ort)
         macs = closed_form_macs(model, shapes, inp, dims)
-        for t in model.graph.initializer:
-            strip(t)
-        for n in model.graph.node:
-            for a in n.attribute:
-                if a.HasField("t"):
-                    strip(a.t)
+        strip_graph(model.graph, "paddle_weights.bin")
         onnx.save(model, os.path.join(out, name))
         expected.append({"model": name, "input": inp, "dims": dims, "shapes": shapes, "macs": macs,
                          "total_macs": sum(macs.values())})

@@ -17,41 +17,10 @@ import os
 import sys
 
 import onnx
-from onnx import TensorProto
 
-BIG = 64
+from graphonly import strip_graph
+
 MODELS = ["silero_vad_legacy.onnx", "silero_vad_v5.onnx", "silero_vad_v6.onnx"]
-
-
-def numel(t):
-    n = 1
-    for d in t.dims:
-        n *= d
-    return n
-
-
-def strip(t):
-    if numel(t) <= BIG:
-        return
-    for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data"):
-        t.ClearField(field)
-    t.data_location = TensorProto.EXTERNAL
-    del t.external_data[:]
-    e = t.external_data.add()
-    e.key, e.value = "location", "silero_weights.bin"
-
-
-def walk(g):
-    for t in g.initializer:
-        strip(t)
-    for n in g.node:
-        for a in n.attribute:
-            if a.HasField("t"):
-                strip(a.t)
-            if a.HasField("g"):
-                walk(a.g)
-            for sub in a.graphs:
-                walk(sub)
 
 
 def main():
@@ -61,7 +30,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     for name in MODELS:
         m = onnx.load(os.path.join(src, name), load_external_data=False)
-        walk(m.graph)
+        strip_graph(m.graph, "silero_weights.bin")
         onnx.save(m, os.path.join(out, name))
         print(name, os.path.getsize(os.path.join(out, name)), "bytes")
 
