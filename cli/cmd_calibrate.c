@@ -159,6 +159,12 @@ static void print_roof(const struct pr_profile *p, const struct pr_roof_report *
         for (int i = 0; i < 6; i++)
             pct(c[i], 16, r->err[kind][i]);
         printf("    %-26s %9s %9s %9s   %9s %9s %9s\n", names[kind], c[0], c[1], c[2], c[3], c[4], c[5]);
+        if (kind == 0) {
+            for (int i = 0; i < 4; i++)
+                pct(c[i], 16, r->fit_err[i]);
+            printf("    %-26s %9s %9s %9s   %9s %9s %9s   (in-fit: no row held out)\n", "  fitted on every row", c[0],
+                   c[1], "-", c[2], c[3], "-");
+        }
     }
     if (r->tdp) {
         char c[2][16];

@@ -15,7 +15,10 @@
  *                        held-out predicted and the measured energy per
  *                        sample;
  *   baselines            E ~ MACs and E = a + b*MACs (held out the same
- *                        way), TDP x measured latency.
+ *                        way), TDP x measured latency;
+ *   in-fit               the fit on every row, on those rows: no row held
+ *                        out, so no held-out figure can be expected below
+ *                        it (what the model's features explain at best).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -169,6 +172,12 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
                                .flop_rate = p->spec.peak_ops, .bw = p->spec.mem_bw, .idle_w = p->spec.idle_w};
     rc = pr_roof_fit(r.s, r.n, &b, &p->roof);
     p->has_roof = rc == 0;
+    for (int i = 0; rc == 0 && i < r.n; i++)
+        pr_roof_call(&p->roof, r.s[i].k, r.s[i].nk, r.s[i].scale, &t[i], &e[i]);
+    if (rc == 0) {
+        errors(e, &r, false, err, &out->fit_err[0], &out->fit_err[1]);
+        errors(t, &r, true, err, &out->fit_err[2], &out->fit_err[3]);
+    }
     p->method = PR_METHOD_FITTED;
     struct pr_valid *v = &p->valid;
     *v = (struct pr_valid){.models = models, .loo_median = -1, .loo_p90 = -1, .xfam_median = -1,

@@ -27,6 +27,8 @@ struct pr_roof_report {
     bool fitted;         /* models >= PR_FIT_MIN_MODELS: the rest is set */
     int nkinds;          /* err rows: the roofline, then (--baselines) E ~ MACs, E = a + b*MACs */
     double err[3][6];    /* energy per sample LOMO median, p90, LOFO median; latency the same */
+    double fit_err[4];   /* the roofline fitted on every row, on those rows (no hold-out: what its
+                            features can explain at best): energy median, p90; latency median, p90 */
     int nspearman;       /* with nkinds > 0: per batch size, in order of first appearance */
     struct pr_roof_rank spearman[PR_ROOF_BATCHES];
     bool tdp;            /* TDP x measured latency (--baselines, a TDP known): */

@@ -4,7 +4,8 @@
 must print the validation figures stored in db/profiles.json (H200 roofline
 profiles: held-out energy and latency errors), and the edge boards' summary
 must stay at leave-one-out 4.7%, cross-family 9.8%; the H200 rows each fit
-uses are the records without an "excluded" reason; `analyze --hw` on the
+uses are the records without an "excluded" reason; the in-fit figures
+(every row fitted) and tools/h200_limits.py's are those the docs quote; `analyze --hw` on the
 H200 profiles prints an estimate with its uncertainty and the regime of
 each layer. Prints "N passed, N failed" last."""
 import json
@@ -38,6 +39,17 @@ for pid, models, body in blocks:
     check(all(abs(g - w) <= 0.051 for g, w in zip(got, want)),
           "%s: refit gives the committed figures %s, got %s" % (pid, want, got))
     check(int(models) == v["models"], pid + ": model count")
+    # in-fit (every row fitted, none held out): the figures docs/energy.md quotes, and below the held-out ones
+    fit = re.search(r"fitted on every row\s+([\d.]+)%\s+([\d.]+)%\s+-\s+([\d.]+)%\s+([\d.]+)%\s+-", body)
+    want_fit = {"h200-pytorch2.11-eager/fp32/infer": [7.9, 28.9, 12.9, 39.5],
+                "h200-pytorch2.11-eager/fp16/infer": [10.1, 28.8, 10.1, 41.1],
+                "h200-pytorch2.11-eager/bf16-autocast/train": [4.3, 11.8, 7.5, 18.4]}.get(pid)
+    got_fit = [float(x) for x in fit.groups()] if fit else None
+    check(got_fit is not None and want_fit is not None and
+          all(abs(g - w) <= 0.051 for g, w in zip(got_fit, want_fit)),
+          "%s: in-fit figures %s, got %s" % (pid, want_fit, got_fit))
+    check(got_fit is not None and got_fit[0] <= got[0] and got_fit[2] <= got[3],
+          pid + ": in-fit medians at or below the held-out ones")
     check("roofline" in profiles[pid] and profiles[pid]["method"] == "fitted", pid + ": stored as a fitted roofline")
 
 # rows: run 2 preferred, run-1 batch < 16 excluded, every exclusion says why
@@ -51,6 +63,18 @@ run2 = {(r["model"], r["profile"]) for r in recs if r["run"] == 2}
 check(all(not (r["run"] == 1 and (r["model"], r["profile"]) in run2) for r in used),
       "a run-1 row that run 2 repeated is not used")
 check(all(r.get("note") and r.get("source") for r in recs), "every H200 record has its note and source")
+
+# tools/h200_limits.py: the figures docs/energy.md and docs/limits.md quote
+p = subprocess.run(["/usr/bin/python3", "tools/h200_limits.py"], capture_output=True, text=True)
+lim = p.stdout
+check(p.returncode == 0 and re.search(r"fp32: 23 models, median 19\.0 us, 12\.9-37\.6 us; .* median 19%", lim) and
+      re.search(r"fp16: 22 models, median 21\.4 us, 14\.0-34\.1 us; .* median 19%", lim),
+      "h200_limits: batch-1 time per kernel by model: " + lim[:400] + p.stderr[-300:])
+check(re.search(r"22 models: 0\.68-1\.62, median \|ratio - 1\| 19%", lim) is not None,
+      "h200_limits: fp16 / fp32 time per kernel")
+check(re.search(r"run 1 < 400 W\s+23 configurations: median \|T1/T2 - 1\| 25%, max T1/T2 1\.91", lim) and
+      re.search(r"run 1 >= 400 W\s+39 configurations: median \|T1/T2 - 1\| 1%, max T1/T2 1\.14", lim) and
+      "use: 46, 21 of them under 400 W" in lim, "h200_limits: run 1 against run 2 by power")
 
 # an estimate on an exported model (the test fixture with a symbolic batch)
 p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", "h200-pytorch2.11-eager",
