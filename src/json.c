@@ -271,17 +271,23 @@ int pr_json_write(const cJSON *root, FILE *f)
  * raw newline, so every newline is the printer's). */
 static int write_indented(const char *text, int tabs, FILE *f)
 {
-    size_t len = 0, lines = 0;
-    for (const char *p = text; *p; p++, len++)
-        lines += *p == '\n';
+    size_t len = strlen(text), lines = 0;
+    for (const char *p = memchr(text, '\n', len); p; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))
+        lines++;
     char *out = malloc(len + lines * (size_t)tabs + 1);   /* one write per item, not per line */
     if (!out)
         return -1;
     char *o = out;
-    for (const char *p = text; *p; p++) {
-        *o++ = *p;
-        for (int t = 0; *p == '\n' && t < tabs; t++)
-            *o++ = '\t';
+    for (const char *p = text, *end = text + len; p < end;) {   /* line by line, the newline's tabs after it */
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t run = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        memcpy(o, p, run);
+        o += run;
+        p += run;
+        if (nl) {
+            memset(o, '\t', (size_t)tabs);
+            o += tabs;
+        }
     }
     int rc = fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out) ? 0 : -1;
     free(out);
