@@ -1,5 +1,6 @@
 /* attention.c -- ONNX Runtime's fused attention operators (com.microsoft):
- * Attention, MultiHeadAttention, GroupQueryAttention, RotaryEmbedding.
+ * Attention, MultiHeadAttention, GroupQueryAttention,
+ * DecoderMaskedMultiHeadAttention, RotaryEmbedding.
  *
  * Shapes follow the ONNX Runtime contrib-operator documentation
  * (docs/ContribOperators.md). Notation: B batch, S query length, L new
@@ -46,6 +47,16 @@
  *   "<node>.total_sequence_length" (fallback P + L). num_heads must be a
  *   multiple of kv_num_heads. output (B, S, H*d); present_key/value
  *   (B, Hkv, max(P, T), d); output_qk (B, H, S, T).
+ * DecoderMaskedMultiHeadAttention (one new token per step, S = 1 in
+ *   ONNX Runtime; any S is counted): query (B, S, D), or packed QKV
+ *   (B, S, 3D) with neither key nor value; self attention: key (B, L, D),
+ *   value (B, L, Dv), past_key/past_value (B, H, P, d), T = P + L; cross
+ *   attention: key/value already per head (B, H, L, d), no past, T = L.
+ *   mask_index, attention_bias, bias (2D + Dv). With
+ *   past_present_share_buffer the past holds max_sequence_length rows and P
+ *   is the past_sequence_length input's value (a data dimension when
+ *   unknown). output (B, S, H*dv); present_key/value (B, H, T, d), or the
+ *   past's shape with a shared buffer; qk (B, H, S, T).
  * RotaryEmbedding: input (B, S, D) or (B, H, S, d), position_ids,
  *   cos_cache and sin_cache (max_len, rotary_dim/2). Each rotated element
  *   is x*cos -/+ x_pair*sin (2 muls, 1 add): FLOPs = 3 * numel(Y) *
@@ -494,6 +505,102 @@ int gqa_shape(struct pr_op_ctx *c)
     return 0;
 }
 
+/* ---- DecoderMaskedMultiHeadAttention ---- */
+
+static int dmmha_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (c->nin > 11 || c->nout > 4)
+        return pr_op_error(c, "DecoderMaskedMultiHeadAttention takes at most 11 inputs and 4 outputs "
+                           "but the node has %d and %d", c->nin, c->nout);
+    if (heads_attr(c, "num_heads", &a->h) < 0)
+        return -1;
+    a->hkv = a->h;
+    const struct pr_shape *q = ranked(c, 0, "query", 3, "3-D (batch, sequence, hidden)");
+    if (!q)
+        return -1;
+    a->b = q->dim[0];
+    a->s = q->dim[1];
+    const struct pr_tensor *k = pr_input(c, 1), *v = pr_input(c, 2);
+    char sb[160];
+    bool cross = false;
+    if (!k && !v) {   /* packed QKV (B, S, D + D + Dv), Dv = D */
+        a->dqk = divide(q->dim[2], dim_mul(c, 3, a->h));
+        if (a->dqk == -2)
+            return pr_op_error(c, "the packed QKV query's %lld columns are not 3 x num_heads (%lld) "
+                               "heads of equal size", (long long)q->dim[2], (long long)a->h);
+        a->dv = a->dqk;
+        a->l = a->s;
+    } else if (!k || !v) {
+        return pr_op_error(c, "key and value must be given together (or both absent for a packed "
+                           "QKV query)");
+    } else {
+        a->dqk = divide(q->dim[2], a->h);
+        if (a->dqk == -2)
+            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
+                               (long long)a->h, (long long)q->dim[2]);
+        if (mha_kv(c, a, a->dqk) < 0)
+            return -1;
+        cross = k->shape.rank == 4;
+        if (k->shape.rank == 5)
+            return pr_op_error(c, "key has shape %s; it must be (batch, 1, hidden) or, for cross "
+                               "attention, (batch, heads, kv length, head size)",
+                               pr_shape_str(&k->shape, sb, sizeof sb));
+    }
+    const struct pr_tensor *bias = pr_input(c, 10);
+    if (bias) {
+        int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
+        if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
+            return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
+                               "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb),
+                               (long long)want);
+        a->bias = true;
+    }
+    a->p = 0;
+    const struct pr_tensor *pk = pr_input(c, 5), *pv = pr_input(c, 6);
+    if ((pk || pv) && !cross) {
+        if (!pk || !pv)
+            return pr_op_error(c, "past_key and past_value must be given together");
+        const struct pr_shape *ks = &pk->shape, *vs = &pv->shape;
+        if (ks->rank != 4 || vs->rank != 4 || agree(ks->dim[1], a->h) == -2 ||
+            agree(ks->dim[3], a->dqk) == -2 || agree(vs->dim[3], a->dv) == -2 ||
+            agree(ks->dim[2], vs->dim[2]) == -2)
+            return pr_op_error(c, "past_key/past_value must be (batch, %lld heads, past length, "
+                               "head size) with equal lengths", (long long)a->h);
+        a->p = ks->dim[2];
+        if (pr_attr_int(c, "past_present_share_buffer", 0)) {   /* the buffer's rows are the maximum */
+            a->p = scalar_value(c, 7);
+            if (a->p < 0)
+                a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
+        }
+    }
+    a->t = dim_add(c, a->p, a->l);
+    a->masks = (pr_input(c, 3) ? 1 : 0) + (pr_input(c, 4) ? 1 : 0);
+    pr_attr_float(c, "scale", 0.0);
+    pr_attr_int(c, "output_qk", 0);
+    return c->failed ? -1 : 0;
+}
+
+int dmmha_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (dmmha_parse(c, &a) < 0)
+        return -1;
+    int dt = pr_input(c, 0)->dtype;
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
+    bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
+    for (int o = 1; o <= 2; o++) {
+        const struct pr_tensor *past = pr_input(c, 4 + o);
+        if (share && past)
+            set_out(c, o, dt, 4, past->shape.dim);
+        else
+            set_out(c, o, dt, 4, (int64_t[]){a.b, a.h, a.t, o == 1 ? a.dqk : a.dv});
+    }
+    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    return 0;
+}
+
 /* ---- the shared cost ---- */
 
 /* Product of n extents; 0 and incomplete when one is unknown. */
@@ -514,7 +621,8 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct attn a = {0};
     int rc = c->op_id == PR_OP_ATTENTION ? attention_parse(c, &a)
-           : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a) : gqa_parse(c, &a);
+           : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a)
+           : c->op_id == PR_OP_DECODER_MASKED_MHA ? dmmha_parse(c, &a) : gqa_parse(c, &a);
     if (rc < 0)
         return -1;
     uint64_t scores = prod(c, (int64_t[]){a.b, a.h, a.s, a.t}, 4);

@@ -5,13 +5,14 @@
  *   1. --kv-inputs GLOB[,GLOB]: the graph inputs whose names match;
  *   2. else the inputs read by the past slots of ONNX Runtime's fused
  *      attention operators (com.microsoft Attention: input 4 "past";
- *      MultiHeadAttention: 6, 7; GroupQueryAttention: 3, 4), whatever
+ *      MultiHeadAttention: 6, 7; GroupQueryAttention: 3, 4;
+ *      DecoderMaskedMultiHeadAttention: 5, 6), whatever
  *      their names, and the floating inputs of rank >= 3 whose names
  *      contain "past" (Hugging Face Optimum: past_key_values.N.key/.value;
  *      onnxruntime-genai uses the same names with GroupQueryAttention).
  * Present outputs: --kv-outputs, else the outputs written by the present
- * slots of those operators (Attention: 1; MultiHeadAttention and
- * GroupQueryAttention: 1, 2) and the outputs whose names contain
+ * slots of those operators (Attention: 1; the others: 1, 2) and the
+ * outputs whose names contain
  * "present". They may be absent (the cache is then sized from the past
  * inputs, llm.c).
  * Symbols (the declared dim_param names):
@@ -27,6 +28,11 @@
  *                "total_sequence_length"): bound to past + new tokens.
  * A bool input "use_cache_branch" (Optimum's merged decoder) is noted: it
  * is false at prefill and true when decoding (llm.c binds it).
+ * Shared buffer (ONNX Runtime's past_present_share_buffer): a graph input
+ * read by a fused operator's past_sequence_length slot (Attention: 6,
+ * MultiHeadAttention: 8, DecoderMaskedMultiHeadAttention: 7) gives the
+ * past length as data; the past inputs' length symbol is then the buffer's
+ * rows, which llm.c binds to the whole request.
  */
 #include "kvcache.h"
 
@@ -94,12 +100,14 @@ static bool matches(const char *pats, const char *name)
     return false;
 }
 
-/* The fused attention operators' cache slots: inputs (past) and outputs (present). */
-struct slots { const char *op; int in[2], nin, out[2], nout; };
+/* The fused attention operators' cache slots: inputs (past) and outputs
+ * (present), and the past_sequence_length input of a shared buffer (-1: none). */
+struct slots { const char *op; int in[2], nin, out[2], nout, len; };
 static const struct slots fused[] = {
-    {"Attention", {4, -1}, 1, {1, -1}, 1},
-    {"MultiHeadAttention", {6, 7}, 2, {1, 2}, 2},
-    {"GroupQueryAttention", {3, 4}, 2, {1, 2}, 2},
+    {"Attention", {4, -1}, 1, {1, -1}, 1, 6},
+    {"MultiHeadAttention", {6, 7}, 2, {1, 2}, 2, 8},
+    {"GroupQueryAttention", {3, 4}, 2, {1, 2}, 2, -1},
+    {"DecoderMaskedMultiHeadAttention", {5, 6}, 2, {1, 2}, 2, 7},
 };
 
 /* The fused row of node n, or NULL. */
@@ -192,6 +200,13 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
         if (take)
             kv->past[kv->npast++] = v;
     }
+    for (int j = 0; j < g->nnodes && !kv->past_len_input; j++) {   /* a shared buffer's past length */
+        const struct pr_node *n = &g->nodes[j];
+        const struct slots *s = fused_of(n);
+        int v = s && s->len >= 0 && s->len < n->nin ? n->in[s->len] : -1;
+        if (v >= 0 && g->values[v].is_input)
+            kv->past_len_input = g->values[v].name;
+    }
     for (int i = 0; i < g->noutputs; i++) {
         int v = g->outputs[i];
         bool take;
@@ -218,7 +233,8 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
         return fail(kv, err, PR_E_MODEL,
                     "no KV-cache inputs found: looked for inputs named *past* (Hugging Face Optimum and "
                     "onnxruntime-genai: past_key_values.N.key/.value) of rank 3 or more, and the past inputs of "
-                    "com.microsoft Attention, MultiHeadAttention and GroupQueryAttention; the inputs are %s. "
+                    "com.microsoft Attention, MultiHeadAttention, GroupQueryAttention and "
+                    "DecoderMaskedMultiHeadAttention; the inputs are %s. "
                     "Name the cache inputs with --kv-inputs GLOB (e.g. --kv-inputs 'cache_*'), or export the "
                     "decoder with its past key/value inputs",
                     name_list(g, g->inputs, g->ninputs, buf, sizeof buf));
@@ -410,6 +426,9 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         say(kv, "%s'%s'", i ? ", " : "; past + new tokens: ", kv->total_sym[i]);
     if (kv->cache_flag)
         say(kv, "; %s: false at prefill, true when decoding", kv->cache_flag);
+    if (kv->past_len_input)
+        say(kv, "; shared KV buffer (ONNX Runtime's past_present_share_buffer): %s gives the past length as data, "
+            "'%s' is the buffer's rows, the whole request from the start", kv->past_len_input, kv->past_sym);
     if (h->total_dims && !kv->ntotal)
         return fail(kv, err, PR_E_ARG, "--total-dim %s: not a dimension of the model's inputs", h->total_dims);
     return 0;

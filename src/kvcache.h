@@ -41,6 +41,8 @@ struct pr_kv_layout {
     int ntotal;
     const char *token_input;     /* the input whose dimension gave seq_sym (NULL: --seq-dim) */
     const char *cache_flag;      /* a bool input "use_cache_branch" (merged Optimum exports), or NULL */
+    const char *past_len_input;  /* the graph input fused attention reads as past_sequence_length: a shared
+                                    KV buffer of past_sym rows (the whole request), the past length as data */
     char how[1024];              /* how it was recognised, one paragraph */
 };
 

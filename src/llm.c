@@ -2,7 +2,9 @@
  *
  * Each point binds, besides the user's --dim/--input/--value:
  *   batch = B, past = p, new tokens = s, every total symbol = p + s,
- *   use_cache_branch = (p > 0) when the graph has it,
+ *   use_cache_branch = (p > 0) when the graph has it; with a shared KV
+ *   buffer (kvcache.h past_len_input) the past symbol is the buffer's
+ *   rows, P + G at every point, and the past-length input's value is p,
  * and runs pr_analyze on the one loaded model.
  * Decode, interpolated (the default when G > points): contexts
  *   c_j = P + 1 + round(j * (G - 1) / (K - 1)), j = 0..K-1 (K = points)
@@ -16,7 +18,8 @@
  * Cache: kv(C) = bytes of the present outputs at context C (shape x dtype,
  *   whole batch); without present outputs, k * C where k = bytes of the
  *   past inputs at the last step / its past length.
- *   per token = (kv(P + G) - kv(P)) / G / B (one sequence).
+ *   per token = (kv(P + G) - kv(P)) / G / B (one sequence); a shared
+ *   buffer holds P + G rows from the start: per token = kv / (P + G) / B.
  * Weights read per step: the analysis's weight bytes (every weight once,
  *   the embedding table whole although a Gather reads B rows of it).
  * With a profile (energy.h), per call of the whole batch:
@@ -55,6 +58,7 @@ struct run {
     int nbase_dims, nbase_values;
     int64_t batch;
     double regime_time[2][4];   /* per phase (0 prefill, 1 decode): time in each regime */
+    char past_len[24];          /* the shared buffer's past length, as --value text */
 };
 
 /* Binds the point (past p, s new tokens) into run->opt. */
@@ -64,7 +68,7 @@ static void bind(struct run *w, int64_t p, int64_t s)
     int n = w->nbase_dims;
     if (kv->batch_sym)
         w->dims[n++] = (struct pr_dim_binding){kv->batch_sym, w->batch};
-    w->dims[n++] = (struct pr_dim_binding){kv->past_sym, p};
+    w->dims[n++] = (struct pr_dim_binding){kv->past_sym, kv->past_len_input ? w->r->prompt + w->r->generate : p};
     w->dims[n++] = (struct pr_dim_binding){kv->seq_sym, s};
     for (int i = 0; i < kv->ntotal; i++)
         w->dims[n++] = (struct pr_dim_binding){kv->total_sym[i], p + s};
@@ -73,6 +77,10 @@ static void bind(struct run *w, int64_t p, int64_t s)
     int v = w->nbase_values;
     if (kv->cache_flag)
         w->values[v++] = (struct pr_input_value){kv->cache_flag, NULL, p > 0 ? "1" : "0"};
+    if (kv->past_len_input) {
+        snprintf(w->past_len, sizeof w->past_len, "%lld", (long long)p);
+        w->values[v++] = (struct pr_input_value){kv->past_len_input, NULL, w->past_len};
+    }
     w->opt.values = w->values;
     w->opt.nvalues = v;
 }
@@ -434,11 +442,17 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
             goto fail;
         }
     }
+    for (int i = 0; kv->past_len_input && i < base->nvalues; i++)
+        if (strcmp(base->values[i].name, kv->past_len_input) == 0) {
+            pr_err_set(err, PR_E_ARG, "--value %s: priori llm sets the past length at each point (a shared KV "
+                       "buffer); use --prompt and --generate", kv->past_len_input);
+            goto fail;
+        }
     w.opt = *base;
     w.nbase_dims = base->ndims;
     w.nbase_values = base->nvalues;
     w.dims = malloc(((size_t)base->ndims + 3 + PR_KV_MAX_TOTAL) * sizeof *w.dims);
-    w.values = malloc(((size_t)base->nvalues + 1) * sizeof *w.values);
+    w.values = malloc(((size_t)base->nvalues + 2) * sizeof *w.values);
     out->steps = calloc((size_t)r->generate, sizeof *out->steps);
     if (!w.dims || !w.values || !out->steps) {
         pr_err_set(err, PR_E_INTERNAL, "out of memory");
@@ -502,7 +516,9 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
         goto fail;
     out->kv_bytes_end = out->steps[r->generate - 1].kv_bytes;
     uint64_t grow = out->kv_bytes_end >= out->prefill.kv_bytes ? out->kv_bytes_end - out->prefill.kv_bytes : 0;
-    out->kv_bytes_per_token = grow / (uint64_t)r->generate / (uint64_t)w.batch;
+    out->kv_bytes_per_token = kv->past_len_input   /* a shared buffer does not grow */
+                              ? out->kv_bytes_end / (uint64_t)(r->prompt + r->generate) / (uint64_t)w.batch
+                              : grow / (uint64_t)r->generate / (uint64_t)w.batch;
     if (r->profile) {
         out->ttft_s = out->prefill.latency_s;
         out->decode_s = out->decode.latency_s;

@@ -225,6 +225,7 @@ static int json(const struct pr_model *m, const struct pr_llm *l, FILE *f)
         pr_jb_add(b, tot, NULL, pr_jb_str(b, kv->total_sym[i]));
     pr_jb_add(b, lay, "total_symbols", tot);
     pr_jb_add(b, lay, "cache_flag_input", pr_jb_str(b, kv->cache_flag));
+    pr_jb_add(b, lay, "past_length_input", pr_jb_str(b, kv->past_len_input));
     pr_jb_add(b, root, "layout", lay);
     cJSON *req = pr_jb_check(b, cJSON_CreateObject());
     pr_jb_add(b, req, "batch", pr_jb_u64(b, (uint64_t)l->batch));

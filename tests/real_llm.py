@@ -2,7 +2,8 @@
 """real_llm.py -- `priori llm` on the decoders of tests/llm/make_decoders.py
 (GPT-2 and Llama style exported by torch in the Hugging Face Optimum
 layout, GroupQueryAttention in the onnxruntime-genai layout,
-com.microsoft MultiHeadAttention and Attention graphs, Optimum's merged
+com.microsoft MultiHeadAttention and Attention graphs,
+DecoderMaskedMultiHeadAttention over a shared KV buffer, Optimum's merged
 decoder with its use_cache_branch If, and a GPT whose cache has no
 recognisable names), every number against closed forms of
 the configuration:
@@ -169,10 +170,13 @@ try:
     make_decoders.fused(tmp, "attn_kv")
     make_decoders.renamed(tmp)
     make_decoders.merged(tmp)
+    make_decoders.dmmha(tmp)
     sys.stdout = old
 
     # ---- each layout: recognition and closed forms ----
     for name, c in make_decoders.CONFIGS.items():
+        if name == "dmmha_kv":   # a shared buffer: its own checks below
+            continue
         path = os.path.join(tmp, name + ".onnx")
         style, b, p, s, total = LAYOUT[name]
         params = params_of(name, c) + float_scalars(path)
@@ -231,6 +235,49 @@ try:
         ae = json.loads(out)["energy"] if rc == 0 else {}
         check(rc == 0 and close(ae["latency_s"], a["prefill"]["latency_s"]) and
               close(ae["energy_j"], a["prefill"]["energy_j"]), "%s: prefill time and energy = analyze --hw" % name)
+
+    # ---- ONNX Runtime's shared KV buffer (DecoderMaskedMultiHeadAttention) ----
+    # The buffer holds P + G rows from the start (the past symbol max_len is
+    # bound to it) and past_len gives the past length p as data: the MACs
+    # follow T = p + S as in every other layout, the cache bytes do not grow.
+    dm = os.path.join(tmp, "dmmha_kv.onnx")
+    c = make_decoders.CONFIGS["dmmha_kv"]
+    per_token = 2 * c["L"] * c["H"] * c["dh"] * 4
+    params = 15872   # V*d + L*(4d + 4d^2 + 2*d*d_ff) + d*V, written out: 640 + 2*(128 + 4096 + 3072) + 640
+    check(params == c["V"] * c["d"] * 2 + c["L"] * (4 * c["d"] + 4 * c["d"] ** 2 + 2 * c["d"] * c["d_ff"]),
+          "dmmha_kv: parameter count written out")
+    for B, P, G in [(1, 16, 40), (2, 5, 4)]:
+        where = "dmmha_kv B=%d P=%d G=%d" % (B, P, G)
+        rc, r = llm_json(dm, "--prompt", P, "--generate", G, "--batch", B)
+        check(rc == 0, "%s: llm runs: %s" % (where, r if rc else ""))
+        if rc:
+            continue
+        lay = r["layout"]
+        check((lay["style"], lay["past_symbol"], lay["new_tokens_symbol"], lay["past_length_input"]) ==
+              ("fused", "max_len", "seq", "past_len") and "shared KV buffer" in lay["how"],
+              "%s: recognised as a shared buffer read by DecoderMaskedMultiHeadAttention: %s" % (where, lay))
+        check(r["complete"] and not r["warnings"], "%s: complete, no warnings %s" % (where, r["warnings"]))
+        pre, steps = r["prefill"], r["decode"]["steps"]
+        full = B * (P + G) * per_token
+        check(pre["macs"] == closed_macs(c, B, P, 0) and pre["kv_bytes"] == full,
+              "%s: prefill MACs %d (closed form %d), cache %d = the whole buffer %d" % (
+                  where, pre["macs"], closed_macs(c, B, P, 0), pre["kv_bytes"], full))
+        bad = [s["context"] for i, s in enumerate(steps)
+               if s["macs"] != closed_macs(c, B, 1, P + i) or s["kv_bytes"] != full]
+        check(not bad, "%s: every step's MACs at T = p + 1 and the buffer's bytes (wrong at %s)" % (where, bad[:5]))
+        kv = r["kv_cache"]
+        check(kv["bytes_per_token"] == per_token and kv["bytes_at_end"] == full,
+              "%s: KV cache %s, closed form %d per token" % (where, kv, per_token))
+        check(r["weights"]["params"] == params, "%s: params %s" % (where, r["weights"]))
+    # the same point through analyze: the buffer bound with --dim, the past length with --value
+    rc, r = llm_json(dm, "--prompt", 5, "--generate", 4, "--batch", 2)
+    rc2, out, err = run("analyze", dm, "--format", "json", "--dim", "batch=2", "--dim", "seq=1", "--dim", "max_len=9",
+                        "--value", "past_len=7")
+    check(rc == 0 and rc2 == 0 and json.loads(out)["totals"]["macs"] == r["decode"]["steps"][2]["macs"] ==
+          closed_macs(c, 2, 1, 7), "dmmha_kv: decode step at context 8 = analyze --value past_len=7")
+    rc, out, err = run("llm", dm, "--prompt", 5, "--generate", 4, "--value", "past_len=3")
+    check(rc == 2 and "--value past_len" in err and "sets the past length" in err,
+          "dmmha_kv: --value of the past length refused (llm sets it): %d %s" % (rc, err.strip()))
 
     # ---- a cache with no recognisable names: the options ----
     gpt = os.path.join(tmp, "gpt_kv.onnx")

@@ -1,5 +1,6 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
- * GroupQueryAttention, RotaryEmbedding (ops/attention.c). Expected counts
+ * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding
+ * (ops/attention.c). Expected counts
  * are the closed forms of attention.c's comment written out with the
  * hyper-parameters of each node:
  *   MACs  = projection + B*H*S*T*dqk + B*H*S*T*dv
@@ -293,6 +294,126 @@ static void rotary_embedding_counts_rotated_elements(void)
     tn_free(t);
 }
 
+static void dmmha_self_shared_buffer_cross_and_packed(void)
+{
+    /* Shapes as onnxruntime-node 1.31 (CPU) gives them for the same nodes.
+     * Self attention, shared buffer of 16 rows, past_sequence_length 3:
+     * B 2, H 4, d 8, S = L = 1, T = 3 + 1 = 4; scores 2*4*1*4 = 32. */
+    struct tnode *t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_INT32, "2x4");     /* mask_index */
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x4x16x8");
+    tn_in(t, PR_DT_FLOAT, "2x4x16x8");
+    tn_in_vals(t, PR_DT_INT32, "1", "3");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "96");   /* bias: 2D + Dv */
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "past_present_share_buffer", 1);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x32");
+    CHECK_STR(tn_out_shape(t, 1), "2x4x16x8");
+    CHECK_STR(tn_out_shape(t, 2), "2x4x16x8");
+    long long scores = 2LL * 4 * 1 * 4;
+    CHECK_EQ(tn_cost(t)->macs, scores * 8 + scores * 8);
+    /* + 6 per score, 1 mask, the bias added to Q, K and V (64 elements each) */
+    CHECK_EQ(tn_cost(t)->flops, 2 * (scores * 16) + scores * 7 + 3LL * 64);
+    tn_free(t);
+
+    /* the same without a shared buffer: T = past 5 + 1; presents grow to 6 */
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x4x5x8");
+    tn_in(t, PR_DT_FLOAT, "2x4x5x8");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 1), "2x4x6x8");
+    CHECK_STR(tn_out_shape(t, 3), "2x4x1x6");
+    CHECK_EQ(tn_cost(t)->macs, 2LL * 4 * 1 * 6 * (8 + 8));
+    tn_free(t);
+
+    /* cross attention: key/value per head (2, 4, 7, 8), no past: T = 7;
+     * qk (2, 4, 1, 7) as onnxruntime gives it */
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x4x7x8");
+    tn_in(t, PR_DT_FLOAT, "2x4x7x8");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "output_qk", 1);
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x32");
+    CHECK_STR(tn_out_shape(t, 3), "2x4x1x7");
+    CHECK_EQ(tn_cost(t)->macs, 2LL * 4 * 1 * 7 * 16);
+    CHECK_EQ(tn_cost(t)->flops, 2LL * 2 * 4 * 7 * 16 + 2LL * 4 * 7 * 6);
+    tn_free(t);
+
+    /* packed QKV (2, 1, 96): d = 96 / (3 * 4) = 8; shared past of unknown
+     * length: the attended length is a data dimension, the cost incomplete */
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x96");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x4x16x8");
+    tn_in(t, PR_DT_FLOAT, "2x4x16x8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "past_present_share_buffer", 1);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x32");
+    CHECK_STR(tn_out_shape(t, 2), "2x4x16x8");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+}
+
+static void dmmha_malformed_is_error(void)
+{
+    struct tnode *t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "key and value must be given together"));
+    tn_free(t);
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x90");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "not 3 x num_heads"));
+    tn_free(t);
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x4x5x8");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "past_key and past_value must be given together"));
+    tn_free(t);
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x3x5x8");
+    tn_in(t, PR_DT_FLOAT, "2x3x5x8");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "(batch, 4 heads, past length"));
+    tn_free(t);
+    t = ms("DecoderMaskedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "2x1x32");
+    CHECK(tn_fails_with(t, 1, "needs the attribute 'num_heads'"));
+    tn_free(t);
+}
+
 static void hostile_extents_are_errors_not_overflows(void)
 {
     /* packed QKV with a head size near 2^62: H * d overflows int64 */
@@ -328,6 +449,8 @@ void suite_attention(void)
     RUN(mha_packed_qkv_and_packed_kv);
     RUN(mha_per_head_key_value);
     RUN(mha_malformed_is_error);
+    RUN(dmmha_self_shared_buffer_cross_and_packed);
+    RUN(dmmha_malformed_is_error);
     RUN(gqa_counts_every_query_head);
     RUN(gqa_with_past_and_rotary);
     RUN(gqa_packed_qkv);

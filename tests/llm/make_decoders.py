@@ -33,6 +33,11 @@ Writes, with random weights:
                    (outputs out_k.{i}/out_v.{i}), the lengths n_cached and
                    n_new, and the cache's head dim a symbol kvh: nothing to
                    recognise, every name given by the options.
+  dmmha_kv.onnx    com.microsoft DecoderMaskedMultiHeadAttention with
+                   ONNX Runtime's shared KV buffer (past_present_share_buffer):
+                   past_key_{i}/past_value_{i} [batch, H, max_len, dh] and
+                   present outputs of the same shape, the past length an
+                   int32 input past_len [1]; token input ids [batch, seq].
   merged_kv.onnx   the shape of Optimum's merged decoder: a bool input
                    use_cache_branch [1] chooses, in an If, between appending
                    the new keys/values to the past (true) or not (false).
@@ -64,6 +69,7 @@ CONFIGS = {
     "mha_kv": {"L": 2, "d": 32, "H": 4, "Hkv": 4, "dh": 8, "d_ff": 64, "mlp_mats": 2, "V": 50},
     "merged_kv": {"L": 1, "d": 32, "H": 2, "Hkv": 2, "dh": 16, "d_ff": 64, "mlp_mats": 2, "V": 30},
     "attn_kv": {"L": 3, "d": 48, "H": 6, "Hkv": 6, "dh": 8, "d_ff": 96, "mlp_mats": 2, "V": 40},
+    "dmmha_kv": {"L": 2, "d": 32, "H": 2, "Hkv": 2, "dh": 16, "d_ff": 48, "mlp_mats": 2, "V": 20},
 }
 
 
@@ -291,6 +297,56 @@ def fused(outdir, name):
     return path
 
 
+def dmmha(outdir):
+    """fused()'s mha_kv with DecoderMaskedMultiHeadAttention over a shared
+    KV buffer: the past inputs are the buffer (max_len rows) and the
+    present outputs alias it (same shape); past_len says how many rows hold
+    the past, so attention covers past_len + seq positions."""
+    name = "dmmha_kv"
+    c = CONFIGS[name]
+    rng = np.random.default_rng(2)
+    L, d, H, dh, F, V = c["L"], c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
+    inits, nodes = [], []
+
+    def w(wname, *shape):
+        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), "W_" + wname))
+        return "W_" + wname
+
+    def node(op, ins, outs, domain="", **attrs):
+        nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), domain=domain, **attrs))
+        return outs[0]
+
+    inputs = [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "seq"]),
+              helper.make_tensor_value_info("past_len", TensorProto.INT32, [1])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", V])]
+    x = node("Gather", [w("embed", V, d), "ids"], ["x0"], axis=0)
+    for i in range(L):
+        h = node("LayerNormalization", [x, w("ln%d" % i, d), w("lnb%d" % i, d)], ["h%d" % i], axis=-1)
+        pk, pv, ok, ov = "past_key_%d" % i, "past_value_%d" % i, "present_key_%d" % i, "present_value_%d" % i
+        for n in (pk, pv):
+            inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", H, "max_len", dh]))
+        for n in (ok, ov):
+            outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", H, "max_len", dh]))
+        q = node("MatMul", [h, w("q%d" % i, d, d)], ["q%d" % i])
+        k = node("MatMul", [h, w("k%d" % i, d, d)], ["k%d" % i])
+        v = node("MatMul", [h, w("v%d" % i, d, d)], ["v%d" % i])
+        att = node("DecoderMaskedMultiHeadAttention", [q, k, v, "", "", pk, pv, "past_len"], ["att%d" % i, ok, ov],
+                   domain="com.microsoft", num_heads=H, past_present_share_buffer=1)
+        o = node("MatMul", [att, w("o%d" % i, d, d)], ["o%d" % i])
+        x = node("Add", [x, o], ["r%d" % i])
+        h2 = node("LayerNormalization", [x, w("ln2_%d" % i, d), w("ln2b_%d" % i, d)], ["h2_%d" % i], axis=-1)
+        u = node("Relu", [node("MatMul", [h2, w("up%d" % i, d, F)], ["u%d" % i])], ["ur%d" % i])
+        x = node("Add", [x, node("MatMul", [u, w("down%d" % i, F, d)], ["m%d" % i])], ["x%d" % (i + 1)])
+    node("MatMul", [x, w("lm_head", d, V)], ["logits"])
+    graph = helper.make_graph(nodes, name, inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    path = os.path.join(outdir, name + ".onnx")
+    onnx.save(model, path)
+    return path
+
+
 def merged(outdir):
     """One layer; the cache is joined inside If(use_cache_branch): then
     Concat(past, new) on the length axis, else the new keys/values alone."""
@@ -400,6 +456,7 @@ def main():
     print("wrote", fused(outdir, "mha_kv"))
     print("wrote", fused(outdir, "attn_kv"))
     print("wrote", renamed(outdir))
+    print("wrote", dmmha(outdir))
     print("wrote", merged(outdir))
     with open(os.path.join(outdir, "decoders.json"), "w") as f:
         json.dump(CONFIGS, f, indent=1)
