@@ -838,6 +838,41 @@ static void free_undo(struct pr_sub_undo *u)
  * what op.h promises without touching all PR_MAX_IO slots per node. */
 static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c);
 
+/* The weights read by the nodes of n's subgraphs (nested ones too), for a
+ * node whose operator priori does not know: its subgraphs never run, but
+ * their weights are the model's (com.microsoft BeamSearch holds a whole
+ * decoder). A weight is what pr_default_weight_mask() takes: a floating
+ * or <= 8-bit initializer or Constant output. Each counts once in the
+ * row (stamp) and once in the totals (counted). */
+static void sub_weights(struct walk *w, const struct pr_node *n, unsigned stamp, struct pr_sub_cost *e,
+                        bool *unknown, bool *ovf)
+{
+    struct pr_value *values = w->m->graph.values;
+    struct pr_totals *T = &w->a->totals;
+    for (int s = 0; s < n->nsubs; s++) {
+        const struct pr_graph *g = n->subs[s];
+        for (int j = 0; j < g->nnodes; j++) {
+            const struct pr_node *x = &g->nodes[j];
+            for (int i = 0; i < x->nin; i++) {
+                int vi = x->in[i];
+                const struct pr_tensor *t = vi >= 0 ? &values[vi].t : NULL;
+                if (!t || !t->is_weight || w->read_by[vi] == stamp ||
+                    !(pr_dtype_is_float(t->dtype) || (pr_dtype_is_int(t->dtype) && pr_dtype_bits(t->dtype) <= 8)))
+                    continue;
+                w->read_by[vi] = stamp;
+                uint64_t numel = pr_shape_numel(&t->shape, unknown, ovf);
+                e->params = pr_u64_add(e->params, numel, ovf);
+                if (!w->counted[vi]) {
+                    w->counted[vi] = 1;
+                    T->params = pr_u64_add(T->params, numel, ovf);
+                    T->weight_bytes = pr_u64_add(T->weight_bytes, value_bytes(&values[vi], unknown, ovf), ovf);
+                }
+            }
+            sub_weights(w, x, stamp, e, unknown, ovf);
+        }
+    }
+}
+
 _Static_assert(offsetof(struct pr_op_ctx, out) == offsetof(struct pr_op_ctx, in) + sizeof(((struct pr_op_ctx *)0)->in),
                "pr_op_ctx: in[] and out[] must be adjacent (walk_node_in zeroes the fields around them)");
 
@@ -1023,6 +1058,14 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         e.bytes_written = pr_u64_add(e.bytes_written, bytes, &ovf);
         if (!v->t.is_weight)
             e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);
+    }
+    if (status == PR_LAYER_UNSUPPORTED && n->nsubs) {
+        if (!w->read_by && !(w->read_by = calloc((size_t)mg->nvalues + 1, sizeof *w->read_by)))
+            return pr_err_set(w->err, PR_E_INTERNAL, "out of memory");
+        for (int i = 0; i < n->nin; i++)   /* its own inputs are counted above */
+            if (n->in[i] >= 0)
+                w->read_by[n->in[i]] = stamp;
+        sub_weights(w, n, stamp, &e, &unknown, &ovf);
     }
     /* what its subgraph runs added (control flow) */
     e.macs = pr_u64_add(e.macs, c->sub.macs, &ovf);

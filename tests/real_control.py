@@ -295,6 +295,39 @@ def deep_if_bytes(depth):
     return vi_(1, 8) + ld(7, g) + ld(8, vi_(2, 13))
 
 
+def test_unsupported_subgraph_weights():
+    # com.microsoft BeamSearch as ONNX Runtime's convert_generation writes it: the whole decoder is its
+    # `decoder` graph. priori does not cost the op (zero, marked unsupported), but the weights its
+    # subgraphs read are the model's: Wq (16x32) and Wo (32x16) in the decoder, Wn (16x16) in an If
+    # nested in it, Wout (16x8) of the main graph read inside (an implicit input), Wq read twice (once),
+    # and an int64 shape initializer (not a parameter): 512 + 512 + 256 + 128 = 1408 parameters, 5632 bytes.
+    dec_then = h.make_graph([h.make_node("MatMul", ["hq", "Wn"], ["t"])], "then", [], [vi("t", [1, 16])],
+                            [zeros("Wn", [16, 16])])
+    dec_else = h.make_graph([h.make_node("Identity", ["hq"], ["e"])], "else", [], [vi("e", [1, 16])])
+    dec = h.make_graph([h.make_node("MatMul", ["x", "Wq"], ["q"]),
+                        h.make_node("MatMul", ["x", "Wq"], ["q2"]),
+                        h.make_node("MatMul", ["q", "Wo"], ["hq"]),
+                        h.make_node("Reshape", ["hq", "shp"], ["hr"]),
+                        h.make_node("If", ["c"], ["hi"], then_branch=dec_then, else_branch=dec_else),
+                        h.make_node("MatMul", ["hi", "Wout"], ["logits"])], "decoder",
+                       [vi("x", [1, 16]), vi("c", [], T.BOOL)], [vi("logits", [1, 8]), vi("q2", [1, 32])],
+                       [zeros("Wq", [16, 32]), zeros("Wo", [32, 16]), h.make_tensor("shp", T.INT64, [2], [1, 16])])
+    node = h.make_node("BeamSearch", ["ids", "maxlen"], ["seq"], name="beam", domain="com.microsoft", decoder=dec,
+                       eos_token_id=2, pad_token_id=0)
+    g = h.make_graph([node], "beam", [vi("ids", [1, 4], T.INT32), vi("maxlen", [1], T.INT32)], [vi("seq", None, T.INT32)],
+                     [zeros("Wout", [16, 8])])
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "beam_search.onnx")
+    onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", 13), h.make_opsetid("com.microsoft", 1)]), path)
+    r = analyse(path)
+    eq("beam_search", "totals.params", 1408, r["totals"]["params"])
+    eq("beam_search", "totals.weight_bytes", 4 * 1408, r["totals"]["weight_bytes"])
+    row = layer(r, "beam")
+    eq("beam_search", "the BeamSearch row's params", 1408, row["params"])
+    eq("beam_search", "its MACs (not costed)", 0, row["macs"])
+    check(row["status"] == "unsupported" and not r["totals"]["complete"], "beam_search: marked unsupported, report incomplete")
+
+
 def test_limits_and_errors():
     import time
     os.makedirs(OUT, exist_ok=True)
@@ -343,7 +376,8 @@ def test_limits_and_errors():
     check(b"'bad_if' (If)" in p.stderr and b"else_branch has 2" in p.stderr, "bad_if: message names the node and the counts")
 
 
-for t in (test_limits_and_errors, test_if, test_loop_const, test_loop_dim, test_loop_if, test_outer_weight, test_scan, test_torch_script):
+for t in (test_limits_and_errors, test_if, test_loop_const, test_loop_dim, test_loop_if, test_outer_weight, test_scan, test_torch_script,
+          test_unsupported_subgraph_weights):
     try:
         t()
     except Exception as e:  # a crash is a failure, reported by name
