@@ -311,9 +311,11 @@ static int mha_kv(struct pr_op_ctx *c, struct attn *a, int64_t d)
     return 0;
 }
 
-static int mha_past(struct pr_op_ctx *c, struct attn *a)
+/* past_key/past_value at inputs first, first + 1 (B, H, P, d); with a
+ * shared buffer P is the value of input len (a data dimension when unknown). */
+static int past_kv(struct pr_op_ctx *c, struct attn *a, int first, bool share, int len)
 {
-    const struct pr_tensor *pk = pr_input(c, 6), *pv = pr_input(c, 7);
+    const struct pr_tensor *pk = pr_input(c, first), *pv = pr_input(c, first + 1);
     a->p = 0;
     if (!pk && !pv)
         return 0;
@@ -326,12 +328,43 @@ static int mha_past(struct pr_op_ctx *c, struct attn *a)
         return pr_op_error(c, "past_key/past_value must be (batch, %lld heads, past length, "
                            "head size) with equal lengths", (long long)a->h);
     a->p = ks->dim[2];
-    if (pr_input(c, 8)) {   /* shared buffer: the past length is data */
-        a->p = scalar_value(c, 8);
+    if (share) {   /* the buffer's rows are the maximum; the past length is data */
+        a->p = scalar_value(c, len);
         if (a->p < 0)
             a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
     }
     return 0;
+}
+
+/* The bias of the Q, K and V projections at input i: 1-D, H * (2 dqk + dv). */
+static int qkv_bias(struct pr_op_ctx *c, struct attn *a, int i)
+{
+    const struct pr_tensor *bias = pr_input(c, i);
+    if (!bias)
+        return 0;
+    char sb[160];
+    int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
+    if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
+        return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
+                           "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb), (long long)want);
+    a->bias = true;
+    return 0;
+}
+
+/* MultiHeadAttention's outputs (and DecoderMaskedMultiHeadAttention's):
+ * output, present_key/value (the past's shape with a shared buffer), qk. */
+static void mha_outputs(struct pr_op_ctx *c, const struct attn *a, int past_first, bool share)
+{
+    int dt = pr_input(c, 0)->dtype;
+    set_out(c, 0, dt, 3, (int64_t[]){a->b, a->s, dim_mul(c, a->h, a->dv)});
+    for (int o = 1; o <= 2; o++) {
+        const struct pr_tensor *past = pr_input(c, past_first + o - 1);
+        if (share && past)
+            set_out(c, o, dt, 4, past->shape.dim);
+        else
+            set_out(c, o, dt, 4, (int64_t[]){a->b, a->h, a->t, o == 1 ? a->dqk : a->dv});
+    }
+    set_out(c, 3, dt, 4, (int64_t[]){a->b, a->h, a->s, a->t});
 }
 
 static int mha_parse(struct pr_op_ctx *c, struct attn *a)
@@ -373,16 +406,7 @@ static int mha_parse(struct pr_op_ctx *c, struct attn *a)
     }
     a->b = q->dim[0];
     a->s = q->dim[1];
-    const struct pr_tensor *bias = pr_input(c, 3);
-    if (bias) {
-        int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
-        if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
-            return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
-                               "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb),
-                               (long long)want);
-        a->bias = true;
-    }
-    if (mha_past(c, a) < 0)
+    if (qkv_bias(c, a, 3) < 0 || past_kv(c, a, 6, pr_input(c, 8) != 0, 8) < 0)
         return -1;
     a->t = dim_add(c, a->p, a->l);
     a->masks = (pr_input(c, 4) ? 1 : 0) + (pr_input(c, 5) ? 1 : 0) +
@@ -396,17 +420,7 @@ int mha_shape(struct pr_op_ctx *c)
     struct attn a = {0};
     if (mha_parse(c, &a) < 0)
         return -1;
-    int dt = pr_input(c, 0)->dtype;
-    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
-    bool share = pr_input(c, 8) != 0;
-    for (int o = 1; o <= 2; o++) {
-        const struct pr_tensor *past = pr_input(c, 5 + o);
-        if (share && past)
-            set_out(c, o, dt, 4, past->shape.dim);
-        else
-            set_out(c, o, dt, 4, (int64_t[]){a.b, a.h, a.t, o == 1 ? a.dqk : a.dv});
-    }
-    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    mha_outputs(c, &a, 6, pr_input(c, 8) != 0);
     return 0;
 }
 
@@ -548,33 +562,9 @@ static int dmmha_parse(struct pr_op_ctx *c, struct attn *a)
                                "attention, (batch, heads, kv length, head size)",
                                pr_shape_str(&k->shape, sb, sizeof sb));
     }
-    const struct pr_tensor *bias = pr_input(c, 10);
-    if (bias) {
-        int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
-        if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
-            return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
-                               "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb),
-                               (long long)want);
-        a->bias = true;
-    }
-    a->p = 0;
-    const struct pr_tensor *pk = pr_input(c, 5), *pv = pr_input(c, 6);
-    if ((pk || pv) && !cross) {
-        if (!pk || !pv)
-            return pr_op_error(c, "past_key and past_value must be given together");
-        const struct pr_shape *ks = &pk->shape, *vs = &pv->shape;
-        if (ks->rank != 4 || vs->rank != 4 || agree(ks->dim[1], a->h) == -2 ||
-            agree(ks->dim[3], a->dqk) == -2 || agree(vs->dim[3], a->dv) == -2 ||
-            agree(ks->dim[2], vs->dim[2]) == -2)
-            return pr_op_error(c, "past_key/past_value must be (batch, %lld heads, past length, "
-                               "head size) with equal lengths", (long long)a->h);
-        a->p = ks->dim[2];
-        if (pr_attr_int(c, "past_present_share_buffer", 0)) {   /* the buffer's rows are the maximum */
-            a->p = scalar_value(c, 7);
-            if (a->p < 0)
-                a->p = pr_data_dim(c, "past_sequence_length", -1, "the past length in a shared KV buffer");
-        }
-    }
+    if (qkv_bias(c, a, 10) < 0 ||
+        (!cross && past_kv(c, a, 5, pr_attr_int(c, "past_present_share_buffer", 0) != 0, 7) < 0))
+        return -1;
     a->t = dim_add(c, a->p, a->l);
     a->masks = (pr_input(c, 3) ? 1 : 0) + (pr_input(c, 4) ? 1 : 0);
     pr_attr_float(c, "scale", 0.0);
@@ -587,17 +577,7 @@ int dmmha_shape(struct pr_op_ctx *c)
     struct attn a = {0};
     if (dmmha_parse(c, &a) < 0)
         return -1;
-    int dt = pr_input(c, 0)->dtype;
-    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
-    bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
-    for (int o = 1; o <= 2; o++) {
-        const struct pr_tensor *past = pr_input(c, 4 + o);
-        if (share && past)
-            set_out(c, o, dt, 4, past->shape.dim);
-        else
-            set_out(c, o, dt, 4, (int64_t[]){a.b, a.h, a.t, o == 1 ? a.dqk : a.dv});
-    }
-    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    mha_outputs(c, &a, 5, pr_attr_int(c, "past_present_share_buffer", 0) != 0);
     return 0;
 }
 

@@ -170,7 +170,7 @@ try:
     make_decoders.fused(tmp, "attn_kv")
     make_decoders.renamed(tmp)
     make_decoders.merged(tmp)
-    make_decoders.dmmha(tmp)
+    make_decoders.fused(tmp, "dmmha_kv")
     sys.stdout = old
 
     # ---- each layout: recognition and closed forms ----

@@ -33,7 +33,7 @@ Writes, with random weights:
                    (outputs out_k.{i}/out_v.{i}), the lengths n_cached and
                    n_new, and the cache's head dim a symbol kvh: nothing to
                    recognise, every name given by the options.
-  dmmha_kv.onnx    com.microsoft DecoderMaskedMultiHeadAttention with
+  dmmha_kv.onnx    (as mha_kv) com.microsoft DecoderMaskedMultiHeadAttention with
                    ONNX Runtime's shared KV buffer (past_present_share_buffer):
                    past_key_{i}/past_value_{i} [batch, H, max_len, dh] and
                    present outputs of the same shape, the past length an
@@ -243,13 +243,17 @@ def genai(outdir):
 def fused(outdir, name):
     """A decoder whose attention is one com.microsoft node per layer:
     MultiHeadAttention (separate Q/K/V projections, past_key/past_value
-    slots 6 and 7) or Attention (packed QKV weights, packed past slot 4).
+    slots 6 and 7), DecoderMaskedMultiHeadAttention over a shared KV buffer
+    (the past inputs are the buffer, max_len rows, and the present outputs
+    alias it; past_len says how many rows hold the past: slots 5, 6 and 7)
+    or Attention (packed QKV weights, packed past slot 4).
     LayerNorm before attention and MLP, a two-matrix MLP with Relu."""
     c = CONFIGS[name]
     rng = np.random.default_rng(1)
     L, d, H, dh, F, V = c["L"], c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
-    mha = name == "mha_kv"
-    b, p, s, t = ("b", "plen", "slen", "tlen") if mha else ("batch", "past_len", "seq_len", "total_len")
+    mha, dmmha = name == "mha_kv", name == "dmmha_kv"
+    b, p, s, t = {"mha_kv": ("b", "plen", "slen", "tlen"), "dmmha_kv": ("batch", "max_len", "seq", "max_len")}.get(
+        name, ("batch", "past_len", "seq_len", "total_len"))
     inits, nodes = [], []
 
     def w(wname, *shape):
@@ -260,13 +264,18 @@ def fused(outdir, name):
         nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), domain=domain, **attrs))
         return outs[0]
 
-    inputs = [helper.make_tensor_value_info("tokens", TensorProto.INT64, [b, s])]
+    tokens = "ids" if dmmha else "tokens"
+    inputs = [helper.make_tensor_value_info(tokens, TensorProto.INT64, [b, s])]
+    if dmmha:
+        inputs.append(helper.make_tensor_value_info("past_len", TensorProto.INT32, [1]))
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [b, s, V])]
-    x = node("Gather", [w("embed", V, d), "tokens"], ["x0"], axis=0)
+    x = node("Gather", [w("embed", V, d), tokens], ["x0"], axis=0)
     for i in range(L):
         h = node("LayerNormalization", [x, w("ln%d" % i, d), w("lnb%d" % i, d)], ["h%d" % i], axis=-1)
-        if mha:
-            pk, pv, ok, ov = "cache_k_%d" % i, "cache_v_%d" % i, "kv_k_%d" % i, "kv_v_%d" % i
+        if mha or dmmha:
+            pk, pv, ok, ov = (("past_key_%d", "past_value_%d", "present_key_%d", "present_value_%d") if dmmha else
+                              ("cache_k_%d", "cache_v_%d", "kv_k_%d", "kv_v_%d"))
+            pk, pv, ok, ov = pk % i, pv % i, ok % i, ov % i
             for n in (pk, pv):
                 inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, H, p, dh]))
             for n in (ok, ov):
@@ -274,64 +283,18 @@ def fused(outdir, name):
             q = node("MatMul", [h, w("q%d" % i, d, d)], ["q%d" % i])
             k = node("MatMul", [h, w("k%d" % i, d, d)], ["k%d" % i])
             v = node("MatMul", [h, w("v%d" % i, d, d)], ["v%d" % i])
-            att = node("MultiHeadAttention", [q, k, v, "", "", "", pk, pv], ["att%d" % i, ok, ov],
-                       domain="com.microsoft", num_heads=H)
+            if dmmha:
+                att = node("DecoderMaskedMultiHeadAttention", [q, k, v, "", "", pk, pv, "past_len"],
+                           ["att%d" % i, ok, ov], domain="com.microsoft", num_heads=H, past_present_share_buffer=1)
+            else:
+                att = node("MultiHeadAttention", [q, k, v, "", "", "", pk, pv], ["att%d" % i, ok, ov],
+                           domain="com.microsoft", num_heads=H)
         else:
             pk, ok = "past_%d" % i, "present_%d" % i
             inputs.append(helper.make_tensor_value_info(pk, TensorProto.FLOAT, [2, b, H, p, dh]))
             outputs.append(helper.make_tensor_value_info(ok, TensorProto.FLOAT, [2, b, H, t, dh]))
             att = node("Attention", [h, w("qkv%d" % i, d, 3 * d), w("qkvb%d" % i, 3 * d), "", pk], ["att%d" % i, ok],
                        domain="com.microsoft", num_heads=H, unidirectional=1)
-        o = node("MatMul", [att, w("o%d" % i, d, d)], ["o%d" % i])
-        x = node("Add", [x, o], ["r%d" % i])
-        h2 = node("LayerNormalization", [x, w("ln2_%d" % i, d), w("ln2b_%d" % i, d)], ["h2_%d" % i], axis=-1)
-        u = node("Relu", [node("MatMul", [h2, w("up%d" % i, d, F)], ["u%d" % i])], ["ur%d" % i])
-        x = node("Add", [x, node("MatMul", [u, w("down%d" % i, F, d)], ["m%d" % i])], ["x%d" % (i + 1)])
-    node("MatMul", [x, w("lm_head", d, V)], ["logits"])
-    graph = helper.make_graph(nodes, name, inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                    helper.make_opsetid("com.microsoft", 1)])
-    model.ir_version = 8
-    path = os.path.join(outdir, name + ".onnx")
-    onnx.save(model, path)
-    return path
-
-
-def dmmha(outdir):
-    """fused()'s mha_kv with DecoderMaskedMultiHeadAttention over a shared
-    KV buffer: the past inputs are the buffer (max_len rows) and the
-    present outputs alias it (same shape); past_len says how many rows hold
-    the past, so attention covers past_len + seq positions."""
-    name = "dmmha_kv"
-    c = CONFIGS[name]
-    rng = np.random.default_rng(2)
-    L, d, H, dh, F, V = c["L"], c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
-    inits, nodes = [], []
-
-    def w(wname, *shape):
-        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), "W_" + wname))
-        return "W_" + wname
-
-    def node(op, ins, outs, domain="", **attrs):
-        nodes.append(helper.make_node(op, ins, outs, name="%s_%d" % (op, len(nodes)), domain=domain, **attrs))
-        return outs[0]
-
-    inputs = [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "seq"]),
-              helper.make_tensor_value_info("past_len", TensorProto.INT32, [1])]
-    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", V])]
-    x = node("Gather", [w("embed", V, d), "ids"], ["x0"], axis=0)
-    for i in range(L):
-        h = node("LayerNormalization", [x, w("ln%d" % i, d), w("lnb%d" % i, d)], ["h%d" % i], axis=-1)
-        pk, pv, ok, ov = "past_key_%d" % i, "past_value_%d" % i, "present_key_%d" % i, "present_value_%d" % i
-        for n in (pk, pv):
-            inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", H, "max_len", dh]))
-        for n in (ok, ov):
-            outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", H, "max_len", dh]))
-        q = node("MatMul", [h, w("q%d" % i, d, d)], ["q%d" % i])
-        k = node("MatMul", [h, w("k%d" % i, d, d)], ["k%d" % i])
-        v = node("MatMul", [h, w("v%d" % i, d, d)], ["v%d" % i])
-        att = node("DecoderMaskedMultiHeadAttention", [q, k, v, "", "", pk, pv, "past_len"], ["att%d" % i, ok, ov],
-                   domain="com.microsoft", num_heads=H, past_present_share_buffer=1)
         o = node("MatMul", [att, w("o%d" % i, d, d)], ["o%d" % i])
         x = node("Add", [x, o], ["r%d" % i])
         h2 = node("LayerNormalization", [x, w("ln2_%d" % i, d), w("ln2b_%d" % i, d)], ["h2_%d" % i], axis=-1)
@@ -456,7 +419,7 @@ def main():
     print("wrote", fused(outdir, "mha_kv"))
     print("wrote", fused(outdir, "attn_kv"))
     print("wrote", renamed(outdir))
-    print("wrote", dmmha(outdir))
+    print("wrote", fused(outdir, "dmmha_kv"))
     print("wrote", merged(outdir))
     with open(os.path.join(outdir, "decoders.json"), "w") as f:
         json.dump(CONFIGS, f, indent=1)
