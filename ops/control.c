@@ -297,7 +297,10 @@ int loop_shape(struct pr_op_ctx *c)
     else if (cond_in && cond0 == 1 && (trips = folded_trips(c, body, state, bin, bout, m)) < -1)
         goto out;
     if (trips < 0)   /* a while-loop: the data decides when it stops */
-        trips = pr_data_dim(c, "trips", -1, "the trip count of a while-loop (one iteration counted: the counts are lower bounds)");
+        trips = pr_data_dim(c, "trips", -1,
+                            m_in && !mv ? "the trip count M, not a known constant (one iteration counted: the counts are lower bounds;"
+                                          " an M that is a graph input is also bound by --value)"
+                                        : "the trip count of a while-loop (one iteration counted: the counts are lower bounds)");
     bool unroll = trips >= 0 && trips <= PR_UNROLL_MAX;
     if (unroll) {
         for (int64_t it = 0; it < trips; it++) {
