@@ -17,10 +17,15 @@
  *   Loop         body cost x trips. trips = M when M is a known constant
  *                other than INT64_MAX and the body's condition is constantly
  *                true (or the loop has no condition input); 0 when the
- *                initial condition is false; otherwise it is a while-loop
- *                and the data decides: the symbol "<node>.trips" (--dim),
- *                unbound one iteration counted and the counts marked as
- *                lower bounds (an assumption, named in a warning).
+ *                initial condition is false; when every iteration's
+ *                condition folds from known values (a counter compared with
+ *                a constant: torch.jit.script's `while i < n`), the
+ *                iterations run until it is false or M is reached, found by
+ *                running the body uncounted (at most PR_UNROLL_MAX);
+ *                otherwise it is a while-loop and the data decides: the
+ *                symbol "<node>.trips" (--dim), unbound one iteration
+ *                counted and the counts marked as lower bounds (an
+ *                assumption, named in a warning).
  *                Up to PR_UNROLL_MAX known trips the body runs once per
  *                iteration with the iteration number known (shapes that grow
  *                with it stay exact); beyond that it runs once with the
@@ -172,6 +177,49 @@ static int iteration_number(struct pr_op_ctx *c, struct pr_tensor *t, int64_t i)
     return 0;
 }
 
+/* The trip count of a loop whose condition the known values decide: the
+ * body runs uncounted with each iteration's number and carried values from
+ * start (iteration number, condition, carried values; bin of them) until
+ * the condition is known false or M (m >= 0) is reached. Returns the
+ * iterations, -1 when a condition is unknown or more than PR_UNROLL_MAX
+ * would run, -2 after an error (recorded). */
+static int64_t folded_trips(struct pr_op_ctx *c, int body, const struct pr_tensor *start, int bin, int bout,
+                            int64_t m)
+{
+    struct pr_tensor *st = types_new(c, bin), *out = types_new(c, bout);
+    const struct pr_tensor **in = calloc((size_t)bin + 1, sizeof *in);
+    int64_t trips = -2;
+    if (!st || !out || !in) {
+        pr_op_error(c, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < bin; i++) {
+        st[i] = start[i];
+        in[i] = &st[i];
+    }
+    struct pr_sub_cost cost;
+    for (int64_t it = 0;; it++) {
+        int cond = known_bool(&st[1]);
+        if ((m >= 0 && it >= m) || cond == 0) {
+            trips = it;
+            break;
+        }
+        if (cond < 0 || it >= PR_UNROLL_MAX) {
+            trips = -1;
+            break;
+        }
+        if (iteration_number(c, &st[0], it) < 0 || pr_subgraph_run(c, body, in, out, 0, &cost) < 0)
+            goto out;
+        for (int i = 1; i < bin; i++)   /* condition and carried values for the next iteration */
+            st[i] = out[i - 1];
+    }
+out:
+    free(st);
+    free(out);
+    free(in);
+    return trips;
+}
+
 /* Scan output k of a loop: [trips] + the per-iteration shape. */
 static int stack_output(struct pr_op_ctx *c, struct pr_tensor *o, const struct pr_tensor *each, int64_t trips)
 {
@@ -241,13 +289,18 @@ int loop_shape(struct pr_op_ctx *c)
     struct pr_sub_cost cost;
     if (pr_subgraph_run(c, body, in, out, 0, &cost) < 0)
         goto out;
-    int64_t trips;
+    int64_t trips = -1;
     if (cond0 == 0)
         trips = 0;
     else if (m >= 0 && (!cond_in || known_bool(&out[0]) == 1))
         trips = m;
-    else   /* a while-loop: the data decides when it stops */
-        trips = pr_data_dim(c, "trips", -1, "the trip count of a while-loop (one iteration counted: the counts are lower bounds)");
+    else if (cond_in && cond0 == 1 && (trips = folded_trips(c, body, state, bin, bout, m)) < -1)
+        goto out;
+    if (trips < 0)   /* a while-loop: the data decides when it stops */
+        trips = pr_data_dim(c, "trips", -1,
+                            m_in && !mv ? "the trip count M, not a known constant (one iteration counted: the counts are lower bounds;"
+                                          " an M that is a graph input is also bound by --value)"
+                                        : "the trip count of a while-loop (one iteration counted: the counts are lower bounds)");
     bool unroll = trips >= 0 && trips <= PR_UNROLL_MAX;
     if (unroll) {
         for (int64_t it = 0; it < trips; it++) {

@@ -37,9 +37,13 @@ written by tools/silero_ort_shapes.js from the original models):
                 [2, 4]; errors (exit 2): two values for a scalar, 2.5 for an
                 int64, a rank-2 input, a name that is no input, a value
                 outside int32, too many values for a [2]
-  while_loop    Loop with M = INT64_MAX and a body condition: a while-loop,
-                one iteration counted (MatMul 1x8.8x8: 64 MACs) with a
-                warning naming 'loop.trips'; --dim loop.trips=5: 5 x 64
+  while_loop    Loop with M = INT64_MAX and a condition on the data (the
+                carried values' sum): a while-loop, one iteration counted
+                (MatMul 1x8.8x8: 64 MACs) with a warning naming
+                'loop.trips'; --dim loop.trips=5: 5 x 64
+  while_folded  the same with a carried counter (k += 3 while k < 8): the
+                condition folds, 3 iterations (ceil(8/3)) counted as a
+                fact, scan output [3]; with M = 2: 2 iterations
   grouped       12 inputs [batch, 4]: one warning "(12 dims"; 3 initializers
                 in one missing external file: one warning "(3 initializers"
   silero        the three Silero VAD models (graph-only copies): with the
@@ -267,14 +271,16 @@ def test_value_shape():
 
 
 def test_while_loop():
-    body = h.make_graph([h.make_node("Less", ["i", "five"], ["cout"], name="test"),
-                         h.make_node("MatMul", ["yin", "W"], ["yout"], name="body_mm")], "body",
+    # the condition reads the data (the sum of the carried values): a while-loop
+    body = h.make_graph([h.make_node("MatMul", ["yin", "W"], ["yout"], name="body_mm"),
+                         h.make_node("ReduceSum", ["yout"], ["s"], keepdims=0),
+                         h.make_node("Less", ["s", "limit"], ["cout"], name="test")], "body",
                         [tensor("i", T.INT64, []), tensor("cin", T.BOOL, []), tensor("yin", T.FLOAT, [1, 8])],
                         [tensor("cout", T.BOOL, []), tensor("yout", T.FLOAT, [1, 8])])
     nodes = [h.make_node("Loop", ["M", "c0", "x"], ["y"], name="loop", body=body)]
     p = model("while_loop", nodes, [tensor("x", T.FLOAT, [1, 8])], [tensor("y", T.FLOAT, None)],
               [const("M", [], T.INT64, [2 ** 63 - 1]), const("c0", [], T.BOOL, [1]),
-               const("five", [], T.INT64, [5]), const("W", [8, 8])])
+               const("limit", [], T.FLOAT, [100.0]), const("W", [8, 8])])
     rc, r, _ = run(p)
     expect("while_loop", "exit 0", 0, rc)
     expect("while_loop", "one iteration counted (8 * 8)", 64, r["totals"]["macs"])
@@ -282,6 +288,33 @@ def test_while_loop():
     expect("while_loop", "lower bounds: incomplete", False, r["totals"]["complete"])
     rc, r, _ = run(p, "--dim", "loop.trips=5")
     expect("while_loop", "--dim loop.trips=5", 5 * 64, r["totals"]["macs"])
+
+
+def test_while_folded():
+    """torch.jit.script's `k = 0; while k < 8: k += 3` (M = INT64_MAX, a
+    carried counter): the condition folds every iteration, so the trip
+    count is a fact, ceil(8 / 3) = 3, and the scan output of k has 3 rows
+    (onnxruntime 1.31: scan output [3]; [2] with M = 2); with M = 2 the loop
+    stops at M."""
+    body = h.make_graph([h.make_node("Add", ["kin", "three"], ["kout"]),
+                         h.make_node("Less", ["kout", "eight"], ["cout"]),
+                         h.make_node("MatMul", ["yin", "W"], ["yout"], name="body_mm"),
+                         h.make_node("Identity", ["kout"], ["ks"])], "body",
+                        [tensor("i", T.INT64, []), tensor("cin", T.BOOL, []), tensor("kin", T.INT64, []),
+                         tensor("yin", T.FLOAT, [1, 8])],
+                        [tensor("cout", T.BOOL, []), tensor("kout", T.INT64, []), tensor("yout", T.FLOAT, [1, 8]),
+                         tensor("ks", T.INT64, [])])
+    for case, m, trips in (("while_folded", 2 ** 63 - 1, 3), ("while_folded_m", 2, 2)):
+        nodes = [h.make_node("Loop", ["M", "c0", "k0", "x"], ["k", "y", "kseq"], name="loop", body=body)]
+        p = model(case, nodes, [tensor("x", T.FLOAT, [1, 8])],
+                  [tensor("k", T.INT64, None), tensor("y", T.FLOAT, None), tensor("kseq", T.INT64, None)],
+                  [const("M", [], T.INT64, [m]), const("c0", [], T.BOOL, [1]), const("k0", [], T.INT64, [0]),
+                   const("three", [], T.INT64, [3]), const("eight", [], T.INT64, [8]), const("W", [8, 8])])
+        rc, r, _ = run(p)
+        expect(case, "exit 0", 0, rc)
+        expect(case, "%d iterations of 8 * 8 MACs" % trips, trips * 64, r["totals"]["macs"])
+        expect(case, "complete, no assumption", (True, []), (r["totals"]["complete"], r["unbound_symbols"]))
+        expect(case, "scan output [%d]" % trips, [trips], r["outputs"][2]["shape"])
 
 
 def test_grouped():
@@ -341,7 +374,7 @@ def ancestors(r, l):
 
 
 for t in (test_minus_one, test_nms, test_audio, test_structural, test_if_value, test_commands, test_if_both_fail, test_value_shape,
-          test_while_loop, test_grouped, test_silero):
+          test_while_loop, test_while_folded, test_grouped, test_silero):
     try:
         t()
     except Exception as ex:  # a crash is a failure, named

@@ -15,8 +15,9 @@ FLOP per output element), never read from priori:
   loop_const      Loop, M = 5 (initializer): body MatMul 1x8 . 8x8 + Relu;
                   totals = 5 x body, child multiplier 5, scan output [5,1,8]
   loop_dim        Loop with a runtime M: unbound, one iteration and a
-                  lower-bound warning naming 'loop.trips'; --dim loop.trips=7
-                  gives 7 x body
+                  lower-bound warning naming 'loop.trips' and --value (M is
+                  unknown: not called a while-loop); --dim loop.trips=7 or
+                  --value M=7 gives 7 x body
   loop_if         Loop (M = 3) whose body holds an If (then MatMul, else
                   Relu): 3 x the then branch; nested depths 1 and 2
   outer_weight    Loop (M = 4) whose body reads an outer initializer W:
@@ -177,8 +178,12 @@ def test_loop_dim():
     eq("loop_dim", "unbound: incomplete", False, r["totals"]["complete"])
     check(any("loop.trips" in w and "lower bound" in w for w in r["warnings"]),
           "loop_dim: the warning names loop.trips and says lower bounds")
+    check(any("trip count M, not a known constant" in w and "--value" in w and "while-loop" not in w
+              for w in r["warnings"]), "loop_dim: the warning says M is unknown (not a while-loop) and names --value")
     r = analyse(path, "--dim", "loop.trips=7")
     eq("loop_dim", "--dim loop.trips=7", 7 * macs, r["totals"]["macs"])
+    r = analyse(path, "--value", "M=7")
+    eq("loop_dim", "--value M=7", (7 * macs, True), (r["totals"]["macs"], r["totals"]["complete"]))
     eq("loop_dim", "multiplier", 7, layer(r, "body_mm")["multiplier"])
 
 
