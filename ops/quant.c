@@ -4,7 +4,8 @@
  * QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger.
  * com.microsoft (what ONNX Runtime's quantizer emits): QLinearAdd,
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
- * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulNBits.
+ * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat,
+ * MatMulNBits.
  *
  * Shapes. The products reuse the plain operators' shape and cost functions
  * (conv.c with window.c's rules, gemm.c, layout.c's Concat) on a view of
@@ -19,6 +20,7 @@
  *   QGemm            y_zero_point's type (uint8 without it) when y_scale is
  *                    given, else float
  *   DynamicQuantizeMatMul, MatMulNBits  A's type (float)
+ *   MatMulIntegerToFloat                a_scale's type (float or float16)
  * Scales and zero points: a zero point has its scale's shape. Quantize/
  * DequantizeLinear take a scalar (or one value) per tensor, a 1-D scale of
  * x's extent along `axis` (default 1) per axis, or with `block_size` > 0 a
@@ -65,6 +67,16 @@
  *                    then scaled back: FLOPs = 2*MACs + (7*numel(A) + 7)
  *                    + numel(A) (a_zp) + numel(B) with b_zp + numel(Y)
  *                    (x a_scale*b_scale) + numel(Y) with bias
+ *   MatMulIntegerToFloat  DynamicQuantizeMatMul after ORT's graph
+ *                    optimisation: A arrives quantized (a DynamicQuantizeLinear
+ *                    before it), so only MatMulInteger plus the scaling is here:
+ *                    MACs = MatMul's; FLOPs = 2*MACs + numel(A) with a_zp
+ *                    + numel(B) with b_zp + numel(Y) (x a_scale*b_scale)
+ *                    + numel(Y) with bias. a_scale and a_zero_point hold one
+ *                    value (the spec's "one per column of A" cannot be
+ *                    factored out of the product; onnxruntime's CPU kernel
+ *                    refuses it), b_scale/b_zero_point one or one per
+ *                    column of B, bias B's N columns.
  *   MatMulNBits      attributes K, N, bits (default 4), block_size; B is
  *                    uint8 [N, ceil(K/block_size), block_size*bits/8]
  *                    (or those two last extents flattened); scales and zero
@@ -687,6 +699,55 @@ int dqmatmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_add(c, k->flops, pr_mul(c, 1 + has(c, 4), ny));
     not_param(k, 2);
     not_param(k, 3);
+    return 0;
+}
+
+/* ---- MatMulIntegerToFloat: A, B, a_scale, b_scale, a_zp, b_zp, bias ---- */
+
+enum { MF_A, MF_B, MF_AS, MF_BS, MF_AZ, MF_BZ, MF_BIAS };
+
+int mitf_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 4) < 0 || check_max_inputs(c, 7) < 0)
+        return -1;
+    struct pr_op_ctx sub;
+    view_as(&sub, c, PR_OP_MATMUL, (const int[]){MF_A, MF_B}, 2);
+    if (view_done(c, &sub, matmul_shape(&sub)) < 0)
+        return -1;
+    int64_t m, n;
+    mm_rows_cols(c, MF_A, MF_B, &m, &n);
+    if (pr_input(c, MF_B)->shape.rank == 1)
+        n = 1;
+    if (check_qparam(c, MF_AS, "a_scale", -1, NULL) < 0 ||
+        check_qparam(c, MF_AZ, "a_zero_point", -1, NULL) < 0 ||
+        check_qparam(c, MF_BS, "b_scale", n, "column of B") < 0 ||
+        check_zp_shape(c, MF_BS, MF_BZ, "b_zero_point") < 0)
+        return -1;
+    const struct pr_tensor *bias = pr_input(c, MF_BIAS);
+    if (bias && (bias->shape.rank != 1 || (n >= 0 && bias->shape.dim[0] >= 0 && bias->shape.dim[0] != n))) {
+        char buf[256];
+        return pr_op_error(c, "bias is %s; it must be 1-D with B's %lld columns",
+                           pr_shape_str(&bias->shape, buf, sizeof buf), (long long)n);
+    }
+    c->out[0]->dtype = type_of(c, MF_AS, PR_DT_FLOAT);
+    return 0;
+}
+
+int mitf_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_cost mk = {0};
+    view_as(&sub, c, PR_OP_MATMUL, (const int[]){MF_A, MF_B}, 2);
+    if (view_done(c, &sub, matmul_cost(&sub, &mk)) < 0)
+        return -1;
+    uint64_t ny = pr_numel(c, &c->out[0]->shape);
+    k->macs = mk.macs;
+    k->flops = mk.flops;
+    k->flops = pr_add(c, k->flops, pr_mul(c, has(c, MF_AZ), numel_in(c, MF_A)));
+    k->flops = pr_add(c, k->flops, pr_mul(c, has(c, MF_BZ), numel_in(c, MF_B)));
+    k->flops = pr_add(c, k->flops, pr_mul(c, 1 + has(c, MF_BIAS), ny));
+    for (int i = MF_AS; i <= MF_BZ; i++)
+        not_param(k, i);
     return 0;
 }
 

@@ -502,6 +502,88 @@ static void dynamic_quantize_matmul_counts(void)
     tn_free(t);
 }
 
+/* MatMulIntegerToFloat. Shapes and dtypes as onnxruntime-node 1.31 (CPU)
+ * gives them for the same nodes: A 2x5x8 u8 @ B 8x6 -> 2x5x6 float; A 4x8
+ * @ B 8x6 with per-column b_scale/b_zero_point -> 4x6; A 3x1x4x8 @ B 2x8x5
+ * -> 3x2x4x5; A 8 @ B 8x6 -> 6; float16 scales -> float16 output; it
+ * refuses, as priori does, a_scale of 8 or 2 values, b_scale of 5 values
+ * for 6 columns, inner dims 7 vs 8 and a bias of 5 for 6 columns. */
+static struct tnode *mitf(const char *a, const char *b, const char *as, const char *bs)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_UINT8, a);
+    tn_in_weight(t, PR_DT_INT8, b);
+    tn_in_weight(t, PR_DT_FLOAT, as);
+    tn_in_weight(t, PR_DT_FLOAT, bs);
+    return t;
+}
+
+static void matmul_integer_to_float_counts(void)
+{
+    /* A 2x5x8 (80) @ B 8x6 (48) -> 2x5x6 (60); MACs 60*8 = 480.
+     * FLOPs = 960 + 80 (a_zp) + 48 (b_zp) + 60 (scale) + 60 (bias). */
+    struct tnode *t = mitf("2x5x8", "8x6", "", "6");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, "6");
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x6");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    CHECK_EQ(tn_cost(t)->flops, 960 + 80 + 48 + 60 + 60);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 6));   /* B and bias */
+    tn_free(t);
+    /* No zero points nor bias, batched B, float16 scales:
+     * A 3x1x4x8 @ B 2x8x5 -> 3x2x4x5 (120); MACs 120*8 = 960; FLOPs 1920 + 120. */
+    t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_INT8, "3x1x4x8");
+    tn_in_weight(t, PR_DT_INT8, "2x8x5");
+    tn_in(t, PR_DT_FLOAT16, "");
+    tn_in(t, PR_DT_FLOAT16, "1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x2x4x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 960);
+    CHECK_EQ(tn_cost(t)->flops, 1920 + 120);
+    tn_free(t);
+    /* 1-D A: 8 @ 8x6 -> 6; MACs 48. */
+    t = mitf("8", "8x6", "", "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "6");
+    CHECK_EQ(tn_cost(t)->macs, 48);
+    tn_free(t);
+}
+
+static void matmul_integer_to_float_errors(void)
+{
+    struct tnode *t = mitf("2x8", "8x6", "8", "");
+    CHECK(tn_fails_with(t, 1, "a_scale is 8; it must hold one value (per tensor)"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "5");
+    CHECK(tn_fails_with(t, 1, "b_scale has 5 values; it must have 1 or 6 (one per column of B)"));
+    tn_free(t);
+    t = mitf("2x7", "8x6", "", "");
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "6");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "5");
+    CHECK(tn_fails_with(t, 1, "b_zero_point is 5 but its scale is 6"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "5");
+    CHECK(tn_fails_with(t, 1, "bias is 5; it must be 1-D with B's 6 columns"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_UINT8, "2x8");
+    tn_in_weight(t, PR_DT_INT8, "8x6");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "input"));
+    tn_free(t);
+}
+
 /* MatMulNBits with K 80, N 10, block_size 32: ceil(80/32) = 3 blocks;
  * B shape given (4 bits: blob 32*4/8 = 16 bytes). */
 static struct tnode *nbits(const char *a, const char *b, int bits)
@@ -590,6 +672,8 @@ void suite_quant(void)
     RUN(qlinear_concat_requantizes_every_element);
     RUN(qgemm_quantized_and_float_outputs);
     RUN(dynamic_quantize_matmul_counts);
+    RUN(matmul_integer_to_float_counts);
+    RUN(matmul_integer_to_float_errors);
     RUN(matmul_nbits_counts_logical_weights);
     RUN(matmul_nbits_errors);
 }
