@@ -580,7 +580,7 @@ static void matmul_integer_to_float_errors(void)
     tn_in(t, PR_DT_UINT8, "2x8");
     tn_in_weight(t, PR_DT_INT8, "8x6");
     tn_in_weight(t, PR_DT_FLOAT, "");
-    CHECK(tn_fails_with(t, 1, "input"));
+    CHECK(tn_fails_with(t, 1, "input 3 is required but missing"));
     tn_free(t);
 }
 
