@@ -1,5 +1,5 @@
 /* attention.c -- ONNX Runtime's fused attention operators (com.microsoft):
- * Attention, MultiHeadAttention, GroupQueryAttention,
+ * Attention, QAttention, MultiHeadAttention, GroupQueryAttention,
  * DecoderMaskedMultiHeadAttention, RotaryEmbedding.
  *
  * Shapes follow the ONNX Runtime contrib-operator documentation
@@ -34,6 +34,18 @@
  *   output (B, S, Dv); present (2, B, H, T, dqk), or past's shape when
  *   past_present_share_buffer is set (then P is the past_sequence_length
  *   input's value, a data dimension when unknown).
+ * QAttention (quantize_dynamic of an Attention): input (B, S, Din) int8/
+ *   uint8, weight (Din, 3*D) int8/uint8 in three equal parts, bias (3*D)
+ *   required, input_scale (one value), weight_scale (one, or 3*D per
+ *   column), mask_index, input_zero_point (one), weight_zero_point
+ *   (weight_scale's shape), past (2, B, H, P, d). It is read by
+ *   Attention's rules (inputs renumbered, no qkv_hidden_sizes,
+ *   attention_bias nor past_sequence_length); output (B, S, D) and present
+ *   (2, B, H, T, d) of input_scale's type (float or float16). Counts are
+ *   Attention's, the projection done on the integers, plus, as
+ *   MatMulIntegerToFloat (quant.c): numel(input) with input_zero_point,
+ *   numel(weight) with weight_zero_point, and B*S*3D to scale the int32
+ *   projection back (x input_scale*weight_scale).
  * MultiHeadAttention: query (B, S, D) with key (B, L, D) and value
  *   (B, L, Dv); or key/value already per head (B, H, L, dqk|dv); or packed
  *   KV key (B, L, H, 2, dqk) with no value; or packed QKV query
@@ -63,7 +75,7 @@
  *   rotary_dim / head_size; no MACs. Y has the input's shape.
  *
  * Params: projection weights, biases and norm weights keep their default
- * mask bits; the cos/sin caches (precomputed tables, not learned) and the
+ * mask bits; QAttention's scales and zero points, the cos/sin caches (precomputed tables, not learned) and the
  * KV-cache quantisation scales are cleared.
  */
 #include "families.h"
@@ -262,6 +274,75 @@ int attn_shape(struct pr_op_ctx *c)
     else
         set_out(c, 1, dt, 5, (int64_t[]){2, a.b, a.h, a.t, a.dqk});
     return 0;
+}
+
+/* ---- QAttention ---- */
+
+enum { QA_X, QA_W, QA_BIAS, QA_XS, QA_WS, QA_MASK, QA_XZ, QA_WZ, QA_PAST };
+
+/* QAttention read as Attention: c's inputs renumbered to Attention's
+ * (input, weights, bias, mask_index, past); flags carried back to c. */
+static int qattention_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (c->nin > 9 || c->nout > 2)
+        return pr_op_error(c, "QAttention takes at most 9 inputs and 2 outputs but the node has "
+                           "%d and %d", c->nin, c->nout);
+    if (pr_op_require(c, 5) < 0)
+        return -1;
+    if (pr_attr_has(c, "qkv_hidden_sizes"))
+        return pr_op_error(c, "QAttention has no qkv_hidden_sizes: its weight holds three "
+                           "equal Q, K, V parts");
+    const struct pr_shape *w = &pr_input(c, QA_W)->shape;
+    if (w->rank == 2 && w->dim[1] >= 0 && w->dim[1] % 3)
+        return pr_op_error(c, "weight has %lld columns; QAttention needs three equal Q, K, V "
+                           "parts (3 x hidden size)", (long long)w->dim[1]);
+    static const int map[] = {QA_X, QA_W, QA_BIAS, QA_MASK, QA_PAST};
+    struct pr_op_ctx v = *c;
+    v.nin = 5;
+    for (int j = 0; j < PR_MAX_IO; j++)
+        v.in[j] = j < 5 ? pr_input(c, map[j]) : NULL;
+    int rc = attention_parse(&v, a);
+    c->failed |= v.failed;
+    c->structural |= v.structural;
+    c->overflow |= v.overflow;
+    c->incomplete |= v.incomplete;
+    if (rc < 0 || c->failed)
+        return -1;
+    static const struct { int i; const char *name; bool per_col; } q[] = {
+        {QA_XS, "input_scale", false}, {QA_XZ, "input_zero_point", false},
+        {QA_WS, "weight_scale", true}, {QA_WZ, "weight_zero_point", true}};
+    for (size_t j = 0; j < sizeof q / sizeof q[0]; j++) {
+        const struct pr_tensor *t = pr_input(c, q[j].i);
+        if (!t || t->shape.rank == 0)
+            continue;
+        int64_t e = t->shape.rank == 1 ? t->shape.dim[0] : -2;
+        if (e == -1 || e == 1 || (q[j].per_col && (a->cols < 0 || e == a->cols)))
+            continue;
+        char sb[160];
+        if (q[j].per_col)
+            return pr_op_error(c, "%s has shape %s but must hold one value or one per weight "
+                               "column (%lld)", q[j].name,
+                               pr_shape_str(&t->shape, sb, sizeof sb), (long long)a->cols);
+        return pr_op_error(c, "%s has shape %s but must hold one value (per tensor)", q[j].name,
+                           pr_shape_str(&t->shape, sb, sizeof sb));
+    }
+    return 0;
+}
+
+int qattn_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (qattention_parse(c, &a) < 0)
+        return -1;
+    const struct pr_tensor *xs = pr_input(c, QA_XS);
+    int dt = xs->dtype ? xs->dtype : PR_DT_FLOAT;
+    set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
+    const struct pr_tensor *past = pr_input(c, QA_PAST);
+    if (past && pr_attr_int(c, "past_present_share_buffer", 0))
+        set_out(c, 1, dt, 5, past->shape.dim);
+    else
+        set_out(c, 1, dt, 5, (int64_t[]){2, a.b, a.h, a.t, a.dqk});
+    return c->failed ? -1 : 0;
 }
 
 /* ---- MultiHeadAttention ---- */
@@ -601,6 +682,7 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct attn a = {0};
     int rc = c->op_id == PR_OP_ATTENTION ? attention_parse(c, &a)
+           : c->op_id == PR_OP_QATTENTION ? qattention_parse(c, &a)
            : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a)
            : c->op_id == PR_OP_DECODER_MASKED_MHA ? dmmha_parse(c, &a) : gqa_parse(c, &a);
     if (rc < 0)
@@ -613,7 +695,7 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t k_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dqk}, 4);
     uint64_t v_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dv}, 4);
     uint64_t extra = pr_mul(c, scores, (uint64_t)(6 + a.masks));
-    if (c->op_id == PR_OP_ATTENTION) {
+    if (c->op_id == PR_OP_ATTENTION || c->op_id == PR_OP_QATTENTION) {
         uint64_t proj = prod(c, (int64_t[]){a.b, a.s, a.din, a.cols}, 4);
         k->macs = pr_add(c, k->macs, proj);
         if (a.bias)
@@ -628,6 +710,15 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
         extra = pr_add(c, extra, pr_mul(c, 4, qk_elems));
     if (a.softcap)
         extra = pr_add(c, extra, pr_mul(c, 3, scores));
+    if (c->op_id == PR_OP_QATTENTION) {
+        const struct pr_tensor *x = pr_input(c, QA_X), *w = pr_input(c, QA_W);
+        if (pr_input(c, QA_XZ))
+            extra = pr_add(c, extra, pr_numel(c, &x->shape));
+        if (pr_input(c, QA_WZ))
+            extra = pr_add(c, extra, pr_numel(c, &w->shape));
+        extra = pr_add(c, extra, prod(c, (int64_t[]){a.b, a.s, a.cols}, 3));
+        k->weight_mask &= ~((1ull << QA_XS) | (1ull << QA_WS) | (1ull << QA_XZ) | (1ull << QA_WZ));
+    }
     k->flops = pr_add(c, pr_mul(c, 2, k->macs), extra);
     if (c->op_id == PR_OP_GROUP_QUERY_ATTENTION)   /* cos/sin caches, KV-cache scales */
         k->weight_mask &= ~((1ull << 7) | (1ull << 8) | (1ull << 12) | (1ull << 13));

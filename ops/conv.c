@@ -1,4 +1,5 @@
-/* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims.
+/* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims,
+ * and com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion).
  *
  * Inputs: X (N, C_in, D1..Dk), W, optional B (C_out).
  *   Conv:          W = (C_out, C_in/group, K1..Kk)
@@ -37,6 +38,14 @@
  *                       = numel(X) * W[1] * prod(K)
  *                  (every input element is scattered through the kernel)
  *   FLOPs = 2 * MACs + (B present ? numel(Y) : 0)
+ * FusedConv: Conv's inputs, attributes, shape and MACs, plus input 3, Z
+ *   (optional, Y's shape, added to the output: ORT's Conv + Add fusion),
+ *   and attribute activation (absent: none) with activation_params:
+ *   Relu, Tanh, Sigmoid (none), LeakyRelu (alpha), Clip (min, max),
+ *   HardSigmoid (alpha, beta) -- the activations ONNX Runtime fuses.
+ *   FLOPs = Conv's + numel(Y) with Z + numel(Y) * the activation's FLOPs
+ *   per element as its own ONNX row states (Relu 1, Tanh 1, Sigmoid 4,
+ *   LeakyRelu 2, Clip 2, HardSigmoid 4; activation.c).
  * Params: W and B when they are weights (the default mask is kept).
  *
  * Unknown extents (-1) make the dependent output extents unknown and skip
@@ -49,7 +58,8 @@
 
 static const char *op_name(const struct pr_op_ctx *c)
 {
-    return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose" : "Conv";
+    return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose"
+         : c->op_id == PR_OP_FUSED_CONV ? "FusedConv" : "Conv";
 }
 
 /* Checks X and W, reads every window attribute into g. X's rank, W's rank
@@ -181,6 +191,67 @@ int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t per = macs_per_element(c);
     finish_cost(c, k, pr_mul(c, pr_numel(c, &c->out[0]->shape), per));
     return c->failed ? -1 : 0;
+}
+
+/* ---- FusedConv ---- */
+
+/* The fused activation's row of the ONNX table (NULL: none), after checking
+ * its name and the count of activation_params. */
+static int fused_activation(struct pr_op_ctx *c, const struct pr_op **act)
+{
+    static const struct { const char *name; int params; } known[] = {
+        {"Relu", 0}, {"Tanh", 0}, {"Sigmoid", 0}, {"LeakyRelu", 1}, {"Clip", 2},
+        {"HardSigmoid", 2}};
+    *act = NULL;
+    if (!pr_attr_has(c, "activation"))
+        return 0;
+    const char *name = pr_attr_str(c, "activation", "");
+    int np = pr_attr_count(c, "activation_params");
+    if (c->failed)
+        return -1;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(name, known[i].name) != 0)
+            continue;
+        if (known[i].params && np != known[i].params)
+            return pr_op_error(c, "activation %s needs %d activation_params but the node has %d",
+                               name, known[i].params, np < 0 ? 0 : np);
+        *act = pr_op_find("", name);
+        return 0;
+    }
+    return pr_op_error(c, "activation is '%s'; FusedConv fuses Relu, Tanh, Sigmoid, LeakyRelu, "
+                       "Clip or HardSigmoid", name);
+}
+
+int fconv_shape(struct pr_op_ctx *c)
+{
+    const struct pr_op *act;
+    if (c->nin > 4)
+        return pr_op_error(c, "%d inputs; FusedConv takes at most 4 (X, W, B, Z)", c->nin);
+    if (fused_activation(c, &act) < 0 || conv_shape(c) < 0)
+        return -1;
+    const struct pr_tensor *z = pr_input(c, 3);
+    const struct pr_shape *y = &c->out[0]->shape;
+    bool same = z && z->shape.rank == y->rank;
+    for (int i = 0; same && i < y->rank; i++)
+        same = z->shape.dim[i] < 0 || y->dim[i] < 0 || z->shape.dim[i] == y->dim[i];
+    if (z && !same) {
+        char sz[256], sy[256];
+        return pr_op_error(c, "Z is %s but the output is %s; the sum input must have the "
+                           "output's shape", pr_shape_str(&z->shape, sz, sizeof sz),
+                           pr_shape_str(y, sy, sizeof sy));
+    }
+    return 0;
+}
+
+int fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    const struct pr_op *act;
+    if (fused_activation(c, &act) < 0 || conv_cost(c, k) < 0)
+        return -1;
+    uint64_t ny = pr_numel(c, &c->out[0]->shape);
+    uint64_t per = (pr_input(c, 3) ? 1 : 0) + (act ? (uint64_t)act->flops_per_elem : 0);
+    k->flops = pr_add(c, k->flops, pr_mul(c, per, ny));
+    return 0;
 }
 
 /* ConvTranspose output extent along spatial axis i (no output_shape). */

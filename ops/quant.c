@@ -4,7 +4,8 @@
  * QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger.
  * com.microsoft (what ONNX Runtime's quantizer emits): QLinearAdd,
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
- * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulNBits.
+ * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat,
+ * MatMulNBits, GatherBlockQuantized.
  *
  * Shapes. The products reuse the plain operators' shape and cost functions
  * (conv.c with window.c's rules, gemm.c, layout.c's Concat) on a view of
@@ -19,6 +20,8 @@
  *   QGemm            y_zero_point's type (uint8 without it) when y_scale is
  *                    given, else float
  *   DynamicQuantizeMatMul, MatMulNBits  A's type (float)
+ *   MatMulIntegerToFloat                a_scale's type (float or float16)
+ *   GatherBlockQuantized                scales' type
  * Scales and zero points: a zero point has its scale's shape. Quantize/
  * DequantizeLinear take a scalar (or one value) per tensor, a 1-D scale of
  * x's extent along `axis` (default 1) per axis, or with `block_size` > 0 a
@@ -65,6 +68,16 @@
  *                    then scaled back: FLOPs = 2*MACs + (7*numel(A) + 7)
  *                    + numel(A) (a_zp) + numel(B) with b_zp + numel(Y)
  *                    (x a_scale*b_scale) + numel(Y) with bias
+ *   MatMulIntegerToFloat  DynamicQuantizeMatMul after ORT's graph
+ *                    optimisation: A arrives quantized (a DynamicQuantizeLinear
+ *                    before it), so only MatMulInteger plus the scaling is here:
+ *                    MACs = MatMul's; FLOPs = 2*MACs + numel(A) with a_zp
+ *                    + numel(B) with b_zp + numel(Y) (x a_scale*b_scale)
+ *                    + numel(Y) with bias. a_scale and a_zero_point hold one
+ *                    value (the spec's "one per column of A" cannot be
+ *                    factored out of the product; onnxruntime's CPU kernel
+ *                    refuses it), b_scale/b_zero_point one or one per
+ *                    column of B, bias B's N columns.
  *   MatMulNBits      attributes K, N, bits (default 4), block_size; B is
  *                    uint8 [N, ceil(K/block_size), block_size*bits/8]
  *                    (or those two last extents flattened); scales and zero
@@ -73,6 +86,25 @@
  *                    FLOPs = 2*MACs + 2*N*K (dequantize every weight once:
  *                    sub zero point -- the default is 2^(bits-1) --, mul
  *                    scale) + numel(Y) with bias.
+ *   GatherBlockQuantized  (onnxruntime-genai's int4 embeddings) a Gather of
+ *                    block-quantized data, dequantized as it is gathered.
+ *                    Attributes bits (4), block_size (128), gather_axis (0),
+ *                    quantize_axis (1). data is int4/uint4 (one value per
+ *                    element), float8/float4 (scales only; block_size 0 is
+ *                    one block for the whole axis and a scales extent of 1
+ *                    broadcasts), or uint8 holding 8/bits values along its
+ *                    last axis (bits 2, 4, 8; then gather_axis must be 0
+ *                    and quantize_axis the last axis). With D the logical
+ *                    data shape (uint8: last extent x 8/bits), Y = D[:g] +
+ *                    indices + D[g+1:]; scales have D's rank with
+ *                    ceil(D_q / block_size) on quantize_axis and D's extents
+ *                    elsewhere; zero points have the data's type and the
+ *                    scales' shape (uint8: last extent packed,
+ *                    ceil(n * bits / 8)). No MACs; FLOPs = (1 + zp) *
+ *                    numel(Y): a mul by the scale, a sub of the zero point
+ *                    when given, or always for uint8 (default 2^(bits-1)).
+ *                    Params: data counts numel(D), the logical values it
+ *                    packs (packed_input for uint8), not its bytes.
  *   Elementwise (per output element): dequantize each input (1 + zp: mul
  *   by scale, sub zero point), apply the op, quantize (4 + zp):
  *     QLinearAdd, QLinearMul     (1 + zpA) + (1 + zpB) + 1 + (4 + zpC)  (10 with all)
@@ -690,6 +722,55 @@ int dqmatmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     return 0;
 }
 
+/* ---- MatMulIntegerToFloat: A, B, a_scale, b_scale, a_zp, b_zp, bias ---- */
+
+enum { MF_A, MF_B, MF_AS, MF_BS, MF_AZ, MF_BZ, MF_BIAS };
+
+int mitf_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 4) < 0 || check_max_inputs(c, 7) < 0)
+        return -1;
+    struct pr_op_ctx sub;
+    view_as(&sub, c, PR_OP_MATMUL, (const int[]){MF_A, MF_B}, 2);
+    if (view_done(c, &sub, matmul_shape(&sub)) < 0)
+        return -1;
+    int64_t m, n;
+    mm_rows_cols(c, MF_A, MF_B, &m, &n);
+    if (pr_input(c, MF_B)->shape.rank == 1)
+        n = 1;
+    if (check_qparam(c, MF_AS, "a_scale", -1, NULL) < 0 ||
+        check_qparam(c, MF_AZ, "a_zero_point", -1, NULL) < 0 ||
+        check_qparam(c, MF_BS, "b_scale", n, "column of B") < 0 ||
+        check_zp_shape(c, MF_BS, MF_BZ, "b_zero_point") < 0)
+        return -1;
+    const struct pr_tensor *bias = pr_input(c, MF_BIAS);
+    if (bias && (bias->shape.rank != 1 || (n >= 0 && bias->shape.dim[0] >= 0 && bias->shape.dim[0] != n))) {
+        char buf[256];
+        return pr_op_error(c, "bias is %s; it must be 1-D with B's %lld columns",
+                           pr_shape_str(&bias->shape, buf, sizeof buf), (long long)n);
+    }
+    c->out[0]->dtype = type_of(c, MF_AS, PR_DT_FLOAT);
+    return 0;
+}
+
+int mitf_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_cost mk = {0};
+    view_as(&sub, c, PR_OP_MATMUL, (const int[]){MF_A, MF_B}, 2);
+    if (view_done(c, &sub, matmul_cost(&sub, &mk)) < 0)
+        return -1;
+    uint64_t ny = pr_numel(c, &c->out[0]->shape);
+    k->macs = mk.macs;
+    k->flops = mk.flops;
+    k->flops = pr_add(c, k->flops, pr_mul(c, has(c, MF_AZ), numel_in(c, MF_A)));
+    k->flops = pr_add(c, k->flops, pr_mul(c, has(c, MF_BZ), numel_in(c, MF_B)));
+    k->flops = pr_add(c, k->flops, pr_mul(c, 1 + has(c, MF_BIAS), ny));
+    for (int i = MF_AS; i <= MF_BZ; i++)
+        not_param(k, i);
+    return 0;
+}
+
 /* ---- MatMulNBits: A, B, scales, zero_points, g_idx, bias ---- */
 
 struct nbits {
@@ -777,6 +858,142 @@ int nbits_cost(struct pr_op_ctx *c, struct pr_cost *k)
     if (pr_input(c, 1)->is_weight) {
         k->packed_input = 2;
         k->packed_params = nk;
+    }
+    return 0;
+}
+
+/* ---- GatherBlockQuantized: data, indices, scales, zero_points ---- */
+
+struct gbq {
+    struct pr_shape d;            /* logical data shape (uint8: unpacked) */
+    int64_t bits, block;
+    int gaxis, qaxis;
+    bool packed;                  /* uint8 data: 8/bits values per byte */
+    bool fp;                      /* float8/float4 data: no zero points */
+};
+
+static bool is_fp_quant(int dt)
+{
+    return dt == PR_DT_FLOAT8E4M3FN || dt == PR_DT_FLOAT8E4M3FNUZ || dt == PR_DT_FLOAT8E5M2 ||
+           dt == PR_DT_FLOAT8E5M2FNUZ || dt == PR_DT_FLOAT4E2M1;
+}
+
+static int read_gbq(struct pr_op_ctx *c, struct gbq *p)
+{
+    if (pr_op_require(c, 3) < 0 || check_max_inputs(c, 4) < 0)
+        return -1;
+    const struct pr_tensor *data = pr_input(c, 0), *sc = pr_input(c, 2), *zp = pr_input(c, 3);
+    int dt = data->dtype;
+    p->packed = dt == PR_DT_UINT8;
+    p->fp = is_fp_quant(dt);
+    if (dt && !p->packed && !p->fp && dt != PR_DT_INT4 && dt != PR_DT_UINT4)
+        return pr_op_error(c, "data is %s; it must be int4, uint4, uint8 (packed) or a "
+                           "float8/float4 type", pr_dtype_name(dt));
+    p->bits = pr_attr_int(c, "bits", 4);
+    p->block = pr_attr_int(c, "block_size", 128);
+    int64_t ga = pr_attr_int(c, "gather_axis", 0), qa = pr_attr_int(c, "quantize_axis", 1);
+    if (c->failed)
+        return -1;
+    char sd[256], ss[256], sl[256];
+    p->d = data->shape;
+    int r = p->d.rank;
+    if (r < 1)
+        return pr_op_error(c, "data is a scalar; it must have rank >= 1");
+    p->gaxis = pr_axis(ga, r);
+    p->qaxis = pr_axis(qa, r);
+    if (p->gaxis < 0 || p->qaxis < 0)
+        return pr_op_error(c, "gather_axis %lld and quantize_axis %lld must be in [-%d, %d] for "
+                           "data of rank %d", (long long)ga, (long long)qa, r, r - 1, r);
+    bool pow2 = p->block >= 16 && (p->block & (p->block - 1)) == 0;
+    if (!pow2 && !(p->fp && p->block == 0))
+        return pr_op_error(c, "block_size is %lld; it must be a power of 2 and >= 16 (or 0, one "
+                           "block per axis, for float8/float4 data)", (long long)p->block);
+    if (zp && p->fp)
+        return pr_op_error(c, "zero_points is given but float8/float4 data is quantized "
+                           "symmetrically (no zero points)");
+    if (p->packed) {
+        if (p->bits != 2 && p->bits != 4 && p->bits != 8)
+            return pr_op_error(c, "bits is %lld; uint8 data holds 2, 4 or 8 bit values",
+                               (long long)p->bits);
+        if (p->gaxis != 0)
+            return pr_op_error(c, "gather_axis is %d; it must be 0 for uint8 data", p->gaxis);
+        if (p->qaxis != r - 1)
+            return pr_op_error(c, "quantize_axis is %d; it must be the last axis (%d) for uint8 "
+                               "data", p->qaxis, r - 1);
+        int64_t per = 8 / p->bits, *last = &p->d.dim[r - 1];
+        if (*last >= 0 && __builtin_mul_overflow(*last, per, last))
+            return pr_op_error(c, "data's last extent is too large");
+    }
+    if (sc->shape.rank != r)
+        return pr_op_error(c, "scales is %s but data is %s; they must have the same rank",
+                           pr_shape_str(&sc->shape, ss, sizeof ss),
+                           pr_shape_str(&data->shape, sd, sizeof sd));
+    for (int i = 0; i < r; i++) {
+        int64_t want = p->d.dim[i], got = sc->shape.dim[i];
+        if (i == p->qaxis && want >= 0)
+            want = p->block ? want / p->block + (want % p->block != 0) : 1;
+        if (want < 0 || got < 0 || got == want || (p->fp && i != p->qaxis && got == 1))
+            continue;
+        return pr_op_error(c, "scales is %s but data is %s (logical %s) with block_size %lld on "
+                           "quantize_axis %d: axis %d must be %lld",
+                           pr_shape_str(&sc->shape, ss, sizeof ss),
+                           pr_shape_str(&data->shape, sd, sizeof sd),
+                           pr_shape_str(&p->d, sl, sizeof sl), (long long)p->block,
+                           p->qaxis, i, (long long)want);
+    }
+    if (zp) {
+        bool ok = zp->shape.rank == r;
+        for (int i = 0; ok && i < r; i++) {
+            int64_t want = sc->shape.dim[i], got = zp->shape.dim[i];
+            if (p->packed && i == r - 1 && want >= 0)
+                want = (want * p->bits + 7) / 8;
+            ok = want < 0 || got < 0 || got == want;
+        }
+        if (!ok)
+            return pr_op_error(c, "zero_points is %s but scales is %s; it must have the scales' "
+                               "shape%s", pr_shape_str(&zp->shape, sd, sizeof sd),
+                               pr_shape_str(&sc->shape, ss, sizeof ss),
+                               p->packed ? " with the last axis packed (ceil(n * bits / 8))" : "");
+        if (zp->dtype && dt && zp->dtype != dt)
+            return pr_op_error(c, "zero_points is %s but data is %s; they must have the same type",
+                               pr_dtype_name(zp->dtype), pr_dtype_name(dt));
+    }
+    return 0;
+}
+
+int gbq_shape(struct pr_op_ctx *c)
+{
+    struct gbq p;
+    if (read_gbq(c, &p) < 0)
+        return -1;
+    const struct pr_shape *ix = &pr_input(c, 1)->shape;
+    int rank = p.d.rank - 1 + ix->rank;
+    if (rank > PR_MAX_RANK)
+        return pr_op_error(c, "the output would have rank %d; at most %d is supported", rank,
+                           PR_MAX_RANK);
+    struct pr_shape y = {.rank = 0};
+    for (int i = 0; i < p.gaxis; i++)
+        y.dim[y.rank++] = p.d.dim[i];
+    for (int i = 0; i < ix->rank; i++)
+        y.dim[y.rank++] = ix->dim[i];
+    for (int i = p.gaxis + 1; i < p.d.rank; i++)
+        y.dim[y.rank++] = p.d.dim[i];
+    set_out(c->out[0], type_of(c, 2, PR_DT_FLOAT), &y);
+    return 0;
+}
+
+int gbq_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct gbq p;
+    if (read_gbq(c, &p) < 0)
+        return -1;
+    uint64_t zp = p.packed || pr_input(c, 3);
+    k->flops = pr_mul(c, 1 + zp, pr_numel(c, &c->out[0]->shape));
+    not_param(k, 2);
+    not_param(k, 3);
+    if (p.packed && pr_input(c, 0)->is_weight) {
+        k->packed_input = 1;
+        k->packed_params = pr_numel(c, &p.d);
     }
     return 0;
 }

@@ -440,10 +440,130 @@ static void hostile_extents_are_errors_not_overflows(void)
     tn_free(t);
 }
 
+/* QAttention: the int8 BERT layer of quantize_dynamic. Shapes and dtypes
+ * as onnxruntime-node 1.31 (CPU) gives them for the same nodes: input
+ * 2x8x32 u8, weight 32x96 i8, H 4 -> 2x8x32 float; 5 inputs only,
+ * unidirectional, per-column weight_scale (48) -> 1x5x16; past
+ * (2, 2, 2, 4, 8) -> present 2x2x2x7x8; input 1x4x24 with weight 24x144,
+ * H 3 -> 1x4x48; float16 scales and bias -> float16. It refuses, as priori
+ * does, num_heads 5 for hidden 32, a bias of 64 for 96 columns, a
+ * weight_scale of 32 values, input hidden 30 vs weight rows 32 and an
+ * input_scale of 4 values. */
+static struct tnode *qattn(const char *x, const char *w, const char *bias, int heads)
+{
+    struct tnode *t = ms("QAttention");
+    tn_in(t, PR_DT_UINT8, x);
+    tn_in_weight(t, PR_DT_INT8, w);
+    tn_in_weight(t, PR_DT_FLOAT, bias);
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "num_heads", heads);
+    return t;
+}
+
+static void qattention_counts_as_attention_plus_dequantize(void)
+{
+    /* B 2, S 8, Din 32, weight 32x96: D 32, H 4, d 8; T = 8; mask_index.
+     * scores 2*4*8*8 = 512; projection 2*8*32*96 = 49152 MACs.
+     * FLOPs = 2*MACs + 512*(6 + 1 mask) + 2*8*96 (bias) + 2*8*32 (input
+     * zero point) + 32*96 (weight zero point) + 2*8*96 (x scales). */
+    struct tnode *t = qattn("2x8x32", "32x96", "96", 4);
+    tn_in(t, PR_DT_INT32, "2");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x8x32");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    long long proj = 2LL * 8 * 32 * 96, scores = 2LL * 4 * 8 * 8;
+    long long macs = proj + scores * 8 + scores * 8;
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + scores * 7 + 2LL * 8 * 96 + 2LL * 8 * 32 + 32LL * 96
+                                + 2LL * 8 * 96);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);   /* weight and bias; scales, zero points not */
+    tn_free(t);
+
+    /* past (2, 2, H 2, P 4, d 8), S 3: T 7; no zero points, no mask. */
+    t = qattn("2x3x16", "16x48", "48", 2);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x2x2x4x8");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x16");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x2x7x8");
+    scores = 2LL * 2 * 3 * 7;
+    macs = 2LL * 3 * 16 * 48 + scores * 16;
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + scores * 6 + 2LL * 3 * 48 + 2LL * 3 * 48);
+    tn_free(t);
+
+    /* float16 scales give a float16 output */
+    t = ms("QAttention");
+    tn_in(t, PR_DT_UINT8, "1x4x32");
+    tn_in_weight(t, PR_DT_INT8, "32x96");
+    tn_in_weight(t, PR_DT_FLOAT16, "96");
+    tn_in_weight(t, PR_DT_FLOAT16, "");
+    tn_in_weight(t, PR_DT_FLOAT16, "96");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    tn_free(t);
+}
+
+static void qattention_errors(void)
+{
+    struct tnode *t = qattn("1x4x32", "32x96", "96", 5);
+    CHECK(tn_fails_with(t, 1, "num_heads 5 does not divide the hidden sizes"));
+    tn_free(t);
+    t = qattn("1x4x32", "32x96", "64", 4);
+    CHECK(tn_fails_with(t, 1, "bias has shape 64 but must be 1-D with the weights' 96 columns"));
+    tn_free(t);
+    t = qattn("1x4x30", "32x96", "96", 4);
+    CHECK(tn_fails_with(t, 1, "30 and 32 disagree"));
+    tn_free(t);
+    t = qattn("1x4x32", "32x95", "95", 5);
+    CHECK(tn_fails_with(t, 1, "weight has 95 columns; QAttention needs three equal"));
+    tn_free(t);
+    t = ms("QAttention");
+    tn_in(t, PR_DT_UINT8, "1x4x32");
+    tn_in_weight(t, PR_DT_INT8, "32x96");
+    tn_in_weight(t, PR_DT_FLOAT, "96");
+    tn_in_weight(t, PR_DT_FLOAT, "4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "input_scale has shape 4 but must hold one value"));
+    tn_free(t);
+    t = ms("QAttention");
+    tn_in(t, PR_DT_UINT8, "1x4x32");
+    tn_in_weight(t, PR_DT_INT8, "32x96");
+    tn_in_weight(t, PR_DT_FLOAT, "96");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "weight_scale has shape 32 but must hold one value or one per weight column (96)"));
+    tn_free(t);
+    t = ms("QAttention");
+    tn_in(t, PR_DT_UINT8, "1x4x32");
+    tn_in_weight(t, PR_DT_INT8, "32x96");
+    tn_in_weight(t, PR_DT_FLOAT, "96");
+    tn_attr_int(t, "num_heads", 4);
+    CHECK(tn_fails_with(t, 1, "input 3 is required but missing"));
+    tn_free(t);
+    t = qattn("1x4x32", "32x96", "96", 4);
+    tn_attr_ints(t, "qkv_hidden_sizes", "32,32,32");
+    CHECK(tn_fails_with(t, 1, "QAttention has no qkv_hidden_sizes"));
+    tn_free(t);
+    t = qattn("4x32", "32x96", "96", 4);
+    CHECK(tn_fails_with(t, 1, "input (input 0) has shape 4x32 but must be 3-D"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
     RUN(attention_past_and_qkv_hidden_sizes);
+    RUN(qattention_counts_as_attention_plus_dequantize);
+    RUN(qattention_errors);
     RUN(attention_heads_must_divide_hidden_sizes);
     RUN(mha_separate_qkv_with_bias_mask_and_past);
     RUN(mha_packed_qkv_and_packed_kv);

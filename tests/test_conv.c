@@ -1,4 +1,4 @@
-/* test_conv.c -- Conv and ConvTranspose shapes and counts (ops/conv.c).
+/* test_conv.c -- Conv, ConvTranspose and FusedConv shapes and counts (ops/conv.c).
  * Every expected value is worked out by hand in the comment beside it. */
 #include "opcheck.h"
 #include "test.h"
@@ -510,9 +510,113 @@ static void conv_matches_onnx_backend_test_shapes(void)
     tn_free(t);
 }
 
+/* FusedConv. Shapes and dtypes as onnxruntime-node 1.31 (CPU) gives them
+ * for the same nodes: 1x3x8x8 * 4x3x3x3 pads 1, Relu, bias -> 1x4x8x8;
+ * 2x4x9x9 * 6x4x3x3 stride 2 with Z 2x6x4x4 -> 2x6x4x4; depthwise group 4
+ * Clip(0, 6) -> 1x4x5x5; 1-D SAME_UPPER stride 2 LeakyRelu -> 1x5x6;
+ * dilation 2 Sigmoid -> 1x3x5x5; HardSigmoid, Tanh, no activation ->
+ * 1x3x4x4; 3-D with pads -> 1x3x3x4x4. It refuses, as priori does,
+ * activation Elu, Clip or LeakyRelu without activation_params, Z 1x3x4x5
+ * for a 1x3x4x4 output and a weight of 3 input channels for 2. */
+static struct tnode *fconv(const char *x, const char *w, const char *act)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedConv", 1);
+    tn_in(t, PR_DT_FLOAT, x);
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    if (act)
+        tn_attr_str(t, "activation", act);
+    return t;
+}
+
+static void fused_conv_counts_conv_sum_and_activation(void)
+{
+    /* 2x4x9x9 * 6x4x3x3, stride 2: out floor((9 - 3) / 2) + 1 = 4 ->
+     * 2x6x4x4 (192). MACs = 192 * 4*3*3 = 6912.
+     * FLOPs = 2*6912 + 192 (bias) + 192 (Z) + 192 (Relu, 1 each). */
+    struct tnode *t = fconv("2x4x9x9", "6x4x3x3", "Relu");
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    tn_in(t, PR_DT_FLOAT, "2x6x4x4");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x6x4x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 6912);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 6912 + 192 + 192 + 192);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x3, 0x2);   /* W (and B) are params, X not */
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_CONV);
+    tn_free(t);
+    /* depthwise 1x4x5x5 * 4x1x3x3 group 4 pads 1, Clip: 100 outputs,
+     * MACs 100*9 = 900, FLOPs 1800 + 2*100 (Clip: 2 compares). */
+    t = fconv("1x4x5x5", "4x1x3x3", "Clip");
+    tn_attr_floats(t, "activation_params", "0,6");
+    tn_attr_int(t, "group", 4);
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 900);
+    CHECK_EQ(tn_cost(t)->flops, 1800 + 200);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_DEPTHWISE);
+    tn_free(t);
+    /* 1-D SAME_UPPER stride 2: ceil(11/2) = 6 -> 1x5x6 (30); MACs 30*3*4 = 360;
+     * FLOPs 720 + 30 (bias) + 2*30 (LeakyRelu). */
+    t = fconv("1x3x11", "5x3x4", "LeakyRelu");
+    tn_in_weight(t, PR_DT_FLOAT, "5");
+    tn_attr_floats(t, "activation_params", "0.1");
+    tn_attr_str(t, "auto_pad", "SAME_UPPER");
+    tn_attr_ints(t, "strides", "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x6");
+    CHECK_EQ(tn_cost(t)->macs, 360);
+    CHECK_EQ(tn_cost(t)->flops, 720 + 30 + 60);
+    tn_free(t);
+    /* 1x3x4x4 (48) from 1x1 kernels over 2 channels: MACs 96; Sigmoid 4,
+     * HardSigmoid 4, Tanh 1, none 0 FLOPs per element. */
+    static const struct { const char *act, *params; int per; } acts[] = {
+        {"Sigmoid", NULL, 4}, {"HardSigmoid", "0.2,0.5", 4}, {"Tanh", NULL, 1}, {NULL, NULL, 0}};
+    for (int i = 0; i < 4; i++) {
+        t = fconv("1x2x4x4", "3x2x1x1", acts[i].act);
+        if (acts[i].params)
+            tn_attr_floats(t, "activation_params", acts[i].params);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x3x4x4");
+        CHECK_EQ(tn_cost(t)->macs, 96);
+        CHECK_EQ(tn_cost(t)->flops, 192 + 48 * acts[i].per);
+        tn_free(t);
+    }
+}
+
+static void fused_conv_errors(void)
+{
+    struct tnode *t = fconv("1x2x4x4", "3x2x1x1", "Elu");
+    CHECK(tn_fails_with(t, 1, "activation is 'Elu'; FusedConv fuses Relu, Tanh, Sigmoid, "
+                              "LeakyRelu, Clip or HardSigmoid"));
+    tn_free(t);
+    t = fconv("1x2x4x4", "3x2x1x1", "Clip");
+    CHECK(tn_fails_with(t, 1, "activation Clip needs 2 activation_params but the node has 0"));
+    tn_free(t);
+    t = fconv("1x2x4x4", "3x2x1x1", "LeakyRelu");
+    tn_attr_floats(t, "activation_params", "0.1,0.2");
+    CHECK(tn_fails_with(t, 1, "activation LeakyRelu needs 1 activation_params but the node has 2"));
+    tn_free(t);
+    t = fconv("1x2x4x4", "3x2x1x1", "Relu");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "1x3x4x5");
+    CHECK(tn_fails_with(t, 1, "Z is 1x3x4x5 but the output is 1x3x4x4; the sum input must "
+                              "have the output's shape"));
+    tn_free(t);
+    t = fconv("1x2x4x4", "3x3x1x1", "Relu");
+    CHECK(tn_fails_with(t, 1, "input has 2 channels but weight expects 3 x group 1"));
+    tn_free(t);
+    t = fconv("1x2", "3x2", "Relu");
+    CHECK(tn_fails_with(t, 1, "input has rank 2; FusedConv needs (N, C, D1, ...)"));
+    tn_free(t);
+}
+
 void suite_conv(void)
 {
     RUN(conv_2d_stride_pads_bias_counts);
+    RUN(fused_conv_counts_conv_sum_and_activation);
+    RUN(fused_conv_errors);
     RUN(conv_1d_dilation_and_stride);
     RUN(conv_3d_asymmetric_pads_per_axis_strides);
     RUN(conv_4d_spatial_dims_work_like_the_rest);

@@ -502,6 +502,88 @@ static void dynamic_quantize_matmul_counts(void)
     tn_free(t);
 }
 
+/* MatMulIntegerToFloat. Shapes and dtypes as onnxruntime-node 1.31 (CPU)
+ * gives them for the same nodes: A 2x5x8 u8 @ B 8x6 -> 2x5x6 float; A 4x8
+ * @ B 8x6 with per-column b_scale/b_zero_point -> 4x6; A 3x1x4x8 @ B 2x8x5
+ * -> 3x2x4x5; A 8 @ B 8x6 -> 6; float16 scales -> float16 output; it
+ * refuses, as priori does, a_scale of 8 or 2 values, b_scale of 5 values
+ * for 6 columns, inner dims 7 vs 8 and a bias of 5 for 6 columns. */
+static struct tnode *mitf(const char *a, const char *b, const char *as, const char *bs)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_UINT8, a);
+    tn_in_weight(t, PR_DT_INT8, b);
+    tn_in_weight(t, PR_DT_FLOAT, as);
+    tn_in_weight(t, PR_DT_FLOAT, bs);
+    return t;
+}
+
+static void matmul_integer_to_float_counts(void)
+{
+    /* A 2x5x8 (80) @ B 8x6 (48) -> 2x5x6 (60); MACs 60*8 = 480.
+     * FLOPs = 960 + 80 (a_zp) + 48 (b_zp) + 60 (scale) + 60 (bias). */
+    struct tnode *t = mitf("2x5x8", "8x6", "", "6");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, "6");
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x6");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    CHECK_EQ(tn_cost(t)->flops, 960 + 80 + 48 + 60 + 60);
+    CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 6));   /* B and bias */
+    tn_free(t);
+    /* No zero points nor bias, batched B, float16 scales:
+     * A 3x1x4x8 @ B 2x8x5 -> 3x2x4x5 (120); MACs 120*8 = 960; FLOPs 1920 + 120. */
+    t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_INT8, "3x1x4x8");
+    tn_in_weight(t, PR_DT_INT8, "2x8x5");
+    tn_in(t, PR_DT_FLOAT16, "");
+    tn_in(t, PR_DT_FLOAT16, "1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x2x4x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 960);
+    CHECK_EQ(tn_cost(t)->flops, 1920 + 120);
+    tn_free(t);
+    /* 1-D A: 8 @ 8x6 -> 6; MACs 48. */
+    t = mitf("8", "8x6", "", "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "6");
+    CHECK_EQ(tn_cost(t)->macs, 48);
+    tn_free(t);
+}
+
+static void matmul_integer_to_float_errors(void)
+{
+    struct tnode *t = mitf("2x8", "8x6", "8", "");
+    CHECK(tn_fails_with(t, 1, "a_scale is 8; it must hold one value (per tensor)"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "5");
+    CHECK(tn_fails_with(t, 1, "b_scale has 5 values; it must have 1 or 6 (one per column of B)"));
+    tn_free(t);
+    t = mitf("2x7", "8x6", "", "");
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "6");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "5");
+    CHECK(tn_fails_with(t, 1, "b_zero_point is 5 but its scale is 6"));
+    tn_free(t);
+    t = mitf("2x8", "8x6", "", "");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "5");
+    CHECK(tn_fails_with(t, 1, "bias is 5; it must be 1-D with B's 6 columns"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MatMulIntegerToFloat", 1);
+    tn_in(t, PR_DT_UINT8, "2x8");
+    tn_in_weight(t, PR_DT_INT8, "8x6");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    CHECK(tn_fails_with(t, 1, "input 3 is required but missing"));
+    tn_free(t);
+}
+
 /* MatMulNBits with K 80, N 10, block_size 32: ceil(80/32) = 3 blocks;
  * B shape given (4 bits: blob 32*4/8 = 16 bytes). */
 static struct tnode *nbits(const char *a, const char *b, int bits)
@@ -573,6 +655,159 @@ static void matmul_nbits_errors(void)
     tn_free(t);
 }
 
+/* GatherBlockQuantized. Shapes and dtypes as onnxruntime-node 1.31 (CPU)
+ * gives them for the same nodes: uint8 100x16 (4 bits: logical 100x32),
+ * block 16, scales 100x2, indices 1x5 -> 1x5x32 float, also with packed
+ * zero points 100x1; uint8 bits 8 50x64 indices 3 -> 3x64; bits 2 20x8
+ * (logical 20x32) indices 2x2 -> 2x2x32; no attributes (bits 4, block 128,
+ * quantize_axis 1) 10x64 scales 10x1 -> 4x128; int4 8x32 indices 2x3 ->
+ * 2x3x32; uint4 with zero points -> 2x32; int4 64x10 gather_axis 1,
+ * quantize_axis 0, scales 2x10 -> 64x3; int4 3x4x32 gather_axis 1 -> 3x2x2x32;
+ * int4 3x40 block 16 (3 blocks) -> 2x40; uint8 5x4x24 quantize_axis -1
+ * with zero points 5x4x2 -> 3x4x48; float16 scales, scalar index -> 32
+ * float16. It refuses, as priori does: unpacked zero points for uint8,
+ * scales 100x3 for 2 blocks, block_size 24, gather_axis 1 or quantize_axis
+ * 0 or 1 (not last) for uint8, bits 3. */
+static struct tnode *gbq(int dtype, const char *data, const char *idx, const char *scales)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "GatherBlockQuantized", 1);
+    tn_in_weight(t, dtype, data);
+    tn_in(t, PR_DT_INT64, idx);
+    tn_in_weight(t, PR_DT_FLOAT, scales);
+    return t;
+}
+
+static void gather_block_quantized_unpacks_and_counts_logical_weights(void)
+{
+    /* uint8 4 bits: 100x16 bytes hold 100x32 values; Y 1x5x32 (160).
+     * FLOPs = 2 * 160 (mul scale, sub the default zero point 8);
+     * params 100*32 = 3200 (packed_input), scales not. */
+    struct tnode *t = gbq(PR_DT_UINT8, "100x16", "1x5", "100x2");
+    tn_attr_int(t, "block_size", 16);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x32");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 160);
+    CHECK_EQ(tn_cost(t)->weight_mask, 1);
+    CHECK_EQ(tn_cost(t)->packed_input, 1);
+    CHECK_EQ(tn_cost(t)->packed_params, 3200);
+    tn_free(t);
+    /* bits 2: 20x8 bytes -> 20x32; packed zero points 20 x ceil(2*2/8) = 20x1. */
+    t = gbq(PR_DT_UINT8, "20x8", "2x2", "20x2");
+    tn_in_weight(t, PR_DT_UINT8, "20x1");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "bits", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x2x32");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 128);
+    CHECK_EQ(tn_cost(t)->packed_params, 640);
+    CHECK_EQ(tn_cost(t)->weight_mask, 1);
+    tn_free(t);
+    /* defaults: bits 4, block 128, axes 0 and 1: 10x64 -> 10x128, 1 block. */
+    t = gbq(PR_DT_UINT8, "10x64", "4", "10x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x128");
+    tn_free(t);
+    /* int4: one value per element, no zero point: 1 FLOP per element, its
+     * own element count as params (no packing). */
+    t = gbq(PR_DT_INT4, "8x32", "2x3", "8x2");
+    tn_attr_int(t, "block_size", 16);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x32");
+    CHECK_EQ(tn_cost(t)->flops, 192);
+    CHECK_EQ(tn_cost(t)->packed_input, 0);
+    CHECK_EQ(tn_cost(t)->weight_mask, 1);
+    tn_free(t);
+    /* int4 gathered on axis 1 of 3x4x32, 40 columns in ceil(40/16) = 3 blocks */
+    t = gbq(PR_DT_INT4, "3x4x32", "2x2", "3x4x2");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "gather_axis", 1);
+    tn_attr_int(t, "quantize_axis", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x2x2x32");
+    tn_free(t);
+    t = gbq(PR_DT_UINT4, "3x40", "2", "3x3");
+    tn_in_weight(t, PR_DT_UINT4, "3x3");
+    tn_attr_int(t, "block_size", 16);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x40");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 80);
+    tn_free(t);
+    /* float16 scales, scalar index: a row of 32 float16 values */
+    t = tn_new_domain("com.microsoft", "GatherBlockQuantized", 1);
+    tn_in_weight(t, PR_DT_UINT8, "100x16");
+    tn_in(t, PR_DT_INT64, "");
+    tn_in_weight(t, PR_DT_FLOAT16, "100x2");
+    tn_attr_int(t, "block_size", 16);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "32");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    tn_free(t);
+    /* float8 data: block_size 0 is one block per row, scales broadcast */
+    t = gbq(PR_DT_FLOAT8E4M3FN, "6x32", "3", "1x1");
+    tn_attr_int(t, "block_size", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x32");
+    CHECK_EQ(tn_cost(t)->flops, 96);
+    tn_free(t);
+}
+
+static void gather_block_quantized_errors(void)
+{
+    struct tnode *t = gbq(PR_DT_UINT8, "100x16", "3", "100x3");
+    tn_attr_int(t, "block_size", 16);
+    CHECK(tn_fails_with(t, 1, "scales is 100x3 but data is 100x16 (logical 100x32) with "
+                              "block_size 16 on quantize_axis 1: axis 1 must be 2"));
+    tn_free(t);
+    t = gbq(PR_DT_UINT8, "100x16", "3", "100x2");
+    tn_in_weight(t, PR_DT_UINT8, "100x2");
+    tn_attr_int(t, "block_size", 16);
+    CHECK(tn_fails_with(t, 1, "zero_points is 100x2 but scales is 100x2; it must have the "
+                              "scales' shape with the last axis packed"));
+    tn_free(t);
+    t = gbq(PR_DT_UINT8, "100x16", "3", "100x2");
+    tn_attr_int(t, "block_size", 24);
+    CHECK(tn_fails_with(t, 1, "block_size is 24; it must be a power of 2 and >= 16"));
+    tn_free(t);
+    t = gbq(PR_DT_UINT8, "100x16", "3", "100x2");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "gather_axis", 1);
+    CHECK(tn_fails_with(t, 1, "gather_axis is 1; it must be 0 for uint8 data"));
+    tn_free(t);
+    t = gbq(PR_DT_UINT8, "32x16", "3", "2x16");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "quantize_axis", 0);
+    CHECK(tn_fails_with(t, 1, "quantize_axis is 0; it must be the last axis (1) for uint8 data"));
+    tn_free(t);
+    t = gbq(PR_DT_UINT8, "100x16", "3", "100x2");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "bits", 3);
+    CHECK(tn_fails_with(t, 1, "bits is 3; uint8 data holds 2, 4 or 8 bit values"));
+    tn_free(t);
+    t = gbq(PR_DT_FLOAT, "100x16", "3", "100x2");
+    CHECK(tn_fails_with(t, 1, "data is float32; it must be int4, uint4, uint8"));
+    tn_free(t);
+    t = gbq(PR_DT_INT4, "8x32", "3", "8x2");
+    tn_attr_int(t, "block_size", 16);
+    tn_attr_int(t, "quantize_axis", 2);
+    CHECK(tn_fails_with(t, 1, "quantize_axis 2 must be in [-2, 1]"));
+    tn_free(t);
+    t = gbq(PR_DT_INT4, "8x32", "3", "2");
+    tn_attr_int(t, "block_size", 16);
+    CHECK(tn_fails_with(t, 1, "scales is 2 but data is 8x32; they must have the same rank"));
+    tn_free(t);
+    t = gbq(PR_DT_FLOAT8E4M3FN, "6x32", "3", "6x1");
+    tn_in_weight(t, PR_DT_FLOAT8E4M3FN, "6x1");
+    tn_attr_int(t, "block_size", 0);
+    CHECK(tn_fails_with(t, 1, "zero_points is given but float8/float4 data"));
+    tn_free(t);
+    t = gbq(PR_DT_INT4, "8x32", "3", "8x2");
+    tn_attr_int(t, "block_size", 0);
+    CHECK(tn_fails_with(t, 1, "block_size is 0"));
+    tn_free(t);
+}
+
 void suite_quant(void)
 {
     RUN(quantize_per_tensor_defaults_to_uint8);
@@ -590,6 +825,10 @@ void suite_quant(void)
     RUN(qlinear_concat_requantizes_every_element);
     RUN(qgemm_quantized_and_float_outputs);
     RUN(dynamic_quantize_matmul_counts);
+    RUN(matmul_integer_to_float_counts);
+    RUN(matmul_integer_to_float_errors);
     RUN(matmul_nbits_counts_logical_weights);
     RUN(matmul_nbits_errors);
+    RUN(gather_block_quantized_unpacks_and_counts_logical_weights);
+    RUN(gather_block_quantized_errors);
 }
