@@ -1,7 +1,9 @@
 #!/bin/sh
 # seeds.sh OUT -- builds the seed corpora of the fuzz harnesses under OUT:
-#   OUT/model   fixtures/**/*.onnx and every third model of libonnx-testdata
-#               (about 360, sorted by path, so the sample is the same each time)
+#   OUT/model   fixtures/**/*.onnx, tests/fuzz/seeds/model/ (external data
+#               naming the files of pipeline.c's folder) and every third model
+#               of libonnx-testdata (about 360, sorted by path, so the sample
+#               is the same each time)
 #   OUT/db      the database triple (profiles NUL records NUL carbon) of
 #               tests/energy_db/, each of its files alone (the others then
 #               come from there, see fuzz_db.c), and db/carbon.json (db/'s
@@ -18,6 +20,7 @@ mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$o
 for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx; do
     cp "$f" "$out/model/fx_$(printf '%s' "$f" | tr '/' '_')"
 done
+cp tests/fuzz/seeds/model/* "$out/model/"
 if [ -d "$td" ]; then
     find "$td" -name model.onnx | sort | awk 'NR % 3 == 1' | while read -r f; do
         d=$(dirname "$f")
