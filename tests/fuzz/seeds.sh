@@ -10,13 +10,13 @@
 #               other files are larger than the 64 KB inputs fuzzed)
 #   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
-#   OUT/codecarbon, OUT/dbadd  tests/fuzz/seeds/ (emissions.csv files; db add
-#               option values)   OUT/calibrate  records.json of tests/energy_db and db
+#   OUT/codecarbon, OUT/dbadd, OUT/cli  tests/fuzz/seeds/ (emissions.csv files;
+#               db add option values; sweep and llm arguments)   OUT/calibrate  records.json of tests/energy_db and db
 # The corpora only grow while fuzzing; rerunning this adds the seeds again.
 set -eu
 out=${1:?usage: seeds.sh OUT}
 td=/usr/share/libonnx-testdata/data
-mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$out/calibrate"
+mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$out/calibrate" "$out/cli"
 for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx; do
     cp "$f" "$out/model/fx_$(printf '%s' "$f" | tr '/' '_')"
 done
@@ -42,6 +42,7 @@ printf 'macs=5%%,params=2%%' >"$out/budget/growth_1"
 printf 'flops=0,energy_j=12.5%%,co2e=1' >"$out/budget/growth_2"
 cp tests/fuzz/seeds/codecarbon/* "$out/codecarbon/"
 cp tests/fuzz/seeds/dbadd/* "$out/dbadd/"
+cp tests/fuzz/seeds/cli/* "$out/cli/"
 cp tests/energy_db/records.json "$out/calibrate/records"
 cp db/records.json "$out/calibrate/records_db"
 echo "seeds: $(ls "$out/model" | wc -l) models, $(ls "$out/db" | wc -l) databases, $(ls "$out/budget" | wc -l) budgets in $out"
