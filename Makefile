@@ -176,10 +176,11 @@ $(BUILD)/tests/priori-hooks: $(BUILD)/cli/main.o $(BUILD)/tests/testhook_on.o $(
 # Fuzzing (tests/fuzz/README.md): replayers of the regression inputs are
 # plain binaries built with the rest; the libFuzzer harnesses need clang.
 FUZZ_REPLAY := $(BUILD)/tests/fuzz/replay_model $(BUILD)/tests/fuzz/replay_db $(BUILD)/tests/fuzz/replay_budget \
-               $(BUILD)/tests/fuzz/replay_codecarbon $(BUILD)/tests/fuzz/replay_dbadd $(BUILD)/tests/fuzz/replay_calibrate
+               $(BUILD)/tests/fuzz/replay_codecarbon $(BUILD)/tests/fuzz/replay_dbadd $(BUILD)/tests/fuzz/replay_calibrate \
+               $(BUILD)/tests/fuzz/replay_cli
 FUZZ_BINS   := $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate \
                $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget $(BUILD)/tests/fuzz/fuzz_codecarbon \
-               $(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate
+               $(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate $(BUILD)/tests/fuzz/fuzz_cli
 FUZZ_LINK   := $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_PIPE   := $(BUILD)/tests/fuzz/pipeline.o
 
@@ -193,18 +194,21 @@ $(BUILD)/tests/fuzz/fuzz_model $(BUILD)/tests/fuzz/fuzz_mutate: $(BUILD)/tests/f
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/fuzz/fuzz_db $(BUILD)/tests/fuzz/fuzz_budget $(BUILD)/tests/fuzz/fuzz_codecarbon \
-$(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(CLI_LIB) $(LIB)
+$(BUILD)/tests/fuzz/fuzz_dbadd $(BUILD)/tests/fuzz/fuzz_calibrate $(BUILD)/tests/fuzz/fuzz_cli: $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(CLI_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FUZZ_LINK) $^ $(LDLIBS) -o $@
 
 fuzz-bins: $(FUZZ_BINS)
 
-# `make fuzz`: build the harnesses and the seed corpora (build/fuzz/corpus);
+# `make fuzz`: build the harnesses and the seed corpora (build/fuzz/corpus),
+# and the small decoders fuzz_cli runs `priori llm` on (build/fuzz/llm);
 # run one with e.g. `build/fuzz/tests/fuzz/fuzz_model build/fuzz/corpus/model
 # -dict=tests/fuzz/onnx.dict -max_total_time=900`.
 fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@sh tests/fuzz/seeds.sh build/fuzz/corpus
+	@[ -f build/fuzz/llm/merged_kv.onnx ] || $(PYTHON) tests/llm/make_decoders.py build/fuzz/llm >/dev/null || \
+	    echo "fuzz: no decoders in build/fuzz/llm (tests/llm/make_decoders.py failed): fuzz_cli's llm half stops at loading"
 
 # `make fuzz-ci`: every harness for FUZZ_SECONDS (default 30) each; fails on any finding.
 FUZZ_SECONDS ?= 30

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "db.h"
@@ -22,6 +25,53 @@
 static struct pr_db db;
 static bool db_tried, db_ok;
 static FILE *sink;
+static char ext_dir[64];
+
+static void ext_cleanup(void)
+{
+    static const char *const names[] = {"sub/w.bin", "sub", "w.bin", "up", "abs", "loop", "fifo", "dir"};
+    char path[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", ext_dir, names[i]);
+        if (unlink(path) < 0)
+            rmdir(path);
+    }
+    rmdir(ext_dir);
+}
+
+/* The folder of the second load (see the top); "" when it cannot be made. */
+static void ext_setup(void)
+{
+    snprintf(ext_dir, sizeof ext_dir, "%s/priori-fuzz-ext-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    if (!mkdtemp(ext_dir)) {
+        ext_dir[0] = 0;
+        return;
+    }
+    atexit(ext_cleanup);
+    char path[128];
+    static const char zeros[4096];
+    static const char *const files[] = {"w.bin", "sub/w.bin"};
+    snprintf(path, sizeof path, "%s/sub", ext_dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/dir", ext_dir);
+    mkdir(path, 0700);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", ext_dir, files[i]);
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(zeros, 1, sizeof zeros, f);
+            fclose(f);
+        }
+    }
+    static const char *const links[][2] = {{"..", "up"}, {"/etc/hostname", "abs"}, {"loop", "loop"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", ext_dir, links[i][1]);
+        if (symlink(links[i][0], path) < 0)
+            perror("symlink");
+    }
+    snprintf(path, sizeof path, "%s/fifo", ext_dir);
+    mkfifo(path, 0600);
+}
 
 static void setup(void)
 {
@@ -32,6 +82,7 @@ static void setup(void)
     char dir[PR_DB_DIR_MAX];
     db_ok = pr_db_load(&db, pr_db_default_dir(dir, sizeof dir), &err) == 0;
     sink = fopen("/dev/null", "w");
+    ext_setup();
 }
 
 static void render_all(const struct pr_analysis *an, const struct pr_estimate *e)
@@ -87,10 +138,11 @@ void pr_fuzz_pipeline(const uint8_t *data, size_t size)
         struct pr_options opt = {.top = 5};
         analyse(&m, &opt);
         pr_model_free(&m);
-        /* Again with symbols bound: a fresh load, since analysis fills shapes in. */
+        /* Again with symbols bound and external data resolved in ext_dir: a
+         * fresh load, since analysis fills shapes in. */
         pr_diag_free(&diag);
         pr_diag_init(&diag);
-        if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", NULL, &diag, &err) == 0) {
+        if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", ext_dir[0] ? ext_dir : NULL, &diag, &err) == 0) {
             static const struct pr_dim_binding dims[] = {{"batch", 3}, {"N", 3}, {"seq", 3}, {"sequence", 3}};
             struct pr_options bound = {.dims = dims, .ndims = 4, .top = 3};
             analyse(&m, &bound);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* Loads data as a model (pr_model_load_buffer, no folder: external data
- * refused), analyses it, and when that succeeds renders the table, JSON,
+ * missing; then again with a folder of fixed files, see pipeline.c), analyses it, and when that succeeds renders the table, JSON,
  * CSV, Markdown and HTML reports to /dev/null, with and without an energy
  * estimate from the database in $PRIORI_DB (default db/). Never fails:
  * every error is an expected outcome; the sanitizers are the oracle. */

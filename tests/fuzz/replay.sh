@@ -18,7 +18,7 @@ one() {
         echo "FAIL replay_$h $f: $(tail -n 5 "$BUILD/tests/fuzz/replay.err")"
     fi
 }
-for h in model db budget codecarbon dbadd calibrate; do
+for h in model db budget codecarbon dbadd calibrate cli; do
     for f in tests/fuzz/regressions/$h/*; do
         [ -f "$f" ] && one "$h" "$f"
     done
@@ -31,5 +31,6 @@ one budget fixtures/review/budget_ok.json
 for f in tests/fuzz/seeds/codecarbon/*; do one codecarbon "$f"; done
 one dbadd tests/fuzz/seeds/dbadd/tiny_j
 one calibrate tests/energy_db/records.json
+for f in tests/fuzz/seeds/cli/*; do one cli "$f"; done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

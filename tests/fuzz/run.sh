@@ -13,13 +13,15 @@ corpus=build/fuzz/corpus
 reg=tests/fuzz/regressions
 status=0
 mkdir -p "$corpus/mutate" build/fuzz/logs
-for h in model mutate db budget codecarbon dbadd calibrate; do
+for h in model mutate db budget codecarbon dbadd calibrate cli; do
     case $h in
     model | mutate) dict="-dict=tests/fuzz/onnx.dict" regdir=$reg/model ;;
+    cli) dict="-dict=tests/fuzz/cli.dict" regdir=$reg/cli ;;
     *) dict="" regdir=$reg/$h ;;
     esac
     extra=""
     [ "$h" = mutate ] && extra="$corpus/model"
+    [ "$h" = cli ] && extra="-close_fd_mask=2"   # its usage messages; sanitizer reports still come
     mkdir -p "build/fuzz/artifacts/$h" "$regdir"
     log=build/fuzz/logs/ci_$h.log
     # shellcheck disable=SC2086

@@ -1,23 +1,26 @@
 #!/bin/sh
 # seeds.sh OUT -- builds the seed corpora of the fuzz harnesses under OUT:
-#   OUT/model   fixtures/**/*.onnx and every third model of libonnx-testdata
-#               (about 360, sorted by path, so the sample is the same each time)
+#   OUT/model   fixtures/**/*.onnx, tests/fuzz/seeds/model/ (external data
+#               naming the files of pipeline.c's folder) and every third model
+#               of libonnx-testdata (about 360, sorted by path, so the sample
+#               is the same each time)
 #   OUT/db      the database triple (profiles NUL records NUL carbon) of
 #               tests/energy_db/, each of its files alone (the others then
 #               come from there, see fuzz_db.c), and db/carbon.json (db/'s
 #               other files are larger than the 64 KB inputs fuzzed)
 #   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
-#   OUT/codecarbon, OUT/dbadd  tests/fuzz/seeds/ (emissions.csv files; db add
-#               option values)   OUT/calibrate  records.json of tests/energy_db and db
+#   OUT/codecarbon, OUT/dbadd, OUT/cli  tests/fuzz/seeds/ (emissions.csv files;
+#               db add option values; sweep and llm arguments)   OUT/calibrate  records.json of tests/energy_db and db
 # The corpora only grow while fuzzing; rerunning this adds the seeds again.
 set -eu
 out=${1:?usage: seeds.sh OUT}
 td=/usr/share/libonnx-testdata/data
-mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$out/calibrate"
+mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$out/calibrate" "$out/cli"
 for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx; do
     cp "$f" "$out/model/fx_$(printf '%s' "$f" | tr '/' '_')"
 done
+cp tests/fuzz/seeds/model/* "$out/model/"
 if [ -d "$td" ]; then
     find "$td" -name model.onnx | sort | awk 'NR % 3 == 1' | while read -r f; do
         d=$(dirname "$f")
@@ -39,6 +42,7 @@ printf 'macs=5%%,params=2%%' >"$out/budget/growth_1"
 printf 'flops=0,energy_j=12.5%%,co2e=1' >"$out/budget/growth_2"
 cp tests/fuzz/seeds/codecarbon/* "$out/codecarbon/"
 cp tests/fuzz/seeds/dbadd/* "$out/dbadd/"
+cp tests/fuzz/seeds/cli/* "$out/cli/"
 cp tests/energy_db/records.json "$out/calibrate/records"
 cp db/records.json "$out/calibrate/records_db"
 echo "seeds: $(ls "$out/model" | wc -l) models, $(ls "$out/db" | wc -l) databases, $(ls "$out/budget" | wc -l) budgets in $out"
