@@ -48,6 +48,10 @@
  *                (ONNX Runtime writes x^3 as X*X*X; it is the same function as
  *                Gelu "tanh" and is counted the same)
  *   BiasAdd      X + bias + skip (skip has X's shape)        2 (two adds)
+ *   BiasSplitGelu  (Stable Diffusion UNets, ONNX Runtime's transformer
+ *                optimiser; CUDA kernels only) X (N, S, D) + bias, split
+ *                into halves L, R along D: Y = L * Gelu(R), (N, S, D/2)
+ *                per element of Y: 2 bias adds, Gelu 5, mul  8
  *
  * Clip bounds default to the type's lowest/highest value, so both compares
  * are counted even when a bound is absent.
@@ -294,6 +298,15 @@ int biasact_shape(struct pr_op_ctx *c)
     }
     c->out[0]->dtype = x->dtype;
     c->out[0]->shape = x->shape;
+    if (c->op_id == PR_OP_BIAS_SPLIT_GELU) {
+        if (x->shape.rank != 3)
+            return pr_op_error(c, "BiasSplitGelu needs X of shape (N, S, D) but X is %s",
+                               pr_shape_str(&x->shape, sx, sizeof sx));
+        if (last >= 0 && last % 2 != 0)
+            return pr_op_error(c, "X's hidden size D = %lld is odd; BiasSplitGelu splits it "
+                               "into two halves", (long long)last);
+        c->out[0]->shape.dim[2] = last < 0 ? -1 : last / 2;
+    }
     return 0;
 }
 

@@ -46,6 +46,15 @@
  *   FLOPs = Conv's + numel(Y) with Z + numel(Y) * the activation's FLOPs
  *   per element as its own ONNX row states (Relu 1, Tanh 1, Sigmoid 4,
  *   LeakyRelu 2, Clip 2, HardSigmoid 4; activation.c).
+ * NhwcConv (com.microsoft; ONNX Runtime's transformer optimiser writes it
+ *   into Stable Diffusion UNets, CUDA kernels only): Conv in channels-last
+ *   layout. X is (N, D1..Dk, C), W is (M, K1..Kk, C/group) -- the layout
+ *   the optimiser writes (it transposes Conv's weight with perm
+ *   0, 2, ..., 1), the CUDA kernel reads and ORT's symbolic shape
+ *   inference assumes; ContribOperators.md's text for X and W is copied
+ *   from Conv's --, Y is (N, D1'..Dk', M). Conv's attributes, shape rules
+ *   and counts apply to a channels-first view of X, W and Y, so MACs and
+ *   FLOPs are Conv's (error messages name the view's axes).
  * Params: W and B when they are weights (the default mask is kept).
  *
  * Unknown extents (-1) make the dependent output extents unknown and skip
@@ -59,7 +68,8 @@
 static const char *op_name(const struct pr_op_ctx *c)
 {
     return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose"
-         : c->op_id == PR_OP_FUSED_CONV ? "FusedConv" : "Conv";
+         : c->op_id == PR_OP_FUSED_CONV ? "FusedConv"
+         : c->op_id == PR_OP_NHWC_CONV ? "NhwcConv" : "Conv";
 }
 
 /* Checks X and W, reads every window attribute into g. X's rank, W's rank
@@ -252,6 +262,90 @@ int fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t per = (pr_input(c, 3) ? 1 : 0) + (act ? (uint64_t)act->flops_per_elem : 0);
     k->flops = pr_add(c, k->flops, pr_mul(c, per, ny));
     return 0;
+}
+
+/* ---- NhwcConv: Conv on a channels-first view ---- */
+
+/* Moves the last axis to position 1 ((N, D.., C) -> (N, C, D..)), or back
+ * when first is false. */
+static void move_channels(struct pr_shape *s, bool first)
+{
+    if (s->rank < 3)
+        return;
+    int r = s->rank;
+    int64_t ch = first ? s->dim[r - 1] : s->dim[1];
+    if (first) {
+        for (int i = r - 1; i > 1; i--)
+            s->dim[i] = s->dim[i - 1];
+        s->dim[1] = ch;
+    } else {
+        for (int i = 1; i < r - 1; i++)
+            s->dim[i] = s->dim[i + 1];
+        s->dim[r - 1] = ch;
+    }
+}
+
+/* sub: c with X and W seen channels first (x and w hold the copies). */
+static void nhwc_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *x,
+                      struct pr_tensor *w)
+{
+    *sub = *c;
+    for (int i = 0; i < 2; i++) {
+        const struct pr_tensor *t = pr_input(c, i);
+        struct pr_tensor *v = i ? w : x;
+        if (!t)
+            continue;
+        *v = *t;
+        v->cval = NULL;
+        move_channels(&v->shape, true);
+        sub->in[i] = v;
+    }
+}
+
+static int nhwc_done(struct pr_op_ctx *c, const struct pr_op_ctx *sub, int rc)
+{
+    c->failed |= sub->failed;
+    c->structural |= sub->structural;
+    c->overflow |= sub->overflow;
+    c->incomplete |= sub->incomplete;
+    return rc < 0 || c->failed ? -1 : 0;
+}
+
+int nhwc_conv_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 3)
+        return pr_op_error(c, "%d inputs; NhwcConv takes at most 3 (X, W, B)", c->nin);
+    const struct pr_shape *xs = &pr_input(c, 0)->shape, *ws = &pr_input(c, 1)->shape;
+    int64_t group = pr_attr_int(c, "group", 1), need;
+    char bx[160], bw[160];
+    if (xs->rank < 3)
+        return pr_op_error(c, "X is %s; NhwcConv needs (N, D1, ..., C) with at least one "
+                           "spatial dim", pr_shape_str(xs, bx, sizeof bx));
+    if (ws->rank == xs->rank && group >= 1) {
+        int64_t ch = xs->dim[xs->rank - 1], per = ws->dim[ws->rank - 1];
+        if (ch >= 0 && per >= 0 && (__builtin_mul_overflow(per, group, &need) || need != ch))
+            return pr_op_error(c, "W is %s but NhwcConv's weight is (M, K1.., C/group): its last "
+                               "axis %lld x group %lld must be X's %lld channels (X is %s, "
+                               "channels last)", pr_shape_str(ws, bw, sizeof bw), (long long)per,
+                               (long long)group, (long long)ch, pr_shape_str(xs, bx, sizeof bx));
+    }
+    struct pr_op_ctx sub;
+    struct pr_tensor x, w;
+    nhwc_view(&sub, c, &x, &w);
+    if (nhwc_done(c, &sub, conv_shape(&sub)) < 0)
+        return -1;
+    move_channels(&c->out[0]->shape, false);
+    return 0;
+}
+
+int nhwc_conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_tensor x, w;
+    nhwc_view(&sub, c, &x, &w);
+    return nhwc_done(c, &sub, conv_cost(&sub, k));
 }
 
 /* ConvTranspose output extent along spatial axis i (no output_shape). */

@@ -28,7 +28,17 @@
  *   then the per-channel scale and bias:
  *     FLOPs = 7 * numel(X) + 5 * N * num_groups
  *   scale and bias have num_groups values before opset 21 and C from 21.
- * MeanVarianceNormalization: Y = (X - E[X]) / (sqrt(E[X^2] - E[X]^2) + eps)
+ * GroupNorm (com.microsoft; ONNX Runtime's transformer optimiser writes it
+ *   into Stable Diffusion UNets, CUDA kernels only): X is 4-D, N x H x W x C
+ *   with channels_last = 1 (the default), N x C x H x W with 0; `groups`
+ *   (required) divides C; gamma and beta have C values; `activation`
+ *   (required) 1 applies SiLU (x * sigmoid(x): 4 + 1) after the affine:
+ *     FLOPs = (7 + 5*activation) * numel(X) + 5 * N * groups
+ * SkipGroupNorm: s = X + skip (+ bias), then GroupNorm of s; skip is X's
+ *   shape, (N, 1, 1, C) or (N, C) (channels first: (N, C, 1, 1) or (N, C)),
+ *   bias has C values; outputs Y and the optional sum S, both X's shape:
+ *     FLOPs = (8 + [bias] + 5*activation) * numel(X) + 5 * N * groups
+  * MeanVarianceNormalization: Y = (X - E[X]) / (sqrt(E[X^2] - E[X]^2) + eps)
  *   over `axes` (default [0, 2, 3]; the experimental MVN of opsets 1-8 has
  *   across_channels instead: [2, 3], or [1, 2, 3] when set);
  *   rows = numel(X) / prod(reduced extents):
@@ -186,6 +196,62 @@ static int groupnorm_shape(struct pr_op_ctx *c)
         return -1;
     c->out[0]->dtype = x->dtype;
     c->out[0]->shape = x->shape;
+    return 0;
+}
+
+/* Extents a and b agree (either unknown passes). */
+static bool agree(int64_t a, int64_t b)
+{
+    return a < 0 || b < 0 || a == b;
+}
+
+/* com.microsoft GroupNorm (skip false) and SkipGroupNorm (skip true). */
+static int ms_groupnorm_shape(struct pr_op_ctx *c, bool skip)
+{
+    if (check_arity(c, skip ? 4 : 3, skip ? 5 : 3, skip ? 2 : 1) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    char sx[160], ss[160];
+    if (!pr_attr_has(c, "groups") || !pr_attr_has(c, "activation"))
+        return pr_op_error(c, "%s needs the attributes 'groups' and 'activation'", op_name(c));
+    int64_t g = pr_attr_int(c, "groups", 1), act = pr_attr_int(c, "activation", 0);
+    int64_t last = pr_attr_int(c, "channels_last", 1);
+    pr_attr_float(c, "epsilon", 1e-5);
+    if (c->failed)
+        return -1;
+    if (x->shape.rank != 4)
+        return pr_op_error(c, "%s needs a 4-D X (%s) but X is %s", op_name(c),
+                           last ? "N x H x W x C" : "N x C x H x W",
+                           pr_shape_str(&x->shape, sx, sizeof sx));
+    if (act != 0 && act != 1)
+        return pr_op_error(c, "activation is %lld; it must be 0 (none) or 1 (SiLU)", (long long)act);
+    int64_t ch = x->shape.dim[last ? 3 : 1];
+    if (g < 1)
+        return pr_op_error(c, "groups is %lld; it must be at least 1", (long long)g);
+    if (ch >= 0 && ch % g != 0)
+        return pr_op_error(c, "groups %lld does not divide the %lld channels of X", (long long)g,
+                           (long long)ch);
+    if (check_vector(c, 1, "gamma", ch) < 0 || check_vector(c, 2, "beta", ch) < 0 ||
+        (skip && check_vector(c, 4, "bias", ch) < 0))
+        return -1;
+    if (skip) {
+        const struct pr_shape *k = &pr_input(c, 3)->shape, *xs = &x->shape;
+        int cax = last ? 3 : 1;
+        bool ok = k->rank == 4 || k->rank == 2;
+        for (int d = 0; ok && d < k->rank; d++) {
+            int xd = k->rank == 2 ? (d == 0 ? 0 : cax) : d;
+            bool spatial = k->rank == 4 && d != 0 && d != cax;
+            ok = agree(k->dim[d], xs->dim[xd]) || (spatial && k->dim[d] == 1);
+        }
+        if (!ok)
+            return pr_op_error(c, "skip is %s but must be X's shape (%s), %s or (N, C)",
+                               pr_shape_str(k, ss, sizeof ss), pr_shape_str(xs, sx, sizeof sx),
+                               last ? "(N, 1, 1, C)" : "(N, C, 1, 1)");
+    }
+    for (int o = 0; o < c->nout && o < 2; o++) {
+        c->out[o]->dtype = x->dtype;
+        c->out[o]->shape = x->shape;
+    }
     return 0;
 }
 
@@ -353,6 +419,8 @@ int lnorm_shape(struct pr_op_ctx *c)
         return layernorm_shape(c, true);
     case PR_OP_GROUP_NORMALIZATION: return groupnorm_shape(c);
     case PR_OP_MEAN_VARIANCE_NORMALIZATION: return mvn_shape(c);
+    case PR_OP_MS_GROUP_NORM: return ms_groupnorm_shape(c, false);
+    case PR_OP_SKIP_GROUP_NORM: return ms_groupnorm_shape(c, true);
     case PR_OP_SKIP_LAYER_NORM: return skipnorm_shape(c, false);
     case PR_OP_SKIP_SIMPLIFIED_LAYER_NORM: return skipnorm_shape(c, true);
     case PR_OP_EMBED_LAYER_NORM: return embed_shape(c);
@@ -387,6 +455,13 @@ int lnorm_cost(struct pr_op_ctx *c, struct pr_cost *k)
     case PR_OP_GROUP_NORMALIZATION:
         per = 7;
         rows = pr_mul(c, extent(c, y, 0, 1), (uint64_t)pr_attr_int(c, "num_groups", 1));
+        per_row = 5;
+        break;
+    case PR_OP_MS_GROUP_NORM: case PR_OP_SKIP_GROUP_NORM:
+        per = 7 + 5 * (uint64_t)(pr_attr_int(c, "activation", 0) != 0);
+        if (c->op_id == PR_OP_SKIP_GROUP_NORM)
+            per += 1 + (pr_input(c, 4) ? 1 : 0);
+        rows = pr_mul(c, extent(c, y, 0, 1), (uint64_t)pr_attr_int(c, "groups", 1));
         per_row = 5;
         break;
     case PR_OP_MEAN_VARIANCE_NORMALIZATION: {

@@ -42,16 +42,18 @@
 #include "ir.h"
 #include "shape.h"
 
+#define PR_PACKED_MAX 3               /* packed weight inputs one node may have */
+
 struct pr_cost {
     uint64_t macs;
     uint64_t flops;
     uint64_t weight_mask;         /* bit i: input i counts as parameters; inputs
                                      past 63 share bit 63 */
-    int packed_input;             /* i + 1 when input i packs several weights per
-                                     stored element (MatMulNBits' B): it counts
-                                     packed_params parameters, not its element
-                                     count; 0: none */
-    uint64_t packed_params;
+    int packed_input[PR_PACKED_MAX];  /* i + 1 when input i packs several weights
+                                     per stored element (MatMulNBits' B, QMoE's
+                                     experts): it counts packed_params[j]
+                                     parameters, not its element count; 0: none */
+    uint64_t packed_params[PR_PACKED_MAX];
     unsigned char kernel;         /* enum pr_kernel_class: the kind of kernel that runs
                                      the node on an accelerator (roofline.c) */
     uint32_t steps;               /* kernels it runs one after another (RNN time

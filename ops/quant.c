@@ -856,8 +856,8 @@ int nbits_cost(struct pr_op_ctx *c, struct pr_cost *k)
     for (int i = 2; i <= 4; i++)
         not_param(k, i);
     if (pr_input(c, 1)->is_weight) {
-        k->packed_input = 2;
-        k->packed_params = nk;
+        k->packed_input[0] = 2;
+        k->packed_params[0] = nk;
     }
     return 0;
 }
@@ -992,8 +992,8 @@ int gbq_cost(struct pr_op_ctx *c, struct pr_cost *k)
     not_param(k, 2);
     not_param(k, 3);
     if (p.packed && pr_input(c, 0)->is_weight) {
-        k->packed_input = 1;
-        k->packed_params = pr_numel(c, &p.d);
+        k->packed_input[0] = 1;
+        k->packed_params[0] = pr_numel(c, &p.d);
     }
     return 0;
 }

@@ -1040,8 +1040,10 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
         if (!v->t.is_weight || !((k.weight_mask >> (i < 63 ? i : 63)) & 1) || dup)
             continue;
-        uint64_t numel = k.packed_input == i + 1 ? k.packed_params
-                                                  : pr_shape_numel(&v->t.shape, &unknown, &ovf);
+        uint64_t numel = pr_shape_numel(&v->t.shape, &unknown, &ovf);
+        for (int j = 0; j < PR_PACKED_MAX; j++)
+            if (k.packed_input[j] == i + 1)
+                numel = k.packed_params[j];
         e.params = pr_u64_add(e.params, numel, &ovf);
         if (!w->counted[vi]) {
             w->counted[vi] = 1;

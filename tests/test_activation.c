@@ -335,8 +335,43 @@ static void bias_of_wrong_length_is_error(void)
     tn_free(t);
 }
 
+/* com.microsoft BiasSplitGelu: onnxruntime-node 1.31 has no CPU kernel
+ * ("Could not find an implementation for BiasSplitGelu(1)"), so the
+ * shapes are ContribOperators.md's: (N, S, D) -> (N, S, D/2). */
+static void bias_split_gelu_halves_the_hidden_size(void)
+{
+    /* SD UNet: 2x4096x2560 + bias (2560) -> 2x4096x1280 (10485760 values);
+     * 8 per element of Y (2 bias adds, Gelu 5, mul): 83886080. */
+    struct tnode *t = tn_new_domain("com.microsoft", "BiasSplitGelu", 1);
+    tn_in(t, PR_DT_FLOAT16, "2x4096x2560");
+    tn_in_weight(t, PR_DT_FLOAT16, "2560");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4096x1280");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 83886080);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x2);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasSplitGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x64x15");
+    tn_in_weight(t, PR_DT_FLOAT, "15");
+    CHECK(tn_fails_with(t, 1, "X's hidden size D = 15 is odd"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasSplitGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "128x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    CHECK(tn_fails_with(t, 1, "BiasSplitGelu needs X of shape (N, S, D) but X is 128x16"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasSplitGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x64x16");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK(tn_fails_with(t, 1, "the bias (8) must be 1-D with the input's last extent"));
+    tn_free(t);
+}
+
 void suite_activation(void)
 {
+    RUN(bias_split_gelu_halves_the_hidden_size);
     RUN(relu_counts_one_compare_per_element);
     RUN(each_activation_counts_its_formula);
     RUN(logsoftmax_adds_one_log_per_row);

@@ -612,8 +612,74 @@ static void fused_conv_errors(void)
     tn_free(t);
 }
 
+/* com.microsoft NhwcConv. onnxruntime-node 1.31 has no CPU kernel
+ * ("Could not find an implementation for NhwcConv(1)"): the layout is the
+ * one ONNX Runtime's fusion writes and its CUDA kernel reads, X (N, H, W,
+ * C), W (M, kH, kW, C/group), Y (N, H', W', M). */
+static struct tnode *nhwc(const char *x, const char *w)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "NhwcConv", 1);
+    tn_in(t, PR_DT_FLOAT16, x);
+    tn_in_weight(t, PR_DT_FLOAT16, w);
+    return t;
+}
+
+static void nhwc_conv_counts_as_conv_channels_last(void)
+{
+    /* SD UNet conv_in: 1x64x64x4, W 320x3x3x4, pads 1 -> 1x64x64x320.
+     * MACs = 64*64*320 * 3*3*4 = 1310720 * 36 = 47185920;
+     * FLOPs = 2*MACs + 1310720 (bias) = 95682560. */
+    struct tnode *t = nhwc("1x64x64x4", "320x3x3x4");
+    tn_in_weight(t, PR_DT_FLOAT16, "320");
+    tn_attr_ints(t, "kernel_shape", "3,3");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x64x64x320");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 47185920);
+    CHECK_EQ(tn_cost(t)->flops, 95682560);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_CONV);
+    tn_free(t);
+    /* stride 2, no pads: (9 - 3) / 2 + 1 = 4: 2x4x4x16, MACs 512 * 72 = 36864 */
+    t = nhwc("2x9x9x8", "16x3x3x8");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x4x16");
+    CHECK_EQ(tn_cost(t)->macs, 36864);
+    tn_free(t);
+    /* depthwise: 16 groups of one channel, W 16x3x3x1: MACs 1024 * 9 = 9216 */
+    t = nhwc("1x8x8x16", "16x3x3x1");
+    tn_attr_int(t, "group", 16);
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x8x16");
+    CHECK_EQ(tn_cost(t)->macs, 9216);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_DEPTHWISE);
+    tn_free(t);
+}
+
+static void nhwc_conv_errors(void)
+{
+    struct tnode *t = nhwc("1x8x8x5", "16x3x3x4");
+    CHECK(tn_fails_with(t, 1, "W is 16x3x3x4 but NhwcConv's weight is (M, K1.., C/group): its last "
+                              "axis 4 x group 1 must be X's 5 channels"));
+    tn_free(t);
+    t = nhwc("1x8x8x4", "16x4x3x3");   /* Conv's layout, not NhwcConv's */
+    CHECK(tn_fails_with(t, 1, "its last axis 3 x group 1 must be X's 4 channels"));
+    tn_free(t);
+    t = nhwc("1x2x2x4", "16x3x3x4");
+    CHECK(tn_fails_with(t, 1, "axis 2"));   /* the 3x3 kernel is larger than 2x2 */
+    tn_free(t);
+    t = nhwc("8x4", "16x4");
+    CHECK(tn_fails_with(t, 1, "X is 8x4; NhwcConv needs (N, D1, ..., C)"));
+    tn_free(t);
+}
+
 void suite_conv(void)
 {
+    RUN(nhwc_conv_counts_as_conv_channels_last);
+    RUN(nhwc_conv_errors);
     RUN(conv_2d_stride_pads_bias_counts);
     RUN(fused_conv_counts_conv_sum_and_activation);
     RUN(fused_conv_errors);

@@ -226,8 +226,98 @@ static void embed_layernorm_hidden_mismatch_is_error(void)
     tn_free(t);
 }
 
+/* com.microsoft GroupNorm and SkipGroupNorm. onnxruntime-node 1.31 has no
+ * CPU kernel for either ("Could not find an implementation for
+ * GroupNorm(1)"): ContribOperators.md is the truth for these shapes. */
+static struct tnode *ms_groupnorm(const char *op, const char *x, const char *c, int64_t groups,
+                                  int64_t act)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", op, 1);
+    tn_in(t, PR_DT_FLOAT16, x);
+    tn_in_weight(t, PR_DT_FLOAT, c);
+    tn_in_weight(t, PR_DT_FLOAT, c);
+    tn_attr_int(t, "groups", groups);
+    tn_attr_int(t, "activation", act);
+    return t;
+}
+
+static void ms_groupnorm_nhwc_with_silu(void)
+{
+    /* 2x8x8x64 channels last, 32 groups, SiLU: numel 8192, rows 2*32.
+     * FLOPs = (7 + 5 SiLU) * 8192 + 5 * 64 = 98304 + 320 = 98624. */
+    struct tnode *t = ms_groupnorm("GroupNorm", "2x8x8x64", "64", 32, 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x8x8x64");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    CHECK_EQ(tn_cost(t)->flops, 98624);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    tn_free(t);
+    /* channels first: 1x320x16x16, no activation: 7*81920 + 5*32 = 573600 */
+    t = ms_groupnorm("GroupNorm", "1x320x16x16", "320", 32, 0);
+    tn_attr_int(t, "channels_last", 0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 573600);
+    tn_free(t);
+}
+
+static void skip_groupnorm_adds_skip_and_bias(void)
+{
+    /* skip (N, C) and bias: (7 + 1 skip + 1 bias + 5 SiLU) * 8192 + 320
+     * = 115008; S, the sum, has X's shape. */
+    struct tnode *t = ms_groupnorm("SkipGroupNorm", "2x8x8x64", "64", 32, 1);
+    tn_in(t, PR_DT_FLOAT16, "2x64");
+    tn_in_weight(t, PR_DT_FLOAT16, "64");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x8x8x64");
+    CHECK_STR(tn_out_shape(t, 1), "2x8x8x64");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->flops, 115008);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x16);
+    tn_free(t);
+    /* skip (N, 1, 1, C), no bias: (7 + 1) * 8192 + 320 = 65856 */
+    t = ms_groupnorm("SkipGroupNorm", "2x8x8x64", "64", 32, 0);
+    tn_in(t, PR_DT_FLOAT16, "2x1x1x64");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 65856);
+    tn_free(t);
+}
+
+static void ms_groupnorm_errors(void)
+{
+    struct tnode *t = ms_groupnorm("GroupNorm", "2x8x8x64", "64", 3, 0);
+    CHECK(tn_fails_with(t, 1, "groups 3 does not divide the 64 channels of X"));
+    tn_free(t);
+    t = ms_groupnorm("GroupNorm", "2x8x8x64", "32", 32, 0);
+    CHECK(tn_fails_with(t, 1, "gamma (input 1) has shape 32 but must be 1-D with 64 values"));
+    tn_free(t);
+    t = ms_groupnorm("GroupNorm", "2x64x64", "64", 32, 0);
+    CHECK(tn_fails_with(t, 1, "GroupNorm needs a 4-D X (N x H x W x C) but X is 2x64x64"));
+    tn_free(t);
+    t = ms_groupnorm("GroupNorm", "2x8x8x64", "64", 32, 2);
+    CHECK(tn_fails_with(t, 1, "activation is 2; it must be 0 (none) or 1 (SiLU)"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "GroupNorm", 1);
+    tn_in(t, PR_DT_FLOAT, "2x8x8x64");
+    tn_in_weight(t, PR_DT_FLOAT, "64");
+    tn_in_weight(t, PR_DT_FLOAT, "64");
+    tn_attr_int(t, "groups", 32);
+    CHECK(tn_fails_with(t, 1, "GroupNorm needs the attributes 'groups' and 'activation'"));
+    tn_free(t);
+    t = ms_groupnorm("SkipGroupNorm", "2x8x8x64", "64", 32, 0);
+    tn_in(t, PR_DT_FLOAT, "2x1x1x32");
+    CHECK(tn_fails_with(t, 1, "skip is 2x1x1x32 but must be X's shape (2x8x8x64), (N, 1, 1, C) or (N, C)"));
+    tn_free(t);
+    t = ms_groupnorm("SkipGroupNorm", "2x8x8x64", "64", 32, 0);
+    CHECK(tn_fails_with(t, 1, "input 3 is required but missing"));   /* skip */
+    tn_free(t);
+}
+
 void suite_layernorm(void)
 {
+    RUN(ms_groupnorm_nhwc_with_silu);
+    RUN(skip_groupnorm_adds_skip_and_bias);
+    RUN(ms_groupnorm_errors);
     RUN(layernorm_last_axis_with_bias);
     RUN(layernorm_axis_one_without_bias_and_stash_type);
     RUN(layernorm_bad_axis_and_scale_are_errors);

@@ -614,8 +614,8 @@ static void matmul_nbits_counts_logical_weights(void)
     CHECK_EQ(tn_cost(t)->macs, 140 * 80);
     CHECK_EQ(tn_cost(t)->flops, 2 * 140 * 80 + 2 * 10 * 80 + 140);
     CHECK_EQ(tn_cost(t)->weight_mask, (1 << 1) | (1 << 5));
-    CHECK_EQ(tn_cost(t)->packed_input, 2);
-    CHECK_EQ(tn_cost(t)->packed_params, 10 * 80);
+    CHECK_EQ(tn_cost(t)->packed_input[0], 2);
+    CHECK_EQ(tn_cost(t)->packed_params[0], 10 * 80);
     tn_free(t);
     /* 8 bits, B flattened to (N, 3 blocks * 32 bytes). */
     t = nbits("80", "10x96", 8);
@@ -690,8 +690,8 @@ static void gather_block_quantized_unpacks_and_counts_logical_weights(void)
     CHECK_EQ(tn_cost(t)->macs, 0);
     CHECK_EQ(tn_cost(t)->flops, 2 * 160);
     CHECK_EQ(tn_cost(t)->weight_mask, 1);
-    CHECK_EQ(tn_cost(t)->packed_input, 1);
-    CHECK_EQ(tn_cost(t)->packed_params, 3200);
+    CHECK_EQ(tn_cost(t)->packed_input[0], 1);
+    CHECK_EQ(tn_cost(t)->packed_params[0], 3200);
     tn_free(t);
     /* bits 2: 20x8 bytes -> 20x32; packed zero points 20 x ceil(2*2/8) = 20x1. */
     t = gbq(PR_DT_UINT8, "20x8", "2x2", "20x2");
@@ -701,7 +701,7 @@ static void gather_block_quantized_unpacks_and_counts_logical_weights(void)
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "2x2x32");
     CHECK_EQ(tn_cost(t)->flops, 2 * 128);
-    CHECK_EQ(tn_cost(t)->packed_params, 640);
+    CHECK_EQ(tn_cost(t)->packed_params[0], 640);
     CHECK_EQ(tn_cost(t)->weight_mask, 1);
     tn_free(t);
     /* defaults: bits 4, block 128, axes 0 and 1: 10x64 -> 10x128, 1 block. */
@@ -716,7 +716,7 @@ static void gather_block_quantized_unpacks_and_counts_logical_weights(void)
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "2x3x32");
     CHECK_EQ(tn_cost(t)->flops, 192);
-    CHECK_EQ(tn_cost(t)->packed_input, 0);
+    CHECK_EQ(tn_cost(t)->packed_input[0], 0);
     CHECK_EQ(tn_cost(t)->weight_mask, 1);
     tn_free(t);
     /* int4 gathered on axis 1 of 3x4x32, 40 columns in ceil(40/16) = 3 blocks */
