@@ -39,11 +39,14 @@
  *              channels_last (default 0) the input is (N, D..., C). C' is C
  *              rounded up to the CPU's channel block (MlasNchwcGetBlockSize:
  *              8 with AVX/AVX2, 16 with AVX-512), which the file does not
- *              record; onnxruntime only reorders channel counts that are a
- *              multiple of its block, so C' = C when C is a multiple of 8
- *              (or unknown); otherwise C' depends on the machine: the extent
- *              is the data-dependent symbol "<node>.channels" (--dim binds
- *              it), unknown when unbound.
+ *              record. C' is known when both blocks give the same count
+ *              (C mod 16 = 0 or > 8), and when C is a multiple of 8
+ *              (onnxruntime only reorders channel counts that are a
+ *              multiple of its block, so the file comes from a machine
+ *              whose block divides C: C' = C); otherwise (C mod 16 in
+ *              1..7) it depends on the machine: the extent is the
+ *              data-dependent symbol "<node>.channels" (--dim binds it),
+ *              unknown when unbound.
  *              ReorderOutput: (N, C', D...) -> (N, channels, D...), or
  *              (N, D..., channels) with channels_last; attribute channels
  *              (> 0, at most C') is required.
@@ -660,7 +663,9 @@ int reorder_input_shape(struct pr_op_ctx *c)
     struct pr_shape s = {.rank = r};
     int64_t ch = x->shape.dim[last ? r - 1 : 1];
     s.dim[0] = x->shape.dim[0];
-    s.dim[1] = ch < 0 || ch % 8 == 0 ? ch
+    int64_t up8 = ch < 0 ? ch : (ch + 7) / 8 * 8, up16 = ch < 0 ? ch : (ch + 15) / 16 * 16;
+    s.dim[1] = up8 == up16 ? up8
+             : ch % 8 == 0 ? ch
              : pr_data_dim(c, "channels", -1, "ReorderInput's channels: C rounded up to the "
                            "CPU's NCHWc block (8 with AVX2, 16 with AVX-512)");
     for (int i = 2; i < r; i++)
