@@ -1,5 +1,6 @@
 /* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims,
- * and com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion).
+ * com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion) and
+ * com.microsoft.nchwc Conv (its NCHWc-layout convolution).
  *
  * Inputs: X (N, C_in, D1..Dk), W, optional B (C_out).
  *   Conv:          W = (C_out, C_in/group, K1..Kk)
@@ -55,6 +56,13 @@
  *   from Conv's --, Y is (N, D1'..Dk', M). Conv's attributes, shape rules
  *   and counts apply to a channels-first view of X, W and Y, so MACs and
  *   FLOPs are Conv's (error messages name the view's axes).
+ * com.microsoft.nchwc Conv (ONNX Runtime's level-'all' optimiser on CPUs):
+ *   FusedConv's inputs (X, W, B, Sum), attributes, shape and counts on the
+ *   blocked layout. The optimiser pads W's output channels (and a blocked
+ *   input's channels) with zeros up to the CPU's channel block (8 with
+ *   AVX2, 16 with AVX-512), so C_out = W[0] is the padded count and the
+ *   MACs include the padded channels -- the work the kernel does; the
+ *   ReorderOutput that leaves the layout names the real count.
  * Params: W and B when they are weights (the default mask is kept).
  *
  * Unknown extents (-1) make the dependent output extents unknown and skip
@@ -69,7 +77,8 @@ static const char *op_name(const struct pr_op_ctx *c)
 {
     return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose"
          : c->op_id == PR_OP_FUSED_CONV ? "FusedConv"
-         : c->op_id == PR_OP_NHWC_CONV ? "NhwcConv" : "Conv";
+         : c->op_id == PR_OP_NHWC_CONV ? "NhwcConv"
+         : c->op_id == PR_OP_NCHWC_CONV ? "nchwc Conv" : "Conv";
 }
 
 /* Checks X and W, reads every window attribute into g. X's rank, W's rank
@@ -228,15 +237,15 @@ static int fused_activation(struct pr_op_ctx *c, const struct pr_op **act)
         *act = pr_op_find("", name);
         return 0;
     }
-    return pr_op_error(c, "activation is '%s'; FusedConv fuses Relu, Tanh, Sigmoid, LeakyRelu, "
-                       "Clip or HardSigmoid", name);
+    return pr_op_error(c, "activation is '%s'; %s fuses Relu, Tanh, Sigmoid, LeakyRelu, "
+                       "Clip or HardSigmoid", name, op_name(c));
 }
 
 int fconv_shape(struct pr_op_ctx *c)
 {
     const struct pr_op *act;
     if (c->nin > 4)
-        return pr_op_error(c, "%d inputs; FusedConv takes at most 4 (X, W, B, Z)", c->nin);
+        return pr_op_error(c, "%d inputs; %s takes at most 4 (X, W, B, Z)", c->nin, op_name(c));
     if (fused_activation(c, &act) < 0 || conv_shape(c) < 0)
         return -1;
     const struct pr_tensor *z = pr_input(c, 3);

@@ -33,6 +33,23 @@
  *              D / outputs, which must divide evenly.
  *   Tile       d[i] * repeats[i] (opset 6+); before 6: d[axis] * tiles.
  *   Transpose  d[perm[i]], perm a permutation of 0..r-1, default reversed.
+ *   ReorderInput, ReorderOutput (com.microsoft.nchwc: ONNX Runtime's NCHWc
+ *              layout, written by its level-'all' optimiser on CPUs).
+ *              ReorderInput: (N, C, D...) -> (N, C', D...); with
+ *              channels_last (default 0) the input is (N, D..., C). C' is C
+ *              rounded up to the CPU's channel block (MlasNchwcGetBlockSize:
+ *              8 with AVX/AVX2, 16 with AVX-512), which the file does not
+ *              record. C' is known when both blocks give the same count
+ *              (C mod 16 = 0 or > 8), and when C is a multiple of 8
+ *              (onnxruntime only reorders channel counts that are a
+ *              multiple of its block, so the file comes from a machine
+ *              whose block divides C: C' = C); otherwise (C mod 16 in
+ *              1..7) it depends on the machine: the extent is the
+ *              data-dependent symbol "<node>.channels" (--dim binds it),
+ *              unknown when unbound.
+ *              ReorderOutput: (N, C', D...) -> (N, channels, D...), or
+ *              (N, D..., channels) with channels_last; attribute channels
+ *              (> 0, at most C') is required.
  * Output element type = the data input's. Extent sums and products are
  * checked for int64 overflow (an error). Known values (cval) are moved
  * along with the elements whenever the inputs' values are known and the
@@ -628,6 +645,59 @@ int transpose_shape(struct pr_op_ctx *c)
         m.stride[i] = stride[perm[i]];
     }
     return map_values(c, &m, xv, c->out[0]);
+}
+
+/* ---- ReorderInput, ReorderOutput (com.microsoft.nchwc) ---- */
+
+int reorder_input_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    const struct pr_tensor *x = c->in[0];
+    int r = x->shape.rank;
+    bool last = pr_attr_int(c, "channels_last", 0) != 0;
+    if (c->failed)
+        return -1;
+    if (r < 2)
+        return pr_op_error(c, "input has rank %d; ReorderInput needs (N, C, ...)", r);
+    struct pr_shape s = {.rank = r};
+    int64_t ch = x->shape.dim[last ? r - 1 : 1];
+    s.dim[0] = x->shape.dim[0];
+    int64_t up8 = ch < 0 ? ch : (ch + 7) / 8 * 8, up16 = ch < 0 ? ch : (ch + 15) / 16 * 16;
+    s.dim[1] = up8 == up16 ? up8
+             : ch % 8 == 0 ? ch
+             : pr_data_dim(c, "channels", -1, "ReorderInput's channels: C rounded up to the "
+                           "CPU's NCHWc block (8 with AVX2, 16 with AVX-512)");
+    for (int i = 2; i < r; i++)
+        s.dim[i] = x->shape.dim[last ? i - 1 : i];
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
+}
+
+int reorder_output_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    const struct pr_tensor *x = c->in[0];
+    int r = x->shape.rank;
+    bool last = pr_attr_int(c, "channels_last", 0) != 0;
+    int64_t ch = pr_attr_int(c, "channels", 0);
+    if (c->failed)
+        return -1;
+    if (r < 2)
+        return pr_op_error(c, "input has rank %d; ReorderOutput needs (N, C, ...)", r);
+    if (ch <= 0)
+        return pr_op_error(c, "channels is %lld; it must be given and > 0", (long long)ch);
+    if (x->shape.dim[1] >= 0 && ch > x->shape.dim[1])
+        return pr_op_error(c, "channels %lld exceed the input's %lld blocked channels",
+                           (long long)ch, (long long)x->shape.dim[1]);
+    struct pr_shape s = {.rank = r};
+    s.dim[0] = x->shape.dim[0];
+    for (int i = 2; i < r; i++)
+        s.dim[last ? i - 1 : i] = x->shape.dim[i];
+    s.dim[last ? r - 1 : 1] = ch;
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
 }
 
 /* ---- DepthToSpace, SpaceToDepth ---- */

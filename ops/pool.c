@@ -33,6 +33,12 @@
  * Global pools: X (N, C, D1..Dk), k >= 0 -> Y (N, C, 1, ..., 1); the window
  * is the whole spatial extent, so FLOPs = numel(X) (same per-element
  * convention: one comparison, or one add/divide, per input element).
+ *
+ * com.microsoft.nchwc MaxPool, AveragePool, GlobalMaxPool, GlobalAveragePool
+ * (ONNX Runtime's NCHWc layout, written by its level-'all' optimiser): the
+ * same shapes and counts on the blocked tensor (C already rounded up to the
+ * channel block); every attribute exists from their version 1, and MaxPool
+ * has no Indices output.
  */
 #include "families.h"
 #include "window.h"
@@ -43,10 +49,10 @@
 static const char *op_name(const struct pr_op_ctx *c)
 {
     switch (c->op_id) {
-    case PR_OP_MAX_POOL: return "MaxPool";
-    case PR_OP_AVERAGE_POOL: return "AveragePool";
+    case PR_OP_MAX_POOL: case PR_OP_NCHWC_MAX_POOL: return "MaxPool";
+    case PR_OP_AVERAGE_POOL: case PR_OP_NCHWC_AVERAGE_POOL: return "AveragePool";
     case PR_OP_LP_POOL: return "LpPool";
-    case PR_OP_GLOBAL_MAX_POOL: return "GlobalMaxPool";
+    case PR_OP_GLOBAL_MAX_POOL: case PR_OP_NCHWC_GLOBAL_MAX_POOL: return "GlobalMaxPool";
     default: return "GlobalAveragePool";
     }
 }
@@ -58,7 +64,8 @@ static int attr_since(const struct pr_op_ctx *c, const char *name)
     switch (c->op_id) {
     case PR_OP_MAX_POOL: return 10;
     case PR_OP_AVERAGE_POOL: return dil ? 19 : 10;
-    default: return 18;
+    case PR_OP_LP_POOL: return 18;
+    default: return 1;   /* com.microsoft.nchwc: every attribute from version 1 */
     }
 }
 

@@ -5,7 +5,10 @@
  * com.microsoft (what ONNX Runtime's quantizer emits): QLinearAdd,
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
  * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat,
- * MatMulNBits, GatherBlockQuantized.
+ * MatMulNBits, GatherBlockQuantized, and QLinearConv (ONNX's inputs and
+ * counts, plus attribute channels_last, default 0: with 1, X and Y are
+ * (N, D1..Dk, C) -- the layout ONNX Runtime's level-'all' optimiser gives
+ * it between two Transposes).
  *
  * Shapes. The products reuse the plain operators' shape and cost functions
  * (conv.c with window.c's rules, gemm.c, layout.c's Concat) on a view of
@@ -359,24 +362,56 @@ int dynq_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 enum { QC_X, QC_XS, QC_XZ, QC_W, QC_WS, QC_WZ, QC_YS, QC_YZ, QC_B };
 
-static void qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub)
+static bool qlinear(const struct pr_op_ctx *c)
 {
-    if (c->op_id == PR_OP_QLINEAR_CONV)
+    return c->op_id == PR_OP_QLINEAR_CONV || c->op_id == PR_OP_MS_QLINEAR_CONV;
+}
+
+/* com.microsoft QLinearConv's channels_last (0 elsewhere). */
+static bool channels_last(struct pr_op_ctx *c)
+{
+    return c->op_id == PR_OP_MS_QLINEAR_CONV && pr_attr_int(c, "channels_last", 0) != 0;
+}
+
+/* Moves axis `from` of s to position `to`, shifting the axes between. */
+static void move_axis(struct pr_shape *s, int from, int to)
+{
+    int64_t v = s->dim[from];
+    for (int i = from; i < to; i++)
+        s->dim[i] = s->dim[i + 1];
+    for (int i = from; i > to; i--)
+        s->dim[i] = s->dim[i - 1];
+    s->dim[to] = v;
+}
+
+/* The Conv view of c; with channels_last its X is *nchw, a copy of X with
+ * the channel axis moved to position 1. */
+static void qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub, struct pr_tensor *nchw)
+{
+    if (qlinear(c))
         view_as(sub, c, PR_OP_CONV, (const int[]){QC_X, QC_W, QC_B}, 3);
     else
         view_as(sub, c, PR_OP_CONV, (const int[]){0, 1}, 2);
+    if (channels_last(c) && sub->in[0] && sub->in[0]->shape.rank >= 3) {
+        *nchw = *sub->in[0];
+        move_axis(&nchw->shape, nchw->shape.rank - 1, 1);
+        sub->in[0] = nchw;
+    }
 }
 
 int qconv_shape(struct pr_op_ctx *c)
 {
-    bool ql = c->op_id == PR_OP_QLINEAR_CONV;
+    bool ql = qlinear(c);
     if (pr_op_require(c, ql ? 8 : 2) < 0 || check_max_inputs(c, ql ? 9 : 4) < 0)
         return -1;
     struct pr_op_ctx sub;
-    qconv_view(c, &sub);
+    struct pr_tensor nchw;
+    qconv_view(c, &sub, &nchw);
     if (view_done(c, &sub, conv_shape(&sub)) < 0)
         return -1;
     int64_t cout = c->out[0]->shape.dim[1];
+    if (channels_last(c))
+        move_axis(&c->out[0]->shape, 1, c->out[0]->shape.rank - 1);
     if (ql) {
         if (check_qparam(c, QC_XS, "x_scale", -1, NULL) < 0 ||
             check_qparam(c, QC_XZ, "x_zero_point", -1, NULL) < 0 ||
@@ -398,15 +433,16 @@ int qconv_shape(struct pr_op_ctx *c)
 int qconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct pr_op_ctx sub;
+    struct pr_tensor nchw;
     struct pr_cost ck = {0};
-    qconv_view(c, &sub);
+    qconv_view(c, &sub, &nchw);
     if (view_done(c, &sub, conv_cost(&sub, &ck)) < 0)
         return -1;
     k->macs = ck.macs;
     k->flops = ck.flops;   /* 2*MACs, + numel(Y) with B */
     k->kernel = ck.kernel;   /* conv, grouped or depthwise as Conv's */
     uint64_t ny = pr_numel(c, &c->out[0]->shape);
-    if (c->op_id == PR_OP_QLINEAR_CONV) {
+    if (qlinear(c)) {
         k->flops = pr_add(c, k->flops, pr_add(c, numel_in(c, QC_X), numel_in(c, QC_W)));
         k->flops = pr_add(c, k->flops, pr_mul(c, 5, ny));
         for (int i = QC_XS; i <= QC_YZ; i++)

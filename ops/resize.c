@@ -37,6 +37,9 @@
  * - Upsample 1: height_scale, width_scale attributes on a 4-D input,
  *   mode nearest | bilinear. Upsample 7: `scales` attribute (one per axis).
  *   Upsample 9-10: `scales` as input 1. Every scale must be >= 1.
+ * - com.microsoft.nchwc Upsample (ONNX Runtime's NCHWc layout): `scales`
+ *   an ints attribute, one integer >= 1 per axis: D * scale; mode nearest
+ *   | linear.
  */
 #include "families.h"
 
@@ -51,7 +54,7 @@ enum rs_mode { RS_NEAREST, RS_LINEAR, RS_CUBIC };
 
 static const char *op_name(struct pr_op_ctx *c)
 {
-    return c->op_id == PR_OP_UPSAMPLE ? "Upsample" : "Resize";
+    return c->op_id == PR_OP_RESIZE ? "Resize" : "Upsample";
 }
 
 /* The interpolation mode, validated for the operator and opset; -1 after
@@ -360,6 +363,31 @@ int resize_shape(struct pr_op_ctx *c)
     if (c->nout > 1)
         return pr_op_error(c, "%s has 1 output but the node has %d", op_name(c), c->nout);
     return c->op_id == PR_OP_UPSAMPLE ? upsample_shape(c) : resize_op_shape(c);
+}
+
+/* com.microsoft.nchwc Upsample: integer scales, one per axis, D * scale. */
+int nupsample_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0 || read_mode(c) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    int r = x->shape.rank;
+    int64_t sc[PR_MAX_RANK];
+    int n = pr_attr_ints(c, "scales", sc, PR_MAX_RANK);
+    if (c->failed)
+        return -1;
+    if (n != r)
+        return pr_op_error(c, "scales has %d values but the input has rank %d", n < 0 ? 0 : n, r);
+    struct pr_tensor *y = c->out[0];
+    y->dtype = x->dtype;
+    y->shape.rank = r;
+    for (int d = 0; d < r; d++) {
+        if (sc[d] < 1)
+            return pr_op_error(c, "scales[%d] is %lld; it must be >= 1", d, (long long)sc[d]);
+        if (scaled_extent(c, d, x->shape.dim[d], (double)sc[d], &y->shape.dim[d]) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int resize_cost(struct pr_op_ctx *c, struct pr_cost *k)

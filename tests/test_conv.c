@@ -676,6 +676,56 @@ static void nhwc_conv_errors(void)
     tn_free(t);
 }
 
+/* com.microsoft.nchwc Conv: FusedConv's rules on the blocked layout.
+ * onnxruntime-node 1.31 (CPU, AVX-512 block 16) gives the same shapes for
+ * these nodes (tests/real_ortopt.py, tests/ortopt_shapes.json). */
+static void nchwc_conv_counts_padded_channels_sum_and_activation(void)
+{
+    /* NCHW 3-channel input read directly: 1x3x16x16 * 16x3x3x3 stride 2
+     * pads 1 -> 1x16x8x8 (1024); MACs 1024*27 = 27648; FLOPs 2*MACs +
+     * 1024 (bias) + 1024 (Relu). */
+    struct tnode *t = tn_new_domain("com.microsoft.nchwc", "Conv", 1);
+    tn_in(t, PR_DT_FLOAT, "1x3x16x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16x3x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    tn_attr_str(t, "activation", "Relu");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x8x8");
+    CHECK_EQ(tn_cost(t)->macs, 27648);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 27648 + 1024 + 1024);
+    tn_free(t);
+    /* Sum input (ORT's Conv + Add): 1x16x5x5 * 16x16x3x3 pads 1 -> 1x16x5x5
+     * (400); MACs 400*144 = 57600; FLOPs + 400 (Sum), no bias. */
+    t = tn_new_domain("com.microsoft.nchwc", "Conv", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, "16x16x3x3");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "1x16x5x5");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 57600);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 57600 + 400);
+    tn_free(t);
+    /* Output channels padded 10 -> 16 by the optimiser: C_out = W[0] = 16,
+     * the MACs count the 6 zero channels (16*36*16 = 9216). */
+    t = tn_new_domain("com.microsoft.nchwc", "Conv", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x6x6");
+    tn_in_weight(t, PR_DT_FLOAT, "16x16x1x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x6x6");
+    CHECK_EQ(tn_cost(t)->macs, 9216);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft.nchwc", "Conv", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x6x6");
+    tn_in_weight(t, PR_DT_FLOAT, "16x16x1x1");
+    tn_attr_str(t, "activation", "Gelu");
+    CHECK(tn_fails_with(t, 1, "activation is 'Gelu'; nchwc Conv fuses Relu"));
+    tn_free(t);
+}
+
 void suite_conv(void)
 {
     RUN(nhwc_conv_counts_as_conv_channels_last);
@@ -683,6 +733,7 @@ void suite_conv(void)
     RUN(conv_2d_stride_pads_bias_counts);
     RUN(fused_conv_counts_conv_sum_and_activation);
     RUN(fused_conv_errors);
+    RUN(nchwc_conv_counts_padded_channels_sum_and_activation);
     RUN(conv_1d_dilation_and_stride);
     RUN(conv_3d_asymmetric_pads_per_axis_strides);
     RUN(conv_4d_spatial_dims_work_like_the_rest);

@@ -285,6 +285,51 @@ static void pool_errors(void)
     tn_free(t);
 }
 
+/* com.microsoft.nchwc pools: the ONNX pools' shapes and counts, every
+ * attribute from version 1 (no opset warning), no Indices output. Shapes
+ * as onnxruntime-node 1.31 gives them (tests/ortopt_shapes.json). */
+static void nchwc_pools_follow_the_onnx_pools(void)
+{
+    /* MaxPool 3, stride 2, pads 1, ceil_mode on 8x8: ceil((10 - 3) / 2) + 1
+     * = 5, the last window starts at 8 < 8 + 1: kept -> 1x16x5x5 (400);
+     * FLOPs 400*9 = 3600. */
+    struct tnode *t = tn_new_domain("com.microsoft.nchwc", "MaxPool", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x8x8");
+    tn_attr_ints(t, "kernel_shape", "3,3");
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    tn_attr_int(t, "ceil_mode", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x5x5");
+    CHECK_EQ(tn_cost(t)->flops, 3600);
+    CHECK_STR(tn_error(t), "");
+    tn_free(t);
+    /* AveragePool 2/2 on 5x5: floor(3/2) + 1 = 2 -> 1x16x2x2, FLOPs 64*4. */
+    t = tn_new_domain("com.microsoft.nchwc", "AveragePool", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x5x5");
+    tn_attr_ints(t, "kernel_shape", "2,2");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x2x2");
+    CHECK_EQ(tn_cost(t)->flops, 256);
+    tn_free(t);
+    /* Global pools: 1x16x6x6 -> 1x16x1x1, FLOPs numel(X) = 576. */
+    static const char *const globals[] = {"GlobalMaxPool", "GlobalAveragePool"};
+    for (int i = 0; i < 2; i++) {
+        t = tn_new_domain("com.microsoft.nchwc", globals[i], 1);
+        tn_in(t, PR_DT_FLOAT, "1x16x6x6");
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x16x1x1");
+        CHECK_EQ(tn_cost(t)->flops, 576);
+        tn_free(t);
+    }
+    t = tn_new_domain("com.microsoft.nchwc", "MaxPool", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x8x8");
+    tn_attr_ints(t, "kernel_shape", "2,2");
+    CHECK(tn_fails_with(t, 2, "MaxPool has one output but the node lists 2"));
+    tn_free(t);
+}
+
 void suite_pool(void)
 {
     RUN(maxpool_2d_stride_pads_counts_one_compare_per_window_element);
@@ -299,6 +344,7 @@ void suite_pool(void)
     RUN(averagepool_dilations_from_opset_19_and_honoured_before);
     RUN(lppool_counts_power_add_and_root);
     RUN(global_pools_reduce_every_spatial_axis);
+    RUN(nchwc_pools_follow_the_onnx_pools);
     RUN(pool_unknown_extents_propagate);
     RUN(pool_count_overflow_is_flagged);
     RUN(pool_errors);

@@ -808,6 +808,50 @@ static void gather_block_quantized_errors(void)
     tn_free(t);
 }
 
+/* com.microsoft QLinearConv with channels_last: X and Y are NHWC. As
+ * onnxruntime-node 1.31 gives them (tests/ortopt_shapes.json): 1x9x9x4 *
+ * 6x4x3x3 stride 2 pads 1 -> 1x5x5x6; group 2 with 6x2x3x3 -> 1x5x5x6. */
+static struct tnode *ms_qconv(const char *x, const char *w, int64_t group)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearConv", 1);
+    tn_in(t, PR_DT_UINT8, x);
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT8, w);
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    tn_in_weight(t, PR_DT_INT8, "6");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_INT32, "6");
+    tn_attr_int(t, "channels_last", 1);
+    tn_attr_int(t, "group", group);
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    return t;
+}
+
+static void ms_qlinear_conv_channels_last(void)
+{
+    /* Y 1x5x5x6 (150): MACs 150 * 4*9 = 5400; FLOPs 2*5400 + numel(X) 324
+     * + numel(W) 216 + 5*150 + 150 (bias). */
+    struct tnode *t = ms_qconv("1x9x9x4", "6x4x3x3", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x5x6");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->macs, 5400);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 5400 + 324 + 216 + 5 * 150 + 150);
+    tn_free(t);
+    t = ms_qconv("1x9x9x4", "6x2x3x3", 2);   /* MACs 150 * 2*9 = 2700 */
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x5x6");
+    CHECK_EQ(tn_cost(t)->macs, 2700);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_GROUPED);
+    tn_free(t);
+    t = ms_qconv("1x4x9x9", "6x4x3x3", 1);   /* NCHW given as NHWC: 9 channels */
+    CHECK(tn_fails_with(t, 1, "input has 9 channels but weight expects 4 x group 1"));
+    tn_free(t);
+}
+
 void suite_quant(void)
 {
     RUN(quantize_per_tensor_defaults_to_uint8);
@@ -816,6 +860,7 @@ void suite_quant(void)
     RUN(dequantize_weights_and_int32_bias_are_params);
     RUN(dynamic_quantize_linear_three_outputs);
     RUN(qlinear_conv_counts_as_conv_plus_requantize);
+    RUN(ms_qlinear_conv_channels_last);
     RUN(conv_integer_int32_output_and_zero_point_work);
     RUN(qlinear_matmul_counts_as_matmul_plus_requantize);
     RUN(matmul_integer_int32_output);

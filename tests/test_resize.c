@@ -279,6 +279,39 @@ static void upsample_opset1_height_width_scales(void)
     tn_free(t);
 }
 
+/* com.microsoft.nchwc Upsample: integer scales attribute, D * scale.
+ * onnxruntime-node 1.31 gives 1x16x6x6 for 1x16x2x2 with scales 1,1,3,3
+ * (tests/ortopt_shapes.json). */
+static void nchwc_upsample_integer_scales(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft.nchwc", "Upsample", 1);
+    tn_in(t, PR_DT_FLOAT, "1x16x2x2");
+    tn_attr_ints(t, "scales", "1,1,3,3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x16x6x6");
+    CHECK_EQ(tn_cost(t)->flops, 0);   /* nearest */
+    tn_free(t);
+    /* linear, 2 axes resized: 1x8x4x6 = 192 outputs x (2*2^2 - 1) = 1344 */
+    t = tn_new_domain("com.microsoft.nchwc", "Upsample", 1);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    tn_attr_ints(t, "scales", "1,1,2,2");
+    tn_attr_str(t, "mode", "linear");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x4x6");
+    CHECK_EQ(tn_cost(t)->flops, 1344);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft.nchwc", "Upsample", 1);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    tn_attr_ints(t, "scales", "1,2");
+    CHECK(tn_fails_with(t, 1, "scales has 2 values but the input has rank 4"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft.nchwc", "Upsample", 1);
+    tn_in(t, PR_DT_FLOAT, "1x8x2x3");
+    tn_attr_ints(t, "scales", "1,1,0,2");
+    CHECK(tn_fails_with(t, 1, "scales[2] is 0; it must be >= 1"));
+    tn_free(t);
+}
+
 void suite_resize(void)
 {
     RUN(nearest_scales_floor_and_cost_nothing);
@@ -296,5 +329,6 @@ void suite_resize(void)
     RUN(resize_argument_errors);
     RUN(upsample_opset9_scales_input);
     RUN(upsample_opset7_scales_attribute);
+    RUN(nchwc_upsample_integer_scales);
     RUN(upsample_opset1_height_width_scales);
 }

@@ -4,7 +4,8 @@
 // Runs every DIR/*.onnx in onnxruntime-node (default module:
 // /opt/ort/node_modules/onnxruntime-node) with inputs filled from their
 // declared shapes (symbolic or unknown dims: 1; small random values,
-// int64 inputs 1, strings "a") and prints {model: {output: shape}} as JSON.
+// int64 inputs 1, (u)int8 a small ramp, strings "a") and prints
+// {model: {output: shape}} as JSON.
 // A sequence output (ZipMap's) is given as [its length]. Models the
 // runtime refuses are listed under "_errors". Used by tools/ort_expected.sh
 // to write the expected files that `make check` compares against (node is
@@ -23,6 +24,8 @@ function feed(meta) {
     case 'int32': return new ort.Tensor('int32', Int32Array.from({length: n}, () => 1), dims);
     case 'string': return new ort.Tensor('string', Array.from({length: n}, () => 'a'), dims);
     case 'bool': return new ort.Tensor('bool', Uint8Array.from({length: n}, () => 1), dims);
+    case 'uint8': return new ort.Tensor('uint8', Uint8Array.from({length: n}, (_, i) => (i * 7) % 251), dims);
+    case 'int8': return new ort.Tensor('int8', Int8Array.from({length: n}, (_, i) => ((i * 7) % 251) - 125), dims);
     default: return new ort.Tensor('float32', Float32Array.from({length: n}, (_, i) => ((i * 7) % 11) / 10), dims);
     }
 }
