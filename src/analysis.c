@@ -121,6 +121,40 @@ static int peak_memory(struct pr_analysis *a, struct pr_err *err)
     return 0;
 }
 
+/* Index in a->by_op of n's op type (domain and name), added when new; -1
+ * with err when out of memory. */
+static int op_type_index(struct pr_analysis *a, struct pr_names *index, int *cap, const struct pr_node *n,
+                         struct pr_err *err)
+{
+    int i = pr_names_get(index, n->op_type);
+    if (i >= 0 && strcmp(a->by_op[i].domain, n->domain) != 0) {
+        i = -1;   /* the same op type in another domain: rare, found by a scan */
+        for (int j = 0; j < a->nby_op && i < 0; j++)
+            if (strcmp(a->by_op[j].op_type, n->op_type) == 0 && strcmp(a->by_op[j].domain, n->domain) == 0)
+                i = j;
+    }
+    if (i >= 0)
+        return i;
+    if (a->nby_op == *cap) {
+        struct pr_op_total *more = realloc(a->by_op, (size_t)*cap * 2 * sizeof *more);
+        if (!more)
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory");
+        memset(more + *cap, 0, (size_t)*cap * sizeof *more);
+        a->by_op = more;
+        *cap *= 2;
+    }
+    i = a->nby_op++;
+    a->by_op[i].domain = n->domain;
+    a->by_op[i].op_type = n->op_type;
+    if (pr_names_put(index, n->op_type, i) < 0)
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
+    return i;
+}
+
+/* Per op type: rows, and the MACs and FLOPs of the rows in the totals;
+ * params are the weights each op type owns (pr_param_owner: a weight
+ * counts once, in its first reader's type), so each column sums to the
+ * totals. */
 static int by_op_type(struct pr_analysis *a, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
@@ -132,44 +166,31 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
     if (pr_names_init(&index, 64) < 0)
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int rc = 0;
+    bool ovf = false;
     for (int p = 0; p < a->nlayers && rc == 0; p++) {
         const struct pr_layer *L = &a->layers[p];
-        const struct pr_node *n = &g->nodes[L->node];
-        int i = pr_names_get(&index, n->op_type);
-        if (i >= 0 && strcmp(a->by_op[i].domain, n->domain) != 0) {
-            i = -1;   /* the same op type in another domain: rare, found by a scan */
-            for (int j = 0; j < a->nby_op && i < 0; j++)
-                if (strcmp(a->by_op[j].op_type, n->op_type) == 0 && strcmp(a->by_op[j].domain, n->domain) == 0)
-                    i = j;
-        }
-        if (i < 0 && a->nby_op == cap) {
-            struct pr_op_total *more = realloc(a->by_op, (size_t)cap * 2 * sizeof *more);
-            if (!more) {
-                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
-                break;
-            }
-            memset(more + cap, 0, (size_t)cap * sizeof *more);
-            a->by_op = more;
-            cap *= 2;
-        }
+        int i = op_type_index(a, &index, &cap, &g->nodes[L->node], err);
         if (i < 0) {
-            i = a->nby_op++;
-            a->by_op[i].domain = n->domain;
-            a->by_op[i].op_type = n->op_type;
-            if (pr_names_put(&index, n->op_type, i) < 0)
-                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
+            rc = -1;
+            break;
         }
         struct pr_op_total *t = &a->by_op[i];
-        bool ovf = false;
         t->count++;
         if (L->counted && !has_subgraphs(a, L)) {
-            t->params = pr_u64_add(t->params, L->params, &ovf);
             t->macs = pr_u64_add(t->macs, pr_u64_mul(L->macs, L->multiplier, &ovf), &ovf);
             t->flops = pr_u64_add(t->flops, pr_u64_mul(L->flops, L->multiplier, &ovf), &ovf);
         }
-        if (ovf)
-            rc = pr_err_set(err, PR_E_MODEL, "per-operator totals overflow 64 bits");
     }
+    for (int k = 0; k < a->nowners && rc == 0; k++) {
+        const struct pr_param_owner *o = &a->owners[k];
+        int i = op_type_index(a, &index, &cap, &g->nodes[a->layers[o->layer].node], err);
+        if (i < 0)
+            rc = -1;
+        else
+            a->by_op[i].params = pr_u64_add(a->by_op[i].params, o->params, &ovf);
+    }
+    if (rc == 0 && ovf)
+        rc = pr_err_set(err, PR_E_MODEL, "per-operator totals overflow 64 bits");
     pr_names_free(&index);
     return rc;
 }
@@ -342,6 +363,7 @@ void pr_analysis_free(struct pr_analysis *a)
 {
     free(a->layers);
     free(a->by_op);
+    free(a->owners);
     for (int i = 0; i < a->nunsupported; i++)
         free(a->unsupported[i].layers);
     free(a->unsupported);

@@ -62,6 +62,8 @@ struct walk {
     struct pr_err *err;
     bool *dim_used;             /* per opt->dims entry */
     unsigned char *counted;     /* per value: weight already in the totals */
+    int owners_cap;             /* of a->owners */
+    bool owners_oom;
     int *pos_of;                /* per global node: its layer position */
     int **order;                /* per graph id: schedule (local node indices) */
     int *graph_first, *graph_end; /* per graph id: its rows' positions [first, end) */
@@ -838,17 +840,39 @@ static void free_undo(struct pr_sub_undo *u)
  * what op.h promises without touching all PR_MAX_IO slots per node. */
 static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c);
 
+/* Counts weight vi (numel parameters) in the totals the first time a row
+ * reads it, and names that row (pos) its owner (pr_param_owner). */
+static void count_weight(struct walk *w, int vi, int pos, uint64_t numel, uint64_t bytes, bool *ovf)
+{
+    if (w->counted[vi])
+        return;
+    w->counted[vi] = 1;
+    struct pr_analysis *a = w->a;
+    a->totals.params = pr_u64_add(a->totals.params, numel, ovf);
+    a->totals.weight_bytes = pr_u64_add(a->totals.weight_bytes, bytes, ovf);
+    if (a->nowners == w->owners_cap) {
+        int cap = w->owners_cap ? 2 * w->owners_cap : 64;
+        struct pr_param_owner *more = realloc(a->owners, (size_t)cap * sizeof *more);
+        if (!more) {
+            w->owners_oom = true;
+            return;
+        }
+        a->owners = more;
+        w->owners_cap = cap;
+    }
+    a->owners[a->nowners++] = (struct pr_param_owner){.layer = pos, .params = numel};
+}
+
 /* The weights read by the nodes of n's subgraphs (nested ones too), for a
  * node whose operator priori does not know: its subgraphs never run, but
  * their weights are the model's (com.microsoft BeamSearch holds a whole
  * decoder). A weight is what pr_default_weight_mask() takes: a floating
  * or <= 8-bit initializer or Constant output. Each counts once in the
- * row (stamp) and once in the totals (counted). */
-static void sub_weights(struct walk *w, const struct pr_node *n, unsigned stamp, struct pr_sub_cost *e,
+ * row (stamp) and once in the totals (count_weight, owned by n's row pos). */
+static void sub_weights(struct walk *w, const struct pr_node *n, int pos, unsigned stamp, struct pr_sub_cost *e,
                         bool *unknown, bool *ovf)
 {
     struct pr_value *values = w->m->graph.values;
-    struct pr_totals *T = &w->a->totals;
     for (int s = 0; s < n->nsubs; s++) {
         const struct pr_graph *g = n->subs[s];
         for (int j = 0; j < g->nnodes; j++) {
@@ -862,13 +886,10 @@ static void sub_weights(struct walk *w, const struct pr_node *n, unsigned stamp,
                 w->read_by[vi] = stamp;
                 uint64_t numel = pr_shape_numel(&t->shape, unknown, ovf);
                 e->params = pr_u64_add(e->params, numel, ovf);
-                if (!w->counted[vi]) {
-                    w->counted[vi] = 1;
-                    T->params = pr_u64_add(T->params, numel, ovf);
-                    T->weight_bytes = pr_u64_add(T->weight_bytes, value_bytes(&values[vi], unknown, ovf), ovf);
-                }
+                if (!w->counted[vi])
+                    count_weight(w, vi, pos, numel, value_bytes(&values[vi], unknown, ovf), ovf);
             }
-            sub_weights(w, x, stamp, e, unknown, ovf);
+            sub_weights(w, x, pos, stamp, e, unknown, ovf);
         }
     }
 }
@@ -1016,7 +1037,6 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     }
 
     bool unknown = false, ovf = false;
-    struct pr_totals *T = &w->a->totals;
     unsigned stamp = ++w->stamp ? w->stamp : ++w->stamp;   /* 0 is never a stamp */
     for (int i = 0; i < n->nin; i++) {
         int vi = n->in[i];
@@ -1045,11 +1065,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             if (k.packed_input[j] == i + 1)
                 numel = k.packed_params[j];
         e.params = pr_u64_add(e.params, numel, &ovf);
-        if (!w->counted[vi]) {
-            w->counted[vi] = 1;
-            T->params = pr_u64_add(T->params, numel, &ovf);
-            T->weight_bytes = pr_u64_add(T->weight_bytes, bytes, &ovf);
-        }
+        count_weight(w, vi, w->pos_of[gi], numel, bytes, &ovf);
     }
     int pos = w->pos_of[gi];
     for (int i = 0; i < n->nout; i++) {
@@ -1067,7 +1083,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         for (int i = 0; i < n->nin; i++)   /* its own inputs are counted above */
             if (n->in[i] >= 0)
                 w->read_by[n->in[i]] = stamp;
-        sub_weights(w, n, stamp, &e, &unknown, &ovf);
+        sub_weights(w, n, w->pos_of[gi], stamp, &e, &unknown, &ovf);
     }
     /* what its subgraph runs added (control flow) */
     e.macs = pr_u64_add(e.macs, c->sub.macs, &ovf);
@@ -1577,6 +1593,10 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     struct pr_sub_cost whole;
     if (run_graph(&w, g, &whole) < 0)
         goto out;
+    if (w.owners_oom) {
+        pr_err_set(err, PR_E_INTERNAL, "out of memory");
+        goto out;
+    }
     finish_rows(&w);
     warn_skips(&w);
     for (int i = 0; i < opt->ndims; i++)

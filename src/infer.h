@@ -69,6 +69,15 @@ struct pr_layer {
     const char *why;            /* why the row is incomplete or not counted (arena); NULL: complete */
 };
 
+/* Each weight counts once in the totals, given to the first row that reads
+ * it (in walk order): a weight shared by several nodes (tied embeddings,
+ * ALBERT's layers) shows in every reading row's params, but its owner's op
+ * type alone counts it in by_op, so that by_op's params sum to the totals. */
+struct pr_param_owner {
+    int layer;                  /* position in layers[] */
+    uint64_t params;
+};
+
 struct pr_op_total {
     const char *domain, *op_type;
     int count;
@@ -93,7 +102,9 @@ struct pr_analysis {
     struct pr_layer *layers;    /* execution order */
     int nlayers;
     struct pr_totals totals;
-    struct pr_op_total *by_op;  /* sorted by MACs, then FLOPs, descending */
+    struct pr_param_owner *owners; /* every weight counted in totals.params, once */
+    int nowners;
+    struct pr_op_total *by_op;  /* sorted by MACs, then FLOPs, descending; params from owners */
     int nby_op;
     struct pr_unsupported *unsupported;
     int nunsupported;

@@ -187,7 +187,14 @@ def check_report(ck, case, report):
                      f"no warning on a clean model (got "
                      f"{report.get('warnings')})")
 
-    # per op type
+    # per op type: params sum to the totals (a shared weight counts once,
+    # in the op type of its first reader), every share within [0, 1]
+    ops = report.get("by_op_type") or []
+    ck.eq(cid, "by_op_type params sum = totals.params", (report.get("totals") or {}).get("params"),
+          sum(e.get("params") or 0 for e in ops))
+    for e in ops:
+        for key in ("share_macs", "share_flops", "share_params"):
+            ck.check(0 <= (e.get(key) or 0) <= 1, cid, f"{e.get('op_type')} {key} {e.get(key)} within [0, 1]")
     if "by_op_type" in case:
         got = {}
         for e in report.get("by_op_type") or []:

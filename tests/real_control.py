@@ -97,6 +97,7 @@ def layer(r, name):
 def by_op_sums(case, r):
     eq(case, "by_op MACs sum = totals", r["totals"]["macs"], sum(o["macs"] for o in r["by_op_type"]))
     eq(case, "by_op FLOPs sum = totals", r["totals"]["flops"], sum(o["flops"] for o in r["by_op_type"]))
+    eq(case, "by_op params sum = totals", r["totals"]["params"], sum(o["params"] for o in r["by_op_type"]))
 
 
 def mm(k, n):
