@@ -32,7 +32,10 @@
  * read by a fused operator's past_sequence_length slot (Attention: 6,
  * MultiHeadAttention: 8, DecoderMaskedMultiHeadAttention: 7) gives the
  * past length as data; the past inputs' length symbol is then the buffer's
- * rows, which llm.c binds to the whole request.
+ * rows, which llm.c binds to the whole request. When the buffer's rows are
+ * a number in the graph (the past inputs have no length symbol), they are
+ * the past inputs' second-to-last extent (Attention's past is (2, B, H,
+ * rows, d), the others' (B, H, rows, d)) and a request must fit in them.
  */
 #include "kvcache.h"
 
@@ -242,6 +245,26 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
     return 0;
 }
 
+/* The rows of a shared buffer fixed in the graph: the second-to-last
+ * declared extent every past input has (0 when one is symbolic, absent or
+ * disagrees). */
+static int64_t fixed_rows(const struct pr_graph *g, const struct pr_kv_layout *kv)
+{
+    int64_t rows = 0;
+    for (int i = 0; i < kv->npast; i++) {
+        const Onnx__TypeProto *tp = g->values[kv->past[i]].declared;
+        int dtype, r = decl_rank(&g->values[kv->past[i]], &dtype);
+        if (r < 3)
+            return 0;
+        const Onnx__TensorShapeProto__Dimension *d = tp->tensor_type->shape->dim[r - 2];
+        if (!d || d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE || d->dim_value <= 0 ||
+            (rows && d->dim_value != rows))
+            return 0;
+        rows = d->dim_value;
+    }
+    return rows;
+}
+
 /* The symbols every past input declares, other than skip, into syms. */
 static int common_syms(const struct pr_graph *g, const struct pr_kv_layout *kv, const char *skip,
                        const char **syms, int cap)
@@ -343,7 +366,10 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
                 pick = i, named++;
         if (named > 1)
             pick = -1;
-        if (pick < 0) {
+        if (pick < 0 && !ncand && kv->past_len_input && (kv->buffer_rows = fixed_rows(g, kv)) > 0) {
+            say(kv, "past length from %s (a shared KV buffer of %lld rows fixed in the graph); ",
+                kv->past_len_input, (long long)kv->buffer_rows);
+        } else if (pick < 0) {
             char list[300] = "";
             for (int i = 0; i < ncand; i++) {
                 size_t used = strlen(list);
@@ -356,10 +382,11 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
                         ncand ? ": " : "", list,
                         ncand ? "" : " (a decoder exported with fixed shapes cannot be swept: re-export it with "
                                      "dynamic axes)");
+        } else {
+            kv->past_sym = cand[pick];
+            say(kv, "past length '%s' (the symbol every past input has%s); ", kv->past_sym,
+                kv->batch_sym ? ", besides the batch" : "");
         }
-        kv->past_sym = cand[pick];
-        say(kv, "past length '%s' (the symbol every past input has%s); ", kv->past_sym,
-            kv->batch_sym ? ", besides the batch" : "");
     }
     /* the new tokens */
     if (h->seq_dim) {
@@ -373,7 +400,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         say(kv, "new tokens '%s' (--seq-dim); ", kv->seq_sym);
     } else {
         const char *s = token >= 0 ? dim_sym(&g->values[token], 1) : NULL;
-        if (!s || strcmp(s, kv->past_sym) == 0 || (kv->batch_sym && strcmp(s, kv->batch_sym) == 0))
+        if (!s || (kv->past_sym && strcmp(s, kv->past_sym) == 0) || (kv->batch_sym && strcmp(s, kv->batch_sym) == 0))
             return fail(kv, err, PR_E_MODEL,
                         "no symbol for the number of new tokens: looked for dim 1 of input_ids, inputs_embeds or "
                         "another input of rank 2 or more%s%s; name it with --seq-dim SYMBOL",
@@ -412,7 +439,7 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
             kv->cache_flag = v->name;
         for (int k = 0; k < decl_rank(v, &dtype); k++) {
             const char *s = dim_sym(v, k);
-            if (!s || strcmp(s, kv->past_sym) == 0 || strcmp(s, kv->seq_sym) == 0 ||
+            if (!s || (kv->past_sym && strcmp(s, kv->past_sym) == 0) || strcmp(s, kv->seq_sym) == 0 ||
                 (kv->batch_sym && strcmp(s, kv->batch_sym) == 0) || (!has_ci(s, "total") && !strchr(s, '+')))
                 continue;
             bool dup = false;
@@ -426,9 +453,12 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         say(kv, "%s'%s'", i ? ", " : "; past + new tokens: ", kv->total_sym[i]);
     if (kv->cache_flag)
         say(kv, "; %s: false at prefill, true when decoding", kv->cache_flag);
-    if (kv->past_len_input)
+    if (kv->past_len_input && kv->past_sym)
         say(kv, "; shared KV buffer (ONNX Runtime's past_present_share_buffer): %s gives the past length as data, "
             "'%s' is the buffer's rows, the whole request from the start", kv->past_len_input, kv->past_sym);
+    else if (kv->past_len_input)
+        say(kv, "; shared KV buffer (ONNX Runtime's past_present_share_buffer): %s gives the past length as data, "
+            "the buffer's %lld rows are allocated from the start", kv->past_len_input, (long long)kv->buffer_rows);
     if (h->total_dims && !kv->ntotal)
         return fail(kv, err, PR_E_ARG, "--total-dim %s: not a dimension of the model's inputs", h->total_dims);
     return 0;

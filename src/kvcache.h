@@ -16,6 +16,7 @@
 #define PR_KVCACHE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "model.h"
@@ -36,13 +37,15 @@ struct pr_kv_layout {
     int *past, npast;            /* value indices of the past inputs */
     int *present, npresent;      /* value indices of the present outputs (may be none) */
     const char *batch_sym;       /* NULL: the batch is fixed in the graph */
-    const char *past_sym, *seq_sym;
+    const char *past_sym, *seq_sym; /* past_sym NULL only with buffer_rows */
     const char *total_sym[PR_KV_MAX_TOTAL];  /* bound to past + new tokens */
     int ntotal;
     const char *token_input;     /* the input whose dimension gave seq_sym (NULL: --seq-dim) */
     const char *cache_flag;      /* a bool input "use_cache_branch" (merged Optimum exports), or NULL */
     const char *past_len_input;  /* the graph input fused attention reads as past_sequence_length: a shared
                                     KV buffer of past_sym rows (the whole request), the past length as data */
+    int64_t buffer_rows;         /* a shared buffer whose rows are fixed in the graph (past_sym NULL): their
+                                    number; 0 otherwise */
     char how[1024];              /* how it was recognised, one paragraph */
 };
 

@@ -19,7 +19,8 @@
  *   whole batch); without present outputs, k * C where k = bytes of the
  *   past inputs at the last step / its past length.
  *   per token = (kv(P + G) - kv(P)) / G / B (one sequence); a shared
- *   buffer holds P + G rows from the start: per token = kv / (P + G) / B.
+ *   buffer holds its R rows from the start (R = P + G, or the rows fixed
+ *   in the graph, which P + G must not exceed): per token = kv / R / B.
  * Weights read per step: the analysis's weight bytes (every weight once,
  *   the embedding table whole although a Gather reads B rows of it).
  * With a profile (energy.h), per call of the whole batch:
@@ -68,7 +69,8 @@ static void bind(struct run *w, int64_t p, int64_t s)
     int n = w->nbase_dims;
     if (kv->batch_sym)
         w->dims[n++] = (struct pr_dim_binding){kv->batch_sym, w->batch};
-    w->dims[n++] = (struct pr_dim_binding){kv->past_sym, kv->past_len_input ? w->r->prompt + w->r->generate : p};
+    if (kv->past_sym)   /* NULL: a shared buffer's rows fixed in the graph */
+        w->dims[n++] = (struct pr_dim_binding){kv->past_sym, kv->past_len_input ? w->r->prompt + w->r->generate : p};
     w->dims[n++] = (struct pr_dim_binding){kv->seq_sym, s};
     for (int i = 0; i < kv->ntotal; i++)
         w->dims[n++] = (struct pr_dim_binding){kv->total_sym[i], p + s};
@@ -425,6 +427,13 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
                    "tokens generated)");
         goto fail;
     }
+    if (kv->buffer_rows && r->prompt + r->generate > kv->buffer_rows) {
+        pr_err_set(err, PR_E_ARG, "--prompt %lld + --generate %lld is %lld tokens, more than the %lld rows of the "
+                   "shared KV buffer fixed in the graph (the past inputs' length): ask for at most %lld tokens, or "
+                   "export the decoder with a symbolic buffer length", (long long)r->prompt, (long long)r->generate,
+                   (long long)(r->prompt + r->generate), (long long)kv->buffer_rows, (long long)kv->buffer_rows);
+        goto fail;
+    }
     if (!kv->batch_sym && r->batch > 1) {
         pr_err_set(err, PR_E_ARG, "--batch %lld: the batch is fixed in the graph (no symbolic batch "
                    "dimension on %s)", (long long)r->batch, kv->token_input ? kv->token_input : "the inputs");
@@ -432,7 +441,7 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     }
     for (int i = 0; i < base->ndims; i++) {
         const char *s = base->dims[i].symbol;
-        bool ours = strcmp(s, kv->past_sym) == 0 || strcmp(s, kv->seq_sym) == 0 ||
+        bool ours = (kv->past_sym && strcmp(s, kv->past_sym) == 0) || strcmp(s, kv->seq_sym) == 0 ||
                     (kv->batch_sym && strcmp(s, kv->batch_sym) == 0);
         for (int k = 0; k < kv->ntotal; k++)
             ours |= strcmp(s, kv->total_sym[k]) == 0;
@@ -516,8 +525,9 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
         goto fail;
     out->kv_bytes_end = out->steps[r->generate - 1].kv_bytes;
     uint64_t grow = out->kv_bytes_end >= out->prefill.kv_bytes ? out->kv_bytes_end - out->prefill.kv_bytes : 0;
-    out->kv_bytes_per_token = kv->past_len_input   /* a shared buffer does not grow */
-                              ? out->kv_bytes_end / (uint64_t)(r->prompt + r->generate) / (uint64_t)w.batch
+    int64_t rows = kv->buffer_rows ? kv->buffer_rows : r->prompt + r->generate;
+    out->kv_bytes_per_token = kv->past_len_input   /* a shared buffer does not grow: its bytes per row */
+                              ? out->kv_bytes_end / (uint64_t)rows / (uint64_t)w.batch
                               : grow / (uint64_t)r->generate / (uint64_t)w.batch;
     if (r->profile) {
         out->ttft_s = out->prefill.latency_s;

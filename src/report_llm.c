@@ -34,6 +34,16 @@ static const char *method_text(const struct pr_llm *l, char *buf, size_t size)
     return buf;
 }
 
+/* After "at N tokens": a shared KV buffer fixed in the graph holds all
+ * its rows from the start, whatever the request's length. */
+static const char *rows_note(const struct pr_llm *l, char *buf, size_t size)
+{
+    if (!l->kv->buffer_rows)
+        return "";
+    snprintf(buf, size, " (a shared buffer of %lld rows, fixed in the graph)", (long long)l->kv->buffer_rows);
+    return buf;
+}
+
 /* Decode steps shown in the short listings: indices into l->steps. */
 static int shown_steps(const struct pr_llm *l, int64_t *idx, int cap)
 {
@@ -113,10 +123,11 @@ static int table(const struct pr_model *m, const struct pr_llm *l, FILE *f)
             (long long)l->macs_line.intercept, (unsigned long long)l->macs_line.slope,
             (long long)l->bytes_line.intercept, (unsigned long long)l->bytes_line.slope,
             (long long)l->kv_line.intercept, (unsigned long long)l->kv_line.slope);
-    fprintf(f, "KV cache:                  %s per token of one sequence (%llu bytes), %s at %lld tokens x batch %lld\n",
+    char note[80];
+    fprintf(f, "KV cache:                  %s per token of one sequence (%llu bytes), %s at %lld tokens%s x batch %lld\n",
             pr_human_bytes(l->kv_bytes_per_token, b[0], sizeof b[0]), (unsigned long long)l->kv_bytes_per_token,
             pr_human_bytes(l->kv_bytes_end, b[1], sizeof b[1]), (long long)(l->prompt + l->generate),
-            (long long)l->batch);
+            rows_note(l, note, sizeof note), (long long)l->batch);
     fprintf(f, "weights read per step:     %s (%s parameters)\n", pr_human_bytes(l->weight_bytes, b[0], sizeof b[0]),
             pr_human_count(l->params, b[1], sizeof b[1]));
     fprintf(f, "peak live activations:     prefill %s, decode at %lld %s\n",
@@ -226,6 +237,7 @@ static int json(const struct pr_model *m, const struct pr_llm *l, FILE *f)
     pr_jb_add(b, lay, "total_symbols", tot);
     pr_jb_add(b, lay, "cache_flag_input", pr_jb_str(b, kv->cache_flag));
     pr_jb_add(b, lay, "past_length_input", pr_jb_str(b, kv->past_len_input));
+    pr_jb_add(b, lay, "buffer_rows", kv->buffer_rows ? pr_jb_u64(b, (uint64_t)kv->buffer_rows) : pr_jb_str(b, NULL));
     pr_jb_add(b, root, "layout", lay);
     cJSON *req = pr_jb_check(b, cJSON_CreateObject());
     pr_jb_add(b, req, "batch", pr_jb_u64(b, (uint64_t)l->batch));
@@ -368,9 +380,10 @@ static int md(const struct pr_model *m, const struct pr_llm *l, FILE *f)
     md_row(f, "**request**", &l->request, l);
     fprintf(f, "\n- decode step at context C: MACs = %lld + %llu·C\n", (long long)l->macs_line.intercept,
             (unsigned long long)l->macs_line.slope);
-    fprintf(f, "- KV cache: %s per token of one sequence, %s at %lld tokens × batch %lld\n",
+    char note[80];
+    fprintf(f, "- KV cache: %s per token of one sequence, %s at %lld tokens%s × batch %lld\n",
             pr_human_bytes(l->kv_bytes_per_token, b[0], sizeof b[0]), pr_human_bytes(l->kv_bytes_end, b[1], sizeof b[1]),
-            (long long)(l->prompt + l->generate), (long long)l->batch);
+            (long long)(l->prompt + l->generate), rows_note(l, note, sizeof note), (long long)l->batch);
     fprintf(f, "- weights read per decode step: %s (%s parameters)\n",
             pr_human_bytes(l->weight_bytes, b[0], sizeof b[0]), pr_human_count(l->params, b[1], sizeof b[1]));
     if (l->estimated) {
@@ -494,7 +507,7 @@ static void html_row(FILE *f, const char *label, const struct pr_llm_cost *c, co
 
 static int html(const struct pr_model *m, const struct pr_llm *l, FILE *f)
 {
-    char h[32], x[96], how[1200];
+    char h[32], x[160], how[1200];
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>priori llm: ", f);
     pr_html_text(f, m->path ? m->path : "", 200);
     fprintf(f, "</title>\n<style>%s</style></head>\n<body><main>\n<header><h1>", style);
@@ -513,8 +526,9 @@ static int html(const struct pr_model *m, const struct pr_llm *l, FILE *f)
     kpi(f, "request-macs", "request MACs", pr_human_count(l->request.macs, h, sizeof h), x);
     snprintf(x, sizeof x, "%llu bytes", (unsigned long long)l->kv_bytes_per_token);
     kpi(f, "kv-token", "KV cache per token", pr_human_bytes(l->kv_bytes_per_token, h, sizeof h), x);
-    snprintf(x, sizeof x, "%llu bytes at %lld tokens", (unsigned long long)l->kv_bytes_end,
-             (long long)(l->prompt + l->generate));
+    char note[80];
+    snprintf(x, sizeof x, "%llu bytes at %lld tokens%s", (unsigned long long)l->kv_bytes_end,
+             (long long)(l->prompt + l->generate), rows_note(l, note, sizeof note));
     kpi(f, "kv-end", "KV cache at the end", pr_human_bytes(l->kv_bytes_end, h, sizeof h), x);
     snprintf(x, sizeof x, "%llu bytes", (unsigned long long)l->weight_bytes);
     kpi(f, "weights", "weights read per step", pr_human_bytes(l->weight_bytes, h, sizeof h), x);

@@ -279,6 +279,34 @@ try:
     check(rc == 2 and "--value past_len" in err and "sets the past length" in err,
           "dmmha_kv: --value of the past length refused (llm sets it): %d %s" % (rc, err.strip()))
 
+    # the buffer's rows fixed in the graph (64): the same MACs, the cache is
+    # the whole buffer, 2 * L * 64 * H * dh * 4 bytes per sequence, from the
+    # prefill on; a request longer than the buffer is refused (exit 2)
+    fx = make_decoders.fixed_buffer(tmp)
+    for B, P, G in [(1, 16, 40), (2, 5, 4)]:
+        where = "dmmha_fixed B=%d P=%d G=%d" % (B, P, G)
+        rc, r = llm_json(fx, "--prompt", P, "--generate", G, "--batch", B)
+        check(rc == 0, "%s: llm runs: %s" % (where, r if rc else ""))
+        if rc:
+            continue
+        lay = r["layout"]
+        check((lay["past_symbol"], lay["past_length_input"], lay["buffer_rows"]) == (None, "past_len", 64) and
+              "64 rows fixed in the graph" in lay["how"], "%s: a shared buffer of 64 fixed rows: %s" % (where, lay))
+        full = B * 64 * per_token
+        pre, steps = r["prefill"], r["decode"]["steps"]
+        check(pre["macs"] == closed_macs(c, B, P, 0) and pre["kv_bytes"] == full,
+              "%s: prefill MACs %d (closed form %d), cache %d = the whole buffer %d" % (
+                  where, pre["macs"], closed_macs(c, B, P, 0), pre["kv_bytes"], full))
+        bad = [s["context"] for i, s in enumerate(steps)
+               if s["macs"] != closed_macs(c, B, 1, P + i) or s["kv_bytes"] != full]
+        check(not bad, "%s: every step's MACs at T = p + 1 and the buffer's bytes (wrong at %s)" % (where, bad[:5]))
+        kv = r["kv_cache"]
+        check(kv["bytes_per_token"] == per_token and kv["bytes_at_end"] == full,
+              "%s: KV cache %s, closed form %d per token, %d for the buffer" % (where, kv, per_token, full))
+    rc, out, err = run("llm", fx, "--prompt", 60, "--generate", 5)
+    check(rc == 2 and "65 tokens, more than the 64 rows" in err,
+          "dmmha_fixed: a request longer than the buffer refused: %d %s" % (rc, err.strip()))
+
     # ---- a cache with no recognisable names: the options ----
     gpt = os.path.join(tmp, "gpt_kv.onnx")
     ren = os.path.join(tmp, "gpt_renamed.onnx")

@@ -38,6 +38,9 @@ Writes, with random weights:
                    past_key_{i}/past_value_{i} [batch, H, max_len, dh] and
                    present outputs of the same shape, the past length an
                    int32 input past_len [1]; token input ids [batch, seq].
+  dmmha_fixed.onnx dmmha_kv.onnx with the buffer's rows fixed in the graph
+                   (max_len = 64 everywhere, as an export with static
+                   shapes writes it).
   merged_kv.onnx   the shape of Optimum's merged decoder: a bool input
                    use_cache_branch [1] chooses, in an If, between appending
                    the new keys/values to the past (true) or not (false).
@@ -240,6 +243,20 @@ def genai(outdir):
     return path
 
 
+def fixed_buffer(outdir, rows=64):
+    """dmmha_kv with its shared buffer's rows a number: every declared
+    max_len extent becomes rows."""
+    m = onnx.load(fused(outdir, "dmmha_kv"))
+    for vi in list(m.graph.input) + list(m.graph.output):
+        for dim in vi.type.tensor_type.shape.dim:
+            if dim.dim_param == "max_len":
+                dim.ClearField("dim_param")
+                dim.dim_value = rows
+    path = os.path.join(outdir, "dmmha_fixed.onnx")
+    onnx.save(m, path)
+    return path
+
+
 def fused(outdir, name):
     """A decoder whose attention is one com.microsoft node per layer:
     MultiHeadAttention (separate Q/K/V projections, past_key/past_value
@@ -420,6 +437,7 @@ def main():
     print("wrote", fused(outdir, "attn_kv"))
     print("wrote", renamed(outdir))
     print("wrote", fused(outdir, "dmmha_kv"))
+    print("wrote", fixed_buffer(outdir))
     print("wrote", merged(outdir))
     with open(os.path.join(outdir, "decoders.json"), "w") as f:
         json.dump(CONFIGS, f, indent=1)
