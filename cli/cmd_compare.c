@@ -65,6 +65,33 @@ static int model_shapes(const struct pr_args *p, int i, struct pr_bindings *s)
     return rc;
 }
 
+/* Warns when a symbol model i took as 1 is bound for another model by a
+ * --dim after that model (which applies to it alone): the rows would
+ * compare different shapes, and options at the end of a command line
+ * usually mean "all". */
+static void warn_uneven_dims(const struct pr_args *p, const struct pr_subject *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < s[i].an.nunbound; k++)
+            for (int j = 0; j < n; j++) {
+                const struct pr_bindings *own = &p->shapes[j + 1];
+                int d = 0;
+                while (d < own->ndims && strcmp(own->dims[d].symbol, s[i].an.unbound[k]) != 0)
+                    d++;
+                if (j == i || d == own->ndims)
+                    continue;
+                char *sym = pr_text_clean(s[i].an.unbound[k], 80), *a = pr_text_clean(s[i].path, 200),
+                     *b = pr_text_clean(s[j].path, 200);
+                fprintf(stderr,
+                        "priori: warning: '%s' is %lld for %s (a --dim after a model applies to that model "
+                        "only) but unbound, taken as 1, for %s: the rows compare different shapes; give "
+                        "--dim %s=N before the first model to bind it for every model\n",
+                        sym ? sym : "?", (long long)own->dims[d].value, b ? b : "?", a ? a : "?", sym ? sym : "?");
+                free(sym), free(a), free(b);
+                break;
+            }
+}
+
 int pr_cmd_compare(int argc, char **argv)
 {
     struct pr_args p;
@@ -102,6 +129,8 @@ int pr_cmd_compare(int argc, char **argv)
             goto out;
         }
     }
+    if (!p.given[OPT_QUIET])
+        warn_uneven_dims(&p, subjects, n);
     struct pr_compare t;
     pr_compare_prepare(&t, subjects, n, p.format);
     rc = pr_cli_write(p.text[OPT_OUTPUT], pr_report_compare, &t);

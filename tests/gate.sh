@@ -291,6 +291,13 @@ assert got[0]["totals"]["macs"] * 4 == m8 and got[1]["totals"]["macs"] * 8 == m8
 assert got[0]["inputs"][0]["shape"].startswith("2x") and got[1]["inputs"][0]["shape"].startswith("6x")
 assert abs(got[1]["ratio_to_first"]["macs"] - 3.0) < 1e-12
 EOF
+# a --dim after the last model binds that model only: the other model, which
+# takes the symbol as 1, is named in a warning that says where to put it
+"$PRIORI" compare fixtures/symbolic_batch.onnx fixtures/symbolic_batch.onnx --dim batch=6 >/dev/null 2>"$tmp/err"
+grep -q "'batch' is 6 for fixtures/symbolic_batch.onnx (a --dim after a model applies to that model only) but unbound, taken as 1, for fixtures/symbolic_batch.onnx: the rows compare different shapes; give --dim batch=N before the first model" "$tmp/err" \
+    && ok || bad "compare: no warning for a --dim binding one model only: $(cat "$tmp/err")"
+"$PRIORI" compare --dim batch=2 fixtures/symbolic_batch.onnx fixtures/symbolic_batch.onnx --dim batch=6 >/dev/null 2>"$tmp/err"
+grep -q "compare different shapes" "$tmp/err" && bad "compare: the shape warning with every model bound" || ok
 expect 2 "compare needs model files" compare
 expect 2 "--input nosuch" compare $DEMO --input nosuch=1x3
 expect 3 "" compare $DEMO fixtures/bad/empty.onnx -q
