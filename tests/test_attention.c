@@ -1,10 +1,13 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
- * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding
- * (ops/attention.c). Expected counts
+ * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding,
+ * SparseAttention (ops/attention.c). Expected counts
  * are the closed forms of attention.c's comment written out with the
  * hyper-parameters of each node:
  *   MACs  = projection + B*H*S*T*dqk + B*H*S*T*dv
  *   FLOPs = 2*MACs + B*H*S*T*(1 scale + 5 softmax + masks) + bias adds */
+#include <stdio.h>
+#include <string.h>
+
 #include "opcheck.h"
 #include "test.h"
 
@@ -558,6 +561,240 @@ static void qattention_errors(void)
     tn_free(t);
 }
 
+/* SparseAttention. Shapes and refusals as onnxruntime-node 1.31 (CPU)
+ * gives them for the same single-node graphs (layout, lengths as int32
+ * initializers; past and present bound to one buffer, as its kernel
+ * requires): prompt 2x40x64 -> output 2x40x64, presents 2x2x64x16; decode
+ * 2x1x64 with T 50 -> 2x1x64; packed QKV 1x8x128 -> 1x8x64; do_rotary
+ * (caches 64x8, d 32) -> 1x8x64, presents 1x1x64x32. It refuses, as priori
+ * does, head size 12 ("head_size must be a multiple of 8"), 3 layouts for
+ * 4 heads, T 80 with a layout of 4 blocks of 16 and T 40 with a cache of 32
+ * rows. The attended set (key k <= query position q, k's block listed in
+ * row q/bs of the head's layout) is the one its kernel masks to: a numpy
+ * attention over exactly those pairs matches its outputs for the prompt,
+ * decode and packed nodes within 2e-7, a dense causal one differs by 0.05
+ * (prompt) and 0.02 (decode); the pairs it attends number 6048, 272 and
+ * 144, as below. */
+static const char sa_rows[] = "0,1,3,5,8,0,1,3,6,9";
+static const char sa_cols[] = "0,0,1,1,2,1,2,3,-1,0,0,1,0,1,2,0,2,3";
+
+/* The ContribOperators.md example: 2 layouts of 4x4 blocks of 16 tokens,
+ *   L0 rows {0}, {0,1}, {1,2}, {1,2,3};  L1 rows {0}, {0,1}, {0,1,2}, {0,2,3}
+ * H 4 (layouts 0, 1, 0, 1), Hkv 2, d 16, cache 64 rows. */
+static struct tnode *sparse(const char *q, int kv, const char *cache, const char *total)
+{
+    struct tnode *t = ms("SparseAttention");
+    char kvs[32];
+    tn_in(t, PR_DT_FLOAT, q);
+    if (kv) {
+        snprintf(kvs, sizeof kvs, "%.*sx32", (int)(strrchr(q, 'x') - q), q);
+        tn_in(t, PR_DT_FLOAT, kvs);
+        tn_in(t, PR_DT_FLOAT, kvs);
+    } else {
+        tn_in_absent(t);
+        tn_in_absent(t);
+    }
+    tn_in(t, PR_DT_FLOAT, cache);
+    tn_in(t, PR_DT_FLOAT, cache);
+    tn_in_vals(t, PR_DT_INT32, "2x5", sa_rows);
+    tn_in_vals(t, PR_DT_INT32, "2x9", sa_cols);
+    if (total)
+        tn_in_vals(t, PR_DT_INT32, "", total);
+    else
+        tn_in(t, PR_DT_INT32, "");
+    tn_in(t, PR_DT_INT32, q[0] == '2' ? "2" : "1");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    return t;
+}
+
+static void sparse_attention_counts_the_attended_blocks(void)
+{
+    /* Prompt: B 2, S = T = 40, P 0; rows of blocks 0 (queries 0..15),
+     * 1 (16..31), 2 (32..39). n(q) = 16*lt + diag*(q mod 16 + 1):
+     *   L0: 136 + (16*16 + 136) + (16*8 + 36) = 136 + 392 + 164 = 692
+     *   L1: 136 + 392 + (2*16*8 + 36) = 136 + 392 + 292 = 820
+     * A = 2*692 + 2*820 = 3024 per sequence; MACs = B*A*2d = 2*3024*32
+     * = 193536; FLOPs = 2*MACs + 7*B*A = 387072 + 42336 = 429408. */
+    struct tnode *t = sparse("2x40x64", 1, "2x2x64x16", "40");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x40x64");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x64x16");
+    CHECK_STR(tn_out_shape(t, 2), "2x2x64x16");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 193536);
+    CHECK_EQ(tn_cost(t)->flops, 429408);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_ATTENTION);
+    CHECK(!tn_incomplete(t));
+    tn_free(t);
+    /* Decode: S 1, T 50, P 49: q = 49 in row 3 (offset 1); L0 {1,2,3} and
+     * L1 {0,2,3} both have lt 2 and the diagonal: n = 32 + 2 = 34.
+     * A = 4*34 = 136; MACs 2*136*32 = 8704; FLOPs 17408 + 7*272 = 19312. */
+    t = sparse("2x1x64", 1, "2x2x64x16", "50");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x64");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x64x16");
+    CHECK_EQ(tn_cost(t)->macs, 8704);
+    CHECK_EQ(tn_cost(t)->flops, 19312);
+    tn_free(t);
+    /* Packed QKV 1x8x128: d = 128 / (4 + 2*2) = 16; T 8, all in block 0:
+     * n(q) = q + 1, A = 4 * 36 = 144; MACs 144*32 = 4608. */
+    t = sparse("1x8x128", 0, "1x2x64x16", "8");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x64");
+    CHECK_STR(tn_out_shape(t, 1), "1x2x64x16");
+    CHECK_EQ(tn_cost(t)->macs, 4608);
+    CHECK_EQ(tn_cost(t)->flops, 9216 + 7 * 144);
+    tn_free(t);
+}
+
+static void sparse_attention_rotary_and_one_layout(void)
+{
+    /* H 2, Hkv 1, d 32, one layout (L0), T = S = 8, do_rotary with caches
+     * 64x8: r = 16. A = 2*36 = 72; MACs = 72*64 = 4608; FLOPs = 9216 +
+     * 7*72 + 3*B*S*(H + Hkv)*r = 9216 + 504 + 3*8*3*16 = 10872. */
+    struct tnode *t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x32");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x32");
+    tn_in_vals(t, PR_DT_INT32, "1x5", "0,1,3,5,8");
+    tn_in_vals(t, PR_DT_INT32, "1x8", "0,0,1,1,2,1,2,3");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_in_weight(t, PR_DT_FLOAT, "64x8");
+    tn_in_weight(t, PR_DT_FLOAT, "64x8");
+    tn_attr_int(t, "num_heads", 2);
+    tn_attr_int(t, "kv_num_heads", 1);
+    tn_attr_int(t, "sparse_block_size", 16);
+    tn_attr_int(t, "do_rotary", 1);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x64");
+    CHECK_STR(tn_out_shape(t, 1), "1x1x64x32");
+    CHECK_EQ(tn_cost(t)->macs, 4608);
+    CHECK_EQ(tn_cost(t)->flops, 10872);
+    CHECK_EQ(tn_cost(t)->weight_mask & (3ull << 9), 0);   /* cos/sin caches: no params */
+    tn_free(t);
+}
+
+static void sparse_attention_unknown_layout_or_length_takes_the_bound(void)
+{
+    /* Layout not a constant: the dense causal bound, A = H*(S*P +
+     * S(S+1)/2) = 4*820 = 3280 for the prompt; MACs = 2*3280*32 = 209920. */
+    struct tnode *t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "2x40x64");
+    tn_in(t, PR_DT_FLOAT, "2x40x32");
+    tn_in(t, PR_DT_FLOAT, "2x40x32");
+    tn_in(t, PR_DT_FLOAT, "2x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "2x2x64x16");
+    tn_in(t, PR_DT_INT32, "2x5");
+    tn_in(t, PR_DT_INT32, "2x9");
+    tn_in_vals(t, PR_DT_INT32, "", "40");
+    tn_in(t, PR_DT_INT32, "2");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 209920);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 209920 + 7 * 2 * 3280);
+    tn_free(t);
+    /* total_sequence_length unknown: its bound min(64 cache rows, 4 blocks
+     * of 16) = 64, P = 63 for one new token: q = 63, row 3 offset 15:
+     * n = 2*16 + 16 = 48 in both layouts; A = 4*48 = 192; MACs 2*192*32. */
+    t = sparse("2x1x64", 1, "2x2x64x16", NULL);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 2 * 192 * 32);
+    tn_free(t);
+}
+
+static void sparse_attention_errors(void)
+{
+    struct tnode *t = ms("SparseAttention");   /* head size 12 */
+    tn_in(t, PR_DT_FLOAT, "1x8x24");
+    tn_in(t, PR_DT_FLOAT, "1x8x12");
+    tn_in(t, PR_DT_FLOAT, "1x8x12");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x12");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x12");
+    tn_in_vals(t, PR_DT_INT32, "1x5", "0,1,3,5,8");
+    tn_in_vals(t, PR_DT_INT32, "1x8", "0,0,1,1,2,1,2,3");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_attr_int(t, "num_heads", 2);
+    tn_attr_int(t, "kv_num_heads", 1);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "head size 12 is not a multiple of 8"));
+    tn_free(t);
+    t = sparse("1x80x64", 1, "1x2x80x16", "80");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length 80 exceeds the 64 tokens the block layout "
+                              "covers (4 blocks of 16)"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x32x16", "40");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length 40 exceeds the KV cache's 32 rows"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x64x16", "4");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length is 4, less than the 8 new tokens"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x3x64x16", "8");
+    CHECK(tn_fails_with(t, 3, "must both be (batch, 2 kv heads, cache length, head size 16)"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x64x16", "8");
+    tn_attr_int(t, "do_rotary", 1);
+    CHECK(tn_fails_with(t, 3, "do_rotary needs cos_cache and sin_cache"));
+    tn_free(t);
+    /* 3 layouts for 4 heads */
+    t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_INT32, "3x5");
+    tn_in(t, PR_DT_INT32, "3x4");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "num_heads 4 is not a multiple of the 3 block layouts"));
+    tn_free(t);
+    /* a malformed layout: block 4 of 4; a row past the column entries */
+    static const char *bad[][2] = {
+        {"0,1,3,5,8", "0,0,1,1,2,1,2,4"}, {"0,1,3,5,9", "0,0,1,1,2,1,2,3"}};
+    static const char *msg[] = {"entry 7 is block 4; the layout has blocks 0 to 3",
+                                "row 3 of the layout spans entries 5 to 9 of block_col_indices, "
+                                "which has 8"};
+    for (int i = 0; i < 2; i++) {
+        t = ms("SparseAttention");
+        tn_in(t, PR_DT_FLOAT, "1x64x64");
+        tn_in(t, PR_DT_FLOAT, "1x64x32");
+        tn_in(t, PR_DT_FLOAT, "1x64x32");
+        tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+        tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+        tn_in_vals(t, PR_DT_INT32, "1x5", bad[i][0]);
+        tn_in_vals(t, PR_DT_INT32, "1x8", bad[i][1]);
+        tn_in_vals(t, PR_DT_INT32, "", "64");
+        tn_in(t, PR_DT_INT32, "1");
+        tn_attr_int(t, "num_heads", 4);
+        tn_attr_int(t, "kv_num_heads", 2);
+        tn_attr_int(t, "sparse_block_size", 16);
+        CHECK(tn_fails_with(t, 3, msg[i]));
+        tn_free(t);
+    }
+    t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "needs past_key, past_value, block_row_indices"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
@@ -576,5 +813,9 @@ void suite_attention(void)
     RUN(gqa_packed_qkv);
     RUN(gqa_head_counts_must_divide);
     RUN(rotary_embedding_counts_rotated_elements);
+    RUN(sparse_attention_counts_the_attended_blocks);
+    RUN(sparse_attention_rotary_and_one_layout);
+    RUN(sparse_attention_unknown_layout_or_length_takes_the_bound);
+    RUN(sparse_attention_errors);
     RUN(hostile_extents_are_errors_not_overflows);
 }
