@@ -290,25 +290,6 @@ int fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 /* ---- NhwcConv: Conv on a channels-first view ---- */
 
-/* Moves the last axis to position 1 ((N, D.., C) -> (N, C, D..)), or back
- * when first is false. */
-static void move_channels(struct pr_shape *s, bool first)
-{
-    if (s->rank < 3)
-        return;
-    int r = s->rank;
-    int64_t ch = first ? s->dim[r - 1] : s->dim[1];
-    if (first) {
-        for (int i = r - 1; i > 1; i--)
-            s->dim[i] = s->dim[i - 1];
-        s->dim[1] = ch;
-    } else {
-        for (int i = 1; i < r - 1; i++)
-            s->dim[i] = s->dim[i + 1];
-        s->dim[r - 1] = ch;
-    }
-}
-
 /* sub: c with X seen channels first (view[0] holds the copy), and W too
  * (view[1]) when w_too: NhwcConv's weight (M, K1.., C/group). */
 static void nhwc_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *view, bool w_too)
@@ -320,7 +301,7 @@ static void nhwc_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tens
             continue;
         view[i] = *t;
         view[i].cval = NULL;
-        move_channels(&view[i].shape, true);
+        pr_window_channels(&view[i].shape, true);
         sub->in[i] = &view[i];
     }
 }
@@ -369,7 +350,7 @@ int nhwc_conv_shape(struct pr_op_ctx *c)
     nhwc_view(&sub, c, view, true);
     if (nhwc_done(c, &sub, conv_shape(&sub)) < 0)
         return -1;
-    move_channels(&c->out[0]->shape, false);
+    pr_window_channels(&c->out[0]->shape, false);
     return 0;
 }
 
@@ -393,7 +374,7 @@ int nhwc_fconv_shape(struct pr_op_ctx *c)
     nhwc_view(&sub, c, view, false);
     if (nhwc_done(c, &sub, conv_shape(&sub)) < 0)
         return -1;
-    move_channels(&c->out[0]->shape, false);
+    pr_window_channels(&c->out[0]->shape, false);
     return check_sum(c, &c->out[0]->shape);
 }
 
