@@ -1,6 +1,7 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
  * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding,
- * SparseAttention (ops/attention.c). Expected counts
+ * SparseAttention (ops/attention.c) and the packing mode's PackedAttention,
+ * PackedMultiHeadAttention, RemovePadding, RestorePadding (ops/packed.c). Expected counts
  * are the closed forms of attention.c's comment written out with the
  * hyper-parameters of each node:
  *   MACs  = projection + B*H*S*T*dqk + B*H*S*T*dv
@@ -795,6 +796,175 @@ static void sparse_attention_errors(void)
     tn_free(t);
 }
 
+/* The packing mode (ops/packed.c). onnxruntime-node 1.31 has no CPU
+ * kernel for any of them ("Could not find an implementation for
+ * PackedAttention(1)", PackedMultiHeadAttention, RemovePadding,
+ * RestorePadding): these follow ContribOperators.md and the schemas'
+ * shape inference. Two sequences padded to S 4 hold 3 and 2 tokens: T 5,
+ * cumulative_sequence_length 0,3,5, P = 3^2 + 2^2 = 13 pairs per head. */
+static struct tnode *packed_attn(const char *w, const char *bias, const char *cum)
+{
+    struct tnode *t = ms("PackedAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    tn_in_weight(t, PR_DT_FLOAT, bias);
+    tn_in(t, PR_DT_INT32, "2x4");
+    if (cum)
+        tn_in_vals(t, PR_DT_INT32, "3", cum);
+    else
+        tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    return t;
+}
+
+static void packed_attention_counts_each_sequence_alone(void)
+{
+    /* H 2, dqk = dv = 4: MACs = T*Din*cols + H*P*(dqk + dv) = 5*8*24 +
+     * 2*13*8 = 960 + 208 = 1168; FLOPs = 2*1168 + 2*13*6 + 5*24 (bias)
+     * = 2336 + 156 + 120 = 2612. */
+    struct tnode *t = packed_attn("8x24", "24", "0,3,5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_EQ(tn_cost(t)->macs, 1168);
+    CHECK_EQ(tn_cost(t)->flops, 2612);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_ATTENTION);
+    tn_free(t);
+    /* attention_bias (1, 1, 4, 4): + 2*13 FLOPs */
+    t = packed_attn("8x24", "24", "0,3,5");
+    tn_in(t, PR_DT_FLOAT, "1x1x4x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 2612 + 26);
+    tn_free(t);
+    /* qkv_hidden_sizes 8, 8, 16: dv 8, output 5x16; MACs = 5*8*32 +
+     * 2*13*(4 + 8) = 1280 + 312 = 1592 */
+    t = packed_attn("8x32", "32", "0,3,5");
+    tn_attr_ints(t, "qkv_hidden_sizes", "8,8,16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x16");
+    CHECK_EQ(tn_cost(t)->macs, 1592);
+    tn_free(t);
+    /* lengths unknown: the bound T*S = 5*4 = 20 pairs; MACs 960 + 2*20*8 */
+    t = packed_attn("8x24", "24", NULL);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 960 + 320);
+    tn_free(t);
+}
+
+static void packed_mha_packed_qkv_and_bias(void)
+{
+    /* q, k, v 5x8, H 2: MACs = 2*13*8 = 208; FLOPs = 416 + 156 = 572,
+     * + 5*24 = 120 with the bias (24). */
+    for (int bias = 0; bias < 2; bias++) {
+        struct tnode *t = ms("PackedMultiHeadAttention");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        if (bias)
+            tn_in_weight(t, PR_DT_FLOAT16, "24");
+        else
+            tn_in_absent(t);
+        tn_in(t, PR_DT_INT32, "2x4");
+        tn_in_vals(t, PR_DT_INT32, "3", "0,3,5");
+        tn_attr_int(t, "num_heads", 2);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "5x8");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+        CHECK_EQ(tn_cost(t)->macs, 208);
+        CHECK_EQ(tn_cost(t)->flops, 572 + (bias ? 120 : 0));
+        tn_free(t);
+    }
+    /* packed QKV (T, H, 3, d) = 5x2x3x4: output 5x8, the same 208 MACs */
+    struct tnode *t = ms("PackedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT16, "5x2x3x4");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT32, "2x4");
+    tn_in_vals(t, PR_DT_INT32, "3", "0,3,5");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_EQ(tn_cost(t)->macs, 208);
+    tn_free(t);
+}
+
+static void remove_and_restore_padding(void)
+{
+    /* 2x4x8 with 3 and 2 real tokens: 5x8, offsets 2x4, cumulated 3,
+     * max 1; data movement only */
+    struct tnode *t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in_vals(t, PR_DT_INT32, "2", "3,2");
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_STR(tn_out_shape(t, 1), "2x4");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_INT32);
+    CHECK_STR(tn_out_shape(t, 2), "3");
+    CHECK_STR(tn_out_shape(t, 3), "1");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    /* counts unknown: the data dimension, its bound B*S = 8 */
+    t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in(t, PR_DT_INT32, "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "8x8");
+    tn_free(t);
+    t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in_vals(t, PR_DT_INT32, "2", "5,2");
+    CHECK(tn_fails_with(t, 1, "sequence_token_count[0] is 5; it must be 0 to 4"));
+    tn_free(t);
+    t = ms("RestorePadding");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in(t, PR_DT_INT32, "2x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x8");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = ms("RestorePadding");
+    tn_in(t, PR_DT_FLOAT, "9x8");
+    tn_in(t, PR_DT_INT32, "2x4");
+    CHECK(tn_fails_with(t, 1, "input holds 9 tokens but token_offset has room for 8"));
+    tn_free(t);
+}
+
+static void packed_attention_errors(void)
+{
+    struct tnode *t = packed_attn("8x24", "16", "0,3,5");
+    CHECK(tn_fails_with(t, 1, "bias has shape 16 but must be 1-D with the weights' 24 columns"));
+    tn_free(t);
+    t = packed_attn("8x20", "20", "0,3,5");
+    CHECK(tn_fails_with(t, 1, "the weights have 20 columns, not three equal Q, K, V parts"));
+    tn_free(t);
+    t = packed_attn("8x24", "24", "0,3,6");
+    CHECK(tn_fails_with(t, 1, "cumulative_sequence_length counts 6 tokens but the input has 5"));
+    tn_free(t);
+    t = packed_attn("8x24", "24", "0,5,5");
+    CHECK(tn_fails_with(t, 1, "sequence 0 has 5 tokens; it must have 0 to 4"));
+    tn_free(t);
+    t = ms("PackedAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x24");
+    tn_in_weight(t, PR_DT_FLOAT, "24");
+    tn_in(t, PR_DT_INT32, "3x4");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK(tn_fails_with(t, 1, "token_offset 3x4 and cumulative_sequence_length 3 must be"));
+    tn_free(t);
+    t = ms("PackedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT32, "2x4");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK(tn_fails_with(t, 1, "query (tokens, hidden) needs key and value"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
@@ -817,5 +987,9 @@ void suite_attention(void)
     RUN(sparse_attention_rotary_and_one_layout);
     RUN(sparse_attention_unknown_layout_or_length_takes_the_bound);
     RUN(sparse_attention_errors);
+    RUN(packed_attention_counts_each_sequence_alone);
+    RUN(packed_mha_packed_qkv_and_bias);
+    RUN(remove_and_restore_padding);
+    RUN(packed_attention_errors);
     RUN(hostile_extents_are_errors_not_overflows);
 }
