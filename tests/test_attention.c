@@ -1,7 +1,9 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
  * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding,
  * SparseAttention (ops/attention.c) and the packing mode's PackedAttention,
- * PackedMultiHeadAttention, RemovePadding, RestorePadding (ops/packed.c). Expected counts
+ * PackedMultiHeadAttention, RemovePadding, RestorePadding (ops/packed.c),
+ * and the attention biases RelativePositionBias, GatedRelativePositionBias
+ * (ops/relpos.c). Expected counts
  * are the closed forms of attention.c's comment written out with the
  * hyper-parameters of each node:
  *   MACs  = projection + B*H*S*T*dqk + B*H*S*T*dv
@@ -965,6 +967,102 @@ static void packed_attention_errors(void)
     tn_free(t);
 }
 
+/* RelativePositionBias (T5) and GatedRelativePositionBias: onnxruntime-
+ * node 1.31 has no CPU kernel for either ("Could not find an
+ * implementation"); these follow ContribOperators.md and the schemas'
+ * shape inference (the lengths' values give the last two extents). */
+static struct tnode *relpos(const char *q, const char *k, int bidir)
+{
+    struct tnode *t = ms("RelativePositionBias");
+    tn_in_weight(t, PR_DT_FLOAT, "32x4");
+    if (q)
+        tn_in_vals(t, PR_DT_INT64, "", q);
+    else
+        tn_in(t, PR_DT_INT64, "");
+    if (k)
+        tn_in_vals(t, PR_DT_INT64, "1", k);
+    else
+        tn_in(t, PR_DT_INT64, "1");
+    tn_attr_int(t, "max_distance", 128);
+    tn_attr_int(t, "is_bidirectional", bidir);
+    return t;
+}
+
+static void relative_position_bias_counts_the_buckets(void)
+{
+    /* 4 heads, Q = K = 5: 25 pairs, 12 FLOPs each bidirectional (300),
+     * 11 otherwise (275); the gather per head is data movement. */
+    for (int bidir = 0; bidir < 2; bidir++) {
+        struct tnode *t = relpos("5", "5", bidir);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x4x5x5");
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        CHECK_EQ(tn_cost(t)->flops, bidir ? 300 : 275);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0x1);   /* the table; not the lengths */
+        tn_free(t);
+    }
+    /* decoder step: Q 1, K 7 -> 1x4x1x7, 7*12 = 84 */
+    struct tnode *t = relpos("1", "7", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x1x7");
+    CHECK_EQ(tn_cost(t)->flops, 84);
+    tn_free(t);
+    /* lengths not known: unknown extents, cost incomplete */
+    t = relpos(NULL, NULL, 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x?x?");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+    t = relpos("-3", "5", 1);
+    CHECK(tn_fails_with(t, 1, "query_length is -3; it must not be negative"));
+    tn_free(t);
+    t = ms("RelativePositionBias");
+    tn_in_weight(t, PR_DT_FLOAT, "32x4");
+    tn_in_vals(t, PR_DT_INT64, "", "5");
+    tn_in_vals(t, PR_DT_INT64, "", "5");
+    CHECK(tn_fails_with(t, 1, "needs the attribute 'max_distance'"));
+    tn_free(t);
+}
+
+static struct tnode *gated_relpos(const char *q, const char *w, const char *eco)
+{
+    struct tnode *t = ms("GatedRelativePositionBias");
+    tn_in(t, PR_DT_FLOAT, q);
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    tn_in(t, PR_DT_FLOAT, "1x2x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    tn_in_weight(t, PR_DT_FLOAT, eco);
+    tn_attr_int(t, "num_heads", 2);
+    return t;
+}
+
+static void gated_relative_position_bias_counts_the_gate(void)
+{
+    /* B 2, S 5, H 2, d 4, D 6: R*H = 2*5*2 = 20 rows. MACs = 20*4*6 = 480;
+     * FLOPs = 960 + 20*(4 + 12 + 10) + B*H*S*S (2*2*25 = 100) = 1580. */
+    struct tnode *t = gated_relpos("2x5x8", "4x6", "1x2x1x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x2x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    CHECK_EQ(tn_cost(t)->flops, 1580);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x3a);   /* query_bias, weight, bias, eco_a */
+    tn_free(t);
+    /* packed: 7 tokens with token_offset 2x5: the same padded 2x2x5x5 */
+    t = gated_relpos("7x8", "4x6", "1x2x1x1");
+    tn_in(t, PR_DT_INT32, "2x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x2x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    tn_free(t);
+    t = gated_relpos("2x5x8", "4x5", "1x2x1x1");
+    CHECK(tn_fails_with(t, 1, "weight has shape 4x5 but must be (head size 4, D) with D even"));
+    tn_free(t);
+    t = gated_relpos("2x5x8", "4x6", "1x3x1x1");
+    CHECK(tn_fails_with(t, 1, "eco_a has shape 1x3x1x1 but must be (1, 2 heads, 1, 1)"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
@@ -991,5 +1089,7 @@ void suite_attention(void)
     RUN(packed_mha_packed_qkv_and_bias);
     RUN(remove_and_restore_padding);
     RUN(packed_attention_errors);
+    RUN(relative_position_bias_counts_the_buckets);
+    RUN(gated_relative_position_bias_counts_the_gate);
     RUN(hostile_extents_are_errors_not_overflows);
 }
