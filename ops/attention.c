@@ -69,19 +69,53 @@
  *   is the past_sequence_length input's value (a data dimension when
  *   unknown). output (B, S, H*dv); present_key/value (B, H, T, d), or the
  *   past's shape with a shared buffer; qk (B, H, S, T).
+ * SparseAttention (Phi-3-small's block-sparse attention; onnxruntime-
+ *   genai writes it): query (B, S, H*d) with key/value (B, S, Hkv*d), or
+ *   packed query (B, S, (H + 2*Hkv)*d) alone; past_key/past_value
+ *   (B, Hkv, M, d), one buffer with the presents (M the cache's rows);
+ *   block_row_indices (L, NB + 1) and block_col_indices (L, nnz), the CSR
+ *   form of L block masks of NB x NB blocks of sparse_block_size = bs
+ *   tokens (head h uses layout h mod L; L divides H); total_sequence_length
+ *   T (scalar), key_total_sequence_lengths (B); cos_cache/sin_cache
+ *   (max_len, r/2) with do_rotary. d must be a multiple of 8, T at most
+ *   NB*bs and M. output (B, S, H*d); present_key/value: the pasts' shape.
+ *   Query i sits at position q = P + i, P = T - S; it attends key k when
+ *   k <= q and k's block k/bs is listed in row q/bs of its head's layout
+ *   (the set onnxruntime's CPU kernel masks to, checked against its
+ *   outputs). Per query, with lt the listed blocks left of the diagonal
+ *   and diag 1 when the diagonal block is listed:
+ *     n(q) = bs*lt + diag*(q mod bs + 1)
+ *   and the attended pairs of one sequence are A = sum over heads and
+ *   queries of n(q), summed row by row of blocks in closed form (m queries
+ *   of a row at offsets a..b: m*bs*lt + diag*((b+1)(b+2) - a(a+1))/2).
+ *   Every sequence is counted at T (key_total_sequence_lengths, the
+ *   lengths without padding, are data). With the layout unknown (not a
+ *   constant, or more than PR_CONST_MAX values) A is the data dimension
+ *   "<node>.attended", its fallback the dense causal bound
+ *   H*(S*P + S(S+1)/2); T unknown is "<node>.total_sequence_length",
+ *   fallback min(M, NB*bs).
+ *     MACs  = B*A*2d    (Q K^T and probs V over the attended pairs)
+ *     FLOPs = 2*MACs + B*A*7 (scale, softmax 5, the block mask)
+ *             + 3*B*S*(H + Hkv)*r with do_rotary (Q and the new K rotated)
+ *   The CPU kernel computes all S x T scores and masks them, the CUDA
+ *   kernels skip the unlisted blocks; priori counts the attention the
+ *   layout defines.
  * RotaryEmbedding: input (B, S, D) or (B, H, S, d), position_ids,
  *   cos_cache and sin_cache (max_len, rotary_dim/2). Each rotated element
  *   is x*cos -/+ x_pair*sin (2 muls, 1 add): FLOPs = 3 * numel(Y) *
  *   rotary_dim / head_size; no MACs. Y has the input's shape.
  *
  * Params: projection weights, biases and norm weights keep their default
- * mask bits; QAttention's scales and zero points, the cos/sin caches (precomputed tables, not learned) and the
- * KV-cache quantisation scales are cleared.
+ * mask bits; QAttention's scales and zero points, the cos/sin caches
+ * (precomputed tables, not learned) and the KV-cache quantisation scales
+ * are cleared; SparseAttention's block indices are int32 (never params).
  */
 #include "families.h"
+#include "values.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct attn {
     int64_t b, s, h, hkv, dqk, dv;
@@ -722,6 +756,257 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_add(c, pr_mul(c, 2, k->macs), extra);
     if (c->op_id == PR_OP_GROUP_QUERY_ATTENTION)   /* cos/sin caches, KV-cache scales */
         k->weight_mask &= ~((1ull << 7) | (1ull << 8) | (1ull << 12) | (1ull << 13));
+    return 0;
+}
+
+/* ---- SparseAttention ---- */
+
+enum { SA_Q, SA_K, SA_V, SA_PK, SA_PV, SA_ROWS, SA_COLS, SA_TOTAL, SA_KLEN, SA_COS, SA_SIN };
+
+struct sparse {
+    int64_t b, s, h, hkv, d, bs;
+    int64_t layouts, nb, nnz;     /* L, NB (blocks per row), col entries per layout */
+    int64_t cache;                /* M: rows of the past/present buffers */
+    int64_t rotary;               /* r: rotated dims per head, 0 without do_rotary */
+};
+
+static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
+{
+    if (c->nin > 11 || c->nout > 3)
+        return pr_op_error(c, "SparseAttention takes at most 11 inputs and 3 outputs but the node "
+                           "has %d and %d", c->nin, c->nout);
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    for (int i = SA_PK; i <= SA_KLEN; i++)
+        if (!pr_input(c, i))
+            return pr_op_error(c, "SparseAttention needs past_key, past_value, block_row_indices, "
+                               "block_col_indices, total_sequence_length and "
+                               "key_total_sequence_lengths (inputs 3 to 8); input %d is absent", i);
+    if (heads_attr(c, "num_heads", &a->h) < 0 || heads_attr(c, "kv_num_heads", &a->hkv) < 0 ||
+        heads_attr(c, "sparse_block_size", &a->bs) < 0)
+        return -1;
+    if (a->h % a->hkv)
+        return pr_op_error(c, "num_heads %lld is not a multiple of kv_num_heads %lld",
+                           (long long)a->h, (long long)a->hkv);
+    const struct pr_shape *q = ranked(c, SA_Q, "query", 3, "3-D (batch, sequence, hidden)");
+    if (!q)
+        return -1;
+    a->b = q->dim[0];
+    a->s = q->dim[1];
+    const struct pr_tensor *k = pr_input(c, SA_K), *v = pr_input(c, SA_V);
+    char sb[160], sv[160];
+    if (!k != !v)
+        return pr_op_error(c, "key and value must be given together (or both absent for a "
+                           "packed QKV query)");
+    if (!k) {
+        a->d = divide(q->dim[2], a->h + 2 * a->hkv);
+        if (a->d == -2)
+            return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
+                               "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
+                               (long long)(a->h + 2 * a->hkv));
+    } else {
+        a->d = divide(q->dim[2], a->h);
+        if (a->d == -2)
+            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
+                               (long long)a->h, (long long)q->dim[2]);
+        const struct pr_shape *ks = &k->shape, *vs = &v->shape;
+        int64_t kvh = dim_mul(c, a->hkv, a->d);
+        if (ks->rank != 3 || vs->rank != 3 || agree(ks->dim[0], a->b) == -2 ||
+            agree(ks->dim[1], a->s) == -2 || agree(ks->dim[2], kvh) == -2 ||
+            agree(vs->dim[0], ks->dim[0]) == -2 || agree(vs->dim[1], ks->dim[1]) == -2 ||
+            agree(vs->dim[2], ks->dim[2]) == -2)
+            return pr_op_error(c, "key %s and value %s must both be (batch, sequence, kv_num_heads "
+                               "* head size = %lld), as the query's batch and sequence",
+                               pr_shape_str(ks, sb, sizeof sb), pr_shape_str(vs, sv, sizeof sv),
+                               (long long)kvh);
+    }
+    if (a->d >= 0 && a->d % 8)
+        return pr_op_error(c, "head size %lld is not a multiple of 8, which SparseAttention needs",
+                           (long long)a->d);
+    const struct pr_shape *pk = &pr_input(c, SA_PK)->shape, *pv = &pr_input(c, SA_PV)->shape;
+    bool same = pk->rank == 4 && pv->rank == 4;
+    for (int i = 0; same && i < 4; i++)
+        same = agree(pk->dim[i], pv->dim[i]) != -2;
+    if (!same || agree(pk->dim[0], a->b) == -2 || agree(pk->dim[1], a->hkv) == -2 ||
+        agree(pk->dim[3], a->d) == -2)
+        return pr_op_error(c, "past_key %s and past_value %s must both be (batch, %lld kv heads, "
+                           "cache length, head size %lld)", pr_shape_str(pk, sb, sizeof sb),
+                           pr_shape_str(pv, sv, sizeof sv), (long long)a->hkv, (long long)a->d);
+    a->cache = agree(pk->dim[2], pv->dim[2]);
+    const struct pr_shape *rows = &pr_input(c, SA_ROWS)->shape, *cols = &pr_input(c, SA_COLS)->shape;
+    if (rows->rank != 2 || cols->rank != 2 || agree(rows->dim[0], cols->dim[0]) == -2 ||
+        rows->dim[1] == 0 || rows->dim[1] == 1 || rows->dim[0] == 0)
+        return pr_op_error(c, "block_row_indices %s and block_col_indices %s must be (layouts, "
+                           "blocks + 1) and (layouts, nonzero blocks)",
+                           pr_shape_str(rows, sb, sizeof sb), pr_shape_str(cols, sv, sizeof sv));
+    a->layouts = agree(rows->dim[0], cols->dim[0]);
+    a->nb = rows->dim[1] < 0 ? -1 : rows->dim[1] - 1;
+    a->nnz = cols->dim[1];
+    if (a->layouts > 0 && a->h % a->layouts)
+        return pr_op_error(c, "num_heads %lld is not a multiple of the %lld block layouts",
+                           (long long)a->h, (long long)a->layouts);
+    if (a->nb > 0 && a->nnz >= 0 && a->nb <= INT64_MAX / a->nb && a->nnz > a->nb * a->nb)
+        return pr_op_error(c, "block_col_indices has %lld entries per layout; %lld x %lld blocks "
+                           "hold at most %lld", (long long)a->nnz, (long long)a->nb,
+                           (long long)a->nb, (long long)(a->nb * a->nb));
+    const struct pr_shape *tot = &pr_input(c, SA_TOTAL)->shape, *kl = &pr_input(c, SA_KLEN)->shape;
+    if (tot->rank > 1 || (tot->rank == 1 && agree(tot->dim[0], 1) == -2))
+        return pr_op_error(c, "total_sequence_length has shape %s but must hold one value",
+                           pr_shape_str(tot, sb, sizeof sb));
+    if (kl->rank != 1 || agree(kl->dim[0], a->b) == -2)
+        return pr_op_error(c, "key_total_sequence_lengths has shape %s but must be (batch)",
+                           pr_shape_str(kl, sb, sizeof sb));
+    a->rotary = 0;
+    if (pr_attr_int(c, "do_rotary", 0)) {
+        const struct pr_tensor *cs = pr_input(c, SA_COS), *sn = pr_input(c, SA_SIN);
+        if (!cs || !sn)
+            return pr_op_error(c, "do_rotary needs cos_cache and sin_cache (inputs 9 and 10)");
+        if (cs->shape.rank != 2 || sn->shape.rank != 2 ||
+            agree(cs->shape.dim[1], sn->shape.dim[1]) == -2)
+            return pr_op_error(c, "cos_cache and sin_cache must be 2-D (max length, rotary dim / 2) "
+                               "of the same shape");
+        a->rotary = dim_mul(c, 2, agree(cs->shape.dim[1], sn->shape.dim[1]));
+        if (a->rotary >= 0 && a->d >= 0 && a->rotary > a->d)
+            return pr_op_error(c, "the caches rotate %lld dims but the head size is %lld",
+                               (long long)a->rotary, (long long)a->d);
+    }
+    pr_attr_int(c, "rotary_interleaved", 0);
+    pr_attr_float(c, "scale", 0.0);
+    return c->failed ? -1 : 0;
+}
+
+int sparse_attn_shape(struct pr_op_ctx *c)
+{
+    struct sparse a;
+    if (sparse_parse(c, &a) < 0)
+        return -1;
+    set_out(c, 0, pr_input(c, SA_Q)->dtype, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.d)});
+    for (int o = 1; o <= 2; o++) {
+        const struct pr_tensor *past = pr_input(c, SA_PK + o - 1);
+        set_out(c, o, past->dtype, 4, past->shape.dim);
+    }
+    return c->failed ? -1 : 0;
+}
+
+/* T: total_sequence_length's value, else the data dimension (fallback the
+ * smaller of the cache rows and NB*bs); checked against S, M and NB*bs.
+ * -1 unknown, -2 after an error. */
+static int64_t sparse_total(struct pr_op_ctx *c, const struct sparse *a)
+{
+    int64_t t = scalar_value(c, SA_TOTAL), layout_max = dim_mul(c, a->nb, a->bs);
+    int64_t bound = a->cache;
+    if (layout_max >= 0 && (bound < 0 || layout_max < bound))
+        bound = layout_max;
+    if (t < 0)
+        t = pr_data_dim(c, "total_sequence_length", bound,
+                        "the attended length (past + new tokens)");
+    if (t < 0)
+        return -1;
+    if (t < a->s)
+        return pr_op_error(c, "total_sequence_length is %lld, less than the %lld new tokens",
+                           (long long)t, (long long)a->s) - 1;
+    if (a->cache >= 0 && t > a->cache)
+        return pr_op_error(c, "total_sequence_length %lld exceeds the KV cache's %lld rows",
+                           (long long)t, (long long)a->cache) - 1;
+    if (layout_max >= 0 && t > layout_max)
+        return pr_op_error(c, "total_sequence_length %lld exceeds the %lld tokens the block layout "
+                           "covers (%lld blocks of %lld)", (long long)t, (long long)layout_max,
+                           (long long)a->nb, (long long)a->bs) - 1;
+    return t;
+}
+
+/* Attended pairs of one layout (rows, cols: its CSR) for the queries at
+ * positions p..p+s-1 (see the top comment); -1 after an error (a
+ * malformed layout). seen holds NB bytes of scratch. */
+static int64_t layout_pairs(struct pr_op_ctx *c, const struct sparse *a, const int64_t *rows,
+                            const int64_t *cols, int64_t p, int64_t s, unsigned char *seen)
+{
+    uint64_t sum = 0;
+    int64_t bs = a->bs;
+    for (int64_t r = p / bs; s > 0 && r <= (p + s - 1) / bs; r++) {
+        int64_t from = rows[r], to = rows[r + 1];
+        if (from < 0 || to < from || to > a->nnz)
+            return pr_op_error(c, "block_row_indices: row %lld of the layout spans entries %lld to "
+                               "%lld of block_col_indices, which has %lld", (long long)r,
+                               (long long)from, (long long)to, (long long)a->nnz);
+        uint64_t lt = 0, diag = 0;
+        memset(seen, 0, (size_t)a->nb);
+        for (int64_t j = from; j < to; j++) {
+            int64_t col = cols[j];
+            if (col < 0 || col >= a->nb)
+                return pr_op_error(c, "block_col_indices: entry %lld is block %lld; the layout has "
+                                   "blocks 0 to %lld", (long long)j, (long long)col,
+                                   (long long)(a->nb - 1));
+            if (seen[col]++)
+                continue;   /* listed twice: one block */
+            lt += col < r;
+            diag |= col == r;
+        }
+        int64_t first = r * bs, last = r * bs + bs - 1;
+        int64_t lo = p > first ? p : first, hi = p + s - 1 < last ? p + s - 1 : last;
+        uint64_t m = (uint64_t)(hi - lo + 1), o1 = (uint64_t)(lo - first), o2 = (uint64_t)(hi - first);
+        sum = pr_add(c, sum, pr_mul(c, pr_mul(c, m, (uint64_t)bs), lt));
+        if (diag)   /* sum of (o + 1) for o = o1..o2 */
+            sum = pr_add(c, sum, ((o2 + 1) * (o2 + 2) - o1 * (o1 + 1)) / 2);
+    }
+    return sum > INT64_MAX ? INT64_MAX : (int64_t)sum;
+}
+
+/* A: the attended (query, key) pairs of one sequence over every query head,
+ * from the layout when it is known, else the data dimension. -1 unknown,
+ * -2 after an error. */
+static int64_t sparse_attended(struct pr_op_ctx *c, const struct sparse *a, int64_t t)
+{
+    int64_t p = t - a->s;
+    const struct pr_const *rv = pr_values_of(pr_input(c, SA_ROWS));
+    const struct pr_const *cv = pr_values_of(pr_input(c, SA_COLS));
+    if (rv && cv && a->layouts > 0 && a->nb > 0 && a->nnz >= 0) {
+        unsigned char seen[PR_CONST_MAX];
+        uint64_t sum = 0;
+        for (int64_t l = 0; l < a->layouts; l++) {
+            int64_t n = layout_pairs(c, a, rv->i + l * (a->nb + 1), cv->i + l * a->nnz, p, a->s, seen);
+            if (n < 0)
+                return -2;
+            sum = pr_add(c, sum, (uint64_t)n);
+        }
+        sum = pr_mul(c, sum, (uint64_t)(a->h / a->layouts));
+        return sum > INT64_MAX ? INT64_MAX : (int64_t)sum;
+    }
+    uint64_t s = (uint64_t)a->s;
+    uint64_t dense = pr_mul(c, (uint64_t)a->h,
+                            pr_add(c, pr_mul(c, s, (uint64_t)p), pr_mul(c, s, s + 1) / 2));
+    int64_t bound = dense > INT64_MAX ? INT64_MAX : (int64_t)dense;
+    int64_t v = pr_data_dim(c, "attended", bound, "the (query, key) pairs the block layout attends "
+                            "to in one sequence, over all query heads (block_row_indices and "
+                            "block_col_indices are not known constants: the dense causal bound)");
+    if (v > bound)
+        return pr_op_error(c, "the attended pairs are bound to %lld but cannot exceed the dense "
+                           "causal %lld", (long long)v, (long long)bound) - 1;
+    return v;
+}
+
+int sparse_attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct sparse a;
+    if (sparse_parse(c, &a) < 0)
+        return -1;
+    k->weight_mask &= ~((1ull << SA_COS) | (1ull << SA_SIN));
+    if (a.b < 0 || a.s < 0 || a.d < 0 || a.rotary < 0) {
+        c->incomplete = true;
+        return 0;
+    }
+    int64_t t = sparse_total(c, &a);
+    int64_t pairs = t < 0 || c->failed ? -1 : sparse_attended(c, &a, t);
+    if (c->failed)
+        return -1;
+    if (pairs < 0) {
+        c->incomplete = true;
+        return 0;
+    }
+    uint64_t scores = pr_mul(c, (uint64_t)a.b, (uint64_t)pairs);
+    k->macs = pr_mul(c, scores, pr_mul(c, 2, (uint64_t)a.d));
+    uint64_t rot = prod(c, (int64_t[]){a.b, a.s, a.h + a.hkv, a.rotary}, 4);
+    k->flops = pr_add(c, pr_add(c, pr_mul(c, 2, k->macs), pr_mul(c, 7, scores)), pr_mul(c, 3, rot));
     return 0;
 }
 

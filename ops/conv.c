@@ -56,6 +56,15 @@
  *   from Conv's --, Y is (N, D1'..Dk', M). Conv's attributes, shape rules
  *   and counts apply to a channels-first view of X, W and Y, so MACs and
  *   FLOPs are Conv's (error messages name the view's axes).
+ * NhwcFusedConv (com.microsoft; ONNX Runtime's NHWC transformer writes it
+ *   for float16 Conv/FusedConv on CPUs with fp16 kernels, ARM64 mostly):
+ *   FusedConv in channels-last layout. X is (N, D1..Dk, C) and Z, when
+ *   given, has Y's shape (N, D1'..Dk', M); W keeps Conv's layout
+ *   (M, C/group, K1..Kk) -- unlike NhwcConv's: ContribOperators.md, the
+ *   schema's shape inference (only X and Y are transposed) and the CPU
+ *   kernel (fp16_conv.cc reorders W from M, C/group, kH, kW) agree.
+ *   FusedConv's attributes, activations, shape rules and counts apply to
+ *   the channels-first view of X, Z and Y.
  * com.microsoft.nchwc Conv (ONNX Runtime's level-'all' optimiser on CPUs):
  *   FusedConv's inputs (X, W, B, Sum), attributes, shape and counts on the
  *   blocked layout. The optimiser pads W's output channels (and a blocked
@@ -78,6 +87,7 @@ static const char *op_name(const struct pr_op_ctx *c)
     return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose"
          : c->op_id == PR_OP_FUSED_CONV ? "FusedConv"
          : c->op_id == PR_OP_NHWC_CONV ? "NhwcConv"
+         : c->op_id == PR_OP_NHWC_FUSED_CONV ? "NhwcFusedConv"
          : c->op_id == PR_OP_NCHWC_CONV ? "nchwc Conv" : "Conv";
 }
 
@@ -241,15 +251,10 @@ static int fused_activation(struct pr_op_ctx *c, const struct pr_op **act)
                        "Clip or HardSigmoid", name, op_name(c));
 }
 
-int fconv_shape(struct pr_op_ctx *c)
+/* Z (input 3), when given, must have the output's shape y. */
+static int check_sum(struct pr_op_ctx *c, const struct pr_shape *y)
 {
-    const struct pr_op *act;
-    if (c->nin > 4)
-        return pr_op_error(c, "%d inputs; %s takes at most 4 (X, W, B, Z)", c->nin, op_name(c));
-    if (fused_activation(c, &act) < 0 || conv_shape(c) < 0)
-        return -1;
     const struct pr_tensor *z = pr_input(c, 3);
-    const struct pr_shape *y = &c->out[0]->shape;
     bool same = z && z->shape.rank == y->rank;
     for (int i = 0; same && i < y->rank; i++)
         same = z->shape.dim[i] < 0 || y->dim[i] < 0 || z->shape.dim[i] == y->dim[i];
@@ -260,6 +265,16 @@ int fconv_shape(struct pr_op_ctx *c)
                            pr_shape_str(y, sy, sizeof sy));
     }
     return 0;
+}
+
+int fconv_shape(struct pr_op_ctx *c)
+{
+    const struct pr_op *act;
+    if (c->nin > 4)
+        return pr_op_error(c, "%d inputs; %s takes at most 4 (X, W, B, Z)", c->nin, op_name(c));
+    if (fused_activation(c, &act) < 0 || conv_shape(c) < 0)
+        return -1;
+    return check_sum(c, &c->out[0]->shape);
 }
 
 int fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
@@ -275,39 +290,19 @@ int fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 /* ---- NhwcConv: Conv on a channels-first view ---- */
 
-/* Moves the last axis to position 1 ((N, D.., C) -> (N, C, D..)), or back
- * when first is false. */
-static void move_channels(struct pr_shape *s, bool first)
-{
-    if (s->rank < 3)
-        return;
-    int r = s->rank;
-    int64_t ch = first ? s->dim[r - 1] : s->dim[1];
-    if (first) {
-        for (int i = r - 1; i > 1; i--)
-            s->dim[i] = s->dim[i - 1];
-        s->dim[1] = ch;
-    } else {
-        for (int i = 1; i < r - 1; i++)
-            s->dim[i] = s->dim[i + 1];
-        s->dim[r - 1] = ch;
-    }
-}
-
-/* sub: c with X and W seen channels first (x and w hold the copies). */
-static void nhwc_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *x,
-                      struct pr_tensor *w)
+/* sub: c with X seen channels first (view[0] holds the copy), and W too
+ * (view[1]) when w_too: NhwcConv's weight (M, K1.., C/group). */
+static void nhwc_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *view, bool w_too)
 {
     *sub = *c;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < (w_too ? 2 : 1); i++) {
         const struct pr_tensor *t = pr_input(c, i);
-        struct pr_tensor *v = i ? w : x;
         if (!t)
             continue;
-        *v = *t;
-        v->cval = NULL;
-        move_channels(&v->shape, true);
-        sub->in[i] = v;
+        view[i] = *t;
+        view[i].cval = NULL;
+        pr_window_channels(&view[i].shape, true);
+        sub->in[i] = &view[i];
     }
 }
 
@@ -320,41 +315,75 @@ static int nhwc_done(struct pr_op_ctx *c, const struct pr_op_ctx *sub, int rc)
     return rc < 0 || c->failed ? -1 : 0;
 }
 
-int nhwc_conv_shape(struct pr_op_ctx *c)
+/* X must be (N, D1.., C); W's axis w_axis times group must be C. */
+static int nhwc_check(struct pr_op_ctx *c, int max_in, int w_axis, const char *w_layout)
 {
     if (pr_op_require(c, 2) < 0)
         return -1;
-    if (c->nin > 3)
-        return pr_op_error(c, "%d inputs; NhwcConv takes at most 3 (X, W, B)", c->nin);
+    if (c->nin > max_in)
+        return pr_op_error(c, "%d inputs; %s takes at most %d (X, W, B%s)", c->nin, op_name(c),
+                           max_in, max_in > 3 ? ", Z" : "");
     const struct pr_shape *xs = &pr_input(c, 0)->shape, *ws = &pr_input(c, 1)->shape;
     int64_t group = pr_attr_int(c, "group", 1), need;
     char bx[160], bw[160];
     if (xs->rank < 3)
-        return pr_op_error(c, "X is %s; NhwcConv needs (N, D1, ..., C) with at least one "
-                           "spatial dim", pr_shape_str(xs, bx, sizeof bx));
+        return pr_op_error(c, "X is %s; %s needs (N, D1, ..., C) with at least one "
+                           "spatial dim", pr_shape_str(xs, bx, sizeof bx), op_name(c));
     if (ws->rank == xs->rank && group >= 1) {
-        int64_t ch = xs->dim[xs->rank - 1], per = ws->dim[ws->rank - 1];
+        int64_t ch = xs->dim[xs->rank - 1], per = ws->dim[w_axis < 0 ? ws->rank - 1 : w_axis];
         if (ch >= 0 && per >= 0 && (__builtin_mul_overflow(per, group, &need) || need != ch))
-            return pr_op_error(c, "W is %s but NhwcConv's weight is (M, K1.., C/group): its last "
-                               "axis %lld x group %lld must be X's %lld channels (X is %s, "
-                               "channels last)", pr_shape_str(ws, bw, sizeof bw), (long long)per,
-                               (long long)group, (long long)ch, pr_shape_str(xs, bx, sizeof bx));
+            return pr_op_error(c, "W is %s but %s's weight is %s: its %s axis %lld x group %lld "
+                               "must be X's %lld channels (X is %s, channels last)",
+                               pr_shape_str(ws, bw, sizeof bw), op_name(c), w_layout,
+                               w_axis < 0 ? "last" : "second", (long long)per, (long long)group,
+                               (long long)ch, pr_shape_str(xs, bx, sizeof bx));
     }
+    return c->failed ? -1 : 0;
+}
+
+int nhwc_conv_shape(struct pr_op_ctx *c)
+{
+    if (nhwc_check(c, 3, -1, "(M, K1.., C/group)") < 0)
+        return -1;
     struct pr_op_ctx sub;
-    struct pr_tensor x, w;
-    nhwc_view(&sub, c, &x, &w);
+    struct pr_tensor view[2];
+    nhwc_view(&sub, c, view, true);
     if (nhwc_done(c, &sub, conv_shape(&sub)) < 0)
         return -1;
-    move_channels(&c->out[0]->shape, false);
+    pr_window_channels(&c->out[0]->shape, false);
     return 0;
 }
 
 int nhwc_conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct pr_op_ctx sub;
-    struct pr_tensor x, w;
-    nhwc_view(&sub, c, &x, &w);
+    struct pr_tensor view[2];
+    nhwc_view(&sub, c, view, true);
     return nhwc_done(c, &sub, conv_cost(&sub, k));
+}
+
+/* ---- NhwcFusedConv: FusedConv on a channels-first view of X and Y ---- */
+
+int nhwc_fconv_shape(struct pr_op_ctx *c)
+{
+    const struct pr_op *act;
+    if (nhwc_check(c, 4, 1, "(M, C/group, K1..)") < 0 || fused_activation(c, &act) < 0)
+        return -1;
+    struct pr_op_ctx sub;
+    struct pr_tensor view[1];
+    nhwc_view(&sub, c, view, false);
+    if (nhwc_done(c, &sub, conv_shape(&sub)) < 0)
+        return -1;
+    pr_window_channels(&c->out[0]->shape, false);
+    return check_sum(c, &c->out[0]->shape);
+}
+
+int nhwc_fconv_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_tensor view[1];
+    nhwc_view(&sub, c, view, false);
+    return nhwc_done(c, &sub, fconv_cost(&sub, k));
 }
 
 /* ConvTranspose output extent along spatial axis i (no output_shape). */

@@ -1,4 +1,5 @@
-/* gemm.c -- Gemm, MatMul and FusedMatMul: the matrix products.
+/* gemm.c -- Gemm, MatMul, and ONNX Runtime's FusedGemm, FusedMatMul and
+ * TransposeMatMul: the matrix products.
  *
  * Gemm (Operators.md Gemm-1..13): Y = alpha * A' * B' + beta * C with
  *   A' = transA ? A^T : A, of shape (M, K); B' = transB ? B^T : B, (K, N).
@@ -30,11 +31,27 @@
  *   MACs  = prod(batch) * M * N * K (as MatMul)
  *   FLOPs = 2 * MACs + numel(Y) when alpha != 1
  *
- * Neither operator has weights of its own: B and C count as parameters
+ * TransposeMatMul (com.microsoft): FusedMatMul's older name, with alpha,
+ *   transA and transB only; read and counted as FusedMatMul.
+ *
+ * FusedGemm (com.microsoft, ONNX Runtime's optimiser at level 'extended'
+ *   and above fuses a Gemm and the activation after it): Gemm's inputs,
+ *   attributes, shape and counts, plus attribute activation (its
+ *   parameters in activation_alpha/beta/gamma) applied to Y:
+ *   FLOPs = Gemm's + numel(Y) * the activation's FLOPs per element as its
+ *   own ONNX row states (activation.c, legacy.c): Relu 1, Tanh 1, Sigmoid
+ *   4, Softplus 3, Softsign 3, LeakyRelu 2, HardSigmoid 4, Elu 4, Selu 5,
+ *   Celu 7, ThresholdedRelu 1, ScaledTanh 3, ParametricSoftplus 5 -- the
+ *   ones its kernel runs. Without activation (the schema allows it, the
+ *   kernel refuses it) it is Gemm.
+ *
+ * None of these operators has weights of its own: B and C count as parameters
  * when they are initializers (the default mask is kept). Unknown extents
  * propagate as -1 and leave the cost incomplete.
  */
 #include "families.h"
+
+#include <string.h>
 
 /* An extent both sides describe: -1 when both unknown; -2 on conflict. */
 static int64_t agree(int64_t a, int64_t b)
@@ -123,6 +140,55 @@ int gemm_cost(struct pr_op_ctx *c, struct pr_cost *k)
     bool has_c = pr_input(c, 2) != 0;
     int extra = (has_c ? 1 : 0) + (alpha != 1.0 ? 1 : 0) + (has_c && beta != 1.0 ? 1 : 0);
     k->flops = pr_add(c, k->flops, pr_mul(c, (uint64_t)extra, mn));
+    return 0;
+}
+
+/* ---- FusedGemm ---- */
+
+/* The fused activation's row of the ONNX table (NULL: none). */
+static int gemm_activation(struct pr_op_ctx *c, const struct pr_op **act)
+{
+    static const char *const known[] = {
+        "Relu", "Tanh", "Sigmoid", "Softplus", "Softsign", "LeakyRelu", "HardSigmoid", "Elu",
+        "Selu", "Celu", "ThresholdedRelu", "ScaledTanh", "ParametricSoftplus"};
+    *act = NULL;
+    if (!pr_attr_has(c, "activation"))
+        return 0;
+    const char *name = pr_attr_str(c, "activation", "");
+    pr_attr_float(c, "activation_alpha", 0.0);
+    pr_attr_float(c, "activation_beta", 0.0);
+    pr_attr_float(c, "activation_gamma", 0.0);
+    if (c->failed)
+        return -1;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(name, known[i]) == 0) {
+            *act = pr_op_find("", name);
+            return 0;
+        }
+    return pr_op_error(c, "activation is '%s'; FusedGemm fuses Relu, Tanh, Sigmoid, Softplus, "
+                       "Softsign, LeakyRelu, HardSigmoid, Elu, Selu, Celu, ThresholdedRelu, "
+                       "ScaledTanh or ParametricSoftplus", name);
+}
+
+int fgemm_shape(struct pr_op_ctx *c)
+{
+    const struct pr_op *act;
+    if (c->nin > 3 || c->nout > 1)
+        return pr_op_error(c, "FusedGemm takes at most 3 inputs and has 1 output but the node has "
+                           "%d and %d", c->nin, c->nout);
+    if (gemm_activation(c, &act) < 0)
+        return -1;
+    return gemm_shape(c);
+}
+
+int fgemm_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    const struct pr_op *act;
+    if (gemm_activation(c, &act) < 0 || gemm_cost(c, k) < 0)
+        return -1;
+    if (act)
+        k->flops = pr_add(c, k->flops, pr_mul(c, (uint64_t)act->flops_per_elem,
+                                              pr_numel(c, &c->out[0]->shape)));
     return 0;
 }
 
@@ -238,8 +304,8 @@ static int fmatmul_dims(struct pr_op_ctx *c, struct pr_shape *a, struct pr_shape
     if (pr_op_require(c, 2) < 0)
         return -1;
     if (c->nin > 2 || c->nout > 1)
-        return pr_op_error(c, "FusedMatMul takes 2 inputs and has 1 output but the node has "
-                           "%d and %d", c->nin, c->nout);
+        return pr_op_error(c, "%s takes 2 inputs and has 1 output but the node has %d and %d",
+                           pr_op_table[c->op_id].name, c->nin, c->nout);
     fused_operand(c, 0, a);
     fused_operand(c, 1, b);
     pr_attr_float(c, "alpha", 1.0);

@@ -34,6 +34,12 @@
  * is the whole spatial extent, so FLOPs = numel(X) (same per-element
  * convention: one comparison, or one add/divide, per input element).
  *
+ * com.microsoft NhwcMaxPool (ONNX Runtime's NHWC transformer at level 'all'
+ * for int8/uint8 MaxPool, next to channels-last QLinearConv): MaxPool's
+ * attributes, shape and counts on X (N, D1..Dk, C), Y (N, O1..Ok, C), seen
+ * channels first; no Indices output.
+ * com.microsoft QLinearAveragePool (quant.c) reads AveragePool's rules here.
+ *
  * com.microsoft.nchwc MaxPool, AveragePool, GlobalMaxPool, GlobalAveragePool
  * (ONNX Runtime's NCHWc layout, written by its level-'all' optimiser): the
  * same shapes and counts on the blocked tensor (C already rounded up to the
@@ -50,6 +56,8 @@ static const char *op_name(const struct pr_op_ctx *c)
 {
     switch (c->op_id) {
     case PR_OP_MAX_POOL: case PR_OP_NCHWC_MAX_POOL: return "MaxPool";
+    case PR_OP_NHWC_MAX_POOL: return "NhwcMaxPool";
+    case PR_OP_QLINEAR_AVERAGE_POOL: return "QLinearAveragePool";
     case PR_OP_AVERAGE_POOL: case PR_OP_NCHWC_AVERAGE_POOL: return "AveragePool";
     case PR_OP_LP_POOL: return "LpPool";
     case PR_OP_GLOBAL_MAX_POOL: case PR_OP_NCHWC_GLOBAL_MAX_POOL: return "GlobalMaxPool";
@@ -65,7 +73,7 @@ static int attr_since(const struct pr_op_ctx *c, const char *name)
     case PR_OP_MAX_POOL: return 10;
     case PR_OP_AVERAGE_POOL: return dil ? 19 : 10;
     case PR_OP_LP_POOL: return 18;
-    default: return 1;   /* com.microsoft.nchwc: every attribute from version 1 */
+    default: return 1;   /* com.microsoft(.nchwc): every attribute from version 1 */
     }
 }
 
@@ -133,6 +141,49 @@ int pool_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->macs = 0;
     k->flops = pr_mul(c, pr_numel(c, &c->out[0]->shape), w);
     return 0;
+}
+
+/* ---- NhwcMaxPool: MaxPool on a channels-first view ---- */
+
+static void nhwc_pool_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *x)
+{
+    *sub = *c;
+    if (!pr_input(c, 0))
+        return;
+    *x = *pr_input(c, 0);
+    x->cval = NULL;
+    pr_window_channels(&x->shape, true);
+    sub->in[0] = x;
+}
+
+static int nhwc_pool_done(struct pr_op_ctx *c, const struct pr_op_ctx *sub, int rc)
+{
+    c->failed |= sub->failed;
+    c->structural |= sub->structural;
+    c->overflow |= sub->overflow;
+    c->incomplete |= sub->incomplete;
+    return rc < 0 || c->failed ? -1 : 0;
+}
+
+int nhwc_pool_shape(struct pr_op_ctx *c)
+{
+    if (c->nin > 1)
+        return pr_op_error(c, "%d inputs; NhwcMaxPool takes one", c->nin);
+    struct pr_op_ctx sub;
+    struct pr_tensor x;
+    nhwc_pool_view(&sub, c, &x);
+    if (nhwc_pool_done(c, &sub, pool_shape(&sub)) < 0)
+        return -1;
+    pr_window_channels(&c->out[0]->shape, false);
+    return 0;
+}
+
+int nhwc_pool_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_tensor x;
+    nhwc_pool_view(&sub, c, &x);
+    return nhwc_pool_done(c, &sub, pool_cost(&sub, k));
 }
 
 int gpool_shape(struct pr_op_ctx *c)

@@ -4,7 +4,8 @@
  * QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger.
  * com.microsoft (what ONNX Runtime's quantizer emits): QLinearAdd,
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
- * QLinearConcat, QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat,
+ * QLinearAveragePool, QLinearSoftmax, QLinearConcat, QGemm,
+ * DynamicQuantizeMatMul, MatMulIntegerToFloat,
  * MatMulNBits, GatherBlockQuantized, and QLinearConv (ONNX's inputs and
  * counts, plus attribute channels_last, default 0: with 1, X and Y are
  * (N, D1..Dk, C) -- the layout ONNX Runtime's level-'all' optimiser gives
@@ -19,7 +20,8 @@
  *   DequantizeLinear output_dtype; else x_scale's type (float before 19)
  *   QLinearConv, QLinearMatMul          y_zero_point's type
  *   ConvInteger, MatMulInteger          int32
- *   QLinearAdd/Mul/Sigmoid/LeakyRelu/GlobalAveragePool/Concat: the input's
+ *   QLinearAdd/Mul/Sigmoid/LeakyRelu/GlobalAveragePool/AveragePool/Softmax/
+ *   Concat: the input's
  *   QGemm            y_zero_point's type (uint8 without it) when y_scale is
  *                    given, else float
  *   DynamicQuantizeMatMul, MatMulNBits  A's type (float)
@@ -118,6 +120,17 @@
  *     QLinearGlobalAveragePool   numel(X) (the sums) + numel(Y) * (4 + zpX + zpY)
  *                                (mul by x_scale / (y_scale * count), round,
  *                                2 clamp; sub x_zp * count, add y_zp)
+ *     QLinearAveragePool         AveragePool's numel(Y) * prod(K) (pool.c:
+ *                                the window's adds and the divide) + numel(Y)
+ *                                * (4 + zpX + zpY) as QLinearGlobalAveragePool.
+ *                                AveragePool's attributes and shape rules
+ *                                (kernel_shape required, ceil_mode,
+ *                                dilations absent); with channels_last 1, X
+ *                                and Y are (N, D1..Dk, C).
+ *     QLinearSoftmax             (1 + zpX) + 5 (Softmax's) + (4 + zpY) per
+ *                                element; Y has X's shape. Attribute opset
+ *                                (required) is the replaced Softmax's: axis
+ *                                defaults to 1 before 13, -1 from 13.
  *
  * Params: the quantized weights (integer initializers of <= 8 bits are in
  * the default mask) and int32 biases (set explicitly: int32 is not a
@@ -128,6 +141,7 @@
  * the weight bytes are what the file stores (B's uint8 elements).
  */
 #include "families.h"
+#include "window.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -374,16 +388,6 @@ static bool channels_last(struct pr_op_ctx *c)
 }
 
 /* Moves axis `from` of s to position `to`, shifting the axes between. */
-static void move_axis(struct pr_shape *s, int from, int to)
-{
-    int64_t v = s->dim[from];
-    for (int i = from; i < to; i++)
-        s->dim[i] = s->dim[i + 1];
-    for (int i = from; i > to; i--)
-        s->dim[i] = s->dim[i - 1];
-    s->dim[to] = v;
-}
-
 /* The Conv view of c; with channels_last its X is *nchw, a copy of X with
  * the channel axis moved to position 1. */
 static void qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub, struct pr_tensor *nchw)
@@ -394,7 +398,7 @@ static void qconv_view(struct pr_op_ctx *c, struct pr_op_ctx *sub, struct pr_ten
         view_as(sub, c, PR_OP_CONV, (const int[]){0, 1}, 2);
     if (channels_last(c) && sub->in[0] && sub->in[0]->shape.rank >= 3) {
         *nchw = *sub->in[0];
-        move_axis(&nchw->shape, nchw->shape.rank - 1, 1);
+        pr_window_channels(&nchw->shape, true);
         sub->in[0] = nchw;
     }
 }
@@ -411,7 +415,7 @@ int qconv_shape(struct pr_op_ctx *c)
         return -1;
     int64_t cout = c->out[0]->shape.dim[1];
     if (channels_last(c))
-        move_axis(&c->out[0]->shape, 1, c->out[0]->shape.rank - 1);
+        pr_window_channels(&c->out[0]->shape, false);
     if (ql) {
         if (check_qparam(c, QC_XS, "x_scale", -1, NULL) < 0 ||
             check_qparam(c, QC_XZ, "x_zero_point", -1, NULL) < 0 ||
@@ -622,6 +626,92 @@ int qgap_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     uint64_t per = 4 + has(c, 2) + has(c, 4);
     k->flops = pr_add(c, numel_in(c, 0), pr_mul(c, per, pr_numel(c, &c->out[0]->shape)));
+    for (int i = 1; i <= 4; i++)
+        not_param(k, i);
+    return 0;
+}
+
+/* ---- QLinearAveragePool: X, x_scale, x_zp, y_scale, y_zp ---- */
+
+/* The AveragePool view of c: X alone, channels first (*nchw, a copy) when
+ * channels_last. */
+static int qpool_view(struct pr_op_ctx *c, struct pr_op_ctx *sub, struct pr_tensor *nchw)
+{
+    static const char *const names[] = {"X", "x_scale", "x_zero_point", "y_scale",
+                                        "y_zero_point"};
+    if (check_max_inputs(c, 5) < 0 || require_at(c, (const int[]){0, 1, 3}, names, 3) < 0)
+        return -1;
+    for (int i = 1; i <= 4; i++)
+        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+            return -1;
+    bool last = pr_attr_int(c, "channels_last", 0) != 0;
+    pr_attr_int(c, "count_include_pad", 0);
+    if (c->failed)
+        return -1;
+    view_as(sub, c, c->op_id, (const int[]){0}, 1);
+    if (last) {
+        *nchw = *pr_input(c, 0);
+        nchw->cval = NULL;
+        pr_window_channels(&nchw->shape, true);
+        sub->in[0] = nchw;
+    }
+    return 0;
+}
+
+int qavgpool_shape(struct pr_op_ctx *c)
+{
+    struct pr_op_ctx sub;
+    struct pr_tensor nchw;
+    if (qpool_view(c, &sub, &nchw) < 0 || view_done(c, &sub, pool_shape(&sub)) < 0)
+        return -1;
+    if (pr_attr_int(c, "channels_last", 0))
+        pr_window_channels(&c->out[0]->shape, false);
+    return 0;
+}
+
+int qavgpool_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    struct pr_tensor nchw;
+    if (qpool_view(c, &sub, &nchw) < 0 || view_done(c, &sub, pool_cost(&sub, k)) < 0)
+        return -1;
+    uint64_t per = 4 + has(c, 2) + has(c, 4);
+    k->flops = pr_add(c, k->flops, pr_mul(c, per, pr_numel(c, &c->out[0]->shape)));
+    for (int i = 1; i <= 4; i++)
+        not_param(k, i);
+    return 0;
+}
+
+/* ---- QLinearSoftmax: X, X_scale, x_zp, y_scale, y_zp ---- */
+
+int qsoftmax_shape(struct pr_op_ctx *c)
+{
+    static const char *const names[] = {"X", "X_scale", "x_zero_point", "y_scale",
+                                        "y_zero_point"};
+    if (check_max_inputs(c, 5) < 0 || require_at(c, (const int[]){0, 1, 3}, names, 3) < 0)
+        return -1;
+    for (int i = 1; i <= 4; i++)
+        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+            return -1;
+    if (!pr_attr_has(c, "opset"))
+        return pr_op_error(c, "attribute 'opset' (the replaced Softmax's opset) is required");
+    int64_t opset = pr_attr_int(c, "opset", 13);
+    int64_t axis = pr_attr_int(c, "axis", opset < 13 ? 1 : -1);
+    if (c->failed)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    int r = x->shape.rank;
+    if (axis < -r || axis >= (r ? r : 1))
+        return pr_op_error(c, "axis %lld is outside [%d, %d] for X of rank %d", (long long)axis,
+                           -r, r - 1, r);
+    set_out(c->out[0], x->dtype, &x->shape);
+    return 0;
+}
+
+int qsoftmax_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    uint64_t per = (1 + has(c, 2)) + 5 + (4 + has(c, 4));
+    k->flops = pr_mul(c, per, pr_numel(c, &c->out[0]->shape));
     for (int i = 1; i <= 4; i++)
         not_param(k, i);
     return 0;

@@ -8,6 +8,9 @@
  *                  padding, (O - 1) * s >= D + b, it is dropped: O -= 1
  *   SAME_UPPER/LOWER  O = ceil(D / s)
  * total < dk is an error: the kernel is larger than the padded input.
+ * Channels last (NhwcConv, NhwcFusedConv, NhwcMaxPool, the quantized ops'
+ * channels_last): (N, D1..Dk, C) is read as (N, C, D1..Dk), and the
+ * output moved back, so every rule above applies unchanged.
  */
 #include "window.h"
 
@@ -119,4 +122,21 @@ int pr_window_extent(struct pr_op_ctx *c, const struct pr_window *w, int i, int6
     }
     *out = q + 1;
     return 0;
+}
+
+void pr_window_channels(struct pr_shape *s, bool first)
+{
+    if (s->rank < 3)
+        return;
+    int r = s->rank;
+    int64_t ch = first ? s->dim[r - 1] : s->dim[1];
+    if (first) {
+        for (int i = r - 1; i > 1; i--)
+            s->dim[i] = s->dim[i - 1];
+        s->dim[1] = ch;
+    } else {
+        for (int i = 1; i < r - 1; i++)
+            s->dim[i] = s->dim[i + 1];
+        s->dim[r - 1] = ch;
+    }
 }

@@ -1,6 +1,7 @@
 /* window.h -- the sliding window shared by Conv, ConvTranspose and the
  * windowed pools: strides, dilations, pads and auto_pad, and the output
- * extent they give (formulas in window.c). */
+ * extent they give (formulas in window.c); and the channels-last layout
+ * ONNX Runtime's NHWC operators read, seen channels first. */
 #ifndef PR_WINDOW_H
 #define PR_WINDOW_H
 
@@ -35,5 +36,9 @@ int pr_window_eff_kernel(struct pr_op_ctx *c, const struct pr_window *w, int i, 
  * and so is the result; an unknown kernel too). ceil_mode as the pools. */
 int pr_window_extent(struct pr_op_ctx *c, const struct pr_window *w, int i, int64_t d_in,
                      bool ceil_mode, int64_t *out);
+
+/* Moves the channel axis of s: the last to position 1 ((N, D1.., C) ->
+ * (N, C, D1..)) when first, else back. Ranks below 3 are left alone. */
+void pr_window_channels(struct pr_shape *s, bool first);
 
 #endif

@@ -1,10 +1,16 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
- * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding
- * (ops/attention.c). Expected counts
+ * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding,
+ * SparseAttention (ops/attention.c) and the packing mode's PackedAttention,
+ * PackedMultiHeadAttention, RemovePadding, RestorePadding (ops/packed.c),
+ * and the attention biases RelativePositionBias, GatedRelativePositionBias
+ * (ops/relpos.c). Expected counts
  * are the closed forms of attention.c's comment written out with the
  * hyper-parameters of each node:
  *   MACs  = projection + B*H*S*T*dqk + B*H*S*T*dv
  *   FLOPs = 2*MACs + B*H*S*T*(1 scale + 5 softmax + masks) + bias adds */
+#include <stdio.h>
+#include <string.h>
+
 #include "opcheck.h"
 #include "test.h"
 
@@ -558,6 +564,505 @@ static void qattention_errors(void)
     tn_free(t);
 }
 
+/* SparseAttention. Shapes and refusals as onnxruntime-node 1.31 (CPU)
+ * gives them for the same single-node graphs (layout, lengths as int32
+ * initializers; past and present bound to one buffer, as its kernel
+ * requires): prompt 2x40x64 -> output 2x40x64, presents 2x2x64x16; decode
+ * 2x1x64 with T 50 -> 2x1x64; packed QKV 1x8x128 -> 1x8x64; do_rotary
+ * (caches 64x8, d 32) -> 1x8x64, presents 1x1x64x32. It refuses, as priori
+ * does, head size 12 ("head_size must be a multiple of 8"), 3 layouts for
+ * 4 heads, T 80 with a layout of 4 blocks of 16 and T 40 with a cache of 32
+ * rows. The attended set (key k <= query position q, k's block listed in
+ * row q/bs of the head's layout) is the one its kernel masks to: a numpy
+ * attention over exactly those pairs matches its outputs for the prompt,
+ * decode and packed nodes within 2e-7, a dense causal one differs by 0.05
+ * (prompt) and 0.02 (decode); the pairs it attends number 6048, 272 and
+ * 144, as below. */
+static const char sa_rows[] = "0,1,3,5,8,0,1,3,6,9";
+static const char sa_cols[] = "0,0,1,1,2,1,2,3,-1,0,0,1,0,1,2,0,2,3";
+
+/* The ContribOperators.md example: 2 layouts of 4x4 blocks of 16 tokens,
+ *   L0 rows {0}, {0,1}, {1,2}, {1,2,3};  L1 rows {0}, {0,1}, {0,1,2}, {0,2,3}
+ * H 4 (layouts 0, 1, 0, 1), Hkv 2, d 16, cache 64 rows. */
+static struct tnode *sparse(const char *q, int kv, const char *cache, const char *total)
+{
+    struct tnode *t = ms("SparseAttention");
+    char kvs[32];
+    tn_in(t, PR_DT_FLOAT, q);
+    if (kv) {
+        snprintf(kvs, sizeof kvs, "%.*sx32", (int)(strrchr(q, 'x') - q), q);
+        tn_in(t, PR_DT_FLOAT, kvs);
+        tn_in(t, PR_DT_FLOAT, kvs);
+    } else {
+        tn_in_absent(t);
+        tn_in_absent(t);
+    }
+    tn_in(t, PR_DT_FLOAT, cache);
+    tn_in(t, PR_DT_FLOAT, cache);
+    tn_in_vals(t, PR_DT_INT32, "2x5", sa_rows);
+    tn_in_vals(t, PR_DT_INT32, "2x9", sa_cols);
+    if (total)
+        tn_in_vals(t, PR_DT_INT32, "", total);
+    else
+        tn_in(t, PR_DT_INT32, "");
+    tn_in(t, PR_DT_INT32, q[0] == '2' ? "2" : "1");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    return t;
+}
+
+static void sparse_attention_counts_the_attended_blocks(void)
+{
+    /* Prompt: B 2, S = T = 40, P 0; rows of blocks 0 (queries 0..15),
+     * 1 (16..31), 2 (32..39). n(q) = 16*lt + diag*(q mod 16 + 1):
+     *   L0: 136 + (16*16 + 136) + (16*8 + 36) = 136 + 392 + 164 = 692
+     *   L1: 136 + 392 + (2*16*8 + 36) = 136 + 392 + 292 = 820
+     * A = 2*692 + 2*820 = 3024 per sequence; MACs = B*A*2d = 2*3024*32
+     * = 193536; FLOPs = 2*MACs + 7*B*A = 387072 + 42336 = 429408. */
+    struct tnode *t = sparse("2x40x64", 1, "2x2x64x16", "40");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x40x64");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x64x16");
+    CHECK_STR(tn_out_shape(t, 2), "2x2x64x16");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 193536);
+    CHECK_EQ(tn_cost(t)->flops, 429408);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_ATTENTION);
+    CHECK(!tn_incomplete(t));
+    tn_free(t);
+    /* Decode: S 1, T 50, P 49: q = 49 in row 3 (offset 1); L0 {1,2,3} and
+     * L1 {0,2,3} both have lt 2 and the diagonal: n = 32 + 2 = 34.
+     * A = 4*34 = 136; MACs 2*136*32 = 8704; FLOPs 17408 + 7*272 = 19312. */
+    t = sparse("2x1x64", 1, "2x2x64x16", "50");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x1x64");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x64x16");
+    CHECK_EQ(tn_cost(t)->macs, 8704);
+    CHECK_EQ(tn_cost(t)->flops, 19312);
+    tn_free(t);
+    /* Packed QKV 1x8x128: d = 128 / (4 + 2*2) = 16; T 8, all in block 0:
+     * n(q) = q + 1, A = 4 * 36 = 144; MACs 144*32 = 4608. */
+    t = sparse("1x8x128", 0, "1x2x64x16", "8");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x64");
+    CHECK_STR(tn_out_shape(t, 1), "1x2x64x16");
+    CHECK_EQ(tn_cost(t)->macs, 4608);
+    CHECK_EQ(tn_cost(t)->flops, 9216 + 7 * 144);
+    tn_free(t);
+}
+
+static void sparse_attention_rotary_and_one_layout(void)
+{
+    /* H 2, Hkv 1, d 32, one layout (L0), T = S = 8, do_rotary with caches
+     * 64x8: r = 16. A = 2*36 = 72; MACs = 72*64 = 4608; FLOPs = 9216 +
+     * 7*72 + 3*B*S*(H + Hkv)*r = 9216 + 504 + 3*8*3*16 = 10872. */
+    struct tnode *t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x32");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x32");
+    tn_in_vals(t, PR_DT_INT32, "1x5", "0,1,3,5,8");
+    tn_in_vals(t, PR_DT_INT32, "1x8", "0,0,1,1,2,1,2,3");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_in_weight(t, PR_DT_FLOAT, "64x8");
+    tn_in_weight(t, PR_DT_FLOAT, "64x8");
+    tn_attr_int(t, "num_heads", 2);
+    tn_attr_int(t, "kv_num_heads", 1);
+    tn_attr_int(t, "sparse_block_size", 16);
+    tn_attr_int(t, "do_rotary", 1);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x64");
+    CHECK_STR(tn_out_shape(t, 1), "1x1x64x32");
+    CHECK_EQ(tn_cost(t)->macs, 4608);
+    CHECK_EQ(tn_cost(t)->flops, 10872);
+    CHECK_EQ(tn_cost(t)->weight_mask & (3ull << 9), 0);   /* cos/sin caches: no params */
+    tn_free(t);
+}
+
+static void sparse_attention_unknown_layout_or_length_takes_the_bound(void)
+{
+    /* Layout not a constant: the dense causal bound, A = H*(S*P +
+     * S(S+1)/2) = 4*820 = 3280 for the prompt; MACs = 2*3280*32 = 209920. */
+    struct tnode *t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "2x40x64");
+    tn_in(t, PR_DT_FLOAT, "2x40x32");
+    tn_in(t, PR_DT_FLOAT, "2x40x32");
+    tn_in(t, PR_DT_FLOAT, "2x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "2x2x64x16");
+    tn_in(t, PR_DT_INT32, "2x5");
+    tn_in(t, PR_DT_INT32, "2x9");
+    tn_in_vals(t, PR_DT_INT32, "", "40");
+    tn_in(t, PR_DT_INT32, "2");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 209920);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 209920 + 7 * 2 * 3280);
+    tn_free(t);
+    /* total_sequence_length unknown: its bound min(64 cache rows, 4 blocks
+     * of 16) = 64, P = 63 for one new token: q = 63, row 3 offset 15:
+     * n = 2*16 + 16 = 48 in both layouts; A = 4*48 = 192; MACs 2*192*32. */
+    t = sparse("2x1x64", 1, "2x2x64x16", NULL);
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 2 * 192 * 32);
+    tn_free(t);
+}
+
+static void sparse_attention_errors(void)
+{
+    struct tnode *t = ms("SparseAttention");   /* head size 12 */
+    tn_in(t, PR_DT_FLOAT, "1x8x24");
+    tn_in(t, PR_DT_FLOAT, "1x8x12");
+    tn_in(t, PR_DT_FLOAT, "1x8x12");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x12");
+    tn_in(t, PR_DT_FLOAT, "1x1x64x12");
+    tn_in_vals(t, PR_DT_INT32, "1x5", "0,1,3,5,8");
+    tn_in_vals(t, PR_DT_INT32, "1x8", "0,0,1,1,2,1,2,3");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_attr_int(t, "num_heads", 2);
+    tn_attr_int(t, "kv_num_heads", 1);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "head size 12 is not a multiple of 8"));
+    tn_free(t);
+    t = sparse("1x80x64", 1, "1x2x80x16", "80");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length 80 exceeds the 64 tokens the block layout "
+                              "covers (4 blocks of 16)"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x32x16", "40");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length 40 exceeds the KV cache's 32 rows"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x64x16", "4");
+    CHECK(tn_fails_with(t, 3, "total_sequence_length is 4, less than the 8 new tokens"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x3x64x16", "8");
+    CHECK(tn_fails_with(t, 3, "must both be (batch, 2 kv heads, cache length, head size 16)"));
+    tn_free(t);
+    t = sparse("1x8x64", 1, "1x2x64x16", "8");
+    tn_attr_int(t, "do_rotary", 1);
+    CHECK(tn_fails_with(t, 3, "do_rotary needs cos_cache and sin_cache"));
+    tn_free(t);
+    /* 3 layouts for 4 heads */
+    t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_INT32, "3x5");
+    tn_in(t, PR_DT_INT32, "3x4");
+    tn_in_vals(t, PR_DT_INT32, "", "8");
+    tn_in(t, PR_DT_INT32, "1");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "num_heads 4 is not a multiple of the 3 block layouts"));
+    tn_free(t);
+    /* a malformed layout: block 4 of 4; a row past the column entries */
+    static const char *bad[][2] = {
+        {"0,1,3,5,8", "0,0,1,1,2,1,2,4"}, {"0,1,3,5,9", "0,0,1,1,2,1,2,3"}};
+    static const char *msg[] = {"entry 7 is block 4; the layout has blocks 0 to 3",
+                                "row 3 of the layout spans entries 5 to 9 of block_col_indices, "
+                                "which has 8"};
+    for (int i = 0; i < 2; i++) {
+        t = ms("SparseAttention");
+        tn_in(t, PR_DT_FLOAT, "1x64x64");
+        tn_in(t, PR_DT_FLOAT, "1x64x32");
+        tn_in(t, PR_DT_FLOAT, "1x64x32");
+        tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+        tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+        tn_in_vals(t, PR_DT_INT32, "1x5", bad[i][0]);
+        tn_in_vals(t, PR_DT_INT32, "1x8", bad[i][1]);
+        tn_in_vals(t, PR_DT_INT32, "", "64");
+        tn_in(t, PR_DT_INT32, "1");
+        tn_attr_int(t, "num_heads", 4);
+        tn_attr_int(t, "kv_num_heads", 2);
+        tn_attr_int(t, "sparse_block_size", 16);
+        CHECK(tn_fails_with(t, 3, msg[i]));
+        tn_free(t);
+    }
+    t = ms("SparseAttention");
+    tn_in(t, PR_DT_FLOAT, "1x8x64");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x8x32");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_in(t, PR_DT_FLOAT, "1x2x64x16");
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "sparse_block_size", 16);
+    CHECK(tn_fails_with(t, 3, "needs past_key, past_value, block_row_indices"));
+    tn_free(t);
+}
+
+/* The packing mode (ops/packed.c). onnxruntime-node 1.31 has no CPU
+ * kernel for any of them ("Could not find an implementation for
+ * PackedAttention(1)", PackedMultiHeadAttention, RemovePadding,
+ * RestorePadding): these follow ContribOperators.md and the schemas'
+ * shape inference. Two sequences padded to S 4 hold 3 and 2 tokens: T 5,
+ * cumulative_sequence_length 0,3,5, P = 3^2 + 2^2 = 13 pairs per head. */
+static struct tnode *packed_attn(const char *w, const char *bias, const char *cum)
+{
+    struct tnode *t = ms("PackedAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    tn_in_weight(t, PR_DT_FLOAT, bias);
+    tn_in(t, PR_DT_INT32, "2x4");
+    if (cum)
+        tn_in_vals(t, PR_DT_INT32, "3", cum);
+    else
+        tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    return t;
+}
+
+static void packed_attention_counts_each_sequence_alone(void)
+{
+    /* H 2, dqk = dv = 4: MACs = T*Din*cols + H*P*(dqk + dv) = 5*8*24 +
+     * 2*13*8 = 960 + 208 = 1168; FLOPs = 2*1168 + 2*13*6 + 5*24 (bias)
+     * = 2336 + 156 + 120 = 2612. */
+    struct tnode *t = packed_attn("8x24", "24", "0,3,5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_EQ(tn_cost(t)->macs, 1168);
+    CHECK_EQ(tn_cost(t)->flops, 2612);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_ATTENTION);
+    tn_free(t);
+    /* attention_bias (1, 1, 4, 4): + 2*13 FLOPs */
+    t = packed_attn("8x24", "24", "0,3,5");
+    tn_in(t, PR_DT_FLOAT, "1x1x4x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 2612 + 26);
+    tn_free(t);
+    /* qkv_hidden_sizes 8, 8, 16: dv 8, output 5x16; MACs = 5*8*32 +
+     * 2*13*(4 + 8) = 1280 + 312 = 1592 */
+    t = packed_attn("8x32", "32", "0,3,5");
+    tn_attr_ints(t, "qkv_hidden_sizes", "8,8,16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x16");
+    CHECK_EQ(tn_cost(t)->macs, 1592);
+    tn_free(t);
+    /* lengths unknown: the bound T*S = 5*4 = 20 pairs; MACs 960 + 2*20*8 */
+    t = packed_attn("8x24", "24", NULL);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->macs, 960 + 320);
+    tn_free(t);
+}
+
+static void packed_mha_packed_qkv_and_bias(void)
+{
+    /* q, k, v 5x8, H 2: MACs = 2*13*8 = 208; FLOPs = 416 + 156 = 572,
+     * + 5*24 = 120 with the bias (24). */
+    for (int bias = 0; bias < 2; bias++) {
+        struct tnode *t = ms("PackedMultiHeadAttention");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        tn_in(t, PR_DT_FLOAT16, "5x8");
+        if (bias)
+            tn_in_weight(t, PR_DT_FLOAT16, "24");
+        else
+            tn_in_absent(t);
+        tn_in(t, PR_DT_INT32, "2x4");
+        tn_in_vals(t, PR_DT_INT32, "3", "0,3,5");
+        tn_attr_int(t, "num_heads", 2);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "5x8");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+        CHECK_EQ(tn_cost(t)->macs, 208);
+        CHECK_EQ(tn_cost(t)->flops, 572 + (bias ? 120 : 0));
+        tn_free(t);
+    }
+    /* packed QKV (T, H, 3, d) = 5x2x3x4: output 5x8, the same 208 MACs */
+    struct tnode *t = ms("PackedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT16, "5x2x3x4");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT32, "2x4");
+    tn_in_vals(t, PR_DT_INT32, "3", "0,3,5");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_EQ(tn_cost(t)->macs, 208);
+    tn_free(t);
+}
+
+static void remove_and_restore_padding(void)
+{
+    /* 2x4x8 with 3 and 2 real tokens: 5x8, offsets 2x4, cumulated 3,
+     * max 1; data movement only */
+    struct tnode *t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in_vals(t, PR_DT_INT32, "2", "3,2");
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "5x8");
+    CHECK_STR(tn_out_shape(t, 1), "2x4");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_INT32);
+    CHECK_STR(tn_out_shape(t, 2), "3");
+    CHECK_STR(tn_out_shape(t, 3), "1");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    /* counts unknown: the data dimension, its bound B*S = 8 */
+    t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in(t, PR_DT_INT32, "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "8x8");
+    tn_free(t);
+    t = ms("RemovePadding");
+    tn_in(t, PR_DT_FLOAT, "2x4x8");
+    tn_in_vals(t, PR_DT_INT32, "2", "5,2");
+    CHECK(tn_fails_with(t, 1, "sequence_token_count[0] is 5; it must be 0 to 4"));
+    tn_free(t);
+    t = ms("RestorePadding");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in(t, PR_DT_INT32, "2x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x8");
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = ms("RestorePadding");
+    tn_in(t, PR_DT_FLOAT, "9x8");
+    tn_in(t, PR_DT_INT32, "2x4");
+    CHECK(tn_fails_with(t, 1, "input holds 9 tokens but token_offset has room for 8"));
+    tn_free(t);
+}
+
+static void packed_attention_errors(void)
+{
+    struct tnode *t = packed_attn("8x24", "16", "0,3,5");
+    CHECK(tn_fails_with(t, 1, "bias has shape 16 but must be 1-D with the weights' 24 columns"));
+    tn_free(t);
+    t = packed_attn("8x20", "20", "0,3,5");
+    CHECK(tn_fails_with(t, 1, "the weights have 20 columns, not three equal Q, K, V parts"));
+    tn_free(t);
+    t = packed_attn("8x24", "24", "0,3,6");
+    CHECK(tn_fails_with(t, 1, "cumulative_sequence_length counts 6 tokens but the input has 5"));
+    tn_free(t);
+    t = packed_attn("8x24", "24", "0,5,5");
+    CHECK(tn_fails_with(t, 1, "sequence 0 has 5 tokens; it must have 0 to 4"));
+    tn_free(t);
+    t = ms("PackedAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8x24");
+    tn_in_weight(t, PR_DT_FLOAT, "24");
+    tn_in(t, PR_DT_INT32, "3x4");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK(tn_fails_with(t, 1, "token_offset 3x4 and cumulative_sequence_length 3 must be"));
+    tn_free(t);
+    t = ms("PackedMultiHeadAttention");
+    tn_in(t, PR_DT_FLOAT, "5x8");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT32, "2x4");
+    tn_in(t, PR_DT_INT32, "3");
+    tn_attr_int(t, "num_heads", 2);
+    CHECK(tn_fails_with(t, 1, "query (tokens, hidden) needs key and value"));
+    tn_free(t);
+}
+
+/* RelativePositionBias (T5) and GatedRelativePositionBias: onnxruntime-
+ * node 1.31 has no CPU kernel for either ("Could not find an
+ * implementation"); these follow ContribOperators.md and the schemas'
+ * shape inference (the lengths' values give the last two extents). */
+static struct tnode *relpos(const char *q, const char *k, int bidir)
+{
+    struct tnode *t = ms("RelativePositionBias");
+    tn_in_weight(t, PR_DT_FLOAT, "32x4");
+    if (q)
+        tn_in_vals(t, PR_DT_INT64, "", q);
+    else
+        tn_in(t, PR_DT_INT64, "");
+    if (k)
+        tn_in_vals(t, PR_DT_INT64, "1", k);
+    else
+        tn_in(t, PR_DT_INT64, "1");
+    tn_attr_int(t, "max_distance", 128);
+    tn_attr_int(t, "is_bidirectional", bidir);
+    return t;
+}
+
+static void relative_position_bias_counts_the_buckets(void)
+{
+    /* 4 heads, Q = K = 5: 25 pairs, 12 FLOPs each bidirectional (300),
+     * 11 otherwise (275); the gather per head is data movement. */
+    for (int bidir = 0; bidir < 2; bidir++) {
+        struct tnode *t = relpos("5", "5", bidir);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "1x4x5x5");
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        CHECK_EQ(tn_cost(t)->flops, bidir ? 300 : 275);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0x1);   /* the table; not the lengths */
+        tn_free(t);
+    }
+    /* decoder step: Q 1, K 7 -> 1x4x1x7, 7*12 = 84 */
+    struct tnode *t = relpos("1", "7", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x1x7");
+    CHECK_EQ(tn_cost(t)->flops, 84);
+    tn_free(t);
+    /* lengths not known: unknown extents, cost incomplete */
+    t = relpos(NULL, NULL, 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x?x?");
+    CHECK(tn_incomplete(t));
+    tn_free(t);
+    t = relpos("-3", "5", 1);
+    CHECK(tn_fails_with(t, 1, "query_length is -3; it must not be negative"));
+    tn_free(t);
+    t = ms("RelativePositionBias");
+    tn_in_weight(t, PR_DT_FLOAT, "32x4");
+    tn_in_vals(t, PR_DT_INT64, "", "5");
+    tn_in_vals(t, PR_DT_INT64, "", "5");
+    CHECK(tn_fails_with(t, 1, "needs the attribute 'max_distance'"));
+    tn_free(t);
+}
+
+static struct tnode *gated_relpos(const char *q, const char *w, const char *eco)
+{
+    struct tnode *t = ms("GatedRelativePositionBias");
+    tn_in(t, PR_DT_FLOAT, q);
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    tn_in(t, PR_DT_FLOAT, "1x2x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, w);
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    tn_in_weight(t, PR_DT_FLOAT, eco);
+    tn_attr_int(t, "num_heads", 2);
+    return t;
+}
+
+static void gated_relative_position_bias_counts_the_gate(void)
+{
+    /* B 2, S 5, H 2, d 4, D 6: R*H = 2*5*2 = 20 rows. MACs = 20*4*6 = 480;
+     * FLOPs = 960 + 20*(4 + 12 + 10) + B*H*S*S (2*2*25 = 100) = 1580. */
+    struct tnode *t = gated_relpos("2x5x8", "4x6", "1x2x1x1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x2x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    CHECK_EQ(tn_cost(t)->flops, 1580);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x3a);   /* query_bias, weight, bias, eco_a */
+    tn_free(t);
+    /* packed: 7 tokens with token_offset 2x5: the same padded 2x2x5x5 */
+    t = gated_relpos("7x8", "4x6", "1x2x1x1");
+    tn_in(t, PR_DT_INT32, "2x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x2x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 480);
+    tn_free(t);
+    t = gated_relpos("2x5x8", "4x5", "1x2x1x1");
+    CHECK(tn_fails_with(t, 1, "weight has shape 4x5 but must be (head size 4, D) with D even"));
+    tn_free(t);
+    t = gated_relpos("2x5x8", "4x6", "1x3x1x1");
+    CHECK(tn_fails_with(t, 1, "eco_a has shape 1x3x1x1 but must be (1, 2 heads, 1, 1)"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
     RUN(attention_counts_projection_scores_and_context);
@@ -576,5 +1081,15 @@ void suite_attention(void)
     RUN(gqa_packed_qkv);
     RUN(gqa_head_counts_must_divide);
     RUN(rotary_embedding_counts_rotated_elements);
+    RUN(sparse_attention_counts_the_attended_blocks);
+    RUN(sparse_attention_rotary_and_one_layout);
+    RUN(sparse_attention_unknown_layout_or_length_takes_the_bound);
+    RUN(sparse_attention_errors);
+    RUN(packed_attention_counts_each_sequence_alone);
+    RUN(packed_mha_packed_qkv_and_bias);
+    RUN(remove_and_restore_padding);
+    RUN(packed_attention_errors);
+    RUN(relative_position_bias_counts_the_buckets);
+    RUN(gated_relative_position_bias_counts_the_gate);
     RUN(hostile_extents_are_errors_not_overflows);
 }

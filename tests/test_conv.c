@@ -676,6 +676,109 @@ static void nhwc_conv_errors(void)
     tn_free(t);
 }
 
+/* com.microsoft NhwcFusedConv. onnxruntime-node 1.31 (x86-64) has no
+ * kernel for it ("Could not find an implementation for NhwcFusedConv(1)"
+ * for float, "Failed to find kernel" for float16: its CPU kernels are
+ * built for ARM64 only), so these follow ContribOperators.md and the
+ * schema's shape inference: X (N, H, W, C), W in Conv's layout
+ * (M, C/group, kH, kW), Z and Y (N, H', W', M). */
+static struct tnode *nfconv(const char *x, const char *w, const char *act)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "NhwcFusedConv", 1);
+    tn_in(t, PR_DT_FLOAT16, x);
+    tn_in_weight(t, PR_DT_FLOAT16, w);
+    if (act)
+        tn_attr_str(t, "activation", act);
+    return t;
+}
+
+static void nhwc_fused_conv_counts_fused_conv_channels_last(void)
+{
+    /* 1x8x8x4 * W 16x4x3x3, pads 1, bias, Relu -> 1x8x8x16 (1024).
+     * MACs = 1024 * 4*3*3 = 36864; FLOPs = 2*36864 + 1024 (bias) + 1024
+     * (Relu, 1 per element) = 75776. */
+    struct tnode *t = nfconv("1x8x8x4", "16x4x3x3", "Relu");
+    tn_in_weight(t, PR_DT_FLOAT16, "16");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x8x16");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->macs, 36864);
+    CHECK_EQ(tn_cost(t)->flops, 75776);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_CONV);
+    tn_free(t);
+    /* stride 2, no pads, Z of the output's shape, LeakyRelu: 2x9x9x8 *
+     * 16x8x3x3 -> (9 - 3) / 2 + 1 = 4: 2x4x4x16 (512); MACs 512 * 72 =
+     * 36864; FLOPs 2*36864 + 512 (Z) + 2*512 (LeakyRelu) = 75264. */
+    t = nfconv("2x9x9x8", "16x8x3x3", "LeakyRelu");
+    tn_attr_floats(t, "activation_params", "0.01");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT16, "2x4x4x16");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x4x16");
+    CHECK_EQ(tn_cost(t)->macs, 36864);
+    CHECK_EQ(tn_cost(t)->flops, 75264);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x9, 0);   /* X and Z are not parameters */
+    tn_free(t);
+    /* depthwise, no activation: 1x8x8x16 * 16x1x3x3, group 16, pads 1 ->
+     * 1x8x8x16 (1024); MACs 1024 * 9 = 9216; FLOPs 18432. */
+    t = nfconv("1x8x8x16", "16x1x3x3", NULL);
+    tn_attr_int(t, "group", 16);
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x8x8x16");
+    CHECK_EQ(tn_cost(t)->macs, 9216);
+    CHECK_EQ(tn_cost(t)->flops, 18432);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_DEPTHWISE);
+    tn_free(t);
+    /* 1-D: 1x10x3 * 5x3x4, SAME_UPPER stride 2 -> ceil(10/2) = 5: 1x5x5
+     * (25); MACs 25 * 12 = 300; FLOPs 600 + 4*25 (Sigmoid) = 700. */
+    t = nfconv("1x10x3", "5x3x4", "Sigmoid");
+    tn_attr_str(t, "auto_pad", "SAME_UPPER");
+    tn_attr_ints(t, "strides", "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 300);
+    CHECK_EQ(tn_cost(t)->flops, 700);
+    tn_free(t);
+}
+
+static void nhwc_fused_conv_errors(void)
+{
+    /* NhwcConv's weight layout (M, kH, kW, C) is not NhwcFusedConv's */
+    struct tnode *t = nfconv("1x8x8x4", "16x3x3x4", "Relu");
+    CHECK(tn_fails_with(t, 1, "W is 16x3x3x4 but NhwcFusedConv's weight is (M, C/group, K1..): "
+                              "its second axis 3 x group 1 must be X's 4 channels"));
+    tn_free(t);
+    /* Z given channels first */
+    t = nfconv("1x8x8x4", "16x4x3x3", "Relu");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT16, "1x16x8x8");
+    CHECK(tn_fails_with(t, 1, "Z is 1x16x8x8 but the output is 1x8x8x16"));
+    tn_free(t);
+    t = nfconv("1x8x8x4", "16x4x3x3", "Gelu");
+    CHECK(tn_fails_with(t, 1, "activation is 'Gelu'; NhwcFusedConv fuses Relu"));
+    tn_free(t);
+    t = nfconv("1x8x8x4", "16x4x3x3", "Clip");
+    CHECK(tn_fails_with(t, 1, "activation Clip needs 2 activation_params"));
+    tn_free(t);
+    t = nfconv("1x2x2x4", "16x4x3x3", NULL);
+    CHECK(tn_fails_with(t, 1, "axis 2"));   /* the 3x3 kernel is larger than 2x2 */
+    tn_free(t);
+    t = nfconv("8x4", "16x4", NULL);
+    CHECK(tn_fails_with(t, 1, "X is 8x4; NhwcFusedConv needs (N, D1, ..., C)"));
+    tn_free(t);
+    t = nfconv("1x8x8x4", "16x4x3x3", NULL);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    CHECK(tn_fails_with(t, 1, "5 inputs; NhwcFusedConv takes at most 4 (X, W, B, Z)"));
+    tn_free(t);
+}
+
 /* com.microsoft.nchwc Conv: FusedConv's rules on the blocked layout.
  * onnxruntime-node 1.31 (CPU, AVX-512 block 16) gives the same shapes for
  * these nodes (tests/real_ortopt.py, tests/ortopt_shapes.json). */
@@ -730,6 +833,8 @@ void suite_conv(void)
 {
     RUN(nhwc_conv_counts_as_conv_channels_last);
     RUN(nhwc_conv_errors);
+    RUN(nhwc_fused_conv_counts_fused_conv_channels_last);
+    RUN(nhwc_fused_conv_errors);
     RUN(conv_2d_stride_pads_bias_counts);
     RUN(fused_conv_counts_conv_sum_and_activation);
     RUN(fused_conv_errors);

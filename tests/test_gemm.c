@@ -319,6 +319,111 @@ static void matmul_chain_of_attention_products_stays_batched(void)
     tn_free(t);
 }
 
+/* com.microsoft FusedGemm. Shapes as onnxruntime-node 1.31 (CPU) gives
+ * them for the same nodes: A 3x8, B 5x8 (transB), C (5) -> 3x5 with Relu,
+ * Tanh, Sigmoid, Softplus, Softsign, LeakyRelu, HardSigmoid, Elu, Selu,
+ * Celu, ThresholdedRelu, ScaledTanh, ParametricSoftplus; A 8x3 transA,
+ * alpha 2 -> 3x5; C 3x5, beta 0.5 -> 3x5. It refuses, as priori does, the
+ * activations Gelu, Clip, HardSwish, Affine, QuickGelu, Mish, a B of 7
+ * rows for K 8 and a C of 4 for N 5; it also refuses a FusedGemm without
+ * activation, which the schema allows and priori counts as Gemm. */
+static struct tnode *fgemm(const char *a, const char *b, const char *act)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedGemm", 1);
+    tn_in(t, PR_DT_FLOAT, a);
+    tn_in_weight(t, PR_DT_FLOAT, b);
+    if (act)
+        tn_attr_str(t, "activation", act);
+    return t;
+}
+
+static void fused_gemm_counts_gemm_and_activation(void)
+{
+    /* M 3, K 8, N 5: MACs 120; FLOPs 2*120 + 15 (C) + 15 * per element of
+     * the activation's own row. */
+    static const struct { const char *act; int per; } acts[] = {
+        {"Relu", 1}, {"Tanh", 1}, {"Sigmoid", 4}, {"Softplus", 3}, {"Softsign", 3},
+        {"LeakyRelu", 2}, {"HardSigmoid", 4}, {"Elu", 4}, {"Selu", 5}, {"Celu", 7},
+        {"ThresholdedRelu", 1}, {"ScaledTanh", 3}, {"ParametricSoftplus", 5}};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        struct tnode *t = fgemm("3x8", "5x8", acts[i].act);
+        tn_in_weight(t, PR_DT_FLOAT, "5");
+        tn_attr_int(t, "transB", 1);
+        tn_attr_float(t, "activation_alpha", 0.5);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "3x5");
+        CHECK_EQ(tn_cost(t)->macs, 120);
+        CHECK_EQ(tn_cost(t)->flops, 240 + 15 + 15 * acts[i].per);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+        CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_GEMM);
+        tn_free(t);
+    }
+    /* transA, alpha 2, no C: 240 + 15 (alpha) + 15 (Relu) = 270 */
+    struct tnode *t = fgemm("8x3", "8x5", "Relu");
+    tn_attr_int(t, "transA", 1);
+    tn_attr_float(t, "alpha", 2.0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x5");
+    CHECK_EQ(tn_cost(t)->flops, 270);
+    tn_free(t);
+    /* C 3x5 with beta 0.5: 240 + 15 (C) + 15 (beta) + 15 (Relu) = 285 */
+    t = fgemm("3x8", "8x5", "Relu");
+    tn_in_weight(t, PR_DT_FLOAT, "3x5");
+    tn_attr_float(t, "beta", 0.5);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 285);
+    tn_free(t);
+    /* no activation: Gemm's 240 */
+    t = fgemm("3x8", "8x5", NULL);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 240);
+    tn_free(t);
+}
+
+static void fused_gemm_errors(void)
+{
+    static const char *bad[] = {"Gelu", "Clip", "HardSwish", "Affine", "QuickGelu", "Mish"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct tnode *t = fgemm("3x8", "8x5", bad[i]);
+        CHECK(tn_fails_with(t, 1, "FusedGemm fuses Relu, Tanh"));
+        tn_free(t);
+    }
+    struct tnode *t = fgemm("3x8", "7x5", "Relu");
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+    t = fgemm("3x8", "8x5", "Relu");
+    tn_in_weight(t, PR_DT_FLOAT, "4");
+    CHECK(tn_fails_with(t, 1, "C is 4 and does not broadcast to the output 3x5"));
+    tn_free(t);
+}
+
+/* com.microsoft TransposeMatMul, FusedMatMul's older name. onnxruntime-
+ * node 1.31 (CPU) gives 2x4x3x7 for A 2x4x3x6 (or 2x4x6x3 with transA)
+ * and B 4x7x6 with transB. MACs = 2*4*3*7 * 6 = 1008; FLOPs 2*1008 + 168
+ * (alpha 0.5 scales Y's 168 elements). */
+static void transpose_matmul_is_fused_matmul(void)
+{
+    for (int ta = 0; ta < 2; ta++) {
+        struct tnode *t = tn_new_domain("com.microsoft", "TransposeMatMul", 1);
+        tn_in(t, PR_DT_FLOAT, ta ? "2x4x6x3" : "2x4x3x6");
+        tn_in_weight(t, PR_DT_FLOAT, "4x7x6");
+        tn_attr_int(t, "transA", ta);
+        tn_attr_int(t, "transB", 1);
+        tn_attr_float(t, "alpha", 0.5);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x4x3x7");
+        CHECK_EQ(tn_cost(t)->macs, 1008);
+        CHECK_EQ(tn_cost(t)->flops, 2016 + 168);
+        tn_free(t);
+    }
+    struct tnode *t = tn_new_domain("com.microsoft", "TransposeMatMul", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    CHECK(tn_fails_with(t, 1, "TransposeMatMul takes 2 inputs and has 1 output but the node has 3"));
+    tn_free(t);
+}
+
 void suite_gemm(void)
 {
     RUN(fused_matmul_transposes_and_scales);
@@ -332,6 +437,9 @@ void suite_gemm(void)
     RUN(gemm_unknown_rows_propagate);
     RUN(gemm_count_overflow_is_flagged);
     RUN(gemm_errors);
+    RUN(fused_gemm_counts_gemm_and_activation);
+    RUN(fused_gemm_errors);
+    RUN(transpose_matmul_is_fused_matmul);
     RUN(matmul_2d);
     RUN(matmul_1d_operands_are_promoted_then_dropped);
     RUN(matmul_batched_and_broadcast);

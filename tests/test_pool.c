@@ -330,8 +330,71 @@ static void nchwc_pools_follow_the_onnx_pools(void)
     tn_free(t);
 }
 
+/* com.microsoft NhwcMaxPool (ONNX Runtime's NHWC transformer, int8/uint8).
+ * Shapes as onnxruntime-node 1.31 (CPU) gives them for the same nodes:
+ * 1x9x9x8 k3 s2 p1 -> 1x5x5x8; int8 2x8x7x3 k3x2 s2 ceil_mode -> 2x4x4x3;
+ * 1x10x10x4 k3 dilations 2 -> 1x6x6x4; 1x7x8x4 k3 s2 SAME_UPPER ->
+ * 1x4x4x4; 1x10x4 k4 s3 -> 1x3x4. FLOPs = numel(Y) * prod(K) as MaxPool. */
+static struct tnode *nhwc_pool(const char *x, const char *ks, const char *st)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "NhwcMaxPool", 1);
+    tn_in(t, PR_DT_UINT8, x);
+    if (ks)
+        tn_attr_ints(t, "kernel_shape", ks);
+    if (st)
+        tn_attr_ints(t, "strides", st);
+    return t;
+}
+
+static void nhwc_max_pool_is_max_pool_channels_last(void)
+{
+    /* 1x9x9x8, k 3, s 2, p 1 -> 1x5x5x8 (200); FLOPs 200*9 = 1800 */
+    struct tnode *t = nhwc_pool("1x9x9x8", "3,3", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x5x5x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->flops, 1800);
+    CHECK_EQ(tn_cost(t)->macs, 0);
+    tn_free(t);
+    /* ceil_mode: 2x8x7x3, k 3x2, s 2 -> 2x4x4x3 (96); 96*6 = 576 */
+    t = nhwc_pool("2x8x7x3", "3,2", "2,2");
+    tn_attr_int(t, "ceil_mode", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x4x3");
+    CHECK_EQ(tn_cost(t)->flops, 576);
+    tn_free(t);
+    /* dilations 2: dk 5, 10 - 5 + 1 = 6 -> 1x6x6x4 (144); 144*9 = 1296 */
+    t = nhwc_pool("1x10x10x4", "3,3", NULL);
+    tn_attr_ints(t, "dilations", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x6x6x4");
+    CHECK_EQ(tn_cost(t)->flops, 1296);
+    tn_free(t);
+    /* SAME_UPPER s 2: ceil(7/2), ceil(8/2) -> 1x4x4x4 (64); 64*9 = 576 */
+    t = nhwc_pool("1x7x8x4", "3,3", "2,2");
+    tn_attr_str(t, "auto_pad", "SAME_UPPER");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x4x4x4");
+    CHECK_EQ(tn_cost(t)->flops, 576);
+    tn_free(t);
+    /* 1-D: 1x10x4, k 4, s 3 -> 1x3x4 (12); 12*4 = 48 */
+    t = nhwc_pool("1x10x4", "4", "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x4");
+    CHECK_EQ(tn_cost(t)->flops, 48);
+    tn_free(t);
+    t = nhwc_pool("1x10x4", NULL, NULL);
+    CHECK(tn_fails_with(t, 1, "kernel_shape is required"));
+    tn_free(t);
+    t = nhwc_pool("1x10x4", "4", NULL);
+    CHECK(tn_fails_with(t, 2, "NhwcMaxPool has one output but the node lists 2"));
+    tn_free(t);
+}
+
 void suite_pool(void)
 {
+    RUN(nhwc_max_pool_is_max_pool_channels_last);
     RUN(maxpool_2d_stride_pads_counts_one_compare_per_window_element);
     RUN(maxpool_1d_ceil_mode_drops_window_starting_in_right_padding);
     RUN(maxpool_2d_ceil_mode_keeps_partial_last_window);

@@ -852,8 +852,137 @@ static void ms_qlinear_conv_channels_last(void)
     tn_free(t);
 }
 
+/* com.microsoft QLinearAveragePool and QLinearSoftmax (ONNX Runtime's
+ * quantizer, QOperator format). Shapes as onnxruntime-node 1.31 (CPU)
+ * gives them for the same nodes (uint8, scalar scales and zero points):
+ * 1x4x9x9 k3 s2 p1 -> 1x4x5x5; the same channels_last on 1x9x9x4 ->
+ * 1x5x5x4; 2x3x8x7 k3x2 s2 ceil_mode -> 2x3x4x4; 1x5x7x8x3 channels_last
+ * k2x3x2 SAME_UPPER s2 -> 1x3x4x4x3; 1x3x10 k4 s3 -> 1x3x3; QLinearSoftmax
+ * 2x3x10 (opset 13 axis -1, opset 12 axis 1) -> 2x3x10. It refuses, as
+ * priori does, a missing kernel_shape and axis 3 for rank 3; for a 3x3
+ * kernel on 2x2 it gives 1x3x0x0 where priori refuses, as for AveragePool.
+ * FLOPs: numel(Y) * prod(K) + numel(Y) * (4 + zps) for the pool; (10 +
+ * zps) per element for the softmax. */
+static struct tnode *qpool(const char *x, const char *ks, bool zps)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearAveragePool", 1);
+    tn_in(t, PR_DT_UINT8, x);
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    if (zps)
+        tn_in_weight(t, PR_DT_UINT8, "");
+    else
+        tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    if (zps)
+        tn_in_weight(t, PR_DT_UINT8, "");
+    if (ks)
+        tn_attr_ints(t, "kernel_shape", ks);
+    return t;
+}
+
+static void qlinear_average_pool_counts_pool_and_requantize(void)
+{
+    /* 1x4x9x9, k 3x3, s 2, p 1: floor((9 + 2 - 3) / 2) + 1 = 5 -> 1x4x5x5
+     * (100); FLOPs = 100*9 + 100*(4 + 2) = 1500. Channels last: 1x5x5x4. */
+    for (int last = 0; last < 2; last++) {
+        struct tnode *t = qpool(last ? "1x9x9x4" : "1x4x9x9", "3,3", true);
+        tn_attr_ints(t, "strides", "2,2");
+        tn_attr_ints(t, "pads", "1,1,1,1");
+        tn_attr_int(t, "channels_last", last);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), last ? "1x5x5x4" : "1x4x5x5");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+        CHECK_EQ(tn_cost(t)->macs, 0);
+        CHECK_EQ(tn_cost(t)->flops, 1500);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0);   /* scales and zero points */
+        tn_free(t);
+    }
+    /* ceil_mode: 2x3x8x7, k 3x2, s 2: ceil(5/2) + 1 = 4, ceil(5/2) + 1 =
+     * 4 -> 2x3x4x4 (96); FLOPs = 96*6 + 96*6 = 1152. */
+    struct tnode *t = qpool("2x3x8x7", "3,2", true);
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_int(t, "ceil_mode", 1);
+    tn_attr_int(t, "count_include_pad", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4x4");
+    CHECK_EQ(tn_cost(t)->flops, 1152);
+    tn_free(t);
+    /* 3-D channels last, SAME_UPPER s 2: ceil(5/2), ceil(7/2), ceil(8/2) ->
+     * 1x3x4x4x3 (144); FLOPs = 144*12 + 144*6 = 2592. */
+    t = qpool("1x5x7x8x3", "2,3,2", true);
+    tn_attr_str(t, "auto_pad", "SAME_UPPER");
+    tn_attr_ints(t, "strides", "2,2,2");
+    tn_attr_int(t, "channels_last", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x4x4x3");
+    CHECK_EQ(tn_cost(t)->flops, 2592);
+    tn_free(t);
+    /* 1-D without zero points: 1x3x10 k 4 s 3 -> 1x3x3 (9); 9*4 + 9*4 = 72 */
+    t = qpool("1x3x10", "4", false);
+    tn_attr_ints(t, "strides", "3");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x3");
+    CHECK_EQ(tn_cost(t)->flops, 72);
+    tn_free(t);
+    t = qpool("1x3x10", NULL, true);
+    CHECK(tn_fails_with(t, 1, "kernel_shape is required"));
+    tn_free(t);
+    t = qpool("1x3x2x2", "3,3", true);
+    CHECK(tn_fails_with(t, 1, "kernel larger than the padded input"));
+    tn_free(t);
+    t = qpool("1x3x10", "4", true);
+    tn_in(t, PR_DT_UINT8, "1");
+    CHECK(tn_fails_with(t, 1, "6 inputs; QLinearAveragePool takes at most 5"));
+    tn_free(t);
+}
+
+static void qlinear_softmax_counts_dequantize_softmax_quantize(void)
+{
+    /* 2x3x10 (60): (1 + 1) + 5 + (4 + 1) = 12 per element = 720; without
+     * x_zero_point 11 per element = 660. */
+    for (int zx = 0; zx < 2; zx++) {
+        struct tnode *t = tn_new_domain("com.microsoft", "QLinearSoftmax", 1);
+        tn_in(t, PR_DT_UINT8, "2x3x10");
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        if (zx)
+            tn_in_weight(t, PR_DT_UINT8, "");
+        else
+            tn_in_absent(t);
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        tn_in_weight(t, PR_DT_UINT8, "");
+        tn_attr_int(t, "opset", zx ? 13 : 12);
+        tn_attr_int(t, "axis", zx ? -1 : 1);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x3x10");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+        CHECK_EQ(tn_cost(t)->flops, zx ? 720 : 660);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0);
+        tn_free(t);
+    }
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearSoftmax", 1);
+    tn_in(t, PR_DT_UINT8, "2x3x10");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_attr_int(t, "opset", 13);
+    tn_attr_int(t, "axis", 3);
+    CHECK(tn_fails_with(t, 1, "axis 3 is outside [-3, 2] for X of rank 3"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QLinearSoftmax", 1);
+    tn_in(t, PR_DT_UINT8, "2x3x10");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    CHECK(tn_fails_with(t, 1, "attribute 'opset' (the replaced Softmax's opset) is required"));
+    tn_free(t);
+}
+
 void suite_quant(void)
 {
+    RUN(qlinear_average_pool_counts_pool_and_requantize);
+    RUN(qlinear_softmax_counts_dequantize_softmax_quantize);
     RUN(quantize_per_tensor_defaults_to_uint8);
     RUN(quantize_per_axis_takes_zero_point_type);
     RUN(quantize_blocked_int4_and_output_dtype);
