@@ -936,7 +936,8 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     struct pr_graph *mg = &w->m->graph;
     struct pr_value *values = mg->values;
     struct pr_node *n = &mg->nodes[gi];
-    char errbuf[PR_ERR_MSG] = "", label[400];
+    char errbuf[PR_ERR_MSG], label[400];   /* not zero-filled: 1 KiB per node */
+    errbuf[0] = '\0';
     enum pr_layer_status status = PR_LAYER_OK;
     {   /* every field but the slots, zeroed */
         size_t from = offsetof(struct pr_op_ctx, in), to = offsetof(struct pr_op_ctx, out) + sizeof c->out;
