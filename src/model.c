@@ -922,11 +922,17 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     return 0;
 }
 
-/* pr_wire_fetch over the model's file; a buffer (no file) is all there. */
+/* pr_wire_fetch over the model's file (and how much from off is read
+ * already); a buffer (no file) is all there. */
 static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
 {
     struct pr_model *m = model;
-    return m->file.data ? pr_source_need(&m->file, off, len, err) : 0;
+    if (!m->file.data)
+        return 0;
+    if (pr_source_need(&m->file, off, len, err) < 0)
+        return -1;
+    size_t valid = pr_source_valid(&m->file, off);
+    return valid > INT_MAX ? INT_MAX : (int)valid;
 }
 
 /* Unpacks size bytes at data into m (path, dir, file already set): the wire
@@ -958,11 +964,12 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
     } else {
         uint8_t *copy;
         size_t copy_size;
-        if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, NULL, err) < 0)
+        struct pr_wire_stats st = {.nest_limit = PR_MAX_NESTING};   /* protobuf-c recurses without a limit */
+        if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, &st, err) < 0)
             return -1;
-        if (pr_proto_check_nesting(copy, copy_size, err) < 0) {   /* protobuf-c recurses without a limit */
+        if (st.nest_excess) {
             free(copy);
-            return -1;
+            return pr_nesting_refused(st.nest_excess, err);
         }
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);

@@ -54,6 +54,16 @@ static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1;
 }
 
+int pr_nesting_refused(int which, struct pr_err *err)
+{
+    if (which == 1)
+        return pr_err_set(err, PR_E_MODEL,
+                          "subgraphs (If/Loop/Scan bodies) are nested more than %d deep; priori refuses deeper nesting: flatten the control flow",
+                          PR_MAX_NESTING);
+    return pr_err_set(err, PR_E_MODEL, "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
+                      PR_MAX_NESTING);
+}
+
 /* 0 ok or malformed (left to the unpacker), -1 too deep (err set). */
 static int scan(const uint8_t *p, const uint8_t *end, enum msg m, int graphs, int types, struct pr_err *err)
 {
@@ -87,13 +97,8 @@ static int scan(const uint8_t *p, const uint8_t *end, enum msg m, int graphs, in
         if (c != M_NONE) {
             int g = graphs + (m == M_ATTR && c == M_GRAPH);
             int t = types + (m == M_TSEQ || m == M_TMAP || m == M_TOPT);
-            if (g > PR_MAX_NESTING)
-                return pr_err_set(err, PR_E_MODEL,
-                                  "subgraphs (If/Loop/Scan bodies) are nested more than %d deep; priori refuses deeper nesting: flatten the control flow",
-                                  PR_MAX_NESTING);
-            if (t > PR_MAX_NESTING)
-                return pr_err_set(err, PR_E_MODEL, "a value's type nests sequences, maps or optionals more than %d deep; priori refuses deeper nesting",
-                                  PR_MAX_NESTING);
+            if (g > PR_MAX_NESTING || t > PR_MAX_NESTING)
+                return pr_nesting_refused(g > PR_MAX_NESTING ? 1 : 2, err);
             if (scan(p, p + len, c, g, t, err) < 0)
                 return -1;
         }

@@ -18,5 +18,9 @@
  * PR_MAX_NESTING; -1 with err set (PR_E_MODEL) otherwise. Malformed
  * bytes are left for the unpacker to report (returns 0). */
 int pr_proto_check_nesting(const void *data, size_t size, struct pr_err *err);
+/* The error for a model past the limit: which 1 subgraphs, 2 types
+ * (pr_wire_stats.nest_excess, the same count made by the wire pass);
+ * returns -1. */
+int pr_nesting_refused(int which, struct pr_err *err);
 
 #endif

@@ -107,6 +107,20 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
     return 0;
 }
 
+size_t pr_source_valid(const struct pr_source *s, size_t off)
+{
+    if (off >= s->size)
+        return 0;
+    size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1, b = off >> BLOCK_SHIFT, e = b;
+    size_t cap = b + ((size_t)1 << (20 - BLOCK_SHIFT));   /* 1 MiB: a caller asks again past it */
+    while (e < nblocks && e < cap && s->have[e])
+        e++;
+    size_t end = e << BLOCK_SHIFT;
+    if (end > s->size)
+        end = s->size;
+    return end > off ? end - off : 0;
+}
+
 void pr_source_close(struct pr_source *s)
 {
     if (s->open)

@@ -39,6 +39,9 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
 /* Makes data[off .. off+len) hold the file's bytes. 0, or -1 with err set
  * (PR_E_IO: a read failed or the file shrank). */
 int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *err);
+/* Bytes from off on that are read already (whole blocks, counted up to
+ * 1 MiB past off; 0 when off's block is not). */
+size_t pr_source_valid(const struct pr_source *s, size_t off);
 /* Stops reading; fetched bytes stay valid until pr_source_free(). */
 void pr_source_close(struct pr_source *s);
 void pr_source_free(struct pr_source *s);

@@ -16,10 +16,27 @@
  * inside them goes, so the copy is made in two walks over the same bytes:
  * the first (measure) computes the new length of every message it descends
  * into, in pre-order, into c->sizes; the second (emit) writes the tags, the
- * recorded lengths and the fields. Both walks do the same checks. With a
- * fetch callback (the file read on demand), each field's first 15 bytes
- * (tag and length) and every field copied are asked for, a stripped
- * payload never.
+ * recorded lengths and the fields. Both walks do the same checks; a
+ * message that the first walk found unchanged (its new length is its old
+ * one: every change shortens it, see below) is copied by the second as
+ * one block, without descending. With a fetch callback (the file read on
+ * demand), each field's first 15 bytes (tag and length) and every field
+ * copied are asked for, a stripped payload never; the callback may say
+ * that more bytes than asked are valid, and the pass asks again only past
+ * them.
+ *
+ * Every change shortens the message holding it: a payload goes only when
+ * it is longer than PR_WIRE_INLINE_MAX (64) bytes and its marker takes at
+ * most 27 (a 5-byte tag, a 1-byte length, three varints of at most 1, 10
+ * and 10 bytes); an incoming marker is dropped; a nested message's tag
+ * and length are re-encoded minimally. So a message whose new length
+ * equals its old one holds its old bytes.
+ *
+ * The first walk also counts the levels nesting.h limits (subgraphs:
+ * an attribute's graph; types: a TypeProto within a Sequence, Map or
+ * Optional type) along the same fields nesting.c follows, and records
+ * which limit a message first went past, in pre-order as nesting.c
+ * finds it (pr_wire_stats.nest_excess).
  *
  * Singular TensorProto fields given twice (AttributeProto.t,
  * SparseTensorProto.values/indices) are merged by protobuf-c, which keeps
@@ -76,6 +93,7 @@ static enum kind child_kind(enum kind k, uint32_t num)
 
 struct wctx {
     const uint8_t *base;        /* the whole input: offsets in messages count from here */
+    const uint8_t *valid_lo, *valid_hi; /* with fetch: bytes known to be valid (the last fetch's extent) */
     uint8_t *out;               /* emit walk: the copy; NULL while measuring */
     size_t pos;                 /* emit walk: bytes written */
     uint32_t *sizes;            /* new content length of each descended message, pre-order */
@@ -103,16 +121,34 @@ static int bad(struct wctx *c, const uint8_t *at, const char *what)
                       what, (size_t)(at - c->base));
 }
 
-/* Makes n bytes at p valid. */
-static int need(struct wctx *c, const uint8_t *p, size_t n)
+static int need_fetch(struct wctx *c, const uint8_t *p, size_t n)
 {
-    return c->fetch ? c->fetch(c->fetch_ctx, (size_t)(p - c->base), n, c->err) : 0;
+    int rc = c->fetch(c->fetch_ctx, (size_t)(p - c->base), n, c->err);
+    if (rc < 0)
+        return -1;
+    c->valid_lo = p;
+    c->valid_hi = p + ((size_t)rc > n ? (size_t)rc : n);
+    return 0;
+}
+
+/* Makes n bytes at p valid: a call of fetch only outside the extent the
+ * last one reported. */
+static inline int need(struct wctx *c, const uint8_t *p, size_t n)
+{
+    if (!c->fetch || (p >= c->valid_lo && p <= c->valid_hi && (size_t)(c->valid_hi - p) >= n))
+        return 0;
+    return need_fetch(c, p, n);
 }
 
 /* Varint of at most maxlen bytes in [*p, end). */
-static int get_varint(struct wctx *c, const uint8_t **p, const uint8_t *end, unsigned maxlen, uint64_t *v)
+static inline int get_varint(struct wctx *c, const uint8_t **p, const uint8_t *end, unsigned maxlen, uint64_t *v)
 {
     const uint8_t *at = *p;
+    if (at < end && !(at[0] & 0x80)) {   /* one byte: most tags and lengths */
+        *v = at[0];
+        *p = at + 1;
+        return 0;
+    }
     uint64_t x = 0;
     *v = 0;
     for (unsigned i = 0; i < maxlen; i++) {
@@ -128,7 +164,7 @@ static int get_varint(struct wctx *c, const uint8_t **p, const uint8_t *end, uns
     return bad(c, *p, maxlen == 5 ? "a tag or length is longer than 5 bytes" : "a varint is longer than 10 bytes");
 }
 
-static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, struct field *f)
+static int next_field_any(struct wctx *c, const uint8_t **p, const uint8_t *end, struct field *f)
 {
     uint64_t tag;
     f->start = *p;
@@ -180,6 +216,40 @@ static int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, str
     }
 }
 
+/* The next field; the common case (a 1-byte tag, then a 1-byte length or
+ * varint, in bytes already valid) without the general reader, which
+ * makes the same checks. */
+static inline int next_field(struct wctx *c, const uint8_t **p, const uint8_t *end, struct field *f)
+{
+    const uint8_t *q = *p;
+    size_t avail = (size_t)(end - q);
+    if (avail >= 2 && q[0] < 0x80 && q[0] >= 8 && q[1] < 0x80 &&
+        (!c->fetch || (q >= c->valid_lo && q <= c->valid_hi && (size_t)(c->valid_hi - q) >= (avail < 15 ? avail : 15)))) {
+        unsigned wt = q[0] & 7;
+        if (wt == WT_LEN && q[1] <= avail - 2) {
+            f->start = q;
+            f->num = q[0] >> 3;
+            f->wt = WT_LEN;
+            f->value = 0;
+            f->data = q + 2;
+            f->len = q[1];
+            *p = q + 2 + q[1];
+            return 0;
+        }
+        if (wt == WT_VARINT) {
+            f->start = q;
+            f->num = q[0] >> 3;
+            f->wt = WT_VARINT;
+            f->value = q[1];
+            f->data = q + 1;
+            f->len = 1;
+            *p = q + 2;
+            return 0;
+        }
+    }
+    return next_field_any(c, p, end, f);
+}
+
 /* ---- output ---- */
 
 static size_t varint_size(uint64_t v)
@@ -229,13 +299,34 @@ static void put_marker(struct wctx *c, int field, uint64_t off, uint64_t len, ui
     *size += varint_size(tag) + varint_size(body) + body;
 }
 
-static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, int depth, bool keep,
+/* Where a message sits: messages above it, and the levels nesting.h
+ * limits (subgraphs, types); keep: its tensors keep their payloads. */
+struct level {
+    int depth, graphs, types;
+    bool keep;
+};
+
+static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, struct level lv,
                 uint64_t *size);
 
+/* The levels of a message of kind ck held by one of kind k at lv, as
+ * nesting.c counts them; the first limit passed is recorded. */
+static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struct level lv)
+{
+    lv.depth++;
+    lv.graphs += k == K_ATTR && ck == K_GRAPH;
+    lv.types += k == K_TYPE_SEQ || k == K_TYPE_MAP || k == K_TYPE_OPT;
+    if (c->st && !c->out && !c->st->nest_excess && c->st->nest_limit > 0)
+        c->st->nest_excess = lv.graphs > c->st->nest_limit ? 1 : lv.types > c->st->nest_limit ? 2 : 0;
+    return lv;
+}
+
 /* Field f (wire type 2) holds a message of kind ck: measure or emit it. */
-static int put_child(struct wctx *c, enum kind ck, const struct field *f, int depth, bool keep, uint64_t *size)
+static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct field *f, struct level lv,
+                     uint64_t *size)
 {
     uint64_t tag = (uint64_t)f->num << 3 | WT_LEN, inner = 0;
+    struct level in = child_level(c, k, ck, lv);
     if (!c->out) {
         if (c->nsizes == c->cap) {
             size_t cap = c->cap ? c->cap * 2 : 1024;
@@ -246,19 +337,26 @@ static int put_child(struct wctx *c, enum kind ck, const struct field *f, int de
             c->cap = cap;
         }
         size_t slot = c->nsizes++;
-        if (walk(c, ck, f->data, f->data + f->len, depth + 1, keep, &inner) < 0)
+        if (walk(c, ck, f->data, f->data + f->len, in, &inner) < 0)
             return -1;
         if (inner > UINT32_MAX)
             return bad(c, f->start, "a message grows past 4 GB");
         c->sizes[slot] = (uint32_t)inner;
+        if (inner == f->len) {   /* unchanged: the emit walk copies it whole, its inner sizes are not needed */
+            c->nsizes = slot + 1;
+            *size += (uint64_t)(f->data + f->len - f->start);
+            return 0;
+        }
     } else {
         if (c->cursor >= c->nsizes)
             return pr_err_set(c->err, PR_E_INTERNAL, "wire pass: the two walks disagree");
         uint32_t want = c->sizes[c->cursor++];
+        if (want == f->len)
+            return put_bytes(c, f->start, (size_t)(f->data + f->len - f->start), size);
         put_varint(c, tag);
         put_varint(c, want);
         size_t at = c->pos;
-        if (walk(c, ck, f->data, f->data + f->len, depth + 1, keep, &inner) < 0)
+        if (walk(c, ck, f->data, f->data + f->len, in, &inner) < 0)
             return -1;
         if (inner != want || c->pos - at != want)
             return pr_err_set(c->err, PR_E_INTERNAL, "wire pass: the two walks disagree");
@@ -387,26 +485,26 @@ static int has_repeated_singular_tensor(struct wctx *c, enum kind k, const uint8
     return 0;
 }
 
-static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, int depth, bool keep,
+static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, struct level lv,
                 uint64_t *size)
 {
-    if (depth > PR_WIRE_MAX_DEPTH)
+    if (lv.depth > PR_WIRE_MAX_DEPTH)
         return pr_err_set(c->err, PR_E_MODEL,
                           "subgraphs or types are nested more than 64 deep (%d nested messages at byte %zu); priori refuses deeper nesting",
                           PR_WIRE_MAX_DEPTH, (size_t)(p - c->base));
     if (k == K_TENSOR)
-        return walk_tensor(c, p, end, keep, size);
+        return walk_tensor(c, p, end, lv.keep, size);
     bool twice;
     if (has_repeated_singular_tensor(c, k, p, end, &twice) < 0)
         return -1;
-    keep = keep || twice;
+    lv.keep = lv.keep || twice;
     struct field f;
     while (p < end) {
         if (next_field(c, &p, end, &f) < 0)
             return -1;
         enum kind ck = f.wt == WT_LEN ? child_kind(k, f.num) : K_OTHER;
         if (ck == K_OTHER ? put_bytes(c, f.start, (size_t)(p - f.start), size)
-                          : put_child(c, ck, &f, depth, keep, size))
+                          : put_child(c, k, ck, &f, lv, size))
             return -1;
     }
     return 0;
@@ -420,9 +518,13 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
     int rc = -1;
     *out = NULL;
     *out_size = 0;
-    if (st)
+    if (st) {
+        int limit = st->nest_limit;
         memset(st, 0, sizeof *st);
-    if (walk(&c, K_MODEL, data, data + size, 0, false, &measured) < 0)
+        st->nest_limit = limit;
+    }
+    struct level top = {0, 0, 0, false};
+    if (walk(&c, K_MODEL, data, data + size, top, &measured) < 0)
         goto out;
     if (measured > SIZE_MAX - 1) {
         pr_err_set(err, PR_E_MODEL, "the model is too large");
@@ -434,7 +536,7 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
                    (unsigned long long)measured);
         goto out;
     }
-    if (walk(&c, K_MODEL, data, data + size, 0, false, &emitted) < 0)
+    if (walk(&c, K_MODEL, data, data + size, top, &emitted) < 0)
         goto out;
     if (emitted != measured || c.pos != measured || c.cursor != c.nsizes) {
         pr_err_set(err, PR_E_INTERNAL, "wire pass: the two walks disagree");

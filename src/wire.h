@@ -37,15 +37,22 @@ enum {
     PR_WIRE_MARK = 536870911        /* field number of a marker (2^29 - 1, the largest) */
 };
 
-/* Makes data[off .. off+len) valid (reads it from the file); 0, or -1 with
- * err set. NULL: all of data is valid already. */
+/* Makes data[off .. off+len) valid (reads it from the file); -1 with err
+ * set, or how many bytes from off are valid now (at least len; 0 stands
+ * for len), so that the pass calls it again only past them. NULL: all of
+ * data is valid already. */
 typedef int (*pr_wire_fetch)(void *ctx, size_t off, size_t len, struct pr_err *err);
 
-/* What the pass removed (for tests and the benchmark). */
+/* What the pass removed (for tests and the benchmark), and how deep the
+ * model nests. */
 struct pr_wire_stats {
     size_t tensors;                 /* TensorProto messages seen */
     size_t stripped;                /* payload fields removed */
     uint64_t stripped_bytes;        /* their payload bytes */
+    int nest_limit;                 /* in: the levels nesting.h allows (PR_MAX_NESTING); 0: not counted */
+    int nest_excess;                /* out: the limit a message first went past, in the order
+                                       nesting.c finds it: 1 subgraphs, 2 types; 0 none (the pass
+                                       succeeds either way) */
 };
 
 /* Copies the ModelProto in data[0..size) to *out (malloc'ed, *out_size
@@ -59,7 +66,9 @@ struct pr_wire_stats {
  * fields numbered PR_WIRE_MARK in a TensorProto are dropped, so every
  * marker comes from this pass. With fetch, only the bytes the pass reads
  * are fetched: tags, lengths and the fields it copies, never a stripped
- * payload. Returns 0, or -1 with err set
+ * payload. With st->nest_limit set, it also counts subgraph and type
+ * nesting as pr_proto_check_nesting() does (nesting.h) on the copy, into
+ * st->nest_excess. Returns 0, or -1 with err set
  * (PR_E_MODEL, the byte offset in the message; PR_E_INTERNAL on out
  * of memory); st may be NULL. */
 int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,

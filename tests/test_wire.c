@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "model.h"
+#include "nesting.h"
 #include "onnx.pb-c.h"
 #include "report.h"
 #include "test.h"
@@ -206,6 +207,69 @@ static void nesting_deeper_than_the_limit_is_refused(void)
     CHECK(strstr(err.msg, "nested more than 64 deep") != NULL);
 }
 
+/* A graph input whose type is `levels` Sequence types nested in each other. */
+static void nested_types(struct buf *model, int levels)
+{
+    static struct buf t[80];
+    memset(&t[levels], 0, sizeof t[levels]);
+    f_bytes(&t[levels], 6, "x", 1);
+    for (int i = levels - 1; i >= 0; i--) {
+        struct buf seq = {0};
+        f_msg(&seq, 1, &t[i + 1]);
+        memset(&t[i], 0, sizeof t[i]);
+        f_msg(&t[i], 4, &seq);
+    }
+    static struct buf vi, graph;
+    memset(&vi, 0, sizeof vi);
+    memset(&graph, 0, sizeof graph);
+    f_bytes(&vi, 1, "x", 1);
+    f_msg(&vi, 2, &t[0]);
+    f_msg(&graph, 11, &vi);
+    memset(model, 0, sizeof *model);
+    f_msg(model, 7, &graph);
+}
+
+/* The pass's count of nesting (pr_wire_stats.nest_excess) against
+ * pr_proto_check_nesting() on its copy: the same verdict, the same limit
+ * named first, at and around PR_MAX_NESTING. */
+static void nesting_is_counted_as_nesting_c_counts_it(void)
+{
+    static struct buf m;
+    struct pr_err err = {0}, e2 = {0};
+    for (int depth = 63; depth <= 69; depth++) {
+        for (int kind = 0; kind < 3; kind++) {
+            if (kind == 0)
+                nested_graphs(&m, depth);       /* depth - 1 subgraph levels */
+            else if (kind == 1)
+                nested_types(&m, depth);        /* depth type levels */
+            else {                              /* both: the types come first in the file */
+                static struct buf g, types;
+                nested_types(&types, depth);
+                nested_graphs(&g, depth + 1);
+                memset(&m, 0, sizeof m);
+                raw(&m, (const char *)types.b, types.n);
+                raw(&m, (const char *)g.b, g.n);
+            }
+            struct pr_wire_stats st = {.nest_limit = PR_MAX_NESTING};
+            uint8_t *out = NULL;
+            size_t n = 0;
+            CHECK_EQ(pr_wire_strip(m.b, m.n, NULL, NULL, &out, &n, &st, &err), 0);
+            int direct = pr_proto_check_nesting(out, n, &e2);
+            CHECK_EQ(st.nest_excess != 0, direct < 0);
+            CHECK_EQ(st.nest_excess, depth - 1 > PR_MAX_NESTING && kind == 0 ? 1 : depth > PR_MAX_NESTING && kind ? 2 : 0);
+            if (st.nest_excess) {
+                pr_nesting_refused(st.nest_excess, &err);
+                CHECK_STR(err.msg, e2.msg);
+            }
+            free(out);
+        }
+    }
+    struct pr_wire_stats none = {0};   /* no limit given: nothing counted */
+    nested_graphs(&m, 69);
+    CHECK_EQ(strip(&m, &none, &err), 0);
+    CHECK_EQ(none.nest_excess, 0);
+}
+
 /* ---- stripping and restoring ---- */
 
 /* A TensorProto: float, the given dims (packed or one field each), and a
@@ -253,6 +317,60 @@ static Onnx__ModelProto *strip_unpack(const struct buf *m, struct pr_wire_stats 
     Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, *copy_size, out);
     free(out);
     return mp;
+}
+
+/* Whether needle occurs in hay. */
+static bool contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t k)
+{
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+/* A message the pass does not change is copied as it is, byte for byte
+ * (a length written in more bytes than it needs included), while the
+ * message holding a stripped payload is written anew. */
+static void unchanged_messages_are_copied_whole(void)
+{
+    static struct buf node, t, g, m;
+    memset(&node, 0, sizeof node);
+    f_bytes(&node, 1, "x", 1);
+    f_bytes(&node, 2, "y", 1);
+    f_bytes(&node, 4, "Relu", 4);
+    int64_t dims[] = {1000};
+    tensor(&t, "w", dims, 1, true, 9, 4000);
+    memset(&g, 0, sizeof g);
+    g.b[g.n++] = 1 << 3 | 2;                 /* GraphProto.node, its length in two bytes */
+    g.b[g.n++] = (uint8_t)(0x80 | node.n);
+    g.b[g.n++] = 0;
+    raw(&g, (const char *)node.b, node.n);
+    size_t node_end = g.n;
+    f_msg(&g, 5, &t);
+    memset(&m, 0, sizeof m);
+    f_varint(&m, 1, 8);
+    f_msg(&m, 7, &g);
+    uint8_t *out = NULL;
+    size_t n = 0;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_wire_strip(m.b, m.n, NULL, NULL, &out, &n, NULL, &err), 0);
+    CHECK(n < m.n - 3900);                   /* the payload went */
+    CHECK(out && contains(out, n, g.b, node_end));          /* the node, as it was */
+    Onnx__ModelProto *mp = out ? onnx__model_proto__unpack(NULL, n, out) : NULL;
+    CHECK(mp && mp->graph && mp->graph->n_node == 1 && strcmp(mp->graph->node[0]->op_type, "Relu") == 0 &&
+          mp->graph->n_initializer == 1 && !mp->graph->initializer[0]->has_raw_data);
+    if (mp)
+        onnx__model_proto__free_unpacked(mp, NULL);
+    free(out);
+    /* nothing to strip: the copy is the input */
+    memset(&g, 0, sizeof g);
+    f_msg(&g, 1, &node);
+    memset(&m, 0, sizeof m);
+    f_varint(&m, 1, 8);
+    f_msg(&m, 7, &g);
+    CHECK_EQ(pr_wire_strip(m.b, m.n, NULL, NULL, &out, &n, NULL, &err), 0);
+    CHECK(out && n == m.n && memcmp(out, m.b, n) == 0);
+    free(out);
 }
 
 static void raw_data_is_stripped_marked_and_restored(void)
@@ -591,6 +709,41 @@ static void the_pass_never_asks_for_a_stripped_payload(void)
     free(l.asked);
 }
 
+/* A fetch that says how much is valid (as the model's file does) is
+ * called again only past that: once for a buffer it says is all valid. */
+struct fetch_count {
+    size_t size, calls;
+};
+
+static int extent_fetch(void *ctx, size_t off, size_t len, struct pr_err *err)
+{
+    struct fetch_count *k = ctx;
+    (void)len;
+    (void)err;
+    k->calls++;
+    return (int)(k->size - off);
+}
+
+static void a_fetch_that_reports_its_extent_is_called_once(void)
+{
+    struct buf t, m;
+    int64_t dims[] = {100};
+    tensor(&t, "w", dims, 1, false, 9, 400);
+    model_of(&m, &t);
+    struct fetch_count k = {m.n, 0};
+    uint8_t *out;
+    size_t n;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_wire_strip(m.b, m.n, extent_fetch, &k, &out, &n, NULL, &err), 0);
+    CHECK_EQ(k.calls, 1);
+    uint8_t *plain;
+    size_t pn;
+    CHECK_EQ(pr_wire_strip(m.b, m.n, NULL, NULL, &plain, &pn, NULL, &err), 0);
+    CHECK(n == pn && memcmp(out, plain, n) == 0);
+    free(out);
+    free(plain);
+}
+
 /* ---- the same results with and without the pass ---- */
 
 /* JSON report of path loaded with flags, or "error <code>" (malloc'ed). */
@@ -685,6 +838,8 @@ void suite_wire(void)
     RUN(unknown_wire_types_and_field_zero_are_refused);
     RUN(unknown_fields_are_copied_verbatim);
     RUN(nesting_deeper_than_the_limit_is_refused);
+    RUN(nesting_is_counted_as_nesting_c_counts_it);
+    RUN(unchanged_messages_are_copied_whole);
     RUN(raw_data_is_stripped_marked_and_restored);
     RUN(small_raw_data_stays_inline);
     RUN(typed_fields_go_only_when_their_values_cannot_be_needed);
@@ -693,6 +848,7 @@ void suite_wire(void)
     RUN(a_tensor_attribute_given_twice_keeps_its_payloads);
     RUN(tensors_everywhere_are_stripped_and_restored);
     RUN(the_pass_never_asks_for_a_stripped_payload);
+    RUN(a_fetch_that_reports_its_extent_is_called_once);
     RUN(analysis_is_the_same_with_and_without_the_wire_pass);
     RUN(freeing_a_model_loaded_from_a_buffer_closes_no_file);
 }
