@@ -49,15 +49,18 @@ enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
 
 #define PR_SEQ_MAX 256      /* longest sequence whose elements' shapes are tracked */
 
+/* The small fields come first and the shape's extents last but two, so
+ * that a value's type, rank and first extents share its first cache line
+ * with the graph fields of struct pr_value (model.h). */
 struct pr_tensor {
-    struct pr_shape shape;
-    const struct pr_const *cval;  /* NULL unless values are known */
     int dtype;                    /* enum pr_dtype; 0 unknown */
     bool is_weight;               /* initializer or Constant output */
     /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
     unsigned char kind;           /* enum pr_kind */
     unsigned char elem_kind;      /* optional: kind of its element (tensor or sequence) */
     signed char has_value;        /* optional: 1 holds an element, 0 empty, -1 unknown */
+    struct pr_shape shape;
+    const struct pr_const *cval;  /* NULL unless values are known */
     int64_t seq_len;              /* sequence: number of elements, -1 unknown */
     const struct pr_shape *elems; /* sequence: each element's shape when seq_len is
                                      known and <= PR_SEQ_MAX; NULL otherwise */

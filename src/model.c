@@ -187,9 +187,10 @@ static bool is_graph_attr(const Onnx__AttributeProto *a)
     return a && a->g && (!a->has_type || a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
 }
 
-/* Values, nodes, graphs and node inputs + outputs of gp and everything nested in it. */
+/* Values, nodes, graphs and node inputs + outputs of gp and everything
+ * nested in it; own (when not NULL): the values gp itself names. */
 static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, size_t *nodes, size_t *graphs,
-                      size_t *slots, struct pr_err *err)
+                      size_t *slots, size_t *own, struct pr_err *err)
 {
     if (depth > PR_MAX_NESTING)
         return pr_err_set(err, PR_E_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
@@ -197,7 +198,8 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
     if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
         return pr_err_set(err, PR_E_MODEL, "the model has more than %d nodes; at most %d are supported",
                           PR_MAX_NODES, PR_MAX_NODES);
-    *values += gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
+    size_t mine = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
+    *values += mine;
     *nodes += gp->n_node;
     *graphs += 1;
     for (size_t i = 0; i < gp->n_node; i++) {
@@ -205,12 +207,15 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
         if (!np)
             return pr_err_set(err, PR_E_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
         *values += np->n_output;
+        mine += np->n_output;
         *slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++)
             if (is_graph_attr(np->attribute[k]) &&
-                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, slots, err) < 0)
+                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, slots, NULL, err) < 0)
                 return -1;
     }
+    if (own)
+        *own = mine;
     return 0;
 }
 
@@ -227,23 +232,30 @@ static const char *where(const struct build *b, const struct pr_graph *g, char *
     return buf;
 }
 
-static int add_value(struct build *b, struct pr_graph *g, const char *name)
+/* Registers name (hash: pr_names_hash(name)) as the next value of g: its
+ * index, -2 when g defines it already. The value array comes zeroed
+ * (calloc), so only the fields that are not zero are written. */
+static int add_value_hashed(struct build *b, struct pr_graph *g, const char *name, uint32_t hash)
 {
     struct pr_graph *mg = &b->m->graph;
     int idx = mg->nvalues;
-    int rc = pr_names_put(&g->names, name, idx);
+    int rc = pr_names_put_hashed(&g->names, name, hash, idx);
     if (rc < 0)
         return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
     if (rc > 0)
         return -2;   /* already defined in this graph */
     struct pr_value *v = &mg->values[idx];
-    memset(v, 0, sizeof *v);
     v->name = name;
     v->producer = -1;
     v->graph = g->id;
     v->t.shape.rank = -1;
     mg->nvalues++;
     return idx;
+}
+
+static int add_value(struct build *b, struct pr_graph *g, const char *name)
+{
+    return add_value_hashed(b, g, name, pr_names_hash(name));
 }
 
 /* Innermost definition of name visible from g, or -1. */
@@ -420,7 +432,7 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
     return 0;
 }
 
-static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp);
+static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp, size_t own);
 
 /* The values a function call passes (b->actuals, -1 when absent), resolved
  * in the caller's scope before its body is built. */
@@ -476,7 +488,7 @@ static int build_subgraphs(struct build *b, struct pr_graph *g, struct pr_node *
         if (sg->depth > PR_MAX_NESTING)
             return pr_err_set(b->err, PR_E_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                               PR_MAX_NESTING);
-        if (build_graph(b, sg, a->g) < 0)
+        if (build_graph(b, sg, a->g, 0) < 0)
             return -1;
     }
     return 0;
@@ -592,8 +604,14 @@ static int recent_output(const struct pr_graph *g, const struct pr_value *values
 }
 
 /* Pass 1 starts fetching the name-map slot of the output of the node this
- * many ahead: a random probe into a table of a million keys is a cache miss. */
+ * many ahead: a random probe into a table of a million keys is a cache
+ * miss. The key's hash is kept for when the node comes (a ring of
+ * NAME_AHEAD, a power of two). */
 enum { NAME_AHEAD = 8 };
+
+/* An input not resolved in pass 1 (named by a later node, or by an
+ * enclosing graph): pass 2 looks it up. */
+enum { UNRESOLVED = -2 };
 
 /* A Constant whose value is stored externally (Paddle2ONNX writes every
  * weight as a Constant): its location is checked and its file tracked as
@@ -621,21 +639,35 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     int first = b->nnodes;
     b->nnodes += (int)gp->n_node;
     char label[300], at[400];
-    /* Pass 1: outputs, so that inputs may refer to later nodes (unsorted files). */
+    int64_t ver = node_opset(m, g, "");   /* of the default domain, which most nodes are in */
+    int default_opset = ver > INT_MAX ? INT_MAX : (int)ver;
+    const char *ahead_key[NAME_AHEAD] = {0};
+    uint32_t ahead_hash[NAME_AHEAD] = {0};
+    size_t unresolved = 0, with_graphs = 0;
+    /* Pass 1, in one read of each NodeProto: outputs, and the inputs this
+     * graph defines already (a sorted file names earlier outputs); the
+     * others wait for pass 2, when every output is known (unsorted files,
+     * values of enclosing graphs). An input found here is what pass 2's
+     * lookup would find: names are unique within a graph, and a graph's
+     * own definition comes first. */
     for (size_t i = 0; i < gp->n_node; i++) {
         const Onnx__NodeProto *np = gp->node[i];
         struct pr_node *n = &g->nodes[i];
         if (i + NAME_AHEAD < gp->n_node) {   /* the name map's slot of a later node's output */
             const Onnx__NodeProto *ahead = gp->node[i + NAME_AHEAD];
-            if (ahead && ahead->n_output && ahead->output[0])
-                pr_names_prefetch(&g->names, ahead->output[0]);
+            size_t r = (i + NAME_AHEAD) % NAME_AHEAD;
+            ahead_key[r] = ahead && ahead->n_output && ahead->output[0] ? ahead->output[0] : NULL;
+            if (ahead_key[r]) {
+                ahead_hash[r] = pr_names_hash(ahead_key[r]);
+                pr_names_prefetch_hash(&g->names, ahead_hash[r]);
+            }
         }
         n->index = (int)i;
         n->graph = g->id;
         n->scope = g->parent ? g : NULL;
         n->name = np->name ? np->name : "";
         n->op_type = np->op_type ? np->op_type : "";
-        n->domain = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
+        n->domain = np->domain && *np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
         n->proto = np;
         n->no_attrs = np->n_attribute == 0;
         if (!*n->op_type)
@@ -645,13 +677,20 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             return pr_err_set(b->err, PR_E_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
                               np->n_output, PR_MAX_IO);
-        const char *twice = duplicate_attr(np);
-        if (twice == dup_oom)
-            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
-        if (twice)
-            return pr_err_set(b->err, PR_E_MODEL,
-                              "%s%s: attribute '%s' is given twice; ONNX allows each attribute once: remove one",
-                              pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
+        if (np->n_attribute) {
+            const char *twice = duplicate_attr(np);
+            if (twice == dup_oom)
+                return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
+            if (twice)
+                return pr_err_set(b->err, PR_E_MODEL,
+                                  "%s%s: attribute '%s' is given twice; ONNX allows each attribute once: remove one",
+                                  pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), twice);
+            for (size_t k = 0; k < np->n_attribute; k++)
+                if (is_graph_attr(np->attribute[k])) {
+                    with_graphs++;
+                    break;
+                }
+        }
         n->nin = (int)np->n_input;
         n->nout = (int)np->n_output;
         if (np->n_input + np->n_output > b->nslots - b->used_slots)   /* count_tree counted them all */
@@ -666,7 +705,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 n->out[k] = -1;
                 continue;
             }
-            int idx = add_value(b, g, name);
+            size_t r = i % NAME_AHEAD;
+            int idx = add_value_hashed(b, g, name, k == 0 && ahead_key[r] == name ? ahead_hash[r] : pr_names_hash(name));
             if (idx == -2) {
                 int prev = pr_names_get(&g->names, name);
                 const struct pr_value *pv = &values[prev];
@@ -688,33 +728,47 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         if (n->nout == 1 && n->out[0] >= 0 && !*n->domain && strcmp(n->op_type, "Constant") == 0 &&
             constant_external(b, g, n, np, &values[n->out[0]]) < 0)
             return -1;
-        g->nnodes++;
-    }
-    /* Subgraphs, then pass 2: inputs (innermost scope first). */
-    for (size_t i = 0; i < gp->n_node; i++)
-        if (build_subgraphs(b, g, &g->nodes[i], first + (int)i, gp->node[i]) < 0)
-            return -1;
-    for (size_t i = 0; i < gp->n_node; i++) {
-        const Onnx__NodeProto *np = gp->node[i];
-        struct pr_node *n = &g->nodes[i];
         for (size_t k = 0; k < np->n_input; k++) {
             const char *name = np->input[k];
-            if (!name || !*name) {
-                n->in[k] = -1;
-                continue;
+            int idx = -1;
+            if (name && *name) {
+                idx = recent_output(g, values, i, name);
+                if (idx < 0)
+                    idx = pr_names_get(&g->names, name);
+                if (idx < 0) {
+                    idx = UNRESOLVED;
+                    unresolved++;
+                }
             }
-            int idx = recent_output(g, values, i, name);
-            if (idx < 0)
-                idx = lookup(g, name);
+            n->in[k] = idx;
+        }
+        if (*n->domain) {
+            ver = node_opset(m, g, n->domain);
+            n->opset = ver > INT_MAX ? INT_MAX : (int)ver;
+        } else {
+            n->opset = default_opset;
+        }
+        g->nnodes++;
+    }
+    /* Subgraphs, then pass 2: the inputs left (innermost scope first). */
+    for (size_t i = 0; with_graphs && i < gp->n_node; i++)
+        if (!g->nodes[i].no_attrs && build_subgraphs(b, g, &g->nodes[i], first + (int)i, gp->node[i]) < 0)
+            return -1;
+    for (size_t i = 0; unresolved && i < gp->n_node; i++) {
+        struct pr_node *n = &g->nodes[i];
+        for (int k = 0; k < n->nin; k++) {
+            if (n->in[k] != UNRESOLVED)
+                continue;
+            const char *name = gp->node[i]->input[k];
+            int idx = lookup(g, name);
             if (idx < 0)
                 return pr_err_set(b->err, PR_E_MODEL,
                                   "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
                                   pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name,
                                   g->parent ? " of this graph or an enclosing one" : "");
             n->in[k] = idx;
+            unresolved--;
         }
-        int64_t ver = node_opset(m, g, n->domain);
-        n->opset = ver > INT_MAX ? INT_MAX : (int)ver;
     }
     return 0;
 }
@@ -753,11 +807,14 @@ static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphP
     return 0;
 }
 
-static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
+/* own: the values gp names (count_tree's), 0 when not counted yet. */
+static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp, size_t own)
 {
-    size_t own = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
-    for (size_t i = 0; i < gp->n_node; i++)
-        own += gp->node[i]->n_output;
+    if (!own) {
+        own = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
+        for (size_t i = 0; i < gp->n_node; i++)
+            own += gp->node[i]->n_output;
+    }
     if (pr_names_init(&g->names, own) < 0)
         return pr_err_set(b->err, PR_E_INTERNAL, "out of memory for %zu values", own);
     if (build_values(b, g, gp) < 0 || build_nodes(b, g, gp) < 0 || build_outputs(b, g, gp) < 0)
@@ -814,8 +871,8 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
 static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
                              struct pr_err *err)
 {
-    size_t nvalues = 0, nnodes = 0, ngraphs = 0, nslots = 0;
-    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, err) < 0)
+    size_t nvalues = 0, nnodes = 0, ngraphs = 0, nslots = 0, own = 0;
+    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, &own, err) < 0)
         return -1;
     if (nvalues > (size_t)INT_MAX / 2)
         return pr_err_set(err, PR_E_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
@@ -834,7 +891,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     g->attr = "";
     m->graphs[m->ngraphs++] = g;
     struct pr_node *nodes = g->nodes;
-    int rc = build_graph(&b, g, gp);
+    int rc = build_graph(&b, g, gp, own);
     g->nodes = nodes;
     for (int i = 1; i < m->ngraphs; i++) {
         m->graphs[i]->values = g->values;
@@ -973,7 +1030,7 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         }
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
-        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, err) < 0)
+        if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, &st, err) < 0)
             return -1;
     }
     if (!m->proto)

@@ -45,9 +45,11 @@ struct pr_store {
     int64_t sparse_nnz;           /* sparse initializer: its stored (non-zero) elements */
 };
 
+/* The graph fields first: with t's small fields, rank and first extents
+ * they fill the first cache line, which is all that loading and the
+ * liveness passes read of most values. */
 struct pr_value {
     const char *name;
-    struct pr_tensor t;
     int producer;                 /* node index in its graph; -1 for graph inputs and initializers */
     int graph;                    /* id of the graph defining it (0: the main graph) */
     unsigned is_input : 1;        /* graph input that is not an initializer */
@@ -57,6 +59,7 @@ struct pr_value {
     unsigned is_sparse : 1;       /* a sparse initializer: t has the dense shape */
     const void *declared;         /* Onnx__TypeProto from value_info/input/output, or NULL */
     const struct pr_store *store; /* where an external or sparse initializer's data is; NULL: inline */
+    struct pr_tensor t;
 };
 
 struct pr_node {

@@ -61,11 +61,20 @@ static int grow(struct pr_names *h)
     return 0;
 }
 
+uint32_t pr_names_hash(const char *key)
+{
+    return hash_of(key);
+}
+
 int pr_names_put(struct pr_names *h, const char *key, int val)
+{
+    return pr_names_put_hashed(h, key, hash_of(key), val);
+}
+
+int pr_names_put_hashed(struct pr_names *h, const char *key, uint32_t hash, int val)
 {
     if ((h->count + 1) * 2 > h->cap && grow(h) < 0)
         return -1;
-    uint32_t hash = hash_of(key);
     size_t mask = h->cap - 1, i = (size_t)hash & mask;
     while (h->slots[i].key) {
         if (h->slots[i].hash == hash && strcmp(h->slots[i].key, key) == 0)
@@ -109,12 +118,17 @@ int pr_names_get(const struct pr_names *h, const char *key)
 
 void pr_names_prefetch(const struct pr_names *h, const char *key)
 {
+    pr_names_prefetch_hash(h, hash_of(key));
+}
+
+void pr_names_prefetch_hash(const struct pr_names *h, uint32_t hash)
+{
 #if defined(__GNUC__)
     if (h->cap)
-        __builtin_prefetch(&h->slots[(size_t)hash_of(key) & (h->cap - 1)], 1);
+        __builtin_prefetch(&h->slots[(size_t)hash & (h->cap - 1)], 1);
 #else
     (void)h;
-    (void)key;
+    (void)hash;
 #endif
 }
 

@@ -33,6 +33,11 @@ int  pr_names_get(const struct pr_names *h, const char *key); /* -1 if absent */
  * nothing): a loop inserting many keys calls it a few keys ahead, so that
  * the cache miss of a large table overlaps the work in between. */
 void pr_names_prefetch(const struct pr_names *h, const char *key);
+/* The 32-bit hash the map keeps of key, and the same calls given it (a
+ * caller that hashed a key ahead, to prefetch its slot, hashes it once). */
+uint32_t pr_names_hash(const char *key);
+void pr_names_prefetch_hash(const struct pr_names *h, uint32_t hash);
+int  pr_names_put_hashed(struct pr_names *h, const char *key, uint32_t hash, int val);
 void pr_names_free(struct pr_names *h);
 
 #endif

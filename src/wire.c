@@ -304,6 +304,7 @@ static void put_marker(struct wctx *c, int field, uint64_t off, uint64_t len, ui
 struct level {
     int depth, graphs, types;
     bool keep;
+    bool in_node;               /* a NodeProto holds it (an attribute, a subgraph's tensor) */
 };
 
 static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, struct level lv,
@@ -314,6 +315,7 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
 static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struct level lv)
 {
     lv.depth++;
+    lv.in_node = lv.in_node || ck == K_NODE;
     lv.graphs += k == K_ATTR && ck == K_GRAPH;
     lv.types += k == K_TYPE_SEQ || k == K_TYPE_MAP || k == K_TYPE_OPT;
     if (c->st && !c->out && !c->st->nest_excess && c->st->nest_limit > 0)
@@ -399,7 +401,8 @@ static void count_dim(uint64_t dim, uint64_t *numel, bool *zero, bool *unknown)
         *numel = dim > PR_CONST_MAX ? PR_CONST_MAX + 1 : *numel * dim;
 }
 
-static int walk_tensor(struct wctx *c, const uint8_t *p, const uint8_t *end, bool keep, uint64_t *size)
+static int walk_tensor(struct wctx *c, const uint8_t *p, const uint8_t *end, bool keep, bool in_node,
+                       uint64_t *size)
 {
     struct payload pl[F_PAYLOAD_MAX + 1];
     memset(pl, 0, sizeof pl);
@@ -458,6 +461,7 @@ static int walk_tensor(struct wctx *c, const uint8_t *p, const uint8_t *end, boo
         put_marker(c, k, (uint64_t)(at - c->base), k == F_RAW ? x->last_len : x->total, size);
         if (c->st && !c->out) {
             c->st->stripped++;
+            c->st->node_markers += in_node;
             c->st->stripped_bytes += k == F_RAW ? x->last_len : x->total;
         }
     }
@@ -493,7 +497,7 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
                           "subgraphs or types are nested more than 64 deep (%d nested messages at byte %zu); priori refuses deeper nesting",
                           PR_WIRE_MAX_DEPTH, (size_t)(p - c->base));
     if (k == K_TENSOR)
-        return walk_tensor(c, p, end, lv.keep, size);
+        return walk_tensor(c, p, end, lv.keep, lv.in_node, size);
     bool twice;
     if (has_repeated_singular_tensor(c, k, p, end, &twice) < 0)
         return -1;
@@ -523,7 +527,7 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
         memset(st, 0, sizeof *st);
         st->nest_limit = limit;
     }
-    struct level top = {0, 0, 0, false};
+    struct level top = {0, 0, 0, false, false};
     if (walk(&c, K_MODEL, data, data + size, top, &measured) < 0)
         goto out;
     if (measured > SIZE_MAX - 1) {
@@ -593,6 +597,7 @@ int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span)
 struct restore {
     const uint8_t *data;
     size_t size;
+    bool nodes;                 /* markers may be under nodes: look there */
     pr_wire_fetch fetch;
     void *ctx;
     ProtobufCAllocator *al;
@@ -660,6 +665,8 @@ static int restore_attr(struct restore *r, Onnx__AttributeProto *a, int depth)
 static int restore_nodes(struct restore *r, Onnx__NodeProto **nodes, size_t n, int depth)
 {
     int rc = 0;
+    if (!r->nodes)
+        return 0;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; nodes[i] && k < nodes[i]->n_attribute; k++)
             rc |= restore_attr(r, nodes[i]->attribute[k], depth);
@@ -681,10 +688,10 @@ static int restore_graph(struct restore *r, Onnx__GraphProto *g, int depth)
 }
 
 int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
-                    ProtobufCAllocator *al, struct pr_err *err)
+                    ProtobufCAllocator *al, const struct pr_wire_stats *st, struct pr_err *err)
 {
     Onnx__ModelProto *mp = model;
-    struct restore r = {.data = data, .size = size, .fetch = fetch, .ctx = ctx,
+    struct restore r = {.data = data, .size = size, .nodes = !st || st->node_markers > 0, .fetch = fetch, .ctx = ctx,
                         .al = al ? al : &sys_allocator, .err = err};
     int rc = restore_graph(&r, mp->graph, 1);
     for (size_t i = 0; i < mp->n_training_info; i++)

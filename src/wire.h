@@ -49,6 +49,8 @@ struct pr_wire_stats {
     size_t tensors;                 /* TensorProto messages seen */
     size_t stripped;                /* payload fields removed */
     uint64_t stripped_bytes;        /* their payload bytes */
+    size_t node_markers;            /* of them, in tensors a NodeProto holds (its attributes and
+                                       their subgraphs, at any depth) */
     int nest_limit;                 /* in: the levels nesting.h allows (PR_MAX_NESTING); 0: not counted */
     int nest_excess;                /* out: the limit a message first went past, in the order
                                        nesting.c finds it: 1 subgraphs, 2 types; 0 none (the pass
@@ -90,9 +92,11 @@ int pr_wire_marker(const void *tensor, int field, struct pr_wire_span *span);
  * to PR_WIRE_VALUES_MAX bytes (any tensor small enough for its values to be
  * decoded) is fetched and copied into memory from al (the allocator the
  * tree was unpacked with; NULL: protobuf-c's default); a longer one keeps
- * only its length, with data NULL: its bytes are never read. data is not
- * needed afterwards. Returns 0, or -1 with err set. */
+ * only its length, with data NULL: its bytes are never read. st: what
+ * pr_wire_strip reported (NULL: not known); with st->node_markers 0 the
+ * nodes are not looked at (on a large graph, a pass over cold memory).
+ * data is not needed afterwards. Returns 0, or -1 with err set. */
 int pr_wire_restore(void *model, const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
-                    ProtobufCAllocator *al, struct pr_err *err);
+                    ProtobufCAllocator *al, const struct pr_wire_stats *st, struct pr_err *err);
 
 #endif

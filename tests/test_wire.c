@@ -379,7 +379,7 @@ static void raw_data_is_stripped_marked_and_restored(void)
     int64_t dims[] = {10, 100};
     tensor(&t, "w", dims, 2, true, 9, 4000);      /* 1000 floats of raw_data */
     model_of(&m, &t);
-    struct pr_wire_stats st;
+    struct pr_wire_stats st = {0};
     size_t n;
     Onnx__ModelProto *mp = strip_unpack(&m, &st, &n);
     CHECK(mp != NULL);
@@ -398,7 +398,8 @@ static void raw_data_is_stripped_marked_and_restored(void)
     /* the payload is the last 4000 bytes of the file */
     CHECK_EQ(sp.offset, m.n - 4000);
     struct pr_err err = {0};
-    CHECK_EQ(pr_wire_restore(mp, m.b, m.n, NULL, NULL, NULL, &err), 0);
+    CHECK_EQ(st.node_markers, 0);                  /* an initializer: restored without looking at nodes */
+    CHECK_EQ(pr_wire_restore(mp, m.b, m.n, NULL, NULL, NULL, &st, &err), 0);
     CHECK(tp->has_raw_data && tp->raw_data.len == 4000 && tp->raw_data.data);
     CHECK(tp->raw_data.data && memcmp(tp->raw_data.data, m.b + m.n - 4000, 4000) == 0);
     CHECK(tp->raw_data.data && tp->raw_data.data[3] == 3 * 7 + 1);
@@ -411,7 +412,7 @@ static void small_raw_data_stays_inline(void)
     int64_t dims[] = {16};
     tensor(&t, "s", dims, 1, false, 9, 64);       /* 16 floats: 64 bytes, the inline limit */
     model_of(&m, &t);
-    struct pr_wire_stats st;
+    struct pr_wire_stats st = {0};
     size_t n;
     Onnx__ModelProto *mp = strip_unpack(&m, &st, &n);
     CHECK(mp != NULL);
@@ -425,7 +426,7 @@ static void small_raw_data_stays_inline(void)
 
 static void typed_fields_go_only_when_their_values_cannot_be_needed(void)
 {
-    struct pr_wire_stats st;
+    struct pr_wire_stats st = {0};
     size_t n;
     struct buf t, m;
     /* 5000 elements (more than PR_CONST_MAX), packed float_data: stripped */
@@ -525,7 +526,7 @@ static void a_tensor_attribute_given_twice_keeps_its_payloads(void)
     f_msg(&node, 5, &attr);
     f_msg(&g, 1, &node);
     f_msg(&m, 7, &g);
-    struct pr_wire_stats st;
+    struct pr_wire_stats st = {0};
     struct pr_err err;
     CHECK_EQ(strip(&m, &st, &err), 0);
     CHECK_EQ(st.tensors, 2);
@@ -628,12 +629,13 @@ static void tensors_everywhere_are_stripped_and_restored(void)
 
     uint8_t *out;
     size_t n;
-    struct pr_wire_stats st;
+    struct pr_wire_stats st = {0};
     struct pr_err err = {0};
     CHECK_EQ(pr_wire_strip(bytes, size, NULL, NULL, &out, &n, &st, &err), 0);
     CHECK_EQ(st.tensors, 8);
     CHECK_EQ(st.stripped, 8);
     CHECK_EQ(st.stripped_bytes, 8 * sizeof payload);
+    CHECK_EQ(st.node_markers, 6);                      /* 0-4 in the Loop node, 7 in the function's */
     CHECK(n + 8 * sizeof payload - 8 * 16 <= size);
     Onnx__ModelProto *u = onnx__model_proto__unpack(NULL, n, out);
     free(out);
@@ -642,7 +644,7 @@ static void tensors_everywhere_are_stripped_and_restored(void)
         free(bytes);
         return;
     }
-    CHECK_EQ(pr_wire_restore(u, bytes, size, NULL, NULL, NULL, &err), 0);
+    CHECK_EQ(pr_wire_restore(u, bytes, size, NULL, NULL, NULL, &st, &err), 0);
     Onnx__NodeProto *un = u->graph->node[0];
     Onnx__TensorProto *got[8] = {
         un->attribute[0]->g->initializer[0], un->attribute[1]->t, un->attribute[2]->tensors[0],
@@ -696,7 +698,7 @@ static void the_pass_never_asks_for_a_stripped_payload(void)
     CHECK(l.asked[0] && l.asked[m.n - 40001]);   /* the header was read */
     /* restoring a large raw_data does not read it either: data stays NULL */
     Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, n, out);
-    CHECK(mp && pr_wire_restore(mp, m.b, m.n, log_fetch, &l, NULL, &err) == 0);
+    CHECK(mp && pr_wire_restore(mp, m.b, m.n, log_fetch, &l, NULL, NULL, &err) == 0);
     asked = 0;
     for (size_t i = m.n - 40000 + 15; i < m.n; i++)
         asked += l.asked[i];
