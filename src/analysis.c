@@ -167,9 +167,17 @@ static int by_op_type(struct pr_analysis *a, struct pr_err *err)
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     int rc = 0;
     bool ovf = false;
+    /* by the strings' addresses first (bind_ops in infer.c does the same) */
+    struct { const char *op_type, *domain; int i; } recent[16] = {{0}};
     for (int p = 0; p < a->nlayers && rc == 0; p++) {
         const struct pr_layer *L = &a->layers[p];
-        int i = op_type_index(a, &index, &cap, &g->nodes[L->node], err);
+        const struct pr_node *n = &g->nodes[L->node];
+        size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
+        int i = recent[h].op_type == n->op_type && recent[h].domain == n->domain
+                    ? recent[h].i : op_type_index(a, &index, &cap, n, err);
+        recent[h].op_type = n->op_type;
+        recent[h].domain = n->domain;
+        recent[h].i = i;
         if (i < 0) {
             rc = -1;
             break;

@@ -579,6 +579,11 @@ int pr_schedule_graph(const struct pr_graph *g, int *order, struct pr_err *err)
 {
     int n = g->nnodes;
     bool sorted = true;
+    if (g->sorted) {   /* the loader checked it while resolving the inputs */
+        for (int i = 0; i < n; i++)
+            order[i] = i;
+        return 0;
+    }
     for (int i = 0; i < n && sorted; i++)
         for (int k = 0; k < g->nodes[i].nin + g->nodes[i].nimplicit; k++)
             if (producer_in(g, dep(&g->nodes[i], k)) >= i)
@@ -1492,6 +1497,10 @@ static void bind_ops(struct pr_model *m)
         return;   /* a model analysed again (a sweep): the rows do not change */
     struct pr_names seen;   /* op type of the default domain -> row (PR_OP_COUNT: none), found once */
     bool cache = pr_names_init(&seen, 64) == 0;
+    /* before that, by the strings' addresses: the loader gives nodes of
+     * one op type one string (model.h), so most nodes hit here without
+     * reading it; a miss (another string, a collision) takes the map */
+    struct { const char *op_type, *domain; const struct pr_op *op; } recent[16] = {{0}};
     int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
     for (int i = 0; i < ngraphs; i++) {
         const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
@@ -1501,12 +1510,19 @@ static void bind_ops(struct pr_model *m)
                 n->op = &pr_function_op;
                 continue;
             }
-            int row = cache && !*n->domain ? pr_names_get(&seen, n->op_type) : -1;
-            if (row >= 0) {
-                n->op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
+            size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
+            if (recent[h].op_type == n->op_type && recent[h].domain == n->domain) {
+                n->op = recent[h].op;
                 continue;
             }
-            n->op = pr_op_find(n->domain, n->op_type);
+            recent[h].op_type = n->op_type;
+            recent[h].domain = n->domain;
+            int row = cache && !*n->domain ? pr_names_get(&seen, n->op_type) : -1;
+            if (row >= 0) {
+                n->op = recent[h].op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
+                continue;
+            }
+            n->op = recent[h].op = pr_op_find(n->domain, n->op_type);
             if (cache && !*n->domain && pr_names_put(&seen, n->op_type, n->op ? (int)(n->op - pr_op_table) : PR_OP_COUNT) < 0)
                 cache = false;   /* out of memory: the table is searched for each node */
         }
@@ -1589,8 +1605,11 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     a->nlayers = total;
     int next = 0;
     layout(&w, g, -1, &next);
-    for (int p = 0, k = 0; p < total; p++)
-        w.stat_of[p] = a->layers[p].depth ? k++ : -1;
+    if (total == g->nnodes)   /* no subgraph: every row is a main-graph row */
+        memset(w.stat_of, -1, (size_t)total * sizeof *w.stat_of);
+    else
+        for (int p = 0, k = 0; p < total; p++)
+            w.stat_of[p] = a->layers[p].depth ? k++ : -1;
     struct pr_sub_cost whole;
     if (run_graph(&w, g, &whole) < 0)
         goto out;
@@ -1598,7 +1617,8 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
         pr_err_set(err, PR_E_INTERNAL, "out of memory");
         goto out;
     }
-    finish_rows(&w);
+    if (total > g->nnodes)
+        finish_rows(&w);   /* the rows inside subgraphs */
     warn_skips(&w);
     for (int i = 0; i < opt->ndims; i++)
         if (!w.dim_used[i])

@@ -18,14 +18,11 @@ static int dep(const struct pr_node *n, int k)
     return k < n->nin ? n->in[k] : n->implicit[k - n->nin];
 }
 
+/* One pass in schedule order: a value's producer runs before every
+ * consumer, so its step set at birth is overwritten by each later reader;
+ * the last write is its last consumer. */
 void pr_live_deaths(const struct pr_value *values, const struct pr_graph *g, const int *order, int *death)
 {
-    for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[order[p]];
-        for (int k = 0; k < n->nout; k++)
-            if (n->out[k] >= 0)
-                death[n->out[k]] = values[n->out[k]].is_output ? PR_LIVE_END : p;
-    }
     for (int i = 0; i < g->ninputs; i++)
         death[g->inputs[i]] = PR_LIVE_END;
     for (int p = 0; p < g->nnodes; p++) {
@@ -35,6 +32,9 @@ void pr_live_deaths(const struct pr_value *values, const struct pr_graph *g, con
             if (v >= 0 && values[v].graph == g->id && !values[v].is_output)
                 death[v] = p;
         }
+        for (int k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0)
+                death[n->out[k]] = values[n->out[k]].is_output ? PR_LIVE_END : p;
     }
 }
 

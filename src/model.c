@@ -180,7 +180,32 @@ struct build {
     int *actuals, nactuals;     /* the function call whose body is built next: its input values */
     int *slots;                 /* every node's in[] and out[], one array (counted by count_tree) */
     size_t nslots, used_slots;
+    struct pr_names strings;    /* op types and domains seen -> index in interned */
+    const char **interned;      /* the first string of each (in the proto tree) */
+    int ninterned, cap_interned;
 };
+
+/* The string equal to s that the model's nodes share (the first seen):
+ * nodes compare and group op types by pointer, and read one hot string
+ * instead of a copy of their own in cold memory. NULL when out of memory. */
+static const char *intern(struct build *b, const char *s)
+{
+    int i = pr_names_get(&b->strings, s);
+    if (i >= 0)
+        return b->interned[i];
+    if (b->ninterned == b->cap_interned) {
+        int cap = b->cap_interned ? 2 * b->cap_interned : 32;
+        const char **more = realloc(b->interned, (size_t)cap * sizeof *more);
+        if (!more)
+            return NULL;
+        b->interned = more;
+        b->cap_interned = cap;
+    }
+    if (pr_names_put(&b->strings, s, b->ninterned) < 0)
+        return NULL;
+    b->interned[b->ninterned] = s;
+    return b->interned[b->ninterned++];
+}
 
 static bool is_graph_attr(const Onnx__AttributeProto *a)
 {
@@ -673,6 +698,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         if (!*n->op_type)
             return pr_err_set(b->err, PR_E_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
                               where(b, g, at, sizeof at));
+        if (!(n->op_type = intern(b, n->op_type)) || (*n->domain && !(n->domain = intern(b, n->domain))))
+            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         if (np->n_input > PR_MAX_IO || np->n_output > PR_MAX_IO)
             return pr_err_set(b->err, PR_E_MODEL, "%s%s has %zu inputs and %zu outputs; at most %d each are supported",
                               pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), np->n_input,
@@ -699,6 +726,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         n->in = b->slots + b->used_slots;   /* the model's one array of slots */
         n->out = n->in + np->n_input;
         b->used_slots += np->n_input + np->n_output;
+        int own_first = m->graph.nvalues;   /* values from here on are this node's outputs */
         for (size_t k = 0; k < np->n_output; k++) {
             const char *name = np->output[k];
             if (!name || !*name) {
@@ -733,8 +761,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
             int idx = -1;
             if (name && *name) {
                 idx = recent_output(g, values, i, name);
-                if (idx < 0)
-                    idx = pr_names_get(&g->names, name);
+                if (idx < 0 && (idx = pr_names_get(&g->names, name)) >= own_first)
+                    g->sorted = false;   /* the node reads its own output: a cycle */
                 if (idx < 0) {
                     idx = UNRESOLVED;
                     unresolved++;
@@ -766,6 +794,8 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                                   "%s%s: input '%s' is not defined by any graph input, initializer or node output%s",
                                   pr_node_label(n, label, sizeof label), where(b, g, at, sizeof at), name,
                                   g->parent ? " of this graph or an enclosing one" : "");
+            if (values[idx].graph == g->id)
+                g->sorted = false;   /* a later node's output (pass 1 knew the earlier ones) */
             n->in[k] = idx;
             unresolved--;
         }
@@ -817,12 +847,20 @@ static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     }
     if (pr_names_init(&g->names, own) < 0)
         return pr_err_set(b->err, PR_E_INTERNAL, "out of memory for %zu values", own);
+    g->sorted = true;   /* until a node reads a later one's output (build_nodes) */
     if (build_values(b, g, gp) < 0 || build_nodes(b, g, gp) < 0 || build_outputs(b, g, gp) < 0)
         return -1;
-    for (int i = 0; i < g->nnodes; i++)
-        if (g->nodes[i].nsubs &&
-            collect_implicit(b, &g->nodes[i], (int)(&g->nodes[i] - b->m->graph.nodes), g->depth) < 0)
+    const struct pr_value *values = b->m->graph.values;
+    for (int i = 0; i < g->nnodes; i++) {
+        struct pr_node *n = &g->nodes[i];
+        if (!n->nsubs)
+            continue;
+        if (collect_implicit(b, n, (int)(n - b->m->graph.nodes), g->depth) < 0)
             return -1;
+        for (int k = 0; k < n->nimplicit; k++)   /* read inside its subgraphs: an input too */
+            if (values[n->implicit[k]].graph == g->id && values[n->implicit[k]].producer >= i)
+                g->sorted = false;
+    }
     return 0;
 }
 
@@ -883,7 +921,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots};
     b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
     b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
-    if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots) {
+    if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots || pr_names_init(&b.strings, 64) < 0) {
         free(b.stamp);
         return pr_err_set(err, PR_E_INTERNAL, "out of memory for %zu values", nvalues);
     }
@@ -898,6 +936,8 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
         m->graphs[i]->nvalues = g->nvalues;
     }
     free(b.stamp);
+    pr_names_free(&b.strings);
+    free(b.interned);
     if (rc == 0)
         warn_missing_files(m, diag);
     return rc;

@@ -62,22 +62,24 @@ struct pr_value {
     struct pr_tensor t;
 };
 
+/* What every pass over the nodes reads (inputs, outputs, the operator
+ * row, the op type) is in the first 64 bytes. */
 struct pr_node {
-    const char *name;             /* "" when the model gives none */
-    const char *op_type;
-    const char *domain;           /* "" for ai.onnx */
-    int index;                    /* position in the file */
-    int nin, nout;
-    int opset;                    /* version of the node's domain */
-    int graph;                    /* id of the graph holding it (0: the main graph) */
-    int nsubs;                    /* its graph attributes (If branches, Loop/Scan body) */
-    int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
-    bool no_attrs;                /* the loader saw no attribute: node.c does not look in the
-                                     proto (cold memory on large graphs); false: look */
     int *in, *out;                /* value indices; -1 for absent optional ones */
-    const void *proto;            /* Onnx__NodeProto, read by src/node.c */
+    int nin, nout;
+    int nimplicit;                /* values of enclosing scopes read inside its subgraphs */
+    int nsubs;                    /* its graph attributes (If branches, Loop/Scan body) */
     const struct pr_op *op;       /* its row, bound by inference (infer.c); NULL:
                                      not in the operator table */
+    int opset;                    /* version of the node's domain */
+    int graph;                    /* id of the graph holding it (0: the main graph) */
+    int index;                    /* position in the file */
+    bool no_attrs;                /* the loader saw no attribute: node.c does not look in the
+                                     proto (cold memory on large graphs); false: look */
+    const char *op_type;          /* one string per distinct op type (and domain) of the model */
+    const char *name;             /* "" when the model gives none */
+    const char *domain;           /* "" for ai.onnx; one string per distinct domain */
+    const void *proto;            /* Onnx__NodeProto, read by src/node.c */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
     struct pr_graph **subs;       /* [nsubs] */
     int *implicit;                /* [nimplicit] */
@@ -100,6 +102,8 @@ struct pr_graph {
     int nvalues;
     struct pr_node *nodes;
     int nnodes;
+    bool sorted;                  /* the loader found every node's inputs (implicit ones too)
+                                     produced by earlier nodes: the file's order is a schedule */
     int *inputs, ninputs;         /* value indices of non-initializer graph inputs */
     int *outputs, noutputs;
     struct pr_names names;        /* value name -> index, this graph's own values; used while

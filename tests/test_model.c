@@ -1,6 +1,7 @@
 /* test_model.c -- loading hostile buffers, ordering, cycles. Graphs for the
  * ordering tests are built directly as IR (values and nodes), so each test
  * states its wiring in a line. */
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,54 @@ static void schedule_names_a_node_on_a_cycle(void)
     CHECK_EQ(err.code, PR_E_MODEL);
     CHECK(strstr(err.msg, "is on a cycle") != NULL);
     CHECK(strstr(err.msg, "'a'") || strstr(err.msg, "'b'") || strstr(err.msg, "'c'"));
+}
+
+/* The loader's g->sorted (found while it resolves the inputs) says what
+ * the schedule's own check finds: on the fixtures, the bad fixtures that
+ * load (a self-loop, a cycle) and the ONNX backend models with subgraphs,
+ * every graph's flag equals "the check, without the flag, keeps the
+ * file's order". Both answers occur. */
+static void loader_sorted_flag_matches_the_schedule_check(void)
+{
+    const char *patterns[] = {"fixtures/*.onnx", "fixtures/*/*.onnx",
+                              "/usr/share/libonnx-testdata/data/node/test_loop*/model.onnx",
+                              "/usr/share/libonnx-testdata/data/node/test_if*/model.onnx",
+                              "/usr/share/libonnx-testdata/data/node/test_scan*/model.onnx",
+                              "/usr/share/libonnx-testdata/data/node/test_sequence_map*/model.onnx"};
+    int graphs = 0, sorted = 0;
+    for (size_t k = 0; k < sizeof patterns / sizeof *patterns; k++) {
+        glob_t gl;
+        if (glob(patterns[k], 0, NULL, &gl) != 0)
+            continue;
+        for (size_t f = 0; f < gl.gl_pathc; f++) {
+            struct pr_model m;
+            struct pr_diag d;
+            struct pr_err err = {0};
+            pr_diag_init(&d);
+            if (pr_model_load(&m, gl.gl_pathv[f], &d, &err) == 0) {
+                for (int i = 0; i < m.ngraphs; i++) {
+                    struct pr_graph g = *m.graphs[i];
+                    g.sorted = false;
+                    int *order = malloc(((size_t)g.nnodes + 1) * sizeof *order);
+                    bool identity = order && pr_schedule_graph(&g, order, &err) == 0;
+                    for (int j = 0; identity && j < g.nnodes; j++)
+                        identity = order[j] == j;
+                    free(order);
+                    if (m.graphs[i]->sorted != identity)
+                        fprintf(stderr, "  %s graph %d: loader says %s\n", gl.gl_pathv[f], i,
+                                m.graphs[i]->sorted ? "sorted" : "unsorted");
+                    CHECK_EQ(m.graphs[i]->sorted, identity);
+                    graphs++;
+                    sorted += identity;
+                }
+                pr_model_free(&m);
+            }
+            pr_diag_free(&d);
+        }
+        globfree(&gl);
+    }
+    CHECK(graphs > 100);
+    CHECK(sorted > 0 && sorted < graphs);
 }
 
 static int load(const void *buf, size_t size, struct pr_err *err)
@@ -189,6 +238,7 @@ void suite_model(void)
     RUN(schedule_keeps_a_sorted_file_order);
     RUN(schedule_sorts_unsorted_nodes_staying_close_to_file_order);
     RUN(schedule_names_a_node_on_a_cycle);
+    RUN(loader_sorted_flag_matches_the_schedule_check);
     RUN(empty_buffer_is_refused);
     RUN(garbage_is_refused_without_crashing);
     RUN(model_without_graph_is_refused);
