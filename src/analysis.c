@@ -71,8 +71,8 @@ static void steps_free(struct steps *st)
     free(st->order), free(st->pos), free(st->death);
 }
 
-/* Fills st and the main graph's deaths (liveness.h); -1 on OOM. */
-static int steps_of(const struct pr_analysis *a, struct steps *st)
+/* The arrays of st, empty; -1 on OOM. */
+static int steps_alloc(const struct pr_analysis *a, struct steps *st)
 {
     const struct pr_graph *g = &a->model->graph;
     st->order = malloc(((size_t)a->nlayers + 1) * sizeof *st->order);
@@ -83,14 +83,35 @@ static int steps_of(const struct pr_analysis *a, struct steps *st)
         steps_free(st);
         return -1;
     }
-    for (int p = 0; p < a->nlayers; p++)
-        if (a->layers[p].depth == 0) {
-            st->order[st->n] = a->layers[p].node;
-            st->pos[st->n++] = p;
-        }
+    return 0;
+}
+
+/* Row p (L) in st when it is a step (a top-level row). */
+static inline void steps_add(struct steps *st, const struct pr_layer *L, int p)
+{
+    if (L->depth == 0) {
+        st->order[st->n] = L->node;
+        st->pos[st->n++] = p;
+    }
+}
+
+/* The main graph's deaths (liveness.h) along st's steps. */
+static void steps_deaths(const struct pr_analysis *a, struct steps *st)
+{
+    const struct pr_graph *g = &a->model->graph;
     for (int v = 0; v < g->nvalues; v++)
         st->death[v] = -1;   /* not a value of the main graph */
     pr_live_deaths(g->values, g, st->order, st->death);
+}
+
+/* Fills st and the main graph's deaths (liveness.h); -1 on OOM. */
+static int steps_of(const struct pr_analysis *a, struct steps *st)
+{
+    if (steps_alloc(a, st) < 0)
+        return -1;
+    for (int p = 0; p < a->nlayers; p++)
+        steps_add(st, &a->layers[p], p);
+    steps_deaths(a, st);
     return 0;
 }
 
@@ -103,19 +124,19 @@ static uint64_t row_sub_peak(void *ctx, int p)
     return r->a->layers[r->st->pos[p]].sub_peak_bytes;
 }
 
-static int peak_memory(struct pr_analysis *a, struct pr_err *err)
+/* The peak along st (its steps added; freed here). sub_peaks: some step's
+ * subgraphs add live bytes (else none is asked for: it adds 0). */
+static int peak_memory(struct pr_analysis *a, struct steps *st, bool sub_peaks, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    struct steps st;
-    if (steps_of(a, &st) < 0)
-        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
+    steps_deaths(a, st);
     bool ovf = false;
     struct pr_live live;
-    struct rows rows = {a, &st};
-    pr_live_bytes(g->values, g, st.order, st.death, row_sub_peak, &rows, NULL, NULL, &live, &ovf);
+    struct rows rows = {a, st};
+    pr_live_bytes(g->values, g, st->order, st->death, sub_peaks ? row_sub_peak : NULL, &rows, NULL, NULL, &live, &ovf);
     a->totals.peak_activation_bytes = live.peak;
-    a->totals.peak_layer = live.peak_step < 0 ? -1 : st.pos[live.peak_step];
-    steps_free(&st);
+    a->totals.peak_layer = live.peak_step < 0 ? -1 : st->pos[live.peak_step];
+    steps_free(st);
     if (ovf)
         return pr_err_set(err, PR_E_MODEL, "activation memory overflows 64 bits; check the input shapes");
     return 0;
@@ -154,52 +175,60 @@ static int op_type_index(struct pr_analysis *a, struct pr_names *index, int *cap
 /* Per op type: rows, and the MACs and FLOPs of the rows in the totals;
  * params are the weights each op type owns (pr_param_owner: a weight
  * counts once, in its first reader's type), so each column sums to the
- * totals. */
-static int by_op_type(struct pr_analysis *a, struct pr_err *err)
+ * totals. Built row by row (by_op_add) in pr_aggregate's pass. */
+struct by_op {
+    int cap;                    /* of a->by_op: distinct operator types, grown as found */
+    struct pr_names index;      /* op type -> index in a->by_op */
+    /* by the strings' addresses first (bind_ops in infer.c does the same) */
+    struct { const char *op_type, *domain; int i; } recent[16];
+    bool ovf, failed;
+};
+
+static int by_op_start(struct pr_analysis *a, struct by_op *b)
+{
+    memset(b, 0, sizeof *b);
+    b->cap = 64;
+    a->by_op = calloc((size_t)b->cap, sizeof *a->by_op);
+    return a->by_op && pr_names_init(&b->index, 64) == 0 ? 0 : -1;
+}
+
+static inline void by_op_add(struct pr_analysis *a, struct by_op *b, const struct pr_node *n, const struct pr_layer *L,
+                             struct pr_err *err)
+{
+    size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
+    int i = b->recent[h].op_type == n->op_type && b->recent[h].domain == n->domain
+                ? b->recent[h].i : op_type_index(a, &b->index, &b->cap, n, err);
+    if (i < 0) {
+        b->failed = true;
+        return;
+    }
+    b->recent[h].op_type = n->op_type;
+    b->recent[h].domain = n->domain;
+    b->recent[h].i = i;
+    struct pr_op_total *t = &a->by_op[i];
+    t->count++;
+    if (L->counted && !n->nsubs) {
+        t->macs = pr_u64_add(t->macs, pr_u64_mul(L->macs, L->multiplier, &b->ovf), &b->ovf);
+        t->flops = pr_u64_add(t->flops, pr_u64_mul(L->flops, L->multiplier, &b->ovf), &b->ovf);
+    }
+}
+
+/* The params of each op type, from the weights' owners; frees b. */
+static int by_op_finish(struct pr_analysis *a, struct by_op *b, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    int cap = 64;   /* distinct operator types: grown as found */
-    a->by_op = calloc((size_t)cap, sizeof *a->by_op);
-    if (!a->by_op)
-        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
-    struct pr_names index;
-    if (pr_names_init(&index, 64) < 0)
-        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
-    int rc = 0;
-    bool ovf = false;
-    /* by the strings' addresses first (bind_ops in infer.c does the same) */
-    struct { const char *op_type, *domain; int i; } recent[16] = {{0}};
-    for (int p = 0; p < a->nlayers && rc == 0; p++) {
-        const struct pr_layer *L = &a->layers[p];
-        const struct pr_node *n = &g->nodes[L->node];
-        size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
-        int i = recent[h].op_type == n->op_type && recent[h].domain == n->domain
-                    ? recent[h].i : op_type_index(a, &index, &cap, n, err);
-        recent[h].op_type = n->op_type;
-        recent[h].domain = n->domain;
-        recent[h].i = i;
-        if (i < 0) {
-            rc = -1;
-            break;
-        }
-        struct pr_op_total *t = &a->by_op[i];
-        t->count++;
-        if (L->counted && !has_subgraphs(a, L)) {
-            t->macs = pr_u64_add(t->macs, pr_u64_mul(L->macs, L->multiplier, &ovf), &ovf);
-            t->flops = pr_u64_add(t->flops, pr_u64_mul(L->flops, L->multiplier, &ovf), &ovf);
-        }
-    }
+    int rc = b->failed ? -1 : 0;
     for (int k = 0; k < a->nowners && rc == 0; k++) {
         const struct pr_param_owner *o = &a->owners[k];
-        int i = op_type_index(a, &index, &cap, &g->nodes[a->layers[o->layer].node], err);
+        int i = op_type_index(a, &b->index, &b->cap, &g->nodes[a->layers[o->layer].node], err);
         if (i < 0)
             rc = -1;
         else
-            a->by_op[i].params = pr_u64_add(a->by_op[i].params, o->params, &ovf);
+            a->by_op[i].params = pr_u64_add(a->by_op[i].params, o->params, &b->ovf);
     }
-    if (rc == 0 && ovf)
+    if (rc == 0 && b->ovf)
         rc = pr_err_set(err, PR_E_MODEL, "per-operator totals overflow 64 bits");
-    pr_names_free(&index);
+    pr_names_free(&b->index);
     return rc;
 }
 
@@ -228,131 +257,196 @@ static int cmp_rank(const void *x, const void *y)
 }
 
 /* Groups unsupported layers by (domain, op type): a hash map on the op type
- * (the same op type in two domains is rare and found by a scan), counts
- * first, then each group's layer list at its exact size: linear. */
-static int unsupported(struct pr_analysis *a, struct pr_err *err)
+ * (the same op type in two domains is rare and found by a scan); in
+ * pr_aggregate's pass each unsupported row is noted with its group, then
+ * each group's layer list is made at its exact size: linear. */
+struct unsup {
+    struct pr_names index;      /* op type -> group */
+    int *rows, *group;          /* the unsupported rows, in order, and their groups */
+    int n, cap;
+    bool oom;
+};
+
+static inline void unsup_add(struct pr_analysis *a, struct unsup *u, const struct pr_node *n, int p)
+{
+    if (u->oom)
+        return;
+    if (!u->index.cap && pr_names_init(&u->index, 16) < 0) {
+        u->oom = true;
+        return;
+    }
+    int i = pr_names_get(&u->index, n->op_type);
+    if (i >= 0 && strcmp(a->unsupported[i].domain, n->domain) != 0) {
+        i = -1;
+        for (int j = 0; j < a->nunsupported && i < 0; j++)
+            if (strcmp(a->unsupported[j].op_type, n->op_type) == 0 && strcmp(a->unsupported[j].domain, n->domain) == 0)
+                i = j;
+    }
+    if (i < 0) {
+        if (!a->unsupported && !(a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported))) {
+            u->oom = true;
+            return;
+        }
+        i = a->nunsupported++;
+        a->unsupported[i].domain = n->domain;
+        a->unsupported[i].op_type = n->op_type;
+        if (pr_names_put(&u->index, n->op_type, i) < 0) {
+            u->oom = true;
+            return;
+        }
+    }
+    if (u->n == u->cap) {
+        int cap = u->cap ? 2 * u->cap : 64;
+        int *rows = realloc(u->rows, (size_t)cap * sizeof *rows), *group = rows ? realloc(u->group, (size_t)cap * sizeof *group) : NULL;
+        if (rows)
+            u->rows = rows;
+        if (group)
+            u->group = group;
+        if (!rows || !group) {
+            u->oom = true;
+            return;
+        }
+        u->cap = cap;
+    }
+    a->unsupported[i].count++;
+    u->rows[u->n] = p;
+    u->group[u->n++] = i;
+}
+
+/* Each group's rows, and a warning per group; frees u. */
+static int unsup_finish(struct pr_analysis *a, struct unsup *u, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    int *group = malloc(((size_t)a->nlayers + 1) * sizeof *group);
-    struct pr_names index;
-    if (!group || pr_names_init(&index, 16) < 0) {
-        free(group);
-        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
-    }
-    int rc = 0;
-    for (int p = 0; p < a->nlayers && rc == 0; p++) {
-        group[p] = -1;
-        if (a->layers[p].status != PR_LAYER_UNSUPPORTED)
-            continue;
-        const struct pr_node *n = &g->nodes[a->layers[p].node];
-        int i = pr_names_get(&index, n->op_type);
-        if (i >= 0 && strcmp(a->unsupported[i].domain, n->domain) != 0) {
-            i = -1;
-            for (int j = 0; j < a->nunsupported && i < 0; j++)
-                if (strcmp(a->unsupported[j].op_type, n->op_type) == 0 && strcmp(a->unsupported[j].domain, n->domain) == 0)
-                    i = j;
-        }
-        if (i < 0) {
-            if (!a->unsupported && !(a->unsupported = calloc((size_t)a->nlayers, sizeof *a->unsupported))) {
-                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
-                break;
-            }
-            i = a->nunsupported++;
-            a->unsupported[i].domain = n->domain;
-            a->unsupported[i].op_type = n->op_type;
-            if (pr_names_put(&index, n->op_type, i) < 0)
-                rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
-        }
-        a->unsupported[i].count++;
-        group[p] = i;
-    }
+    int rc = u->oom ? pr_err_set(err, PR_E_INTERNAL, "out of memory") : 0;
     for (int i = 0; i < a->nunsupported && rc == 0; i++) {
-        struct pr_unsupported *u = &a->unsupported[i];
-        u->layers = malloc((size_t)u->count * sizeof *u->layers);
-        if (!u->layers)
+        struct pr_unsupported *x = &a->unsupported[i];
+        x->layers = malloc((size_t)x->count * sizeof *x->layers);
+        if (!x->layers)
             rc = pr_err_set(err, PR_E_INTERNAL, "out of memory");
-        u->count = 0;
+        x->count = 0;
     }
-    for (int p = 0; p < a->nlayers && rc == 0; p++)
-        if (group[p] >= 0) {
-            struct pr_unsupported *u = &a->unsupported[group[p]];
-            u->layers[u->count++] = p;
-        }
-    free(group);
-    pr_names_free(&index);
+    for (int k = 0; k < u->n && rc == 0; k++) {
+        struct pr_unsupported *x = &a->unsupported[u->group[k]];
+        x->layers[x->count++] = u->rows[k];
+    }
+    free(u->rows);
+    free(u->group);
+    pr_names_free(&u->index);
     if (rc < 0)
         return rc;
     for (int i = 0; i < a->nunsupported; i++) {
         char label[300];
-        const struct pr_unsupported *u = &a->unsupported[i];
+        const struct pr_unsupported *x = &a->unsupported[i];
         pr_diag_add(&a->diag, "operator %s%s%s is not supported (%d node%s, first: %s): counted as zero cost",
-                    u->domain, *u->domain ? "." : "", u->op_type, u->count, u->count == 1 ? "" : "s",
-                    pr_node_label(&g->nodes[a->layers[u->layers[0]].node], label, sizeof label));
+                    x->domain, *x->domain ? "." : "", x->op_type, x->count, x->count == 1 ? "" : "s",
+                    pr_node_label(&g->nodes[a->layers[x->layers[0]].node], label, sizeof label));
     }
     return 0;
 }
 
+/* top-N heaviest layers by MACs, then FLOPs, then execution order: a
+ * heap of the N best so far, its worst at the root (n log N, N memory) */
+static inline void top_add(struct rank_key *heap, size_t cap, size_t *count, struct rank_key k)
+{
+    size_t n = *count;
+    if (n == cap && cmp_rank(&k, &heap[0]) >= 0)
+        return;   /* not better than the worst kept */
+    size_t i;
+    if (n < cap) {   /* sift up from the end */
+        for (i = n++; i > 0 && cmp_rank(&heap[(i - 1) / 2], &k) < 0; i = (i - 1) / 2)
+            heap[i] = heap[(i - 1) / 2];
+    } else {         /* replace the root, sift down */
+        for (i = 0;;) {
+            size_t c = 2 * i + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && cmp_rank(&heap[c + 1], &heap[c]) > 0)
+                c++;
+            if (cmp_rank(&heap[c], &k) <= 0)
+                break;
+            heap[i] = heap[c];
+            i = c;
+        }
+    }
+    heap[i] = k;
+    *count = n;
+}
+
+/* One pass over the rows gathers the totals, the steps of the peak, the
+ * per-op-type sums, the unsupported rows and the heaviest rows; the
+ * results are then finished (and their errors reported) in that order. */
 int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
 {
+    const struct pr_graph *g = &a->model->graph;
     struct pr_totals *T = &a->totals;
-    bool ovf = false;
+    bool ovf = false, sub_peaks = false;
     T->nodes = (uint64_t)a->nlayers;
-    for (int p = 0; p < a->nlayers; p++) {
-        const struct pr_layer *L = &a->layers[p];
-        if (L->status != PR_LAYER_OK && L->counted)
-            T->incomplete = true;   /* a row shown but not counted leaves the totals whole */
-        if (L->depth > 0)
-            continue;   /* in its parent's row already */
-        T->macs = pr_u64_add(T->macs, L->macs, &ovf);
-        T->flops = pr_u64_add(T->flops, L->flops, &ovf);
-        T->activation_bytes = pr_u64_add(T->activation_bytes, L->activation_bytes, &ovf);
-        T->bytes_read = pr_u64_add(T->bytes_read, L->bytes_read, &ovf);
-        T->bytes_written = pr_u64_add(T->bytes_written, L->bytes_written, &ovf);
-    }
-    if (ovf)
-        return pr_err_set(err, PR_E_MODEL, "model totals overflow 64 bits; check the input shapes");
-    if (peak_memory(a, err) < 0 || by_op_type(a, err) < 0 || unsupported(a, err) < 0)
-        return -1;
-    qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
-    /* top-N heaviest layers by MACs, then FLOPs, then execution order: a
-     * heap of the N best so far, its worst at the root (n log N, N memory) */
-    size_t cap = top < a->nlayers ? (size_t)(top > 0 ? top : 0) : (size_t)a->nlayers;
+    struct steps st;
+    struct by_op bo;
+    struct unsup un = {0};
+    size_t cap = top < a->nlayers ? (size_t)(top > 0 ? top : 0) : (size_t)a->nlayers, ntop = 0;
     struct rank_key *heap = malloc((cap + 1) * sizeof *heap);
     a->top = malloc((cap + 1) * sizeof *a->top);
-    if (!heap || !a->top) {
+    int started = by_op_start(a, &bo);
+    if (steps_alloc(a, &st) < 0) {
         free(heap);
+        pr_names_free(&bo.index);
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
-    size_t n = 0;
-    for (int p = 0; p < a->nlayers && cap; p++) {
-        struct rank_key k = {a->layers[p].macs, a->layers[p].flops, p};
-        if ((!k.macs && !k.flops) || !pr_layer_in_totals(a, &a->layers[p]))
-            continue;   /* rows holding subgraphs aggregate; untaken branches do not count */
-        if (n == cap && cmp_rank(&k, &heap[0]) >= 0)
-            continue;   /* not better than the worst kept */
-        size_t i;
-        if (n < cap) {   /* sift up from the end */
-            for (i = n++; i > 0 && cmp_rank(&heap[(i - 1) / 2], &k) < 0; i = (i - 1) / 2)
-                heap[i] = heap[(i - 1) / 2];
-        } else {         /* replace the root, sift down */
-            for (i = 0;;) {
-                size_t c = 2 * i + 1;
-                if (c >= n)
-                    break;
-                if (c + 1 < n && cmp_rank(&heap[c + 1], &heap[c]) > 0)
-                    c++;
-                if (cmp_rank(&heap[c], &k) <= 0)
-                    break;
-                heap[i] = heap[c];
-                i = c;
-            }
-        }
-        heap[i] = k;
+    if (started < 0 || !heap || !a->top) {
+        free(heap);
+        steps_free(&st);
+        pr_names_free(&bo.index);
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
     }
-    qsort(heap, n, sizeof *heap, cmp_rank);
-    for (size_t i = 0; i < n; i++)
+    for (int p = 0; p < a->nlayers; p++) {
+        const struct pr_layer *L = &a->layers[p];
+        const struct pr_node *n = &g->nodes[L->node];
+        if (L->status != PR_LAYER_OK && L->counted)
+            T->incomplete = true;   /* a row shown but not counted leaves the totals whole */
+        if (L->depth == 0) {   /* nested rows are in their parent's row already */
+            T->macs = pr_u64_add(T->macs, L->macs, &ovf);
+            T->flops = pr_u64_add(T->flops, L->flops, &ovf);
+            T->activation_bytes = pr_u64_add(T->activation_bytes, L->activation_bytes, &ovf);
+            T->bytes_read = pr_u64_add(T->bytes_read, L->bytes_read, &ovf);
+            T->bytes_written = pr_u64_add(T->bytes_written, L->bytes_written, &ovf);
+            steps_add(&st, L, p);
+            sub_peaks |= L->sub_peak_bytes != 0;
+        }
+        by_op_add(a, &bo, n, L, err);
+        if (L->status == PR_LAYER_UNSUPPORTED)
+            unsup_add(a, &un, n, p);
+        /* rows holding subgraphs aggregate; untaken branches do not count */
+        if ((L->macs || L->flops) && L->counted && !n->nsubs && cap)
+            top_add(heap, cap, &ntop, (struct rank_key){L->macs, L->flops, p});
+    }
+    int rc = 0;
+    if (ovf)
+        rc = pr_err_set(err, PR_E_MODEL, "model totals overflow 64 bits; check the input shapes");
+    if (rc == 0)
+        rc = peak_memory(a, &st, sub_peaks, err);
+    else
+        steps_free(&st);
+    if (rc == 0)
+        rc = by_op_finish(a, &bo, err);
+    else
+        pr_names_free(&bo.index);
+    if (rc == 0)
+        rc = unsup_finish(a, &un, err);
+    else {
+        free(un.rows);
+        free(un.group);
+        pr_names_free(&un.index);
+    }
+    if (rc < 0) {
+        free(heap);
+        return rc;
+    }
+    qsort(a->by_op, (size_t)a->nby_op, sizeof *a->by_op, cmp_op_total);
+    qsort(heap, ntop, sizeof *heap, cmp_rank);
+    for (size_t i = 0; i < ntop; i++)
         a->top[i] = heap[i].pos;
-    a->ntop = (int)n;
+    a->ntop = (int)ntop;
     free(heap);
     return 0;
 }

@@ -65,26 +65,6 @@ int64_t pr_double_to_i64(double v)
     return (int64_t)v;
 }
 
-uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow)
-{
-    uint64_t r;
-    if (__builtin_mul_overflow(a, b, &r)) {
-        *overflow = true;
-        return UINT64_MAX;
-    }
-    return r;
-}
-
-uint64_t pr_u64_add(uint64_t a, uint64_t b, bool *overflow)
-{
-    uint64_t r;
-    if (__builtin_add_overflow(a, b, &r)) {
-        *overflow = true;
-        return UINT64_MAX;
-    }
-    return r;
-}
-
 void pr_shape_unknown(struct pr_shape *s)
 {
     s->rank = -1;
@@ -119,13 +99,23 @@ bool pr_shape_equal(const struct pr_shape *a, const struct pr_shape *b)
 
 uint64_t pr_shape_numel(const struct pr_shape *s, bool *unknown, bool *overflow)
 {
-    if (!pr_shape_known(s)) {
+    /* one pass: an unknown extent anywhere makes it unknown (and leaves
+     * *overflow alone, as if the extents were checked first) */
+    if (s->rank < 0) {
         *unknown = true;
         return 0;
     }
     uint64_t n = 1;
-    for (int i = 0; i < s->rank; i++)
-        n = pr_u64_mul(n, (uint64_t)s->dim[i], overflow);
+    bool ovf = false;
+    for (int i = 0; i < s->rank; i++) {
+        if (s->dim[i] < 0) {
+            *unknown = true;
+            return 0;
+        }
+        n = pr_u64_mul(n, (uint64_t)s->dim[i], &ovf);
+    }
+    if (ovf)
+        *overflow = true;
     return n;
 }
 

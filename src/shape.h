@@ -47,8 +47,26 @@ bool pr_dtype_is_int(int dtype);        /* signed/unsigned integers, any width *
 /* Truncating toward zero, saturating double -> int64 (NaN -> 0). */
 int64_t pr_double_to_i64(double v);
 
-uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow);
-uint64_t pr_u64_add(uint64_t a, uint64_t b, bool *overflow);
+/* Inline: every count of every node goes through them. */
+static inline uint64_t pr_u64_mul(uint64_t a, uint64_t b, bool *overflow)
+{
+    uint64_t r;
+    if (__builtin_mul_overflow(a, b, &r)) {
+        *overflow = true;
+        return UINT64_MAX;
+    }
+    return r;
+}
+
+static inline uint64_t pr_u64_add(uint64_t a, uint64_t b, bool *overflow)
+{
+    uint64_t r;
+    if (__builtin_add_overflow(a, b, &r)) {
+        *overflow = true;
+        return UINT64_MAX;
+    }
+    return r;
+}
 
 void pr_shape_unknown(struct pr_shape *s);                 /* rank -1 */
 void pr_shape_set(struct pr_shape *s, int rank, const int64_t *dims);
