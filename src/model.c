@@ -88,9 +88,10 @@ static bool has_dotdot(const char *loc)
     return false;
 }
 
-/* what: "initializer 'W'" or "node 3 'c' (Constant)", for the messages. */
+/* what: "initializer 'W'" or "node 3 'c' (Constant)", for the messages.
+ * *missing counts the tensors whose file is missing (or not resolvable). */
 static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struct pr_value *v, const char *what,
-                          struct pr_err *err)
+                          int *missing, struct pr_err *err)
 {
     struct pr_store *x = pr_arena_calloc(&m->arena, 1, sizeof *x);
     if (!x)
@@ -123,6 +124,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     v->store = x;
     if (!m->dir) {
         x->missing = true;   /* loaded from memory: no folder to resolve it in (warned by warn_missing_files) */
+        ++*missing;
         return 0;
     }
     size_t need = strlen(m->dir) + strlen(loc) + 2;
@@ -134,6 +136,7 @@ static int check_external(struct pr_model *m, const Onnx__TensorProto *tp, struc
     free(full);
     if (!real) {
         x->missing = true;   /* warned about per file by warn_missing_files */
+        ++*missing;
         return 0;
     }
     size_t dl = strlen(m->dir);
@@ -180,6 +183,7 @@ struct build {
     int *actuals, nactuals;     /* the function call whose body is built next: its input values */
     int *slots;                 /* every node's in[] and out[], one array (counted by count_tree) */
     size_t nslots, used_slots;
+    int missing;                /* external tensors whose file is missing (warn_missing_files) */
     struct pr_names strings;    /* op types and domains seen -> index in interned */
     const char **interned;      /* the first string of each (in the proto tree) */
     int ninterned, cap_interned;
@@ -398,7 +402,7 @@ static int build_values(struct build *b, struct pr_graph *g, const Onnx__GraphPr
         v->is_initializer = 1;
         v->t.is_weight = true;
         if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL &&
-            check_external(m, tp, v, what, b->err) < 0)
+            check_external(m, tp, v, what, &b->missing, b->err) < 0)
             return -1;
     }
     int weightless = 0;
@@ -650,7 +654,7 @@ static int constant_external(struct build *b, const struct pr_graph *g, const st
         if (tp && tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) {
             char label[300], at_buf[400], what[800];
             snprintf(what, sizeof what, "%s%s", pr_node_label(n, label, sizeof label), where(b, g, at_buf, sizeof at_buf));
-            return check_external(b->m, tp, v, what, b->err);
+            return check_external(b->m, tp, v, what, &b->missing, b->err);
         }
     }
     return 0;
@@ -938,7 +942,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     free(b.stamp);
     pr_names_free(&b.strings);
     free(b.interned);
-    if (rc == 0)
+    if (rc == 0 && b.missing)   /* else a pass over every value for nothing */
         warn_missing_files(m, diag);
     return rc;
 }
