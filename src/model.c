@@ -1036,6 +1036,51 @@ static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
     return valid > INT_MAX ? INT_MAX : (int)valid;
 }
 
+static const char not_protobuf[] =
+    "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model";
+
+/* The main graph's nodes that the wire pass took out of the copy, unpacked
+ * one by one (protobuf-c's NodeProto unpack, as the graph's unpack would
+ * have done) and put back in file order with those that stayed in the
+ * copy. A node that does not unpack is the error a failed unpack of the
+ * whole file gives (m->proto is dropped). */
+static int unpack_nodes(struct pr_model *m, const uint8_t *data, pr_wire_fetch fetch, const struct pr_wire_nodes *ns,
+                        ProtobufCAllocator *al, struct pr_err *err)
+{
+    Onnx__GraphProto *gp = ((Onnx__ModelProto *)m->proto)->graph;
+    if (!gp)
+        return 0;   /* the graph held nothing the pass followed (load_unpacked reports a missing graph) */
+    Onnx__NodeProto **all = ns->n ? al->alloc(al->allocator_data, ns->n * sizeof *all) : NULL;
+    if (ns->n && !all)
+        return pr_err_set(err, PR_E_INTERNAL, "out of memory");
+    size_t kept = 0, lo = 0, hi = 0;   /* [lo, hi): valid, as the last fetch said */
+    for (size_t i = 0; i < ns->n; i++) {
+        const struct pr_wire_node *x = &ns->node[i];
+        if (x->len == PR_WIRE_IN_COPY) {
+            if (kept >= gp->n_node)
+                return pr_err_set(err, PR_E_INTERNAL, "wire pass: a node of the copy is missing");
+            all[i] = gp->node[kept++];
+            continue;
+        }
+        if (fetch && (x->off < lo || x->off + x->len > hi)) {
+            int valid = fetch(m, (size_t)x->off, x->len, err);
+            if (valid < 0)
+                return -1;
+            lo = (size_t)x->off;
+            hi = lo + ((size_t)valid > x->len ? (size_t)valid : x->len);
+        }
+        if (!(all[i] = onnx__node_proto__unpack(al, x->len, data + x->off))) {
+            m->proto = NULL;   /* its memory is m->pbmem's, freed with it */
+            return pr_err_set(err, PR_E_MODEL, "%s", not_protobuf);
+        }
+    }
+    if (kept != gp->n_node)
+        return pr_err_set(err, PR_E_INTERNAL, "wire pass: the copy has nodes it did not list");
+    gp->node = all;
+    gp->n_node = ns->n;
+    return 0;
+}
+
 /* Unpacks size bytes at data into m (path, dir, file already set): the wire
  * pass copies the graph without its weight payloads (reading from the file
  * only what it looks at), protobuf-c unpacks the copy, raw_data is pointed
@@ -1066,20 +1111,25 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         uint8_t *copy;
         size_t copy_size;
         struct pr_wire_stats st = {.nest_limit = PR_MAX_NESTING};   /* protobuf-c recurses without a limit */
-        if (pr_wire_strip(data, size, fetch, m, &copy, &copy_size, &st, err) < 0)
+        struct pr_wire_nodes nodes;
+        if (pr_wire_strip_nodes(data, size, fetch, m, &copy, &copy_size, &st, &nodes, err) < 0)
             return -1;
         if (st.nest_excess) {
             free(copy);
+            free(nodes.node);
             return pr_nesting_refused(st.nest_excess, err);
         }
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
+        int rc = m->proto && nodes.extracted ? unpack_nodes(m, data, fetch, &nodes, al, err) : 0;
+        free(nodes.node);
+        if (rc < 0)
+            return -1;
         if (m->proto && pr_wire_restore(m->proto, data, size, fetch, m, al, &st, err) < 0)
             return -1;
     }
     if (!m->proto)
-        return pr_err_set(err, PR_E_MODEL,
-                          "not a valid ONNX protobuf (truncated or corrupt: protobuf-c could not decode it); re-export or re-download the model");
+        return pr_err_set(err, PR_E_MODEL, "%s", not_protobuf);
     if (m->file.data == data)
         pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
     return load_unpacked(m, diag, err);

@@ -100,6 +100,9 @@ struct wctx {
     size_t nsizes, cap, cursor;
     struct pr_wire_stats *st;
     pr_wire_fetch fetch;        /* NULL: all of the input is in memory */
+    bool extract;               /* the main graph's nodes go to nodes, not into the copy */
+    struct pr_wire_nodes *nodes;
+    size_t nodes_cap;
     void *fetch_ctx;
     struct pr_err *err;
 };
@@ -305,6 +308,7 @@ struct level {
     int depth, graphs, types;
     bool keep;
     bool in_node;               /* a NodeProto holds it (an attribute, a subgraph's tensor) */
+    bool main_graph;            /* the main graph, its nodes taken out of the copy */
 };
 
 static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, struct level lv,
@@ -315,6 +319,7 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
 static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struct level lv)
 {
     lv.depth++;
+    lv.main_graph = k == K_MODEL && ck == K_GRAPH && c->extract;
     lv.in_node = lv.in_node || ck == K_NODE;
     lv.graphs += k == K_ATTR && ck == K_GRAPH;
     lv.types += k == K_TYPE_SEQ || k == K_TYPE_MAP || k == K_TYPE_OPT;
@@ -323,11 +328,32 @@ static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struc
     return lv;
 }
 
-/* Field f (wire type 2) holds a message of kind ck: measure or emit it. */
+/* Notes a node of the main graph: at off, len bytes, or (PR_WIRE_IN_COPY)
+ * the next one of the copy's graph. */
+static int take_node(struct wctx *c, uint64_t off, uint32_t len)
+{
+    struct pr_wire_nodes *ns = c->nodes;
+    if (ns->n == c->nodes_cap) {
+        size_t cap = c->nodes_cap ? 2 * c->nodes_cap : 1024;
+        struct pr_wire_node *more = realloc(ns->node, cap * sizeof *more);
+        if (!more)
+            return pr_err_set(c->err, PR_E_INTERNAL, "out of memory reading the model");
+        ns->node = more;
+        c->nodes_cap = cap;
+    }
+    ns->node[ns->n].off = off;
+    ns->node[ns->n++].len = len;
+    return 0;
+}
+
+/* Field f (wire type 2) holds a message of kind ck: measure or emit it. A
+ * node of the main graph that the pass leaves as it is goes to c->nodes
+ * instead of the copy (with extraction). */
 static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct field *f, struct level lv,
                      uint64_t *size)
 {
     uint64_t tag = (uint64_t)f->num << 3 | WT_LEN, inner = 0;
+    bool take = lv.main_graph && ck == K_NODE;
     struct level in = child_level(c, k, ck, lv);
     if (!c->out) {
         if (c->nsizes == c->cap) {
@@ -346,15 +372,19 @@ static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct fie
         c->sizes[slot] = (uint32_t)inner;
         if (inner == f->len) {   /* unchanged: the emit walk copies it whole, its inner sizes are not needed */
             c->nsizes = slot + 1;
+            if (take)
+                return take_node(c, (uint64_t)(f->data - c->base), (uint32_t)f->len);
             *size += (uint64_t)(f->data + f->len - f->start);
             return 0;
         }
+        if (take && take_node(c, 0, PR_WIRE_IN_COPY) < 0)
+            return -1;
     } else {
         if (c->cursor >= c->nsizes)
             return pr_err_set(c->err, PR_E_INTERNAL, "wire pass: the two walks disagree");
         uint32_t want = c->sizes[c->cursor++];
         if (want == f->len)
-            return put_bytes(c, f->start, (size_t)(f->data + f->len - f->start), size);
+            return take ? 0 : put_bytes(c, f->start, (size_t)(f->data + f->len - f->start), size);
         put_varint(c, tag);
         put_varint(c, want);
         size_t at = c->pos;
@@ -514,10 +544,37 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
     return 0;
 }
 
+/* Whether the ModelProto in [p, end) has exactly one graph field (the
+ * nodes of two would be merged by protobuf-c). A malformed field says no:
+ * the walk reports it. */
+static bool one_graph(struct wctx *c, const uint8_t *p, const uint8_t *end)
+{
+    struct pr_err quiet = {0}, *err = c->err;
+    struct field f;
+    int graphs = 0;
+    c->err = &quiet;
+    while (p < end && graphs <= 1) {
+        if (next_field(c, &p, end, &f) < 0) {
+            graphs = 0;
+            break;
+        }
+        graphs += f.num == 7 && f.wt == WT_LEN;
+    }
+    c->err = err;
+    return graphs == 1;
+}
+
 int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
                   uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_err *err)
 {
-    struct wctx c = {.base = data, .st = st, .fetch = fetch, .fetch_ctx = ctx, .err = err};
+    return pr_wire_strip_nodes(data, size, fetch, ctx, out, out_size, st, NULL, err);
+}
+
+int pr_wire_strip_nodes(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                        uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_wire_nodes *nodes,
+                        struct pr_err *err)
+{
+    struct wctx c = {.base = data, .st = st, .fetch = fetch, .fetch_ctx = ctx, .err = err, .nodes = nodes};
     uint64_t measured = 0, emitted = 0;
     int rc = -1;
     *out = NULL;
@@ -527,7 +584,11 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
         memset(st, 0, sizeof *st);
         st->nest_limit = limit;
     }
-    struct level top = {0, 0, 0, false, false};
+    if (nodes) {
+        memset(nodes, 0, sizeof *nodes);
+        c.extract = nodes->extracted = one_graph(&c, data, data + size);
+    }
+    struct level top = {0, 0, 0, false, false, false};
     if (walk(&c, K_MODEL, data, data + size, top, &measured) < 0)
         goto out;
     if (measured > SIZE_MAX - 1) {
@@ -553,6 +614,10 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
 out:
     free(c.out);
     free(c.sizes);
+    if (rc < 0 && nodes) {
+        free(nodes->node);
+        memset(nodes, 0, sizeof *nodes);
+    }
     return rc;
 }
 

@@ -21,6 +21,7 @@
 #ifndef PR_WIRE_H
 #define PR_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,34 @@ struct pr_wire_stats {
  * of memory); st may be NULL. */
 int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
                   uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_err *err);
+
+/* The main graph's nodes, taken out of the copy by pr_wire_strip_nodes:
+ * every node field of the main graph in file order, each either the bytes
+ * of a NodeProto the pass leaves as it is (off, len in the input) or, len
+ * PR_WIRE_IN_COPY, the next node that stayed in the copy's graph (one
+ * whose tensors lost their payloads). The caller unpacks each (protobuf-c's
+ * NodeProto unpack, as the graph's own would) and puts them back in
+ * order: protobuf-c then neither copies the graph's bytes nor keeps a scan
+ * record per node field. */
+enum { PR_WIRE_IN_COPY = UINT32_MAX };
+
+struct pr_wire_node {
+    uint64_t off;
+    uint32_t len;
+};
+
+struct pr_wire_nodes {
+    struct pr_wire_node *node;      /* malloc'ed (the caller frees it) */
+    size_t n;
+    bool extracted;                 /* false: the model has no graph or several graph fields
+                                       (protobuf-c merges them): every node is in the copy */
+};
+
+/* pr_wire_strip, with the main graph's nodes in *nodes rather than in
+ * the copy (see above). On error *nodes is empty. */
+int pr_wire_strip_nodes(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *ctx,
+                        uint8_t **out, size_t *out_size, struct pr_wire_stats *st, struct pr_wire_nodes *nodes,
+                        struct pr_err *err);
 
 /* A payload removed from a TensorProto, as its marker records it. */
 struct pr_wire_span {

@@ -373,6 +373,77 @@ static void unchanged_messages_are_copied_whole(void)
     free(out);
 }
 
+/* The main graph's nodes: a node the pass leaves as it is is listed by
+ * its bytes in the input and left out of the copy; one whose tensor lost
+ * its payload stays in the copy, listed in its place; unpacked and put
+ * back they are the graph's nodes in file order. */
+static void main_graph_nodes_are_listed_not_copied(void)
+{
+    static struct buf a, b, c, attr, t, w, g, m;
+    memset(&a, 0, sizeof a);
+    f_bytes(&a, 1, "x", 1);
+    f_bytes(&a, 2, "y", 1);
+    f_bytes(&a, 4, "Relu", 4);
+    int64_t dims[] = {1000};
+    tensor(&t, "c", dims, 1, true, 9, 4000);
+    memset(&attr, 0, sizeof attr);
+    f_bytes(&attr, 1, "value", 5);
+    f_msg(&attr, 5, &t);
+    memset(&b, 0, sizeof b);
+    f_bytes(&b, 2, "k", 1);
+    f_bytes(&b, 4, "Constant", 8);
+    f_msg(&b, 5, &attr);
+    memset(&c, 0, sizeof c);
+    f_bytes(&c, 1, "y", 1);
+    f_bytes(&c, 1, "k", 1);
+    f_bytes(&c, 2, "z", 1);
+    f_bytes(&c, 4, "Add", 3);
+    tensor(&w, "w", dims, 1, true, 9, 4000);
+    memset(&g, 0, sizeof g);
+    f_msg(&g, 1, &a);
+    f_msg(&g, 1, &b);
+    f_msg(&g, 5, &w);
+    f_msg(&g, 1, &c);
+    memset(&m, 0, sizeof m);
+    f_varint(&m, 1, 8);
+    f_msg(&m, 7, &g);
+    uint8_t *out = NULL;
+    size_t n = 0;
+    struct pr_wire_nodes ns;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_wire_strip_nodes(m.b, m.n, NULL, NULL, &out, &n, NULL, &ns, &err), 0);
+    CHECK(ns.extracted && ns.n == 3);
+    if (!ns.extracted || ns.n != 3) {
+        free(out);
+        free(ns.node);
+        return;
+    }
+    CHECK(ns.node[0].len == a.n && memcmp(m.b + ns.node[0].off, a.b, a.n) == 0);
+    CHECK_EQ(ns.node[1].len, PR_WIRE_IN_COPY);
+    CHECK(ns.node[2].len == c.n && memcmp(m.b + ns.node[2].off, c.b, c.n) == 0);
+    CHECK(n < 200);                                /* two payloads gone, two nodes listed */
+    Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, n, out);
+    CHECK(mp && mp->graph && mp->graph->n_node == 1 && strcmp(mp->graph->node[0]->op_type, "Constant") == 0 &&
+          mp->graph->n_initializer == 1);
+    Onnx__NodeProto *na = onnx__node_proto__unpack(NULL, ns.node[2].len, m.b + ns.node[2].off);
+    CHECK(na && strcmp(na->op_type, "Add") == 0 && na->n_input == 2 && strcmp(na->input[1], "k") == 0);
+    if (na)
+        onnx__node_proto__free_unpacked(na, NULL);
+    if (mp)
+        onnx__model_proto__free_unpacked(mp, NULL);
+    free(out);
+    free(ns.node);
+    /* two graph fields (protobuf-c merges them): every node stays in the copy */
+    f_msg(&m, 7, &g);
+    CHECK_EQ(pr_wire_strip_nodes(m.b, m.n, NULL, NULL, &out, &n, NULL, &ns, &err), 0);
+    CHECK(!ns.extracted && ns.n == 0 && ns.node == NULL);
+    mp = out ? onnx__model_proto__unpack(NULL, n, out) : NULL;
+    CHECK(mp && mp->graph && mp->graph->n_node == 6);
+    if (mp)
+        onnx__model_proto__free_unpacked(mp, NULL);
+    free(out);
+}
+
 static void raw_data_is_stripped_marked_and_restored(void)
 {
     struct buf t, m;
@@ -842,6 +913,7 @@ void suite_wire(void)
     RUN(nesting_deeper_than_the_limit_is_refused);
     RUN(nesting_is_counted_as_nesting_c_counts_it);
     RUN(unchanged_messages_are_copied_whole);
+    RUN(main_graph_nodes_are_listed_not_copied);
     RUN(raw_data_is_stripped_marked_and_restored);
     RUN(small_raw_data_stays_inline);
     RUN(typed_fields_go_only_when_their_values_cannot_be_needed);
