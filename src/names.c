@@ -2,12 +2,39 @@
  * The table is kept at most half full, so probes stay short. A slot holds
  * the key, 32 bits of its hash and the value side by side (one cache line
  * per probe), and a probe reads the key itself (a cache miss on a large
- * graph: keys live in the protobuf tree) only when the hashes match. */
+ * graph: keys live in the protobuf tree) only when the hashes match.
+ *
+ * A table of HUGE_TABLE bytes or more (a graph of about 128,000 names and
+ * up) is asked to live in transparent huge pages: its probes land on
+ * random pages, and with 4 KiB pages nearly each is a TLB miss (a page
+ * walk, costly under virtualisation): measured on the 1M-node graph,
+ * loading went from 0.63-0.68 to 0.54-0.56 s of CPU. Where the kernel
+ * gives no huge pages the advice changes nothing. */
+#define _DEFAULT_SOURCE   /* madvise */
 #include "names.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+enum { HUGE_PAGE = 2u << 20, HUGE_TABLE = 4u << 20 };
+
+/* A zeroed table of n bytes; a large one in huge pages if the kernel has them. */
+static void *table_alloc(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (n >= HUGE_TABLE && n % HUGE_PAGE == 0) {
+        void *p = aligned_alloc(HUGE_PAGE, n);
+        if (!p)
+            return NULL;
+        madvise(p, n, MADV_HUGEPAGE);
+        memset(p, 0, n);
+        return p;
+    }
+#endif
+    return calloc(n, 1);
+}
 
 static uint64_t fnv1a(const char *s)
 {
@@ -32,7 +59,7 @@ int pr_names_init(struct pr_names *h, size_t expected)
             return -1;
         cap *= 2;
     }
-    h->slots = calloc(cap, sizeof *h->slots);
+    h->slots = table_alloc(cap * sizeof *h->slots);
     h->cap = cap;
     h->count = 0;
     if (!h->slots) {
