@@ -35,6 +35,7 @@
 
 #include "functions.h"
 #include "nesting.h"
+#include "nodesrc.h"
 #include "onnx.pb-c.h"
 #include "pbmem.h"
 #include "tensor.h"
@@ -184,12 +185,13 @@ struct build {
     int *slots;                 /* every node's in[] and out[], one array (counted by count_tree) */
     size_t nslots, used_slots;
     int missing;                /* external tensors whose file is missing (warn_missing_files) */
+    struct pr_nodesrc *main_src;  /* the main graph's nodes */
     struct pr_names strings;    /* op types and domains seen -> index in interned */
     const char **interned;      /* the first string of each (in the proto tree) */
     int ninterned, cap_interned;
 };
 
-/* The string equal to s that the model's nodes share (the first seen):
+/* The string equal to s that the model's nodes share (a copy of the first seen):
  * nodes compare and group op types by pointer, and read one hot string
  * instead of a copy of their own in cold memory. NULL when out of memory. */
 static const char *intern(struct build *b, const char *s)
@@ -205,9 +207,10 @@ static const char *intern(struct build *b, const char *s)
         b->interned = more;
         b->cap_interned = cap;
     }
-    if (pr_names_put(&b->strings, s, b->ninterned) < 0)
+    const char *copy = pr_arena_strdup(&b->m->arena, s);   /* s may be a batch's (nodesrc.h) */
+    if (!copy || pr_names_put(&b->strings, copy, b->ninterned) < 0)
         return NULL;
-    b->interned[b->ninterned] = s;
+    b->interned[b->ninterned] = copy;
     return b->interned[b->ninterned++];
 }
 
@@ -217,22 +220,32 @@ static bool is_graph_attr(const Onnx__AttributeProto *a)
 }
 
 /* Values, nodes, graphs and node inputs + outputs of gp and everything
- * nested in it; own (when not NULL): the values gp itself names. */
-static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, size_t *nodes, size_t *graphs,
-                      size_t *slots, size_t *own, struct pr_err *err)
+ * nested in it; own (when not NULL): the values gp itself names. src
+ * (NULL: gp->node) gives gp's nodes: its plain ones are counted from the
+ * wire pass's list, not unpacked. */
+static int count_tree(const Onnx__GraphProto *gp, const struct pr_nodesrc *src, int depth, size_t *values,
+                      size_t *nodes, size_t *graphs, size_t *slots, size_t *own, struct pr_err *err)
 {
+    size_t n = src ? src->n : gp->n_node;
     if (depth > PR_MAX_NESTING)
         return pr_err_set(err, PR_E_MODEL, "subgraphs nested deeper than %d levels; priori refuses such models",
                           PR_MAX_NESTING);
-    if (gp->n_node > PR_MAX_NODES || *nodes + gp->n_node > PR_MAX_NODES)
+    if (n > PR_MAX_NODES || *nodes + n > PR_MAX_NODES)
         return pr_err_set(err, PR_E_MODEL, "the model has more than %d nodes; at most %d are supported",
                           PR_MAX_NODES, PR_MAX_NODES);
     size_t mine = gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
-    *values += mine;
-    *nodes += gp->n_node;
+    if (src && src->list) {
+        mine += src->list->plain_outputs;
+        *values += src->list->plain_outputs;
+        *slots += src->list->plain_io;
+    }
+    *values += gp->n_initializer + gp->n_sparse_initializer + gp->n_input;
+    *nodes += n;
     *graphs += 1;
-    for (size_t i = 0; i < gp->n_node; i++) {
-        const Onnx__NodeProto *np = gp->node[i];
+    for (size_t i = 0; i < n; i++) {
+        if (src && pr_nodesrc_transient(src, i))
+            continue;   /* plain: counted above */
+        const Onnx__NodeProto *np = src ? pr_nodesrc_peek(src, i) : gp->node[i];
         if (!np)
             return pr_err_set(err, PR_E_MODEL, "%snode %zu is empty", depth ? "a subgraph's " : "", i);
         *values += np->n_output;
@@ -240,7 +253,7 @@ static int count_tree(const Onnx__GraphProto *gp, int depth, size_t *values, siz
         *slots += np->n_input + np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++)
             if (is_graph_attr(np->attribute[k]) &&
-                count_tree(np->attribute[k]->g, depth + 1, values, nodes, graphs, slots, NULL, err) < 0)
+                count_tree(np->attribute[k]->g, NULL, depth + 1, values, nodes, graphs, slots, NULL, err) < 0)
                 return -1;
     }
     if (own)
@@ -660,13 +673,21 @@ static int constant_external(struct build *b, const struct pr_graph *g, const st
     return 0;
 }
 
-static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp)
+/* The arena's copy of name when it is node i's of a batch (nodesrc.h),
+ * else name itself; NULL when out of memory. */
+static const char *kept_name(struct build *b, const struct pr_nodesrc *src, size_t i, const char *name)
+{
+    return pr_nodesrc_transient(src, i) ? pr_arena_strdup(&b->m->arena, name) : name;
+}
+
+static int build_nodes(struct build *b, struct pr_graph *g, struct pr_nodesrc *src)
 {
     struct pr_model *m = b->m;
     struct pr_value *values = m->graph.values;
+    size_t count = src->n;
     g->nodes = m->graph.nodes + b->nnodes;
     int first = b->nnodes;
-    b->nnodes += (int)gp->n_node;
+    b->nnodes += (int)count;
     char label[300], at[400];
     int64_t ver = node_opset(m, g, "");   /* of the default domain, which most nodes are in */
     int default_opset = ver > INT_MAX ? INT_MAX : (int)ver;
@@ -679,11 +700,13 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
      * values of enclosing graphs). An input found here is what pass 2's
      * lookup would find: names are unique within a graph, and a graph's
      * own definition comes first. */
-    for (size_t i = 0; i < gp->n_node; i++) {
-        const Onnx__NodeProto *np = gp->node[i];
+    for (size_t i = 0; i < count; i++) {
+        const Onnx__NodeProto *np = pr_nodesrc_get(src, i, b->err);
+        if (!np)
+            return -1;
         struct pr_node *n = &g->nodes[i];
-        if (i + NAME_AHEAD < gp->n_node) {   /* the name map's slot of a later node's output */
-            const Onnx__NodeProto *ahead = gp->node[i + NAME_AHEAD];
+        if (i + NAME_AHEAD < count) {   /* the name map's slot of a later node's output (when at hand) */
+            const Onnx__NodeProto *ahead = pr_nodesrc_peek(src, i + NAME_AHEAD);
             size_t r = (i + NAME_AHEAD) % NAME_AHEAD;
             ahead_key[r] = ahead && ahead->n_output && ahead->output[0] ? ahead->output[0] : NULL;
             if (ahead_key[r]) {
@@ -695,9 +718,11 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         n->graph = g->id;
         n->scope = g->parent ? g : NULL;
         n->name = np->name ? np->name : "";
+        if (*n->name && !(n->name = kept_name(b, src, i, n->name)))
+            return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         n->op_type = np->op_type ? np->op_type : "";
         n->domain = np->domain && *np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
-        n->proto = np;
+        n->proto = pr_nodesrc_transient(src, i) ? NULL : np;   /* a plain node has no attributes to read */
         n->no_attrs = np->n_attribute == 0;
         if (!*n->op_type)
             return pr_err_set(b->err, PR_E_MODEL, "%s%s has no op_type", pr_node_label(n, label, sizeof label),
@@ -738,7 +763,10 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
                 continue;
             }
             size_t r = i % NAME_AHEAD;
-            int idx = add_value_hashed(b, g, name, k == 0 && ahead_key[r] == name ? ahead_hash[r] : pr_names_hash(name));
+            uint32_t hash = k == 0 && ahead_key[r] == name ? ahead_hash[r] : pr_names_hash(name);
+            if (!(name = kept_name(b, src, i, name)))
+                return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
+            int idx = add_value_hashed(b, g, name, hash);
             if (idx == -2) {
                 int prev = pr_names_get(&g->names, name);
                 const struct pr_value *pv = &values[prev];
@@ -783,15 +811,18 @@ static int build_nodes(struct build *b, struct pr_graph *g, const Onnx__GraphPro
         g->nnodes++;
     }
     /* Subgraphs, then pass 2: the inputs left (innermost scope first). */
-    for (size_t i = 0; with_graphs && i < gp->n_node; i++)
-        if (!g->nodes[i].no_attrs && build_subgraphs(b, g, &g->nodes[i], first + (int)i, gp->node[i]) < 0)
+    for (size_t i = 0; with_graphs && i < count; i++)
+        if (!g->nodes[i].no_attrs && build_subgraphs(b, g, &g->nodes[i], first + (int)i, pr_nodesrc_peek(src, i)) < 0)
             return -1;
-    for (size_t i = 0; unresolved && i < gp->n_node; i++) {
+    for (size_t i = 0; unresolved && i < count; i++) {
         struct pr_node *n = &g->nodes[i];
+        const Onnx__NodeProto *np = NULL;
         for (int k = 0; k < n->nin; k++) {
             if (n->in[k] != UNRESOLVED)
                 continue;
-            const char *name = gp->node[i]->input[k];
+            if (!np && !(np = pr_nodesrc_get(src, i, b->err)))
+                return -1;
+            const char *name = np->input[k];
             int idx = lookup(g, name);
             if (idx < 0)
                 return pr_err_set(b->err, PR_E_MODEL,
@@ -841,7 +872,8 @@ static int build_outputs(struct build *b, struct pr_graph *g, const Onnx__GraphP
     return 0;
 }
 
-/* own: the values gp names (count_tree's), 0 when not counted yet. */
+/* own: the values gp names (count_tree's), 0 when not counted yet. The
+ * main graph's nodes come from b->main_src. */
 static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphProto *gp, size_t own)
 {
     if (!own) {
@@ -852,7 +884,14 @@ static int build_graph(struct build *b, struct pr_graph *g, const Onnx__GraphPro
     if (pr_names_init(&g->names, own) < 0)
         return pr_err_set(b->err, PR_E_INTERNAL, "out of memory for %zu values", own);
     g->sorted = true;   /* until a node reads a later one's output (build_nodes) */
-    if (build_values(b, g, gp) < 0 || build_nodes(b, g, gp) < 0 || build_outputs(b, g, gp) < 0)
+    struct pr_nodesrc sub;
+    struct pr_nodesrc *src = g->id == 0 ? b->main_src : &sub;
+    if (src == &sub && pr_nodesrc_open(&sub, gp, NULL, NULL, NULL, NULL, NULL, NULL, b->err) < 0)
+        return -1;
+    int rc = build_values(b, g, gp) < 0 || build_nodes(b, g, src) < 0 || build_outputs(b, g, gp) < 0 ? -1 : 0;
+    if (src == &sub)
+        pr_nodesrc_close(&sub);
+    if (rc < 0)
         return -1;
     const struct pr_value *values = b->m->graph.values;
     for (int i = 0; i < g->nnodes; i++) {
@@ -909,12 +948,13 @@ static void warn_missing_files(const struct pr_model *m, struct pr_diag *diag)
     free(count);
 }
 
-/* The whole tree into m->graph (values, nodes) and m->graphs. */
-static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_diag *diag,
-                             struct pr_err *err)
+/* The whole tree into m->graph (values, nodes) and m->graphs; src gives
+ * the main graph's nodes. */
+static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, struct pr_nodesrc *src,
+                             struct pr_diag *diag, struct pr_err *err)
 {
     size_t nvalues = 0, nnodes = 0, ngraphs = 0, nslots = 0, own = 0;
-    if (count_tree(gp, 0, &nvalues, &nnodes, &ngraphs, &nslots, &own, err) < 0)
+    if (count_tree(gp, src, 0, &nvalues, &nnodes, &ngraphs, &nslots, &own, err) < 0)
         return -1;
     if (nvalues > (size_t)INT_MAX / 2)
         return pr_err_set(err, PR_E_MODEL, "the graph names %zu values; at most %d are supported", nvalues, INT_MAX / 2);
@@ -922,7 +962,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
     g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
     m->graphs = pr_arena_calloc(&m->arena, ngraphs, sizeof *m->graphs);
-    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots};
+    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots, .main_src = src};
     b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
     b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
     if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots || pr_names_init(&b.strings, 64) < 0) {
@@ -992,7 +1032,9 @@ int64_t pr_model_opset(const struct pr_model *m, const char *domain)
     return 0;
 }
 
-static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err *err)
+/* m->proto checked and built; src: the main graph's nodes (NULL: its
+ * GraphProto's, after function expansion). */
+static int load_unpacked(struct pr_model *m, struct pr_nodesrc *src, struct pr_diag *diag, struct pr_err *err)
 {
     const Onnx__ModelProto *mp = m->proto;
     m->ir_version = mp->has_ir_version ? mp->ir_version : 0;
@@ -1012,8 +1054,15 @@ static int load_unpacked(struct pr_model *m, struct pr_diag *diag, struct pr_err
     m->producer = pr_arena_strdup(&m->arena, prod);
     if (!m->producer || read_opsets(m, mp, diag, err) < 0)
         return m->producer ? -1 : pr_err_set(err, PR_E_INTERNAL, "out of memory");
-    if (pr_functions_expand(m->proto, &m->arena, &m->pbmem->al, err) < 0 ||
-        build_model_graph(m, mp->graph, diag, err) < 0)
+    if (pr_functions_expand(m->proto, &m->arena, &m->pbmem->al, err) < 0)
+        return -1;
+    struct pr_nodesrc own;
+    if (!src && pr_nodesrc_open(src = &own, mp->graph, NULL, NULL, NULL, NULL, NULL, NULL, err) < 0)
+        return -1;
+    int rc = build_model_graph(m, mp->graph, src, diag, err);
+    if (src == &own)
+        pr_nodesrc_close(&own);
+    if (rc < 0)
         return -1;
     /* names resolve while the graph is built; afterwards values are found by
      * index, and the few lookups by name (--input) scan the graph inputs */
@@ -1121,7 +1170,22 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         }
         m->proto = onnx__model_proto__unpack(al, copy_size, copy);
         free(copy);
-        int rc = m->proto && nodes.extracted ? unpack_nodes(m, data, fetch, &nodes, al, err) : 0;
+        const Onnx__ModelProto *mp = m->proto;
+        int rc = 0;
+        if (mp && mp->graph && nodes.extracted && !mp->n_functions) {
+            /* the main graph's plain nodes are read from data while it is built */
+            struct pr_nodesrc src;
+            rc = pr_nodesrc_open(&src, mp->graph, &nodes, data, fetch, m, al, not_protobuf, err);
+            if (rc == 0)
+                rc = pr_wire_restore(m->proto, data, size, fetch, m, al, &st, err);
+            if (rc == 0)
+                rc = load_unpacked(m, &src, diag, err);
+            pr_nodesrc_close(&src);
+            free(nodes.node);
+            return rc;
+        }
+        if (mp && nodes.extracted)   /* function calls are expanded in the tree: every node goes there */
+            rc = unpack_nodes(m, data, fetch, &nodes, al, err);
         free(nodes.node);
         if (rc < 0)
             return -1;
@@ -1132,7 +1196,7 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
         return pr_err_set(err, PR_E_MODEL, "%s", not_protobuf);
     if (m->file.data == data)
         pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
-    return load_unpacked(m, diag, err);
+    return load_unpacked(m, NULL, diag, err);
 }
 
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, const char *name,

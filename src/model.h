@@ -5,10 +5,14 @@
  * protobuf-c, checks it and builds a graph of values and nodes indexed by
  * integers. Ownership:
  *   - the unpacked protobuf tree: m->proto, in m->pbmem (pbmem.h), freed
- *     at once by pr_model_free(); nodes keep a pointer to their NodeProto
- *     to read attributes; a tensor's raw_data is there when the tensor is
- *     small enough to be decoded, else only its length (data NULL);
- *   - everything derived (names, shapes, constant values): m->arena.
+ *     at once by pr_model_free(); nodes with attributes keep a pointer to
+ *     their NodeProto to read them (the main graph's nodes without
+ *     attributes are read from the file in batches while the graph is
+ *     built, nodesrc.h, and are not in the tree); a tensor's raw_data is
+ *     there when the tensor is small enough to be decoded, else only its
+ *     length (data NULL);
+ *   - everything derived (names, shapes, constant values; the names of
+ *     nodes read in batches): m->arena.
  * Weight payloads are never needed: initializers contribute their element
  * type and dims, and their values only when small (shape-carrying
  * constants). External data is recorded (location, offset, length), its
@@ -79,7 +83,8 @@ struct pr_node {
     const char *op_type;          /* one string per distinct op type (and domain) of the model */
     const char *name;             /* "" when the model gives none */
     const char *domain;           /* "" for ai.onnx; one string per distinct domain */
-    const void *proto;            /* Onnx__NodeProto, read by src/node.c */
+    const void *proto;            /* Onnx__NodeProto, read by src/node.c; NULL when no_attrs and
+                                     the node was read in a batch (nodesrc.h) */
     const struct pr_graph *scope; /* the graph holding it when it is a subgraph; NULL in the main graph */
     struct pr_graph **subs;       /* [nsubs] */
     int *implicit;                /* [nimplicit] */

@@ -103,6 +103,8 @@ struct wctx {
     bool extract;               /* the main graph's nodes go to nodes, not into the copy */
     struct pr_wire_nodes *nodes;
     size_t nodes_cap;
+    uint32_t node_fields[3];    /* of the main-graph node measured now: inputs, outputs, and
+                                   attributes or fields protobuf-c may refuse (see take_node) */
     void *fetch_ctx;
     struct pr_err *err;
 };
@@ -309,6 +311,7 @@ struct level {
     bool keep;
     bool in_node;               /* a NodeProto holds it (an attribute, a subgraph's tensor) */
     bool main_graph;            /* the main graph, its nodes taken out of the copy */
+    bool main_node;             /* a node of it (its fields are counted) */
 };
 
 static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *end, struct level lv,
@@ -319,6 +322,7 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
 static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struct level lv)
 {
     lv.depth++;
+    lv.main_node = lv.main_graph && ck == K_NODE;
     lv.main_graph = k == K_MODEL && ck == K_GRAPH && c->extract;
     lv.in_node = lv.in_node || ck == K_NODE;
     lv.graphs += k == K_ATTR && ck == K_GRAPH;
@@ -329,9 +333,10 @@ static struct level child_level(struct wctx *c, enum kind k, enum kind ck, struc
 }
 
 /* Notes a node of the main graph: at off, len bytes, or (PR_WIRE_IN_COPY)
- * the next one of the copy's graph. */
+ * the next one of the copy's graph; its field counts are c->node_fields. */
 static int take_node(struct wctx *c, uint64_t off, uint32_t len)
 {
+    const uint32_t *nf = c->node_fields;
     struct pr_wire_nodes *ns = c->nodes;
     if (ns->n == c->nodes_cap) {
         size_t cap = c->nodes_cap ? 2 * c->nodes_cap : 1024;
@@ -342,7 +347,13 @@ static int take_node(struct wctx *c, uint64_t off, uint32_t len)
         c->nodes_cap = cap;
     }
     ns->node[ns->n].off = off;
-    ns->node[ns->n++].len = len;
+    ns->node[ns->n].len = len;
+    ns->node[ns->n++].keep = nf[2] > 0;
+    if (len != PR_WIRE_IN_COPY && !nf[2]) {
+        ns->plain++;
+        ns->plain_io += (uint64_t)nf[0] + nf[1];
+        ns->plain_outputs += nf[1];
+    }
     return 0;
 }
 
@@ -365,6 +376,8 @@ static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct fie
             c->cap = cap;
         }
         size_t slot = c->nsizes++;
+        if (take)
+            memset(c->node_fields, 0, sizeof c->node_fields);
         if (walk(c, ck, f->data, f->data + f->len, in, &inner) < 0)
             return -1;
         if (inner > UINT32_MAX)
@@ -537,6 +550,12 @@ static int walk(struct wctx *c, enum kind k, const uint8_t *p, const uint8_t *en
         if (next_field(c, &p, end, &f) < 0)
             return -1;
         enum kind ck = f.wt == WT_LEN ? child_kind(k, f.num) : K_OTHER;
+        if (lv.main_node && f.num <= 7) {   /* NodeProto's fields: strings but attribute (5) */
+            if (f.num == 5 || f.wt != WT_LEN)
+                c->node_fields[2]++;
+            else if (f.num <= 2)
+                c->node_fields[f.num - 1]++;   /* input, output */
+        }
         if (ck == K_OTHER ? put_bytes(c, f.start, (size_t)(p - f.start), size)
                           : put_child(c, k, ck, &f, lv, size))
             return -1;
@@ -588,7 +607,7 @@ int pr_wire_strip_nodes(const uint8_t *data, size_t size, pr_wire_fetch fetch, v
         memset(nodes, 0, sizeof *nodes);
         c.extract = nodes->extracted = one_graph(&c, data, data + size);
     }
-    struct level top = {0, 0, 0, false, false, false};
+    struct level top = {0, 0, 0, false, false, false, false};
     if (walk(&c, K_MODEL, data, data + size, top, &measured) < 0)
         goto out;
     if (measured > SIZE_MAX - 1) {

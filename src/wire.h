@@ -90,6 +90,10 @@ enum { PR_WIRE_IN_COPY = UINT32_MAX };
 struct pr_wire_node {
     uint64_t off;
     uint32_t len;
+    bool keep;                      /* it has attributes (NodeProto field 5), or one of its string
+                                       fields (1-4, 6, 7) has another wire type (protobuf-c refuses
+                                       that); false: a plain node, whose unpack cannot fail but
+                                       for memory */
 };
 
 struct pr_wire_nodes {
@@ -97,6 +101,11 @@ struct pr_wire_nodes {
     size_t n;
     bool extracted;                 /* false: the model has no graph or several graph fields
                                        (protobuf-c merges them): every node is in the copy */
+    /* the plain nodes listed (keep false): how many, their input and
+     * output fields, their output fields (what protobuf-c counts as
+     * n_input and n_output when it unpacks them) */
+    size_t plain;
+    uint64_t plain_io, plain_outputs;
 };
 
 /* pr_wire_strip, with the main graph's nodes in *nodes rather than in

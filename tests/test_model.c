@@ -2,6 +2,7 @@
  * ordering tests are built directly as IR (values and nodes), so each test
  * states its wiring in a line. */
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,12 +234,115 @@ static void external_data_paths_are_checked_lexically(void)
     }
 }
 
+/* A graph of 200 plain nodes (no attributes: read from the file in
+ * batches, nodesrc.h) and one Transpose (an attribute: unpacked into the
+ * tree), named n0..n200, node i writing vi. Node 150 reads v199 (a later
+ * node's output: resolved in pass 2, after its batch is gone), nodes
+ * 151.. start a new chain from the input. Every name, input and output
+ * comes out as written. */
+static void streamed_nodes_keep_their_names_across_batches(void)
+{
+    enum { N = 201 };
+    static Onnx__NodeProto nodes[N];
+    static Onnx__NodeProto *list[N];
+    static char names[N][8], outs[N][8], ins[N][8];
+    static char *in_list[N][1], *out_list[N][1];
+    Onnx__AttributeProto perm = ONNX__ATTRIBUTE_PROTO__INIT;
+    Onnx__AttributeProto *perm_list[] = {&perm};
+    int64_t perm_v[] = {1, 0};
+    perm.name = "perm";
+    perm.has_type = 1;
+    perm.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+    perm.n_ints = 2;
+    perm.ints = perm_v;
+    for (int i = 0; i < N; i++) {
+        onnx__node_proto__init(&nodes[i]);
+        snprintf(names[i], sizeof names[i], "n%d", i);
+        snprintf(outs[i], sizeof outs[i], "v%d", i);
+        snprintf(ins[i], sizeof ins[i], "%s", i == 0 || i == 151 ? "x" : i == 150 ? "v199" : outs[i - 1]);
+        nodes[i].name = names[i];
+        nodes[i].op_type = i == 100 ? "Transpose" : "Relu";
+        in_list[i][0] = ins[i];
+        out_list[i][0] = outs[i];
+        nodes[i].n_input = nodes[i].n_output = 1;
+        nodes[i].input = in_list[i];
+        nodes[i].output = out_list[i];
+        if (i == 100) {
+            nodes[i].n_attribute = 1;
+            nodes[i].attribute = perm_list;
+        }
+        list[i] = &nodes[i];
+    }
+    Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+    Onnx__GraphProto g = ONNX__GRAPH_PROTO__INIT;
+    Onnx__ValueInfoProto x = ONNX__VALUE_INFO_PROTO__INIT, y = ONNX__VALUE_INFO_PROTO__INIT;
+    Onnx__ValueInfoProto *gin[] = {&x}, *gout[] = {&y};
+    Onnx__OperatorSetIdProto op = ONNX__OPERATOR_SET_ID_PROTO__INIT;
+    Onnx__OperatorSetIdProto *ops[] = {&op};
+    op.has_version = 1;
+    op.version = 17;
+    x.name = "x";
+    y.name = outs[N - 1];
+    g.n_node = N;
+    g.node = list;
+    g.n_input = 1;
+    g.input = gin;
+    g.n_output = 1;
+    g.output = gout;
+    mp.has_ir_version = 1;
+    mp.ir_version = 8;
+    mp.graph = &g;
+    mp.n_opset_import = 1;
+    mp.opset_import = ops;
+    static unsigned char buf[16384];
+    size_t n = pack_model(&mp, buf, sizeof buf);
+    struct pr_model m;
+    struct pr_diag d;
+    struct pr_err err = {0};
+    pr_diag_init(&d);
+    CHECK(n > 0);
+    CHECK_EQ(pr_model_load_buffer(&m, buf, n, "mem.onnx", NULL, &d, &err), 0);
+    if (m.graph.nnodes != N) {
+        CHECK_EQ(m.graph.nnodes, N);
+        pr_model_free(&m);
+        pr_diag_free(&d);
+        return;
+    }
+    int good = 0;
+    for (int i = 0; i < N; i++) {
+        const struct pr_node *nd = &m.graph.nodes[i];
+        const char *in = nd->in[0] >= 0 ? m.graph.values[nd->in[0]].name : "?";
+        good += strcmp(nd->name, names[i]) == 0 && strcmp(m.graph.values[nd->out[0]].name, outs[i]) == 0 &&
+                strcmp(in, ins[i]) == 0 && strcmp(nd->op_type, i == 100 ? "Transpose" : "Relu") == 0 &&
+                (i == 100) == !nd->no_attrs;
+    }
+    CHECK_EQ(good, N);
+    CHECK(!m.graph.sorted);
+    pr_model_free(&m);
+    pr_diag_free(&d);
+}
+
+/* A node whose op_type (a string) is written as a varint: the wire pass
+ * keeps it (wire.h: keep), and protobuf-c refuses it as the unpack of the
+ * whole file would. */
+static void a_node_protobuf_c_refuses_is_refused_as_the_file(void)
+{
+    /* ModelProto{ir_version 8, graph{node{input "x", output "y", op_type: varint 5}}} */
+    static const unsigned char bad[] = {0x08, 0x08, 0x3a, 0x0a, 0x0a, 0x08, 0x0a, 0x01, 'x', 0x12, 0x01, 'y', 0x20, 0x05};
+    struct pr_err err = {0};
+    CHECK_EQ(load(bad, sizeof bad, &err), -1);
+    CHECK_EQ(err.code, PR_E_MODEL);
+    CHECK(strstr(err.msg, "not a valid ONNX protobuf") != NULL);
+}
+
 void suite_model(void)
 {
     RUN(schedule_keeps_a_sorted_file_order);
     RUN(schedule_sorts_unsorted_nodes_staying_close_to_file_order);
     RUN(schedule_names_a_node_on_a_cycle);
     RUN(loader_sorted_flag_matches_the_schedule_check);
+    RUN(streamed_nodes_keep_their_names_across_batches);
+    RUN(a_node_protobuf_c_refuses_is_refused_as_the_file);
     RUN(empty_buffer_is_refused);
     RUN(garbage_is_refused_without_crashing);
     RUN(model_without_graph_is_refused);

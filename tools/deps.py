@@ -44,7 +44,7 @@ LAYERS = [
     ("base", ["src/arena", "src/err", "src/names", "src/shape", "src/rfile", "src/atomic",
               "src/dbtxn", "src/testhook", "src/json", "src/text", "src/optable", "src/options"]),
     ("ir", ["src/ir", "src/model", "src/tensor", "src/wire", "src/functions", "src/source",
-            "src/pbmem", "src/nesting", "proto/onnx.pb-c"]),
+            "src/pbmem", "src/nodesrc", "src/nesting", "proto/onnx.pb-c"]),
     ("opapi", ["ops/op", "ops/ops", "src/node"]),
     ("ops", ["ops/*"]),
     ("infer", ["src/infer", "src/bind_value", "src/liveness"]),
