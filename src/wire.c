@@ -357,6 +357,27 @@ static int take_node(struct wctx *c, uint64_t off, uint32_t len)
     return 0;
 }
 
+/* Whether the NodeProto in [p, end) is plain: no attribute (the only
+ * field through which the pass would change a node) and every string
+ * field of wire type 2 (node_fields counted). The fields are read with
+ * the walk's checks, so an error is the walk's error. 1 plain, 0 not, -1
+ * error. */
+static int plain_node(struct wctx *c, const uint8_t *p, const uint8_t *end)
+{
+    struct field f;
+    while (p < end) {
+        if (next_field(c, &p, end, &f) < 0)
+            return -1;
+        if (f.num <= 7) {
+            if (f.num == 5 || f.wt != WT_LEN)
+                return 0;
+            if (f.num <= 2)
+                c->node_fields[f.num - 1]++;
+        }
+    }
+    return 1;
+}
+
 /* Field f (wire type 2) holds a message of kind ck: measure or emit it. A
  * node of the main graph that the pass leaves as it is goes to c->nodes
  * instead of the copy (with extraction). */
@@ -376,8 +397,18 @@ static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct fie
             c->cap = cap;
         }
         size_t slot = c->nsizes++;
-        if (take)
+        if (take) {   /* a plain node is left as it is: no need to walk it as a message */
             memset(c->node_fields, 0, sizeof c->node_fields);
+            int plain = plain_node(c, f->data, f->data + f->len);
+            if (plain < 0)
+                return -1;
+            if (plain) {
+                c->sizes[slot] = (uint32_t)f->len;
+                c->nsizes = slot + 1;
+                return take_node(c, (uint64_t)(f->data - c->base), (uint32_t)f->len);
+            }
+            memset(c->node_fields, 0, sizeof c->node_fields);
+        }
         if (walk(c, ck, f->data, f->data + f->len, in, &inner) < 0)
             return -1;
         if (inner > UINT32_MAX)
