@@ -71,15 +71,15 @@ static void steps_free(struct steps *st)
     free(st->order), free(st->pos), free(st->death);
 }
 
-/* The arrays of st, empty; -1 on OOM. */
-static int steps_alloc(const struct pr_analysis *a, struct steps *st)
+/* The arrays of st, empty (death: when wanted); -1 on OOM. */
+static int steps_alloc(const struct pr_analysis *a, struct steps *st, bool death)
 {
     const struct pr_graph *g = &a->model->graph;
     st->order = malloc(((size_t)a->nlayers + 1) * sizeof *st->order);
     st->pos = malloc(((size_t)a->nlayers + 1) * sizeof *st->pos);
-    st->death = malloc(((size_t)g->nvalues + 1) * sizeof *st->death);
+    st->death = death ? malloc(((size_t)g->nvalues + 1) * sizeof *st->death) : NULL;
     st->n = 0;
-    if (!st->order || !st->pos || !st->death) {
+    if (!st->order || !st->pos || (death && !st->death)) {
         steps_free(st);
         return -1;
     }
@@ -107,7 +107,7 @@ static void steps_deaths(const struct pr_analysis *a, struct steps *st)
 /* Fills st and the main graph's deaths (liveness.h); -1 on OOM. */
 static int steps_of(const struct pr_analysis *a, struct steps *st)
 {
-    if (steps_alloc(a, st) < 0)
+    if (steps_alloc(a, st, true) < 0)
         return -1;
     for (int p = 0; p < a->nlayers; p++)
         steps_add(st, &a->layers[p], p);
@@ -124,16 +124,28 @@ static uint64_t row_sub_peak(void *ctx, int p)
     return r->a->layers[r->st->pos[p]].sub_peak_bytes;
 }
 
-/* The peak along st (its steps added; freed here). sub_peaks: some step's
- * subgraphs add live bytes (else none is asked for: it adds 0). */
+/* The peak along st (its steps added; freed here), with the deaths and
+ * activation bytes the walk noted (a->death, a->act: used up) when it
+ * noted them. sub_peaks: some step's subgraphs add live bytes (else none
+ * is asked for: it adds 0). */
 static int peak_memory(struct pr_analysis *a, struct steps *st, bool sub_peaks, struct pr_err *err)
 {
     const struct pr_graph *g = &a->model->graph;
-    steps_deaths(a, st);
     bool ovf = false;
+    if (a->death) {
+        st->death = a->death;   /* freed with st */
+        a->death = NULL;
+        for (int i = 0; i < g->ninputs; i++)   /* the walk noted its nodes' outputs */
+            a->act[g->inputs[i]] = pr_value_act_bytes(&g->values[g->inputs[i]], &ovf);
+    } else {
+        steps_deaths(a, st);
+    }
     struct pr_live live;
     struct rows rows = {a, st};
-    pr_live_bytes(g->values, g, st->order, st->death, sub_peaks ? row_sub_peak : NULL, &rows, NULL, NULL, &live, &ovf);
+    pr_live_bytes(g->values, g, st->order, st->death, sub_peaks ? row_sub_peak : NULL, &rows, a->act, NULL, NULL,
+                  &live, &ovf);
+    free(a->act);
+    a->act = NULL;
     a->totals.peak_activation_bytes = live.peak;
     a->totals.peak_layer = live.peak_step < 0 ? -1 : st->pos[live.peak_step];
     steps_free(st);
@@ -388,7 +400,7 @@ int pr_aggregate(struct pr_analysis *a, int top, struct pr_err *err)
     struct rank_key *heap = malloc((cap + 1) * sizeof *heap);
     a->top = malloc((cap + 1) * sizeof *a->top);
     int started = by_op_start(a, &bo);
-    if (steps_alloc(a, &st) < 0) {
+    if (steps_alloc(a, &st, !a->death) < 0) {
         free(heap);
         pr_names_free(&bo.index);
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
@@ -463,6 +475,8 @@ int pr_analyze(struct pr_model *m, const struct pr_options *opt, struct pr_analy
 
 void pr_analysis_free(struct pr_analysis *a)
 {
+    free(a->death);
+    free(a->act);
     free(a->layers);
     free(a->by_op);
     free(a->owners);
@@ -493,7 +507,7 @@ int pr_live_series(const struct pr_analysis *a, uint64_t *live)
     }
     bool ovf = false;
     struct pr_live lv;
-    pr_live_bytes(g->values, g, st.order, st.death, NULL, NULL, w, r, &lv, &ovf);
+    pr_live_bytes(g->values, g, st.order, st.death, NULL, NULL, NULL, w, r, &lv, &ovf);
     /* a nested row shows what is live while its parent runs: the parent's released bytes */
     uint64_t now = lv.start;
     live[0] = now;

@@ -74,6 +74,8 @@ struct walk {
                                    node's latest execution */
     struct pr_sub_cost last_exec; /* the node walked last */
     int *lastpos;               /* per value: scratch for a subgraph's liveness (with subgraphs only) */
+    int *death;                 /* per value: the main graph's deaths, noted step by step (liveness.h) */
+    uint64_t *act;              /* per value: activation bytes of the main graph's node outputs */
     uint64_t factor;            /* executions the current run stands for (0: a trial) */
     bool nested_error;          /* w->err already names the failing node */
     struct pr_names dims;       /* --dim symbol -> index in opt->dims */
@@ -1082,6 +1084,8 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         e.bytes_written = pr_u64_add(e.bytes_written, bytes, &ovf);
         if (!v->t.is_weight)
             e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);
+        if (n->graph == 0)   /* pr_value_act_bytes, as the peak counts it */
+            w->act[n->out[i]] = v->t.is_weight || v->is_initializer || !v->t.dtype ? 0 : bytes;
     }
     if (status == PR_LAYER_UNSUPPORTED && n->nsubs) {
         if (!w->read_by && !(w->read_by = calloc((size_t)mg->nvalues + 1, sizeof *w->read_by)))
@@ -1139,7 +1143,7 @@ static uint64_t graph_peak(struct walk *w, const struct pr_graph *g, bool *ovf)
     struct peak_ctx k = {w, g};
     struct pr_live live;
     pr_live_deaths(w->m->graph.values, g, order, w->lastpos);
-    pr_live_bytes(w->m->graph.values, g, order, w->lastpos, step_sub_peak, &k, NULL, NULL, &live, ovf);
+    pr_live_bytes(w->m->graph.values, g, order, w->lastpos, step_sub_peak, &k, NULL, NULL, NULL, &live, ovf);
     return live.peak;
 }
 
@@ -1155,6 +1159,8 @@ static int run_graph(struct walk *w, const struct pr_graph *g, struct pr_sub_cos
         int gi = (int)(&g->nodes[order[p]] - base);
         if (walk_node(w, gi) < 0)
             return -1;
+        if (g->id == 0)   /* the main graph's steps are its rows': analysis.c's peak reads these */
+            pr_live_note(w->m->graph.values, g, &base[gi], p, w->death);
         const struct pr_sub_cost *e = &w->last_exec;
         add_scaled(cost, e, 1, &ovf);
         cost->params = pr_u64_add(cost->params, e->params, &ovf);
@@ -1473,6 +1479,8 @@ static void free_walk(struct walk *w)
     free(w->stat_of);
     free(w->exec);
     free(w->lastpos);
+    free(w->death);
+    free(w->act);
     free(w->dim_used);
     free(w->counted);
     free(w->read_by);
@@ -1578,6 +1586,8 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     w.exec = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.exec);
     bool nested = m->ngraphs > 1;   /* the arrays only subgraphs use stay one entry long without them */
     w.lastpos = calloc(nested ? (size_t)g->nvalues + 1 : 1, sizeof *w.lastpos);
+    w.death = malloc(((size_t)g->nvalues + 1) * sizeof *w.death);
+    w.act = calloc((size_t)g->nvalues + 1, sizeof *w.act);
     w.taint = calloc((size_t)g->nvalues + 1, sizeof *w.taint);
     w.unknown_from = calloc((size_t)g->nvalues + 1, sizeof *w.unknown_from);
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
@@ -1595,13 +1605,16 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
             w.dim_used[i] = true;
     }
     if (!a->layers || !w.dim_used || !w.counted || !w.pos_of || !w.stats || !w.stat_of || !w.exec || !w.lastpos ||
-        !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
+        !w.death || !w.act || !w.taint || !w.unknown_from || !w.skipped || !w.row_why || !w.cond_fix || !w.failed_node ||
         !names_ok) {
         pr_err_set(err, PR_E_INTERNAL, "out of memory for %d nodes", total);
         goto out;
     }
     if (bind_inputs(&w) < 0 || schedule_all(&w) < 0)
         goto out;
+    for (int v = 0; v < g->nvalues; v++)
+        w.death[v] = -1;   /* not a value of the main graph */
+    pr_live_start(g, w.death);
     a->nlayers = total;
     int next = 0;
     layout(&w, g, -1, &next);
@@ -1625,6 +1638,10 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",
                         opt->dims[i].symbol, (long long)opt->dims[i].value);
     warn_incomplete(a);
+    a->death = w.death;   /* the peak's (analysis.c) */
+    a->act = w.act;
+    w.death = NULL;
+    w.act = NULL;
     rc = 0;
 out:
     free_walk(&w);

@@ -116,6 +116,11 @@ struct pr_analysis {
     int nassumptions;
     int nassume_failures;       /* nodes that failed only under those assumptions (--strict: exit 3) */
     struct pr_diag diag;        /* warnings, in the order found */
+    /* the main graph's liveness as the walk noted it (liveness.h: deaths,
+     * activation bytes per value), for pr_aggregate's peak, which uses
+     * them up (NULL afterwards) */
+    int *death;
+    uint64_t *act;
     /* what this analysis derived: shapes and constant values of the values
      * it inferred (the model's values point into it until the next
      * analysis resets them), reasons, symbol names; freed with it, so that

@@ -26,6 +26,11 @@
  * its producer's step when nothing reads it. Other entries are not
  * touched. values: the model's value array (all graphs share it). */
 void pr_live_deaths(const struct pr_value *values, const struct pr_graph *g, const int *order, int *death);
+/* pr_live_deaths in steps, for a caller that runs the nodes itself (the
+ * walk): pr_live_start once, then pr_live_note for each step in order. */
+void pr_live_start(const struct pr_graph *g, int *death);
+void pr_live_note(const struct pr_value *values, const struct pr_graph *g, const struct pr_node *n, int p,
+                  int *death);
 
 struct pr_live {
     uint64_t start;               /* bytes of g's inputs */
@@ -40,9 +45,11 @@ struct pr_live {
  *   written(p)  = live before p + bytes of p's outputs
  *   released(p) = written(p) - bytes of the values whose death is p
  * written and released (NULL: not wanted) get g->nnodes entries; *ovf is
- * set on overflow. */
+ * set on overflow. act (NULL: computed from values): each value's
+ * pr_value_act_bytes, for g's inputs and the values its steps write or
+ * read, as the walk found them. */
 void pr_live_bytes(const struct pr_value *values, const struct pr_graph *g, const int *order, int *death,
-                   uint64_t (*sub_peak)(void *ctx, int step), void *ctx,
+                   uint64_t (*sub_peak)(void *ctx, int step), void *ctx, const uint64_t *act,
                    uint64_t *written, uint64_t *released, struct pr_live *out, bool *ovf);
 
 #endif
