@@ -103,6 +103,8 @@ struct walk {
     unsigned char *failed_node; /* per node (global index): failed under assumptions */
     char first_skip[400], first_skip_attr[64];
     const char **row_why;       /* per row inside a subgraph: why it is incomplete (first seen) */
+    int shape_rows, cost_rows;  /* rows of each incomplete status (warn_incomplete), and the first */
+    int first_shape, first_cost;
 };
 
 /* ---- assumptions ----
@@ -723,6 +725,16 @@ static struct row_stats *stats_at(struct walk *w, int pos)
     return &w->stats[w->stat_of[pos]];
 }
 
+/* Counts a row's final status for warn_incomplete (rows come in layer
+ * order within the main graph's and within the nested ones'). */
+static void count_status(struct walk *w, int pos, enum pr_layer_status st)
+{
+    if (st == PR_LAYER_SHAPE_UNKNOWN && (w->shape_rows++ == 0 || pos < w->first_shape))
+        w->first_shape = pos;
+    if (st == PR_LAYER_COST_INCOMPLETE && (w->cost_rows++ == 0 || pos < w->first_cost))
+        w->first_cost = pos;
+}
+
 static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_layer_status st, const char *why)
 {
     if (w->factor == 0)
@@ -732,6 +744,7 @@ static int record(struct walk *w, int pos, const struct pr_sub_cost *e, enum pr_
     if (w->stat_of[pos] < 0) {   /* a main-graph row: one execution */
         struct pr_layer *L = &w->a->layers[pos];
         L->status = st;
+        count_status(w, pos, st);
         L->why = why;
         L->counted = true;
         L->multiplier = 1;
@@ -1115,8 +1128,12 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     w->last_exec = e;
     if (w->stat_of[pos] >= 0)
         w->exec[w->stat_of[pos]] = e;
-    if (w->factor)
-        w->a->layers[pos].kernel = k.kernel, w->a->layers[pos].steps = k.steps;
+    if (w->factor) {
+        struct pr_layer *L = &w->a->layers[pos];
+        L->kernel = k.kernel, L->steps = k.steps;
+        if (n->graph == 0)   /* its place, which layout() left to this write */
+            L->node = gi, L->parent = -1;
+    }
     return record(w, pos, &e, status, why);
 }
 
@@ -1359,22 +1376,66 @@ static const struct pr_op_host walk_host = {
 
 /* ---- layout and results ---- */
 
-/* Positions of g's rows in pre-order: each node, then its subgraphs' rows. */
-static void layout(struct walk *w, const struct pr_graph *g, int parent, int *next)
+/* Binds each node to its operator row, once per model (a model analysed
+ * again keeps its rows): the table's row for (domain, op type), or the
+ * call of a model-local function (its body is the node's only subgraph).
+ * layout() binds each node as it places it. */
+struct binder {
+    struct pr_names seen;   /* op type of the default domain -> row (PR_OP_COUNT: none), found once */
+    bool cache;
+    /* before that, by the strings' addresses: the loader gives nodes of
+     * one op type one string (model.h), so most nodes hit here without
+     * reading it; a miss (another string, a collision) takes the map */
+    struct { const char *op_type, *domain; const struct pr_op *op; } recent[16];
+};
+
+static void bind_op(struct binder *bd, struct pr_node *n)
 {
-    const struct pr_node *base = w->m->graph.nodes;
+    if (n->nsubs == 1 && n->subs[0]->function) {
+        n->op = &pr_function_op;
+        return;
+    }
+    size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
+    if (bd->recent[h].op_type == n->op_type && bd->recent[h].domain == n->domain) {
+        n->op = bd->recent[h].op;
+        return;
+    }
+    bd->recent[h].op_type = n->op_type;
+    bd->recent[h].domain = n->domain;
+    int row = bd->cache && !*n->domain ? pr_names_get(&bd->seen, n->op_type) : -1;
+    if (row >= 0) {
+        n->op = bd->recent[h].op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
+        return;
+    }
+    n->op = bd->recent[h].op = pr_op_find(n->domain, n->op_type);
+    if (bd->cache && !*n->domain &&
+        pr_names_put(&bd->seen, n->op_type, n->op ? (int)(n->op - pr_op_table) : PR_OP_COUNT) < 0)
+        bd->cache = false;   /* out of memory: the table is searched for each node */
+}
+
+/* Positions of g's rows in pre-order: each node, then its subgraphs'
+ * rows; each node bound to its row on the way (bd not NULL). A main-graph
+ * row's node and parent are written when the walk records it (its depth
+ * is 0, as calloc left it): one pass over the rows fewer. */
+static void layout(struct walk *w, struct binder *bd, const struct pr_graph *g, int parent, int *next)
+{
+    struct pr_node *base = w->m->graph.nodes;
     for (int p = 0; p < g->nnodes; p++) {
-        const struct pr_node *n = &g->nodes[w->order[g->id][p]];
+        struct pr_node *n = &g->nodes[w->order[g->id][p]];
         int gi = (int)(n - base), pos = (*next)++;
         w->pos_of[gi] = pos;
-        struct pr_layer *L = &w->a->layers[pos];
-        L->node = gi;
-        L->parent = parent;
-        _Static_assert(PR_MAX_NESTING <= 127, "pr_layer.depth is a signed char");
-        L->depth = (signed char)g->depth;
+        if (bd)
+            bind_op(bd, n);
+        if (g->id > 0) {
+            struct pr_layer *L = &w->a->layers[pos];
+            L->node = gi;
+            L->parent = parent;
+            _Static_assert(PR_MAX_NESTING <= 127, "pr_layer.depth is a signed char");
+            L->depth = (signed char)g->depth;
+        }
         for (int s = 0; s < n->nsubs; s++) {
             w->graph_first[n->subs[s]->id] = *next;
-            layout(w, n->subs[s], pos, next);
+            layout(w, bd, n->subs[s], pos, next);
             w->graph_end[n->subs[s]->id] = *next;
         }
     }
@@ -1415,18 +1476,13 @@ static void finish_rows(struct walk *w)
         L->activation_bytes = e->activation_bytes;
         L->bytes_read = e->bytes_read;
         L->bytes_written = e->bytes_written;
+        count_status(w, p, (enum pr_layer_status)L->status);
     }
 }
 
-static void warn_incomplete(struct pr_analysis *a)
+static void warn_incomplete(struct pr_analysis *a, const struct walk *w)
 {
-    int shape = 0, cost = 0, first_shape = -1, first_cost = -1;
-    for (int p = 0; p < a->nlayers; p++) {
-        if (a->layers[p].status == PR_LAYER_SHAPE_UNKNOWN && shape++ == 0)
-            first_shape = p;
-        if (a->layers[p].status == PR_LAYER_COST_INCOMPLETE && cost++ == 0)
-            first_cost = p;
-    }
+    int shape = w->shape_rows, cost = w->cost_rows, first_shape = w->first_shape, first_cost = w->first_cost;
     char label[400];
     const struct pr_node *nodes = a->model->graph.nodes;
     if (shape)
@@ -1497,47 +1553,6 @@ static void free_walk(struct walk *w)
     pr_names_free(&w->unbound);
 }
 
-/* Each node's operator row: the table's row for (domain, op type), or the
- * call of a model-local function (its body is the node's only subgraph). */
-static void bind_ops(struct pr_model *m)
-{
-    if (m->ops_bound)
-        return;   /* a model analysed again (a sweep): the rows do not change */
-    struct pr_names seen;   /* op type of the default domain -> row (PR_OP_COUNT: none), found once */
-    bool cache = pr_names_init(&seen, 64) == 0;
-    /* before that, by the strings' addresses: the loader gives nodes of
-     * one op type one string (model.h), so most nodes hit here without
-     * reading it; a miss (another string, a collision) takes the map */
-    struct { const char *op_type, *domain; const struct pr_op *op; } recent[16] = {{0}};
-    int ngraphs = m->ngraphs > 0 ? m->ngraphs : 1;
-    for (int i = 0; i < ngraphs; i++) {
-        const struct pr_graph *g = m->ngraphs > 0 ? m->graphs[i] : &m->graph;
-        for (int j = 0; j < g->nnodes; j++) {
-            struct pr_node *n = &g->nodes[j];
-            if (n->nsubs == 1 && n->subs[0]->function) {
-                n->op = &pr_function_op;
-                continue;
-            }
-            size_t h = ((uintptr_t)n->op_type >> 3 ^ (uintptr_t)n->op_type >> 7) & 15;
-            if (recent[h].op_type == n->op_type && recent[h].domain == n->domain) {
-                n->op = recent[h].op;
-                continue;
-            }
-            recent[h].op_type = n->op_type;
-            recent[h].domain = n->domain;
-            int row = cache && !*n->domain ? pr_names_get(&seen, n->op_type) : -1;
-            if (row >= 0) {
-                n->op = recent[h].op = row < PR_OP_COUNT ? &pr_op_table[row] : NULL;
-                continue;
-            }
-            n->op = recent[h].op = pr_op_find(n->domain, n->op_type);
-            if (cache && !*n->domain && pr_names_put(&seen, n->op_type, n->op ? (int)(n->op - pr_op_table) : PR_OP_COUNT) < 0)
-                cache = false;   /* out of memory: the table is searched for each node */
-        }
-    }
-    pr_names_free(&seen);
-    m->ops_bound = true;
-}
 
 /* Every value but the initializers back to the state the loader left it in
  * (no type, no shape, not compared with its declaration), so that an
@@ -1563,7 +1578,6 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     pr_diag_init(&a->diag);
     pr_arena_init(&a->arena);
     a->model = m;
-    bind_ops(m);
     if (m->analysed) {   /* analysed before: its constants and messages go, its values are reset */
         reset_values(m);
         pr_arena_rewind(&m->arena, &m->pre_analysis);
@@ -1617,7 +1631,10 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     pr_live_start(g, w.death);
     a->nlayers = total;
     int next = 0;
-    layout(&w, g, -1, &next);
+    struct binder bd = {.cache = !m->ops_bound && pr_names_init(&bd.seen, 64) == 0};
+    layout(&w, m->ops_bound ? NULL : &bd, g, -1, &next);
+    pr_names_free(&bd.seen);
+    m->ops_bound = true;   /* a model analysed again (a sweep) keeps its rows */
     if (total == g->nnodes)   /* no subgraph: every row is a main-graph row */
         memset(w.stat_of, -1, (size_t)total * sizeof *w.stat_of);
     else
@@ -1637,7 +1654,7 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
         if (!w.dim_used[i])
             pr_diag_add(&a->diag, "--dim %s=%lld matches no symbolic dim of the model's inputs",
                         opt->dims[i].symbol, (long long)opt->dims[i].value);
-    warn_incomplete(a);
+    warn_incomplete(a, &w);
     a->death = w.death;   /* the peak's (analysis.c) */
     a->act = w.act;
     w.death = NULL;
