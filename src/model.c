@@ -186,6 +186,7 @@ struct build {
     size_t nslots, used_slots;
     int missing;                /* external tensors whose file is missing (warn_missing_files) */
     struct pr_nodesrc *main_src;  /* the main graph's nodes */
+    size_t nvalues;             /* the value array's length (count_tree's; the wire pass's for plain nodes) */
     struct pr_names strings;    /* op types and domains seen -> index in interned */
     const char **interned;      /* the first string of each (in the proto tree) */
     int ninterned, cap_interned;
@@ -281,6 +282,8 @@ static int add_value_hashed(struct build *b, struct pr_graph *g, const char *nam
 {
     struct pr_graph *mg = &b->m->graph;
     int idx = mg->nvalues;
+    if ((size_t)idx >= b->nvalues)   /* the counts and the nodes disagree: never past the array */
+        return pr_err_set(b->err, PR_E_INTERNAL, "more values than counted (at '%s')", name);
     int rc = pr_names_put_hashed(&g->names, name, hash, idx);
     if (rc < 0)
         return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
@@ -717,7 +720,7 @@ static int build_nodes(struct build *b, struct pr_graph *g, struct pr_nodesrc *s
         n->index = (int)i;
         n->graph = g->id;
         n->scope = g->parent ? g : NULL;
-        n->name = np->name ? np->name : "";
+        n->name = np->name && *np->name ? np->name : "";   /* not a batch's empty string */
         if (*n->name && !(n->name = kept_name(b, src, i, n->name)))
             return pr_err_set(b->err, PR_E_INTERNAL, "out of memory");
         n->op_type = np->op_type ? np->op_type : "";
@@ -962,7 +965,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
     g->values = pr_arena_calloc(&m->arena, nvalues ? nvalues : 1, sizeof *g->values);
     g->nodes = pr_arena_calloc(&m->arena, nnodes ? nnodes : 1, sizeof *g->nodes);
     m->graphs = pr_arena_calloc(&m->arena, ngraphs, sizeof *m->graphs);
-    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots, .main_src = src};
+    struct build b = {.m = m, .diag = diag, .err = err, .nslots = nslots, .main_src = src, .nvalues = nvalues};
     b.stamp = calloc(nvalues + 1, sizeof *b.stamp);
     b.slots = pr_arena_alloc(&m->arena, (nslots + 1) * sizeof *b.slots);
     if (!g->values || !g->nodes || !m->graphs || !b.stamp || !b.slots || pr_names_init(&b.strings, 64) < 0) {

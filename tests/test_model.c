@@ -260,7 +260,7 @@ static void streamed_nodes_keep_their_names_across_batches(void)
         snprintf(names[i], sizeof names[i], "n%d", i);
         snprintf(outs[i], sizeof outs[i], "v%d", i);
         snprintf(ins[i], sizeof ins[i], "%s", i == 0 || i == 151 ? "x" : i == 150 ? "v199" : outs[i - 1]);
-        nodes[i].name = names[i];
+        nodes[i].name = i == 7 ? "" : names[i];   /* an empty name written out: not a batch's string */
         nodes[i].op_type = i == 100 ? "Transpose" : "Relu";
         in_list[i][0] = ins[i];
         out_list[i][0] = outs[i];
@@ -312,7 +312,7 @@ static void streamed_nodes_keep_their_names_across_batches(void)
     for (int i = 0; i < N; i++) {
         const struct pr_node *nd = &m.graph.nodes[i];
         const char *in = nd->in[0] >= 0 ? m.graph.values[nd->in[0]].name : "?";
-        good += strcmp(nd->name, names[i]) == 0 && strcmp(m.graph.values[nd->out[0]].name, outs[i]) == 0 &&
+        good += strcmp(nd->name, i == 7 ? "" : names[i]) == 0 && strcmp(m.graph.values[nd->out[0]].name, outs[i]) == 0 &&
                 strcmp(in, ins[i]) == 0 && strcmp(nd->op_type, i == 100 ? "Transpose" : "Relu") == 0 &&
                 (i == 100) == !nd->no_attrs;
     }
