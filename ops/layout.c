@@ -662,6 +662,9 @@ int reorder_input_shape(struct pr_op_ctx *c)
         return pr_op_error(c, "input has rank %d; ReorderInput needs (N, C, ...)", r);
     struct pr_shape s = {.rank = r};
     int64_t ch = x->shape.dim[last ? r - 1 : 1];
+    if (ch > INT64_MAX - 16)
+        return pr_op_error(c, "input has %lld channels; rounded up to the NCHWc block they overflow 64 bits",
+                           (long long)ch);
     s.dim[0] = x->shape.dim[0];
     int64_t up8 = ch < 0 ? ch : (ch + 7) / 8 * 8, up16 = ch < 0 ? ch : (ch + 15) / 16 * 16;
     s.dim[1] = up8 == up16 ? up8

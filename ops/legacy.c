@@ -91,9 +91,10 @@ int gru_unit_shape(struct pr_op_ctx *c)
     const struct pr_tensor *h = pr_input(c, 0), *g = pr_input(c, 1);
     if (h->shape.rank != 2 || g->shape.rank != 2)
         return pr_op_error(c, "hidden_prev must be [N, D] and gates [N, 3D]");
-    if (h->shape.dim[1] >= 0 && g->shape.dim[1] >= 0 && g->shape.dim[1] != 3 * h->shape.dim[1])
-        return pr_op_error(c, "gates has %lld columns; it needs 3 x D = %lld", (long long)g->shape.dim[1],
-                           (long long)(3 * h->shape.dim[1]));
+    if (h->shape.dim[1] >= 0 && g->shape.dim[1] >= 0 &&
+        (g->shape.dim[1] % 3 != 0 || g->shape.dim[1] / 3 != h->shape.dim[1]))   /* 3 * D could overflow */
+        return pr_op_error(c, "gates has %lld columns; it needs 3 x D = 3 x %lld", (long long)g->shape.dim[1],
+                           (long long)h->shape.dim[1]);
     c->out[0]->dtype = h->dtype;
     c->out[0]->shape = h->shape;
     return 0;

@@ -805,6 +805,12 @@ static void nchwc_reorders_move_and_trim_channels(void)
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "1x?x4x4");
     tn_free(t);
+    /* channels near INT64_MAX: rounding up to the block would overflow
+     * (found by fuzz_mutate under UBSan) */
+    t = tn_new_domain("com.microsoft.nchwc", "ReorderInput", 1);
+    tn_in(t, PR_DT_FLOAT, "1x9223372036854775800x1x1");
+    CHECK(tn_fails_with(t, 1, "9223372036854775800 channels; rounded up to the NCHWc block they overflow 64 bits"));
+    tn_free(t);
     t = tn_new_domain("com.microsoft.nchwc", "ReorderOutput", 1);
     tn_in(t, PR_DT_FLOAT, "1x16x6x6");
     tn_attr_int(t, "channels", 10);
