@@ -132,24 +132,6 @@ static const char *op_name(struct pr_op_ctx *c)
     return c->op_id >= 0 && c->op_id < PR_OP_COUNT ? pr_op_table[c->op_id].name : "?";
 }
 
-/* One extent both sides give: -1 unknown; -2 conflict. */
-static int64_t agree(int64_t a, int64_t b)
-{
-    if (a < 0)
-        return b;
-    if (b < 0 || a == b)
-        return a;
-    return -2;
-}
-
-/* a / n when n divides a; -1 when a is unknown; -2 when it does not divide. */
-static int64_t divide(int64_t a, int64_t n)
-{
-    if (a < 0 || n <= 0)
-        return a < 0 ? -1 : -2;
-    return a % n ? -2 : a / n;
-}
-
 /* a * b for extents (-1 unknown); -1 with an error recorded on overflow. */
 static int64_t dim_mul(struct pr_op_ctx *c, int64_t a, int64_t b)
 {
@@ -237,7 +219,7 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
         return -1;
     a->b = x->dim[0];
     a->s = a->l = x->dim[1];
-    a->din = agree(x->dim[2], w->dim[0]);
+    a->din = pr_dim_agree(x->dim[2], w->dim[0]);
     if (a->din == -2)
         return mismatch(c, "input hidden size (input dim 2, weights dim 0)", x->dim[2], w->dim[0]);
     a->cols = w->dim[1];
@@ -257,21 +239,21 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
                                "columns", (long long)(qkv[0] + qkv[1] + qkv[2]), (long long)a->cols);
         a->cols = qkv[0] + qkv[1] + qkv[2];
     } else {
-        int64_t third = divide(a->cols, 3);
+        int64_t third = pr_dim_divide(a->cols, 3);
         if (third == -2)
             return pr_op_error(c, "the weights have %lld columns, not three equal Q, K, V parts; "
                                "give qkv_hidden_sizes", (long long)a->cols);
         qkv[0] = qkv[1] = qkv[2] = third;
     }
     a->hkv = a->h;
-    a->dqk = divide(qkv[0], a->h);
-    a->dv = divide(qkv[2], a->h);
+    a->dqk = pr_dim_divide(qkv[0], a->h);
+    a->dv = pr_dim_divide(qkv[2], a->h);
     if (a->dqk == -2 || a->dv == -2)
         return pr_op_error(c, "num_heads %lld does not divide the hidden sizes of Q/K (%lld) "
                            "and V (%lld)", (long long)a->h, (long long)qkv[0], (long long)qkv[2]);
     const struct pr_tensor *bias = pr_input(c, 2);
     char sb[160];
-    if (bias && (bias->shape.rank != 1 || agree(bias->shape.dim[0], a->cols) == -2))
+    if (bias && (bias->shape.rank != 1 || pr_dim_agree(bias->shape.dim[0], a->cols) == -2))
         return pr_op_error(c, "bias has shape %s but must be 1-D with the weights' %lld columns",
                            pr_shape_str(&bias->shape, sb, sizeof sb), (long long)a->cols);
     a->bias = bias != 0;
@@ -280,8 +262,8 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
     bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
     if (past) {
         const struct pr_shape *ps = &past->shape;
-        if (ps->rank != 5 || agree(ps->dim[0], 2) == -2 || agree(ps->dim[2], a->h) == -2 ||
-            agree(ps->dim[4], a->dqk) == -2)
+        if (ps->rank != 5 || pr_dim_agree(ps->dim[0], 2) == -2 || pr_dim_agree(ps->dim[2], a->h) == -2 ||
+            pr_dim_agree(ps->dim[4], a->dqk) == -2)
             return pr_op_error(c, "past has shape %s but must be (2, batch, %lld heads, past "
                                "length, head size %lld)", pr_shape_str(ps, sb, sizeof sb),
                                (long long)a->h, (long long)a->dqk);
@@ -389,7 +371,7 @@ static int mha_kv(struct pr_op_ctx *c, struct attn *a, int64_t d)
     if (ks->rank == 5) {   /* packed KV (B, L, H, 2, d) */
         if (v)
             return pr_op_error(c, "key is packed KV (rank 5); value must be absent");
-        if (agree(ks->dim[2], a->h) == -2 || agree(ks->dim[3], 2) == -2 || agree(ks->dim[4], d) == -2)
+        if (pr_dim_agree(ks->dim[2], a->h) == -2 || pr_dim_agree(ks->dim[3], 2) == -2 || pr_dim_agree(ks->dim[4], d) == -2)
             return pr_op_error(c, "packed KV key has shape %s but must be (batch, kv length, "
                                "%lld heads, 2, head size %lld)", pr_shape_str(ks, sb, sizeof sb),
                                (long long)a->h, (long long)d);
@@ -401,19 +383,19 @@ static int mha_kv(struct pr_op_ctx *c, struct attn *a, int64_t d)
                                ks->rank);
         const struct pr_shape *vs = &v->shape;
         if (ks->rank == 3) {   /* (B, L, D), (B, L, Dv) */
-            if (agree(ks->dim[2], dim_mul(c, d, a->h)) == -2)
+            if (pr_dim_agree(ks->dim[2], dim_mul(c, d, a->h)) == -2)
                 return mismatch(c, "hidden size of query and key", d * a->h, ks->dim[2]);
-            a->l = agree(ks->dim[1], vs->dim[1]);
-            a->dv = divide(vs->dim[2], a->h);
+            a->l = pr_dim_agree(ks->dim[1], vs->dim[1]);
+            a->dv = pr_dim_divide(vs->dim[2], a->h);
             if (a->dv == -2)
                 return pr_op_error(c, "num_heads %lld does not divide the value hidden size %lld",
                                    (long long)a->h, (long long)vs->dim[2]);
         } else {               /* per head (B, H, L, d) */
-            if (agree(ks->dim[1], a->h) == -2 || agree(vs->dim[1], a->h) == -2 ||
-                agree(ks->dim[3], d) == -2)
+            if (pr_dim_agree(ks->dim[1], a->h) == -2 || pr_dim_agree(vs->dim[1], a->h) == -2 ||
+                pr_dim_agree(ks->dim[3], d) == -2)
                 return pr_op_error(c, "key/value of rank 4 must be (batch, %lld heads, kv "
                                    "length, head size %lld)", (long long)a->h, (long long)d);
-            a->l = agree(ks->dim[2], vs->dim[2]);
+            a->l = pr_dim_agree(ks->dim[2], vs->dim[2]);
             a->dv = vs->dim[3];
         }
         if (a->l == -2)
@@ -437,9 +419,9 @@ static int past_kv(struct pr_op_ctx *c, struct attn *a, int first, bool share, i
     if (!pk || !pv)
         return pr_op_error(c, "past_key and past_value must be given together");
     const struct pr_shape *ks = &pk->shape, *vs = &pv->shape;
-    if (ks->rank != 4 || vs->rank != 4 || agree(ks->dim[1], a->h) == -2 ||
-        agree(ks->dim[3], a->dqk) == -2 || agree(vs->dim[3], a->dv) == -2 ||
-        agree(ks->dim[2], vs->dim[2]) == -2)
+    if (ks->rank != 4 || vs->rank != 4 || pr_dim_agree(ks->dim[1], a->h) == -2 ||
+        pr_dim_agree(ks->dim[3], a->dqk) == -2 || pr_dim_agree(vs->dim[3], a->dv) == -2 ||
+        pr_dim_agree(ks->dim[2], vs->dim[2]) == -2)
         return pr_op_error(c, "past_key/past_value must be (batch, %lld heads, past length, "
                            "head size) with equal lengths", (long long)a->h);
     a->p = ks->dim[2];
@@ -459,7 +441,7 @@ static int qkv_bias(struct pr_op_ctx *c, struct attn *a, int i)
         return 0;
     char sb[160];
     int64_t want = dim_mul(c, a->h, dim_add(c, dim_mul(c, 2, a->dqk), a->dv));
-    if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
+    if (bias->shape.rank != 1 || pr_dim_agree(bias->shape.dim[0], want) == -2)
         return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
                            "V hidden sizes)", pr_shape_str(&bias->shape, sb, sizeof sb), (long long)want);
     a->bias = true;
@@ -498,7 +480,7 @@ static int mha_parse(struct pr_op_ctx *c, struct attn *a)
     if (q->rank == 5) {   /* packed QKV (B, S, H, 3, d) */
         if (pr_input(c, 1) || pr_input(c, 2))
             return pr_op_error(c, "query is packed QKV (rank 5); key and value must be absent");
-        if (agree(q->dim[2], a->h) == -2 || agree(q->dim[3], 3) == -2)
+        if (pr_dim_agree(q->dim[2], a->h) == -2 || pr_dim_agree(q->dim[3], 3) == -2)
             return pr_op_error(c, "packed QKV query has shape %s but must be (batch, sequence, "
                                "%lld heads, 3, head size)", pr_shape_str(q, sb, sizeof sb),
                                (long long)a->h);
@@ -506,7 +488,7 @@ static int mha_parse(struct pr_op_ctx *c, struct attn *a)
         a->l = q->dim[1];
     } else if (q->rank == 3) {
         hidden = q->dim[2];
-        a->dqk = divide(hidden, a->h);
+        a->dqk = pr_dim_divide(hidden, a->h);
         if (a->dqk == -2)
             return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                                (long long)a->h, (long long)hidden);
@@ -567,25 +549,25 @@ static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
         return pr_op_error(c, "key and value must be given together (or both absent for a "
                            "packed QKV query)");
     if (!k) {
-        a->dqk = divide(q->dim[2], a->h + 2 * a->hkv);
+        a->dqk = pr_dim_divide(q->dim[2], a->h + 2 * a->hkv);
         a->l = a->s;
         if (a->dqk == -2)
             return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
                                "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
                                (long long)(a->h + 2 * a->hkv));
     } else {
-        a->dqk = divide(q->dim[2], a->h);
+        a->dqk = pr_dim_divide(q->dim[2], a->h);
         if (a->dqk == -2)
             return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                                (long long)a->h, (long long)q->dim[2]);
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
         int64_t kvh = dim_mul(c, a->hkv, a->dqk);
-        if (ks->rank != 3 || vs->rank != 3 || agree(ks->dim[2], kvh) == -2 ||
-            agree(vs->dim[2], kvh) == -2 || agree(ks->dim[1], vs->dim[1]) == -2)
+        if (ks->rank != 3 || vs->rank != 3 || pr_dim_agree(ks->dim[2], kvh) == -2 ||
+            pr_dim_agree(vs->dim[2], kvh) == -2 || pr_dim_agree(ks->dim[1], vs->dim[1]) == -2)
             return pr_op_error(c, "key %s and value %s must be (batch, kv length, kv_num_heads * "
                                "head size = %lld)", pr_shape_str(ks, sb, sizeof sb),
                                pr_shape_str(vs, sv, sizeof sv), (long long)kvh);
-        a->l = agree(ks->dim[1], vs->dim[1]);
+        a->l = pr_dim_agree(ks->dim[1], vs->dim[1]);
     }
     a->dv = a->dqk;
     a->p = 0;
@@ -594,7 +576,7 @@ static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
         return pr_op_error(c, "past_key and past_value must be given together");
     if (pk) {
         const struct pr_shape *ps = &pk->shape;
-        if (ps->rank != 4 || agree(ps->dim[1], a->hkv) == -2 || agree(ps->dim[3], a->dqk) == -2)
+        if (ps->rank != 4 || pr_dim_agree(ps->dim[1], a->hkv) == -2 || pr_dim_agree(ps->dim[3], a->dqk) == -2)
             return pr_op_error(c, "past_key has shape %s but must be (batch, %lld kv heads, past "
                                "length, head size %lld)", pr_shape_str(ps, sb, sizeof sb),
                                (long long)a->hkv, (long long)a->dqk);
@@ -655,7 +637,7 @@ static int dmmha_parse(struct pr_op_ctx *c, struct attn *a)
     char sb[160];
     bool cross = false;
     if (!k && !v) {   /* packed QKV (B, S, D + D + Dv), Dv = D */
-        a->dqk = divide(q->dim[2], dim_mul(c, 3, a->h));
+        a->dqk = pr_dim_divide(q->dim[2], dim_mul(c, 3, a->h));
         if (a->dqk == -2)
             return pr_op_error(c, "the packed QKV query's %lld columns are not 3 x num_heads (%lld) "
                                "heads of equal size", (long long)q->dim[2], (long long)a->h);
@@ -665,7 +647,7 @@ static int dmmha_parse(struct pr_op_ctx *c, struct attn *a)
         return pr_op_error(c, "key and value must be given together (or both absent for a packed "
                            "QKV query)");
     } else {
-        a->dqk = divide(q->dim[2], a->h);
+        a->dqk = pr_dim_divide(q->dim[2], a->h);
         if (a->dqk == -2)
             return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                                (long long)a->h, (long long)q->dim[2]);
@@ -799,22 +781,22 @@ static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
         return pr_op_error(c, "key and value must be given together (or both absent for a "
                            "packed QKV query)");
     if (!k) {
-        a->d = divide(q->dim[2], a->h + 2 * a->hkv);
+        a->d = pr_dim_divide(q->dim[2], a->h + 2 * a->hkv);
         if (a->d == -2)
             return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
                                "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
                                (long long)(a->h + 2 * a->hkv));
     } else {
-        a->d = divide(q->dim[2], a->h);
+        a->d = pr_dim_divide(q->dim[2], a->h);
         if (a->d == -2)
             return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                                (long long)a->h, (long long)q->dim[2]);
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
         int64_t kvh = dim_mul(c, a->hkv, a->d);
-        if (ks->rank != 3 || vs->rank != 3 || agree(ks->dim[0], a->b) == -2 ||
-            agree(ks->dim[1], a->s) == -2 || agree(ks->dim[2], kvh) == -2 ||
-            agree(vs->dim[0], ks->dim[0]) == -2 || agree(vs->dim[1], ks->dim[1]) == -2 ||
-            agree(vs->dim[2], ks->dim[2]) == -2)
+        if (ks->rank != 3 || vs->rank != 3 || pr_dim_agree(ks->dim[0], a->b) == -2 ||
+            pr_dim_agree(ks->dim[1], a->s) == -2 || pr_dim_agree(ks->dim[2], kvh) == -2 ||
+            pr_dim_agree(vs->dim[0], ks->dim[0]) == -2 || pr_dim_agree(vs->dim[1], ks->dim[1]) == -2 ||
+            pr_dim_agree(vs->dim[2], ks->dim[2]) == -2)
             return pr_op_error(c, "key %s and value %s must both be (batch, sequence, kv_num_heads "
                                "* head size = %lld), as the query's batch and sequence",
                                pr_shape_str(ks, sb, sizeof sb), pr_shape_str(vs, sv, sizeof sv),
@@ -826,20 +808,20 @@ static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
     const struct pr_shape *pk = &pr_input(c, SA_PK)->shape, *pv = &pr_input(c, SA_PV)->shape;
     bool same = pk->rank == 4 && pv->rank == 4;
     for (int i = 0; same && i < 4; i++)
-        same = agree(pk->dim[i], pv->dim[i]) != -2;
-    if (!same || agree(pk->dim[0], a->b) == -2 || agree(pk->dim[1], a->hkv) == -2 ||
-        agree(pk->dim[3], a->d) == -2)
+        same = pr_dim_agree(pk->dim[i], pv->dim[i]) != -2;
+    if (!same || pr_dim_agree(pk->dim[0], a->b) == -2 || pr_dim_agree(pk->dim[1], a->hkv) == -2 ||
+        pr_dim_agree(pk->dim[3], a->d) == -2)
         return pr_op_error(c, "past_key %s and past_value %s must both be (batch, %lld kv heads, "
                            "cache length, head size %lld)", pr_shape_str(pk, sb, sizeof sb),
                            pr_shape_str(pv, sv, sizeof sv), (long long)a->hkv, (long long)a->d);
-    a->cache = agree(pk->dim[2], pv->dim[2]);
+    a->cache = pr_dim_agree(pk->dim[2], pv->dim[2]);
     const struct pr_shape *rows = &pr_input(c, SA_ROWS)->shape, *cols = &pr_input(c, SA_COLS)->shape;
-    if (rows->rank != 2 || cols->rank != 2 || agree(rows->dim[0], cols->dim[0]) == -2 ||
+    if (rows->rank != 2 || cols->rank != 2 || pr_dim_agree(rows->dim[0], cols->dim[0]) == -2 ||
         rows->dim[1] == 0 || rows->dim[1] == 1 || rows->dim[0] == 0)
         return pr_op_error(c, "block_row_indices %s and block_col_indices %s must be (layouts, "
                            "blocks + 1) and (layouts, nonzero blocks)",
                            pr_shape_str(rows, sb, sizeof sb), pr_shape_str(cols, sv, sizeof sv));
-    a->layouts = agree(rows->dim[0], cols->dim[0]);
+    a->layouts = pr_dim_agree(rows->dim[0], cols->dim[0]);
     a->nb = rows->dim[1] < 0 ? -1 : rows->dim[1] - 1;
     a->nnz = cols->dim[1];
     if (a->layouts > 0 && a->h % a->layouts)
@@ -850,10 +832,10 @@ static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
                            "hold at most %lld", (long long)a->nnz, (long long)a->nb,
                            (long long)a->nb, (long long)(a->nb * a->nb));
     const struct pr_shape *tot = &pr_input(c, SA_TOTAL)->shape, *kl = &pr_input(c, SA_KLEN)->shape;
-    if (tot->rank > 1 || (tot->rank == 1 && agree(tot->dim[0], 1) == -2))
+    if (tot->rank > 1 || (tot->rank == 1 && pr_dim_agree(tot->dim[0], 1) == -2))
         return pr_op_error(c, "total_sequence_length has shape %s but must hold one value",
                            pr_shape_str(tot, sb, sizeof sb));
-    if (kl->rank != 1 || agree(kl->dim[0], a->b) == -2)
+    if (kl->rank != 1 || pr_dim_agree(kl->dim[0], a->b) == -2)
         return pr_op_error(c, "key_total_sequence_lengths has shape %s but must be (batch)",
                            pr_shape_str(kl, sb, sizeof sb));
     a->rotary = 0;
@@ -862,10 +844,10 @@ static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
         if (!cs || !sn)
             return pr_op_error(c, "do_rotary needs cos_cache and sin_cache (inputs 9 and 10)");
         if (cs->shape.rank != 2 || sn->shape.rank != 2 ||
-            agree(cs->shape.dim[1], sn->shape.dim[1]) == -2)
+            pr_dim_agree(cs->shape.dim[1], sn->shape.dim[1]) == -2)
             return pr_op_error(c, "cos_cache and sin_cache must be 2-D (max length, rotary dim / 2) "
                                "of the same shape");
-        a->rotary = dim_mul(c, 2, agree(cs->shape.dim[1], sn->shape.dim[1]));
+        a->rotary = dim_mul(c, 2, pr_dim_agree(cs->shape.dim[1], sn->shape.dim[1]));
         if (a->rotary >= 0 && a->d >= 0 && a->rotary > a->d)
             return pr_op_error(c, "the caches rotate %lld dims but the head size is %lld",
                                (long long)a->rotary, (long long)a->d);
@@ -1026,7 +1008,7 @@ static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
     if (x->rank != 3 && x->rank != 4)
         return pr_op_error(c, "input has shape %s but must be (batch, sequence, hidden) or "
                            "(batch, heads, sequence, head size)", pr_shape_str(x, sb, sizeof sb));
-    if (cs->rank != 2 || sn->rank != 2 || agree(cs->dim[1], sn->dim[1]) == -2)
+    if (cs->rank != 2 || sn->rank != 2 || pr_dim_agree(cs->dim[1], sn->dim[1]) == -2)
         return pr_op_error(c, "cos_cache and sin_cache must be 2-D (max length, rotary dim / 2) "
                            "of the same shape");
     int64_t nh = pr_attr_int(c, "num_heads", 0), r = pr_attr_int(c, "rotary_embedding_dim", 0);
@@ -1042,7 +1024,7 @@ static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
     if (x->rank == 4)
         *head = x->dim[3];
     else if (nh > 0)
-        *head = divide(x->dim[2], nh);
+        *head = pr_dim_divide(x->dim[2], nh);
     else
         *head = half < 0 ? -1 : 2 * half;
     if (*head == -2)

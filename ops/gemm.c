@@ -53,16 +53,6 @@
 
 #include <string.h>
 
-/* An extent both sides describe: -1 when both unknown; -2 on conflict. */
-static int64_t agree(int64_t a, int64_t b)
-{
-    if (a < 0)
-        return b;
-    if (b < 0 || a == b)
-        return a;
-    return -2;
-}
-
 /* Product of the n extents in d, or 0 and incomplete when one is unknown. */
 static uint64_t prod(struct pr_op_ctx *c, const int64_t *d, int n)
 {
@@ -83,7 +73,7 @@ static void gemm_dims(struct pr_op_ctx *c, int64_t *m, int64_t *k, int64_t *n)
     const struct pr_shape *a = &pr_input(c, 0)->shape, *b = &pr_input(c, 1)->shape;
     bool ta = pr_attr_int(c, "transA", 0) != 0, tb = pr_attr_int(c, "transB", 0) != 0;
     *m = a->dim[ta ? 1 : 0];
-    *k = agree(a->dim[ta ? 0 : 1], b->dim[tb ? 1 : 0]);
+    *k = pr_dim_agree(a->dim[ta ? 0 : 1], b->dim[tb ? 1 : 0]);
     *n = b->dim[tb ? 0 : 1];
 }
 
@@ -218,7 +208,7 @@ static int mm_dims(struct pr_op_ctx *c, const struct pr_shape *a, const struct p
         p->b.rank = 2;
         p->b.dim[1] = 1;
     }
-    p->k = agree(p->a.dim[p->a.rank - 1], p->b.dim[p->b.rank - 2]);
+    p->k = pr_dim_agree(p->a.dim[p->a.rank - 1], p->b.dim[p->b.rank - 2]);
     if (p->k == -2)
         return pr_op_error(c, "inner dimensions differ: A is %s, B is %s (A's last axis "
                            "must equal B's %s axis)", pr_shape_str(a, sa, sizeof sa),

@@ -238,5 +238,15 @@ static inline uint64_t pr_numel(struct pr_op_ctx *c, const struct pr_shape *s)
 {
     return pr_shape_numel(s, &c->incomplete, &c->overflow);
 }
+/* One extent two inputs give (-1 unknown): the known one; -2 when they conflict. */
+static inline int64_t pr_dim_agree(int64_t a, int64_t b)
+{
+    return a < 0 ? b : b < 0 || a == b ? a : -2;
+}
+/* a / n when n divides a; -1 when a is unknown; -2 when it does not divide (or n <= 0). */
+static inline int64_t pr_dim_divide(int64_t a, int64_t n)
+{
+    return a < 0 ? -1 : n <= 0 || a % n ? -2 : a / n;
+}
 
 #endif

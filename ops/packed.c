@@ -53,24 +53,6 @@ struct packed {
     bool bias, abias;
 };
 
-/* One extent both sides give: -1 unknown; -2 conflict. */
-static int64_t agree(int64_t a, int64_t b)
-{
-    if (a < 0)
-        return b;
-    if (b < 0 || a == b)
-        return a;
-    return -2;
-}
-
-/* a / n when n divides a; -1 when a is unknown; -2 when it does not divide. */
-static int64_t divide(int64_t a, int64_t n)
-{
-    if (a < 0 || n <= 0)
-        return a < 0 ? -1 : -2;
-    return a % n ? -2 : a / n;
-}
-
 static const char *op_name(const struct pr_op_ctx *c)
 {
     return pr_op_table[c->op_id].name;
@@ -104,7 +86,7 @@ static int read_batch(struct pr_op_ctx *c, struct packed *p, int offset, int cum
     const struct pr_shape *o = &pr_input(c, offset)->shape, *q = &pr_input(c, cum)->shape;
     char so[160], sq[160];
     int64_t b1 = o->rank == 2 && o->dim[0] >= 0 ? o->dim[0] + 1 : -1;
-    if (o->rank != 2 || q->rank != 1 || agree(q->dim[0], b1) == -2)
+    if (o->rank != 2 || q->rank != 1 || pr_dim_agree(q->dim[0], b1) == -2)
         return pr_op_error(c, "token_offset %s and cumulative_sequence_length %s must be (batch, "
                            "sequence) and (batch + 1)", pr_shape_str(o, so, sizeof so),
                            pr_shape_str(q, sq, sizeof sq));
@@ -122,9 +104,9 @@ static int attention_bias(struct pr_op_ctx *c, struct packed *p, int i)
         return 0;
     const struct pr_shape *s = &ab->shape;
     char sb[160];
-    if (s->rank != 4 || (agree(s->dim[0], p->b) == -2 && s->dim[0] != 1) ||
-        (agree(s->dim[1], p->h) == -2 && s->dim[1] != 1) || agree(s->dim[2], p->s) == -2 ||
-        agree(s->dim[3], p->s) == -2)
+    if (s->rank != 4 || (pr_dim_agree(s->dim[0], p->b) == -2 && s->dim[0] != 1) ||
+        (pr_dim_agree(s->dim[1], p->h) == -2 && s->dim[1] != 1) || pr_dim_agree(s->dim[2], p->s) == -2 ||
+        pr_dim_agree(s->dim[3], p->s) == -2)
         return pr_op_error(c, "attention_bias has shape %s but must be (batch or 1, %lld heads "
                            "or 1, %lld, %lld)", pr_shape_str(s, sb, sizeof sb), (long long)p->h,
                            (long long)p->s, (long long)p->s);
@@ -143,17 +125,17 @@ static int pattn_parse(struct pr_op_ctx *c, struct packed *p)
     const struct pr_shape *x = &pr_input(c, PA_X)->shape, *w = &pr_input(c, PA_W)->shape,
                          *bias = &pr_input(c, PA_BIAS)->shape;
     char sx[160], sw[160];
-    if (x->rank != 2 || w->rank != 2 || agree(x->dim[1], w->dim[0]) == -2)
+    if (x->rank != 2 || w->rank != 2 || pr_dim_agree(x->dim[1], w->dim[0]) == -2)
         return pr_op_error(c, "input %s and weights %s must be (tokens, input hidden) and (input "
                            "hidden, Q + K + V hidden)", pr_shape_str(x, sx, sizeof sx),
                            pr_shape_str(w, sw, sizeof sw));
     p->t = x->dim[0];
-    p->din = agree(x->dim[1], w->dim[0]);
+    p->din = pr_dim_agree(x->dim[1], w->dim[0]);
     p->cols = w->dim[1];
-    if (bias->rank != 1 || agree(bias->dim[0], p->cols) == -2)
+    if (bias->rank != 1 || pr_dim_agree(bias->dim[0], p->cols) == -2)
         return pr_op_error(c, "bias has shape %s but must be 1-D with the weights' %lld columns",
                            pr_shape_str(bias, sx, sizeof sx), (long long)p->cols);
-    p->cols = agree(p->cols, bias->dim[0]);
+    p->cols = pr_dim_agree(p->cols, bias->dim[0]);
     p->bias = true;
     int64_t qkv[3];
     int n = pr_attr_ints(c, "qkv_hidden_sizes", qkv, 3);
@@ -172,14 +154,14 @@ static int pattn_parse(struct pr_op_ctx *c, struct packed *p)
                                "columns", (long long)(qkv[0] + qkv[1] + qkv[2]), (long long)p->cols);
         p->cols = qkv[0] + qkv[1] + qkv[2];
     } else {
-        int64_t third = divide(p->cols, 3);
+        int64_t third = pr_dim_divide(p->cols, 3);
         if (third == -2)
             return pr_op_error(c, "the weights have %lld columns, not three equal Q, K, V parts; "
                                "give qkv_hidden_sizes", (long long)p->cols);
         qkv[0] = qkv[1] = qkv[2] = third;
     }
-    p->dqk = divide(qkv[0], p->h);
-    p->dv = divide(qkv[2], p->h);
+    p->dqk = pr_dim_divide(qkv[0], p->h);
+    p->dv = pr_dim_divide(qkv[2], p->h);
     if (p->dqk == -2 || p->dv == -2)
         return pr_op_error(c, "num_heads %lld does not divide the hidden sizes of Q/K (%lld) "
                            "and V (%lld)", (long long)p->h, (long long)qkv[0], (long long)qkv[2]);
@@ -219,7 +201,7 @@ static int pmha_parse(struct pr_op_ctx *c, struct packed *p)
     if (q->rank == 4) {   /* packed QKV (T, H, 3, d) */
         if (k || v)
             return pr_op_error(c, "query is packed QKV (rank 4); key and value must be absent");
-        if (agree(q->dim[1], p->h) == -2 || agree(q->dim[2], 3) == -2)
+        if (pr_dim_agree(q->dim[1], p->h) == -2 || pr_dim_agree(q->dim[2], 3) == -2)
             return pr_op_error(c, "packed QKV query has shape %s but must be (tokens, %lld heads, "
                                "3, head size)", pr_shape_str(q, sq, sizeof sq), (long long)p->h);
         p->dqk = p->dv = q->dim[3];
@@ -227,13 +209,13 @@ static int pmha_parse(struct pr_op_ctx *c, struct packed *p)
         if (!k || !v)
             return pr_op_error(c, "query (tokens, hidden) needs key and value");
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
-        if (ks->rank != 2 || vs->rank != 2 || agree(ks->dim[0], p->t) == -2 ||
-            agree(vs->dim[0], p->t) == -2 || agree(ks->dim[1], q->dim[1]) == -2)
+        if (ks->rank != 2 || vs->rank != 2 || pr_dim_agree(ks->dim[0], p->t) == -2 ||
+            pr_dim_agree(vs->dim[0], p->t) == -2 || pr_dim_agree(ks->dim[1], q->dim[1]) == -2)
             return pr_op_error(c, "key %s and value %s must be (tokens, hidden) as the query %s",
                                pr_shape_str(ks, sk, sizeof sk), pr_shape_str(vs, sq, sizeof sq),
                                pr_shape_str(q, sq, sizeof sq));
-        p->dqk = divide(q->dim[1], p->h);
-        p->dv = divide(vs->dim[1], p->h);
+        p->dqk = pr_dim_divide(q->dim[1], p->h);
+        p->dv = pr_dim_divide(vs->dim[1], p->h);
         if (p->dqk == -2 || p->dv == -2)
             return pr_op_error(c, "num_heads %lld does not divide the hidden sizes of Q/K (%lld) "
                                "and V (%lld)", (long long)p->h, (long long)q->dim[1],
@@ -247,7 +229,7 @@ static int pmha_parse(struct pr_op_ctx *c, struct packed *p)
     p->bias = bias != NULL;
     if (bias) {
         int64_t want = p->dqk < 0 || p->dv < 0 ? -1 : p->h * (2 * p->dqk + p->dv);
-        if (bias->shape.rank != 1 || agree(bias->shape.dim[0], want) == -2)
+        if (bias->shape.rank != 1 || pr_dim_agree(bias->shape.dim[0], want) == -2)
             return pr_op_error(c, "bias has shape %s but must be 1-D with %lld values (Q, K and "
                                "V hidden sizes)", pr_shape_str(&bias->shape, sq, sizeof sq),
                                (long long)want);
@@ -343,11 +325,11 @@ int remove_padding_shape(struct pr_op_ctx *c)
                            "node has %d and %d", c->nin, c->nout);
     const struct pr_tensor *x = pr_input(c, 0), *cnt = pr_input(c, 1);
     char sx[160], sc[160];
-    if (x->shape.rank != 3 || cnt->shape.rank != 1 || agree(cnt->shape.dim[0], x->shape.dim[0]) == -2)
+    if (x->shape.rank != 3 || cnt->shape.rank != 1 || pr_dim_agree(cnt->shape.dim[0], x->shape.dim[0]) == -2)
         return pr_op_error(c, "input %s and sequence_token_count %s must be (batch, sequence, "
                            "hidden) and (batch)", pr_shape_str(&x->shape, sx, sizeof sx),
                            pr_shape_str(&cnt->shape, sc, sizeof sc));
-    int64_t b = agree(x->shape.dim[0], cnt->shape.dim[0]), s = x->shape.dim[1], t = -1, bound = -1;
+    int64_t b = pr_dim_agree(x->shape.dim[0], cnt->shape.dim[0]), s = x->shape.dim[1], t = -1, bound = -1;
     if (b >= 0 && s >= 0 && (s == 0 || b <= INT64_MAX / s))
         bound = b * s;
     const struct pr_const *v = pr_values_of(cnt);

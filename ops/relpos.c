@@ -39,16 +39,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One extent both sides give: -1 unknown; -2 conflict. */
-static int64_t agree(int64_t a, int64_t b)
-{
-    if (a < 0)
-        return b;
-    if (b < 0 || a == b)
-        return a;
-    return -2;
-}
-
 /* A length input's value (a scalar or one value), else the data dimension
  * named what (-1 when unbound and unknown); -2 after an error. */
 static int64_t length_value(struct pr_op_ctx *c, int i, const char *what)
@@ -78,7 +68,7 @@ static int rpb_read(struct pr_op_ctx *c, int64_t *h, int64_t *q, int64_t *k)
                            pr_shape_str(table, sb, sizeof sb));
     for (int i = 1; i <= 2; i++) {
         const struct pr_shape *s = &pr_input(c, i)->shape;
-        if (s->rank > 1 || (s->rank == 1 && agree(s->dim[0], 1) == -2))
+        if (s->rank > 1 || (s->rank == 1 && pr_dim_agree(s->dim[0], 1) == -2))
             return pr_op_error(c, "%s has shape %s but must hold one value",
                                i == 1 ? "query_length" : "key_length", pr_shape_str(s, sb, sizeof sb));
     }
@@ -167,23 +157,23 @@ static int grpb_read(struct pr_op_ctx *c, struct gated *g)
     if (g->d == -2)
         return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
                            (long long)g->h, (long long)hidden);
-    if (w->rank != 2 || agree(w->dim[0], g->d) == -2 || (w->dim[1] >= 0 && w->dim[1] % 2))
+    if (w->rank != 2 || pr_dim_agree(w->dim[0], g->d) == -2 || (w->dim[1] >= 0 && w->dim[1] % 2))
         return pr_op_error(c, "weight has shape %s but must be (head size %lld, D) with D even",
                            pr_shape_str(w, sb, sizeof sb), (long long)g->d);
     g->dd = w->dim[1];
-    if (qb->rank != 1 || agree(qb->dim[0], hidden) == -2)
+    if (qb->rank != 1 || pr_dim_agree(qb->dim[0], hidden) == -2)
         return pr_op_error(c, "query_bias has shape %s but must be (%lld)",
                            pr_shape_str(qb, sb, sizeof sb), (long long)hidden);
-    if (bias->rank != 1 || agree(bias->dim[0], g->dd) == -2)
+    if (bias->rank != 1 || pr_dim_agree(bias->dim[0], g->dd) == -2)
         return pr_op_error(c, "bias has shape %s but must be (%lld)", pr_shape_str(bias, sb, sizeof sb),
                            (long long)g->dd);
-    if (rel->rank != 4 || agree(rel->dim[0], 1) == -2 || agree(rel->dim[1], g->h) == -2 ||
-        agree(rel->dim[2], g->s) == -2 || agree(rel->dim[3], g->s) == -2)
+    if (rel->rank != 4 || pr_dim_agree(rel->dim[0], 1) == -2 || pr_dim_agree(rel->dim[1], g->h) == -2 ||
+        pr_dim_agree(rel->dim[2], g->s) == -2 || pr_dim_agree(rel->dim[3], g->s) == -2)
         return pr_op_error(c, "rel_pos has shape %s but must be (1, %lld heads, %lld, %lld)",
                            pr_shape_str(rel, sb, sizeof sb), (long long)g->h, (long long)g->s,
                            (long long)g->s);
-    if (eco->rank != 4 || agree(eco->dim[0], 1) == -2 || agree(eco->dim[1], g->h) == -2 ||
-        agree(eco->dim[2], 1) == -2 || agree(eco->dim[3], 1) == -2)
+    if (eco->rank != 4 || pr_dim_agree(eco->dim[0], 1) == -2 || pr_dim_agree(eco->dim[1], g->h) == -2 ||
+        pr_dim_agree(eco->dim[2], 1) == -2 || pr_dim_agree(eco->dim[3], 1) == -2)
         return pr_op_error(c, "eco_a has shape %s but must be (1, %lld heads, 1, 1)",
                            pr_shape_str(eco, sb, sizeof sb), (long long)g->h);
     return 0;
