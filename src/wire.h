@@ -85,7 +85,7 @@ int pr_wire_strip(const uint8_t *data, size_t size, pr_wire_fetch fetch, void *c
  * NodeProto unpack, as the graph's own would) and puts them back in
  * order: protobuf-c then neither copies the graph's bytes nor keeps a scan
  * record per node field. */
-enum { PR_WIRE_IN_COPY = UINT32_MAX };
+#define PR_WIRE_IN_COPY UINT32_MAX
 
 struct pr_wire_node {
     uint64_t off;
