@@ -23,5 +23,7 @@ set -eu
 # linear loads: database, calibration, budgets at full size against a tenth (ratios, same run)
 "$PYTHON" tests/bench/scaling.py --priori "$PRIORI" --dir "$OUT/scaling"
 # the walk per node, 1M nodes, RSS, resnet50 against the process start, 64 re-analyses (issue 14)
+# (the walk's baseline, main before issue 14, built from git history into $OUT/origin and measured too)
+ORIGIN_DRIVER=$(sh tests/bench/origin.sh "$OUT/origin") || ORIGIN_DRIVER=
 "$PYTHON" tests/bench/walk.py --priori "$PRIORI" --driver "$DRIVER" --dir "$OUT" \
-    ${BASE:+--base "$BASE"} ${BASE_DRIVER:+--base-driver "$BASE_DRIVER"}
+    ${BASE:+--base "$BASE"} ${BASE_DRIVER:+--base-driver "$BASE_DRIVER"} ${ORIGIN_DRIVER:+--origin-driver "$ORIGIN_DRIVER"}
