@@ -75,7 +75,8 @@ int pr_cmd_llm(int argc, char **argv)
         goto out;
     struct pr_kv_hints hints = {.kv_inputs = p.text[OPT_KV_INPUTS], .kv_outputs = p.text[OPT_KV_OUTPUTS],
                                 .past_dim = p.text[OPT_PAST_DIM], .seq_dim = p.text[OPT_SEQ_DIM],
-                                .total_dims = p.text[OPT_TOTAL_DIM]};
+                                .total_dims = p.text[OPT_TOTAL_DIM],
+                                .buffer_rows = p.given[OPT_KV_BUFFER] ? p.num[OPT_KV_BUFFER] : 0};
     struct pr_kv_layout kv;
     struct pr_llm l;
     struct pr_options opt = {.top = 10};

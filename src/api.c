@@ -297,6 +297,7 @@ static long long *count_slot(priori_options *o, int row)
     case OPT_PROMPT: return &o->prompt;
     case OPT_GENERATE: return &o->generate;
     case OPT_POINTS: return &o->points;
+    case OPT_KV_BUFFER: return &o->kv.buffer_rows;
     default: return NULL;
     }
 }

@@ -295,7 +295,7 @@ priori_llm_result *priori_llm(const priori_model *m, const priori_options *o, pr
         goto fail;
     }
     struct pr_kv_hints hints = {.kv_inputs = l->hints[0], .kv_outputs = l->hints[1], .past_dim = l->hints[2],
-                                .seq_dim = l->hints[3], .total_dims = l->hints[4]};
+                                .seq_dim = l->hints[3], .total_dims = l->hints[4], .buffer_rows = h->buffer_rows};
     struct pr_options base = {.top = 10};
     pr_bindings_apply(&o->bind, &base);
     struct pr_llm_request req = {.prompt = o->prompt, .generate = o->generate, .batch = o->energy.batch,

@@ -36,6 +36,13 @@
  * a number in the graph (the past inputs have no length symbol), they are
  * the past inputs' second-to-last extent (Attention's past is (2, B, H,
  * rows, d), the others' (B, H, rows, d)) and a request must fit in them.
+ * --kv-buffer ROWS says the runtime shares one buffer of ROWS rows
+ * (onnxruntime-genai's max_length with past_present_share_buffer, which
+ * the graph does not show for GroupQueryAttention): allowed only when
+ * every past input is read by GroupQueryAttention or by a fused operator
+ * with past_present_share_buffer=1 (else the graph writes a new present
+ * each step), and equal to rows fixed in the graph if any. llm.c sizes
+ * the cache at ROWS from the start.
  */
 #include "kvcache.h"
 
@@ -248,6 +255,62 @@ static int find_cache(const struct pr_model *m, const struct pr_kv_hints *h, str
 /* The rows of a shared buffer fixed in the graph: the second-to-last
  * declared extent every past input has (0 when one is symbolic, absent or
  * disagrees). */
+/* Whether fused node n (fused_of) can write its present into the past's
+ * buffer: GroupQueryAttention always (the past's rows may exceed the
+ * attended length), the others with past_present_share_buffer = 1. */
+static bool can_share(const struct pr_node *n)
+{
+    if (strcmp(n->op_type, "GroupQueryAttention") == 0)
+        return true;
+    const Onnx__NodeProto *np = n->proto;
+    for (size_t i = 0; np && i < np->n_attribute; i++) {
+        const Onnx__AttributeProto *a = np->attribute[i];
+        if (a && a->name && strcmp(a->name, "past_present_share_buffer") == 0)
+            return a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT && a->i != 0;
+    }
+    return false;
+}
+
+/* The first past input that no fused operator able to share its buffer
+ * reads through its past slots, or -1. */
+static int unshared_past(const struct pr_graph *g, const struct pr_kv_layout *kv)
+{
+    for (int i = 0; i < kv->npast; i++) {
+        bool read = false;
+        for (int j = 0; j < g->nnodes && !read; j++) {
+            const struct slots *s = fused_of(&g->nodes[j]);
+            for (int k = 0; s && k < s->nin && !read; k++)
+                read = s->in[k] < g->nodes[j].nin && g->nodes[j].in[s->in[k]] == kv->past[i] &&
+                       can_share(&g->nodes[j]);
+        }
+        if (!read)
+            return kv->past[i];
+    }
+    return -1;
+}
+
+/* --kv-buffer ROWS: the runtime's shared buffer, possible only where the
+ * operators reading the past can write into it (can_share); rows fixed in
+ * the graph must be the same. 0 / -1 (kv freed). */
+static int buffer_option(const struct pr_graph *g, long long rows, struct pr_kv_layout *kv, struct pr_err *err)
+{
+    int v = unshared_past(g, kv);
+    if (v >= 0)
+        return fail(kv, err, PR_E_ARG, "--kv-buffer %lld: the past input '%s' is not read by com.microsoft "
+                    "GroupQueryAttention, nor by a fused attention operator with past_present_share_buffer=1: "
+                    "the graph writes a new present tensor each step (past and new keys joined), so its cache "
+                    "cannot be one shared buffer", rows, g->values[v].name);
+    if (kv->buffer_rows && kv->buffer_rows != rows)
+        return fail(kv, err, PR_E_ARG, "--kv-buffer %lld: the graph fixes the shared buffer at %lld rows (the past "
+                    "inputs' length)", rows, (long long)kv->buffer_rows);
+    kv->buffer_rows = rows;
+    kv->buffer_option = true;
+    say(kv, "; shared KV buffer of %lld rows (--kv-buffer): allocated from the start, %s", rows,
+        kv->past_len_input ? "the past length given as data" : "the attention reads the valid rows "
+        "(seqlens_k), the graph analysed at the past length of each point");
+    return 0;
+}
+
 static int64_t fixed_rows(const struct pr_graph *g, const struct pr_kv_layout *kv)
 {
     int64_t rows = 0;
@@ -455,12 +518,15 @@ int pr_kv_recognise(const struct pr_model *m, const struct pr_kv_hints *h, struc
         say(kv, "; %s: false at prefill, true when decoding", kv->cache_flag);
     if (kv->past_len_input && kv->past_sym)
         say(kv, "; shared KV buffer (ONNX Runtime's past_present_share_buffer): %s gives the past length as data, "
-            "'%s' is the buffer's rows, the whole request from the start", kv->past_len_input, kv->past_sym);
+            "'%s' is the buffer's rows, %s", kv->past_len_input, kv->past_sym,
+            h->buffer_rows > 0 ? "--kv-buffer's" : "the whole request from the start");
     else if (kv->past_len_input)
         say(kv, "; shared KV buffer (ONNX Runtime's past_present_share_buffer): %s gives the past length as data, "
             "the buffer's %lld rows are allocated from the start", kv->past_len_input, (long long)kv->buffer_rows);
     if (h->total_dims && !kv->ntotal)
         return fail(kv, err, PR_E_ARG, "--total-dim %s: not a dimension of the model's inputs", h->total_dims);
+    if (h->buffer_rows > 0 && buffer_option(g, h->buffer_rows, kv, err) < 0)
+        return -1;
     return 0;
 }
 

@@ -30,6 +30,7 @@ struct pr_kv_hints {
     const char *past_dim;        /* --past-dim SYM */
     const char *seq_dim;         /* --seq-dim SYM */
     const char *total_dims;      /* --total-dim SYM[,SYM]: symbols bound to past + new */
+    long long buffer_rows;       /* --kv-buffer ROWS: the runtime's shared buffer (0: as the graph says) */
 };
 
 struct pr_kv_layout {
@@ -44,8 +45,9 @@ struct pr_kv_layout {
     const char *cache_flag;      /* a bool input "use_cache_branch" (merged Optimum exports), or NULL */
     const char *past_len_input;  /* the graph input fused attention reads as past_sequence_length: a shared
                                     KV buffer of past_sym rows (the whole request), the past length as data */
-    int64_t buffer_rows;         /* a shared buffer whose rows are fixed in the graph (past_sym NULL): their
-                                    number; 0 otherwise */
+    int64_t buffer_rows;         /* a shared buffer's rows when fixed: in the graph (past_sym NULL) or by
+                                    --kv-buffer (buffer_option); 0 otherwise */
+    bool buffer_option;          /* buffer_rows came from --kv-buffer */
     char how[1024];              /* how it was recognised, one paragraph */
 };
 

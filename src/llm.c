@@ -4,7 +4,9 @@
  *   batch = B, past = p, new tokens = s, every total symbol = p + s,
  *   use_cache_branch = (p > 0) when the graph has it; with a shared KV
  *   buffer (kvcache.h past_len_input) the past symbol is the buffer's
- *   rows, P + G at every point, and the past-length input's value is p,
+ *   rows, P + G at every point (or --kv-buffer's R), and the past-length
+ *   input's value is p; GroupQueryAttention under --kv-buffer R is
+ *   analysed as exported (its present at context C), the cache sized at R,
  * and runs pr_analyze on the one loaded model.
  * Decode, interpolated (the default when G > points): contexts
  *   c_j = P + 1 + round(j * (G - 1) / (K - 1)), j = 0..K-1 (K = points)
@@ -20,7 +22,9 @@
  *   past inputs at the last step / its past length.
  *   per token = (kv(P + G) - kv(P)) / G / B (one sequence); a shared
  *   buffer holds its R rows from the start (R = P + G, or the rows fixed
- *   in the graph, which P + G must not exceed): per token = kv / R / B.
+ *   in the graph or given by --kv-buffer, which P + G must not exceed):
+ *   per token = kv / R / B; where the analysis sized the present at the
+ *   context C (GroupQueryAttention), kv = kv(C) / C * R.
  * Weights read per step: the analysis's weight bytes (every weight once,
  *   the embedding table whole although a Gather reads B rows of it).
  * With a profile (energy.h), per call of the whole batch:
@@ -70,7 +74,9 @@ static void bind(struct run *w, int64_t p, int64_t s)
     if (kv->batch_sym)
         w->dims[n++] = (struct pr_dim_binding){kv->batch_sym, w->batch};
     if (kv->past_sym)   /* NULL: a shared buffer's rows fixed in the graph */
-        w->dims[n++] = (struct pr_dim_binding){kv->past_sym, kv->past_len_input ? w->r->prompt + w->r->generate : p};
+        w->dims[n++] = (struct pr_dim_binding){kv->past_sym, !kv->past_len_input ? p
+                                                            : kv->buffer_rows ? kv->buffer_rows
+                                                            : w->r->prompt + w->r->generate};
     w->dims[n++] = (struct pr_dim_binding){kv->seq_sym, s};
     for (int i = 0; i < kv->ntotal; i++)
         w->dims[n++] = (struct pr_dim_binding){kv->total_sym[i], p + s};
@@ -123,6 +129,23 @@ static int analyse(struct run *w, int64_t p, int64_t s, struct pr_analysis *a, u
         bytes_of(w, w->kv->present, w->kv->npresent, where, kv_bytes) < 0) {
         pr_analysis_free(a);
         return -1;
+    }
+    if (w->kv->buffer_option && !w->kv->past_len_input && w->kv->npresent) {   /* kv(C) / C * R */
+        uint64_t c = (uint64_t)(p + s);
+        bool ovf = false;
+        int rc = 0;
+        uint64_t rows = pr_u64_mul(*kv_bytes / c, (uint64_t)w->kv->buffer_rows, &ovf);
+        if (*kv_bytes % c)
+            rc = pr_err_set(w->err, PR_E_MODEL, "%s: the present outputs' %llu bytes are not a whole number of rows "
+                            "at context %llu, so --kv-buffer cannot size the shared buffer from them", where,
+                            (unsigned long long)*kv_bytes, (unsigned long long)c);
+        else if (ovf)
+            rc = pr_err_set(w->err, PR_E_MODEL, "%s: the shared KV buffer's size overflows 64 bits", where);
+        *kv_bytes = rows;
+        if (rc < 0) {
+            pr_analysis_free(a);
+            return -1;
+        }
     }
     return 0;
 }
@@ -429,9 +452,12 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     }
     if (kv->buffer_rows && r->prompt + r->generate > kv->buffer_rows) {
         pr_err_set(err, PR_E_ARG, "--prompt %lld + --generate %lld is %lld tokens, more than the %lld rows of the "
-                   "shared KV buffer fixed in the graph (the past inputs' length): ask for at most %lld tokens, or "
-                   "export the decoder with a symbolic buffer length", (long long)r->prompt, (long long)r->generate,
-                   (long long)(r->prompt + r->generate), (long long)kv->buffer_rows, (long long)kv->buffer_rows);
+                   "shared KV buffer %s: ask for at most %lld tokens, or %s", (long long)r->prompt,
+                   (long long)r->generate, (long long)(r->prompt + r->generate), (long long)kv->buffer_rows,
+                   kv->buffer_option ? "given by --kv-buffer" : "fixed in the graph (the past inputs' length)",
+                   (long long)kv->buffer_rows,
+                   kv->buffer_option ? "give the runtime's buffer length" : "export the decoder with a symbolic buffer "
+                   "length");
         goto fail;
     }
     if (!kv->batch_sym && r->batch > 1) {
@@ -513,20 +539,26 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     out->weight_bytes = a.totals.weight_bytes;
     out->decode_peak_bytes = a.totals.peak_activation_bytes;
     pr_analysis_free(&a);
-    /* the cache without present outputs: k * C from the past inputs */
+    /* the cache without present outputs: k * C from the past inputs (k * R: a buffer of --kv-buffer rows) */
     if (!kv->npresent) {
         int64_t past_last = r->prompt + r->generate - 1;
         uint64_t k = pb_last / (uint64_t)past_last;
-        out->prefill.kv_bytes = k * (uint64_t)r->prompt;
+        bool ovf = false;
+        out->prefill.kv_bytes = pr_u64_mul(k, (uint64_t)(kv->buffer_option ? kv->buffer_rows : r->prompt), &ovf);
         for (int64_t i = 0; i < r->generate; i++)
-            out->steps[i].kv_bytes = k * (uint64_t)out->steps[i].context;
+            out->steps[i].kv_bytes = pr_u64_mul(k, (uint64_t)(kv->buffer_option ? kv->buffer_rows
+                                                                                : out->steps[i].context), &ovf);
+        if (ovf) {
+            pr_err_set(err, PR_E_MODEL, "the KV cache's size overflows 64 bits");
+            goto fail;
+        }
     }
     if (sum_steps(&w) < 0)
         goto fail;
     out->kv_bytes_end = out->steps[r->generate - 1].kv_bytes;
     uint64_t grow = out->kv_bytes_end >= out->prefill.kv_bytes ? out->kv_bytes_end - out->prefill.kv_bytes : 0;
     int64_t rows = kv->buffer_rows ? kv->buffer_rows : r->prompt + r->generate;
-    out->kv_bytes_per_token = kv->past_len_input   /* a shared buffer does not grow: its bytes per row */
+    out->kv_bytes_per_token = kv->past_len_input || kv->buffer_option   /* a shared buffer: its bytes per row */
                               ? out->kv_bytes_end / (uint64_t)rows / (uint64_t)w.batch
                               : grow / (uint64_t)r->generate / (uint64_t)w.batch;
     if (r->profile) {

@@ -34,13 +34,15 @@ static const char *method_text(const struct pr_llm *l, char *buf, size_t size)
     return buf;
 }
 
-/* After "at N tokens": a shared KV buffer fixed in the graph holds all
- * its rows from the start, whatever the request's length. */
+/* After "at N tokens": a shared KV buffer fixed in the graph or by
+ * --kv-buffer holds all its rows from the start, whatever the request's
+ * length. */
 static const char *rows_note(const struct pr_llm *l, char *buf, size_t size)
 {
     if (!l->kv->buffer_rows)
         return "";
-    snprintf(buf, size, " (a shared buffer of %lld rows, fixed in the graph)", (long long)l->kv->buffer_rows);
+    snprintf(buf, size, " (a shared buffer of %lld rows, %s)", (long long)l->kv->buffer_rows,
+             l->kv->buffer_option ? "--kv-buffer" : "fixed in the graph");
     return buf;
 }
 
@@ -238,6 +240,7 @@ static int json(const struct pr_model *m, const struct pr_llm *l, FILE *f)
     pr_jb_add(b, lay, "cache_flag_input", pr_jb_str(b, kv->cache_flag));
     pr_jb_add(b, lay, "past_length_input", pr_jb_str(b, kv->past_len_input));
     pr_jb_add(b, lay, "buffer_rows", kv->buffer_rows ? pr_jb_u64(b, (uint64_t)kv->buffer_rows) : pr_jb_str(b, NULL));
+    pr_jb_add(b, lay, "buffer_from", pr_jb_str(b, !kv->buffer_rows ? NULL : kv->buffer_option ? "--kv-buffer" : "graph"));
     pr_jb_add(b, root, "layout", lay);
     cJSON *req = pr_jb_check(b, cJSON_CreateObject());
     pr_jb_add(b, req, "batch", pr_jb_u64(b, (uint64_t)l->batch));

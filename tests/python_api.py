@@ -365,6 +365,10 @@ def test_sweep_llm():
           and [st["macs"] for st in r.steps] == [make_models.llm_macs(cfg, B, 1, P + i) for i in range(G)]
           and [st["kv_bytes"] for st in r.steps] == [B * (P + i + 1) * per_token for i in range(G)],
           "llm: prefill and decode MACs and cache = the closed forms")
+    rb = priori.llm(genai, prompt=5, generate=3, batch=2, kv_buffer=16)
+    check(dict(rb) == cli_json("llm", genai, "--format", "json", "-q", *args, "--kv-buffer", "16")
+          and rb.kv_cache["bytes_at_end"] == B * 16 * per_token and rb.summary()["kv_bytes_end"] == B * 16 * per_token,
+          "llm kv_buffer=16: the report equals the CLI's --kv-buffer 16, the cache B * 16 rows")
     calls = r.calls()
     check([{k: c[k] for k in st} for c, st in zip(calls, r.steps)] == r.steps and len(calls) == G,
           "llm: calls() (priori_llm_step) = the JSON's steps")

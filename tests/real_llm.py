@@ -307,6 +307,68 @@ try:
     check(rc == 2 and "65 tokens, more than the 64 rows" in err,
           "dmmha_fixed: a request longer than the buffer refused: %d %s" % (rc, err.strip()))
 
+    # ---- --kv-buffer R: the runtime's shared buffer (onnxruntime-genai's
+    # max_length with past_present_share_buffer), which a GroupQueryAttention
+    # graph does not show. Every count of every call is the one without the
+    # option (GQA reads the valid rows, seqlens_k); the cache is the whole
+    # buffer from the prefill on: B * R * 2 * L * Hkv * dh * 4 bytes, per
+    # token of one sequence 2 * L * Hkv * dh * 4 ----
+    gq = os.path.join(tmp, "genai_gqa.onnx")
+    c = make_decoders.CONFIGS["genai_gqa"]
+    per_token = 2 * c["L"] * c["Hkv"] * c["dh"] * 4
+    for B, P, G, R in [(1, 16, 40, 64), (2, 5, 4, 9), (2, 5, 4, 4096)]:
+        where = "genai_gqa --kv-buffer %d B=%d P=%d G=%d" % (R, B, P, G)
+        rc, r = llm_json(gq, "--prompt", P, "--generate", G, "--batch", B, "--kv-buffer", R)
+        rc0, r0 = llm_json(gq, "--prompt", P, "--generate", G, "--batch", B)
+        check(rc == 0 and rc0 == 0, "%s: llm runs: %s" % (where, r if rc else r0 if rc0 else ""))
+        if rc or rc0:
+            continue
+        lay = r["layout"]
+        check((lay["buffer_rows"], lay["buffer_from"], lay["past_symbol"]) == (R, "--kv-buffer", "past_sequence_length")
+              and "shared KV buffer of %d rows (--kv-buffer)" % R in lay["how"] and r0["layout"]["buffer_from"] is None,
+              "%s: layout says the buffer and where it came from: %s" % (where, lay))
+        full = B * R * per_token
+        pre, steps = r["prefill"], r["decode"]["steps"]
+        check(pre["macs"] == closed_macs(c, B, P, 0) and pre["kv_bytes"] == full,
+              "%s: prefill MACs %d (closed form %d), cache %d = the whole buffer %d" % (
+                  where, pre["macs"], closed_macs(c, B, P, 0), pre["kv_bytes"], full))
+        bad = [s["context"] for i, s in enumerate(steps)
+               if s["macs"] != closed_macs(c, B, 1, P + i) or s["kv_bytes"] != full]
+        check(not bad, "%s: every step's MACs at T = p + 1 and the buffer's bytes (wrong at %s)" % (where, bad[:5]))
+        same = all({k: v for k, v in a.items() if k != "kv_bytes"} == {k: v for k, v in b.items() if k != "kv_bytes"}
+                   for a, b in zip([pre] + steps + [r["decode"]["sum"], r["request_total"]],
+                                   [r0["prefill"]] + r0["decode"]["steps"] + [r0["decode"]["sum"], r0["request_total"]]))
+        check(same, "%s: every count of every call equals the request without --kv-buffer" % where)
+        kv = r["kv_cache"]
+        check(kv["bytes_per_token"] == per_token and kv["bytes_at_end"] == full,
+              "%s: KV cache %s, closed form %d per token, %d for the buffer" % (where, kv, per_token, full))
+    rc, out, err = run("llm", gq, "--prompt", 60, "--generate", 5, "--kv-buffer", 64)
+    check(rc == 2 and "65 tokens, more than the 64 rows of the shared KV buffer given by --kv-buffer" in err,
+          "genai_gqa: a request longer than --kv-buffer refused: %d %s" % (rc, err.strip()))
+    rc, out, err = run("llm", gq, "--prompt", 6, "--generate", 5, "--kv-buffer", 0)
+    check(rc == 2 and "--kv-buffer" in err, "--kv-buffer 0: a usage error: %d %s" % (rc, err.strip()))
+    # a shared buffer the graph already has: the past symbol is bound to R
+    for B, P, G, R in [(2, 5, 4, 100)]:
+        where = "dmmha_kv --kv-buffer %d" % R
+        c = make_decoders.CONFIGS["dmmha_kv"]
+        per_token = 2 * c["L"] * c["H"] * c["dh"] * 4
+        rc, r = llm_json(dm, "--prompt", P, "--generate", G, "--batch", B, "--kv-buffer", R)
+        check(rc == 0 and r["layout"]["buffer_rows"] == R and r["kv_cache"]["bytes_at_end"] == B * R * per_token and
+              all(s["kv_bytes"] == B * R * per_token and s["macs"] == closed_macs(c, B, 1, P + i)
+                  for i, s in enumerate(r["decode"]["steps"])),
+              "%s: MACs at T = p + 1, the cache B*R*2*L*H*dh*4: %s" % (where, r if rc else r["kv_cache"]))
+    rc, out, err = run("llm", fx, "--prompt", 6, "--generate", 5, "--kv-buffer", 32)
+    check(rc == 2 and "fixes the shared buffer at 64 rows" in err,
+          "dmmha_fixed --kv-buffer 32: the graph's 64 rows win, refused: %d %s" % (rc, err.strip()))
+    rc, r = llm_json(fx, "--prompt", 6, "--generate", 5, "--kv-buffer", 64)
+    check(rc == 0 and r["layout"]["buffer_rows"] == 64, "dmmha_fixed --kv-buffer 64: the graph's rows, accepted")
+    # a graph that writes a new present each step cannot share a buffer
+    for name, past in [("gpt_kv", "past_key_values.0.key"), ("mha_kv", "cache_k_0"), ("attn_kv", "past_0")]:
+        rc, out, err = run("llm", os.path.join(tmp, name + ".onnx"), "--prompt", 6, "--generate", 5, "--kv-buffer", 32)
+        check(rc == 2 and "'%s' is not read by com.microsoft GroupQueryAttention" % past in err and
+              "past_present_share_buffer=1" in err, "%s --kv-buffer: refused, naming the past input: %d %s" % (
+                  name, rc, err.strip()))
+
     # ---- a cache with no recognisable names: the options ----
     gpt = os.path.join(tmp, "gpt_kv.onnx")
     ren = os.path.join(tmp, "gpt_renamed.onnx")

@@ -223,7 +223,7 @@ class Model:
             r.prefill["macs"], r.kv_cache["bytes_per_token"], r.energy["tokens_per_s"]
 
         Other options: points=K, every_step=True, kv_inputs="GLOB", kv_outputs,
-        past_dim, seq_dim, total_dim (the CLI's --kv-inputs ...). Returns an
+        past_dim, seq_dim, total_dim, kv_buffer=ROWS (the CLI's --kv-inputs ...). Returns an
         LLMReport (format="json") or the text of another format."""
         _lib.format_code(format, RUN_FORMATS)
         opts = _options(inputs=inputs, dims=dims, values=values, hw=hw, precision=precision, prompt=prompt,
