@@ -539,15 +539,16 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
     out->weight_bytes = a.totals.weight_bytes;
     out->decode_peak_bytes = a.totals.peak_activation_bytes;
     pr_analysis_free(&a);
-    /* the cache without present outputs: k * C from the past inputs (k * R: a buffer of --kv-buffer rows) */
+    /* the cache without present outputs: k * C from the past inputs, k their bytes per row at the last step
+       (a shared buffer: k * R; past inputs with a past-length input hold the buffer's R rows) */
+    int64_t rows = kv->buffer_rows ? kv->buffer_rows : r->prompt + r->generate;
+    bool shared = kv->past_len_input || kv->buffer_option;
     if (!kv->npresent) {
-        int64_t past_last = r->prompt + r->generate - 1;
-        uint64_t k = pb_last / (uint64_t)past_last;
+        uint64_t k = pb_last / (uint64_t)(kv->past_len_input ? rows : r->prompt + r->generate - 1);
         bool ovf = false;
-        out->prefill.kv_bytes = pr_u64_mul(k, (uint64_t)(kv->buffer_option ? kv->buffer_rows : r->prompt), &ovf);
+        out->prefill.kv_bytes = pr_u64_mul(k, (uint64_t)(shared ? rows : r->prompt), &ovf);
         for (int64_t i = 0; i < r->generate; i++)
-            out->steps[i].kv_bytes = pr_u64_mul(k, (uint64_t)(kv->buffer_option ? kv->buffer_rows
-                                                                                : out->steps[i].context), &ovf);
+            out->steps[i].kv_bytes = pr_u64_mul(k, (uint64_t)(shared ? rows : out->steps[i].context), &ovf);
         if (ovf) {
             pr_err_set(err, PR_E_MODEL, "the KV cache's size overflows 64 bits");
             goto fail;
@@ -557,8 +558,7 @@ int pr_llm_run(struct pr_model *m, const struct pr_kv_layout *kv, const struct p
         goto fail;
     out->kv_bytes_end = out->steps[r->generate - 1].kv_bytes;
     uint64_t grow = out->kv_bytes_end >= out->prefill.kv_bytes ? out->kv_bytes_end - out->prefill.kv_bytes : 0;
-    int64_t rows = kv->buffer_rows ? kv->buffer_rows : r->prompt + r->generate;
-    out->kv_bytes_per_token = kv->past_len_input || kv->buffer_option   /* a shared buffer: its bytes per row */
+    out->kv_bytes_per_token = shared   /* a shared buffer does not grow: its bytes per row */
                               ? out->kv_bytes_end / (uint64_t)rows / (uint64_t)w.batch
                               : grow / (uint64_t)r->generate / (uint64_t)w.batch;
     if (r->profile) {

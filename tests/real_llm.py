@@ -362,6 +362,28 @@ try:
           "dmmha_fixed --kv-buffer 32: the graph's 64 rows win, refused: %d %s" % (rc, err.strip()))
     rc, r = llm_json(fx, "--prompt", 6, "--generate", 5, "--kv-buffer", 64)
     check(rc == 0 and r["layout"]["buffer_rows"] == 64, "dmmha_fixed --kv-buffer 64: the graph's rows, accepted")
+    # without present outputs the cache is sized from the past inputs: a
+    # shared buffer is still the whole buffer at every call (the past inputs
+    # of a past-length layout hold the buffer's rows; GQA's the past's)
+    import onnx
+    for name, cfg, heads, extra, rows in [("dmmha_kv", "dmmha_kv", "H", [], 11), ("dmmha_kv", "dmmha_kv", "H", [100], 100),
+                                          ("genai_gqa", "genai_gqa", "Hkv", [64], 64), ("genai_gqa", "genai_gqa", "Hkv", [], None)]:
+        c = make_decoders.CONFIGS[cfg]
+        m = onnx.load(os.path.join(tmp, name + ".onnx"))
+        keep = [o for o in m.graph.output if "present" not in o.name]
+        del m.graph.output[:]
+        m.graph.output.extend(keep)
+        path = os.path.join(tmp, name + "_nopresent.onnx")
+        onnx.save(m, path)
+        B, P, G = 2, 6, 5
+        rc, r = llm_json(path, "--prompt", P, "--generate", G, "--batch", B,
+                         *(["--kv-buffer", extra[0]] if extra else []))
+        per_token = 2 * c["L"] * c[heads] * c["dh"] * 4
+        want = [B * rows * per_token] * (G + 1) if rows else [B * (P + i) * per_token for i in range(G + 1)]
+        got = [r["prefill"]["kv_bytes"]] + [s["kv_bytes"] for s in r["decode"]["steps"]] if rc == 0 else r
+        check(rc == 0 and not r["layout"]["present_outputs"] and got == want and
+              r["kv_cache"]["bytes_per_token"] == per_token,
+              "%s without present outputs %s: cache %s, closed form %s" % (name, extra, got, want))
     # a graph that writes a new present each step cannot share a buffer
     for name, past in [("gpt_kv", "past_key_values.0.key"), ("mha_kv", "cache_k_0"), ("attn_kv", "past_0")]:
         rc, out, err = run("llm", os.path.join(tmp, name + ".onnx"), "--prompt", 6, "--generate", 5, "--kv-buffer", 32)
