@@ -523,6 +523,34 @@ int mha_shape(struct pr_op_ctx *c)
 
 /* ---- GroupQueryAttention ---- */
 
+/* The query of GroupQueryAttention and SparseAttention (input qi; key and
+ * value at qi + 1 and qi + 2): num_heads h a multiple of kv_num_heads hkv;
+ * query (B, S, h*d) with key and value, or packed QKV (B, S, (h + 2*hkv)*d)
+ * with neither. Sets *b, *s and *d (the head size). */
+static int grouped_query(struct pr_op_ctx *c, int qi, int64_t h, int64_t hkv, int64_t *b, int64_t *s, int64_t *d)
+{
+    if (h % hkv)
+        return pr_op_error(c, "num_heads %lld is not a multiple of kv_num_heads %lld", (long long)h, (long long)hkv);
+    const struct pr_shape *q = ranked(c, qi, "query", 3, "3-D (batch, sequence, hidden)");
+    if (!q)
+        return -1;
+    *b = q->dim[0];
+    *s = q->dim[1];
+    bool packed = !pr_input(c, qi + 1);
+    if (packed != !pr_input(c, qi + 2))
+        return pr_op_error(c, "key and value must be given together (or both absent for a "
+                           "packed QKV query)");
+    *d = pr_dim_divide(q->dim[2], packed ? h + 2 * hkv : h);
+    if (*d == -2 && packed)
+        return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
+                           "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
+                           (long long)(h + 2 * hkv));
+    if (*d == -2)
+        return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld", (long long)h,
+                           (long long)q->dim[2]);
+    return 0;
+}
+
 static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
 {
     if (pr_op_require(c, 1) < 0)
@@ -535,31 +563,13 @@ static int gqa_parse(struct pr_op_ctx *c, struct attn *a)
                            "the node has %d and %d", c->nin, c->nout);
     if (heads_attr(c, "num_heads", &a->h) < 0 || heads_attr(c, "kv_num_heads", &a->hkv) < 0)
         return -1;
-    if (a->h % a->hkv)
-        return pr_op_error(c, "num_heads %lld is not a multiple of kv_num_heads %lld",
-                           (long long)a->h, (long long)a->hkv);
-    const struct pr_shape *q = ranked(c, 0, "query", 3, "3-D (batch, sequence, hidden)");
-    if (!q)
+    if (grouped_query(c, 0, a->h, a->hkv, &a->b, &a->s, &a->dqk) < 0)
         return -1;
-    a->b = q->dim[0];
-    a->s = q->dim[1];
     const struct pr_tensor *k = pr_input(c, 1), *v = pr_input(c, 2);
     char sb[160], sv[160];
-    if (!k != !v)
-        return pr_op_error(c, "key and value must be given together (or both absent for a "
-                           "packed QKV query)");
     if (!k) {
-        a->dqk = pr_dim_divide(q->dim[2], a->h + 2 * a->hkv);
         a->l = a->s;
-        if (a->dqk == -2)
-            return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
-                               "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
-                               (long long)(a->h + 2 * a->hkv));
     } else {
-        a->dqk = pr_dim_divide(q->dim[2], a->h);
-        if (a->dqk == -2)
-            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
-                               (long long)a->h, (long long)q->dim[2]);
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
         int64_t kvh = dim_mul(c, a->hkv, a->dqk);
         if (ks->rank != 3 || vs->rank != 3 || pr_dim_agree(ks->dim[2], kvh) == -2 ||
@@ -767,30 +777,11 @@ static int sparse_parse(struct pr_op_ctx *c, struct sparse *a)
     if (heads_attr(c, "num_heads", &a->h) < 0 || heads_attr(c, "kv_num_heads", &a->hkv) < 0 ||
         heads_attr(c, "sparse_block_size", &a->bs) < 0)
         return -1;
-    if (a->h % a->hkv)
-        return pr_op_error(c, "num_heads %lld is not a multiple of kv_num_heads %lld",
-                           (long long)a->h, (long long)a->hkv);
-    const struct pr_shape *q = ranked(c, SA_Q, "query", 3, "3-D (batch, sequence, hidden)");
-    if (!q)
+    if (grouped_query(c, SA_Q, a->h, a->hkv, &a->b, &a->s, &a->d) < 0)
         return -1;
-    a->b = q->dim[0];
-    a->s = q->dim[1];
     const struct pr_tensor *k = pr_input(c, SA_K), *v = pr_input(c, SA_V);
     char sb[160], sv[160];
-    if (!k != !v)
-        return pr_op_error(c, "key and value must be given together (or both absent for a "
-                           "packed QKV query)");
-    if (!k) {
-        a->d = pr_dim_divide(q->dim[2], a->h + 2 * a->hkv);
-        if (a->d == -2)
-            return pr_op_error(c, "the packed QKV query's %lld columns are not (num_heads + 2 * "
-                               "kv_num_heads) = %lld heads of equal size", (long long)q->dim[2],
-                               (long long)(a->h + 2 * a->hkv));
-    } else {
-        a->d = pr_dim_divide(q->dim[2], a->h);
-        if (a->d == -2)
-            return pr_op_error(c, "num_heads %lld does not divide the hidden size %lld",
-                               (long long)a->h, (long long)q->dim[2]);
+    if (k) {
         const struct pr_shape *ks = &k->shape, *vs = &v->shape;
         int64_t kvh = dim_mul(c, a->hkv, a->d);
         if (ks->rank != 3 || vs->rank != 3 || pr_dim_agree(ks->dim[0], a->b) == -2 ||
