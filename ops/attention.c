@@ -109,6 +109,14 @@
  * mask bits; QAttention's scales and zero points, the cos/sin caches
  * (precomputed tables, not learned) and the KV-cache quantisation scales
  * are cleared; SparseAttention's block indices are int32 (never params).
+ *
+ * Traffic of a KV buffer updated in place (op.h struct pr_kv_inplace; the
+ * walk scales the tensors' bytes): where past and present are one buffer
+ * of M rows (past_present_share_buffer; SparseAttention always; GQA when
+ * its past holds more than the valid T - L rows, or under --kv-buffer) the
+ * kernel reads the P valid past rows and writes the L new ones:
+ *   bytes read of each past  = its bytes * P / M
+ *   bytes written of each present (and its new activation) = its bytes * L / M
  */
 #include "families.h"
 #include "values.h"
@@ -704,6 +712,56 @@ static uint64_t prod(struct pr_op_ctx *c, const int64_t *d, int n)
     return v;
 }
 
+/* The KV buffer updated in place (op.h struct pr_kv_inplace): past inputs
+ * pin, pin + 1 (one packed past when packed) of in_rows rows, of which read
+ * are valid; present outputs 1 and 2 (1 alone when packed) of out_rows
+ * rows, of which written are new. */
+static void kv_inplace(struct pr_cost *k, int pin, bool packed, int64_t in_rows, int64_t read, int64_t out_rows,
+                       int64_t written)
+{
+    k->inplace = (struct pr_kv_inplace){.in = {(unsigned char)(pin + 1), packed ? 0 : (unsigned char)(pin + 2)},
+                                        .out = {2, packed ? 0 : 3}, .in_rows = in_rows, .read = read,
+                                        .out_rows = out_rows, .written = written};
+}
+
+/* Where the node updates its KV cache in place, and how many rows (struct
+ * pr_kv_inplace): with past_present_share_buffer (Attention, QAttention,
+ * DecoderMaskedMultiHeadAttention) the past and present hold the buffer's
+ * M rows, of which the P valid ones are read and the L new ones written;
+ * GroupQueryAttention shares a buffer when its past holds more rows than
+ * the valid T - L (a buffer fixed in the graph) or when the runtime gives
+ * it one (c->kv_shared, priori llm --kv-buffer: the past has the valid
+ * rows, the present T, of which L are written). */
+static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_cost *k)
+{
+    bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
+    const struct pr_tensor *past;
+    switch (c->op_id) {
+    case PR_OP_ATTENTION:
+    case PR_OP_QATTENTION: {
+        int pin = c->op_id == PR_OP_ATTENTION ? 4 : QA_PAST;
+        if (share && (past = pr_input(c, pin)) && past->shape.rank == 5)
+            kv_inplace(k, pin, true, past->shape.dim[3], a->p, past->shape.dim[3], a->l);
+        break;
+    }
+    case PR_OP_DECODER_MASKED_MHA:
+        if (share && (past = pr_input(c, 5)) && past->shape.rank == 4 && a->p >= 0)
+            kv_inplace(k, 5, false, past->shape.dim[2], a->p, past->shape.dim[2], a->l);
+        break;
+    case PR_OP_GROUP_QUERY_ATTENTION: {
+        int64_t valid = a->t >= 0 && a->l >= 0 && a->t >= a->l ? a->t - a->l : -1;
+        const struct pr_tensor *present = c->out[1];
+        if (!(past = pr_input(c, 3)) || past->shape.rank != 4 || !present || present->shape.rank != 4 || valid < 0)
+            break;
+        if (past->shape.dim[2] > valid || c->kv_shared)
+            kv_inplace(k, 3, false, past->shape.dim[2], valid, present->shape.dim[2], a->l);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct attn a = {0};
@@ -748,6 +806,7 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_add(c, pr_mul(c, 2, k->macs), extra);
     if (c->op_id == PR_OP_GROUP_QUERY_ATTENTION)   /* cos/sin caches, KV-cache scales */
         k->weight_mask &= ~((1ull << 7) | (1ull << 8) | (1ull << 12) | (1ull << 13));
+    attn_inplace(c, &a, k);
     return 0;
 }
 
@@ -972,6 +1031,8 @@ int sparse_attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     int64_t pairs = t < 0 || c->failed ? -1 : sparse_attended(c, &a, t);
     if (c->failed)
         return -1;
+    if (a.s >= 0 && t >= a.s)   /* the buffers of M rows: the T - S valid ones read, S written */
+        kv_inplace(k, SA_PK, false, a.cache, t - a.s, a.cache, a.s);
     if (pairs < 0) {
         c->incomplete = true;
         return 0;

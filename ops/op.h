@@ -44,6 +44,22 @@
 
 #define PR_PACKED_MAX 3               /* packed weight inputs one node may have */
 
+/* A KV cache that a fused attention kernel updates in place: past and
+ * present are one buffer (past_present_share_buffer, SparseAttention, or
+ * the runtime's buffer under `priori llm --kv-buffer`). The kernel reads the
+ * valid past rows and writes the new ones, not the buffers as the graph
+ * shows them, so the walk counts (along the sequence axis)
+ *   bytes read of input in[j] - 1    = its bytes * read / in_rows
+ *   bytes written of output out[j]-1 = its bytes * written / out_rows
+ * (0 in in[j] or out[j]: no such tensor; any extent unknown: the whole
+ * tensor, as without a buffer). */
+struct pr_kv_inplace {
+    unsigned char in[2], out[2];  /* i + 1 of past_key/past_value (or the packed past)
+                                     and of present_key/present_value; 0: none */
+    int64_t in_rows, read;        /* the past inputs' rows, the valid ones read */
+    int64_t out_rows, written;    /* the present outputs' rows, the new ones written */
+};
+
 struct pr_cost {
     uint64_t macs;
     uint64_t flops;
@@ -58,6 +74,7 @@ struct pr_cost {
                                      the node on an accelerator (roofline.c) */
     uint32_t steps;               /* kernels it runs one after another (RNN time
                                      steps x directions); 0: one */
+    struct pr_kv_inplace inplace; /* a KV cache it updates in place; none when zero */
 };
 
 /* Kernel class of a node: the kind of kernel that runs it on an
@@ -118,6 +135,8 @@ struct pr_op_ctx {
     bool incomplete;              /* a count needed an unknown extent */
     struct pr_sub_cost sub;       /* control flow: what its subgraph runs add to the row */
     struct pr_sub_undo *undo;     /* control flow: runs that may still be discarded */
+    bool kv_shared;               /* the runtime gives each attention one past/present KV
+                                     buffer (priori llm --kv-buffer; pr_options) */
 };
 
 typedef int (*pr_shape_fn)(struct pr_op_ctx *c);

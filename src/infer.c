@@ -694,6 +694,19 @@ static uint64_t value_bytes(const struct pr_value *v, bool *unknown, bool *overf
     return pr_tensor_bytes(&v->t, unknown, overflow);
 }
 
+/* The part of a KV buffer's bytes that its kernel moves (ops/op.h struct
+ * pr_kv_inplace): bytes * part / rows for tensor i when idx names it and
+ * both extents are known (part <= rows), else bytes. The result is at most
+ * bytes; the product is split so that it cannot overflow. */
+static uint64_t inplace_part(uint64_t bytes, const unsigned char idx[2], int i, int64_t rows, int64_t part)
+{
+    if ((idx[0] != i + 1 && idx[1] != i + 1) || rows <= 0 || part < 0 || part > rows)
+        return bytes;
+    uint64_t r = (uint64_t)rows, p = (uint64_t)part, rem = bytes % r;
+    uint64_t tail = p && rem > UINT64_MAX / p ? (uint64_t)((long double)rem * p / r) : rem * p / r;
+    return bytes / r * p + tail;
+}
+
 /* ---- rows: what each execution of a node adds ---- */
 
 static enum pr_layer_status worse(enum pr_layer_status a, enum pr_layer_status b)
@@ -973,6 +986,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     c->diag = &w->a->diag;
     c->symbols = (struct pr_symbols *)w;
     c->host = &walk_host;
+    c->kv_shared = w->opt->kv_shared;
     c->err = errbuf;
     for (int i = 0; i < n->nin && i < PR_MAX_IO; i++)
         c->in[i] = n->in[i] >= 0 ? &values[n->in[i]].t : NULL;
@@ -1078,7 +1092,8 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         }
         uint64_t bytes = value_bytes(v, &unknown, &ovf);
         if (!dup)
-            e.bytes_read = pr_u64_add(e.bytes_read, bytes, &ovf);
+            e.bytes_read = pr_u64_add(e.bytes_read, inplace_part(bytes, k.inplace.in, i, k.inplace.in_rows,
+                                                                 k.inplace.read), &ovf);
         if (!v->t.is_weight || !((k.weight_mask >> (i < 63 ? i : 63)) & 1) || dup)
             continue;
         uint64_t numel = pr_shape_numel(&v->t.shape, &unknown, &ovf);
@@ -1093,7 +1108,10 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         if (n->out[i] < 0)
             continue;
         const struct pr_value *v = &values[n->out[i]];
-        uint64_t bytes = value_bytes(v, &unknown, &ovf);
+        /* a KV buffer updated in place adds its new rows, in memory as in traffic:
+           the rest is the past input's memory */
+        uint64_t bytes = inplace_part(value_bytes(v, &unknown, &ovf), k.inplace.out, i, k.inplace.out_rows,
+                                      k.inplace.written);
         e.bytes_written = pr_u64_add(e.bytes_written, bytes, &ovf);
         if (!v->t.is_weight)
             e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);

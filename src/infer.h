@@ -34,6 +34,9 @@ struct pr_options {
     const struct pr_input_value *values;   /* --value, and the conformance tests' inputs */
     int nvalues;
     int top;                                /* heaviest layers to list (default 10) */
+    bool kv_shared;                         /* the runtime updates every attention's KV cache in one
+                                               buffer, which the graph does not show (priori llm
+                                               --kv-buffer): its traffic is the rows read and written */
 };
 
 enum pr_layer_status {
@@ -62,6 +65,8 @@ struct pr_layer {
     uint64_t activation_bytes;  /* bytes of the node's outputs */
     uint64_t bytes_read;        /* inputs (activations and weights) */
     uint64_t bytes_written;     /* outputs */
+    /* a KV cache updated in place (ops/op.h struct pr_kv_inplace) counts its
+       valid past rows in bytes_read and its new rows in the other two */
     uint64_t multiplier;        /* how many times the row's counts enter the totals (trips of
                                    the enclosing loops; 1 at top level; when a row's executions
                                    differ, the row sums them all and this is 1) */

@@ -7,6 +7,8 @@
  *   rows, P + G at every point (or --kv-buffer's R), and the past-length
  *   input's value is p; GroupQueryAttention under --kv-buffer R is
  *   analysed as exported (its present at context C), the cache sized at R,
+ *   its traffic that of a buffer updated in place (pr_options kv_shared:
+ *   the valid rows read, the s new rows written; ops/op.h pr_kv_inplace),
  * and runs pr_analyze on the one loaded model.
  * Decode, interpolated (the default when G > points): contexts
  *   c_j = P + 1 + round(j * (G - 1) / (K - 1)), j = 0..K-1 (K = points)
@@ -82,6 +84,7 @@ static void bind(struct run *w, int64_t p, int64_t s)
         w->dims[n++] = (struct pr_dim_binding){kv->total_sym[i], p + s};
     w->opt.dims = w->dims;
     w->opt.ndims = n;
+    w->opt.kv_shared = kv->buffer_option;   /* GroupQueryAttention writes into the runtime's buffer */
     int v = w->nbase_values;
     if (kv->cache_flag)
         w->values[v++] = (struct pr_input_value){kv->cache_flag, NULL, p > 0 ? "1" : "0"};

@@ -275,6 +275,19 @@ try:
                         "--value", "past_len=7")
     check(rc == 0 and rc2 == 0 and json.loads(out)["totals"]["macs"] == r["decode"]["steps"][2]["macs"] ==
           closed_macs(c, 2, 1, 7), "dmmha_kv: decode step at context 8 = analyze --value past_len=7")
+    # the buffer is updated in place: each DecoderMaskedMultiHeadAttention
+    # reads the 7 valid rows of its past and writes the new row, whatever
+    # the buffer's rows (9 or 100): read 3 * B*S*d*4 (query, key, value) +
+    # 4 (past_len) + 2 * B*H*7*dh*4, written B*S*d*4 + 2 * B*H*1*dh*4
+    c = make_decoders.CONFIGS["dmmha_kv"]
+    want = (3 * 2 * c["d"] * 4 + 4 + 2 * 2 * c["H"] * 7 * c["dh"] * 4, 2 * c["d"] * 4 + 2 * 2 * c["H"] * c["dh"] * 4)
+    for rows in (9, 100):
+        rc2, out, err = run("analyze", dm, "--format", "json", "--dim", "batch=2", "--dim", "seq=1",
+                            "--dim", "max_len=%d" % rows, "--value", "past_len=7")
+        got = [(l["bytes_read"], l["bytes_written"]) for l in json.loads(out)["layers"]
+               if l["op_type"] == "DecoderMaskedMultiHeadAttention"] if rc2 == 0 else err
+        check(got == [want] * c["L"], "dmmha_kv, buffer of %d rows, past 7: each attention's bytes read and written "
+              "%s, closed form %s" % (rows, got, want))
     rc, out, err = run("llm", dm, "--prompt", 5, "--generate", 4, "--value", "past_len=3")
     check(rc == 2 and "--value past_len" in err and "sets the past length" in err,
           "dmmha_kv: --value of the past length refused (llm sets it): %d %s" % (rc, err.strip()))
@@ -335,10 +348,23 @@ try:
         bad = [s["context"] for i, s in enumerate(steps)
                if s["macs"] != closed_macs(c, B, 1, P + i) or s["kv_bytes"] != full]
         check(not bad, "%s: every step's MACs at T = p + 1 and the buffer's bytes (wrong at %s)" % (where, bad[:5]))
-        same = all({k: v for k, v in a.items() if k != "kv_bytes"} == {k: v for k, v in b.items() if k != "kv_bytes"}
-                   for a, b in zip([pre] + steps + [r["decode"]["sum"], r["request_total"]],
-                                   [r0["prefill"]] + r0["decode"]["steps"] + [r0["decode"]["sum"], r0["request_total"]]))
-        check(same, "%s: every count of every call equals the request without --kv-buffer" % where)
+        # the buffer is updated in place: of the present's p + 1 rows only
+        # the new one is written and new, B * p * per_token bytes fewer
+        # written and new activation than the graph's new present; every
+        # other count is the one without --kv-buffer
+        calls, calls0 = [pre] + steps, [r0["prefill"]] + r0["decode"]["steps"]
+        pasts = [0] + [P + i for i in range(G)]
+        moved = ("kv_bytes", "bytes_written", "activation_bytes")
+        same = all({k: v for k, v in a.items() if k not in moved} == {k: v for k, v in b.items() if k not in moved}
+                   for a, b in zip(calls + [r["decode"]["sum"], r["request_total"]],
+                                   calls0 + [r0["decode"]["sum"], r0["request_total"]]))
+        check(same, "%s: every count but the bytes written and activations equals the request without "
+              "--kv-buffer" % where)
+        bad = [p for a, b, p in zip(calls, calls0, pasts) for k in moved[1:] if a[k] != b[k] - B * p * per_token]
+        check(not bad and r["decode"]["sum"]["bytes_written"] ==
+              r0["decode"]["sum"]["bytes_written"] - B * per_token * sum(pasts[1:]),
+              "%s: bytes written and activations = the graph's - B * p * 2 * L * Hkv * dh * 4 (only the new rows; "
+              "wrong at past %s)" % (where, bad[:5]))
         kv = r["kv_cache"]
         check(kv["bytes_per_token"] == per_token and kv["bytes_at_end"] == full,
               "%s: KV cache %s, closed form %d per token, %d for the buffer" % (where, kv, per_token, full))
@@ -357,6 +383,11 @@ try:
               all(s["kv_bytes"] == B * R * per_token and s["macs"] == closed_macs(c, B, 1, P + i)
                   for i, s in enumerate(r["decode"]["steps"])),
               "%s: MACs at T = p + 1, the cache B*R*2*L*H*dh*4: %s" % (where, r if rc else r["kv_cache"]))
+        rc0, r0 = llm_json(dm, "--prompt", P, "--generate", G, "--batch", B)
+        strip = lambda calls: [{k: v for k, v in x.items() if k != "kv_bytes"} for x in calls]
+        check(rc == 0 and rc0 == 0 and strip([r["prefill"]] + r["decode"]["steps"]) ==
+              strip([r0["prefill"]] + r0["decode"]["steps"]),
+              "%s: every count but the cache equals the buffer of P + G rows (the traffic is the rows used)" % where)
     rc, out, err = run("llm", fx, "--prompt", 6, "--generate", 5, "--kv-buffer", 32)
     check(rc == 2 and "fixes the shared buffer at 64 rows" in err,
           "dmmha_fixed --kv-buffer 32: the graph's 64 rows win, refused: %d %s" % (rc, err.strip()))

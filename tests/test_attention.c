@@ -237,6 +237,17 @@ static void gqa_with_past_and_rotary(void)
     long long scores = 1LL * 8 * 1 * 11;
     CHECK_EQ(tn_cost(t)->macs, scores * 32);
     CHECK_EQ(tn_cost(t)->flops, 2 * scores * 32 + scores * 7 + 3 * (8 * 16 + 2 * 16));
+    CHECK(!tn_cost(t)->inplace.in[0]);   /* the past holds the valid rows: a new present */
+    tn_free(t);
+    /* a buffer of 64 rows fixed in the graph: present 64 rows (the past's);
+     * updated in place, the 10 valid rows read and the 1 new one written */
+    t = gqa("1x1x128", "1x1x32", "1x2x64x16", "11");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 1), "1x2x64x16");
+    CHECK_EQ(tn_cost(t)->macs, scores * 32);
+    const struct pr_kv_inplace *ip = &tn_cost(t)->inplace;
+    CHECK(ip->in[0] == 4 && ip->in[1] == 5 && ip->out[0] == 2 && ip->out[1] == 3);
+    CHECK(ip->in_rows == 64 && ip->read == 10 && ip->out_rows == 64 && ip->written == 1);
     tn_free(t);
     /* total unknown: the data dim falls back to P + L = 10 + 1 */
     t = gqa("1x1x128", "1x1x32", "1x2x10x16", NULL);
@@ -327,6 +338,11 @@ static void dmmha_self_shared_buffer_cross_and_packed(void)
     CHECK_EQ(tn_cost(t)->macs, scores * 8 + scores * 8);
     /* + 6 per score, 1 mask, the bias added to Q, K and V (64 elements each) */
     CHECK_EQ(tn_cost(t)->flops, 2 * (scores * 16) + scores * 7 + 3LL * 64);
+    /* the buffer updated in place: inputs 5, 6 of 16 rows, 3 valid read;
+     * outputs 1, 2 of 16 rows, the 1 new written */
+    const struct pr_kv_inplace *ip = &tn_cost(t)->inplace;
+    CHECK(ip->in[0] == 6 && ip->in[1] == 7 && ip->out[0] == 2 && ip->out[1] == 3);
+    CHECK(ip->in_rows == 16 && ip->read == 3 && ip->out_rows == 16 && ip->written == 1);
     tn_free(t);
 
     /* the same without a shared buffer: T = past 5 + 1; presents grow to 6 */
@@ -343,6 +359,7 @@ static void dmmha_self_shared_buffer_cross_and_packed(void)
     CHECK_STR(tn_out_shape(t, 1), "2x4x6x8");
     CHECK_STR(tn_out_shape(t, 3), "2x4x1x6");
     CHECK_EQ(tn_cost(t)->macs, 2LL * 4 * 1 * 6 * (8 + 8));
+    CHECK(!tn_cost(t)->inplace.in[0] && !tn_cost(t)->inplace.out[0]);   /* a new present */
     tn_free(t);
 
     /* cross attention: key/value per head (2, 4, 7, 8), no past: T = 7;
@@ -640,6 +657,10 @@ static void sparse_attention_counts_the_attended_blocks(void)
     CHECK_STR(tn_out_shape(t, 1), "2x2x64x16");
     CHECK_EQ(tn_cost(t)->macs, 8704);
     CHECK_EQ(tn_cost(t)->flops, 19312);
+    /* past and present are one buffer of 64 rows: 49 valid read, 1 written */
+    const struct pr_kv_inplace *ip = &tn_cost(t)->inplace;
+    CHECK(ip->in[0] == 4 && ip->in[1] == 5 && ip->out[0] == 2 && ip->out[1] == 3);
+    CHECK(ip->in_rows == 64 && ip->read == 49 && ip->out_rows == 64 && ip->written == 1);
     tn_free(t);
     /* Packed QKV 1x8x128: d = 128 / (4 + 2*2) = 16; T 8, all in block 0:
      * n(q) = q + 1, A = 4 * 36 = 144; MACs 144*32 = 4608. */
