@@ -187,15 +187,36 @@ void pr_jb_add(struct pr_jb *b, cJSON *obj, const char *key, cJSON *item)
     }
     if (cJSON_IsArray(obj))
         cJSON_AddItemToArray(obj, item);
+    else if (b->static_keys)
+        cJSON_AddItemToObjectCS(obj, key, item);
     else
         cJSON_AddItemToObject(obj, key, item);
 }
 
+/* v's digits, '-' first when negative, ending at end (its NUL); returns the first. */
+static char *int_text(uint64_t v, bool negative, char *end)
+{
+    char *p = end;   /* from the end, without printf: a report has millions */
+    *p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    if (negative)
+        *--p = '-';
+    return p;
+}
+
 cJSON *pr_jb_u64(struct pr_jb *b, uint64_t v)
 {
-    char num[32];
-    snprintf(num, sizeof num, "%llu", (unsigned long long)v);
-    return pr_jb_check(b, cJSON_CreateRaw(num));
+    char num[24];
+    return pr_jb_check(b, cJSON_CreateRaw(int_text(v, false, num + sizeof num - 1)));
+}
+
+cJSON *pr_jb_i64(struct pr_jb *b, int64_t v)
+{
+    char num[24];
+    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    return pr_jb_check(b, cJSON_CreateRaw(int_text(mag, v < 0, num + sizeof num - 1)));
 }
 
 cJSON *pr_jb_num(struct pr_jb *b, double v)
@@ -207,6 +228,8 @@ cJSON *pr_jb_str(struct pr_jb *b, const char *s)
 {
     if (!s)
         return pr_jb_check(b, cJSON_CreateNull());
+    if (pr_text_is_plain(s, 4096))   /* most names: no cleaned copy */
+        return pr_jb_check(b, cJSON_CreateString(s));
     char *clean = pr_text_clean(s, 4096);
     cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
     free(clean);
@@ -266,18 +289,30 @@ int pr_json_write(const cJSON *root, FILE *f)
     return rc;
 }
 
+/* Buffers reused by the items of a streamed array: the printed item and
+ * its indented copy (one write per item, not per line). */
+struct stream_buf {
+    char *text, *out;
+    size_t text_cap, out_cap;
+};
+
 /* text to f, each line after the first indented by `tabs` more tabs (what
  * cJSON_Print writes for an item nested that much deeper: strings hold no
  * raw newline, so every newline is the printer's). */
-static int write_indented(const char *text, int tabs, FILE *f)
+static int write_indented(const char *text, int tabs, FILE *f, struct stream_buf *sb)
 {
     size_t len = strlen(text), lines = 0;
     for (const char *p = memchr(text, '\n', len); p; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))
         lines++;
-    char *out = malloc(len + lines * (size_t)tabs + 1);   /* one write per item, not per line */
-    if (!out)
-        return -1;
-    char *o = out;
+    size_t need = len + lines * (size_t)tabs + 1;
+    if (need > sb->out_cap) {
+        char *more = realloc(sb->out, need * 2);
+        if (!more)
+            return -1;
+        sb->out = more;
+        sb->out_cap = need * 2;
+    }
+    char *out = sb->out, *o = out;
     for (const char *p = text, *end = text + len; p < end;) {   /* line by line, the newline's tabs after it */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t run = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
@@ -289,17 +324,31 @@ static int write_indented(const char *text, int tabs, FILE *f)
             o += tabs;
         }
     }
-    int rc = fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out) ? 0 : -1;
-    free(out);
-    return rc;
+    return fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out) ? 0 : -1;
 }
 
-/* item printed (pretty) at nesting depth `tabs`; -1 when NULL or on failure. */
-static int write_item(cJSON *item, int tabs, FILE *f)
+/* item printed (pretty) at nesting depth `tabs`, into sb's text buffer when
+ * it fits (cJSON_PrintPreallocated; else its own, grown for the next);
+ * -1 when NULL or on failure. */
+static int write_item(cJSON *item, int tabs, FILE *f, struct stream_buf *sb)
 {
-    char *text = item ? cJSON_Print(item) : NULL;
-    int rc = text ? write_indented(text, tabs, f) : -1;
+    if (!item)
+        return -1;
+    if (!sb->text && !(sb->text = malloc(sb->text_cap = 16384)))
+        return -1;
+    if (cJSON_PrintPreallocated(item, sb->text, (int)sb->text_cap, 1))
+        return write_indented(sb->text, tabs, f, sb);
+    char *text = cJSON_Print(item);
+    int rc = text ? write_indented(text, tabs, f, sb) : -1;
+    size_t len = text ? strlen(text) : 0;
     cJSON_free(text);
+    if (rc == 0 && len + 64 > sb->text_cap && len < (size_t)1 << 30) {   /* room for the next such item */
+        char *more = realloc(sb->text, 2 * len + 64);
+        if (more) {
+            sb->text = more;
+            sb->text_cap = 2 * len + 64;
+        }
+    }
     return rc;
 }
 
@@ -308,6 +357,7 @@ static int write_item(cJSON *item, int tabs, FILE *f)
  * "}". An array's items are separated by ", ". */
 int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn item, void *ctx, int n)
 {
+    struct stream_buf sb = {0};
     int rc = root && cJSON_IsObject(root) ? 0 : -1;
     if (rc == 0 && fputs("{\n", f) < 0)
         rc = -1;
@@ -321,7 +371,7 @@ int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn 
             rc = fputc('[', f) == EOF ? -1 : 0;
             for (int i = 0; i < n && rc == 0; i++) {
                 cJSON *it = item(ctx, i);
-                rc = write_item(it, 2, f);
+                rc = write_item(it, 2, f, &sb);
                 cJSON_Delete(it);
                 if (rc == 0 && i + 1 < n && fputs(", ", f) < 0)
                     rc = -1;
@@ -330,7 +380,7 @@ int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn 
                 rc = -1;
         } else if (rc == 0) {
             char *text = cJSON_Print(c);
-            rc = text ? write_indented(text, 1, f) : -1;
+            rc = text ? write_indented(text, 1, f, &sb) : -1;
             cJSON_free(text);
         }
         if (rc == 0 && fputs(c->next ? ",\n" : "\n", f) < 0)
@@ -339,6 +389,8 @@ int pr_json_print_stream(cJSON *root, FILE *f, const char *key, pr_json_item_fn 
     if (rc == 0 && fputs("}\n", f) < 0)
         rc = -1;
     cJSON_Delete(root);
+    free(sb.text);
+    free(sb.out);
     return rc;
 }
 

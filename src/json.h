@@ -83,6 +83,9 @@ double pr_json_num_at(const cJSON *o, const char *key);
 
 struct pr_jb {
     bool failed;    /* an item could not be made; the tree is incomplete */
+    bool static_keys;   /* every key given to pr_jb_add is a string literal, kept
+                           by reference instead of copied (items made millions of
+                           times: the JSON report's layers) */
 };
 
 /* item, remembering a NULL one as a failure. */
@@ -91,6 +94,7 @@ cJSON *pr_jb_check(struct pr_jb *b, cJSON *item);
  * NULL item is a failure. */
 void pr_jb_add(struct pr_jb *b, cJSON *obj, const char *key, cJSON *item);
 cJSON *pr_jb_u64(struct pr_jb *b, uint64_t v);     /* exact integer text */
+cJSON *pr_jb_i64(struct pr_jb *b, int64_t v);      /* the same, signed */
 cJSON *pr_jb_num(struct pr_jb *b, double v);       /* null when not finite */
 cJSON *pr_jb_str(struct pr_jb *b, const char *s);  /* cleaned (pr_text_clean); NULL s: null */
 cJSON *pr_jb_text(struct pr_jb *b, const char *s); /* exactly s, for data read back (the database) */

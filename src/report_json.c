@@ -177,8 +177,8 @@ static cJSON *layer(struct pr_jb *b, const struct pr_analysis *a, const struct p
     pr_jb_add(b, o, "bytes_read", pr_jb_u64(b, L->bytes_read));
     pr_jb_add(b, o, "bytes_written", pr_jb_u64(b, L->bytes_written));
     pr_jb_add(b, o, "status", pr_jb_str(b, pr_layer_status_name(L->status)));
-    pr_jb_add(b, o, "parent", pr_jb_check(b, cJSON_CreateNumber(L->parent)));
-    pr_jb_add(b, o, "depth", pr_jb_check(b, cJSON_CreateNumber(L->depth)));
+    pr_jb_add(b, o, "parent", pr_jb_i64(b, L->parent));
+    pr_jb_add(b, o, "depth", pr_jb_i64(b, L->depth));
     pr_jb_add(b, o, "graph", pr_jb_str(b, pr_layer_graph(a, L)));
     pr_jb_add(b, o, "multiplier", pr_jb_u64(b, L->multiplier));
     pr_jb_add(b, o, "counted", pr_jb_check(b, cJSON_CreateBool(L->counted)));
@@ -347,6 +347,7 @@ int pr_report_json_energy(const struct pr_analysis *a, const struct pr_estimate 
         cJSON_Delete(root);
         root = NULL;
     }
-    struct layers s = {a, e, &b};
+    struct pr_jb lb = {.static_keys = true};   /* layer() and tensor() name their keys literally */
+    struct layers s = {a, e, &lb};
     return pr_json_print_stream(root, f, "layers", stream_layer, &s, a->nlayers);
 }
