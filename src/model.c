@@ -972,6 +972,7 @@ static int build_model_graph(struct pr_model *m, const Onnx__GraphProto *gp, str
         free(b.stamp);
         return pr_err_set(err, PR_E_INTERNAL, "out of memory for %zu values", nvalues);
     }
+    pr_prefault(b.slots, (nslots + 1) * sizeof *b.slots);   /* every node's inputs and outputs */
     g->owner = -1;
     g->attr = "";
     m->graphs[m->ngraphs++] = g;

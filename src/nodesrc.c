@@ -37,6 +37,7 @@ int pr_nodesrc_open(struct pr_nodesrc *s, const Onnx__GraphProto *gp, const stru
     s->kept = malloc((list->n + 1) * sizeof *s->kept);
     if (!s->kept)
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
+    pr_prefault(s->kept, (list->n + 1) * sizeof *s->kept);   /* written whole below */
     size_t copied = 0;
     for (size_t i = 0; i < list->n; i++) {
         const struct pr_wire_node *x = &list->node[i];

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MAP_NORESERVE, madvise */
 #include "source.h"
 
+#include "arena.h"
 #include "rfile.h"
 
 #include <errno.h>
@@ -74,6 +75,9 @@ static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
     size_t off = b << BLOCK_SHIFT, end = e << BLOCK_SHIFT;
     if (end > s->size)
         end = s->size;
+    if (end - off >= ((size_t)AHEAD_MAX << BLOCK_SHIFT) / 4)   /* a long sequential run (the graph): its pages
+                                                             mapped at once, not faulted one by one */
+        pr_prefault(s->data + off, end - off);
     while (off < end) {
         ssize_t n = pread(s->fd, s->data + off, end - off, (off_t)off);
         if (n < 0 && errno == EINTR)
