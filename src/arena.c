@@ -70,8 +70,14 @@ void *pr_arena_alloc(struct pr_arena *a, size_t size)
 void pr_prefault(void *p, size_t n)
 {
     enum { PAGE = 4096, POPULATE_WRITE = 23 };   /* MADV_POPULATE_WRITE: Debian 12's headers predate it */
+    const uintptr_t huge = (uintptr_t)2 << 20;
     uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
     uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1);
+    uintptr_t hlo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hhi = ((uintptr_t)p + n) & ~(huge - 1);
+#ifdef MADV_HUGEPAGE
+    if (hhi > hlo)   /* the whole 2 MiB pages inside: one mapping each where the kernel has them */
+        (void)madvise((void *)hlo, hhi - hlo, MADV_HUGEPAGE);
+#endif
     if (hi > lo)
         (void)madvise((void *)lo, hi - lo, POPULATE_WRITE);   /* EINVAL on older kernels: faults as before */
 }
