@@ -750,11 +750,12 @@ static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_co
         break;
     case PR_OP_GROUP_QUERY_ATTENTION: {
         int64_t valid = a->t >= 0 && a->l >= 0 && a->t >= a->l ? a->t - a->l : -1;
-        const struct pr_tensor *present = c->out[1];
-        if (!(past = pr_input(c, 3)) || past->shape.rank != 4 || !present || present->shape.rank != 4 || valid < 0)
+        const struct pr_tensor *present = c->out[1];   /* a scratch tensor of unknown rank when absent */
+        if (!(past = pr_input(c, 3)) || past->shape.rank != 4 || valid < 0)
             break;
         if (past->shape.dim[2] > valid || c->kv_shared)
-            kv_inplace(k, 3, false, past->shape.dim[2], valid, present->shape.dim[2], a->l);
+            kv_inplace(k, 3, false, past->shape.dim[2], valid, present->shape.rank == 4 ? present->shape.dim[2] : -1,
+                       a->l);
         break;
     }
     default:
