@@ -14,23 +14,20 @@ struct pr_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-/* A chunk of ARENA_BIG or more is mapped ARENA_STEP ahead of its use (a
- * graph of a million nodes fills 16 MiB chunks with names): one call per
- * window instead of a page fault per page, and no more of the last chunk
- * resident than is used. */
-enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16, ARENA_BIG = 1024 * 1024, ARENA_STEP = 256 * 1024 };
+/* A chunk of ARENA_BIG or more is mapped ahead of its use
+ * (pr_prefault_ahead; a graph of a million nodes fills 16 MiB chunks with
+ * names). */
+enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16, ARENA_BIG = 1024 * 1024 };
 
-/* Maps c's next window once its use reaches past what is mapped; the
- * window ends on a page boundary, so that windows tile. */
-static void map_ahead(struct pr_arena_chunk *c)
+void pr_prefault_ahead(void *p, size_t size, size_t used, size_t *mapped)
 {
-    if (c->used <= c->mapped)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (used <= *mapped)
         return;
-    uintptr_t base = (uintptr_t)c->data;
-    size_t to = c->size - c->used > ARENA_STEP ? (size_t)(((base + c->used + ARENA_STEP) & ~(uintptr_t)4095) - base)
-                                               : c->size;
-    pr_prefault(c->data + c->mapped, to - c->mapped);
-    c->mapped = to;
+    uintptr_t base = (uintptr_t)p, end = (base + used + huge) & ~(huge - 1);
+    size_t to = end - base < size ? (size_t)(end - base) : size;
+    pr_prefault((unsigned char *)p + *mapped, to - *mapped);
+    *mapped = to;
 }
 
 void pr_arena_init(struct pr_arena *a)
@@ -63,7 +60,7 @@ void *pr_arena_alloc(struct pr_arena *a, size_t size)
     void *p = c->data + c->used;
     c->used += size;
     a->used_total += size;
-    map_ahead(c);
+    pr_prefault_ahead(c->data, c->size, c->used, &c->mapped);
     return p;
 }
 
@@ -82,18 +79,33 @@ void pr_prefault(void *p, size_t n)
         (void)madvise((void *)lo, hi - lo, POPULATE_WRITE);   /* EINVAL on older kernels: faults as before */
 }
 
-/* A large zeroed block gets a chunk of its own from calloc (fresh pages
- * from the system are zero already: no memset pass over them), linked
- * behind the head so that the head's free space stays in use. Its callers
- * write it whole (the values, the nodes): its pages are mapped at once. */
+void *pr_zalloc(size_t n, size_t size)
+{
+    /* glibc maps a block this large fresh (zero pages: calloc writes nothing); a smaller one may
+       come from the heap, where calloc would clear it page fault by page fault */
+    enum { FRESH = 32u << 20 };
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    void *p = bytes >= FRESH ? calloc(n, size) : malloc(bytes);
+    if (!p)
+        return NULL;
+    pr_prefault(p, bytes);
+    if (bytes < FRESH)
+        memset(p, 0, bytes);
+    return p;
+}
+
+/* A large zeroed block gets a chunk of its own (pr_zalloc: its callers
+ * write it whole, the values, the nodes, so its pages are mapped at once),
+ * linked behind the head so that the head's free space stays in use. */
 static void *alloc_big_zeroed(struct pr_arena *a, size_t size)
 {
     size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    struct pr_arena_chunk *c = calloc(1, sizeof *c + size);
+    struct pr_arena_chunk *c = pr_zalloc(1, sizeof *c + size);
     if (!c)
         return NULL;
     c->size = c->used = c->mapped = size;
-    pr_prefault(c->data, size);
     if (a->head) {
         c->next = a->head->next;
         a->head->next = c;

@@ -35,6 +35,15 @@ void  pr_arena_free(struct pr_arena *a);
  * huge, those arrays take 2.15 s of CPU for load and analysis to 0.9 s
  * (docs/development.md, fourth round). */
 void pr_prefault(void *p, size_t n);
+/* calloc(n, size) for an array that will be written or read whole: its
+ * pages mapped at once (pr_prefault) rather than faulted one by one, by
+ * the clearing too. Freed with free(). */
+void *pr_zalloc(size_t n, size_t size);
+/* pr_prefault for a block of size bytes at p filled from its start: once
+ * use reaches past *mapped, the next window is mapped, up to the second
+ * 2 MiB boundary of the address space after p + used (windows tile and
+ * hold whole huge pages; at most 4 MiB is resident beyond what is used). */
+void pr_prefault_ahead(void *p, size_t size, size_t used, size_t *mapped);
 
 /* A point in an arena's life: pr_arena_rewind() frees everything allocated
  * after it (a model analysed again gives back the last analysis's

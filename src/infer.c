@@ -1528,6 +1528,7 @@ static int schedule_all(struct walk *w)
         w->order[i] = malloc(((size_t)g->nnodes + 1) * sizeof *w->order[i]);
         if (!w->order[i])
             return pr_err_set(w->err, PR_E_INTERNAL, "out of memory ordering %d nodes", g->nnodes);
+        pr_prefault(w->order[i], ((size_t)g->nnodes + 1) * sizeof *w->order[i]);   /* written whole */
         if (pr_schedule_graph(g, w->order[i], w->err) < 0) {
             if (g->owner_node) {
                 char label[400];
@@ -1609,29 +1610,27 @@ int pr_infer(struct pr_model *m, const struct pr_options *opt, struct pr_analysi
     for (int i = 1; i < m->ngraphs; i++)
         total += m->graphs[i]->nnodes;
     struct walk w = {.m = m, .opt = opt, .a = a, .err = err, .factor = 1};
-    a->layers = calloc((size_t)total + 1, sizeof *a->layers);
+    a->layers = pr_zalloc((size_t)total + 1, sizeof *a->layers);   /* the arrays written or read whole: pr_zalloc */
     w.dim_used = calloc((size_t)opt->ndims + 1, sizeof *w.dim_used);
-    w.counted = calloc((size_t)g->nvalues + 1, 1);
-    w.pos_of = calloc((size_t)total + 1, sizeof *w.pos_of);
+    w.counted = pr_zalloc((size_t)g->nvalues + 1, 1);
+    w.pos_of = pr_zalloc((size_t)total + 1, sizeof *w.pos_of);
     w.stats = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.stats);
     w.stat_of = malloc(((size_t)total + 1) * sizeof *w.stat_of);
     w.exec = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.exec);
     bool nested = m->ngraphs > 1;   /* the arrays only subgraphs use stay one entry long without them */
     w.lastpos = calloc(nested ? (size_t)g->nvalues + 1 : 1, sizeof *w.lastpos);
     w.death = malloc(((size_t)g->nvalues + 1) * sizeof *w.death);
-    w.act = calloc((size_t)g->nvalues + 1, sizeof *w.act);
-    if (a->layers && w.pos_of && w.death && w.act) {   /* written whole by the walk */
-        pr_prefault(a->layers, ((size_t)total + 1) * sizeof *a->layers);
-        pr_prefault(w.pos_of, ((size_t)total + 1) * sizeof *w.pos_of);
+    w.act = pr_zalloc((size_t)g->nvalues + 1, sizeof *w.act);
+    w.taint = pr_zalloc((size_t)g->nvalues + 1, sizeof *w.taint);        /* read at each input */
+    w.unknown_from = pr_zalloc((size_t)g->nvalues + 1, sizeof *w.unknown_from);   /* at each output */
+    if (w.stat_of && w.death) {   /* written whole by the walk */
+        pr_prefault(w.stat_of, ((size_t)total + 1) * sizeof *w.stat_of);
         pr_prefault(w.death, ((size_t)g->nvalues + 1) * sizeof *w.death);
-        pr_prefault(w.act, ((size_t)g->nvalues + 1) * sizeof *w.act);
     }
-    w.taint = calloc((size_t)g->nvalues + 1, sizeof *w.taint);
-    w.unknown_from = calloc((size_t)g->nvalues + 1, sizeof *w.unknown_from);
     w.skipped = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.skipped);
     w.row_why = calloc((size_t)(total - g->nnodes) + 1, sizeof *w.row_why);
     w.cond_fix = calloc(nested ? (size_t)total + 1 : 1, sizeof *w.cond_fix);
-    w.failed_node = calloc((size_t)total + 1, 1);
+    w.failed_node = pr_zalloc((size_t)total + 1, 1);
     int rc = -1;
     bool names_ok = pr_names_init(&w.dims, (size_t)opt->ndims) == 0;
     names_ok &= pr_names_init(&w.unbound, 16) == 0;

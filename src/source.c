@@ -16,7 +16,8 @@
 
 enum {
     BLOCK_SHIFT = 12,             /* 4 KiB blocks */
-    AHEAD_MAX = 64                /* read-ahead up to 256 KiB */
+    AHEAD_MAX = 64,               /* read-ahead up to 256 KiB */
+    HUGE_BLOCKS = 512             /* a 2 MiB page: a long sequential run is read to its end */
 };
 
 int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err)
@@ -38,13 +39,14 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     if (s->size == 0 || s->size > max)
         return 0;   /* the caller reports the size */
     size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1;
-    void *p = mmap(NULL, nblocks << BLOCK_SHIFT, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* one huge page more than the file, so that file offsets and huge pages align */
+    size_t len = (nblocks << BLOCK_SHIFT) + ((size_t)HUGE_BLOCKS << BLOCK_SHIFT);
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     s->have = calloc(nblocks, 1);
     if (p == MAP_FAILED || !s->have) {
         int e = errno;
         if (p != MAP_FAILED)
-            munmap(p, nblocks << BLOCK_SHIFT);
+            munmap(p, len);
         pr_source_free(s);
         if (e == ENOMEM)
             return pr_err_set(err, PR_E_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", s->size);
@@ -53,7 +55,10 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
 #ifdef MADV_NOHUGEPAGE
     madvise(p, nblocks << BLOCK_SHIFT, MADV_NOHUGEPAGE);   /* a touched byte must cost 4 KiB, not 2 MiB */
 #endif
-    s->data = p;
+    s->map = p;
+    s->map_len = len;
+    const uintptr_t huge = (uintptr_t)HUGE_BLOCKS << BLOCK_SHIFT;
+    s->data = (uint8_t *)(((uintptr_t)p + huge - 1) & ~(huge - 1));
     s->ahead = 1;
     return 0;
 }
@@ -62,9 +67,12 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
 static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
 {
     size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1;
+    bool run = b == s->next && s->ahead == AHEAD_MAX;
     s->ahead = b == s->next ? (s->ahead * 2 > AHEAD_MAX ? AHEAD_MAX : s->ahead * 2) : 1;
     if (e < b + s->ahead)
         e = b + s->ahead;
+    if (run)   /* a long sequential run (the graph): on to the end of a huge page, mapped whole below */
+        e = (e + HUGE_BLOCKS - 1) & ~(size_t)(HUGE_BLOCKS - 1);
     if (e > nblocks)
         e = nblocks;
     for (size_t k = b + 1; k < e; k++)
@@ -135,8 +143,8 @@ void pr_source_close(struct pr_source *s)
 void pr_source_free(struct pr_source *s)
 {
     pr_source_close(s);
-    if (s->data)
-        munmap(s->data, (((s->size - 1) >> BLOCK_SHIFT) + 1) << BLOCK_SHIFT);
+    if (s->map)
+        munmap(s->map, s->map_len);
     free(s->have);
     memset(s, 0, sizeof *s);
 }

@@ -23,7 +23,10 @@
 #include "err.h"
 
 struct pr_source {
-    uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes */
+    uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes
+                                     (2 MiB-aligned: a long run is read into whole huge pages) */
+    void *map;                    /* the reservation holding data, map_len bytes */
+    size_t map_len;
     size_t size;
     int fd;                       /* valid while open is set */
     bool open;                    /* false once closed (fetched bytes stay valid); a zeroed struct is closed */

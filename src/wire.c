@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "onnx.pb-c.h"
 #include "ir.h"
 
@@ -102,7 +103,8 @@ struct wctx {
     pr_wire_fetch fetch;        /* NULL: all of the input is in memory */
     bool extract;               /* the main graph's nodes go to nodes, not into the copy */
     struct pr_wire_nodes *nodes;
-    size_t nodes_cap;
+    size_t nodes_cap, nodes_mapped;   /* entries allocated, bytes of them mapped (pr_prefault_ahead) */
+    size_t graph_len;           /* bytes of the main graph: each of its nodes takes two or more */
     uint32_t node_fields[3];    /* of the main-graph node measured now: inputs, outputs, and
                                    attributes or fields protobuf-c may refuse (see take_node) */
     void *fetch_ctx;
@@ -339,13 +341,18 @@ static int take_node(struct wctx *c, uint64_t off, uint32_t len)
     const uint32_t *nf = c->node_fields;
     struct pr_wire_nodes *ns = c->nodes;
     if (ns->n == c->nodes_cap) {
-        size_t cap = c->nodes_cap ? 2 * c->nodes_cap : 1024;
+        /* first as many as the graph's bytes can hold (up to 16 MiB of entries, mapped as they fill),
+           then doubled */
+        enum { FIRST_MAX = 1 << 20 };
+        size_t first = c->graph_len / 2 + 1 < FIRST_MAX ? c->graph_len / 2 + 1 : FIRST_MAX;
+        size_t cap = c->nodes_cap ? 2 * c->nodes_cap : first > 1024 ? first : 1024;
         struct pr_wire_node *more = realloc(ns->node, cap * sizeof *more);
         if (!more)
             return pr_err_set(c->err, PR_E_INTERNAL, "out of memory reading the model");
         ns->node = more;
         c->nodes_cap = cap;
     }
+    pr_prefault_ahead(ns->node, c->nodes_cap * sizeof *ns->node, (ns->n + 1) * sizeof *ns->node, &c->nodes_mapped);
     ns->node[ns->n].off = off;
     ns->node[ns->n].len = len;
     ns->node[ns->n++].keep = nf[2] > 0;
@@ -387,6 +394,8 @@ static int put_child(struct wctx *c, enum kind k, enum kind ck, const struct fie
     uint64_t tag = (uint64_t)f->num << 3 | WT_LEN, inner = 0;
     bool take = lv.main_graph && ck == K_NODE;
     struct level in = child_level(c, k, ck, lv);
+    if (in.main_graph)
+        c->graph_len = f->len;
     if (!c->out) {
         if (c->nsizes == c->cap) {
             size_t cap = c->cap ? c->cap * 2 : 1024;
@@ -651,6 +660,7 @@ int pr_wire_strip_nodes(const uint8_t *data, size_t size, pr_wire_fetch fetch, v
                    (unsigned long long)measured);
         goto out;
     }
+    pr_prefault(c.out, (size_t)measured);   /* written whole by the second walk */
     if (walk(&c, K_MODEL, data, data + size, top, &emitted) < 0)
         goto out;
     if (emitted != measured || c.pos != measured || c.cursor != c.nsizes) {
