@@ -21,10 +21,13 @@ enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_ALIGN = 16, ARENA_BIG = 1024 * 1024 };
 
 void pr_prefault_ahead(void *p, size_t size, size_t used, size_t *mapped)
 {
-    const uintptr_t huge = (uintptr_t)2 << 20;
+    const uintptr_t huge = (uintptr_t)2 << 20, page = 4096, least = 64 * 1024;
     if (used <= *mapped)
         return;
-    uintptr_t base = (uintptr_t)p, end = (base + used + huge) & ~(huge - 1);
+    /* ahead as much as is used (64 KiB at least: a small block stays small), up to a huge page;
+       then on to the next 2 MiB boundary but one */
+    uintptr_t base = (uintptr_t)p, ahead = used < least ? least : used < huge ? used : huge;
+    uintptr_t end = ahead == huge ? (base + used + huge) & ~(huge - 1) : (base + used + ahead + page - 1) & ~(page - 1);
     size_t to = end - base < size ? (size_t)(end - base) : size;
     pr_prefault((unsigned char *)p + *mapped, to - *mapped);
     *mapped = to;

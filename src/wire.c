@@ -230,8 +230,10 @@ static inline int next_field(struct wctx *c, const uint8_t **p, const uint8_t *e
 {
     const uint8_t *q = *p;
     size_t avail = (size_t)(end - q);
-    if (avail >= 2 && q[0] < 0x80 && q[0] >= 8 && q[1] < 0x80 &&
-        (!c->fetch || (q >= c->valid_lo && q <= c->valid_hi && (size_t)(c->valid_hi - q) >= (avail < 15 ? avail : 15)))) {
+    /* valid bytes first: a byte not read yet is not looked at (its page is not mapped for nothing) */
+    if (avail >= 2 &&
+        (!c->fetch || (q >= c->valid_lo && q <= c->valid_hi && (size_t)(c->valid_hi - q) >= (avail < 15 ? avail : 15))) &&
+        q[0] < 0x80 && q[0] >= 8 && q[1] < 0x80) {
         unsigned wt = q[0] & 7;
         if (wt == WT_LEN && q[1] <= avail - 2) {
             f->start = q;
