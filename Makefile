@@ -305,4 +305,4 @@ install-python:
 uninstall-python:
 	rm -rf $(DESTDIR)$(PYTHONDIR)/priori $(DESTDIR)$(PYTHONDIR)/priori-*.dist-info
 
--include $(wildcard $(BUILD)/src/*.d $(BUILD)/cli/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/proto/*.d)
+-include $(wildcard $(BUILD)/src/*.d $(BUILD)/cli/*.d $(BUILD)/ops/*.d $(BUILD)/tests/*.d $(BUILD)/tests/conformance/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/tests/bench/*.d $(BUILD)/proto/*.d)
