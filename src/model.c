@@ -1139,8 +1139,8 @@ static int unpack_nodes(struct pr_model *m, const uint8_t *data, pr_wire_fetch f
  * only what it looks at), protobuf-c unpacks the copy, raw_data is pointed
  * back into data. PR_LOAD_UNPACK_ALL unpacks data
  * as it is instead. */
-static int load_from(struct pr_model *m, const void *data, size_t size, unsigned flags,
-                     struct pr_diag *diag, struct pr_err *err)
+static int unpack_and_build(struct pr_model *m, const void *data, size_t size, unsigned flags,
+                            struct pr_diag *diag, struct pr_err *err)
 {
     pr_arena_init(&m->arena);
     if (size == 0)
@@ -1201,6 +1201,18 @@ static int load_from(struct pr_model *m, const void *data, size_t size, unsigned
     if (m->file.data == data)
         pr_source_free(&m->file);   /* the tree holds all it needs: not kept while the graph is built */
     return load_unpacked(m, NULL, diag, err);
+}
+
+/* unpack_and_build, with a failed unpack that was out of memory (the
+ * tree's allocator says so) reported as such, not as a corrupt file. */
+static int load_from(struct pr_model *m, const void *data, size_t size, unsigned flags,
+                     struct pr_diag *diag, struct pr_err *err)
+{
+    int rc = unpack_and_build(m, data, size, flags, diag, err);
+    if (rc < 0 && m->pbmem && m->pbmem->failed && err && err->code == PR_E_MODEL)
+        pr_err_set(err, PR_E_INTERNAL, "out of memory unpacking the graph (%zu-byte file); free memory or raise the "
+                   "process's memory limit", size);
+    return rc;
 }
 
 int pr_model_load_buffer(struct pr_model *m, const void *data, size_t size, const char *name,

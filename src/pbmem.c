@@ -37,9 +37,8 @@ static int rehash(struct pr_pbmem *pm)
     return 0;
 }
 
-static void *pb_alloc(void *self, size_t size)
+static void *alloc_block(struct pr_pbmem *pm, size_t size)
 {
-    struct pr_pbmem *pm = self;
     if (size <= PR_PBMEM_SMALL) {
         size = (size + 7) & ~(size_t)7;
         if (size == 0)
@@ -66,6 +65,15 @@ static void *pb_alloc(void *self, size_t size)
     if (!pm->big[k])
         pm->used++;
     pm->big[k] = (uintptr_t)p;
+    return p;
+}
+
+static void *pb_alloc(void *self, size_t size)
+{
+    struct pr_pbmem *pm = self;
+    void *p = alloc_block(pm, size);
+    if (!p)
+        pm->failed = 1;
     return p;
 }
 

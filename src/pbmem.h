@@ -9,6 +9,10 @@
  * temporary scan buffers return them at once; a free of any other pointer
  * does nothing. pr_pbmem_free() releases everything: the tree needs no
  * free_unpacked walk.
+ *
+ * protobuf-c answers NULL both for bytes it cannot decode and for an
+ * allocation that failed; `failed` tells the two apart (set by the first
+ * allocation this allocator could not make).
  */
 #ifndef PR_PBMEM_H
 #define PR_PBMEM_H
@@ -29,6 +33,7 @@ struct pr_pbmem {
     size_t left;
     uintptr_t *big;               /* open addressing: 0 empty, 1 deleted */
     size_t cap, used;             /* used counts live and deleted slots */
+    int failed;                   /* an allocation failed: a NULL unpack was out of memory */
 };
 
 void pr_pbmem_init(struct pr_pbmem *pm);

@@ -45,11 +45,12 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     s->have = calloc(nblocks, 1);
     if (p == MAP_FAILED || !s->have) {
         int e = errno;
+        size_t size = s->size;
         if (p != MAP_FAILED)
             munmap(p, len);
         pr_source_free(s);
         if (e == ENOMEM)
-            return pr_err_set(err, PR_E_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", s->size);
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory: cannot reserve %zu bytes for the file", size);
         return pr_err_set(err, PR_E_IO, "cannot reserve memory for the file: %s", strerror(e));
     }
 #ifdef MADV_NOHUGEPAGE

@@ -9,8 +9,10 @@
  * anonymous mapping, whose untouched pages cost nothing. pr_source_need()
  * pread()s a range into place the first time the wire pass (or a small
  * constant) asks for it, in 4 KiB blocks with a read-ahead that doubles
- * while the reads stay sequential (the graph) and drops back to one block
- * after a skip (a weight payload). So priori reads, and keeps in memory,
+ * while the reads stay sequential (the graph; past 256 KiB a run is read
+ * on to the end of a 2 MiB page of the range, which is 2 MiB-aligned, and
+ * mapped as a huge page) and drops back to one block after a skip (a
+ * weight payload). So priori reads, and keeps in memory,
  * the graph and not the weights; `rchar` in /proc/PID/io counts it exactly.
  */
 #ifndef PR_SOURCE_H

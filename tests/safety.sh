@@ -4,10 +4,11 @@
 # inputs that are not regular files, the database under concurrent writers
 # and crashes at every step of an update, the loader's rules applied before
 # a write, the CodeCarbon reader, spreadsheet formulas and terminal control
-# characters in names, a closed standard output. Devices are made with
-# mknod in a private folder (root only; never under /dev). Crashes and full
-# disks come from the failure-injection points of build/tests/priori-hooks
-# (src/testhook.h). Prints "N passed, N failed" last.
+# characters in names, a closed standard output, a memory limit at every
+# step of a load. Devices are made with mknod in a private folder (root
+# only; never under /dev). Crashes and full disks come from the
+# failure-injection points of build/tests/priori-hooks (src/testhook.h).
+# Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${BUILD:=build}" "${PYTHON:=/usr/bin/python3}"
 HOOKS=${HOOKS:-$BUILD/tests/priori-hooks}
@@ -182,6 +183,39 @@ mkdir "$tmp/dbf" && cp tests/energy_db/*.json "$tmp/dbf/" && rm "$tmp/dbf/record
 timeout 10 "$PRIORI" db check --db "$tmp/dbf" 2>"$tmp/err"
 st=$?
 check "a FIFO inside --db: exit 2 at once, named" sh -c "[ $st -eq 2 ] && grep -q 'records.json: is a FIFO' '$tmp/err'"
+
+# ---------------------------------------------------------------- out of memory at every step of a load
+# An address-space limit (ulimit -v) raised 32 KiB at a time from where the
+# program itself starts to where the analysis fits: every allocation of the
+# load and the walk fails somewhere along the way. Each run must give the
+# unlimited run's report or exit 5 "out of memory" (never "not a valid ONNX
+# protobuf": protobuf-c answers NULL for both), no signal, no partial -o.
+# Not under ASan, whose shadow memory needs terabytes of address space.
+if readelf -d "$PRIORI" 2>/dev/null | grep -q libasan; then :; else
+    for m in $M fixtures/dynamo/resnet18.dynamo.onnx fixtures/silero/silero_vad_v5.onnx \
+        fixtures/paddle/ch_PP-OCRv4_rec_infer.onnx; do
+        "$PRIORI" analyze "$m" --format json -o "$tmp/mem_full.json" 2>/dev/null
+        kb=2048
+        until (ulimit -v $kb && "$PRIORI" --version) >/dev/null 2>&1; do kb=$((kb + 256)); done
+        runs=0 oom=0 wrong=""
+        while [ $runs -lt 400 ]; do
+            rm -f "$tmp/mem.json"
+            (ulimit -v $kb && exec "$PRIORI" analyze "$m" --format json -o "$tmp/mem.json") >/dev/null 2>"$tmp/err"
+            st=$? runs=$((runs + 1)) kb=$((kb + 32))
+            if [ $st -eq 0 ]; then
+                cmp -s "$tmp/mem.json" "$tmp/mem_full.json" || wrong="exit 0 at $kb KiB with another report"
+                break
+            fi
+            oom=$((oom + 1))
+            if [ $st -ne 5 ] || ! grep -q 'out of memory' "$tmp/err" || [ -e "$tmp/mem.json" ]; then
+                wrong="exit $st at $kb KiB: $(grep -v '^priori: warning' "$tmp/err" | head -c 200)"
+                break
+            fi
+        done
+        check "$m under a memory limit raised 32 KiB at a time: 'out of memory' (exit 5) $oom times, then the full report ($wrong)" \
+            test -z "$wrong" -a $oom -ge 20 -a $runs -lt 400
+    done
+fi
 
 # ---------------------------------------------------------------- the database: the loader's rules first
 db=$tmp/db
