@@ -20,19 +20,165 @@ char *pr_json_read(const char *path, size_t max, enum pr_status code, struct pr_
     return text;
 }
 
-cJSON *pr_json_parse_at(const char *text, size_t *at)
+/* The parse failures of cJSON that are not about memory, checked without
+ * allocating: cJSON answers NULL both for a text it refuses and for an
+ * allocation that failed, and only the first is the file's fault. The
+ * grammar is cJSON's (1.7): whitespace is any byte <= 32, a UTF-8 byte
+ * order mark may open the text, a number is what strtod reads from a run
+ * of [0-9+-.eE] that starts with '-' or a digit, strings may hold raw
+ * control bytes, a \u escape must not leave a surrogate unpaired, at most
+ * CJSON_NESTING_LIMIT arrays and objects nest, and nothing but whitespace
+ * follows the value. */
+static const char *skip_ws(const char *p)
+{
+    while (*p && (unsigned char)*p <= 32)
+        p++;
+    return p;
+}
+
+/* The value of 4 hex digits, 0 when one is not (cJSON's reading). */
+static int hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* After the string opened at p[-1]; NULL when it is not one cJSON takes.
+ * Its end is the first quote not after a backslash; then its escapes are
+ * read, a \u one needing its 4 digits before that end. */
+static const char *skip_string(const char *p)
+{
+    const char *end = p;
+    while (*end && *end != '"') {
+        if (*end == '\\' && !*++end)
+            return NULL;
+        end++;
+    }
+    if (!*end)
+        return NULL;
+    for (const char *q = p; q < end;) {
+        if (*q != '\\') {
+            q++;
+        } else if (q[1] && strchr("bfnrt\"\\/", q[1])) {
+            q += 2;
+        } else if (q[1] != 'u' || end - q < 6) {
+            return NULL;
+        } else {
+            int u = hex4(q + 2);
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return NULL;   /* a low surrogate first */
+            q += 6;
+            if (u >= 0xD800 && u <= 0xDBFF) {   /* a high one: its low half must follow */
+                if (end - q < 6 || q[0] != '\\' || q[1] != 'u' || hex4(q + 2) < 0xDC00 || hex4(q + 2) > 0xDFFF)
+                    return NULL;
+                q += 6;
+            }
+        }
+    }
+    return end + 1;
+}
+
+static const char *skip_number(const char *p)
+{
+    char buf[64];
+    size_t n = 0;
+    while (n < sizeof buf - 1 && p[n] && strchr("0123456789+-.eE", p[n]))
+        n++;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    char *end;
+    (void)strtod(buf, &end);
+    return end == buf ? NULL : p + (end - buf);
+}
+
+static bool cjson_would_parse(const char *p)
+{
+    unsigned char open[CJSON_NESTING_LIMIT + 1];   /* '[' or '{' of each open container */
+    int depth = 0;
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    for (;;) {
+        /* a value */
+        p = skip_ws(p);
+        if (*p == '[' || *p == '{') {
+            if (depth >= CJSON_NESTING_LIMIT)
+                return false;
+            open[depth++] = (unsigned char)*p;
+            const char *q = skip_ws(p + 1);
+            if (*q == (*p == '[' ? ']' : '}')) {
+                depth--;
+                p = q + 1;
+            } else if (*p == '{') {
+                if (*q != '"' || !(q = skip_string(q + 1)) || *(q = skip_ws(q)) != ':')
+                    return false;
+                p = q + 1;
+                continue;
+            } else {
+                p = q;
+                continue;
+            }
+        } else if (*p == '"') {
+            if (!(p = skip_string(p + 1)))
+                return false;
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            if (!(p = skip_number(p)))
+                return false;
+        } else if (!strncmp(p, "null", 4) || !strncmp(p, "true", 4)) {
+            p += 4;
+        } else if (!strncmp(p, "false", 5)) {
+            p += 5;
+        } else {
+            return false;
+        }
+        /* after a value: a comma (and the next key), or the ends of containers */
+        for (;;) {
+            p = skip_ws(p);
+            if (depth == 0)
+                return *p == 0;
+            char close = open[depth - 1] == '[' ? ']' : '}';
+            if (*p == close) {
+                depth--;
+                p++;
+                continue;
+            }
+            if (*p != ',')
+                return false;
+            p++;
+            if (open[depth - 1] == '{') {
+                const char *q = skip_ws(p);
+                if (*q != '"' || !(q = skip_string(q + 1)) || *(q = skip_ws(q)) != ':')
+                    return false;
+                p = q + 1;
+            }
+            break;
+        }
+    }
+}
+
+cJSON *pr_json_parse_at(const char *text, size_t *at, bool *oom)
 {
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
     *at = !root && end && end >= text ? (size_t)(end - text) : 0;
+    *oom = !root && cjson_would_parse(text);
     return root;
 }
 
 cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, struct pr_err *err)
 {
     size_t off;
-    cJSON *root = pr_json_parse_at(text, &off);
-    if (!root) {
+    bool oom;
+    cJSON *root = pr_json_parse_at(text, &off, &oom);
+    if (!root && oom) {
+        pr_err_set(err, PR_E_INTERNAL, "%s: out of memory parsing it (%zu bytes of JSON)", name, strlen(text));
+    } else if (!root) {
         const char *at = text + off;
         int line = 1;
         for (const char *p = text; p < at && *p; p++)

@@ -31,11 +31,13 @@
  * malloc'ed; NULL with err ("PATH: why"; code for a bad file). */
 char *pr_json_read(const char *path, size_t max, enum pr_status code, struct pr_err *err);
 /* Parses text as exactly one JSON value; NULL with err "NAME: line L:
- * malformed JSON; expected a JSON object" (code). */
+ * malformed JSON; expected a JSON object" (code), or "NAME: out of memory
+ * ..." (PR_E_INTERNAL). */
 cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, struct pr_err *err);
 /* Parses text as exactly one JSON value (nesting at most cJSON's limit);
- * NULL with *at the byte offset where it stops being JSON. */
-cJSON *pr_json_parse_at(const char *text, size_t *at);
+ * NULL with *at the byte offset where it stops being JSON, or with *oom
+ * true when the text is JSON cJSON takes and memory ran out. */
+cJSON *pr_json_parse_at(const char *text, size_t *at, bool *oom);
 /* pr_json_read, then pr_json_parse. */
 cJSON *pr_json_load(const char *path, size_t max, enum pr_status code, struct pr_err *err);
 

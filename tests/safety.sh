@@ -185,36 +185,44 @@ st=$?
 check "a FIFO inside --db: exit 2 at once, named" sh -c "[ $st -eq 2 ] && grep -q 'records.json: is a FIFO' '$tmp/err'"
 
 # ---------------------------------------------------------------- out of memory at every step of a load
-# An address-space limit (ulimit -v) raised 32 KiB at a time from where the
-# program itself starts to where the analysis fits: every allocation of the
-# load and the walk fails somewhere along the way. Each run must give the
-# unlimited run's report or exit 5 "out of memory" (never "not a valid ONNX
-# protobuf": protobuf-c answers NULL for both), no signal, no partial -o.
-# Not under ASan, whose shadow memory needs terabytes of address space.
+# An address-space limit (ulimit -v) raised STEP KiB at a time from where
+# the program itself starts to where the analysis fits: every allocation of
+# the load, the walk and (--hw) the database's parse fails somewhere along
+# the way. Each run must give the unlimited run's report or exit 5 "out of
+# memory" (never "not a valid ONNX protobuf" nor "not valid JSON": protobuf-c
+# and cJSON answer NULL for a bad input and for a failed allocation alike),
+# no signal, no partial -o. Not under ASan, whose shadow memory needs
+# terabytes of address space.
+mem_sweep() { # mem_sweep STEP MODEL ARGS...
+    step=$1 m=$2
+    shift 2
+    "$PRIORI" analyze "$m" "$@" --format json -o "$tmp/mem_full.json" 2>/dev/null
+    kb=2048
+    until (ulimit -v $kb && "$PRIORI" --version) >/dev/null 2>&1; do kb=$((kb + 256)); done
+    runs=0 oom=0 wrong=""
+    while [ $runs -lt 400 ]; do
+        rm -f "$tmp/mem.json"
+        (ulimit -v $kb && exec "$PRIORI" analyze "$m" "$@" --format json -o "$tmp/mem.json") >/dev/null 2>"$tmp/err"
+        st=$? runs=$((runs + 1)) kb=$((kb + step))
+        if [ $st -eq 0 ]; then
+            cmp -s "$tmp/mem.json" "$tmp/mem_full.json" || wrong="exit 0 at $kb KiB with another report"
+            break
+        fi
+        oom=$((oom + 1))
+        if [ $st -ne 5 ] || ! grep -q 'out of memory' "$tmp/err" || [ -e "$tmp/mem.json" ]; then
+            wrong="exit $st at $kb KiB: $(grep -v '^priori: warning' "$tmp/err" | head -c 200)"
+            break
+        fi
+    done
+    check "$m $* under a memory limit raised $step KiB at a time: 'out of memory' (exit 5) $oom times, then the full report ($wrong)" \
+        test -z "$wrong" -a $oom -ge 20 -a $runs -lt 400
+}
 if readelf -d "$PRIORI" 2>/dev/null | grep -q libasan; then :; else
     for m in $M fixtures/dynamo/resnet18.dynamo.onnx fixtures/silero/silero_vad_v5.onnx \
         fixtures/paddle/ch_PP-OCRv4_rec_infer.onnx; do
-        "$PRIORI" analyze "$m" --format json -o "$tmp/mem_full.json" 2>/dev/null
-        kb=2048
-        until (ulimit -v $kb && "$PRIORI" --version) >/dev/null 2>&1; do kb=$((kb + 256)); done
-        runs=0 oom=0 wrong=""
-        while [ $runs -lt 400 ]; do
-            rm -f "$tmp/mem.json"
-            (ulimit -v $kb && exec "$PRIORI" analyze "$m" --format json -o "$tmp/mem.json") >/dev/null 2>"$tmp/err"
-            st=$? runs=$((runs + 1)) kb=$((kb + 32))
-            if [ $st -eq 0 ]; then
-                cmp -s "$tmp/mem.json" "$tmp/mem_full.json" || wrong="exit 0 at $kb KiB with another report"
-                break
-            fi
-            oom=$((oom + 1))
-            if [ $st -ne 5 ] || ! grep -q 'out of memory' "$tmp/err" || [ -e "$tmp/mem.json" ]; then
-                wrong="exit $st at $kb KiB: $(grep -v '^priori: warning' "$tmp/err" | head -c 200)"
-                break
-            fi
-        done
-        check "$m under a memory limit raised 32 KiB at a time: 'out of memory' (exit 5) $oom times, then the full report ($wrong)" \
-            test -z "$wrong" -a $oom -ge 20 -a $runs -lt 400
+        mem_sweep 32 "$m"
     done
+    mem_sweep 64 $M --hw rpi4coral-fan.on-tflite-v2.4.1-ruy@v1.0/fp32/single --db db
 fi
 
 # ---------------------------------------------------------------- the database: the loader's rules first

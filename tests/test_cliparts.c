@@ -104,6 +104,75 @@ static void json_path_steps_quote_what_is_not_an_identifier(void)
     cJSON_Delete(t);
 }
 
+/* cJSON's allocator for the test below: fails every allocation after
+ * fail_after more (-1: never). */
+static int fail_after = -1;
+static void *failing_malloc(size_t n)
+{
+    if (fail_after == 0)
+        return NULL;
+    if (fail_after > 0)
+        fail_after--;
+    return malloc(n);
+}
+
+/* pr_json_parse_at tells a refused text from memory running out (cJSON
+ * answers NULL for both): no text cJSON refuses is called out of memory,
+ * and a text it takes is, whichever of its allocations fails. */
+static void json_parse_tells_bad_text_from_no_memory(void)
+{
+    static const char *const good[] = {
+        "{}", "[]", "0", "-0.5e+3", "01", "1.", "\"a\\u00e9\\ud83d\\ude00\\n\"", "\xEF\xBB\xBF{\"a\": [1, 2]}",
+        "{\"k\": \"raw\x01control\"}", "\x01[\x1f" "1 ,\t2]\n", "[[[[{\"x\": [true, false, null]}]]]]",
+        "{\"a\": {\"b\": {}, \"c\": []}, \"d\": \"\"}", "\"\\u0000\"", "\"\\u12g4\"", "\"\\u1\\\"2\"",
+    };
+    static const char *const bad[] = {
+        "", " ", "{", "[1,]", "{\"a\" 1}", "{\"a\": 1,}", "{1: 2}", "[1 2]", "+1", ".5", "-", "tru", "nul",
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\\u12\"", "\"open", "[1] x", "{}{}",
+        "[\"a\",]", "{\"a\":}", "[-]", "\"\\",
+    };
+    size_t at;
+    bool oom;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        cJSON *root = pr_json_parse_at(good[i], &at, &oom);
+        CHECK(root != NULL);
+        cJSON_Delete(root);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cJSON *root = pr_json_parse_at(bad[i], &at, &oom);
+        CHECK(root == NULL && !oom);
+        cJSON_Delete(root);
+    }
+    /* nesting: cJSON's limit is the line */
+    char deep[2 * CJSON_NESTING_LIMIT + 8];
+    for (int extra = 0; extra <= 1; extra++) {
+        int n = CJSON_NESTING_LIMIT + extra;
+        memset(deep, '[', (size_t)n);
+        memset(deep + n, ']', (size_t)n);
+        deep[2 * n] = 0;
+        cJSON *root = pr_json_parse_at(deep, &at, &oom);
+        CHECK(extra ? root == NULL && !oom : root != NULL);
+        cJSON_Delete(root);
+    }
+    /* every allocation of every good text failing in turn: out of memory, never a bad text */
+    cJSON_Hooks hooks = {.malloc_fn = failing_malloc, .free_fn = free};
+    cJSON_InitHooks(&hooks);
+    int failures = 0;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        for (int k = 0; k < 40; k++) {
+            fail_after = k;
+            cJSON *root = pr_json_parse_at(good[i], &at, &oom);
+            if (!root) {
+                failures++;
+                CHECK(oom);
+            }
+            cJSON_Delete(root);
+        }
+    fail_after = -1;
+    cJSON_InitHooks(NULL);
+    CHECK(failures >= 30);
+}
+
 static void option_table_rows_are_complete(void)
 {
     for (int i = 0; i < OPT_COUNT; i++) {
@@ -223,6 +292,7 @@ void suite_cliparts(void)
     RUN(labels_never_split_a_utf8_character);
     RUN(json_builder_remembers_a_failed_item);
     RUN(json_path_steps_quote_what_is_not_an_identifier);
+    RUN(json_parse_tells_bad_text_from_no_memory);
     RUN(json_reader_names_file_and_path);
     RUN(json_builder_nests_and_refuses_a_failed_tree);
     RUN(each_status_maps_to_its_documented_exit_code);

@@ -3,7 +3,9 @@
  * parser and the --max-growth parser, each on the same bytes; whatever
  * parses is evaluated against the demo model's analysis (fixtures/ or
  * $PRIORI_FUZZ_MODEL) like `priori check` would, and the check labels and
- * numbers are formatted. */
+ * numbers are formatted. The JSON layer itself: with memory to spare, no
+ * text cJSON refuses is called out of memory (src/json.c's check of
+ * cJSON's grammar agrees with cJSON). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "cli.h"
 #include "gate.h"
+#include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,6 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     text[size] = 0;
+    size_t at;
+    bool oom;
+    cJSON *root = pr_json_parse_at(text, &at, &oom);
+    if (!root && oom)
+        abort();   /* a refused text called out of memory: the grammar check disagrees with cJSON */
+    cJSON_Delete(root);
     struct pr_err err = {0};
     struct pr_budget b;
     if (pr_budget_parse(&b, text, "fuzz.json", &err) == 0) {
