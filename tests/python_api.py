@@ -600,8 +600,10 @@ def test_errors():
               % (e and repr(e)))
 
     # out of memory: analyses kept alive under an address-space limit (the
-    # current size + 1 or 8 MiB), in a child; the library must fail with
-    # OutOfMemoryError, never crash nor call it another kind of failure.
+    # current size + 1 or 8 MiB), in a child, also with hw= (the database
+    # parsed under the limit); the library must fail with OutOfMemoryError,
+    # never crash nor call it another kind of failure (a corrupt model or
+    # database: protobuf-c and cJSON answer NULL for both).
     code = r"""
 import resource, sys
 sys.path.insert(0, %r)
@@ -611,21 +613,22 @@ m.analyze()
 soft, hard = resource.getrlimit(resource.RLIMIT_AS)
 vm = int(open('/proc/self/statm').read().split()[0]) * resource.getpagesize()
 resource.setrlimit(resource.RLIMIT_AS, (vm + int(sys.argv[1]), hard))
+kw = {'hw': %r, 'db': %r} if sys.argv[2] == 'hw' else {}
 keep = []
 try:
     for i in range(100000):
-        keep.append(m.analyze(dims={'batch': 1}))
+        keep.append(m.analyze(dims={'batch': 1}, **kw))
     print('no error')
 except priori.Error as e:
     print(type(e).__name__, e.status, e)
-""" % (os.path.join(ROOT, "python"), DEMO)
-    for margin in () if ASAN else (1 << 20, 8 << 20):
-        p = subprocess.run([PYTHON, "-c", code, str(margin)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+""" % (os.path.join(ROOT, "python"), DEMO, HW, DB)
+    for margin, hw in () if ASAN else ((1 << 20, ""), (8 << 20, ""), (8 << 20, "hw")):
+        p = subprocess.run([PYTHON, "-c", code, str(margin), hw], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            cwd=ROOT)
         out = p.stdout.decode("utf-8", "replace").strip()
         check(p.returncode == 0 and out.startswith("OutOfMemoryError 5 "),
-              "analyses under a memory limit (+%d MiB): OutOfMemoryError, no crash (exit %d: %s)"
-              % (margin >> 20, p.returncode, out[-200:]))
+              "analyses%s under a memory limit (+%d MiB): OutOfMemoryError, no crash (exit %d: %s)"
+              % (" with hw=" if hw else "", margin >> 20, p.returncode, out[-200:]))
 
 
 def test_no_leak():
