@@ -112,7 +112,7 @@ static cJSON *read_json(struct walk *w, const char *dir, int k, const char *sche
     bool oom;
     cJSON *root = pr_json_parse_at(buf, &at, &oom);
     if (!root && oom)
-        pr_err_set(w->jr.err, PR_E_INTERNAL, "%s: out of memory parsing it (%zu bytes of JSON)", pathbuf, strlen(buf));
+        pr_json_no_memory(w->jr.err, pathbuf, buf);
     else if (!root)
         pr_err_set(w->jr.err, PR_E_ARG, "%s: not valid JSON near byte %zu", pathbuf, at);
     free(buf);

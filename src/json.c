@@ -171,13 +171,18 @@ cJSON *pr_json_parse_at(const char *text, size_t *at, bool *oom)
     return root;
 }
 
+int pr_json_no_memory(struct pr_err *err, const char *name, const char *text)
+{
+    return pr_err_set(err, PR_E_INTERNAL, "%s: out of memory parsing it (%zu bytes of JSON)", name, strlen(text));
+}
+
 cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, struct pr_err *err)
 {
     size_t off;
     bool oom;
     cJSON *root = pr_json_parse_at(text, &off, &oom);
     if (!root && oom) {
-        pr_err_set(err, PR_E_INTERNAL, "%s: out of memory parsing it (%zu bytes of JSON)", name, strlen(text));
+        pr_json_no_memory(err, name, text);
     } else if (!root) {
         const char *at = text + off;
         int line = 1;

@@ -38,6 +38,9 @@ cJSON *pr_json_parse(const char *text, const char *name, enum pr_status code, st
  * NULL with *at the byte offset where it stops being JSON, or with *oom
  * true when the text is JSON cJSON takes and memory ran out. */
 cJSON *pr_json_parse_at(const char *text, size_t *at, bool *oom);
+/* -1 with err "NAME: out of memory parsing it (N bytes of JSON)"
+ * (PR_E_INTERNAL): what a parse that ran out of memory says. */
+int pr_json_no_memory(struct pr_err *err, const char *name, const char *text);
 /* pr_json_read, then pr_json_parse. */
 cJSON *pr_json_load(const char *path, size_t max, enum pr_status code, struct pr_err *err);
 
