@@ -93,7 +93,14 @@ def driver(drvs, args, runs):
             p = subprocess.run([drv] + args, capture_output=True, text=True) if drv else None
             if p and p.returncode == 0:
                 rows[i].append({k: float(v) for k, v in (f.split("=") for f in p.stdout.split())})
-    return [{k: min(r[k] for r in rr) for k in rr[0]} if rr else None for rr in rows]
+    out = []
+    for rr in rows:
+        best = {k: min(r[k] for r in rr) for k in rr[0]} if rr else None
+        if best and "load_s" in best:   # the spread: the median run's load + analyze
+            best["total_med"] = statistics.median(r["load_s"] + r["analyze_s"] for r in rr)
+            best["runs"] = len(rr)
+        out.append(best)
+    return out
 
 
 def has_sweep(priori, model):
@@ -121,7 +128,9 @@ def measure(prioris, drvs, d, runs, origin=None):
         m["rss_100k"] = max(peak_rss_mb([p, "analyze", path("synthetic_100k.onnx")]) for _ in range(2))
         m["rss_100k_json"] = max(peak_rss_mb([p, "analyze", path("synthetic_100k.onnx"), "--format", "json"])
                                  for _ in range(2))
-    walks = driver(drvs + ([origin] if origin else []), [path("synthetic_1m.onnx")], max(1, runs // 2))
+    # every run of the walk: a load touches ~450 MB of fresh memory, whose
+    # cost on these VMs swings 3x from run to run (best of 2 was a coin toss)
+    walks = driver(drvs + ([origin] if origin else []), [path("synthetic_1m.onnx")], runs)
     for m, w in zip(ms, walks):
         m["walk_1m"] = w
     ms[0]["walk_origin"] = walks[-1] if origin else None
@@ -198,10 +207,14 @@ def main():
         line = (f"{'walk synthetic_1m in process: analyze':<44}{fmt_s(w['analyze_s']):>10}{'':>17}"
                 f"{w['analyze_s'] / w['nodes'] * 1e6:>8.2f} us")
         print(line)
+        print(f"{'  median of the ' + str(w['runs']) + ' runs: load + analyze':<44}{fmt_s(w['total_med']):>10}{'':>17}"
+              f"{w['total_med'] / w['nodes'] * 1e6:>8.2f} us")
     ow = new["walk_origin"]
     if ow:
         print(f"{'walk synthetic_1m, main before issue 14':<44}{fmt_s(ow['load_s'] + ow['analyze_s']):>10}{'':>17}"
               f"{(ow['load_s'] + ow['analyze_s']) / ow['nodes'] * 1e6:>8.2f} us")
+        print(f"{'  median of the ' + str(ow['runs']) + ' runs':<44}{fmt_s(ow['total_med']):>10}{'':>17}"
+              f"{ow['total_med'] / ow['nodes'] * 1e6:>8.2f} us")
     s = new["sweep_drv"]
     if s:
         print(f"{'64 points, synthetic_50k_batch (driver)':<44}{fmt_s(s['points_s']):>10}{'':>17}"
@@ -226,7 +239,8 @@ def main():
         ow = new["walk_origin"]
         if ow:
             main_us = (ow["load_s"] + ow["analyze_s"]) / ow["nodes"] * 1e6
-            basis = f"main before issue 14, this run: {main_us:.2f} us / {WALK_SPEEDUP}; {main_us / us:.1f}x faster now"
+            basis = (f"main before issue 14, this run: {main_us:.2f} us / {WALK_SPEEDUP}; {main_us / us:.1f}x faster now, "
+                     f"{ow['total_med'] / w['total_med']:.1f}x median run to median run")
         else:
             main_us = MAIN_WALK_US_PER_NODE
             basis = (f"main before issue 14: {main_us} us / {WALK_SPEEDUP}, recorded on another machine: "
