@@ -98,6 +98,16 @@ static const char *skip_number(const char *p)
     return end == buf ? NULL : p + (end - buf);
 }
 
+/* An object's key and its colon, from p; NULL when they are not there. */
+static const char *skip_key(const char *p)
+{
+    p = skip_ws(p);
+    if (*p != '"' || !(p = skip_string(p + 1)))
+        return NULL;
+    p = skip_ws(p);
+    return *p == ':' ? p + 1 : NULL;
+}
+
 static bool cjson_would_parse(const char *p)
 {
     unsigned char open[CJSON_NESTING_LIMIT + 1];   /* '[' or '{' of each open container */
@@ -116,9 +126,8 @@ static bool cjson_would_parse(const char *p)
                 depth--;
                 p = q + 1;
             } else if (*p == '{') {
-                if (*q != '"' || !(q = skip_string(q + 1)) || *(q = skip_ws(q)) != ':')
+                if (!(p = skip_key(q)))
                     return false;
-                p = q + 1;
                 continue;
             } else {
                 p = q;
@@ -151,12 +160,8 @@ static bool cjson_would_parse(const char *p)
             if (*p != ',')
                 return false;
             p++;
-            if (open[depth - 1] == '{') {
-                const char *q = skip_ws(p);
-                if (*q != '"' || !(q = skip_string(q + 1)) || *(q = skip_ws(q)) != ':')
-                    return false;
-                p = q + 1;
-            }
+            if (open[depth - 1] == '{' && !(p = skip_key(p)))
+                return false;
             break;
         }
     }
