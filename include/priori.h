@@ -98,9 +98,11 @@ typedef struct priori_model priori_model;
  * CLI does). Returns NULL on error (err filled). Free with priori_model_free.
  * The model keeps its path: each priori_analyze parses the graph again from
  * the file (weights are never read), so that analyses share nothing mutable
- * and may run in parallel; replacing the file between the calls changes
- * what is analysed, and removing it makes priori_analyze fail with
- * PRIORI_E_IO. */
+ * and may run in parallel. The file is pinned at load (device, inode, size,
+ * modification time): once it is replaced, written, touched or removed,
+ * priori_analyze, priori_sweep and priori_llm of this model fail with
+ * PRIORI_E_IO saying to load it again, so that every result of one model
+ * is of the same model. */
 priori_model *priori_model_load(const char *path, priori_error *err);
 /* The same from size bytes in memory; name is used in messages and reports
  * (NULL: "<buffer>"). The bytes are copied: data may be freed on return.

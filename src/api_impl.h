@@ -52,6 +52,8 @@ struct priori_model {
     char *path;             /* as given, or the buffer's name */
     void *data;             /* the buffer's bytes; NULL: read path */
     size_t size;
+    struct pr_file_id id;   /* the file priori_model_load checked: every later load must find it */
+    bool pinned;            /* id is set */
 };
 
 struct priori_analysis {

@@ -7,7 +7,11 @@
  * or a copy of the buffer) and each priori_analyze loads its own struct
  * pr_model from it: the graph only (weights are never read, wire.h), the
  * same cost as the command line's load. priori_model_load loads once to
- * check the model, so a bad file fails there. Analyses of one
+ * check the model, so a bad file fails there, and pins the file: its
+ * identity then (device, inode, size, modification time) must be the one
+ * every later load opens, so that all analyses of one priori_model see
+ * the same model; a file replaced or written since is an error that says
+ * to load it again, never a silent change of model. Analyses of one
  * priori_model thus share nothing mutable and may run in parallel.
  *
  * An analysis does what `priori analyze` does, in the same order: the
@@ -28,6 +32,11 @@ static int load(const priori_model *m, struct pr_model *pm, struct pr_diag *diag
     pr_diag_init(diag);
     int rc = m->data ? pr_model_load_buffer(pm, m->data, m->size, m->path, NULL, diag, err)
                      : pr_model_load(pm, m->path, diag, err);
+    if (rc == 0 && m->pinned && !pr_file_id_same(&pm->file_id, &m->id)) {
+        pr_model_free(pm);
+        rc = pr_err_set(err, PR_E_IO, "the file was replaced or written since it was loaded (priori_model_load); "
+                        "load it again to analyse what it holds now");
+    }
     if (rc < 0) {
         pr_err_prefix(err, "%s", m->path);
         pr_diag_free(diag);
@@ -53,6 +62,8 @@ static priori_model *checked(priori_model *m, priori_error *e)
         return NULL;
     }
     pr_diag_free(&diag);
+    m->id = pm.file_id;
+    m->pinned = !m->data;
     pr_model_free(&pm);
     pr_api_ok(e);
     return m;

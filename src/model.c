@@ -1241,6 +1241,7 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
     m->path = path;
     if (pr_source_open(&m->file, path, PR_MAX_FILE_BYTES, err) < 0)
         return -1;
+    m->file_id = m->file.id;
     m->dir = folder_of(path);
     if (!m->dir) {
         pr_model_free(m);

@@ -126,6 +126,7 @@ struct pr_model {
     const char *path;             /* as given */
     char *dir;                    /* folder that external data must stay in */
     struct pr_source file;        /* the file's bytes, read on demand while loading (source.h) */
+    struct pr_file_id file_id;    /* the file that was loaded (zero: a buffer) */
     void *proto;                  /* Onnx__ModelProto */
     struct pr_pbmem *pbmem;       /* memory of the proto tree (pbmem.h), freed at once */
     int64_t ir_version;

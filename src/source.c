@@ -36,6 +36,8 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
                           stat_ok ? pr_file_kind(&st) : "unreadable");
     }
     s->size = (size_t)st.st_size;
+    s->id = (struct pr_file_id){(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                                (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec};
     if (s->size == 0 || s->size > max)
         return 0;   /* the caller reports the size */
     size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1;

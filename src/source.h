@@ -24,6 +24,19 @@
 
 #include "err.h"
 
+/* Which file, in which state: a file replaced since (another inode) or
+ * written (size, modification time) has another id. */
+struct pr_file_id {
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns;
+};
+
+static inline bool pr_file_id_same(const struct pr_file_id *a, const struct pr_file_id *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns;
+}
+
 struct pr_source {
     uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes
                                      (2 MiB-aligned: a long run is read into whole huge pages) */
@@ -36,6 +49,7 @@ struct pr_source {
     size_t next;                  /* block after the last read: a read starting there is sequential */
     size_t ahead;                 /* read-ahead in blocks */
     uint64_t bytes_read;
+    struct pr_file_id id;         /* the opened file's, as fstat gave it */
 };
 
 /* Opens path (a regular file of 1 .. max bytes) and reserves its address

@@ -291,6 +291,23 @@ def test_model_reuse():
     for t in threads:
         t.join()
     check(results == {b: b * one for b in range(1, 9)}, "8 threads on one Model: batch x MACs each")
+    # a Model from a path is pinned to the file it loaded: replaced, it is refused, not re-read
+    d = tempfile.mkdtemp(prefix="priori-pin-")
+    try:
+        path = os.path.join(d, "net.onnx")
+        shutil.copyfile(DEMO, path)
+        pinned = priori.Model(path)
+        demo_macs = pinned.analyze().totals["macs"]
+        shutil.copyfile(SYMBOLIC, path + ".new")
+        os.replace(path + ".new", path)
+        e = raises(lambda: pinned.analyze(), priori.FileError)
+        check(e is not None and "replaced or written since it was loaded" in e.message and path in e.message,
+              "a Model whose file was replaced: FileError saying to load it again (%s)" % (e and e.message))
+        again = priori.Model(path).analyze().totals["macs"]
+        check(again == one and demo_macs != one, "loaded again: the new model (%d MACs, %d before)"
+              % (again, demo_macs))
+    finally:
+        shutil.rmtree(d)
 
 
 def close(a, b):

@@ -160,8 +160,10 @@ class Model:
 
     Several threads may analyse one Model at the same time. libpriori keeps
     the path (or a copy of the bytes) and each analysis reads the graph again
-    from it (src/api_model.c): a file replaced or deleted after Model(path)
-    changes or fails the next analysis; from_bytes does not depend on a file.
+    from it (src/api_model.c). The file is pinned at load: once it is
+    replaced, written, touched or deleted, the next analysis raises
+    priori.FileError saying to load it again, so that every result
+    of one Model is of the same model; from_bytes does not depend on a file.
     """
 
     def __init__(self, path, _handle=None, _name=None):

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int pass, fail;
 static const char *outdir;
@@ -660,6 +661,82 @@ static void run_tests(const char *models, const char *gpu_db, const char *gpu_hw
     priori_model_free(m);
 }
 
+/* ---- a model loaded from a path is pinned to that file ---- */
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, size, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(n > 0 && n < size, "read %s", path);
+    return n;
+}
+
+static void put_bytes(const char *path, const char *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(data, 1, n, f) == n && fclose(f) == 0, "write %s", path);
+}
+
+/* The analysis of m fails as a file replaced or written since the load
+ * (what: how it was changed). */
+static void refused_changed(const priori_model *m, const char *path, const char *what)
+{
+    priori_error e;
+    priori_analysis *a = priori_analyze(m, NULL, &e);
+    CHECK(a == NULL && e.status == PRIORI_E_IO && strstr(e.message, path) &&
+              strstr(e.message, "replaced or written since it was loaded") && strstr(e.message, "load it again"),
+          "%s: the next analysis must fail: %d %s", what, e.status, a ? "(analysed)" : e.message);
+    priori_analysis_free(a);
+}
+
+static unsigned long long macs_of(const priori_model *m)
+{
+    priori_error e;
+    priori_totals t = {0};
+    priori_analysis *a = priori_analyze(m, NULL, &e);
+    CHECK(a && priori_analysis_totals(a, &t) == PRIORI_OK, "analysis: %s", a ? "totals" : e.message);
+    priori_analysis_free(a);
+    return (unsigned long long)t.macs;
+}
+
+static void pinned(const char *dir)
+{
+    static char one[1 << 20], two[1 << 20];
+    size_t n1 = slurp("fixtures/demo_cnn.onnx", one, sizeof one);
+    size_t n2 = slurp("fixtures/symbolic_batch.onnx", two, sizeof two);
+    CHECK(n1 != n2, "the two fixtures differ in size (%zu)", n1);
+    char path[4096], tmp[4096];
+    snprintf(path, sizeof path, "%s/pinned.onnx", dir);
+    snprintf(tmp, sizeof tmp, "%s/pinned.onnx.new", dir);
+    put_bytes(path, one, n1);
+    priori_error e;
+    priori_model *m = priori_model_load(path, &e);
+    CHECK(m != NULL, "%s", e.message);
+    if (!m)
+        return;
+    unsigned long long demo = macs_of(m);
+    CHECK(demo > 0 && macs_of(m) == demo, "the same model twice: %llu", demo);
+    put_bytes(tmp, two, n2);   /* an atomic replace: another inode */
+    CHECK(rename(tmp, path) == 0, "rename");
+    refused_changed(m, path, "replaced by rename");
+    priori_model *m2 = priori_model_load(path, &e);   /* loaded again: the new model */
+    CHECK(m2 != NULL, "%s", e.message);
+    unsigned long long sym = m2 ? macs_of(m2) : 0;
+    CHECK(sym > 0 && sym != demo, "the replacement is another model: %llu, %llu", sym, demo);
+    put_bytes(path, one, n1);   /* written in place: the same inode, another size */
+    refused_changed(m2, path, "written in place");
+    refused_changed(m, path, "replaced, then written");
+    CHECK(unlink(path) == 0, "unlink");
+    priori_analysis *a = priori_analyze(m, NULL, &e);
+    CHECK(a == NULL && e.status == PRIORI_E_IO && strstr(e.message, "cannot open"), "removed: %d %s", e.status,
+          a ? "(analysed)" : e.message);
+    priori_analysis_free(a);
+    priori_model_free(m);
+    priori_model_free(m2);
+}
+
 /* ---- load_buffer ---- */
 
 static void buffer(const char *path)
@@ -774,6 +851,7 @@ int main(int argc, char **argv)
 
     errors(outdir, db);
     buffer("fixtures/demo_cnn.onnx");
+    pinned(outdir);
     threads("fixtures/symbolic_batch.onnx");
     run_tests(argv[4], argv[5], argv[6]);
     printf("%d passed, %d failed\n", pass, fail);
