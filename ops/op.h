@@ -137,6 +137,9 @@ struct pr_op_ctx {
     struct pr_sub_undo *undo;     /* control flow: runs that may still be discarded */
     bool kv_shared;               /* the runtime gives each attention one past/present KV
                                      buffer (priori llm --kv-buffer; pr_options) */
+    const char *unsupported;      /* set by a family for a variant it does not count (a static
+                                     string, why): the node is then an operator priori does not
+                                     know (zero cost; the weights of its subgraphs counted) */
 };
 
 typedef int (*pr_shape_fn)(struct pr_op_ctx *c);
@@ -237,6 +240,9 @@ int pr_subgraph_run_assumed(struct pr_op_ctx *c, int sub, const struct pr_tensor
 /* sub is not run (the If branch its known condition does not take): its
  * rows are shown as not taken, outside the totals. */
 void pr_subgraph_skip(struct pr_op_ctx *c, int sub);
+/* The declared type of input i of subgraph sub into t (a symbol in it: its
+ * --dim value, else -1). 0, or -1 when it declares none (t unknown). */
+int pr_subgraph_input(struct pr_op_ctx *c, int sub, int i, struct pr_tensor *t);
 
 
 /* ---- values and counts ---- */

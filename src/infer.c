@@ -1038,6 +1038,12 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
             status = PR_LAYER_SHAPE_UNKNOWN;
             k.weight_mask = pr_default_weight_mask(c);
             why = unknown_input_why(w, n);
+        } else if (c->unsupported) {   /* a variant its family does not count: as an unknown operator */
+            status = PR_LAYER_UNSUPPORTED;
+            memset(&k, 0, sizeof k);
+            memset(&c->sub, 0, sizeof c->sub);
+            k.weight_mask = pr_default_weight_mask(c);
+            why = c->unsupported;
         } else if (c->overflow) {
             return pr_err_set(w->err, PR_E_MODEL,
                               "%s: its MAC/FLOP count overflows 64 bits; check the input shapes (--input/--dim)",
@@ -1386,10 +1392,22 @@ static void subgraph_discard(struct pr_op_ctx *c, int sub)
     }
 }
 
+static int subgraph_input(struct pr_op_ctx *c, int sub, int i, struct pr_tensor *t)
+{
+    struct walk *w = (struct walk *)c->symbols;
+    const struct pr_graph *g = c->node->subs[sub];
+    if (!w || i < 0 || i >= g->ninputs)
+        return -1;
+    const struct pr_value *v = &w->m->graph.values[g->inputs[i]];
+    uint64_t taint = 0;   /* input = false: no symbol is taken as 1, none warned about */
+    return declared_value(w, v->declared, v->name, false, t, &taint) == 0 ? 0 : -1;
+}
+
 static const struct pr_op_host walk_host = {
     .symbol_get = symbols_get, .symbol_unbound = symbols_unbound,
     .subgraph_run = subgraph_run, .subgraph_run_assumed = subgraph_run_assumed,
     .subgraph_skip = subgraph_skip, .subgraph_discard = subgraph_discard,
+    .subgraph_input = subgraph_input,
 };
 
 /* ---- layout and results ---- */

@@ -385,3 +385,12 @@ void pr_subgraph_discard(struct pr_op_ctx *c, int sub)
     if (c->host)
         c->host->subgraph_discard(c, sub);
 }
+
+int pr_subgraph_input(struct pr_op_ctx *c, int sub, int i, struct pr_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    t->shape.rank = -1;
+    t->seq_len = -1;
+    t->has_value = -1;
+    return c->host ? c->host->subgraph_input(c, sub, i, t) : -1;
+}

@@ -37,6 +37,7 @@ struct pr_op_host {
                                 struct pr_tensor *out, uint64_t times, struct pr_sub_cost *cost, int *failed);
     void (*subgraph_skip)(struct pr_op_ctx *c, int sub);
     void (*subgraph_discard)(struct pr_op_ctx *c, int sub);
+    int (*subgraph_input)(struct pr_op_ctx *c, int sub, int i, struct pr_tensor *t);
 };
 
 /* Runs op's shape then cost function on c. */

@@ -1,0 +1,127 @@
+"""make_generation.py -- ONNX Runtime generation graphs for tests/real_generation.py:
+a com.microsoft BeamSearch, GreedySearch or Sampling node over a GPT-2 style
+decoder written with onnx.helper in ONNX Runtime's subgraph contract
+(contrib_ops/cpu/transformers/subgraph_gpt.cc): inputs input_ids,
+position_ids (int32, N x S), attention_mask (int32, N x T), past_0 ..
+past_{L-1} (2 x N x H x past x D); outputs logits (N x S x V), present_0
+.. (2 x N x H x T x D); T = past + S. Weights are random (onnxruntime runs
+the graphs; priori never reads them).
+
+Each layer: QKV = h W_qkv (d x 3d), heads split, the past keys and values
+concatenated before the new ones, softmax(Q K^T) V, out projection W_o
+(d x d), residual add; then logits = h W_lm (d x V). MACs of one decoder
+run with S new tokens and T attended positions, N sequences:
+    N * S * (L * (4 d^2 + 2 T d) + d V)          (H * D = d)
+"""
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper
+
+D_MODEL, HEADS, HEAD, VOCAB, LAYERS, POSITIONS = 16, 2, 8, 23, 2, 128
+
+
+def run_macs(n, s, t, d=D_MODEL, layers=LAYERS, vocab=VOCAB):
+    """MACs of one decoder run (the closed form above)."""
+    return n * s * (layers * (4 * d * d + 2 * t * d) + d * vocab)
+
+
+def _w(name, shape, rng):
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.1, name)
+
+
+def decoder(shared=False):
+    """The decoder subgraph; shared: past_present_share_buffer inputs (past_i
+    with the buffer's rows, then past_sequence_length) -- only for priori:
+    its attention is then written as for an unshared cache."""
+    rng = np.random.default_rng(7)
+    d = D_MODEL
+    inits = [_w("wte", [VOCAB, d], rng), _w("wpe", [POSITIONS, d], rng), _w("w_lm", [d, VOCAB], rng),
+             numpy_helper.from_array(np.array([0, 0, HEADS, HEAD], np.int64), "heads_shape"),
+             numpy_helper.from_array(np.array([0, 0, d], np.int64), "model_shape"),
+             numpy_helper.from_array(np.array([d, d, d], np.int64), "qkv_split"),
+             numpy_helper.from_array(np.array(0, np.int64), "zero"),
+             numpy_helper.from_array(np.array(1, np.int64), "one"),
+             numpy_helper.from_array(np.array([0], np.int64), "axis0")]
+    nodes = [h.make_node("Gather", ["wte", "input_ids"], ["tok"]),
+             h.make_node("Gather", ["wpe", "position_ids"], ["pos"]),
+             h.make_node("Add", ["tok", "pos"], ["h0"])]
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq"]),
+              h.make_tensor_value_info("position_ids", T.INT32, ["batch", "seq"]),
+              h.make_tensor_value_info("attention_mask", T.INT32, ["batch", "total"])]
+    outputs = [h.make_tensor_value_info("logits", T.FLOAT, ["batch", "seq", VOCAB])]
+    x = "h0"
+    for l in range(LAYERS):
+        p = "l%d_" % l
+        inits += [_w(p + "w_qkv", [d, 3 * d], rng), _w(p + "w_o", [d, d], rng)]
+        inputs.append(h.make_tensor_value_info("past_%d" % l, T.FLOAT,
+                                               [2, "batch", HEADS, "max_len" if shared else "past", HEAD]))
+        outputs.append(h.make_tensor_value_info("present_%d" % l, T.FLOAT,
+                                                [2, "batch", HEADS, "max_len" if shared else "total", HEAD]))
+        nodes += [
+            h.make_node("MatMul", [x, p + "w_qkv"], [p + "qkv"]),
+            h.make_node("Split", [p + "qkv", "qkv_split"], [p + "q", p + "k", p + "v"], axis=2),
+        ]
+        for t in "qkv":
+            nodes += [h.make_node("Reshape", [p + t, "heads_shape"], [p + t + "4"]),
+                      h.make_node("Transpose", [p + t + "4"], [p + t + "h"], perm=[0, 2, 1, 3])]
+        nodes += [
+            h.make_node("Gather", ["past_%d" % l, "zero"], [p + "pk"], axis=0),
+            h.make_node("Gather", ["past_%d" % l, "one"], [p + "pv"], axis=0),
+            h.make_node("Concat", [p + "pk", p + "kh"], [p + "K"], axis=2),
+            h.make_node("Concat", [p + "pv", p + "vh"], [p + "V"], axis=2),
+            h.make_node("Unsqueeze", [p + "K", "axis0"], [p + "K5"]),
+            h.make_node("Unsqueeze", [p + "V", "axis0"], [p + "V5"]),
+            h.make_node("Concat", [p + "K5", p + "V5"], ["present_%d" % l], axis=0),
+            h.make_node("Transpose", [p + "K"], [p + "Kt"], perm=[0, 1, 3, 2]),
+            h.make_node("MatMul", [p + "qh", p + "Kt"], [p + "scores"]),
+            h.make_node("Softmax", [p + "scores"], [p + "probs"], axis=-1),
+            h.make_node("MatMul", [p + "probs", p + "V"], [p + "ctx"]),
+            h.make_node("Transpose", [p + "ctx"], [p + "ctx_t"], perm=[0, 2, 1, 3]),
+            h.make_node("Reshape", [p + "ctx_t", "model_shape"], [p + "ctx_m"]),
+            h.make_node("MatMul", [p + "ctx_m", p + "w_o"], [p + "proj"]),
+            h.make_node("Add", [x, p + "proj"], [p + "out"]),
+        ]
+        x = p + "out"
+    nodes.append(h.make_node("MatMul", [x, "w_lm"], ["logits"]))
+    if shared:
+        inputs.append(h.make_tensor_value_info("past_sequence_length", T.INT32, [1]))
+    return h.make_graph(nodes, "decoder", inputs, outputs, inits)
+
+
+def generation(op, batch=2, prompt=5, max_length=None, num_beams=None, returns=None, shared=False,
+               model_type=None, init_decoder=False):
+    """A model of one generation node. max_length, num_beams, returns: int
+    constants (initializers), or None: graph inputs (bound with --value)."""
+    scalars = {"max_length": max_length, "min_length": 1, "num_beams": num_beams,
+               "num_return_sequences": returns}
+    names = {"BeamSearch": ["input_ids", "max_length", "min_length", "num_beams", "num_return_sequences",
+                            "length_penalty", "repetition_penalty"],
+             "GreedySearch": ["input_ids", "max_length", "min_length", "repetition_penalty"],
+             "Sampling": ["input_ids", "max_length", "min_length", "repetition_penalty"]}[op]
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, [batch, prompt])]
+    inits = []
+    for n in names[1:]:
+        if n in ("length_penalty", "repetition_penalty"):
+            inits.append(numpy_helper.from_array(np.array([1.0], np.float32), n))
+        elif scalars.get(n) is None:
+            inputs.append(h.make_tensor_value_info(n, T.INT32, [1]))
+        else:
+            inits.append(numpy_helper.from_array(np.array([scalars[n]], np.int32), n))
+    attrs = {"decoder": decoder(shared), "eos_token_id": VOCAB - 1, "pad_token_id": 0}
+    if model_type is not None:
+        attrs["model_type"] = model_type
+    if init_decoder:
+        attrs["init_decoder"] = decoder(shared)
+    if op == "BeamSearch":
+        attrs["early_stopping"] = 0
+        outs = [h.make_tensor_value_info("sequences", T.INT32, None),
+                h.make_tensor_value_info("sequences_scores", T.FLOAT, None)]
+    else:
+        outs = [h.make_tensor_value_info("sequences", T.INT32, None)]
+    node = h.make_node(op, names, [o.name for o in outs], domain="com.microsoft", name="generate", **attrs)
+    g = h.make_graph([node], "generation", inputs, outs, inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
+    m.ir_version = 8
+    return m

@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+"""real_generation.py -- priori on ONNX Runtime's generation operators
+(com.microsoft BeamSearch, GreedySearch, Sampling) over the GPT-2 style
+decoder of tests/llm/make_generation.py, against closed forms.
+
+A node with prompt B x P, K beams (1 for GreedySearch and Sampling), N =
+B x K and max_length M runs its decoder M - P times (ONNX Runtime's
+beam_search_impl_gpt.h): once on the prompt (S = P new tokens, T = P
+attended), then once per token at T = P + 1 .. M - 1 (S = 1). So
+    MACs = run(N, P, P) + sum over T = P+1 .. M-1 of run(N, 1, T)
+with run(N, S, T) = N * S * (L * (4 d^2 + 2 T d) + d V) (make_generation.py);
+with a shared KV buffer (past_present_share_buffer) every run attends the
+buffer's M rows plus its new tokens, T = M + S. Outputs (ONNX Runtime's
+operator schema; onnxruntime-node gives the same shapes for these models):
+BeamSearch sequences B x R x M and sequences_scores B x R, GreedySearch
+and Sampling sequences B x M. Also: the decoder's rows carry the sum of
+the runs; max_length, num_beams and num_return_sequences bound with
+--value give the constants' counts; unbound, the prompt's run alone is
+counted (lower bounds, warnings naming the flags); init_decoder runs the
+first step; encoder-decoder generation (model_type 1) is zero cost with
+its weights counted and a warning; a max_length below the prompt is an
+error naming the node; a long generation (M = 4096) takes a handful of
+decoder runs (the decode runs' counts are affine in T: summed exactly
+from their mean).
+Prints one line per failure and "N passed, N failed" last.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import onnx
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "llm"))
+from realkit import PRIORI, analyse, check, summary  # noqa: E402
+import make_generation as mg  # noqa: E402
+
+B, P = 2, 5
+
+
+def request_macs(n, p, m, shared=False):
+    if shared:
+        return mg.run_macs(n, p, m + p) + (m - p - 1) * mg.run_macs(n, 1, m + 1)
+    return mg.run_macs(n, p, p) + sum(mg.run_macs(n, 1, t) for t in range(p + 1, m))
+
+
+def decoder_params():
+    return sum(onnx.numpy_helper.to_array(t).size for t in mg.decoder().initializer
+               if t.data_type == onnx.TensorProto.FLOAT)
+
+
+def outputs(rep):
+    return {o["name"]: o.get("shape") for o in rep["layers"][0]["outputs"]}
+
+
+def main():
+    d = tempfile.mkdtemp(prefix="priori-generation-")
+    path = lambda name: os.path.join(d, name + ".onnx")
+    try:
+        cases = {
+            "beam": (mg.generation("BeamSearch", B, P, max_length=12, num_beams=3, returns=2), 3,
+                     {"sequences": [B, 2, 12], "sequences_scores": [B, 2]}),
+            "greedy": (mg.generation("GreedySearch", B, P, max_length=12), 1, {"sequences": [B, 12]}),
+            "sampling": (mg.generation("Sampling", B, P, max_length=12), 1, {"sequences": [B, 12]}),
+        }
+        for name, (m, k, shapes) in cases.items():
+            onnx.save(m, path(name))
+            rep = analyse(name, path(name))
+            if not rep:
+                continue
+            want = request_macs(B * k, P, 12)
+            check(rep["totals"]["macs"] == want, "%s: MACs %d, closed form %d" % (name, rep["totals"]["macs"], want))
+            check(outputs(rep) == shapes, "%s: outputs %s, want %s" % (name, outputs(rep), shapes))
+            check(rep["warnings"] == [] and all(L["status"] == "ok" for L in rep["layers"]) and
+                  rep["totals"]["complete"], "%s: complete, no warnings: %s" % (name, rep["warnings"]))
+            check(rep["totals"]["params"] == decoder_params(), "%s: params %d = the decoder's %d"
+                  % (name, rep["totals"]["params"], decoder_params()))
+            # the decoder's rows carry every run (a row of unlike runs: their sum,
+            # multiplier 1): its first MatMul (QKV) N*S*d*3d per run
+            qkv = [L for L in rep["layers"] if L["op_type"] == "MatMul" and L["outputs"][0]["name"] == "l0_qkv"]
+            n = B * k
+            want_qkv = n * (P + (12 - P - 1)) * mg.D_MODEL * 3 * mg.D_MODEL
+            check(len(qkv) == 1 and qkv[0]["macs"] * qkv[0]["multiplier"] == want_qkv,
+                  "%s: the QKV row sums the runs: %s, want %d" % (name, qkv and qkv[0]["macs"], want_qkv))
+
+        # the same node with its scalars as graph inputs, bound with --value (odd and even decode counts)
+        onnx.save(mg.generation("BeamSearch", B, P), path("beam_inputs"))
+        for m_len, k, r in ((11, 4, 4), (12, 3, 2), (6, 2, 1)):
+            rep = analyse("beam --value M=%d" % m_len, path("beam_inputs"), "--value", "max_length=%d" % m_len,
+                          "--value", "num_beams=%d" % k, "--value", "num_return_sequences=%d" % r)
+            if rep:
+                want = request_macs(B * k, P, m_len)
+                check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
+                      "beam, --value max_length=%d num_beams=%d: MACs %d, closed form %d (%s)"
+                      % (m_len, k, rep["totals"]["macs"], want, rep["warnings"]))
+                check(outputs(rep) == {"sequences": [B, r, m_len], "sequences_scores": [B, r]},
+                      "beam --value: outputs %s" % outputs(rep))
+        # unbound: the prompt's run alone, one beam; lower bounds, each flag named
+        rep = analyse("beam unbound", path("beam_inputs"))
+        if rep:
+            want = mg.run_macs(B, P, P)
+            check(rep["totals"]["macs"] == want, "unbound: the prompt's run alone: %d, want %d"
+                  % (rep["totals"]["macs"], want))
+            w = " ".join(rep["warnings"])
+            check("--value max_length=N" in w and "--dim generate.max_length=N" in w and "--value num_beams=K" in w
+                  and "lower bounds" in w, "unbound: warnings name the flags: %s" % rep["warnings"])
+            check(not rep["totals"]["complete"] and rep["layers"][0]["status"] == "cost_incomplete",
+                  "unbound: the node and the totals are incomplete")
+
+        # init_decoder runs the first step: the same counts here, and both graphs' weights
+        onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, init_decoder=True), path("init"))
+        rep = analyse("init_decoder", path("init"))
+        if rep:
+            check(rep["totals"]["macs"] == request_macs(B * 3, P, 12) and
+                  rep["totals"]["params"] == 2 * decoder_params(),
+                  "init_decoder: MACs %d (want %d), params %d (want %d)" % (
+                      rep["totals"]["macs"], request_macs(B * 3, P, 12), rep["totals"]["params"], 2 * decoder_params()))
+            # the LM head of each graph: the decoder's runs alike (one run's MACs x 6), init_decoder's the prompt's
+            head = {L["graph"]: (L["macs"], L["multiplier"]) for L in rep["layers"]
+                    if L["op_type"] == "MatMul" and L["outputs"][0]["name"] == "logits"}
+            lm = mg.D_MODEL * mg.VOCAB
+            check(head == {"init_decoder": (B * 3 * P * lm, 1), "decoder": (B * 3 * lm, 12 - P - 1)},
+                  "init_decoder runs the prompt, decoder the 6 tokens: %s" % head)
+
+        # a shared KV buffer: every past_i holds M rows, past_sequence_length is fed
+        onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, shared=True), path("shared"))
+        rep = analyse("shared buffer", path("shared"))
+        if rep:
+            want = request_macs(B * 3, P, 12, shared=True)
+            check(rep["totals"]["macs"] == want, "shared buffer: MACs %d, closed form %d" % (rep["totals"]["macs"], want))
+
+        # a long generation: a few decoder runs, exact; the peak grows with the cache
+        onnx.save(mg.generation("GreedySearch", B, P, max_length=120), path("long"))
+        t0 = time.time()
+        rep = analyse("max_length 120", path("long"))
+        dt = time.time() - t0
+        small = analyse("max_length 12", path("greedy"))
+        if rep and small:
+            check(rep["totals"]["macs"] == request_macs(B, P, 120), "max_length 120: MACs %d, closed form %d"
+                  % (rep["totals"]["macs"], request_macs(B, P, 120)))
+            check(rep["totals"]["peak_activation_bytes"] > small["totals"]["peak_activation_bytes"],
+                  "the peak grows with max_length (the last run's cache)")
+            check(dt < 30, "max_length 120 analysed in %.1f s" % dt)
+
+        # encoder-decoder generation is not counted: zero cost, its weights, a warning, --strict fails
+        onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, model_type=1), path("t5"))
+        rep = analyse("model_type 1", path("t5"))
+        if rep:
+            # params: the decoder's, and the node's two float scalar inputs (penalties), which an
+            # operator priori does not count takes for weights
+            check(rep["totals"]["macs"] == 0 and rep["totals"]["params"] == decoder_params() + 2 and
+                  rep["layers"][0]["status"] == "unsupported" and
+                  any("encoder-decoder generation" in w and "BeamSearch" in w for w in rep["warnings"]),
+                  "model_type 1: zero cost, weights counted, warned: %s" % rep["warnings"])
+        r = subprocess.run([PRIORI, "analyze", "--strict", path("t5")], capture_output=True, text=True)
+        check(r.returncode != 0, "model_type 1: --strict fails (exit %d)" % r.returncode)
+
+        # a decoder outside ONNX Runtime's contract (a past of rank 4): not counted, said why
+        m = mg.generation("GreedySearch", B, P, max_length=12)
+        past = m.graph.node[0].attribute[0].g.input[3]
+        del past.type.tensor_type.shape.dim[0]
+        onnx.save(m, path("rank4"))
+        rep = analyse("past of rank 4", path("rank4"))
+        if rep:
+            check(rep["totals"]["macs"] == 0 and rep["layers"][0]["status"] == "unsupported" and
+                  any("past inputs are not 2 x batch x heads x past x head_size" in w for w in rep["warnings"]),
+                  "a past of rank 4: unsupported, said why: %s" % rep["warnings"])
+
+        # a max_length below the prompt's length: an error naming the node
+        onnx.save(mg.generation("GreedySearch", B, P, max_length=3), path("short"))
+        r = subprocess.run([PRIORI, "analyze", path("short")], capture_output=True, text=True)
+        check(r.returncode == 3 and "'generate' (GreedySearch)" in r.stderr and
+              "max_length 3 is shorter than the prompt (5 tokens)" in r.stderr and r.stdout == "",
+              "max_length < prompt: exit %d, %s" % (r.returncode, r.stderr.strip()))
+    finally:
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+        os.rmdir(d)
+    return summary()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
