@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """real_generation.py -- priori on ONNX Runtime's generation operators
 (com.microsoft BeamSearch, GreedySearch, Sampling) over the GPT-2 style
-decoder of tests/llm/make_generation.py, against closed forms.
+decoders of tests/llm/make_generation.py (written with onnx.helper, and
+one exported by torch.onnx.export), against closed forms.
 
 A node with prompt B x P, K beams (1 for GreedySearch and Sampling), N =
 B x K and max_length M runs its decoder M - P times (ONNX Runtime's
@@ -83,6 +84,18 @@ def main():
             want_qkv = n * (P + (12 - P - 1)) * mg.D_MODEL * 3 * mg.D_MODEL
             check(len(qkv) == 1 and qkv[0]["macs"] * qkv[0]["multiplier"] == want_qkv,
                   "%s: the QKV row sums the runs: %s, want %d" % (name, qkv and qkv[0]["macs"], want_qkv))
+
+        # a decoder exported by torch.onnx.export (Debian's torch) in ONNX Runtime's contract
+        mg.torch_decoder(path("torch_decoder"))
+        onnx.save(mg.with_decoder(mg.generation("BeamSearch", B, P, max_length=12, num_beams=3, returns=2),
+                                  onnx.load(path("torch_decoder")).graph), path("torch_beam"))
+        rep = analyse("torch decoder", path("torch_beam"))
+        if rep:
+            want = mg.torch_run_macs(B * 3, P, P) + sum(mg.torch_run_macs(B * 3, 1, t) for t in range(P + 1, 12))
+            check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
+                  "torch decoder: MACs %d, closed form %d (%s)" % (rep["totals"]["macs"], want, rep["warnings"]))
+            check(outputs(rep) == {"sequences": [B, 2, 12], "sequences_scores": [B, 2]},
+                  "torch decoder: outputs %s" % outputs(rep))
 
         # the same node with its scalars as graph inputs, bound with --value (odd and even decode counts)
         onnx.save(mg.generation("BeamSearch", B, P), path("beam_inputs"))

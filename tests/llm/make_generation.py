@@ -125,3 +125,86 @@ def generation(op, batch=2, prompt=5, max_length=None, num_beams=None, returns=N
     m = h.make_model(g, opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
     m.ir_version = 8
     return m
+
+
+# ---- a GPT-2 decoder in torch, exported by torch.onnx.export in ONNX Runtime's contract ----
+TORCH = {"L": 2, "d": 32, "H": 4, "D": 8, "d_ff": 96, "V": 50, "max_pos": 256}
+
+
+def torch_run_macs(n, s, t, c=TORCH):
+    """MACs of one run of torch_decoder(): per layer Q, K, V and the output
+    projection (4 d^2), the MLP (2 d d_ff), the attention products (2 T d);
+    the LM head d V."""
+    d = c["d"]
+    return n * s * (c["L"] * (4 * d * d + 2 * d * c["d_ff"] + 2 * t * d) + d * c["V"])
+
+
+def torch_decoder(path):
+    """Exports a GPT-2 style decoder (torch, random weights) whose inputs and
+    outputs are ONNX Runtime's GPT-2 subgraph contract, to path."""
+    import math
+    import torch
+
+    c = TORCH
+
+    class Layer(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            d = c["d"]
+            self.ln1, self.ln2 = torch.nn.LayerNorm(d), torch.nn.LayerNorm(d)
+            self.qkv, self.proj = torch.nn.Linear(d, 3 * d), torch.nn.Linear(d, d)
+            self.fc, self.out = torch.nn.Linear(d, c["d_ff"]), torch.nn.Linear(c["d_ff"], d)
+
+        def forward(self, x, past, bias):
+            b, s = x.shape[0], x.shape[1]
+            q, k, v = self.qkv(self.ln1(x)).split(c["d"], dim=2)
+            q, k, v = (y.view(b, s, c["H"], c["D"]).transpose(1, 2) for y in (q, k, v))
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
+            att = (q @ k.transpose(2, 3) / math.sqrt(c["D"]) + bias).softmax(-1)
+            x = x + self.proj((att @ v).transpose(1, 2).reshape(b, s, c["d"]))
+            x = x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x))))
+            return x, torch.stack([k, v])
+
+    class Gpt(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = torch.nn.Embedding(c["V"], c["d"]), torch.nn.Embedding(c["max_pos"], c["d"])
+            self.layers = torch.nn.ModuleList([Layer() for _ in range(c["L"])])
+            self.ln = torch.nn.LayerNorm(c["d"])
+            self.head = torch.nn.Linear(c["d"], c["V"], bias=False)
+
+        def forward(self, input_ids, position_ids, attention_mask, *pasts):
+            x = self.wte(input_ids.long()) + self.wpe(position_ids.long())
+            bias = (1.0 - attention_mask[:, None, None, :].float()) * -10000.0   # padding mask, N x 1 x 1 x T
+            presents = []
+            for layer, past in zip(self.layers, pasts):
+                x, present = layer(x, past, bias)
+                presents.append(present)
+            return (self.head(self.ln(x)), *presents)
+
+    torch.manual_seed(0)
+    n, s, p = 2, 3, 4
+    ids = torch.randint(0, c["V"], (n, s), dtype=torch.int32)
+    pos = torch.arange(p, p + s, dtype=torch.int32).repeat(n, 1)
+    mask = torch.ones(n, p + s, dtype=torch.int32)
+    pasts = [torch.randn(2, n, c["H"], p, c["D"]) for _ in range(c["L"])]
+    names = ["past_%d" % i for i in range(c["L"])]
+    outs = ["present_%d" % i for i in range(c["L"])]
+    axes = {"input_ids": {0: "batch", 1: "seq"}, "position_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "total"}, "logits": {0: "batch", 1: "seq"}}
+    axes.update({x: {1: "batch", 3: "past"} for x in names})
+    axes.update({x: {1: "batch", 3: "total"} for x in outs})
+    with torch.no_grad():
+        torch.onnx.export(Gpt().eval(), (ids, pos, mask, *pasts), path, opset_version=17, dynamic_axes=axes,
+                          input_names=["input_ids", "position_ids", "attention_mask"] + names,
+                          output_names=["logits"] + outs)
+
+
+def with_decoder(model, graph):
+    """model (of generation()) with its node's decoder replaced by graph."""
+    for a in model.graph.node[0].attribute:
+        if a.name == "decoder":
+            a.g.CopyFrom(graph)
+            a.g.name = "decoder"
+    return model
