@@ -53,7 +53,7 @@ enum gen { GEN_BEAM, GEN_GREEDY, GEN_SAMPLING };
 
 /* The decoder's layout (ONNX Runtime's GPT-2 subgraph contract). */
 struct decoder {
-    int sub, first;               /* subgraph index of the decoder; of the first run's (init_decoder, else sub) */
+    int sub;                      /* its subgraph index */
     int nin, nout, layers;        /* layers: past_i inputs (= present_i outputs) */
     int64_t beams;                /* K, fed to a decoder that takes num_beams */
     bool shared;                  /* past_present_share_buffer: past_sequence_length follows the pasts */
@@ -71,14 +71,14 @@ static int64_t scalar_in(struct pr_op_ctx *c, int i, const char *what, int64_t f
     return pr_data_dim(c, what, fallback, meaning);
 }
 
-/* Reads sub's declared inputs and checks ONNX Runtime's GPT-2 layout:
+/* Reads d->sub's declared inputs and checks ONNX Runtime's GPT-2 layout:
  * input_ids, position_ids, attention_mask, past_0 .. past_{L-1} (rank 5,
  * 2 x batch x heads x past x head_size), then past_sequence_length (and
  * num_beams) with a shared buffer; outputs logits, present_0 ... Returns
  * 1 when it holds, 0 when not (c->unsupported set), -1 after an error. */
-static int layout(struct pr_op_ctx *c, int sub, struct decoder *d)
+static int layout(struct pr_op_ctx *c, struct decoder *d)
 {
-    pr_subgraph_arity(c, sub, &d->nin, &d->nout);
+    pr_subgraph_arity(c, d->sub, &d->nin, &d->nout);
     d->layers = d->nout - 1;
     int extra = d->nin - 3 - d->layers;   /* 0; 1 or 2 with a shared buffer */
     if (d->layers < 1 || extra < 0 || extra > 2 || d->nin > PR_MAX_IO) {
@@ -90,7 +90,7 @@ static int layout(struct pr_op_ctx *c, int sub, struct decoder *d)
     if (!(d->decl = calloc((size_t)d->nin, sizeof *d->decl)))
         return pr_op_error(c, "out of memory");
     for (int i = 0; i < d->nin; i++) {
-        pr_subgraph_input(c, sub, i, &d->decl[i]);
+        pr_subgraph_input(c, d->sub, i, &d->decl[i]);
         const struct pr_shape *s = &d->decl[i].shape;
         if (i >= 3 && i < 3 + d->layers && (s->rank != 5 || s->dim[2] <= 0 || s->dim[4] <= 0)) {
             c->unsupported = "its decoder's past inputs are not 2 x batch x heads x past x head_size with known heads "
@@ -141,7 +141,7 @@ static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, i
 
 /* One run of the decoder (sub), counted times times (0: uncounted, its
  * peak still kept); its cost into c->sub and *e, its outputs into out. */
-static int run(struct pr_op_ctx *c, const struct decoder *d, int sub, int64_t n, int64_t s, int64_t past, int64_t m,
+static int run(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t s, int64_t past, int64_t m,
                uint64_t times, struct pr_tensor *out, struct pr_sub_cost *one)
 {
     struct pr_tensor *in = calloc((size_t)d->nin, sizeof *in);
@@ -151,7 +151,7 @@ static int run(struct pr_op_ctx *c, const struct decoder *d, int sub, int64_t n,
     for (int i = 0; rc == 0 && i < d->nin; i++)
         inp[i] = &in[i];
     if (rc == 0)
-        rc = pr_subgraph_run(c, sub, inp, out, times, &e);
+        rc = pr_subgraph_run(c, d->sub, inp, out, times, &e);
     free(in);
     free(inp);
     if (rc < 0)
@@ -207,17 +207,18 @@ static bool affine(int64_t x0, const struct pr_sub_cost *e0, int64_t x1, const s
            collinear(x0, e0->bytes_written, x1, e1->bytes_written, x2, e2->bytes_written);
 }
 
-/* The node's runs of the decoder (see the top): the first, and the decode
- * runs by their mean, checked to be affine in the past length (three
- * points on a line: the first decode run, the mean one, the last); out gets
- * the mean run's outputs. */
-static int runs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t p, int64_t m, struct pr_tensor *out,
-                int64_t *vocab)
+/* The node's runs (see the top): the first, of first (init_decoder, else
+ * the decoder d), and the decode runs of d by their mean, checked to be
+ * affine in the past length (three points on a line: the first decode run,
+ * the mean one, the last); out (entries for the larger output count of
+ * the two) gets the last counted run's outputs. */
+static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct decoder *d, int64_t n, int64_t p,
+                int64_t m, struct pr_tensor *out, int64_t *vocab)
 {
     int64_t g = m >= 0 ? m - p : 1, rows = m >= 0 ? m : p;   /* rows: a shared buffer's */
     if (g <= 0)
         return 0;
-    if (run(c, d, d->first, n, p, 0, rows, 1, out, NULL) < 0)
+    if (run(c, first, n, p, 0, rows, 1, out, NULL) < 0)
         return -1;
     if (*vocab < 0 && out[0].shape.rank == 3)
         *vocab = out[0].shape.dim[2];
@@ -225,16 +226,16 @@ static int runs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t
     if (left <= 0)
         return 0;
     struct pr_sub_cost ea, eh, em;
-    if (run(c, d, d->sub, n, 1, hi, rows, 0, out, &eh) < 0)   /* the last, uncounted: its peak */
+    if (run(c, d, n, 1, hi, rows, 0, out, &eh) < 0)   /* the last, uncounted: its peak */
         return -1;
-    if (run(c, d, d->sub, n, 1, a, rows, left % 2 == 0, out, &ea) < 0)   /* the first: counted when n is even */
+    if (run(c, d, n, 1, a, rows, left % 2 == 0, out, &ea) < 0)   /* the first: counted when n is even */
         return -1;
     if (left % 2 == 0) {
         lo++;
         left--;
     }
     int64_t mid = (lo + hi) / 2;
-    if (run(c, d, d->sub, n, 1, mid, rows, (uint64_t)left, out, &em) < 0)
+    if (run(c, d, n, 1, mid, rows, (uint64_t)left, out, &em) < 0)
         return -1;
     if (!affine(a, &ea, mid, &em, hi, &eh)) {
         pr_op_warn(c, "its decoder's counts are not affine in the past length: the %lld decode runs are counted as "
@@ -256,11 +257,13 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
     const struct pr_tensor *ids = pr_input(c, 0);
     if (!ids || ids->shape.rank != 2)
         return pr_op_error(c, "input_ids must be batch x sequence (rank 2)");
-    struct decoder d = {.sub = dec, .first = dec, .beams = 1}, d0 = {0};
+    struct decoder d = {.sub = dec, .beams = 1}, d0 = {.sub = -1, .beams = 1};
     struct pr_tensor *out = NULL;
-    int rc = layout(c, dec, &d), init = rc > 0 ? pr_subgraph_find(c, "init_decoder") : -1;
-    if (rc > 0 && init >= 0 && (rc = layout(c, init, &d0)) > 0)
-        d.first = init;
+    int rc = layout(c, &d), init = rc > 0 ? pr_subgraph_find(c, "init_decoder") : -1;
+    if (rc > 0 && init >= 0) {
+        d0.sub = init;
+        rc = layout(c, &d0);
+    }
     if (rc > 0 && c->failed)
         rc = -1;   /* a malformed init_decoder attribute */
     if (rc <= 0)
@@ -281,7 +284,7 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         goto out;
     }
     int64_t beams = k < 0 ? 1 : k;   /* counted */
-    d.beams = beams;
+    d.beams = d0.beams = beams;
     if (k < 0)
         c->incomplete = true;
     if (k == 0 || r == 0 || (k > 0 && r > k)) {
@@ -290,15 +293,16 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         goto out;
     }
     int64_t vocab = pr_attr_int(c, "vocab_size", -1);
-    if (!(out = calloc((size_t)d.nout, sizeof *out))) {
+    int nout = d0.nout > d.nout ? d0.nout : d.nout;
+    if (!(out = calloc((size_t)nout, sizeof *out))) {
         pr_op_error(c, "out of memory");
         goto out;
     }
-    for (int i = 0; i < d.nout; i++)
+    for (int i = 0; i < nout; i++)
         pr_type_unknown(&out[i]);
     if (b < 0 || p < 0)
         c->incomplete = true;   /* an unknown prompt: nothing runs */
-    else if (runs(c, &d, b * beams, p, m, out, &vocab) < 0)
+    else if (runs(c, d0.sub >= 0 ? &d0 : &d, &d, b * beams, p, m, out, &vocab) < 0)
         goto out;
     int64_t gen = m >= 0 && p >= 0 ? m - p : -1;
     int64_t seq3[3] = {b, r, m}, seq2[2] = {b, m}, scores2[2] = {b, r}, scores4[4] = {gen, b, k, vocab};

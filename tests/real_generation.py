@@ -136,6 +136,20 @@ def main():
             check(head == {"init_decoder": (B * 3 * P * lm, 1), "decoder": (B * 3 * lm, 12 - P - 1)},
                   "init_decoder runs the prompt, decoder the 6 tokens: %s" % head)
 
+        # an init_decoder with one more layer (a past it passes through) than the decoder: each graph runs
+        # with its own inputs and outputs
+        m = mg.generation("BeamSearch", B, P, 12, 3, 2, init_decoder=True)
+        g = next(a.g for a in m.graph.node[0].attribute if a.name == "init_decoder")
+        g.input.append(onnx.helper.make_tensor_value_info("past_2", onnx.TensorProto.FLOAT,
+                                                          [2, "batch", mg.HEADS, "past", mg.HEAD]))
+        g.node.append(onnx.helper.make_node("Identity", ["past_2"], ["present_2"]))
+        g.output.append(onnx.helper.make_tensor_value_info("present_2", onnx.TensorProto.FLOAT, None))
+        onnx.save(m, path("init_wider"))
+        rep = analyse("init_decoder with one more layer", path("init_wider"))
+        if rep:
+            check(rep["totals"]["macs"] == request_macs(B * 3, P, 12), "init_decoder with one more layer: MACs %d, "
+                  "closed form %d" % (rep["totals"]["macs"], request_macs(B * 3, P, 12)))
+
         # a shared KV buffer: every past_i holds M rows, past_sequence_length is fed
         onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, shared=True), path("shared"))
         rep = analyse("shared buffer", path("shared"))
