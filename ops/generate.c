@@ -60,15 +60,15 @@ struct decoder {
     struct pr_tensor *decl;       /* [nin] declared input types (heap) */
 };
 
-/* Value of int32 input i (shape [1]) when known, else the data symbol
- * "<node>.what" (fallback when unbound). */
-static int64_t scalar_in(struct pr_op_ctx *c, int i, const char *what, int64_t fallback, const char *meaning)
+/* Int32 input i (shape [1]) into *v: its value when known (a constant, or
+ * bound with --value), else the data symbol "<node>.what" (--dim; unbound:
+ * -1, warned with meaning). Returns whether *v is known. */
+static bool scalar_in(struct pr_op_ctx *c, int i, const char *what, const char *meaning, int64_t *v)
 {
     const struct pr_tensor *t = pr_input(c, i);
-    const struct pr_const *v = t ? pr_values_of(t) : NULL;
-    if (v && v->n == 1)
-        return v->i[0];
-    return pr_data_dim(c, what, fallback, meaning);
+    const struct pr_const *k = t ? pr_values_of(t) : NULL;
+    *v = k && k->n == 1 ? k->i[0] : pr_data_dim(c, what, -1, meaning);
+    return (k && k->n == 1) || *v >= 0;
 }
 
 /* Reads d->sub's declared inputs and checks ONNX Runtime's GPT-2 layout:
@@ -269,29 +269,31 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
     if (rc <= 0)
         goto out;
     int64_t b = ids->shape.dim[0], p = ids->shape.dim[1];
-    int64_t m = scalar_in(c, 1, "max_length", -1,
-                          "the length of the generated sequences, max_length (unbound: only the prompt's run is "
-                          "counted, the counts are lower bounds; --value max_length=N binds the graph input)");
-    int64_t k = kind == GEN_BEAM ? scalar_in(c, 3, "num_beams", -1,
-                                             "the beams, num_beams (counted as 1: the counts are lower bounds; "
-                                             "--value num_beams=K binds the graph input)") : 1;
-    int64_t r = kind == GEN_BEAM ? scalar_in(c, 4, "num_return_sequences", -1,
-                                             "the sequences returned per prompt, num_return_sequences") : 1;
+    int64_t m, k = 1, r = 1;
+    bool m_known = scalar_in(c, 1, "max_length",
+                             "the length of the generated sequences, max_length (unbound: only the prompt's run is "
+                             "counted, the counts are lower bounds; --value max_length=N binds the graph input)", &m);
+    bool k_known = kind != GEN_BEAM ||
+                   scalar_in(c, 3, "num_beams", "the beams, num_beams (counted as 1: the counts are lower bounds; "
+                             "--value num_beams=K binds the graph input)", &k);
+    bool r_known = kind != GEN_BEAM ||
+                   scalar_in(c, 4, "num_return_sequences", "the sequences returned per prompt, num_return_sequences",
+                             &r);
     rc = -1;
-    if (m >= 0 && p >= 0 && m < p) {
+    if (m_known && (m < 1 || (p >= 0 && m < p))) {
         pr_op_error(c, "max_length %lld is shorter than the prompt (%lld tokens); it must be at least the prompt's "
                     "length", (long long)m, (long long)p);
         goto out;
     }
-    int64_t beams = k < 0 ? 1 : k;   /* counted */
-    d.beams = d0.beams = beams;
-    if (k < 0)
-        c->incomplete = true;
-    if (k == 0 || r == 0 || (k > 0 && r > k)) {
+    if ((k_known && k < 1) || (r_known && (r < 1 || (k_known && r > k)))) {
         pr_op_error(c, "num_beams %lld and num_return_sequences %lld: need 1 <= num_return_sequences <= num_beams",
                     (long long)k, (long long)r);
         goto out;
     }
+    int64_t beams = k_known ? k : 1;   /* counted */
+    d.beams = d0.beams = beams;
+    if (!k_known || !m_known)
+        c->incomplete = true;
     int64_t vocab = pr_attr_int(c, "vocab_size", -1);
     int nout = d0.nout > d.nout ? d0.nout : d.nout;
     if (!(out = calloc((size_t)nout, sizeof *out))) {
@@ -317,8 +319,6 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         if (kind == GEN_SAMPLING)
             set_out(c, 1, logits, 2, filtered);
     }
-    if (m < 0)
-        c->incomplete = true;
     rc = 0;
 out:
     free(d.decl);

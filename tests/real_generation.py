@@ -200,6 +200,15 @@ def main():
         check(r.returncode == 3 and "'generate' (GreedySearch)" in r.stderr and
               "max_length 3 is shorter than the prompt (5 tokens)" in r.stderr and r.stdout == "",
               "max_length < prompt: exit %d, %s" % (r.returncode, r.stderr.strip()))
+        # beams and returned sequences that cannot be: errors naming the node and both values
+        onnx.save(mg.generation("BeamSearch", B, P, max_length=12, num_beams=0, returns=1), path("beams0"))
+        for case, args, want in (("num_beams 0", [path("beams0")], "num_beams 0 and num_return_sequences 1"),
+                                 ("--value num_return_sequences > num_beams",
+                                  [path("beam_inputs"), "--value", "max_length=12", "--value", "num_beams=3",
+                                   "--value", "num_return_sequences=5"], "num_beams 3 and num_return_sequences 5")):
+            r = subprocess.run([PRIORI, "analyze"] + args, capture_output=True, text=True)
+            check(r.returncode == 3 and want in r.stderr and "need 1 <= num_return_sequences <= num_beams" in r.stderr
+                  and r.stdout == "", "%s: exit %d, %s" % (case, r.returncode, r.stderr.strip()))
     finally:
         for f in os.listdir(d):
             os.remove(os.path.join(d, f))
