@@ -139,8 +139,9 @@ static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, i
     return 0;
 }
 
-/* One run of the decoder (sub), counted times times (0: uncounted, its
- * peak still kept); its cost into c->sub and *e, its outputs into out. */
+/* One run of d's subgraph, counted times times (0: uncounted, its peak
+ * still kept): its cost added to c->sub and into *one (when not NULL), its
+ * outputs into out. */
 static int run(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t s, int64_t past, int64_t m,
                uint64_t times, struct pr_tensor *out, struct pr_sub_cost *one)
 {
@@ -238,8 +239,8 @@ static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct d
     if (run(c, d, n, 1, mid, rows, (uint64_t)left, out, &em) < 0)
         return -1;
     if (!affine(a, &ea, mid, &em, hi, &eh)) {
-        pr_op_warn(c, "its decoder's counts are not affine in the past length: the %lld decode runs are counted as "
-                   "%lld runs at past %lld (estimated, not exact)", (long long)(g - 1), (long long)left, (long long)mid);
+        pr_op_warn(c, "its decoder's counts are not affine in the past length: the %lld decode runs are counted "
+                   "from their mean (past %lld), an estimate, not exact", (long long)(g - 1), (long long)mid);
         c->incomplete = true;
     }
     return 0;
