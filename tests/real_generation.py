@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 
+import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "llm"))
@@ -149,6 +150,22 @@ def main():
         if rep:
             check(rep["totals"]["macs"] == request_macs(B * 3, P, 12), "init_decoder with one more layer: MACs %d, "
                   "closed form %d" % (rep["totals"]["macs"], request_macs(B * 3, P, 12)))
+
+        # a decoder with a count quadratic in T (the mask's outer product, N x T x T MACs): not affine, an
+        # estimate from the mean run, warned and marked incomplete
+        m = mg.generation("GreedySearch", B, P, max_length=12)
+        g = next(a.g for a in m.graph.node[0].attribute if a.name == "decoder")
+        g.initializer.extend([onnx.numpy_helper.from_array(np.array([2], np.int64), "axis2"),
+                              onnx.numpy_helper.from_array(np.array([1], np.int64), "axis1")])
+        g.node.extend([onnx.helper.make_node("Cast", ["attention_mask"], ["mask_f"], to=onnx.TensorProto.FLOAT),
+                       onnx.helper.make_node("Unsqueeze", ["mask_f", "axis2"], ["mask_col"]),
+                       onnx.helper.make_node("Unsqueeze", ["mask_f", "axis1"], ["mask_row"]),
+                       onnx.helper.make_node("MatMul", ["mask_col", "mask_row"], ["mask_outer"])])
+        onnx.save(m, path("quadratic"))
+        rep = analyse("a count quadratic in T", path("quadratic"))
+        if rep:
+            check(any("not affine in the past length" in w and "an estimate" in w for w in rep["warnings"]) and
+                  not rep["totals"]["complete"], "quadratic in T: warned, incomplete: %s" % rep["warnings"])
 
         # a shared KV buffer: every past_i holds M rows, past_sequence_length is fed
         onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, shared=True), path("shared"))
