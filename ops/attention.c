@@ -1,6 +1,7 @@
 /* attention.c -- ONNX Runtime's fused attention operators (com.microsoft):
  * Attention, QAttention, MultiHeadAttention, GroupQueryAttention,
- * DecoderMaskedMultiHeadAttention, RotaryEmbedding.
+ * DecoderMaskedMultiHeadAttention, DecoderMaskedSelfAttention,
+ * RotaryEmbedding.
  *
  * Shapes follow the ONNX Runtime contrib-operator documentation
  * (docs/ContribOperators.md). Notation: B batch, S query length, L new
@@ -34,6 +35,10 @@
  *   output (B, S, Dv); present (2, B, H, T, dqk), or past's shape when
  *   past_present_share_buffer is set (then P is the past_sequence_length
  *   input's value, a data dimension when unknown).
+ * DecoderMaskedSelfAttention (the decoders of ONNX Runtime's generation
+ *   graphs with a shared KV buffer): Attention's inputs and outputs (S =
+ *   1 when it runs there), then beam_width and cache_indirection, which
+ *   choose the rows of the buffer each beam reads: counted as Attention.
  * QAttention (quantize_dynamic of an Attention): input (B, S, Din) int8/
  *   uint8, weight (Din, 3*D) int8/uint8 in three equal parts, bias (3*D)
  *   required, input_scale (one value), weight_scale (one, or 3*D per
@@ -218,9 +223,10 @@ static int attention_parse(struct pr_op_ctx *c, struct attn *a)
 {
     if (pr_op_require(c, 2) < 0)
         return -1;
-    if (c->nin > 7 || c->nout > 2)
-        return pr_op_error(c, "Attention takes at most 7 inputs and 2 outputs but the node has "
-                           "%d and %d", c->nin, c->nout);
+    int max_in = c->op_id == PR_OP_DECODER_MASKED_SA ? 9 : 7;   /* + beam_width, cache_indirection */
+    if (c->nin > max_in || c->nout > 2)
+        return pr_op_error(c, "%s takes at most %d inputs and 2 outputs but the node has %d and %d", op_name(c),
+                           max_in, c->nin, c->nout);
     const struct pr_shape *x = ranked(c, 0, "input", 3, "3-D (batch, sequence, hidden)");
     const struct pr_shape *w = x ? ranked(c, 1, "weights", 2, "2-D (input hidden, Dq+Dk+Dv)") : NULL;
     if (!w || heads_attr(c, "num_heads", &a->h) < 0)
@@ -738,8 +744,9 @@ static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_co
     const struct pr_tensor *past;
     switch (c->op_id) {
     case PR_OP_ATTENTION:
+    case PR_OP_DECODER_MASKED_SA:
     case PR_OP_QATTENTION: {
-        int pin = c->op_id == PR_OP_ATTENTION ? 4 : QA_PAST;
+        int pin = c->op_id == PR_OP_QATTENTION ? QA_PAST : 4;
         if (share && (past = pr_input(c, pin)) && past->shape.rank == 5)
             kv_inplace(k, pin, true, past->shape.dim[3], a->p, past->shape.dim[3], a->l);
         break;
@@ -766,7 +773,8 @@ static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_co
 int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct attn a = {0};
-    int rc = c->op_id == PR_OP_ATTENTION ? attention_parse(c, &a)
+    bool packed = c->op_id == PR_OP_ATTENTION || c->op_id == PR_OP_DECODER_MASKED_SA;   /* QKV weights as input 1 */
+    int rc = packed ? attention_parse(c, &a)
            : c->op_id == PR_OP_QATTENTION ? qattention_parse(c, &a)
            : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a)
            : c->op_id == PR_OP_DECODER_MASKED_MHA ? dmmha_parse(c, &a) : gqa_parse(c, &a);
@@ -780,7 +788,7 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t k_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dqk}, 4);
     uint64_t v_elems = prod(c, (int64_t[]){a.b, a.l, a.hkv, a.dv}, 4);
     uint64_t extra = pr_mul(c, scores, (uint64_t)(6 + a.masks));
-    if (c->op_id == PR_OP_ATTENTION || c->op_id == PR_OP_QATTENTION) {
+    if (packed || c->op_id == PR_OP_QATTENTION) {
         uint64_t proj = prod(c, (int64_t[]){a.b, a.s, a.din, a.cols}, 4);
         k->macs = pr_add(c, k->macs, proj);
         if (a.bias)

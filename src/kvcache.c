@@ -6,7 +6,8 @@
  *   2. else the inputs read by the past slots of ONNX Runtime's fused
  *      attention operators (com.microsoft Attention: input 4 "past";
  *      MultiHeadAttention: 6, 7; GroupQueryAttention: 3, 4;
- *      DecoderMaskedMultiHeadAttention: 5, 6), whatever
+ *      DecoderMaskedMultiHeadAttention: 5, 6; DecoderMaskedSelfAttention:
+ *      4), whatever
  *      their names, and the floating inputs of rank >= 3 whose names
  *      contain "past" (Hugging Face Optimum: past_key_values.N.key/.value;
  *      onnxruntime-genai uses the same names with GroupQueryAttention).
@@ -29,8 +30,9 @@
  * A bool input "use_cache_branch" (Optimum's merged decoder) is noted: it
  * is false at prefill and true when decoding (llm.c binds it).
  * Shared buffer (ONNX Runtime's past_present_share_buffer): a graph input
- * read by a fused operator's past_sequence_length slot (Attention: 6,
- * MultiHeadAttention: 8, DecoderMaskedMultiHeadAttention: 7) gives the
+ * read by a fused operator's past_sequence_length slot (Attention and
+ * DecoderMaskedSelfAttention: 6, MultiHeadAttention: 8,
+ * DecoderMaskedMultiHeadAttention: 7) gives the
  * past length as data; the past inputs' length symbol is then the buffer's
  * rows, which llm.c binds to the whole request. When the buffer's rows are
  * a number in the graph (the past inputs have no length symbol), they are
@@ -118,6 +120,7 @@ static const struct slots fused[] = {
     {"MultiHeadAttention", {6, 7}, 2, {1, 2}, 2, 8},
     {"GroupQueryAttention", {3, 4}, 2, {1, 2}, 2, -1},
     {"DecoderMaskedMultiHeadAttention", {5, 6}, 2, {1, 2}, 2, 7},
+    {"DecoderMaskedSelfAttention", {4, -1}, 1, {1, -1}, 1, 6},
 };
 
 /* The fused row of node n, or NULL. */

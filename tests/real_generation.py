@@ -174,6 +174,18 @@ def main():
             want = request_macs(B * 3, P, 12, shared=True)
             check(rep["totals"]["macs"] == want, "shared buffer: MACs %d, closed form %d" % (rep["totals"]["macs"], want))
 
+        # ONNX Runtime's shared-buffer layout: init_decoder (Attention written out, the buffer's M rows) for
+        # the prompt, then a decoder of DecoderMaskedSelfAttention that attends past_sequence_length + 1
+        m = mg.with_decoder(mg.generation("BeamSearch", B, P, 12, 3, 2, shared=True, init_decoder=True),
+                            mg.decoder_dmsa())
+        onnx.save(m, path("dmsa"))
+        rep = analyse("DecoderMaskedSelfAttention decoder", path("dmsa"))
+        if rep:
+            want = mg.run_macs(B * 3, P, 12 + P) + sum(mg.run_macs(B * 3, 1, t) for t in range(P + 1, 12))
+            check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
+                  "DecoderMaskedSelfAttention decoder: MACs %d, closed form %d (%s)"
+                  % (rep["totals"]["macs"], want, rep["warnings"]))
+
         # a long generation: a few decoder runs, exact; the peak grows with the cache
         onnx.save(mg.generation("GreedySearch", B, P, max_length=120), path("long"))
         t0 = time.time()

@@ -1,5 +1,6 @@
 /* test_attention.c -- com.microsoft Attention, MultiHeadAttention,
- * GroupQueryAttention, DecoderMaskedMultiHeadAttention, RotaryEmbedding,
+ * GroupQueryAttention, DecoderMaskedMultiHeadAttention,
+ * DecoderMaskedSelfAttention, RotaryEmbedding,
  * SparseAttention (ops/attention.c) and the packing mode's PackedAttention,
  * PackedMultiHeadAttention, RemovePadding, RestorePadding (ops/packed.c),
  * and the attention biases RelativePositionBias, GatedRelativePositionBias
@@ -394,6 +395,49 @@ static void dmmha_self_shared_buffer_cross_and_packed(void)
     CHECK_STR(tn_out_shape(t, 0), "2x1x32");
     CHECK_STR(tn_out_shape(t, 2), "2x4x16x8");
     CHECK(tn_incomplete(t));
+    tn_free(t);
+}
+
+static void dmsa_counts_as_attention_on_a_shared_buffer(void)
+{
+    /* DecoderMaskedSelfAttention: Attention's inputs, then beam_width and
+     * cache_indirection (ONNX Runtime runs it on CUDA only: shapes from its
+     * schema, present = past with a shared buffer). B 3 (beams), S 1, Din
+     * 32, weights 32x96, H 4,
+     * d 8; shared buffer of 16 rows, past_sequence_length 5: T = 6.
+     * mask_index (B x T): 1 mask. */
+    struct tnode *t = ms("DecoderMaskedSelfAttention");
+    tn_in(t, PR_DT_FLOAT, "3x1x32");
+    tn_in_weight(t, PR_DT_FLOAT, "32x96");
+    tn_in_weight(t, PR_DT_FLOAT, "96");
+    tn_in(t, PR_DT_INT32, "3x6");
+    tn_in(t, PR_DT_FLOAT, "2x3x4x16x8");
+    tn_in_absent(t);
+    tn_in_vals(t, PR_DT_INT32, "1", "5");
+    tn_in_vals(t, PR_DT_INT32, "1", "3");   /* beam_width */
+    tn_in(t, PR_DT_INT32, "1x3x16");        /* cache_indirection */
+    tn_attr_int(t, "num_heads", 4);
+    tn_attr_int(t, "past_present_share_buffer", 1);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x1x32");
+    CHECK_STR(tn_out_shape(t, 1), "2x3x4x16x8");
+    long long scores = 3LL * 4 * 1 * 6, proj = 3LL * 1 * 32 * 96;
+    CHECK_EQ(tn_cost(t)->macs, proj + scores * 8 + scores * 8);
+    CHECK_EQ(tn_cost(t)->flops, 2 * (proj + scores * 16) + scores * 7 + 3LL * 96);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+    /* the buffer updated in place: input 4 and output 1, 16 rows, 5 read, 1 written */
+    const struct pr_kv_inplace *ip = &tn_cost(t)->inplace;
+    CHECK(ip->in[0] == 5 && ip->out[0] == 2 && ip->in_rows == 16 && ip->read == 5 && ip->written == 1);
+    tn_free(t);
+    /* a tenth input is one too many */
+    t = ms("DecoderMaskedSelfAttention");
+    tn_in(t, PR_DT_FLOAT, "3x1x32");
+    tn_in_weight(t, PR_DT_FLOAT, "32x96");
+    for (int i = 0; i < 8; i++)
+        tn_in_absent(t);
+    tn_attr_int(t, "num_heads", 4);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_ERROR);
+    CHECK(strstr(tn_error(t), "DecoderMaskedSelfAttention takes at most 9 inputs") != NULL);
     tn_free(t);
 }
 
@@ -1096,6 +1140,7 @@ void suite_attention(void)
     RUN(mha_per_head_key_value);
     RUN(mha_malformed_is_error);
     RUN(dmmha_self_shared_buffer_cross_and_packed);
+    RUN(dmsa_counts_as_attention_on_a_shared_buffer);
     RUN(dmmha_malformed_is_error);
     RUN(gqa_counts_every_query_head);
     RUN(gqa_with_past_and_rotary);

@@ -90,6 +90,42 @@ def decoder(shared=False):
     return h.make_graph(nodes, "decoder", inputs, outputs, inits)
 
 
+def decoder_dmsa():
+    """The decoder with a shared KV buffer as ONNX Runtime's converter
+    writes it for decoding (one token a run): each layer's attention one
+    com.microsoft DecoderMaskedSelfAttention (packed QKV weights and bias,
+    past_i of the buffer's rows, past_sequence_length), then W_o; MACs as
+    run_macs() with T = past + S (its input projection is the QKV MatMul)."""
+    rng = np.random.default_rng(11)
+    d = D_MODEL
+    inits = [_w("wte", [VOCAB, d], rng), _w("wpe", [POSITIONS, d], rng), _w("w_lm", [d, VOCAB], rng)]
+    nodes = [h.make_node("Gather", ["wte", "input_ids"], ["tok"]),
+             h.make_node("Gather", ["wpe", "position_ids"], ["pos"]),
+             h.make_node("Add", ["tok", "pos"], ["h0"])]
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq"]),
+              h.make_tensor_value_info("position_ids", T.INT32, ["batch", "seq"]),
+              h.make_tensor_value_info("attention_mask", T.INT32, ["batch", "total"])]
+    outputs = [h.make_tensor_value_info("logits", T.FLOAT, ["batch", "seq", VOCAB])]
+    x = "h0"
+    for l in range(LAYERS):
+        p = "l%d_" % l
+        inits += [_w(p + "w_qkv", [d, 3 * d], rng), _w(p + "b_qkv", [3 * d], rng), _w(p + "w_o", [d, d], rng)]
+        inputs.append(h.make_tensor_value_info("past_%d" % l, T.FLOAT, [2, "batch", HEADS, "max_len", HEAD]))
+        outputs.append(h.make_tensor_value_info("present_%d" % l, T.FLOAT, [2, "batch", HEADS, "max_len", HEAD]))
+        nodes += [
+            h.make_node("DecoderMaskedSelfAttention",
+                        [x, p + "w_qkv", p + "b_qkv", "", "past_%d" % l, "", "past_sequence_length"],
+                        [p + "ctx", "present_%d" % l], domain="com.microsoft", num_heads=HEADS,
+                        past_present_share_buffer=1),
+            h.make_node("MatMul", [p + "ctx", p + "w_o"], [p + "proj"]),
+            h.make_node("Add", [x, p + "proj"], [p + "out"]),
+        ]
+        x = p + "out"
+    nodes.append(h.make_node("MatMul", [x, "w_lm"], ["logits"]))
+    inputs.append(h.make_tensor_value_info("past_sequence_length", T.INT32, [1]))
+    return h.make_graph(nodes, "decoder", inputs, outputs, inits)
+
+
 def generation(op, batch=2, prompt=5, max_length=None, num_beams=None, returns=None, shared=False,
                model_type=None, init_decoder=False):
     """A model of one generation node. max_length, num_beams, returns: int
