@@ -25,6 +25,7 @@ decoder runs (the decode runs' counts are affine in T: summed exactly
 from their mean).
 Prints one line per failure and "N passed, N failed" last.
 """
+import json
 import os
 import subprocess
 import sys
@@ -185,6 +186,19 @@ def main():
             check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
                   "DecoderMaskedSelfAttention decoder: MACs %d, closed form %d (%s)"
                   % (rep["totals"]["macs"], want, rep["warnings"]))
+
+        # the same decoder alone through `priori llm` (prompt P, M - P - 1 decode steps: the runs the
+        # node makes after the prompt's) requests the MACs the node counts (its init_decoder aside)
+        dec = onnx.helper.make_model(mg.decoder_dmsa(), opset_imports=[onnx.helper.make_opsetid("", 17),
+                                                                      onnx.helper.make_opsetid("com.microsoft", 1)])
+        dec.ir_version = 8
+        onnx.save(dec, path("dmsa_decoder"))
+        r = subprocess.run([PRIORI, "llm", path("dmsa_decoder"), "--prompt", str(P), "--generate", str(12 - P - 1),
+                            "--batch", str(B * 3), "--format", "json"], capture_output=True, text=True)
+        want = sum(mg.run_macs(B * 3, 1, t) for t in range(P + 1, 12))
+        got = json.loads(r.stdout)["decode"]["sum"]["macs"] if r.returncode == 0 else None
+        check(got == want, "priori llm on the decoder alone: decode MACs %s, the node's decode runs %d (%s)"
+              % (got, want, r.stderr.strip()[:200]))
 
         # a long generation: a few decoder runs, exact; the peak grows with the cache
         onnx.save(mg.generation("GreedySearch", B, P, max_length=120), path("long"))
