@@ -31,19 +31,12 @@ def _w(name, shape, rng):
     return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.1, name)
 
 
-def decoder(shared=False):
-    """The decoder subgraph; shared: past_present_share_buffer inputs (past_i
-    with the buffer's rows, then past_sequence_length) -- only for priori:
-    its attention is then written as for an unshared cache."""
-    rng = np.random.default_rng(7)
+def _embedding(rng):
+    """The part every decoder here shares: token and position embeddings
+    (h0), the LM head's weight, and the three inputs and logits output of
+    ONNX Runtime's contract. Returns (inits, nodes, inputs, outputs)."""
     d = D_MODEL
-    inits = [_w("wte", [VOCAB, d], rng), _w("wpe", [POSITIONS, d], rng), _w("w_lm", [d, VOCAB], rng),
-             numpy_helper.from_array(np.array([0, 0, HEADS, HEAD], np.int64), "heads_shape"),
-             numpy_helper.from_array(np.array([0, 0, d], np.int64), "model_shape"),
-             numpy_helper.from_array(np.array([d, d, d], np.int64), "qkv_split"),
-             numpy_helper.from_array(np.array(0, np.int64), "zero"),
-             numpy_helper.from_array(np.array(1, np.int64), "one"),
-             numpy_helper.from_array(np.array([0], np.int64), "axis0")]
+    inits = [_w("wte", [VOCAB, d], rng), _w("wpe", [POSITIONS, d], rng), _w("w_lm", [d, VOCAB], rng)]
     nodes = [h.make_node("Gather", ["wte", "input_ids"], ["tok"]),
              h.make_node("Gather", ["wpe", "position_ids"], ["pos"]),
              h.make_node("Add", ["tok", "pos"], ["h0"])]
@@ -51,6 +44,22 @@ def decoder(shared=False):
               h.make_tensor_value_info("position_ids", T.INT32, ["batch", "seq"]),
               h.make_tensor_value_info("attention_mask", T.INT32, ["batch", "total"])]
     outputs = [h.make_tensor_value_info("logits", T.FLOAT, ["batch", "seq", VOCAB])]
+    return inits, nodes, inputs, outputs
+
+
+def decoder(shared=False):
+    """The decoder subgraph; shared: past_present_share_buffer inputs (past_i
+    with the buffer's rows, then past_sequence_length) -- only for priori:
+    its attention is then written as for an unshared cache."""
+    rng = np.random.default_rng(7)
+    d = D_MODEL
+    inits, nodes, inputs, outputs = _embedding(rng)
+    inits += [numpy_helper.from_array(np.array([0, 0, HEADS, HEAD], np.int64), "heads_shape"),
+              numpy_helper.from_array(np.array([0, 0, d], np.int64), "model_shape"),
+              numpy_helper.from_array(np.array([d, d, d], np.int64), "qkv_split"),
+              numpy_helper.from_array(np.array(0, np.int64), "zero"),
+              numpy_helper.from_array(np.array(1, np.int64), "one"),
+              numpy_helper.from_array(np.array([0], np.int64), "axis0")]
     x = "h0"
     for l in range(LAYERS):
         p = "l%d_" % l
@@ -98,14 +107,7 @@ def decoder_dmsa():
     run_macs() with T = past + S (its input projection is the QKV MatMul)."""
     rng = np.random.default_rng(11)
     d = D_MODEL
-    inits = [_w("wte", [VOCAB, d], rng), _w("wpe", [POSITIONS, d], rng), _w("w_lm", [d, VOCAB], rng)]
-    nodes = [h.make_node("Gather", ["wte", "input_ids"], ["tok"]),
-             h.make_node("Gather", ["wpe", "position_ids"], ["pos"]),
-             h.make_node("Add", ["tok", "pos"], ["h0"])]
-    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq"]),
-              h.make_tensor_value_info("position_ids", T.INT32, ["batch", "seq"]),
-              h.make_tensor_value_info("attention_mask", T.INT32, ["batch", "total"])]
-    outputs = [h.make_tensor_value_info("logits", T.FLOAT, ["batch", "seq", VOCAB])]
+    inits, nodes, inputs, outputs = _embedding(rng)
     x = "h0"
     for l in range(LAYERS):
         p = "l%d_" % l
