@@ -14,7 +14,6 @@ run with S new tokens and T attended positions, N sequences:
     N * S * (L * (4 d^2 + 2 T d) + d V)          (H * D = d)
 """
 import numpy as np
-import onnx
 from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper
