@@ -42,6 +42,7 @@
  * then as an operator priori does not know (zero cost, the weights of its
  * subgraphs counted, the report incomplete).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,7 +236,7 @@ static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct d
         lo++;
         left--;
     }
-    int64_t mid = (lo + hi) / 2;
+    int64_t mid = lo + (hi - lo) / 2;   /* (lo + hi) / 2: hi - lo is even here */
     if (run(c, d, n, 1, mid, rows, (uint64_t)left, out, &em) < 0)
         return -1;
     if (!affine(a, &ea, mid, &em, hi, &eh)) {
@@ -292,6 +293,10 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         goto out;
     }
     int64_t beams = k_known ? k : 1;   /* counted */
+    if (b > 0 && beams > INT64_MAX / b) {
+        pr_op_error(c, "batch %lld x num_beams %lld sequences overflow 64 bits", (long long)b, (long long)beams);
+        goto out;
+    }
     d.beams = d0.beams = beams;
     if (!k_known || !m_known)
         c->incomplete = true;

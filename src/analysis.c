@@ -351,14 +351,10 @@ static int unsup_finish(struct pr_analysis *a, struct unsup *u, struct pr_err *e
         const struct pr_unsupported *x = &a->unsupported[i];
         const struct pr_layer *first = &a->layers[x->layers[0]];
         const struct pr_node *n = &g->nodes[first->node];
-        if (n->op && first->why)   /* a known operator, in a variant its family does not count */
-            pr_diag_add(&a->diag, "operator %s%s%s (%d node%s, first: %s): %s", x->domain, *x->domain ? "." : "",
-                        x->op_type, x->count, x->count == 1 ? "" : "s", pr_node_label(n, label, sizeof label),
-                        first->why);
-        else
-            pr_diag_add(&a->diag, "operator %s%s%s is not supported (%d node%s, first: %s): counted as zero cost",
-                        x->domain, *x->domain ? "." : "", x->op_type, x->count, x->count == 1 ? "" : "s",
-                        pr_node_label(n, label, sizeof label));
+        bool variant = n->op && first->why;   /* a known operator, in a variant its family does not count */
+        pr_diag_add(&a->diag, "operator %s%s%s%s (%d node%s, first: %s): %s", x->domain, *x->domain ? "." : "",
+                    x->op_type, variant ? "" : " is not supported", x->count, x->count == 1 ? "" : "s",
+                    pr_node_label(n, label, sizeof label), variant ? first->why : "counted as zero cost");
     }
     return 0;
 }

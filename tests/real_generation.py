@@ -243,6 +243,12 @@ def main():
         check(r.returncode == 3 and "'generate' (GreedySearch)" in r.stderr and
               "max_length 3 is shorter than the prompt (5 tokens)" in r.stderr and r.stdout == "",
               "max_length < prompt: exit %d, %s" % (r.returncode, r.stderr.strip()))
+        # a hostile batch (2^40 prompts x 2^30 beams): an overflow error naming the node, never a wrap
+        onnx.save(mg.generation("BeamSearch", 1 << 40, P, max_length=12, num_beams=1 << 30, returns=1), path("huge"))
+        r = subprocess.run([PRIORI, "analyze", path("huge")], capture_output=True, text=True)
+        check(r.returncode == 3 and "'generate' (BeamSearch)" in r.stderr and "overflow" in r.stderr and r.stdout == "",
+              "2^40 x 2^30 sequences: exit %d, %s" % (r.returncode, r.stderr.strip()))
+
         # beams and returned sequences that cannot be: errors naming the node and both values
         onnx.save(mg.generation("BeamSearch", B, P, max_length=12, num_beams=0, returns=1), path("beams0"))
         for case, args, want in (("num_beams 0", [path("beams0")], "num_beams 0 and num_return_sequences 1"),
