@@ -1,11 +1,12 @@
-/* generate.c -- ONNX Runtime's text generation over a GPT-2 style decoder:
- * com.microsoft BeamSearch, GreedySearch and Sampling (model_type 0).
+/* generate.c -- ONNX Runtime's text generation: com.microsoft BeamSearch,
+ * GreedySearch and Sampling over a GPT-2 style decoder (model_type 0), and
+ * BeamSearch over a T5/BART style encoder and decoder (model_type 1).
  *
- * The node runs its `decoder` subgraph once per generated token (ONNX
- * Runtime, contrib_ops/cpu/transformers, beam_search_impl_gpt.h and
- * greedy_search_impl_gpt.h). With input_ids B x P (the prompt), K =
- * num_beams (BeamSearch; 1 for the others), N = B x K sequences and M =
- * max_length, while the sequences are shorter than M:
+ * GPT-2 (ONNX Runtime, contrib_ops/cpu/transformers, beam_search_impl_gpt.h
+ * and greedy_search_impl_gpt.h). The node runs its `decoder` subgraph once
+ * per generated token. With input_ids B x P (the prompt), K = num_beams
+ * (BeamSearch; 1 for the others), N = B x K sequences and M = max_length,
+ * while the sequences are shorter than M:
  *   run 1         input_ids and position_ids N x P, attention_mask N x P,
  *                 each past_i 2 x N x heads x 0 x head_size (the
  *                 init_decoder subgraph when the node has one)
@@ -18,29 +19,54 @@
  * each past_i is 2 x N x heads x M x head_size, past_sequence_length the
  * past length.
  *
+ * T5 (beam_search_impl_t5.h, subgraph_t5_encoder.cc, subgraph_t5_decoder.cc;
+ * the run structure checked with onnxruntime's profiler, which lists every
+ * node run inside the subgraphs with its input shapes). input_ids B x S is
+ * the encoder's input; the output starts with the decoder start token, so
+ * the sequence length is 1 and M > 1.
+ *   encoder, once, B sequences (not expanded to the beams): inputs
+ *         encoder_input_ids and encoder_attention_mask B x S (int32);
+ *         outputs present_key_cross_i, present_value_cross_i (B x heads x S
+ *         x head_size). The old format also takes decoder_input_ids B x 1
+ *         and runs the first decoding step itself: outputs logits,
+ *         encoder_hidden_states, the self presents (past 0 + 1), then the
+ *         cross ones;
+ *   decoder, once per token, N sequences, past self lengths 0 .. M - 2
+ *         (old format: 1 .. M - 2): inputs input_ids N x 1,
+ *         encoder_attention_mask N x S, [encoder_hidden_states N x S x
+ *         hidden], past_key_self_i and past_value_self_i (N x heads x past
+ *         x head_size; the buffer's M rows when shared), the cross ones (N x
+ *         heads x S x head_size), [past_seq_len [1], [num_beams [1],
+ *         cache_indirection B x K x M]] with a shared buffer; outputs
+ *         logits N x 1 x vocab, the self presents.
+ * A decoder that takes the whole sequence as input_ids (ONNX Runtime's
+ * use_sequence_as_input_ids: input_ids not declared N x 1) is not counted.
+ *
  * A decode run's counts are affine in its past length (the attention reads
- * past + 1 keys; everything else is per new token), so the n = G - 1
- * decode runs, at past lengths a = P .. b = M - 2, sum exactly from runs at
- * their mean: one run at (a + b) / 2 counted n times when n is odd; when n
- * is even, one at a and one at (a + 1 + b) / 2 counted n - 1 times. The
- * rows inside the decoder show those runs (the first run's and the mean
- * decode run's counts, times their multiplier); the peak memory is the
- * last run's (past b), run uncounted.
+ * past + 1 keys; everything else is per new token), so the n decode runs,
+ * at past lengths a .. b, sum exactly from runs at their mean: one run at
+ * (a + b) / 2 counted n times when n is odd; when n is even, one at a and
+ * one at (a + 1 + b) / 2 counted n - 1 times. The rows inside the
+ * subgraphs show those runs (the first run's and the mean decode run's
+ * counts, times their multiplier); the peak memory is the last run's
+ * (past b), run uncounted.
  *
  * Outputs: BeamSearch sequences B x R x M (R = num_return_sequences),
- * sequences_scores B x R, scores (M - P) x B x K x vocab; GreedySearch
- * sequences B x M; Sampling sequences B x M, filtered_logits B x vocab
- * (vocab: the vocab_size attribute, else the decoder's logits' last
- * extent). M, K and R are inputs 1, 3 and 4 (int32, shape [1]): known when
- * constant or bound with --value (--value max_length=64); else the data
- * symbols "<node>.max_length", "<node>.num_beams" and
+ * sequences_scores B x R, scores (M - P) x B x K x vocab (T5: M - 1);
+ * GreedySearch sequences B x M; Sampling sequences B x M, filtered_logits
+ * B x vocab (vocab: the vocab_size attribute, else the decoder's logits'
+ * last extent). M, K and R are inputs 1, 3 and 4 (int32, shape [1]): known
+ * when constant or bound with --value (--value max_length=64); else the
+ * data symbols "<node>.max_length", "<node>.num_beams" and
  * "<node>.num_return_sequences" (--dim). Unbound, max_length leaves the
- * first run alone counted (lower bounds) and num_beams counts as 1.
+ * first run alone counted (the encoder for T5; lower bounds) and num_beams
+ * counts as 1.
  *
- * Encoder-decoder generation (model_type 1: T5, BART; 2: Whisper) and a
- * decoder outside ONNX Runtime's GPT-2 layout are not counted: the node is
- * then as an operator priori does not know (zero cost, the weights of its
- * subgraphs counted, the report incomplete).
+ * Not counted (the node is then as an operator priori does not know: zero
+ * cost, the weights of its subgraphs counted, the report incomplete, the
+ * reason in the warning): Whisper (model_type 2; WhisperBeamSearch is not
+ * known either), GreedySearch and Sampling over an encoder and decoder
+ * (ONNX Runtime refuses them), subgraphs outside these layouts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,12 +78,19 @@
 
 enum gen { GEN_BEAM, GEN_GREEDY, GEN_SAMPLING };
 
-/* The decoder's layout (ONNX Runtime's GPT-2 subgraph contract). */
+/* Which contract a subgraph follows. */
+enum role { ROLE_GPT, ROLE_ENCODER, ROLE_T5 };
+
+/* A subgraph's layout (ONNX Runtime's contracts, see the top). */
 struct decoder {
     int sub;                      /* its subgraph index */
-    int nin, nout, layers;        /* layers: past_i inputs (= present_i outputs) */
+    enum role role;
+    int nin, nout, layers;        /* layers: GPT past_i inputs (= present_i outputs); T5 layers */
     int64_t beams;                /* K, fed to a decoder that takes num_beams */
+    int64_t batch, enc;           /* T5: B and the encoder's sequence length S */
     bool shared;                  /* past_present_share_buffer: past_sequence_length follows the pasts */
+    bool old;                     /* encoder: the old format (runs the first decoding step) */
+    int first_past;               /* T5 decoder: 3 after encoder_hidden_states, else 2 */
     struct pr_tensor *decl;       /* [nin] declared input types (heap) */
 };
 
@@ -70,6 +103,24 @@ static bool scalar_in(struct pr_op_ctx *c, int i, const char *what, const char *
     const struct pr_const *k = t ? pr_values_of(t) : NULL;
     *v = k && k->n == 1 ? k->i[0] : pr_data_dim(c, what, -1, meaning);
     return (k && k->n == 1) || *v >= 0;
+}
+
+/* d->sub's declared input types into d->decl. */
+static int declared(struct pr_op_ctx *c, struct decoder *d)
+{
+    if (!(d->decl = calloc((size_t)d->nin, sizeof *d->decl)))
+        return pr_op_error(c, "out of memory");
+    for (int i = 0; i < d->nin; i++)
+        pr_subgraph_input(c, d->sub, i, &d->decl[i]);
+    return 0;
+}
+
+/* Whether declared input i is rank `rank` with extents 1 and 3 known
+ * (heads and head size of a rank-4 cache) or 2 and 4 (rank 5). */
+static bool cache_decl(const struct decoder *d, int i, int rank)
+{
+    const struct pr_shape *s = &d->decl[i].shape;
+    return s->rank == rank && s->dim[rank - 3] > 0 && s->dim[rank - 1] > 0;
 }
 
 /* Reads d->sub's declared inputs and checks ONNX Runtime's GPT-2 layout:
@@ -88,55 +139,147 @@ static int layout(struct pr_op_ctx *c, struct decoder *d)
         return 0;
     }
     d->shared = extra > 0;
-    if (!(d->decl = calloc((size_t)d->nin, sizeof *d->decl)))
-        return pr_op_error(c, "out of memory");
-    for (int i = 0; i < d->nin; i++) {
-        pr_subgraph_input(c, d->sub, i, &d->decl[i]);
-        const struct pr_shape *s = &d->decl[i].shape;
-        if (i >= 3 && i < 3 + d->layers && (s->rank != 5 || s->dim[2] <= 0 || s->dim[4] <= 0)) {
+    if (declared(c, d) < 0)
+        return -1;
+    for (int i = 3; i < 3 + d->layers; i++)
+        if (!cache_decl(d, i, 5)) {
             c->unsupported = "its decoder's past inputs are not 2 x batch x heads x past x head_size with known heads "
                              "and head size (ONNX Runtime's GPT-2 layout): not counted, zero cost";
             return 0;
         }
-    }
     return 1;
 }
 
-/* The types of one decoder run into t: n sequences, s new tokens, past
- * cached (m: the shared buffer's rows). */
+/* The T5 encoder e and decoder d (see the top): checks their layouts and
+ * that they agree. Returns 1, 0 (c->unsupported set) or -1. */
+static int layout_t5(struct pr_op_ctx *c, struct decoder *e, struct decoder *d)
+{
+    pr_subgraph_arity(c, e->sub, &e->nin, &e->nout);
+    pr_subgraph_arity(c, d->sub, &d->nin, &d->nout);
+    e->role = ROLE_ENCODER;
+    d->role = ROLE_T5;
+    e->old = e->nin == 3;
+    e->layers = e->old ? (e->nout - 2) / 4 : e->nout / 2;
+    d->layers = (d->nout - 1) / 2;
+    if (e->nin < 2 || e->nin > 3 || e->layers < 1 || e->nout != (e->old ? 2 + 4 * e->layers : 2 * e->layers)) {
+        c->unsupported = "its encoder does not have ONNX Runtime's T5 inputs (encoder_input_ids, "
+                         "encoder_attention_mask[, decoder_input_ids]) and outputs (the cross presents, after logits, "
+                         "encoder_hidden_states and the self presents in the old format): not counted, zero cost";
+        return 0;
+    }
+    if (d->nin > PR_MAX_IO || d->nin < 6 || d->layers < 1 || d->nout != 1 + 2 * d->layers) {
+        c->unsupported = "its decoder does not have ONNX Runtime's T5 inputs (input_ids, encoder_attention_mask, "
+                         "the self and cross pasts) and outputs (logits, the self presents): not counted, zero cost";
+        return 0;
+    }
+    if (declared(c, e) < 0 || declared(c, d) < 0)
+        return -1;
+    d->first_past = d->decl[2].shape.rank == 3 ? 3 : 2;   /* encoder_hidden_states, or the first past */
+    int extra = d->nin - d->first_past - 4 * d->layers;    /* 0; 1 or 3 with a shared buffer */
+    d->shared = extra > 0;
+    const struct pr_shape *ids = &d->decl[0].shape;
+    if (ids->rank != 2 || ids->dim[1] != 1) {
+        c->unsupported = "its decoder's input_ids are not declared N x 1 (ONNX Runtime then feeds the whole "
+                         "sequence every step, use_sequence_as_input_ids): not counted, zero cost";
+        return 0;
+    }
+    if ((extra != 0 && extra != 1 && extra != 3) || d->layers != e->layers) {
+        c->unsupported = "its decoder's pasts (self and cross, one pair each per layer) do not match its encoder's "
+                         "layers or ONNX Runtime's T5 layout: not counted, zero cost";
+        return 0;
+    }
+    if (d->first_past == 3 && !e->old) {
+        c->unsupported = "its decoder takes encoder_hidden_states, which its encoder (2 inputs: the new format) "
+                         "does not give; ONNX Runtime refuses the pair: not counted, zero cost";
+        return 0;
+    }
+    for (int i = d->first_past; i < d->first_past + 4 * d->layers; i++)
+        if (!cache_decl(d, i, 4)) {
+            c->unsupported = "its decoder's past inputs are not batch x heads x length x head_size with known heads "
+                             "and head size (ONNX Runtime's T5 layout): not counted, zero cost";
+            return 0;
+        }
+    return 1;
+}
+
+/* t as a rank-2 int32 tensor a x b (no values), keeping a declared integer type. */
+static void ids_type(struct pr_tensor *t, int64_t a, int64_t b)
+{
+    if (!t->dtype)
+        t->dtype = PR_DT_INT32;   /* ids, positions, masks: int32 in ONNX Runtime's contracts */
+    t->kind = PR_KIND_TENSOR;
+    t->shape.rank = 2;
+    t->shape.dim[0] = a;
+    t->shape.dim[1] = b;
+}
+
+/* t as an int32 [1] holding v. */
+static int scalar_type(struct pr_op_ctx *c, struct pr_tensor *t, int64_t v)
+{
+    struct pr_const *k = pr_const_new(c, 1);
+    if (!k)
+        return -1;
+    k->i[0] = v;
+    k->f[0] = (double)v;
+    t->kind = PR_KIND_TENSOR;
+    t->dtype = PR_DT_INT32;
+    t->shape.rank = 1;
+    t->shape.dim[0] = 1;
+    t->cval = k;
+    return 0;
+}
+
+/* The types of one run into t: n sequences, s new tokens (the encoder: its
+ * sequence length), past cached (m: the shared buffer's rows). */
 static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t s, int64_t past, int64_t m,
                       struct pr_tensor *t)
 {
     for (int i = 0; i < d->nin; i++) {
         t[i] = d->decl[i];
         t[i].cval = NULL;
-        if (i < 3 && !t[i].dtype)
-            t[i].dtype = PR_DT_INT32;   /* ids, positions, mask: int32 in ONNX Runtime's contract */
     }
-    int64_t ids[2] = {n, s}, mask[2] = {n, past + s};
-    for (int i = 0; i < 3; i++) {
-        t[i].kind = PR_KIND_TENSOR;
-        t[i].shape.rank = 2;
-        memcpy(t[i].shape.dim, i < 2 ? ids : mask, sizeof ids);
+    if (d->role == ROLE_ENCODER) {   /* encoder_input_ids, encoder_attention_mask[, decoder_input_ids] */
+        for (int i = 0; i < d->nin; i++)
+            ids_type(&t[i], n, i < 2 ? s : 1);
+        return 0;
     }
+    if (d->role == ROLE_T5) {
+        ids_type(&t[0], n, 1);
+        ids_type(&t[1], n, d->enc);
+        if (d->first_past == 3) {   /* encoder_hidden_states N x S x hidden */
+            t[2].kind = PR_KIND_TENSOR;
+            t[2].shape.dim[0] = n;
+            t[2].shape.dim[1] = d->enc;
+        }
+        int self = d->first_past, cross = self + 2 * d->layers, end = cross + 2 * d->layers;
+        for (int i = self; i < end; i++) {
+            struct pr_shape *p = &t[i].shape;
+            p->dim[0] = n;
+            p->dim[2] = i >= cross ? d->enc : d->shared ? m : past;
+        }
+        if (end < d->nin && scalar_type(c, &t[end], past) < 0)   /* past_seq_len */
+            return -1;
+        if (end + 1 < d->nin && scalar_type(c, &t[end + 1], d->beams) < 0)   /* num_beams */
+            return -1;
+        if (end + 2 < d->nin) {   /* cache_indirection B x K x M */
+            struct pr_tensor *ci = &t[end + 2];
+            ids_type(ci, d->batch, d->beams);
+            ci->shape.rank = 3;
+            ci->shape.dim[2] = m;
+        }
+        return 0;
+    }
+    for (int i = 0; i < 3; i++)   /* input_ids, position_ids, attention_mask */
+        ids_type(&t[i], n, i < 2 ? s : past + s);
     for (int l = 0; l < d->layers; l++) {
         struct pr_shape *p = &t[3 + l].shape;
         p->dim[0] = 2;
         p->dim[1] = n;
         p->dim[3] = d->shared ? m : past;
     }
-    for (int i = 3 + d->layers; i < d->nin; i++) {   /* past_sequence_length, num_beams: int32 [1] */
-        struct pr_const *v = pr_const_new(c, 1);
-        if (!v)
+    for (int i = 3 + d->layers; i < d->nin; i++)   /* past_sequence_length, num_beams: int32 [1] */
+        if (scalar_type(c, &t[i], i == 3 + d->layers ? past : d->beams) < 0)
             return -1;
-        v->i[0] = i == 3 + d->layers ? past : d->beams;
-        v->f[0] = (double)v->i[0];
-        t[i].kind = PR_KIND_TENSOR;
-        t[i].dtype = PR_DT_INT32;
-        t[i].shape.rank = 1;
-        t[i].shape.dim[0] = 1;
-        t[i].cval = v;
-    }
     return 0;
 }
 
@@ -165,7 +308,7 @@ static int run(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t 
     t->bytes_read = pr_add(c, t->bytes_read, pr_mul(c, e.bytes_read, times));
     t->bytes_written = pr_add(c, t->bytes_written, pr_mul(c, e.bytes_written, times));
     if (e.params > t->params)
-        t->params = e.params;   /* the same weights in every run */
+        t->params = e.params;   /* the same weights in every run of one subgraph (runs() adds the first's) */
     if (e.peak_bytes > t->peak_bytes)
         t->peak_bytes = e.peak_bytes;
     t->incomplete |= e.incomplete;
@@ -209,41 +352,76 @@ static bool affine(int64_t x0, const struct pr_sub_cost *e0, int64_t x1, const s
            collinear(x0, e0->bytes_written, x1, e1->bytes_written, x2, e2->bytes_written);
 }
 
-/* The node's runs (see the top): the first, of first (init_decoder, else
- * the decoder d), and the decode runs of d by their mean, checked to be
- * affine in the past length (three points on a line: the first decode run,
- * the mean one, the last); out (entries for the larger output count of
- * the two) gets the last counted run's outputs. */
-static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct decoder *d, int64_t n, int64_t p,
-                int64_t m, struct pr_tensor *out, int64_t *vocab)
+/* The decode runs of d at past lengths a .. b, n sequences (see the top):
+ * summed from their mean, checked to be affine in the past length (three
+ * points on a line: the first decode run, the mean one, the last); out
+ * gets the last counted run's outputs. */
+static int decode_runs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, int64_t a, int64_t b, int64_t rows,
+                       struct pr_tensor *out)
 {
-    int64_t g = m >= 0 ? m - p : 1, rows = m >= 0 ? m : p;   /* rows: a shared buffer's */
-    if (g <= 0)
+    int64_t count = b - a + 1, left = count, lo = a;
+    if (count <= 0)
         return 0;
-    if (run(c, first, n, p, 0, rows, 1, out, NULL) < 0)
+    struct pr_sub_cost ea, eb, em;
+    if (run(c, d, n, 1, b, rows, 0, out, &eb) < 0)   /* the last, uncounted: its peak */
         return -1;
-    if (*vocab < 0 && out[0].shape.rank == 3)
-        *vocab = out[0].shape.dim[2];
-    int64_t a = p, hi = m - 2, left = g - 1, lo = a;   /* decode runs at past a .. hi */
-    if (left <= 0)
-        return 0;
-    struct pr_sub_cost ea, eh, em;
-    if (run(c, d, n, 1, hi, rows, 0, out, &eh) < 0)   /* the last, uncounted: its peak */
-        return -1;
-    if (run(c, d, n, 1, a, rows, left % 2 == 0, out, &ea) < 0)   /* the first: counted when n is even */
+    if (run(c, d, n, 1, a, rows, left % 2 == 0, out, &ea) < 0)   /* the first: counted when their number is even */
         return -1;
     if (left % 2 == 0) {
         lo++;
         left--;
     }
-    int64_t mid = lo + (hi - lo) / 2;   /* (lo + hi) / 2: hi - lo is even here */
+    int64_t mid = lo + (b - lo) / 2;   /* (lo + b) / 2: b - lo is even here */
     if (run(c, d, n, 1, mid, rows, (uint64_t)left, out, &em) < 0)
         return -1;
-    if (!affine(a, &ea, mid, &em, hi, &eh)) {
+    if (!affine(a, &ea, mid, &em, b, &eb)) {
         pr_op_warn(c, "its decoder's counts are not affine in the past length: the %lld decode runs are counted "
-                   "from their mean (past %lld), an estimate, not exact", (long long)(g - 1), (long long)mid);
+                   "from their mean (past %lld), an estimate, not exact", (long long)count, (long long)mid);
         c->incomplete = true;
     }
+    return 0;
+}
+
+/* Logits' last extent into *vocab when it is still unknown. */
+static void vocab_of(const struct pr_tensor *logits, int64_t *vocab)
+{
+    if (*vocab < 0 && logits->shape.rank == 3)
+        *vocab = logits->shape.dim[2];
+}
+
+/* The node's runs (see the top), n sequences of prompt p, max_length m (-1:
+ * unbound, the first run alone): GPT-2, the first run of first
+ * (init_decoder, else the decoder d) on the prompt, then d's decode runs
+ * at past p .. m - 2; T5 (first: the encoder, b its batch), the encoder
+ * on the input, then d's decode runs at past 0 (old format: 1) .. m - 2.
+ * out (entries for the larger output count) gets the last run's outputs. */
+static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct decoder *d, int64_t b, int64_t n,
+                int64_t p, int64_t m, struct pr_tensor *out, int64_t *vocab)
+{
+    bool t5 = first->role == ROLE_ENCODER;
+    int64_t rows = m >= 0 ? m : p;   /* a shared buffer's */
+    struct pr_sub_cost e;
+    if (m >= 0 && m <= (t5 ? 1 : p))
+        return 0;
+    if (run(c, first, t5 ? b : n, p, 0, rows, 1, out, &e) < 0)
+        return -1;
+    vocab_of(&out[0], vocab);
+    if (m < 0)
+        return 0;
+    int64_t a = t5 ? first->old : p;
+    if (first->sub != d->sub) {   /* two subgraphs: the weights of both */
+        if (a > m - 2) {   /* the decoder never runs */
+            pr_subgraph_skip(c, d->sub);
+            pr_op_warn(c, "its decoder never runs: max_length %lld leaves no token to decode after the %s; its rows "
+                       "are not counted", (long long)m, t5 ? "encoder's first step" : "init_decoder's run");
+        }
+        c->sub.params = 0;
+    }
+    if (decode_runs(c, d, n, a, m - 2, rows, out) < 0)
+        return -1;
+    if (first->sub != d->sub)
+        c->sub.params = pr_add(c, c->sub.params, e.params);
+    vocab_of(&out[0], vocab);
     return 0;
 }
 
@@ -252,25 +430,38 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
     int dec = pr_subgraph_find(c, "decoder");
     if (dec < 0)
         return c->failed ? -1 : pr_op_error(c, "needs a 'decoder' graph attribute");
-    if (pr_attr_int(c, "model_type", 0) != 0) {
-        c->unsupported = "encoder-decoder generation (model_type 1: T5, BART; 2: Whisper) is not counted: zero cost";
+    int64_t model_type = pr_attr_int(c, "model_type", 0);
+    if (model_type != 0 && (kind != GEN_BEAM || model_type != 1)) {
+        c->unsupported = kind != GEN_BEAM ? "ONNX Runtime runs GreedySearch and Sampling over a GPT-2 style decoder "
+                                            "only (model_type 0): not counted, zero cost"
+                                          : "encoder-decoder generation of Whisper (model_type 2) is not counted: "
+                                            "zero cost";
         return 0;
     }
+    bool t5 = model_type == 1;
     const struct pr_tensor *ids = pr_input(c, 0);
     if (!ids || ids->shape.rank != 2)
         return pr_op_error(c, "input_ids must be batch x sequence (rank 2)");
     struct decoder d = {.sub = dec, .beams = 1}, d0 = {.sub = -1, .beams = 1};
     struct pr_tensor *out = NULL;
-    int rc = layout(c, &d), init = rc > 0 ? pr_subgraph_find(c, "init_decoder") : -1;
-    if (rc > 0 && init >= 0) {
-        d0.sub = init;
-        rc = layout(c, &d0);
+    int rc;
+    if (t5) {
+        d0.sub = pr_subgraph_find(c, "encoder");
+        rc = d0.sub >= 0 ? layout_t5(c, &d0, &d) : c->failed ? -1 : pr_op_error(c, "needs an 'encoder' graph "
+                                                                                  "attribute (model_type 1)");
+    } else {
+        int init = -1;
+        rc = layout(c, &d);
+        if (rc > 0 && (init = pr_subgraph_find(c, "init_decoder")) >= 0) {
+            d0.sub = init;
+            rc = layout(c, &d0);
+        }
     }
     if (rc > 0 && c->failed)
-        rc = -1;   /* a malformed init_decoder attribute */
+        rc = -1;   /* a malformed init_decoder or encoder attribute */
     if (rc <= 0)
         goto out;
-    int64_t b = ids->shape.dim[0], p = ids->shape.dim[1];
+    int64_t b = ids->shape.dim[0], p = ids->shape.dim[1], seq = t5 ? 1 : p;   /* seq: the output's start */
     int64_t m, k = 1, r = 1;
     bool m_known = scalar_in(c, 1, "max_length",
                              "the length of the generated sequences, max_length (unbound: only the prompt's run is "
@@ -282,9 +473,12 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
                    scalar_in(c, 4, "num_return_sequences", "the sequences returned per prompt, num_return_sequences",
                              &r);
     rc = -1;
-    if (m_known && (m < 1 || (p >= 0 && m < p))) {
-        pr_op_error(c, "max_length %lld is shorter than the prompt (%lld tokens); it must be at least the prompt's "
-                    "length", (long long)m, (long long)p);
+    if (m_known && (m < 1 || (seq >= 0 && m <= seq))) {
+        if (t5)
+            pr_op_error(c, "max_length %lld: it must be greater than 1 (the decoder start token)", (long long)m);
+        else
+            pr_op_error(c, "max_length %lld is not longer than the prompt (%lld tokens); it must be greater than the "
+                        "prompt's length", (long long)m, (long long)p);
         goto out;
     }
     if ((k_known && k < 1) || (r_known && (r < 1 || (k_known && r > k)))) {
@@ -298,6 +492,8 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         goto out;
     }
     d.beams = d0.beams = beams;
+    d.batch = b;
+    d.enc = p;
     if (!k_known || !m_known)
         c->incomplete = true;
     int64_t vocab = pr_attr_int(c, "vocab_size", -1);
@@ -310,12 +506,12 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         pr_type_unknown(&out[i]);
     if (b < 0 || p < 0)
         c->incomplete = true;   /* an unknown prompt: nothing runs */
-    else if (runs(c, d0.sub >= 0 ? &d0 : &d, &d, b * beams, p, m, out, &vocab) < 0)
+    else if (runs(c, d0.sub >= 0 ? &d0 : &d, &d, b, b * beams, p, m_known ? m : -1, out, &vocab) < 0)
         goto out;
-    int64_t gen = m >= 0 && p >= 0 ? m - p : -1;
+    int64_t gen = m_known && seq >= 0 ? m - seq : -1;
     int64_t seq3[3] = {b, r, m}, seq2[2] = {b, m}, scores2[2] = {b, r}, scores4[4] = {gen, b, k, vocab};
     int64_t filtered[2] = {b, vocab};
-    int logits = out[0].dtype ? out[0].dtype : PR_DT_FLOAT;
+    int logits = out[0].dtype && out[0].shape.rank == 3 ? out[0].dtype : PR_DT_FLOAT;
     if (kind == GEN_BEAM) {
         set_out(c, 0, PR_DT_INT32, 3, seq3);
         set_out(c, 1, logits, 2, scores2);

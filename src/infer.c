@@ -1346,7 +1346,7 @@ static void subgraph_skip(struct pr_op_ctx *c, int sub)
     bool again = first < end && w->skipped[w->stat_of[first]];   /* the same If in a loop */
     for (int p = first; p < end; p++)
         w->skipped[w->stat_of[p]] = true;
-    if (!again && w->nskips++ == 0) {
+    if (!again && c->op_id == PR_OP_IF && w->nskips++ == 0) {   /* other callers warn themselves */
         pr_node_label(c->node, w->first_skip, sizeof w->first_skip);
         snprintf(w->first_skip_attr, sizeof w->first_skip_attr, "%s", g->attr);
     }

@@ -18,11 +18,17 @@ and Sampling sequences B x M. Also: the decoder's rows carry the sum of
 the runs; max_length, num_beams and num_return_sequences bound with
 --value give the constants' counts; unbound, the prompt's run alone is
 counted (lower bounds, warnings naming the flags); init_decoder runs the
-first step; encoder-decoder generation (model_type 1) is zero cost with
-its weights counted and a warning; a max_length below the prompt is an
-error naming the node; a long generation (M = 4096) takes a handful of
-decoder runs (the decode runs' counts are affine in T: summed exactly
-from their mean).
+first step. BeamSearch over a T5/BART style encoder and decoder
+(model_type 1; make_generation.py's t5_*): the encoder once on the B
+inputs, then one decoding step per token on N = B x K sequences at self
+past 0 .. M - 2 (the old encoder format runs step 0 itself, on B), each
+against its closed form (onnxruntime-node runs these models with the same
+output shapes; its profiler lists the same subgraph runs); Whisper
+(model_type 2), GreedySearch over an encoder, a decoder fed the whole
+sequence and the pair ONNX Runtime refuses are zero cost with the reason;
+a max_length not beyond the prompt is an error naming the node; a long
+generation (M = 4096) takes a handful of decoder runs (the decode runs'
+counts are affine in T: summed exactly from their mean).
 Prints one line per failure and "N passed, N failed" last.
 """
 import json
@@ -36,7 +42,7 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "llm"))
-from realkit import PRIORI, analyse, check, summary  # noqa: E402
+from realkit import PRIORI, analyse, check, refused, summary  # noqa: E402
 import make_generation as mg  # noqa: E402
 
 B, P = 2, 5
@@ -51,6 +57,19 @@ def request_macs(n, p, m, shared=False):
 def decoder_params():
     return sum(onnx.numpy_helper.to_array(t).size for t in mg.decoder().initializer
                if t.data_type == onnx.TensorProto.FLOAT)
+
+
+def t5_params(old, decoder=None):
+    graphs = [mg.t5_encoder(old), decoder or mg.t5_decoder(old)]
+    return sum(onnx.numpy_helper.to_array(t).size for g in graphs for t in g.initializer
+               if t.data_type == onnx.TensorProto.FLOAT)
+
+
+def without(model, attribute):
+    """model with its node's attribute removed."""
+    attrs = model.graph.node[0].attribute
+    attrs.remove(next(a for a in attrs if a.name == attribute))
+    return model
 
 
 def outputs(rep):
@@ -213,18 +232,75 @@ def main():
                   "the peak grows with max_length (the last run's cache)")
             check(dt < 30, "max_length 120 analysed in %.1f s" % dt)
 
-        # encoder-decoder generation is not counted: zero cost, its weights, a warning, --strict fails
-        onnx.save(mg.generation("BeamSearch", B, P, 12, 3, 2, model_type=1), path("t5"))
-        rep = analyse("model_type 1", path("t5"))
+        # encoder-decoder generation (model_type 1, T5/BART): the encoder once on B sequences, then
+        # one decoding step per token on N = B K (the old format's encoder runs step 0 on B)
+        S, K, M = 6, 3, 7
+        for case, kw, shared in (("T5 new format", {}, False), ("T5 old format", {"old": True}, False),
+                                 ("T5 old format, no encoder_hidden_states", {"old": True, "hidden": False}, False),
+                                 ("T5 shared buffer", {"decoder": mg.t5_decoder(shared=1)}, True),
+                                 ("T5 shared buffer, DecoderMaskedMultiHeadAttention inputs",
+                                  {"decoder": mg.t5_decoder(shared=3)}, True),
+                                 ("T5 max_length 2", {"max_length": 2}, False)):
+            onnx.save(mg.t5_generation(B, S, kw.pop("max_length", M), K, 2, **kw), path("t5"))
+            m_len = 2 if case.endswith("max_length 2") else M
+            rep = analyse(case, path("t5"))
+            if not rep:
+                continue
+            want = mg.t5_request_macs(B, S, K, m_len, old=kw.get("old", False), shared=shared)
+            check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
+                  "%s: MACs %d, closed form %d (%s)" % (case, rep["totals"]["macs"], want, rep["warnings"]))
+            check(outputs(rep) == {"sequences": [B, 2, m_len], "sequences_scores": [B, 2]},
+                  "%s: outputs %s" % (case, outputs(rep)))
+            weights = t5_params(kw.get("old", False), kw.get("decoder"))
+            check(rep["totals"]["params"] == weights and rep["layers"][0]["params"] == weights,
+                  "%s: params %d and the node's %d = encoder + decoder %d"
+                  % (case, rep["totals"]["params"], rep["layers"][0]["params"], weights))
+        # the old format with max_length 2: the encoder's step is all; the decoder never runs, said so
+        onnx.save(mg.t5_generation(B, S, 2, K, 2, old=True), path("t5"))
+        rep = analyse("T5 old format, max_length 2", path("t5"))
         if rep:
-            # params: the decoder's, and the node's two float scalar inputs (penalties), which an
-            # operator priori does not count takes for weights
-            check(rep["totals"]["macs"] == 0 and rep["totals"]["params"] == decoder_params() + 2 and
-                  rep["layers"][0]["status"] == "unsupported" and
-                  any("encoder-decoder generation" in w and "BeamSearch" in w for w in rep["warnings"]),
-                  "model_type 1: zero cost, weights counted, warned: %s" % rep["warnings"])
-        r = subprocess.run([PRIORI, "analyze", "--strict", path("t5")], capture_output=True, text=True)
-        check(r.returncode != 0, "model_type 1: --strict fails (exit %d)" % r.returncode)
+            want = mg.t5_encoder_macs(B, S) + mg.t5_step_macs(B, 1, S)
+            check(rep["totals"]["macs"] == want and any("its decoder never runs" in w for w in rep["warnings"]),
+                  "T5 old format, max_length 2: MACs %d, want %d (%s)" % (rep["totals"]["macs"], want, rep["warnings"]))
+        # the scalars as graph inputs: bound with --value; unbound, the encoder alone (lower bounds)
+        onnx.save(mg.t5_generation(B, S, None, None, None), path("t5_inputs"))
+        rep = analyse("T5 --value", path("t5_inputs"), "--value", "max_length=9", "--value", "num_beams=4",
+                      "--value", "num_return_sequences=3")
+        if rep:
+            want = mg.t5_request_macs(B, S, 4, 9)
+            check(rep["totals"]["macs"] == want and outputs(rep) == {"sequences": [B, 3, 9], "sequences_scores": [B, 3]},
+                  "T5 --value max_length=9 num_beams=4: MACs %d, closed form %d, outputs %s"
+                  % (rep["totals"]["macs"], want, outputs(rep)))
+        rep = analyse("T5 unbound", path("t5_inputs"))
+        if rep:
+            check(rep["totals"]["macs"] == mg.t5_encoder_macs(B, S) and not rep["totals"]["complete"] and
+                  any("--value max_length=N" in w for w in rep["warnings"]),
+                  "T5 unbound: the encoder alone %d, want %d, incomplete, warned (%s)"
+                  % (rep["totals"]["macs"], mg.t5_encoder_macs(B, S), rep["warnings"]))
+        # what ONNX Runtime does not run, or runs another way: zero cost, the reason, --strict fails
+        greedy = without(mg.t5_generation(B, S, M, K, 2, op="GreedySearch"), "early_stopping")
+        del greedy.graph.node[0].input[3:5]
+        whisper = mg.t5_generation(B, S, M, K, 2, model_type=2)
+        for case, model, reason in (
+                ("decoder with encoder_hidden_states, new-format encoder", mg.t5_generation(B, S, M, K, 2, hidden=True),
+                 "its decoder takes encoder_hidden_states, which its encoder"),
+                ("decoder taking the whole sequence", mg.t5_generation(B, S, M, K, 2,
+                                                                        decoder=mg.t5_decoder(sequence_ids=True)),
+                 "use_sequence_as_input_ids"),
+                ("GreedySearch over an encoder and decoder", greedy, "over a GPT-2 style decoder only"),
+                ("Whisper (model_type 2)", whisper, "Whisper (model_type 2) is not counted")):
+            onnx.save(model, path("t5_other"))
+            rep = analyse(case, path("t5_other"))
+            if rep:
+                check(rep["totals"]["macs"] == 0 and rep["layers"][0]["status"] == "unsupported" and
+                      any(reason in w for w in rep["warnings"]), "%s: zero cost, said why: %s" % (case, rep["warnings"]))
+            r = subprocess.run([PRIORI, "analyze", "--strict", path("t5_other")], capture_output=True, text=True)
+            check(r.returncode != 0, "%s: --strict fails (exit %d)" % (case, r.returncode))
+        # a T5 node without its encoder, a max_length of 1: errors naming the node
+        onnx.save(without(mg.t5_generation(B, S, M, K, 2), "encoder"), path("t5_bad"))
+        refused("T5 without an encoder", path("t5_bad"), "'generate' (BeamSearch)", "needs an 'encoder' graph attribute")
+        onnx.save(mg.t5_generation(B, S, 1, K, 2), path("t5_bad"))
+        refused("T5 max_length 1", path("t5_bad"), "'generate' (BeamSearch)", "max_length 1: it must be greater than 1")
 
         # a decoder outside ONNX Runtime's contract (a past of rank 4): not counted, said why
         m = mg.generation("GreedySearch", B, P, max_length=12)
@@ -241,7 +317,7 @@ def main():
         onnx.save(mg.generation("GreedySearch", B, P, max_length=3), path("short"))
         r = subprocess.run([PRIORI, "analyze", path("short")], capture_output=True, text=True)
         check(r.returncode == 3 and "'generate' (GreedySearch)" in r.stderr and
-              "max_length 3 is shorter than the prompt (5 tokens)" in r.stderr and r.stdout == "",
+              "max_length 3 is not longer than the prompt (5 tokens)" in r.stderr and r.stdout == "",
               "max_length < prompt: exit %d, %s" % (r.returncode, r.stderr.strip()))
         # a hostile batch (2^40 prompts x 2^30 beams): an overflow error naming the node, never a wrap
         onnx.save(mg.generation("BeamSearch", 1 << 40, P, max_length=12, num_beams=1 << 30, returns=1), path("huge"))

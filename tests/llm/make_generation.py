@@ -245,3 +245,172 @@ def with_decoder(model, graph):
             a.g.CopyFrom(graph)
             a.g.name = "decoder"
     return model
+
+
+# ---- a T5/BART style encoder and decoder (model_type 1), ONNX Runtime's T5 contract ----
+# (contrib_ops/cpu/transformers/subgraph_t5_encoder.cc, subgraph_t5_decoder.cc). The
+# encoder: embedding, one d x d layer, then per decoder layer the cross keys and values
+# (two d x d projections): per input token d^2 (1 + 2 L) MACs. The old format also runs
+# the first decoding step on decoder_input_ids (B x 1, self past 0). One decoding step
+# per sequence, T self keys (past + 1), S encoder tokens: per layer Q, K, V, the self
+# output projection, the cross query and output projections (6 d^2), the self products
+# (2 T d) and the cross ones (2 S d); then the LM head (d V).
+
+
+def t5_encoder_macs(b, s, d=D_MODEL, layers=LAYERS):
+    return b * s * d * d * (1 + 2 * layers)
+
+
+def t5_step_macs(n, t, s, d=D_MODEL, layers=LAYERS, vocab=VOCAB):
+    return n * (layers * (6 * d * d + 2 * t * d + 2 * s * d) + d * vocab)
+
+
+def t5_request_macs(b, s, k, m, old=False, shared=False):
+    """The encoder once on B sequences, then decoding steps on N = B K at self past
+    0 (old format: 1, the encoder ran step 0 on B) .. M - 2; with a shared buffer each
+    step attends the buffer's M rows plus its new token."""
+    n, first = b * k, 1 if old else 0
+    total = t5_encoder_macs(b, s) + (t5_step_macs(b, 1, s) if old else 0)
+    return total + sum(t5_step_macs(n, m + 1 if shared else past + 1, s) for past in range(first, m - 1))
+
+
+def _t5_heads(x, out, nodes):
+    nodes += [h.make_node("Reshape", [x, "heads_shape"], [out + "4"]),
+              h.make_node("Transpose", [out + "4"], [out], perm=[0, 2, 1, 3])]
+
+
+def _t5_attend(p, q, k, v, nodes):
+    """softmax(q k^T) v with the heads merged back: q N x H x 1 x D, k and v N x H x T x D."""
+    nodes += [h.make_node("Transpose", [k], [p + "kt"], perm=[0, 1, 3, 2]),
+              h.make_node("MatMul", [q, p + "kt"], [p + "sc"]),
+              h.make_node("Softmax", [p + "sc"], [p + "pr"], axis=-1),
+              h.make_node("MatMul", [p + "pr", v], [p + "cx"]),
+              h.make_node("Transpose", [p + "cx"], [p + "cxt"], perm=[0, 2, 1, 3]),
+              h.make_node("Reshape", [p + "cxt", "model_shape"], [p + "ctx"])]
+
+
+def _t5_shapes():
+    return [numpy_helper.from_array(np.array([0, 0, HEADS, HEAD], np.int64), "heads_shape"),
+            numpy_helper.from_array(np.array([0, 0, D_MODEL], np.int64), "model_shape")]
+
+
+def _cache(name, length):
+    return h.make_tensor_value_info(name, T.FLOAT, ["batch", HEADS, length, HEAD])
+
+
+def _t5_step(rng, ids, cross, tag, past, inits, nodes, outputs):
+    """One decoding step on ids: self attention over the past (past: the past inputs'
+    names are past_{key,value}_self_l; else none) and the new token, cross attention
+    over cross[l] = (keys, values); outputs logits and the self presents."""
+    d = D_MODEL
+    inits += [_w(tag + "wte", [VOCAB, d], rng), _w(tag + "w_lm", [d, VOCAB], rng)]
+    nodes.append(h.make_node("Gather", [tag + "wte", ids], [tag + "x"]))
+    x = tag + "x"
+    outputs.append(h.make_tensor_value_info("logits", T.FLOAT, ["batch", 1, VOCAB]))
+    presents = []
+    for l in range(LAYERS):
+        p = "%sl%d_" % (tag, l)
+        inits += [_w(p + w, [d, d], rng) for w in ("wq", "wk", "wv", "wo", "cq", "co")]
+        for t in "qkv":
+            nodes.append(h.make_node("MatMul", [x, p + "w" + t], [p + t]))
+            _t5_heads(p + t, p + t + "h", nodes)
+        for kv in ("key", "value"):
+            name, new = "present_%s_self_%d" % (kv, l), p + kv[0] + "h"
+            nodes.append(h.make_node("Concat", ["past_%s_self_%d" % (kv, l), new], [name], axis=2) if past
+                         else h.make_node("Identity", [new], [name]))
+            presents.append(_cache(name, "total"))
+        _t5_attend(p + "s", p + "qh", "present_key_self_%d" % l, "present_value_self_%d" % l, nodes)
+        nodes += [h.make_node("MatMul", [p + "sctx", p + "wo"], [p + "so"]),
+                  h.make_node("Add", [x, p + "so"], [p + "x1"]),
+                  h.make_node("MatMul", [p + "x1", p + "cq"], [p + "q2"])]
+        _t5_heads(p + "q2", p + "q2h", nodes)
+        _t5_attend(p + "c", p + "q2h", cross[l][0], cross[l][1], nodes)
+        nodes += [h.make_node("MatMul", [p + "cctx", p + "co"], [p + "coo"]),
+                  h.make_node("Add", [p + "x1", p + "coo"], [p + "x2"])]
+        x = p + "x2"
+    nodes.append(h.make_node("MatMul", [x, tag + "w_lm"], ["logits"]))
+    outputs += presents
+
+
+def t5_encoder(old=False):
+    """The encoder subgraph; old: the old format (decoder_input_ids in, logits,
+    encoder_hidden_states and the self presents out before the cross ones)."""
+    rng = np.random.default_rng(3)
+    d = D_MODEL
+    inits = _t5_shapes() + [_w("ewte", [VOCAB, d], rng), _w("we", [d, d], rng)]
+    nodes = [h.make_node("Gather", ["ewte", "encoder_input_ids"], ["e0"]), h.make_node("MatMul", ["e0", "we"], ["e1"])]
+    inputs = [h.make_tensor_value_info("encoder_input_ids", T.INT32, ["batch", "enc"]),
+              h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"])]
+    cross, outputs = [], []
+    for l in range(LAYERS):
+        kv = []
+        for w in ("key", "value"):
+            name = "present_%s_cross_%d" % (w, l)
+            inits.append(_w("c%d_%s" % (l, w), [d, d], rng))
+            nodes.append(h.make_node("MatMul", ["e1", "c%d_%s" % (l, w)], [name + "_m"]))
+            _t5_heads(name + "_m", name, nodes)
+            outputs.append(_cache(name, "enc"))
+            kv.append(name)
+        cross.append(kv)
+    if old:
+        inputs.append(h.make_tensor_value_info("decoder_input_ids", T.INT32, ["batch", 1]))
+        step = []
+        _t5_step(rng, "decoder_input_ids", cross, "s_", False, inits, nodes, step)
+        nodes.append(h.make_node("Identity", ["e1"], ["encoder_hidden_states"]))
+        outputs = step[:1] + [h.make_tensor_value_info("encoder_hidden_states", T.FLOAT, ["batch", "enc", d])] + \
+            step[1:] + outputs
+    return h.make_graph(nodes, "encoder", inputs, outputs, inits)
+
+
+def t5_decoder(hidden=False, shared=0, sequence_ids=False):
+    """The decoder subgraph; hidden: takes encoder_hidden_states (unused here, as when
+    the cross keys come from the encoder); shared: past_present_share_buffer inputs
+    (1: past_seq_len; 3: also num_beams and cache_indirection), the self pasts then
+    declared with the buffer's rows (for priori only: the attention is written as for an
+    unshared cache); sequence_ids: input_ids declared N x seq (ONNX Runtime's
+    use_sequence_as_input_ids)."""
+    rng = np.random.default_rng(5)
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq" if sequence_ids else 1]),
+              h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"])]
+    if hidden:
+        inputs.append(h.make_tensor_value_info("encoder_hidden_states", T.FLOAT, ["batch", "enc", D_MODEL]))
+    for kind, length in (("self", "max_len" if shared else "past"), ("cross", "enc")):
+        inputs += [_cache("past_%s_%s_%d" % (kv, kind, l), length) for l in range(LAYERS) for kv in ("key", "value")]
+    if shared:
+        inputs.append(h.make_tensor_value_info("past_seq_len", T.INT32, [1]))
+    if shared == 3:
+        inputs += [h.make_tensor_value_info("num_beams", T.INT32, [1]),
+                   h.make_tensor_value_info("cache_indirection", T.INT32, ["batch", "beams", "max_len"])]
+    inits, nodes, outputs = _t5_shapes(), [], []
+    cross = [("past_key_cross_%d" % l, "past_value_cross_%d" % l) for l in range(LAYERS)]
+    _t5_step(rng, "input_ids", cross, "d_", True, inits, nodes, outputs)
+    return h.make_graph(nodes, "decoder", inputs, outputs, inits)
+
+
+def t5_generation(batch=2, enc=6, max_length=7, num_beams=3, returns=2, min_length=1, old=False, hidden=None,
+                  decoder=None, op="BeamSearch", model_type=1):
+    """A BeamSearch node over t5_encoder(old) and decoder (default t5_decoder(hidden),
+    hidden defaulting to old); the scalars as in generation()."""
+    names = ["input_ids", "max_length", "min_length", "num_beams", "num_return_sequences", "length_penalty",
+             "repetition_penalty"]
+    scalars = {"max_length": max_length, "min_length": min_length, "num_beams": num_beams,
+               "num_return_sequences": returns}
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, [batch, enc])]
+    inits = []
+    for n in names[1:]:
+        if n in ("length_penalty", "repetition_penalty"):
+            inits.append(numpy_helper.from_array(np.array([1.0], np.float32), n))
+        elif scalars[n] is None:
+            inputs.append(h.make_tensor_value_info(n, T.INT32, [1]))
+        else:
+            inits.append(numpy_helper.from_array(np.array([scalars[n]], np.int32), n))
+    outs = [h.make_tensor_value_info("sequences", T.INT32, None),
+            h.make_tensor_value_info("sequences_scores", T.FLOAT, None)]
+    attrs = {"encoder": t5_encoder(old), "decoder": decoder or t5_decoder(old if hidden is None else hidden),
+             "model_type": model_type, "decoder_start_token_id": 0, "eos_token_id": VOCAB - 1, "pad_token_id": 0,
+             "early_stopping": 0}
+    node = h.make_node(op, names, [o.name for o in outs], domain="com.microsoft", name="generate", **attrs)
+    m = h.make_model(h.make_graph([node], "t5", inputs, outs, inits),
+                     opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
+    m.ir_version = 8
+    return m
