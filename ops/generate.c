@@ -1,6 +1,7 @@
 /* generate.c -- ONNX Runtime's text generation: com.microsoft BeamSearch,
  * GreedySearch and Sampling over a GPT-2 style decoder (model_type 0), and
- * BeamSearch over a T5/BART style encoder and decoder (model_type 1).
+ * BeamSearch over a T5/BART style encoder and decoder (model_type 1) or a
+ * Whisper one (model_type 2, and WhisperBeamSearch).
  *
  * GPT-2 (ONNX Runtime, contrib_ops/cpu/transformers, beam_search_impl_gpt.h
  * and greedy_search_impl_gpt.h). The node runs its `decoder` subgraph once
@@ -39,6 +40,14 @@
  *         heads x S x head_size), [past_seq_len [1], [num_beams [1],
  *         cache_indirection B x K x M]] with a shared buffer; outputs
  *         logits N x 1 x vocab, the self presents.
+ * The cross pasts are as long as the encoder's cross presents (else S).
+ * Whisper (beam_search_impl_whisper.h, subgraph_whisper_*.cc): input_ids
+ * are the input features B x features x frames; decoder_input_ids (input
+ * 10, B x P0; absent: P0 = 1, the start token) start the output. The
+ * encoder, once on B, takes the features and decoder_input_ids and
+ * decodes the P0 tokens itself (the old T5 format); the decoder (no
+ * encoder_attention_mask) runs at past P0 .. M - 2; M > P0 (the profiler
+ * shows these runs too).
  * A decoder that takes the whole sequence as input_ids (ONNX Runtime's
  * use_sequence_as_input_ids: input_ids not declared N x 1) is not counted.
  *
@@ -52,21 +61,23 @@
  * (past b), run uncounted.
  *
  * Outputs: BeamSearch sequences B x R x M (R = num_return_sequences),
- * sequences_scores B x R, scores (M - P) x B x K x vocab (T5: M - 1);
+ * sequences_scores B x R, scores (M - P) x B x K x vocab (T5: M - 1;
+ * Whisper: M - P0), WhisperBeamSearch's cross_qk float (extents not
+ * inferred) and non_speech_probs B;
  * GreedySearch sequences B x M; Sampling sequences B x M, filtered_logits
  * B x vocab (vocab: the vocab_size attribute, else the decoder's logits'
  * last extent). M, K and R are inputs 1, 3 and 4 (int32, shape [1]): known
  * when constant or bound with --value (--value max_length=64); else the
  * data symbols "<node>.max_length", "<node>.num_beams" and
  * "<node>.num_return_sequences" (--dim). Unbound, max_length leaves the
- * first run alone counted (the encoder for T5; lower bounds) and num_beams
- * counts as 1.
+ * first run alone counted (the encoder for T5 and Whisper; lower bounds)
+ * and num_beams counts as 1.
  *
  * Not counted (the node is then as an operator priori does not know: zero
  * cost, the weights of its subgraphs counted, the report incomplete, the
- * reason in the warning): Whisper (model_type 2; WhisperBeamSearch is not
- * known either), GreedySearch and Sampling over an encoder and decoder
- * (ONNX Runtime refuses them), subgraphs outside these layouts.
+ * reason in the warning): GreedySearch and Sampling over an encoder and
+ * decoder (ONNX Runtime refuses them), an unknown model_type, subgraphs
+ * outside these layouts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,7 +87,7 @@
 #include "seq.h"
 #include "values.h"
 
-enum gen { GEN_BEAM, GEN_GREEDY, GEN_SAMPLING };
+enum gen { GEN_BEAM, GEN_GREEDY, GEN_SAMPLING, GEN_WHISPER };
 
 /* Which contract a subgraph follows. */
 enum role { ROLE_GPT, ROLE_ENCODER, ROLE_T5 };
@@ -87,10 +98,13 @@ struct decoder {
     enum role role;
     int nin, nout, layers;        /* layers: GPT past_i inputs (= present_i outputs); T5 layers */
     int64_t beams;                /* K, fed to a decoder that takes num_beams */
-    int64_t batch, enc;           /* T5: B and the encoder's sequence length S */
+    int64_t batch, enc;           /* T5: B and the encoder's output length S */
+    int64_t init;                 /* Whisper encoder: decoder_input_ids' length P0 */
+    const struct pr_tensor *features;   /* Whisper encoder: the node's input_features */
     bool shared;                  /* past_present_share_buffer: past_sequence_length follows the pasts */
-    bool old;                     /* encoder: the old format (runs the first decoding step) */
-    int first_past;               /* T5 decoder: 3 after encoder_hidden_states, else 2 */
+    bool old;                     /* encoder: runs the first decoding step (T5's old format; Whisper) */
+    bool whisper;                 /* Whisper's layouts: features in; no encoder_attention_mask */
+    int first_past;               /* T5 decoder: 3 after encoder_hidden_states, else 2 (Whisper: 2, 1) */
     struct pr_tensor *decl;       /* [nin] declared input types (heap) */
 };
 
@@ -150,31 +164,41 @@ static int layout(struct pr_op_ctx *c, struct decoder *d)
     return 1;
 }
 
-/* The T5 encoder e and decoder d (see the top): checks their layouts and
- * that they agree. Returns 1, 0 (c->unsupported set) or -1. */
-static int layout_t5(struct pr_op_ctx *c, struct decoder *e, struct decoder *d)
+/* The encoder e and decoder d of T5 (whisper false) or Whisper (see the
+ * top): checks their layouts and that they agree. Returns 1, 0
+ * (c->unsupported set) or -1. */
+static int layout_encdec(struct pr_op_ctx *c, struct decoder *e, struct decoder *d, bool whisper)
 {
     pr_subgraph_arity(c, e->sub, &e->nin, &e->nout);
     pr_subgraph_arity(c, d->sub, &d->nin, &d->nout);
     e->role = ROLE_ENCODER;
     d->role = ROLE_T5;
-    e->old = e->nin == 3;
+    e->whisper = d->whisper = whisper;
+    e->old = whisper || e->nin == 3;
     e->layers = e->old ? (e->nout - 2) / 4 : e->nout / 2;
-    d->layers = (d->nout - 1) / 2;
-    if (e->nin < 2 || e->nin > 3 || e->layers < 1 || e->nout != (e->old ? 2 + 4 * e->layers : 2 * e->layers)) {
-        c->unsupported = "its encoder does not have ONNX Runtime's T5 inputs (encoder_input_ids, "
-                         "encoder_attention_mask[, decoder_input_ids]) and outputs (the cross presents, after logits, "
-                         "encoder_hidden_states and the self presents in the old format): not counted, zero cost";
+    d->layers = e->layers;
+    if (e->nin != (whisper ? 2 : e->old ? 3 : 2) || e->layers < 1 ||
+        e->nout != (e->old ? 2 + 4 * e->layers : 2 * e->layers)) {
+        c->unsupported = whisper ? "its encoder does not have ONNX Runtime's Whisper inputs (encoder_input_ids, "
+                                   "decoder_input_ids) and outputs (logits, encoder_hidden_states, the self and cross "
+                                   "presents): not counted, zero cost"
+                                 : "its encoder does not have ONNX Runtime's T5 inputs (encoder_input_ids, "
+                                   "encoder_attention_mask[, decoder_input_ids]) and outputs (the cross presents, after "
+                                   "logits, encoder_hidden_states and the self presents in the old format): not "
+                                   "counted, zero cost";
         return 0;
     }
-    if (d->nin > PR_MAX_IO || d->nin < 6 || d->layers < 1 || d->nout != 1 + 2 * d->layers) {
-        c->unsupported = "its decoder does not have ONNX Runtime's T5 inputs (input_ids, encoder_attention_mask, "
-                         "the self and cross pasts) and outputs (logits, the self presents): not counted, zero cost";
+    int base = whisper ? 1 : 2;   /* input_ids[, encoder_attention_mask] */
+    if (d->nin > PR_MAX_IO || d->nin < base + 4 * d->layers || d->nout < 1 + 2 * d->layers ||
+        (!whisper && d->nout != 1 + 2 * d->layers)) {   /* Whisper's decoder may add cross_qk outputs */
+        c->unsupported = "its decoder does not have ONNX Runtime's inputs (input_ids, [encoder_attention_mask,] the "
+                         "self and cross pasts of its encoder's layers) and outputs (logits, the self presents): not "
+                         "counted, zero cost";
         return 0;
     }
     if (declared(c, e) < 0 || declared(c, d) < 0)
         return -1;
-    d->first_past = d->decl[2].shape.rank == 3 ? 3 : 2;   /* encoder_hidden_states, or the first past */
+    d->first_past = base + (d->decl[base].shape.rank == 3);   /* after encoder_hidden_states */
     int extra = d->nin - d->first_past - 4 * d->layers;    /* 0; 1 or 3 with a shared buffer */
     d->shared = extra > 0;
     const struct pr_shape *ids = &d->decl[0].shape;
@@ -183,12 +207,12 @@ static int layout_t5(struct pr_op_ctx *c, struct decoder *e, struct decoder *d)
                          "sequence every step, use_sequence_as_input_ids): not counted, zero cost";
         return 0;
     }
-    if ((extra != 0 && extra != 1 && extra != 3) || d->layers != e->layers) {
+    if (extra != 0 && extra != 1 && extra != 3) {
         c->unsupported = "its decoder's pasts (self and cross, one pair each per layer) do not match its encoder's "
-                         "layers or ONNX Runtime's T5 layout: not counted, zero cost";
+                         "layers or ONNX Runtime's layout: not counted, zero cost";
         return 0;
     }
-    if (d->first_past == 3 && !e->old) {
+    if (d->first_past > base && !e->old) {
         c->unsupported = "its decoder takes encoder_hidden_states, which its encoder (2 inputs: the new format) "
                          "does not give; ONNX Runtime refuses the pair: not counted, zero cost";
         return 0;
@@ -196,7 +220,7 @@ static int layout_t5(struct pr_op_ctx *c, struct decoder *e, struct decoder *d)
     for (int i = d->first_past; i < d->first_past + 4 * d->layers; i++)
         if (!cache_decl(d, i, 4)) {
             c->unsupported = "its decoder's past inputs are not batch x heads x length x head_size with known heads "
-                             "and head size (ONNX Runtime's T5 layout): not counted, zero cost";
+                             "and head size (ONNX Runtime's layout): not counted, zero cost";
             return 0;
         }
     return 1;
@@ -238,6 +262,12 @@ static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, i
         t[i] = d->decl[i];
         t[i].cval = NULL;
     }
+    if (d->role == ROLE_ENCODER && d->whisper) {   /* input_features (the node's), decoder_input_ids */
+        t[0] = *d->features;
+        t[0].cval = NULL;
+        ids_type(&t[1], n, d->init);
+        return 0;
+    }
     if (d->role == ROLE_ENCODER) {   /* encoder_input_ids, encoder_attention_mask[, decoder_input_ids] */
         for (int i = 0; i < d->nin; i++)
             ids_type(&t[i], n, i < 2 ? s : 1);
@@ -245,11 +275,13 @@ static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, i
     }
     if (d->role == ROLE_T5) {
         ids_type(&t[0], n, 1);
-        ids_type(&t[1], n, d->enc);
-        if (d->first_past == 3) {   /* encoder_hidden_states N x S x hidden */
-            t[2].kind = PR_KIND_TENSOR;
-            t[2].shape.dim[0] = n;
-            t[2].shape.dim[1] = d->enc;
+        if (!d->whisper)
+            ids_type(&t[1], n, d->enc);   /* encoder_attention_mask */
+        if (d->first_past > (d->whisper ? 1 : 2)) {   /* encoder_hidden_states N x S x hidden */
+            struct pr_tensor *hs = &t[d->first_past - 1];
+            hs->kind = PR_KIND_TENSOR;
+            hs->shape.dim[0] = n;
+            hs->shape.dim[1] = d->enc;
         }
         int self = d->first_past, cross = self + 2 * d->layers, end = cross + 2 * d->layers;
         for (int i = self; i < end; i++) {
@@ -392,28 +424,34 @@ static void vocab_of(const struct pr_tensor *logits, int64_t *vocab)
 /* The node's runs (see the top), n sequences of prompt p, max_length m (-1:
  * unbound, the first run alone): GPT-2, the first run of first
  * (init_decoder, else the decoder d) on the prompt, then d's decode runs
- * at past p .. m - 2; T5 (first: the encoder, b its batch), the encoder
- * on the input, then d's decode runs at past 0 (old format: 1) .. m - 2.
- * out (entries for the larger output count) gets the last run's outputs. */
-static int runs(struct pr_op_ctx *c, const struct decoder *first, const struct decoder *d, int64_t b, int64_t n,
+ * at past p .. m - 2; T5 and Whisper (first: the encoder, b its batch),
+ * the encoder on the input, then d's decode runs at past 0 (T5's old
+ * format: 1; Whisper: P0) .. m - 2, their cross pasts as long as the
+ * encoder's (the input's length when the encoder does not say). out
+ * (entries for the larger output count) gets the last run's outputs. */
+static int runs(struct pr_op_ctx *c, const struct decoder *first, struct decoder *d, int64_t b, int64_t n,
                 int64_t p, int64_t m, struct pr_tensor *out, int64_t *vocab)
 {
-    bool t5 = first->role == ROLE_ENCODER;
+    bool encdec = first->role == ROLE_ENCODER;
     int64_t rows = m >= 0 ? m : p;   /* a shared buffer's */
+    int64_t a = !encdec ? p : first->whisper ? first->init : first->old;   /* the first decode run's past */
     struct pr_sub_cost e;
-    if (m >= 0 && m <= (t5 ? 1 : p))
+    if (m >= 0 && m <= (encdec ? a : p))
         return 0;
-    if (run(c, first, t5 ? b : n, p, 0, rows, 1, out, &e) < 0)
+    if (run(c, first, encdec ? b : n, p, 0, rows, 1, out, &e) < 0)
         return -1;
     vocab_of(&out[0], vocab);
+    if (encdec) {   /* the cross keys' length: the encoder's output */
+        const struct pr_shape *k = &out[first->old ? 2 + 2 * first->layers : 0].shape;
+        d->enc = k->rank == 4 && k->dim[2] >= 0 ? k->dim[2] : first->whisper ? -1 : p;
+    }
     if (m < 0)
         return 0;
-    int64_t a = t5 ? first->old : p;
     if (first->sub != d->sub) {   /* two subgraphs: the weights of both */
         if (a > m - 2) {   /* the decoder never runs */
             pr_subgraph_skip(c, d->sub);
             pr_op_warn(c, "its decoder never runs: max_length %lld leaves no token to decode after the %s; its rows "
-                       "are not counted", (long long)m, t5 ? "encoder's first step" : "init_decoder's run");
+                       "are not counted", (long long)m, encdec ? "encoder's first step" : "init_decoder's run");
         }
         c->sub.params = 0;
     }
@@ -430,25 +468,31 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
     int dec = pr_subgraph_find(c, "decoder");
     if (dec < 0)
         return c->failed ? -1 : pr_op_error(c, "needs a 'decoder' graph attribute");
-    int64_t model_type = pr_attr_int(c, "model_type", 0);
-    if (model_type != 0 && (kind != GEN_BEAM || model_type != 1)) {
-        c->unsupported = kind != GEN_BEAM ? "ONNX Runtime runs GreedySearch and Sampling over a GPT-2 style decoder "
-                                            "only (model_type 0): not counted, zero cost"
-                                          : "encoder-decoder generation of Whisper (model_type 2) is not counted: "
-                                            "zero cost";
+    int64_t model_type = pr_attr_int(c, "model_type", kind == GEN_WHISPER ? 2 : 0);
+    bool beam = kind == GEN_BEAM || kind == GEN_WHISPER;
+    if ((!beam && model_type != 0) || model_type < 0 || model_type > 2 || (kind == GEN_WHISPER && model_type != 2)) {
+        c->unsupported = !beam ? "ONNX Runtime runs GreedySearch and Sampling over a GPT-2 style decoder only "
+                                 "(model_type 0): not counted, zero cost"
+                               : "its model_type is not one ONNX Runtime knows for this operator (0: GPT-2, 1: T5, "
+                                 "2: Whisper; WhisperBeamSearch: 2): not counted, zero cost";
         return 0;
     }
-    bool t5 = model_type == 1;
-    const struct pr_tensor *ids = pr_input(c, 0);
-    if (!ids || ids->shape.rank != 2)
-        return pr_op_error(c, "input_ids must be batch x sequence (rank 2)");
+    bool encdec = model_type != 0, whisper = model_type == 2;
+    const struct pr_tensor *ids = pr_input(c, 0), *init_ids = whisper ? pr_input(c, 10) : NULL;
+    if (!ids || ids->shape.rank != (whisper ? 3 : 2))
+        return pr_op_error(c, whisper ? "input_ids (Whisper's input features) must be batch x features x frames "
+                                        "(rank 3)"
+                                      : "input_ids must be batch x sequence (rank 2)");
+    if (init_ids && init_ids->shape.rank != 2)
+        return pr_op_error(c, "decoder_input_ids must be batch x sequence (rank 2)");
     struct decoder d = {.sub = dec, .beams = 1}, d0 = {.sub = -1, .beams = 1};
     struct pr_tensor *out = NULL;
     int rc;
-    if (t5) {
+    if (encdec) {
         d0.sub = pr_subgraph_find(c, "encoder");
-        rc = d0.sub >= 0 ? layout_t5(c, &d0, &d) : c->failed ? -1 : pr_op_error(c, "needs an 'encoder' graph "
-                                                                                  "attribute (model_type 1)");
+        rc = d0.sub >= 0 ? layout_encdec(c, &d0, &d, whisper)
+           : c->failed ? -1 : pr_op_error(c, "needs an 'encoder' graph attribute (model_type %lld)",
+                                          (long long)model_type);
     } else {
         int init = -1;
         rc = layout(c, &d);
@@ -461,21 +505,29 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
         rc = -1;   /* a malformed init_decoder or encoder attribute */
     if (rc <= 0)
         goto out;
-    int64_t b = ids->shape.dim[0], p = ids->shape.dim[1], seq = t5 ? 1 : p;   /* seq: the output's start */
+    /* p: the prompt (GPT-2), the encoder's input length (T5), the initial decoder ids (Whisper);
+       seq: the length the output starts at */
+    int64_t b = ids->shape.dim[0], p = whisper ? (init_ids ? init_ids->shape.dim[1] : 1) : ids->shape.dim[1];
+    int64_t seq = model_type == 1 ? 1 : p;
+    d0.init = p;
+    d0.features = ids;
     int64_t m, k = 1, r = 1;
     bool m_known = scalar_in(c, 1, "max_length",
                              "the length of the generated sequences, max_length (unbound: only the prompt's run is "
                              "counted, the counts are lower bounds; --value max_length=N binds the graph input)", &m);
-    bool k_known = kind != GEN_BEAM ||
+    bool k_known = !beam ||
                    scalar_in(c, 3, "num_beams", "the beams, num_beams (counted as 1: the counts are lower bounds; "
                              "--value num_beams=K binds the graph input)", &k);
-    bool r_known = kind != GEN_BEAM ||
+    bool r_known = !beam ||
                    scalar_in(c, 4, "num_return_sequences", "the sequences returned per prompt, num_return_sequences",
                              &r);
     rc = -1;
     if (m_known && (m < 1 || (seq >= 0 && m <= seq))) {
-        if (t5)
+        if (model_type == 1)
             pr_op_error(c, "max_length %lld: it must be greater than 1 (the decoder start token)", (long long)m);
+        else if (whisper)
+            pr_op_error(c, "max_length %lld is not longer than decoder_input_ids (%lld tokens); it must be greater",
+                        (long long)m, (long long)p);
         else
             pr_op_error(c, "max_length %lld is not longer than the prompt (%lld tokens); it must be greater than the "
                         "prompt's length", (long long)m, (long long)p);
@@ -512,10 +564,15 @@ static int generate_shape(struct pr_op_ctx *c, enum gen kind)
     int64_t seq3[3] = {b, r, m}, seq2[2] = {b, m}, scores2[2] = {b, r}, scores4[4] = {gen, b, k, vocab};
     int64_t filtered[2] = {b, vocab};
     int logits = out[0].dtype && out[0].shape.rank == 3 ? out[0].dtype : PR_DT_FLOAT;
-    if (kind == GEN_BEAM) {
+    if (beam) {
         set_out(c, 0, PR_DT_INT32, 3, seq3);
         set_out(c, 1, logits, 2, scores2);
         set_out(c, 2, logits, 4, scores4);
+        if (kind == GEN_WHISPER && c->nout > 3) {   /* cross_qk: float, its extents not inferred */
+            pr_type_unknown(c->out[3]);
+            c->out[3]->dtype = PR_DT_FLOAT;
+            set_out(c, 4, logits, 1, &b);   /* non_speech_probs B */
+        }
     } else {
         set_out(c, 0, PR_DT_INT32, 2, seq2);
         if (kind == GEN_SAMPLING)
@@ -532,3 +589,4 @@ out:
 int beam_search_shape(struct pr_op_ctx *c) { return generate_shape(c, GEN_BEAM); }
 int greedy_search_shape(struct pr_op_ctx *c) { return generate_shape(c, GEN_GREEDY); }
 int sampling_shape(struct pr_op_ctx *c) { return generate_shape(c, GEN_SAMPLING); }
+int whisper_beam_search_shape(struct pr_op_ctx *c) { return generate_shape(c, GEN_WHISPER); }

@@ -24,7 +24,9 @@ inputs, then one decoding step per token on N = B x K sequences at self
 past 0 .. M - 2 (the old encoder format runs step 0 itself, on B), each
 against its closed form (onnxruntime-node runs these models with the same
 output shapes; its profiler lists the same subgraph runs); Whisper
-(model_type 2), GreedySearch over an encoder, a decoder fed the whole
+(WhisperBeamSearch, BeamSearch model_type 2): the encoder decodes the P0
+decoder_input_ids itself, then the decoder runs at past P0 .. M - 2; an
+unknown model_type, GreedySearch over an encoder, a decoder fed the whole
 sequence and the pair ONNX Runtime refuses are zero cost with the reason;
 a max_length not beyond the prompt is an error naming the node; a long
 generation (M = 4096) takes a handful of decoder runs (the decode runs'
@@ -277,10 +279,42 @@ def main():
                   any("--value max_length=N" in w for w in rep["warnings"]),
                   "T5 unbound: the encoder alone %d, want %d, incomplete, warned (%s)"
                   % (rep["totals"]["macs"], mg.t5_encoder_macs(B, S), rep["warnings"]))
+        # Whisper (WhisperBeamSearch, or BeamSearch with model_type 2): the encoder on B feature maps
+        # decodes the P0 decoder_input_ids itself; the decoder then runs at past P0 .. M - 2
+        for case, kw, p0, shared in (("WhisperBeamSearch", {}, 3, False),
+                                     ("BeamSearch model_type 2", {"op": "BeamSearch"}, 3, False),
+                                     ("Whisper, no encoder_hidden_states", {"hidden": False}, 3, False),
+                                     ("Whisper, no decoder_input_ids", {"init": 0}, 1, False),
+                                     ("Whisper, shared buffer", {"decoder": mg.t5_decoder(True, 3, whisper=True)}, 3,
+                                      True)):
+            onnx.save(mg.whisper_generation(B, **kw), path("whisper"))
+            rep = analyse(case, path("whisper"))
+            if rep:
+                want = mg.whisper_request_macs(B, p0, 3, 8, shared)
+                check(rep["totals"]["macs"] == want and rep["warnings"] == [] and rep["totals"]["complete"],
+                      "%s: MACs %d, closed form %d (%s)" % (case, rep["totals"]["macs"], want, rep["warnings"]))
+                check(outputs(rep) == {"sequences": [B, 2, 8], "sequences_scores": [B, 2]},
+                      "%s: outputs %s" % (case, outputs(rep)))
+        # the optional outputs: scores (M - sequence start) x B x K x vocab; non_speech_probs B
+        # (onnxruntime-node gives T5's; it fails on Whisper's, "Invalid dimension: -2": the schema's)
+        for case, model, want in (("T5 scores", mg.t5_generation(B, S, M, K, 2), [M - 1, B, K, mg.VOCAB]),
+                                  ("Whisper scores", mg.whisper_generation(B), [8 - 3, B, 3, mg.VOCAB])):
+            node = model.graph.node[0]
+            node.output.extend(["scores"] + (["", "non_speech_probs"] if node.op_type == "WhisperBeamSearch" else []))
+            onnx.save(model, path("scores"))
+            rep = analyse(case, path("scores"))
+            if rep:
+                got = {o["name"]: o.get("shape") for o in rep["layers"][0]["outputs"]}
+                check(got.get("scores") == want and got.get("non_speech_probs", [B]) == [B],
+                      "%s: outputs %s, scores want %s" % (case, got, want))
+        onnx.save(mg.whisper_generation(B, init=8), path("whisper"))
+        refused("Whisper, max_length = decoder_input_ids", path("whisper"), "'generate' (WhisperBeamSearch)",
+                "max_length 8 is not longer than decoder_input_ids (8 tokens)")
+
         # what ONNX Runtime does not run, or runs another way: zero cost, the reason, --strict fails
         greedy = without(mg.t5_generation(B, S, M, K, 2, op="GreedySearch"), "early_stopping")
         del greedy.graph.node[0].input[3:5]
-        whisper = mg.t5_generation(B, S, M, K, 2, model_type=2)
+        unknown_type = mg.t5_generation(B, S, M, K, 2, model_type=3)
         for case, model, reason in (
                 ("decoder with encoder_hidden_states, new-format encoder", mg.t5_generation(B, S, M, K, 2, hidden=True),
                  "its decoder takes encoder_hidden_states, which its encoder"),
@@ -288,7 +322,7 @@ def main():
                                                                         decoder=mg.t5_decoder(sequence_ids=True)),
                  "use_sequence_as_input_ids"),
                 ("GreedySearch over an encoder and decoder", greedy, "over a GPT-2 style decoder only"),
-                ("Whisper (model_type 2)", whisper, "Whisper (model_type 2) is not counted")):
+                ("model_type 3", unknown_type, "its model_type is not one ONNX Runtime knows")):
             onnx.save(model, path("t5_other"))
             rep = analyse(case, path("t5_other"))
             if rep:

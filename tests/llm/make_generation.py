@@ -274,6 +274,19 @@ def t5_request_macs(b, s, k, m, old=False, shared=False):
     return total + sum(t5_step_macs(n, m + 1 if shared else past + 1, s) for past in range(first, m - 1))
 
 
+# Whisper (model_type 2, ONNX Runtime's subgraph_whisper_encoder.cc and _decoder.cc): the
+# encoder takes input features B x MELS x FRAMES (a projection to d per frame: S = FRAMES
+# cross keys) and decoder_input_ids B x P0, whose P0 tokens it decodes itself (each
+# attending the P0 of them); the decoder, without encoder_attention_mask, runs at self
+# past P0 .. M - 2.
+MELS, FRAMES = 10, 12
+
+
+def whisper_request_macs(b, p0, k, m, shared=False, d=D_MODEL, layers=LAYERS):
+    encoder = b * FRAMES * d * (MELS + 2 * layers * d) + t5_step_macs(b * p0, p0, FRAMES)
+    return encoder + sum(t5_step_macs(b * k, m + 1 if shared else past + 1, FRAMES) for past in range(p0, m - 1))
+
+
 def _t5_heads(x, out, nodes):
     nodes += [h.make_node("Reshape", [x, "heads_shape"], [out + "4"]),
               h.make_node("Transpose", [out + "4"], [out], perm=[0, 2, 1, 3])]
@@ -298,7 +311,7 @@ def _cache(name, length):
     return h.make_tensor_value_info(name, T.FLOAT, ["batch", HEADS, length, HEAD])
 
 
-def _t5_step(rng, ids, cross, tag, past, inits, nodes, outputs):
+def _t5_step(rng, ids, cross, tag, past, inits, nodes, outputs, seq=1):
     """One decoding step on ids: self attention over the past (past: the past inputs'
     names are past_{key,value}_self_l; else none) and the new token, cross attention
     over cross[l] = (keys, values); outputs logits and the self presents."""
@@ -306,7 +319,7 @@ def _t5_step(rng, ids, cross, tag, past, inits, nodes, outputs):
     inits += [_w(tag + "wte", [VOCAB, d], rng), _w(tag + "w_lm", [d, VOCAB], rng)]
     nodes.append(h.make_node("Gather", [tag + "wte", ids], [tag + "x"]))
     x = tag + "x"
-    outputs.append(h.make_tensor_value_info("logits", T.FLOAT, ["batch", 1, VOCAB]))
+    outputs.append(h.make_tensor_value_info("logits", T.FLOAT, ["batch", seq, VOCAB]))
     presents = []
     for l in range(LAYERS):
         p = "%sl%d_" % (tag, l)
@@ -332,15 +345,23 @@ def _t5_step(rng, ids, cross, tag, past, inits, nodes, outputs):
     outputs += presents
 
 
-def t5_encoder(old=False):
+def t5_encoder(old=False, whisper=False):
     """The encoder subgraph; old: the old format (decoder_input_ids in, logits,
-    encoder_hidden_states and the self presents out before the cross ones)."""
+    encoder_hidden_states and the self presents out before the cross ones); whisper:
+    Whisper's (input features projected per frame, decoder_input_ids B x P0)."""
     rng = np.random.default_rng(3)
     d = D_MODEL
-    inits = _t5_shapes() + [_w("ewte", [VOCAB, d], rng), _w("we", [d, d], rng)]
-    nodes = [h.make_node("Gather", ["ewte", "encoder_input_ids"], ["e0"]), h.make_node("MatMul", ["e0", "we"], ["e1"])]
-    inputs = [h.make_tensor_value_info("encoder_input_ids", T.INT32, ["batch", "enc"]),
-              h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"])]
+    if whisper:
+        inits = _t5_shapes() + [_w("wf", [MELS, d], rng)]
+        nodes = [h.make_node("Transpose", ["encoder_input_ids"], ["ft"], perm=[0, 2, 1]),
+                 h.make_node("MatMul", ["ft", "wf"], ["e1"])]
+        inputs = [h.make_tensor_value_info("encoder_input_ids", T.FLOAT, ["batch", MELS, FRAMES])]
+    else:
+        inits = _t5_shapes() + [_w("ewte", [VOCAB, d], rng), _w("we", [d, d], rng)]
+        nodes = [h.make_node("Gather", ["ewte", "encoder_input_ids"], ["e0"]),
+                 h.make_node("MatMul", ["e0", "we"], ["e1"])]
+        inputs = [h.make_tensor_value_info("encoder_input_ids", T.INT32, ["batch", "enc"]),
+                  h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"])]
     cross, outputs = [], []
     for l in range(LAYERS):
         kv = []
@@ -352,26 +373,27 @@ def t5_encoder(old=False):
             outputs.append(_cache(name, "enc"))
             kv.append(name)
         cross.append(kv)
-    if old:
-        inputs.append(h.make_tensor_value_info("decoder_input_ids", T.INT32, ["batch", 1]))
+    if old or whisper:
+        inputs.append(h.make_tensor_value_info("decoder_input_ids", T.INT32, ["batch", "init" if whisper else 1]))
         step = []
-        _t5_step(rng, "decoder_input_ids", cross, "s_", False, inits, nodes, step)
+        _t5_step(rng, "decoder_input_ids", cross, "s_", False, inits, nodes, step, "init" if whisper else 1)
         nodes.append(h.make_node("Identity", ["e1"], ["encoder_hidden_states"]))
         outputs = step[:1] + [h.make_tensor_value_info("encoder_hidden_states", T.FLOAT, ["batch", "enc", d])] + \
             step[1:] + outputs
     return h.make_graph(nodes, "encoder", inputs, outputs, inits)
 
 
-def t5_decoder(hidden=False, shared=0, sequence_ids=False):
+def t5_decoder(hidden=False, shared=0, sequence_ids=False, whisper=False):
     """The decoder subgraph; hidden: takes encoder_hidden_states (unused here, as when
     the cross keys come from the encoder); shared: past_present_share_buffer inputs
     (1: past_seq_len; 3: also num_beams and cache_indirection), the self pasts then
     declared with the buffer's rows (for priori only: the attention is written as for an
     unshared cache); sequence_ids: input_ids declared N x seq (ONNX Runtime's
-    use_sequence_as_input_ids)."""
+    use_sequence_as_input_ids); whisper: without encoder_attention_mask."""
     rng = np.random.default_rng(5)
-    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq" if sequence_ids else 1]),
-              h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"])]
+    inputs = [h.make_tensor_value_info("input_ids", T.INT32, ["batch", "seq" if sequence_ids else 1])]
+    if not whisper:
+        inputs.append(h.make_tensor_value_info("encoder_attention_mask", T.INT32, ["batch", "enc"]))
     if hidden:
         inputs.append(h.make_tensor_value_info("encoder_hidden_states", T.FLOAT, ["batch", "enc", D_MODEL]))
     for kind, length in (("self", "max_len" if shared else "past"), ("cross", "enc")):
@@ -411,6 +433,34 @@ def t5_generation(batch=2, enc=6, max_length=7, num_beams=3, returns=2, min_leng
              "early_stopping": 0}
     node = h.make_node(op, names, [o.name for o in outs], domain="com.microsoft", name="generate", **attrs)
     m = h.make_model(h.make_graph([node], "t5", inputs, outs, inits),
+                     opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
+    m.ir_version = 8
+    return m
+
+
+def whisper_generation(batch=2, init=3, max_length=8, num_beams=3, returns=2, op="WhisperBeamSearch", hidden=True,
+                       decoder=None):
+    """A Whisper generation node (WhisperBeamSearch, or BeamSearch with model_type 2) over
+    t5_encoder(whisper=True) and decoder (default t5_decoder(hidden, whisper=True)); init:
+    the length of decoder_input_ids (input 10), 0: none (ONNX Runtime starts from the
+    decoder start token alone); min_length = max_length, so that a run in onnxruntime
+    never stops early."""
+    names = ["input_ids", "max_length", "min_length", "num_beams", "num_return_sequences", "length_penalty",
+             "repetition_penalty"]
+    inits = [numpy_helper.from_array(np.array([v], np.int32), n) for n, v in
+             (("max_length", max_length), ("min_length", max_length), ("num_beams", num_beams),
+              ("num_return_sequences", returns))]
+    inits += [numpy_helper.from_array(np.array([1.0], np.float32), n) for n in ("length_penalty", "repetition_penalty")]
+    inputs = [h.make_tensor_value_info("input_ids", T.FLOAT, [batch, MELS, FRAMES])]
+    if init:
+        names += ["", "", "", "decoder_input_ids"]
+        inputs.append(h.make_tensor_value_info("decoder_input_ids", T.INT32, [batch, init]))
+    outs = [h.make_tensor_value_info("sequences", T.INT32, None),
+            h.make_tensor_value_info("sequences_scores", T.FLOAT, None)]
+    node = h.make_node(op, names, [o.name for o in outs], domain="com.microsoft", name="generate",
+                       encoder=t5_encoder(whisper=True), decoder=decoder or t5_decoder(hidden, whisper=True),
+                       model_type=2, decoder_start_token_id=1, eos_token_id=VOCAB - 1, pad_token_id=0)
+    m = h.make_model(h.make_graph([node], "whisper", inputs, outs, inits),
                      opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
     m.ir_version = 8
     return m
