@@ -90,15 +90,15 @@
 enum gen { GEN_BEAM, GEN_GREEDY, GEN_SAMPLING, GEN_WHISPER };
 
 /* Which contract a subgraph follows. */
-enum role { ROLE_GPT, ROLE_ENCODER, ROLE_T5 };
+enum role { ROLE_GPT, ROLE_ENCODER, ROLE_CROSS };   /* ROLE_CROSS: a decoder with cross pasts (T5, Whisper) */
 
 /* A subgraph's layout (ONNX Runtime's contracts, see the top). */
 struct decoder {
     int sub;                      /* its subgraph index */
     enum role role;
-    int nin, nout, layers;        /* layers: GPT past_i inputs (= present_i outputs); T5 layers */
+    int nin, nout, layers;        /* layers: GPT-2 past_i inputs (= present_i outputs); else decoder layers */
     int64_t beams;                /* K, fed to a decoder that takes num_beams */
-    int64_t batch, enc;           /* T5: B and the encoder's output length S */
+    int64_t batch, enc;           /* ROLE_CROSS: B and the encoder's output length S */
     int64_t init;                 /* Whisper encoder: decoder_input_ids' length P0 */
     const struct pr_tensor *features;   /* Whisper encoder: the node's input_features */
     bool shared;                  /* past_present_share_buffer: past_sequence_length follows the pasts */
@@ -172,7 +172,7 @@ static int layout_encdec(struct pr_op_ctx *c, struct decoder *e, struct decoder 
     pr_subgraph_arity(c, e->sub, &e->nin, &e->nout);
     pr_subgraph_arity(c, d->sub, &d->nin, &d->nout);
     e->role = ROLE_ENCODER;
-    d->role = ROLE_T5;
+    d->role = ROLE_CROSS;
     e->whisper = d->whisper = whisper;
     e->old = whisper || e->nin == 3;
     e->layers = e->old ? (e->nout - 2) / 4 : e->nout / 2;
@@ -273,7 +273,7 @@ static int run_inputs(struct pr_op_ctx *c, const struct decoder *d, int64_t n, i
             ids_type(&t[i], n, i < 2 ? s : 1);
         return 0;
     }
-    if (d->role == ROLE_T5) {
+    if (d->role == ROLE_CROSS) {
         ids_type(&t[0], n, 1);
         if (!d->whisper)
             ids_type(&t[1], n, d->enc);   /* encoder_attention_mask */
