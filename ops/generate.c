@@ -183,9 +183,9 @@ static int layout_encdec(struct pr_op_ctx *c, struct decoder *e, struct decoder 
                                    "decoder_input_ids) and outputs (logits, encoder_hidden_states, the self and cross "
                                    "presents): not counted, zero cost"
                                  : "its encoder does not have ONNX Runtime's T5 inputs (encoder_input_ids, "
-                                   "encoder_attention_mask[, decoder_input_ids]) and outputs (the cross presents, after "
-                                   "logits, encoder_hidden_states and the self presents in the old format): not "
-                                   "counted, zero cost";
+                                   "encoder_attention_mask[, decoder_input_ids]) and outputs (the cross presents, "
+                                   "after logits, encoder_hidden_states and the self presents in the old format): "
+                                   "not counted, zero cost";
         return 0;
     }
     int base = whisper ? 1 : 2;   /* input_ids[, encoder_attention_mask] */

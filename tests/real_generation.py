@@ -270,7 +270,8 @@ def main():
                       "--value", "num_return_sequences=3")
         if rep:
             want = mg.t5_request_macs(B, S, 4, 9)
-            check(rep["totals"]["macs"] == want and outputs(rep) == {"sequences": [B, 3, 9], "sequences_scores": [B, 3]},
+            check(rep["totals"]["macs"] == want and
+                  outputs(rep) == {"sequences": [B, 3, 9], "sequences_scores": [B, 3]},
                   "T5 --value max_length=9 num_beams=4: MACs %d, closed form %d, outputs %s"
                   % (rep["totals"]["macs"], want, outputs(rep)))
         rep = analyse("T5 unbound", path("t5_inputs"))
@@ -327,12 +328,14 @@ def main():
             rep = analyse(case, path("t5_other"))
             if rep:
                 check(rep["totals"]["macs"] == 0 and rep["layers"][0]["status"] == "unsupported" and
-                      any(reason in w for w in rep["warnings"]), "%s: zero cost, said why: %s" % (case, rep["warnings"]))
+                      any(reason in w for w in rep["warnings"]),
+                      "%s: zero cost, said why: %s" % (case, rep["warnings"]))
             r = subprocess.run([PRIORI, "analyze", "--strict", path("t5_other")], capture_output=True, text=True)
             check(r.returncode != 0, "%s: --strict fails (exit %d)" % (case, r.returncode))
         # a T5 node without its encoder, a max_length of 1: errors naming the node
         onnx.save(without(mg.t5_generation(B, S, M, K, 2), "encoder"), path("t5_bad"))
-        refused("T5 without an encoder", path("t5_bad"), "'generate' (BeamSearch)", "needs an 'encoder' graph attribute")
+        refused("T5 without an encoder", path("t5_bad"), "'generate' (BeamSearch)",
+                "needs an 'encoder' graph attribute")
         onnx.save(mg.t5_generation(B, S, 1, K, 2), path("t5_bad"))
         refused("T5 max_length 1", path("t5_bad"), "'generate' (BeamSearch)", "max_length 1: it must be greater than 1")
 
