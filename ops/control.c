@@ -168,12 +168,8 @@ static int iteration_number(struct pr_op_ctx *c, struct pr_tensor *t, int64_t i)
     t->shape.rank = 0;
     if (i < 0)
         return 0;
-    struct pr_const *v = pr_const_new(c, 1);
-    if (!v)
+    if (!(t->cval = pr_const_int(c, i)))
         return -1;
-    v->i[0] = i;
-    v->f[0] = (double)i;
-    t->cval = v;
     return 0;
 }
 

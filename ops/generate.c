@@ -240,17 +240,11 @@ static void ids_type(struct pr_tensor *t, int64_t a, int64_t b)
 /* t as an int32 [1] holding v. */
 static int scalar_type(struct pr_op_ctx *c, struct pr_tensor *t, int64_t v)
 {
-    struct pr_const *k = pr_const_new(c, 1);
-    if (!k)
-        return -1;
-    k->i[0] = v;
-    k->f[0] = (double)v;
     t->kind = PR_KIND_TENSOR;
     t->dtype = PR_DT_INT32;
     t->shape.rank = 1;
     t->shape.dim[0] = 1;
-    t->cval = k;
-    return 0;
+    return (t->cval = pr_const_int(c, v)) ? 0 : -1;
 }
 
 /* The types of one run into t: n sequences, s new tokens (the encoder: its
@@ -435,9 +429,7 @@ static int runs(struct pr_op_ctx *c, const struct decoder *first, struct decoder
     bool encdec = first->role == ROLE_ENCODER;
     int64_t rows = m >= 0 ? m : p;   /* a shared buffer's */
     int64_t a = !encdec ? p : first->whisper ? first->init : first->old;   /* the first decode run's past */
-    struct pr_sub_cost e;
-    if (m >= 0 && m <= (encdec ? a : p))
-        return 0;
+    struct pr_sub_cost e;   /* m > the output's start here: generate_shape refuses the rest */
     if (run(c, first, encdec ? b : n, p, 0, rows, 1, out, &e) < 0)
         return -1;
     vocab_of(&out[0], vocab);

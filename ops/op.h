@@ -247,6 +247,7 @@ int pr_subgraph_input(struct pr_op_ctx *c, int sub, int i, struct pr_tensor *t);
 
 /* ---- values and counts ---- */
 struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n);  /* NULL (error recorded) on OOM or n > PR_CONST_MAX */
+struct pr_const *pr_const_int(struct pr_op_ctx *c, int64_t v);  /* one value v; NULL (error recorded) on OOM */
 static inline const struct pr_tensor *pr_input(struct pr_op_ctx *c, int i)
 {
     return i >= 0 && i < c->nin && i < PR_MAX_IO ? c->in[i] : 0;

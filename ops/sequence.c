@@ -302,12 +302,8 @@ int seq_length_shape(struct pr_op_ctx *c)
     o->shape.rank = 0;
     int64_t n = pr_input(c, 0)->seq_len;
     if (n >= 0) {
-        struct pr_const *v = pr_const_new(c, 1);
-        if (!v)
+        if (!(o->cval = pr_const_int(c, n)))
             return -1;
-        v->i[0] = n;
-        v->f[0] = (double)n;
-        o->cval = v;
     }
     return 0;
 }
@@ -464,12 +460,8 @@ int optional_has_shape(struct pr_op_ctx *c)
     o->shape.rank = 0;
     int has = !x ? 0 : x->kind != PR_KIND_OPTIONAL ? 1 : x->has_value;
     if (has >= 0) {
-        struct pr_const *v = pr_const_new(c, 1);
-        if (!v)
+        if (!(o->cval = pr_const_int(c, has)))
             return -1;
-        v->i[0] = has;
-        v->f[0] = has;
-        o->cval = v;
     }
     return 0;
 }

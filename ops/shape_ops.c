@@ -792,13 +792,7 @@ int size_shape(struct pr_op_ctx *c)
         return 0;
     if (overflow || n > INT64_MAX)
         return pr_op_error(c, "the element count overflows int64");
-    struct pr_const *k = pr_const_new(c, 1);
-    if (!k)
-        return -1;
-    k->i[0] = (int64_t)n;
-    k->f[0] = (double)n;
-    o->cval = k;
-    return 0;
+    return (o->cval = pr_const_int(c, (int64_t)n)) ? 0 : -1;
 }
 
 int eyelike_shape(struct pr_op_ctx *c)

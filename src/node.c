@@ -62,6 +62,16 @@ struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n)
     return k;
 }
 
+struct pr_const *pr_const_int(struct pr_op_ctx *c, int64_t v)
+{
+    struct pr_const *k = pr_const_new(c, 1);
+    if (k) {
+        k->i[0] = v;
+        k->f[0] = (double)v;
+    }
+    return k;
+}
+
 int64_t pr_data_dim(struct pr_op_ctx *c, const char *what, int64_t fallback, const char *meaning)
 {
     char sym[300];
