@@ -41,7 +41,7 @@ void pr_prefault(void *p, size_t n);
 void *pr_zalloc(size_t n, size_t size);
 /* pr_prefault for a block of size bytes at p filled from its start: once
  * use reaches past *mapped, the next window is mapped: as much again as is
- * used (64 KiB at least), and from 2 MiB of use on, up to the second 2 MiB
+ * used (16 KiB at least), and from 2 MiB of use on, up to the second 2 MiB
  * boundary of the address space after p + used (windows tile and hold
  * whole huge pages). At most 4 MiB is resident beyond what is used, and a
  * small block's use at most doubled. */

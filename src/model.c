@@ -1076,15 +1076,26 @@ static int load_unpacked(struct pr_model *m, struct pr_nodesrc *src, struct pr_d
     return 0;
 }
 
-/* pr_wire_fetch over the model's file (and how much from off is read
- * already); a buffer (no file) is all there. */
-static int fetch_file(void *model, size_t off, size_t len, struct pr_err *err)
+/* pr_wire_fetch over the model's file (pr_source_view): for the wire pass
+ * and restore, which read the bytes before they fetch again. */
+static int fetch_file(void *model, size_t off, size_t len, const uint8_t **at, struct pr_err *err)
 {
     struct pr_model *m = model;
-    if (!m->file.data)
-        return 0;
+    size_t valid;
+    if (pr_source_view(&m->file, off, len, at, &valid, err) < 0)
+        return -1;
+    return valid > INT_MAX ? INT_MAX : (int)valid;
+}
+
+/* pr_wire_fetch with the bytes in place (m->file.data), where they stay
+ * while others are fetched: for the nodes, whose extent is kept across
+ * other readers' fetches. */
+static int fetch_in_place(void *model, size_t off, size_t len, const uint8_t **at, struct pr_err *err)
+{
+    struct pr_model *m = model;
     if (pr_source_need(&m->file, off, len, err) < 0)
         return -1;
+    *at = m->file.data + off;
     size_t valid = pr_source_valid(&m->file, off);
     return valid > INT_MAX ? INT_MAX : (int)valid;
 }
@@ -1106,7 +1117,8 @@ static int unpack_nodes(struct pr_model *m, const uint8_t *data, pr_wire_fetch f
     Onnx__NodeProto **all = ns->n ? al->alloc(al->allocator_data, ns->n * sizeof *all) : NULL;
     if (ns->n && !all)
         return pr_err_set(err, PR_E_INTERNAL, "out of memory");
-    size_t kept = 0, lo = 0, hi = 0;   /* [lo, hi): valid, as the last fetch said */
+    size_t kept = 0, lo = 0, hi = 0;   /* [lo, hi): valid, as the last fetch said, readable from at */
+    const uint8_t *at = data;
     for (size_t i = 0; i < ns->n; i++) {
         const struct pr_wire_node *x = &ns->node[i];
         if (x->len == PR_WIRE_IN_COPY) {
@@ -1116,13 +1128,13 @@ static int unpack_nodes(struct pr_model *m, const uint8_t *data, pr_wire_fetch f
             continue;
         }
         if (fetch && (x->off < lo || x->off + x->len > hi)) {
-            int valid = fetch(m, (size_t)x->off, x->len, err);
+            int valid = fetch(m, (size_t)x->off, x->len, &at, err);
             if (valid < 0)
                 return -1;
             lo = (size_t)x->off;
             hi = lo + ((size_t)valid > x->len ? (size_t)valid : x->len);
         }
-        if (!(all[i] = onnx__node_proto__unpack(al, x->len, data + x->off))) {
+        if (!(all[i] = onnx__node_proto__unpack(al, x->len, at + (x->off - lo)))) {
             m->proto = NULL;   /* its memory is m->pbmem's, freed with it */
             return pr_err_set(err, PR_E_MODEL, "%s", not_protobuf);
         }
@@ -1157,7 +1169,7 @@ static int unpack_and_build(struct pr_model *m, const void *data, size_t size, u
     ProtobufCAllocator *al = &pm->al;
     pr_wire_fetch fetch = m->file.data ? fetch_file : NULL;
     if (flags & PR_LOAD_UNPACK_ALL) {
-        if ((fetch && fetch(m, 0, size, err) < 0) || pr_proto_check_nesting(data, size, err) < 0)
+        if ((fetch && pr_source_need(&m->file, 0, size, err) < 0) || pr_proto_check_nesting(data, size, err) < 0)
             return -1;   /* without the wire pass, the nesting limits are checked here */
         m->proto = onnx__model_proto__unpack(al, size, data);
     } else {
@@ -1179,7 +1191,8 @@ static int unpack_and_build(struct pr_model *m, const void *data, size_t size, u
         if (mp && mp->graph && nodes.extracted && !mp->n_functions) {
             /* the main graph's plain nodes are read from data while it is built */
             struct pr_nodesrc src;
-            rc = pr_nodesrc_open(&src, mp->graph, &nodes, data, fetch, m, al, not_protobuf, err);
+            rc = pr_nodesrc_open(&src, mp->graph, &nodes, data, fetch ? fetch_in_place : NULL, m, al, not_protobuf,
+                                 err);
             if (rc == 0)
                 rc = pr_wire_restore(m->proto, data, size, fetch, m, al, &st, err);
             if (rc == 0)
@@ -1189,7 +1202,7 @@ static int unpack_and_build(struct pr_model *m, const void *data, size_t size, u
             return rc;
         }
         if (mp && nodes.extracted)   /* function calls are expanded in the tree: every node goes there */
-            rc = unpack_nodes(m, data, fetch, &nodes, al, err);
+            rc = unpack_nodes(m, data, fetch ? fetch_in_place : NULL, &nodes, al, err);
         free(nodes.node);
         if (rc < 0)
             return -1;
@@ -1234,6 +1247,9 @@ int pr_model_load(struct pr_model *m, const char *path, struct pr_diag *diag, st
     return pr_model_load_flags(m, path, 0, diag, err);
 }
 
+/* Values of a graph from which pr_model_load gives the heap's free pages back. */
+enum { TRIM_VALUES = 10000 };
+
 int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, struct pr_diag *diag,
                         struct pr_err *err)
 {
@@ -1254,8 +1270,11 @@ int pr_model_load_flags(struct pr_model *m, const char *path, unsigned flags, st
 #ifdef __GLIBC__
     /* Loading frees its scaffolding (the name maps, the wire copy): glibc
      * keeps those pages in its heap unless asked; given back, the peak
-     * memory of a large graph's analysis is that much lower. */
-    malloc_trim(0);
+     * memory of a large graph's analysis is that much lower. A small
+     * graph's scaffolding is worth less than the trim (0.1 ms, and the
+     * pages faulted in again by the analysis). */
+    if (rc < 0 || m->graph.nvalues >= TRIM_VALUES)
+        malloc_trim(0);
 #endif
     return rc;
 }

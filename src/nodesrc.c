@@ -5,18 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes data[off, off + len) valid: a call of fetch only outside the
- * extent the last one reported. */
-static int need(struct pr_nodesrc *s, uint64_t off, uint32_t len, struct pr_err *err)
+/* Where data[off, off + len) can be read (NULL with err set): a call of
+ * fetch only outside the extent the last one reported. */
+static const uint8_t *need(struct pr_nodesrc *s, uint64_t off, uint32_t len, struct pr_err *err)
 {
-    if (!s->fetch || (off >= s->lo && off + len <= s->hi))
-        return 0;
-    int valid = s->fetch(s->ctx, (size_t)off, len, err);
-    if (valid < 0)
-        return -1;
-    s->lo = (size_t)off;
-    s->hi = s->lo + ((size_t)valid > len ? (size_t)valid : len);
-    return 0;
+    if (!s->fetch)
+        return s->data + off;
+    if (off < s->lo || off + len > s->hi) {
+        int valid = s->fetch(s->ctx, (size_t)off, len, &s->at, err);
+        if (valid < 0)
+            return NULL;
+        s->lo = (size_t)off;
+        s->hi = s->lo + ((size_t)valid > len ? (size_t)valid : len);
+    }
+    return s->at + (off - s->lo);
 }
 
 int pr_nodesrc_open(struct pr_nodesrc *s, const Onnx__GraphProto *gp, const struct pr_wire_nodes *list,
@@ -47,9 +49,10 @@ int pr_nodesrc_open(struct pr_nodesrc *s, const Onnx__GraphProto *gp, const stru
                 return pr_err_set(err, PR_E_INTERNAL, "wire pass: a node of the copy is missing");
             s->kept[i] = gp->node[copied++];
         } else if (x->keep) {
-            if (need(s, x->off, x->len, err) < 0)
+            const uint8_t *at = need(s, x->off, x->len, err);
+            if (!at)
                 return -1;
-            if (!(s->kept[i] = onnx__node_proto__unpack(al, x->len, data + x->off)))
+            if (!(s->kept[i] = onnx__node_proto__unpack(al, x->len, at)))
                 return pr_err_set(err, PR_E_MODEL, "%s", not_protobuf);
         }
     }
@@ -87,9 +90,10 @@ const Onnx__NodeProto *pr_nodesrc_get(struct pr_nodesrc *s, size_t i, struct pr_
         const struct pr_wire_node *x = &s->list->node[j];
         Onnx__NodeProto *u = s->kept[j];
         if (!u) {
-            if (need(s, x->off, x->len, err) < 0)
+            const uint8_t *at = need(s, x->off, x->len, err);
+            if (!at)
                 return NULL;
-            if (!(u = onnx__node_proto__unpack(&s->scratch.al, x->len, s->data + x->off))) {
+            if (!(u = onnx__node_proto__unpack(&s->scratch.al, x->len, at))) {
                 pr_err_set(err, PR_E_INTERNAL, "out of memory unpacking node %zu", j);
                 return NULL;
             }

@@ -41,13 +41,15 @@ struct pr_nodesrc {
     struct pr_pbmem scratch;            /* the batch's memory */
     Onnx__NodeProto *batch[PR_NODESRC_BATCH];
     size_t base, nbatch;                /* batch[k] is node base + k */
-    size_t lo, hi;                      /* data[lo, hi) is valid (fetched) */
+    size_t lo, hi;                      /* data[lo, hi) is valid (fetched) ... */
+    const uint8_t *at;                  /* ... and readable from here (pr_wire_fetch) */
 };
 
 /* The nodes of gp (list NULL: gp->node). With list, the kept nodes are
  * unpacked from data with al (the tree's allocator) and put in order with
  * those of gp (the copy's); fetch (NULL: data is all valid) reads the
- * bytes. Returns 0, or -1 with err set: PR_E_MODEL when protobuf-c
+ * bytes, and must leave those it read where they are while others are
+ * fetched (the last extent is kept across other readers' calls). Returns 0, or -1 with err set: PR_E_MODEL when protobuf-c
  * refuses a node (the message of a failed unpack: not_protobuf). */
 int pr_nodesrc_open(struct pr_nodesrc *s, const Onnx__GraphProto *gp, const struct pr_wire_nodes *list,
                     const uint8_t *data, pr_wire_fetch fetch, void *ctx, ProtobufCAllocator *al,

@@ -17,8 +17,26 @@
 enum {
     BLOCK_SHIFT = 12,             /* 4 KiB blocks */
     AHEAD_MAX = 64,               /* read-ahead up to 256 KiB */
-    HUGE_BLOCKS = 512             /* a 2 MiB page: a long sequential run is read to its end */
+    HUGE_BLOCKS = 512,            /* a 2 MiB page: a long sequential run is read to its end */
+    WINDOW_READ = 4096,           /* pr_source_view reads this much at least: a tensor's header and more */
+    WINDOW_MAX = 64 * 1024        /* ... and holds up to this much (a small tensor's values) */
 };
+
+static inline bool has(const struct pr_source *s, size_t b)
+{
+    return s->have[b >> 6] >> (b & 63) & 1;
+}
+
+/* Marks blocks [b, e) read. */
+static void mark(struct pr_source *s, size_t b, size_t e)
+{
+    for (; b < e && (b & 63); b++)
+        s->have[b >> 6] |= (uint64_t)1 << (b & 63);
+    for (; b + 64 <= e; b += 64)
+        s->have[b >> 6] = UINT64_MAX;
+    for (; b < e; b++)
+        s->have[b >> 6] |= (uint64_t)1 << (b & 63);
+}
 
 int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_err *err)
 {
@@ -44,7 +62,7 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     /* one huge page more than the file, so that file offsets and huge pages align */
     size_t len = (nblocks << BLOCK_SHIFT) + ((size_t)HUGE_BLOCKS << BLOCK_SHIFT);
     void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    s->have = calloc(nblocks, 1);
+    s->have = calloc((nblocks + 63) / 64, sizeof *s->have);
     if (p == MAP_FAILED || !s->have) {
         int e = errno;
         size_t size = s->size;
@@ -66,6 +84,24 @@ int pr_source_open(struct pr_source *s, const char *path, size_t max, struct pr_
     return 0;
 }
 
+/* Reads the n bytes at off into dst (all of them: the file may not shrink). */
+static int read_at(struct pr_source *s, uint8_t *dst, size_t off, size_t n, struct pr_err *err)
+{
+    while (n > 0) {
+        ssize_t got = pread(s->fd, dst, n, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return pr_err_set(err, PR_E_IO, got < 0 ? "read failed: %s" : "the file shrank while it was read%s",
+                              got < 0 ? strerror(errno) : "");
+        dst += got;
+        off += (size_t)got;
+        n -= (size_t)got;
+        s->bytes_read += (uint64_t)got;
+    }
+    return 0;
+}
+
 /* Reads blocks [b, e) (e clipped to the first block already read). */
 static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
 {
@@ -79,7 +115,7 @@ static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
     if (e > nblocks)
         e = nblocks;
     for (size_t k = b + 1; k < e; k++)
-        if (s->have[k]) {
+        if (has(s, k)) {
             e = k;
             break;
         }
@@ -89,17 +125,9 @@ static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
     if (end - off >= ((size_t)AHEAD_MAX << BLOCK_SHIFT) / 4)   /* a long sequential run (the graph): its pages
                                                              mapped at once, not faulted one by one */
         pr_prefault(s->data + off, end - off);
-    while (off < end) {
-        ssize_t n = pread(s->fd, s->data + off, end - off, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return pr_err_set(err, PR_E_IO, n < 0 ? "read failed: %s" : "the file shrank while it was read%s",
-                              n < 0 ? strerror(errno) : "");
-        off += (size_t)n;
-        s->bytes_read += (uint64_t)n;
-    }
-    memset(s->have + b, 1, e - b);
+    if (read_at(s, s->data + off, off, end - off, err) < 0)
+        return -1;
+    mark(s, b, e);
     s->next = e;
     return 0;
 }
@@ -112,7 +140,7 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
         len = s->size - off;
     size_t b = off >> BLOCK_SHIFT, last = (off + len - 1) >> BLOCK_SHIFT;
     for (; b <= last; b++) {
-        if (s->have[b])
+        if (has(s, b))
             continue;
         if (!s->open)
             return pr_err_set(err, PR_E_INTERNAL, "the model file was closed before a read");
@@ -122,13 +150,59 @@ int pr_source_need(struct pr_source *s, size_t off, size_t len, struct pr_err *e
     return 0;
 }
 
+int pr_source_view(struct pr_source *s, size_t off, size_t len, const uint8_t **at, size_t *valid,
+                   struct pr_err *err)
+{
+    *at = s->data + (off < s->size ? off : s->size);
+    *valid = 0;
+    if (len == 0 || off >= s->size)
+        return 0;
+    if (len > s->size - off)
+        len = s->size - off;
+    if (s->win && off >= s->win_off && off - s->win_off < s->win_len && len <= s->win_len - (off - s->win_off)) {
+        *at = s->win + (off - s->win_off);
+        *valid = s->win_len - (off - s->win_off);
+        return 0;
+    }
+    size_t b = off >> BLOCK_SHIFT;
+    if (len > WINDOW_MAX || has(s, b) || b == s->next) {   /* in data, or to be read into it */
+        if (pr_source_need(s, off, len, err) < 0)
+            return -1;
+        *valid = pr_source_valid(s, off);
+        return 0;
+    }
+    if (!s->open)
+        return pr_err_set(err, PR_E_INTERNAL, "the model file was closed before a read");
+    size_t n = len > WINDOW_READ ? len : WINDOW_READ;
+    if (n > s->size - off)
+        n = s->size - off;
+    s->win_len = 0;
+    if (n > s->win_cap) {
+        size_t cap = s->win_cap ? s->win_cap : WINDOW_READ;
+        while (cap < n)
+            cap *= 2;
+        uint8_t *w = realloc(s->win, cap);
+        if (!w)
+            return pr_err_set(err, PR_E_INTERNAL, "out of memory reading the model");
+        s->win = w;
+        s->win_cap = cap;
+    }
+    if (read_at(s, s->win, off, n, err) < 0)
+        return -1;
+    s->win_off = off;
+    s->win_len = n;   /* s->next stays: a run into data goes on past a read here */
+    *at = s->win;
+    *valid = n;
+    return 0;
+}
+
 size_t pr_source_valid(const struct pr_source *s, size_t off)
 {
     if (off >= s->size)
         return 0;
     size_t nblocks = ((s->size - 1) >> BLOCK_SHIFT) + 1, b = off >> BLOCK_SHIFT, e = b;
     size_t cap = b + ((size_t)1 << (20 - BLOCK_SHIFT));   /* 1 MiB: a caller asks again past it */
-    while (e < nblocks && e < cap && s->have[e])
+    while (e < nblocks && e < cap && has(s, e))
         e++;
     size_t end = e << BLOCK_SHIFT;
     if (end > s->size)
@@ -149,5 +223,6 @@ void pr_source_free(struct pr_source *s)
     if (s->map)
         munmap(s->map, s->map_len);
     free(s->have);
+    free(s->win);
     memset(s, 0, sizeof *s);
 }

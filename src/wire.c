@@ -23,7 +23,9 @@
  * demand), each field's first 15 bytes (tag and length) and every field
  * copied are asked for, a stripped payload never; the callback may say
  * that more bytes than asked are valid, and the pass asks again only past
- * them.
+ * them. Positions stay addresses in the input (offsets in messages,
+ * payload ends), while bytes are read where the last call put them
+ * (rd()), which may be a small buffer of the callback's.
  *
  * Every change shortens the message holding it: a payload goes only when
  * it is longer than PR_WIRE_INLINE_MAX (64) bytes and its marker takes at
@@ -95,6 +97,7 @@ static enum kind child_kind(enum kind k, uint32_t num)
 struct wctx {
     const uint8_t *base;        /* the whole input: offsets in messages count from here */
     const uint8_t *valid_lo, *valid_hi; /* with fetch: bytes known to be valid (the last fetch's extent) */
+    const uint8_t *win;         /* with fetch: where the byte at valid_lo is readable (pr_wire_fetch) */
     uint8_t *out;               /* emit walk: the copy; NULL while measuring */
     size_t pos;                 /* emit walk: bytes written */
     uint32_t *sizes;            /* new content length of each descended message, pre-order */
@@ -130,9 +133,11 @@ static int bad(struct wctx *c, const uint8_t *at, const char *what)
 
 static int need_fetch(struct wctx *c, const uint8_t *p, size_t n)
 {
-    int rc = c->fetch(c->fetch_ctx, (size_t)(p - c->base), n, c->err);
+    const uint8_t *at;
+    int rc = c->fetch(c->fetch_ctx, (size_t)(p - c->base), n, &at, c->err);
     if (rc < 0)
         return -1;
+    c->win = at;
     c->valid_lo = p;
     c->valid_hi = p + ((size_t)rc > n ? (size_t)rc : n);
     return 0;
@@ -147,12 +152,19 @@ static inline int need(struct wctx *c, const uint8_t *p, size_t n)
     return need_fetch(c, p, n);
 }
 
+/* Where the input's byte at p (made valid by need) can be read: positions
+ * stay in the input's addresses, bytes are read through this. */
+static inline const uint8_t *rd(const struct wctx *c, const uint8_t *p)
+{
+    return c->fetch ? c->win + (p - c->valid_lo) : p;
+}
+
 /* Varint of at most maxlen bytes in [*p, end). */
 static inline int get_varint(struct wctx *c, const uint8_t **p, const uint8_t *end, unsigned maxlen, uint64_t *v)
 {
-    const uint8_t *at = *p;
-    if (at < end && !(at[0] & 0x80)) {   /* one byte: most tags and lengths */
-        *v = at[0];
+    const uint8_t *at = *p, *b = rd(c, at);
+    if (at < end && !(b[0] & 0x80)) {   /* one byte: most tags and lengths */
+        *v = b[0];
         *p = at + 1;
         return 0;
     }
@@ -161,8 +173,8 @@ static inline int get_varint(struct wctx *c, const uint8_t **p, const uint8_t *e
     for (unsigned i = 0; i < maxlen; i++) {
         if (at + i >= end)
             return bad(c, *p, "a varint runs past the end of its message");
-        x |= (uint64_t)(at[i] & 0x7f) << (7 * i);
-        if (!(at[i] & 0x80)) {
+        x |= (uint64_t)(b[i] & 0x7f) << (7 * i);
+        if (!(b[i] & 0x80)) {
             *v = x;
             *p = at + i + 1;
             return 0;
@@ -231,25 +243,26 @@ static inline int next_field(struct wctx *c, const uint8_t **p, const uint8_t *e
     const uint8_t *q = *p;
     size_t avail = (size_t)(end - q);
     /* valid bytes first: a byte not read yet is not looked at (its page is not mapped for nothing) */
+    const uint8_t *b;
     if (avail >= 2 &&
         (!c->fetch || (q >= c->valid_lo && q <= c->valid_hi && (size_t)(c->valid_hi - q) >= (avail < 15 ? avail : 15))) &&
-        q[0] < 0x80 && q[0] >= 8 && q[1] < 0x80) {
-        unsigned wt = q[0] & 7;
-        if (wt == WT_LEN && q[1] <= avail - 2) {
+        (b = rd(c, q))[0] < 0x80 && b[0] >= 8 && b[1] < 0x80) {
+        unsigned wt = b[0] & 7;
+        if (wt == WT_LEN && b[1] <= avail - 2) {
             f->start = q;
-            f->num = q[0] >> 3;
+            f->num = b[0] >> 3;
             f->wt = WT_LEN;
             f->value = 0;
             f->data = q + 2;
-            f->len = q[1];
-            *p = q + 2 + q[1];
+            f->len = b[1];
+            *p = q + 2 + b[1];
             return 0;
         }
         if (wt == WT_VARINT) {
             f->start = q;
-            f->num = q[0] >> 3;
+            f->num = b[0] >> 3;
             f->wt = WT_VARINT;
-            f->value = q[1];
+            f->value = b[1];
             f->data = q + 1;
             f->len = 1;
             *p = q + 2;
@@ -286,7 +299,7 @@ static int put_bytes(struct wctx *c, const uint8_t *p, size_t n, uint64_t *size)
     if (c->out) {
         if (need(c, p, n) < 0)
             return -1;
-        memcpy(c->out + c->pos, p, n);
+        memcpy(c->out + c->pos, rd(c, p), n);
         c->pos += n;
     }
     *size += n;
@@ -758,12 +771,13 @@ static int restore_tensor(struct restore *r, Onnx__TensorProto *t)
     t->has_raw_data = 1;
     if (s.length > PR_WIRE_VALUES_MAX)
         return 0;   /* too large to be decoded: only its length is needed */
-    if (r->fetch && r->fetch(r->ctx, (size_t)s.offset, (size_t)s.length, r->err) < 0)
+    const uint8_t *at = r->data + s.offset;
+    if (r->fetch && r->fetch(r->ctx, (size_t)s.offset, (size_t)s.length, &at, r->err) < 0)
         return -1;
     t->raw_data.data = r->al->alloc(r->al->allocator_data, s.length ? (size_t)s.length : 1);
     if (!t->raw_data.data)
         return pr_err_set(r->err, PR_E_INTERNAL, "out of memory");
-    memcpy(t->raw_data.data, r->data + s.offset, (size_t)s.length);
+    memcpy(t->raw_data.data, at, (size_t)s.length);
     t->has_raw_data = 1;
     return 0;
 }

@@ -38,11 +38,14 @@ enum {
     PR_WIRE_MARK = 536870911        /* field number of a marker (2^29 - 1, the largest) */
 };
 
-/* Makes data[off .. off+len) valid (reads it from the file); -1 with err
- * set, or how many bytes from off are valid now (at least len; 0 stands
- * for len), so that the pass calls it again only past them. NULL: all of
- * data is valid already. */
-typedef int (*pr_wire_fetch)(void *ctx, size_t off, size_t len, struct pr_err *err);
+/* Makes the len bytes of data at off readable (reads them from the file)
+ * and points *at at them: in data itself, or in a buffer of the callee's,
+ * so that a few bytes far apart in a large file cost no memory of their
+ * own. Returns how many bytes from off are readable at *at (at least len;
+ * 0 stands for len), so that the caller calls it again only past them;
+ * they stay readable until the next call. -1 with err set on failure.
+ * NULL: all of data is readable where it is. */
+typedef int (*pr_wire_fetch)(void *ctx, size_t off, size_t len, const uint8_t **at, struct pr_err *err);
 
 /* What the pass removed (for tests and the benchmark), and how deep the
  * model nests. */
