@@ -122,8 +122,8 @@ static int fetch(struct pr_source *s, size_t b, size_t e, struct pr_err *err)
     size_t off = b << BLOCK_SHIFT, end = e << BLOCK_SHIFT;
     if (end > s->size)
         end = s->size;
-    if (end - off >= ((size_t)AHEAD_MAX << BLOCK_SHIFT) / 4)   /* a long sequential run (the graph): its pages
-                                                             mapped at once, not faulted one by one */
+    if (end - off >= (size_t)2 << BLOCK_SHIFT)   /* a sequential run (the graph): its pages mapped at once,
+                                                     not faulted one by one */
         pr_prefault(s->data + off, end - off);
     if (read_at(s, s->data + off, off, end - off, err) < 0)
         return -1;

@@ -1,10 +1,13 @@
 /* pipeline.c -- load + analyse + estimate + render, for the fuzz harnesses
  * (see pipeline.h).
  *
- * The analysis runs twice per input when the first succeeds: once as the
- * model declares its inputs and once with every symbolic dim bound to 3
+ * Each input is loaded three times: as a buffer, analysed as the model
+ * declares its inputs; again as a buffer with external data resolved in
+ * a folder of test files, analysed with every symbolic dim bound to 3
  * through --dim-style bindings, so that the symbol paths are exercised
- * too. The database is loaded once, on the first call; when it cannot be
+ * too; and from a file in that folder (read on demand, as the CLI reads
+ * models), which must come to the same outcome as the second load, or the
+ * harness aborts. The database is loaded once, on the first call; when it cannot be
  * loaded the energy half is skipped (the fuzzer still runs).
  */
 #include "pipeline.h"
@@ -29,7 +32,7 @@ static char ext_dir[64];
 
 static void ext_cleanup(void)
 {
-    static const char *const names[] = {"sub/w.bin", "sub", "w.bin", "up", "abs", "loop", "fifo", "dir"};
+    static const char *const names[] = {"sub/w.bin", "sub", "w.bin", "up", "abs", "loop", "fifo", "dir", "model.onnx"};
     char path[128];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", ext_dir, names[i]);
@@ -116,15 +119,72 @@ static void estimate_all(const struct pr_analysis *an)
     }
 }
 
-static void analyse(struct pr_model *m, const struct pr_options *opt)
+/* What a load and an analysis came to: two readers of the same bytes must agree. */
+struct outcome {
+    int load, analyze;          /* 0, or the error code */
+    int nodes, values;
+    struct pr_totals totals;
+};
+
+static void analyse(struct pr_model *m, const struct pr_options *opt, struct outcome *o)
 {
     struct pr_analysis an;
     struct pr_err err = {0};
-    if (pr_analyze(m, opt, &an, &err) < 0)
+    if (pr_analyze(m, opt, &an, &err) < 0) {
+        if (o)
+            o->analyze = err.code;
         return;
+    }
+    if (o)
+        o->totals = an.totals;
     render_all(&an, NULL);
     estimate_all(&an);
     pr_analysis_free(&an);
+}
+
+static const struct pr_dim_binding dims[] = {{"batch", 3}, {"N", 3}, {"seq", 3}, {"sequence", 3}};
+static const struct pr_options bound = {.dims = dims, .ndims = 4, .top = 3};
+
+/* The bytes as a file in ext_dir, loaded from it (source.c: read on
+ * demand, a tensor's header through the window) and analysed with dims
+ * bound: what the load of the buffer with ext_dir as its folder gave, or
+ * abort. An I/O error (no room for the file) is not compared. */
+static void same_from_a_file(const uint8_t *data, size_t size, const struct outcome *want)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/model.onnx", ext_dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return;
+    bool written = fwrite(data, 1, size, f) == size;
+    if (fclose(f) != 0 || !written)
+        return;
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_err err = {0};
+    struct outcome got = {0};
+    pr_diag_init(&diag);
+    if (pr_model_load(&m, path, &diag, &err) == 0) {
+        got.nodes = m.graph.nnodes;
+        got.values = m.graph.nvalues;
+        analyse(&m, &bound, &got);
+        pr_model_free(&m);
+    } else {
+        got.load = err.code;
+    }
+    pr_diag_free(&diag);
+    if (got.load == PR_E_IO)
+        return;
+    const struct pr_totals *a = &got.totals, *b = &want->totals;
+    if (got.load != want->load || got.analyze != want->analyze || got.nodes != want->nodes ||
+        got.values != want->values || a->params != b->params || a->macs != b->macs || a->flops != b->flops ||
+        a->weight_bytes != b->weight_bytes || a->peak_activation_bytes != b->peak_activation_bytes ||
+        a->incomplete != b->incomplete) {
+        fprintf(stderr, "the file and the buffer load differently: load %d/%d analyze %d/%d nodes %d/%d macs %llu/%llu\n",
+                got.load, want->load, got.analyze, want->analyze, got.nodes, want->nodes,
+                (unsigned long long)a->macs, (unsigned long long)b->macs);
+        abort();
+    }
 }
 
 void pr_fuzz_pipeline(const uint8_t *data, size_t size)
@@ -136,18 +196,23 @@ void pr_fuzz_pipeline(const uint8_t *data, size_t size)
     pr_diag_init(&diag);
     if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", NULL, &diag, &err) == 0) {
         struct pr_options opt = {.top = 5};
-        analyse(&m, &opt);
+        analyse(&m, &opt, NULL);
         pr_model_free(&m);
-        /* Again with symbols bound and external data resolved in ext_dir: a
-         * fresh load, since analysis fills shapes in. */
-        pr_diag_free(&diag);
-        pr_diag_init(&diag);
-        if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", ext_dir[0] ? ext_dir : NULL, &diag, &err) == 0) {
-            static const struct pr_dim_binding dims[] = {{"batch", 3}, {"N", 3}, {"seq", 3}, {"sequence", 3}};
-            struct pr_options bound = {.dims = dims, .ndims = 4, .top = 3};
-            analyse(&m, &bound);
-            pr_model_free(&m);
-        }
+    }
+    /* Again with symbols bound and external data resolved in ext_dir: a
+     * fresh load, since analysis fills shapes in; then from a file there. */
+    pr_diag_free(&diag);
+    pr_diag_init(&diag);
+    struct outcome o = {0};
+    if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", ext_dir[0] ? ext_dir : NULL, &diag, &err) == 0) {
+        o.nodes = m.graph.nnodes;
+        o.values = m.graph.nvalues;
+        analyse(&m, &bound, &o);
+        pr_model_free(&m);
+    } else {
+        o.load = err.code;
     }
     pr_diag_free(&diag);
+    if (ext_dir[0])
+        same_from_a_file(data, size, &o);
 }
