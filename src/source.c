@@ -19,8 +19,49 @@ enum {
     AHEAD_MAX = 64,               /* read-ahead up to 256 KiB */
     HUGE_BLOCKS = 512,            /* a 2 MiB page: a long sequential run is read to its end */
     WINDOW_READ = 4096,           /* pr_source_view reads this much at least: a tensor's header and more */
-    WINDOW_MAX = 64 * 1024        /* ... and holds up to this much (a small tensor's values) */
+    WINDOW_MAX = 64 * 1024,       /* ... and holds up to this much (a small tensor's values) */
+    LOG_MAX = 1 << 14,            /* window reads remembered (at most 4 MiB) */
+    LOG_AHEAD = 4,                /* log entries a lookup looks at */
+    LOG_BYTES = 240               /* kept of each window read: a tensor's header */
 };
+
+/* The start of a window read, kept: the wire pass walks the file twice
+ * (measure, then emit) and asks for the same headers in the same order the
+ * second time, so a lookup looks at the few entries after the last found. */
+struct pr_source_log {
+    size_t off;
+    size_t len;
+    uint8_t bytes[LOG_BYTES];
+};
+
+static const struct pr_source_log *log_find(struct pr_source *s, size_t off, size_t len)
+{
+    for (size_t k = s->log_next; k < s->nlog && k < s->log_next + LOG_AHEAD; k++) {
+        const struct pr_source_log *e = &s->log[k];
+        if (off >= e->off && off - e->off < e->len && len <= e->len - (off - e->off)) {
+            s->log_next = k + 1;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps the start of the window just read (nothing when out of memory: the log is a shortcut). */
+static void log_add(struct pr_source *s)
+{
+    if (s->nlog == s->log_cap) {
+        size_t cap = s->log_cap ? 2 * s->log_cap : 64;
+        struct pr_source_log *more = cap <= LOG_MAX ? realloc(s->log, cap * sizeof *more) : NULL;
+        if (!more)
+            return;
+        s->log = more;
+        s->log_cap = cap;
+    }
+    struct pr_source_log *e = &s->log[s->nlog++];
+    e->off = s->win_off;
+    e->len = s->win_len < sizeof e->bytes ? s->win_len : sizeof e->bytes;
+    memcpy(e->bytes, s->win, e->len);
+}
 
 static inline bool has(const struct pr_source *s, size_t b)
 {
@@ -164,6 +205,12 @@ int pr_source_view(struct pr_source *s, size_t off, size_t len, const uint8_t **
         *valid = s->win_len - (off - s->win_off);
         return 0;
     }
+    const struct pr_source_log *e = log_find(s, off, len);
+    if (e) {
+        *at = e->bytes + (off - e->off);
+        *valid = e->len - (off - e->off);
+        return 0;
+    }
     size_t b = off >> BLOCK_SHIFT;
     if (len > WINDOW_MAX || has(s, b) || b == s->next) {   /* in data, or to be read into it */
         if (pr_source_need(s, off, len, err) < 0)
@@ -191,6 +238,7 @@ int pr_source_view(struct pr_source *s, size_t off, size_t len, const uint8_t **
         return -1;
     s->win_off = off;
     s->win_len = n;   /* s->next stays: a run into data goes on past a read here */
+    log_add(s);
     *at = s->win;
     *valid = n;
     return 0;
@@ -224,5 +272,6 @@ void pr_source_free(struct pr_source *s)
         munmap(s->map, s->map_len);
     free(s->have);
     free(s->win);
+    free(s->log);
     memset(s, 0, sizeof *s);
 }

@@ -18,7 +18,9 @@
  * A few bytes far from anything read before (the header of each weight
  * tensor, between payloads) need not take a page of the range at all:
  * pr_source_view() reads them into a small window of its own instead
- * (and so the values of a small tensor, up to 64 KiB).
+ * (and so the values of a small tensor, up to 64 KiB), and keeps the first
+ * 240 bytes of each such read, in order, for the wire pass's second walk,
+ * which asks for the same headers again (a read costs 2-4 us).
  * Every first touch of a page costs a page fault (7-15 us on the VMs
  * priori is developed on), while a read of 4 KiB into memory already
  * touched costs 2 us; resnet50 has ~60 such headers, ~1.5 ms of faults.
@@ -45,6 +47,8 @@ static inline bool pr_file_id_same(const struct pr_file_id *a, const struct pr_f
            a->mtime_ns == b->mtime_ns;
 }
 
+struct pr_source_log;
+
 struct pr_source {
     uint8_t *data;                /* size bytes at their file offsets; only fetched blocks hold file bytes
                                      (2 MiB-aligned: a long run is read into whole huge pages) */
@@ -59,6 +63,8 @@ struct pr_source {
     uint64_t bytes_read;
     uint8_t *win;                 /* the window: win_len bytes from file offset win_off (NULL until used), */
     size_t win_off, win_len, win_cap;   /* win_cap allocated */
+    struct pr_source_log *log;    /* the start of each window read, in order (source.c) */
+    size_t nlog, log_cap, log_next;
     struct pr_file_id id;         /* the opened file's, as fstat gave it */
 };
 
