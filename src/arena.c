@@ -174,6 +174,20 @@ void pr_arena_rewind(struct pr_arena *a, const struct pr_arena_mark *mk)
     a->used_total = mk->used_total;
 }
 
+void pr_arena_clear(struct pr_arena *a)
+{
+    struct pr_arena_chunk *c = a->head;
+    if (!c)
+        return;
+    for (struct pr_arena_chunk *x = c->next, *next; x; x = next) {
+        next = x->next;
+        free(x);
+    }
+    c->next = NULL;
+    c->used = 0;
+    a->used_total = 0;
+}
+
 void pr_arena_free(struct pr_arena *a)
 {
     struct pr_arena_chunk *c = a->head;

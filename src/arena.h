@@ -22,6 +22,10 @@ void *pr_arena_alloc(struct pr_arena *a, size_t size);        /* 16-aligned, not
 void *pr_arena_calloc(struct pr_arena *a, size_t n, size_t size); /* zeroed, n*size checked */
 char *pr_arena_strdup(struct pr_arena *a, const char *s);
 void  pr_arena_free(struct pr_arena *a);
+/* Frees everything allocated, but keeps the newest chunk (the largest),
+ * emptied, with its pages: an arena filled and emptied again and again
+ * (a batch of nodes) neither allocates nor maps anew. */
+void  pr_arena_clear(struct pr_arena *a);
 
 /* Asks the kernel to map the pages inside [p, p + n) now, in one call,
  * instead of one page fault at each page's first write

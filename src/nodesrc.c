@@ -83,7 +83,7 @@ const Onnx__NodeProto *pr_nodesrc_get(struct pr_nodesrc *s, size_t i, struct pr_
     if (np)
         return np;
     /* a new batch: i and the nodes after it, in the scratch memory of the last */
-    pr_pbmem_free(&s->scratch);
+    pr_pbmem_reset(&s->scratch);
     s->base = i;
     s->nbatch = 0;
     for (size_t j = i; j < s->n && s->nbatch < PR_NODESRC_BATCH; j++) {

@@ -99,6 +99,20 @@ void pr_pbmem_init(struct pr_pbmem *pm)
     pr_arena_init(&pm->small);
 }
 
+void pr_pbmem_reset(struct pr_pbmem *pm)
+{
+    for (size_t i = 0; i < pm->cap; i++)
+        if (pm->big[i] > DELETED)
+            free((void *)pm->big[i]);
+    free(pm->big);
+    pm->big = NULL;
+    pm->cap = pm->used = 0;
+    pm->cur = NULL;
+    pm->left = 0;
+    pm->failed = 0;
+    pr_arena_clear(&pm->small);
+}
+
 void pr_pbmem_free(struct pr_pbmem *pm)
 {
     for (size_t i = 0; i < pm->cap; i++)

@@ -38,5 +38,7 @@ struct pr_pbmem {
 
 void pr_pbmem_init(struct pr_pbmem *pm);
 void pr_pbmem_free(struct pr_pbmem *pm);
+/* pr_pbmem_free, keeping the arena's newest block for the next tree. */
+void pr_pbmem_reset(struct pr_pbmem *pm);
 
 #endif
