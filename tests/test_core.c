@@ -9,6 +9,7 @@
 #include "op.h"
 #include "report.h"
 #include "shape.h"
+#include "pbmem.h"
 #include "test.h"
 
 void suite_core(void);
@@ -204,6 +205,29 @@ static void arena_rewind_frees_what_came_after_the_mark(void)
     pr_arena_free(&empty);
 }
 
+static void arena_clear_keeps_the_newest_chunk_empty(void)
+{
+    struct pr_arena a;
+    pr_arena_init(&a);
+    pr_arena_clear(&a);                              /* an empty arena stays empty */
+    CHECK(a.head == NULL);
+    CHECK(pr_arena_alloc(&a, 100) != NULL);
+    CHECK(pr_arena_calloc(&a, 2 << 20, 1) != NULL);  /* a chunk of its own, behind the head */
+    char *far = pr_arena_alloc(&a, 200000);          /* a new head chunk */
+    CHECK(far != NULL);
+    pr_arena_clear(&a);
+    CHECK_EQ(a.used_total, 0);
+    CHECK(pr_arena_alloc(&a, 64) == far);            /* the newest chunk, from its start */
+    pr_arena_free(&a);
+    struct pr_pbmem pm;                              /* a tree reset: the next one reuses the block */
+    pr_pbmem_init(&pm);
+    void *small = pm.al.alloc(pm.al.allocator_data, 40), *large = pm.al.alloc(pm.al.allocator_data, 5000);
+    CHECK(small && large);
+    pr_pbmem_reset(&pm);
+    CHECK(pm.al.alloc(pm.al.allocator_data, 40) == small && pm.big == NULL && !pm.failed);   /* the large one freed */
+    pr_pbmem_free(&pm);
+}
+
 /* totals of fixtures/symbolic_batch.onnx at --dim batch=b, on model m */
 static struct pr_totals batch_totals(struct pr_model *m, int64_t b)
 {
@@ -283,6 +307,7 @@ void suite_core(void)
     RUN(human_numbers_use_three_significant_digits);
     RUN(text_clean_replaces_invalid_utf8_and_controls);
     RUN(arena_rewind_frees_what_came_after_the_mark);
+    RUN(arena_clear_keeps_the_newest_chunk_empty);
     RUN(reanalysis_of_a_loaded_model_equals_a_fresh_load);
     RUN(op_index_is_sorted_and_finds_every_row);
 }
