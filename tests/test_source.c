@@ -44,13 +44,28 @@ static bool make_file(char *path, size_t size, size_t n)
     return ok;
 }
 
+/* A pattern file of FILE_BYTES, opened; false when it cannot be. */
+static bool open_file(struct pr_source *s, char *path, size_t size)
+{
+    struct pr_err err = {0};
+    bool ok = make_file(path, size, FILE_BYTES) && pr_source_open(s, path, FILE_BYTES, &err) == 0;
+    CHECK(ok);
+    return ok;
+}
+
+static void close_file(struct pr_source *s, const char *path)
+{
+    pr_source_free(s);
+    unlink(path);
+}
+
 static void a_read_far_from_the_others_goes_to_the_window(void)
 {
     char path[64];
     struct pr_source s;
     struct pr_err err = {0};
-    CHECK(make_file(path, sizeof path, FILE_BYTES));
-    CHECK_EQ(pr_source_open(&s, path, FILE_BYTES, &err), 0);
+    if (!open_file(&s, path, sizeof path))
+        return;
     const uint8_t *at;
     size_t valid;
     /* the start: read in place, the run going on in place */
@@ -71,8 +86,7 @@ static void a_read_far_from_the_others_goes_to_the_window(void)
     /* the last bytes of the file, asked for with more: clipped */
     CHECK_EQ(pr_source_view(&s, FILE_BYTES - 3, 15, &at, &valid, &err), 0);
     CHECK(valid == 3 && holds(at, FILE_BYTES - 3, 3));
-    pr_source_free(&s);
-    unlink(path);
+    close_file(&s, path);
 }
 
 static void a_second_walk_over_the_same_headers_reads_nothing(void)
@@ -80,8 +94,8 @@ static void a_second_walk_over_the_same_headers_reads_nothing(void)
     char path[64];
     struct pr_source s;
     struct pr_err err = {0};
-    CHECK(make_file(path, sizeof path, FILE_BYTES));
-    CHECK_EQ(pr_source_open(&s, path, FILE_BYTES, &err), 0);
+    if (!open_file(&s, path, sizeof path))
+        return;
     const uint8_t *at;
     size_t valid;
     enum { N = 40 };
@@ -102,8 +116,7 @@ static void a_second_walk_over_the_same_headers_reads_nothing(void)
     /* a header past what the log kept of its read: read again, right */
     CHECK_EQ(pr_source_view(&s, 8192 + 300, 15, &at, &valid, &err), 0);
     CHECK(holds(at, 8192 + 300, 15) && s.bytes_read > reads);
-    pr_source_free(&s);
-    unlink(path);
+    close_file(&s, path);
 }
 
 static void a_file_that_shrinks_is_an_io_error(void)
@@ -111,16 +124,15 @@ static void a_file_that_shrinks_is_an_io_error(void)
     char path[64];
     struct pr_source s;
     struct pr_err err = {0};
-    CHECK(make_file(path, sizeof path, FILE_BYTES));
-    CHECK_EQ(pr_source_open(&s, path, FILE_BYTES, &err), 0);
+    if (!open_file(&s, path, sizeof path))
+        return;
     CHECK_EQ(truncate(path, 1000), 0);
     const uint8_t *at;
     size_t valid;
     CHECK_EQ(pr_source_view(&s, 2000000, 15, &at, &valid, &err), -1);
     CHECK_EQ(err.code, PR_E_IO);
     CHECK(strstr(err.msg, "shrank") != NULL);
-    pr_source_free(&s);
-    unlink(path);
+    close_file(&s, path);
 }
 
 void suite_source(void)

@@ -145,10 +145,33 @@ static void analyse(struct pr_model *m, const struct pr_options *opt, struct out
 static const struct pr_dim_binding dims[] = {{"batch", 3}, {"N", 3}, {"seq", 3}, {"sequence", 3}};
 static const struct pr_options bound = {.dims = dims, .ndims = 4, .top = 3};
 
+/* The bytes loaded (from path when given, else as a buffer with ext_dir
+ * as its folder) and analysed with dims bound. */
+static struct outcome load_bound(const uint8_t *data, size_t size, const char *path)
+{
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_err err = {0};
+    struct outcome o = {0};
+    pr_diag_init(&diag);
+    int rc = path ? pr_model_load(&m, path, &diag, &err)
+                  : pr_model_load_buffer(&m, data, size, "fuzz.onnx", ext_dir[0] ? ext_dir : NULL, &diag, &err);
+    if (rc == 0) {
+        o.nodes = m.graph.nnodes;
+        o.values = m.graph.nvalues;
+        analyse(&m, &bound, &o);
+        pr_model_free(&m);
+    } else {
+        o.load = err.code;
+    }
+    pr_diag_free(&diag);
+    return o;
+}
+
 /* The bytes as a file in ext_dir, loaded from it (source.c: read on
- * demand, a tensor's header through the window) and analysed with dims
- * bound: what the load of the buffer with ext_dir as its folder gave, or
- * abort. An I/O error (no room for the file) is not compared. */
+ * demand, a tensor's header through the window): what the load of the
+ * buffer with ext_dir as its folder gave, or abort. An I/O error (no room
+ * for the file) is not compared. */
 static void same_from_a_file(const uint8_t *data, size_t size, const struct outcome *want)
 {
     char path[128];
@@ -159,20 +182,7 @@ static void same_from_a_file(const uint8_t *data, size_t size, const struct outc
     bool written = fwrite(data, 1, size, f) == size;
     if (fclose(f) != 0 || !written)
         return;
-    struct pr_model m;
-    struct pr_diag diag;
-    struct pr_err err = {0};
-    struct outcome got = {0};
-    pr_diag_init(&diag);
-    if (pr_model_load(&m, path, &diag, &err) == 0) {
-        got.nodes = m.graph.nnodes;
-        got.values = m.graph.nvalues;
-        analyse(&m, &bound, &got);
-        pr_model_free(&m);
-    } else {
-        got.load = err.code;
-    }
-    pr_diag_free(&diag);
+    struct outcome got = load_bound(NULL, 0, path);
     if (got.load == PR_E_IO)
         return;
     const struct pr_totals *a = &got.totals, *b = &want->totals;
@@ -180,8 +190,8 @@ static void same_from_a_file(const uint8_t *data, size_t size, const struct outc
         got.values != want->values || a->params != b->params || a->macs != b->macs || a->flops != b->flops ||
         a->weight_bytes != b->weight_bytes || a->peak_activation_bytes != b->peak_activation_bytes ||
         a->incomplete != b->incomplete) {
-        fprintf(stderr, "the file and the buffer load differently: load %d/%d analyze %d/%d nodes %d/%d macs %llu/%llu\n",
-                got.load, want->load, got.analyze, want->analyze, got.nodes, want->nodes,
+        fprintf(stderr, "the file and the buffer load differently: load %d/%d analyze %d/%d nodes %d/%d "
+                "macs %llu/%llu\n", got.load, want->load, got.analyze, want->analyze, got.nodes, want->nodes,
                 (unsigned long long)a->macs, (unsigned long long)b->macs);
         abort();
     }
@@ -199,20 +209,10 @@ void pr_fuzz_pipeline(const uint8_t *data, size_t size)
         analyse(&m, &opt, NULL);
         pr_model_free(&m);
     }
+    pr_diag_free(&diag);
     /* Again with symbols bound and external data resolved in ext_dir: a
      * fresh load, since analysis fills shapes in; then from a file there. */
-    pr_diag_free(&diag);
-    pr_diag_init(&diag);
-    struct outcome o = {0};
-    if (pr_model_load_buffer(&m, data, size, "fuzz.onnx", ext_dir[0] ? ext_dir : NULL, &diag, &err) == 0) {
-        o.nodes = m.graph.nnodes;
-        o.values = m.graph.nvalues;
-        analyse(&m, &bound, &o);
-        pr_model_free(&m);
-    } else {
-        o.load = err.code;
-    }
-    pr_diag_free(&diag);
+    struct outcome o = load_bound(data, size, NULL);
     if (ext_dir[0])
         same_from_a_file(data, size, &o);
 }
