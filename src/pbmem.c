@@ -105,20 +105,15 @@ void pr_pbmem_reset(struct pr_pbmem *pm)
         if (pm->big[i] > DELETED)
             free((void *)pm->big[i]);
     free(pm->big);
-    pm->big = NULL;
-    pm->cap = pm->used = 0;
-    pm->cur = NULL;
-    pm->left = 0;
-    pm->failed = 0;
-    pr_arena_clear(&pm->small);
+    struct pr_arena small = pm->small;
+    pr_arena_clear(&small);
+    pr_pbmem_init(pm);
+    pm->small = small;
 }
 
 void pr_pbmem_free(struct pr_pbmem *pm)
 {
-    for (size_t i = 0; i < pm->cap; i++)
-        if (pm->big[i] > DELETED)
-            free((void *)pm->big[i]);
-    free(pm->big);
+    pr_pbmem_reset(pm);
     pr_arena_free(&pm->small);
     pr_pbmem_init(pm);
 }

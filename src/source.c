@@ -34,11 +34,17 @@ struct pr_source_log {
     uint8_t bytes[LOG_BYTES];
 };
 
+/* Whether the n bytes from file offset lo hold [off, off + len) (len > 0). */
+static inline bool holds(size_t lo, size_t n, size_t off, size_t len)
+{
+    return off >= lo && off - lo < n && len <= n - (off - lo);
+}
+
 static const struct pr_source_log *log_find(struct pr_source *s, size_t off, size_t len)
 {
     for (size_t k = s->log_next; k < s->nlog && k < s->log_next + LOG_AHEAD; k++) {
         const struct pr_source_log *e = &s->log[k];
-        if (off >= e->off && off - e->off < e->len && len <= e->len - (off - e->off)) {
+        if (holds(e->off, e->len, off, len)) {
             s->log_next = k + 1;
             return e;
         }
@@ -71,10 +77,6 @@ static inline bool has(const struct pr_source *s, size_t b)
 /* Marks blocks [b, e) read. */
 static void mark(struct pr_source *s, size_t b, size_t e)
 {
-    for (; b < e && (b & 63); b++)
-        s->have[b >> 6] |= (uint64_t)1 << (b & 63);
-    for (; b + 64 <= e; b += 64)
-        s->have[b >> 6] = UINT64_MAX;
     for (; b < e; b++)
         s->have[b >> 6] |= (uint64_t)1 << (b & 63);
 }
@@ -200,7 +202,7 @@ int pr_source_view(struct pr_source *s, size_t off, size_t len, const uint8_t **
         return 0;
     if (len > s->size - off)
         len = s->size - off;
-    if (s->win && off >= s->win_off && off - s->win_off < s->win_len && len <= s->win_len - (off - s->win_off)) {
+    if (s->win && holds(s->win_off, s->win_len, off, len)) {
         *at = s->win + (off - s->win_off);
         *valid = s->win_len - (off - s->win_off);
         return 0;
