@@ -1,5 +1,6 @@
 /* rnn.c -- the recurrent layers LSTM, GRU and RNN (Operators.md LSTM-1..14,
- * GRU-1..14, RNN-1..14).
+ * GRU-1..14, RNN-1..14), and com.microsoft DynamicQuantizeLSTM (ONNX
+ * Runtime's quantize_dynamic of an LSTM: ContribOperators.md).
  *
  * Inputs (absent optional ones are allowed anywhere after R):
  *   0 X              [seq, batch, input]  (layout 0) / [batch, seq, input] (layout 1)
@@ -76,6 +77,26 @@
  *
  * Params: W, R, B, P (the default mask); sequence_lens, initial_h and
  * initial_c are state, not parameters: their bits are cleared.
+ *
+ * DynamicQuantizeLSTM is an LSTM (forward, reverse or bidirectional; no
+ * layout attribute: ONNX Runtime refuses the model that has one) whose W
+ * and R are 8-bit and stored transposed:
+ *   1 W  [dirs, input, 4*hidden]     2 R  [dirs, hidden, 4*hidden]
+ *   8 W_scale, 9 W_zero_point, 10 R_scale, 11 R_zero_point: [dirs]
+ *     (per tensor) or [dirs, 4*hidden] (per output column); required.
+ * hidden = hidden_size, absent R's axis 1 (ONNX Runtime's kernel requires
+ * the attribute). Its MACs are LSTM's (8-bit). ONNX Runtime runs, per
+ * direction, one GEMM of X [S*B, I] by W for the whole sequence and one
+ * of H[t-1] [B, H] by R per step, each on an activation it quantizes
+ * first (min, max, then scale, round, shift and clamp: 8 per element + 7
+ * for the scale and zero point, as DynamicQuantizeMatMul in quant.c) and
+ * whose [rows, 4H] output it dequantizes (1 per element):
+ *   FLOPs = LSTM's + dirs * (8*S*B*I + 7 + S*(8*B*H + 7)   quantize
+ *                            + 2*S*B*4H)                   dequantize
+ *           + numel(W) + numel(R)                          zero points
+ *   = LSTM's + dirs*(8*S*B*(I+H) + 7*(S+1) + 8*S*B*H) + numel(W) + numel(R)
+ * (the zero points' correction counted once per call, as quant.c counts a
+ * weight zero point). Scales and zero points are not parameters.
  */
 #include "families.h"
 
@@ -83,7 +104,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum { IN_X, IN_W, IN_R, IN_B, IN_SEQ, IN_H0, IN_C0, IN_P };
+enum { IN_X, IN_W, IN_R, IN_B, IN_SEQ, IN_H0, IN_C0, IN_P, IN_WS, IN_WZ, IN_RS, IN_RZ };
 
 struct rnn {
     int gates;            /* G */
@@ -94,11 +115,18 @@ struct rnn {
     int64_t seq, batch, input, hidden;   /* -1: unknown */
     int act[2][3];        /* FLOPs per element of each direction's activations */
     bool clip, input_forget, lbr;
+    bool quant;           /* DynamicQuantizeLSTM: W, R transposed, 8-bit */
 };
+
+static bool is_lstm(const struct pr_op_ctx *c)
+{
+    return c->op_id == PR_OP_LSTM || c->op_id == PR_OP_DYNAMIC_QUANTIZE_LSTM;
+}
 
 static const char *op_name(const struct pr_op_ctx *c)
 {
-    return c->op_id == PR_OP_LSTM ? "LSTM" : c->op_id == PR_OP_GRU ? "GRU" : "RNN";
+    return c->op_id == PR_OP_LSTM ? "LSTM" : c->op_id == PR_OP_GRU ? "GRU" :
+           c->op_id == PR_OP_RNN ? "RNN" : "DynamicQuantizeLSTM";
 }
 
 static const struct {
@@ -194,16 +222,48 @@ static int gate_rows(struct pr_op_ctx *c, const struct rnn *r, int64_t mult, int
     return 0;
 }
 
+/* DynamicQuantizeLSTM's scales and zero points: [dirs] or [dirs, 4*hidden],
+ * a zero point as its scale and of W's (R's) element type. */
+static int check_qparams(struct pr_op_ctx *c, const struct rnn *r)
+{
+    static const char *const name[4] = {"W_scale", "W_zero_point", "R_scale", "R_zero_point"};
+    int64_t rows;
+    if (gate_rows(c, r, 4, &rows) < 0)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        const struct pr_tensor *t = pr_input(c, IN_WS + i);
+        if (!t)
+            return pr_op_error(c, "%s (input %d) is required", name[i], IN_WS + i);
+        const struct pr_shape *s = &t->shape;
+        char buf[256];
+        if ((s->rank != 1 && s->rank != 2) ||
+            (s->dim[0] >= 0 && s->dim[0] != r->dirs) ||
+            (s->rank == 2 && s->dim[1] >= 0 && rows >= 0 && s->dim[1] != rows))
+            return pr_op_error(c, "%s is %s; it must be [%d] (per tensor) or [%d, %lld] (per gate "
+                               "row, 4 x hidden_size)", name[i], pr_shape_str(s, buf, sizeof buf),
+                               r->dirs, r->dirs, (long long)rows);
+        int want = i % 2 ? pr_input(c, i < 2 ? IN_W : IN_R)->dtype : PR_DT_FLOAT;
+        if (t->dtype != want)
+            return pr_op_error(c, "%s is %s; it must be %s (%s)", name[i], pr_dtype_name(t->dtype),
+                               pr_dtype_name(want), i % 2 ? "the element type of its weight" : "float");
+    }
+    return 0;
+}
+
 /* Reads attributes and checks every input's shape against the others. */
 static int read_rnn(struct pr_op_ctx *c, struct rnn *r, bool warn)
 {
     memset(r, 0, sizeof *r);
-    r->gates = c->op_id == PR_OP_LSTM ? 4 : c->op_id == PR_OP_GRU ? 3 : 1;
-    r->nact = c->op_id == PR_OP_LSTM ? 3 : c->op_id == PR_OP_GRU ? 2 : 1;
-    r->max_in = c->op_id == PR_OP_LSTM ? 8 : 6;
-    r->max_out = c->op_id == PR_OP_LSTM ? 3 : 2;
+    r->quant = c->op_id == PR_OP_DYNAMIC_QUANTIZE_LSTM;
+    r->gates = is_lstm(c) ? 4 : c->op_id == PR_OP_GRU ? 3 : 1;
+    r->nact = is_lstm(c) ? 3 : c->op_id == PR_OP_GRU ? 2 : 1;
+    r->max_in = r->quant ? 12 : is_lstm(c) ? 8 : 6;
+    r->max_out = is_lstm(c) ? 3 : 2;
     if (pr_op_require(c, 3) < 0)
         return -1;
+    if (r->quant && pr_attr_has(c, "layout"))
+        return pr_op_error(c, "layout is not an attribute of DynamicQuantizeLSTM (X is (seq, batch, "
+                           "input)); ONNX Runtime refuses the model: remove it");
     if (c->nin > r->max_in)
         return pr_op_error(c, "%d inputs; %s takes at most %d", c->nin, op_name(c), r->max_in);
     if (c->nout > r->max_out)
@@ -212,7 +272,7 @@ static int read_rnn(struct pr_op_ctx *c, struct rnn *r, bool warn)
     const char *dir = pr_attr_str(c, "direction", "forward");
     int64_t hs = pr_attr_int(c, "hidden_size", -1);
     int64_t layout = pr_attr_int(c, "layout", 0);
-    r->input_forget = c->op_id == PR_OP_LSTM && pr_attr_int(c, "input_forget", 0) != 0;
+    r->input_forget = is_lstm(c) && pr_attr_int(c, "input_forget", 0) != 0;
     r->lbr = c->op_id == PR_OP_GRU && pr_attr_int(c, "linear_before_reset", 0) != 0;
     r->clip = pr_attr_has(c, "clip");
     double clip = pr_attr_float(c, "clip", 1.0);
@@ -239,14 +299,16 @@ static int read_rnn(struct pr_op_ctx *c, struct rnn *r, bool warn)
         return -1;
 
     const struct pr_tensor *x = pr_input(c, IN_X), *w = pr_input(c, IN_W), *rr = pr_input(c, IN_R);
+    /* axes of W and R that hold the gate rows and the input / hidden */
+    int ga = r->quant ? 2 : 1, ia = r->quant ? 1 : 2;
     if (check_rank(c, "X", x, 3, layout ? "(batch, seq, input)" : "(seq, batch, input)") < 0 ||
-        check_rank(c, "W", w, 3, "(dirs, gates*hidden, input)") < 0 ||
-        check_rank(c, "R", rr, 3, "(dirs, gates*hidden, hidden)") < 0)
+        check_rank(c, "W", w, 3, r->quant ? "(dirs, input, 4*hidden)" : "(dirs, gates*hidden, input)") < 0 ||
+        check_rank(c, "R", rr, 3, r->quant ? "(dirs, hidden, 4*hidden)" : "(dirs, gates*hidden, hidden)") < 0)
         return -1;
     r->seq = x->shape.dim[layout ? 1 : 0];
     r->batch = x->shape.dim[layout ? 0 : 1];
     r->input = x->shape.dim[2];
-    r->hidden = hs >= 1 ? hs : rr->shape.dim[2];
+    r->hidden = hs >= 1 ? hs : rr->shape.dim[ia];
 
     char meaning[128];
     int64_t rows;
@@ -255,14 +317,14 @@ static int read_rnn(struct pr_op_ctx *c, struct rnn *r, bool warn)
     snprintf(meaning, sizeof meaning, "%d gate%s x hidden_size %lld", r->gates,
              r->gates > 1 ? "s" : "", (long long)r->hidden);
     if (check_dim(c, "W", &w->shape, 0, r->dirs, "the number of directions") < 0 ||
-        check_dim(c, "W", &w->shape, 1, rows, meaning) < 0 ||
-        check_dim(c, "W", &w->shape, 2, r->input, "X's input size") < 0 ||
+        check_dim(c, "W", &w->shape, ga, rows, meaning) < 0 ||
+        check_dim(c, "W", &w->shape, ia, r->input, "X's input size") < 0 ||
         check_dim(c, "R", &rr->shape, 0, r->dirs, "the number of directions") < 0 ||
-        check_dim(c, "R", &rr->shape, 1, rows, meaning) < 0 ||
-        check_dim(c, "R", &rr->shape, 2, r->hidden, "hidden_size") < 0)
+        check_dim(c, "R", &rr->shape, ga, rows, meaning) < 0 ||
+        check_dim(c, "R", &rr->shape, ia, r->hidden, "hidden_size") < 0)
         return -1;
     if (r->input < 0)
-        r->input = w->shape.dim[2];
+        r->input = w->shape.dim[ia];
 
     const struct pr_tensor *b = pr_input(c, IN_B);
     if (b) {
@@ -280,15 +342,15 @@ static int read_rnn(struct pr_op_ctx *c, struct rnn *r, bool warn)
                check_dim(c, "sequence_lens", &sl->shape, 0, r->batch, "X's batch size") < 0))
         return -1;
     if (check_state(c, r, IN_H0, "initial_h") < 0 ||
-        (c->op_id == PR_OP_LSTM && check_state(c, r, IN_C0, "initial_c") < 0))
+        (is_lstm(c) && check_state(c, r, IN_C0, "initial_c") < 0))
         return -1;
-    const struct pr_tensor *p = c->op_id == PR_OP_LSTM ? pr_input(c, IN_P) : NULL;
+    const struct pr_tensor *p = is_lstm(c) ? pr_input(c, IN_P) : NULL;
     if (p && (check_rank(c, "P", p, 2, "(dirs, 3*hidden)") < 0 ||
               gate_rows(c, r, 3, &rows) < 0 ||
               check_dim(c, "P", &p->shape, 0, r->dirs, "the number of directions") < 0 ||
               check_dim(c, "P", &p->shape, 1, rows, "3 peepholes x hidden_size") < 0))
         return -1;
-    return 0;
+    return r->quant ? check_qparams(c, r) : 0;
 }
 
 int rnn_shape(struct pr_op_ctx *c)
@@ -327,7 +389,7 @@ static uint64_t unit_flops(struct pr_op_ctx *c, const struct rnn *r, int d)
     const int *a = r->act[d];
     bool b = pr_input(c, IN_B) != NULL;
     uint64_t e;
-    if (c->op_id == PR_OP_LSTM) {
+    if (is_lstm(c)) {
         int fgates = r->input_forget ? 2 : 3;          /* gates through f */
         int biased = fgates + 1;                        /* + the cell gate */
         e = 4 + (uint64_t)(fgates * a[0] + a[1] + a[2]) + (r->input_forget ? 1 : 0);
@@ -346,7 +408,8 @@ int rnn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     struct rnn r;
     if (read_rnn(c, &r, false) < 0)
         return -1;
-    k->weight_mask &= ~((1ull << IN_SEQ) | (1ull << IN_H0) | (1ull << IN_C0));
+    k->weight_mask &= ~((1ull << IN_SEQ) | (1ull << IN_H0) | (1ull << IN_C0) | (1ull << IN_WS) |
+                        (1ull << IN_WZ) | (1ull << IN_RS) | (1ull << IN_RZ));
     int64_t d[4] = {r.seq, r.batch, r.hidden, r.input};
     for (int i = 0; i < 4; i++)
         if (d[i] < 0) {
@@ -356,12 +419,22 @@ int rnn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t per_dir = pr_mul(c, pr_mul(c, (uint64_t)r.seq, (uint64_t)r.batch), (uint64_t)r.hidden);
     uint64_t units = pr_mul(c, per_dir, (uint64_t)r.dirs);
     uint64_t per_unit = pr_mul(c, (uint64_t)r.gates, pr_add(c, (uint64_t)r.input, (uint64_t)r.hidden));
-    if (c->op_id == PR_OP_LSTM && pr_input(c, IN_P))
+    if (is_lstm(c) && pr_input(c, IN_P))
         per_unit = pr_add(c, per_unit, r.input_forget ? 2 : 3);
     k->macs = pr_mul(c, units, per_unit);
     k->flops = pr_mul(c, 2, k->macs);
     k->steps = (uint32_t)(r.seq * r.dirs < 1000000 ? r.seq * r.dirs : 1000000);   /* one step after another */
     for (int i = 0; i < r.dirs; i++)
         k->flops = pr_add(c, k->flops, pr_mul(c, per_dir, unit_flops(c, &r, i)));
+    if (r.quant) {
+        /* 8*S*B*(I+H) + 7*(S+1) + 8*S*B*H per direction, + numel(W) + numel(R) */
+        uint64_t sb = pr_mul(c, (uint64_t)r.seq, (uint64_t)r.batch);
+        uint64_t q = pr_mul(c, 8, pr_mul(c, sb, pr_add(c, (uint64_t)r.input, (uint64_t)r.hidden)));
+        q = pr_add(c, q, pr_mul(c, 7, pr_add(c, (uint64_t)r.seq, 1)));
+        q = pr_add(c, q, pr_mul(c, 8, per_dir));
+        k->flops = pr_add(c, k->flops, pr_mul(c, (uint64_t)r.dirs, q));
+        k->flops = pr_add(c, k->flops, pr_add(c, pr_numel(c, &pr_input(c, IN_W)->shape),
+                                              pr_numel(c, &pr_input(c, IN_R)->shape)));
+    }
     return 0;
 }

@@ -12,6 +12,11 @@ Models (cached under build/models/, re-made only when missing):
   gru_classifier   Linear(20, 32) input projection -> 2-layer bidirectional
                    GRU (hidden 40, batch_first) -> last step -> Linear(80, 3);
                    features 2x15x20, opset 14
+  lstm_dq          lstm_classifier with each LSTM rewritten as onnxruntime's
+                   quantize_dynamic rewrites it (its LSTMQuant): W and R
+                   transposed to [dirs, in, 4H] / [dirs, H, 4H], int8 with one
+                   scale and zero point per direction, in a com.microsoft
+                   DynamicQuantizeLSTM (onnxruntime-node runs it: logits 4x7)
   qdq_mix          built with onnx.helper: QuantizeLinear -> QLinearConv ->
                    com.microsoft QLinearAdd (a constant) -> QLinearMul ->
                    Reshape -> QLinearMatMul -> DequantizeLinear ->
@@ -37,6 +42,11 @@ Expected values come from the module hyper-parameters (never from priori):
   as data as parameters (a learned tensor broadcast with Expand looks the
   same), so they are predicted here and the prediction is checked against
   the export itself.
+  lstm_dq: the LSTM's MACs and params (W, R, B keep their element counts;
+  scales and zero points are not parameters), FLOPs the LSTM's plus, per
+  direction, quantizing X (T*B*I) and every H[t-1] (T*B*H) at 8 per
+  element + 7 per quantization (T + 1), dequantizing both products
+  (2*T*B*4H), and once the weight zero points (numel(W) + numel(R)).
   qdq_mix: MACs of QLinearConv (as Conv), QLinearMatMul (as MatMul) and
   MatMulNBits (M*N*K); params = quantized weights + the int32 bias + the
   QLinearAdd constant + N*K logical 4-bit weights + MatMulNBits' bias;
@@ -139,6 +149,73 @@ def export_rnn(name, spec, path):
                           training=torch.onnx.TrainingMode.EVAL,
                           input_names=["input"], output_names=["logits"])
     os.replace(tmp, path)
+
+
+def dq_rewrite(src, dst):
+    """src's LSTM nodes as DynamicQuantizeLSTM, the way onnxruntime's
+    quantize_dynamic writes them (weights transposed, int8 per direction)."""
+    import onnx
+    from onnx import helper as h, numpy_helper as nh
+    m = onnx.load(src)
+    g = m.graph
+    inits = {i.name: i for i in g.initializer}
+    for k, n in enumerate(list(g.node)):
+        if n.op_type != "LSTM":
+            continue
+        ins = list(n.input) + [""] * (8 - len(n.input))
+        qnames = []
+        for j, tag in ((1, "W"), (2, "R")):
+            w = nh.to_array(inits[ins[j]]).transpose(0, 2, 1)
+            scale = (np.abs(w).reshape(w.shape[0], -1).max(axis=1) / 127).astype(np.float32)
+            q = np.clip(np.round(w / scale[:, None, None]), -127, 127).astype(np.int8)
+            base = f"{n.name or k}_{tag}"
+            g.initializer.extend([nh.from_array(q, base + "_q"),
+                                  nh.from_array(scale, base + "_scale"),
+                                  nh.from_array(np.zeros(w.shape[0], np.int8), base + "_zp")])
+            ins[j] = base + "_q"
+            qnames += [base + "_scale", base + "_zp"]
+        attrs = {a.name: h.get_attribute_value(a) for a in n.attribute if a.name != "layout"}
+        dq = h.make_node("DynamicQuantizeLSTM", ins + qnames, list(n.output), name=n.name,
+                         domain="com.microsoft", **attrs)
+        g.node.remove(n)
+        g.node.insert(k, dq)
+    used = {i for n in g.node for i in n.input}
+    keep = [i for i in g.initializer if i.name in used]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    m.opset_import.append(h.make_opsetid("com.microsoft", 1))
+    onnx.save(m, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+
+
+def check_lstm_dq(ck, priori, models):
+    name, spec = "lstm_dq", RNN_MODELS["lstm_classifier"]
+    src, path = os.path.join(models, "lstm_classifier.onnx"), os.path.join(models, name + ".onnx")
+    if not os.path.exists(src):
+        export_rnn("lstm_classifier", spec, src)
+    if not os.path.exists(path):
+        dq_rewrite(src, path)
+    example = spec[7]()
+    macs, rnn_layers, state_consts = rnn_expected(spec, example)
+    torch.manual_seed(0)
+    params = sum(p.numel() for p in Classifier(*spec[:7]).parameters()) + state_consts
+    batch, seq, width, hidden, dirs = example.shape[0], example.shape[1], spec[3], spec[4], 2
+    for layer, L in enumerate(rnn_layers):
+        insize = width if layer == 0 else dirs * hidden
+        quant = dirs * (8 * seq * batch * (insize + hidden) + 7 * (seq + 1)
+                        + 2 * seq * batch * 4 * hidden)
+        L["flops"] += quant + dirs * 4 * hidden * (insize + hidden)
+    r = run_priori(ck, priori, name, path)
+    if r is None:
+        return
+    tot = r.get("totals", {})
+    ck.check(tot.get("macs") == macs, f"{name}: totals.macs expected {macs:,}, got {tot.get('macs')!r}")
+    ck.check(tot.get("params") == params,
+             f"{name}: totals.params expected {params:,}, got {tot.get('params')!r}")
+    got = [{"macs": L.get("macs"), "flops": L.get("flops")}
+           for L in r.get("layers", []) if L.get("op_type") == "DynamicQuantizeLSTM"]
+    ck.check(got == rnn_layers,
+             f"{name}: DynamicQuantizeLSTM layers' MACs and FLOPs expected {rnn_layers}, got {got}")
 
 
 # ---- qdq_mix: hyper-parameters and the graph ----
@@ -339,6 +416,8 @@ def main():
     for name, spec in RNN_MODELS.items():
         if not args.names or name in args.names:
             check_rnn(ck, priori, name, spec, os.path.join(args.models, name + ".onnx"))
+    if not args.names or "lstm_dq" in args.names:
+        check_lstm_dq(ck, priori, args.models)
     if not args.names or "qdq_mix" in args.names:
         check_qdq(ck, priori, os.path.join(args.models, "qdq_mix.onnx"))
     print(f"{ck.passed} passed, {ck.failed} failed")

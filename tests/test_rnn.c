@@ -309,6 +309,109 @@ static void rnn_bad_attributes_are_errors(void)
     tn_free(t);
 }
 
+
+/* com.microsoft DynamicQuantizeLSTM: W [dirs, input, 4H] and R [dirs,
+ * hidden, 4H] 8-bit, scales and zero points 8-11. Shapes as
+ * onnxruntime-node 1.31 (CPU) gives them for the same nodes: seq 5, batch
+ * 2, input 7, hidden 3 -> Y 5x1x2x3, Y_h and Y_c 1x2x3 (also without the
+ * hidden_size attribute, from R, where ONNX Runtime's kernel refuses it);
+ * bidirectional seq 4, batch 3, input 6, hidden 5 -> 4x2x3x5, 2x3x5;
+ * per-column scales [1, 8] with peepholes, seq 6, batch 1, input 4,
+ * hidden 2 -> 6x1x1x2. It refuses a layout attribute, as priori does. */
+static struct tnode *dq_lstm(const char *x, const char *w, const char *r, const char *q, int wdt)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "DynamicQuantizeLSTM", 1);
+    tn_in(t, PR_DT_FLOAT, x);
+    tn_in_weight(t, wdt, w);
+    tn_in_weight(t, wdt, r);
+    for (int i = 3; i < 8; i++)
+        tn_in_absent(t);
+    for (int i = 0; i < 4; i++)
+        tn_in_weight(t, i % 2 ? wdt : PR_DT_FLOAT, q);
+    return t;
+}
+
+static void dynamic_quantize_lstm_counts_lstm_and_its_quantization(void)
+{
+    /* S 5, B 2, I 7, H 3: units 30, MACs 30 * 4 * (7 + 3) = 1200; LSTM's
+     * FLOPs 2400 + 30 * 18 = 2940 (no B); quantize 8 * 10 * (7 + 3) + 7 *
+     * (5 + 1) = 842, dequantize 8 * 30 = 240, zero points 7 * 12 + 3 * 12 =
+     * 120: 4142. Params W and R (120); scales and zero points not. */
+    for (int attr = 0; attr < 2; attr++) {
+        struct tnode *t = dq_lstm("5x2x7", "1x7x12", "1x3x12", "1", PR_DT_INT8);
+        if (attr)
+            tn_attr_int(t, "hidden_size", 3);
+        CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "5x1x2x3");
+        CHECK_STR(tn_out_shape(t, 1), "1x2x3");
+        CHECK_STR(tn_out_shape(t, 2), "1x2x3");
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+        CHECK_EQ(tn_cost(t)->macs, 1200);
+        CHECK_EQ(tn_cost(t)->flops, 2940 + 842 + 240 + 120);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0x6);
+        CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_GEMM);
+        tn_free(t);
+    }
+    /* bidirectional, B, uint8: S 4, B 3, I 6, H 5: units 4 * 2 * 3 * 5 =
+     * 120, MACs 120 * 4 * 11 = 5280; LSTM's 10560 + 120 * 26 = 13680;
+     * per direction 8 * 12 * 11 + 7 * 5 + 8 * 60 = 1571, twice 3142;
+     * zero points 2 * 6 * 20 + 2 * 5 * 20 = 440: 17262. */
+    struct tnode *t = tn_new_domain("com.microsoft", "DynamicQuantizeLSTM", 1);
+    tn_in(t, PR_DT_FLOAT, "4x3x6");
+    tn_in_weight(t, PR_DT_UINT8, "2x6x20");
+    tn_in_weight(t, PR_DT_UINT8, "2x5x20");
+    tn_in_weight(t, PR_DT_FLOAT, "2x40");
+    for (int i = 4; i < 8; i++)
+        tn_in_absent(t);
+    for (int i = 0; i < 4; i++)
+        tn_in_weight(t, i % 2 ? PR_DT_UINT8 : PR_DT_FLOAT, "2x20");
+    tn_attr_int(t, "hidden_size", 5);
+    tn_attr_str(t, "direction", "bidirectional");
+    CHECK_EQ(tn_run(t, 3), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x2x3x5");
+    CHECK_STR(tn_out_shape(t, 2), "2x3x5");
+    CHECK_EQ(tn_cost(t)->macs, 5280);
+    CHECK_EQ(tn_cost(t)->flops, 13680 + 3142 + 440);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0xe);
+    tn_free(t);
+}
+
+static void dynamic_quantize_lstm_bad_inputs_are_errors(void)
+{
+    struct tnode *t = dq_lstm("5x2x7", "1x12x7", "1x12x3", "1", PR_DT_INT8);   /* LSTM's layout */
+    tn_attr_int(t, "hidden_size", 3);
+    CHECK(tn_fails_with(t, 3, "W is 1x12x7 but its axis 2 must be 12 (4 gates x hidden_size 3)"));
+    tn_free(t);
+    t = dq_lstm("5x2x7", "1x7x12", "1x3x12", "1", PR_DT_INT8);
+    tn_attr_int(t, "layout", 0);
+    CHECK(tn_fails_with(t, 3, "layout is not an attribute of DynamicQuantizeLSTM"));
+    tn_free(t);
+    t = dq_lstm("5x2x7", "1x7x12", "1x3x12", "2", PR_DT_INT8);
+    CHECK(tn_fails_with(t, 3, "W_scale is 2; it must be [1] (per tensor) or [1, 12]"));
+    tn_free(t);
+    t = dq_lstm("5x2x7", "1x7x12", "1x3x12", "1x4", PR_DT_INT8);
+    CHECK(tn_fails_with(t, 3, "W_scale is 1x4; it must be [1] (per tensor) or [1, 12]"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "DynamicQuantizeLSTM", 1);
+    tn_in(t, PR_DT_FLOAT, "5x2x7");
+    tn_in_weight(t, PR_DT_INT8, "1x7x12");
+    tn_in_weight(t, PR_DT_INT8, "1x3x12");
+    CHECK(tn_fails_with(t, 3, "W_scale (input 8) is required"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "DynamicQuantizeLSTM", 1);
+    tn_in(t, PR_DT_FLOAT, "5x2x7");
+    tn_in_weight(t, PR_DT_INT8, "1x7x12");
+    tn_in_weight(t, PR_DT_INT8, "1x3x12");
+    for (int i = 3; i < 8; i++)
+        tn_in_absent(t);
+    tn_in_weight(t, PR_DT_FLOAT, "1");
+    tn_in_weight(t, PR_DT_UINT8, "1");   /* W is int8 */
+    tn_in_weight(t, PR_DT_FLOAT, "1");
+    tn_in_weight(t, PR_DT_INT8, "1");
+    CHECK(tn_fails_with(t, 3, "W_zero_point is uint8; it must be int8"));
+    tn_free(t);
+}
+
 void suite_rnn(void)
 {
     RUN(lstm_forward_defaults_seq_first);
@@ -322,4 +425,6 @@ void suite_rnn(void)
     RUN(rnn_unknown_seq_propagates_and_leaves_cost_incomplete);
     RUN(rnn_inconsistent_weights_are_errors);
     RUN(rnn_bad_attributes_are_errors);
+    RUN(dynamic_quantize_lstm_counts_lstm_and_its_quantization);
+    RUN(dynamic_quantize_lstm_bad_inputs_are_errors);
 }
