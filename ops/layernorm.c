@@ -60,6 +60,14 @@
  *     FLOPs = (8 + [segment]) * B*S*H + 5 * B*S + [numel(mask)]
  *   Outputs: (B, S, H) of the embeddings' type, mask_index (B) int32,
  *   embedding_sum (B, S, H).
+ * QEmbedLayerNormalization (com.microsoft; ONNX Runtime's quantize_dynamic
+ *   of the above): the tables, gamma and beta are 8-bit, with scales
+ *   (inputs 8-12: word, position, segment, gamma, beta) and zero points
+ *   (13-17, the same order; segment's only with a segment table), no
+ *   position_ids. Each table value looked up and gamma and beta at each
+ *   element are dequantized, (q - zero point) * scale, 2 each:
+ *     FLOPs = EmbedLayerNormalization's + 2*(4 + [segment]) * B*S*H
+ *   Outputs: (B, S, H) float, mask_index (B) int32.
  *
  * Params: scales, biases and embedding tables keep their default mask bits
  * (weights when they are initializers); ids and masks are integer tensors
@@ -370,14 +378,48 @@ static int check_ids(struct pr_op_ctx *c, int i, const char *what, const struct 
                        pr_shape_str(s, sb, sizeof sb), pr_shape_str(ids, si, sizeof si));
 }
 
+/* QEmbedLayerNormalization's scales (8-12) and zero points (13-17):
+ * scalars, given exactly where their table is; a zero point of its
+ * table's element type. */
+static int check_qembed(struct pr_op_ctx *c)
+{
+    static const char *const what[5] = {"word_embedding", "position_embedding",
+                                        "segment_embedding", "gamma", "beta"};
+    static const int table[5] = {2, 3, 4, 5, 6};
+    for (int j = 0; j < 5; j++) {
+        const struct pr_tensor *q = pr_input(c, table[j]);
+        for (int z = 0; z < 2; z++) {
+            int i = 8 + 5 * z + j;
+            const struct pr_tensor *t = pr_input(c, i);
+            const char *kind = z ? "zero point" : "scale";
+            if (!q != !t)
+                return pr_op_error(c, "%s's %s (input %d) is %s", what[j], kind, i,
+                                   q ? "required" : "given without the table");
+            if (!t)
+                continue;
+            char sb[160];
+            if (pr_numel(c, &t->shape) != 1)
+                return pr_op_error(c, "%s's %s (input %d) has shape %s but must be a scalar "
+                                   "(one per tensor)", what[j], kind, i,
+                                   pr_shape_str(&t->shape, sb, sizeof sb));
+            int want = z ? q->dtype : PR_DT_FLOAT;
+            if (t->dtype != want)
+                return pr_op_error(c, "%s's %s (input %d) is %s but must be %s", what[j], kind, i,
+                                   pr_dtype_name(t->dtype), pr_dtype_name(want));
+        }
+    }
+    return 0;
+}
+
 static int embed_shape(struct pr_op_ctx *c)
 {
-    if (check_arity(c, 1, 9, 3) < 0)
+    bool q = c->op_id == PR_OP_QEMBED_LAYER_NORM;
+    if (check_arity(c, 1, q ? 18 : 9, q ? 2 : 3) < 0)
         return -1;
     if (!pr_input(c, 2) || !pr_input(c, 3) ||
         !pr_input(c, 5) || !pr_input(c, 6))
-        return pr_op_error(c, "EmbedLayerNormalization needs input_ids, word_embedding, "
-                           "position_embedding, gamma and beta (inputs 0, 2, 3, 5, 6)");
+        return pr_op_error(c, "%s needs input_ids, word_embedding, position_embedding, gamma "
+                           "and beta (inputs 0, 2, 3, 5, 6)", op_name(c));
     const struct pr_shape *ids = &pr_input(c, 0)->shape;
     char si[160];
     if (ids->rank != 2)
@@ -394,10 +436,11 @@ static int embed_shape(struct pr_op_ctx *c)
     pr_attr_int(c, "mask_index_type", 1);
     if (check_vector(c, 5, "gamma", h) < 0 || check_vector(c, 6, "beta", h) < 0 ||
         check_ids(c, 1, "segment_ids", ids, false) < 0 ||
-        check_ids(c, 7, "mask", ids, false) < 0 || check_ids(c, 8, "position_ids", ids, true) < 0)
+        check_ids(c, 7, "mask", ids, false) < 0 ||
+        (q ? check_qembed(c) : check_ids(c, 8, "position_ids", ids, true)) < 0)
         return -1;
     int64_t dims[3] = {ids->dim[0], ids->dim[1], h};
-    int dt = pr_input(c, 2)->dtype;
+    int dt = q ? PR_DT_FLOAT : pr_input(c, 2)->dtype;
     c->out[0]->dtype = dt;
     pr_shape_set(&c->out[0]->shape, 3, dims);
     if (c->nout > 1) {
@@ -423,7 +466,7 @@ int lnorm_shape(struct pr_op_ctx *c)
     case PR_OP_SKIP_GROUP_NORM: return ms_groupnorm_shape(c, true);
     case PR_OP_SKIP_LAYER_NORM: return skipnorm_shape(c, false);
     case PR_OP_SKIP_SIMPLIFIED_LAYER_NORM: return skipnorm_shape(c, true);
-    case PR_OP_EMBED_LAYER_NORM: return embed_shape(c);
+    case PR_OP_EMBED_LAYER_NORM: case PR_OP_QEMBED_LAYER_NORM: return embed_shape(c);
     default: return pr_op_error(c, "%s is not a layer normalisation", op_name(c));
     }
 }
@@ -485,8 +528,13 @@ int lnorm_cost(struct pr_op_ctx *c, struct pr_cost *k)
         rows = extent(c, y, 0, y->rank - 1);
         per_row = 4;
         break;
-    default:   /* EmbedLayerNormalization */
+    default:   /* (Q)EmbedLayerNormalization */
         per = 8 + (pr_input(c, 4) ? 1 : 0);
+        if (c->op_id == PR_OP_QEMBED_LAYER_NORM) {   /* dequantize tables, gamma, beta */
+            per += 2 * (4 + (pr_input(c, 4) ? 1 : 0));
+            for (int i = 8; i < 18; i++)
+                k->weight_mask &= ~(1ull << i);
+        }
         rows = extent(c, y, 0, 2);
         per_row = 5;
         if (pr_input(c, 7))

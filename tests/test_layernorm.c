@@ -226,6 +226,110 @@ static void embed_layernorm_hidden_mismatch_is_error(void)
     tn_free(t);
 }
 
+/* com.microsoft QEmbedLayerNormalization (quantize_dynamic of the above).
+ * Shapes as onnxruntime-node 1.31 (CPU) gives them for the same nodes:
+ * ids 2x5, tables int8 with H 8, segment and mask -> 2x5x8 float, mask
+ * index 2 int32; ids 1x7, uint8 tables with H 16, no segment, no mask ->
+ * 1x7x16 and 1; ids 3x4 with segment, no mask -> 3x4x8 and 3. */
+static struct tnode *qembed(const char *ids, int h, bool seg, bool mask, int dt)
+{
+    char tab[32], vec[16];
+    snprintf(vec, sizeof vec, "%d", h);
+    struct tnode *t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, ids);
+    if (seg)
+        tn_in(t, PR_DT_INT32, ids);
+    else
+        tn_in_absent(t);
+    snprintf(tab, sizeof tab, "50x%d", h);
+    tn_in_weight(t, dt, tab);
+    snprintf(tab, sizeof tab, "64x%d", h);
+    tn_in_weight(t, dt, tab);
+    snprintf(tab, sizeof tab, "2x%d", h);
+    if (seg)
+        tn_in_weight(t, dt, tab);
+    else
+        tn_in_absent(t);
+    tn_in_weight(t, dt, vec);
+    tn_in_weight(t, dt, vec);
+    if (mask)
+        tn_in(t, PR_DT_INT32, ids);
+    else
+        tn_in_absent(t);
+    for (int z = 0; z < 2; z++)
+        for (int j = 0; j < 5; j++) {
+            if (j == 2 && !seg)
+                tn_in_absent(t);
+            else
+                tn_in_weight(t, z ? dt : PR_DT_FLOAT, "");
+        }
+    return t;
+}
+
+static void qembed_layernorm_dequantizes_tables_gamma_beta(void)
+{
+    /* 2x5, H 8, segment, mask: 80 elements, EmbedLayerNormalization's 9 +
+     * 2 * (4 + 1) dequantizations = 19 each, 5 per row (10), mask 10:
+     * 1520 + 50 + 10 = 1580. Params: the tables, gamma, beta (944). */
+    struct tnode *t = qembed("2x5", 8, true, true, PR_DT_INT8);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_STR(tn_out_shape(t, 1), "2");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_INT32);
+    CHECK_EQ(tn_cost(t)->flops, 1580);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x3ff7f, 0x7c);
+    tn_free(t);
+    /* 1x7, H 16, uint8, neither: 112 * (8 + 8) + 5 * 7 = 1827 */
+    t = qembed("1x7", 16, false, false, PR_DT_UINT8);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x7x16");
+    CHECK_STR(tn_out_shape(t, 1), "1");
+    CHECK_EQ(tn_cost(t)->flops, 1827);
+    tn_free(t);
+    t = qembed("3x4", 8, true, false, PR_DT_INT8);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4x8");
+    CHECK_EQ(tn_cost(t)->flops, 96 * 19 + 5 * 12);
+    tn_free(t);
+}
+
+static void qembed_layernorm_bad_quantization_inputs_are_errors(void)
+{
+    struct tnode *t = qembed("2x5", 8, false, false, PR_DT_INT8);
+    tn_in_weight(t, PR_DT_FLOAT, "");   /* an 18th input: none is left */
+    CHECK(tn_fails_with(t, 2, "takes at most 18 inputs"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, "2x5");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "50x8");
+    tn_in_weight(t, PR_DT_INT8, "64x8");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "8");
+    tn_in_weight(t, PR_DT_INT8, "8");
+    CHECK(tn_fails_with(t, 2, "word_embedding's scale (input 8) is required"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, "2x5");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "50x8");
+    tn_in_weight(t, PR_DT_INT8, "64x8");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "8");
+    tn_in_weight(t, PR_DT_INT8, "8");
+    tn_in_absent(t);
+    for (int z = 0; z < 2; z++)
+        for (int j = 0; j < 5; j++) {
+            if (j == 2)
+                tn_in_absent(t);
+            else
+                tn_in_weight(t, z ? (j == 3 ? PR_DT_UINT8 : PR_DT_INT8) : PR_DT_FLOAT, j == 1 && !z ? "8" : "");
+        }
+    CHECK(tn_fails_with(t, 2, "position_embedding's scale (input 9) has shape 8 but must be a scalar"));
+    tn_free(t);
+}
+
 /* com.microsoft GroupNorm and SkipGroupNorm. onnxruntime-node 1.31 has no
  * CPU kernel for either ("Could not find an implementation for
  * GroupNorm(1)"): ContribOperators.md is the truth for these shapes. */
@@ -330,4 +434,6 @@ void suite_layernorm(void)
     RUN(skip_layernorm_shape_mismatches_are_errors);
     RUN(embed_layernorm_bert_embeddings);
     RUN(embed_layernorm_hidden_mismatch_is_error);
+    RUN(qembed_layernorm_dequantizes_tables_gamma_beta);
+    RUN(qembed_layernorm_bad_quantization_inputs_are_errors);
 }
