@@ -6,7 +6,8 @@
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
  * QLinearAveragePool, QLinearSoftmax, QLinearConcat, QGemm,
  * DynamicQuantizeMatMul, MatMulIntegerToFloat,
- * MatMulNBits, GatherBlockQuantized, and QLinearConv (ONNX's inputs and
+ * QLinearWhere, QLinearReduceMean, MatMulNBits, MatMulBnb4,
+ * GatherBlockQuantized, and QLinearConv (ONNX's inputs and
  * counts, plus attribute channels_last, default 0: with 1, X and Y are
  * (N, D1..Dk, C) -- the layout ONNX Runtime's level-'all' optimiser gives
  * it between two Transposes).
@@ -24,7 +25,8 @@
  *   Concat: the input's
  *   QGemm            y_zero_point's type (uint8 without it) when y_scale is
  *                    given, else float
- *   DynamicQuantizeMatMul, MatMulNBits  A's type (float)
+ *   QLinearWhere, QLinearReduceMean     X's (data's)
+ *   DynamicQuantizeMatMul, MatMulNBits, MatMulBnb4  A's type (float)
  *   MatMulIntegerToFloat                a_scale's type (float or float16)
  *   GatherBlockQuantized                scales' type
  * Scales and zero points: a zero point has its scale's shape. Quantize/
@@ -91,6 +93,16 @@
  *                    FLOPs = 2*MACs + 2*N*K (dequantize every weight once:
  *                    sub zero point -- the default is 2^(bits-1) --, mul
  *                    scale) + numel(Y) with bias.
+ *   MatMulBnb4       (bitsandbytes' FP4/NF4 weights: onnxruntime's
+ *                    matmul_bnb4_quantizer) attributes K, N, block_size,
+ *                    quant_type (0 FP4, 1 NF4) required, transB (1),
+ *                    training_mode (0); B uint8 packs N*K 4-bit values (at
+ *                    least ceil(N*K/2) elements), absmax one float per
+ *                    block (at least ceil(N*K/block_size)). transB 1: A
+ *                    (..., K) -> Y (..., N); 0: A (..., N) -> Y (..., K).
+ *                    MACs = numel(Y) * (K or N), the logical product;
+ *                    FLOPs = 2*MACs + N*K (dequantize every weight once: a
+ *                    table lookup, then x absmax).
  *   GatherBlockQuantized  (onnxruntime-genai's int4 embeddings) a Gather of
  *                    block-quantized data, dequantized as it is gathered.
  *                    Attributes bits (4), block_size (128), gather_axis (0),
@@ -127,6 +139,14 @@
  *                                (kernel_shape required, ceil_mode,
  *                                dilations absent); with channels_last 1, X
  *                                and Y are (N, D1..Dk, C).
+ *     QLinearWhere               1 (the select) + 7 (the chosen value
+ *                                requantized to Z's scale, as QLinearConcat)
+ *                                = 8 * numel(Z); Z is the broadcast of
+ *                                condition, X and Y; all 9 inputs required
+ *     QLinearReduceMean          numel(X) (the sums) + numel(Y) * (4 + zpX +
+ *                                zpY), as QLinearGlobalAveragePool; axes and
+ *                                keepdims required (ONNX Runtime's schema),
+ *                                ReduceMean's shape rules (reduce.c)
  *     QLinearSoftmax             (1 + zpX) + 5 (Softmax's) + (4 + zpY) per
  *                                element; Y has X's shape. Attribute opset
  *                                (required) is the replaced Softmax's: axis
@@ -137,7 +157,8 @@
  * default weight type -- QLinearConv's B, QGemm's C, and a
  * DequantizeLinear of an int32 initializer, the QDQ form of a bias);
  * scales and zero points are not parameters (bits cleared). MatMulNBits'
- * B counts N * K parameters, the logical weights it packs (packed_input);
+ * and MatMulBnb4's B count N * K parameters, the logical weights they pack
+ * (packed_input); absmax is a scale;
  * the weight bytes are what the file stores (B's uint8 elements).
  */
 #include "families.h"
@@ -536,8 +557,6 @@ int qmatmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     return 0;
 }
 
-/* ---- com.microsoft QLinear elementwise ---- */
-
 /* Every input listed in idx (n of them) is present. */
 static int require_at(struct pr_op_ctx *c, const int *idx, const char *const *names, int n)
 {
@@ -546,6 +565,76 @@ static int require_at(struct pr_op_ctx *c, const int *idx, const char *const *na
             return pr_op_error(c, "input %d (%s) is required", idx[i], names[idx[i]]);
     return 0;
 }
+
+/* ---- com.microsoft QLinearWhere: condition, X, x_scale, x_zp, Y, y_scale,
+ * y_zp, z_scale, z_zp ---- */
+
+int qwhere_shape(struct pr_op_ctx *c)
+{
+    static const char *const names[] = {"condition", "X", "x_scale", "x_zero_point", "Y",
+                                        "y_scale", "y_zero_point", "z_scale", "z_zero_point"};
+    if (check_max_inputs(c, 9) < 0 ||
+        require_at(c, (const int[]){0, 1, 2, 3, 4, 5, 6, 7, 8}, names, 9) < 0)
+        return -1;
+    for (int i = 2; i < 9; i++)
+        if (i != 4 && check_qparam(c, i, names[i], -1, NULL) < 0)
+            return -1;
+    const struct pr_tensor *cond = pr_input(c, 0), *x = pr_input(c, 1), *y = pr_input(c, 4);
+    if (cond->dtype && cond->dtype != PR_DT_BOOL)
+        return pr_op_error(c, "condition is %s; it must be bool", pr_dtype_name(cond->dtype));
+    if (x->dtype && y->dtype && x->dtype != y->dtype)
+        return pr_op_error(c, "X is %s and Y is %s; they must have the same 8-bit type",
+                           pr_dtype_name(x->dtype), pr_dtype_name(y->dtype));
+    struct pr_shape s, t;
+    char sc[256], sx[256], sy[256];
+    if (pr_shape_broadcast(&cond->shape, &x->shape, &t) < 0 || pr_shape_broadcast(&t, &y->shape, &s) < 0)
+        return pr_op_error(c, "condition %s, X %s and Y %s do not broadcast",
+                           pr_shape_str(&cond->shape, sc, sizeof sc),
+                           pr_shape_str(&x->shape, sx, sizeof sx), pr_shape_str(&y->shape, sy, sizeof sy));
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
+}
+
+int qwhere_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    k->flops = pr_mul(c, 8, pr_numel(c, &c->out[0]->shape));
+    for (int i = 2; i < 9; i++)
+        if (i != 4)
+            not_param(k, i);
+    return 0;
+}
+
+/* ---- com.microsoft QLinearReduceMean: data, data_scale, data_zp,
+ * reduced_scale, reduced_zp ---- */
+
+int qreduce_mean_shape(struct pr_op_ctx *c)
+{
+    static const char *const names[] = {"data", "data_scale", "data_zero_point", "reduced_scale",
+                                        "reduced_zero_point"};
+    if (check_max_inputs(c, 5) < 0 || require_at(c, (const int[]){0, 1, 3}, names, 3) < 0)
+        return -1;
+    if (!pr_attr_has(c, "axes") || !pr_attr_has(c, "keepdims"))
+        return pr_op_error(c, "attributes axes and keepdims are required (ONNX Runtime refuses "
+                           "the node without them)");
+    for (int i = 1; i <= 4; i++)
+        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+            return -1;
+    struct pr_op_ctx sub;
+    view_as(&sub, c, PR_OP_REDUCE_MEAN, (const int[]){0}, 1);
+    sub.opset = 13;   /* axes as an attribute */
+    return view_done(c, &sub, reduce_shape(&sub));
+}
+
+int qreduce_mean_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    uint64_t per = 4 + has(c, 2) + has(c, 4);
+    k->flops = pr_add(c, numel_in(c, 0), pr_mul(c, per, pr_numel(c, &c->out[0]->shape)));
+    for (int i = 1; i <= 4; i++)
+        not_param(k, i);
+    return 0;
+}
+
+/* ---- com.microsoft QLinear elementwise ---- */
 
 /* QLinearAdd/Mul: A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp.
  * QLinearSigmoid/LeakyRelu: X, X_scale, X_zp, Y_scale, Y_zp. */
@@ -981,6 +1070,97 @@ int nbits_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_add(c, k->flops, pr_mul(c, has(c, 5), ny));
     for (int i = 2; i <= 4; i++)
         not_param(k, i);
+    if (pr_input(c, 1)->is_weight) {
+        k->packed_input[0] = 2;
+        k->packed_params[0] = nk;
+    }
+    return 0;
+}
+
+/* ---- MatMulBnb4: A, B (packed), absmax ---- */
+
+struct bnb4 {
+    int64_t k, n, block;
+    bool trans_b;
+};
+
+static int read_bnb4(struct pr_op_ctx *c, struct bnb4 *p)
+{
+    if (pr_op_require(c, 3) < 0 || check_max_inputs(c, 3) < 0)
+        return -1;
+    if (!pr_attr_has(c, "K") || !pr_attr_has(c, "N") || !pr_attr_has(c, "block_size") ||
+        !pr_attr_has(c, "quant_type"))
+        return pr_op_error(c, "attributes K, N, block_size and quant_type are required");
+    p->k = pr_attr_int(c, "K", 0);
+    p->n = pr_attr_int(c, "N", 0);
+    p->block = pr_attr_int(c, "block_size", 0);
+    int64_t qt = pr_attr_int(c, "quant_type", 0);
+    p->trans_b = pr_attr_int(c, "transB", 1) != 0;
+    pr_attr_int(c, "training_mode", 0);
+    if (c->failed)
+        return -1;
+    if (p->k < 1 || p->n < 1 || p->k > INT32_MAX || p->n > INT32_MAX)
+        return pr_op_error(c, "K is %lld and N is %lld; both must be in [1, 2^31)",
+                           (long long)p->k, (long long)p->n);
+    if (qt != 0 && qt != 1)
+        return pr_op_error(c, "quant_type is %lld; it must be 0 (FP4) or 1 (NF4)", (long long)qt);
+    if (p->block < 16 || (p->block & (p->block - 1)) != 0)
+        return pr_op_error(c, "block_size is %lld; it must be a power of 2 and >= 16",
+                           (long long)p->block);
+    const struct pr_tensor *a = pr_input(c, 0), *b = pr_input(c, 1), *am = pr_input(c, 2);
+    char buf[256];
+    int64_t inner = p->trans_b ? p->k : p->n;
+    if (a->shape.rank < 1)
+        return pr_op_error(c, "A is a scalar; it must end with %s = %lld", p->trans_b ? "K" : "N",
+                           (long long)inner);
+    int64_t ka = a->shape.dim[a->shape.rank - 1];
+    if (ka >= 0 && ka != inner)
+        return pr_op_error(c, "A is %s but its last axis must be %s = %lld (transB %d)",
+                           pr_shape_str(&a->shape, buf, sizeof buf), p->trans_b ? "K" : "N",
+                           (long long)inner, p->trans_b);
+    if (b->dtype && b->dtype != PR_DT_UINT8)
+        return pr_op_error(c, "B is %s; it must be uint8 (two 4-bit values per byte)",
+                           pr_dtype_name(b->dtype));
+    uint64_t nk = (uint64_t)p->n * (uint64_t)p->k;
+    uint64_t need[2] = {(nk + 1) / 2, (nk + (uint64_t)p->block - 1) / (uint64_t)p->block};
+    for (int i = 0; i < 2; i++) {
+        const struct pr_shape *s = i ? &am->shape : &b->shape;
+        bool known = true;
+        uint64_t got = 1;
+        for (int d = 0; d < s->rank && known; d++) {
+            known = s->dim[d] >= 0;
+            got = known && !__builtin_mul_overflow(got, (uint64_t)s->dim[d], &got) ? got : UINT64_MAX;
+        }
+        if (known && got < need[i])
+            return pr_op_error(c, "%s is %s: %llu values, but N %lld x K %lld %s need at least %llu",
+                               i ? "absmax" : "B", pr_shape_str(s, buf, sizeof buf),
+                               (unsigned long long)got, (long long)p->n, (long long)p->k,
+                               i ? "in blocks of block_size" : "4-bit weights",
+                               (unsigned long long)need[i]);
+    }
+    return 0;
+}
+
+int bnb4_shape(struct pr_op_ctx *c)
+{
+    struct bnb4 p;
+    if (read_bnb4(c, &p) < 0)
+        return -1;
+    const struct pr_tensor *a = pr_input(c, 0);
+    set_out(c->out[0], a->dtype, &a->shape);
+    c->out[0]->shape.dim[a->shape.rank - 1] = p.trans_b ? p.n : p.k;
+    return 0;
+}
+
+int bnb4_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct bnb4 p;
+    if (read_bnb4(c, &p) < 0)
+        return -1;
+    uint64_t ny = pr_numel(c, &c->out[0]->shape), nk = pr_mul(c, (uint64_t)p.n, (uint64_t)p.k);
+    k->macs = pr_mul(c, ny, (uint64_t)(p.trans_b ? p.k : p.n));
+    k->flops = pr_add(c, pr_mul(c, 2, k->macs), nk);
+    not_param(k, 2);
     if (pr_input(c, 1)->is_weight) {
         k->packed_input[0] = 2;
         k->packed_params[0] = nk;

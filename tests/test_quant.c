@@ -979,10 +979,180 @@ static void qlinear_softmax_counts_dequantize_softmax_quantize(void)
     tn_free(t);
 }
 
+/* com.microsoft MatMulBnb4 (bitsandbytes FP4/NF4). Shapes as
+ * onnxruntime-node 1.31 (CPU) gives them for the same nodes: A 3x64, K
+ * 64, N 32, block 64 -> 3x32; 2x5x40, K 40, N 24, block 16, FP4 ->
+ * 2x5x24; 7x33, K 33, N 5, block 32 (N*K odd: B 83 bytes) -> 7x5;
+ * transB 0 (training_mode 1) on 3x32 -> 3x64. It refuses, as priori does:
+ * block_size 48, B of 100 bytes and absmax of 5 values for N 32 x K 64,
+ * quant_type 2, and transB 0 with A 3x64 (its last axis must be N). */
+static struct tnode *bnb4(const char *a, int64_t k, int64_t n, int64_t bs, int64_t b, int64_t am,
+                          int64_t qt)
+{
+    char sb[32], sa[32];
+    snprintf(sb, sizeof sb, "%lld", (long long)(b ? b : (n * k + 1) / 2));
+    snprintf(sa, sizeof sa, "%lld", (long long)(am ? am : (n * k + bs - 1) / bs));
+    struct tnode *t = tn_new_domain("com.microsoft", "MatMulBnb4", 1);
+    tn_in(t, PR_DT_FLOAT, a);
+    tn_in_weight(t, PR_DT_UINT8, sb);
+    tn_in_weight(t, PR_DT_FLOAT, sa);
+    tn_attr_int(t, "K", k);
+    tn_attr_int(t, "N", n);
+    tn_attr_int(t, "block_size", bs);
+    tn_attr_int(t, "quant_type", qt);
+    return t;
+}
+
+static void matmul_bnb4_counts_logical_product_and_dequantize(void)
+{
+    /* 2x5x40 by 40x24: MACs 10 * 24 * 40 = 9600; FLOPs 19200 + N*K 960.
+     * Params N*K = 960 (B packs two per byte); absmax is a scale. */
+    struct tnode *t = bnb4("2x5x40", 40, 24, 16, 0, 0, 0);   /* FP4 */
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x24");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->macs, 9600);
+    CHECK_EQ(tn_cost(t)->flops, 19200 + 960);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x6, 0x2);
+    CHECK_EQ(tn_cost(t)->packed_input[0], 2);
+    CHECK_EQ(tn_cost(t)->packed_params[0], 960);
+    tn_free(t);
+    t = bnb4("3x64", 64, 32, 64, 0, 0, 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x32");
+    tn_free(t);
+    t = bnb4("7x33", 33, 5, 32, 0, 0, 1);   /* 165 weights in 83 bytes */
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "7x5");
+    CHECK_EQ(tn_cost(t)->macs, 7 * 5 * 33);
+    tn_free(t);
+    /* transB 0: A 3x32 (N) -> 3x64 (K); MACs 3 * 64 * 32 */
+    t = bnb4("3x32", 64, 32, 64, 0, 0, 1);
+    tn_attr_int(t, "transB", 0);
+    tn_attr_int(t, "training_mode", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x64");
+    CHECK_EQ(tn_cost(t)->macs, 6144);
+    CHECK_EQ(tn_cost(t)->flops, 12288 + 2048);
+    tn_free(t);
+}
+
+static void matmul_bnb4_bad_inputs_are_errors(void)
+{
+    struct tnode *t = bnb4("3x64", 64, 32, 48, 0, 43, 1);
+    CHECK(tn_fails_with(t, 1, "block_size is 48; it must be a power of 2 and >= 16"));
+    tn_free(t);
+    t = bnb4("3x64", 64, 32, 64, 100, 0, 1);
+    CHECK(tn_fails_with(t, 1, "B is 100: 100 values, but N 32 x K 64 4-bit weights need at least 1024"));
+    tn_free(t);
+    t = bnb4("3x64", 64, 32, 64, 0, 5, 1);
+    CHECK(tn_fails_with(t, 1, "absmax is 5: 5 values, but N 32 x K 64 in blocks of block_size need at least 32"));
+    tn_free(t);
+    t = bnb4("3x64", 64, 32, 64, 0, 0, 2);
+    CHECK(tn_fails_with(t, 1, "quant_type is 2; it must be 0 (FP4) or 1 (NF4)"));
+    tn_free(t);
+    t = bnb4("3x64", 64, 32, 64, 0, 0, 1);
+    tn_attr_int(t, "transB", 0);
+    CHECK(tn_fails_with(t, 1, "A is 3x64 but its last axis must be N = 32 (transB 0)"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MatMulBnb4", 1);
+    tn_in(t, PR_DT_FLOAT, "3x64");
+    tn_in_weight(t, PR_DT_UINT8, "1024");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    tn_attr_int(t, "K", 64);
+    tn_attr_int(t, "N", 32);
+    CHECK(tn_fails_with(t, 1, "attributes K, N, block_size and quant_type are required"));
+    tn_free(t);
+}
+
+/* com.microsoft QLinearWhere. Shapes as onnxruntime-node 1.31 (CPU)
+ * gives them: condition 2x1x5, X 3x1, Y 1x1x5 (uint8) -> 2x3x5;
+ * condition 6, X 4x6, Y a scalar (int8) -> 4x6; it refuses condition
+ * 2x1x5, X 3x1, Y 1x4x5 ("Incompatible dimensions"). */
+static struct tnode *qwhere(const char *cond, const char *x, const char *y, int dt)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearWhere", 1);
+    tn_in(t, PR_DT_BOOL, cond);
+    for (int i = 0; i < 2; i++) {
+        tn_in(t, dt, i ? y : x);
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        tn_in_weight(t, dt, "");
+    }
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, dt, "");
+    return t;
+}
+
+static void qlinear_where_selects_and_requantizes(void)
+{
+    /* 2x3x5 (30): 1 select + 7 requantize each = 240 */
+    struct tnode *t = qwhere("2x1x5", "3x1", "1x1x5", PR_DT_UINT8);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x5");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    CHECK_EQ(tn_cost(t)->flops, 240);
+    CHECK_EQ(tn_cost(t)->weight_mask, 0);
+    tn_free(t);
+    t = qwhere("6", "4x6", "", PR_DT_INT8);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "4x6");
+    CHECK_EQ(tn_cost(t)->flops, 192);
+    tn_free(t);
+    t = qwhere("2x1x5", "3x1", "1x4x5", PR_DT_UINT8);
+    CHECK(tn_fails_with(t, 1, "condition 2x1x5, X 3x1 and Y 1x4x5 do not broadcast"));
+    tn_free(t);
+    t = qwhere("2x1x5", "3x1", "1x1x5", PR_DT_UINT8);
+    tn_in(t, PR_DT_UINT8, "1");
+    CHECK(tn_fails_with(t, 1, "10 inputs; QLinearWhere takes at most 9"));
+    tn_free(t);
+}
+
+/* com.microsoft QLinearReduceMean: no kernel in onnxruntime-node 1.31
+ * ("Could not find an implementation"); its schema (axes and keepdims
+ * required, ReduceMean's shapes) is the truth, and ONNX Runtime loads
+ * these nodes and refuses one without axes, as priori does. */
+static void qlinear_reduce_mean_as_reduce_mean_with_requantize(void)
+{
+    static const struct { const char *x, *axes, *y; int keep; uint64_t flops; } cases[] = {
+        /* numel(X) + numel(Y) * (4 + 2 zero points) */
+        {"2x3x4x5", "1,3", "2x1x4x1", 1, 120 + 8 * 6},
+        {"2x3x4x5", "-1", "2x3x4", 0, 120 + 24 * 6},
+        {"6x7", "0,1", "", 0, 42 + 6},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tnode *t = tn_new_domain("com.microsoft", "QLinearReduceMean", 1);
+        tn_in(t, PR_DT_UINT8, cases[i].x);
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        tn_in_weight(t, PR_DT_UINT8, "");
+        tn_in_weight(t, PR_DT_FLOAT, "");
+        tn_in_weight(t, PR_DT_UINT8, "");
+        tn_attr_ints(t, "axes", cases[i].axes);
+        tn_attr_int(t, "keepdims", cases[i].keep);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), cases[i].y);
+        CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+        CHECK_EQ(tn_cost(t)->flops, cases[i].flops);
+        CHECK_EQ(tn_cost(t)->weight_mask, 0);
+        tn_free(t);
+    }
+    struct tnode *t = tn_new_domain("com.microsoft", "QLinearReduceMean", 1);
+    tn_in(t, PR_DT_UINT8, "2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT8, "");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_attr_int(t, "keepdims", 1);
+    CHECK(tn_fails_with(t, 1, "attributes axes and keepdims are required"));
+    tn_free(t);
+}
+
 void suite_quant(void)
 {
     RUN(qlinear_average_pool_counts_pool_and_requantize);
     RUN(qlinear_softmax_counts_dequantize_softmax_quantize);
+    RUN(matmul_bnb4_counts_logical_product_and_dequantize);
+    RUN(matmul_bnb4_bad_inputs_are_errors);
+    RUN(qlinear_where_selects_and_requantizes);
+    RUN(qlinear_reduce_mean_as_reduce_mean_with_requantize);
     RUN(quantize_per_tensor_defaults_to_uint8);
     RUN(quantize_per_axis_takes_zero_point_type);
     RUN(quantize_blocked_int4_and_output_dtype);
