@@ -7,7 +7,8 @@
 #  - compare of models given by long paths that differ only at the end: the
 #    table shows every model's distinguishing file name, no two rows alike;
 #  - the option table: each command's help lists exactly the options it
-#    accepts, and an option of another command is "unknown option".
+#    accepts, and an option of another command is "unknown option";
+#  - the fuzz dictionary (tests/fuzz/onnx.dict) names every operator type.
 # Prints "N passed, N failed" last.
 set -u
 : "${PRIORI:=build/priori}" "${PYTHON:=/usr/bin/python3}"
@@ -104,6 +105,10 @@ cp fixtures/demo_cnn.onnx "$tmp/runs/seed2/checkpoints/final/export/model.onnx"
 grep -q '^  0  .*1/checkpoints/final/export/model\.onnx' "$tmp/cmp2.txt" &&
     grep -q '^  1  .*2/checkpoints/final/export/model\.onnx' "$tmp/cmp2.txt" && ok ||
     bad "compare rows of seed1/seed2 lost the distinguishing folder: $(cat "$tmp/cmp2.txt")"
+
+# ---- the fuzz dictionary holds every operator of the table ----
+json_check "onnx.dict lists every operator type" "$tmp/ops.json" \
+    'not sorted({o["op_type"] for o in d["operators"]} - {l.strip().strip(chr(34)) for l in open("tests/fuzz/onnx.dict") if l.startswith(chr(34))})'
 
 # ---- the option table: help lists what parsing accepts ----
 for cmd in analyze ops hw calibrate db compare diff check; do
