@@ -328,6 +328,25 @@ static void qembed_layernorm_bad_quantization_inputs_are_errors(void)
         }
     CHECK(tn_fails_with(t, 2, "position_embedding's scale (input 9) has shape 8 but must be a scalar"));
     tn_free(t);
+    /* gamma's zero point uint8 for int8 tables */
+    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
+    tn_in(t, PR_DT_INT32, "2x5");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "50x8");
+    tn_in_weight(t, PR_DT_INT8, "64x8");
+    tn_in_absent(t);
+    tn_in_weight(t, PR_DT_INT8, "8");
+    tn_in_weight(t, PR_DT_INT8, "8");
+    tn_in_absent(t);
+    for (int z = 0; z < 2; z++)
+        for (int j = 0; j < 5; j++) {
+            if (j == 2)
+                tn_in_absent(t);
+            else
+                tn_in_weight(t, z ? (j == 3 ? PR_DT_UINT8 : PR_DT_INT8) : PR_DT_FLOAT, "");
+        }
+    CHECK(tn_fails_with(t, 2, "gamma's zero point (input 16) is uint8 but must be int8"));
+    tn_free(t);
 }
 
 /* com.microsoft GroupNorm and SkipGroupNorm. onnxruntime-node 1.31 has no
