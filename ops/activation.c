@@ -48,6 +48,18 @@
  *                (ONNX Runtime writes x^3 as X*X*X; it is the same function as
  *                Gelu "tanh" and is counted the same)
  *   BiasAdd      X + bias + skip (skip has X's shape)        2 (two adds)
+ *   BiasSoftmax  (ONNX Runtime's BiasSoftmaxFusion, CUDA/ROCm) Softmax(data
+ *                + bias) over the axes from `axis` (default 1) on:
+ *                1 add + Softmax's 5                             6
+ *                bias broadcasts to data (numpy rules, data's shape kept);
+ *                is_inner_broadcast (required) says along which axes,
+ *                which changes no count
+ *   BiasDropout  (training fusions) Dropout(data + bias) + residual: the
+ *                bias is 1-D with data's last extent or data's shape, the
+ *                residual data's shape; counted as inference, where the
+ *                dropout passes its input (as Dropout, shape_ops.c):
+ *                1 add + 1 with the residual                     1-2
+ *                outputs data's shape, and a bool mask of it
  *   BiasSplitGelu  (Stable Diffusion UNets, ONNX Runtime's transformer
  *                optimiser; CUDA kernels only) X (N, S, D) + bias, split
  *                into halves L, R along D: Y = L * Gelu(R), (N, S, D/2)
@@ -260,6 +272,70 @@ int act_cost(struct pr_op_ctx *c, struct pr_cost *k)
     }
     if (c->op_id == PR_OP_CLIP)
         k->weight_mask &= 1;   /* min, max are hyper-parameters */
+    return 0;
+}
+
+/* BiasSoftmax (data, bias) and BiasDropout (data, bias, residual, ratio,
+ * training_mode). */
+int bias_softmax_shape(struct pr_op_ctx *c)
+{
+    bool sm = c->op_id == PR_OP_BIAS_SOFTMAX;
+    int max_in = sm ? 2 : 5, max_out = sm ? 1 : 2;
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > max_in || c->nout > max_out)
+        return pr_op_error(c, "%s takes at most %d inputs and %d output%s but the node has %d and %d",
+                           op_name(c), max_in, max_out, max_out > 1 ? "s" : "", c->nin, c->nout);
+    const struct pr_tensor *x = pr_input(c, 0), *b = pr_input(c, 1), *r = sm ? NULL : pr_input(c, 2);
+    char sx[160], sb[160];
+    if (sm) {
+        if (!pr_attr_has(c, "is_inner_broadcast"))
+            return pr_op_error(c, "attribute is_inner_broadcast is required");
+        int64_t axis = pr_attr_int(c, "axis", 1);
+        int rank = x->shape.rank;
+        if (axis < -(int64_t)rank || axis >= rank)
+            return pr_op_error(c, "axis %lld is out of range for data of rank %d (accepted: %d "
+                               "to %d)", (long long)axis, rank, -rank, rank - 1);
+        struct pr_shape y;
+        bool ok = b->shape.rank <= rank && pr_shape_broadcast(&x->shape, &b->shape, &y) == 0;
+        for (int d = 0; ok && d < rank; d++)
+            ok = x->shape.dim[d] < 0 || y.dim[d] == x->shape.dim[d];
+        if (!ok)
+            return pr_op_error(c, "bias (%s) does not broadcast to data (%s)",
+                               pr_shape_str(&b->shape, sb, sizeof sb), pr_shape_str(&x->shape, sx, sizeof sx));
+    } else {
+        int rank = x->shape.rank;
+        int64_t last = rank ? x->shape.dim[rank - 1] : -1;
+        bool vec = b->shape.rank == 1 && (b->shape.dim[0] < 0 || last < 0 || b->shape.dim[0] == last);
+        bool same = b->shape.rank == rank;
+        for (int d = 0; same && d < rank; d++)
+            same = b->shape.dim[d] < 0 || x->shape.dim[d] < 0 || b->shape.dim[d] == x->shape.dim[d];
+        if (rank < 1 || !(vec || same))
+            return pr_op_error(c, "bias (%s) must be 1-D with data's last extent or have data's "
+                               "shape (data %s)", pr_shape_str(&b->shape, sb, sizeof sb),
+                               pr_shape_str(&x->shape, sx, sizeof sx));
+        same = !r || r->shape.rank == rank;
+        for (int d = 0; r && same && d < rank; d++)
+            same = r->shape.dim[d] < 0 || x->shape.dim[d] < 0 || r->shape.dim[d] == x->shape.dim[d];
+        if (!same)
+            return pr_op_error(c, "residual (%s) must have data's shape (%s)",
+                               pr_shape_str(&r->shape, sb, sizeof sb), pr_shape_str(&x->shape, sx, sizeof sx));
+        if (c->nout > 1) {
+            c->out[1]->dtype = PR_DT_BOOL;
+            c->out[1]->shape = x->shape;
+        }
+    }
+    c->out[0]->dtype = x->dtype;
+    c->out[0]->shape = x->shape;
+    return 0;
+}
+
+int bias_softmax_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    uint64_t per = c->op_id == PR_OP_BIAS_SOFTMAX ? 6 : 1 + (pr_input(c, 2) ? 1 : 0);
+    k->flops = pr_mul(c, per, pr_numel(c, &c->out[0]->shape));
+    if (c->op_id == PR_OP_BIAS_DROPOUT)   /* the residual is an activation; ratio a setting */
+        k->weight_mask &= ~((1ull << 2) | (1ull << 3) | (1ull << 4));
     return 0;
 }
 

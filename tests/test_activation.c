@@ -3,6 +3,68 @@
 #include "opcheck.h"
 #include "test.h"
 
+/* com.microsoft BiasSoftmax and BiasDropout: onnxruntime-node 1.31 has no
+ * CPU kernel for either ("Could not find an implementation"); it loads
+ * these nodes and refuses a BiasSoftmax without is_inner_broadcast, as
+ * priori does. The schemas (contrib_defs.cc) give the shapes: data's. */
+static void bias_softmax_and_bias_dropout(void)
+{
+    /* 2x4x8x8 (512): 1 add + Softmax's 5 = 3072, with either broadcast */
+    static const char *const bias[2] = {"2x1x8x8", "1x4x8x8"};
+    for (int inner = 0; inner < 2; inner++) {
+        struct tnode *t = tn_new_domain("com.microsoft", "BiasSoftmax", 1);
+        tn_in(t, PR_DT_FLOAT, "2x4x8x8");
+        tn_in(t, PR_DT_FLOAT, bias[inner]);
+        tn_attr_int(t, "axis", inner ? -1 : 3);
+        tn_attr_int(t, "is_inner_broadcast", inner);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_STR(tn_out_shape(t, 0), "2x4x8x8");
+        CHECK_EQ(tn_cost(t)->flops, 3072);
+        tn_free(t);
+    }
+    struct tnode *t = tn_new_domain("com.microsoft", "BiasSoftmax", 1);
+    tn_in(t, PR_DT_FLOAT, "2x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "2x1x8x8");
+    CHECK(tn_fails_with(t, 1, "attribute is_inner_broadcast is required"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasSoftmax", 1);
+    tn_in(t, PR_DT_FLOAT, "2x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "3x1x8x8");
+    tn_attr_int(t, "is_inner_broadcast", 0);
+    CHECK(tn_fails_with(t, 1, "bias (3x1x8x8) does not broadcast to data (2x4x8x8)"));
+    tn_free(t);
+    /* BiasDropout 2x5x16 (160): bias add + residual add = 320, a bool mask;
+     * with a bias of data's shape and no residual 160 */
+    t = tn_new_domain("com.microsoft", "BiasDropout", 1);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16");
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x16");
+    CHECK_STR(tn_out_shape(t, 1), "2x5x16");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_BOOL);
+    CHECK_EQ(tn_cost(t)->flops, 320);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x1e, 0x2);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasDropout", 1);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 160);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasDropout", 1);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "5x16");
+    CHECK(tn_fails_with(t, 1, "bias (5x16) must be 1-D with data's last extent or have data's shape"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "BiasDropout", 1);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "16");
+    tn_in(t, PR_DT_FLOAT, "2x5x8");
+    CHECK(tn_fails_with(t, 1, "residual (2x5x8) must have data's shape (2x5x16)"));
+    tn_free(t);
+}
+
 void suite_activation(void);
 
 static void relu_counts_one_compare_per_element(void)
@@ -392,4 +454,5 @@ void suite_activation(void)
     RUN(hardmax_axis_follows_softmax_rules);
     RUN(bias_fusions_add_one_flop_for_the_bias);
     RUN(bias_of_wrong_length_is_error);
+    RUN(bias_softmax_and_bias_dropout);
 }
