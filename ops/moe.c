@@ -215,8 +215,11 @@ static int read_moe(struct pr_op_ctx *c, struct moe *m)
                            pr_shape_str(x, b1, sizeof b1));
     m->d = x->dim[x->rank - 1];
     int64_t tokens = x->dim[0];
-    if (x->rank == 3)
-        tokens = tokens < 0 || x->dim[1] < 0 ? -1 : tokens * x->dim[1];
+    if (x->rank == 3 && (tokens < 0 || x->dim[1] < 0))
+        tokens = -1;
+    else if (x->rank == 3 && __builtin_mul_overflow(tokens, x->dim[1], &tokens))
+        return pr_op_error(c, "input is %s: batch x seq tokens overflow 64 bits",
+                           pr_shape_str(x, b1, sizeof b1));
     for (int f = 0; f < 3; f++) {
         const struct pr_shape *w = shape_of(c, m->w[f]);
         if (w && w->rank != 3)

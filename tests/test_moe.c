@@ -125,6 +125,10 @@ static void moe_errors(void)
     t = moe("6x8", "5x4", "4x16x8", "4x8x16");
     CHECK(tn_fails_with(t, 1, "router_probs (input 1) is 5x4 but must be (tokens, num_experts) = 6x4"));
     tn_free(t);
+    /* batch x seq past 64 bits (fuzz_mutate, tests/fuzz/regressions/model/moe_tokens_overflow.onnx) */
+    t = moe("9223372036854775807x7x8", "5x4", "4x16x8", "4x8x16");
+    CHECK(tn_fails_with(t, 1, "batch x seq tokens overflow 64 bits"));
+    tn_free(t);
     t = moe("5x8", "5x4", "4x16x8", "4x8x16");
     tn_attr_str(t, "activation_type", "tanh");
     CHECK(tn_fails_with(t, 1, "activation_type is 'tanh'"));
