@@ -284,9 +284,11 @@ int bias_softmax_shape(struct pr_op_ctx *c)
     if (pr_op_require(c, 2) < 0)
         return -1;
     if (c->nin > max_in || c->nout > max_out)
-        return pr_op_error(c, "%s takes at most %d inputs and %d output%s but the node has %d and %d",
-                           op_name(c), max_in, max_out, max_out > 1 ? "s" : "", c->nin, c->nout);
-    const struct pr_tensor *x = pr_input(c, 0), *b = pr_input(c, 1), *r = sm ? NULL : pr_input(c, 2);
+        return pr_op_error(c, "%s takes at most %d inputs and %d output%s but the node has %d "
+                           "and %d", op_name(c), max_in, max_out, max_out > 1 ? "s" : "", c->nin,
+                           c->nout);
+    const struct pr_tensor *x = pr_input(c, 0), *b = pr_input(c, 1);
+    const struct pr_tensor *r = sm ? NULL : pr_input(c, 2);
     char sx[160], sb[160];
     if (sm) {
         if (!pr_attr_has(c, "is_inner_broadcast"))
@@ -302,11 +304,13 @@ int bias_softmax_shape(struct pr_op_ctx *c)
             ok = x->shape.dim[d] < 0 || y.dim[d] == x->shape.dim[d];
         if (!ok)
             return pr_op_error(c, "bias (%s) does not broadcast to data (%s)",
-                               pr_shape_str(&b->shape, sb, sizeof sb), pr_shape_str(&x->shape, sx, sizeof sx));
+                               pr_shape_str(&b->shape, sb, sizeof sb),
+                               pr_shape_str(&x->shape, sx, sizeof sx));
     } else {
         int rank = x->shape.rank;
         int64_t last = rank ? x->shape.dim[rank - 1] : -1;
-        bool vec = b->shape.rank == 1 && (b->shape.dim[0] < 0 || last < 0 || b->shape.dim[0] == last);
+        bool vec = b->shape.rank == 1 &&
+                   (b->shape.dim[0] < 0 || last < 0 || b->shape.dim[0] == last);
         bool same = b->shape.rank == rank;
         for (int d = 0; same && d < rank; d++)
             same = b->shape.dim[d] < 0 || x->shape.dim[d] < 0 || b->shape.dim[d] == x->shape.dim[d];
@@ -319,7 +323,8 @@ int bias_softmax_shape(struct pr_op_ctx *c)
             same = r->shape.dim[d] < 0 || x->shape.dim[d] < 0 || r->shape.dim[d] == x->shape.dim[d];
         if (!same)
             return pr_op_error(c, "residual (%s) must have data's shape (%s)",
-                               pr_shape_str(&r->shape, sb, sizeof sb), pr_shape_str(&x->shape, sx, sizeof sx));
+                               pr_shape_str(&r->shape, sb, sizeof sb),
+                               pr_shape_str(&x->shape, sx, sizeof sx));
         if (c->nout > 1) {
             c->out[1]->dtype = PR_DT_BOOL;
             c->out[1]->shape = x->shape;

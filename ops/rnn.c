@@ -230,6 +230,12 @@ static int check_qparams(struct pr_op_ctx *c, const struct rnn *r)
     int64_t rows;
     if (gate_rows(c, r, 4, &rows) < 0)
         return -1;
+    for (int i = IN_W; i <= IN_R; i++) {
+        int dt = pr_input(c, i)->dtype;
+        if (dt != PR_DT_INT8 && dt != PR_DT_UINT8)
+            return pr_op_error(c, "%s is %s; DynamicQuantizeLSTM's weights are int8 or uint8",
+                               i == IN_W ? "W" : "R", pr_dtype_name(dt));
+    }
     for (int i = 0; i < 4; i++) {
         const struct pr_tensor *t = pr_input(c, IN_WS + i);
         if (!t)

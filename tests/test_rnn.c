@@ -410,6 +410,9 @@ static void dynamic_quantize_lstm_bad_inputs_are_errors(void)
     tn_in_weight(t, PR_DT_INT8, "1");
     CHECK(tn_fails_with(t, 3, "W_zero_point is uint8; it must be int8"));
     tn_free(t);
+    t = dq_lstm("5x2x7", "1x7x12", "1x3x12", "1", PR_DT_FLOAT);   /* the float LSTM's weights */
+    CHECK(tn_fails_with(t, 3, "W is float32; DynamicQuantizeLSTM's weights are int8 or uint8"));
+    tn_free(t);
 }
 
 void suite_rnn(void)
