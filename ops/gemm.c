@@ -1,5 +1,5 @@
-/* gemm.c -- Gemm, MatMul, and ONNX Runtime's FusedGemm, FusedMatMul and
- * TransposeMatMul: the matrix products.
+/* gemm.c -- Gemm, MatMul, and ONNX Runtime's FusedGemm, FusedMatMul,
+ * TransposeMatMul and GemmFastGelu: the matrix products.
  *
  * Gemm (Operators.md Gemm-1..13): Y = alpha * A' * B' + beta * C with
  *   A' = transA ? A^T : A, of shape (M, K); B' = transB ? B^T : B, (K, N).
@@ -44,6 +44,13 @@
  *   Celu 7, ThresholdedRelu 1, ScaledTanh 3, ParametricSoftplus 5 -- the
  *   ones its kernel runs. Without activation (the schema allows it, the
  *   kernel refuses it) it is Gemm.
+ *
+ * GemmFastGelu (com.microsoft, ONNX Runtime's ROCm fusion of a MatMul, its
+ *   bias and FastGelu): Y = FastGelu(X W + bias), MatMul's shapes, bias
+ *   1-D with W's N columns (optional).
+ *   MACs  = MatMul's
+ *   FLOPs = 2 * MACs + 8 * numel(Y) (FastGelu, activation.c)
+ *         + numel(Y) with bias
  *
  * None of these operators has weights of its own: B and C count as parameters
  * when they are initializers (the default mask is kept). Unknown extents
@@ -158,6 +165,35 @@ static int gemm_activation(struct pr_op_ctx *c, const struct pr_op **act)
     return pr_op_error(c, "activation is '%s'; FusedGemm fuses Relu, Tanh, Sigmoid, Softplus, "
                        "Softsign, LeakyRelu, HardSigmoid, Elu, Selu, Celu, ThresholdedRelu, "
                        "ScaledTanh or ParametricSoftplus", name);
+}
+
+int gemm_fast_gelu_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 3 || c->nout > 1)
+        return pr_op_error(c, "GemmFastGelu takes at most 3 inputs and has 1 output but the node "
+                           "has %d and %d", c->nin, c->nout);
+    if (matmul_shape(c) < 0)
+        return -1;
+    const struct pr_tensor *b = pr_input(c, 2);
+    const struct pr_shape *y = &c->out[0]->shape;
+    int64_t n = y->rank ? y->dim[y->rank - 1] : 1;
+    if (b && (b->shape.rank != 1 || (b->shape.dim[0] >= 0 && n >= 0 && b->shape.dim[0] != n))) {
+        char sb[160];
+        return pr_op_error(c, "bias is %s; it must be 1-D with W's %lld columns",
+                           pr_shape_str(&b->shape, sb, sizeof sb), (long long)n);
+    }
+    return 0;
+}
+
+int gemm_fast_gelu_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    if (matmul_cost(c, k) < 0)
+        return -1;
+    uint64_t per = 8 + (pr_input(c, 2) ? 1 : 0);   /* FastGelu, the bias add */
+    k->flops = pr_add(c, k->flops, pr_mul(c, per, pr_numel(c, &c->out[0]->shape)));
+    return 0;
 }
 
 int fgemm_shape(struct pr_op_ctx *c)

@@ -424,8 +424,46 @@ static void transpose_matmul_is_fused_matmul(void)
     tn_free(t);
 }
 
+/* com.microsoft GemmFastGelu: onnxruntime-node 1.31 has no kernel for it
+ * ("Could not find an implementation", a ROCm fusion); it loads these
+ * nodes and refuses X 4x15 by W 16x24 ("Incompatible dimensions for
+ * matrix multiplication"), as priori does. */
+static void gemm_fast_gelu_is_matmul_bias_and_fast_gelu(void)
+{
+    /* 2x5x16 by 16x32 + bias: MACs 10 * 32 * 16 = 5120; FLOPs 10240 +
+     * (8 + 1) * 320 = 13120 */
+    struct tnode *t = tn_new_domain("com.microsoft", "GemmFastGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16x32");
+    tn_in_weight(t, PR_DT_FLOAT, "32");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x32");
+    CHECK_EQ(tn_cost(t)->macs, 5120);
+    CHECK_EQ(tn_cost(t)->flops, 13120);
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_GEMM);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "GemmFastGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "4x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16x24");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 1536 + 8 * 96);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "GemmFastGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "4x16");
+    tn_in_weight(t, PR_DT_FLOAT, "16x24");
+    tn_in_weight(t, PR_DT_FLOAT, "7");
+    CHECK(tn_fails_with(t, 1, "bias is 7; it must be 1-D with W's 24 columns"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "GemmFastGelu", 1);
+    tn_in(t, PR_DT_FLOAT, "4x15");
+    tn_in_weight(t, PR_DT_FLOAT, "16x24");
+    CHECK(tn_fails_with(t, 1, "inner dimensions differ"));
+    tn_free(t);
+}
+
 void suite_gemm(void)
 {
+    RUN(gemm_fast_gelu_is_matmul_bias_and_fast_gelu);
     RUN(fused_matmul_transposes_and_scales);
     RUN(fused_matmul_trans_batch_moves_axis0_behind_batch);
     RUN(fused_matmul_inner_mismatch_is_error);
