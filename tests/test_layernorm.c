@@ -231,7 +231,25 @@ static void embed_layernorm_hidden_mismatch_is_error(void)
  * ids 2x5, tables int8 with H 8, segment and mask -> 2x5x8 float, mask
  * index 2 int32; ids 1x7, uint8 tables with H 16, no segment, no mask ->
  * 1x7x16 and 1; ids 3x4 with segment, no mask -> 3x4x8 and 3. */
-static struct tnode *qembed(const char *ids, int h, bool seg, bool mask, int dt)
+/* Inputs 8-17: a float scale and a zero point of the tables' type per
+ * table (segment's absent without a segment table); input `odd`, if in
+ * 8..17, instead has element type odd_dt and shape odd_shape. */
+static void qembed_qparams(struct tnode *t, bool seg, int dt, int odd, int odd_dt,
+                           const char *odd_shape)
+{
+    for (int i = 8; i < 18; i++) {
+        if ((i == 10 || i == 15) && !seg)
+            tn_in_absent(t);
+        else if (i == odd)
+            tn_in_weight(t, odd_dt, odd_shape);
+        else
+            tn_in_weight(t, i < 13 ? PR_DT_FLOAT : dt, "");
+    }
+}
+
+/* input_ids, segment_ids, the tables (V 50, P 64, 2 segments), gamma,
+ * beta, mask: inputs 0-7 of a hidden size h. */
+static struct tnode *qembed_tables(const char *ids, int h, bool seg, bool mask, int dt)
 {
     char tab[32], vec[16];
     snprintf(vec, sizeof vec, "%d", h);
@@ -256,13 +274,13 @@ static struct tnode *qembed(const char *ids, int h, bool seg, bool mask, int dt)
         tn_in(t, PR_DT_INT32, ids);
     else
         tn_in_absent(t);
-    for (int z = 0; z < 2; z++)
-        for (int j = 0; j < 5; j++) {
-            if (j == 2 && !seg)
-                tn_in_absent(t);
-            else
-                tn_in_weight(t, z ? dt : PR_DT_FLOAT, "");
-        }
+    return t;
+}
+
+static struct tnode *qembed(const char *ids, int h, bool seg, bool mask, int dt)
+{
+    struct tnode *t = qembed_tables(ids, h, seg, mask, dt);
+    qembed_qparams(t, seg, dt, -1, 0, NULL);
     return t;
 }
 
@@ -300,52 +318,20 @@ static void qembed_layernorm_bad_quantization_inputs_are_errors(void)
     tn_in_weight(t, PR_DT_FLOAT, "");   /* an 18th input: none is left */
     CHECK(tn_fails_with(t, 2, "takes at most 18 inputs"));
     tn_free(t);
-    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
-    tn_in(t, PR_DT_INT32, "2x5");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "50x8");
-    tn_in_weight(t, PR_DT_INT8, "64x8");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "8");
-    tn_in_weight(t, PR_DT_INT8, "8");
+    t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);
     CHECK(tn_fails_with(t, 2, "word_embedding's scale (input 8) is required"));
     tn_free(t);
-    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
-    tn_in(t, PR_DT_INT32, "2x5");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "50x8");
-    tn_in_weight(t, PR_DT_INT8, "64x8");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "8");
-    tn_in_weight(t, PR_DT_INT8, "8");
-    tn_in_absent(t);
-    for (int z = 0; z < 2; z++)
-        for (int j = 0; j < 5; j++) {
-            if (j == 2)
-                tn_in_absent(t);
-            else
-                tn_in_weight(t, z ? (j == 3 ? PR_DT_UINT8 : PR_DT_INT8) : PR_DT_FLOAT, j == 1 && !z ? "8" : "");
-        }
+    t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);
+    qembed_qparams(t, false, PR_DT_INT8, 9, PR_DT_FLOAT, "8");
     CHECK(tn_fails_with(t, 2, "position_embedding's scale (input 9) has shape 8 but must be a scalar"));
     tn_free(t);
-    /* gamma's zero point uint8 for int8 tables */
-    t = tn_new_domain("com.microsoft", "QEmbedLayerNormalization", 1);
-    tn_in(t, PR_DT_INT32, "2x5");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "50x8");
-    tn_in_weight(t, PR_DT_INT8, "64x8");
-    tn_in_absent(t);
-    tn_in_weight(t, PR_DT_INT8, "8");
-    tn_in_weight(t, PR_DT_INT8, "8");
-    tn_in_absent(t);
-    for (int z = 0; z < 2; z++)
-        for (int j = 0; j < 5; j++) {
-            if (j == 2)
-                tn_in_absent(t);
-            else
-                tn_in_weight(t, z ? (j == 3 ? PR_DT_UINT8 : PR_DT_INT8) : PR_DT_FLOAT, "");
-        }
+    t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);   /* uint8 for int8 tables */
+    qembed_qparams(t, false, PR_DT_INT8, 16, PR_DT_UINT8, "");
     CHECK(tn_fails_with(t, 2, "gamma's zero point (input 16) is uint8 but must be int8"));
+    tn_free(t);
+    t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);   /* a segment scale, no table */
+    qembed_qparams(t, true, PR_DT_INT8, -1, 0, NULL);
+    CHECK(tn_fails_with(t, 2, "segment_embedding's scale (input 10) is given without the table"));
     tn_free(t);
 }
 
