@@ -44,95 +44,99 @@ static bool make_file(char *path, size_t size, size_t n)
     return ok;
 }
 
-/* A pattern file of FILE_BYTES, opened; false when it cannot be. */
-static bool open_file(struct pr_source *s, char *path, size_t size)
+/* One test's pattern file of FILE_BYTES, opened, and what a view gives. */
+struct fx {
+    char path[64];
+    struct pr_source s;
+    struct pr_err err;
+    const uint8_t *at;
+    size_t valid;
+};
+
+/* false when the file cannot be made or opened */
+static bool open_file(struct fx *f)
 {
-    struct pr_err err = {0};
-    bool ok = make_file(path, size, FILE_BYTES) && pr_source_open(s, path, FILE_BYTES, &err) == 0;
+    memset(f, 0, sizeof *f);
+    bool ok = make_file(f->path, sizeof f->path, FILE_BYTES) &&
+              pr_source_open(&f->s, f->path, FILE_BYTES, &f->err) == 0;
     CHECK(ok);
     return ok;
 }
 
-static void close_file(struct pr_source *s, const char *path)
+static void close_file(struct fx *f)
 {
-    pr_source_free(s);
-    unlink(path);
+    pr_source_free(&f->s);
+    unlink(f->path);
+}
+
+/* pr_source_view of f's file: at and valid into f */
+static int view(struct fx *f, size_t off, size_t len)
+{
+    return pr_source_view(&f->s, off, len, &f->at, &f->valid, &f->err);
 }
 
 static void a_read_far_from_the_others_goes_to_the_window(void)
 {
-    char path[64];
-    struct pr_source s;
-    struct pr_err err = {0};
-    if (!open_file(&s, path, sizeof path))
+    struct fx f;
+    if (!open_file(&f))
         return;
-    const uint8_t *at;
-    size_t valid;
     /* the start: read in place, the run going on in place */
-    CHECK_EQ(pr_source_view(&s, 0, 100, &at, &valid, &err), 0);
-    CHECK(at == s.data && valid >= 100 && holds(at, 0, valid));
+    CHECK_EQ(view(&f, 0, 100), 0);
+    CHECK(f.at == f.s.data && f.valid >= 100 && holds(f.at, 0, f.valid));
     /* far away, a header's worth: in the window, not in data */
     size_t far = 2000003;
-    CHECK_EQ(pr_source_view(&s, far, 15, &at, &valid, &err), 0);
-    CHECK(at != s.data + far && valid >= 15 && holds(at, far, valid));
-    CHECK_EQ(pr_source_valid(&s, far), 0);
+    CHECK_EQ(view(&f, far, 15), 0);
+    CHECK(f.at != f.s.data + far && f.valid >= 15 && holds(f.at, far, f.valid));
+    CHECK_EQ(pr_source_valid(&f.s, far), 0);
     /* inside what the window holds: no read */
-    uint64_t reads = s.bytes_read;
-    CHECK_EQ(pr_source_view(&s, far + 100, 50, &at, &valid, &err), 0);
-    CHECK(holds(at, far + 100, 50) && s.bytes_read == reads);
+    uint64_t reads = f.s.bytes_read;
+    CHECK_EQ(view(&f, far + 100, 50), 0);
+    CHECK(holds(f.at, far + 100, 50) && f.s.bytes_read == reads);
     /* more than the window holds: in data */
-    CHECK_EQ(pr_source_view(&s, 1000000, 100000, &at, &valid, &err), 0);
-    CHECK(at == s.data + 1000000 && holds(at, 1000000, 100000));
+    CHECK_EQ(view(&f, 1000000, 100000), 0);
+    CHECK(f.at == f.s.data + 1000000 && holds(f.at, 1000000, 100000));
     /* the last bytes of the file, asked for with more: clipped */
-    CHECK_EQ(pr_source_view(&s, FILE_BYTES - 3, 15, &at, &valid, &err), 0);
-    CHECK(valid == 3 && holds(at, FILE_BYTES - 3, 3));
-    close_file(&s, path);
+    CHECK_EQ(view(&f, FILE_BYTES - 3, 15), 0);
+    CHECK(f.valid == 3 && holds(f.at, FILE_BYTES - 3, 3));
+    close_file(&f);
 }
 
 static void a_second_walk_over_the_same_headers_reads_nothing(void)
 {
-    char path[64];
-    struct pr_source s;
-    struct pr_err err = {0};
-    if (!open_file(&s, path, sizeof path))
+    struct fx f;
+    if (!open_file(&f))
         return;
-    const uint8_t *at;
-    size_t valid;
     enum { N = 40 };
     bool ok = true;
     for (size_t i = 0; i < N; i++) {   /* headers 70 KiB apart: the payloads between are never asked for */
         size_t off = 8192 + i * 70000;
-        ok &= pr_source_view(&s, off, 15, &at, &valid, &err) == 0 && holds(at, off, 15) &&
-              pr_source_view(&s, off + 20, 60, &at, &valid, &err) == 0 && holds(at, off + 20, 60);
+        ok &= view(&f, off, 15) == 0 && holds(f.at, off, 15) &&
+              view(&f, off + 20, 60) == 0 && holds(f.at, off + 20, 60);
     }
     CHECK(ok);
-    uint64_t reads = s.bytes_read;
+    uint64_t reads = f.s.bytes_read;
     for (size_t i = 0; i < N; i++) {
         size_t off = 8192 + i * 70000;
-        ok &= pr_source_view(&s, off, 15, &at, &valid, &err) == 0 && holds(at, off, valid) && valid >= 15;
+        ok &= view(&f, off, 15) == 0 && holds(f.at, off, f.valid) && f.valid >= 15;
     }
     CHECK(ok);
-    CHECK_EQ(s.bytes_read, reads);   /* all from the log */
+    CHECK_EQ(f.s.bytes_read, reads);   /* all from the log */
     /* a header past what the log kept of its read: read again, right */
-    CHECK_EQ(pr_source_view(&s, 8192 + 300, 15, &at, &valid, &err), 0);
-    CHECK(holds(at, 8192 + 300, 15) && s.bytes_read > reads);
-    close_file(&s, path);
+    CHECK_EQ(view(&f, 8192 + 300, 15), 0);
+    CHECK(holds(f.at, 8192 + 300, 15) && f.s.bytes_read > reads);
+    close_file(&f);
 }
 
 static void a_file_that_shrinks_is_an_io_error(void)
 {
-    char path[64];
-    struct pr_source s;
-    struct pr_err err = {0};
-    if (!open_file(&s, path, sizeof path))
+    struct fx f;
+    if (!open_file(&f))
         return;
-    CHECK_EQ(truncate(path, 1000), 0);
-    const uint8_t *at;
-    size_t valid;
-    CHECK_EQ(pr_source_view(&s, 2000000, 15, &at, &valid, &err), -1);
-    CHECK_EQ(err.code, PR_E_IO);
-    CHECK(strstr(err.msg, "shrank") != NULL);
-    close_file(&s, path);
+    CHECK_EQ(truncate(f.path, 1000), 0);
+    CHECK_EQ(view(&f, 2000000, 15), -1);
+    CHECK_EQ(f.err.code, PR_E_IO);
+    CHECK(strstr(f.err.msg, "shrank") != NULL);
+    close_file(&f);
 }
 
 void suite_source(void)
