@@ -75,6 +75,8 @@
  */
 #include "families.h"
 
+#include <stdio.h>
+
 static const char *op_name(struct pr_op_ctx *c)
 {
     return c->op_id >= 0 && c->op_id < PR_OP_COUNT ? pr_op_table[c->op_id].name : "?";
@@ -378,8 +380,8 @@ static int check_ids(struct pr_op_ctx *c, int i, const char *what, const struct 
                        pr_shape_str(s, sb, sizeof sb), pr_shape_str(ids, si, sizeof si));
 }
 
-/* QEmbedLayerNormalization's scales (8-12) and zero points (13-17):
- * scalars, given exactly where their table is; a zero point of its
+/* QEmbedLayerNormalization's scales (8-12) and zero points (13-17): one
+ * value each, given exactly where their table is; a zero point of its
  * table's element type. */
 static int check_qembed(struct pr_op_ctx *c)
 {
@@ -397,11 +399,10 @@ static int check_qembed(struct pr_op_ctx *c)
                                    q ? "required" : "given without the table");
             if (!t)
                 continue;
-            char sb[160];
-            if (pr_numel(c, &t->shape) != 1)
-                return pr_op_error(c, "%s's %s (input %d) has shape %s but must be a scalar "
-                                   "(one per tensor)", what[j], kind, i,
-                                   pr_shape_str(&t->shape, sb, sizeof sb));
+            char name[64];
+            snprintf(name, sizeof name, "%s's %s (input %d)", what[j], kind, i);
+            if (pr_op_check_qparam(c, i, name, -1, NULL) < 0)
+                return -1;
             int want = z ? q->dtype : PR_DT_FLOAT;
             if (t->dtype != want)
                 return pr_op_error(c, "%s's %s (input %d) is %s but must be %s", what[j], kind, i,

@@ -184,6 +184,10 @@ int  pr_op_error(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((forma
 void pr_op_warn(struct pr_op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Error unless at least min inputs are present in positions 0..min-1. */
 int  pr_op_require(struct pr_op_ctx *c, int min_inputs);
+/* A quantization scale or zero point (input i, named what): absent, one
+ * value, or (rank 1) n values, one per `per` (n -1: unknown; per NULL:
+ * per tensor only); an unknown extent passes. */
+int  pr_op_check_qparam(struct pr_op_ctx *c, int i, const char *what, int64_t n, const char *per);
 
 /* ---- attributes (implemented in src/attr.c) ---- */
 bool        pr_attr_has(struct pr_op_ctx *c, const char *name);

@@ -222,28 +222,6 @@ static int check_max_inputs(struct pr_op_ctx *c, int max)
     return 0;
 }
 
-/* Scale or zero point input i: one value, or (rank 1) n values, one per
- * `per` (n -1: unknown; per NULL: per tensor only). */
-static int check_qparam(struct pr_op_ctx *c, int i, const char *what, int64_t n, const char *per)
-{
-    const struct pr_tensor *t = pr_input(c, i);
-    if (!t || t->shape.rank == 0)
-        return 0;
-    const struct pr_shape *s = &t->shape;
-    char buf[256];
-    if (s->rank == 1) {
-        int64_t e = s->dim[0];
-        if (e < 0 || e == 1 || (per && (n < 0 || e == n)))
-            return 0;
-        if (per)
-            return pr_op_error(c, "%s has %lld values; it must have 1 or %lld (one per %s)",
-                               what, (long long)e, (long long)n, per);
-    }
-    return pr_op_error(c, "%s is %s; it must hold one value%s%s", what,
-                       pr_shape_str(s, buf, sizeof buf), per ? " or one per " : " (per tensor)",
-                       per ? per : "");
-}
-
 /* A zero point (input z) has its scale's (input s) shape. */
 static int check_zp_shape(struct pr_op_ctx *c, int s, int z, const char *zname)
 {
@@ -438,17 +416,17 @@ int qconv_shape(struct pr_op_ctx *c)
     if (channels_last(c))
         pr_window_channels(&c->out[0]->shape, false);
     if (ql) {
-        if (check_qparam(c, QC_XS, "x_scale", -1, NULL) < 0 ||
-            check_qparam(c, QC_XZ, "x_zero_point", -1, NULL) < 0 ||
-            check_qparam(c, QC_WS, "w_scale", cout, "output channel") < 0 ||
+        if (pr_op_check_qparam(c, QC_XS, "x_scale", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, QC_XZ, "x_zero_point", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, QC_WS, "w_scale", cout, "output channel") < 0 ||
             check_zp_shape(c, QC_WS, QC_WZ, "w_zero_point") < 0 ||
-            check_qparam(c, QC_YS, "y_scale", -1, NULL) < 0 ||
-            check_qparam(c, QC_YZ, "y_zero_point", -1, NULL) < 0)
+            pr_op_check_qparam(c, QC_YS, "y_scale", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, QC_YZ, "y_zero_point", -1, NULL) < 0)
             return -1;
         c->out[0]->dtype = type_of(c, QC_YZ, PR_DT_UINT8);
     } else {
-        if (check_qparam(c, 2, "x_zero_point", -1, NULL) < 0 ||
-            check_qparam(c, 3, "w_zero_point", cout, "output channel") < 0)
+        if (pr_op_check_qparam(c, 2, "x_zero_point", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, 3, "w_zero_point", cout, "output channel") < 0)
             return -1;
         c->out[0]->dtype = PR_DT_INT32;
     }
@@ -515,18 +493,18 @@ int qmatmul_shape(struct pr_op_ctx *c)
     int64_t m, n;
     if (ql) {
         mm_rows_cols(c, QM_A, QM_B, &m, &n);
-        if (check_qparam(c, QM_AS, "a_scale", m, "row of a") < 0 ||
+        if (pr_op_check_qparam(c, QM_AS, "a_scale", m, "row of a") < 0 ||
             check_zp_shape(c, QM_AS, QM_AZ, "a_zero_point") < 0 ||
-            check_qparam(c, QM_BS, "b_scale", n, "column of b") < 0 ||
+            pr_op_check_qparam(c, QM_BS, "b_scale", n, "column of b") < 0 ||
             check_zp_shape(c, QM_BS, QM_BZ, "b_zero_point") < 0 ||
-            check_qparam(c, QM_YS, "y_scale", -1, NULL) < 0 ||
-            check_qparam(c, QM_YZ, "y_zero_point", -1, NULL) < 0)
+            pr_op_check_qparam(c, QM_YS, "y_scale", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, QM_YZ, "y_zero_point", -1, NULL) < 0)
             return -1;
         c->out[0]->dtype = type_of(c, QM_YZ, PR_DT_UINT8);
     } else {
         mm_rows_cols(c, 0, 1, &m, &n);
-        if (check_qparam(c, 2, "a_zero_point", m, "row of A") < 0 ||
-            check_qparam(c, 3, "b_zero_point", n, "column of B") < 0)
+        if (pr_op_check_qparam(c, 2, "a_zero_point", m, "row of A") < 0 ||
+            pr_op_check_qparam(c, 3, "b_zero_point", n, "column of B") < 0)
             return -1;
         c->out[0]->dtype = PR_DT_INT32;
     }
@@ -577,7 +555,7 @@ int qwhere_shape(struct pr_op_ctx *c)
         require_at(c, (const int[]){0, 1, 2, 3, 4, 5, 6, 7, 8}, names, 9) < 0)
         return -1;
     for (int i = 2; i < 9; i++)
-        if (i != 4 && check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (i != 4 && pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     const struct pr_tensor *cond = pr_input(c, 0), *x = pr_input(c, 1), *y = pr_input(c, 4);
     if (cond->dtype && cond->dtype != PR_DT_BOOL)
@@ -617,7 +595,7 @@ int qreduce_mean_shape(struct pr_op_ctx *c)
         return pr_op_error(c, "attributes axes and keepdims are required (ONNX Runtime refuses "
                            "the node without them)");
     for (int i = 1; i <= 4; i++)
-        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     struct pr_op_ctx sub;
     view_as(&sub, c, PR_OP_REDUCE_MEAN, (const int[]){0}, 1);
@@ -652,7 +630,7 @@ int qeltwise_shape(struct pr_op_ctx *c)
                 : require_at(c, (const int[]){0, 1, 3}, names, 3)) < 0)
         return -1;
     for (int i = 0; i < nin; i++)
-        if (i != 0 && !(binary && i == 3) && check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (i != 0 && !(binary && i == 3) && pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     const struct pr_tensor *a = pr_input(c, 0);
     struct pr_shape s = a->shape;
@@ -700,7 +678,7 @@ int qgap_shape(struct pr_op_ctx *c)
         return pr_op_error(c, "X is %s; it needs (N, C, D1, ...) with at least one spatial dim",
                            pr_shape_str(&x->shape, buf, sizeof buf));
     for (int i = 1; i <= 4; i++)
-        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     struct pr_shape s = x->shape;
     int cax = last ? s.rank - 1 : 1;
@@ -731,7 +709,7 @@ static int qpool_view(struct pr_op_ctx *c, struct pr_op_ctx *sub, struct pr_tens
     if (check_max_inputs(c, 5) < 0 || require_at(c, (const int[]){0, 1, 3}, names, 3) < 0)
         return -1;
     for (int i = 1; i <= 4; i++)
-        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     bool last = pr_attr_int(c, "channels_last", 0) != 0;
     pr_attr_int(c, "count_include_pad", 0);
@@ -780,7 +758,7 @@ int qsoftmax_shape(struct pr_op_ctx *c)
     if (check_max_inputs(c, 5) < 0 || require_at(c, (const int[]){0, 1, 3}, names, 3) < 0)
         return -1;
     for (int i = 1; i <= 4; i++)
-        if (check_qparam(c, i, names[i], -1, NULL) < 0)
+        if (pr_op_check_qparam(c, i, names[i], -1, NULL) < 0)
             return -1;
     if (!pr_attr_has(c, "opset"))
         return pr_op_error(c, "attribute 'opset' (the replaced Softmax's opset) is required");
@@ -823,12 +801,12 @@ int qconcat_shape(struct pr_op_ctx *c)
     int map[PR_MAX_IO];
     for (int i = 0; i < n; i++) {
         map[i] = 2 + 3 * i;
-        if (check_qparam(c, map[i] + 1, "X_scale", -1, NULL) < 0 ||
-            check_qparam(c, map[i] + 2, "X_zero_point", -1, NULL) < 0)
+        if (pr_op_check_qparam(c, map[i] + 1, "X_scale", -1, NULL) < 0 ||
+            pr_op_check_qparam(c, map[i] + 2, "X_zero_point", -1, NULL) < 0)
             return -1;
     }
-    if (check_qparam(c, 0, "Y_scale", -1, NULL) < 0 ||
-        check_qparam(c, 1, "Y_zero_point", -1, NULL) < 0)
+    if (pr_op_check_qparam(c, 0, "Y_scale", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, 1, "Y_zero_point", -1, NULL) < 0)
         return -1;
     struct pr_op_ctx sub;
     view_as(&sub, c, PR_OP_CONCAT, map, n);
@@ -865,12 +843,12 @@ int qgemm_shape(struct pr_op_ctx *c)
     if (view_done(c, &sub, gemm_shape(&sub)) < 0)
         return -1;
     int64_t n = c->out[0]->shape.dim[1];
-    if (check_qparam(c, QG_AS, "a_scale", -1, NULL) < 0 ||
-        check_qparam(c, QG_AZ, "a_zero_point", -1, NULL) < 0 ||
-        check_qparam(c, QG_BS, "b_scale", n, "column of B") < 0 ||
+    if (pr_op_check_qparam(c, QG_AS, "a_scale", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, QG_AZ, "a_zero_point", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, QG_BS, "b_scale", n, "column of B") < 0 ||
         check_zp_shape(c, QG_BS, QG_BZ, "b_zero_point") < 0 ||
-        check_qparam(c, QG_YS, "y_scale", -1, NULL) < 0 ||
-        check_qparam(c, QG_YZ, "y_zero_point", -1, NULL) < 0)
+        pr_op_check_qparam(c, QG_YS, "y_scale", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, QG_YZ, "y_zero_point", -1, NULL) < 0)
         return -1;
     c->out[0]->dtype = pr_input(c, QG_YS) ? type_of(c, QG_YZ, PR_DT_UINT8) : PR_DT_FLOAT;
     return 0;
@@ -908,7 +886,7 @@ int dqmatmul_shape(struct pr_op_ctx *c)
         return -1;
     int64_t m, n;
     mm_rows_cols(c, 0, 1, &m, &n);
-    if (check_qparam(c, 2, "b_scale", n, "column of B") < 0 ||
+    if (pr_op_check_qparam(c, 2, "b_scale", n, "column of B") < 0 ||
         check_zp_shape(c, 2, 3, "b_zero_point") < 0)
         return -1;
     const struct pr_tensor *bias = pr_input(c, 4);
@@ -953,9 +931,9 @@ int mitf_shape(struct pr_op_ctx *c)
     mm_rows_cols(c, MF_A, MF_B, &m, &n);
     if (pr_input(c, MF_B)->shape.rank == 1)
         n = 1;
-    if (check_qparam(c, MF_AS, "a_scale", -1, NULL) < 0 ||
-        check_qparam(c, MF_AZ, "a_zero_point", -1, NULL) < 0 ||
-        check_qparam(c, MF_BS, "b_scale", n, "column of B") < 0 ||
+    if (pr_op_check_qparam(c, MF_AS, "a_scale", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, MF_AZ, "a_zero_point", -1, NULL) < 0 ||
+        pr_op_check_qparam(c, MF_BS, "b_scale", n, "column of B") < 0 ||
         check_zp_shape(c, MF_BS, MF_BZ, "b_zero_point") < 0)
         return -1;
     const struct pr_tensor *bias = pr_input(c, MF_BIAS);

@@ -53,6 +53,28 @@ int pr_op_require(struct pr_op_ctx *c, int min_inputs)
     return 0;
 }
 
+/* Scale or zero point input i: one value, or (rank 1) n values, one per
+ * `per` (n -1: unknown; per NULL: per tensor only). */
+int pr_op_check_qparam(struct pr_op_ctx *c, int i, const char *what, int64_t n, const char *per)
+{
+    const struct pr_tensor *t = pr_input(c, i);
+    if (!t || t->shape.rank == 0)
+        return 0;
+    const struct pr_shape *s = &t->shape;
+    char buf[256];
+    if (s->rank == 1) {
+        int64_t e = s->dim[0];
+        if (e < 0 || e == 1 || (per && (n < 0 || e == n)))
+            return 0;
+        if (per)
+            return pr_op_error(c, "%s has %lld values; it must have 1 or %lld (one per %s)",
+                               what, (long long)e, (long long)n, per);
+    }
+    return pr_op_error(c, "%s is %s; it must hold one value%s%s", what,
+                       pr_shape_str(s, buf, sizeof buf), per ? " or one per " : " (per tensor)",
+                       per ? per : "");
+}
+
 struct pr_const *pr_const_new(struct pr_op_ctx *c, int64_t n)
 {
     struct pr_const *k = pr_const_alloc(c->arena, n);

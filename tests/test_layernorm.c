@@ -323,7 +323,12 @@ static void qembed_layernorm_bad_quantization_inputs_are_errors(void)
     tn_free(t);
     t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);
     qembed_qparams(t, false, PR_DT_INT8, 9, PR_DT_FLOAT, "8");
-    CHECK(tn_fails_with(t, 2, "position_embedding's scale (input 9) has shape 8 but must be a scalar"));
+    CHECK(tn_fails_with(t, 2, "position_embedding's scale (input 9) is 8; it must hold one value (per tensor)"));
+    tn_free(t);
+    t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);   /* a scale of unknown extent */
+    qembed_qparams(t, false, PR_DT_INT8, 9, PR_DT_FLOAT, "?x");   /* rank 1, extent unknown */
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK(!tn_incomplete(t));
     tn_free(t);
     t = qembed_tables("2x5", 8, false, false, PR_DT_INT8);   /* uint8 for int8 tables */
     qembed_qparams(t, false, PR_DT_INT8, 16, PR_DT_UINT8, "");
