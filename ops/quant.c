@@ -1103,13 +1103,9 @@ static int read_bnb4(struct pr_op_ctx *c, struct bnb4 *p)
     uint64_t need[2] = {(nk + 1) / 2, (nk + (uint64_t)p->block - 1) / (uint64_t)p->block};
     for (int i = 0; i < 2; i++) {
         const struct pr_shape *s = i ? &am->shape : &b->shape;
-        bool known = true;
-        uint64_t got = 1;
-        for (int d = 0; d < s->rank && known; d++) {
-            known = s->dim[d] >= 0;
-            got = known && !__builtin_mul_overflow(got, (uint64_t)s->dim[d], &got) ? got : UINT64_MAX;
-        }
-        if (known && got < need[i])
+        bool unknown = false, overflow = false;   /* this check only: c's flags untouched */
+        uint64_t got = pr_shape_numel(s, &unknown, &overflow);
+        if (!unknown && !overflow && got < need[i])
             return pr_op_error(c, "%s is %s: %llu values, but N %lld x K %lld %s need at least %llu",
                                i ? "absmax" : "B", pr_shape_str(s, buf, sizeof buf),
                                (unsigned long long)got, (long long)p->n, (long long)p->k,
