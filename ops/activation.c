@@ -39,6 +39,7 @@
  *                                                            8 (pow, mul, add, mul, tanh,
  *                                                               add, mul, mul)
  *   QuickGelu    x * sigmoid(alpha * x)                      6 (mul, Sigmoid 4, mul)
+ *   Swish        x * sigmoid(alpha * x) (opset 24)           6 (as QuickGelu)
  *
  * com.microsoft fusions with a bias (ONNX Runtime contrib operators; shape
  * functions biasact_shape/biasact_cost): the bias is 1-D with X's last
@@ -221,7 +222,7 @@ int act_shape(struct pr_op_ctx *c)
         break;
     case PR_OP_ERF: case PR_OP_SOFTSIGN: case PR_OP_MISH: case PR_OP_MS_GELU:
         break;
-    case PR_OP_CELU: case PR_OP_THRESHOLDED_RELU: case PR_OP_QUICK_GELU:
+    case PR_OP_CELU: case PR_OP_THRESHOLDED_RELU: case PR_OP_QUICK_GELU: case PR_OP_SWISH:
         pr_attr_float(c, "alpha", c->op_id == PR_OP_QUICK_GELU ? 1.702 : 1.0);
         break;
     case PR_OP_SHRINK:

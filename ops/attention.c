@@ -1,10 +1,11 @@
-/* attention.c -- ONNX Runtime's fused attention operators (com.microsoft):
- * Attention, QAttention, MultiHeadAttention, GroupQueryAttention,
+/* attention.c -- attention operators: ONNX's Attention and RotaryEmbedding
+ * (opsets 23, 24) and ONNX Runtime's fused ones (com.microsoft): Attention,
+ * QAttention, MultiHeadAttention, GroupQueryAttention,
  * DecoderMaskedMultiHeadAttention, DecoderMaskedSelfAttention,
- * RotaryEmbedding.
+ * SparseAttention, RotaryEmbedding.
  *
- * Shapes follow the ONNX Runtime contrib-operator documentation
- * (docs/ContribOperators.md). Notation: B batch, S query length, L new
+ * Shapes follow the ONNX specification (onnx.ai/onnx/operators) and the
+ * ONNX Runtime contrib-operator documentation (docs/ContribOperators.md). Notation: B batch, S query length, L new
  * key/value length, P past length, T = P + L the attended length, H query
  * heads, Hkv key/value heads, dqk and dv the head sizes of Q/K and V.
  *
@@ -28,7 +29,18 @@
  * Grouped-query attention shares each K/V head among H/Hkv query heads but
  * still computes every query head's products: MACs use H, not Hkv.
  *
- * Attention (packed QKV weights): input (B, S, Din), weights (Din, Dq+Dk+Dv)
+ * Attention (ONNX, opset 23; nonpad_kv_seqlen from 24): Q, K, V of rank 4,
+ *   (B, H, S, dqk), (B, Hkv, L, dqk), (B, Hkv, L, dv), or of rank 3 with
+ *   q_num_heads H and kv_num_heads Hkv (required then): (B, S, H*dqk),
+ *   (B, L, Hkv*dqk), (B, L, Hkv*dv); H a multiple of Hkv (grouped query).
+ *   attn_mask (broadcast to (B, H, S, T); its last extent at most T, padded),
+ *   past_key/past_value (B, Hkv, P, dqk|dv), nonpad_kv_seqlen (B). T = P + L.
+ *   Y (B, H, S, dv), or (B, S, H*dv) for rank-3 inputs; present_key/value
+ *   (B, Hkv, T, dqk|dv); qk_matmul_output (B, H, S, T). Masks: attn_mask,
+ *   is_causal, nonpad_kv_seqlen (the padding mask); softcap as GQA's.
+ *   The function body scales Q and K by sqrt(scale) each; counted as the
+ *   one scale per score of every attention op here.
+ * Attention (com.microsoft; packed QKV weights): input (B, S, Din), weights (Din, Dq+Dk+Dv)
  *   split by qkv_hidden_sizes (default three equal parts; Dq = Dk), bias
  *   (Dq+Dk+Dv), mask_index, past (2, B, H, P, dqk), attention_bias,
  *   past_sequence_length. num_heads must divide Dq and Dv. L = S.
@@ -105,13 +117,17 @@
  *   The CPU kernel computes all S x T scores and masks them, the CUDA
  *   kernels skip the unlisted blocks; priori counts the attention the
  *   layout defines.
- * RotaryEmbedding: input (B, S, D) or (B, H, S, d), position_ids,
- *   cos_cache and sin_cache (max_len, rotary_dim/2). Each rotated element
+ * RotaryEmbedding (com.microsoft): input (B, S, D) or (B, H, S, d),
+ *   position_ids, cos_cache and sin_cache (max_len, rotary_dim/2).
+ * RotaryEmbedding (ONNX, opset 23): X (B, S, D) with num_heads, or
+ *   (B, H, S, d); cos_cache, sin_cache: (max_len, rotary_dim/2) with the
+ *   optional position_ids (B, S), (B, S, rotary_dim/2) without. Each rotated element
  *   is x*cos -/+ x_pair*sin (2 muls, 1 add): FLOPs = 3 * numel(Y) *
  *   rotary_dim / head_size; no MACs. Y has the input's shape.
  *
  * Params: projection weights, biases and norm weights keep their default
- * mask bits; QAttention's scales and zero points, the cos/sin caches
+ * mask bits; ONNX Attention's attn_mask and nonpad_kv_seqlen (a constant
+ * causal mask is no weight) are cleared; QAttention's scales and zero points, the cos/sin caches
  * (precomputed tables, not learned) and the KV-cache quantisation scales
  * are cleared; SparseAttention's block indices are int32 (never params).
  *
@@ -217,7 +233,127 @@ static void set_out(struct pr_op_ctx *c, int o, int dtype, int rank, const int64
     pr_shape_set(&c->out[o]->shape, rank, dims);
 }
 
-/* ---- Attention ---- */
+/* ---- Attention (ONNX) ---- */
+
+/* Heads of an ONNX Attention input of rank 4 (its extent) or 3 (the
+ * attribute, required): *h, or -1 with an error recorded. */
+static int onnx_heads(struct pr_op_ctx *c, const struct pr_shape *x, const char *attr, int64_t *h)
+{
+    if (x->rank == 3)
+        return heads_attr(c, attr, h);
+    *h = x->dim[1];
+    if (pr_attr_has(c, attr)) {
+        int64_t given = pr_attr_int(c, attr, 0);
+        if (c->failed)
+            return -1;
+        if (pr_dim_agree(*h, given) == -2)
+            return mismatch(c, attr, given, *h);
+        *h = given;
+    }
+    return 0;
+}
+
+/* Head size of an ONNX Attention input: its last extent (rank 4), or
+ * that / h (rank 3). */
+static int64_t onnx_head_size(struct pr_op_ctx *c, const struct pr_shape *x, int64_t h, const char *what)
+{
+    int64_t d = x->rank == 4 ? x->dim[3] : h < 0 ? -1 : pr_dim_divide(x->dim[2], h);
+    if (d == -2)
+        pr_op_error(c, "the %s hidden size %lld is not %lld heads of equal size", what,
+                    (long long)x->dim[2], (long long)h);
+    return d;
+}
+
+static int onnx_attention_parse(struct pr_op_ctx *c, struct attn *a)
+{
+    if (pr_op_require(c, 3) < 0)
+        return -1;
+    int max_in = c->opset >= 24 ? 7 : 6;
+    if (c->nin > max_in || c->nout > 4)
+        return pr_op_error(c, "Attention takes at most %d inputs (opset %d) and 4 outputs but the node "
+                           "has %d and %d", max_in, c->opset, c->nin, c->nout);
+    const struct pr_shape *q = &pr_input(c, 0)->shape, *k = &pr_input(c, 1)->shape,
+                         *v = &pr_input(c, 2)->shape;
+    char sq[160], sk[160], sv[160];
+    if ((q->rank != 3 && q->rank != 4) || k->rank != q->rank || v->rank != q->rank)
+        return pr_op_error(c, "Q %s, K %s and V %s must all be (batch, heads, sequence, head size) "
+                           "or all (batch, sequence, heads * head size)", pr_shape_str(q, sq, sizeof sq),
+                           pr_shape_str(k, sk, sizeof sk), pr_shape_str(v, sv, sizeof sv));
+    if (onnx_heads(c, q, "q_num_heads", &a->h) < 0 || onnx_heads(c, k, "kv_num_heads", &a->hkv) < 0)
+        return -1;
+    int seq = q->rank == 4 ? 2 : 1;
+    if (q->rank == 4 && pr_dim_agree(v->dim[1], a->hkv) == -2)
+        return mismatch(c, "key and value heads", a->hkv, v->dim[1]);
+    if (a->h >= 0 && a->hkv >= 0 && (a->hkv == 0 || a->h % a->hkv))
+        return pr_op_error(c, "%lld query heads are not a multiple of %lld key/value heads",
+                           (long long)a->h, (long long)a->hkv);
+    a->b = pr_dim_agree(pr_dim_agree(q->dim[0], k->dim[0]), v->dim[0]);
+    a->s = q->dim[seq];
+    a->l = pr_dim_agree(k->dim[seq], v->dim[seq]);
+    a->dqk = pr_dim_agree(onnx_head_size(c, q, a->h, "query"), onnx_head_size(c, k, a->hkv, "key"));
+    a->dv = onnx_head_size(c, v, a->hkv, "value");
+    if (c->failed)
+        return -1;
+    if (a->b == -2 || a->l == -2 || a->dqk == -2)
+        return pr_op_error(c, "Q %s, K %s and V %s disagree on the batch, the key/value length or "
+                           "the Q/K head size", pr_shape_str(q, sq, sizeof sq),
+                           pr_shape_str(k, sk, sizeof sk), pr_shape_str(v, sv, sizeof sv));
+    const struct pr_tensor *pk = pr_input(c, 4), *pv = pr_input(c, 5);
+    a->p = 0;
+    if (!pk != !pv)
+        return pr_op_error(c, "past_key and past_value must be given together");
+    if (pk) {
+        const struct pr_shape *ks = &pk->shape, *vs = &pv->shape;
+        if (ks->rank != 4 || vs->rank != 4 || pr_dim_agree(ks->dim[0], a->b) == -2 ||
+            pr_dim_agree(vs->dim[0], a->b) == -2 || pr_dim_agree(ks->dim[1], a->hkv) == -2 ||
+            pr_dim_agree(vs->dim[1], a->hkv) == -2 || pr_dim_agree(ks->dim[3], a->dqk) == -2 ||
+            pr_dim_agree(vs->dim[3], a->dv) == -2 || pr_dim_agree(ks->dim[2], vs->dim[2]) == -2)
+            return pr_op_error(c, "past_key %s and past_value %s must be (batch, %lld kv heads, past "
+                               "length, head size) with equal lengths", pr_shape_str(ks, sk, sizeof sk),
+                               pr_shape_str(vs, sv, sizeof sv), (long long)a->hkv);
+        a->p = pr_dim_agree(ks->dim[2], vs->dim[2]);
+    }
+    a->t = dim_add(c, a->p, a->l);
+    const struct pr_tensor *mask = pr_input(c, 3), *nonpad = pr_input(c, 6);
+    if (mask) {
+        const struct pr_shape *ms = &mask->shape;
+        int64_t last = ms->rank >= 2 ? ms->dim[ms->rank - 1] : -1;
+        if (ms->rank < 2 || ms->rank > 4 || pr_dim_agree(ms->dim[ms->rank - 2], a->s) == -2 ||
+            (last >= 0 && a->t >= 0 && last > a->t))
+            return pr_op_error(c, "attn_mask has shape %s but must broadcast to (batch, heads, %lld "
+                               "queries, at most %lld keys)", pr_shape_str(ms, sq, sizeof sq),
+                               (long long)a->s, (long long)a->t);
+    }
+    if (nonpad && (nonpad->shape.rank != 1 || pr_dim_agree(nonpad->shape.dim[0], a->b) == -2))
+        return pr_op_error(c, "nonpad_kv_seqlen has shape %s but must be 1-D with one length per batch",
+                           pr_shape_str(&nonpad->shape, sq, sizeof sq));
+    int64_t mode = pr_attr_int(c, "qk_matmul_output_mode", 0);
+    if (!c->failed && (mode < 0 || mode > 3))
+        return pr_op_error(c, "qk_matmul_output_mode is %lld; it must be 0 to 3", (long long)mode);
+    pr_attr_float(c, "scale", 0.0);
+    pr_attr_int(c, "softmax_precision", 0);
+    a->masks = (mask ? 1 : 0) + (nonpad ? 1 : 0) + (pr_attr_int(c, "is_causal", 0) ? 1 : 0);
+    a->softcap = pr_attr_float(c, "softcap", 0.0) != 0.0;
+    return c->failed ? -1 : 0;
+}
+
+int onnx_attn_shape(struct pr_op_ctx *c)
+{
+    struct attn a = {0};
+    if (onnx_attention_parse(c, &a) < 0)
+        return -1;
+    int dt = pr_input(c, 0)->dtype;
+    if (pr_input(c, 0)->shape.rank == 4)
+        set_out(c, 0, dt, 4, (int64_t[]){a.b, a.h, a.s, a.dv});
+    else
+        set_out(c, 0, dt, 3, (int64_t[]){a.b, a.s, dim_mul(c, a.h, a.dv)});
+    set_out(c, 1, pr_input(c, 1)->dtype, 4, (int64_t[]){a.b, a.hkv, a.t, a.dqk});
+    set_out(c, 2, pr_input(c, 2)->dtype, 4, (int64_t[]){a.b, a.hkv, a.t, a.dv});
+    set_out(c, 3, dt, 4, (int64_t[]){a.b, a.h, a.s, a.t});
+    return 0;
+}
+
+/* ---- Attention (com.microsoft) ---- */
 
 static int attention_parse(struct pr_op_ctx *c, struct attn *a)
 {
@@ -743,7 +879,7 @@ static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_co
     bool share = pr_attr_int(c, "past_present_share_buffer", 0) != 0;
     const struct pr_tensor *past;
     switch (c->op_id) {
-    case PR_OP_ATTENTION:
+    case PR_OP_MS_ATTENTION:
     case PR_OP_DECODER_MASKED_SA:
     case PR_OP_QATTENTION: {
         int pin = c->op_id == PR_OP_QATTENTION ? QA_PAST : 4;
@@ -773,8 +909,9 @@ static void attn_inplace(struct pr_op_ctx *c, const struct attn *a, struct pr_co
 int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     struct attn a = {0};
-    bool packed = c->op_id == PR_OP_ATTENTION || c->op_id == PR_OP_DECODER_MASKED_SA;   /* QKV weights as input 1 */
+    bool packed = c->op_id == PR_OP_MS_ATTENTION || c->op_id == PR_OP_DECODER_MASKED_SA;   /* QKV weights as input 1 */
     int rc = packed ? attention_parse(c, &a)
+           : c->op_id == PR_OP_ATTENTION ? onnx_attention_parse(c, &a)
            : c->op_id == PR_OP_QATTENTION ? qattention_parse(c, &a)
            : c->op_id == PR_OP_MULTI_HEAD_ATTENTION ? mha_parse(c, &a)
            : c->op_id == PR_OP_DECODER_MASKED_MHA ? dmmha_parse(c, &a) : gqa_parse(c, &a);
@@ -815,6 +952,8 @@ int attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_add(c, pr_mul(c, 2, k->macs), extra);
     if (c->op_id == PR_OP_GROUP_QUERY_ATTENTION)   /* cos/sin caches, KV-cache scales */
         k->weight_mask &= ~((1ull << 7) | (1ull << 8) | (1ull << 12) | (1ull << 13));
+    if (c->op_id == PR_OP_ATTENTION)   /* attn_mask, nonpad_kv_seqlen */
+        k->weight_mask &= ~((1ull << 3) | (1ull << 6));
     attn_inplace(c, &a, k);
     return 0;
 }
@@ -1055,31 +1194,51 @@ int sparse_attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 /* ---- RotaryEmbedding ---- */
 
-/* Head size and rotary dimension of a RotaryEmbedding node. */
+/* Head size and rotary dimension of a RotaryEmbedding node: com.microsoft's
+ * (input, position_ids, cos_cache, sin_cache) or ONNX's (X, cos_cache,
+ * sin_cache[, position_ids]), whose caches are (B, S, r/2) without
+ * position_ids. */
 static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
 {
-    if (pr_op_require(c, 4) < 0)
+    bool onnx = c->op_id == PR_OP_ROTARY_EMBEDDING;
+    int ci = onnx ? 1 : 2, pi = onnx ? 3 : 1;
+    if (pr_op_require(c, onnx ? 3 : 4) < 0)
         return -1;
     if (c->nin > 4 || c->nout > 1)
-        return pr_op_error(c, "RotaryEmbedding takes 4 inputs and has 1 output but the node "
-                           "has %d and %d", c->nin, c->nout);
-    const struct pr_shape *x = &pr_input(c, 0)->shape, *cs = &pr_input(c, 2)->shape,
-                         *sn = &pr_input(c, 3)->shape;
+        return pr_op_error(c, "RotaryEmbedding takes %s4 inputs and has 1 output but the node "
+                           "has %d and %d", onnx ? "3 or " : "", c->nin, c->nout);
+    const struct pr_shape *x = &pr_input(c, 0)->shape, *cs = &pr_input(c, ci)->shape,
+                         *sn = &pr_input(c, ci + 1)->shape;
+    const struct pr_tensor *pos = pr_input(c, pi);
     char sb[160];
     if (x->rank != 3 && x->rank != 4)
         return pr_op_error(c, "input has shape %s but must be (batch, sequence, hidden) or "
                            "(batch, heads, sequence, head size)", pr_shape_str(x, sb, sizeof sb));
-    if (cs->rank != 2 || sn->rank != 2 || pr_dim_agree(cs->dim[1], sn->dim[1]) == -2)
-        return pr_op_error(c, "cos_cache and sin_cache must be 2-D (max length, rotary dim / 2) "
-                           "of the same shape");
+    int crank = onnx && !pos ? 3 : 2;
+    if (cs->rank != crank || sn->rank != crank || pr_dim_agree(cs->dim[crank - 1], sn->dim[crank - 1]) == -2)
+        return pr_op_error(c, "cos_cache and sin_cache must be %s of the same shape",
+                           crank == 2 ? "2-D (max length, rotary dim / 2)"
+                                      : "3-D (batch, sequence, rotary dim / 2) without position_ids");
+    int64_t b = x->dim[0], s = x->dim[x->rank == 4 ? 2 : 1];
+    if (crank == 3 && (pr_dim_agree(cs->dim[0], b) == -2 || pr_dim_agree(cs->dim[1], s) == -2 ||
+                       pr_dim_agree(sn->dim[0], b) == -2 || pr_dim_agree(sn->dim[1], s) == -2))
+        return pr_op_error(c, "cos_cache and sin_cache must be (batch %lld, sequence %lld, rotary "
+                           "dim / 2)", (long long)b, (long long)s);
+    if (onnx && pos && (pos->shape.rank != 2 || pr_dim_agree(pos->shape.dim[0], b) == -2 ||
+                        pr_dim_agree(pos->shape.dim[1], s) == -2))
+        return pr_op_error(c, "position_ids has shape %s but must be (batch %lld, sequence %lld)",
+                           pr_shape_str(&pos->shape, sb, sizeof sb), (long long)b, (long long)s);
     int64_t nh = pr_attr_int(c, "num_heads", 0), r = pr_attr_int(c, "rotary_embedding_dim", 0);
     pr_attr_int(c, "interleaved", 0);
-    pr_attr_float(c, "scale", 1.0);
+    if (!onnx)
+        pr_attr_float(c, "scale", 1.0);
     if (c->failed)
         return -1;
     if (nh < 0 || r < 0)
         return pr_op_error(c, "num_heads and rotary_embedding_dim must not be negative");
-    int64_t half = cs->dim[1] >= 0 ? cs->dim[1] : sn->dim[1];
+    if (onnx && x->rank == 3 && nh == 0)
+        return pr_op_error(c, "a 3-D input (batch, sequence, hidden) needs the attribute num_heads");
+    int64_t half = cs->dim[crank - 1] >= 0 ? cs->dim[crank - 1] : sn->dim[crank - 1];
     if (half > INT64_MAX / 2)
         return pr_op_error(c, "cos_cache has %lld values per position; too many", (long long)half);
     if (x->rank == 4)
@@ -1123,6 +1282,7 @@ int rotary_cost(struct pr_op_ctx *c, struct pr_cost *k)
     struct pr_shape rows = *y;
     rows.dim[rows.rank - 1] = last < 0 || head <= 0 ? -1 : last / head;
     k->flops = pr_mul(c, 3, pr_mul(c, pr_numel(c, &rows), prod(c, &rd, 1)));
-    k->weight_mask &= ~((1ull << 2) | (1ull << 3));   /* cos/sin caches */
+    int ci = c->op_id == PR_OP_ROTARY_EMBEDDING ? 1 : 2;   /* cos/sin caches */
+    k->weight_mask &= ~((1ull << ci) | (1ull << (ci + 1)));
     return 0;
 }

@@ -80,6 +80,8 @@ static bool int_fits(int dtype, int64_t v)
 {
     switch (dtype) {
     case PR_DT_BOOL:   return v == 0 || v == 1;
+    case PR_DT_INT2:   return v >= -2 && v <= 1;
+    case PR_DT_UINT2:  return v >= 0 && v <= 3;
     case PR_DT_INT4:   return v >= -8 && v <= 7;
     case PR_DT_UINT4:  return v >= 0 && v <= 15;
     case PR_DT_INT8:   return v >= INT8_MIN && v <= INT8_MAX;

@@ -23,6 +23,11 @@
  *     per element: square, add, multiply by the inverse, scale   4
  *     per row: divide by the count, + eps, sqrt, reciprocal       4
  *     FLOPs = 4 * numel(X) + 4 * rows; optional output inv_std_var as Mean.
+ * RMSNormalization (opset 23; its function body): rows = prod(X.shape[:axis]),
+ *   XSquared = X * X, its ReduceMean, + epsilon, Sqrt, X / RMS, * scale:
+ *     per element: square, add, divide, scale                   4
+ *     per row: divide by the count, + eps, sqrt                   3
+ *     FLOPs = 4 * numel(X) + 3 * rows; one output, X's shape.
  * GroupNormalization (opset 18): X is N x C x D1..Dn, C split into
  *   num_groups groups; rows = N * num_groups; statistics as LayerNormalization,
  *   then the per-channel scale and bias:
@@ -163,7 +168,8 @@ static int stash_dtype(struct pr_op_ctx *c)
 
 static int layernorm_shape(struct pr_op_ctx *c, bool simplified)
 {
-    if (check_arity(c, 2, simplified ? 2 : 3, simplified ? 2 : 3) < 0)
+    int max_out = c->op_id == PR_OP_RMS_NORMALIZATION ? 1 : simplified ? 2 : 3;
+    if (check_arity(c, 2, simplified ? 2 : 3, max_out) < 0)
         return -1;
     const struct pr_tensor *x = pr_input(c, 0);
     if (x->shape.rank < 1)
@@ -459,7 +465,7 @@ int lnorm_shape(struct pr_op_ctx *c)
 {
     switch (c->op_id) {
     case PR_OP_LAYER_NORMALIZATION: return layernorm_shape(c, false);
-    case PR_OP_SIMPLIFIED_LAYER_NORM: case PR_OP_MS_SIMPLIFIED_LAYER_NORM:
+    case PR_OP_SIMPLIFIED_LAYER_NORM: case PR_OP_MS_SIMPLIFIED_LAYER_NORM: case PR_OP_RMS_NORMALIZATION:
         return layernorm_shape(c, true);
     case PR_OP_GROUP_NORMALIZATION: return groupnorm_shape(c);
     case PR_OP_MEAN_VARIANCE_NORMALIZATION: return mvn_shape(c);
@@ -491,10 +497,10 @@ int lnorm_cost(struct pr_op_ctx *c, struct pr_cost *k)
         rows = extent(c, y, 0, norm_axis(c, y->rank));
         per_row = 5;
         break;
-    case PR_OP_SIMPLIFIED_LAYER_NORM: case PR_OP_MS_SIMPLIFIED_LAYER_NORM:
+    case PR_OP_SIMPLIFIED_LAYER_NORM: case PR_OP_MS_SIMPLIFIED_LAYER_NORM: case PR_OP_RMS_NORMALIZATION:
         per = 4;
         rows = extent(c, y, 0, norm_axis(c, y->rank));
-        per_row = 4;
+        per_row = c->op_id == PR_OP_RMS_NORMALIZATION ? 3 : 4;
         break;
     case PR_OP_GROUP_NORMALIZATION:
         per = 7;

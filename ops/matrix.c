@@ -1,4 +1,4 @@
-/* matrix.c -- Einsum, Trilu, CumSum.
+/* matrix.c -- Einsum, Trilu, CumSum, CumProd.
  *
  * Einsum (opset 12): Y = einsum(equation, X0, X1, ...), numpy semantics.
  *   The equation is "term,term,...[->output]"; a term is letters (a-z,
@@ -38,6 +38,8 @@
  *   input `axis` (int32/int64); `exclusive` and `reverse` do not change the
  *   shape. Y = X's shape. FLOPs = numel(Y) (one add per element, as
  *   ReduceSum counts one per input element), MACs 0.
+ * CumProd (opset 26): running products, CumSum's inputs, attributes and
+ *   shape. FLOPs = numel(Y) (one multiply per element), MACs 0.
  * k and axis are hyper-parameters: their mask bits are cleared.
  */
 #include "families.h"
@@ -312,12 +314,12 @@ int cumsum_shape(struct pr_op_ctx *c)
     if (pr_op_require(c, 2) < 0)
         return -1;
     if (c->nin > 2 || c->nout > 1)
-        return pr_op_error(c, "CumSum takes 2 inputs (x, axis) and has 1 output but the node "
-                           "has %d and %d", c->nin, c->nout);
+        return pr_op_error(c, "%s takes 2 inputs (x, axis) and has 1 output but the node "
+                           "has %d and %d", pr_op_table[c->op_id].name, c->nin, c->nout);
     const struct pr_tensor *x = pr_input(c, 0), *axis = pr_input(c, 1);
     char sx[160];
     if (x->shape.rank < 1)
-        return pr_op_error(c, "CumSum needs an input of rank >= 1 but it is a scalar");
+        return pr_op_error(c, "%s needs an input of rank >= 1 but it is a scalar", pr_op_table[c->op_id].name);
     pr_attr_int(c, "exclusive", 0);
     pr_attr_int(c, "reverse", 0);
     if (check_scalar(c, 1, "axis") < 0)

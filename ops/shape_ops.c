@@ -10,6 +10,8 @@
  * and is counted where it is consumed.
  *
  * Output shapes (r = input rank, d = input extents, -1 = unknown):
+ *   BitCast          d, element type `to` of the input's bit width (opset 26;
+ *                    a reinterpretation: no string, no value kept)
  *   Cast             d, element type `to` (a string name before opset 6)
  *   CastLike         d, element type of input 1 (target_type); its values
  *                    are not read
@@ -192,6 +194,33 @@ int cast_shape(struct pr_op_ctx *c)
                                (long long)to);
     }
     return cast_to(c, c->in[0], (int)to);
+}
+
+int bitcast_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 1) < 0)
+        return -1;
+    if (c->nin > 1 || c->nout > 1)
+        return pr_op_error(c, "BitCast takes 1 input and has 1 output but the node has %d and %d",
+                           c->nin, c->nout);
+    if (!pr_attr_has(c, "to"))
+        return pr_op_error(c, "attribute 'to' (the target element type) is required");
+    int64_t to = pr_attr_int(c, "to", 0);
+    if (c->failed)
+        return -1;
+    if (to <= 0 || to >= PR_DT_COUNT || to == PR_DT_STRING)
+        return pr_op_error(c, "attribute 'to' is %lld, not a known non-string element type", (long long)to);
+    const struct pr_tensor *x = c->in[0];
+    if (x->dtype == PR_DT_STRING)
+        return pr_op_error(c, "BitCast cannot reinterpret strings");
+    if (x->dtype && pr_dtype_bits(x->dtype) != pr_dtype_bits((int)to))
+        return pr_op_error(c, "the input is %s (%u bits) but 'to' is %s (%u bits); BitCast keeps the bit width",
+                           pr_dtype_name(x->dtype), pr_dtype_bits(x->dtype), pr_dtype_name((int)to),
+                           pr_dtype_bits((int)to));
+    c->out[0]->dtype = (int)to;
+    c->out[0]->shape = x->shape;
+    c->out[0]->cval = NULL;
+    return 0;
 }
 
 int castlike_shape(struct pr_op_ctx *c)

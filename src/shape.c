@@ -18,6 +18,8 @@ static const struct { unsigned bits; const char *name; } dtype_info[PR_DT_COUNT]
     [PR_DT_FLOAT8E4M3FNUZ] = {8, "float8e4m3fnuz"}, [PR_DT_FLOAT8E5M2] = {8, "float8e5m2"},
     [PR_DT_FLOAT8E5M2FNUZ] = {8, "float8e5m2fnuz"}, [PR_DT_UINT4] = {4, "uint4"},
     [PR_DT_INT4] = {4, "int4"},           [PR_DT_FLOAT4E2M1] = {4, "float4e2m1"},
+    [PR_DT_FLOAT8E8M0] = {8, "float8e8m0"}, [PR_DT_UINT2] = {2, "uint2"},
+    [PR_DT_INT2] = {2, "int2"},
 };
 
 unsigned pr_dtype_bits(int dtype)
@@ -35,7 +37,7 @@ bool pr_dtype_is_float(int dtype)
     switch (dtype) {
     case PR_DT_FLOAT: case PR_DT_FLOAT16: case PR_DT_DOUBLE: case PR_DT_BFLOAT16:
     case PR_DT_FLOAT8E4M3FN: case PR_DT_FLOAT8E4M3FNUZ: case PR_DT_FLOAT8E5M2:
-    case PR_DT_FLOAT8E5M2FNUZ: case PR_DT_FLOAT4E2M1:
+    case PR_DT_FLOAT8E5M2FNUZ: case PR_DT_FLOAT4E2M1: case PR_DT_FLOAT8E8M0:
         return true;
     default:
         return false;
@@ -47,7 +49,7 @@ bool pr_dtype_is_int(int dtype)
     switch (dtype) {
     case PR_DT_UINT8: case PR_DT_INT8: case PR_DT_UINT16: case PR_DT_INT16:
     case PR_DT_INT32: case PR_DT_INT64: case PR_DT_UINT32: case PR_DT_UINT64:
-    case PR_DT_UINT4: case PR_DT_INT4:
+    case PR_DT_UINT4: case PR_DT_INT4: case PR_DT_UINT2: case PR_DT_INT2:
         return true;
     default:
         return false;

@@ -431,8 +431,26 @@ static void bias_split_gelu_halves_the_hidden_size(void)
     tn_free(t);
 }
 
+/* Swish (opset 24): x * sigmoid(alpha * x), 6 FLOPs per element. */
+static void swish_counts_six_per_element(void)
+{
+    struct tnode *t = tn_new("Swish", 24);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_attr_float(t, "alpha", 1.702);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_cost(t)->flops, 6 * 12);
+    tn_free(t);
+    t = tn_new("Swish", 24);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_attr_str(t, "alpha", "one");
+    CHECK(tn_fails_with(t, 1, "alpha"));
+    tn_free(t);
+}
+
 void suite_activation(void)
 {
+    RUN(swish_counts_six_per_element);
     RUN(bias_split_gelu_halves_the_hidden_size);
     RUN(relu_counts_one_compare_per_element);
     RUN(each_activation_counts_its_formula);

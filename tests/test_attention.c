@@ -1128,8 +1128,147 @@ static void gated_relative_position_bias_counts_the_gate(void)
     tn_free(t);
 }
 
+/* ONNX Attention (opsets 23, 24). MACs = B*H*S*T*(dqk + dv); FLOPs =
+ * 2*MACs + B*H*S*T*(6 + masks) (+3 per score with softcap). Shapes are
+ * those onnxruntime-node 1.31 gives for the same nodes. */
+static struct tnode *onnx_attention(int opset, const char *q, const char *k, const char *v)
+{
+    struct tnode *t = tn_new("Attention", opset);
+    tn_in(t, PR_DT_FLOAT, q);
+    tn_in(t, PR_DT_FLOAT, k);
+    tn_in(t, PR_DT_FLOAT, v);
+    return t;
+}
+
+static void onnx_attention_counts_grouped_heads_past_and_masks(void)
+{
+    /* Q (2, 4, 5, 8), K/V 2 kv heads, L 5, dv 6; past 7: T = 12; a float
+     * mask (5, 12) and qk output. scores 2*4*5*12 = 480. */
+    struct tnode *t = onnx_attention(23, "2x4x5x8", "2x2x5x8", "2x2x5x6");
+    tn_in_weight(t, PR_DT_FLOAT, "5x12");
+    tn_in(t, PR_DT_FLOAT, "2x2x7x8");
+    tn_in(t, PR_DT_FLOAT, "2x2x7x6");
+    tn_attr_int(t, "qk_matmul_output_mode", 1);
+    CHECK_EQ(tn_run(t, 4), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x5x6");
+    CHECK_STR(tn_out_shape(t, 1), "2x2x12x8");
+    CHECK_STR(tn_out_shape(t, 2), "2x2x12x6");
+    CHECK_STR(tn_out_shape(t, 3), "2x4x5x12");
+    long long scores = 2LL * 4 * 5 * 12, macs = scores * (8 + 6);
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + scores * (6 + 1));
+    CHECK_EQ(tn_cost(t)->weight_mask & (1ull << 3), 0);   /* a constant mask is no weight */
+    tn_free(t);
+    /* rank 3 with the heads as attributes: (2, 5, 32) = 4 x 8, K (2, 7, 16)
+     * = 2 x 8, V (2, 7, 12) = 2 x 6 -> Y (2, 5, 24); causal and softcap. */
+    t = onnx_attention(23, "2x5x32", "2x7x16", "2x7x12");
+    tn_attr_int(t, "q_num_heads", 4);
+    tn_attr_int(t, "kv_num_heads", 2);
+    tn_attr_int(t, "is_causal", 1);
+    tn_attr_float(t, "softcap", 30.0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x24");
+    scores = 2LL * 4 * 5 * 7;
+    macs = scores * (8 + 6);
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + scores * (6 + 1) + 3 * scores);
+    tn_free(t);
+    /* opset 24's nonpad_kv_seqlen: a padding mask */
+    t = onnx_attention(24, "2x4x5x8", "2x4x9x8", "2x4x9x8");
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in_absent(t);
+    tn_in(t, PR_DT_INT64, "2");
+    tn_attr_int(t, "is_causal", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x5x8");
+    scores = 2LL * 4 * 5 * 9;
+    CHECK_EQ(tn_cost(t)->flops, 4 * scores * 8 + scores * (6 + 2));
+    tn_free(t);
+}
+
+static void onnx_attention_refuses_what_cannot_run(void)
+{
+    struct tnode *t = onnx_attention(23, "2x5x32", "2x7x16", "2x7x12");
+    CHECK(tn_fails_with(t, 1, "needs the attribute 'q_num_heads'"));
+    tn_free(t);
+    t = onnx_attention(23, "2x3x5x8", "2x2x5x8", "2x2x5x8");
+    CHECK(tn_fails_with(t, 1, "3 query heads are not a multiple of 2 key/value heads"));
+    tn_free(t);
+    t = onnx_attention(23, "2x4x5x8", "2x4x5x6", "2x4x5x8");
+    CHECK(tn_fails_with(t, 1, "disagree on the batch, the key/value length or the Q/K head size"));
+    tn_free(t);
+    t = onnx_attention(23, "2x4x5x8", "2x4x5x8", "2x4x5x8");
+    tn_in(t, PR_DT_FLOAT, "5x9");   /* longer than T = 5 */
+    CHECK(tn_fails_with(t, 1, "attn_mask has shape 5x9"));
+    tn_free(t);
+    t = onnx_attention(23, "2x4x5x8", "2x4x5x8", "2x4x5x8");
+    for (int i = 0; i < 3; i++)
+        tn_in_absent(t);
+    tn_in(t, PR_DT_INT64, "2");   /* nonpad_kv_seqlen is opset 24's */
+    CHECK(tn_fails_with(t, 1, "at most 6 inputs (opset 23)"));
+    tn_free(t);
+    t = onnx_attention(23, "2x4x5x8", "2x4x5x8", "2x4x5x8x1");
+    CHECK(tn_fails_with(t, 1, "must all be (batch, heads, sequence, head size)"));
+    tn_free(t);
+    t = onnx_attention(23, "2x4x5x8", "2x4x5x8", "2x4x5x8");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "2x4x3x8");
+    CHECK(tn_fails_with(t, 1, "past_key and past_value must be given together"));
+    tn_free(t);
+}
+
+/* ONNX RotaryEmbedding (opset 23): X, cos_cache, sin_cache[, position_ids];
+ * FLOPs = 3 per rotated element. */
+static void onnx_rotary_embedding_rotates_the_rotary_dims(void)
+{
+    struct tnode *t = tn_new("RotaryEmbedding", 23);
+    tn_in(t, PR_DT_FLOAT, "2x4x5x8");
+    tn_in_weight(t, PR_DT_FLOAT, "16x4");
+    tn_in_weight(t, PR_DT_FLOAT, "16x4");
+    tn_in(t, PR_DT_INT64, "2x5");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x4x5x8");
+    CHECK_EQ(tn_cost(t)->flops, 3LL * 2 * 4 * 5 * 8);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x6, 0);   /* the caches are tables, not weights */
+    tn_free(t);
+    /* rank 3, 2 heads of 8, rotary dim 4, caches (B, S, 2) without ids */
+    t = tn_new("RotaryEmbedding", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "2x5x2");
+    tn_in(t, PR_DT_FLOAT, "2x5x2");
+    tn_attr_int(t, "num_heads", 2);
+    tn_attr_int(t, "rotary_embedding_dim", 4);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x16");
+    CHECK_EQ(tn_cost(t)->flops, 3LL * 2 * 5 * 2 * 4);
+    tn_free(t);
+    t = tn_new("RotaryEmbedding", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "16x4");
+    tn_in(t, PR_DT_FLOAT, "16x4");
+    CHECK(tn_fails_with(t, 1, "3-D (batch, sequence, rotary dim / 2) without position_ids"));
+    tn_free(t);
+    t = tn_new("RotaryEmbedding", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x16");
+    tn_in(t, PR_DT_FLOAT, "2x5x4");
+    tn_in(t, PR_DT_FLOAT, "2x5x4");
+    CHECK(tn_fails_with(t, 1, "needs the attribute num_heads"));
+    tn_free(t);
+    t = tn_new("RotaryEmbedding", 23);
+    tn_in(t, PR_DT_FLOAT, "2x4x5x8");
+    tn_in(t, PR_DT_FLOAT, "16x4");
+    tn_in(t, PR_DT_FLOAT, "16x4");
+    tn_in(t, PR_DT_INT64, "2x6");
+    CHECK(tn_fails_with(t, 1, "position_ids has shape 2x6"));
+    tn_free(t);
+}
+
 void suite_attention(void)
 {
+    RUN(onnx_attention_counts_grouped_heads_past_and_masks);
+    RUN(onnx_attention_refuses_what_cannot_run);
+    RUN(onnx_rotary_embedding_rotates_the_rotary_dims);
     RUN(attention_counts_projection_scores_and_context);
     RUN(attention_past_and_qkv_hidden_sizes);
     RUN(qattention_counts_as_attention_plus_dequantize);

@@ -53,6 +53,12 @@ static void numel_and_bytes_are_checked(void)
     CHECK_EQ(pr_shape_bytes(&a, PR_DT_INT4, &unknown, &ovf), 75264); /* 4 bits each */
     struct pr_shape odd = sh(1, (int64_t[]){3});
     CHECK_EQ(pr_shape_bytes(&odd, PR_DT_UINT4, &unknown, &ovf), 2);  /* ceil(12/8) */
+    /* ONNX 1.18-1.20's types: float8e8m0 (MX scales) 8 bits, int2/uint2 2 */
+    CHECK_EQ(pr_shape_bytes(&odd, PR_DT_FLOAT8E8M0, &unknown, &ovf), 3);
+    CHECK_EQ(pr_shape_bytes(&a, PR_DT_INT2, &unknown, &ovf), 37632);  /* 150528 / 4 */
+    CHECK_EQ(pr_shape_bytes(&odd, PR_DT_UINT2, &unknown, &ovf), 1);   /* ceil(6/8) */
+    CHECK_STR(pr_dtype_name(PR_DT_FLOAT8E8M0), "float8e8m0");
+    CHECK(pr_dtype_is_float(PR_DT_FLOAT8E8M0) && pr_dtype_is_int(PR_DT_INT2) && pr_dtype_is_int(PR_DT_UINT2));
     CHECK(!unknown && !ovf);
     struct pr_shape huge = sh(3, (int64_t[]){1LL << 40, 1LL << 20, 1LL << 10});
     pr_shape_numel(&huge, &unknown, &ovf);

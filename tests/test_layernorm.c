@@ -427,8 +427,40 @@ static void ms_groupnorm_errors(void)
     tn_free(t);
 }
 
+/* RMSNormalization (opset 23): 4 per element + 3 per row (its function
+ * body: square, mean, + eps, sqrt, divide, scale). */
+static void rms_normalization_counts_its_function_body(void)
+{
+    struct tnode *t = tn_new("RMSNormalization", 23);
+    tn_in(t, PR_DT_FLOAT16, "2x5x8");
+    tn_in_weight(t, PR_DT_FLOAT16, "5x8");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x5x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    CHECK_EQ(tn_cost(t)->flops, 4 * 80 + 3 * 2);
+    tn_free(t);
+    t = tn_new("RMSNormalization", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x8");
+    tn_in_weight(t, PR_DT_FLOAT, "8");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 4 * 80 + 3 * 10);
+    tn_free(t);
+    t = tn_new("RMSNormalization", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x8");
+    tn_in(t, PR_DT_FLOAT, "8");
+    CHECK(tn_fails_with(t, 2, "has at most 1 outputs"));
+    tn_free(t);
+    t = tn_new("RMSNormalization", 23);
+    tn_in(t, PR_DT_FLOAT, "2x5x8");
+    tn_in(t, PR_DT_FLOAT, "7");
+    CHECK(tn_fails_with(t, 1, "does not broadcast to X"));
+    tn_free(t);
+}
+
 void suite_layernorm(void)
 {
+    RUN(rms_normalization_counts_its_function_body);
     RUN(ms_groupnorm_nhwc_with_silu);
     RUN(skip_groupnorm_adds_skip_and_bias);
     RUN(ms_groupnorm_errors);

@@ -202,8 +202,32 @@ static void cumsum_counts_one_add_per_element(void)
     tn_free(t);
 }
 
+/* CumProd (opset 26): one multiply per element, CumSum's shape rules. */
+static void cumprod_counts_one_multiply_per_element(void)
+{
+    struct tnode *t = tn_new("CumProd", 26);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in_vals(t, PR_DT_INT64, "", "1");
+    tn_attr_int(t, "exclusive", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_cost(t)->flops, 12);
+    tn_free(t);
+    t = tn_new("CumProd", 26);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in_vals(t, PR_DT_INT64, "", "2");
+    CHECK(tn_fails_with(t, 1, "axis 2 is out of range"));
+    tn_free(t);
+    t = tn_new("CumProd", 26);
+    tn_in(t, PR_DT_FLOAT, "");
+    tn_in_vals(t, PR_DT_INT64, "", "0");
+    CHECK(tn_fails_with(t, 1, "CumProd needs an input of rank >= 1"));
+    tn_free(t);
+}
+
 void suite_matrix(void)
 {
+    RUN(cumprod_counts_one_multiply_per_element);
     RUN(einsum_batched_matmul_counts_like_matmul);
     RUN(einsum_spaces_are_ignored);
     RUN(einsum_attention_scores);

@@ -768,8 +768,37 @@ static void eyelike_keeps_2d_shape_with_dtype(void)
     tn_free(t);
 }
 
+/* BitCast (opset 26): the bits reinterpreted, the shape kept. */
+static void bitcast_keeps_the_shape_and_the_bit_width(void)
+{
+    struct tnode *t = tn_new("BitCast", 26);
+    tn_in_vals(t, PR_DT_FLOAT, "2", "1,2");
+    tn_attr_int(t, "to", PR_DT_INT32);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT32);
+    CHECK_STR(tn_out_vals(t, 0), "");   /* the float bits are no int values */
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = tn_new("BitCast", 26);
+    tn_in(t, PR_DT_FLOAT16, "3x4");
+    tn_attr_int(t, "to", PR_DT_INT32);
+    CHECK(tn_fails_with(t, 1, "float16 (16 bits) but 'to' is int32 (32 bits)"));
+    tn_free(t);
+    t = tn_new("BitCast", 26);
+    tn_in(t, PR_DT_FLOAT, "3");
+    tn_attr_int(t, "to", PR_DT_STRING);
+    CHECK(tn_fails_with(t, 1, "not a known non-string element type"));
+    tn_free(t);
+    t = tn_new("BitCast", 26);
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK(tn_fails_with(t, 1, "attribute 'to'"));
+    tn_free(t);
+}
+
 void suite_shape_ops(void)
 {
+    RUN(bitcast_keeps_the_shape_and_the_bit_width);
     RUN(cast_to_int_truncates_toward_zero);
     RUN(cast_to_bool_is_value_not_zero);
     RUN(cast_int_to_float_keeps_values);
