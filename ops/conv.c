@@ -1,5 +1,5 @@
 /* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims,
- * com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion) and
+ * DeformConv (opset 19), com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion) and
  * com.microsoft.nchwc Conv (its NCHWc-layout convolution).
  *
  * Inputs: X (N, C_in, D1..Dk), W, optional B (C_out).
@@ -39,6 +39,23 @@
  *                       = numel(X) * W[1] * prod(K)
  *                  (every input element is scattered through the kernel)
  *   FLOPs = 2 * MACs + (B present ? numel(Y) : 0)
+ * DeformConv (opset 19): X, W, offset, optional B (input 3) and mask
+ *   (input 4); Conv's attributes (no auto_pad) and offset_group G (default
+ *   1, divides C_in). Y is Conv's. offset is (N, G*prod(K)*k, out...) -- a
+ *   displacement per axis of every kernel tap --, mask (N, G*prod(K),
+ *   out...). Each tap samples X at a fractional position by k-linear
+ *   interpolation of its 2^k neighbours (the spec's reference: GridSample,
+ *   bilinear, for k = 2), then the convolution runs on the samples:
+ *     MACs  = Conv's
+ *     samples = N * C_in * prod(out) * prod(K)   one per input channel and tap
+ *     points  = N * G * prod(out) * prod(K)      sampling positions
+ *     FLOPs = 2*MACs + numel(Y) with B
+ *           + samples * (2^(k+1) - 1)   (2^k products, 2^k - 1 adds)
+ *           + samples with mask         (one multiply)
+ *           + points * (4k + 2^k (k-1)) (per axis: the offset add, floor,
+ *             fraction, 1 - fraction; the 2^k corner weights' products)
+ *   k = 2: 7 per sample, 12 per point. offset and mask are activations,
+ *   never parameters.
  * FusedConv: Conv's inputs, attributes, shape and MACs, plus input 3, Z
  *   (optional, Y's shape, added to the output: ORT's Conv + Add fusion),
  *   and attribute activation (absent: none) with activation_params:
@@ -85,6 +102,7 @@
 static const char *op_name(const struct pr_op_ctx *c)
 {
     return c->op_id == PR_OP_CONV_TRANSPOSE ? "ConvTranspose"
+         : c->op_id == PR_OP_DEFORM_CONV ? "DeformConv"
          : c->op_id == PR_OP_FUSED_CONV ? "FusedConv"
          : c->op_id == PR_OP_NHWC_CONV ? "NhwcConv"
          : c->op_id == PR_OP_NHWC_FUSED_CONV ? "NhwcFusedConv"
@@ -219,6 +237,105 @@ int conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
               : pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
     uint64_t per = macs_per_element(c);
     finish_cost(c, k, pr_mul(c, pr_numel(c, &c->out[0]->shape), per));
+    return c->failed ? -1 : 0;
+}
+
+/* ---- DeformConv ---- */
+
+/* c seen as a Conv of X, W and B (DeformConv's input 3) in sub. */
+static void deform_view(struct pr_op_ctx *sub, struct pr_op_ctx *c)
+{
+    *sub = *c;
+    sub->in[2] = (struct pr_tensor *)pr_input(c, 3);
+    sub->nin = sub->in[2] ? 3 : 2;
+}
+
+/* offset_group, after checking it divides the input channels; -1 on error. */
+static int64_t offset_groups(struct pr_op_ctx *c)
+{
+    int64_t g = pr_attr_int(c, "offset_group", 1), c_in = pr_input(c, 0)->shape.dim[1];
+    if (c->failed)
+        return -1;
+    if (g < 1 || (c_in >= 0 && c_in % g))
+        return pr_op_error(c, "offset_group is %lld; it must be >= 1 and divide the %lld input channels",
+                           (long long)g, (long long)c_in);
+    return g;
+}
+
+/* Input i (offset or mask) must be (N, per_point * G * prod(K), Y's spatial extents). */
+static int check_field(struct pr_op_ctx *c, int i, const char *what, int64_t per_point, int64_t g)
+{
+    const struct pr_tensor *t = pr_input(c, i);
+    if (!t)
+        return 0;
+    const struct pr_shape *f = &t->shape, *y = &c->out[0]->shape, *w = &pr_input(c, 1)->shape;
+    int64_t want = per_point * g;
+    for (int d = 2; d < w->rank && want >= 0; d++)
+        want = w->dim[d] < 0 ? -1 : want * w->dim[d];   /* small: checked by the Conv view */
+    bool ok = f->rank == y->rank && pr_dim_agree(f->dim[0], y->dim[0]) != -2 &&
+              pr_dim_agree(f->dim[1], want) != -2;
+    for (int d = 2; ok && d < y->rank; d++)
+        ok = pr_dim_agree(f->dim[d], y->dim[d]) != -2;
+    if (ok)
+        return 0;
+    char sf[160], sy[160];
+    return pr_op_error(c, "%s has shape %s but must be (N, %lld, the output's extents) for Y %s", what,
+                       pr_shape_str(f, sf, sizeof sf), (long long)want, pr_shape_str(y, sy, sizeof sy));
+}
+
+int deform_conv_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 3) < 0)
+        return -1;
+    if (c->nin > 5 || c->nout > 1)
+        return pr_op_error(c, "DeformConv takes at most 5 inputs and has 1 output but the node has %d and %d",
+                           c->nin, c->nout);
+    struct pr_op_ctx sub;
+    deform_view(&sub, c);
+    int rc = conv_shape(&sub);
+    c->failed |= sub.failed;
+    c->structural |= sub.structural;
+    c->overflow |= sub.overflow;
+    if (rc < 0 || c->failed)
+        return -1;
+    int64_t g = offset_groups(c);
+    if (g < 0)
+        return -1;
+    int k = pr_input(c, 0)->shape.rank - 2;
+    return check_field(c, 2, "offset", k, g) < 0 || check_field(c, 4, "mask", 1, g) < 0 ? -1 : 0;
+}
+
+int deform_conv_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    struct pr_op_ctx sub;
+    deform_view(&sub, c);
+    k->kernel = pr_attr_int(c, "group", 1) > 1 ? PR_KERNEL_GROUPED : PR_KERNEL_CONV;
+    uint64_t per = macs_per_element(&sub);
+    finish_cost(&sub, k, pr_mul(&sub, pr_numel(&sub, &c->out[0]->shape), per));
+    c->incomplete |= sub.incomplete;
+    c->overflow |= sub.overflow;
+    int64_t g = offset_groups(c);
+    if (g < 0)
+        return -1;
+    const struct pr_shape *x = &pr_input(c, 0)->shape, *w = &pr_input(c, 1)->shape, *y = &c->out[0]->shape;
+    int ks = x->rank - 2;
+    /* taps * out positions * N, then per input channel (samples) or offset group (points) */
+    struct pr_shape at = {.rank = 0};
+    at.dim[at.rank++] = y->dim[0];
+    for (int d = 2; d < y->rank; d++)
+        at.dim[at.rank++] = y->dim[d];
+    for (int d = 2; d < w->rank; d++)
+        at.dim[at.rank++] = w->dim[d];
+    uint64_t taps = pr_numel(c, &at);
+    uint64_t samples = pr_mul(c, taps, x->dim[1] < 0 ? 0 : (uint64_t)x->dim[1]);
+    uint64_t points = pr_mul(c, taps, (uint64_t)g);
+    if (x->dim[1] < 0)
+        c->incomplete = true;
+    uint64_t corners = 1ull << ks;
+    uint64_t extra = pr_mul(c, samples, 2 * corners - 1 + (pr_input(c, 4) ? 1 : 0));
+    extra = pr_add(c, extra, pr_mul(c, points, 4 * (uint64_t)ks + corners * (uint64_t)(ks - 1)));
+    k->flops = pr_add(c, k->flops, extra);
+    k->weight_mask &= ~((1ull << 2) | (1ull << 4));   /* offset, mask */
     return c->failed ? -1 : 0;
 }
 

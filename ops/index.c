@@ -1,5 +1,6 @@
 /* index.c -- operators that address elements through index tensors:
- * GatherElements, GatherND, Scatter, ScatterElements, ScatterND, OneHot.
+ * GatherElements, GatherND, Scatter, ScatterElements, ScatterND, OneHot,
+ * TensorScatter.
  *
  * Output shapes (data rank r with extents d, indices rank q with extents
  * i, -1 = unknown):
@@ -10,6 +11,11 @@
  *   Scatter (9-10), ScatterElements
  *                    d; indices and updates have rank r and equal shapes
  *   ScatterND        d; updates has shape i[:q-1] + d[m:], m = i[q-1] <= r
+ *   TensorScatter    (opset 24, a KV-cache update) past_cache's d; update has
+ *                    d but for the sequence axis (attribute axis, default -2,
+ *                    not the batch axis 0), where it has at most d[axis];
+ *                    write_indices (optional) is 1-D (batch); mode linear or
+ *                    circular
  *   OneHot           indices' extents with depth inserted at axis (default
  *                    -1, in [-q-1, q]); element type of values (2 elements)
  * Axes are checked against the rank; known index values against the
@@ -25,6 +31,11 @@
  *                                            numel(updates) (one op per update)
  *   OneHot                                   numel(Y) (one compare-and-select
  *                                            per output element)
+ *   TensorScatter                            0; the cache is updated in place
+ *                                            (what the operator models: op.h
+ *                                            struct pr_kv_inplace): it reads
+ *                                            the update and writes its rows,
+ *                                            none of the past's
  * Parameters: gathered data and scattered data or updates may be weights
  * (an embedding table); indices, depth and the on/off values never are.
  */
@@ -232,6 +243,74 @@ int scatter_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->weight_mask &= 1 | 4;   /* data and updates; indices are addresses */
     if (scatter_reduction(c) == 1)
         k->flops = pr_numel(c, &c->in[2]->shape);
+    return 0;
+}
+
+/* ---- TensorScatter ---- */
+
+/* The sequence axis of a TensorScatter node (past_cache of rank r), or -1
+ * after an error. */
+static int cache_axis(struct pr_op_ctx *c, int r)
+{
+    int64_t av = pr_attr_int(c, "axis", -2);
+    int axis = pr_axis(av, r);
+    if (c->failed)
+        return -1;
+    if (axis < 1)
+        return pr_op_error(c, "axis %lld is %s; the sequence axis of a cache of rank %d is 1 to %d",
+                           (long long)av, axis == 0 ? "the batch axis" : "out of range", r, r - 1);
+    return axis;
+}
+
+int tensor_scatter_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 3 || c->nout > 1)
+        return pr_op_error(c, "TensorScatter takes at most 3 inputs and has 1 output but the node "
+                           "has %d and %d", c->nin, c->nout);
+    const struct pr_tensor *past = c->in[0], *upd = c->in[1], *wi = pr_input(c, 2);
+    const struct pr_shape *ps = &past->shape, *us = &upd->shape;
+    char sp[160], su[160];
+    if (ps->rank < 2 || us->rank != ps->rank)
+        return pr_op_error(c, "past_cache %s and update %s must have the same rank, at least 2",
+                           pr_shape_str(ps, sp, sizeof sp), pr_shape_str(us, su, sizeof su));
+    int axis = cache_axis(c, ps->rank);
+    if (axis < 0)
+        return -1;
+    for (int d = 0; d < ps->rank; d++) {
+        int64_t p = ps->dim[d], u = us->dim[d];
+        if (p >= 0 && u >= 0 && (d == axis ? u > p : u != p))
+            return pr_op_error(c, "update %s does not fit past_cache %s: axis %d %s", pr_shape_str(us, su, sizeof su),
+                               pr_shape_str(ps, sp, sizeof sp), d,
+                               d == axis ? "(the sequence) is longer than the cache" : "differs");
+    }
+    if (past->dtype && upd->dtype && past->dtype != upd->dtype)
+        return pr_op_error(c, "past_cache is %s but update is %s", pr_dtype_name(past->dtype),
+                           pr_dtype_name(upd->dtype));
+    if (wi && (wi->shape.rank != 1 || pr_dim_agree(wi->shape.dim[0], ps->dim[0]) == -2))
+        return pr_op_error(c, "write_indices has shape %s but must be 1-D with one index per batch (%lld)",
+                           pr_shape_str(&wi->shape, sp, sizeof sp), (long long)ps->dim[0]);
+    const char *mode = pr_attr_str(c, "mode", "linear");
+    if (c->failed)
+        return -1;
+    if (strcmp(mode, "linear") && strcmp(mode, "circular"))
+        return pr_op_error(c, "mode is '%s'; it must be 'linear' or 'circular'", mode);
+    c->out[0]->dtype = past->dtype;
+    c->out[0]->shape = *ps;
+    return 0;
+}
+
+int tensor_scatter_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    const struct pr_shape *ps = &c->in[0]->shape;
+    int axis = cache_axis(c, ps->rank);
+    if (axis < 0)
+        return -1;
+    int64_t rows = ps->dim[axis];
+    k->weight_mask &= 1 | 2;   /* write_indices are addresses */
+    k->inplace = (struct pr_kv_inplace){.in = {1, 0}, .out = {1, 0}, .in_rows = rows, .read = 0,
+                                        .out_rows = rows, .written = c->in[1]->shape.dim[axis]};
     return 0;
 }
 

@@ -5,6 +5,10 @@
  * except Concat, whose inputs are all data.
  *
  * Output shapes (r = data rank, d = data extents, -1 = unknown):
+ *   CenterCropPad  (opset 18) d with the extents of the axes listed (attribute
+ *              axes, default all) set to the values of input 1, shape (one per
+ *              axis, >= 0; unknown values leave those extents unknown): a
+ *              centred crop or zero pad.
  *   Concat     inputs of equal rank and equal extents off the axis; extent
  *              on the axis = sum. axis required from opset 4 (default 1
  *              before), in [-r, r-1].
@@ -331,6 +335,45 @@ int pad_shape(struct pr_op_ctx *c)
                                "negative extent", a, (long long)s.dim[a], (long long)pads[i],
                                (long long)pads[i + na]);
         s.dim[a] = e;
+    }
+    set_out(c->out[0], x->dtype, &s);
+    return 0;
+}
+
+/* ---- CenterCropPad ---- */
+
+int center_crop_pad_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    if (c->nin > 2 || c->nout > 1)
+        return pr_op_error(c, "CenterCropPad takes 2 inputs and has 1 output but the node has %d and %d",
+                           c->nin, c->nout);
+    const struct pr_tensor *x = c->in[0];
+    int r = x->shape.rank;
+    if (r < 1)
+        return pr_op_error(c, "CenterCropPad needs an input of rank >= 1 but it is a scalar");
+    int64_t axes[PR_MAX_RANK], vals[PR_MAX_RANK];
+    int na = pr_attr_ints(c, "axes", axes, PR_MAX_RANK);
+    if (c->failed)
+        return -1;
+    if (na < 0) {
+        na = r;
+        for (int i = 0; i < r; i++)
+            axes[i] = i;
+    }
+    if (norm_axes(c, axes, na, r) < 0)
+        return -1;
+    int n, known = pr_int_list(c, 1, "shape", vals, PR_MAX_RANK, &n, false);
+    if (known < 0)
+        return -1;
+    if (n >= 0 && n != na)
+        return pr_op_error(c, "shape has %d values but there are %d axes to crop or pad", n, na);
+    struct pr_shape s = x->shape;
+    for (int i = 0; i < na; i++) {
+        if (known && vals[i] < 0)
+            return pr_op_error(c, "shape[%d] is %lld; an extent cannot be negative", i, (long long)vals[i]);
+        s.dim[axes[i]] = known ? vals[i] : -1;
     }
     set_out(c->out[0], x->dtype, &s);
     return 0;

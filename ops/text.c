@@ -1,4 +1,5 @@
-/* text.c -- StringNormalizer and TfIdfVectorizer.
+/* text.c -- StringNormalizer, TfIdfVectorizer, the string operators of
+ * opset 20 (StringConcat, StringSplit, RegexFullMatch) and ImageDecoder.
  *
  * StringNormalizer: X is a string tensor [C] or [1][C]; the output has the
  * same rank. Without stopwords nothing is removed and the extent is C.
@@ -19,6 +20,21 @@
  * (ngram_counts' entries) are not examined. Modes IDF and TFIDF add 1
  * multiply per output element (the weight).
  *   FLOPs = rows * windows + (mode != TF ? numel(Y) : 0)
+ *
+ * StringConcat: X and Y strings broadcast (numpy rules); string output.
+ * RegexFullMatch: X strings, `pattern` (RE2); bool output of X's shape.
+ * StringSplit: X strings; `delimiter` (default: runs of whitespace) and
+ *   `maxsplit` (absent: no limit). Y holds each string's substrings,
+ *   X.shape + [the most substrings of any element], padded with "": a
+ *   data-dependent extent, the symbol "<node>.parts" (pr_data_dim),
+ *   fallback maxsplit + 1 when maxsplit is given, else unknown; Z (int64,
+ *   X's shape) the count of each.
+ * ImageDecoder: encoded_stream, a 1-D uint8 file (JPEG, PNG, BMP, TIFF,
+ *   WebP, ...); `pixel_format` RGB (default), BGR or Grayscale. Y is uint8
+ *   (H, W, 3) or (H, W, 1): H and W are the image's, data dimensions
+ *   "<node>.height" and "<node>.width" (no fallback; bind them with --dim).
+ * Cost of all four: 0 (string processing and decoding, no arithmetic that
+ * these counts measure).
  *
  * Params: none (the pool and weights are attributes).
  */
@@ -159,6 +175,106 @@ static uint64_t tfidf_windows(struct pr_op_ctx *c, uint64_t len)
         total = pr_add(c, total, all - sub);   /* each term len - d(s+1) > 0 */
     }
     return total;
+}
+
+/* ---- opset 20: StringConcat, RegexFullMatch, StringSplit; ImageDecoder ---- */
+
+/* Input i must be a string tensor (or of unknown type). */
+static int need_strings(struct pr_op_ctx *c, int i)
+{
+    const struct pr_tensor *t = pr_input(c, i);
+    if (t && t->dtype && t->dtype != PR_DT_STRING)
+        return pr_op_error(c, "%s needs string tensors but input %d is %s", pr_op_table[c->op_id].name, i,
+                           pr_dtype_name(t->dtype));
+    return 0;
+}
+
+static int arity(struct pr_op_ctx *c, int nin, int nout)
+{
+    if (pr_op_require(c, nin) < 0)
+        return -1;
+    if (c->nin > nin || c->nout > nout)
+        return pr_op_error(c, "%s takes %d input%s and has %d output%s but the node has %d and %d",
+                           pr_op_table[c->op_id].name, nin, nin == 1 ? "" : "s", nout, nout == 1 ? "" : "s",
+                           c->nin, c->nout);
+    return 0;
+}
+
+int string_op_shape(struct pr_op_ctx *c)
+{
+    const struct pr_shape *x;
+    char sa[160], sb[160];
+    switch (c->op_id) {
+    case PR_OP_STRING_CONCAT:
+        if (arity(c, 2, 1) < 0 || need_strings(c, 0) < 0 || need_strings(c, 1) < 0)
+            return -1;
+        x = &c->in[0]->shape;
+        if (pr_shape_broadcast(x, &c->in[1]->shape, &c->out[0]->shape) < 0)
+            return pr_op_error(c, "X %s and Y %s do not broadcast", pr_shape_str(x, sa, sizeof sa),
+                               pr_shape_str(&c->in[1]->shape, sb, sizeof sb));
+        c->out[0]->dtype = PR_DT_STRING;
+        return 0;
+    case PR_OP_REGEX_FULL_MATCH:
+        if (arity(c, 1, 1) < 0 || need_strings(c, 0) < 0)
+            return -1;
+        pr_attr_str(c, "pattern", "");
+        if (c->failed)
+            return -1;
+        c->out[0]->dtype = PR_DT_BOOL;
+        c->out[0]->shape = c->in[0]->shape;
+        return 0;
+    default: {   /* StringSplit */
+        if (arity(c, 1, 2) < 0 || need_strings(c, 0) < 0)
+            return -1;
+        x = &c->in[0]->shape;
+        pr_attr_str(c, "delimiter", "");
+        bool limited = pr_attr_has(c, "maxsplit");
+        int64_t maxsplit = pr_attr_int(c, "maxsplit", 0);
+        if (c->failed)
+            return -1;
+        if (limited && (maxsplit < 0 || maxsplit == INT64_MAX))
+            return pr_op_error(c, "maxsplit is %lld; it must be >= 0", (long long)maxsplit);
+        if (x->rank >= PR_MAX_RANK)
+            return pr_op_error(c, "X has rank %d; the output adds one axis and priori keeps at most %d",
+                               x->rank, PR_MAX_RANK);
+        int64_t parts = pr_data_dim(c, "parts", limited ? maxsplit + 1 : -1,
+                                    "the most substrings one string splits into");
+        if (c->failed)
+            return -1;
+        c->out[0]->dtype = PR_DT_STRING;
+        c->out[0]->shape = *x;
+        c->out[0]->shape.dim[c->out[0]->shape.rank++] = parts;
+        if (c->nout > 1) {
+            c->out[1]->dtype = PR_DT_INT64;
+            c->out[1]->shape = *x;
+        }
+        return 0;
+    }
+    }
+}
+
+int image_decoder_shape(struct pr_op_ctx *c)
+{
+    if (arity(c, 1, 1) < 0)
+        return -1;
+    const struct pr_tensor *in = c->in[0];
+    char sb[160];
+    if ((in->dtype && in->dtype != PR_DT_UINT8) || in->shape.rank != 1)
+        return pr_op_error(c, "encoded_stream is %s %s; it must be the 1-D uint8 bytes of an image file",
+                           pr_dtype_name(in->dtype), pr_shape_str(&in->shape, sb, sizeof sb));
+    const char *fmt = pr_attr_str(c, "pixel_format", "RGB");
+    if (c->failed)
+        return -1;
+    int64_t ch = !strcmp(fmt, "Grayscale") ? 1 : !strcmp(fmt, "RGB") || !strcmp(fmt, "BGR") ? 3 : -1;
+    if (ch < 0)
+        return pr_op_error(c, "pixel_format is '%s'; it must be RGB, BGR or Grayscale", fmt);
+    int64_t h = pr_data_dim(c, "height", -1, "the decoded image's height");
+    int64_t w = pr_data_dim(c, "width", -1, "the decoded image's width");
+    if (c->failed)
+        return -1;
+    c->out[0]->dtype = PR_DT_UINT8;
+    pr_shape_set(&c->out[0]->shape, 3, (int64_t[]){h, w, ch});
+    return 0;
 }
 
 int text_cost(struct pr_op_ctx *c, struct pr_cost *k)

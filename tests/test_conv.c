@@ -829,8 +829,80 @@ static void nchwc_conv_counts_padded_channels_sum_and_activation(void)
     tn_free(t);
 }
 
+/* DeformConv (opset 19): Conv's MACs, plus k-linear sampling: per sample
+ * (input channel x tap x output position) 2^(k+1) - 1 FLOPs (+1 with a
+ * mask), per sampling point (offset group x tap x position) 4k + 2^k(k-1). */
+static void deform_conv_counts_the_convolution_and_the_sampling(void)
+{
+    /* X 1x4x8x8, W 6x4x3x3, offset 1x18x6x6 -> Y 1x6x6x6 (onnxruntime-node) */
+    struct tnode *t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in_weight(t, PR_DT_FLOAT, "6x4x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x18x6x6");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x6x6x6");
+    long long macs = 216LL * 4 * 9, taps = 36LL * 9;
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + taps * 4 * 7 + taps * 12);
+    tn_free(t);
+    /* group 2, offset_group 2, stride 2, pad 1, bias and mask:
+     * X 2x4x9x9, W 6x2x3x3 -> Y 2x6x5x5; offset 2x36x5x5, mask 2x18x5x5 */
+    t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "2x4x9x9");
+    tn_in_weight(t, PR_DT_FLOAT, "6x2x3x3");
+    tn_in(t, PR_DT_FLOAT, "2x36x5x5");
+    tn_in_weight(t, PR_DT_FLOAT, "6");
+    tn_in(t, PR_DT_FLOAT, "2x18x5x5");
+    tn_attr_int(t, "group", 2);
+    tn_attr_int(t, "offset_group", 2);
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x6x5x5");
+    macs = 300LL * 2 * 9;
+    taps = 2LL * 25 * 9;
+    CHECK_EQ(tn_cost(t)->macs, macs);
+    CHECK_EQ(tn_cost(t)->flops, 2 * macs + 300 + taps * 4 * (7 + 1) + taps * 2 * 12);
+    CHECK_EQ(tn_cost(t)->weight_mask & 0x14, 0);   /* offset and mask are no weights */
+    CHECK_EQ(tn_cost(t)->kernel, PR_KERNEL_GROUPED);
+    tn_free(t);
+}
+
+static void deform_conv_checks_offset_and_mask(void)
+{
+    struct tnode *t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "6x4x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x9x6x6");
+    CHECK(tn_fails_with(t, 1, "offset has shape 1x9x6x6 but must be (N, 18"));
+    tn_free(t);
+    t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "6x4x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x18x6x6");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "1x9x5x5");
+    CHECK(tn_fails_with(t, 1, "mask has shape 1x9x5x5"));
+    tn_free(t);
+    t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "6x4x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x54x6x6");
+    tn_attr_int(t, "offset_group", 3);
+    CHECK(tn_fails_with(t, 1, "offset_group is 3"));
+    tn_free(t);
+    t = tn_new("DeformConv", 19);
+    tn_in(t, PR_DT_FLOAT, "1x4x8x8");
+    tn_in(t, PR_DT_FLOAT, "6x3x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x18x6x6");
+    CHECK(tn_fails_with(t, 1, "input has 4 channels but weight expects 3"));
+    tn_free(t);
+}
+
 void suite_conv(void)
 {
+    RUN(deform_conv_counts_the_convolution_and_the_sampling);
+    RUN(deform_conv_checks_offset_and_mask);
     RUN(nhwc_conv_counts_as_conv_channels_last);
     RUN(nhwc_conv_errors);
     RUN(nhwc_fused_conv_counts_fused_conv_channels_last);

@@ -248,8 +248,72 @@ static void onehot_errors(void)
     tn_free(t);
 }
 
+/* TensorScatter (opset 24): the cache's shape; an in-place update that
+ * writes the update's rows and reads none of the past's. */
+static void tensor_scatter_updates_the_cache_in_place(void)
+{
+    struct tnode *t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT16, "2x3x16x8");
+    tn_in(t, PR_DT_FLOAT16, "2x3x4x8");
+    tn_in(t, PR_DT_INT64, "2");
+    tn_attr_str(t, "mode", "circular");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x16x8");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT16);
+    const struct pr_cost *k = tn_cost(t);
+    CHECK_EQ(k->flops, 0);
+    CHECK_EQ(k->inplace.in[0], 1);
+    CHECK_EQ(k->inplace.out[0], 1);
+    CHECK_EQ(k->inplace.in_rows, 16);
+    CHECK_EQ(k->inplace.read, 0);
+    CHECK_EQ(k->inplace.written, 4);
+    CHECK_EQ(k->weight_mask & 4, 0);
+    tn_free(t);
+    t = tn_new("TensorScatter", 24);   /* axis 1 of a rank-3 cache */
+    tn_in(t, PR_DT_FLOAT, "2x16x3");
+    tn_in(t, PR_DT_FLOAT, "2x4x3");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->inplace.written, 4);
+    tn_free(t);
+}
+
+static void tensor_scatter_refuses_updates_that_do_not_fit(void)
+{
+    struct tnode *t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x8");
+    tn_in(t, PR_DT_FLOAT, "2x3x5x8");
+    CHECK(tn_fails_with(t, 1, "axis 2 (the sequence) is longer than the cache"));
+    tn_free(t);
+    t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x8");
+    tn_in(t, PR_DT_FLOAT, "2x2x1x8");
+    CHECK(tn_fails_with(t, 1, "axis 1 differs"));
+    tn_free(t);
+    t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x8");
+    tn_in(t, PR_DT_FLOAT, "2x3x1x8");
+    tn_attr_int(t, "axis", 0);
+    CHECK(tn_fails_with(t, 1, "is the batch axis"));
+    tn_free(t);
+    t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x8");
+    tn_in(t, PR_DT_FLOAT, "2x3x1x8");
+    tn_attr_str(t, "mode", "ring");
+    CHECK(tn_fails_with(t, 1, "mode is 'ring'"));
+    tn_free(t);
+    t = tn_new("TensorScatter", 24);
+    tn_in(t, PR_DT_FLOAT, "2x3x4x8");
+    tn_in(t, PR_DT_FLOAT, "2x3x1x8");
+    tn_in(t, PR_DT_INT64, "3");
+    CHECK(tn_fails_with(t, 1, "write_indices has shape 3"));
+    tn_free(t);
+}
+
 void suite_index(void)
 {
+    RUN(tensor_scatter_updates_the_cache_in_place);
+    RUN(tensor_scatter_refuses_updates_that_do_not_fit);
     RUN(gather_elements_takes_indices_shape);
     RUN(gather_elements_errors);
     RUN(gather_nd_shapes_with_and_without_batch_dims);

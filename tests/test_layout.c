@@ -835,8 +835,44 @@ static void nchwc_reorders_move_and_trim_channels(void)
     tn_free(t);
 }
 
+/* CenterCropPad (opset 18): the listed axes take the shape input's values. */
+static void center_crop_pad_sets_the_listed_extents(void)
+{
+    struct tnode *t = tn_new("CenterCropPad", 18);
+    tn_in(t, PR_DT_FLOAT, "10x7x3");
+    tn_in_vals(t, PR_DT_INT64, "2", "6,9");
+    tn_attr_ints(t, "axes", "0,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "6x9x3");   /* onnxruntime-node 1.31 */
+    CHECK_EQ(tn_cost(t)->flops, 0);
+    tn_free(t);
+    t = tn_new("CenterCropPad", 18);   /* every axis, values unknown */
+    tn_in(t, PR_DT_FLOAT, "10x7");
+    tn_in(t, PR_DT_INT64, "2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x?");
+    tn_free(t);
+    t = tn_new("CenterCropPad", 18);
+    tn_in(t, PR_DT_FLOAT, "10x7x3");
+    tn_in_vals(t, PR_DT_INT64, "2", "6,9");
+    CHECK(tn_fails_with(t, 1, "shape has 2 values but there are 3 axes"));
+    tn_free(t);
+    t = tn_new("CenterCropPad", 18);
+    tn_in(t, PR_DT_FLOAT, "10x7");
+    tn_in_vals(t, PR_DT_INT64, "2", "6,-1");
+    CHECK(tn_fails_with(t, 1, "shape[1] is -1"));
+    tn_free(t);
+    t = tn_new("CenterCropPad", 18);
+    tn_in(t, PR_DT_FLOAT, "10x7");
+    tn_in_vals(t, PR_DT_INT64, "2", "6,1");
+    tn_attr_ints(t, "axes", "1,-1");
+    CHECK(tn_fails_with(t, 1, "listed twice"));
+    tn_free(t);
+}
+
 void suite_layout(void)
 {
+    RUN(center_crop_pad_sets_the_listed_extents);
     RUN(concat_sums_extents_on_the_axis);
     RUN(concat_joins_known_values);
     RUN(concat_merges_unknown_extents);

@@ -179,8 +179,69 @@ static void text_malformed_nodes_are_errors(void)
     tn_free(t);
 }
 
+/* Opset 20's string operators and ImageDecoder: shapes as onnxruntime-node
+ * 1.31 gives them; data-dependent extents are symbols. */
+static void string_operators_of_opset_20(void)
+{
+    struct tnode *t = tn_new("StringConcat", 20);
+    tn_in(t, PR_DT_STRING, "3x1");
+    tn_in(t, PR_DT_STRING, "4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_STRING);
+    tn_free(t);
+    t = tn_new("StringConcat", 20);
+    tn_in(t, PR_DT_STRING, "3");
+    tn_in(t, PR_DT_FLOAT, "3");
+    CHECK(tn_fails_with(t, 1, "input 1 is float32"));
+    tn_free(t);
+    t = tn_new("RegexFullMatch", 20);
+    tn_in(t, PR_DT_STRING, "2x3");
+    tn_attr_str(t, "pattern", "a.*");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_BOOL);
+    tn_free(t);
+    t = tn_new("StringSplit", 20);   /* maxsplit 2: at most 3 parts */
+    tn_in(t, PR_DT_STRING, "3");
+    tn_attr_str(t, "delimiter", ",");
+    tn_attr_int(t, "maxsplit", 2);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x3");
+    CHECK_STR(tn_out_shape(t, 1), "3");
+    CHECK_EQ(tn_out(t, 1)->dtype, PR_DT_INT64);
+    tn_free(t);
+    t = tn_new("StringSplit", 20);   /* no limit: the data decides */
+    tn_in(t, PR_DT_STRING, "3");
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "3x?");
+    tn_free(t);
+    t = tn_new("StringSplit", 20);
+    tn_in(t, PR_DT_STRING, "3");
+    tn_attr_int(t, "maxsplit", -1);
+    CHECK(tn_fails_with(t, 2, "maxsplit is -1"));
+    tn_free(t);
+    t = tn_new("ImageDecoder", 20);
+    tn_in(t, PR_DT_UINT8, "1000");
+    tn_attr_str(t, "pixel_format", "Grayscale");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "?x?x1");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_UINT8);
+    tn_free(t);
+    t = tn_new("ImageDecoder", 20);
+    tn_in(t, PR_DT_UINT8, "1000");
+    tn_attr_str(t, "pixel_format", "RGBA");
+    CHECK(tn_fails_with(t, 1, "pixel_format is 'RGBA'"));
+    tn_free(t);
+    t = tn_new("ImageDecoder", 20);
+    tn_in(t, PR_DT_FLOAT, "1000");
+    CHECK(tn_fails_with(t, 1, "1-D uint8 bytes"));
+    tn_free(t);
+}
+
 void suite_text(void)
 {
+    RUN(string_operators_of_opset_20);
     RUN(string_normalizer_without_stopwords_keeps_every_string);
     RUN(string_normalizer_stopwords_give_a_data_dependent_extent);
     RUN(tfidf_uni_and_bigrams_with_skips);
