@@ -1,6 +1,6 @@
 /* layernorm.c -- the layer-norm family: LayerNormalization,
- * GroupNormalization, MeanVarianceNormalization, SimplifiedLayerNormalization
- * (RMSNorm) and ONNX Runtime's fused SkipLayerNormalization,
+ * GroupNormalization, MeanVarianceNormalization, LpNormalization,
+ * RMSNormalization, SimplifiedLayerNormalization (RMSNorm) and ONNX Runtime's fused SkipLayerNormalization,
  * SkipSimplifiedLayerNormalization and EmbedLayerNormalization.
  *
  * Every operator normalises "rows": groups of elements that share one mean
@@ -23,6 +23,11 @@
  *     per element: square, add, multiply by the inverse, scale   4
  *     per row: divide by the count, + eps, sqrt, reciprocal       4
  *     FLOPs = 4 * numel(X) + 4 * rows; optional output inv_std_var as Mean.
+ * LpNormalization (opset 1): X / ||X||_p along `axis` (default -1), p 1 or
+ *   2 (default 2); rows = numel(X) / X.shape[axis]:
+ *     per element: |x| or x^2, add, divide                    3
+ *     per row: the square root when p = 2                     1
+ *     FLOPs = 3 * numel(X) + (p == 2) * rows
  * RMSNormalization (opset 23; its function body): rows = prod(X.shape[:axis]),
  *   XSquared = X * X, its ReduceMean, + epsilon, Sqrt, X / RMS, * scale:
  *     per element: square, add, divide, scale                   4
@@ -184,6 +189,23 @@ static int layernorm_shape(struct pr_op_ctx *c, bool simplified)
     c->out[0]->shape = x->shape;
     stat_output(c, 1, &x->shape, a, st);
     stat_output(c, 2, &x->shape, a, st);
+    return 0;
+}
+
+static int lpnorm_shape(struct pr_op_ctx *c)
+{
+    if (check_arity(c, 1, 1, 1) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0);
+    if (x->shape.rank < 1)
+        return pr_op_error(c, "LpNormalization needs X of rank >= 1 but X is a scalar");
+    int64_t p = pr_attr_int(c, "p", 2);
+    if (norm_axis(c, x->shape.rank) < 0 || c->failed)
+        return -1;
+    if (p != 1 && p != 2)
+        return pr_op_error(c, "p is %lld; LpNormalization supports 1 and 2", (long long)p);
+    c->out[0]->dtype = x->dtype;
+    c->out[0]->shape = x->shape;
     return 0;
 }
 
@@ -468,6 +490,7 @@ int lnorm_shape(struct pr_op_ctx *c)
     case PR_OP_SIMPLIFIED_LAYER_NORM: case PR_OP_MS_SIMPLIFIED_LAYER_NORM: case PR_OP_RMS_NORMALIZATION:
         return layernorm_shape(c, true);
     case PR_OP_GROUP_NORMALIZATION: return groupnorm_shape(c);
+    case PR_OP_LP_NORMALIZATION: return lpnorm_shape(c);
     case PR_OP_MEAN_VARIANCE_NORMALIZATION: return mvn_shape(c);
     case PR_OP_MS_GROUP_NORM: return ms_groupnorm_shape(c, false);
     case PR_OP_SKIP_GROUP_NORM: return ms_groupnorm_shape(c, true);
@@ -502,6 +525,14 @@ int lnorm_cost(struct pr_op_ctx *c, struct pr_cost *k)
         rows = extent(c, y, 0, norm_axis(c, y->rank));
         per_row = c->op_id == PR_OP_RMS_NORMALIZATION ? 3 : 4;
         break;
+    case PR_OP_LP_NORMALIZATION: {
+        int a = norm_axis(c, y->rank);
+        per = 3;
+        rows = extent(c, y, 0, a);
+        rows = pr_mul(c, rows, extent(c, y, a + 1, y->rank));
+        per_row = pr_attr_int(c, "p", 2) == 2 ? 1 : 0;
+        break;
+    }
     case PR_OP_GROUP_NORMALIZATION:
         per = 7;
         rows = pr_mul(c, extent(c, y, 0, 1), (uint64_t)pr_attr_int(c, "num_groups", 1));

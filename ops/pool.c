@@ -1,5 +1,6 @@
 /* pool.c -- windowed pools (MaxPool, AveragePool, LpPool) and global pools
- * (GlobalAveragePool, GlobalMaxPool), any number k >= 1 of spatial dims.
+ * (GlobalAveragePool, GlobalMaxPool, GlobalLpPool), any number k >= 1 of
+ * spatial dims.
  *
  * Windowed pools: X (N, C, D1..Dk) -> Y (N, C, O1..Ok), element type of X.
  * Attributes: kernel_shape K (required, k values >= 1), strides s (default
@@ -32,7 +33,8 @@
  *
  * Global pools: X (N, C, D1..Dk), k >= 0 -> Y (N, C, 1, ..., 1); the window
  * is the whole spatial extent, so FLOPs = numel(X) (same per-element
- * convention: one comparison, or one add/divide, per input element).
+ * convention: one comparison, or one add/divide, per input element);
+ * GlobalLpPool (attribute p, default 2) as LpPool: 2 * numel(X) + numel(Y).
  *
  * com.microsoft NhwcMaxPool (ONNX Runtime's NHWC transformer at level 'all'
  * for int8/uint8 MaxPool, next to channels-last QLinearConv): MaxPool's
@@ -61,6 +63,7 @@ static const char *op_name(const struct pr_op_ctx *c)
     case PR_OP_AVERAGE_POOL: case PR_OP_NCHWC_AVERAGE_POOL: return "AveragePool";
     case PR_OP_LP_POOL: return "LpPool";
     case PR_OP_GLOBAL_MAX_POOL: case PR_OP_NCHWC_GLOBAL_MAX_POOL: return "GlobalMaxPool";
+    case PR_OP_GLOBAL_LP_POOL: return "GlobalLpPool";
     default: return "GlobalAveragePool";
     }
 }
@@ -194,6 +197,13 @@ int gpool_shape(struct pr_op_ctx *c)
     if (x->shape.rank < 2)
         return pr_op_error(c, "input has rank %d; %s needs (N, C, D1, ...)",
                            x->shape.rank, op_name(c));
+    if (c->op_id == PR_OP_GLOBAL_LP_POOL) {
+        int64_t p = pr_attr_int(c, "p", 2);
+        if (c->failed)
+            return -1;
+        if (p < 1)
+            return pr_op_error(c, "p is %lld; the norm's order must be >= 1", (long long)p);
+    }
     struct pr_tensor *y = c->out[0];
     y->dtype = x->dtype;
     y->shape = x->shape;
@@ -206,5 +216,7 @@ int gpool_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     k->macs = 0;
     k->flops = pr_numel(c, &pr_input(c, 0)->shape);
+    if (c->op_id == PR_OP_GLOBAL_LP_POOL)   /* |x|^p and an add per element, a root per output */
+        k->flops = pr_add(c, pr_mul(c, 2, k->flops), pr_numel(c, &c->out[0]->shape));
     return 0;
 }

@@ -26,6 +26,9 @@
  *   Flatten          (d0*..*d[axis-1], d[axis]*..*d[r-1]), axis in [-r, r]
  *                    (negative from opset 11), default 1
  *   Identity         d, with the input's values and weight flag
+ *   MemcpyFromHost, MemcpyToHost  (ONNX Runtime's copies between the CPU and
+ *                    an accelerator, in the default domain of models it saves
+ *                    after partitioning) as Identity; they move the tensor
  *   Range            n = max(ceil((limit - start) / delta), 0); delta 0 is an
  *                    error; element type of start
  *   Reshape          the shape values (attribute before opset 5): 0 copies

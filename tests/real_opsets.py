@@ -33,6 +33,12 @@ each node's hyper-parameters):
   deform_g   group 2, offset_group 2, stride 2, pad 1, bias, mask:
              X 2x4x9x9, W 6x2x3x3, Y 2x6x5x5 = 300, MACs 300*18 = 5400,
              taps 2*25*9 = 450: FLOPs 2*5400 + 300 + 450*4*8 + 450*2*12 = 36300
+and three older operators the table lacked until the check against
+onnxruntime's kernel list (X 2x3x8x10, 480 elements):
+  glp        GlobalLpPool p 3: 2*480 + 6 = 966
+  lpn2       LpNormalization axis 1, p 2: 3*480 + 160 rows = 1600
+  lpn1       axis -1, p 1: 3*480 = 1440
+  memcpy     MemcpyToHost (ONNX Runtime's device copy): 0
 Every other model (TensorScatter, CenterCropPad, BitCast, the string
 operators, and the changed forms of Split, Pad, Reduce*, Resize,
 AveragePool, LpPool, GroupNormalization, Quantize/DequantizeLinear,
@@ -126,6 +132,10 @@ def new_operators():
         "regex": (model(20, node("RegexFullMatch", ["x"], ["y"], pattern="a.*"), [vi("x", [2, 3], T.STRING)]), 0, 0),
         "ssplit": (model(20, node("StringSplit", ["x"], ["y", "n"], delimiter=",", maxsplit=0),
                          [vi("x", [3], T.STRING)], nout=2), 0, 0),
+        "glp": (model(18, node("GlobalLpPool", ["x"], ["y"], p=3), [vi("x", [2, 3, 8, 10])]), 0, 966),
+        "lpn2": (model(18, node("LpNormalization", ["x"], ["y"], axis=1), [vi("x", [2, 3, 8, 10])]), 0, 1600),
+        "lpn1": (model(18, node("LpNormalization", ["x"], ["y"], p=1), [vi("x", [2, 3, 8, 10])]), 0, 1440),
+        "memcpy": (model(18, node("MemcpyToHost", ["x"], ["y"]), [vi("x", [2, 3, 8, 10])]), 0, 0),
     }
 
 

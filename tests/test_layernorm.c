@@ -458,8 +458,37 @@ static void rms_normalization_counts_its_function_body(void)
     tn_free(t);
 }
 
+/* LpNormalization: 3 per element, a root per row with p = 2. */
+static void lp_normalization_counts_the_norm_and_the_divide(void)
+{
+    struct tnode *t = tn_new("LpNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x8x10");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x8x10");
+    CHECK_EQ(tn_cost(t)->flops, 3 * 480 + 160);
+    tn_free(t);
+    t = tn_new("LpNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x8x10");
+    tn_attr_int(t, "p", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 3 * 480);
+    tn_free(t);
+    t = tn_new("LpNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_attr_int(t, "p", 3);
+    CHECK(tn_fails_with(t, 1, "supports 1 and 2"));
+    tn_free(t);
+    t = tn_new("LpNormalization", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3");
+    tn_attr_int(t, "axis", 2);
+    CHECK(tn_fails_with(t, 1, "axis 2 is out of range"));
+    tn_free(t);
+}
+
 void suite_layernorm(void)
 {
+    RUN(lp_normalization_counts_the_norm_and_the_divide);
     RUN(rms_normalization_counts_its_function_body);
     RUN(ms_groupnorm_nhwc_with_silu);
     RUN(skip_groupnorm_adds_skip_and_bias);

@@ -392,8 +392,27 @@ static void nhwc_max_pool_is_max_pool_channels_last(void)
     tn_free(t);
 }
 
+/* GlobalLpPool: as LpPool over the whole spatial extent,
+ * 2 * numel(X) + numel(Y). */
+static void global_lp_pool_counts_powers_adds_and_roots(void)
+{
+    struct tnode *t = tn_new("GlobalLpPool", 2);
+    tn_in(t, PR_DT_FLOAT, "2x3x8x10");
+    tn_attr_int(t, "p", 3);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x1x1");
+    CHECK_EQ(tn_cost(t)->flops, 2 * 480 + 6);
+    tn_free(t);
+    t = tn_new("GlobalLpPool", 2);
+    tn_in(t, PR_DT_FLOAT, "2x3x8x10");
+    tn_attr_int(t, "p", 0);
+    CHECK(tn_fails_with(t, 1, "p is 0"));
+    tn_free(t);
+}
+
 void suite_pool(void)
 {
+    RUN(global_lp_pool_counts_powers_adds_and_roots);
     RUN(nhwc_max_pool_is_max_pool_channels_last);
     RUN(maxpool_2d_stride_pads_counts_one_compare_per_window_element);
     RUN(maxpool_1d_ceil_mode_drops_window_starting_in_right_padding);
