@@ -2,7 +2,9 @@
  *
  * ONNX: QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear,
  * QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger.
- * com.microsoft (what ONNX Runtime's quantizer emits): QLinearAdd,
+ * com.microsoft (what ONNX Runtime's quantizer emits): QuantizeLinear and
+ * DequantizeLinear (its QDQ format with UseQDQContribOps, and for 16-bit
+ * and 4-bit types: ONNX's inputs, attributes, shapes and counts), QLinearAdd,
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
  * QLinearAveragePool, QLinearSoftmax, QLinearConcat, QGemm,
  * DynamicQuantizeMatMul, MatMulIntegerToFloat,
@@ -328,7 +330,7 @@ int qlinear_shape(struct pr_op_ctx *c)
     int od, dt;
     if (output_dtype(c, &od) < 0)
         return -1;
-    if (c->op_id == PR_OP_QUANTIZE_LINEAR) {
+    if (c->op_id == PR_OP_QUANTIZE_LINEAR || c->op_id == PR_OP_MS_QUANTIZE_LINEAR) {
         int zt = type_of(c, 2, 0);
         if (od && zt && od != zt)
             return pr_op_error(c, "output_dtype is %s but y_zero_point is %s; they must agree",
@@ -343,11 +345,11 @@ int qlinear_shape(struct pr_op_ctx *c)
 
 int qlinear_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
-    uint64_t per = c->op_id == PR_OP_QUANTIZE_LINEAR ? 4 : 1;
-    k->flops = pr_mul(c, per + has(c, 2), numel_in(c, 0));
+    bool quantize = c->op_id == PR_OP_QUANTIZE_LINEAR || c->op_id == PR_OP_MS_QUANTIZE_LINEAR;
+    k->flops = pr_mul(c, (quantize ? 4 : 1) + has(c, 2), numel_in(c, 0));
     not_param(k, 1);
     not_param(k, 2);
-    if (c->op_id == PR_OP_DEQUANTIZE_LINEAR)
+    if (!quantize)
         int_param(c, k, 0);
     return 0;
 }

@@ -1145,8 +1145,41 @@ static void qlinear_reduce_mean_as_reduce_mean_with_requantize(void)
     tn_free(t);
 }
 
+/* com.microsoft QuantizeLinear/DequantizeLinear (ONNX Runtime's QDQ with
+ * 16-bit types): ONNX's rules; onnxruntime-node 1.31 gives int16 2x3x4 and
+ * float32 2x3x4 for these nodes. */
+static void contrib_quantize_and_dequantize_follow_onnx(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "QuantizeLinear", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_in_weight(t, PR_DT_INT16, "3");
+    tn_attr_int(t, "axis", 1);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x4");
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_INT16);
+    CHECK_EQ(tn_cost(t)->flops, (4 + 1) * 24);
+    CHECK_EQ(tn_cost(t)->weight_mask & 6, 0);   /* scale and zero point */
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "DequantizeLinear", 1);
+    tn_in(t, PR_DT_UINT16, "2x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "");
+    tn_in_weight(t, PR_DT_UINT16, "");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_out(t, 0)->dtype, PR_DT_FLOAT);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 24);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "QuantizeLinear", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in(t, PR_DT_FLOAT, "4");
+    tn_attr_int(t, "axis", 1);
+    CHECK(tn_fails_with(t, 1, "scale has 4 values but x is 2x3x4 with extent 3 on axis 1"));
+    tn_free(t);
+}
+
 void suite_quant(void)
 {
+    RUN(contrib_quantize_and_dequantize_follow_onnx);
     RUN(qlinear_average_pool_counts_pool_and_requantize);
     RUN(qlinear_softmax_counts_dequantize_softmax_quantize);
     RUN(matmul_bnb4_counts_logical_product_and_dequantize);
