@@ -75,6 +75,8 @@ def params_of(name, c):
         return V * d + L * (4 * d + d * 3 * d + 3 * d + d * d + 2 * d * F) + d * V
     L, d, Hkv, dh, F, V = (c[k] for k in ("L", "d", "Hkv", "dh", "d_ff", "V"))
     dkv = Hkv * dh
+    if name == "onnx_attn_kv":  # two LayerNorms, Q and O (d x d), K and V (d x dkv), up and down
+        return V * d + L * (4 * d + 2 * d * d + 2 * d * dkv + 2 * d * F) + d * V
     if name == "gpt_kv":   # biases everywhere, LayerNorm scale + shift, learned positions
         layer = (d * d + d) * 2 + (d * dkv + dkv) * 2 + 2 * 2 * d + (d * F + F) + (F * d + d)
         return V * d + c["max_pos"] * d + L * layer + 2 * d + d * V
@@ -89,6 +91,7 @@ LAYOUT = {   # style, batch, past, new tokens, total symbols
     "genai_gqa": ("genai", "batch", "past_sequence_length", "sequence_length", ["total_sequence_length"]),
     "mha_kv": ("fused", "b", "plen", "slen", []),
     "attn_kv": ("fused", "batch", "past_len", "seq_len", []),
+    "onnx_attn_kv": ("optimum", "batch", "past_sequence_length", "sequence_length", []),
     "merged_kv": ("optimum", "batch_size", "past_sequence_length", "sequence_length", []),
 }
 
@@ -168,6 +171,7 @@ try:
     make_decoders.genai(tmp)
     make_decoders.fused(tmp, "mha_kv")
     make_decoders.fused(tmp, "attn_kv")
+    make_decoders.fused(tmp, "onnx_attn_kv")
     make_decoders.renamed(tmp)
     make_decoders.merged(tmp)
     make_decoders.fused(tmp, "dmmha_kv")

@@ -29,6 +29,10 @@ Writes, with random weights:
   attn_kv.onnx     com.microsoft Attention (packed QKV weights inside the op)
                    with packed past_{i} [2, batch, H, past_len, dh] and
                    present_{i} outputs.
+  onnx_attn_kv.onnx ONNX's Attention (opset 23) with grouped query heads
+                   (4 query, 2 key/value), past_key_values.{i}.key/.value
+                   [batch, 2, past_sequence_length, dh] and present.{i}.*
+                   outputs, is_causal.
   gpt_renamed.onnx gpt_kv.onnx with the cache renamed cache_k.{i}/cache_v.{i}
                    (outputs out_k.{i}/out_v.{i}), the lengths n_cached and
                    n_new, and the cache's head dim a symbol kvh: nothing to
@@ -72,6 +76,7 @@ CONFIGS = {
     "mha_kv": {"L": 2, "d": 32, "H": 4, "Hkv": 4, "dh": 8, "d_ff": 64, "mlp_mats": 2, "V": 50},
     "merged_kv": {"L": 1, "d": 32, "H": 2, "Hkv": 2, "dh": 16, "d_ff": 64, "mlp_mats": 2, "V": 30},
     "attn_kv": {"L": 3, "d": 48, "H": 6, "Hkv": 6, "dh": 8, "d_ff": 96, "mlp_mats": 2, "V": 40},
+    "onnx_attn_kv": {"L": 2, "d": 32, "H": 4, "Hkv": 2, "dh": 8, "d_ff": 64, "mlp_mats": 2, "V": 50},
     "dmmha_kv": {"L": 2, "d": 32, "H": 2, "Hkv": 2, "dh": 16, "d_ff": 48, "mlp_mats": 2, "V": 20},
 }
 
@@ -258,18 +263,22 @@ def fixed_buffer(outdir, rows=64):
 
 
 def fused(outdir, name):
-    """A decoder whose attention is one com.microsoft node per layer:
+    """A decoder whose attention is one node per layer: com.microsoft
     MultiHeadAttention (separate Q/K/V projections, past_key/past_value
     slots 6 and 7), DecoderMaskedMultiHeadAttention over a shared KV buffer
     (the past inputs are the buffer, max_len rows, and the present outputs
     alias it; past_len says how many rows hold the past: slots 5, 6 and 7)
-    or Attention (packed QKV weights, packed past slot 4).
+    or Attention (packed QKV weights, packed past slot 4); or ONNX's
+    Attention of opset 23 (onnx_attn_kv: rank-3 Q/K/V, grouped query heads,
+    past_key/past_value slots 4 and 5, is_causal).
     LayerNorm before attention and MLP, a two-matrix MLP with Relu."""
     c = CONFIGS[name]
     rng = np.random.default_rng(1)
     L, d, H, dh, F, V = c["L"], c["d"], c["H"], c["dh"], c["d_ff"], c["V"]
-    mha, dmmha = name == "mha_kv", name == "dmmha_kv"
-    b, p, s, t = {"mha_kv": ("b", "plen", "slen", "tlen"), "dmmha_kv": ("batch", "max_len", "seq", "max_len")}.get(
+    mha, dmmha, std = name == "mha_kv", name == "dmmha_kv", name == "onnx_attn_kv"
+    Hkv, dkv = c["Hkv"], c["Hkv"] * dh
+    b, p, s, t = {"mha_kv": ("b", "plen", "slen", "tlen"), "dmmha_kv": ("batch", "max_len", "seq", "max_len"),
+                  "onnx_attn_kv": ("batch", "past_sequence_length", "sequence_length", "total_sequence_length")}.get(
         name, ("batch", "past_len", "seq_len", "total_len"))
     inits, nodes = [], []
 
@@ -289,18 +298,22 @@ def fused(outdir, name):
     x = node("Gather", [w("embed", V, d), tokens], ["x0"], axis=0)
     for i in range(L):
         h = node("LayerNormalization", [x, w("ln%d" % i, d), w("lnb%d" % i, d)], ["h%d" % i], axis=-1)
-        if mha or dmmha:
+        if mha or dmmha or std:
             pk, pv, ok, ov = (("past_key_%d", "past_value_%d", "present_key_%d", "present_value_%d") if dmmha else
-                              ("cache_k_%d", "cache_v_%d", "kv_k_%d", "kv_v_%d"))
+                              ("past_key_values.%d.key", "past_key_values.%d.value", "present.%d.key",
+                               "present.%d.value") if std else ("cache_k_%d", "cache_v_%d", "kv_k_%d", "kv_v_%d"))
             pk, pv, ok, ov = pk % i, pv % i, ok % i, ov % i
             for n in (pk, pv):
-                inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, H, p, dh]))
+                inputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, Hkv, p, dh]))
             for n in (ok, ov):
-                outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, H, t, dh]))
+                outputs.append(helper.make_tensor_value_info(n, TensorProto.FLOAT, [b, Hkv, t, dh]))
             q = node("MatMul", [h, w("q%d" % i, d, d)], ["q%d" % i])
-            k = node("MatMul", [h, w("k%d" % i, d, d)], ["k%d" % i])
-            v = node("MatMul", [h, w("v%d" % i, d, d)], ["v%d" % i])
-            if dmmha:
+            k = node("MatMul", [h, w("k%d" % i, d, dkv)], ["k%d" % i])
+            v = node("MatMul", [h, w("v%d" % i, d, dkv)], ["v%d" % i])
+            if std:
+                att = node("Attention", [q, k, v, "", pk, pv], ["att%d" % i, ok, ov], q_num_heads=H,
+                           kv_num_heads=Hkv, is_causal=1)
+            elif dmmha:
                 att = node("DecoderMaskedMultiHeadAttention", [q, k, v, "", "", pk, pv, "past_len"],
                            ["att%d" % i, ok, ov], domain="com.microsoft", num_heads=H, past_present_share_buffer=1)
             else:
@@ -319,9 +332,9 @@ def fused(outdir, name):
         x = node("Add", [x, node("MatMul", [u, w("down%d" % i, F, d)], ["m%d" % i])], ["x%d" % (i + 1)])
     node("MatMul", [x, w("lm_head", d, V)], ["logits"])
     graph = helper.make_graph(nodes, name, inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 23 if std else 17),
                                                     helper.make_opsetid("com.microsoft", 1)])
-    model.ir_version = 8
+    model.ir_version = 11 if std else 8
     path = os.path.join(outdir, name + ".onnx")
     onnx.save(model, path)
     return path
@@ -435,6 +448,7 @@ def main():
     print("wrote", genai(outdir))
     print("wrote", fused(outdir, "mha_kv"))
     print("wrote", fused(outdir, "attn_kv"))
+    print("wrote", fused(outdir, "onnx_attn_kv"))
     print("wrote", renamed(outdir))
     print("wrote", fused(outdir, "dmmha_kv"))
     print("wrote", fixed_buffer(outdir))
