@@ -119,6 +119,14 @@
  *   layout defines.
  * RotaryEmbedding (com.microsoft): input (B, S, D) or (B, H, S, d),
  *   position_ids, cos_cache and sin_cache (max_len, rotary_dim/2).
+ * MRotaryEmbedding (com.microsoft; Qwen-VL's multimodal RoPE): as
+ *   RotaryEmbedding, position_ids (3, B, S) (temporal, height, width);
+ *   mrope_section, three extents adding up to rotary_dim / 2, says which
+ *   stream rotates which pairs: the same 3 FLOPs per rotated element.
+ * GemmaRotaryEmbedding (com.microsoft): emb (B, S, d), q, q_rot, k, k_rot
+ *   (B, H, S, d); q*cos + q_rot*sin and k's the same, cos and sin of emb:
+ *   FLOPs = 2*numel(emb) + 3*numel(q) + 3*numel(k); outputs q's and k's
+ *   shapes.
  * RotaryEmbedding (ONNX, opset 23): X (B, S, D) with num_heads, or
  *   (B, H, S, d); cos_cache, sin_cache: (max_len, rotary_dim/2) with the
  *   optional position_ids (B, S), (B, S, rotary_dim/2) without. Each rotated element
@@ -1200,7 +1208,7 @@ int sparse_attn_cost(struct pr_op_ctx *c, struct pr_cost *k)
  * position_ids. */
 static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
 {
-    bool onnx = c->op_id == PR_OP_ROTARY_EMBEDDING;
+    bool onnx = c->op_id == PR_OP_ROTARY_EMBEDDING, mrope = c->op_id == PR_OP_MROTARY_EMBEDDING;
     int ci = onnx ? 1 : 2, pi = onnx ? 3 : 1;
     if (pr_op_require(c, onnx ? 3 : 4) < 0)
         return -1;
@@ -1228,6 +1236,17 @@ static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
                         pr_dim_agree(pos->shape.dim[1], s) == -2))
         return pr_op_error(c, "position_ids has shape %s but must be (batch %lld, sequence %lld)",
                            pr_shape_str(&pos->shape, sb, sizeof sb), (long long)b, (long long)s);
+    if (mrope && (pos->shape.rank != 3 || pr_dim_agree(pos->shape.dim[0], 3) == -2 ||
+                  pr_dim_agree(pos->shape.dim[1], b) == -2 || pr_dim_agree(pos->shape.dim[2], s) == -2))
+        return pr_op_error(c, "position_ids has shape %s but must be (3 streams, batch %lld, sequence %lld)",
+                           pr_shape_str(&pos->shape, sb, sizeof sb), (long long)b, (long long)s);
+    int64_t sec[3] = {0, 0, 0};
+    if (mrope && pr_attr_ints(c, "mrope_section", sec, 3) != 3)
+        return c->failed ? -1 : pr_op_error(c, "MRotaryEmbedding needs mrope_section: three extents");
+    if (mrope) {
+        pr_attr_int(c, "mrope_layout", 0);
+        pr_attr_int(c, "is_packed_batching", 0);
+    }
     int64_t nh = pr_attr_int(c, "num_heads", 0), r = pr_attr_int(c, "rotary_embedding_dim", 0);
     pr_attr_int(c, "interleaved", 0);
     if (!onnx)
@@ -1257,6 +1276,11 @@ static int rotary_dims(struct pr_op_ctx *c, int64_t *head, int64_t *rd)
     if (*rd >= 0 && *head >= 0 && (*rd > *head || *rd % 2))
         return pr_op_error(c, "rotary dimension %lld must be even and at most the head size %lld",
                            (long long)*rd, (long long)*head);
+    if (mrope && (sec[0] < 0 || sec[1] < 0 || sec[2] < 0 || sec[0] > INT64_MAX / 4 || sec[1] > INT64_MAX / 4 ||
+                  sec[2] > INT64_MAX / 4 || (*rd >= 0 && sec[0] + sec[1] + sec[2] != *rd / 2)))
+        return pr_op_error(c, "mrope_section [%lld, %lld, %lld] must be non-negative and add up to half the "
+                           "rotary dimension (%lld)", (long long)sec[0], (long long)sec[1], (long long)sec[2],
+                           (long long)(*rd / 2));
     return 0;
 }
 
@@ -1284,5 +1308,40 @@ int rotary_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_mul(c, 3, pr_mul(c, pr_numel(c, &rows), prod(c, &rd, 1)));
     int ci = c->op_id == PR_OP_ROTARY_EMBEDDING ? 1 : 2;   /* cos/sin caches */
     k->weight_mask &= ~((1ull << ci) | (1ull << (ci + 1)));
+    return 0;
+}
+
+/* ---- GemmaRotaryEmbedding ---- */
+
+int gemma_rope_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 5) < 0)
+        return -1;
+    if (c->nin > 5 || c->nout > 2)
+        return pr_op_error(c, "GemmaRotaryEmbedding takes 5 inputs and has 2 outputs but the node has %d and %d",
+                           c->nin, c->nout);
+    const struct pr_shape *e = &c->in[0]->shape;
+    char sa[160], sb[160], se[160];
+    if (e->rank != 3)
+        return pr_op_error(c, "emb has shape %s; it must be (batch, sequence, dim)", pr_shape_str(e, se, sizeof se));
+    for (int i = 1; i <= 3; i += 2) {
+        const struct pr_shape *x = &c->in[i]->shape, *rot = &c->in[i + 1]->shape;
+        bool ok = x->rank == 4 && rot->rank == 4 && pr_dim_agree(x->dim[0], e->dim[0]) != -2 &&
+                  pr_dim_agree(x->dim[2], e->dim[1]) != -2 && pr_dim_agree(x->dim[3], e->dim[2]) != -2;
+        for (int d = 0; ok && d < 4; d++)
+            ok = pr_dim_agree(x->dim[d], rot->dim[d]) != -2;
+        if (!ok)
+            return pr_op_error(c, "%s %s and its rotated half %s must be (batch, heads, sequence, dim) as emb %s",
+                               i == 1 ? "q" : "k", pr_shape_str(x, sa, sizeof sa), pr_shape_str(rot, sb, sizeof sb),
+                               pr_shape_str(e, se, sizeof se));
+        set_out(c, i / 2, c->in[i]->dtype, 4, x->dim);
+    }
+    return 0;
+}
+
+int gemma_rope_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    k->flops = pr_add(c, pr_mul(c, 2, pr_numel(c, &c->in[0]->shape)),
+                      pr_mul(c, 3, pr_add(c, pr_numel(c, &c->in[1]->shape), pr_numel(c, &c->in[3]->shape))));
     return 0;
 }

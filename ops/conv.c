@@ -269,9 +269,16 @@ static int check_field(struct pr_op_ctx *c, int i, const char *what, int64_t per
     if (!t)
         return 0;
     const struct pr_shape *f = &t->shape, *y = &c->out[0]->shape, *w = &pr_input(c, 1)->shape;
-    int64_t want = per_point * g;
-    for (int d = 2; d < w->rank && want >= 0; d++)
-        want = w->dim[d] < 0 ? -1 : want * w->dim[d];   /* small: checked by the Conv view */
+    int64_t want;
+    bool ovf = __builtin_mul_overflow(per_point, g, &want);
+    for (int d = 2; d < w->rank && want >= 0 && !ovf; d++) {
+        if (w->dim[d] < 0)
+            want = -1;
+        else
+            ovf = __builtin_mul_overflow(want, w->dim[d], &want);
+    }
+    if (ovf)
+        return pr_op_error(c, "%s: offset_group %lld times the kernel's taps overflows int64", what, (long long)g);
     bool ok = f->rank == y->rank && pr_dim_agree(f->dim[0], y->dim[0]) != -2 &&
               pr_dim_agree(f->dim[1], want) != -2;
     for (int d = 2; ok && d < y->rank; d++)

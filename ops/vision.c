@@ -515,7 +515,7 @@ int vision_cost(struct pr_op_ctx *c, struct pr_cost *k)
 {
     const struct pr_shape *y = &c->out[0]->shape;
     switch (c->op_id) {
-    case PR_OP_GRID_SAMPLE:
+    case PR_OP_GRID_SAMPLE: case PR_OP_MS_GRID_SAMPLE:   /* com.microsoft's: GridSample-16 */
         k->flops = grid_sample_flops(c);
         return 0;
     case PR_OP_AFFINE_GRID: {

@@ -897,6 +897,13 @@ static void deform_conv_checks_offset_and_mask(void)
     tn_in(t, PR_DT_FLOAT, "1x18x6x6");
     CHECK(tn_fails_with(t, 1, "input has 4 channels but weight expects 3"));
     tn_free(t);
+    t = tn_new("DeformConv", 19);   /* channels unknown: a hostile offset_group must not overflow */
+    tn_in(t, PR_DT_FLOAT, "1x?x8x8");
+    tn_in(t, PR_DT_FLOAT, "6x4x3x3");
+    tn_in(t, PR_DT_FLOAT, "1x18x6x6");
+    tn_attr_int(t, "offset_group", 4611686018427387904LL);
+    CHECK(tn_fails_with(t, 1, "overflows int64"));
+    tn_free(t);
 }
 
 void suite_conv(void)

@@ -4,14 +4,15 @@
 # for the models of tests/real_ml.py, `... legacy` tests/legacy_shapes.json
 # for tests/real_legacy.py, `... ortopt` tests/ortopt_shapes.json for
 # tests/real_ortopt.py, `... opsets` tests/opsets_shapes.json for
-# tests/real_opsets.py. Needs node and onnxruntime-node (ORT=path to
+# tests/real_opsets.py, `... contrib` tests/contrib_shapes.json for
+# tests/real_contrib.py. Needs node and onnxruntime-node (ORT=path to
 # the module, default /opt/ort/node_modules/onnxruntime-node); `make check`
 # does not: it compares against the committed files.
 set -eu
 cd "$(dirname "$0")/.."
 case ${1:-} in
-ml | legacy | ortopt | opsets) ;;
-*) echo "usage: sh tools/ort_expected.sh ml|legacy|ortopt|opsets" >&2; exit 2 ;;
+ml | legacy | ortopt | opsets | contrib) ;;
+*) echo "usage: sh tools/ort_expected.sh ml|legacy|ortopt|opsets|contrib" >&2; exit 2 ;;
 esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
