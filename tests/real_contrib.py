@@ -32,7 +32,6 @@ Tokenizer, UnfoldTensor) move or hash data: FLOPs 0 but GridSample's (its
 ONNX formula, checked by the conformance suite). Prints one line per
 failure and "N passed, N failed" last.
 """
-import json
 import os
 import sys
 
@@ -42,7 +41,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, analyse, check, summary, vi
+from realkit import ROOT, ort_shapes, analyse, check, summary, vi
 
 OUT = os.path.join(ROOT, "build", "contrib")
 SHAPES = os.path.join(ROOT, "tests", "contrib_shapes.json")
@@ -114,14 +113,7 @@ def models():
 
 def main():
     ms_ = models()
-    if "--write" in sys.argv:
-        d = sys.argv[sys.argv.index("--write") + 1]
-        os.makedirs(d, exist_ok=True)
-        for name, (m, *_) in ms_.items():
-            onnx.save(m, os.path.join(d, name + ".onnx"))
-        return 0
-    with open(SHAPES) as f:
-        ort = json.load(f)
+    ort = ort_shapes(ms_, SHAPES)
     check(sorted(ort["_errors"]) == sorted(SPEC_ONLY), "onnxruntime refused only %s: %s" % (sorted(SPEC_ONLY), ort["_errors"]))
     ort.update(SPEC_ONLY)
     os.makedirs(OUT, exist_ok=True)

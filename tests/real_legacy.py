@@ -28,7 +28,6 @@ closed forms of the old spec (ONNX Changelog, opsets 1..9), written here:
                 across_channels = 1: per n, 2 rows: 2400 + 12 = 2412
 MACs are 0 everywhere. Refused: a Crop border past the extent it crops. Prints one line per failure and "N passed, N failed" last.
 """
-import json
 import os
 import sys
 
@@ -37,7 +36,7 @@ import onnx
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, check, refused, reports, summary, vi
+from realkit import ROOT, ort_shapes, check, refused, reports, summary, vi
 
 OUT = os.path.join(ROOT, "build", "legacy")
 SHAPES = os.path.join(ROOT, "tests", "legacy_shapes.json")
@@ -89,14 +88,7 @@ def models():
 
 def main():
     ms = models()
-    if "--write" in sys.argv:
-        d = sys.argv[sys.argv.index("--write") + 1]
-        os.makedirs(d, exist_ok=True)
-        for name, (m, _, _) in ms.items():
-            onnx.save(m, os.path.join(d, name + ".onnx"))
-        return 0
-    with open(SHAPES) as f:
-        ort = json.load(f)
+    ort = ort_shapes(ms, SHAPES)
     for name, flops, spec, rep in reports(ms, OUT):
         t = rep["totals"]
         check(t["complete"], "%s: report complete" % name)

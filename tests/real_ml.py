@@ -38,7 +38,6 @@ attributes reach a node twice; FeatureVectorizer with one inputdimensions
 entry too many.
 Prints one line per failure and "N passed, N failed" last.
 """
-import json
 import os
 import sys
 
@@ -48,7 +47,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, check, refused, reports, summary, vi
+from realkit import ROOT, ort_shapes, check, refused, reports, summary, vi
 
 OUT = os.path.join(ROOT, "build", "ml")
 SHAPES = os.path.join(ROOT, "tests", "ml_shapes.json")
@@ -206,15 +205,7 @@ SPEC_SHAPES = {"dictvec": {"Y": [1, 5]}, "castmap": {"Y": [1, 7]}, "zipmap": {"L
 
 def main():
     ms = models()
-    if "--write" in sys.argv:
-        d = sys.argv[sys.argv.index("--write") + 1]
-        os.makedirs(d, exist_ok=True)
-        for name, (m, _) in ms.items():
-            if name not in SPEC_SHAPES:
-                onnx.save(m, os.path.join(d, name + ".onnx"))
-        return 0
-    with open(SHAPES) as f:
-        ort = json.load(f)
+    ort = ort_shapes(ms, SHAPES, skip=SPEC_SHAPES)
     ort.update(SPEC_SHAPES)
     for name, want, rep in reports(ms, OUT):
         t = rep["totals"]

@@ -45,7 +45,6 @@ AveragePool, LpPool, GroupNormalization, Quantize/DequantizeLinear,
 ScatterND, GridSample, DFT, ...) is checked by its shapes. Prints one line
 per failure and "N passed, N failed" last.
 """
-import json
 import os
 import sys
 
@@ -55,7 +54,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, check, reports, summary, vi
+from realkit import ROOT, ort_shapes, check, reports, summary, vi
 
 OUT = os.path.join(ROOT, "build", "opsets")
 SHAPES = os.path.join(ROOT, "tests", "opsets_shapes.json")
@@ -79,7 +78,6 @@ def node(op, ins, outs, **attrs):
 
 def new_operators():
     """name -> (model, MACs, FLOPs); None where only shapes are checked."""
-    f = T.FLOAT
     s280, sgqa, spast, spad = 2 * 4 * 5 * 7, 2 * 4 * 5 * 7, 2 * 4 * 5 * 12, 2 * 4 * 5 * 9
     return {
         "attn4": (model(23, node("Attention", ["q", "k", "v"], ["y"]),
@@ -204,14 +202,7 @@ def models():
 
 def main():
     ms = models()
-    if "--write" in sys.argv:
-        d = sys.argv[sys.argv.index("--write") + 1]
-        os.makedirs(d, exist_ok=True)
-        for name, (m, _, _) in ms.items():
-            onnx.save(m, os.path.join(d, name + ".onnx"))
-        return 0
-    with open(SHAPES) as f:
-        ort = json.load(f)
+    ort = ort_shapes(ms, SHAPES)
     check(not ort["_errors"], "onnxruntime refused none of the models: %s" % ort["_errors"])
     for name, macs, flops, rep in reports(ms, OUT):
         layer = rep["layers"][0]

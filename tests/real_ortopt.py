@@ -41,7 +41,6 @@ Per model: no unsupported operator, complete, totals.macs as above, every
 value's shape as onnxruntime's.
 Prints one line per failure and "N passed, N failed" last.
 """
-import json
 import os
 import sys
 
@@ -51,7 +50,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from realkit import ROOT, check, reports, summary, vi
+from realkit import ROOT, ort_shapes, check, reports, summary, vi
 
 OUT = os.path.join(ROOT, "build", "ortopt")
 SHAPES = os.path.join(ROOT, "tests", "ortopt_shapes.json")
@@ -140,14 +139,7 @@ def every_value_an_output(m):
 
 def main():
     ms = models()
-    if "--write" in sys.argv:
-        d = sys.argv[sys.argv.index("--write") + 1]
-        os.makedirs(d, exist_ok=True)
-        for name, (m, _) in ms.items():
-            onnx.save(every_value_an_output(m), os.path.join(d, name + ".onnx"))
-        return 0
-    with open(SHAPES) as f:
-        ort = json.load(f)
+    ort = ort_shapes(ms, SHAPES, prepare=every_value_an_output)
     for name, macs, rep in reports(ms, OUT):
         t = rep["totals"]
         check(rep["unsupported"] == [], "%s: unsupported %s" % (name, rep["unsupported"]))

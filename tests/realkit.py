@@ -1,11 +1,12 @@
 """realkit.py -- helpers shared by tests/real_functions.py, real_standard.py,
-real_ml.py, real_legacy.py and real_dynamo.py (not a test itself: check.sh
-runs tests/real_*.py).
+real_ml.py, real_legacy.py, real_dynamo.py, real_ortopt.py, real_opsets.py
+and real_contrib.py (not a test itself: check.sh runs tests/real_*.py).
 
 check(ok, what) counts a result and prints "FAIL what" (with -v also "ok");
 summary() prints "N passed, N failed" and gives the exit status;
 analyse() runs `priori analyze --format json` and checks its exit;
-refused() checks that a model is refused with exit 3 and a given message.
+refused() checks that a model is refused with exit 3 and a given message;
+ort_shapes() writes the models for tools/ort_expected.sh or reads its shapes.
 """
 import json
 import os
@@ -55,6 +56,22 @@ def refused(case, path, *texts, seconds=30):
     dt = time.time() - t0
     check(r.returncode == 3 and all(t in r.stderr for t in texts) and r.stdout == "" and dt < seconds,
           "%s: exit %d in %.1f s, message %r, want %r" % (case, r.returncode, dt, r.stderr.strip(), texts))
+
+
+def ort_shapes(models, shapes, skip=(), prepare=None):
+    """The onnxruntime side of a test of single-node models. With --write DIR
+    (tools/ort_expected.sh) saves each model of {name: (model, ...)} not in
+    skip as DIR/name.onnx (through prepare when given) and exits; otherwise
+    returns the shapes onnxruntime computed, read from the JSON file shapes."""
+    if "--write" in sys.argv:
+        d = sys.argv[sys.argv.index("--write") + 1]
+        os.makedirs(d, exist_ok=True)
+        for name, (m, *_) in models.items():
+            if name not in skip:
+                onnx.save(prepare(m) if prepare else m, os.path.join(d, name + ".onnx"))
+        sys.exit(0)
+    with open(shapes) as f:
+        return json.load(f)
 
 
 def reports(models, out):
