@@ -5,17 +5,19 @@
 # for tests/real_legacy.py, `... ortopt` tests/ortopt_shapes.json for
 # tests/real_ortopt.py, `... opsets` tests/opsets_shapes.json for
 # tests/real_opsets.py, `... contrib` tests/contrib_shapes.json for
-# tests/real_contrib.py. Needs node and onnxruntime-node (ORT=path to
+# tests/real_contrib.py, `... onnx_cases` tests/conformance/onnx_cases_ort.json
+# for tests/real_onnx_cases.py. Needs node and onnxruntime-node (ORT=path to
 # the module, default /opt/ort/node_modules/onnxruntime-node); `make check`
 # does not: it compares against the committed files.
 set -eu
 cd "$(dirname "$0")/.."
 case ${1:-} in
-ml | legacy | ortopt | opsets | contrib) ;;
-*) echo "usage: sh tools/ort_expected.sh ml|legacy|ortopt|opsets|contrib" >&2; exit 2 ;;
+ml | legacy | ortopt | opsets | contrib) out=tests/$1_shapes.json ;;
+onnx_cases) out=tests/conformance/onnx_cases_ort.json ;;
+*) echo "usage: sh tools/ort_expected.sh ml|legacy|ortopt|opsets|contrib|onnx_cases" >&2; exit 2 ;;
 esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 /usr/bin/python3 "tests/real_$1.py" --write "$dir"
-node tools/ort_shapes.js "$dir" ${ORT:-} >"tests/$1_shapes.json"
-echo "wrote tests/$1_shapes.json"
+node tools/ort_shapes.js "$dir" ${ORT:-} >"$out"
+echo "wrote $out"
