@@ -163,6 +163,10 @@ struct pr_op {
     signed char flops_per_elem;   /* FLOPs per output element; -1: not a fixed
                                      multiple (the cost function's formula) */
     const char *macs, *flops;     /* one-line formulas */
+    bool subgraphs;               /* its family runs the node's graph attributes
+                                     (control.c, cost control_cost) and takes
+                                     inputs of unknown rank itself; any other
+                                     row never sees one (pr_op_run) */
 };
 
 extern const struct pr_op pr_op_table[PR_OP_COUNT];

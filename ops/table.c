@@ -9,7 +9,7 @@ const struct pr_op pr_op_table[PR_OP_COUNT] = {
 #define OP(id, dom, nm, from, to, shp, cst, kc, fpe, mac, flop) \
     [PR_OP_##id] = {.domain = dom, .name = nm, .since = from, .until = to, \
                     .shape = shp, .cost = cst, .kernel = PR_KERNEL_##kc, \
-                    .flops_per_elem = fpe, .macs = mac, .flops = flop},
+                    .flops_per_elem = fpe, .macs = mac, .flops = flop, .subgraphs = cst == control_cost},
 #include "ops.def"
 #undef OP
 };

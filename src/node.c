@@ -347,9 +347,11 @@ uint64_t pr_default_weight_mask(const struct pr_op_ctx *c)
 enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cost *k)
 {
     memset(k, 0, sizeof *k);
-    /* Sequences and optionals are known without an element rank; a node
-     * with subgraphs handles unknown inputs itself (its rows still run). */
-    bool own_check = c->node && c->node->nsubs > 0;
+    /* Sequences and optionals are known without an element rank; an
+     * operator that runs subgraphs handles unknown inputs itself (its rows
+     * still run). A graph attribute on any other node is no reason to hand
+     * its family an input of unknown rank. */
+    bool own_check = op->subgraphs && c->node && c->node->nsubs > 0;
     for (int i = 0; i < c->nin && i < PR_MAX_IO && !own_check; i++)
         if (c->in[i] && c->in[i]->kind == PR_KIND_TENSOR && c->in[i]->shape.rank < 0)
             return PR_RUN_UNKNOWN_INPUT;

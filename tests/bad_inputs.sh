@@ -115,6 +115,12 @@ for f in zero_batch zero_channels; do
         bad "$f: MACs are not 0"
 done
 
+# a plain operator (BiasDropout) carrying a stray graph attribute, its input of
+# unknown rank: analysed (exit 0) with that layer's shape unknown, not an
+# error (the fuzzer found its family reading an extent at index -2)
+run stray_graph_attribute 0 "have unknown shapes (first: node 0 (BiasDropout))" \
+    tests/fuzz/regressions/model/graph_attr_on_plain_op_unknown_rank.onnx
+
 # ---- cases that need a set-up ----
 mkdir -p "$tmp/huge"
 truncate -s $((2049 * 1024 * 1024)) "$tmp/huge/model.onnx"
