@@ -33,6 +33,10 @@
  *
  * TransposeMatMul (com.microsoft): FusedMatMul's older name, with alpha,
  *   transA and transB only; read and counted as FusedMatMul.
+ * FusedMatMulActivation (com.microsoft; ONNX Runtime's MatMul + activation
+ *   fusion for its JS and WebGPU providers): FusedMatMul with attribute
+ *   activation (required) applied to Y, as FusedGemm's (Clip too):
+ *   FLOPs = FusedMatMul's + numel(Y) * the activation's FLOPs per element.
  *
  * FusedGemm (com.microsoft, ONNX Runtime's optimiser at level 'extended'
  *   and above fuses a Gemm and the activation after it): Gemm's inputs,
@@ -142,29 +146,36 @@ int gemm_cost(struct pr_op_ctx *c, struct pr_cost *k)
 
 /* ---- FusedGemm ---- */
 
-/* The fused activation's row of the ONNX table (NULL: none). */
+/* The fused activation's row of the ONNX table (NULL: none): FusedGemm's,
+ * or FusedMatMulActivation's (required, Clip too). */
 static int gemm_activation(struct pr_op_ctx *c, const struct pr_op **act)
 {
     static const char *const known[] = {
         "Relu", "Tanh", "Sigmoid", "Softplus", "Softsign", "LeakyRelu", "HardSigmoid", "Elu",
-        "Selu", "Celu", "ThresholdedRelu", "ScaledTanh", "ParametricSoftplus"};
+        "Selu", "Celu", "ThresholdedRelu", "ScaledTanh", "ParametricSoftplus", "Clip"};
+    bool mm = c->op_id == PR_OP_FUSED_MATMUL_ACTIVATION;
+    size_t nknown = sizeof known / sizeof known[0] - (mm ? 0 : 1);
     *act = NULL;
     if (!pr_attr_has(c, "activation"))
-        return 0;
+        return mm ? pr_op_error(c, "FusedMatMulActivation needs the attribute 'activation'") : 0;
     const char *name = pr_attr_str(c, "activation", "");
     pr_attr_float(c, "activation_alpha", 0.0);
     pr_attr_float(c, "activation_beta", 0.0);
     pr_attr_float(c, "activation_gamma", 0.0);
     if (c->failed)
         return -1;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    pr_attr_int(c, "activation_axis", 0);
+    if (c->failed)
+        return -1;
+    for (size_t i = 0; i < nknown; i++)
         if (strcmp(name, known[i]) == 0) {
             *act = pr_op_find("", name);
             return 0;
         }
-    return pr_op_error(c, "activation is '%s'; FusedGemm fuses Relu, Tanh, Sigmoid, Softplus, "
+    return pr_op_error(c, "activation is '%s'; %s fuses Relu, Tanh, Sigmoid, Softplus, "
                        "Softsign, LeakyRelu, HardSigmoid, Elu, Selu, Celu, ThresholdedRelu, "
-                       "ScaledTanh or ParametricSoftplus", name);
+                       "ScaledTanh%s or ParametricSoftplus", name, mm ? "FusedMatMulActivation" : "FusedGemm",
+                       mm ? ", Clip" : "");
 }
 
 int gemm_fast_gelu_shape(struct pr_op_ctx *c)
@@ -361,5 +372,20 @@ int fmatmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     k->flops = pr_mul(c, 2, k->macs);
     if (pr_attr_float(c, "alpha", 1.0) != 1.0)
         k->flops = pr_add(c, k->flops, y);
+    return 0;
+}
+
+int fmatmul_act_shape(struct pr_op_ctx *c)
+{
+    const struct pr_op *act;
+    return gemm_activation(c, &act) < 0 ? -1 : fmatmul_shape(c);
+}
+
+int fmatmul_act_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    const struct pr_op *act;
+    if (gemm_activation(c, &act) < 0 || fmatmul_cost(c, k) < 0)
+        return -1;
+    k->flops = pr_add(c, k->flops, pr_mul(c, (uint64_t)act->flops_per_elem, pr_numel(c, &c->out[0]->shape)));
     return 0;
 }

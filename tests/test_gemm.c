@@ -461,8 +461,52 @@ static void gemm_fast_gelu_is_matmul_bias_and_fast_gelu(void)
     tn_free(t);
 }
 
+/* FusedMatMulActivation: FusedMatMul's shape and MACs, plus the
+ * activation's FLOPs per element (its ONNX row: Clip 2, Sigmoid 4). */
+static void fused_matmul_activation_adds_the_activation(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "FusedMatMulActivation", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x4");
+    tn_in_weight(t, PR_DT_FLOAT, "5x4");
+    tn_attr_int(t, "transB", 1);
+    tn_attr_str(t, "activation", "Clip");
+    tn_attr_float(t, "activation_alpha", 0.0);
+    tn_attr_float(t, "activation_beta", 6.0);
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "2x3x5");
+    CHECK_EQ(tn_cost(t)->macs, 30 * 4);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 120 + 2 * 30);
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "FusedMatMulActivation", 1);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    tn_attr_float(t, "alpha", 0.5);
+    tn_attr_str(t, "activation", "Sigmoid");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_EQ(tn_cost(t)->flops, 2 * 60 + 15 + 4 * 15);   /* alpha: one multiply per output */
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "FusedMatMulActivation", 1);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    CHECK(tn_fails_with(t, 1, "needs the attribute 'activation'"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "FusedMatMulActivation", 1);
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    tn_attr_str(t, "activation", "Gelu");
+    CHECK(tn_fails_with(t, 1, "activation is 'Gelu'; FusedMatMulActivation fuses"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "FusedGemm", 1);   /* FusedGemm's list has no Clip */
+    tn_in(t, PR_DT_FLOAT, "3x4");
+    tn_in(t, PR_DT_FLOAT, "4x5");
+    tn_attr_str(t, "activation", "Clip");
+    CHECK(tn_fails_with(t, 1, "activation is 'Clip'; FusedGemm fuses"));
+    tn_free(t);
+}
+
 void suite_gemm(void)
 {
+    RUN(fused_matmul_activation_adds_the_activation);
     RUN(gemm_fast_gelu_is_matmul_bias_and_fast_gelu);
     RUN(fused_matmul_transposes_and_scales);
     RUN(fused_matmul_trans_batch_moves_axis0_behind_batch);
