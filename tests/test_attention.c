@@ -505,6 +505,22 @@ static void hostile_extents_are_errors_not_overflows(void)
     tn_attr_int(t, "num_heads", 1);
     CHECK(tn_fails_with(t, 1, "overflows int64"));
     tn_free(t);
+    t = tn_new("Attention", 23);   /* ONNX's: past + new keys past int64 */
+    tn_in(t, PR_DT_FLOAT, "1x2x3x4");
+    tn_in(t, PR_DT_FLOAT, "1x2x5x4");
+    tn_in(t, PR_DT_FLOAT, "1x2x5x4");
+    tn_in_absent(t);
+    tn_in(t, PR_DT_FLOAT, "1x2x9223372036854775807x4");
+    tn_in(t, PR_DT_FLOAT, "1x2x9223372036854775807x4");
+    CHECK(tn_fails_with(t, 4, "overflows int64"));
+    tn_free(t);
+    t = tn_new("Attention", 23);   /* every score: B*H*S*T past 64 bits */
+    tn_in(t, PR_DT_FLOAT, "4294967296x4294967296x2x4");
+    tn_in(t, PR_DT_FLOAT, "4294967296x4294967296x2x4");
+    tn_in(t, PR_DT_FLOAT, "4294967296x4294967296x2x4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK(tn_overflow(t));
+    tn_free(t);
 }
 
 /* QAttention: the int8 BERT layer of quantize_dynamic. Shapes and dtypes
