@@ -622,7 +622,7 @@ static int function_shape(struct pr_op_ctx *c)
 const struct pr_op pr_function_op = {
     .domain = "", .name = "(function call)", .since = 1, .until = 0,
     .shape = function_shape, .cost = control_cost, .kernel = PR_KERNEL_GEMM, .flops_per_elem = -1,
-    .macs = "the sum of its body's", .flops = "the sum of its body's", .subgraphs = true,
+    .macs = "the sum of its body's", .flops = "the sum of its body's", .subgraphs = true, .any_kind = true,
 };
 
 /* The node itself computes nothing and holds no weights: its row reports

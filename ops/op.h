@@ -167,6 +167,9 @@ struct pr_op {
                                      (control.c, cost control_cost) and takes
                                      inputs of unknown rank itself; any other
                                      row never sees one (pr_op_run) */
+    bool any_kind;                /* its inputs may be sequences and optionals
+                                     (control.c, sequence.c, Identity); any
+                                     other row takes tensors only (pr_op_run) */
 };
 
 extern const struct pr_op pr_op_table[PR_OP_COUNT];

@@ -9,7 +9,8 @@ const struct pr_op pr_op_table[PR_OP_COUNT] = {
 #define OP(id, dom, nm, from, to, shp, cst, kc, fpe, mac, flop) \
     [PR_OP_##id] = {.domain = dom, .name = nm, .since = from, .until = to, \
                     .shape = shp, .cost = cst, .kernel = PR_KERNEL_##kc, \
-                    .flops_per_elem = fpe, .macs = mac, .flops = flop, .subgraphs = cst == control_cost},
+                    .flops_per_elem = fpe, .macs = mac, .flops = flop, .subgraphs = cst == control_cost, \
+                    .any_kind = cst == control_cost || cst == seq_cost || PR_OP_##id == PR_OP_IDENTITY},
 #include "ops.def"
 #undef OP
 };

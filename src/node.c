@@ -352,9 +352,17 @@ enum pr_run pr_op_run(const struct pr_op *op, struct pr_op_ctx *c, struct pr_cos
      * still run). A graph attribute on any other node is no reason to hand
      * its family an input of unknown rank. */
     bool own_check = op->subgraphs && c->node && c->node->nsubs > 0;
-    for (int i = 0; i < c->nin && i < PR_MAX_IO && !own_check; i++)
-        if (c->in[i] && c->in[i]->kind == PR_KIND_TENSOR && c->in[i]->shape.rank < 0)
+    for (int i = 0; i < c->nin && i < PR_MAX_IO; i++) {
+        const struct pr_tensor *t = c->in[i];
+        if (t && t->kind != PR_KIND_TENSOR && !op->any_kind) {
+            c->structural = true;   /* a type error of the file, whatever is assumed */
+            pr_op_error(c, "input %d is %s; %s takes tensors", i,
+                        t->kind == PR_KIND_SEQUENCE ? "a sequence" : "an optional", op->name);
+            return PR_RUN_ERROR;
+        }
+        if (t && t->kind == PR_KIND_TENSOR && t->shape.rank < 0 && !own_check)
             return PR_RUN_UNKNOWN_INPUT;
+    }
     if (op->shape(c) < 0 || c->failed) {
         if (!c->failed)
             pr_op_error(c, "shape inference failed");

@@ -121,6 +121,11 @@ done
 run stray_graph_attribute 0 "have unknown shapes (first: node 0 (BiasDropout))" \
     tests/fuzz/regressions/model/graph_attr_on_plain_op_unknown_rank.onnx
 
+# a sequence fed to an operator of tensors (the fuzzer's SequenceErase ->
+# BiasDropout): a type error of the file, refused whatever priori assumed
+run sequence_into_tensor_op 3 "input 0 is a sequence; BiasDropout takes tensors" \
+    tests/fuzz/regressions/model/sequence_into_tensor_op.onnx
+
 # ---- cases that need a set-up ----
 mkdir -p "$tmp/huge"
 truncate -s $((2049 * 1024 * 1024)) "$tmp/huge/model.onnx"
