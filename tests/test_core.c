@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "model.h"
 #include "names.h"
+#include "families.h"
 #include "op.h"
 #include "report.h"
 #include "shape.h"
@@ -301,6 +302,23 @@ static void op_index_is_sorted_and_finds_every_row(void)
     CHECK(pr_op_find("com.example", "Conv") == NULL);
 }
 
+/* The flags ops/table.c derives from the names in ops.def agree with the
+ * cost functions' addresses: subgraphs exactly for control.c's rows,
+ * any_kind for those, sequence.c's and Identity. */
+static void op_flags_follow_the_cost_functions(void)
+{
+    int sub = 0, any = 0;
+    for (int r = 0; r < PR_OP_COUNT; r++) {
+        const struct pr_op *op = &pr_op_table[r];
+        CHECK_EQ(op->subgraphs, op->cost == control_cost);
+        CHECK_EQ(op->any_kind, op->cost == control_cost || op->cost == seq_cost || r == PR_OP_IDENTITY);
+        sub += op->subgraphs;
+        any += op->any_kind;
+    }
+    CHECK(sub >= 4);   /* If, Loop, Scan, ... */
+    CHECK(any > sub + 5);
+}
+
 void suite_core(void)
 {
     RUN(broadcast_follows_numpy_rules);
@@ -316,4 +334,5 @@ void suite_core(void)
     RUN(arena_clear_keeps_the_newest_chunk_empty);
     RUN(reanalysis_of_a_loaded_model_equals_a_fresh_load);
     RUN(op_index_is_sorted_and_finds_every_row);
+    RUN(op_flags_follow_the_cost_functions);
 }
