@@ -1,5 +1,7 @@
 /* conv.c -- Conv and ConvTranspose, any number k >= 1 of spatial dims,
- * DeformConv (opset 19), com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion) and
+ * DeformConv (opset 19), com.microsoft FusedConv (ONNX Runtime's Conv + activation fusion),
+ * com.microsoft ConvTransposeWithDynamicPads (ConvTranspose whose pads are
+ * input 2, an int64 tensor of 2k values, B moving to input 3) and
  * com.microsoft.nchwc Conv (its NCHWc-layout convolution).
  *
  * Inputs: X (N, C_in, D1..Dk), W, optional B (C_out).
@@ -95,6 +97,7 @@
  * the consistency checks that need them; Y's element type is X's.
  */
 #include "families.h"
+#include "values.h"
 #include "window.h"
 
 #include <string.h>
@@ -145,10 +148,16 @@ static int read_geom(struct pr_op_ctx *c, struct pr_window *g, int64_t *group, b
     return pr_window_read(c, g, k, warn);
 }
 
+/* The input that holds B: 3 after ConvTransposeWithDynamicPads's pads. */
+static int bias_input(const struct pr_op_ctx *c)
+{
+    return c->op_id == PR_OP_CONVT_DYNAMIC_PADS ? 3 : 2;
+}
+
 /* B, when present, is (C_out). */
 static int check_bias(struct pr_op_ctx *c, int64_t c_out)
 {
-    const struct pr_tensor *bias = pr_input(c, 2);
+    const struct pr_tensor *bias = pr_input(c, bias_input(c));
     if (!bias)
         return 0;
     if (bias->shape.rank != 1)
@@ -219,7 +228,7 @@ static void finish_cost(struct pr_op_ctx *c, struct pr_cost *k, uint64_t macs)
 {
     k->macs = macs;
     k->flops = pr_mul(c, 2, macs);
-    if (pr_input(c, 2))
+    if (pr_input(c, bias_input(c)))
         k->flops = pr_add(c, k->flops, pr_numel(c, &c->out[0]->shape));
 }
 
@@ -567,11 +576,42 @@ static int read_output_shape(struct pr_op_ctx *c, int k, int64_t *os)
     return k;
 }
 
+/* ConvTransposeWithDynamicPads: input 2, when present, replaces the pads
+ * attribute (2k int64 values, begins then ends, each >= 0; ONNX Runtime's
+ * DoConvTranspose with dynamic padding). 1 when its values are known or
+ * the input is absent, 0 when they are not (the extents they decide are
+ * unknown), -1 on error. With auto_pad set they are ignored, as the
+ * attribute is. */
+static int dynamic_pads(struct pr_op_ctx *c, struct pr_window *g)
+{
+    if (c->op_id != PR_OP_CONVT_DYNAMIC_PADS || !pr_input(c, 2))
+        return 1;
+    int64_t v[2 * PR_MAX_RANK];
+    int n, got = pr_int_list(c, 2, "Pads", v, 2 * PR_MAX_RANK, &n, false);
+    if (got < 0)
+        return -1;
+    if (n >= 0 && n != 2 * g->k)
+        return pr_op_error(c, "Pads (input 2) has %d values; %d spatial dims need %d", n, g->k, 2 * g->k);
+    if (g->mode != PR_PAD_NOTSET)   /* auto_pad decides the pads, as for the attribute */
+        return 1;
+    if (got == 0)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0)
+            return pr_op_error(c, "Pads[%d] is %lld; pads must be >= 0", i, (long long)v[i]);
+        g->pad[i] = v[i];
+    }
+    return 1;
+}
+
 int convt_shape(struct pr_op_ctx *c)
 {
     struct pr_window g;
     int64_t group;
     if (read_geom(c, &g, &group, true) < 0)
+        return -1;
+    int pads_known = dynamic_pads(c, &g);
+    if (pads_known < 0)
         return -1;
     const struct pr_tensor *x = pr_input(c, 0);
     const struct pr_shape *w = &pr_input(c, 1)->shape;
@@ -610,6 +650,8 @@ int convt_shape(struct pr_op_ctx *c)
     for (int i = 0; i < g.k; i++) {
         if (nos)
             y->shape.dim[i + 2] = os[i];
+        else if (!pads_known)
+            y->shape.dim[i + 2] = -1;
         else if (convt_extent(c, &g, opad, i, x->shape.dim[i + 2], &y->shape.dim[i + 2]) < 0)
             return -1;
     }

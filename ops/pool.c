@@ -23,6 +23,11 @@
  * ceil_mode, VALID follows the NOTSET rule with zero pads, as runtimes do.
  * total < dk is an error (kernel larger than the padded input).
  * MaxPool's optional Indices output is int64 with Y's shape.
+ * com.microsoft MaxpoolWithMask (ONNX Runtime, "for internal use"): MaxPool
+ * of X with a second input M, int32 of X's rank and spatial extents (its N
+ * and C are >= 1 and repeat over X's); a window stops at a zero of M. Its
+ * shape and counts are MaxPool's (the mask test bounds the window, it adds
+ * no arithmetic).
  *
  * Counts: no MACs. Per output element, over the W = prod(K) window
  * elements (every kernel axis counted, padding positions included):
@@ -128,6 +133,27 @@ int pool_shape(struct pr_op_ctx *c)
         c->out[1]->shape = y->shape;
     }
     return 0;
+}
+
+int mpmask_shape(struct pr_op_ctx *c)
+{
+    if (pr_op_require(c, 2) < 0)
+        return -1;
+    const struct pr_tensor *x = pr_input(c, 0), *m = pr_input(c, 1);
+    if (m->dtype != PR_DT_INT32 && m->dtype != PR_DT_UNDEFINED)
+        return pr_op_error(c, "mask M (input 1) is %s; it must be int32", pr_dtype_name(m->dtype));
+    if (m->shape.rank != x->shape.rank)
+        return pr_op_error(c, "mask M has rank %d but X has rank %d; they must be equal",
+                           m->shape.rank, x->shape.rank);
+    for (int i = 0; i < m->shape.rank; i++) {
+        int64_t dm = m->shape.dim[i], dx = x->shape.dim[i];
+        if (i < 2 && dm == 0 && dx != 0)
+            return pr_op_error(c, "mask M has extent 0 on axis %d; its N and C must be >= 1", i);
+        if (i >= 2 && dm >= 0 && dx >= 0 && dm != dx)
+            return pr_op_error(c, "mask M has extent %lld on axis %d but X has %lld; the spatial "
+                               "extents must be equal", (long long)dm, i, (long long)dx);
+    }
+    return pool_shape(c);
 }
 
 int pool_cost(struct pr_op_ctx *c, struct pr_cost *k)

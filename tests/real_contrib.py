@@ -27,6 +27,11 @@ against the closed forms of ops/contrib.c and attention.c:
   trilu      X 3x4x5: 60
   mrope      input 2x5x16, 2 heads of 8, rotary dim 8: 3*2*5*2*8 = 480
   gemma_rope emb 2x5x8, q/k 2x3x5x8: 2*80 + 3*240 + 3*240 = 1600
+  convt_dyn  ConvTransposeWithDynamicPads, X 1x2x3x3, W 2x3x3x3, stride 2,
+             output_padding 1, Pads (1, 0, 1, 2) from input 2, B input 3:
+             Y 1x3x6x6; MACs 18*3*9 = 486, FLOPs 2*486 + 108 = 1080
+  mpmask     MaxpoolWithMask, X 1x2x5x5, kernel 2x2 stride 2, pads end 1:
+             Y 1x2x3x3, FLOPs 18*4 = 72
 The others (ExpandDims, Range, Pad, GatherND, GridSample, MurmurHash3,
 Tokenizer, UnfoldTensor) move or hash data: FLOPs 0 but GridSample's (its
 ONNX formula, checked by the conformance suite). Prints one line per
@@ -108,6 +113,13 @@ def models():
         "tokenizer": (model(ms("Tokenizer", ["x"], ["y"], mark=1, mincharnum=1, pad_value="#", separators=[" "]),
                             [vi("x", [2, 3], T.STRING)]), 0, 0, [("tokenizer.tokens", "y", 2)]),
         "unfold": (model(ms("UnfoldTensor", ["x"], ["y"], dim=1, size=3, step=2), [vi("x", [2, 9, 4])]), 0, 0, []),
+        "convt_dyn": (model(ms("ConvTransposeWithDynamicPads", ["x", "w", "p", "b"], ["y"], strides=[2, 2],
+                               output_padding=[1, 1]),
+                            [vi("x", [1, 2, 3, 3])], [const("w", np.ones((2, 3, 3, 3)), np.float32),
+                                                     const("p", [1, 0, 1, 2]), const("b", [1, 2, 3], np.float32)]),
+                      486, 1080, []),
+        "mpmask": (model(ms("MaxpoolWithMask", ["x", "m"], ["y"], kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 1, 1]),
+                         [vi("x", [1, 2, 5, 5]), vi("m", [1, 1, 5, 5], T.INT32)]), 0, 72, []),
     }
 
 

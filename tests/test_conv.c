@@ -417,6 +417,73 @@ static void conv_transpose_same_is_input_times_stride(void)
     }
 }
 
+/* com.microsoft ConvTransposeWithDynamicPads: pads from input 2, B at 3.
+ * X 1x2x3x3, W 2x3x3x3, stride 2: pads (1, 0, 1, 2) give 2*2 + 3 - 1 - 1 =
+ * 5 and 2*2 + 3 - 0 - 2 = 5; MACs 18 * 3*9 = 486, FLOPs 972 + 75 (bias). */
+static void conv_transpose_dynamic_pads(void)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in_vals(t, PR_DT_INT64, "4", "1,0,1,2");
+    tn_in_weight(t, PR_DT_FLOAT, "3");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x5x5");
+    CHECK_EQ(tn_cost(t)->macs, 486);
+    CHECK_EQ(tn_cost(t)->flops, 972 + 75);
+    tn_free(t);
+
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* no pads: the attribute's */
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_attr_ints(t, "strides", "2,2");
+    tn_attr_ints(t, "pads", "1,1,1,1");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x5x5");
+    CHECK_EQ(tn_cost(t)->flops, 972);   /* no B */
+    tn_free(t);
+
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* pads known at run time only */
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in(t, PR_DT_INT64, "4");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x?x?");
+    CHECK_EQ(tn_cost(t)->macs, 486);   /* scattered from the input: known */
+    tn_free(t);
+
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* auto_pad decides */
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in(t, PR_DT_INT64, "4");
+    tn_attr_str(t, "auto_pad", "SAME_UPPER");
+    tn_attr_ints(t, "strides", "2,2");
+    CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+    CHECK_STR(tn_out_shape(t, 0), "1x3x6x6");
+    tn_free(t);
+
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in_vals(t, PR_DT_INT64, "2", "1,1");
+    CHECK(tn_fails_with(t, 1, "Pads (input 2) has 2 values; 2 spatial dims need 4"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in_vals(t, PR_DT_INT64, "4", "0,-1,0,0");
+    CHECK(tn_fails_with(t, 1, "Pads[1] is -1; pads must be >= 0"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* B checked at input 3 */
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    tn_in_vals(t, PR_DT_INT64, "4", "0,0,0,0");
+    tn_in_weight(t, PR_DT_FLOAT, "4");
+    CHECK(tn_fails_with(t, 1, "bias has 4 values but there are 3 output channels"));
+    tn_free(t);
+}
+
 static void conv_transpose_valid_ignores_pads(void)
 {
     /* X 1x1x3x3, W 1x2x3x3, stride 2, VALID with pads 1: 2*2+3 = 7. */
@@ -937,6 +1004,7 @@ void suite_conv(void)
     RUN(conv_transpose_1d_dilation);
     RUN(conv_transpose_output_shape_wins_with_or_without_n_c);
     RUN(conv_transpose_same_is_input_times_stride);
+    RUN(conv_transpose_dynamic_pads);
     RUN(conv_transpose_valid_ignores_pads);
     RUN(conv_transpose_errors);
     RUN(conv_matches_onnx_backend_test_shapes);

@@ -410,6 +410,43 @@ static void global_lp_pool_counts_powers_adds_and_roots(void)
     tn_free(t);
 }
 
+/* com.microsoft MaxpoolWithMask: MaxPool's shape and counts; the mask is
+ * int32 of X's rank and spatial extents. X 1x2x5x5, kernel 2x2, stride 2,
+ * end pads 1: 3x3, FLOPs 18 * 4 = 72. */
+static void maxpool_with_mask_is_maxpool_with_a_checked_mask(void)
+{
+    const char *masks[] = {"1x1x5x5", "1x2x5x4", "1x1x5", "1x0x5x5"};
+    const char *errs[] = {NULL, "mask M has extent 4 on axis 3 but X has 5",
+                          "mask M has rank 3 but X has rank 4", "mask M has extent 0 on axis 1"};
+    for (int i = 0; i < 4; i++) {
+        struct tnode *t = tn_new_domain("com.microsoft", "MaxpoolWithMask", 1);
+        tn_in(t, PR_DT_FLOAT, "1x2x5x5");
+        tn_in(t, PR_DT_INT32, masks[i]);
+        tn_attr_ints(t, "kernel_shape", "2,2");
+        tn_attr_ints(t, "strides", "2,2");
+        tn_attr_ints(t, "pads", "0,0,1,1");
+        if (errs[i]) {
+            CHECK(tn_fails_with(t, 1, errs[i]));
+        } else {
+            CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+            CHECK_STR(tn_out_shape(t, 0), "1x2x3x3");
+            CHECK_EQ(tn_cost(t)->flops, 72);
+        }
+        tn_free(t);
+    }
+    struct tnode *t = tn_new_domain("com.microsoft", "MaxpoolWithMask", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x5x5");
+    tn_in(t, PR_DT_FLOAT, "1x1x5x5");
+    tn_attr_ints(t, "kernel_shape", "2,2");
+    CHECK(tn_fails_with(t, 1, "mask M (input 1) is float32; it must be int32"));
+    tn_free(t);
+    t = tn_new_domain("com.microsoft", "MaxpoolWithMask", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x5x5");
+    tn_attr_ints(t, "kernel_shape", "2,2");
+    CHECK(tn_fails_with(t, 1, "input"));
+    tn_free(t);
+}
+
 void suite_pool(void)
 {
     RUN(global_lp_pool_counts_powers_adds_and_roots);
@@ -430,4 +467,5 @@ void suite_pool(void)
     RUN(pool_unknown_extents_propagate);
     RUN(pool_count_overflow_is_flagged);
     RUN(pool_errors);
+    RUN(maxpool_with_mask_is_maxpool_with_a_checked_mask);
 }
