@@ -3,7 +3,8 @@
  * -- rows of ops.def over the ONNX functions -- Trilu, GatherND,
  * GridSample) and small kernels of their own: ExpandDims, Inverse, CDist,
  * CropAndResize, MatMulInteger16, NGramRepeatBlock, MurmurHash3,
- * Tokenizer, UnfoldTensor, DynamicTimeWarping.
+ * Tokenizer, UnfoldTensor, DynamicTimeWarping, BifurcationDetector,
+ * WordConvEmbedding.
  *
  * Shapes (ContribOperators.md; X extents d, rank r):
  *   Range          ONNX Range; delta (input 2) is optional, default 1.
@@ -32,6 +33,18 @@
  *                  appended.
  *   DynamicTimeWarping  cost (M, N) or (1, M, N) -> int32 (2, x), x the path's
  *                  length: "<node>.path", fallback M + N - 1 (its bound).
+ *   BifurcationDetector  (aggressive decoding) src_tokens (S), cur_tokens
+ *                  (C), prev_suffix_match_idx, optional pred_tokens (P), all
+ *                  int64 -> tokens (C + b + 1), b the bifurcation index in
+ *                  [0, P - 1]: "<node>.tokens", fallback C + P (its bound);
+ *                  (C) without pred_tokens; suffix_match_idx of
+ *                  prev_suffix_match_idx's shape. min_ngram_size (default
+ *                  1) >= 1, max_ngram_size (default 3) >= it.
+ *   WordConvEmbedding  Sequence int32 (S, L) -- (B, S, L) in ONNX Runtime
+ *                  before 1.9, read as B*S words --, W (M, 1, w, E), B (M),
+ *                  C (V, E) -> (S, M) (or (B*S, M)) float; embedding_size,
+ *                  conv_window_size, char_embedding_size, when set, must
+ *                  equal M, w and E.
  *
  * Counts (MACs and FLOPs as docs/counting.md; per element or pair):
  *   Range, Pad, Unique's moves, ExpandDims, UnfoldTensor, Tokenizer,
@@ -49,6 +62,16 @@
  *   NGramRepeatBlock  B * (S - n + 1) * (n - 1) token comparisons (n =
  *                  ngram_size; 0 when S < n)
  *   DynamicTimeWarping  3 * M * N (the minimum of three neighbours, an add)
+ *   BifurcationDetector  token comparisons, at most P (the bifurcation
+ *                  scan) + sum over n in [min, max] of 2 * S * n (two
+ *                  searches of the last n-gram in src_tokens):
+ *                  P + S * (min + max) * (max - min + 1)
+ *   WordConvEmbedding  a convolution of every word's characters (width w,
+ *                  stride 1) as one GEMM, bias, tanh and a max over the
+ *                  windows; U = max(L, w) - w + 1 windows per word:
+ *                  MACs = words * U * M * w * E, FLOPs = 2 * MACs + 3 *
+ *                  words * U * M, at the full word length L (an upper bound:
+ *                  the kernel skips empty characters and words)
  * Params: none but MatMulInteger16's operands and CDist's when weights.
  */
 #include "families.h"
@@ -403,6 +426,114 @@ int dtw_shape(struct pr_op_ctx *c)
     return 0;
 }
 
+/* ---- BifurcationDetector ---- */
+
+static int int64_vector(struct pr_op_ctx *c, int i, const char *what)
+{
+    const struct pr_tensor *t = pr_input(c, i);
+    if (!t)
+        return 0;
+    if (t->dtype != PR_DT_INT64 && t->dtype != PR_DT_UNDEFINED)
+        return pr_op_error(c, "%s (input %d) is %s; it must be int64", what, i, pr_dtype_name(t->dtype));
+    if (i != 2 && t->shape.rank != 1)
+        return pr_op_error(c, "%s (input %d) has rank %d; it must be 1-D", what, i, t->shape.rank);
+    return 0;
+}
+
+static int ngram_sizes(struct pr_op_ctx *c, int64_t *lo, int64_t *hi)
+{
+    *lo = pr_attr_int(c, "min_ngram_size", 1);
+    *hi = pr_attr_int(c, "max_ngram_size", 3);
+    if (c->failed)
+        return -1;
+    if (*lo < 1 || *hi < *lo)
+        return pr_op_error(c, "min_ngram_size %lld and max_ngram_size %lld: both must be >= 1, min <= max",
+                           (long long)*lo, (long long)*hi);
+    return 0;
+}
+
+int bifurcation_shape(struct pr_op_ctx *c)
+{
+    int64_t lo, hi;
+    if (arity(c, 3, 4, 2) < 0 || int64_vector(c, 0, "src_tokens") < 0 || int64_vector(c, 1, "cur_tokens") < 0 ||
+        int64_vector(c, 2, "prev_suffix_match_idx") < 0 || int64_vector(c, 3, "pred_tokens") < 0 ||
+        ngram_sizes(c, &lo, &hi) < 0)
+        return -1;
+    int64_t cur = c->in[1]->shape.dim[0], x = cur;
+    const struct pr_tensor *pred = pr_input(c, 3);
+    if (pred) {
+        int64_t p = pred->shape.dim[0];
+        if (p == 0)
+            return pr_op_error(c, "pred_tokens is empty; it holds at least one token");
+        int64_t bound = cur >= 0 && p >= 0 && cur <= INT64_MAX - p ? cur + p : -1;
+        x = pr_data_dim(c, "tokens", bound, "the tokens after the prediction is merged");
+        if (c->failed)
+            return -1;
+        if (x >= 0 && ((bound >= 0 && x > bound) || (cur >= 0 && x <= cur)))
+            return pr_op_error(c, "the merged tokens are bound to %lld; they must be in [C + 1, C + P] = [%lld, %lld]",
+                               (long long)x, (long long)(cur >= 0 ? cur + 1 : -1), (long long)bound);
+    }
+    set_out(c, 0, PR_DT_INT64, 1, &x);
+    if (c->nout > 1) {
+        c->out[1]->dtype = PR_DT_INT64;
+        c->out[1]->shape = c->in[2]->shape;
+    }
+    return 0;
+}
+
+/* ---- WordConvEmbedding ---- */
+
+/* words (S, or B*S), L, M, w, E from the inputs; -1 where unknown. */
+static int wce_extents(struct pr_op_ctx *c, int64_t *words, int64_t *len, int64_t *m, int64_t *w, int64_t *e)
+{
+    const struct pr_tensor *seq = c->in[0], *wt = c->in[1], *b = c->in[2], *ce = c->in[3];
+    if (seq->dtype != PR_DT_INT32 && seq->dtype != PR_DT_UNDEFINED)
+        return pr_op_error(c, "Sequence is %s; it must be int32 character ids", pr_dtype_name(seq->dtype));
+    if (seq->shape.rank != 2 && seq->shape.rank != 3)
+        return pr_op_error(c, "Sequence has rank %d; it must be (words, characters) or (batch, words, characters)",
+                           seq->shape.rank);
+    char sb[160];
+    if (wt->shape.rank != 4 || pr_dim_agree(wt->shape.dim[1], 1) == -2)
+        return pr_op_error(c, "W has shape %s; it must be (M, 1, window, char_embedding)",
+                           pr_shape_str(&wt->shape, sb, sizeof sb));
+    if (b->shape.rank != 1 || ce->shape.rank != 2)
+        return pr_op_error(c, "B has rank %d and C rank %d; they must be (M) and (chars, char_embedding)",
+                           b->shape.rank, ce->shape.rank);
+    *m = pr_dim_agree(wt->shape.dim[0], b->shape.dim[0]);
+    *e = pr_dim_agree(wt->shape.dim[3], ce->shape.dim[1]);
+    *w = wt->shape.dim[2];
+    if (*m == -2 || *e == -2)
+        return pr_op_error(c, "W (M, 1, w, E) has M = %lld and E = %lld but B has %lld values and C's rows %lld",
+                           (long long)wt->shape.dim[0], (long long)wt->shape.dim[3], (long long)b->shape.dim[0],
+                           (long long)ce->shape.dim[1]);
+    const char *attr[] = {"embedding_size", "conv_window_size", "char_embedding_size"};
+    int64_t *got[] = {m, w, e};
+    for (int i = 0; i < 3; i++) {
+        int64_t v = pr_attr_int(c, attr[i], -1);
+        if (c->failed)
+            return -1;
+        if (v != -1 && (v < 1 || (*got[i] >= 0 && v != *got[i])))
+            return pr_op_error(c, "%s is %lld but the weights give %lld", attr[i], (long long)v, (long long)*got[i]);
+        if (*got[i] < 0)
+            *got[i] = v;
+    }
+    *len = seq->shape.dim[seq->shape.rank - 1];
+    *words = seq->shape.dim[0];
+    if (seq->shape.rank == 3)
+        *words = *words >= 0 && seq->shape.dim[1] >= 0
+               ? (int64_t)pr_mul(c, (uint64_t)*words, (uint64_t)seq->shape.dim[1]) : -1;
+    return c->failed ? -1 : 0;
+}
+
+int word_conv_embedding_shape(struct pr_op_ctx *c)
+{
+    int64_t words, len, m, w, e;
+    if (arity(c, 4, 4, 1) < 0 || wce_extents(c, &words, &len, &m, &w, &e) < 0)
+        return -1;
+    set_out(c, 0, PR_DT_FLOAT, 2, (int64_t[]){words, m});
+    return 0;
+}
+
 /* ---- the costs ---- */
 
 int contrib_cost(struct pr_op_ctx *c, struct pr_cost *k)
@@ -469,6 +600,35 @@ int contrib_cost(struct pr_op_ctx *c, struct pr_cost *k)
             break;
         }
         k->flops = pr_mul(c, 3, pr_mul(c, (uint64_t)m, (uint64_t)n));
+        break;
+    }
+    case PR_OP_BIFURCATION_DETECTOR: {
+        int64_t lo, hi, src = c->in[0]->shape.dim[0];
+        const struct pr_tensor *pred = pr_input(c, 3);
+        int64_t p = pred ? pred->shape.dim[0] : 0;
+        k->weight_mask = 0;
+        if (ngram_sizes(c, &lo, &hi) < 0)
+            return -1;
+        if (src < 0 || p < 0) {
+            c->incomplete = true;
+            break;
+        }
+        uint64_t grams = pr_mul(c, (uint64_t)(lo + hi), (uint64_t)(hi - lo + 1));
+        k->flops = pr_add(c, (uint64_t)p, pr_mul(c, (uint64_t)src, grams));
+        break;
+    }
+    case PR_OP_WORD_CONV_EMBEDDING: {
+        int64_t words, len, m, w, e;
+        k->weight_mask &= ~(uint64_t)1;   /* the character ids are data */
+        if (wce_extents(c, &words, &len, &m, &w, &e) < 0)
+            return -1;
+        if (words < 0 || len < 0 || m < 0 || w < 1 || e < 0) {
+            c->incomplete = true;
+            break;
+        }
+        uint64_t outs = pr_mul(c, pr_mul(c, (uint64_t)words, (uint64_t)((len > w ? len : w) - w + 1)), (uint64_t)m);
+        k->macs = pr_mul(c, outs, pr_mul(c, (uint64_t)w, (uint64_t)e));
+        k->flops = pr_add(c, pr_mul(c, 2, k->macs), pr_mul(c, 3, outs));
         break;
     }
     default:   /* Range, Pad, ExpandDims, MurmurHash3, Tokenizer, UnfoldTensor: no arithmetic */

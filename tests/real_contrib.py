@@ -30,6 +30,11 @@ against the closed forms of ops/contrib.c and attention.c:
   convt_dyn  ConvTransposeWithDynamicPads, X 1x2x3x3, W 2x3x3x3, stride 2,
              output_padding 1, Pads (1, 0, 1, 2) from input 2, B input 3:
              Y 1x3x6x6; MACs 18*3*9 = 486, FLOPs 2*486 + 108 = 1080
+  bifur      BifurcationDetector, src 6, cur 2, pred 5 (bifurcation index 2,
+             tokens 2 + 2 + 1 = 5, bound with --dim to onnxruntime's): token
+             comparisons 5 + 6*(1+3)*3 = 77
+  wce        WordConvEmbedding, Sequence 3x5, W 4x1x2x3: U = 5-2+1 = 4 windows,
+             MACs 3*4*4*2*3 = 288, FLOPs 2*288 + 3*3*4*4 = 720
   mpmask     MaxpoolWithMask, X 1x2x5x5, kernel 2x2 stride 2, pads end 1:
              Y 1x2x3x3, FLOPs 18*4 = 72
 The others (ExpandDims, Range, Pad, GatherND, GridSample, MurmurHash3,
@@ -118,6 +123,15 @@ def models():
                             [vi("x", [1, 2, 3, 3])], [const("w", np.ones((2, 3, 3, 3)), np.float32),
                                                      const("p", [1, 0, 1, 2]), const("b", [1, 2, 3], np.float32)]),
                       486, 1080, []),
+        "bifur": (model(ms("BifurcationDetector", ["src", "cur", "prev", "pred"], ["tok", "idx"]), [],
+                        [const("src", [1, 2, 3, 4, 5, 6]), const("cur", [7, 8]), const("prev", [2]),
+                         const("pred", [3, 4, 9, 9, 9])], nout=2),
+                  0, 77, [("bifurcationdetector.tokens", "tok", 0)]),
+        "wce": (model(ms("WordConvEmbedding", ["seq", "w", "b", "c"], ["y"], conv_window_size=2),
+                      [vi("seq", [3, 5], T.INT32)],
+                      [const("w", np.ones((4, 1, 2, 3)), np.float32), const("b", np.ones(4), np.float32),
+                       const("c", np.ones((10, 3)), np.float32)]),
+                288, 720, []),
         "mpmask": (model(ms("MaxpoolWithMask", ["x", "m"], ["y"], kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 1, 1]),
                          [vi("x", [1, 2, 5, 5]), vi("m", [1, 1, 5, 5], T.INT32)]), 0, 72, []),
     }
