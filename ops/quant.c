@@ -8,7 +8,7 @@
  * QLinearMul, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool,
  * QLinearAveragePool, QLinearSoftmax, QLinearConcat, QGemm,
  * DynamicQuantizeMatMul, MatMulIntegerToFloat,
- * QLinearWhere, QLinearReduceMean, MatMulNBits, MatMulBnb4,
+ * QLinearWhere, QLinearReduceMean, MatMulNBits, MatMulBnb4, MatMulFpQ4,
  * GatherBlockQuantized, and QLinearConv (ONNX's inputs and
  * counts, plus attribute channels_last, default 0: with 1, X and Y are
  * (N, D1..Dk, C) -- the layout ONNX Runtime's level-'all' optimiser gives
@@ -95,6 +95,13 @@
  *                    FLOPs = 2*MACs + 2*N*K (dequantize every weight once:
  *                    sub zero point -- the default is 2^(bits-1) --, mul
  *                    scale) + numel(Y) with bias.
+ *   MatMulFpQ4       (ONNX Runtime 1.16's int4 weights, what Intel Neural
+ *                    Compressor wrote before MatMulNBits) A, B a 1-D uint8
+ *                    blob of int4 blocks of 32 with their scales (and zero
+ *                    points, blk_quant_type 1, the default), B_shape int64
+ *                    (K, N): MatMul's shape and MACs with B (K, N); B_shape
+ *                    unknown leaves Y's last extent unknown. FLOPs = 2*MACs
+ *                    + (1 + zp)*N*K (dequantize every weight once).
  *   MatMulBnb4       (bitsandbytes' FP4/NF4 weights: onnxruntime's
  *                    matmul_bnb4_quantizer) attributes K, N, block_size,
  *                    quant_type (0 FP4, 1 NF4) required, transB (1),
@@ -164,6 +171,7 @@
  * the weight bytes are what the file stores (B's uint8 elements).
  */
 #include "families.h"
+#include "values.h"
 #include "window.h"
 
 #include <stdio.h>
@@ -1055,6 +1063,84 @@ int nbits_cost(struct pr_op_ctx *c, struct pr_cost *k)
         k->packed_params[0] = nk;
     }
     return 0;
+}
+
+/* ---- MatMulFpQ4: A, B (a packed blob), B_shape ---- */
+
+/* Reads B_shape into kn (K, N): 1 when known, 0 when not, -1 on error. */
+static int read_fpq4(struct pr_op_ctx *c, int64_t *kn)
+{
+    if (pr_op_require(c, 3) < 0 || check_max_inputs(c, 3) < 0)
+        return -1;
+    const struct pr_tensor *b = pr_input(c, 1);
+    if (b->shape.rank != 1 || (b->dtype && b->dtype != PR_DT_UINT8))
+        return pr_op_error(c, "B is %s of rank %d; it must be a 1-D uint8 blob of packed int4 blocks",
+                           pr_dtype_name(b->dtype), b->shape.rank);
+    int n, got = pr_int_list(c, 2, "B_shape", kn, 2, &n, false);
+    if (got < 0)
+        return -1;
+    if (n >= 0 && n != 2)
+        return pr_op_error(c, "B_shape has %d values; it must be (K, N)", n);
+    if (got && (kn[0] < 1 || kn[1] < 1))
+        return pr_op_error(c, "B_shape is (%lld, %lld); K and N must be >= 1", (long long)kn[0], (long long)kn[1]);
+    return got;
+}
+
+/* The view MatMul(A, B) with B (K, N) for matmul_shape and matmul_cost. */
+static void fpq4_view(struct pr_op_ctx *sub, struct pr_op_ctx *c, struct pr_tensor *bv, const int64_t *kn)
+{
+    view_as(sub, c, PR_OP_MATMUL, (const int[]){0, 1}, 2);
+    *bv = (struct pr_tensor){.dtype = pr_input(c, 0)->dtype};
+    pr_shape_set(&bv->shape, 2, kn);
+    sub->in[1] = bv;
+}
+
+int fpq4_shape(struct pr_op_ctx *c)
+{
+    int64_t kn[2];
+    int got = read_fpq4(c, kn);
+    if (got < 0)
+        return -1;
+    const struct pr_tensor *a = pr_input(c, 0);
+    if (!got) {
+        if (a->shape.rank < 1)
+            return pr_op_error(c, "A is a scalar; MatMulFpQ4 multiplies (..., K) by (K, N)");
+        set_out(c->out[0], a->dtype, &a->shape);
+        c->out[0]->shape.dim[a->shape.rank - 1] = -1;
+        return 0;
+    }
+    struct pr_op_ctx sub;
+    struct pr_tensor bv;
+    fpq4_view(&sub, c, &bv, kn);
+    return view_done(c, &sub, matmul_shape(&sub));
+}
+
+int fpq4_cost(struct pr_op_ctx *c, struct pr_cost *k)
+{
+    int64_t kn[2];
+    int got = read_fpq4(c, kn);
+    if (got < 0)
+        return -1;
+    not_param(k, 2);
+    if (!got) {
+        c->incomplete = true;
+        return 0;
+    }
+    struct pr_op_ctx sub;
+    struct pr_tensor bv;
+    struct pr_cost mk = {0};
+    fpq4_view(&sub, c, &bv, kn);
+    if (view_done(c, &sub, matmul_cost(&sub, &mk)) < 0)
+        return -1;
+    uint64_t nk = pr_mul(c, (uint64_t)kn[0], (uint64_t)kn[1]);
+    uint64_t zp = pr_attr_int(c, "blk_quant_type", 1) != 0;
+    k->macs = mk.macs;
+    k->flops = pr_add(c, mk.flops, pr_mul(c, 1 + zp, nk));
+    if (pr_input(c, 1)->is_weight) {
+        k->packed_input[0] = 2;
+        k->packed_params[0] = nk;
+    }
+    return c->failed ? -1 : 0;
 }
 
 /* ---- MatMulBnb4: A, B (packed), absmax ---- */

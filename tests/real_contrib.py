@@ -35,6 +35,8 @@ against the closed forms of ops/contrib.c and attention.c:
              comparisons 5 + 6*(1+3)*3 = 77
   wce        WordConvEmbedding, Sequence 3x5, W 4x1x2x3: U = 5-2+1 = 4 windows,
              MACs 3*4*4*2*3 = 288, FLOPs 2*288 + 3*3*4*4 = 720
+  fpq4       MatMulFpQ4, A 2x3x64, B_shape (64, 16), blob 16 x 2 blocks x 21
+             bytes: MACs 2*3*16*64 = 6144, FLOPs 2*6144 + 2*64*16 = 14336
   mpmask     MaxpoolWithMask, X 1x2x5x5, kernel 2x2 stride 2, pads end 1:
              Y 1x2x3x3, FLOPs 18*4 = 72
 The others (ExpandDims, Range, Pad, GatherND, GridSample, MurmurHash3,
@@ -132,6 +134,9 @@ def models():
                       [const("w", np.ones((4, 1, 2, 3)), np.float32), const("b", np.ones(4), np.float32),
                        const("c", np.ones((10, 3)), np.float32)]),
                 288, 720, []),
+        "fpq4": (model(ms("MatMulFpQ4", ["a", "b", "bs"], ["y"]), [vi("a", [2, 3, 64])],
+                       [const("b", np.zeros(16 * 2 * 21), np.uint8), const("bs", [64, 16])]),
+                 2 * 3 * 16 * 64, 2 * (2 * 3 * 16 * 64) + 2 * 64 * 16, []),
         "mpmask": (model(ms("MaxpoolWithMask", ["x", "m"], ["y"], kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 1, 1]),
                          [vi("x", [1, 2, 5, 5]), vi("m", [1, 1, 5, 5], T.INT32)]), 0, 72, []),
     }
@@ -162,6 +167,8 @@ def main():
         if name == "unique":
             n = want["y"][0]
             flops = 10 * (n - 1).bit_length()
+        if name == "fpq4":   # the blob packs K x N = 1024 weights
+            check(t["params"] == 64 * 16, "fpq4: %s parameters, expected 1024" % t["params"])
         if flops is not None:
             check(t["macs"] == macs and t["flops"] == flops,
                   "%s: MACs %s FLOPs %s, expected %s and %s" % (name, t["macs"], t["flops"], macs, flops))
