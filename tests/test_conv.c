@@ -417,16 +417,29 @@ static void conv_transpose_same_is_input_times_stride(void)
     }
 }
 
+/* ConvTransposeWithDynamicPads of X 1x2x3x3 and W 2x3x3x3, with Pads of
+ * shape n and values vals (n NULL: absent; vals NULL: known at run time
+ * only) and B of shape b (NULL: absent). */
+static struct tnode *convt_dyn(const char *n, const char *vals, const char *b)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
+    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
+    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    if (n && vals)
+        tn_in_vals(t, PR_DT_INT64, n, vals);
+    else if (n)
+        tn_in(t, PR_DT_INT64, n);
+    if (b)
+        tn_in_weight(t, PR_DT_FLOAT, b);
+    return t;
+}
+
 /* com.microsoft ConvTransposeWithDynamicPads: pads from input 2, B at 3.
  * X 1x2x3x3, W 2x3x3x3, stride 2: pads (1, 0, 1, 2) give 2*2 + 3 - 1 - 1 =
  * 5 and 2*2 + 3 - 0 - 2 = 5; MACs 18 * 3*9 = 486, FLOPs 972 + 75 (bias). */
 static void conv_transpose_dynamic_pads(void)
 {
-    struct tnode *t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in_vals(t, PR_DT_INT64, "4", "1,0,1,2");
-    tn_in_weight(t, PR_DT_FLOAT, "3");
+    struct tnode *t = convt_dyn("4", "1,0,1,2", "3");
     tn_attr_ints(t, "strides", "2,2");
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "1x3x5x5");
@@ -434,9 +447,7 @@ static void conv_transpose_dynamic_pads(void)
     CHECK_EQ(tn_cost(t)->flops, 972 + 75);
     tn_free(t);
 
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* no pads: the attribute's */
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
+    t = convt_dyn(NULL, NULL, NULL);   /* no pads: the attribute's */
     tn_attr_ints(t, "strides", "2,2");
     tn_attr_ints(t, "pads", "1,1,1,1");
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
@@ -444,44 +455,29 @@ static void conv_transpose_dynamic_pads(void)
     CHECK_EQ(tn_cost(t)->flops, 972);   /* no B */
     tn_free(t);
 
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* pads known at run time only */
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in(t, PR_DT_INT64, "4");
+    t = convt_dyn("4", NULL, NULL);   /* pads known at run time only */
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "1x3x?x?");
     CHECK_EQ(tn_cost(t)->macs, 486);   /* scattered from the input: known */
     tn_free(t);
 
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* auto_pad decides */
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in(t, PR_DT_INT64, "4");
+    t = convt_dyn("4", NULL, NULL);   /* auto_pad decides */
     tn_attr_str(t, "auto_pad", "SAME_UPPER");
     tn_attr_ints(t, "strides", "2,2");
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "1x3x6x6");
     tn_free(t);
 
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in_vals(t, PR_DT_INT64, "2", "1,1");
-    CHECK(tn_fails_with(t, 1, "Pads (input 2) has 2 values; 2 spatial dims need 4"));
-    tn_free(t);
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in_vals(t, PR_DT_INT64, "4", "0,-1,0,0");
-    CHECK(tn_fails_with(t, 1, "Pads[1] is -1; pads must be >= 0"));
-    tn_free(t);
-    t = tn_new_domain("com.microsoft", "ConvTransposeWithDynamicPads", 1);   /* B checked at input 3 */
-    tn_in(t, PR_DT_FLOAT, "1x2x3x3");
-    tn_in_weight(t, PR_DT_FLOAT, "2x3x3x3");
-    tn_in_vals(t, PR_DT_INT64, "4", "0,0,0,0");
-    tn_in_weight(t, PR_DT_FLOAT, "4");
-    CHECK(tn_fails_with(t, 1, "bias has 4 values but there are 3 output channels"));
-    tn_free(t);
+    const char *bad[][4] = {
+        {"2", "1,1", NULL, "Pads (input 2) has 2 values; 2 spatial dims need 4"},
+        {"4", "0,-1,0,0", NULL, "Pads[1] is -1; pads must be >= 0"},
+        {"4", "0,0,0,0", "4", "bias has 4 values but there are 3 output channels"},   /* B checked at input 3 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = convt_dyn(bad[i][0], bad[i][1], bad[i][2]);
+        CHECK(tn_fails_with(t, 1, bad[i][3]));
+        tn_free(t);
+    }
 }
 
 static void conv_transpose_valid_ignores_pads(void)

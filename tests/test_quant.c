@@ -1177,16 +1177,27 @@ static void contrib_quantize_and_dequantize_follow_onnx(void)
     tn_free(t);
 }
 
+/* MatMulFpQ4 of A 2x3x64, B a blob of type bt and shape b, B_shape (n
+ * values vals; NULL: known at run time only). */
+static struct tnode *fpq4(int bt, const char *b, const char *n, const char *vals)
+{
+    struct tnode *t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
+    tn_in(t, PR_DT_FLOAT, "2x3x64");
+    tn_in_weight(t, bt, b);
+    if (vals)
+        tn_in_vals(t, PR_DT_INT64, n, vals);
+    else
+        tn_in(t, PR_DT_INT64, n);
+    return t;
+}
+
 /* com.microsoft MatMulFpQ4: MatMul by B_shape (K, N). A 2x3x64 by (64, 16):
  * Y 2x3x16, MACs 6144, FLOPs 12288 + 2*1024 (zero points, the default) or
  * + 1024 (blk_quant_type 0); the blob counts K*N = 1024 parameters. */
 static void matmul_fpq4_multiplies_by_b_shape(void)
 {
     for (int sym = 0; sym < 2; sym++) {
-        struct tnode *t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
-        tn_in(t, PR_DT_FLOAT, "2x3x64");
-        tn_in_weight(t, PR_DT_UINT8, "672");
-        tn_in_vals(t, PR_DT_INT64, "2", "64,16");
+        struct tnode *t = fpq4(PR_DT_UINT8, "672", "2", "64,16");
         if (sym)
             tn_attr_int(t, "blk_quant_type", 0);
         CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
@@ -1197,37 +1208,25 @@ static void matmul_fpq4_multiplies_by_b_shape(void)
         CHECK_EQ(tn_cost(t)->packed_params[0], 1024);
         tn_free(t);
     }
-    struct tnode *t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);   /* B_shape known at run time only */
-    tn_in(t, PR_DT_FLOAT, "2x3x64");
-    tn_in_weight(t, PR_DT_UINT8, "672");
-    tn_in(t, PR_DT_INT64, "2");
+    struct tnode *t = fpq4(PR_DT_UINT8, "672", "2", NULL);
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_STR(tn_out_shape(t, 0), "2x3x?");
     tn_free(t);
-    t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
-    tn_in(t, PR_DT_FLOAT, "2x3x64");
-    tn_in_weight(t, PR_DT_UINT8, "672");
-    tn_in_vals(t, PR_DT_INT64, "2", "32,16");
-    CHECK(tn_fails_with(t, 1, "inner dimensions differ: A is 2x3x64, B is 32x16"));
-    tn_free(t);
-    t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
-    tn_in(t, PR_DT_FLOAT, "2x3x64");
-    tn_in_weight(t, PR_DT_UINT8, "672");
-    tn_in_vals(t, PR_DT_INT64, "1", "64");
-    CHECK(tn_fails_with(t, 1, "B_shape has 1 values; it must be (K, N)"));
-    tn_free(t);
-    t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
-    tn_in(t, PR_DT_FLOAT, "2x3x64");
-    tn_in_weight(t, PR_DT_UINT8, "672");
-    tn_in_vals(t, PR_DT_INT64, "3", "64,16,1");
-    CHECK(tn_fails_with(t, 1, "B_shape (input 2) has 3 values; at most 2"));
-    tn_free(t);
-    t = tn_new_domain("com.microsoft", "MatMulFpQ4", 1);
-    tn_in(t, PR_DT_FLOAT, "2x3x64");
-    tn_in_weight(t, PR_DT_FLOAT, "64x16");
-    tn_in_vals(t, PR_DT_INT64, "2", "64,16");
-    CHECK(tn_fails_with(t, 1, "it must be a 1-D uint8 blob"));
-    tn_free(t);
+    struct {
+        int bt;
+        const char *b, *n, *vals, *err;
+    } bad[] = {
+        {PR_DT_UINT8, "672", "2", "32,16", "inner dimensions differ: A is 2x3x64, B is 32x16"},
+        {PR_DT_UINT8, "672", "1", "64", "B_shape has 1 values; it must be (K, N)"},
+        {PR_DT_UINT8, "672", "3", "64,16,1", "B_shape (input 2) has 3 values; at most 2"},
+        {PR_DT_UINT8, "672", "2", "0,16", "B_shape is (0, 16); K and N must be >= 1"},
+        {PR_DT_FLOAT, "64x16", "2", "64,16", "it must be a 1-D uint8 blob"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = fpq4(bad[i].bt, bad[i].b, bad[i].n, bad[i].vals);
+        CHECK(tn_fails_with(t, 1, bad[i].err));
+        tn_free(t);
+    }
 }
 
 void suite_quant(void)
