@@ -613,7 +613,7 @@ int contrib_cost(struct pr_op_ctx *c, struct pr_cost *k)
             c->incomplete = true;
             break;
         }
-        uint64_t grams = pr_mul(c, (uint64_t)(lo + hi), (uint64_t)(hi - lo + 1));
+        uint64_t grams = pr_mul(c, (uint64_t)lo + (uint64_t)hi, (uint64_t)(hi - lo) + 1);   /* no int64 overflow */
         k->flops = pr_add(c, (uint64_t)p, pr_mul(c, (uint64_t)src, grams));
         break;
     }

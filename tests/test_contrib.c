@@ -187,6 +187,11 @@ static void contrib_decoding_and_word_embedding(void)
     CHECK_STR(tn_out_shape(t, 0), "2");
     CHECK_EQ(tn_cost(t)->flops, 6 * 4);
     tn_free(t);
+    t = bifurcation("6", "2", NULL);   /* hostile n-gram sizes: the count saturates, flagged */
+    tn_attr_int(t, "max_ngram_size", INT64_MAX);
+    CHECK_EQ(tn_run(t, 2), PR_RUN_OK);
+    CHECK(tn_overflow(t));
+    tn_free(t);
     t = bifurcation("6", "2", NULL);
     tn_attr_int(t, "min_ngram_size", 4);
     CHECK(tn_fails_with(t, 2, "min_ngram_size 4 and max_ngram_size 3"));
