@@ -428,14 +428,15 @@ int dtw_shape(struct pr_op_ctx *c)
 
 /* ---- BifurcationDetector ---- */
 
-static int int64_vector(struct pr_op_ctx *c, int i, const char *what)
+/* Input i, when present, is int64 (and 1-D for a vector). */
+static int int64_input(struct pr_op_ctx *c, int i, const char *what, bool vector)
 {
     const struct pr_tensor *t = pr_input(c, i);
     if (!t)
         return 0;
     if (t->dtype != PR_DT_INT64 && t->dtype != PR_DT_UNDEFINED)
         return pr_op_error(c, "%s (input %d) is %s; it must be int64", what, i, pr_dtype_name(t->dtype));
-    if (i != 2 && t->shape.rank != 1)
+    if (vector && t->shape.rank != 1)
         return pr_op_error(c, "%s (input %d) has rank %d; it must be 1-D", what, i, t->shape.rank);
     return 0;
 }
@@ -455,8 +456,9 @@ static int ngram_sizes(struct pr_op_ctx *c, int64_t *lo, int64_t *hi)
 int bifurcation_shape(struct pr_op_ctx *c)
 {
     int64_t lo, hi;
-    if (arity(c, 3, 4, 2) < 0 || int64_vector(c, 0, "src_tokens") < 0 || int64_vector(c, 1, "cur_tokens") < 0 ||
-        int64_vector(c, 2, "prev_suffix_match_idx") < 0 || int64_vector(c, 3, "pred_tokens") < 0 ||
+    if (arity(c, 3, 4, 2) < 0 || int64_input(c, 0, "src_tokens", true) < 0 ||
+        int64_input(c, 1, "cur_tokens", true) < 0 || int64_input(c, 2, "prev_suffix_match_idx", false) < 0 ||
+        int64_input(c, 3, "pred_tokens", true) < 0 ||
         ngram_sizes(c, &lo, &hi) < 0)
         return -1;
     int64_t cur = c->in[1]->shape.dim[0], x = cur;
@@ -466,12 +468,12 @@ int bifurcation_shape(struct pr_op_ctx *c)
         if (p == 0)
             return pr_op_error(c, "pred_tokens is empty; it holds at least one token");
         int64_t bound = cur >= 0 && p >= 0 && cur <= INT64_MAX - p ? cur + p : -1;
-        x = pr_data_dim(c, "tokens", bound, "the tokens after the prediction is merged");
+        x = pr_data_dim(c, "tokens", bound, "the number of tokens once the prediction is merged");
         if (c->failed)
             return -1;
         if (x >= 0 && ((bound >= 0 && x > bound) || (cur >= 0 && x <= cur)))
-            return pr_op_error(c, "the merged tokens are bound to %lld; they must be in [C + 1, C + P] = [%lld, %lld]",
-                               (long long)x, (long long)(cur >= 0 ? cur + 1 : -1), (long long)bound);
+            return pr_op_error(c, "the merged tokens are bound to %lld; they must be in [C + 1, C + P] with C = %lld, "
+                               "P = %lld", (long long)x, (long long)cur, (long long)p);
     }
     set_out(c, 0, PR_DT_INT64, 1, &x);
     if (c->nout > 1) {
@@ -519,10 +521,11 @@ static int wce_extents(struct pr_op_ctx *c, int64_t *words, int64_t *len, int64_
     }
     *len = seq->shape.dim[seq->shape.rank - 1];
     *words = seq->shape.dim[0];
-    if (seq->shape.rank == 3)
-        *words = *words >= 0 && seq->shape.dim[1] >= 0
-               ? (int64_t)pr_mul(c, (uint64_t)*words, (uint64_t)seq->shape.dim[1]) : -1;
-    return c->failed ? -1 : 0;
+    if (seq->shape.rank == 3 && (*words < 0 || seq->shape.dim[1] < 0))
+        *words = -1;
+    else if (seq->shape.rank == 3 && __builtin_mul_overflow(*words, seq->shape.dim[1], words))
+        return pr_op_error(c, "Sequence %s holds more than 2^63 words", pr_shape_str(&seq->shape, sb, sizeof sb));
+    return 0;
 }
 
 int word_conv_embedding_shape(struct pr_op_ctx *c)

@@ -5,10 +5,10 @@
 
 #include <string.h>
 
-/* A row's flags follow from its cost function's name and its id, tested
- * by the preprocessor (a function's address is no constant initializer in
- * a position-independent build): PR_IS(PR_PROBE_..x) is 1 where x is one
- * of the names probed here, else 0. tests/test_core.c checks them against
+/* A row's flags follow from its cost function's name, tested by the
+ * preprocessor (a function's address is no constant initializer in a
+ * position-independent build): PR_IS(PR_PROBE_..x) is 1 where x is one of
+ * the names probed here, else 0. tests/test_core.c checks them against
  * the addresses. */
 #define PR_SECOND(a, b, ...) b
 #define PR_IS_(...) PR_SECOND(__VA_ARGS__, 0, ~)
@@ -16,7 +16,6 @@
 #define PR_PROBE_SUB_control_cost ~, 1 /* runs subgraphs */
 #define PR_PROBE_ANY_control_cost ~, 1 /* takes sequences and optionals */
 #define PR_PROBE_ANY_seq_cost ~, 1
-#define PR_PROBE_ANY_PR_OP_IDENTITY ~, 1
 
 const struct pr_op pr_op_table[PR_OP_COUNT] = {
 #define OP(id, dom, nm, from, to, shp, cst, kc, fpe, mac, flop) \
@@ -24,7 +23,7 @@ const struct pr_op pr_op_table[PR_OP_COUNT] = {
                     .shape = shp, .cost = cst, .kernel = PR_KERNEL_##kc, \
                     .flops_per_elem = fpe, .macs = mac, .flops = flop, \
                     .subgraphs = PR_IS(PR_PROBE_SUB_##cst), \
-                    .any_kind = PR_IS(PR_PROBE_ANY_##cst) || PR_IS(PR_PROBE_ANY_PR_OP_##id)},
+                    .any_kind = PR_IS(PR_PROBE_ANY_##cst) || PR_OP_##id == PR_OP_IDENTITY},
 #include "ops.def"
 #undef OP
 };

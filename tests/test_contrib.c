@@ -220,6 +220,9 @@ static void contrib_decoding_and_word_embedding(void)
     CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
     CHECK_EQ(tn_cost(t)->macs, 3 * 1 * 4 * 2 * 3);
     tn_free(t);
+    t = word_conv(PR_DT_INT32, "3037000500x3037000500x5", "10x3");   /* batch x words past int64 */
+    CHECK(tn_fails_with(t, 1, "holds more than 2^63 words"));
+    tn_free(t);
     t = word_conv(PR_DT_INT32, "3x5", "10x2");
     CHECK(tn_fails_with(t, 1, "E = 3 but B has 4 values and C's rows 2"));
     tn_free(t);
