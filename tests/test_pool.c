@@ -443,7 +443,7 @@ static void maxpool_with_mask_is_maxpool_with_a_checked_mask(void)
     t = tn_new_domain("com.microsoft", "MaxpoolWithMask", 1);
     tn_in(t, PR_DT_FLOAT, "1x2x5x5");
     tn_attr_ints(t, "kernel_shape", "2,2");
-    CHECK(tn_fails_with(t, 1, "input"));
+    CHECK(tn_fails_with(t, 1, "input 1 is required but missing"));
     tn_free(t);
 }
 
