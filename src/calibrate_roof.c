@@ -53,7 +53,7 @@ double pr_precision_bytes(const char *precision)
 
 struct rows {
     struct pr_roof_sample *s;
-    struct pr_kgroup **owned;   /* training kernels, one array per row */
+    struct pr_kgroup **owned;   /* the kernels of each row's call (inference or training) */
     int n;
 };
 
@@ -84,13 +84,12 @@ static int rows_of(const struct pr_db *db, const struct pr_profile *p, struct ro
                                      .scale = pr_precision_bytes(p->precision) / m->float_bytes,
                                      .energy_j = rec->j_per_sample * batch, .latency_s = rec->latency_s,
                                      .macs = m->f.macs, .model = m->graph, .family = m->family};
-        if (p->roof.train) {
-            struct pr_kgroup *k;
-            s->nk = pr_train_kernels(m->kernels, m->nkernels, m->f.params, s->scale, &k);
-            if (s->nk < 0)
-                return -1;
-            s->k = r->owned[r->n] = k;
-        }
+        struct pr_kgroup *k;
+        s->nk = p->roof.train ? pr_train_kernels(m->kernels, m->nkernels, m->f.params, s->scale, &k)
+                              : pr_infer_kernels(m->kernels, m->nkernels, &k);
+        if (s->nk < 0)
+            return -1;
+        s->k = r->owned[r->n] = k;
         r->n++;
     }
     return 0;

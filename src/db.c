@@ -358,7 +358,8 @@ static int read_features(struct walk *w, const cJSON *o, struct pr_features *f)
 }
 
 /* graph, batch, float_bytes and kernels of a model entry (all optional;
- * kernels: [[class, count, macs, flops, bytes], ...]). */
+ * kernels: [[class, count, macs, flops, bytes(, mode)], ...], mode
+ * enum pr_kmode, 0 when absent). */
 static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
 {
     if (pr_jr_str(&w->jr, o, "graph", false, &m->graph) ||
@@ -377,28 +378,29 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
     if (!k)
         return 0;
     if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) > 1000000)
-        return bad(w, "kernels", "an array of [class, count, macs, flops, bytes]");
+        return bad(w, "kernels", "an array of [class, count, macs, flops, bytes, mode]");
     m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
     if (!m->kernels)
         return pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, k) {
-        double v[5];
+        double v[6] = {0};
         int n = cJSON_IsArray(it) ? cJSON_GetArraySize(it) : 0;
-        for (int i = 0; i < 5 && n == 5; i++) {
+        bool ok = n == 5 || n == 6;
+        for (int i = 0; i < n && ok; i++) {
             const cJSON *x = cJSON_GetArrayItem(it, i);
             v[i] = cJSON_IsNumber(x) ? x->valuedouble : -1;
-            if (!(v[i] >= 0 && v[i] <= 1e21))
-                n = 0;
+            ok = v[i] >= 0 && v[i] <= 1e21;
         }
-        if (n != 5 || v[0] != floor(v[0]) || v[0] >= PR_KC_COUNT || v[1] < 1) {
+        if (!ok || v[0] != floor(v[0]) || v[0] >= PR_KC_COUNT || v[1] < 1 || v[5] != floor(v[5]) ||
+            v[5] >= PR_KM_COUNT) {
             size_t len = pr_jr_push(&w->jr, "kernels", 0);
             pr_jr_push(&w->jr, NULL, m->nkernels);
-            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes], numbers >= 0");
+            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-2 (optional)], numbers >= 0");
             pr_jr_pop(&w->jr, len);
             return -1;
         }
-        m->kernels[m->nkernels++] = (struct pr_kgroup){(int)v[0], v[1], v[2], v[3], v[4]};
+        m->kernels[m->nkernels++] = (struct pr_kgroup){(int)v[0], v[1], v[2], v[3], v[4], (int)v[5]};
     }
     return 0;
 }
@@ -880,8 +882,8 @@ static cJSON *model_json(struct pr_jb *b, const struct pr_db_model *m)
         cJSON *k = pr_jb_array(b, o, "kernels");
         for (int i = 0; !b->failed && i < m->nkernels; i++) {
             const struct pr_kgroup *g = &m->kernels[i];
-            double v[5] = {g->cls, g->count, g->macs, g->flops, g->bytes};
-            pr_jb_add(b, k, NULL, pr_jb_check(b, cJSON_CreateDoubleArray(v, 5)));
+            double v[6] = {g->cls, g->count, g->macs, g->flops, g->bytes, g->mode};
+            pr_jb_add(b, k, NULL, pr_jb_check(b, cJSON_CreateDoubleArray(v, g->mode ? 6 : 5)));
         }
     }
     return o;

@@ -57,12 +57,18 @@ enum pr_kc {
 };
 extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped", "attention", "eltwise" */
 
+/* When a kernel runs: in every call, or only in inference or only in
+ * training (an eager fast path that inference takes and training does
+ * not: roofline.c mark_mha_fast_path). */
+enum pr_kmode { PR_KM_BOTH, PR_KM_INFER, PR_KM_TRAIN, PR_KM_COUNT };
+
 /* count identical kernels of one class, each doing macs MACs (eltwise:
  * flops non-MAC FLOPs) and moving bytes bytes (read + written, at the
  * graph's element types). */
 struct pr_kgroup {
     int cls;                           /* enum pr_kc */
     double count, macs, flops, bytes;
+    int mode;                          /* enum pr_kmode */
 };
 
 struct pr_db_model {

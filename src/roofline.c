@@ -15,7 +15,7 @@
  * written at the graph's element types.
  *
  * Eager spelling. The kernels are those an eager framework (PyTorch) runs
- * for the graph, which differs from the exported graph in five places
+ * for the graph, which differs from the exported graph in six places
  * (tests/eager_kernels_check.py compares the count with the ops eager
  * PyTorch dispatches):
  *   - a convolution with a bias input is two kernels: the convolution and
@@ -35,7 +35,11 @@
  *     Add(b) for inputs of rank > 2, is one GEMM (mark_linear_bias);
  *   - Slice/Split at constant bounds, Gather of a constant scalar index
  *     and a Transpose read only by strided-capable ops are eager views,
- *     no kernel (mark_views: the readers listed there).
+ *     no kernel (mark_views: the readers listed there);
+ *   - nn.MultiheadAttention's inference fast path runs three kernels
+ *     where the exporters trace its slow path's copies: those copies are
+ *     kernels of the training step only (mark_mha_fast_path; a kernel's
+ *     mode, enum pr_kmode, says in which calls it runs).
  *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
@@ -130,7 +134,8 @@ double pr_graph_float_bytes(const struct pr_analysis *a)
 static void add_group(struct pr_kgroup *g, int *n, const struct pr_kgroup *k)
 {
     for (int i = 0; i < *n; i++)
-        if (g[i].cls == k->cls && g[i].macs == k->macs && g[i].flops == k->flops && g[i].bytes == k->bytes) {
+        if (g[i].cls == k->cls && g[i].macs == k->macs && g[i].flops == k->flops && g[i].bytes == k->bytes &&
+            g[i].mode == k->mode) {
             g[i].count += k->count;
             return;
         }
@@ -302,14 +307,15 @@ static void mark_linear_bias(const struct pr_analysis *a, const struct flow *f, 
  *                 reshape to 3-D copies a permuted operand), so a
  *                 Transpose read only by elementwise ops (TensorIterator
  *                 takes any strides: Add, Sub, Mul, Div, Relu, Sigmoid,
- *                 Where, Cast) runs nothing. (With MatMul and Softmax
+ *                 Where, Cast) or by Concat (torch.cat copies strided
+ *                 inputs into its output) runs nothing. (With MatMul and Softmax
  *                 counted as strided readers too, held-out energy LOMO
  *                 was 11.9% / 12.5% instead of 11.7% / 12.5%, latency
  *                 15.1% / 14.1% instead of 14.9% / 12.7%.)
  * fused[i] marks layer i. */
 static bool strided_reader(const struct pr_analysis *a, int c)
 {
-    static const char *const ok[] = {"Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Where", "Cast"};
+    static const char *const ok[] = {"Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Where", "Cast", "Concat"};
     for (size_t j = 0; j < sizeof ok / sizeof *ok; j++)
         if (op_is(a, c, ok[j]))
             return true;
@@ -394,7 +400,7 @@ static int score_step(const struct pr_analysis *a, int i, int out)
  * Every other layer of the pattern is marked fused; k of the second
  * product becomes the fused kernel. */
 static void mark_attention(const struct pr_analysis *a, const struct flow *f, struct pr_kgroup *k, const bool *has,
-                           bool *fused)
+                           bool *fused, int *first)
 {
     const struct pr_graph *g = &a->model->graph;
     for (int s = 0; s < a->nlayers; s++) {
@@ -431,15 +437,109 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
         k[m2].macs += k[m1].macs;
         k[m2].bytes = bytes > k[m2].bytes ? bytes : k[m2].bytes;
         fused[s] = fused[m1] = true;
+        first[m2] = m1;
         for (int j = 0; j < nd; j++)
             fused[drop[j]] = true;
-        /* the exporter's sqrt(scale) on Q and K (a scalar Mul read only here) */
+        /* the exporter's scale on Q and K, read only here: a Mul by sqrt(scale) on
+         * both, or Q / sqrt(d) (PyTorch 1.x's slow path) */
         const struct pr_node *n1 = &g->nodes[L1->node];
         for (int j = 0; j < n1->nin; j++) {
-            int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1;
-            if (p >= 0 && f->readers[q] == 1 && op_is(a, p, "Mul") && score_step(a, p, q) >= 0)
+            int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1, x = p >= 0 ? score_step(a, p, q) : -1;
+            if (x >= 0 && f->readers[q] == 1 &&
+                (op_is(a, p, "Mul") || (op_is(a, p, "Div") && g->nodes[a->layers[p].node].in[0] == x)))
                 fused[p] = true;
         }
+    }
+}
+
+/* A layer on the way from a packed in-projection to an attention
+ * product that only moves data: Reshape, Transpose, Unsqueeze, Squeeze,
+ * Gather/Split/Slice at constant positions, a Mul or Div by a constant
+ * (the exporter's scale of Q and K: packed_source stops at a Mul or Div
+ * of two activations), or the in-projection's fused bias Add. */
+static bool moves_data(const struct pr_analysis *a, int i, const bool *fused)
+{
+    static const char *const ops[] = {"Reshape", "Transpose", "Unsqueeze", "Squeeze", "Gather",
+                                      "Split",   "Slice",     "Mul",       "Div"};
+    for (size_t j = 0; j < sizeof ops / sizeof *ops; j++)
+        if (op_is(a, i, ops[j]))
+            return true;
+    return op_is(a, i, "Add") && fused[i];
+}
+
+/* From attention operand v back to the layer that computed it through
+ * data movement only; the Transposes passed are appended to t[*nt]. */
+static int packed_source(const struct pr_analysis *a, const struct flow *f, const bool *fused, int v, int *t, int *nt)
+{
+    for (int step = 0; step < 16 && v >= 0; step++) {
+        int p = f->producer[v];
+        if (p < 0 || !moves_data(a, p, fused))
+            return p;
+        if (op_is(a, p, "Transpose") && *nt < 16)
+            t[(*nt)++] = p;
+        v = sole_input(a, p);
+    }
+    return -1;
+}
+
+/* nn.MultiheadAttention's inference fast path. In eval with gradients
+ * off, a batch-first self-attention module with a packed in-projection,
+ * an even number of heads and need_weights=False runs
+ * torch._native_multi_head_attention, which on CUDA (head size a
+ * multiple of 8, a fused attention backend) is three kernels: the QKV
+ * GEMM with its bias, scaled_dot_product_attention on views of its
+ * output, and the output GEMM on a view of the attention's (PyTorch
+ * aten/src/ATen/native/transformers/cuda/attention.cu,
+ * native_multi_head_attention_cuda). The exporters trace the slow path
+ * instead (F.multi_head_attention_forward): the query transposed to
+ * sequence-first, the packed projection split into Q, K and V (chunk,
+ * or unflatten -> unsqueeze -> transpose -> squeeze -> select), each
+ * transposed to heads, K once more for the product, the output permuted
+ * back. Its signature: the Q, K and V of one fused attention all come
+ * from the same GEMM with a weight through data movement only, and that
+ * GEMM reads a Transpose of an [N, L, E] activation to [L, N, E]. Then
+ * the Transposes on those paths, the one before the GEMM and the one
+ * after the attention run nothing in inference (train_only[i]: training
+ * takes the slow path, and keeps them). first[m] is the first product of
+ * the attention fused into layer m (-1: none). */
+static void mark_mha_fast_path(const struct pr_analysis *a, const struct flow *f, const struct pr_kgroup *k,
+                               const bool *has, const int *first, const bool *fused, bool *train_only)
+{
+    const struct pr_graph *g = &a->model->graph;
+    for (int m2 = 0; m2 < a->nlayers; m2++) {
+        if (first[m2] < 0)
+            continue;
+        const struct pr_node *n1 = &g->nodes[a->layers[first[m2]].node], *n2 = &g->nodes[a->layers[m2].node];
+        if (n1->nin < 2 || n2->nin < 2 || n2->nout < 1 || n1->in[0] < 0)
+            continue;
+        const struct pr_shape *q = &g->values[n1->in[0]].t.shape;   /* [..., heads, L, head size] */
+        if (q->rank < 3 || q->dim[q->rank - 3] <= 0 || q->dim[q->rank - 3] % 2 || q->dim[q->rank - 1] <= 0 ||
+            q->dim[q->rank - 1] % 8)
+            continue;
+        int operand[3] = {n1->in[0], n1->in[1], n2->in[1]}, t[16], nt = 0, gemm = -1;
+        bool same = true;
+        for (int j = 0; j < 3 && same; j++) {
+            int p = packed_source(a, f, fused, operand[j], t, &nt);
+            same = p >= 0 && (j == 0 || p == gemm);
+            gemm = p;
+        }
+        if (!same || !has[gemm] || k[gemm].cls != PR_KC_GEMM || !(op_is(a, gemm, "MatMul") || op_is(a, gemm, "Gemm")))
+            continue;
+        const struct pr_node *gn = &g->nodes[a->layers[gemm].node];
+        int x = sole_input(a, gemm), t0 = x >= 0 ? f->producer[x] : -1, xin = t0 >= 0 ? sole_input(a, t0) : -1;
+        if (gn->nin < 2 || gn->in[1] < 0 || computed(g, gn->in[1]) || t0 < 0 || !op_is(a, t0, "Transpose") ||
+            f->readers[x] != 1 || xin < 0)
+            continue;
+        const struct pr_shape *si = &g->values[xin].t.shape, *so = &g->values[x].t.shape;
+        if (si->rank != 3 || so->rank != 3 || si->dim[0] != so->dim[1] || si->dim[1] != so->dim[0] ||
+            si->dim[2] != so->dim[2])
+            continue;
+        train_only[t0] = true;
+        for (int j = 0; j < nt; j++)
+            train_only[t[j]] = true;
+        int out = n2->out[0];
+        if (out >= 0 && f->readers[out] == 1 && op_is(a, f->reader[out], "Transpose"))
+            train_only[f->reader[out]] = true;
     }
 }
 
@@ -456,7 +556,7 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
         n->out[0] < 0)
         return false;
     double out = (double)L->bytes_written / (L->steps > 1 ? L->steps : 1), elem = pr_graph_float_bytes(a);
-    *c = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * out / elem, 2 * out};
+    *c = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * out / elem, 2 * out, PR_KM_BOTH};
     return true;
 }
 
@@ -464,10 +564,13 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
  * they run), fused ones removed. 0 / -1 OOM. */
 static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool *has)
 {
-    bool *fused = calloc((size_t)a->nlayers + 1, sizeof *fused);
-    struct pr_kgroup *one = malloc(((size_t)a->nlayers + 1) * sizeof *one);
-    bool *has1 = calloc((size_t)a->nlayers + 1, sizeof *has1);
-    int rc = fused && one && has1 ? 0 : -1;
+    size_t n1 = (size_t)a->nlayers + 1;
+    bool *fused = calloc(n1, sizeof *fused), *has1 = calloc(n1, sizeof *has1), *train_only = calloc(n1, sizeof *train_only);
+    struct pr_kgroup *one = malloc(n1 * sizeof *one);
+    int *first = malloc(n1 * sizeof *first);
+    int rc = fused && one && has1 && train_only && first ? 0 : -1;
+    for (int i = 0; rc == 0 && i < a->nlayers; i++)
+        first[i] = -1;
     for (int i = 0; rc == 0 && i < a->nlayers; i++)
         has1[i] = pr_layer_kernel(a, &a->layers[i], &one[i]);
     struct flow fl = {0};
@@ -477,15 +580,17 @@ static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool 
         mark_decomposed(a, &fl, one, has1, fused);
         mark_views(a, has1, fused);
         mark_linear_bias(a, &fl, has1, fused);
-        mark_attention(a, &fl, one, has1, fused);
+        mark_attention(a, &fl, one, has1, fused, first);
+        mark_mha_fast_path(a, &fl, one, has1, first, fused, train_only);
     }
     free(fl.producer), free(fl.reader), free(fl.readers);
     for (int i = 0; rc == 0 && i < a->nlayers; i++) {
         has[2 * i] = has1[i] && !fused[i];
         k[2 * i] = one[i];
+        k[2 * i].mode = train_only[i] ? PR_KM_TRAIN : PR_KM_BOTH;
         has[2 * i + 1] = has[2 * i] && conv_companion(a, &a->layers[i], &one[i], &k[2 * i + 1]);
     }
-    free(fused), free(one), free(has1);
+    free(fused), free(one), free(has1), free(train_only), free(first);
     return rc;
 }
 
@@ -514,9 +619,15 @@ int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double s
     if (!g)
         return -1;
     for (int i = 0; i < n; i++)
-        g[m++] = fwd[i];
+        if (fwd[i].mode != PR_KM_INFER) {
+            g[m] = fwd[i];
+            g[m++].mode = PR_KM_BOTH;
+        }
     for (int i = 0; i < n; i++) {
         struct pr_kgroup b = fwd[i];
+        if (b.mode == PR_KM_INFER)
+            continue;
+        b.mode = PR_KM_BOTH;
         if (b.cls == PR_KC_ELTWISE)
             b.bytes *= 1.5;
         else
@@ -524,7 +635,22 @@ int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double s
         add_group(g, &m, &b);
     }
     if (params > 0)
-        g[m++] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, 2 * params / 3, 26 * params / 3 / scale};
+        g[m++] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, 2 * params / 3, 26 * params / 3 / scale, PR_KM_BOTH};
+    *out = g;
+    return m;
+}
+
+int pr_infer_kernels(const struct pr_kgroup *k, int n, struct pr_kgroup **out)
+{
+    struct pr_kgroup *g = malloc(((size_t)n + 1) * sizeof *g);
+    int m = 0;
+    if (!g)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (k[i].mode != PR_KM_TRAIN) {
+            g[m] = k[i];
+            g[m++].mode = PR_KM_BOTH;
+        }
     *out = g;
     return m;
 }
@@ -605,11 +731,11 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
             continue;
         struct pr_roof_layer *L = &o->layers[i];
         int n = has[2 * i + 1] ? 2 : 1;
-        if (train && (n = pr_train_kernels(&k[2 * i], n, 0, 1, &t)) < 0) {
+        if ((n = train ? pr_train_kernels(&k[2 * i], n, 0, 1, &t) : pr_infer_kernels(&k[2 * i], n, &t)) < 0) {
             rc = -1;
             break;
         }
-        layer_add(r, train ? t : &k[2 * i], n, scale, L);
+        layer_add(r, t, n, scale, L);
         free(t);
         t = NULL;
         dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;

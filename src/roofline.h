@@ -30,7 +30,12 @@ double pr_graph_float_bytes(const struct pr_analysis *a);
  * returns the number of groups, -1 on OOM. */
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out);
 
+/* The kernels of an inference call among k[0..n) (those not
+ * PR_KM_TRAIN), into *out (malloc'ed); the count, -1 on OOM. */
+int pr_infer_kernels(const struct pr_kgroup *k, int n, struct pr_kgroup **out);
+
 /* Training step (forward, backward, optimizer) from the forward kernels
+ * (those not PR_KM_INFER)
  * and the parameter count; convention in roofline.c. The optimizer's bytes
  * are fp32 whatever the byte scale the caller applies (they are divided by
  * scale here). *out malloc'ed;

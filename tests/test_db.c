@@ -140,9 +140,41 @@ static void written_records_read_back(void)
     rm_db();
 }
 
+/* A model's kernels: [class, count, macs, flops, bytes] and an optional
+ * mode (0 both, 1 inference only, 2 training only), kept when written. */
+static void kernels_keep_their_mode(void)
+{
+    make_db();
+#define WITH_KERNELS(more)                                                                                     \
+    "{\"schema\":\"priori-db-records\",\"version\":1,\"models\":[{\"name\":\"m\",\"features\":{\"macs_dense\":1,"     \
+    "\"macs_depthwise\":0,\"flops_other\":0,\"macs\":1,\"flops\":2,\"bytes_read\":4,\"bytes_written\":4,"             \
+    "\"params\":1,\"layers\":1,\"mac_layers\":1},\"kernels\":[[1,2,10,0,100],[4,3,0,5,50,2]" more "]}],"             \
+    "\"records\":[{\"model\":\"m\",\"profile\":\"b/fp32/single\",\"j_per_sample\":0.5,\"source\":\"test\"}]}"
+    put("records.json", WITH_KERNELS(""));
+    struct pr_db db;
+    struct pr_err err = {0};
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nmodels == 1 && db.models[0].nkernels == 2 && db.models[0].kernels[0].mode == PR_KM_BOTH &&
+          db.models[0].kernels[1].mode == PR_KM_TRAIN);
+    CHECK_EQ(pr_db_write_records(&db, &err), 0);
+    pr_db_free(&db);
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nmodels == 1 && db.models[0].nkernels == 2 && db.models[0].kernels[1].mode == PR_KM_TRAIN &&
+          db.models[0].kernels[1].count == 3);
+    pr_db_free(&db);
+    put("records.json", WITH_KERNELS(",[4,1,0,5,50,3]"));
+    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-2 (optional)]");
+    put("records.json", WITH_KERNELS(",[4,1,0,5,50,1,0]"));
+    refused("models[0].kernels[2]: expected");
+    put("records.json", good_records);
+    rm_db();
+#undef WITH_KERNELS
+}
+
 void suite_db(void);
 void suite_db(void)
 {
+    kernels_keep_their_mode();
     RUN(shipped_database_is_valid);
     RUN(bad_fields_are_named_by_json_path);
     RUN(written_records_read_back);

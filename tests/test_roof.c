@@ -26,7 +26,7 @@ static const struct pr_roof truth = {
 static void roof_kernel_time_is_the_floor_plus_the_larger_roof_term(void)
 {
     /* conv kernel: 1.2e9 MACs / 60e12 = 20 us; 30 MB / 3e12 = 10 us; floor 3 us added */
-    struct pr_kgroup k = {PR_KC_CONV, 2, 1.2e9, 0, 30e6};
+    struct pr_kgroup k = {PR_KC_CONV, 2, 1.2e9, 0, 30e6, PR_KM_BOTH};
     enum pr_regime g;
     CHECK(near(pr_roof_time(&truth, &k, 1, &g), 2 * 23e-6, 1e-12));
     CHECK_EQ(g, PR_REGIME_COMPUTE);
@@ -35,7 +35,7 @@ static void roof_kernel_time_is_the_floor_plus_the_larger_roof_term(void)
     CHECK(near(pr_roof_time(&truth, &k, 1, &g), 2 * 33e-6, 1e-12));
     CHECK_EQ(g, PR_REGIME_MEMORY);
     /* 1000 FLOPs / 50e12 = 0.02 ns; 4000 B / 3e12 = 1.333 ns; floor 3 us wins */
-    struct pr_kgroup small = {PR_KC_ELTWISE, 1, 0, 1000, 4000};
+    struct pr_kgroup small = {PR_KC_ELTWISE, 1, 0, 1000, 4000, PR_KM_BOTH};
     CHECK(near(pr_roof_time(&truth, &small, 1, &g), 3e-6 + 4000 / 3e12, 1e-12));
     CHECK_EQ(g, PR_REGIME_LAUNCH);
     /* dynamic energy: 1000 FLOPs x 30 pJ + 4000 B x 60 pJ + 200 uJ */
@@ -46,21 +46,21 @@ static void roof_call_is_host_bound_when_launches_take_longer(void)
 {
     /* 100 tiny eltwise kernels: host 100 x 6 us = 600 us, device 100 x
      * (3 us + 100 B / 3e12) = 300.0033 us; overlapped: (H^4 + D^4)^(1/4) = 609.16 us */
-    struct pr_kgroup k = {PR_KC_ELTWISE, 100, 0, 10, 100};
+    struct pr_kgroup k = {PR_KC_ELTWISE, 100, 0, 10, 100, PR_KM_BOTH};
     double t, e, d = 100 * (3e-6 + 100 / 3e12);
     pr_roof_call(&truth, &k, 1, 1, &t, &e);
     CHECK(near(t, 50e-6 + pow(pow(600e-6, 4) + pow(d, 4), 0.25), 1e-12));
     CHECK(near(t, 659.163e-6, 1e-5));
     CHECK(near(e, 110 * t + 100 * (10 * 30e-12 + 100 * 60e-12 + 2e-4), 1e-12));
     /* one big GEMM: device 2e12 / 30e12 = 66.7 ms >> host 6 us (overlap adds < 1e-12) */
-    struct pr_kgroup g = {PR_KC_GEMM, 1, 2e12, 0, 1e6};
+    struct pr_kgroup g = {PR_KC_GEMM, 1, 2e12, 0, 1e6, PR_KM_BOTH};
     pr_roof_call(&truth, &g, 1, 1, &t, &e);
     CHECK(near(t, 50e-6 + 3e-6 + 2e12 / 30e12, 1e-9));
 }
 
 static void roof_training_step_doubles_mac_kernels_and_adds_the_optimizer(void)
 {
-    struct pr_kgroup fwd[2] = {{PR_KC_CONV, 3, 1e9, 0, 1e7}, {PR_KC_ELTWISE, 5, 0, 1e6, 4e6}};
+    struct pr_kgroup fwd[2] = {{PR_KC_CONV, 3, 1e9, 0, 1e7, PR_KM_BOTH}, {PR_KC_ELTWISE, 5, 0, 1e6, 4e6, PR_KM_BOTH}};
     struct pr_kgroup *t = NULL;
     int n = pr_train_kernels(fwd, 2, 1e6, 0.5, &t);
     CHECK_EQ(n, 4);
@@ -74,6 +74,29 @@ static void roof_training_step_doubles_mac_kernels_and_adds_the_optimizer(void)
     CHECK(t[2].cls == PR_KC_ELTWISE && t[2].count == 5 && near(t[2].bytes, 6e6, 1e-12));   /* 1.5 x bytes */
     /* optimizer: 3 kernels, 26 B per parameter after the byte scale 0.5 */
     CHECK(t[3].count == 3 && near(t[3].count * t[3].bytes * 0.5, 26e6, 1e-12));
+    free(t);
+}
+
+/* A kernel only inference runs (an eager fast path) is no part of the
+ * training step; one only training runs is no part of an inference call. */
+static void roof_kernels_run_in_their_mode_only(void)
+{
+    struct pr_kgroup k[3] = {{PR_KC_GEMM, 2, 1e6, 0, 1e4, PR_KM_BOTH},
+                             {PR_KC_ELTWISE, 3, 0, 10, 400, PR_KM_TRAIN},
+                             {PR_KC_ELTWISE, 7, 0, 20, 800, PR_KM_INFER}};
+    struct pr_kgroup *t = NULL;
+    int n = pr_infer_kernels(k, 3, &t);
+    CHECK(n == 2 && t[0].count == 2 && t[1].count == 7 && t[1].mode == PR_KM_BOTH);
+    free(t);
+    n = pr_train_kernels(k, 3, 0, 1, &t);
+    /* forward: the GEMM (2) and the train-only copy (3); backward: 2 x 2 GEMMs, 3 copies at 1.5 x bytes */
+    double gemm = 0, eltwise = 0;
+    for (int i = 0; i < n; i++) {
+        gemm += t[i].cls == PR_KC_GEMM ? t[i].count : 0;
+        eltwise += t[i].cls == PR_KC_ELTWISE ? t[i].count : 0;
+        CHECK(t[i].mode == PR_KM_BOTH && t[i].flops != 20);
+    }
+    CHECK(gemm == 6 && eltwise == 6);
     free(t);
 }
 
@@ -93,12 +116,12 @@ static void make_calls(void)
         for (int b = 0; b < NB; b++) {
             struct pr_kgroup *k = kern[m * NB + b];
             double n = batch[b];
-            k[0] = (struct pr_kgroup){PR_KC_CONV, 10 + 5 * m, n * 2e8 * (1 + m % 4), 0, n * 3e6 * (1 + m % 3)};
-            k[1] = (struct pr_kgroup){PR_KC_GEMM, 2 + m, n * 5e7 * (1 + m % 5), 0, 2e7 + n * 1e5};
-            k[2] = (struct pr_kgroup){PR_KC_GROUPED, 1 + 3 * (m % 3), n * 2e6 * (1 + m % 2), 0, n * 4e6};
-            k[3] = (struct pr_kgroup){PR_KC_ATTENTION, 1 + (m % 4), n * 3e7 * (1 + m % 3), 0, n * 2e6};
-            k[4] = (struct pr_kgroup){PR_KC_ELTWISE, 20 + 7 * m, 0, n * 1e5, n * 8e5 * (1 + m % 2)};
-            k[5] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, n * 5e6, n * 6e7 * (1 + m % 3)};
+            k[0] = (struct pr_kgroup){PR_KC_CONV, 10 + 5 * m, n * 2e8 * (1 + m % 4), 0, n * 3e6 * (1 + m % 3), PR_KM_BOTH};
+            k[1] = (struct pr_kgroup){PR_KC_GEMM, 2 + m, n * 5e7 * (1 + m % 5), 0, 2e7 + n * 1e5, PR_KM_BOTH};
+            k[2] = (struct pr_kgroup){PR_KC_GROUPED, 1 + 3 * (m % 3), n * 2e6 * (1 + m % 2), 0, n * 4e6, PR_KM_BOTH};
+            k[3] = (struct pr_kgroup){PR_KC_ATTENTION, 1 + (m % 4), n * 3e7 * (1 + m % 3), 0, n * 2e6, PR_KM_BOTH};
+            k[4] = (struct pr_kgroup){PR_KC_ELTWISE, 20 + 7 * m, 0, n * 1e5, n * 8e5 * (1 + m % 2), PR_KM_BOTH};
+            k[5] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, n * 5e6, n * 6e7 * (1 + m % 3), PR_KM_BOTH};
             struct pr_roof_sample *s = &calls[m * NB + b];
             *s = (struct pr_roof_sample){.k = k, .nk = NK, .scale = 1, .batch = n, .model = names[m],
                                          .family = fam[m % 5]};
@@ -230,15 +253,76 @@ static void roof_kernels_follow_the_eager_spelling(void)
     pr_model_free(&m);
 }
 
+/* The kernels of fixtures/roof/mha_NAME.onnx in an inference call and in
+ * a training step's forward pass. */
+static void mha_kernels(const char *name, double *infer, double *train)
+{
+    char path[96];
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_analysis an;
+    struct pr_err err = {0};
+    struct pr_options opt = {0};
+    *infer = *train = -1;
+    snprintf(path, sizeof path, "fixtures/roof/mha_%s.onnx", name);
+    if (pr_cli_load(path, &m, &diag) != 0) {
+        CHECK(!"the mha fixture loads");
+        return;
+    }
+    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
+    struct pr_kgroup *k = NULL;
+    int n = pr_kernels_of(&an, &k);
+    *infer = *train = 0;
+    for (int i = 0; i < n; i++) {
+        *infer += k[i].mode != PR_KM_TRAIN ? k[i].count : 0;
+        *train += k[i].mode != PR_KM_INFER ? k[i].count : 0;
+    }
+    free(k);
+    pr_analysis_free(&an);
+    pr_diag_free(&diag);
+    pr_model_free(&m);
+}
+
+/* nn.MultiheadAttention's fast path (roofline.c mark_mha_fast_path), by
+ * hand from make_roof_fixtures.py: in inference the in-projection (its
+ * bias in the GEMM), the fused attention (Q and K scales inside), the
+ * output projection and the residual Add are the only kernels; training
+ * runs the slow path's copies too: the query's transpose to
+ * sequence-first, the packed QKV's transpose (PyTorch 2.x spelling), the
+ * three heads' transposes, K's transpose where a MatMul reads it (a Mul
+ * reading it takes it as a view), and the output's permute back. */
+static void roof_mha_fast_path_runs_three_kernels_in_inference(void)
+{
+    static const struct {
+        const char *name;
+        double infer, train;
+    } want[] = {
+        {"fast", 4, 4 + 6},       /* + seq-first, packed, 3 heads, permute back */
+        {"chunk", 4, 4 + 6},      /* + seq-first, 3 heads, K^T (read by MatMul), permute back */
+        {"seqfirst", 9, 9},       /* batch_first=False: the slow path in both */
+        {"oddheads", 10, 10},     /* 3 heads: the slow path in both */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        double infer, train;
+        mha_kernels(want[i].name, &infer, &train);
+        if (infer != want[i].infer || train != want[i].train)
+            fprintf(stderr, "mha_%s: %g / %g kernels, want %g / %g\n", want[i].name, infer, train, want[i].infer,
+                    want[i].train);
+        CHECK(infer == want[i].infer && train == want[i].train);
+    }
+}
+
 void suite_roof(void);
 void suite_roof(void)
 {
     roof_kernel_time_is_the_floor_plus_the_larger_roof_term();
     roof_call_is_host_bound_when_launches_take_longer();
     roof_training_step_doubles_mac_kernels_and_adds_the_optimizer();
+    roof_kernels_run_in_their_mode_only();
     roof_fit_recovers_known_coefficients();
     roof_fit_respects_the_spec_bounds();
     roof_holdout_on_exact_data_has_no_error();
     spearman_matches_the_hand_computed_value();
     roof_kernels_follow_the_eager_spelling();
+    roof_mha_fast_path_runs_three_kernels_in_inference();
 }

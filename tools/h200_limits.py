@@ -25,7 +25,8 @@ import sys
 HW = "h200-pytorch2.11-eager/"
 db = sys.argv[1] if len(sys.argv) > 1 else "db"
 d = json.load(open(db + "/records.json"))
-kernels = {m["name"]: sum(k[1] for k in m.get("kernels", [])) for m in d["models"]}
+kernels = {m["name"]: sum(k[1] for k in m.get("kernels", []) if len(k) < 6 or k[5] != 2)   # inference: no mode-2 kernel
+           for m in d["models"]}
 graph = {m["name"]: m.get("graph", m["name"]) for m in d["models"]}
 recs = [r for r in d["records"] if r["profile"].startswith(HW) and r["profile"].endswith("/infer")]
 
