@@ -109,10 +109,10 @@ struct pr_valid {
     double lat_loo_p90, lat_xfam_median;   /* latency p90, leave-one-family-out (roofline profiles) */
 };
 
-/* Roofline model of an accelerator (roofline.c), fitted per (hardware,
- * precision) over all batch sizes: per kernel
- *   t = max(t_min, work / rate[class], bytes * byte_scale / bw[class]), host t_launch[class]
- *   latency = t_fixed + sum t
+/* Roofline model of an accelerator (roofline.c, where the formulas are),
+ * fitted per (hardware, precision) over all batch sizes: per kernel
+ *   device d = t_min + max(work / rate[class], bytes * byte_scale / bw[class]), host h = t_launch[class]
+ *   latency = t_fixed + (H^4 + D^4)^(1/4), H = sum h, D = sum d
  *   E = p_static * latency + sum (work * e_work[class] + bytes * byte_scale * e_byte) + kernels * e_launch */
 struct pr_roof {
     double t_launch[PR_KC_COUNT];      /* s per kernel (floor: launch and framework overhead) */

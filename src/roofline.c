@@ -612,17 +612,24 @@ int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
     return n;
 }
 
+/* Appends to g[*m] the kernels of k[0..n) that are not of mode `skip`
+ * (those of the call asked for), as kernels of that call. */
+static void kernels_of_call(const struct pr_kgroup *k, int n, int skip, struct pr_kgroup *g, int *m)
+{
+    for (int i = 0; i < n; i++)
+        if (k[i].mode != skip) {
+            g[*m] = k[i];
+            g[(*m)++].mode = PR_KM_BOTH;
+        }
+}
+
 int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, struct pr_kgroup **out)
 {
     struct pr_kgroup *g = malloc(((size_t)n * 2 + 2) * sizeof *g);
     int m = 0;
     if (!g)
         return -1;
-    for (int i = 0; i < n; i++)
-        if (fwd[i].mode != PR_KM_INFER) {
-            g[m] = fwd[i];
-            g[m++].mode = PR_KM_BOTH;
-        }
+    kernels_of_call(fwd, n, PR_KM_INFER, g, &m);
     for (int i = 0; i < n; i++) {
         struct pr_kgroup b = fwd[i];
         if (b.mode == PR_KM_INFER)
@@ -646,11 +653,7 @@ int pr_infer_kernels(const struct pr_kgroup *k, int n, struct pr_kgroup **out)
     int m = 0;
     if (!g)
         return -1;
-    for (int i = 0; i < n; i++)
-        if (k[i].mode != PR_KM_TRAIN) {
-            g[m] = k[i];
-            g[m++].mode = PR_KM_BOTH;
-        }
+    kernels_of_call(k, n, PR_KM_TRAIN, g, &m);
     *out = g;
     return m;
 }

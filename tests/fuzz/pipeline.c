@@ -100,20 +100,25 @@ static void render_all(const struct pr_analysis *an, const struct pr_estimate *e
     fflush(sink);
 }
 
-/* Every profile of the database whose estimate succeeds is rendered once
- * (the first two, to keep an execution short). */
+/* Profiles of the database whose estimate succeeds are rendered once: the
+ * first two scaled ones, and every roofline (GPU kernel) profile, a
+ * training one with a training run (to keep an execution short). */
 static void estimate_all(const struct pr_analysis *an)
 {
     if (!db_ok)
         return;
-    int done = 0;
-    for (int i = 0; i < db.nprofiles && done < 2; i++) {
-        struct pr_energy_opts o = {.pue = 1.2, .g_per_kwh = 475, .carbon_source = "fuzz", .inferences = 1000};
+    int scaled = 0;
+    for (int i = 0; i < db.nprofiles; i++) {
+        const struct pr_profile *p = &db.profiles[i];
+        if (!p->has_roof && scaled >= 2)
+            continue;
+        struct pr_energy_opts o = {.pue = 1.2, .g_per_kwh = 475, .carbon_source = "fuzz", .inferences = 1000,
+                                   .train = p->has_roof && p->roof.train, .run_samples = 1000};
         struct pr_estimate est = {0};
         struct pr_err err = {0};
-        if (pr_estimate(an, &db.profiles[i], &o, &est, &err) == 0) {
+        if (pr_estimate(an, p, &o, &est, &err) == 0) {
             render_all(an, &est);
-            done++;
+            scaled += !p->has_roof;
         }
         pr_estimate_free(&est);
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # seeds.sh OUT -- builds the seed corpora of the fuzz harnesses under OUT:
-#   OUT/model   fixtures/**/*.onnx, tests/fuzz/seeds/model/ (external data
+#   OUT/model   fixtures/**/*.onnx (roof/: the GPU kernel rules), tests/fuzz/seeds/model/ (external data
 #               naming the files of pipeline.c's folder) and every third model
 #               of libonnx-testdata (about 360, sorted by path, so the sample
 #               is the same each time)
@@ -17,7 +17,7 @@ set -eu
 out=${1:?usage: seeds.sh OUT}
 td=/usr/share/libonnx-testdata/data
 mkdir -p "$out/model" "$out/db" "$out/budget" "$out/codecarbon" "$out/dbadd" "$out/calibrate" "$out/cli"
-for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx; do
+for f in fixtures/*.onnx fixtures/bad/*.onnx fixtures/review/*.onnx fixtures/roof/*.onnx; do
     cp "$f" "$out/model/fx_$(printf '%s' "$f" | tr '/' '_')"
 done
 cp tests/fuzz/seeds/model/* "$out/model/"
