@@ -512,10 +512,6 @@ static void mark_mha_fast_path(const struct pr_analysis *a, const struct flow *f
         const struct pr_node *n1 = &g->nodes[a->layers[first[m2]].node], *n2 = &g->nodes[a->layers[m2].node];
         if (n1->nin < 2 || n2->nin < 2 || n2->nout < 1 || n1->in[0] < 0)
             continue;
-        const struct pr_shape *q = &g->values[n1->in[0]].t.shape;   /* [..., heads, L, head size] */
-        if (q->rank < 3 || q->dim[q->rank - 3] <= 0 || q->dim[q->rank - 3] % 2 || q->dim[q->rank - 1] <= 0 ||
-            q->dim[q->rank - 1] % 8)
-            continue;
         int operand[3] = {n1->in[0], n1->in[1], n2->in[1]}, t[16], nt = 0, gemm = -1;
         bool same = true;
         for (int j = 0; j < 3 && same; j++) {
@@ -533,6 +529,11 @@ static void mark_mha_fast_path(const struct pr_analysis *a, const struct flow *f
         const struct pr_shape *si = &g->values[xin].t.shape, *so = &g->values[x].t.shape;
         if (si->rank != 3 || so->rank != 3 || si->dim[0] != so->dim[1] || si->dim[1] != so->dim[0] ||
             si->dim[2] != so->dim[2])
+            continue;
+        /* Q is [N, heads, L, head size], or [N x heads, L, head size] (PyTorch 1.x) */
+        const struct pr_shape *q = &g->values[n1->in[0]].t.shape;
+        int64_t heads = q->rank >= 4 ? q->dim[q->rank - 3] : q->rank == 3 && si->dim[0] > 0 ? q->dim[0] / si->dim[0] : -1;
+        if (heads <= 0 || heads % 2 || q->dim[q->rank - 1] <= 0 || q->dim[q->rank - 1] % 8)
             continue;
         train_only[t0] = true;
         for (int j = 0; j < nt; j++)

@@ -301,6 +301,8 @@ static void roof_mha_fast_path_runs_three_kernels_in_inference(void)
         {"chunk", 4, 4 + 6},      /* + seq-first, 3 heads, K^T (read by MatMul), permute back */
         {"seqfirst", 9, 9},       /* batch_first=False: the slow path in both */
         {"oddheads", 10, 10},     /* 3 heads: the slow path in both */
+        {"chunk3d", 4, 4 + 5},    /* heads as [N x heads, L, 8]: Q's transpose read by the Div is a view */
+        {"chunk3d_oddheads", 9, 9},   /* 3 heads (N x heads = 6 is even): the slow path in both */
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         double infer, train;
