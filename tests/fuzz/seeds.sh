@@ -11,7 +11,9 @@
 #   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
 #   OUT/codecarbon, OUT/dbadd, OUT/cli  tests/fuzz/seeds/ (emissions.csv files;
-#               db add option values; sweep and llm arguments)   OUT/calibrate  records.json of tests/energy_db and db
+#               db add option values; sweep and llm arguments)   OUT/calibrate  records.json of tests/energy_db and db,
+#               and tests/fuzz/seeds/calibrate/ (GPU kernels of 12 H200 rows, modes
+#               included, on a tests/energy_db profile: the roofline fit)
 # The corpora only grow while fuzzing; rerunning this adds the seeds again.
 set -eu
 out=${1:?usage: seeds.sh OUT}
@@ -45,4 +47,5 @@ cp tests/fuzz/seeds/dbadd/* "$out/dbadd/"
 cp tests/fuzz/seeds/cli/* "$out/cli/"
 cp tests/energy_db/records.json "$out/calibrate/records"
 cp db/records.json "$out/calibrate/records_db"
+cp tests/fuzz/seeds/calibrate/* "$out/calibrate/"
 echo "seeds: $(ls "$out/model" | wc -l) models, $(ls "$out/db" | wc -l) databases, $(ls "$out/budget" | wc -l) budgets in $out"
