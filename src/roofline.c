@@ -532,7 +532,9 @@ static void mark_mha_fast_path(const struct pr_analysis *a, const struct flow *f
             continue;
         /* Q is [N, heads, L, head size], or [N x heads, L, head size] (PyTorch 1.x) */
         const struct pr_shape *q = &g->values[n1->in[0]].t.shape;
-        int64_t heads = q->rank >= 4 ? q->dim[q->rank - 3] : q->rank == 3 && si->dim[0] > 0 ? q->dim[0] / si->dim[0] : -1;
+        int64_t heads = q->rank >= 4                     ? q->dim[q->rank - 3]
+                        : q->rank == 3 && si->dim[0] > 0 ? q->dim[0] / si->dim[0]
+                                                         : -1;
         if (heads <= 0 || heads % 2 || q->dim[q->rank - 1] <= 0 || q->dim[q->rank - 1] % 8)
             continue;
         train_only[t0] = true;
@@ -566,7 +568,8 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
 static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool *has)
 {
     size_t n1 = (size_t)a->nlayers + 1;
-    bool *fused = calloc(n1, sizeof *fused), *has1 = calloc(n1, sizeof *has1), *train_only = calloc(n1, sizeof *train_only);
+    bool *fused = calloc(n1, sizeof *fused), *has1 = calloc(n1, sizeof *has1);
+    bool *train_only = calloc(n1, sizeof *train_only);
     struct pr_kgroup *one = malloc(n1 * sizeof *one);
     int *first = malloc(n1 * sizeof *first);
     int rc = fused && one && has1 && train_only && first ? 0 : -1;

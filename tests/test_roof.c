@@ -116,7 +116,8 @@ static void make_calls(void)
         for (int b = 0; b < NB; b++) {
             struct pr_kgroup *k = kern[m * NB + b];
             double n = batch[b];
-            k[0] = (struct pr_kgroup){PR_KC_CONV, 10 + 5 * m, n * 2e8 * (1 + m % 4), 0, n * 3e6 * (1 + m % 3), PR_KM_BOTH};
+            k[0] = (struct pr_kgroup){PR_KC_CONV, 10 + 5 * m, n * 2e8 * (1 + m % 4), 0, n * 3e6 * (1 + m % 3),
+                                      PR_KM_BOTH};
             k[1] = (struct pr_kgroup){PR_KC_GEMM, 2 + m, n * 5e7 * (1 + m % 5), 0, 2e7 + n * 1e5, PR_KM_BOTH};
             k[2] = (struct pr_kgroup){PR_KC_GROUPED, 1 + 3 * (m % 3), n * 2e6 * (1 + m % 2), 0, n * 4e6, PR_KM_BOTH};
             k[3] = (struct pr_kgroup){PR_KC_ATTENTION, 1 + (m % 4), n * 3e7 * (1 + m % 3), 0, n * 2e6, PR_KM_BOTH};
