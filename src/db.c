@@ -378,7 +378,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
     if (!k)
         return 0;
     if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) > 1000000)
-        return bad(w, "kernels", "an array of [class, count, macs, flops, bytes, mode]");
+        return bad(w, "kernels", "an array of [class, count, macs, flops, bytes(, mode)]");
     m->kernels = calloc((size_t)cJSON_GetArraySize(k) + 1, sizeof *m->kernels);
     if (!m->kernels)
         return pr_err_set(w->jr.err, PR_E_INTERNAL, "out of memory");

@@ -455,8 +455,9 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
 /* A layer on the way from a packed in-projection to an attention
  * product that only moves data: Reshape, Transpose, Unsqueeze, Squeeze,
  * Gather/Split/Slice at constant positions, a Mul or Div by a constant
- * (the exporter's scale of Q and K: packed_source stops at a Mul or Div
- * of two activations), or the in-projection's fused bias Add. */
+ * (the exporter's scale of Q and K; of two activations, packed_source
+ * finds no single input and gives up), or the in-projection's fused bias
+ * Add. */
 static bool moves_data(const struct pr_analysis *a, int i, const bool *fused)
 {
     static const char *const ops[] = {"Reshape", "Transpose", "Unsqueeze", "Squeeze", "Gather",
