@@ -176,8 +176,8 @@ static void print_roof(const struct pr_profile *p, const struct pr_roof_report *
     kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
     kc_values("; pJ/MAC", f->e_work, 1e12, 2);
     kc_values("; bw GB/s", f->bw, 1e-9, 0);
-    printf("\n         t_min %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n", f->t_min * 1e6,
-           f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
+    printf("\n         t_min %.1f us, t_sub %.1f us, t_fixed %.0f us; P_static %.0f W; pJ/B %.1f; uJ/kernel %.2f\n",
+           f->t_min * 1e6, f->t_sub * 1e6, f->t_fixed * 1e6, f->p_static, f->e_byte * 1e12, f->e_launch * 1e6);
 }
 
 static void calibrate_one(const struct pr_db *db, struct pr_profile *p, const int *rec, int nrec,

@@ -85,8 +85,9 @@ static int rows_of(const struct pr_db *db, const struct pr_profile *p, struct ro
                                      .energy_j = rec->j_per_sample * batch, .latency_s = rec->latency_s,
                                      .macs = m->f.macs, .model = m->graph, .family = m->family};
         struct pr_kgroup *k;
-        s->nk = p->roof.train ? pr_train_kernels(m->kernels, m->nkernels, m->f.params, s->scale, &k)
-                              : pr_infer_kernels(m->kernels, m->nkernels, &k);
+        bool half = pr_roof_half(&p->roof);
+        s->nk = p->roof.train ? pr_train_kernels(m->kernels, m->nkernels, m->f.params, s->scale, half, &k)
+                              : pr_infer_kernels(m->kernels, m->nkernels, half, &k);
         if (s->nk < 0)
             return -1;
         s->k = r->owned[r->n] = k;

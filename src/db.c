@@ -189,7 +189,8 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
     size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
     if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
-        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) || read_kc(w, r, "rate", 1e18, f->rate) ||
+        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) || pr_jr_num(&w->jr, r, "t_sub_s", false, 0, 1, &f->t_sub) ||
+        read_kc(w, r, "rate", 1e18, f->rate) ||
         read_kc(w, r, "bw", 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
         read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
         pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
@@ -396,7 +397,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
             v[5] >= PR_KM_COUNT) {
             size_t len = pr_jr_push(&w->jr, "kernels", 0);
             pr_jr_push(&w->jr, NULL, m->nkernels);
-            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-2 (optional)], numbers >= 0");
+            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-4 (optional)], numbers >= 0");
             pr_jr_pop(&w->jr, len);
             return -1;
         }
@@ -785,6 +786,7 @@ static void roof_json(struct pr_jb *b, cJSON *o, const struct pr_roof *f)
     add_classes(b, r, "t_launch_s", pr_kc_name, PR_KC_COUNT, f->t_launch);
     add_num(b, r, "t_fixed_s", f->t_fixed);
     add_num(b, r, "t_min_s", f->t_min);
+    add_num(b, r, "t_sub_s", f->t_sub);
     add_classes(b, r, "rate", pr_kc_name, PR_KC_COUNT, f->rate);
     add_classes(b, r, "bw", pr_kc_name, PR_KC_COUNT, f->bw);
     add_num(b, r, "p_static_w", f->p_static);

@@ -59,8 +59,10 @@ extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped"
 
 /* When a kernel runs: in every call, or only in inference or only in
  * training (an eager fast path that inference takes and training does
- * not: roofline.c mark_mha_fast_path). */
-enum pr_kmode { PR_KM_BOTH, PR_KM_INFER, PR_KM_TRAIN, PR_KM_COUNT };
+ * not: roofline.c mark_mha_fast_path), or only in inference or training
+ * at 16-bit precision (eager's native BatchNorm: roofline.c
+ * native_batch_norm). */
+enum pr_kmode { PR_KM_BOTH, PR_KM_INFER, PR_KM_TRAIN, PR_KM_HALF_INFER, PR_KM_HALF_TRAIN, PR_KM_COUNT };
 
 /* count identical kernels of one class, each doing macs MACs (eltwise:
  * flops non-MAC FLOPs) and moving bytes bytes (read + written, at the
@@ -117,6 +119,7 @@ struct pr_valid {
 struct pr_roof {
     double t_launch[PR_KC_COUNT];      /* s per kernel (floor: launch and framework overhead) */
     double t_fixed;                    /* s per call */
+    double t_sub;                      /* s: host time of a kernel an op launches after its first */
     double t_min;                      /* s: shortest kernel on the device */
     double rate[PR_KC_COUNT];          /* MAC/s (eltwise: FLOP/s) */
     double bw[PR_KC_COUNT];            /* B/s */

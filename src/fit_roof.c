@@ -3,7 +3,7 @@
  * held-out validation.
  *
  * Latency. Parameters x = (t_launch; 1/rate[c], 1/bw[c] for the classes
- * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min), fitted as
+ * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min, t_sub), fitted as
  * theta = log x within box bounds
  *   3e-6 <= t_launch <= 1e-3 s   (the host time of one eager op: Python,
  *                                dispatch and the CUDA launch, at least
@@ -14,6 +14,10 @@
  *                                traded off against each other and
  *                                against t_min, 0.1-300 us, and were
  *                                worse held out),
+ *   1e-6 <= t_sub <= 1e-3 s       (host time of a kernel an op launches
+ *                                after its first: a TensorIterator and a
+ *                                CUDA launch from C++; fixed, and 0 in
+ *                                the profile, when no call has one),
  *   1e-7 <= t_fixed <= 0.05 s,
  *   rate_max * 1e-5 <= rate[c] <= rate_max   (rate_max from the spec peak:
  *   MAC/s = peak ops/s / 2 for MAC classes -- for conv the conv peak when
@@ -23,7 +27,8 @@
  *   1e-7 <= t_min <= 1e-4 s,
  * minimising the squared log error over calls i:
  *   F(theta) = sum_i (log T_i(theta) - log T_meas_i)^2,
- *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = t_launch sum_k n_k,
+ *   T_i = t_fixed + (H_i^4 + D_i^4)^(1/4),  H_i = sum_k n_k h_k (h_k =
+ *   t_sub for a kernel launched inside an op, t_launch for the others),
  *   D_i = sum_k n_k (t_min + max(w_k/rate[c_k], s_i b_k/bw[c_k])).
  * H and D are piecewise linear in x; within a piece, dD_i/dtheta_j = the
  * sum of the terms in which x_j appears (t_min in all, a rate or bandwidth
@@ -59,8 +64,10 @@
 
 #include "fit.h"
 
-/* one host time for every class (P_LAUNCH), then rate and bandwidth per class */
-enum { P_LAUNCH = 0, P_RATE = 1, P_BW = 1 + PR_KC_COUNT, P_FIXED = 1 + 2 * PR_KC_COUNT, P_MIN, NP };
+/* one host time for every class (P_LAUNCH), then rate and bandwidth per
+ * class, the call's and the device's floors, and the host time of a
+ * kernel an op launches after its first (P_SUB) */
+enum { P_LAUNCH = 0, P_RATE = 1, P_BW = 1 + PR_KC_COUNT, P_FIXED = 1 + 2 * PR_KC_COUNT, P_MIN, P_SUB, NP };
 
 struct box { double lo[NP], hi[NP]; };
 
@@ -82,8 +89,9 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
         dev += k->count * (v[0] + v[j]);
         gd[P_MIN] += k->count * v[0];
         gd[j == 1 ? P_RATE + k->cls : P_BW + k->cls] += k->count * v[j];
-        host += k->count * x[P_LAUNCH];
-        gh[P_LAUNCH] += k->count * x[P_LAUNCH];
+        int h = pr_kernel_in_op(k) ? P_SUB : P_LAUNCH;
+        host += k->count * x[h];
+        gh[h] += k->count * x[h];
     }
     double p = PR_ROOF_OVERLAP_P, m = pr_roof_combine(host, dev);
     if (grad) {
@@ -168,6 +176,13 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
     b.lo[P_MIN] = log(1e-7), b.hi[P_MIN] = log(1e-4);
     b.lo[P_LAUNCH] = log(3e-6), b.hi[P_LAUNCH] = log(1e-3);
+    b.lo[P_SUB] = log(1e-6), b.hi[P_SUB] = log(1e-3);
+    bool sub = false;   /* without such kernels t_sub is not fitted (0) */
+    for (int i = 0; i < n && !sub; i++)
+        for (int j = 0; j < s[i].nk && !sub; j++)
+            sub = pr_kernel_in_op(&s[i].k[j]);
+    if (!sub)
+        b.hi[P_SUB] = b.lo[P_SUB];
     for (int c = 0; c < PR_KC_COUNT; c++) {
         double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
@@ -181,6 +196,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
         th[P_FIXED] = log(1e-5);
         th[P_MIN] = log(2e-6);
         th[P_LAUNCH] = log(launch[st]);
+        th[P_SUB] = log(launch[st]);
         for (int c = 0; c < PR_KC_COUNT; c++) {
             th[P_RATE + c] = b.lo[P_RATE + c] - log(frac[st]);
         }
@@ -211,6 +227,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     x_of(best, x);
     r->t_fixed = x[P_FIXED];
     r->t_min = x[P_MIN];
+    r->t_sub = sub ? x[P_SUB] : 0;
     for (int c = 0; c < PR_KC_COUNT; c++) {
         r->t_launch[c] = x[P_LAUNCH];
         r->rate[c] = 1 / x[P_RATE + c];

@@ -15,13 +15,13 @@
  * written at the graph's element types.
  *
  * Eager spelling. The kernels are those an eager framework (PyTorch) runs
- * for the graph, which differs from the exported graph in six places
+ * for the graph, which differs from the exported graph in seven places
  * (tests/eager_kernels_check.py compares the count with the ops eager
  * PyTorch dispatches):
  *   - a convolution with a bias input is two kernels: the convolution and
  *     its bias add, or the BatchNorm the exporter folded into it (PyTorch
  *     adds a convolution's bias in a kernel of its own; eval BatchNorm is
- *     one): 2 FLOPs and 2 x output bytes per output element;
+ *     one at fp32): 2 FLOPs and 2 x output bytes per output element;
  *   - scaled dot-product attention, which the exporters write as
  *     MatMul -> scale -> mask -> Softmax -> MatMul, is one fused kernel
  *     (mark_attention: pattern and byte count there); a per-head bias
@@ -39,7 +39,11 @@
  *   - nn.MultiheadAttention's inference fast path runs three kernels
  *     where the exporters trace its slow path's copies: those copies are
  *     kernels of the training step only (mark_mha_fast_path; a kernel's
- *     mode, enum pr_kmode, says in which calls it runs).
+ *     mode, enum pr_kmode, says in which calls it runs);
+ *   - a BatchNorm (a BatchNormalization node, or one the exporter folded
+ *     into a convolution) at 16-bit precision runs two more kernels in
+ *     inference and two in training (native_batch_norm: PyTorch takes
+ *     cuDNN's one kernel only at fp32), kernels of 16-bit calls only.
  *
  * Time and energy of a kernel of class c, with s = bytes at the profile's
  * precision per byte of the graph (2/4 for an fp32 graph on fp16):
@@ -48,7 +52,9 @@
  *                start and drain, paid by every kernel and not hidden
  *                by the roofline term: many small kernels add up);
  *   host time    h = t_launch[c]   (an eager framework issues each kernel;
- *                                   fit_roof.c fits one value for all c)
+ *                                   fit_roof.c fits one value for all c;
+ *                                   t_sub for a kernel an op launches
+ *                                   after its first: pr_host_time)
  *   energy       e = work * e_work[c] + s * bytes * e_byte + e_launch
  * and of a call, host and device overlapping (the host runs ahead):
  *   latency = t_fixed + (H^4 + D^4)^(1/4),  H = sum h, D = sum d
@@ -564,8 +570,51 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
     return true;
 }
 
-/* The kernels of every layer, k[2i] and its companion k[2i + 1] (has[]:
- * they run), fused ones removed. 0 / -1 OOM. */
+/* Kernel slots of a layer in layer_kernels: its own, its eager companion
+ * (conv_companion), and the native BatchNorm's other kernels. */
+enum { K_OWN, K_COMPANION, K_BN_INFER, K_BN_REDUCE, K_BN_STATS, K_SLOTS };
+
+/* Eager PyTorch runs a BatchNorm in cuDNN (one kernel) only for fp32
+ * activations, or fp16 ones with fp32 weights; fp16 models (model.half())
+ * and bf16 activations (autocast) take its native kernels
+ * (aten/src/ATen/native/Normalization.cpp _select_batch_norm_backend,
+ * native/cuda/Normalization.cu batch_norm_cuda_out):
+ *   inference  the running mean copied to an fp32 buffer and invstd =
+ *              1 / sqrt(running_var + eps), two kernels over the C
+ *              channels, then the elementwise kernel;
+ *   training   the mean and variance reduced over the whole input (reads
+ *              it once: 2 FLOPs per element), the running-stats update
+ *              and invstd over C, then the elementwise kernel (its
+ *              backward: one fused kernel, the elementwise kernel's own).
+ * The elementwise kernel is the layer's own (a BatchNormalization node)
+ * or the convolution's companion, when torch.onnx folded the BatchNorm
+ * into the convolution: the bias is then a constant the exporter created,
+ * named "onnx::Conv_N" (a bias of the module keeps its parameter's name).
+ * The others go to K_BN_* as kernels of 16-bit calls only: C values read
+ * and written (2 C elements of the graph's type, C FLOPs) each, and the
+ * reduction's input bytes. False when L is no BatchNorm. */
+static bool native_batch_norm(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k,
+                              struct pr_kgroup *bn)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[L->node];
+    bool node = op_is(a, (int)(L - a->layers), "BatchNormalization") && n->nin >= 2;
+    bool folded = (k->cls == PR_KC_CONV || k->cls == PR_KC_GROUPED) && n->nin >= 3 && n->in[2] >= 0 &&
+                  n->in[2] < g->nvalues && g->values[n->in[2]].name &&
+                  strncmp(g->values[n->in[2]].name, "onnx::Conv_", 11) == 0;
+    int c = node ? n->in[1] : folded ? n->in[2] : -1;
+    if (c < 0 || c >= g->nvalues || g->values[c].t.shape.rank != 1 || g->values[c].t.shape.dim[0] <= 0)
+        return false;
+    double ch = (double)g->values[c].t.shape.dim[0], elem = pr_graph_float_bytes(a);
+    double steps = L->steps > 1 ? L->steps : 1, in = (double)L->bytes_written / steps;
+    bn[0] = (struct pr_kgroup){PR_KC_ELTWISE, 2 * k->count, 0, ch, 2 * ch * elem, PR_KM_HALF_INFER};
+    bn[1] = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * in / elem, in, PR_KM_HALF_TRAIN};
+    bn[2] = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, ch, 2 * ch * elem, PR_KM_HALF_TRAIN};
+    return true;
+}
+
+/* The kernels of every layer, k[K_SLOTS i + slot] (has[]: they run), fused
+ * ones removed. 0 / -1 OOM. */
 static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool *has)
 {
     size_t n1 = (size_t)a->nlayers + 1;
@@ -590,10 +639,14 @@ static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool 
     }
     free(fl.producer), free(fl.reader), free(fl.readers);
     for (int i = 0; rc == 0 && i < a->nlayers; i++) {
-        has[2 * i] = has1[i] && !fused[i];
-        k[2 * i] = one[i];
-        k[2 * i].mode = train_only[i] ? PR_KM_TRAIN : PR_KM_BOTH;
-        has[2 * i + 1] = has[2 * i] && conv_companion(a, &a->layers[i], &one[i], &k[2 * i + 1]);
+        struct pr_kgroup *s = &k[K_SLOTS * i];
+        bool *h = &has[K_SLOTS * i];
+        h[K_OWN] = has1[i] && !fused[i];
+        s[K_OWN] = one[i];
+        s[K_OWN].mode = train_only[i] ? PR_KM_TRAIN : PR_KM_BOTH;
+        h[K_COMPANION] = h[K_OWN] && conv_companion(a, &a->layers[i], &one[i], &s[K_COMPANION]);
+        h[K_BN_INFER] = h[K_BN_REDUCE] = h[K_BN_STATS] =
+            h[K_OWN] && native_batch_norm(a, &a->layers[i], &one[i], &s[K_BN_INFER]);
     }
     free(fused), free(one), free(has1), free(train_only), free(first);
     return rc;
@@ -601,7 +654,7 @@ static int layer_kernels(const struct pr_analysis *a, struct pr_kgroup *k, bool 
 
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
 {
-    size_t n2 = 2 * (size_t)a->nlayers + 1;
+    size_t n2 = K_SLOTS * (size_t)a->nlayers + 1;
     struct pr_kgroup *g = malloc(n2 * sizeof *g), *k = malloc(n2 * sizeof *k);
     bool *has = calloc(n2, sizeof *has);
     int n = 0;
@@ -609,7 +662,7 @@ int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
         free(g), free(k), free(has);
         return -1;
     }
-    for (int i = 0; i < 2 * a->nlayers; i++)
+    for (int i = 0; i < K_SLOTS * a->nlayers; i++)
         if (has[i])
             add_group(g, &n, &k[i]);
     free(k), free(has);
@@ -617,27 +670,39 @@ int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
     return n;
 }
 
-/* Appends to g[*m] the kernels of k[0..n) that are not of mode `skip`
- * (those of the call asked for), as kernels of that call. */
-static void kernels_of_call(const struct pr_kgroup *k, int n, int skip, struct pr_kgroup *g, int *m)
+/* Whether a kernel of mode `mode` runs in a training step or an inference
+ * call, at 16-bit precision (half) or not. */
+static bool runs_in(int mode, bool train, bool half)
+{
+    return mode == PR_KM_BOTH || mode == (train ? PR_KM_TRAIN : PR_KM_INFER) ||
+           (half && mode == (train ? PR_KM_HALF_TRAIN : PR_KM_HALF_INFER));
+}
+
+/* Appends to g[*m] the kernels of k[0..n) that run in the call asked
+ * for, as kernels of that call (those launched inside an op keep their
+ * mode: their host time differs). */
+static void kernels_of_call(const struct pr_kgroup *k, int n, bool train, bool half, struct pr_kgroup *g, int *m)
 {
     for (int i = 0; i < n; i++)
-        if (k[i].mode != skip) {
+        if (runs_in(k[i].mode, train, half)) {
             g[*m] = k[i];
-            g[(*m)++].mode = PR_KM_BOTH;
+            if (!pr_kernel_in_op(&k[i]))
+                g[*m].mode = PR_KM_BOTH;
+            (*m)++;
         }
 }
 
-int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, struct pr_kgroup **out)
+int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, bool half,
+                     struct pr_kgroup **out)
 {
     struct pr_kgroup *g = malloc(((size_t)n * 2 + 2) * sizeof *g);
     int m = 0;
     if (!g)
         return -1;
-    kernels_of_call(fwd, n, PR_KM_INFER, g, &m);
+    kernels_of_call(fwd, n, true, half, g, &m);
     for (int i = 0; i < n; i++) {
         struct pr_kgroup b = fwd[i];
-        if (b.mode == PR_KM_INFER)
+        if (b.mode != PR_KM_BOTH && b.mode != PR_KM_TRAIN)   /* no backward: other calls', BatchNorm stats */
             continue;
         b.mode = PR_KM_BOTH;
         if (b.cls == PR_KC_ELTWISE)
@@ -652,15 +717,30 @@ int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double s
     return m;
 }
 
-int pr_infer_kernels(const struct pr_kgroup *k, int n, struct pr_kgroup **out)
+int pr_infer_kernels(const struct pr_kgroup *k, int n, bool half, struct pr_kgroup **out)
 {
     struct pr_kgroup *g = malloc(((size_t)n + 1) * sizeof *g);
     int m = 0;
     if (!g)
         return -1;
-    kernels_of_call(k, n, PR_KM_TRAIN, g, &m);
+    kernels_of_call(k, n, false, half, g, &m);
     *out = g;
     return m;
+}
+
+bool pr_kernel_in_op(const struct pr_kgroup *k)
+{
+    return k->mode == PR_KM_HALF_INFER || k->mode == PR_KM_HALF_TRAIN;
+}
+
+double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k)
+{
+    return pr_kernel_in_op(k) ? r->t_sub : r->t_launch[k->cls];
+}
+
+bool pr_roof_half(const struct pr_roof *r)
+{
+    return r->elem_bytes == 2;
 }
 
 static double work_of(const struct pr_kgroup *k)
@@ -691,7 +771,7 @@ void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, dou
     double host = 0, dev = 0, e = 0;
     for (int i = 0; i < n; i++) {
         dev += pr_roof_time(r, &k[i], scale, NULL);
-        host += k[i].count * r->t_launch[k[i].cls];
+        host += k[i].count * pr_host_time(r, &k[i]);
         e += pr_roof_dynamic(r, &k[i], scale);
     }
     *latency = r->t_fixed + pr_roof_combine(host, dev);
@@ -716,7 +796,7 @@ static void layer_add(const struct pr_roof *r, const struct pr_kgroup *t, int n,
     for (int j = 0; j < n; j++) {
         enum pr_regime g;
         L->device_s += pr_roof_time(r, &t[j], scale, &g);
-        L->host_s += t[j].count * r->t_launch[t[j].cls];
+        L->host_s += t[j].count * pr_host_time(r, &t[j]);
         L->dynamic_j += pr_roof_dynamic(r, &t[j], scale);
         if (j == 0)
             L->regime = g;
@@ -730,16 +810,19 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
     memset(o, 0, sizeof *o);
     o->samples = samples_per_call(a);
     size_t n1 = (size_t)a->nlayers + 1;
-    struct pr_kgroup *k = malloc(2 * n1 * sizeof *k), *t = NULL;
-    bool *has = calloc(2 * n1, sizeof *has);
+    struct pr_kgroup *k = malloc(K_SLOTS * n1 * sizeof *k), *t = NULL, mine[K_SLOTS];
+    bool *has = calloc(K_SLOTS * n1, sizeof *has), half = pr_roof_half(r);
     o->layers = calloc(n1, sizeof *o->layers);
     int rc = !k || !has || !o->layers || layer_kernels(a, k, has) < 0 ? -1 : 0;
     for (int i = 0; rc == 0 && i < a->nlayers; i++) {
-        if (!has[2 * i])
+        int n = 0;
+        for (int j = 0; j < K_SLOTS; j++)
+            if (has[K_SLOTS * i + j])
+                mine[n++] = k[K_SLOTS * i + j];
+        if (n == 0)
             continue;
         struct pr_roof_layer *L = &o->layers[i];
-        int n = has[2 * i + 1] ? 2 : 1;
-        if ((n = train ? pr_train_kernels(&k[2 * i], n, 0, 1, &t) : pr_infer_kernels(&k[2 * i], n, &t)) < 0) {
+        if ((n = train ? pr_train_kernels(mine, n, 0, 1, half, &t) : pr_infer_kernels(mine, n, half, &t)) < 0) {
             rc = -1;
             break;
         }
@@ -749,7 +832,7 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
         dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;
     }
     struct pr_roof_layer opt = {0};   /* the optimizer step: pr_train_kernels' last group */
-    int n = train && rc == 0 ? pr_train_kernels(NULL, 0, (double)a->totals.params, scale, &t) : 0;
+    int n = train && rc == 0 ? pr_train_kernels(NULL, 0, (double)a->totals.params, scale, half, &t) : 0;
     if (n < 0)
         rc = -1;
     else

@@ -30,17 +30,27 @@ double pr_graph_float_bytes(const struct pr_analysis *a);
  * returns the number of groups, -1 on OOM. */
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out);
 
-/* The kernels of an inference call among k[0..n) (those not
- * PR_KM_TRAIN), into *out (malloc'ed); the count, -1 on OOM. */
-int pr_infer_kernels(const struct pr_kgroup *k, int n, struct pr_kgroup **out);
+/* The kernels of an inference call among k[0..n) (modes PR_KM_BOTH,
+ * PR_KM_INFER, and PR_KM_HALF_INFER when half: a 16-bit call), into *out
+ * (malloc'ed); the count, -1 on OOM. */
+int pr_infer_kernels(const struct pr_kgroup *k, int n, bool half, struct pr_kgroup **out);
+/* Whether calls under r are 16-bit (fp16, bf16). */
+bool pr_roof_half(const struct pr_roof *r);
+/* Whether k is a kernel an op launches after its first (the native
+ * BatchNorm's: modes PR_KM_HALF_*), whose host time is t_sub, not an
+ * eager op's t_launch; and the host time of one kernel of k under r. */
+bool pr_kernel_in_op(const struct pr_kgroup *k);
+double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k);
 
 /* Training step (forward, backward, optimizer) from the forward kernels
- * (those not PR_KM_INFER)
+ * (modes PR_KM_BOTH, PR_KM_TRAIN, and PR_KM_HALF_TRAIN when half, which
+ * have no backward kernel of their own)
  * and the parameter count; convention in roofline.c. The optimizer's bytes
  * are fp32 whatever the byte scale the caller applies (they are divided by
  * scale here). *out malloc'ed;
  * returns the count, -1 on OOM. */
-int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, struct pr_kgroup **out);
+int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, bool half,
+                     struct pr_kgroup **out);
 
 /* Time (s) and dynamic energy (J, without static power) of one kernel
  * group under r, bytes scaled by scale (profile bytes per graph byte);

@@ -8,7 +8,11 @@ inference_mode), plus one bias add per convolution with a bias (on CUDA,
 PyTorch adds a convolution's bias in a kernel of its own) and two kernels
 per torch._native_multi_head_attention (nn.MultiheadAttention's fast
 path, one op that runs three kernels on CUDA: the QKV GEMM, the fused
-attention, the output GEMM).
+attention, the output GEMM). And the native BatchNorm kernels priori adds
+at 16-bit precision (modes 3 and 4: two per BatchNorm in inference, two in
+training) must be two each per BatchNorm op eager dispatches: the
+exporter folds those BatchNorms into the convolutions, and priori finds
+them by the names it gives the folded biases.
 
 The models cover the rules: ResNet-18 (Add and Relu two kernels, BatchNorm
 folded into the convolution by the exporter), ShuffleNet v2 (chunk: Slice
@@ -19,7 +23,7 @@ biases), SqueezeNet (Concat, biases), a two-layer ViT (the exporter traces
 nn.MultiheadAttention's slow path, which eager skips in inference; the
 patches' permute read by Concat is a view). Small inputs (64 x 64; the ViT
 32 x 32): the counts do not depend on the size. Kernels a db entry marks
-training-only (mode 2) are not counted. Prints "N passed, N failed" last."""
+training-only or 16-bit-only (modes 2-4) are not in the dispatch count. Prints "N passed, N failed" last."""
 import json
 import os
 import shutil
@@ -48,6 +52,7 @@ class Count(TorchDispatchMode):
     def __init__(self):
         super().__init__()
         self.n = 0
+        self.bn = 0
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         name = func.overloadpacket.__name__
@@ -57,6 +62,7 @@ class Count(TorchDispatchMode):
                 self.n += 1   # the bias add, a kernel of its own on CUDA
             if name == "_native_multi_head_attention":
                 self.n += 2   # QKV GEMM, attention, output GEMM on CUDA
+            self.bn += "batch_norm" in name
         return func(*args, **(kwargs or {}))
 
 
@@ -73,7 +79,7 @@ MODELS = {"resnet18": M.resnet18, "shufflenet_v2_x0_5": M.shufflenet_v2_x0_5, "e
 SIZE = {"vit_small": 32}
 
 tmp = tempfile.mkdtemp(prefix="priori-eager-")
-rows, eager = [], {}
+rows, eager, batch_norms = [], {}, {}
 torch.manual_seed(0)
 for name, ctor in MODELS.items():
     m = ctor().eval()
@@ -84,6 +90,7 @@ for name, ctor in MODELS.items():
         with c:
             m(x)
     eager[name] = c.n
+    batch_norms[name] = c.bn
     path = os.path.join(tmp, name + ".onnx")
     torch.onnx.export(m, x, path, opset_version=17, input_names=["image"], output_names=["out"])
     rows.append({"model": name, "family": name, "onnx": path, "onnx_source": "torchvision " + torchvision.__version__,
@@ -100,10 +107,21 @@ shutil.copytree("tests/energy_db", db)
 p = subprocess.run([PRIORI, "db", "add", "--measurements", mpath, "--db", db], capture_output=True, text=True)
 check(p.returncode == 0, "db add --measurements: " + p.stderr[-300:])
 models = json.load(open(os.path.join(db, "records.json")))["models"] if p.returncode == 0 else []
-counted = {m.get("graph", m["name"]): sum(k[1] for k in m["kernels"] if len(k) < 6 or k[5] != 2)
-           for m in models if "kernels" in m}
+
+
+def kernels(m, modes):
+    return sum(k[1] for k in m["kernels"] if (k[5] if len(k) > 5 else 0) in modes)
+
+
+counted = {m.get("graph", m["name"]): m for m in models if "kernels" in m}
 for name, n in eager.items():
-    check(counted.get(name) == n, "%s: priori counts %s kernels, eager PyTorch dispatches %d" %
-          (name, counted.get(name), n))
+    m = counted.get(name)
+    check(m is not None and kernels(m, (0, 1)) == n, "%s: priori counts %s kernels, eager PyTorch dispatches %d" %
+          (name, m and kernels(m, (0, 1)), n))
+    bn = batch_norms[name]
+    check(m is not None and kernels(m, (3,)) == 2 * bn and kernels(m, (4,)) == 2 * bn,
+          "%s: %s / %s native BatchNorm kernels (inference / training), eager dispatches %d BatchNorms" %
+          (name, m and kernels(m, (3,)), m and kernels(m, (4,)), bn))
+check(sum(batch_norms.values()) > 100, "the models run BatchNorms (%d)" % sum(batch_norms.values()))
 shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(summary())

@@ -150,20 +150,21 @@ static void kernels_keep_their_mode(void)
     "\"macs_depthwise\":0,\"flops_other\":0,\"macs\":1,\"flops\":2,\"bytes_read\":4,\"bytes_written\":4,"             \
     "\"params\":1,\"layers\":1,\"mac_layers\":1},\"kernels\":[[1,2,10,0,100],[4,3,0,5,50,2]" more "]}],"             \
     "\"records\":[{\"model\":\"m\",\"profile\":\"b/fp32/single\",\"j_per_sample\":0.5,\"source\":\"test\"}]}"
-    put("records.json", WITH_KERNELS(""));
+    put("records.json", WITH_KERNELS(",[4,1,0,7,60,4]"));
     struct pr_db db;
     struct pr_err err = {0};
     CHECK_EQ(pr_db_load(&db, dir, &err), 0);
-    CHECK(db.nmodels == 1 && db.models[0].nkernels == 2 && db.models[0].kernels[0].mode == PR_KM_BOTH &&
-          db.models[0].kernels[1].mode == PR_KM_TRAIN);
+    CHECK(db.nmodels == 1 && db.models[0].nkernels == 3 && db.models[0].kernels[0].mode == PR_KM_BOTH &&
+          db.models[0].kernels[1].mode == PR_KM_TRAIN && db.models[0].kernels[2].mode == PR_KM_HALF_TRAIN);
     CHECK_EQ(pr_db_write_records(&db, &err), 0);
     pr_db_free(&db);
     CHECK_EQ(pr_db_load(&db, dir, &err), 0);
-    CHECK(db.nmodels == 1 && db.models[0].nkernels == 2 && db.models[0].kernels[1].mode == PR_KM_TRAIN &&
-          db.models[0].kernels[1].count == 3);
+    CHECK(db.nmodels == 1 && db.models[0].nkernels == 3 && db.models[0].kernels[1].mode == PR_KM_TRAIN &&
+          db.models[0].kernels[1].count == 3 && db.models[0].kernels[2].mode == PR_KM_HALF_TRAIN &&
+          db.models[0].kernels[2].flops == 7);
     pr_db_free(&db);
-    put("records.json", WITH_KERNELS(",[4,1,0,5,50,3]"));
-    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-2 (optional)]");
+    put("records.json", WITH_KERNELS(",[4,1,0,5,50,5]"));
+    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-4 (optional)]");
     put("records.json", WITH_KERNELS(",[4,1,0,5,50,1,0]"));
     refused("models[0].kernels[2]: expected");
     put("records.json", good_records);

@@ -62,7 +62,7 @@ static void roof_training_step_doubles_mac_kernels_and_adds_the_optimizer(void)
 {
     struct pr_kgroup fwd[2] = {{PR_KC_CONV, 3, 1e9, 0, 1e7, PR_KM_BOTH}, {PR_KC_ELTWISE, 5, 0, 1e6, 4e6, PR_KM_BOTH}};
     struct pr_kgroup *t = NULL;
-    int n = pr_train_kernels(fwd, 2, 1e6, 0.5, &t);
+    int n = pr_train_kernels(fwd, 2, 1e6, 0.5, false, &t);
     CHECK_EQ(n, 4);
     if (n != 4) {
         free(t);
@@ -78,17 +78,19 @@ static void roof_training_step_doubles_mac_kernels_and_adds_the_optimizer(void)
 }
 
 /* A kernel only inference runs (an eager fast path) is no part of the
- * training step; one only training runs is no part of an inference call. */
+ * training step; one only training runs is no part of an inference call;
+ * a 16-bit one (native BatchNorm) is part of 16-bit calls only, keeps its
+ * mode (its host time is t_sub) and has no backward. */
 static void roof_kernels_run_in_their_mode_only(void)
 {
     struct pr_kgroup k[3] = {{PR_KC_GEMM, 2, 1e6, 0, 1e4, PR_KM_BOTH},
                              {PR_KC_ELTWISE, 3, 0, 10, 400, PR_KM_TRAIN},
                              {PR_KC_ELTWISE, 7, 0, 20, 800, PR_KM_INFER}};
     struct pr_kgroup *t = NULL;
-    int n = pr_infer_kernels(k, 3, &t);
+    int n = pr_infer_kernels(k, 3, false, &t);
     CHECK(n == 2 && t[0].count == 2 && t[1].count == 7 && t[1].mode == PR_KM_BOTH);
     free(t);
-    n = pr_train_kernels(k, 3, 0, 1, &t);
+    n = pr_train_kernels(k, 3, 0, 1, false, &t);
     /* forward: the GEMM (2) and the train-only copy (3); backward: 2 x 2 GEMMs, 3 copies at 1.5 x bytes */
     double gemm = 0, eltwise = 0;
     for (int i = 0; i < n; i++) {
@@ -98,16 +100,35 @@ static void roof_kernels_run_in_their_mode_only(void)
     }
     CHECK(gemm == 6 && eltwise == 6);
     free(t);
+    struct pr_kgroup h[3] = {k[0], {PR_KC_ELTWISE, 4, 0, 30, 900, PR_KM_HALF_INFER},
+                             {PR_KC_ELTWISE, 5, 0, 40, 1000, PR_KM_HALF_TRAIN}};
+    n = pr_infer_kernels(h, 3, false, &t);
+    CHECK(n == 1 && t[0].count == 2);
+    free(t);
+    n = pr_infer_kernels(h, 3, true, &t);
+    CHECK(n == 2 && t[1].count == 4 && t[1].mode == PR_KM_HALF_INFER);
+    free(t);
+    /* forward: GEMM 2 + stats 5; backward: 2 x 2 GEMMs, none for the stats */
+    n = pr_train_kernels(h, 3, 0, 1, true, &t);
+    gemm = eltwise = 0;
+    for (int i = 0; i < n; i++) {
+        gemm += t[i].cls == PR_KC_GEMM ? t[i].count : 0;
+        eltwise += t[i].cls == PR_KC_ELTWISE ? t[i].count : 0;
+        CHECK(t[i].mode == (t[i].flops == 40 ? PR_KM_HALF_TRAIN : PR_KM_BOTH));
+    }
+    CHECK(gemm == 6 && eltwise == 5);
+    free(t);
 }
 
 /* Synthetic calls: 10 models with different kernel mixes at batch 1, 8, 64
  * (work and bytes scale with the batch, the kernel count does not). */
-enum { NMOD = 10, NB = 3, NCALL = NMOD * NB, NK = 6 };
+enum { NMOD = 10, NB = 3, NCALL = NMOD * NB, NK = 7 };
 static struct pr_kgroup kern[NCALL][NK];
 static struct pr_roof_sample calls[NCALL];
 static char names[NMOD][8];
 
-static void make_calls(void)
+/* sub: with kernels launched inside an op (host time t_sub) too */
+static void make_calls_sub(const struct pr_roof *r, bool sub)
 {
     static const char *fam[] = {"a", "b", "c", "d", "e"};
     static const int batch[NB] = {1, 8, 64};
@@ -123,13 +144,19 @@ static void make_calls(void)
             k[3] = (struct pr_kgroup){PR_KC_ATTENTION, 1 + (m % 4), n * 3e7 * (1 + m % 3), 0, n * 2e6, PR_KM_BOTH};
             k[4] = (struct pr_kgroup){PR_KC_ELTWISE, 20 + 7 * m, 0, n * 1e5, n * 8e5 * (1 + m % 2), PR_KM_BOTH};
             k[5] = (struct pr_kgroup){PR_KC_ELTWISE, 3, 0, n * 5e6, n * 6e7 * (1 + m % 3), PR_KM_BOTH};
+            k[6] = (struct pr_kgroup){PR_KC_ELTWISE, 20 * (m % 4) + 1, 0, 100, 800, PR_KM_HALF_INFER};
             struct pr_roof_sample *s = &calls[m * NB + b];
-            *s = (struct pr_roof_sample){.k = k, .nk = NK, .scale = 1, .batch = n, .model = names[m],
-                                         .family = fam[m % 5]};
-            pr_roof_call(&truth, k, NK, 1, &s->latency_s, &s->energy_j);
+            *s = (struct pr_roof_sample){.k = k, .nk = sub ? NK : NK - 1, .scale = 1, .batch = n,
+                                         .model = names[m], .family = fam[m % 5]};
+            pr_roof_call(r, k, s->nk, 1, &s->latency_s, &s->energy_j);
             s->macs = k[0].macs * k[0].count + k[1].macs * k[1].count;
         }
     }
+}
+
+static void make_calls(void)
+{
+    make_calls_sub(&truth, false);
 }
 
 static void roof_fit_recovers_known_coefficients(void)
@@ -151,6 +178,29 @@ static void roof_fit_recovers_known_coefficients(void)
     CHECK(near(r.rate[PR_KC_CONV], truth.rate[PR_KC_CONV], 0.01));
     CHECK(near(r.bw[PR_KC_ELTWISE], truth.bw[PR_KC_ELTWISE], 0.01));   /* the memory-bound class */
     CHECK(near(r.p_static, truth.p_static, 0.02));
+}
+
+/* With kernels an op launches after its first (native BatchNorm), their
+ * host time t_sub is fitted too; without them it is 0 (not fitted). */
+static void roof_fit_recovers_the_host_time_of_kernels_inside_an_op(void)
+{
+    struct pr_roof t = truth;
+    t.t_sub = 2e-6;
+    make_calls_sub(&t, true);
+    struct pr_roof_bounds b = {.mac_rate = 100e12, .flop_rate = 100e12, .bw = 4.8e12};
+    struct pr_roof r = {.elem_bytes = 2};
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    double worst_t = 0;
+    for (int i = 0; i < NCALL; i++) {
+        double tt, e;
+        pr_roof_call(&r, calls[i].k, calls[i].nk, 1, &tt, &e);
+        worst_t = fmax(worst_t, fabs(tt / calls[i].latency_s - 1));
+    }
+    CHECK(worst_t < 1e-3);
+    CHECK(near(r.t_sub, 2e-6, 0.02) && near(r.t_launch[PR_KC_CONV], 6e-6, 0.02));
+    make_calls();
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    CHECK(r.t_sub == 0);
 }
 
 static void roof_fit_respects_the_spec_bounds(void)
@@ -275,8 +325,8 @@ static void mha_kernels(const char *name, double *infer, double *train)
     int n = pr_kernels_of(&an, &k);
     *infer = *train = 0;
     for (int i = 0; i < n; i++) {
-        *infer += k[i].mode != PR_KM_TRAIN ? k[i].count : 0;
-        *train += k[i].mode != PR_KM_INFER ? k[i].count : 0;
+        *infer += k[i].mode == PR_KM_BOTH || k[i].mode == PR_KM_INFER ? k[i].count : 0;
+        *train += k[i].mode == PR_KM_BOTH || k[i].mode == PR_KM_TRAIN ? k[i].count : 0;
     }
     free(k);
     pr_analysis_free(&an);
@@ -315,6 +365,74 @@ static void roof_mha_fast_path_runs_three_kernels_in_inference(void)
     }
 }
 
+/* Kernels in k[0..n): all of them, and those of mode `mode` (their count,
+ * FLOPs and bytes of the first such group in *g). */
+static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgroup *g)
+{
+    double c = 0;
+    for (int i = 0; i < n; i++)
+        if (mode < 0 || k[i].mode == mode) {
+            if (g && c == 0)
+                *g = k[i];
+            c += k[i].count;
+        }
+    return c;
+}
+
+/* Eager's BatchNorm at 16-bit (roofline.c native_batch_norm), by hand from
+ * make_roof_fixtures.py bn(): the convolution whose bias the exporter
+ * named "onnx::Conv_7" and the BatchNormalization node each add, at fp16 /
+ * bf16 only, two kernels over the 4 channels in inference (2 x 4 values
+ * of 4 B: 32 B, 4 FLOPs each), and in training the reduction over the
+ * output (2 x 4 x 8 x 8 floats: 2048 B, 2 FLOPs per element) and the stats
+ * update (32 B, 4 FLOPs), with no backward kernel; the convolution with
+ * the module's own bias "conv2.bias" adds nothing, nor does the Gemm with
+ * an exporter-named bias. Their host time is t_sub, not an eager op's. */
+static void roof_native_batch_norm_runs_at_16_bit_only(void)
+{
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_analysis an;
+    struct pr_err err = {0};
+    struct pr_options opt = {0};
+    if (pr_cli_load("fixtures/roof/bn.onnx", &m, &diag) != 0) {
+        CHECK(!"fixtures/roof/bn.onnx loads");
+        return;
+    }
+    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
+    struct pr_kgroup *k = NULL, *t = NULL, g = {0};
+    int n = pr_kernels_of(&an, &k);
+    CHECK(count_of(k, n, PR_KM_HALF_INFER, &g) == 4 && g.flops == 4 && g.bytes == 32);
+    CHECK(count_of(k, n, PR_KM_HALF_TRAIN, NULL) == 4);
+    /* fp32: two convolutions, their bias adds (one a folded BatchNorm), the BatchNorm, the Gemm
+     * (its bias named by the exporter too, but no convolution's) */
+    int m1 = pr_infer_kernels(k, n, false, &t);
+    CHECK(count_of(t, m1, -1, NULL) == 6);
+    free(t);
+    m1 = pr_infer_kernels(k, n, true, &t);
+    CHECK(count_of(t, m1, -1, NULL) == 10 && count_of(t, m1, PR_KM_HALF_INFER, NULL) == 4);
+    struct pr_roof r = truth;
+    r.t_sub = 1e-6;
+    for (int i = 0; i < m1; i++)
+        CHECK(pr_host_time(&r, &t[i]) == (t[i].mode == PR_KM_HALF_INFER ? 1e-6 : 6e-6));
+    free(t);
+    /* training: 6 forward + 2 x 3 convolution and Gemm gradients + 3 eltwise backward */
+    m1 = pr_train_kernels(k, n, 0, 1, false, &t);
+    CHECK(count_of(t, m1, -1, NULL) == 15);
+    free(t);
+    m1 = pr_train_kernels(k, n, 0, 1, true, &t);
+    CHECK(count_of(t, m1, -1, NULL) == 19 && count_of(t, m1, PR_KM_HALF_TRAIN, NULL) == 4);
+    double reduce = 0;
+    for (int i = 0; i < m1; i++)
+        reduce += t[i].mode == PR_KM_HALF_TRAIN && t[i].bytes == 2048 && t[i].flops == 1024 ? t[i].count : 0;
+    CHECK(reduce == 2);
+    free(t);
+    free(k);
+    pr_analysis_free(&an);
+    pr_diag_free(&diag);
+    pr_model_free(&m);
+}
+
 void suite_roof(void);
 void suite_roof(void)
 {
@@ -323,9 +441,11 @@ void suite_roof(void)
     roof_training_step_doubles_mac_kernels_and_adds_the_optimizer();
     roof_kernels_run_in_their_mode_only();
     roof_fit_recovers_known_coefficients();
+    roof_fit_recovers_the_host_time_of_kernels_inside_an_op();
     roof_fit_respects_the_spec_bounds();
     roof_holdout_on_exact_data_has_no_error();
     spearman_matches_the_hand_computed_value();
     roof_kernels_follow_the_eager_spelling();
     roof_mha_fast_path_runs_three_kernels_in_inference();
+    roof_native_batch_norm_runs_at_16_bit_only();
 }
