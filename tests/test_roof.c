@@ -257,20 +257,33 @@ static const struct pr_kgroup *group_of(const struct pr_kgroup *k, int n, int cl
     return NULL;
 }
 
-static void roof_kernels_follow_the_eager_spelling(void)
+/* The kernels of the model at path into *k (malloc'ed); their number, -1
+ * when it does not load or analyse. */
+static int fixture_kernels(const char *path, struct pr_kgroup **k)
 {
     struct pr_model m;
     struct pr_diag diag;
     struct pr_analysis an;
     struct pr_err err = {0};
     struct pr_options opt = {0};
-    if (pr_cli_load("fixtures/roof/eager.onnx", &m, &diag) != 0) {
-        CHECK(!"fixtures/roof/eager.onnx loads");
-        return;
+    *k = NULL;
+    if (pr_cli_load(path, &m, &diag) != 0) {
+        CHECK(!"the fixture loads");
+        return -1;
     }
-    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
-    struct pr_kgroup *k = NULL;
-    int n = pr_kernels_of(&an, &k);
+    int rc = pr_analyze(&m, &opt, &an, &err), n = rc == 0 ? pr_kernels_of(&an, k) : -1;
+    CHECK(n > 0);
+    if (rc == 0)
+        pr_analysis_free(&an);
+    pr_diag_free(&diag);
+    pr_model_free(&m);
+    return n;
+}
+
+static void roof_kernels_follow_the_eager_spelling(void)
+{
+    struct pr_kgroup *k;
+    int n = fixture_kernels("fixtures/roof/eager.onnx", &k);
     double count = 0;
     for (int i = 0; i < n; i++)
         count += k[i].count;
@@ -299,9 +312,6 @@ static void roof_kernels_follow_the_eager_spelling(void)
      * silu (one); slice (view: none); permute (view) + add; linear (one) */
     CHECK(count == 14);
     free(k);
-    pr_analysis_free(&an);
-    pr_diag_free(&diag);
-    pr_model_free(&m);
 }
 
 /* The kernels of fixtures/roof/mha_NAME.onnx in an inference call and in
@@ -309,29 +319,15 @@ static void roof_kernels_follow_the_eager_spelling(void)
 static void mha_kernels(const char *name, double *infer, double *train)
 {
     char path[96];
-    struct pr_model m;
-    struct pr_diag diag;
-    struct pr_analysis an;
-    struct pr_err err = {0};
-    struct pr_options opt = {0};
-    *infer = *train = -1;
+    struct pr_kgroup *k;
     snprintf(path, sizeof path, "fixtures/roof/mha_%s.onnx", name);
-    if (pr_cli_load(path, &m, &diag) != 0) {
-        CHECK(!"the mha fixture loads");
-        return;
-    }
-    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
-    struct pr_kgroup *k = NULL;
-    int n = pr_kernels_of(&an, &k);
-    *infer = *train = 0;
+    int n = fixture_kernels(path, &k);
+    *infer = *train = n < 0 ? -1 : 0;
     for (int i = 0; i < n; i++) {
         *infer += k[i].mode == PR_KM_BOTH || k[i].mode == PR_KM_INFER ? k[i].count : 0;
         *train += k[i].mode == PR_KM_BOTH || k[i].mode == PR_KM_TRAIN ? k[i].count : 0;
     }
     free(k);
-    pr_analysis_free(&an);
-    pr_diag_free(&diag);
-    pr_model_free(&m);
 }
 
 /* nn.MultiheadAttention's fast path (roofline.c mark_mha_fast_path), by
@@ -390,18 +386,8 @@ static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgr
  * an exporter-named bias. Their host time is t_sub, not an eager op's. */
 static void roof_native_batch_norm_runs_at_16_bit_only(void)
 {
-    struct pr_model m;
-    struct pr_diag diag;
-    struct pr_analysis an;
-    struct pr_err err = {0};
-    struct pr_options opt = {0};
-    if (pr_cli_load("fixtures/roof/bn.onnx", &m, &diag) != 0) {
-        CHECK(!"fixtures/roof/bn.onnx loads");
-        return;
-    }
-    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
-    struct pr_kgroup *k = NULL, *t = NULL, g = {0};
-    int n = pr_kernels_of(&an, &k);
+    struct pr_kgroup *k, *t = NULL, g = {0};
+    int n = fixture_kernels("fixtures/roof/bn.onnx", &k);
     CHECK(count_of(k, n, PR_KM_HALF_INFER, &g) == 4 && g.flops == 4 && g.bytes == 32);
     CHECK(count_of(k, n, PR_KM_HALF_TRAIN, NULL) == 4);
     /* fp32: two convolutions, their bias adds (one a folded BatchNorm), the BatchNorm, the Gemm
@@ -428,9 +414,6 @@ static void roof_native_batch_norm_runs_at_16_bit_only(void)
     CHECK(reduce == 2);
     free(t);
     free(k);
-    pr_analysis_free(&an);
-    pr_diag_free(&diag);
-    pr_model_free(&m);
 }
 
 void suite_roof(void);
