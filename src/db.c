@@ -189,8 +189,8 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
     size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
     if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
-        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) || pr_jr_num(&w->jr, r, "t_sub_s", false, 0, 1, &f->t_sub) ||
-        read_kc(w, r, "rate", 1e18, f->rate) ||
+        pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) ||
+        pr_jr_num(&w->jr, r, "t_sub_s", false, 0, 1, &f->t_sub) || read_kc(w, r, "rate", 1e18, f->rate) ||
         read_kc(w, r, "bw", 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
         read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
         pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||

@@ -17,9 +17,9 @@ void pr_report_roof_coef(FILE *f, const struct pr_roof *r)
         fprintf(f, "  %-10s %8.2f us  %9.3g %s  %9.3g B/s  %9.3g J/%s\n", pr_kc_name[c], r->t_launch[c] * 1e6,
                 r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", r->bw[c], r->e_work[c],
                 c == PR_KC_ELTWISE ? "FLOP" : "MAC");
-    fprintf(f, "           shortest kernel %.3g us, host time of a kernel inside an op %.3g us, fixed per call %.3g us, "
-               "static power %.4g W, %.3g J/byte, %.3g J/kernel, %g bytes per element%s\n", r->t_min * 1e6,
-            r->t_sub * 1e6, r->t_fixed * 1e6, r->p_static, r->e_byte, r->e_launch, r->elem_bytes,
+    fprintf(f, "           shortest kernel %.3g us, host time of a kernel inside an op %.3g us, "
+               "fixed per call %.3g us, static power %.4g W, %.3g J/byte, %.3g J/kernel, %g bytes per element%s\n",
+            r->t_min * 1e6, r->t_sub * 1e6, r->t_fixed * 1e6, r->p_static, r->e_byte, r->e_launch, r->elem_bytes,
             r->train ? "; training step" : "");
 }
 
