@@ -14,7 +14,9 @@
  * NNLS is Lawson and Hanson's active-set method (Solving Least Squares
  * Problems, 1974, ch. 23); the least-squares step on the passive set
  * solves the normal equations by Gaussian elimination with partial
- * pivoting, which is adequate for n <= 8 unit-norm columns.
+ * pivoting, which is adequate for n <= 8 unit-norm columns. Upper bounds
+ * (pr_nnls_bounded, the GPU energy fit) by projected coordinate descent
+ * from the NNLS solution.
  */
 #include "fit.h"
 
@@ -148,6 +150,51 @@ int pr_nnls(const double *A, const double *b, int m, int n, double *x)
         }
         for (int c = 0; c < n; c++)
             x[c] = passive[c] && z[c] > 0 ? z[c] : 0;
+    }
+    return 0;
+}
+
+int pr_nnls_bounded(const double *A, const double *b, int m, int n, const double *hi, double *x)
+{
+    int rc = pr_nnls(A, b, m, n, x);
+    bool over = false;
+    for (int j = 0; rc == 0 && hi && j < n; j++)
+        over |= x[j] > hi[j];
+    if (!over)
+        return rc;
+    /* Projected coordinate descent on the normal equations M x = v (M =
+     * A'A, v = A'b) from the NNLS solution clipped to the box: each step
+     * minimises ||A x - b||^2 exactly along one coordinate within
+     * [0, hi_j], which converges to the minimum over the box (a convex
+     * quadratic); stopped when no step moves A x by more than 1e-13 ||b||. */
+    double M[PR_FIT_MAXVAR * PR_FIT_MAXVAR] = {0}, v[PR_FIT_MAXVAR] = {0}, bb = 0;
+    for (int i = 0; i < m; i++) {
+        bb += b[i] * b[i];
+        for (int p = 0; p < n; p++) {
+            v[p] += A[i * n + p] * b[i];
+            for (int q = 0; q < n; q++)
+                M[p * n + q] += A[i * n + p] * A[i * n + q];
+        }
+    }
+    for (int j = 0; j < n; j++)
+        x[j] = x[j] > hi[j] ? hi[j] : x[j];
+    double tol = 1e-13 * sqrt(bb);
+    for (int sweep = 0; sweep < 100000; sweep++) {
+        double moved = 0;
+        for (int j = 0; j < n; j++) {
+            if (!(M[j * n + j] > 0))
+                continue;
+            double g = v[j];
+            for (int k = 0; k < n; k++)
+                g -= M[j * n + k] * x[k];
+            double nx = x[j] + g / M[j * n + j];
+            nx = nx < 0 ? 0 : nx > hi[j] ? hi[j] : nx;
+            double d = fabs(nx - x[j]) * sqrt(M[j * n + j]);
+            moved = d > moved ? d : moved;
+            x[j] = nx;
+        }
+        if (moved <= tol)
+            return 0;
     }
     return 0;
 }

@@ -48,8 +48,13 @@
  * (W_ic: MACs of class c, FLOPs for eltwise; B_i bytes; K_i kernels), all
  * coefficients >= 0 and p_static >= the idle power of the spec (the board
  * draws at least that for the whole call; without the bound the fp32 fit
- * put 0 W there and the time into the per-kernel energy): non-negative
- * least squares on relative error of E - idle T
+ * put 0 W there and the time into the per-kernel energy), and
+ *   e_work[c] <= (TDP - idle) / rate[c]
+ * (the work of a class running at its fitted rate cannot draw more than
+ * the board's power above idle; without it a class that few rows decide
+ * took 150 pJ per fp32 attention MAC with GPT-2 held out, where the TDP
+ * allows 19):
+ * least squares within these bounds (fit.c) on relative error of E - idle T
  * (each row divided by the measured E_i), as fit.c does, reweighted
  * (robust_energy) so that the sum of |relative error| is what falls.
  *
@@ -253,9 +258,10 @@ static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, 
 }
 
 /* NNLS of (A x = 1 - off / y) with A's rows divided by y, each row
- * weighted by w[i] (NULL: 1; off NULL: 0), columns scaled to unit norm.
- * A is overwritten. */
-static int nnls_relative_off(double *A, const double *y, const double *off, const double *w, int n, int k, double *x)
+ * weighted by w[i] (NULL: 1; off NULL: 0), x <= hi (NULL: no upper
+ * bound), columns scaled to unit norm. A is overwritten. */
+static int nnls_relative_off(double *A, const double *y, const double *off, const double *w, const double *hi, int n,
+                             int k, double *x)
 {
     double norm[PR_FIT_MAXVAR] = {0}, *b = malloc((size_t)n * sizeof *b);
     if (!b)
@@ -273,7 +279,10 @@ static int nnls_relative_off(double *A, const double *y, const double *off, cons
     for (int i = 0; i < n; i++)
         for (int j = 0; j < k; j++)
             A[i * k + j] /= norm[j];
-    int rc = pr_nnls(A, b, n, k, x);
+    double top[PR_FIT_MAXVAR];
+    for (int j = 0; hi && j < k; j++)
+        top[j] = hi[j] * norm[j];
+    int rc = pr_nnls_bounded(A, b, n, k, hi ? top : NULL, x);
     for (int j = 0; j < k; j++)
         x[j] /= norm[j];
     free(b);
@@ -282,7 +291,7 @@ static int nnls_relative_off(double *A, const double *y, const double *off, cons
 
 static int nnls_relative(double *A, const double *y, const double *w, int n, int k, double *x)
 {
-    return nnls_relative_off(A, y, NULL, w, n, k, x);
+    return nnls_relative_off(A, y, NULL, w, NULL, n, k, x);
 }
 
 /* Energy coefficients by iteratively reweighted NNLS: rows weighted by
@@ -290,7 +299,7 @@ static int nnls_relative(double *A, const double *y, const double *w, int n, int
  * error into (about) its absolute value, so that a few rows the model
  * cannot explain (the LSTM's persistent kernels) do not pull the rest;
  * 8 rounds. A (n x NE, rows unscaled) is kept. */
-static int robust_energy(const double *A, const double *y, double idle_w, int n, double *x)
+static int robust_energy(const double *A, const double *y, double idle_w, const double *hi, int n, double *x)
 {
     double *B = malloc((size_t)n * NE * sizeof *B), *w = malloc((size_t)n * sizeof *w);
     double *off = malloc((size_t)n * sizeof *off);
@@ -299,7 +308,7 @@ static int robust_energy(const double *A, const double *y, double idle_w, int n,
         w[i] = 1, off[i] = idle_w * A[i * NE];   /* column 0: the call's time */
     for (int round = 0; rc == 0 && round < 8; round++) {
         memcpy(B, A, (size_t)n * NE * sizeof *B);
-        rc = nnls_relative_off(B, y, off, w, n, NE, x);
+        rc = nnls_relative_off(B, y, off, w, hi, n, NE, x);
         x[0] += idle_w;
         for (int i = 0; rc == 0 && i < n; i++) {
             double p = 0;
@@ -331,7 +340,12 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             energy_row(r, &s[i], &A[i * NE]);
             y[i] = s[i].energy_j;
         }
-        rc = robust_energy(A, y, bd->idle_w > 0 ? bd->idle_w : 0, n, x);
+        double idle = bd->idle_w > 0 ? bd->idle_w : 0, hi[NE];
+        for (int j = 0; j < NE; j++)
+            hi[j] = INFINITY;
+        for (int c = 0; c < PR_KC_COUNT && bd->tdp_w > idle; c++)
+            hi[1 + c] = (bd->tdp_w - idle) / r->rate[c];   /* the headroom above idle at the class's rate */
+        rc = robust_energy(A, y, idle, hi, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)
             r->e_work[c] = x[1 + c];

@@ -108,7 +108,7 @@ struct pr_roof_sample {
 /* Bounds from the spec: MAC/s of the MAC classes, FLOP/s of eltwise,
  * B/s, upper bounds (0 = unbounded, 1e18); idle_w, the board's idle
  * power, a lower bound of p_static (0 = none). */
-struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w; };
+struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w, tdp_w; };
 
 /* Fits r on s[0..n) (latency by bounded Levenberg-Marquardt on log error,
  * then energy by NNLS on relative error). 0, or -1 when n < 1 or OOM. */

@@ -35,6 +35,24 @@ static void nnls_clamps_a_negative_coefficient_to_zero(void)
     CHECK(x[1] == 0);
 }
 
+static void nnls_bounded_holds_a_coefficient_at_its_upper_bound(void)
+{
+    /* columns a0 = (1,1,0), a1 = (0,1,1), b = (3,4,1): least squares
+     * gives x = (3, 1) exactly. With x0 <= 2: x1 minimises
+     * |b - 2 a0 - x1 a1|^2 = |(1, 2 - x1, 1 - x1)|^2, so x1 = 1.5. */
+    const double A[] = {1, 0, 1, 1, 0, 1};
+    const double b[] = {3, 4, 1};
+    const double hi[] = {2, INFINITY}, loose[] = {5, 5};
+    double x[2];
+    CHECK_EQ(pr_nnls_bounded(A, b, 3, 2, hi, x), 0);
+    CHECK(near(x[0], 2, 1e-9));
+    CHECK(near(x[1], 1.5, 1e-9));
+    /* bounds that do not bind leave the NNLS solution */
+    CHECK_EQ(pr_nnls_bounded(A, b, 3, 2, loose, x), 0);
+    CHECK(near(x[0], 3, 1e-9) && near(x[1], 1, 1e-9));
+    CHECK_EQ(pr_nnls_bounded(A, b, 0, 2, hi, x), -1);
+}
+
 static void nnls_refuses_bad_sizes(void)
 {
     double A[1] = {1}, b[1] = {1}, x[1];
@@ -143,6 +161,7 @@ void suite_fit(void)
 {
     RUN(nnls_solves_a_consistent_system_exactly);
     RUN(nnls_clamps_a_negative_coefficient_to_zero);
+    RUN(nnls_bounded_holds_a_coefficient_at_its_upper_bound);
     RUN(nnls_refuses_bad_sizes);
     RUN(fit_recovers_known_coefficients);
     RUN(baseline_fits_recover_proportional_and_affine_laws);

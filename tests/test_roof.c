@@ -219,6 +219,14 @@ static void roof_fit_respects_the_spec_bounds(void)
     b.idle_w = 150;
     CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
     CHECK(r.p_static >= 150 * (1 - 1e-9));
+    /* a board of 200 W: no class's work can draw more than the 50 W above
+     * idle at its fitted rate, e_work <= 50 W / rate (every truth is above) */
+    b.tdp_w = 200;
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    for (int c = 0; c < PR_KC_COUNT; c++) {
+        double top = 50 / r.rate[c];
+        CHECK(r.e_work[c] <= top * (1 + 1e-9) && truth.e_work[c] > top);
+    }
 }
 
 static void roof_holdout_on_exact_data_has_no_error(void)
