@@ -280,6 +280,7 @@ int loop_shape(struct pr_op_ctx *c)
         if (pr_input(c, 2 + i))
             state[2 + i] = *pr_input(c, 2 + i);
         state[2 + i].is_weight = false;
+        state[2 + i].from_weights = false;
     }
     /* a trial run: does the body keep the condition constant? */
     struct pr_sub_cost cost;
@@ -343,6 +344,7 @@ int loop_shape(struct pr_op_ctx *c)
     for (int i = 0; i < carried; i++) {
         *c->out[i] = state[2 + i];
         c->out[i]->is_weight = false;
+        c->out[i]->from_weights = false;
     }
     for (int k = 0; k < scans; k++)
         if (stack_output(c, c->out[carried + k], &scan_t[k], trips) < 0)
@@ -408,6 +410,7 @@ int scan_shape(struct pr_op_ctx *c)
             continue;
         slices[i] = *t;
         slices[i].is_weight = false;
+        slices[i].from_weights = false;
         slices[i].cval = NULL;
         struct pr_shape *s = &slices[i].shape;
         if (s->rank < 0)
@@ -455,6 +458,7 @@ int scan_shape(struct pr_op_ctx *c)
         struct pr_tensor *o = c->out[i];
         *o = out[i];
         o->is_weight = false;
+        o->from_weights = false;
         o->cval = NULL;
         struct pr_shape s = out[i].shape;
         if (s.rank < 0)
@@ -549,6 +553,7 @@ int seq_map_shape(struct pr_op_ctx *c)
                 continue;
             el[i] = *t;
             el[i].is_weight = false;
+            el[i].from_weights = false;
             if (t->kind == PR_KIND_SEQUENCE) {
                 pr_type_unknown(&el[i]);
                 el[i].dtype = t->dtype;

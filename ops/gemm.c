@@ -307,8 +307,9 @@ int matmul_cost(struct pr_op_ctx *c, struct pr_cost *k)
     uint64_t kk = prod(c, &p.k, 1);
     k->macs = pr_mul(c, pr_numel(c, &c->out[0]->shape), kk);
     k->flops = pr_mul(c, 2, k->macs);
-    if (!pr_input(c, 0)->is_weight && !pr_input(c, 1)->is_weight)
-        k->kernel = PR_KERNEL_ATTENTION;   /* both operands computed: Q.K^T, P.V */
+    const struct pr_tensor *a = pr_input(c, 0), *b = pr_input(c, 1);
+    if (!a->is_weight && !a->from_weights && !b->is_weight && !b->from_weights)
+        k->kernel = PR_KERNEL_ATTENTION;   /* both operands activations: Q.K^T, P.V */
     return 0;
 }
 

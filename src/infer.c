@@ -473,6 +473,7 @@ static int bind_inputs(struct walk *w)
             if (bind_value(w, v, known, given, &v->t) < 0)
                 goto out;
             v->t.is_weight = false;
+            v->t.from_weights = false;
             continue;
         }
         struct pr_tensor dt;
@@ -964,6 +965,30 @@ static int walk_node(struct walk *w, int gi)
     return rc;
 }
 
+/* Outputs of data movement (Transpose, Reshape, Flatten, Squeeze,
+ * Unsqueeze, Identity) of a weight or of a value computed so from one,
+ * its other inputs constants: from_weights (a weight seen through a view,
+ * as F.linear's W.t()). Arithmetic on constants (ConstantOfShape, a
+ * Gather from a table) is not: eager PyTorch runs it on every call. */
+static void mark_from_weights(struct pr_value *values, const struct pr_node *n)
+{
+    static const char *const moves[] = {"Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
+    bool move = false;
+    for (size_t i = 0; i < sizeof moves / sizeof *moves && n->domain[0] == 0; i++)
+        move |= strcmp(n->op_type, moves[i]) == 0;
+    if (!move || n->nin < 1 || n->in[0] < 0)
+        return;
+    const struct pr_tensor *x = &values[n->in[0]].t;
+    if (!x->is_weight && !x->from_weights)
+        return;
+    for (int i = 1; i < n->nin; i++)
+        if (n->in[i] >= 0 && !values[n->in[i]].t.is_weight && !values[n->in[i]].t.cval)
+            return;
+    for (int i = 0; i < n->nout; i++)
+        if (n->out[i] >= 0 && !values[n->out[i]].t.is_weight)
+            values[n->out[i]].t.from_weights = true;
+}
+
 static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
 {
     struct pr_graph *mg = &w->m->graph;
@@ -1017,6 +1042,7 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
     } else {
         enum pr_run r = pr_op_run(n->op, c, &k);
         free_undo(c->undo);
+        mark_from_weights(values, n);
         taint |= w->used_at[lv];
         if (r == PR_RUN_ERROR && w->nested_error)
             return -1;   /* w->err names the node inside the subgraph */
@@ -1228,6 +1254,7 @@ static int subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *co
         if (in && in[i]) {
             v->t = *in[i];
             v->t.is_weight = false;
+            v->t.from_weights = false;
         } else {
             memset(&v->t, 0, sizeof v->t);
             v->t.shape.rank = -1;
@@ -1267,6 +1294,7 @@ static int subgraph_run(struct pr_op_ctx *c, int sub, const struct pr_tensor *co
     for (int i = 0; i < g->noutputs; i++) {
         out[i] = values[g->outputs[i]].t;
         out[i].is_weight = false;
+        out[i].from_weights = false;
         w->used_at[w->level] |= w->taint[g->outputs[i]];
     }
     return 0;

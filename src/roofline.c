@@ -177,10 +177,12 @@ static int flow_of(const struct pr_analysis *a, struct flow *f)
     return 0;
 }
 
-/* A computed value (not a weight, not a folded constant). */
+/* A computed value (not a weight or computed from weights only, not a
+ * folded constant). */
 static bool computed(const struct pr_graph *g, int v)
 {
-    return v >= 0 && v < g->nvalues && !g->values[v].t.cval && !g->values[v].t.is_weight;
+    const struct pr_tensor *t = v >= 0 && v < g->nvalues ? &g->values[v].t : NULL;
+    return t && !t->cval && !t->is_weight && !t->from_weights;
 }
 
 /* The one computed input of layer i (-1 when it has none or several). */
@@ -317,7 +319,10 @@ static void mark_linear_bias(const struct pr_analysis *a, const struct flow *f, 
  *                 inputs into its output) runs nothing. (With MatMul and Softmax
  *                 counted as strided readers too, held-out energy LOMO
  *                 was 11.9% / 12.5% instead of 11.7% / 12.5%, latency
- *                 15.1% / 14.1% instead of 14.9% / 12.7%.)
+ *                 15.1% / 14.1% instead of 14.9% / 12.7%.) A Transpose
+ *                 of a weight read only by MatMul or Gemm is F.linear's
+ *                 W.t() (the dynamo exporter's tied LM head: GPT-2's
+ *                 768 x 50257 embedding), which cuBLAS reads transposed.
  * fused[i] marks layer i. */
 static bool strided_reader(const struct pr_analysis *a, int c)
 {
@@ -334,7 +339,9 @@ static void mark_views(const struct pr_analysis *a, const bool *has, bool *fused
     int *readers = malloc(((size_t)g->nvalues + 1) * sizeof *readers);
     for (int i = 0; readers && i < a->nlayers; i++) {
         const struct pr_node *n = &g->nodes[a->layers[i].node];
-        if (!has[i] || n->nin < 1 || !computed(g, n->in[0]))
+        const struct pr_tensor *in = n->nin >= 1 && n->in[0] >= 0 ? &g->values[n->in[0]].t : NULL;
+        bool param = in && (in->is_weight || in->from_weights) && op_is(a, i, "Transpose");
+        if (!has[i] || n->nin < 1 || (!computed(g, n->in[0]) && !param))
             continue;
         bool bounds_const = true;
         for (int j = 1; j < n->nin; j++)
@@ -352,7 +359,7 @@ static void mark_views(const struct pr_analysis *a, const bool *has, bool *fused
                 for (int j = 0; j < cn->nin; j++)
                     if (cn->in[j] == out) {
                         any++;
-                        view &= strided_reader(a, c);
+                        view &= param ? op_is(a, c, "MatMul") || op_is(a, c, "Gemm") : strided_reader(a, c);
                         break;
                     }
             }

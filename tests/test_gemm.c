@@ -149,6 +149,23 @@ static void matmul_2d(void)
     tn_free(t);
 }
 
+/* Q.K^T (two activations) is the attention class; an operand that is a
+ * weight or computed from weights only (F.linear's W.t()) makes it a GEMM. */
+static void matmul_kernel_class_follows_its_operands(void)
+{
+    for (int form = 0; form < 3; form++) {
+        struct tnode *t = tn_new("MatMul", 13);
+        tn_in(t, PR_DT_FLOAT, "2x4x8");
+        struct pr_tensor b = {.dtype = PR_DT_FLOAT, .is_weight = form == 1, .from_weights = form == 2,
+                              .shape = {.rank = 2, .dim = {8, 16}}};
+        tn_in_tensor(t, &b);
+        CHECK_EQ(tn_run(t, 1), PR_RUN_OK);
+        CHECK_EQ(tn_cost(t)->macs, 2 * 4 * 8 * 16);
+        CHECK_EQ(tn_cost(t)->kernel, form == 0 ? PR_KERNEL_ATTENTION : PR_KERNEL_GEMM);
+        tn_free(t);
+    }
+}
+
 static void matmul_1d_operands_are_promoted_then_dropped(void)
 {
     static const struct { const char *a, *b, *y; long long macs; } cases[] = {
@@ -523,6 +540,7 @@ void suite_gemm(void)
     RUN(fused_gemm_errors);
     RUN(transpose_matmul_is_fused_matmul);
     RUN(matmul_2d);
+    RUN(matmul_kernel_class_follows_its_operands);
     RUN(matmul_1d_operands_are_promoted_then_dropped);
     RUN(matmul_batched_and_broadcast);
     RUN(matmul_unknown_extents);

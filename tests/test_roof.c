@@ -383,6 +383,23 @@ static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgr
     return c;
 }
 
+/* A tied LM head as the dynamo exporter writes it (make_roof_fixtures.py
+ * tied()): MatMul(x[2,4,8], Transpose(W[640,8])) is one GEMM of 2*4*640*8
+ * = 40960 MACs reading x (256 B) and W (20480 B), writing 20480 B, and
+ * W.t() is no kernel (W is too large to be folded as a constant); MatMul(x, Transpose(x)) is the attention class (256 MACs;
+ * 256 + 256 + 128 B) after the Transpose's copy (256 B read, 256 B
+ * written): three kernels. */
+static void roof_a_weight_transposed_for_matmul_is_a_gemm_operand(void)
+{
+    struct pr_kgroup *k;
+    int n = fixture_kernels("fixtures/roof/tied.onnx", &k);
+    CHECK(count_of(k, n, -1, NULL) == 3);
+    CHECK(group_of(k, n, PR_KC_GEMM, 40960, 41216) != NULL);
+    CHECK(group_of(k, n, PR_KC_ATTENTION, 256, 640) != NULL);
+    CHECK(group_of(k, n, PR_KC_ELTWISE, 0, 512) != NULL);
+    free(k);
+}
+
 /* Eager's BatchNorm at 16-bit (roofline.c native_batch_norm), by hand from
  * make_roof_fixtures.py bn(): the convolution whose bias the exporter
  * named "onnx::Conv_7" and the BatchNormalization node each add, at fp16 /
@@ -439,4 +456,5 @@ void suite_roof(void)
     roof_kernels_follow_the_eager_spelling();
     roof_mha_fast_path_runs_three_kernels_in_inference();
     roof_native_batch_norm_runs_at_16_bit_only();
+    roof_a_weight_transposed_for_matmul_is_a_gemm_operand();
 }
