@@ -50,10 +50,11 @@
  * draws at least that for the whole call; without the bound the fp32 fit
  * put 0 W there and the time into the per-kernel energy), and
  *   e_work[c] <= (TDP - idle) / rate[c]
- * (the work of a class running at its fitted rate cannot draw more than
- * the board's power above idle; without it a class that few rows decide
- * took 150 pJ per fp32 attention MAC with GPT-2 held out, where the TDP
- * allows 19):
+ * (the work of a class running at its rate cannot draw more than the
+ * board's power above idle; the fitted rate where the class's compute
+ * term decides some kernel's time, else -- the rate is not identified --
+ * the spec peak; without the bound a class that few rows decide took
+ * 150 pJ per fp32 attention MAC with GPT-2 held out, where it allows 19):
  * least squares within these bounds (fit.c) on relative error of E - idle T
  * (each row divided by the measured E_i), as fit.c does, reweighted
  * (robust_energy) so that the sum of |relative error| is what falls.
@@ -173,9 +174,16 @@ static double lm(const struct pr_roof_sample *s, int n, const struct box *b, dou
     return f;
 }
 
-static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd, struct pr_roof *r)
+/* The spec's peak rate of class c: MAC/s (FLOP/s for eltwise), the conv
+ * peak for convolutions when the spec gives one; 1e18 when unknown. */
+static double class_peak(const struct pr_roof_bounds *bd, int c)
 {
     double mac = bd->mac_rate > 0 ? bd->mac_rate : 1e18, flop = bd->flop_rate > 0 ? bd->flop_rate : 1e18;
+    return c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
+}
+
+static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd, struct pr_roof *r)
+{
     double bw = bd->bw > 0 ? bd->bw : 1e18;
     struct box b;
     b.lo[P_FIXED] = log(1e-7), b.hi[P_FIXED] = log(0.05);
@@ -189,7 +197,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     if (!sub)
         b.hi[P_SUB] = b.lo[P_SUB];
     for (int c = 0; c < PR_KC_COUNT; c++) {
-        double top = c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
+        double top = class_peak(bd, c);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
@@ -242,6 +250,26 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
 }
 
 enum { NE = PR_KC_COUNT + 3 };   /* p_static, e_work[], e_byte, e_launch */
+
+/* Upper bounds of the energy coefficients (INFINITY: none): e_work[c] <=
+ * (TDP - idle) / the rate class c runs at -- its fitted rate where its
+ * compute term decides some kernel's time in s[0..n), else the spec peak
+ * (a rate that limited no kernel is not identified by the fit). */
+static void energy_bounds(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd,
+                          const struct pr_roof *r, double idle, double *hi)
+{
+    bool decides[PR_KC_COUNT] = {0};
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < s[i].nk; j++) {
+            const struct pr_kgroup *k = &s[i].k[j];
+            double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
+            decides[k->cls] |= w / r->rate[k->cls] > s[i].scale * k->bytes / r->bw[k->cls];
+        }
+    for (int j = 0; j < NE; j++)
+        hi[j] = INFINITY;
+    for (int c = 0; c < PR_KC_COUNT && bd->tdp_w > idle; c++)
+        hi[1 + c] = (bd->tdp_w - idle) / (decides[c] ? r->rate[c] : class_peak(bd, c));
+}
 
 static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, double *row)
 {
@@ -341,10 +369,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             y[i] = s[i].energy_j;
         }
         double idle = bd->idle_w > 0 ? bd->idle_w : 0, hi[NE];
-        for (int j = 0; j < NE; j++)
-            hi[j] = INFINITY;
-        for (int c = 0; c < PR_KC_COUNT && bd->tdp_w > idle; c++)
-            hi[1 + c] = (bd->tdp_w - idle) / r->rate[c];   /* the headroom above idle at the class's rate */
+        energy_bounds(s, n, bd, r, idle, hi);
         rc = robust_energy(A, y, idle, hi, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)

@@ -973,13 +973,12 @@ static int walk_node(struct walk *w, int gi)
 static void mark_from_weights(struct pr_value *values, const struct pr_node *n)
 {
     static const char *const moves[] = {"Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
+    if (n->nin < 1 || n->in[0] < 0 || (!values[n->in[0]].t.is_weight && !values[n->in[0]].t.from_weights))
+        return;   /* most nodes: an activation first */
     bool move = false;
     for (size_t i = 0; i < sizeof moves / sizeof *moves && n->domain[0] == 0; i++)
         move |= strcmp(n->op_type, moves[i]) == 0;
-    if (!move || n->nin < 1 || n->in[0] < 0)
-        return;
-    const struct pr_tensor *x = &values[n->in[0]].t;
-    if (!x->is_weight && !x->from_weights)
+    if (!move)
         return;
     for (int i = 1; i < n->nin; i++)
         if (n->in[i] >= 0 && !values[n->in[i]].t.is_weight && !values[n->in[i]].t.cval)
