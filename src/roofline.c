@@ -177,8 +177,8 @@ static int flow_of(const struct pr_analysis *a, struct flow *f)
     return 0;
 }
 
-/* A computed value (not a weight or computed from weights only, not a
- * folded constant). */
+/* A computed value: not a weight, a weight seen through data movement
+ * (from_weights) or a folded constant. */
 static bool computed(const struct pr_graph *g, int v)
 {
     const struct pr_tensor *t = v >= 0 && v < g->nvalues ? &g->values[v].t : NULL;

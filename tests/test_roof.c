@@ -395,9 +395,10 @@ static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgr
 /* A tied LM head as the dynamo exporter writes it (make_roof_fixtures.py
  * tied()): MatMul(x[2,4,8], Transpose(W[640,8])) is one GEMM of 2*4*640*8
  * = 40960 MACs reading x (256 B) and W (20480 B), writing 20480 B, and
- * W.t() is no kernel (W is too large to be folded as a constant); MatMul(x, Transpose(x)) is the attention class (256 MACs;
- * 256 + 256 + 128 B) after the Transpose's copy (256 B read, 256 B
- * written): three kernels. */
+ * W.t() is no kernel (W is too large to be folded as a constant);
+ * MatMul(x, Transpose(x)) is the attention class (256 MACs; 256 + 256 +
+ * 128 B) after the Transpose's copy (256 B read, 256 B written): three
+ * kernels. */
 static void roof_a_weight_transposed_for_matmul_is_a_gemm_operand(void)
 {
     struct pr_kgroup *k;
