@@ -966,13 +966,16 @@ static int walk_node(struct walk *w, int gi)
 }
 
 /* Outputs of data movement (Transpose, Reshape, Flatten, Squeeze,
- * Unsqueeze, Identity) of a weight or of a value computed so from one,
- * its other inputs constants: from_weights (a weight seen through a view,
- * as F.linear's W.t()). Arithmetic on constants (ConstantOfShape, a
- * Gather from a table) is not: eager PyTorch runs it on every call. */
+ * Unsqueeze, Identity), a Cast or a DequantizeLinear of a weight or of a
+ * value computed so from one, its other inputs constants: from_weights (a
+ * weight seen through a view, as F.linear's W.t(), a cast or the
+ * dequantization of a QDQ graph). Arithmetic on constants
+ * (ConstantOfShape, a Gather from a table) is not: eager PyTorch runs it
+ * on every call. */
 static void mark_from_weights(struct pr_value *values, const struct pr_node *n)
 {
-    static const char *const moves[] = {"Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
+    static const char *const moves[] = {"Transpose", "Reshape", "Flatten", "Squeeze",        "Unsqueeze",
+                                        "Identity",  "Cast",    "DequantizeLinear"};
     if (n->nin < 1 || n->in[0] < 0 || (!values[n->in[0]].t.is_weight && !values[n->in[0]].t.from_weights))
         return;   /* most nodes: an activation first */
     bool move = false;

@@ -55,9 +55,9 @@ enum pr_kind { PR_KIND_TENSOR = 0, PR_KIND_SEQUENCE, PR_KIND_OPTIONAL };
 struct pr_tensor {
     int dtype;                    /* enum pr_dtype; 0 unknown */
     bool is_weight : 1;           /* initializer or Constant output */
-    bool from_weights : 1;        /* a weight seen through data movement (F.linear's W.t()):
-                                     an operand that is a parameter, not an activation; its
-                                     elements are not counted as parameters again */
+    bool from_weights : 1;        /* a weight seen through data movement (F.linear's W.t()), a
+                                     cast or dequantization: an operand that is a parameter, not
+                                     an activation; its elements are not counted as parameters */
     /* sequences and optionals (kind 0, the zero value, is a plain tensor) */
     unsigned char kind;           /* enum pr_kind */
     unsigned char elem_kind;      /* optional: kind of its element (tensor or sequence) */

@@ -397,14 +397,18 @@ static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgr
  * = 40960 MACs reading x (256 B) and W (20480 B), writing 20480 B, and
  * W.t() is no kernel (W is too large to be folded as a constant);
  * MatMul(x, Transpose(x)) is the attention class (256 MACs; 256 + 256 +
- * 128 B) after the Transpose's copy (256 B read, 256 B written): three
- * kernels. */
+ * 128 B) after the Transpose's copy (256 B read, 256 B written); a QDQ
+ * weight, MatMul(x, DequantizeLinear(Wq[8,640] int8)), is a GEMM like the
+ * first after the dequantization's kernel (2 FLOPs per value; 5120 B of
+ * int8, 4 + 1 B of scale and zero point, 20480 B written): five kernels. */
 static void roof_a_weight_transposed_for_matmul_is_a_gemm_operand(void)
 {
     struct pr_kgroup *k;
     int n = fixture_kernels("fixtures/roof/tied.onnx", &k);
-    CHECK(count_of(k, n, -1, NULL) == 3);
-    CHECK(group_of(k, n, PR_KC_GEMM, 40960, 41216) != NULL);
+    CHECK(count_of(k, n, -1, NULL) == 5);
+    const struct pr_kgroup *gemm = group_of(k, n, PR_KC_GEMM, 40960, 41216), *dq = group_of(k, n, PR_KC_ELTWISE, 0, 25605);
+    CHECK(gemm && gemm->count == 2);
+    CHECK(dq && dq->flops == 10240);
     CHECK(group_of(k, n, PR_KC_ATTENTION, 256, 640) != NULL);
     CHECK(group_of(k, n, PR_KC_ELTWISE, 0, 512) != NULL);
     free(k);
