@@ -458,17 +458,17 @@ static void roof_native_batch_norm_runs_at_16_bit_only(void)
 void suite_roof(void);
 void suite_roof(void)
 {
-    roof_kernel_time_is_the_floor_plus_the_larger_roof_term();
-    roof_call_is_host_bound_when_launches_take_longer();
-    roof_training_step_doubles_mac_kernels_and_adds_the_optimizer();
-    roof_kernels_run_in_their_mode_only();
-    roof_fit_recovers_known_coefficients();
-    roof_fit_recovers_the_host_time_of_kernels_inside_an_op();
-    roof_fit_respects_the_spec_bounds();
-    roof_holdout_on_exact_data_has_no_error();
-    spearman_matches_the_hand_computed_value();
-    roof_kernels_follow_the_eager_spelling();
-    roof_mha_fast_path_runs_three_kernels_in_inference();
-    roof_native_batch_norm_runs_at_16_bit_only();
-    roof_a_weight_transposed_for_matmul_is_a_gemm_operand();
+    RUN(roof_kernel_time_is_the_floor_plus_the_larger_roof_term);
+    RUN(roof_call_is_host_bound_when_launches_take_longer);
+    RUN(roof_training_step_doubles_mac_kernels_and_adds_the_optimizer);
+    RUN(roof_kernels_run_in_their_mode_only);
+    RUN(roof_fit_recovers_known_coefficients);
+    RUN(roof_fit_recovers_the_host_time_of_kernels_inside_an_op);
+    RUN(roof_fit_respects_the_spec_bounds);
+    RUN(roof_holdout_on_exact_data_has_no_error);
+    RUN(spearman_matches_the_hand_computed_value);
+    RUN(roof_kernels_follow_the_eager_spelling);
+    RUN(roof_mha_fast_path_runs_three_kernels_in_inference);
+    RUN(roof_native_batch_norm_runs_at_16_bit_only);
+    RUN(roof_a_weight_transposed_for_matmul_is_a_gemm_operand);
 }
