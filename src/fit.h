@@ -17,8 +17,8 @@ enum { PR_FIT_MAXVAR = 8, PR_FIT_MIN_MODELS = 5, PR_LOO_MAX_FOLDS = 50 };
  * m x n row-major, n <= PR_FIT_MAXVAR. 0, or -1 when m < 1 or n out of range. */
 int pr_nnls(const double *A, const double *b, int m, int n, double *x);
 
-/* min ||A x - b||_2 subject to 0 <= x <= hi (hi[j] may be INFINITY; hi
- * NULL: pr_nnls): pr_nnls, then, when that solution passes an upper
+/* min ||A x - b||_2 subject to 0 <= x <= hi (hi[j] >= 0, may be INFINITY;
+ * hi NULL: pr_nnls): pr_nnls, then, when that solution passes an upper
  * bound, projected coordinate descent from it clipped to the box. 0, or
  * -1 as pr_nnls. */
 int pr_nnls_bounded(const double *A, const double *b, int m, int n, const double *hi, double *x);

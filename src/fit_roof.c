@@ -89,8 +89,7 @@ static double call_time(const struct pr_roof_sample *s, const double *x, double 
     double host = 0, dev = 0, gh[NP] = {0}, gd[NP] = {0};
     for (int i = 0; i < s->nk; i++) {
         const struct pr_kgroup *k = &s->k[i];
-        double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
-        double v[3] = {x[P_MIN], w * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW + k->cls]};
+        double v[3] = {x[P_MIN], pr_kgroup_work(k) * x[P_RATE + k->cls], s->scale * k->bytes * x[P_BW + k->cls]};
         int j = v[2] > v[1] ? 2 : 1;
         dev += k->count * (v[0] + v[j]);
         gd[P_MIN] += k->count * v[0];
@@ -262,8 +261,7 @@ static void energy_bounds(const struct pr_roof_sample *s, int n, const struct pr
     for (int i = 0; i < n; i++)
         for (int j = 0; j < s[i].nk; j++) {
             const struct pr_kgroup *k = &s[i].k[j];
-            double w = k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
-            decides[k->cls] |= w / r->rate[k->cls] > s[i].scale * k->bytes / r->bw[k->cls];
+            decides[k->cls] |= pr_kgroup_work(k) / r->rate[k->cls] > s[i].scale * k->bytes / r->bw[k->cls];
         }
     for (int j = 0; j < NE; j++)
         hi[j] = INFINITY;
@@ -279,7 +277,7 @@ static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, 
     row[0] = t;
     for (int i = 0; i < s->nk; i++) {
         const struct pr_kgroup *k = &s->k[i];
-        row[1 + k->cls] += k->count * (k->cls == PR_KC_ELTWISE ? k->flops : k->macs);
+        row[1 + k->cls] += k->count * pr_kgroup_work(k);
         row[1 + PR_KC_COUNT] += k->count * s->scale * k->bytes;
         row[2 + PR_KC_COUNT] += k->count;
     }

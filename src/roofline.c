@@ -336,10 +336,10 @@ static bool strided_reader(const struct pr_analysis *a, int c)
 static void mark_views(const struct pr_analysis *a, const bool *has, bool *fused)
 {
     const struct pr_graph *g = &a->model->graph;
-    int *readers = malloc(((size_t)g->nvalues + 1) * sizeof *readers);
-    for (int i = 0; readers && i < a->nlayers; i++) {
+    for (int i = 0; i < a->nlayers; i++) {
         const struct pr_node *n = &g->nodes[a->layers[i].node];
-        const struct pr_tensor *in = n->nin >= 1 && n->in[0] >= 0 ? &g->values[n->in[0]].t : NULL;
+        int v0 = n->nin >= 1 ? n->in[0] : -1;
+        const struct pr_tensor *in = v0 >= 0 && v0 < g->nvalues ? &g->values[v0].t : NULL;
         bool param = in && (in->is_weight || in->from_weights) && op_is(a, i, "Transpose");
         if (!has[i] || n->nin < 1 || (!computed(g, n->in[0]) && !param))
             continue;
@@ -366,7 +366,6 @@ static void mark_views(const struct pr_analysis *a, const bool *has, bool *fused
             fused[i] = view && any > 0;
         }
     }
-    free(readers);
 }
 
 /* A term of the scores that is the same for every head: rank < 3 (a
@@ -750,14 +749,14 @@ bool pr_roof_half(const struct pr_roof *r)
     return r->elem_bytes == 2;
 }
 
-static double work_of(const struct pr_kgroup *k)
+double pr_kgroup_work(const struct pr_kgroup *k)
 {
     return k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
 }
 
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
 {
-    double launch = r->t_min, compute = work_of(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
+    double launch = r->t_min, compute = pr_kgroup_work(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
     double t = compute > memory ? compute : memory;
     enum pr_regime g = compute > memory ? PR_REGIME_COMPUTE : PR_REGIME_MEMORY;
     if (launch > t)
@@ -769,7 +768,7 @@ double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double s
 
 double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
 {
-    return k->count * (work_of(k) * r->e_work[k->cls] + scale * k->bytes * r->e_byte + r->e_launch);
+    return k->count * (pr_kgroup_work(k) * r->e_work[k->cls] + scale * k->bytes * r->e_byte + r->e_launch);
 }
 
 void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, double scale, double *latency,

@@ -52,6 +52,9 @@ double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k);
 int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double scale, bool half,
                      struct pr_kgroup **out);
 
+/* The work a kernel of k's class is timed by: MACs, FLOPs for eltwise. */
+double pr_kgroup_work(const struct pr_kgroup *k);
+
 /* Time (s) and dynamic energy (J, without static power) of one kernel
  * group under r, bytes scaled by scale (profile bytes per graph byte);
  * regime: which term of the max won (may be NULL). */
@@ -107,7 +110,8 @@ struct pr_roof_sample {
 
 /* Bounds from the spec: MAC/s of the MAC classes, FLOP/s of eltwise,
  * B/s, upper bounds (0 = unbounded, 1e18); idle_w, the board's idle
- * power, a lower bound of p_static (0 = none). */
+ * power, a lower bound of p_static (0 = none); tdp_w with idle_w bounds
+ * the energy per unit of work (fit_roof.c; 0 = none). */
 struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w, tdp_w; };
 
 /* Fits r on s[0..n) (latency by bounded Levenberg-Marquardt on log error,
