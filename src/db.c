@@ -397,7 +397,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
             v[5] >= PR_KM_COUNT) {
             size_t len = pr_jr_push(&w->jr, "kernels", 0);
             pr_jr_push(&w->jr, NULL, m->nkernels);
-            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-4 (optional)], numbers >= 0");
+            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-5 (optional)], numbers >= 0");
             pr_jr_pop(&w->jr, len);
             return -1;
         }

@@ -61,8 +61,11 @@ extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped"
  * training (an eager fast path that inference takes and training does
  * not: roofline.c mark_mha_fast_path), or only in inference or training
  * at 16-bit precision (eager's native BatchNorm: roofline.c
- * native_batch_norm). */
-enum pr_kmode { PR_KM_BOTH, PR_KM_INFER, PR_KM_TRAIN, PR_KM_HALF_INFER, PR_KM_HALF_TRAIN, PR_KM_COUNT };
+ * native_batch_norm), or in every call but launched by an op after its
+ * first kernel (a convolution's own bias add: roofline.c conv_companion).
+ * The last three are kernels an op launches from C++: their host time is
+ * t_sub, not an eager op's t_launch. */
+enum pr_kmode { PR_KM_BOTH, PR_KM_INFER, PR_KM_TRAIN, PR_KM_HALF_INFER, PR_KM_HALF_TRAIN, PR_KM_IN_OP, PR_KM_COUNT };
 
 /* count identical kernels of one class, each doing macs MACs (eltwise:
  * flops non-MAC FLOPs) and moving bytes bytes (read + written, at the

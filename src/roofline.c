@@ -23,10 +23,12 @@
  *     adds a convolution's bias in a kernel of its own; eval BatchNorm is
  *     one at fp32): 2 FLOPs and 2 x output bytes per output element;
  *   - scaled dot-product attention, which the exporters write as
- *     MatMul -> scale -> mask -> Softmax -> MatMul, is one fused kernel
- *     (mark_attention: pattern and byte count there); a per-head bias
- *     added to the scores (Swin, MaxViT, T5 relative positions) marks an
- *     attention written out by hand, whose products stay separate;
+ *     Q * c, K * c -> MatMul -> mask -> Softmax -> MatMul, is one fused
+ *     kernel (mark_attention: pattern and byte count there); a scale of
+ *     the scores or of Q alone, or a per-head bias added to the scores
+ *     (Swin, MaxViT, T5 relative positions), marks an attention written
+ *     out by hand (transformers' eager attention), whose nodes stay
+ *     kernels;
  *   - an elementwise op the exporter wrote as several nodes (GELU as
  *     x / c -> Erf -> + 1 -> * x -> * 0.5, SiLU as x * Sigmoid(x)) is one
  *     kernel (mark_decomposed); every other elementwise node is a kernel
@@ -402,15 +404,39 @@ static int score_step(const struct pr_analysis *a, int i, int out)
     return chain;
 }
 
+/* Whether the first product m1 of an attention reads the exporters'
+ * scale of scaled_dot_product_attention: a Mul on both operands (by
+ * sqrt(scale): torch.onnx's decomposition in both exporters), or a Div
+ * of Q (PyTorch 1.x's nn.MultiheadAttention, which eager 2.x runs fused).
+ * A model that scales only Q itself (q * scale, Swin's and timm's
+ * unfused path) runs its products as written. */
+static bool sdpa_scaled(const struct pr_analysis *a, const struct flow *f, int m1)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n1 = &g->nodes[a->layers[m1].node];
+    int muls = 0;
+    bool div = false;
+    for (int j = 0; j < n1->nin && j < 2; j++) {
+        int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1, x = p >= 0 ? score_step(a, p, q) : -1;
+        muls += x >= 0 && op_is(a, p, "Mul");
+        div |= x >= 0 && j == 0 && op_is(a, p, "Div") && g->nodes[a->layers[p].node].in[0] == x;
+    }
+    return muls == 2 || div;
+}
+
 /* Scaled dot-product attention as the exporters spell it,
- *   [Q * c] [K * c] -> MatMul -> (scale, head-uniform mask, cast)* ->
+ *   Q * c, K * c (or Q / c) -> MatMul -> (head-uniform mask, cast)* ->
  *   Softmax -> (Dropout, Cast)* -> MatMul(., V),
  * runs in eager PyTorch as one kernel (scaled_dot_product_attention,
  * flash or memory-efficient): the MACs of both products, the bytes of Q,
  * K, V and the output (the score matrix is never written):
  *   bytes = read(QK^T) + read(PV) - written(QK^T) + written(PV).
  * Every other layer of the pattern is marked fused; k of the second
- * product becomes the fused kernel. */
+ * product becomes the fused kernel. A Mul or Div of the scores (the
+ * model's own `q @ k.T * scale`: transformers' eager attention, BERT's,
+ * GPT-2's) or a scale on Q alone (sdpa_scaled) is attention written out
+ * by hand: eager runs each node as written (both products, the scale,
+ * the mask and the Softmax, each a kernel). */
 static void mark_attention(const struct pr_analysis *a, const struct flow *f, struct pr_kgroup *k, const bool *has,
                            bool *fused, int *first)
 {
@@ -441,7 +467,10 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
             drop[nd++] = c;
             v = cn->nout > 0 ? cn->out[0] : -1;
         }
-        if (m1 < 0 || m2 < 0)
+        bool scaled_scores = false;
+        for (int j = 0; j < nd; j++)
+            scaled_scores |= op_is(a, drop[j], "Mul") || op_is(a, drop[j], "Div");
+        if (m1 < 0 || m2 < 0 || scaled_scores || !sdpa_scaled(a, f, m1))
             continue;
         const struct pr_layer *L1 = &a->layers[m1], *L2 = &a->layers[m2];
         double bytes = (double)L1->bytes_read + (double)L2->bytes_read - (double)L1->bytes_written +
@@ -452,8 +481,7 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
         first[m2] = m1;
         for (int j = 0; j < nd; j++)
             fused[drop[j]] = true;
-        /* the exporter's scale on Q and K, read only here: a Mul by sqrt(scale) on
-         * both, or Q / sqrt(d) (PyTorch 1.x's slow path) */
+        /* the exporter's scale on Q and K (sdpa_scaled), read only here */
         const struct pr_node *n1 = &g->nodes[L1->node];
         for (int j = 0; j < n1->nin; j++) {
             int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1, x = p >= 0 ? score_step(a, p, q) : -1;
@@ -559,10 +587,26 @@ static void mark_mha_fast_path(const struct pr_analysis *a, const struct flow *f
     }
 }
 
+/* Whether convolution layer L (kernel k) has a BatchNorm torch.onnx
+ * folded into it: its bias is then a constant the exporter created, named
+ * "onnx::Conv_N" (a bias of the module keeps its parameter's name). */
+static bool folded_batch_norm(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k)
+{
+    const struct pr_graph *g = &a->model->graph;
+    const struct pr_node *n = &g->nodes[L->node];
+    return (k->cls == PR_KC_CONV || k->cls == PR_KC_GROUPED) && n->nin >= 3 && n->in[2] >= 0 &&
+           n->in[2] < g->nvalues && g->values[n->in[2]].name &&
+           strncmp(g->values[n->in[2]].name, "onnx::Conv_", 11) == 0;
+}
+
 /* The eager companion of a convolution with a bias input: its bias add,
  * or the BatchNorm the exporter folded into it, a kernel of its own in an
  * eager framework (read and write the output once more: 2 FLOPs and
- * 2 x output bytes per output element). False for other layers. */
+ * 2 x output bytes per output element). The bias add is launched by the
+ * convolution op itself (ATen's convolution adds its bias after cuDNN's
+ * kernel, from C++: mode PR_KM_IN_OP, host time t_sub); a folded
+ * BatchNorm was an op of its own (PR_KM_BOTH, t_launch). False for other
+ * layers. */
 static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k,
                            struct pr_kgroup *c)
 {
@@ -572,7 +616,8 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
         n->out[0] < 0)
         return false;
     double out = (double)L->bytes_written / (L->steps > 1 ? L->steps : 1), elem = pr_graph_float_bytes(a);
-    *c = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * out / elem, 2 * out, PR_KM_BOTH};
+    int mode = folded_batch_norm(a, L, k) ? PR_KM_BOTH : PR_KM_IN_OP;
+    *c = (struct pr_kgroup){PR_KC_ELTWISE, k->count, 0, 2 * out / elem, 2 * out, mode};
     return true;
 }
 
@@ -594,9 +639,7 @@ enum { K_OWN, K_COMPANION, K_BN_INFER, K_BN_REDUCE, K_BN_STATS, K_SLOTS };
  *              backward: one fused kernel, the elementwise kernel's own).
  * The elementwise kernel is the layer's own (a BatchNormalization node)
  * or the convolution's companion, when torch.onnx folded the BatchNorm
- * into the convolution: the bias is then a constant the exporter created,
- * named "onnx::Conv_N" (a bias of the module keeps its parameter's name).
- * The others go to K_BN_* as kernels of 16-bit calls only: C values read
+ * into the convolution (folded_batch_norm). The others go to K_BN_* as kernels of 16-bit calls only: C values read
  * and written (2 C elements of the graph's type, C FLOPs) each, and the
  * reduction's input bytes. False when L is no BatchNorm. */
 static bool native_batch_norm(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k,
@@ -605,10 +648,7 @@ static bool native_batch_norm(const struct pr_analysis *a, const struct pr_layer
     const struct pr_graph *g = &a->model->graph;
     const struct pr_node *n = &g->nodes[L->node];
     bool node = op_is(a, (int)(L - a->layers), "BatchNormalization") && n->nin >= 2;
-    bool folded = (k->cls == PR_KC_CONV || k->cls == PR_KC_GROUPED) && n->nin >= 3 && n->in[2] >= 0 &&
-                  n->in[2] < g->nvalues && g->values[n->in[2]].name &&
-                  strncmp(g->values[n->in[2]].name, "onnx::Conv_", 11) == 0;
-    int c = node ? n->in[1] : folded ? n->in[2] : -1;
+    int c = node ? n->in[1] : folded_batch_norm(a, L, k) ? n->in[2] : -1;
     if (c < 0 || c >= g->nvalues || g->values[c].t.shape.rank != 1 || g->values[c].t.shape.dim[0] <= 0)
         return false;
     double ch = (double)g->values[c].t.shape.dim[0], elem = pr_graph_float_bytes(a);
@@ -680,7 +720,7 @@ int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out)
  * call, at 16-bit precision (half) or not. */
 static bool runs_in(int mode, bool train, bool half)
 {
-    return mode == PR_KM_BOTH || mode == (train ? PR_KM_TRAIN : PR_KM_INFER) ||
+    return mode == PR_KM_BOTH || mode == PR_KM_IN_OP || mode == (train ? PR_KM_TRAIN : PR_KM_INFER) ||
            (half && mode == (train ? PR_KM_HALF_TRAIN : PR_KM_HALF_INFER));
 }
 
@@ -708,9 +748,10 @@ int pr_train_kernels(const struct pr_kgroup *fwd, int n, double params, double s
     kernels_of_call(fwd, n, true, half, g, &m);
     for (int i = 0; i < n; i++) {
         struct pr_kgroup b = fwd[i];
-        if (b.mode != PR_KM_BOTH && b.mode != PR_KM_TRAIN)   /* no backward: other calls', BatchNorm stats */
-            continue;
-        b.mode = PR_KM_BOTH;
+        if (b.mode != PR_KM_BOTH && b.mode != PR_KM_TRAIN && b.mode != PR_KM_IN_OP)
+            continue;   /* no backward: other calls' kernels, BatchNorm stats */
+        if (b.mode != PR_KM_IN_OP)   /* a bias's gradient: inside the convolution's backward */
+            b.mode = PR_KM_BOTH;
         if (b.cls == PR_KC_ELTWISE)
             b.bytes *= 1.5;
         else
@@ -736,7 +777,7 @@ int pr_infer_kernels(const struct pr_kgroup *k, int n, bool half, struct pr_kgro
 
 bool pr_kernel_in_op(const struct pr_kgroup *k)
 {
-    return k->mode == PR_KM_HALF_INFER || k->mode == PR_KM_HALF_TRAIN;
+    return k->mode == PR_KM_HALF_INFER || k->mode == PR_KM_HALF_TRAIN || k->mode == PR_KM_IN_OP;
 }
 
 double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k)

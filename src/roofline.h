@@ -37,8 +37,9 @@ int pr_infer_kernels(const struct pr_kgroup *k, int n, bool half, struct pr_kgro
 /* Whether calls under r are 16-bit (fp16, bf16). */
 bool pr_roof_half(const struct pr_roof *r);
 /* Whether k is a kernel an op launches after its first (the native
- * BatchNorm's: modes PR_KM_HALF_*), whose host time is t_sub, not an
- * eager op's t_launch; and the host time of one kernel of k under r. */
+ * BatchNorm's, modes PR_KM_HALF_*; a convolution's bias add,
+ * PR_KM_IN_OP), whose host time is t_sub, not an eager op's t_launch;
+ * and the host time of one kernel of k under r. */
 bool pr_kernel_in_op(const struct pr_kgroup *k);
 double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k);
 

@@ -4,11 +4,13 @@ eager PyTorch itself: for a few torchvision models, the number of kernels
 priori counts from a legacy ONNX export (what `priori db add
 --measurements` stores) must equal the number of non-view ATen ops eager
 PyTorch dispatches for one forward (a TorchDispatchMode on CPU, eval mode,
-inference_mode), plus one bias add per convolution with a bias (on CUDA,
-PyTorch adds a convolution's bias in a kernel of its own) and two kernels
+inference_mode), plus two kernels
 per torch._native_multi_head_attention (nn.MultiheadAttention's fast
 path, one op that runs three kernels on CUDA: the QKV GEMM, the fused
-attention, the output GEMM). And the native BatchNorm kernels priori adds
+attention, the output GEMM). A convolution with a bias runs its bias add
+in a kernel of its own on CUDA, launched by the convolution op: priori's
+kernels of mode 5 (launched inside an op) must be one per eager
+convolution with a bias. And the native BatchNorm kernels priori adds
 at 16-bit precision (modes 3 and 4: two per BatchNorm in inference, two in
 training) must be two each per BatchNorm op eager dispatches: the
 exporter folds those BatchNorms into the convolutions, and priori finds
@@ -23,7 +25,8 @@ biases), SqueezeNet (Concat, biases), a two-layer ViT (the exporter traces
 nn.MultiheadAttention's slow path, which eager skips in inference; the
 patches' permute read by Concat is a view). Small inputs (64 x 64; the ViT
 32 x 32): the counts do not depend on the size. Kernels a db entry marks
-training-only or 16-bit-only (modes 2-4) are not in the dispatch count. Prints "N passed, N failed" last."""
+training-only or 16-bit-only (modes 2-4) or launched inside an op (5)
+are not in the dispatch count. Prints "N passed, N failed" last."""
 import json
 import os
 import shutil
@@ -53,13 +56,14 @@ class Count(TorchDispatchMode):
         super().__init__()
         self.n = 0
         self.bn = 0
+        self.bias = 0
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         name = func.overloadpacket.__name__
         if name not in VIEWS:
             self.n += 1
             if name in CONVS and len(args) > 2 and args[2] is not None:
-                self.n += 1   # the bias add, a kernel of its own on CUDA
+                self.bias += 1   # the bias add, a kernel the op launches on CUDA
             if name == "_native_multi_head_attention":
                 self.n += 2   # QKV GEMM, attention, output GEMM on CUDA
             self.bn += "batch_norm" in name
@@ -79,7 +83,7 @@ MODELS = {"resnet18": M.resnet18, "shufflenet_v2_x0_5": M.shufflenet_v2_x0_5, "e
 SIZE = {"vit_small": 32}
 
 tmp = tempfile.mkdtemp(prefix="priori-eager-")
-rows, eager, batch_norms = [], {}, {}
+rows, eager, batch_norms, biases = [], {}, {}, {}
 torch.manual_seed(0)
 for name, ctor in MODELS.items():
     m = ctor().eval()
@@ -91,6 +95,7 @@ for name, ctor in MODELS.items():
             m(x)
     eager[name] = c.n
     batch_norms[name] = c.bn
+    biases[name] = c.bias
     path = os.path.join(tmp, name + ".onnx")
     torch.onnx.export(m, x, path, opset_version=17, input_names=["image"], output_names=["out"])
     rows.append({"model": name, "family": name, "onnx": path, "onnx_source": "torchvision " + torchvision.__version__,
@@ -122,6 +127,10 @@ for name, n in eager.items():
     check(m is not None and kernels(m, (3,)) == 2 * bn and kernels(m, (4,)) == 2 * bn,
           "%s: %s / %s native BatchNorm kernels (inference / training), eager dispatches %d BatchNorms" %
           (name, m and kernels(m, (3,)), m and kernels(m, (4,)), bn))
+    check(m is not None and kernels(m, (5,)) == biases[name],
+          "%s: priori counts %s bias adds inside convolution ops, eager runs %d convolutions with a bias" %
+          (name, m and kernels(m, (5,)), biases[name]))
 check(sum(batch_norms.values()) > 100, "the models run BatchNorms (%d)" % sum(batch_norms.values()))
+check(sum(biases.values()) > 20, "the models run convolutions with a bias (%d)" % sum(biases.values()))
 shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(summary())

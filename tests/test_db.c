@@ -141,7 +141,8 @@ static void written_records_read_back(void)
 }
 
 /* A model's kernels: [class, count, macs, flops, bytes] and an optional
- * mode (0 both, 1 inference only, 2 training only), kept when written. */
+ * mode (0 both, 1 inference only, 2 training only, 3-4 16-bit only, 5
+ * launched inside an op), kept when written; 6 is refused. */
 static void kernels_keep_their_mode(void)
 {
     make_db();
@@ -164,7 +165,11 @@ static void kernels_keep_their_mode(void)
           db.models[0].kernels[2].flops == 7);
     pr_db_free(&db);
     put("records.json", WITH_KERNELS(",[4,1,0,5,50,5]"));
-    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-4 (optional)]");
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nmodels == 1 && db.models[0].nkernels == 3 && db.models[0].kernels[2].mode == PR_KM_IN_OP);
+    pr_db_free(&db);
+    put("records.json", WITH_KERNELS(",[4,1,0,5,50,6]"));
+    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-5 (optional)]");
     put("records.json", WITH_KERNELS(",[4,1,0,5,50,1,0]"));
     refused("models[0].kernels[2]: expected");
     put("records.json", good_records);

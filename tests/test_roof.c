@@ -319,15 +319,24 @@ static void roof_kernels_follow_the_eager_spelling(void)
     CHECK(g && g->count == 1);
     /* biased: QK^T (q, k read, scores written: 64 + 64 + 32 floats) and PV (scores, v read,
      * out written: 32 + 64 + 64 floats) stay, and so do the bias Add and the Softmax */
-    CHECK(group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4) && group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4)->count == 2);
+    CHECK(group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4) && group_of(k, n, PR_KC_ATTENTION, 256, 160 * 4)->count == 6);
     CHECK(group_of(k, n, PR_KC_ELTWISE, 0, (32 + 32 + 32) * 4));
+    /* scaled (q @ k.T * 0.5 + mask, transformers' eager attention) and qscaled (q * 0.5 @ k.T) run
+     * as written: their products are two each of the six above; the scores' scale reads 32 + 1
+     * floats and writes 32, the mask Add reads 32 + 16 and writes 32, Q's scale 64 + 1 and 64 */
+    g = group_of(k, n, PR_KC_ELTWISE, 0, (32 + 1 + 32) * 4);
+    CHECK(g && g->count == 1 && g->flops == 32);
+    CHECK(group_of(k, n, PR_KC_ELTWISE, 0, (32 + 16 + 32) * 4) != NULL);
+    g = group_of(k, n, PR_KC_ELTWISE, 0, (64 + 1 + 64) * 4);
+    CHECK(g && g->count == 1 && g->flops == 64);
     /* F.linear: MatMul(e[1,4,8], W[8,6]) = 4 x 8 x 6 = 192 MACs, e 128 B + W 192 B read, 96 B
      * written; its bias Add is the GEMM's epilogue (no bytes, no kernel of its own) */
     g = group_of(k, n, PR_KC_GEMM, 192, 128 + 192 + 96);
     CHECK(g && g->count == 1);
-    /* conv, bias add, relu, sdpa, qk2, bias add, softmax2, pv2; residual add, relu; gelu (one);
-     * silu (one); slice (view: none); permute (view) + add; linear (one) */
-    CHECK(count == 14);
+    /* conv, bias add, relu, sdpa, qk2, bias add, softmax2, pv2; qk3, scale, mask add, softmax3,
+     * pv3; Q's scale, qk4, softmax4, pv4; residual add, relu; gelu (one); silu (one); slice (view:
+     * none); permute (view) + add; linear (one) */
+    CHECK(count == 23);
     free(k);
 }
 
@@ -422,13 +431,19 @@ static void roof_a_weight_transposed_for_matmul_is_a_gemm_operand(void)
  * output (2 x 4 x 8 x 8 floats: 2048 B, 2 FLOPs per element) and the stats
  * update (32 B, 4 FLOPs), with no backward kernel; the convolution with
  * the module's own bias "conv2.bias" adds nothing, nor does the Gemm with
- * an exporter-named bias. Their host time is t_sub, not an eager op's. */
+ * an exporter-named bias. Their host time is t_sub, not an eager op's.
+ * conv2's bias add (2 x 4 x 8 x 8 outputs: 1024 FLOPs, 4096 B) is
+ * launched by the convolution op (PR_KM_IN_OP, t_sub, every call, its
+ * gradient in the convolution's backward too); the folded BatchNorm's
+ * kernel of the same size was an op of its own (t_launch). */
 static void roof_native_batch_norm_runs_at_16_bit_only(void)
 {
     struct pr_kgroup *k, *t = NULL, g = {0};
     int n = fixture_kernels("fixtures/roof/bn.onnx", &k);
     CHECK(count_of(k, n, PR_KM_HALF_INFER, &g) == 4 && g.flops == 4 && g.bytes == 32);
     CHECK(count_of(k, n, PR_KM_HALF_TRAIN, NULL) == 4);
+    CHECK(count_of(k, n, PR_KM_IN_OP, &g) == 1 && g.cls == PR_KC_ELTWISE && g.flops == 1024 && g.bytes == 4096);
+    CHECK(count_of(k, n, PR_KM_BOTH, NULL) == 5);   /* conv1, its folded BatchNorm, conv2, BatchNorm, Gemm */
     /* fp32: two convolutions, their bias adds (one a folded BatchNorm), the BatchNorm, the Gemm
      * (its bias named by the exporter too, but no convolution's) */
     int m1 = pr_infer_kernels(k, n, false, &t);
@@ -439,11 +454,13 @@ static void roof_native_batch_norm_runs_at_16_bit_only(void)
     struct pr_roof r = truth;
     r.t_sub = 1e-6;
     for (int i = 0; i < m1; i++)
-        CHECK(pr_host_time(&r, &t[i]) == (t[i].mode == PR_KM_HALF_INFER ? 1e-6 : 6e-6));
+        CHECK(pr_host_time(&r, &t[i]) == (t[i].mode == PR_KM_HALF_INFER || t[i].mode == PR_KM_IN_OP ? 1e-6 : 6e-6));
+    CHECK(count_of(t, m1, PR_KM_IN_OP, NULL) == 1);
     free(t);
-    /* training: 6 forward + 2 x 3 convolution and Gemm gradients + 3 eltwise backward */
+    /* training: 6 forward + 2 x 3 convolution and Gemm gradients + 3 eltwise backward, the bias add's
+     * forward and backward launched inside the convolution's ops */
     m1 = pr_train_kernels(k, n, 0, 1, false, &t);
-    CHECK(count_of(t, m1, -1, NULL) == 15);
+    CHECK(count_of(t, m1, -1, NULL) == 15 && count_of(t, m1, PR_KM_IN_OP, NULL) == 2);
     free(t);
     m1 = pr_train_kernels(k, n, 0, 1, true, &t);
     CHECK(count_of(t, m1, -1, NULL) == 19 && count_of(t, m1, PR_KM_HALF_TRAIN, NULL) == 4);

@@ -3,14 +3,14 @@
 from db/records.json (records and the kernels `priori db add` counted for
 each model at each batch). Quoted in docs/energy.md.
 
-  1. Batch 1 (the rows the inference fits use): time per eager kernel =
-     latency / kernels. Eager PyTorch at batch 1 waits on the host, which
-     issues one op per kernel, so one cost per kernel would predict these
-     rows; how far that cost varies from model to model is the error any
-     per-kernel host time leaves.
+  1. Batch 1 (the rows the inference fits use): time per eager op =
+     latency / eager ops (kernels, less those an op launches inside it).
+     Eager PyTorch at batch 1 waits on the host, which issues each op, so
+     one cost per op would predict these rows; how far that cost varies
+     from model to model is the error any per-op host time leaves.
   2. The same model at fp16 and fp32, batch 1: the host's Python and
      dispatch work does not depend on the precision, yet the time per
-     kernel does, by model.
+     op does, by model.
   3. Run 1 (under concurrent CPU load) against run 2 (clean) at batch >= 16
      on the configurations both measured, split by run 1's average board
      power: a low power means the GPU waited on the host, which the CPU
@@ -25,8 +25,8 @@ import sys
 HW = "h200-pytorch2.11-eager/"
 db = sys.argv[1] if len(sys.argv) > 1 else "db"
 d = json.load(open(db + "/records.json"))
-# eager ops of an inference call: kernels of modes 0 and 1 (not training-only, not the native BatchNorm's
-# extra kernels at 16-bit, which run inside an op)
+# eager ops of an inference call: kernels of modes 0 and 1 (not training-only, not those an op launches
+# inside: the native BatchNorm's extra kernels at 16-bit, a convolution's bias add)
 kernels = {m["name"]: sum(k[1] for k in m.get("kernels", []) if (k[5] if len(k) > 5 else 0) in (0, 1))
            for m in d["models"]}
 graph = {m["name"]: m.get("graph", m["name"]) for m in d["models"]}
@@ -37,7 +37,7 @@ def pct(x):
     return "%.0f%%" % (100 * x)
 
 
-print("1. batch 1, rows the fits use: latency / kernels (us per eager kernel)")
+print("1. batch 1, rows the fits use: latency / eager ops (us per eager op)")
 per_kernel = {}
 for prec in ("fp32", "fp16"):
     rows = [r for r in recs if r["precision"] == prec and r["batch"] == 1 and not r.get("excluded")]
@@ -45,11 +45,11 @@ for prec in ("fp32", "fp16"):
     per_kernel[prec] = us
     med = st.median(us.values())
     dev = st.median(abs(v / med - 1) for v in us.values())
-    print("  %s: %d models, median %.1f us, %.1f-%.1f us; one cost per kernel misses by a median %s" %
+    print("  %s: %d models, median %.1f us, %.1f-%.1f us; one cost per op misses by a median %s" %
           (prec, len(us), med, min(us.values()), max(us.values()), pct(dev)))
     print("    " + ", ".join("%s %.1f" % (m, v) for m, v in sorted(us.items(), key=lambda kv: kv[1])))
 
-print("2. batch 1, fp16 / fp32 time per kernel of the same model (both measured in run 2)")
+print("2. batch 1, fp16 / fp32 time per op of the same model (both measured in run 2)")
 both = sorted(set(per_kernel["fp32"]) & set(per_kernel["fp16"]))
 ratio = {m: per_kernel["fp16"][m] / per_kernel["fp32"][m] for m in both}
 print("  %d models: %.2f-%.2f, median |ratio - 1| %s" % (len(ratio), min(ratio.values()), max(ratio.values()),
