@@ -31,7 +31,7 @@ double pr_graph_float_bytes(const struct pr_analysis *a);
 int pr_kernels_of(const struct pr_analysis *a, struct pr_kgroup **out);
 
 /* The kernels of an inference call among k[0..n) (modes PR_KM_BOTH,
- * PR_KM_INFER, and PR_KM_HALF_INFER when half: a 16-bit call), into *out
+ * PR_KM_INFER, PR_KM_IN_OP, and PR_KM_HALF_INFER when half: a 16-bit call), into *out
  * (malloc'ed); the count, -1 on OOM. */
 int pr_infer_kernels(const struct pr_kgroup *k, int n, bool half, struct pr_kgroup **out);
 /* Whether calls under r are 16-bit (fp16, bf16). */
@@ -44,7 +44,8 @@ bool pr_kernel_in_op(const struct pr_kgroup *k);
 double pr_host_time(const struct pr_roof *r, const struct pr_kgroup *k);
 
 /* Training step (forward, backward, optimizer) from the forward kernels
- * (modes PR_KM_BOTH, PR_KM_TRAIN, and PR_KM_HALF_TRAIN when half, which
+ * (modes PR_KM_BOTH, PR_KM_TRAIN, PR_KM_IN_OP -- whose backward kernel
+ * is launched inside an op too --, and PR_KM_HALF_TRAIN when half, which
  * have no backward kernel of their own)
  * and the parameter count; convention in roofline.c. The optimizer's bytes
  * are fp32 whatever the byte scale the caller applies (they are divided by
