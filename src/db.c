@@ -178,6 +178,44 @@ static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, d
     return rc;
 }
 
+/* The coefficient groups of struct pr_roof unidentified, in bit order
+ * (bit g * PR_KC_COUNT + c is "GROUP.CLASS", e.g. "rate.eltwise"). */
+static const char *const roof_group[] = {"rate", "bw", "e_work"};
+#define ROOF_GROUPS 3
+
+/* The optional "not_identified" list of a roofline: ["rate.eltwise", ...]. */
+static int read_unidentified(struct walk *w, const cJSON *r, unsigned *out)
+{
+    *out = 0;
+    if (!cJSON_GetObjectItemCaseSensitive(r, "not_identified"))
+        return 0;
+    int n;
+    const cJSON *a = pr_jr_array(&w->jr, r, "not_identified", ROOF_GROUPS * PR_KC_COUNT, &n), *it;
+    if (!a)
+        return -1;
+    size_t len = pr_jr_push(&w->jr, "not_identified", 0);
+    int i = 0;
+    cJSON_ArrayForEach(it, a) {
+        int bit = -1;
+        for (int g = 0; g < ROOF_GROUPS && bit < 0 && cJSON_IsString(it); g++)
+            for (int c = 0; c < PR_KC_COUNT && bit < 0; c++) {
+                size_t gl = strlen(roof_group[g]);
+                const char *v = it->valuestring;
+                if (strncmp(v, roof_group[g], gl) == 0 && v[gl] == '.' && strcmp(v + gl + 1, pr_kc_name[c]) == 0)
+                    bit = g * PR_KC_COUNT + c;
+            }
+        if (bit < 0) {
+            pr_jr_push(&w->jr, NULL, i);
+            return bad(w, NULL, "\"rate.CLASS\", \"bw.CLASS\" or \"e_work.CLASS\" (CLASS: conv, gemm, grouped, "
+                                "attention, eltwise)");
+        }
+        *out |= 1u << bit;
+        i++;
+    }
+    pr_jr_pop(&w->jr, len);
+    return 0;
+}
+
 /* The optional "roofline" object of a profile (struct pr_roof). */
 static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
 {
@@ -195,7 +233,7 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
         read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
         pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
         pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) ||
-        pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train))
+        pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train) || read_unidentified(w, r, &f->unidentified))
         return -1;
     for (int i = 0; i < PR_KC_COUNT; i++)
         if (f->rate[i] <= 0)
@@ -796,6 +834,15 @@ static void roof_json(struct pr_jb *b, cJSON *o, const struct pr_roof *f)
     add_num(b, r, "elem_bytes", f->elem_bytes);
     if (f->train)
         add_num(b, r, "train", 1);
+    if (f->unidentified) {
+        cJSON *a = pr_jb_array(b, r, "not_identified");
+        char name[32];
+        for (int bit = 0; bit < ROOF_GROUPS * PR_KC_COUNT; bit++)
+            if (f->unidentified & 1u << bit) {
+                snprintf(name, sizeof name, "%s.%s", roof_group[bit / PR_KC_COUNT], pr_kc_name[bit % PR_KC_COUNT]);
+                pr_jb_add(b, a, NULL, pr_jb_text(b, name));
+            }
+    }
 }
 
 static cJSON *profile_json(struct pr_jb *b, const struct pr_profile *p)

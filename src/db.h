@@ -131,6 +131,13 @@ struct pr_roof {
     double e_byte, e_launch;           /* J/B, J per kernel */
     double elem_bytes;                 /* bytes per element at the profile's precision (4 fp32, 2 fp16) */
     int train;                         /* 1: a training profile (forward + backward + optimizer) */
+    /* coefficients the fit could not identify (fit_roof.c): bit c rate[c]
+     * and bit PR_KC_COUNT + c bw[c] decide no measured kernel's time (any
+     * value of them fits the rows alike: the fit left them at a start
+     * value or a bound); bit 2 PR_KC_COUNT + c e_work[c]: no row has work
+     * of class c. 0: all identified (or not known, a profile written by
+     * hand). */
+    unsigned unidentified;
 };
 
 struct pr_spec {

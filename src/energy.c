@@ -136,6 +136,7 @@ static int roof_estimate(const struct pr_analysis *a, const struct pr_profile *p
     e->roofline = true;
     e->train = o->train;
     e->host_bound = r.host_bound;
+    e->extrapolated_pct = r.extrapolated_pct;
     e->samples = r.samples;
     e->latency_s = r.latency_s;
     e->energy_j = r.energy_j;

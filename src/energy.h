@@ -85,6 +85,8 @@ struct pr_estimate {
     bool roofline, train, host_bound;
     double samples;                       /* per call */
     double lat_uncertainty_pct;           /* held-out latency error (median); -1 unknown */
+    double extrapolated_pct;              /* % of the device time priced by coefficients the
+                                           * profile's measurements do not determine (roofline.h) */
     double run_samples, run_time_s, run_energy_j;   /* training run (run_samples 0: none) */
 };
 

@@ -250,23 +250,35 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
 
 enum { NE = PR_KC_COUNT + 3 };   /* p_static, e_work[], e_byte, e_launch */
 
-/* Upper bounds of the energy coefficients (INFINITY: none): e_work[c] <=
- * (TDP - idle) / the rate class c runs at -- its fitted rate where its
- * compute term decides some kernel's time in s[0..n), else the spec peak
- * (a rate that limited no kernel is not identified by the fit). */
-static void energy_bounds(const struct pr_roof_sample *s, int n, const struct pr_roof_bounds *bd,
-                          const struct pr_roof *r, double idle, double *hi)
+/* The coefficients of the fitted latency r that s[0..n) does not identify
+ * (struct pr_roof unidentified): a rate whose compute term, or a
+ * bandwidth whose memory term, decides no kernel's time (its value does
+ * not change any row's fit), and the energy per unit of work of a class
+ * no row has work of. */
+static unsigned unidentified(const struct pr_roof_sample *s, int n, const struct pr_roof *r)
 {
-    bool decides[PR_KC_COUNT] = {0};
+    unsigned decided = 0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < s[i].nk; j++) {
             const struct pr_kgroup *k = &s[i].k[j];
-            decides[k->cls] |= pr_kgroup_work(k) / r->rate[k->cls] > s[i].scale * k->bytes / r->bw[k->cls];
+            double w = pr_kgroup_work(k), compute = w / r->rate[k->cls], memory = s[i].scale * k->bytes / r->bw[k->cls];
+            decided |= compute > memory ? 1u << k->cls : 0;
+            decided |= memory > compute ? 1u << (PR_KC_COUNT + k->cls) : 0;
+            decided |= k->count * w > 0 ? 1u << (2 * PR_KC_COUNT + k->cls) : 0;
         }
+    return ~decided & ((1u << 3 * PR_KC_COUNT) - 1);
+}
+
+/* Upper bounds of the energy coefficients (INFINITY: none): e_work[c] <=
+ * (TDP - idle) / the rate class c runs at -- its fitted rate where its
+ * compute term decides some kernel's time, else the spec peak (a rate
+ * that limited no kernel is not identified by the fit: r->unidentified). */
+static void energy_bounds(const struct pr_roof_bounds *bd, const struct pr_roof *r, double idle, double *hi)
+{
     for (int j = 0; j < NE; j++)
         hi[j] = INFINITY;
     for (int c = 0; c < PR_KC_COUNT && bd->tdp_w > idle; c++)
-        hi[1 + c] = (bd->tdp_w - idle) / (decides[c] ? r->rate[c] : class_peak(bd, c));
+        hi[1 + c] = (bd->tdp_w - idle) / (r->unidentified & 1u << c ? class_peak(bd, c) : r->rate[c]);
 }
 
 static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, double *row)
@@ -359,6 +371,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
     if (n < 1)
         return -1;
     fit_latency(s, n, bd, r);
+    r->unidentified = unidentified(s, n, r);
     double *A = malloc((size_t)n * NE * sizeof *A), *y = malloc((size_t)n * sizeof *y), x[NE];
     int rc = -1;
     if (A && y) {
@@ -367,7 +380,7 @@ int pr_roof_fit(const struct pr_roof_sample *s, int n, const struct pr_roof_boun
             y[i] = s[i].energy_j;
         }
         double idle = bd->idle_w > 0 ? bd->idle_w : 0, hi[NE];
-        energy_bounds(s, n, bd, r, idle, hi);
+        energy_bounds(bd, r, idle, hi);
         rc = robust_energy(A, y, idle, hi, n, x);
         r->p_static = x[0];
         for (int c = 0; c < PR_KC_COUNT; c++)

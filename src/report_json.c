@@ -223,6 +223,7 @@ static cJSON *energy(struct pr_jb *b, const struct pr_estimate *e)
         {"fixed_energy_j", offsetof(struct pr_estimate, fixed_energy_j)},
         {"uncertainty_pct", offsetof(struct pr_estimate, uncertainty_pct)},
         {"uncertainty_p90_pct", offsetof(struct pr_estimate, uncertainty_p90_pct)},
+        {"extrapolated_pct", offsetof(struct pr_estimate, extrapolated_pct)},
         {"wh_per_million", offsetof(struct pr_estimate, wh_per_million)},
         {"co2e_g_per_million", offsetof(struct pr_estimate, co2e_g_per_million)},
     };

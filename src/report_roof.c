@@ -10,13 +10,24 @@
 #include "report.h"
 #include "roofline.h"
 
+/* '*' after a coefficient the fit did not identify (struct pr_roof
+ * unidentified: group g of class c), else ' '. */
+static char mark(const struct pr_roof *r, int g, int c)
+{
+    return r->unidentified & 1u << (g * PR_KC_COUNT + c) ? '*' : ' ';
+}
+
 void pr_report_roof_coef(FILE *f, const struct pr_roof *r)
 {
     fprintf(f, "roofline   per kernel class: host time per kernel, rate, bandwidth, dynamic energy per unit of work\n");
     for (int c = 0; c < PR_KC_COUNT; c++)
-        fprintf(f, "  %-10s %8.2f us  %9.3g %s  %9.3g B/s  %9.3g J/%s\n", pr_kc_name[c], r->t_launch[c] * 1e6,
-                r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", r->bw[c], r->e_work[c],
-                c == PR_KC_ELTWISE ? "FLOP" : "MAC");
+        fprintf(f, "  %-10s %8.2f us  %9.3g %s%c %9.3g B/s%c %9.3g J/%s%s\n", pr_kc_name[c], r->t_launch[c] * 1e6,
+                r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", mark(r, 0, c), r->bw[c], mark(r, 1, c),
+                r->e_work[c], c == PR_KC_ELTWISE ? "FLOP" : "MAC", mark(r, 2, c) == '*' ? "*" : "");
+    if (r->unidentified)
+        fprintf(f, "           * not identified by the measurements: no measured kernel's time is decided by this\n"
+                   "             term (rate, bandwidth) or no measured call has work of this class (energy), so\n"
+                   "             the value is where the fit left it (a start value or a bound), not a measurement\n");
     fprintf(f, "           shortest kernel %.3g us, host time of a kernel inside an op %.3g us, "
                "fixed per call %.3g us, static power %.4g W, %.3g J/byte, %.3g J/kernel, %g bytes per element%s\n",
             r->t_min * 1e6, r->t_sub * 1e6, r->t_fixed * 1e6, r->p_static, r->e_byte, r->e_launch, r->elem_bytes,
@@ -36,6 +47,10 @@ void pr_report_roof_lines(FILE *f, const struct pr_estimate *e)
     fprintf(f, "  energy               %s per sample +- %.0f%% (90%% within %.0f%%); %s per %s\n",
             pr_human_si(e->energy_j / n, "J", b1, sizeof b1), e->uncertainty_pct, e->uncertainty_p90_pct,
             pr_human_si(e->energy_j, "J", b2, sizeof b2), what);
+    if (e->extrapolated_pct >= 0.5)
+        fprintf(f, "  extrapolated         %.0f%% of the device time is in kernels priced by coefficients the profile's\n"
+                   "                       measurements do not determine (`priori hw show %s` marks them *)\n",
+                e->extrapolated_pct, e->profile ? e->profile->id : "PROFILE");
     if (e->run_samples > 0)
         fprintf(f, "  training run         %.0f samples: %s, %s (%s of steps), +- %.0f%%\n", e->run_samples,
                 pr_human_si(e->run_energy_j, "J", b1, sizeof b1), pr_human_si(e->run_energy_j / 3.6e6, "kWh", b3,

@@ -807,6 +807,14 @@ double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double s
     return (launch + t) * k->count;
 }
 
+bool pr_roof_extrapolated(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
+{
+    double compute = pr_kgroup_work(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
+    int group = compute > memory ? 0 : 1;   /* rate, bw */
+    bool work = pr_kgroup_work(k) > 0 && r->unidentified & 1u << (2 * PR_KC_COUNT + k->cls);
+    return work || r->unidentified & 1u << (group * PR_KC_COUNT + k->cls);
+}
+
 double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
 {
     return k->count * (pr_kgroup_work(k) * r->e_work[k->cls] + scale * k->bytes * r->e_byte + r->e_launch);
@@ -842,7 +850,9 @@ static void layer_add(const struct pr_roof *r, const struct pr_kgroup *t, int n,
 {
     for (int j = 0; j < n; j++) {
         enum pr_regime g;
-        L->device_s += pr_roof_time(r, &t[j], scale, &g);
+        double d = pr_roof_time(r, &t[j], scale, &g);
+        L->device_s += d;
+        L->extrapolated_s += pr_roof_extrapolated(r, &t[j], scale) ? d : 0;
         L->host_s += t[j].count * pr_host_time(r, &t[j]);
         L->dynamic_j += pr_roof_dynamic(r, &t[j], scale);
         if (j == 0)
@@ -853,7 +863,7 @@ static void layer_add(const struct pr_roof *r, const struct pr_kgroup *t, int n,
 int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bool train, struct pr_roof_out *o)
 {
     const struct pr_roof *r = &p->roof;
-    double scale = r->elem_bytes / pr_graph_float_bytes(a), host = 0, dev = 0, dyn = 0;
+    double scale = r->elem_bytes / pr_graph_float_bytes(a), host = 0, dev = 0, dyn = 0, ext = 0;
     memset(o, 0, sizeof *o);
     o->samples = samples_per_call(a);
     size_t n1 = (size_t)a->nlayers + 1;
@@ -876,7 +886,7 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
         layer_add(r, t, n, scale, L);
         free(t);
         t = NULL;
-        dev += L->device_s, host += L->host_s, dyn += L->dynamic_j;
+        dev += L->device_s, host += L->host_s, dyn += L->dynamic_j, ext += L->extrapolated_s;
     }
     struct pr_roof_layer opt = {0};   /* the optimizer step: pr_train_kernels' last group */
     int n = train && rc == 0 ? pr_train_kernels(NULL, 0, (double)a->totals.params, scale, half, &t) : 0;
@@ -889,7 +899,8 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
     free(has);
     if (rc < 0)
         return -1;
-    host += opt.host_s, dev += opt.device_s;
+    host += opt.host_s, dev += opt.device_s, ext += opt.extrapolated_s;
+    o->extrapolated_pct = dev > 0 ? 100 * ext / dev : 0;
     /* the call: host and device time combined; each layer its share of it */
     double both = pr_roof_combine(host, dev);
     o->host_bound = host > dev;

@@ -62,6 +62,10 @@ double pr_kgroup_work(const struct pr_kgroup *k);
  * regime: which term of the max won (may be NULL). */
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime);
 double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale);
+/* Whether k is priced by a coefficient r's measurements do not determine
+ * (struct pr_roof unidentified): the rate or bandwidth that decides its
+ * roofline term, or the energy per unit of work of its class. */
+bool pr_roof_extrapolated(const struct pr_roof *r, const struct pr_kgroup *k, double scale);
 /* Whole call: latency (s) and energy (J) of n kernel groups. */
 void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, double scale, double *latency,
                   double *energy);
@@ -73,6 +77,7 @@ void pr_roof_call(const struct pr_roof *r, const struct pr_kgroup *k, int n, dou
  * (forward, backward per layer; the optimizer in the fixed part). */
 struct pr_roof_layer {
     double host_s, device_s, dynamic_j;   /* launch time, device time, dynamic energy */
+    double extrapolated_s;                /* device time of its kernels pr_roof_extrapolated says */
     double time_s, energy_j;              /* in the call: its share of latency and energy */
     enum pr_regime regime;
 };
@@ -80,6 +85,7 @@ struct pr_roof_out {
     struct pr_roof_layer *layers;         /* parallel to analysis layers (malloc'ed) */
     double samples;                       /* per call: the first input's leading extent */
     double latency_s, energy_j;           /* per call */
+    double extrapolated_pct;              /* % of the device time in kernels pr_roof_extrapolated says */
     double fixed_s, fixed_dynamic_j;      /* t_fixed (+ optimizer step) */
     bool host_bound;
 };

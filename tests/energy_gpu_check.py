@@ -95,4 +95,34 @@ ranks = re.findall(r"^\s+\d\. \S+\s+([\d.e+-]+) mJ/sample", p.stdout, re.M)
 check(p.returncode == 0 and len(ranks) == 3 and [float(x) for x in ranks] == sorted(float(x) for x in ranks),
       "compare --hw on a GPU profile ranks the models by energy per sample: " + p.stdout[-400:])
 
+# coefficients the measurements do not determine: `hw show` marks them, and an estimate whose kernels
+# they price says how much of its device time that is (every fixture kernel is decided by a rate or a
+# bandwidth, so with all of them marked it is 100%)
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+tmp = tempfile.mkdtemp(prefix="priori-unident-")
+db2 = os.path.join(tmp, "db")
+shutil.copytree("db", db2)
+prof = json.load(open(os.path.join(db2, "profiles.json")))
+pid = "h200-pytorch2.11-eager/fp16/infer"
+for pr in prof["profiles"]:
+    if pr["id"] == pid:
+        check("rate.eltwise" in pr["roofline"].get("not_identified", []),
+              "the fp16 fit does not identify the elementwise rate (memory decides every such kernel)")
+        pr["roofline"]["not_identified"] = [g + "." + c for g in ("rate", "bw")
+                                            for c in ("conv", "gemm", "grouped", "attention", "eltwise")]
+json.dump(prof, open(os.path.join(db2, "profiles.json"), "w"))
+p = subprocess.run([PRIORI, "hw", "show", pid, "--db", "db"], capture_output=True, text=True)
+check(p.returncode == 0 and re.search(r"eltwise .* FLOP/s\*", p.stdout) and "* not identified" in p.stdout,
+      "hw show marks the unidentified coefficients: " + p.stdout[:900])
+p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", pid, "--dim", "N=64", "-q",
+                    "--db", db2], capture_output=True, text=True)
+check(p.returncode == 0 and re.search(r"extrapolated\s+100% of the device time", p.stdout) is not None,
+      "an estimate priced by unidentified coefficients says so: " + p.stdout[-600:] + p.stderr[-300:])
+p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", pid, "--dim", "N=64", "--format", "json",
+                    "--db", db2], capture_output=True, text=True)
+check(p.returncode == 0 and json.loads(p.stdout)["energy"]["extrapolated_pct"] == 100,
+      "--json: energy.extrapolated_pct: " + p.stderr[-300:])
+shutil.rmtree(tmp, ignore_errors=True)
+
 sys.exit(summary())

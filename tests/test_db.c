@@ -177,10 +177,51 @@ static void kernels_keep_their_mode(void)
 #undef WITH_KERNELS
 }
 
+/* A roofline profile's "not_identified" list (struct pr_roof
+ * unidentified, bit group x 5 + class) loads, writes back and reloads the
+ * same; a name that is no coefficient is refused. */
+static void roofline_keeps_what_it_did_not_identify(void)
+{
+    make_db();
+#define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":" v ",\"attention\":" v ",\"eltwise\":" v "}"
+#define ROOF_PROFILE(list)                                                                                      \
+    "{\"schema\":\"priori-db-profiles\",\"version\":1,\"profiles\":[{\"id\":\"b/fp32/single\",\"hw\":\"b\","      \
+    "\"hardware\":\"board\",\"runtime\":\"rt 1\",\"precision\":\"fp32\",\"scenario\":\"single\","                 \
+    "\"boundary\":\"device\",\"method\":\"fitted\",\"spec\":{\"tdp_w\":5},\"roofline\":{\"t_launch_s\":" KC("1e-5")   \
+    ",\"t_fixed_s\":1e-5,\"t_min_s\":2e-6,\"t_sub_s\":1e-6,\"rate\":" KC("1e13") ",\"bw\":" KC("1e12")          \
+    ",\"p_static_w\":50,\"e_work\":" KC("1e-12") ",\"e_byte\":1e-10,\"e_launch\":0,\"elem_bytes\":4" list "}}]}"
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.eltwise\",\"bw.conv\",\"e_work.attention\"]"));
+    struct pr_db db;
+    struct pr_err err = {0};
+    unsigned want = 1u << PR_KC_ELTWISE | 1u << (PR_KC_COUNT + PR_KC_CONV) | 1u << (2 * PR_KC_COUNT + PR_KC_ATTENTION);
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nprofiles == 1 && db.profiles[0].has_roof && db.profiles[0].roof.unidentified == want);
+    CHECK_EQ(pr_db_write_profiles(&db, &err), 0);
+    pr_db_free(&db);
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nprofiles == 1 && db.profiles[0].roof.unidentified == want);
+    pr_db_free(&db);
+    put("profiles.json", ROOF_PROFILE(""));   /* absent: all identified */
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nprofiles == 1 && db.profiles[0].has_roof && db.profiles[0].roof.unidentified == 0);
+    pr_db_free(&db);
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.eltwise\",\"rate.softmax\"]"));
+    refused("profiles[0].roofline.not_identified[1]: expected \"rate.CLASS\"");
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"ratex.eltwise\"]"));
+    refused("not_identified[0]: expected");
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":\"rate.eltwise\""));
+    refused("profiles[0].roofline.not_identified: expected an array");
+    put("profiles.json", good_profiles);
+    rm_db();
+#undef ROOF_PROFILE
+#undef KC
+}
+
 void suite_db(void);
 void suite_db(void)
 {
     kernels_keep_their_mode();
+    roofline_keeps_what_it_did_not_identify();
     RUN(shipped_database_is_valid);
     RUN(bad_fields_are_named_by_json_path);
     RUN(written_records_read_back);

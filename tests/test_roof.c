@@ -180,6 +180,38 @@ static void roof_fit_recovers_known_coefficients(void)
     CHECK(near(r.p_static, truth.p_static, 0.02));
 }
 
+/* Bit (group, class) of struct pr_roof unidentified: rate 0, bw 1, e_work 2. */
+static unsigned bit(int group, int cls)
+{
+    return 1u << (group * PR_KC_COUNT + cls);
+}
+
+/* The fit marks what the calls cannot identify. By hand from make_calls
+ * under truth: every conv kernel is compute-bound (n 2e8-8e8 MACs / 60e12
+ * = 3.3-13 us x n against n 3-9 MB / 3e12 = 1-3 us x n), so bw[conv]
+ * decides nothing; every attention kernel too (1.5-4.5 us x n against
+ * 1 us x n); every grouped kernel is memory-bound (0.5-1 us x n against
+ * 4 us x n) and every eltwise kernel (at most 0.1 us x n against 0.27-60
+ * us x n), so their rates decide nothing; gemm has both kinds. With the
+ * attention kernels counted as GEMMs, no call has attention work: its
+ * rate, bandwidth and energy per MAC are all unidentified. */
+static void roof_fit_marks_what_the_calls_do_not_identify(void)
+{
+    make_calls();
+    struct pr_roof_bounds b = {.mac_rate = 100e12, .flop_rate = 100e12, .bw = 4.8e12};
+    struct pr_roof r = {.elem_bytes = 4};
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    CHECK_EQ(r.unidentified, bit(0, PR_KC_GROUPED) | bit(0, PR_KC_ELTWISE) | bit(1, PR_KC_CONV) |
+                                 bit(1, PR_KC_ATTENTION));
+    for (int i = 0; i < NCALL; i++)
+        kern[i][3].cls = PR_KC_GEMM;
+    CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    unsigned none = bit(0, PR_KC_ATTENTION) | bit(1, PR_KC_ATTENTION) | bit(2, PR_KC_ATTENTION);
+    CHECK_EQ(r.unidentified & none, none);
+    CHECK((r.unidentified & (bit(2, PR_KC_CONV) | bit(2, PR_KC_GEMM) | bit(2, PR_KC_ELTWISE))) == 0);
+    make_calls();
+}
+
 /* With kernels an op launches after its first (native BatchNorm), their
  * host time t_sub is fitted too; without them it is 0 (not fitted). */
 static void roof_fit_recovers_the_host_time_of_kernels_inside_an_op(void)
@@ -472,14 +504,57 @@ static void roof_native_batch_norm_runs_at_16_bit_only(void)
     free(k);
 }
 
+/* pr_roof_estimate's extrapolated share on fixtures/roof/bn.onnx at fp32
+ * under truth: every kernel of this small graph is memory-bound (the
+ * largest compute term, conv1's 2 x 4 x 8 x 8 x 27 = 13,824 MACs / 60e12
+ * = 0.23 ns, is below its 1,536 + 432 + 16 + 2,048 B / 3e12 = 1.3 ns, and
+ * every other kernel does fewer operations per byte), so unidentified
+ * rates extrapolate nothing, unidentified bandwidths all of it, and an
+ * unidentified energy per MAC of conv the convolutions' share only. */
+static double extrapolated(const struct pr_analysis *an, unsigned bits)
+{
+    struct pr_profile p = {.has_roof = true, .roof = truth};
+    p.roof.unidentified = bits;
+    struct pr_roof_out o;
+    int rc = pr_roof_estimate(an, &p, false, &o);
+    free(o.layers);
+    return rc == 0 ? o.extrapolated_pct : -1;
+}
+
+static void roof_estimate_says_how_much_is_extrapolated(void)
+{
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_analysis an;
+    struct pr_err err = {0};
+    struct pr_options opt = {0};
+    if (pr_cli_load("fixtures/roof/bn.onnx", &m, &diag) != 0) {
+        CHECK(!"the fixture loads");
+        return;
+    }
+    CHECK_EQ(pr_analyze(&m, &opt, &an, &err), 0);
+    unsigned rates = (1u << PR_KC_COUNT) - 1, bws = rates << PR_KC_COUNT;
+    CHECK(extrapolated(&an, 0) == 0);
+    CHECK(extrapolated(&an, rates) == 0);
+    CHECK(near(extrapolated(&an, bws), 100, 1e-12));
+    double conv = extrapolated(&an, 1u << (2 * PR_KC_COUNT + PR_KC_CONV));
+    CHECK(conv > 0 && conv < 100);
+    CHECK(extrapolated(&an, 1u << (2 * PR_KC_COUNT + PR_KC_ATTENTION)) == 0);   /* no attention work */
+    pr_analysis_free(&an);
+    pr_diag_free(&diag);
+    pr_model_free(&m);
+}
+
 void suite_roof(void);
 void suite_roof(void)
 {
+    RUN(roof_estimate_says_how_much_is_extrapolated);
     RUN(roof_kernel_time_is_the_floor_plus_the_larger_roof_term);
     RUN(roof_call_is_host_bound_when_launches_take_longer);
     RUN(roof_training_step_doubles_mac_kernels_and_adds_the_optimizer);
     RUN(roof_kernels_run_in_their_mode_only);
     RUN(roof_fit_recovers_known_coefficients);
+    RUN(roof_fit_marks_what_the_calls_do_not_identify);
     RUN(roof_fit_recovers_the_host_time_of_kernels_inside_an_op);
     RUN(roof_fit_respects_the_spec_bounds);
     RUN(roof_holdout_on_exact_data_has_no_error);
