@@ -6,8 +6,9 @@
 #               is the same each time)
 #   OUT/db      the database triple (profiles NUL records NUL carbon) of
 #               tests/energy_db/, each of its files alone (the others then
-#               come from there, see fuzz_db.c), and db/carbon.json (db/'s
-#               other files are larger than the 64 KB inputs fuzzed)
+#               come from there, see fuzz_db.c), db/carbon.json (db/'s
+#               other files are larger than the 64 KB inputs fuzzed) and
+#               tests/fuzz/seeds/db/ (one H200 roofline profile of db/)
 #   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
 #   OUT/codecarbon, OUT/dbadd, OUT/cli  tests/fuzz/seeds/ (emissions.csv files;
@@ -35,6 +36,7 @@ cp "$d/profiles.json" "$out/db/profiles"
 { printf '\0'; cat "$d/records.json"; } >"$out/db/records"
 { printf '\0\0'; cat "$d/carbon.json"; } >"$out/db/carbon"
 { printf '\0\0'; cat db/carbon.json; } >"$out/db/carbon_db"
+cp tests/fuzz/seeds/db/* "$out/db/"
 for f in fixtures/review/*.json tests/golden/*.json; do
     cp "$f" "$out/budget/$(printf '%s' "$f" | tr '/' '_')"
 done
