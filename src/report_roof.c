@@ -48,8 +48,8 @@ void pr_report_roof_lines(FILE *f, const struct pr_estimate *e)
             pr_human_si(e->energy_j / n, "J", b1, sizeof b1), e->uncertainty_pct, e->uncertainty_p90_pct,
             pr_human_si(e->energy_j, "J", b2, sizeof b2), what);
     if (e->extrapolated_pct >= 0.5)
-        fprintf(f, "  extrapolated         %.0f%% of the device time is in kernels priced by coefficients the profile's\n"
-                   "                       measurements do not determine (`priori hw show %s` marks them *)\n",
+        fprintf(f, "  extrapolated         %.0f%% of the device time is in kernels priced by coefficients the\n"
+                   "                       profile's measurements do not determine (`priori hw show %s` marks them *)\n",
                 e->extrapolated_pct, e->profile ? e->profile->id : "PROFILE");
     if (e->run_samples > 0)
         fprintf(f, "  training run         %.0f samples: %s, %s (%s of steps), +- %.0f%%\n", e->run_samples,
