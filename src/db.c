@@ -178,10 +178,15 @@ static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, d
     return rc;
 }
 
-/* The coefficient groups of struct pr_roof unidentified, in bit order
- * (bit g * PR_KC_COUNT + c is "GROUP.CLASS", e.g. "rate.eltwise"). */
-static const char *const roof_group[] = {"rate", "bw", "e_work"};
-#define ROOF_GROUPS 3
+/* The name of bit `bit` of struct pr_roof unidentified, "GROUP.CLASS"
+ * (groups rate, bw, e_work in bit order: bit = group x PR_KC_COUNT +
+ * class), into name[32]. */
+#define ROOF_BITS (3 * PR_KC_COUNT)
+static void roof_bit_name(int bit, char name[32])
+{
+    static const char *const group[] = {"rate", "bw", "e_work"};
+    snprintf(name, 32, "%s.%s", group[bit / PR_KC_COUNT], pr_kc_name[bit % PR_KC_COUNT]);
+}
 
 /* The optional "not_identified" list of a roofline: ["rate.eltwise", ...]. */
 static int read_unidentified(struct walk *w, const cJSON *r, unsigned *out)
@@ -189,21 +194,18 @@ static int read_unidentified(struct walk *w, const cJSON *r, unsigned *out)
     *out = 0;
     if (!cJSON_GetObjectItemCaseSensitive(r, "not_identified"))
         return 0;
-    int n;
-    const cJSON *a = pr_jr_array(&w->jr, r, "not_identified", ROOF_GROUPS * PR_KC_COUNT, &n), *it;
+    int n, i = 0;
+    const cJSON *a = pr_jr_array(&w->jr, r, "not_identified", ROOF_BITS, &n), *it;
     if (!a)
         return -1;
     size_t len = pr_jr_push(&w->jr, "not_identified", 0);
-    int i = 0;
     cJSON_ArrayForEach(it, a) {
         int bit = -1;
-        for (int g = 0; g < ROOF_GROUPS && bit < 0 && cJSON_IsString(it); g++)
-            for (int c = 0; c < PR_KC_COUNT && bit < 0; c++) {
-                size_t gl = strlen(roof_group[g]);
-                const char *v = it->valuestring;
-                if (strncmp(v, roof_group[g], gl) == 0 && v[gl] == '.' && strcmp(v + gl + 1, pr_kc_name[c]) == 0)
-                    bit = g * PR_KC_COUNT + c;
-            }
+        char name[32];
+        for (int k = 0; k < ROOF_BITS && bit < 0 && cJSON_IsString(it); k++) {
+            roof_bit_name(k, name);
+            bit = strcmp(it->valuestring, name) == 0 ? k : -1;
+        }
         if (bit < 0) {
             pr_jr_push(&w->jr, NULL, i);
             return bad(w, NULL, "\"rate.CLASS\", \"bw.CLASS\" or \"e_work.CLASS\" (CLASS: conv, gemm, grouped, "
@@ -837,9 +839,9 @@ static void roof_json(struct pr_jb *b, cJSON *o, const struct pr_roof *f)
     if (f->unidentified) {
         cJSON *a = pr_jb_array(b, r, "not_identified");
         char name[32];
-        for (int bit = 0; bit < ROOF_GROUPS * PR_KC_COUNT; bit++)
+        for (int bit = 0; bit < ROOF_BITS; bit++)
             if (f->unidentified & 1u << bit) {
-                snprintf(name, sizeof name, "%s.%s", roof_group[bit / PR_KC_COUNT], pr_kc_name[bit % PR_KC_COUNT]);
+                roof_bit_name(bit, name);
                 pr_jb_add(b, a, NULL, pr_jb_text(b, name));
             }
     }

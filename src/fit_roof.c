@@ -261,10 +261,10 @@ static unsigned unidentified(const struct pr_roof_sample *s, int n, const struct
     for (int i = 0; i < n; i++)
         for (int j = 0; j < s[i].nk; j++) {
             const struct pr_kgroup *k = &s[i].k[j];
-            double w = pr_kgroup_work(k), compute = w / r->rate[k->cls], memory = s[i].scale * k->bytes / r->bw[k->cls];
-            decided |= compute > memory ? 1u << k->cls : 0;
-            decided |= memory > compute ? 1u << (PR_KC_COUNT + k->cls) : 0;
-            decided |= k->count * w > 0 ? 1u << (2 * PR_KC_COUNT + k->cls) : 0;
+            enum pr_regime g;
+            double t = pr_roof_term(r, k, s[i].scale, &g);   /* a zero term decides nothing */
+            decided |= t > 0 ? 1u << ((g == PR_REGIME_COMPUTE ? 0 : PR_KC_COUNT) + k->cls) : 0;
+            decided |= k->count * pr_kgroup_work(k) > 0 ? 1u << (2 * PR_KC_COUNT + k->cls) : 0;
         }
     return ~decided & ((1u << 3 * PR_KC_COUNT) - 1);
 }

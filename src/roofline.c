@@ -409,17 +409,21 @@ static int score_step(const struct pr_analysis *a, int i, int out)
  * sqrt(scale): torch.onnx's decomposition in both exporters), or a Div
  * of Q (PyTorch 1.x's nn.MultiheadAttention, which eager 2.x runs fused).
  * A model that scales only Q itself (q * scale, Swin's and timm's
- * unfused path) runs its products as written. */
-static bool sdpa_scaled(const struct pr_analysis *a, const struct flow *f, int m1)
+ * unfused path) runs its products as written. scale[j]: the layer that
+ * scales operand j (a Mul, or Q's Div), -1 none. */
+static bool sdpa_scaled(const struct pr_analysis *a, const struct flow *f, int m1, int scale[2])
 {
     const struct pr_graph *g = &a->model->graph;
     const struct pr_node *n1 = &g->nodes[a->layers[m1].node];
     int muls = 0;
     bool div = false;
-    for (int j = 0; j < n1->nin && j < 2; j++) {
-        int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1, x = p >= 0 ? score_step(a, p, q) : -1;
-        muls += x >= 0 && op_is(a, p, "Mul");
-        div |= x >= 0 && j == 0 && op_is(a, p, "Div") && g->nodes[a->layers[p].node].in[0] == x;
+    for (int j = 0; j < 2; j++) {
+        int q = j < n1->nin ? n1->in[j] : -1, p = q >= 0 ? f->producer[q] : -1;
+        int x = p >= 0 ? score_step(a, p, q) : -1;
+        bool mul = x >= 0 && op_is(a, p, "Mul");
+        bool qdiv = x >= 0 && j == 0 && op_is(a, p, "Div") && g->nodes[a->layers[p].node].in[0] == x;
+        muls += mul, div |= qdiv;
+        scale[j] = mul || qdiv ? p : -1;
     }
     return muls == 2 || div;
 }
@@ -470,7 +474,8 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
         bool scaled_scores = false;
         for (int j = 0; j < nd; j++)
             scaled_scores |= op_is(a, drop[j], "Mul") || op_is(a, drop[j], "Div");
-        if (m1 < 0 || m2 < 0 || scaled_scores || !sdpa_scaled(a, f, m1))
+        int scale[2];
+        if (m1 < 0 || m2 < 0 || scaled_scores || !sdpa_scaled(a, f, m1, scale))
             continue;
         const struct pr_layer *L1 = &a->layers[m1], *L2 = &a->layers[m2];
         double bytes = (double)L1->bytes_read + (double)L2->bytes_read - (double)L1->bytes_written +
@@ -481,14 +486,10 @@ static void mark_attention(const struct pr_analysis *a, const struct flow *f, st
         first[m2] = m1;
         for (int j = 0; j < nd; j++)
             fused[drop[j]] = true;
-        /* the exporter's scale on Q and K (sdpa_scaled), read only here */
-        const struct pr_node *n1 = &g->nodes[L1->node];
-        for (int j = 0; j < n1->nin; j++) {
-            int q = n1->in[j], p = q >= 0 ? f->producer[q] : -1, x = p >= 0 ? score_step(a, p, q) : -1;
-            if (x >= 0 && f->readers[q] == 1 &&
-                (op_is(a, p, "Mul") || (op_is(a, p, "Div") && g->nodes[a->layers[p].node].in[0] == x)))
-                fused[p] = true;
-        }
+        /* the exporter's scale on Q and K, read only here */
+        for (int j = 0; j < 2; j++)
+            if (scale[j] >= 0 && f->readers[g->nodes[L1->node].in[j]] == 1)
+                fused[scale[j]] = true;
     }
 }
 
@@ -639,9 +640,9 @@ enum { K_OWN, K_COMPANION, K_BN_INFER, K_BN_REDUCE, K_BN_STATS, K_SLOTS };
  *              backward: one fused kernel, the elementwise kernel's own).
  * The elementwise kernel is the layer's own (a BatchNormalization node)
  * or the convolution's companion, when torch.onnx folded the BatchNorm
- * into the convolution (folded_batch_norm). The others go to K_BN_* as kernels of 16-bit calls only: C values read
- * and written (2 C elements of the graph's type, C FLOPs) each, and the
- * reduction's input bytes. False when L is no BatchNorm. */
+ * into the convolution (folded_batch_norm). The others go to K_BN_* as
+ * kernels of 16-bit calls only: C values read and written (2 C elements
+ * of the graph's type, C FLOPs) each, and the reduction's input bytes. False when L is no BatchNorm. */
 static bool native_batch_norm(const struct pr_analysis *a, const struct pr_layer *L, const struct pr_kgroup *k,
                               struct pr_kgroup *bn)
 {
@@ -795,22 +796,29 @@ double pr_kgroup_work(const struct pr_kgroup *k)
     return k->cls == PR_KC_ELTWISE ? k->flops : k->macs;
 }
 
+double pr_roof_term(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *which)
+{
+    double compute = pr_kgroup_work(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
+    *which = compute > memory ? PR_REGIME_COMPUTE : PR_REGIME_MEMORY;
+    return compute > memory ? compute : memory;
+}
+
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime)
 {
-    double launch = r->t_min, compute = pr_kgroup_work(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
-    double t = compute > memory ? compute : memory;
-    enum pr_regime g = compute > memory ? PR_REGIME_COMPUTE : PR_REGIME_MEMORY;
-    if (launch > t)
+    enum pr_regime g;
+    double t = pr_roof_term(r, k, scale, &g);
+    if (r->t_min > t)
         g = PR_REGIME_LAUNCH;
     if (regime)
         *regime = g;
-    return (launch + t) * k->count;
+    return (r->t_min + t) * k->count;
 }
 
 bool pr_roof_extrapolated(const struct pr_roof *r, const struct pr_kgroup *k, double scale)
 {
-    double compute = pr_kgroup_work(k) / r->rate[k->cls], memory = scale * k->bytes / r->bw[k->cls];
-    int group = compute > memory ? 0 : 1;   /* rate, bw */
+    enum pr_regime g;
+    pr_roof_term(r, k, scale, &g);
+    int group = g == PR_REGIME_COMPUTE ? 0 : 1;   /* rate, bw */
     bool work = pr_kgroup_work(k) > 0 && r->unidentified & 1u << (2 * PR_KC_COUNT + k->cls);
     return work || r->unidentified & 1u << (group * PR_KC_COUNT + k->cls);
 }

@@ -61,6 +61,10 @@ double pr_kgroup_work(const struct pr_kgroup *k);
  * group under r, bytes scaled by scale (profile bytes per graph byte);
  * regime: which term of the max won (may be NULL). */
 double pr_roof_time(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *regime);
+/* The roofline term of one kernel of k, max(work / rate, scale x bytes /
+ * bw), and which of the two it is (*which: PR_REGIME_COMPUTE, or
+ * PR_REGIME_MEMORY, also on a tie). */
+double pr_roof_term(const struct pr_roof *r, const struct pr_kgroup *k, double scale, enum pr_regime *which);
 double pr_roof_dynamic(const struct pr_roof *r, const struct pr_kgroup *k, double scale);
 /* Whether k is priced by a coefficient r's measurements do not determine
  * (struct pr_roof unidentified): the rate or bandwidth that decides its

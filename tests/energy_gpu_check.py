@@ -11,8 +11,10 @@ each layer. Prints "N passed, N failed" last."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checklib import check, summary  # noqa: E402
@@ -98,8 +100,6 @@ check(p.returncode == 0 and len(ranks) == 3 and [float(x) for x in ranks] == sor
 # coefficients the measurements do not determine: `hw show` marks them, and an estimate whose kernels
 # they price says how much of its device time that is (every fixture kernel is decided by a rate or a
 # bandwidth, so with all of them marked it is 100%)
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
 tmp = tempfile.mkdtemp(prefix="priori-unident-")
 db2 = os.path.join(tmp, "db")
 shutil.copytree("db", db2)
