@@ -1147,10 +1147,11 @@ static int walk_node_in(struct walk *w, int gi, struct pr_op_ctx *c)
         uint64_t bytes = inplace_part(value_bytes(v, &unknown, &ovf), k.inplace.out, i, k.inplace.out_rows,
                                       k.inplace.written);
         e.bytes_written = pr_u64_add(e.bytes_written, bytes, &ovf);
-        if (!v->t.is_weight)
+        bool param = v->t.is_weight || v->t.from_weights;   /* a weight, or one seen through a view */
+        if (!param)
             e.activation_bytes = pr_u64_add(e.activation_bytes, bytes, &ovf);
         if (n->graph == 0)   /* pr_value_act_bytes, as the peak counts it */
-            w->act[n->out[i]] = v->t.is_weight || v->is_initializer || !v->t.dtype ? 0 : bytes;
+            w->act[n->out[i]] = param || v->is_initializer || !v->t.dtype ? 0 : bytes;
     }
     if (status == PR_LAYER_UNSUPPORTED && n->nsubs) {
         if (!w->read_by && !(w->read_by = calloc((size_t)mg->nvalues + 1, sizeof *w->read_by)))

@@ -37,7 +37,7 @@ uint64_t pr_tensor_bytes(const struct pr_tensor *t, bool *unknown, bool *overflo
 uint64_t pr_value_act_bytes(const struct pr_value *v, bool *ovf)
 {
     bool unknown = false;
-    if (v->t.is_weight || v->is_initializer || v->t.dtype == 0)
+    if (v->t.is_weight || v->t.from_weights || v->is_initializer || v->t.dtype == 0)
         return 0;
     return pr_tensor_bytes(&v->t, &unknown, ovf);
 }

@@ -275,6 +275,31 @@ static void reanalysis_of_a_loaded_model_equals_a_fresh_load(void)
     pr_diag_free(&diag);
 }
 
+/* A weight seen through data movement is a parameter, not an activation
+ * (docs/counting.md): fixtures/roof/tied.onnx (make_roof_fixtures.py
+ * tied()) writes Transpose(W[640,8]) and DequantizeLinear(Wq[8,640]), each
+ * 640 x 8 floats (20480 B), beside three outputs: logits and qlogits
+ * [2,4,640] (20480 B each) and scores [2,4,4] (128 B), and the copy of x
+ * transposed (256 B). Activations: 20480 + 20480 + 128 + 256 = 41344 B.
+ * Peak, after the last MatMul writes qlogits: x (256 B, read by it) +
+ * logits + scores + qlogits = 41344 B (xt died after scores). Counted as
+ * activations the two weights made them 82304 B and 61824 B. */
+static void a_weight_seen_through_a_view_is_no_activation(void)
+{
+    struct pr_model m;
+    struct pr_diag diag;
+    struct pr_err err = {0};
+    pr_diag_init(&diag);
+    CHECK_EQ(pr_model_load(&m, "fixtures/roof/tied.onnx", &diag, &err), 0);
+    struct pr_totals t = batch_totals(&m, 1);
+    CHECK_EQ(t.activation_bytes, 41344);
+    CHECK_EQ(t.peak_activation_bytes, 41344);
+    CHECK_EQ(t.params, 640 * 8 + 8 * 640);      /* W and Wq, not their views */
+    CHECK_EQ(t.bytes_written, 41344 + 2 * 20480);   /* the traffic of what the graph runs */
+    pr_model_free(&m);
+    pr_diag_free(&diag);
+}
+
 /* The operator index made at build time (Makefile, OPS_SORTED): every row
  * of the table once, in strictly increasing (domain, name) order by
  * strcmp, and every row found by pr_op_find under its own keys. */
@@ -333,6 +358,7 @@ void suite_core(void)
     RUN(arena_rewind_frees_what_came_after_the_mark);
     RUN(arena_clear_keeps_the_newest_chunk_empty);
     RUN(reanalysis_of_a_loaded_model_equals_a_fresh_load);
+    RUN(a_weight_seen_through_a_view_is_no_activation);
     RUN(op_index_is_sorted_and_finds_every_row);
     RUN(op_flags_follow_the_cost_functions);
 }
