@@ -70,7 +70,7 @@ static void show(FILE *f, const struct pr_db *db, const struct pr_profile *p)
            s->peak_ops, s->mem_bw, s->tdp_w, s->idle_w, s->cores, s->mem_gb);
     fprintf(f, "           source: %s\n", s->source && *s->source ? s->source : "-");
     if (p->has_roof) {   /* GPU profiles: the roofline coefficients (report_roof.c) */
-        pr_report_roof_coef(f, &p->roof);
+        pr_report_roof_coef(f, &p->roof, &p->spec);
     } else if (p->method == PR_METHOD_FITTED || p->method == PR_METHOD_ANCHOR) {
         fprintf(f, "energy     fixed %.4g J + %.4g J/MAC dense + %.4g J/MAC depthwise + %.4g J/FLOP other\n"
                "           + %.4g J/byte + %.4g J per MAC layer\n", c->e_fixed, c->e_class[PR_EC_DENSE],

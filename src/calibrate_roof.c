@@ -168,9 +168,7 @@ int pr_calibrate_roof(const struct pr_db *db, struct pr_profile *p, bool baselin
         free(e);
         return 0;
     }
-    struct pr_roof_bounds b = {.mac_rate = p->spec.peak_ops / 2, .conv_mac_rate = p->spec.peak_ops_conv / 2,
-                               .flop_rate = p->spec.peak_ops, .bw = p->spec.mem_bw, .idle_w = p->spec.idle_w,
-                               .tdp_w = p->spec.tdp_w};
+    struct pr_roof_bounds b = pr_roof_bounds_of(&p->spec);
     rc = pr_roof_fit(r.s, r.n, &b, &p->roof);
     p->has_roof = rc == 0;
     for (int i = 0; rc == 0 && i < r.n; i++)

@@ -173,9 +173,13 @@ static double lm(const struct pr_roof_sample *s, int n, const struct box *b, dou
     return f;
 }
 
-/* The spec's peak rate of class c: MAC/s (FLOP/s for eltwise), the conv
- * peak for convolutions when the spec gives one; 1e18 when unknown. */
-static double class_peak(const struct pr_roof_bounds *bd, int c)
+struct pr_roof_bounds pr_roof_bounds_of(const struct pr_spec *s)
+{
+    return (struct pr_roof_bounds){.mac_rate = s->peak_ops / 2, .conv_mac_rate = s->peak_ops_conv / 2,
+                                   .flop_rate = s->peak_ops, .bw = s->mem_bw, .idle_w = s->idle_w, .tdp_w = s->tdp_w};
+}
+
+double pr_roof_peak(const struct pr_roof_bounds *bd, int c)
 {
     double mac = bd->mac_rate > 0 ? bd->mac_rate : 1e18, flop = bd->flop_rate > 0 ? bd->flop_rate : 1e18;
     return c == PR_KC_ELTWISE ? flop : c == PR_KC_CONV && bd->conv_mac_rate > 0 ? bd->conv_mac_rate : mac;
@@ -196,7 +200,7 @@ static void fit_latency(const struct pr_roof_sample *s, int n, const struct pr_r
     if (!sub)
         b.hi[P_SUB] = b.lo[P_SUB];
     for (int c = 0; c < PR_KC_COUNT; c++) {
-        double top = class_peak(bd, c);
+        double top = pr_roof_peak(bd, c);
         b.lo[P_RATE + c] = -log(top), b.hi[P_RATE + c] = -log(top * 1e-5);
     }
     for (int c = 0; c < PR_KC_COUNT; c++)
@@ -278,7 +282,7 @@ static void energy_bounds(const struct pr_roof_bounds *bd, const struct pr_roof 
     for (int j = 0; j < NE; j++)
         hi[j] = INFINITY;
     for (int c = 0; c < PR_KC_COUNT && bd->tdp_w > idle; c++)
-        hi[1 + c] = (bd->tdp_w - idle) / (r->unidentified & 1u << c ? class_peak(bd, c) : r->rate[c]);
+        hi[1 + c] = (bd->tdp_w - idle) / (r->unidentified & 1u << c ? pr_roof_peak(bd, c) : r->rate[c]);
 }
 
 static void energy_row(const struct pr_roof *r, const struct pr_roof_sample *s, double *row)

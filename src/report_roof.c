@@ -4,30 +4,45 @@
  * launch-bound, how the layers split between the regimes, and with
  * --train the training step and the whole run.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "energy.h"
 #include "report.h"
 #include "roofline.h"
 
-/* '*' after a coefficient the fit did not identify (struct pr_roof
- * unidentified: group g of class c), else ' '. */
-static char mark(const struct pr_roof *r, int g, int c)
+/* The mark after a rate (g 0) or bandwidth (g 1) of class c, else energy
+ * (g 2): '*' where the fit did not identify it (struct pr_roof
+ * unidentified), '^' where it is identified at the spec's bound (the
+ * measurements ask for more than the datasheet allows: the bound decides
+ * it), else ' '. */
+static char mark(const struct pr_roof *r, const struct pr_roof_bounds *b, int g, int c)
 {
-    return r->unidentified & 1u << (g * PR_KC_COUNT + c) ? '*' : ' ';
+    if (r->unidentified & 1u << (g * PR_KC_COUNT + c))
+        return '*';
+    double top = g == 0 ? pr_roof_peak(b, c) : g == 1 && b->bw > 0 ? b->bw : INFINITY;
+    return (g == 0 ? r->rate[c] : g == 1 ? r->bw[c] : 0) >= top * (1 - 1e-6) ? '^' : ' ';
 }
 
-void pr_report_roof_coef(FILE *f, const struct pr_roof *r)
+void pr_report_roof_coef(FILE *f, const struct pr_roof *r, const struct pr_spec *s)
 {
+    struct pr_roof_bounds b = pr_roof_bounds_of(s);
+    bool bound = false;
     fprintf(f, "roofline   per kernel class: host time per kernel, rate, bandwidth, dynamic energy per unit of work\n");
-    for (int c = 0; c < PR_KC_COUNT; c++)
+    for (int c = 0; c < PR_KC_COUNT; c++) {
+        char m[3] = {mark(r, &b, 0, c), mark(r, &b, 1, c), mark(r, &b, 2, c)};
+        bound |= m[0] == '^' || m[1] == '^';
         fprintf(f, "  %-10s %8.2f us  %9.3g %s%c %9.3g B/s%c %9.3g J/%s%s\n", pr_kc_name[c], r->t_launch[c] * 1e6,
-                r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", mark(r, 0, c), r->bw[c], mark(r, 1, c),
-                r->e_work[c], c == PR_KC_ELTWISE ? "FLOP" : "MAC", mark(r, 2, c) == '*' ? "*" : "");
+                r->rate[c], c == PR_KC_ELTWISE ? "FLOP/s" : "MAC/s ", m[0], r->bw[c], m[1], r->e_work[c],
+                c == PR_KC_ELTWISE ? "FLOP" : "MAC", m[2] == '*' ? "*" : "");
+    }
     if (r->unidentified)
         fprintf(f, "           * not identified by the measurements: no measured kernel's time is decided by this\n"
                    "             term (rate, bandwidth) or no measured call has work of this class (energy), so\n"
                    "             the value is where the fit left it (a start value or a bound), not a measurement\n");
+    if (bound)
+        fprintf(f, "           ^ at the spec's bound (peak rate, memory bandwidth): the measured kernels it decides\n"
+                   "             ran as if faster than the datasheet allows, so the bound, not a measurement, sets it\n");
     fprintf(f, "           shortest kernel %.3g us, host time of a kernel inside an op %.3g us, "
                "fixed per call %.3g us, static power %.4g W, %.3g J/byte, %.3g J/kernel, %g bytes per element%s\n",
             r->t_min * 1e6, r->t_sub * 1e6, r->t_fixed * 1e6, r->p_static, r->e_byte, r->e_launch, r->elem_bytes,

@@ -98,8 +98,9 @@ int pr_roof_estimate(const struct pr_analysis *a, const struct pr_profile *p, bo
 /* The text report's lines of a roofline estimate (report_roof.c). */
 struct pr_estimate;
 void pr_report_roof_lines(FILE *f, const struct pr_estimate *e);
-/* The fitted coefficients, for `priori hw show`. */
-void pr_report_roof_coef(FILE *f, const struct pr_roof *r);
+/* The fitted coefficients, for `priori hw show`, marked where the fit did
+ * not identify them or where the bounds of spec s decide them. */
+void pr_report_roof_coef(FILE *f, const struct pr_roof *r, const struct pr_spec *s);
 
 /* Host (launch) and device time of a call overlap (the host runs ahead of
  * the device): T = (H^p + D^p)^(1/p), between max(H, D) and H + D; p = 4
@@ -125,6 +126,11 @@ struct pr_roof_sample {
  * power, a lower bound of p_static (0 = none); tdp_w with idle_w bounds
  * the energy per unit of work (fit_roof.c; 0 = none). */
 struct pr_roof_bounds { double mac_rate, conv_mac_rate, flop_rate, bw, idle_w, tdp_w; };
+/* The bounds a spec sets (0 where it gives none). */
+struct pr_roof_bounds pr_roof_bounds_of(const struct pr_spec *s);
+/* The peak rate of class c under b: MAC/s (FLOP/s for eltwise), the conv
+ * peak for convolutions when the spec gives one; 1e18 when unknown. */
+double pr_roof_peak(const struct pr_roof_bounds *b, int c);
 
 /* Fits r on s[0..n) (latency by bounded Levenberg-Marquardt on log error,
  * then energy by NNLS on relative error). 0, or -1 when n < 1 or OOM. */

@@ -123,6 +123,23 @@ p = subprocess.run([PRIORI, "analyze", "fixtures/symbolic_batch.onnx", "--hw", p
                     "--db", db2], capture_output=True, text=True)
 check(p.returncode == 0 and json.loads(p.stdout)["energy"]["extrapolated_pct"] == 100,
       "--json: energy.extrapolated_pct: " + p.stderr[-300:])
+# a coefficient the fit identified at the spec's bound is marked '^' (the bound decides it): the fp32
+# profile's conv rate at its TF32 peak (494.5 TOPS / 2 MAC/s) and bandwidth at 4.8 TB/s; the attention
+# bandwidth a third below the bound and its rate at the fp32 peak less 1% are not at a bound
+pid32 = "h200-pytorch2.11-eager/fp32/infer"
+for pr in prof["profiles"]:
+    if pr["id"] == pid32:
+        ro, sp = pr["roofline"], pr["spec"]
+        ro["rate"]["conv"], ro["bw"]["conv"] = sp["peak_ops_conv"] / 2, sp["mem_bw"]
+        ro["rate"]["attention"], ro["bw"]["attention"] = 0.99 * sp["peak_ops"] / 2, sp["mem_bw"] / 1.5
+        ro["not_identified"] = []
+json.dump(prof, open(os.path.join(db2, "profiles.json"), "w"))
+p = subprocess.run([PRIORI, "hw", "show", pid32, "--db", db2], capture_output=True, text=True)
+lines = {ln.split()[0]: ln for ln in p.stdout.splitlines() if ln.startswith("  ") and len(ln.split()) > 1}
+check(p.returncode == 0 and "MAC/s ^" in lines.get("conv", "") and "B/s^" in lines.get("conv", "")
+      and "^" not in lines.get("attention", "x^") and "^ at the spec's bound" in p.stdout
+      and "* not identified" not in p.stdout,
+      "hw show marks the coefficients at the spec's bound: " + p.stdout[:1200] + p.stderr[-300:])
 shutil.rmtree(tmp, ignore_errors=True)
 
 sys.exit(summary())
