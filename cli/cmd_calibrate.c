@@ -172,7 +172,7 @@ static void print_roof(const struct pr_profile *p, const struct pr_roof_report *
         printf("    %-26s %9s %9s %9s   (measured latency)\n", "TDP x measured latency", c[0], c[1], "-");
     }
     const struct pr_roof *f = &p->roof;
-    kc_values("    fit (conv, gemm, grouped, attention, eltwise): t_launch us", f->t_launch, 1e6, 1);
+    kc_values("    fit (conv, gemm, grouped, attention, eltwise, depthwise): t_launch us", f->t_launch, 1e6, 1);
     kc_values("; rate TMAC/s (eltwise TFLOP/s)", f->rate, 1e-12, 2);
     kc_values("; pJ/MAC", f->e_work, 1e12, 2);
     kc_values("; bw GB/s", f->bw, 1e-9, 0);

@@ -28,7 +28,7 @@
 
 const char *const pr_eclass_name[PR_EC_COUNT] = {"dense", "depthwise", "other"};
 const char *const pr_method_name[] = {"none", "fitted", "anchor", "spec-only"};
-const char *const pr_kc_name[PR_KC_COUNT] = {"conv", "gemm", "grouped", "attention", "eltwise"};
+const char *const pr_kc_name[PR_KC_COUNT] = {"conv", "gemm", "grouped", "attention", "eltwise", "depthwise"};
 
 #ifndef PRIORI_SHARE_DB
 #define PRIORI_SHARE_DB "/usr/local/share/priori/db"
@@ -165,15 +165,16 @@ static int read_class(struct walk *w, const cJSON *o, const char *key, double *o
     return rc;
 }
 
+/* One value per kernel class; depthwise is optional (read_roofline). */
 static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, double *out)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsObject(c))
-        return bad(w, key, "an object with conv, gemm, grouped, attention, eltwise");
+        return bad(w, key, "an object with conv, gemm, grouped, attention, eltwise (and depthwise)");
     size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_KC_COUNT && rc == 0; i++)
-        rc = pr_jr_num(&w->jr, c, pr_kc_name[i], true, 0, hi, &out[i]);
+        rc = pr_jr_num(&w->jr, c, pr_kc_name[i], i != PR_KC_DEPTHWISE, 0, hi, &out[i]);
     pr_jr_pop(&w->jr, len);
     return rc;
 }
@@ -209,7 +210,7 @@ static int read_unidentified(struct walk *w, const cJSON *r, unsigned *out)
         if (bit < 0) {
             pr_jr_push(&w->jr, NULL, i);
             return bad(w, NULL, "\"rate.CLASS\", \"bw.CLASS\" or \"e_work.CLASS\" (CLASS: conv, gemm, grouped, "
-                                "attention, eltwise)");
+                                "attention, eltwise, depthwise)");
         }
         *out |= 1u << bit;
         i++;
@@ -237,6 +238,13 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
         pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) ||
         pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train) || read_unidentified(w, r, &f->unidentified))
         return -1;
+    if (!cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "rate"), "depthwise")) {
+        /* fitted before depthwise kernels had a class of their own: they were grouped ones */
+        int g = PR_KC_GROUPED, d = PR_KC_DEPTHWISE;
+        f->t_launch[d] = f->t_launch[g], f->rate[d] = f->rate[g], f->bw[d] = f->bw[g], f->e_work[d] = f->e_work[g];
+        for (int k = 0; k < 3; k++)
+            f->unidentified |= (f->unidentified >> (k * PR_KC_COUNT + g) & 1u) << (k * PR_KC_COUNT + d);
+    }
     for (int i = 0; i < PR_KC_COUNT; i++)
         if (f->rate[i] <= 0)
             return bad(w, "rate", "rates above 0");
@@ -437,7 +445,7 @@ static int read_kernels(struct walk *w, const cJSON *o, struct pr_db_model *m)
             v[5] >= PR_KM_COUNT) {
             size_t len = pr_jr_push(&w->jr, "kernels", 0);
             pr_jr_push(&w->jr, NULL, m->nkernels);
-            bad(w, NULL, "[class 0-4, count >= 1, macs, flops, bytes, mode 0-5 (optional)], numbers >= 0");
+            bad(w, NULL, "[class 0-5, count >= 1, macs, flops, bytes, mode 0-5 (optional)], numbers >= 0");
             pr_jr_pop(&w->jr, len);
             return -1;
         }

@@ -50,12 +50,15 @@ struct pr_features {
 enum pr_kc {
     PR_KC_CONV,       /* Conv, ConvTranspose with group 1 */
     PR_KC_GEMM,       /* Gemm, MatMul with a weight, RNN, any other MAC layer */
-    PR_KC_GROUPED,    /* Conv with group > 1 (depthwise when group == C_in) */
+    PR_KC_GROUPED,    /* Conv with group > 1 and several input channels per group (ResNeXt, RegNet) */
     PR_KC_ATTENTION,  /* products of two activations (Q.K^T, P.V), attention operators */
     PR_KC_ELTWISE,    /* no MACs: elementwise, normalisation, pooling, copies */
+    PR_KC_DEPTHWISE,  /* Conv with one input channel per group (last: older databases' class
+                         numbers stay valid; their depthwise kernels are grouped ones) */
     PR_KC_COUNT
 };
-extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped", "attention", "eltwise" */
+extern const char *const pr_kc_name[PR_KC_COUNT];   /* "conv", "gemm", "grouped", "attention", "eltwise",
+                                                       "depthwise" */
 
 /* When a kernel runs: in every call, or only in inference or only in
  * training (an eager fast path that inference takes and training does

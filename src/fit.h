@@ -11,7 +11,7 @@
 
 #include "db.h"
 
-enum { PR_FIT_MAXVAR = 8, PR_FIT_MIN_MODELS = 5, PR_LOO_MAX_FOLDS = 50 };
+enum { PR_FIT_MAXVAR = 9, PR_FIT_MIN_MODELS = 5, PR_LOO_MAX_FOLDS = 50 };
 
 /* min ||A x - b||_2 subject to x >= 0 (Lawson-Hanson active set); A is
  * m x n row-major, n <= PR_FIT_MAXVAR. 0, or -1 when m < 1 or n out of range. */

@@ -3,7 +3,7 @@
  * held-out validation.
  *
  * Latency. Parameters x = (t_launch; 1/rate[c], 1/bw[c] for the classes
- * c = conv, gemm, grouped, attention, eltwise; t_fixed, t_min, t_sub), fitted as
+ * c = conv, gemm, grouped, attention, eltwise, depthwise; t_fixed, t_min, t_sub), fitted as
  * theta = log x within box bounds
  *   3e-6 <= t_launch <= 1e-3 s   (the host time of one eager op: Python,
  *                                dispatch and the CUDA launch, at least

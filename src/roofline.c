@@ -113,7 +113,7 @@ bool pr_layer_kernel(const struct pr_analysis *a, const struct pr_layer *L, stru
         return false;
     if (L->macs)
         k->cls = L->kernel == PR_KERNEL_CONV ? PR_KC_CONV
-               : L->kernel == PR_KERNEL_GROUPED || L->kernel == PR_KERNEL_DEPTHWISE ? PR_KC_GROUPED
+               : L->kernel == PR_KERNEL_GROUPED ? PR_KC_GROUPED : L->kernel == PR_KERNEL_DEPTHWISE ? PR_KC_DEPTHWISE
                : L->kernel == PR_KERNEL_ATTENTION ? PR_KC_ATTENTION : PR_KC_GEMM;
     else
         k->cls = PR_KC_ELTWISE;
@@ -595,7 +595,7 @@ static bool folded_batch_norm(const struct pr_analysis *a, const struct pr_layer
 {
     const struct pr_graph *g = &a->model->graph;
     const struct pr_node *n = &g->nodes[L->node];
-    return (k->cls == PR_KC_CONV || k->cls == PR_KC_GROUPED) && n->nin >= 3 && n->in[2] >= 0 &&
+    return (k->cls == PR_KC_CONV || k->cls == PR_KC_GROUPED || k->cls == PR_KC_DEPTHWISE) && n->nin >= 3 && n->in[2] >= 0 &&
            n->in[2] < g->nvalues && g->values[n->in[2]].name &&
            strncmp(g->values[n->in[2]].name, "onnx::Conv_", 11) == 0;
 }
@@ -613,7 +613,7 @@ static bool conv_companion(const struct pr_analysis *a, const struct pr_layer *L
 {
     const struct pr_graph *g = &a->model->graph;
     const struct pr_node *n = &g->nodes[L->node];
-    if ((k->cls != PR_KC_CONV && k->cls != PR_KC_GROUPED) || n->nin < 3 || n->in[2] < 0 || n->nout < 1 ||
+    if ((k->cls != PR_KC_CONV && k->cls != PR_KC_GROUPED && k->cls != PR_KC_DEPTHWISE) || n->nin < 3 || n->in[2] < 0 || n->nout < 1 ||
         n->out[0] < 0)
         return false;
     double out = (double)L->bytes_written / (L->steps > 1 ? L->steps : 1), elem = pr_graph_float_bytes(a);

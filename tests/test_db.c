@@ -168,8 +168,14 @@ static void kernels_keep_their_mode(void)
     CHECK_EQ(pr_db_load(&db, dir, &err), 0);
     CHECK(db.nmodels == 1 && db.models[0].nkernels == 3 && db.models[0].kernels[2].mode == PR_KM_IN_OP);
     pr_db_free(&db);
+    put("records.json", WITH_KERNELS(",[5,1,0,5,50,5]"));   /* class 5: depthwise */
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nmodels == 1 && db.models[0].kernels[2].cls == PR_KC_DEPTHWISE);
+    pr_db_free(&db);
+    put("records.json", WITH_KERNELS(",[6,1,0,5,50,5]"));
+    refused("models[0].kernels[2]: expected [class 0-5");
     put("records.json", WITH_KERNELS(",[4,1,0,5,50,6]"));
-    refused("models[0].kernels[2]: expected [class 0-4, count >= 1, macs, flops, bytes, mode 0-5 (optional)]");
+    refused("models[0].kernels[2]: expected [class 0-5, count >= 1, macs, flops, bytes, mode 0-5 (optional)]");
     put("records.json", WITH_KERNELS(",[4,1,0,5,50,1,0]"));
     refused("models[0].kernels[2]: expected");
     put("records.json", good_records);
@@ -178,12 +184,16 @@ static void kernels_keep_their_mode(void)
 }
 
 /* A roofline profile's "not_identified" list (struct pr_roof
- * unidentified, bit group x 5 + class) loads, writes back and reloads the
- * same; a name that is no coefficient is refused. */
+ * unidentified, bit group x PR_KC_COUNT + class) loads, writes back and
+ * reloads the same; a name that is no coefficient is refused. A profile
+ * fitted before depthwise kernels had a class of their own (no
+ * "depthwise" values) prices them as grouped ones: its grouped values and
+ * marks are the depthwise class's too. */
 static void roofline_keeps_what_it_did_not_identify(void)
 {
     make_db();
-#define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":" v ",\"attention\":" v ",\"eltwise\":" v "}"
+#define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":" v ",\"attention\":" v ",\"eltwise\":" v   \
+              ",\"depthwise\":" v "}"
 #define ROOF_PROFILE(list)                                                                                      \
     "{\"schema\":\"priori-db-profiles\",\"version\":1,\"profiles\":[{\"id\":\"b/fp32/single\",\"hw\":\"b\","      \
     "\"hardware\":\"board\",\"runtime\":\"rt 1\",\"precision\":\"fp32\",\"scenario\":\"single\","                 \
@@ -204,6 +214,20 @@ static void roofline_keeps_what_it_did_not_identify(void)
     put("profiles.json", ROOF_PROFILE(""));   /* absent: all identified */
     CHECK_EQ(pr_db_load(&db, dir, &err), 0);
     CHECK(db.nprofiles == 1 && db.profiles[0].has_roof && db.profiles[0].roof.unidentified == 0);
+    pr_db_free(&db);
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.depthwise\"]"));
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    CHECK(db.nprofiles == 1 && db.profiles[0].roof.unidentified == 1u << PR_KC_DEPTHWISE);
+    pr_db_free(&db);
+#undef KC
+#define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":3" v ",\"attention\":" v ",\"eltwise\":" v "}"
+    put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.grouped\",\"bw.conv\"]"));
+    CHECK_EQ(pr_db_load(&db, dir, &err), 0);
+    const struct pr_roof *old = &db.profiles[0].roof;
+    unsigned both = 1u << PR_KC_GROUPED | 1u << PR_KC_DEPTHWISE | 1u << (PR_KC_COUNT + PR_KC_CONV);
+    CHECK(db.nprofiles == 1 && old->rate[PR_KC_DEPTHWISE] == 31e13 && old->bw[PR_KC_DEPTHWISE] == 31e12 &&
+          old->t_launch[PR_KC_DEPTHWISE] == 31e-5 && old->e_work[PR_KC_DEPTHWISE] == 31e-12 &&
+          old->rate[PR_KC_CONV] == 1e13 && old->unidentified == both);
     pr_db_free(&db);
     put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.eltwise\",\"rate.softmax\"]"));
     refused("profiles[0].roofline.not_identified[1]: expected \"rate.CLASS\"");

@@ -19,9 +19,9 @@ static bool near(double a, double b, double rel)
 
 static const struct pr_roof truth = {
     /* one host time per eager op, whatever its class (fit_roof.c) */
-    .t_launch = {6e-6, 6e-6, 6e-6, 6e-6, 6e-6}, .t_fixed = 50e-6, .t_min = 3e-6,
-    .rate = {60e12, 30e12, 4e12, 20e12, 50e12}, .bw = {3e12, 3e12, 1e12, 2e12, 3e12}, .p_static = 110,
-    .e_work = {4e-12, 6e-12, 20e-12, 8e-12, 30e-12}, .e_byte = 60e-12, .e_launch = 2e-4, .elem_bytes = 4};
+    .t_launch = {6e-6, 6e-6, 6e-6, 6e-6, 6e-6, 6e-6}, .t_fixed = 50e-6, .t_min = 3e-6,
+    .rate = {60e12, 30e12, 4e12, 20e12, 50e12, 2e12}, .bw = {3e12, 3e12, 1e12, 2e12, 3e12, 0.5e12}, .p_static = 110,
+    .e_work = {4e-12, 6e-12, 20e-12, 8e-12, 30e-12, 25e-12}, .e_byte = 60e-12, .e_launch = 2e-4, .elem_bytes = 4};
 
 static void roof_kernel_time_is_the_floor_plus_the_larger_roof_term(void)
 {
@@ -194,15 +194,17 @@ static unsigned bit(int group, int cls)
  * 4 us x n) and every eltwise kernel (at most 0.1 us x n against 0.27-60
  * us x n), so their rates decide nothing; gemm has both kinds. With the
  * attention kernels counted as GEMMs, no call has attention work: its
- * rate, bandwidth and energy per MAC are all unidentified. */
+ * rate, bandwidth and energy per MAC are all unidentified, as the depthwise
+ * class's are always (the calls have no depthwise kernel). */
 static void roof_fit_marks_what_the_calls_do_not_identify(void)
 {
     make_calls();
     struct pr_roof_bounds b = {.mac_rate = 100e12, .flop_rate = 100e12, .bw = 4.8e12};
     struct pr_roof r = {.elem_bytes = 4};
     CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
+    unsigned dw = bit(0, PR_KC_DEPTHWISE) | bit(1, PR_KC_DEPTHWISE) | bit(2, PR_KC_DEPTHWISE);
     CHECK_EQ(r.unidentified, bit(0, PR_KC_GROUPED) | bit(0, PR_KC_ELTWISE) | bit(1, PR_KC_CONV) |
-                                 bit(1, PR_KC_ATTENTION));
+                                 bit(1, PR_KC_ATTENTION) | dw);
     for (int i = 0; i < NCALL; i++)
         kern[i][3].cls = PR_KC_GEMM;
     CHECK_EQ(pr_roof_fit(calls, NCALL, &b, &r), 0);
@@ -433,6 +435,28 @@ static double count_of(const struct pr_kgroup *k, int n, int mode, struct pr_kgr
     return c;
 }
 
+/* A convolution with one input channel per group is of the depthwise
+ * class, one with several of the grouped class (their kernels differ in
+ * cuDNN: fitted apart). fixtures/demo_cnn.onnx block2_dwconv: W[16,1,3,3],
+ * group 16, 1x16x16x16 -> 1x16x8x8: 1024 outputs x 9 = 9216 MACs; reads
+ * 16384 + 576 + 64 B, writes 4096 B. fixtures/conv_3d.onnx conv3d_grouped:
+ * W[6,2,3,3,3], group 2, output 1x6x6x5x5: 900 outputs x 2 x 27 = 48600
+ * MACs; reads 1x4x8x10x12 floats (15360 B) + 1296 + 24 B, writes 3600 B. */
+static void roof_depthwise_and_grouped_convolutions_are_classes_of_their_own(void)
+{
+    struct pr_kgroup *k;
+    int n = fixture_kernels("fixtures/demo_cnn.onnx", &k);
+    CHECK(group_of(k, n, PR_KC_DEPTHWISE, 9216, 16384 + 576 + 64 + 4096) != NULL);
+    for (int i = 0; i < n; i++)
+        CHECK(k[i].cls != PR_KC_GROUPED);
+    free(k);
+    n = fixture_kernels("fixtures/conv_3d.onnx", &k);
+    CHECK(group_of(k, n, PR_KC_GROUPED, 48600, 15360 + 1296 + 24 + 3600) != NULL);
+    for (int i = 0; i < n; i++)
+        CHECK(k[i].cls != PR_KC_DEPTHWISE);
+    free(k);
+}
+
 /* A tied LM head as the dynamo exporter writes it (make_roof_fixtures.py
  * tied()): MatMul(x[2,4,8], Transpose(W[640,8])) is one GEMM of 2*4*640*8
  * = 40960 MACs reading x (256 B) and W (20480 B), writing 20480 B, and
@@ -563,4 +587,5 @@ void suite_roof(void)
     RUN(roof_mha_fast_path_runs_three_kernels_in_inference);
     RUN(roof_native_batch_norm_runs_at_16_bit_only);
     RUN(roof_a_weight_transposed_for_matmul_is_a_gemm_operand);
+    RUN(roof_depthwise_and_grouped_convolutions_are_classes_of_their_own);
 }
