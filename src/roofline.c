@@ -9,7 +9,9 @@
  * nothing; a recurrent layer runs one kernel per time step (and
  * direction), each a share of its work. Its class comes from the operator
  * too (ops/op.h pr_kernel_class): conv (Conv, ConvTranspose and the
- * quantized convs, group 1), grouped (group > 1, depthwise included), attention (a product of two activations, attention
+ * quantized convs, group 1), grouped (group > 1, several input channels
+ * per group), depthwise (one input channel per group: cuDNN runs it with
+ * kernels of its own), attention (a product of two activations, attention
  * operators), gemm (any other layer with MACs), eltwise (no MACs). Its
  * work is its MACs (eltwise: FLOPs - 2 MACs), its bytes are bytes read +
  * written at the graph's element types.
