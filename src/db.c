@@ -165,8 +165,8 @@ static int read_class(struct walk *w, const cJSON *o, const char *key, double *o
     return rc;
 }
 
-/* One value per kernel class; depthwise is optional (read_roofline). */
-static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, double *out)
+/* One value per kernel class; depthwise only where dw (read_roof). */
+static int read_kc(struct walk *w, const cJSON *o, const char *key, bool dw, double hi, double *out)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsObject(c))
@@ -174,7 +174,7 @@ static int read_kc(struct walk *w, const cJSON *o, const char *key, double hi, d
     size_t len = pr_jr_push(&w->jr, key, 0);
     int rc = 0;
     for (int i = 0; i < PR_KC_COUNT && rc == 0; i++)
-        rc = pr_jr_num(&w->jr, c, pr_kc_name[i], i != PR_KC_DEPTHWISE, 0, hi, &out[i]);
+        rc = i != PR_KC_DEPTHWISE || dw ? pr_jr_num(&w->jr, c, pr_kc_name[i], true, 0, hi, &out[i]) : 0;
     pr_jr_pop(&w->jr, len);
     return rc;
 }
@@ -229,25 +229,30 @@ static int read_roof(struct walk *w, const cJSON *o, struct pr_profile *p)
         return bad(w, "roofline", "an object");
     size_t len = pr_jr_push(&w->jr, "roofline", 0);
     struct pr_roof *f = &p->roof;
-    if (read_kc(w, r, "t_launch_s", 1, f->t_launch) || pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
+    /* a profile fitted before depthwise kernels had a class of their own has no depthwise values:
+       its depthwise kernels were grouped ones */
+    bool dw = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "rate"), "depthwise") != NULL;
+    if (read_kc(w, r, "t_launch_s", dw, 1, f->t_launch) ||
+        pr_jr_num(&w->jr, r, "t_fixed_s", true, 0, 10, &f->t_fixed) ||
         pr_jr_num(&w->jr, r, "t_min_s", true, 0, 1, &f->t_min) ||
-        pr_jr_num(&w->jr, r, "t_sub_s", false, 0, 1, &f->t_sub) || read_kc(w, r, "rate", 1e18, f->rate) ||
-        read_kc(w, r, "bw", 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
-        read_kc(w, r, "e_work", 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
+        pr_jr_num(&w->jr, r, "t_sub_s", false, 0, 1, &f->t_sub) || read_kc(w, r, "rate", dw, 1e18, f->rate) ||
+        read_kc(w, r, "bw", dw, 1e15, f->bw) || pr_jr_num(&w->jr, r, "p_static_w", true, 0, 1e6, &f->p_static) ||
+        read_kc(w, r, "e_work", dw, 1, f->e_work) || pr_jr_num(&w->jr, r, "e_byte", true, 0, 1, &f->e_byte) ||
         pr_jr_num(&w->jr, r, "e_launch", true, 0, 1, &f->e_launch) ||
         pr_jr_num(&w->jr, r, "elem_bytes", true, 1, 8, &f->elem_bytes) ||
         pr_jr_int(&w->jr, r, "train", false, 0, 1, &f->train) || read_unidentified(w, r, &f->unidentified))
         return -1;
-    if (!cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "rate"), "depthwise")) {
-        /* fitted before depthwise kernels had a class of their own: they were grouped ones */
+    if (!dw) {
         int g = PR_KC_GROUPED, d = PR_KC_DEPTHWISE;
         f->t_launch[d] = f->t_launch[g], f->rate[d] = f->rate[g], f->bw[d] = f->bw[g], f->e_work[d] = f->e_work[g];
         for (int k = 0; k < 3; k++)
             f->unidentified |= (f->unidentified >> (k * PR_KC_COUNT + g) & 1u) << (k * PR_KC_COUNT + d);
     }
     for (int i = 0; i < PR_KC_COUNT; i++)
-        if (f->rate[i] <= 0)
-            return bad(w, "rate", "rates above 0");
+        if (!(f->rate[i] > 0) || !(f->bw[i] > 0)) {   /* a kernel's time divides by both */
+            pr_jr_push(&w->jr, f->rate[i] > 0 ? "bw" : "rate", 0);
+            return bad(w, pr_kc_name[i], "a number above 0");
+        }
     pr_jr_pop(&w->jr, len);
     p->has_roof = true;
     return 0;

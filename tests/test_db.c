@@ -229,6 +229,20 @@ static void roofline_keeps_what_it_did_not_identify(void)
           old->t_launch[PR_KC_DEPTHWISE] == 31e-5 && old->e_work[PR_KC_DEPTHWISE] == 31e-12 &&
           old->rate[PR_KC_CONV] == 1e13 && old->unidentified == both);
     pr_db_free(&db);
+    /* a bandwidth of 0 (each kernel's time divides by it) and depthwise values in part are refused */
+    char text[2048];
+    const char *base = ROOF_PROFILE(""), *at = strstr(base, "\"bw\":{\"conv\":1e12");
+    CHECK(at != NULL && strlen(base) < sizeof text);
+    snprintf(text, sizeof text, "%.*s\"bw\":{\"conv\":0%s", (int)(at - base), base, at + strlen("\"bw\":{\"conv\":1e12"));
+    put("profiles.json", text);
+    refused("profiles[0].roofline.bw.conv: expected a number above 0");
+#undef KC
+#define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":" v ",\"attention\":" v ",\"eltwise\":" v "}"
+    base = ROOF_PROFILE(""), at = strstr(base, "\"rate\":{");
+    CHECK(at != NULL && strlen(base) < sizeof text);
+    snprintf(text, sizeof text, "%.*s\"rate\":{\"depthwise\":1e13,%s", (int)(at - base), base, at + strlen("\"rate\":{"));
+    put("profiles.json", text);
+    refused("profiles[0].roofline.t_launch_s.depthwise: expected a number");
     put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.eltwise\",\"rate.softmax\"]"));
     refused("profiles[0].roofline.not_identified[1]: expected \"rate.CLASS\"");
     put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"ratex.eltwise\"]"));
