@@ -6,9 +6,11 @@
  * database tests/energy_db/ ($PRIORI_FUZZ_DB), so one file can be fuzzed
  * while the others keep the cross-file references valid. The parts are written to a private
  * temporary folder (pr_db_load reads a folder), loaded, and when loading
- * succeeds: every profile estimates the demo model's energy, the carbon
+ * succeeds: every profile estimates the demo model's energy (finite and
+ * not negative, else an abort: a finding), the carbon
  * table and the selectors are queried, and both writers rewrite the files.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,7 +81,12 @@ static void use(struct pr_db *db)
         struct pr_energy_opts o = {.pue = 1.5, .g_per_kwh = db->world_g_per_kwh, .carbon_source = "fuzz"};
         struct pr_estimate est = {0};
         struct pr_err err = {0};
-        pr_estimate(&an, p, &o, &est, &err);
+        /* a database that loads gives numbers: finite, not negative */
+        if (pr_estimate(&an, p, &o, &est, &err) == 0 &&
+            !(isfinite(est.latency_s) && est.latency_s >= 0 && isfinite(est.energy_j) && est.energy_j >= 0)) {
+            fprintf(stderr, "profile %s: latency %g s, energy %g J\n", p->id, est.latency_s, est.energy_j);
+            abort();
+        }
         pr_estimate_free(&est);
     }
     for (int i = 0; i < db->ncarbon; i++)
