@@ -8,7 +8,8 @@
 #               tests/energy_db/, each of its files alone (the others then
 #               come from there, see fuzz_db.c), db/carbon.json (db/'s
 #               other files are larger than the 64 KB inputs fuzzed) and
-#               tests/fuzz/seeds/db/ (one H200 roofline profile of db/)
+#               tests/fuzz/seeds/db/ (H200 roofline profiles of db/, with and without depthwise values,
+#               each with an empty records file so that they load)
 #   OUT/budget  budgets of fixtures/review/ and docs/ci-gates.md, reports of
 #               tests/golden/ (baselines), --max-growth strings
 #   OUT/codecarbon, OUT/dbadd, OUT/cli  tests/fuzz/seeds/ (emissions.csv files;
