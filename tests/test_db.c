@@ -183,6 +183,18 @@ static void kernels_keep_their_mode(void)
 #undef WITH_KERNELS
 }
 
+/* s with its first `find` replaced by `with`, in buf (n bytes); "" when
+ * find is not in s or the result does not fit (the test then fails). */
+static const char *replaced(char *buf, size_t n, const char *s, const char *find, const char *with)
+{
+    const char *at = strstr(s, find);
+    int len = at ? snprintf(buf, n, "%.*s%s%s", (int)(at - s), s, with, at + strlen(find)) : -1;
+    CHECK(len >= 0 && (size_t)len < n);
+    if (len < 0 || (size_t)len >= n)
+        buf[0] = '\0';
+    return buf;
+}
+
 /* A roofline profile's "not_identified" list (struct pr_roof
  * unidentified, bit group x PR_KC_COUNT + class) loads, writes back and
  * reloads the same; a name that is no coefficient is refused. A profile
@@ -231,17 +243,11 @@ static void roofline_keeps_what_it_did_not_identify(void)
     pr_db_free(&db);
     /* a bandwidth of 0 (each kernel's time divides by it) and depthwise values in part are refused */
     char text[2048];
-    const char *base = ROOF_PROFILE(""), *at = strstr(base, "\"bw\":{\"conv\":1e12");
-    CHECK(at != NULL && strlen(base) < sizeof text);
-    snprintf(text, sizeof text, "%.*s\"bw\":{\"conv\":0%s", (int)(at - base), base, at + strlen("\"bw\":{\"conv\":1e12"));
-    put("profiles.json", text);
+    put("profiles.json", replaced(text, sizeof text, ROOF_PROFILE(""), "\"bw\":{\"conv\":1e12", "\"bw\":{\"conv\":0"));
     refused("profiles[0].roofline.bw.conv: expected a number above 0");
 #undef KC
 #define KC(v) "{\"conv\":" v ",\"gemm\":" v ",\"grouped\":" v ",\"attention\":" v ",\"eltwise\":" v "}"
-    base = ROOF_PROFILE(""), at = strstr(base, "\"rate\":{");
-    CHECK(at != NULL && strlen(base) < sizeof text);
-    snprintf(text, sizeof text, "%.*s\"rate\":{\"depthwise\":1e13,%s", (int)(at - base), base, at + strlen("\"rate\":{"));
-    put("profiles.json", text);
+    put("profiles.json", replaced(text, sizeof text, ROOF_PROFILE(""), "\"rate\":{", "\"rate\":{\"depthwise\":1e13,"));
     refused("profiles[0].roofline.t_launch_s.depthwise: expected a number");
     put("profiles.json", ROOF_PROFILE(",\"not_identified\":[\"rate.eltwise\",\"rate.softmax\"]"));
     refused("profiles[0].roofline.not_identified[1]: expected \"rate.CLASS\"");
